@@ -1,0 +1,87 @@
+# Switchboard build. `make` builds build/switchboard; `make test` sets up, builds and runs every
+# suite; `make run` sets up, builds and starts a server on SQLite. See README.md.
+
+CC ?= cc
+VARIANT ?= release
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto
+
+ifeq ($(VARIANT),asan)
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  BIN := build/switchboard-asan
+else
+  OPT := -O2 -g
+  BIN := build/switchboard
+endif
+
+O := build/$(VARIANT)
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2
+CPPFLAGS := -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS := $(OPT) $(WARN) $(EXTRA_CFLAGS)
+LDFLAGS := $(OPT)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+SRC := $(sort $(wildcard src/*/*.c))
+LIB_OBJ := $(SRC:src/%.c=$(O)/%.o) $(O)/gen/migrations_sqlite.o
+MIGRATIONS_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all run test bench fuzz format lint clean setup asan unit e2e
+all: $(BIN)
+
+$(BIN): $(O)/main.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/gen/migrations_sqlite.c: $(MIGRATIONS_SQLITE) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	scripts/embed-sql sqlite $@ $(MIGRATIONS_SQLITE)
+
+$(O)/gen/%.o: $(O)/gen/%.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+asan:
+	$(MAKE) VARIANT=asan all unit
+
+setup:
+	scripts/setup
+
+run: setup
+	$(MAKE) all
+	scripts/run
+
+test: setup
+	$(MAKE) all unit
+	$(MAKE) VARIANT=asan all unit
+	scripts/test
+
+bench: setup
+	$(MAKE) all
+	scripts/bench
+
+format:
+	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC) $(wildcard tests/unit/*.h)
+
+lint:
+	clang-tidy --quiet $(SRC) src/main.c -- $(CPPFLAGS) -std=c11 -D_GNU_SOURCE
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	    --suppress=missingIncludeSystem -Isrc src
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(O)/main.d

@@ -1,0 +1,22 @@
+/*
+ * ids.h: identifiers and timestamps in the forms the wire uses.
+ *
+ * Ids are random (version 4) GUIDs in lower-case text, as Teams and Graph use them; they are
+ * opaque to clients. Times are RFC 3339 UTC with milliseconds, which sort as text.
+ */
+#ifndef SB_IDS_H
+#define SB_IDS_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+
+void sb_id_new(const struct sb_ctx *ctx, sb_id out);
+bool sb_id_valid(const char *s);
+void sb_time_format(int64_t ms, sb_time out);
+void sb_time_now(const struct sb_ctx *ctx, sb_time out);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void sb_hex(const unsigned char *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,80 @@
+#include "core/sb.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+sb_err sb_fail(struct sb_diag *diag, sb_err err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!diag)
+        return err;
+    snprintf(diag->code, sizeof(diag->code), "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+const char *sb_err_name(sb_err err)
+{
+    switch (err) {
+    case SB_OK:
+        return "ok";
+    case SB_ERR_INVALID:
+        return "invalid";
+    case SB_ERR_UNAUTHORIZED:
+        return "unauthorized";
+    case SB_ERR_FORBIDDEN:
+        return "forbidden";
+    case SB_ERR_NOT_FOUND:
+        return "not found";
+    case SB_ERR_CONFLICT:
+        return "conflict";
+    case SB_ERR_TOO_LARGE:
+        return "too large";
+    case SB_ERR_THROTTLED:
+        return "throttled";
+    case SB_ERR_NOMEM:
+        return "out of memory";
+    case SB_ERR_IO:
+        return "i/o error";
+    case SB_ERR_UNAVAILABLE:
+        return "unavailable";
+    }
+    return "unknown error";
+}
+
+static int64_t system_now_ms(void *arg)
+{
+    struct timespec ts;
+
+    (void)arg;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void system_random(void *buf, size_t n, void *arg)
+{
+    (void)arg;
+    randombytes_buf(buf, n);
+}
+
+struct sb_clock sb_clock_system(void)
+{
+    struct sb_clock c = {system_now_ms, system_random, NULL};
+    return c;
+}
+
+int64_t sb_now_ms(const struct sb_ctx *ctx)
+{
+    return ctx->clock.now_ms(ctx->clock.arg);
+}
+
+void sb_random(const struct sb_ctx *ctx, void *buf, size_t n)
+{
+    ctx->clock.random(buf, n, ctx->clock.arg);
+}

@@ -1,0 +1,74 @@
+/*
+ * sb.h: the few types every layer shares.
+ *
+ * Error convention: every fallible function returns an sb_err (SB_OK is 0) and writes results
+ * through out parameters. A function that can explain a failure to the caller's user takes a
+ * struct sb_diag * and fills it with sb_fail(); the api layer maps (code, diag) to an HTTP status
+ * and the Graph error shape in one place (api/respond.c).
+ */
+#ifndef SB_H
+#define SB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    SB_OK = 0,
+    SB_ERR_INVALID,      /* bad input: 400 */
+    SB_ERR_UNAUTHORIZED, /* no or bad credentials: 401 */
+    SB_ERR_FORBIDDEN,    /* visible but not allowed: 403 */
+    SB_ERR_NOT_FOUND,    /* unknown or invisible: 404 */
+    SB_ERR_CONFLICT,     /* 409 */
+    SB_ERR_TOO_LARGE,    /* 413 */
+    SB_ERR_THROTTLED,    /* 429 */
+    SB_ERR_NOMEM,        /* 500 */
+    SB_ERR_IO,           /* store or system failure: 500 */
+    SB_ERR_UNAVAILABLE,  /* shutting down or store not ready: 503 */
+} sb_err;
+
+/* What went wrong, in words for the person who sent the request. */
+struct sb_diag {
+    char code[48];     /* Graph-style machine code, e.g. "invalidRequest" */
+    char message[320]; /* human text naming the field and the rule */
+};
+
+/* Fills diag (if not NULL) with code and a printf-style message; returns err for tail calls:
+ *   return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "displayName is required"); */
+sb_err sb_fail(struct sb_diag *diag, sb_err err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+const char *sb_err_name(sb_err err);
+
+/* Sizes of identifiers and timestamps as stored and sent. */
+#define SB_ID_LEN 36    /* GUID text, without the NUL */
+#define SB_TIME_LEN 24  /* "2026-11-25T09:35:24.123Z" */
+#define SB_NAME_MAX 256 /* display names, UPNs, channel names (bytes) */
+#define SB_DESC_MAX 1024
+
+typedef char sb_id[SB_ID_LEN + 1];
+typedef char sb_time[SB_TIME_LEN + 1];
+
+struct store;
+struct sb_config;
+
+/* Time and randomness come through the context so that tests can fix them. */
+struct sb_clock {
+    int64_t (*now_ms)(void *arg);                  /* milliseconds since the epoch, UTC */
+    void (*random)(void *buf, size_t n, void *arg); /* cryptographic randomness */
+    void *arg;
+};
+
+struct sb_ctx {
+    struct store *store;
+    const struct sb_config *cfg;
+    struct sb_clock clock;
+    char tenant_id[SB_ID_LEN + 1];
+};
+
+int64_t sb_now_ms(const struct sb_ctx *ctx);
+void sb_random(const struct sb_ctx *ctx, void *buf, size_t n);
+
+/* The real clock and randomness (time(2) and libsodium). */
+struct sb_clock sb_clock_system(void);
+
+#endif

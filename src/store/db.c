@@ -1,0 +1,151 @@
+#include "store/db.h"
+#include "store/internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_list ap)
+{
+    sb_err err = SB_OK;
+    int idx = 1;
+
+    for (const char *f = fmt; *f && !err; f++, idx++) {
+        switch (*f) {
+        case 's':
+            err = d->drv->bind_text(s, idx, va_arg(ap, const char *));
+            break;
+        case 'i':
+            err = d->drv->bind_int64(s, idx, va_arg(ap, int64_t));
+            break;
+        case 'b':
+            err = d->drv->bind_int64(s, idx, va_arg(ap, int) ? 1 : 0);
+            break;
+        case 'B': {
+            const void *p = va_arg(ap, const void *);
+            size_t n = va_arg(ap, size_t);
+            err = d->drv->bind_blob(s, idx, p, n);
+            break;
+        }
+        default:
+            err = SB_ERR_INVALID;
+        }
+    }
+    return err;
+}
+
+static sb_err vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt,
+                     va_list ap)
+{
+    struct db_stmt *s;
+    sb_err err = d->drv->prepare(d->conn, sql, &s);
+
+    *out = NULL;
+    if (err)
+        return err;
+    err = bind_args(d, s, fmt, ap);
+    if (err) {
+        d->drv->reset(s);
+        return err;
+    }
+    *out = s;
+    return SB_OK;
+}
+
+sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...)
+{
+    va_list ap;
+    sb_err err;
+
+    va_start(ap, fmt);
+    err = vquery(d, sql, out, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...)
+{
+    struct db_stmt *s;
+    va_list ap;
+    sb_err err;
+    int rc;
+
+    va_start(ap, fmt);
+    err = vquery(d, sql, &s, fmt, ap);
+    va_end(ap);
+    if (err)
+        return err;
+    do {
+        rc = d->drv->step(s);
+    } while (rc == DB_ROW);
+    if (rc == DB_DONE && changes)
+        *changes = d->drv->changes(d->conn);
+    d->drv->reset(s);
+    return rc == DB_DONE ? SB_OK : (sb_err)rc;
+}
+
+int db_step(struct db *d, struct db_stmt *s)
+{
+    return d->drv->step(s);
+}
+
+void db_done(struct db *d, struct db_stmt *s)
+{
+    if (s)
+        d->drv->reset(s);
+}
+
+void db_col_copy(struct db *d, struct db_stmt *s, int idx, char *dst, size_t cap)
+{
+    const char *v = d->drv->col_text(s, idx);
+    size_t n = v ? strlen(v) : 0;
+
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
+sb_err db_col_dup(struct db *d, struct db_stmt *s, int idx, char **out)
+{
+    const char *v = d->drv->col_text(s, idx);
+
+    *out = NULL;
+    if (!v)
+        return SB_OK;
+    *out = strdup(v);
+    return *out ? SB_OK : SB_ERR_NOMEM;
+}
+
+int64_t db_col_int(struct db *d, struct db_stmt *s, int idx)
+{
+    return d->drv->col_int64(s, idx);
+}
+
+sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size)
+{
+    size_t ncap;
+    void *p;
+
+    if (len < *cap)
+        return SB_OK;
+    ncap = *cap ? *cap * 2 : 16;
+    if (ncap > SIZE_MAX / size)
+        return SB_ERR_NOMEM;
+    p = realloc(*arr, ncap * size);
+    if (!p)
+        return SB_ERR_NOMEM;
+    *arr = p;
+    *cap = ncap;
+    return SB_OK;
+}
+
+void store_lower(const char *in, char *out, size_t cap)
+{
+    size_t i;
+
+    for (i = 0; in[i] && i + 1 < cap; i++)
+        out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+    out[i] = '\0';
+}

@@ -1,0 +1,72 @@
+/*
+ * db.h: the SQL driver beneath store.h (private to store/).
+ *
+ * The store's domain functions (users.c, teams.c, messages.c, ...) are written once, in SQL that
+ * SQLite and PostgreSQL both accept, with `?` placeholders. A driver (sqlite.c; postgres.c in a
+ * later step) provides connections, cached prepared statements, parameter binding and row
+ * stepping. Adding a database therefore means writing a driver and a migrations directory, not
+ * touching the domain functions or any service.
+ *
+ * A connection is used by one thread at a time; store.c hands them out (one writer connection
+ * owned by the group-commit thread, a pool of reader connections).
+ */
+#ifndef SB_STORE_DB_H
+#define SB_STORE_DB_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db_conn;
+struct db_stmt;
+
+enum db_step { DB_ROW = 1, DB_DONE = 2 };
+
+struct db_driver {
+    const char *name;
+    sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
+    void (*close)(struct db_conn *c);
+    /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
+    sb_err (*exec)(struct db_conn *c, const char *sql);
+    /* Returns a statement prepared for sql, cached on the connection by the sql pointer: pass
+     * string literals. The statement is reset and unbound by db_reset (stmt_done). */
+    sb_err (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
+    sb_err (*bind_text)(struct db_stmt *s, int idx, const char *v); /* idx from 1; NULL binds NULL */
+    sb_err (*bind_int64)(struct db_stmt *s, int idx, int64_t v);
+    sb_err (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t n);
+    /* DB_ROW, DB_DONE, or an error: SB_ERR_CONFLICT for a unique/foreign-key violation. */
+    int (*step)(struct db_stmt *s);
+    const char *(*col_text)(struct db_stmt *s, int idx); /* NULL for SQL NULL */
+    int64_t (*col_int64)(struct db_stmt *s, int idx);
+    const void *(*col_blob)(struct db_stmt *s, int idx, size_t *n);
+    void (*reset)(struct db_stmt *s);
+    /* Rows changed by the last statement completed on the connection. */
+    int64_t (*changes)(struct db_conn *c);
+    /* The last error text of the connection, for logs. */
+    const char *(*errmsg)(struct db_conn *c);
+};
+
+extern const struct db_driver db_sqlite;
+
+/* A connection paired with its driver: what domain functions receive. */
+struct db {
+    const struct db_driver *drv;
+    struct db_conn *conn;
+};
+
+/* Convenience wrappers used by the domain functions. Each `db_query` prepares sql and binds
+ * the arguments described by fmt: 's' text (const char *, may be NULL), 'i' int64_t,
+ * 'b' bool (int), 'B' blob (const void *, size_t). */
+sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...);
+/* Runs a statement that returns no rows; *changes (may be NULL) gets the rows it touched. */
+sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...);
+int db_step(struct db *d, struct db_stmt *s);
+void db_done(struct db *d, struct db_stmt *s);
+/* Copies column idx into dst (cap bytes, always NUL-terminated; NULL becomes ""). */
+void db_col_copy(struct db *d, struct db_stmt *s, int idx, char *dst, size_t cap);
+/* Duplicates column idx (NULL stays NULL); SB_ERR_NOMEM on failure. */
+sb_err db_col_dup(struct db *d, struct db_stmt *s, int idx, char **out);
+int64_t db_col_int(struct db *d, struct db_stmt *s, int idx);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * internal.h: what the store's domain files share (private to store/).
+ *
+ * store_read_begin/end lend a reader connection from the pool; store_write runs fn on the
+ * writer connection inside the current group-commit batch and returns after the batch commits.
+ */
+#ifndef SB_STORE_INTERNAL_H
+#define SB_STORE_INTERNAL_H
+
+#include "store/db.h"
+#include "store/store.h"
+
+struct store_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+/* Generated at build time from store/migrations/<driver>/NNN_name.sql (scripts/embed-sql). */
+extern const struct store_migration store_migrations_sqlite[];
+extern const size_t store_migrations_sqlite_count;
+
+sb_err store_read_begin(struct store *st, struct db *out);
+void store_read_end(struct store *st, struct db *d);
+
+typedef sb_err (*store_write_fn)(struct db *d, void *arg);
+sb_err store_write(struct store *st, store_write_fn fn, void *arg);
+
+typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
+
+/* Runs a read query (arguments as db_query's fmt) and reads the first row with read into out;
+ * SB_ERR_NOT_FOUND when there is none. */
+sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
+                        const char *fmt, ...);
+/* Runs a read query and reads every row with read into a new array of elem-sized elements
+ * (caller frees *out; elements owning heap memory are the caller's to release). */
+sb_err store_select_all(struct store *st, const char *sql, store_row_fn read, size_t elem,
+                        void **out, size_t *n, const char *fmt, ...);
+
+/* Makes room in a growing array *arr (element size `size`) for one element beyond len. */
+sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size);
+
+/* Lower-cases ASCII letters of in into out (cap bytes), for case-insensitive unique keys. */
+void store_lower(const char *in, char *out, size_t cap);
+
+#endif

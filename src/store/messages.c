@@ -1,0 +1,99 @@
+/*
+ * messages.c: channel messages. seq is the store-wide order: paging and event-stream resume
+ * both use it.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static sb_err message_append_fn(struct db *d, void *arg)
+{
+    struct store_message *m = arg;
+    struct db_stmt *s = NULL;
+    sb_err err;
+    int rc;
+
+    err = db_query(d,
+                   "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
+                   "from_name, body_type, body, summary, attachments) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                   &s, "sssssssssss", m->id, m->team_id, m->channel_id, m->created, m->from_kind,
+                   m->from_id, m->from_name, m->body_type, m->body, m->summary, m->attachments);
+    if (err)
+        return err;
+    rc = db_step(d, s);
+    if (rc == DB_ROW)
+        m->seq = db_col_int(d, s, 0);
+    else
+        err = rc == DB_DONE ? SB_ERR_IO : (sb_err)rc;
+    /* RETURNING rows must be stepped to completion before the statement is reset. */
+    while (rc == DB_ROW)
+        rc = db_step(d, s);
+    db_done(d, s);
+    return err;
+}
+
+sb_err store_message_append(struct store *st, struct store_message *m)
+{
+    return store_write(st, message_append_fn, m);
+}
+
+
+static void read_message(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_message *m = elem;
+
+    m->seq = db_col_int(d, s, 0);
+    db_col_copy(d, s, 1, m->id, sizeof(m->id));
+    db_col_copy(d, s, 2, m->team_id, sizeof(m->team_id));
+    db_col_copy(d, s, 3, m->channel_id, sizeof(m->channel_id));
+    db_col_copy(d, s, 4, m->created, sizeof(m->created));
+    db_col_copy(d, s, 5, m->from_kind, sizeof(m->from_kind));
+    db_col_copy(d, s, 6, m->from_id, sizeof(m->from_id));
+    db_col_copy(d, s, 7, m->from_name, sizeof(m->from_name));
+    db_col_copy(d, s, 8, m->body_type, sizeof(m->body_type));
+    /* A failed copy leaves the field NULL; store_message_page checks body, which is NOT NULL. */
+    (void)db_col_dup(d, s, 9, &m->body);
+    (void)db_col_dup(d, s, 10, &m->summary);
+    (void)db_col_dup(d, s, 11, &m->attachments);
+}
+
+sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
+                          struct store_message **out, size_t *n)
+{
+    sb_err err;
+
+    err = store_select_all(st,
+                           "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
+                           "from_name, body_type, body, summary, attachments FROM messages "
+                           "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                           read_message, sizeof(**out), (void **)out, n, "sii", channel_id,
+                           before > 0 ? before : INT64_MAX, (int64_t)limit);
+    if (err)
+        return err;
+    for (size_t i = 0; i < *n; i++) {
+        if (!(*out)[i].body) {
+            store_message_free_array(*out, *n);
+            *out = NULL;
+            *n = 0;
+            return SB_ERR_NOMEM;
+        }
+    }
+    return SB_OK;
+}
+
+void store_message_free(struct store_message *m)
+{
+    free(m->body);
+    free(m->summary);
+    free(m->attachments);
+    m->body = m->summary = m->attachments = NULL;
+}
+
+void store_message_free_array(struct store_message *ms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        store_message_free(&ms[i]);
+    free(ms);
+}

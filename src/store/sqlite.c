@@ -1,0 +1,213 @@
+/*
+ * sqlite.c: the SQLite driver for db.h.
+ *
+ * Every connection runs in WAL mode with synchronous=FULL, so a COMMIT returns only after the
+ * WAL is fsynced: the write path (store.c's group commit) relies on that for durability.
+ * Prepared statements are cached per connection, keyed by the address of the SQL literal.
+ */
+#include "store/db.h"
+
+#include "core/log.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 96
+
+struct db_stmt {
+    sqlite3_stmt *st;
+    struct db_conn *conn;
+};
+
+struct db_conn {
+    sqlite3 *db;
+    struct {
+        const char *sql;
+        struct db_stmt stmt;
+    } cache[STMT_CACHE];
+    size_t ncache;
+};
+
+static sb_err map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        return SB_OK;
+    case SQLITE_CONSTRAINT:
+        return SB_ERR_CONFLICT;
+    case SQLITE_NOMEM:
+        return SB_ERR_NOMEM;
+    case SQLITE_TOOBIG:
+        return SB_ERR_TOO_LARGE;
+    default:
+        return SB_ERR_IO;
+    }
+}
+
+static void sq_close(struct db_conn *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ncache; i++)
+        sqlite3_finalize(c->cache[i].stmt.st);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static sb_err sq_exec(struct db_conn *c, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        sb_log_error("sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return map_rc(rc);
+    }
+    return SB_OK;
+}
+
+static sb_err sq_open(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag)
+{
+    struct db_conn *c = calloc(1, sizeof(*c));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    sb_err err = SB_OK;
+    int rc;
+
+    *out = NULL;
+    if (!c)
+        return SB_ERR_NOMEM;
+    if (writer)
+        flags |= SQLITE_OPEN_CREATE;
+    rc = sqlite3_open_v2(target, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot open SQLite database %s: %s",
+                      target, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_busy_timeout(c->db, 10000);
+    sqlite3_extended_result_codes(c->db, 1);
+    err = sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    if (err) {
+        sb_fail(diag, err, "storeUnavailable", "cannot set up SQLite database %s: %s", target,
+                sqlite3_errmsg(c->db));
+        goto out;
+    }
+    *out = c;
+    c = NULL;
+out:
+    sq_close(c);
+    return err;
+}
+
+static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    for (size_t i = 0; i < c->ncache; i++) {
+        if (c->cache[i].sql == sql) {
+            *out = &c->cache[i].stmt;
+            return SB_OK;
+        }
+    }
+    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sb_log_error("sqlite: prepare failed: %s: %s", sqlite3_errmsg(c->db), sql);
+        return map_rc(rc);
+    }
+    if (c->ncache == STMT_CACHE) {
+        /* The cache holds every statement the store uses; reaching its size means a caller passed
+         * a non-literal SQL string. Evict the oldest rather than grow without bound. */
+        sqlite3_finalize(c->cache[0].stmt.st);
+        memmove(&c->cache[0], &c->cache[1], sizeof(c->cache[0]) * (STMT_CACHE - 1));
+        c->ncache--;
+    }
+    c->cache[c->ncache].sql = sql;
+    c->cache[c->ncache].stmt.st = st;
+    c->cache[c->ncache].stmt.conn = c;
+    *out = &c->cache[c->ncache++].stmt;
+    return SB_OK;
+}
+
+static sb_err sq_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+    int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s->st, idx);
+    return map_rc(rc);
+}
+
+static sb_err sq_bind_int64(struct db_stmt *s, int idx, int64_t v)
+{
+    return map_rc(sqlite3_bind_int64(s->st, idx, v));
+}
+
+static sb_err sq_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
+{
+    return map_rc(sqlite3_bind_blob64(s->st, idx, v, n, SQLITE_STATIC));
+}
+
+static int sq_step(struct db_stmt *s)
+{
+    int rc = sqlite3_step(s->st);
+
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    if ((rc & 0xff) != SQLITE_CONSTRAINT)
+        sb_log_error("sqlite: step failed: %s", sqlite3_errmsg(s->conn->db));
+    return (int)map_rc(rc);
+}
+
+static const char *sq_col_text(struct db_stmt *s, int idx)
+{
+    return (const char *)sqlite3_column_text(s->st, idx);
+}
+
+static int64_t sq_col_int64(struct db_stmt *s, int idx)
+{
+    return sqlite3_column_int64(s->st, idx);
+}
+
+static const void *sq_col_blob(struct db_stmt *s, int idx, size_t *n)
+{
+    const void *p = sqlite3_column_blob(s->st, idx);
+
+    *n = (size_t)sqlite3_column_bytes(s->st, idx);
+    return p;
+}
+
+static void sq_reset(struct db_stmt *s)
+{
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+}
+
+static int64_t sq_changes(struct db_conn *c)
+{
+    return sqlite3_changes64(c->db);
+}
+
+static const char *sq_errmsg(struct db_conn *c)
+{
+    return sqlite3_errmsg(c->db);
+}
+
+const struct db_driver db_sqlite = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind_text = sq_bind_text,
+    .bind_int64 = sq_bind_int64,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int64 = sq_col_int64,
+    .col_blob = sq_col_blob,
+    .reset = sq_reset,
+    .changes = sq_changes,
+    .errmsg = sq_errmsg,
+};

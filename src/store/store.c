@@ -1,0 +1,428 @@
+/*
+ * store.c: opening the store, migrations, the reader pool and the group-commit writer.
+ */
+#include "store/internal.h"
+
+#include "core/log.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_MAX 512
+
+struct write_op {
+    store_write_fn fn;
+    void *arg;
+    sb_err result;
+    bool done;
+    struct write_op *next;
+};
+
+struct store {
+    const struct db_driver *drv;
+    char *target;
+
+    /* group commit */
+    struct db_conn *writer;
+    pthread_t writer_thread;
+    bool writer_started;
+    pthread_mutex_t wmu;
+    pthread_cond_t wake;      /* signalled when work is queued or on stop */
+    pthread_cond_t committed; /* broadcast after each batch */
+    struct write_op *head, *tail;
+    bool stopping;
+
+    /* reader pool */
+    pthread_mutex_t rmu;
+    pthread_cond_t rfree;
+    struct db_conn **readers;
+    size_t nreaders, nfree;
+};
+
+static sb_err run_batch(struct store *st, struct write_op *batch)
+{
+    struct db d = {st->drv, st->writer};
+    sb_err err;
+
+    err = st->drv->exec(st->writer, "BEGIN IMMEDIATE");
+    if (err)
+        return err;
+    for (struct write_op *op = batch; op; op = op->next) {
+        err = st->drv->exec(st->writer, "SAVEPOINT w");
+        if (err)
+            goto fail;
+        op->result = op->fn(&d, op->arg);
+        if (op->result) {
+            err = st->drv->exec(st->writer, "ROLLBACK TO w");
+            if (err)
+                goto fail;
+        }
+        err = st->drv->exec(st->writer, "RELEASE w");
+        if (err)
+            goto fail;
+    }
+    err = st->drv->exec(st->writer, "COMMIT");
+    if (!err)
+        return SB_OK;
+fail:
+    st->drv->exec(st->writer, "ROLLBACK");
+    return err;
+}
+
+static void *writer_main(void *arg)
+{
+    struct store *st = arg;
+
+    pthread_mutex_lock(&st->wmu);
+    for (;;) {
+        struct write_op *batch, *last;
+        size_t n = 1;
+        sb_err err;
+
+        while (!st->head && !st->stopping)
+            pthread_cond_wait(&st->wake, &st->wmu);
+        if (!st->head)
+            break;
+        /* Everything queued while the previous batch was syncing goes into this one. */
+        batch = last = st->head;
+        while (last->next && n < BATCH_MAX) {
+            last = last->next;
+            n++;
+        }
+        st->head = last->next;
+        if (!st->head)
+            st->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&st->wmu);
+
+        err = run_batch(st, batch);
+
+        pthread_mutex_lock(&st->wmu);
+        for (struct write_op *op = batch; op; op = op->next) {
+            if (err)
+                op->result = err;
+            op->done = true;
+        }
+        pthread_cond_broadcast(&st->committed);
+    }
+    pthread_mutex_unlock(&st->wmu);
+    return NULL;
+}
+
+sb_err store_write(struct store *st, store_write_fn fn, void *arg)
+{
+    struct write_op op = {fn, arg, SB_OK, false, NULL};
+
+    pthread_mutex_lock(&st->wmu);
+    if (st->stopping) {
+        pthread_mutex_unlock(&st->wmu);
+        return SB_ERR_UNAVAILABLE;
+    }
+    if (st->tail)
+        st->tail->next = &op;
+    else
+        st->head = &op;
+    st->tail = &op;
+    pthread_cond_signal(&st->wake);
+    while (!op.done)
+        pthread_cond_wait(&st->committed, &st->wmu);
+    pthread_mutex_unlock(&st->wmu);
+    return op.result;
+}
+
+sb_err store_read_begin(struct store *st, struct db *out)
+{
+    pthread_mutex_lock(&st->rmu);
+    while (st->nfree == 0)
+        pthread_cond_wait(&st->rfree, &st->rmu);
+    out->drv = st->drv;
+    out->conn = st->readers[--st->nfree];
+    pthread_mutex_unlock(&st->rmu);
+    return SB_OK;
+}
+
+void store_read_end(struct store *st, struct db *d)
+{
+    pthread_mutex_lock(&st->rmu);
+    st->readers[st->nfree++] = d->conn;
+    pthread_cond_signal(&st->rfree);
+    pthread_mutex_unlock(&st->rmu);
+    d->conn = NULL;
+}
+
+static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
+                      struct sb_diag *diag)
+{
+    struct db d = {st->drv, st->writer};
+    struct db_stmt *s = NULL;
+    int64_t current = 0;
+    sb_err err;
+
+    err = st->drv->exec(st->writer, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                                    "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    if (err)
+        return sb_fail(diag, err, "storeUnavailable", "cannot create schema_migrations");
+    err = st->drv->exec(st->writer, "BEGIN IMMEDIATE");
+    if (err)
+        return sb_fail(diag, err, "storeUnavailable", "cannot lock the database for migration");
+    err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, "");
+    if (err)
+        goto out;
+    if (db_step(&d, s) == DB_ROW)
+        current = db_col_int(&d, s, 0);
+    db_done(&d, s);
+    for (size_t i = 0; i < count; i++) {
+        if (m[i].version <= current)
+            continue;
+        err = st->drv->exec(st->writer, m[i].sql);
+        if (err) {
+            sb_fail(diag, err, "storeUnavailable", "migration %03d_%s failed: %s", m[i].version,
+                    m[i].name, st->drv->errmsg(st->writer));
+            goto out;
+        }
+        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                     "is", (int64_t)m[i].version, m[i].name);
+        if (err)
+            goto out;
+        sb_log_info("applied migration %03d_%s", m[i].version, m[i].name);
+    }
+    err = st->drv->exec(st->writer, "COMMIT");
+out:
+    if (err) {
+        st->drv->exec(st->writer, "ROLLBACK");
+        if (diag && !diag->message[0])
+            sb_fail(diag, err, "storeUnavailable", "migration failed: %s",
+                    st->drv->errmsg(st->writer));
+    }
+    return err;
+}
+
+sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_diag *diag)
+{
+    struct store *st = calloc(1, sizeof(*st));
+    const struct store_migration *migs;
+    size_t nmigs;
+    sb_err err = SB_OK;
+
+    *out = NULL;
+    if (!st)
+        return SB_ERR_NOMEM;
+    pthread_mutex_init(&st->wmu, NULL);
+    pthread_cond_init(&st->wake, NULL);
+    pthread_cond_init(&st->committed, NULL);
+    pthread_mutex_init(&st->rmu, NULL);
+    pthread_cond_init(&st->rfree, NULL);
+    if (strncmp(opts->url, "sqlite:", 7) == 0) {
+        st->drv = &db_sqlite;
+        st->target = strdup(opts->url + 7);
+        migs = store_migrations_sqlite;
+        nmigs = store_migrations_sqlite_count;
+    } else {
+        err = sb_fail(diag, SB_ERR_INVALID, "invalidDatabase",
+                      "unsupported --db URL '%s' (expected sqlite:<path>)", opts->url);
+        goto out;
+    }
+    if (!st->target) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    err = st->drv->open(st->target, true, &st->writer, diag);
+    if (err)
+        goto out;
+    err = migrate(st, migs, nmigs, diag);
+    if (err)
+        goto out;
+    st->nreaders = opts->readers > 0 ? (size_t)opts->readers : 1;
+    st->readers = calloc(st->nreaders, sizeof(*st->readers));
+    if (!st->readers) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    for (; st->nfree < st->nreaders; st->nfree++) {
+        err = st->drv->open(st->target, false, &st->readers[st->nfree], diag);
+        if (err)
+            goto out;
+    }
+    if (pthread_create(&st->writer_thread, NULL, writer_main, st) != 0) {
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot start the writer thread");
+        goto out;
+    }
+    st->writer_started = true;
+    *out = st;
+    st = NULL;
+out:
+    store_close(st);
+    return err;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    if (st->writer_started) {
+        pthread_mutex_lock(&st->wmu);
+        st->stopping = true;
+        pthread_cond_signal(&st->wake);
+        pthread_mutex_unlock(&st->wmu);
+        pthread_join(st->writer_thread, NULL);
+    }
+    for (size_t i = 0; i < st->nfree; i++)
+        st->drv->close(st->readers[i]);
+    free(st->readers);
+    if (st->writer)
+        st->drv->close(st->writer);
+    pthread_mutex_destroy(&st->wmu);
+    pthread_cond_destroy(&st->wake);
+    pthread_cond_destroy(&st->committed);
+    pthread_mutex_destroy(&st->rmu);
+    pthread_cond_destroy(&st->rfree);
+    free(st->target);
+    free(st);
+}
+
+sb_err store_ping(struct store *st)
+{
+    struct db d;
+    struct db_stmt *s = NULL;
+    sb_err err = store_read_begin(st, &d);
+
+    if (err)
+        return err;
+    err = db_query(&d, "SELECT 1", &s, "");
+    if (!err && db_step(&d, s) != DB_ROW)
+        err = SB_ERR_IO;
+    db_done(&d, s);
+    store_read_end(st, &d);
+    return err;
+}
+
+struct meta_init {
+    const char *key, *value;
+};
+
+static sb_err meta_init_fn(struct db *d, void *arg)
+{
+    struct meta_init *mi = arg;
+
+    return db_run(d, NULL, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                  "ss", mi->key, mi->value);
+}
+
+sb_err store_meta_get(struct store *st, const char *key, char **out)
+{
+    struct db d;
+    struct db_stmt *s = NULL;
+    sb_err err;
+    int rc;
+
+    *out = NULL;
+    err = store_read_begin(st, &d);
+    if (err)
+        return err;
+    err = db_query(&d, "SELECT value FROM meta WHERE key = ?", &s, "s", key);
+    if (err)
+        goto out;
+    rc = db_step(&d, s);
+    if (rc == DB_ROW)
+        err = db_col_dup(&d, s, 0, out);
+    else
+        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+out:
+    db_done(&d, s);
+    store_read_end(st, &d);
+    return err;
+}
+
+sb_err store_meta_init(struct store *st, const char *key, const char *value, char **out)
+{
+    struct meta_init mi = {key, value};
+    sb_err err = store_write(st, meta_init_fn, &mi);
+
+    if (err)
+        return err;
+    return store_meta_get(st, key, out);
+}
+
+static sb_err vselect(struct store *st, const char *sql, store_row_fn read, size_t elem, void *one,
+                      void **all, size_t *n, const char *fmt, va_list ap)
+{
+    struct db d;
+    struct db_stmt *s = NULL;
+    size_t len = 0, cap = 0;
+    char *v = NULL;
+    sb_err err = store_read_begin(st, &d);
+    int rc;
+
+    if (err)
+        return err;
+    err = d.drv->prepare(d.conn, sql, &s);
+    if (err)
+        goto out;
+    for (int idx = 1; *fmt && !err; fmt++, idx++) {
+        if (*fmt == 's')
+            err = d.drv->bind_text(s, idx, va_arg(ap, const char *));
+        else if (*fmt == 'i')
+            err = d.drv->bind_int64(s, idx, va_arg(ap, int64_t));
+        else
+            err = SB_ERR_INVALID;
+    }
+    if (err)
+        goto out;
+    while ((rc = db_step(&d, s)) == DB_ROW) {
+        if (one) {
+            read(&d, s, one);
+            break;
+        }
+        err = store_grow((void **)&v, &cap, len, elem);
+        if (err)
+            goto out;
+        memset(v + len * elem, 0, elem);
+        read(&d, s, v + len * elem);
+        len++;
+    }
+    if (rc == DB_DONE && one)
+        err = SB_ERR_NOT_FOUND;
+    else if (rc != DB_DONE && rc != DB_ROW)
+        err = (sb_err)rc;
+out:
+    db_done(&d, s);
+    store_read_end(st, &d);
+    if (all) {
+        if (err) {
+            free(v);
+        } else {
+            *all = v;
+            *n = len;
+        }
+    }
+    return err;
+}
+
+sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    sb_err err;
+
+    va_start(ap, fmt);
+    err = vselect(st, sql, read, 0, out, NULL, NULL, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+sb_err store_select_all(struct store *st, const char *sql, store_row_fn read, size_t elem,
+                        void **out, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    sb_err err;
+
+    *out = NULL;
+    *n = 0;
+    va_start(ap, fmt);
+    err = vselect(st, sql, read, elem, NULL, out, n, fmt, ap);
+    va_end(ap);
+    return err;
+}

@@ -1,0 +1,168 @@
+/*
+ * store.h: the only interface to persistence.
+ *
+ * Services call these domain functions; none of them sees SQL or knows which database is
+ * behind it. store_open() picks the database from a URL (`sqlite:<path>`; `postgres://...` in a
+ * later step), applies pending migrations inside a transaction, and starts the write path.
+ *
+ * Durability: every write function returns only after its change is committed and durable.
+ * Writes go through one group-commit thread: concurrent writers are batched into one
+ * transaction (each in its own savepoint, so one failing write does not undo the others) and
+ * share one fsync. Reads run on a pool of reader connections and see committed data.
+ *
+ * Errors: SB_ERR_NOT_FOUND when the row is absent, SB_ERR_CONFLICT for a uniqueness violation,
+ * SB_ERR_IO for database failures (logged), SB_ERR_NOMEM.
+ *
+ * Records use fixed-size text fields sized by the limits the services enforce; variable-size
+ * fields (message bodies) are heap strings released by the matching *_free function.
+ */
+#ifndef SB_STORE_H
+#define SB_STORE_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+struct store_opts {
+    const char *url;  /* "sqlite:/path/to/file.db" */
+    int readers;      /* reader connections in the pool (>= 1) */
+};
+
+sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_diag *diag);
+/* Waits for queued writes to commit, then closes every connection. */
+void store_close(struct store *st);
+/* Checks that the database answers a trivial query. */
+sb_err store_ping(struct store *st);
+
+/* Installation-wide values (tenant id, keys). */
+sb_err store_meta_get(struct store *st, const char *key, char **out);
+/* Stores value under key unless the key exists; *out gets the value now stored (caller frees),
+ * so concurrent first starts agree on one value. */
+sb_err store_meta_init(struct store *st, const char *key, const char *value, char **out);
+
+/* ---- users ---- */
+
+struct store_user {
+    sb_id id;
+    char upn[SB_NAME_MAX + 1];
+    char display_name[SB_NAME_MAX + 1];
+    bool is_admin;
+    sb_time created;
+};
+
+/* SB_ERR_CONFLICT when the userPrincipalName (compared case-insensitively) is taken. */
+sb_err store_user_insert(struct store *st, const struct store_user *u, const char *password_hash);
+sb_err store_user_get(struct store *st, const char *id, struct store_user *out);
+/* *password_hash (may be NULL to skip) is heap-allocated and may be NULL if none is set. */
+sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *out,
+                         char **password_hash);
+sb_err store_user_list(struct store *st, struct store_user **out, size_t *n);
+sb_err store_user_set_password(struct store *st, const char *id, const char *password_hash);
+sb_err store_user_set_admin(struct store *st, const char *id, bool is_admin);
+
+/* ---- credentials: API tokens and web sessions, stored as SHA-256 of the secret ---- */
+
+enum store_token_kind { STORE_TOKEN_API = 1, STORE_TOKEN_SESSION = 2, STORE_TOKEN_BOOTSTRAP = 3 };
+
+struct store_token {
+    sb_id id;
+    sb_id user_id;
+    int kind;
+    unsigned char hash[32];
+    int64_t expires_ms; /* 0 = never */
+    char csrf[65];      /* sessions only: the token state-changing requests must echo */
+    sb_time created;
+};
+
+sb_err store_token_insert(struct store *st, const struct store_token *t);
+sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struct store_token *out);
+sb_err store_token_delete(struct store *st, const char *id);
+/* Removes every token of the given kind for user (used to rotate the bootstrap token). */
+sb_err store_token_delete_kind(struct store *st, const char *user_id, int kind);
+
+/* ---- teams, channels, members ---- */
+
+struct store_team {
+    sb_id id;
+    char display_name[SB_NAME_MAX + 1];
+    char description[SB_DESC_MAX + 1];
+    bool allow_connectors; /* memberSettings.allowCreateUpdateRemoveConnectors */
+    sb_time created;
+};
+
+struct store_channel {
+    sb_id id;
+    sb_id team_id;
+    char display_name[SB_NAME_MAX + 1];
+    char description[SB_DESC_MAX + 1];
+    char membership_type[16]; /* "standard" */
+    bool is_general;
+    sb_time created;
+};
+
+enum store_role { STORE_ROLE_NONE = 0, STORE_ROLE_GUEST = 1, STORE_ROLE_MEMBER = 2, STORE_ROLE_OWNER = 3 };
+
+struct store_member {
+    sb_id id;
+    sb_id team_id;
+    sb_id user_id;
+    int role;                           /* enum store_role */
+    char display_name[SB_NAME_MAX + 1]; /* the user's, filled by reads */
+    sb_time created;
+};
+
+/* Creates the team, its General channel and its first owner in one transaction. */
+sb_err store_team_create(struct store *st, const struct store_team *t,
+                         const struct store_channel *general, const struct store_member *owner);
+sb_err store_team_get(struct store *st, const char *id, struct store_team *out);
+sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow);
+/* Teams the user is a member of, oldest first. */
+sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
+                                size_t *n);
+
+/* SB_ERR_CONFLICT when the team already has a channel of that name (case-insensitive). */
+sb_err store_channel_insert(struct store *st, const struct store_channel *c);
+sb_err store_channel_get(struct store *st, const char *id, struct store_channel *out);
+sb_err store_channel_list(struct store *st, const char *team_id, struct store_channel **out,
+                          size_t *n);
+
+/* SB_ERR_CONFLICT when the user is already a member. */
+sb_err store_member_insert(struct store *st, const struct store_member *m);
+sb_err store_member_get(struct store *st, const char *team_id, const char *membership_id,
+                        struct store_member *out);
+sb_err store_member_list(struct store *st, const char *team_id, struct store_member **out,
+                         size_t *n);
+/* The user's role in the team; STORE_ROLE_NONE (and SB_OK) when not a member. */
+sb_err store_member_role(struct store *st, const char *team_id, const char *user_id, int *role);
+/* Deletes a membership; SB_ERR_CONFLICT if it is the team's last owner. */
+sb_err store_member_delete(struct store *st, const char *team_id, const char *membership_id);
+
+/* ---- messages ---- */
+
+struct store_message {
+    int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
+    sb_id id;
+    sb_id team_id;
+    sb_id channel_id;
+    sb_time created;
+    char from_kind[16]; /* "user" or "application" */
+    sb_id from_id;
+    char from_name[SB_NAME_MAX + 1];
+    char body_type[8]; /* "text" or "html" */
+    char *body;
+    char *summary;     /* may be NULL */
+    char *attachments; /* JSON array text; may be NULL */
+};
+
+/* Appends m durably and sets m->seq. */
+sb_err store_message_append(struct store *st, struct store_message *m);
+/* Up to limit messages of the channel with seq < before (0 = from the newest), newest first. */
+sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
+                          struct store_message **out, size_t *n);
+void store_message_free(struct store_message *m);
+void store_message_free_array(struct store_message *ms, size_t n);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * teams.c: teams, channels and memberships.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TEAM_COLS "t.id, t.display_name, t.description, t.allow_connectors, t.created_at"
+#define CHANNEL_COLS                                                                               \
+    "id, team_id, display_name, description, membership_type, is_general, created_at"
+#define MEMBER_COLS "m.id, m.team_id, m.user_id, m.role, u.display_name, m.created_at"
+
+static void read_team(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_team *t = elem;
+
+    db_col_copy(d, s, 0, t->id, sizeof(t->id));
+    db_col_copy(d, s, 1, t->display_name, sizeof(t->display_name));
+    db_col_copy(d, s, 2, t->description, sizeof(t->description));
+    t->allow_connectors = db_col_int(d, s, 3) != 0;
+    db_col_copy(d, s, 4, t->created, sizeof(t->created));
+}
+
+static void read_channel(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_channel *c = elem;
+
+    db_col_copy(d, s, 0, c->id, sizeof(c->id));
+    db_col_copy(d, s, 1, c->team_id, sizeof(c->team_id));
+    db_col_copy(d, s, 2, c->display_name, sizeof(c->display_name));
+    db_col_copy(d, s, 3, c->description, sizeof(c->description));
+    db_col_copy(d, s, 4, c->membership_type, sizeof(c->membership_type));
+    c->is_general = db_col_int(d, s, 5) != 0;
+    db_col_copy(d, s, 6, c->created, sizeof(c->created));
+}
+
+static void read_member(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_member *m = elem;
+
+    db_col_copy(d, s, 0, m->id, sizeof(m->id));
+    db_col_copy(d, s, 1, m->team_id, sizeof(m->team_id));
+    db_col_copy(d, s, 2, m->user_id, sizeof(m->user_id));
+    m->role = (int)db_col_int(d, s, 3);
+    db_col_copy(d, s, 4, m->display_name, sizeof(m->display_name));
+    db_col_copy(d, s, 5, m->created, sizeof(m->created));
+}
+
+static void read_role(struct db *d, struct db_stmt *s, void *elem)
+{
+    *(int *)elem = (int)db_col_int(d, s, 0);
+}
+
+static sb_err channel_insert(struct db *d, const struct store_channel *c)
+{
+    char name_lower[SB_NAME_MAX + 1];
+
+    store_lower(c->display_name, name_lower, sizeof(name_lower));
+    return db_run(d, NULL,
+                  "INSERT INTO channels (id, team_id, display_name, name_lower, description, "
+                  "membership_type, is_general, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  "ssssssbs", c->id, c->team_id, c->display_name, name_lower, c->description,
+                  c->membership_type, (int)c->is_general, c->created);
+}
+
+static sb_err member_insert(struct db *d, const struct store_member *m)
+{
+    return db_run(d, NULL,
+                  "INSERT INTO members (id, team_id, user_id, role, created_at) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  "sssis", m->id, m->team_id, m->user_id, (int64_t)m->role, m->created);
+}
+
+struct team_create {
+    const struct store_team *t;
+    const struct store_channel *general;
+    const struct store_member *owner;
+};
+
+static sb_err team_create_fn(struct db *d, void *arg)
+{
+    struct team_create *tc = arg;
+    sb_err err;
+
+    err = db_run(d, NULL,
+                 "INSERT INTO teams (id, display_name, description, allow_connectors, created_at) "
+                 "VALUES (?, ?, ?, ?, ?)",
+                 "sssbs", tc->t->id, tc->t->display_name, tc->t->description,
+                 (int)tc->t->allow_connectors, tc->t->created);
+    if (!err)
+        err = channel_insert(d, tc->general);
+    if (!err)
+        err = member_insert(d, tc->owner);
+    return err;
+}
+
+sb_err store_team_create(struct store *st, const struct store_team *t,
+                         const struct store_channel *general, const struct store_member *owner)
+{
+    struct team_create tc = {t, general, owner};
+    return store_write(st, team_create_fn, &tc);
+}
+
+sb_err store_team_get(struct store *st, const char *id, struct store_team *out)
+{
+    return store_select_one(st, "SELECT " TEAM_COLS " FROM teams t WHERE t.id = ?", read_team,
+                            out, "s", id);
+}
+
+struct team_flag {
+    const char *id;
+    bool value;
+};
+
+static sb_err team_allow_fn(struct db *d, void *arg)
+{
+    struct team_flag *tf = arg;
+    int64_t changes = 0;
+    sb_err err = db_run(d, &changes, "UPDATE teams SET allow_connectors = ? WHERE id = ?", "bs",
+                        (int)tf->value, tf->id);
+
+    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow)
+{
+    struct team_flag tf = {id, allow};
+    return store_write(st, team_allow_fn, &tf);
+}
+
+sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
+                                size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT " TEAM_COLS " FROM teams t JOIN members m ON m.team_id = t.id "
+                            "WHERE m.user_id = ? ORDER BY t.created_at, t.id",
+                            read_team, sizeof(**out), (void **)out, n, "s", user_id);
+}
+
+static sb_err channel_insert_fn(struct db *d, void *arg)
+{
+    return channel_insert(d, arg);
+}
+
+sb_err store_channel_insert(struct store *st, const struct store_channel *c)
+{
+    return store_write(st, channel_insert_fn, (void *)c);
+}
+
+sb_err store_channel_get(struct store *st, const char *id, struct store_channel *out)
+{
+    return store_select_one(st, "SELECT " CHANNEL_COLS " FROM channels WHERE id = ?",
+                            read_channel, out, "s", id);
+}
+
+sb_err store_channel_list(struct store *st, const char *team_id, struct store_channel **out,
+                          size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT " CHANNEL_COLS " FROM channels WHERE team_id = ? "
+                            "ORDER BY is_general DESC, created_at, id",
+                            read_channel, sizeof(**out), (void **)out, n, "s", team_id);
+}
+
+static sb_err member_insert_fn(struct db *d, void *arg)
+{
+    return member_insert(d, arg);
+}
+
+sb_err store_member_insert(struct store *st, const struct store_member *m)
+{
+    return store_write(st, member_insert_fn, (void *)m);
+}
+
+sb_err store_member_get(struct store *st, const char *team_id, const char *membership_id,
+                        struct store_member *out)
+{
+    return store_select_one(st,
+                            "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id = m.user_id "
+                            "WHERE m.team_id = ? AND m.id = ?",
+                            read_member, out, "ss", team_id, membership_id);
+}
+
+sb_err store_member_list(struct store *st, const char *team_id, struct store_member **out,
+                         size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id = m.user_id "
+                            "WHERE m.team_id = ? ORDER BY m.created_at, m.id",
+                            read_member, sizeof(**out), (void **)out, n, "s", team_id);
+}
+
+sb_err store_member_role(struct store *st, const char *team_id, const char *user_id, int *role)
+{
+    sb_err err = store_select_one(st, "SELECT role FROM members WHERE team_id = ? AND user_id = ?",
+                                  read_role, role, "ss", team_id, user_id);
+
+    if (err == SB_ERR_NOT_FOUND) {
+        *role = STORE_ROLE_NONE;
+        return SB_OK;
+    }
+    return err;
+}
+
+struct member_delete {
+    const char *team_id;
+    const char *id;
+};
+
+static sb_err count(struct db *d, struct db_stmt *s, int64_t *out)
+{
+    int rc = db_step(d, s);
+
+    *out = rc == DB_ROW ? db_col_int(d, s, 0) : 0;
+    db_done(d, s);
+    return rc == DB_ROW || rc == DB_DONE ? SB_OK : (sb_err)rc;
+}
+
+static sb_err member_delete_fn(struct db *d, void *arg)
+{
+    struct member_delete *md = arg;
+    struct db_stmt *s = NULL;
+    int64_t is_owner = 0, owners = 0, changes = 0;
+    sb_err err;
+
+    /* A team keeps at least one owner. This runs inside the write transaction, so two
+     * concurrent removals cannot both pass the check. */
+    err = db_query(d, "SELECT COUNT(*) FROM members WHERE id = ? AND team_id = ? AND role = ?",
+                   &s, "ssi", md->id, md->team_id, (int64_t)STORE_ROLE_OWNER);
+    if (!err)
+        err = count(d, s, &is_owner);
+    if (!err && is_owner) {
+        err = db_query(d, "SELECT COUNT(*) FROM members WHERE team_id = ? AND role = ?", &s, "si",
+                       md->team_id, (int64_t)STORE_ROLE_OWNER);
+        if (!err)
+            err = count(d, s, &owners);
+        if (!err && owners <= 1)
+            return SB_ERR_CONFLICT;
+    }
+    if (err)
+        return err;
+    err = db_run(d, &changes, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss",
+                 md->team_id, md->id);
+    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+sb_err store_member_delete(struct store *st, const char *team_id, const char *membership_id)
+{
+    struct member_delete md = {team_id, membership_id};
+    return store_write(st, member_delete_fn, &md);
+}

@@ -1,0 +1,217 @@
+/*
+ * users.c: users and their credentials (API tokens, sessions).
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_COLS "id, upn, display_name, is_admin, created_at"
+
+static void read_user(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_user *u = elem;
+
+    db_col_copy(d, s, 0, u->id, sizeof(u->id));
+    db_col_copy(d, s, 1, u->upn, sizeof(u->upn));
+    db_col_copy(d, s, 2, u->display_name, sizeof(u->display_name));
+    u->is_admin = db_col_int(d, s, 3) != 0;
+    db_col_copy(d, s, 4, u->created, sizeof(u->created));
+}
+
+struct user_insert {
+    const struct store_user *u;
+    const char *hash;
+};
+
+static sb_err user_insert_fn(struct db *d, void *arg)
+{
+    struct user_insert *ui = arg;
+    char upn_lower[SB_NAME_MAX + 1];
+
+    store_lower(ui->u->upn, upn_lower, sizeof(upn_lower));
+    return db_run(d, NULL,
+                  "INSERT INTO users (id, upn, upn_lower, display_name, password_hash, is_admin, "
+                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "sssssbs", ui->u->id, ui->u->upn, upn_lower, ui->u->display_name, ui->hash,
+                  (int)ui->u->is_admin, ui->u->created);
+}
+
+sb_err store_user_insert(struct store *st, const struct store_user *u, const char *password_hash)
+{
+    struct user_insert ui = {u, password_hash};
+    return store_write(st, user_insert_fn, &ui);
+}
+
+sb_err store_user_get(struct store *st, const char *id, struct store_user *out)
+{
+    return store_select_one(st, "SELECT " USER_COLS " FROM users WHERE id = ?", read_user, out,
+                            "s", id);
+}
+
+struct user_with_hash {
+    struct store_user *u;
+    char **hash;
+    sb_err err;
+};
+
+static void read_user_hash(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct user_with_hash *uh = elem;
+
+    read_user(d, s, uh->u);
+    if (uh->hash)
+        uh->err = db_col_dup(d, s, 5, uh->hash);
+}
+
+sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *out,
+                         char **password_hash)
+{
+    char upn_lower[SB_NAME_MAX + 1];
+    struct user_with_hash uh = {out, password_hash, SB_OK};
+    sb_err err;
+
+    if (password_hash)
+        *password_hash = NULL;
+    store_lower(upn, upn_lower, sizeof(upn_lower));
+    err = store_select_one(st, "SELECT " USER_COLS ", password_hash FROM users WHERE upn_lower = ?",
+                           read_user_hash, &uh, "s", upn_lower);
+    return err ? err : uh.err;
+}
+
+sb_err store_user_list(struct store *st, struct store_user **out, size_t *n)
+{
+    return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id",
+                            read_user, sizeof(**out), (void **)out, n, "");
+}
+
+struct user_update {
+    const char *id;
+    const char *hash;
+    int admin;
+};
+
+static sb_err set_password_fn(struct db *d, void *arg)
+{
+    struct user_update *uu = arg;
+    int64_t changes = 0;
+    sb_err err = db_run(d, &changes, "UPDATE users SET password_hash = ? WHERE id = ?", "ss",
+                        uu->hash, uu->id);
+
+    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+static sb_err set_admin_fn(struct db *d, void *arg)
+{
+    struct user_update *uu = arg;
+    int64_t changes = 0;
+    sb_err err =
+        db_run(d, &changes, "UPDATE users SET is_admin = ? WHERE id = ?", "bs", uu->admin, uu->id);
+
+    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+sb_err store_user_set_password(struct store *st, const char *id, const char *password_hash)
+{
+    struct user_update uu = {id, password_hash, 0};
+    return store_write(st, set_password_fn, &uu);
+}
+
+sb_err store_user_set_admin(struct store *st, const char *id, bool is_admin)
+{
+    struct user_update uu = {id, NULL, is_admin};
+    return store_write(st, set_admin_fn, &uu);
+}
+
+/* ---- tokens ---- */
+
+static sb_err token_insert_fn(struct db *d, void *arg)
+{
+    const struct store_token *t = arg;
+
+    return db_run(d, NULL,
+                  "INSERT INTO tokens (id, user_id, kind, hash, expires_ms, csrf, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "ssiBiss", t->id, t->user_id, (int64_t)t->kind, (const void *)t->hash,
+                  sizeof(t->hash), t->expires_ms, t->csrf, t->created);
+}
+
+sb_err store_token_insert(struct store *st, const struct store_token *t)
+{
+    return store_write(st, token_insert_fn, (void *)t);
+}
+
+sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struct store_token *out)
+{
+    struct db d;
+    struct db_stmt *s = NULL;
+    sb_err err = store_read_begin(st, &d);
+    const void *blob;
+    size_t n;
+    int rc;
+
+    if (err)
+        return err;
+    err = db_query(&d,
+                   "SELECT id, user_id, kind, hash, expires_ms, csrf, created_at FROM tokens "
+                   "WHERE hash = ?",
+                   &s, "B", (const void *)hash, (size_t)32);
+    if (err)
+        goto out;
+    rc = db_step(&d, s);
+    if (rc != DB_ROW) {
+        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+        goto out;
+    }
+    db_col_copy(&d, s, 0, out->id, sizeof(out->id));
+    db_col_copy(&d, s, 1, out->user_id, sizeof(out->user_id));
+    out->kind = (int)db_col_int(&d, s, 2);
+    blob = d.drv->col_blob(s, 3, &n);
+    if (!blob || n != sizeof(out->hash)) {
+        err = SB_ERR_IO;
+        goto out;
+    }
+    memcpy(out->hash, blob, n);
+    out->expires_ms = db_col_int(&d, s, 4);
+    db_col_copy(&d, s, 5, out->csrf, sizeof(out->csrf));
+    db_col_copy(&d, s, 6, out->created, sizeof(out->created));
+out:
+    db_done(&d, s);
+    store_read_end(st, &d);
+    return err;
+}
+
+struct token_delete {
+    const char *id;
+    const char *user_id;
+    int kind;
+};
+
+static sb_err token_delete_fn(struct db *d, void *arg)
+{
+    struct token_delete *td = arg;
+    int64_t changes = 0;
+    sb_err err = db_run(d, &changes, "DELETE FROM tokens WHERE id = ?", "s", td->id);
+
+    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+static sb_err token_delete_kind_fn(struct db *d, void *arg)
+{
+    struct token_delete *td = arg;
+
+    return db_run(d, NULL, "DELETE FROM tokens WHERE user_id = ? AND kind = ?", "si", td->user_id,
+                  (int64_t)td->kind);
+}
+
+sb_err store_token_delete(struct store *st, const char *id)
+{
+    struct token_delete td = {id, NULL, 0};
+    return store_write(st, token_delete_fn, &td);
+}
+
+sb_err store_token_delete_kind(struct store *st, const char *user_id, int kind)
+{
+    struct token_delete td = {NULL, user_id, kind};
+    return store_write(st, token_delete_kind_fn, &td);
+}
