@@ -50,6 +50,7 @@ typedef char sb_time[SB_TIME_LEN + 1];
 
 struct store;
 struct sb_config;
+struct sb_metrics;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
@@ -61,6 +62,7 @@ struct sb_clock {
 struct sb_ctx {
     struct store *store;
     const struct sb_config *cfg;
+    struct sb_metrics *metrics;
     struct sb_clock clock;
     char tenant_id[SB_ID_LEN + 1];
 };

@@ -1,0 +1,80 @@
+/*
+ * api.h: what every handler shares. A handler parses its request, asks sb_can, calls a service
+ * and renders the answer with the helpers below; it contains no SQL and no policy of its own.
+ *
+ * The dispatcher (dispatch.c) authenticates the caller before the handler runs (routes marked
+ * API_PUBLIC skip that), enforces CSRF protection for cookie sessions, and maps sb_err codes to
+ * HTTP statuses in one place (api_fail).
+ */
+#ifndef SB_API_H
+#define SB_API_H
+
+#include "auth/auth.h"
+#include "auth/perm.h"
+#include "core/sb.h"
+#include "http/http.h"
+
+#include <jansson.h>
+
+struct api_call {
+    struct sb_ctx *ctx;
+    struct http_request *req;
+    struct http_response *resp;
+    const struct sb_principal *who; /* NULL on public routes */
+    struct sb_diag diag;
+};
+
+typedef void (*api_handler)(struct api_call *c);
+
+/* The application object the HTTP server calls (prepare + handle). */
+struct http_app api_app(struct sb_ctx *ctx);
+
+/* ---- responses (respond.c) ---- */
+
+/* Sends v (reference stolen) as JSON with status. */
+void api_json(struct api_call *c, int status, json_t *v);
+void api_no_content(struct api_call *c);
+/* Sends the Graph error shape for err, with c->diag's code and message when set. */
+void api_fail(struct api_call *c, sb_err err);
+/* Fills c->diag and sends it: api_failf(c, SB_ERR_INVALID, "invalidRequest", "x is bad"). */
+void api_failf(struct api_call *c, sb_err err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Asks sb_can; on refusal answers the request itself and returns false. */
+bool api_can(struct api_call *c, enum sb_action action, const char *team_id,
+             const char *channel_id, const char *member_id);
+/* Parses the body as a JSON object, or answers 400 and returns NULL. */
+json_t *api_body_object(struct api_call *c);
+/* Path parameter i of the matched route. */
+const char *api_param(const struct api_call *c, size_t i);
+
+/* ---- Graph renderings shared by several handlers (render.c) ---- */
+json_t *api_render_user(const struct store_user *u);
+json_t *api_render_team(const struct store_team *t);
+json_t *api_render_channel(const struct store_channel *ch);
+json_t *api_render_member(const struct store_member *m);
+json_t *api_render_message(const struct store_message *m);
+
+/* ---- handlers, one file per resource family ---- */
+void api_healthz(struct api_call *c);
+void api_metrics(struct api_call *c);
+void api_token_create(struct api_call *c);
+void api_session_create(struct api_call *c);
+void api_session_delete(struct api_call *c);
+void api_me(struct api_call *c);
+void api_user_create(struct api_call *c);
+void api_user_list(struct api_call *c);
+void api_user_get(struct api_call *c);
+void api_team_create(struct api_call *c);
+void api_team_get(struct api_call *c);
+void api_team_patch(struct api_call *c);
+void api_joined_teams(struct api_call *c);
+void api_channel_list(struct api_call *c);
+void api_channel_create(struct api_call *c);
+void api_channel_get(struct api_call *c);
+void api_member_list(struct api_call *c);
+void api_member_add(struct api_call *c);
+void api_member_remove(struct api_call *c);
+void api_message_list(struct api_call *c);
+void api_message_post(struct api_call *c);
+
+#endif

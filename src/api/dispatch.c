@@ -1,0 +1,148 @@
+/*
+ * dispatch.c: the route table, authentication, CSRF protection and the metrics of every
+ * request. Adding an endpoint means one line in `routes` and a handler.
+ */
+#include "api/api.h"
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/router.h"
+
+#include <string.h>
+#include <strings.h>
+
+enum { API_PUBLIC = 1 };
+
+struct api_route {
+    api_handler fn;
+    unsigned flags;
+};
+
+#define R(method, pattern, fn, flags)                                                              \
+    {                                                                                              \
+        method, pattern, &(const struct api_route) { fn, flags }                                   \
+    }
+
+static const struct http_route routes[] = {
+    R("GET", "/healthz", api_healthz, API_PUBLIC),
+    R("GET", "/metrics", api_metrics, API_PUBLIC),
+    R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
+    R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
+    R("DELETE", "/api/v1/session", api_session_delete, 0),
+    R("GET", "/v1.0/me", api_me, 0),
+    R("GET", "/v1.0/me/joinedTeams", api_joined_teams, 0),
+    R("GET", "/v1.0/users", api_user_list, 0),
+    R("POST", "/v1.0/users", api_user_create, 0),
+    R("GET", "/v1.0/users/{id}", api_user_get, 0),
+    R("POST", "/v1.0/teams", api_team_create, 0),
+    R("GET", "/v1.0/teams/{team}", api_team_get, 0),
+    R("PATCH", "/v1.0/teams/{team}", api_team_patch, 0),
+    R("GET", "/v1.0/teams/{team}/channels", api_channel_list, 0),
+    R("POST", "/v1.0/teams/{team}/channels", api_channel_create, 0),
+    R("GET", "/v1.0/teams/{team}/channels/{channel}", api_channel_get, 0),
+    R("GET", "/v1.0/teams/{team}/members", api_member_list, 0),
+    R("POST", "/v1.0/teams/{team}/members", api_member_add, 0),
+    R("DELETE", "/v1.0/teams/{team}/members/{member}", api_member_remove, 0),
+    R("GET", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_list, 0),
+    R("POST", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_post, 0),
+};
+
+static void prepare(void *arg, struct http_request *req)
+{
+    struct sb_ctx *ctx = arg;
+    const struct http_route *route = NULL;
+
+    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) == HTTP_MATCHED)
+        req->route = route;
+    req->body_limit = ctx->cfg->max_body;
+}
+
+static bool safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+/* Resolves the caller from a bearer token or the session cookie. */
+static sb_err authenticate(struct api_call *c, struct sb_principal *who)
+{
+    const char *authz = http_header(c->req, "Authorization");
+    char cookie[128];
+    sb_err err;
+
+    if (authz) {
+        if (strncasecmp(authz, "Bearer ", 7) != 0)
+            return sb_fail(&c->diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
+                           "the Authorization header must be 'Bearer <token>'");
+        err = auth_authenticate(c->ctx, authz + 7, false, who);
+    } else if (http_cookie(c->req, "sb_session", cookie, sizeof(cookie))) {
+        err = auth_authenticate(c->ctx, cookie, true, who);
+    } else {
+        return sb_fail(&c->diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
+                       "authentication is required: send 'Authorization: Bearer <token>'");
+    }
+    if (err == SB_ERR_UNAUTHORIZED)
+        return sb_fail(&c->diag, err, "InvalidAuthenticationToken",
+                       "the access token or session is invalid or expired");
+    if (err)
+        return err;
+    if (who->via_session && !safe_method(c->req->method) &&
+        !auth_csrf_check(who, http_header(c->req, "X-CSRF-Token")))
+        return sb_fail(&c->diag, SB_ERR_FORBIDDEN, "Forbidden",
+                       "missing or wrong X-CSRF-Token header for a cookie-authenticated request");
+    return SB_OK;
+}
+
+static void count_status(struct sb_ctx *ctx, int status)
+{
+    int cls = status / 100;
+
+    if (cls >= 1 && cls <= 5)
+        atomic_fetch_add_explicit(&ctx->metrics->http_requests[cls], 1, memory_order_relaxed);
+}
+
+static void handle(void *arg, struct http_request *req, struct http_response *resp)
+{
+    struct api_call c = {.ctx = arg, .req = req, .resp = resp};
+    const struct http_route *route = req->route;
+    const struct api_route *ar;
+    struct sb_principal who;
+    sb_err err;
+
+    if (!route) {
+        if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) ==
+            HTTP_NO_METHOD) {
+            api_failf(&c, SB_ERR_INVALID, "MethodNotAllowed", "%s is not supported on %s",
+                      req->method, req->path);
+            resp->status = 405;
+        } else {
+            api_failf(&c, SB_ERR_NOT_FOUND, "NotFound", "no such resource: %s", req->path);
+        }
+        goto out;
+    }
+    if (req->body_too_large) {
+        api_failf(&c, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
+                  "the request body is larger than %zu bytes", req->body_limit);
+        goto out;
+    }
+    ar = route->data;
+    if (!(ar->flags & API_PUBLIC)) {
+        err = authenticate(&c, &who);
+        if (err) {
+            api_fail(&c, err);
+            goto out;
+        }
+        c.who = &who;
+    }
+    ar->fn(&c);
+out:
+    if (resp->status >= 500)
+        sb_log_error("%s %s -> %d %s", req->method, req->path, resp->status, c.diag.message);
+    count_status(c.ctx, resp->status);
+}
+
+struct http_app api_app(struct sb_ctx *ctx)
+{
+    struct http_app app = {ctx, prepare, handle};
+    return app;
+}

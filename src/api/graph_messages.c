@@ -1,0 +1,102 @@
+/*
+ * graph_messages.c: channel messages, newest first, paged with $top and @odata.nextLink.
+ */
+#include "api/api.h"
+
+#include "core/config.h"
+#include "core/json.h"
+#include "core/metrics.h"
+#include "teams/teams.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define PAGE_DEFAULT 20
+#define PAGE_MAX 50 /* Graph's largest page of channel messages */
+
+/* Parses a decimal query argument in [min, max]; def when absent. */
+static bool query_int(struct api_call *c, const char *name, long long min, long long max,
+                      long long def, long long *out)
+{
+    const char *v = http_query(c->req, name);
+    char *end;
+
+    *out = def;
+    if (!v)
+        return true;
+    errno = 0;
+    *out = strtoll(v, &end, 10);
+    if (errno || !*v || *end || *out < min || *out > max) {
+        api_failf(c, SB_ERR_INVALID, "invalidRequest", "%s must be a whole number from %lld to %lld",
+                  name, min, max);
+        return false;
+    }
+    return true;
+}
+
+void api_message_list(struct api_call *c)
+{
+    const char *team = api_param(c, 0), *channel = api_param(c, 1);
+    struct store_message *ms = NULL;
+    long long top, before;
+    size_t n = 0;
+    json_t *value, *page;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_CHANNEL_READ, team, channel, NULL))
+        return;
+    if (!query_int(c, "$top", 1, PAGE_MAX, PAGE_DEFAULT, &top) ||
+        !query_int(c, "$skiptoken", 1, INT64_MAX, 0, &before))
+        return;
+    /* One extra row tells whether another page exists. */
+    err = store_message_page(c->ctx->store, channel, before, (size_t)top + 1, &ms, &n);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    value = json_array();
+    for (size_t i = 0; value && i < n && i < (size_t)top; i++)
+        json_array_append_new(value, api_render_message(&ms[i]));
+    page = json_pack("{s:o}", "value", value);
+    if (page && n > (size_t)top) {
+        char link[1024];
+        snprintf(link, sizeof(link),
+                 "%s/v1.0/teams/%s/channels/%s/messages?$top=%lld&$skiptoken=%lld",
+                 c->ctx->cfg->public_url, team, channel, top, (long long)ms[top - 1].seq);
+        json_object_set_new(page, "@odata.nextLink", json_string(link));
+    }
+    store_message_free_array(ms, n);
+    api_json(c, 200, page);
+}
+
+void api_message_post(struct api_call *c)
+{
+    const char *team = api_param(c, 0), *channel = api_param(c, 1);
+    const char *content_type, *content;
+    struct store_message m;
+    json_t *body, *mbody;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_MESSAGE_POST, team, channel, NULL))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_object(body, "body", true, &mbody, &c->diag);
+    if (!err)
+        err = sb_json_string(mbody, "contentType", false, 16, &content_type, &c->diag);
+    if (!err)
+        err = sb_json_string(mbody, "content", true, c->ctx->cfg->max_body, &content, &c->diag);
+    if (!err)
+        err = teams_message_post(c->ctx, c->who, team, channel,
+                                 content_type ? content_type : "text", content, &m, &c->diag);
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    atomic_fetch_add_explicit(&c->ctx->metrics->messages_stored, 1, memory_order_relaxed);
+    api_json(c, 201, api_render_message(&m));
+    store_message_free(&m);
+}

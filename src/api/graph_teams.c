@@ -1,0 +1,159 @@
+/*
+ * graph_teams.c: /v1.0/teams, joinedTeams and channels.
+ */
+#include "api/api.h"
+
+#include "core/config.h"
+#include "core/json.h"
+#include "teams/teams.h"
+
+#include <stdlib.h>
+
+static void send_teams(struct api_call *c, struct store_team *teams, size_t n)
+{
+    json_t *value = json_array();
+
+    for (size_t i = 0; value && i < n; i++)
+        json_array_append_new(value, api_render_team(&teams[i]));
+    free(teams);
+    api_json(c, 200, json_pack("{s:o}", "value", value));
+}
+
+void api_team_create(struct api_call *c)
+{
+    const char *name, *description;
+    struct store_team t;
+    json_t *body;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_TEAM_CREATE, NULL, NULL, NULL))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &name, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "description", false, SB_DESC_MAX, &description, &c->diag);
+    if (!err)
+        err = teams_create(c->ctx, c->who, name, description, &t, &c->diag);
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    http_response_header(c->resp, "Location", "%s/v1.0/teams/%s", c->ctx->cfg->public_url, t.id);
+    api_json(c, 201, api_render_team(&t));
+}
+
+void api_team_get(struct api_call *c)
+{
+    struct store_team t;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
+        return;
+    err = store_team_get(c->ctx->store, api_param(c, 0), &t);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, api_render_team(&t));
+}
+
+void api_team_patch(struct api_call *c)
+{
+    json_t *body, *settings = NULL;
+    bool allow = true, present = false;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_TEAM_UPDATE, api_param(c, 0), NULL, NULL))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_object(body, "memberSettings", false, &settings, &c->diag);
+    if (!err && settings)
+        err = sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present,
+                           &c->diag);
+    if (!err && present)
+        err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, &c->diag);
+    json_decref(body);
+    if (err)
+        api_fail(c, err);
+    else
+        api_no_content(c);
+}
+
+void api_joined_teams(struct api_call *c)
+{
+    struct store_team *teams = NULL;
+    size_t n = 0;
+    sb_err err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
+
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    send_teams(c, teams, n);
+}
+
+void api_channel_list(struct api_call *c)
+{
+    struct store_channel *chans = NULL;
+    size_t n = 0;
+    json_t *value;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
+        return;
+    err = store_channel_list(c->ctx->store, api_param(c, 0), &chans, &n);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    value = json_array();
+    for (size_t i = 0; value && i < n; i++)
+        json_array_append_new(value, api_render_channel(&chans[i]));
+    free(chans);
+    api_json(c, 200, json_pack("{s:o}", "value", value));
+}
+
+void api_channel_create(struct api_call *c)
+{
+    const char *name, *description;
+    struct store_channel ch;
+    json_t *body;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_CHANNEL_CREATE, api_param(c, 0), NULL, NULL))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &name, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "description", false, SB_DESC_MAX, &description, &c->diag);
+    if (!err)
+        err = teams_channel_create(c->ctx, api_param(c, 0), name, description, &ch, &c->diag);
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 201, api_render_channel(&ch));
+}
+
+void api_channel_get(struct api_call *c)
+{
+    struct store_channel ch;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_CHANNEL_READ, api_param(c, 0), api_param(c, 1), NULL))
+        return;
+    err = store_channel_get(c->ctx->store, api_param(c, 1), &ch);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, api_render_channel(&ch));
+}

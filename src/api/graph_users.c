@@ -1,0 +1,89 @@
+/*
+ * graph_users.c: /v1.0/me and /v1.0/users.
+ */
+#include "api/api.h"
+
+#include "core/json.h"
+
+#include <stdlib.h>
+
+void api_me(struct api_call *c)
+{
+    struct store_user u;
+    sb_err err = store_user_get(c->ctx->store, c->who->user_id, &u);
+
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, api_render_user(&u));
+}
+
+void api_user_create(struct api_call *c)
+{
+    struct auth_new_user nu = {0};
+    struct store_user u;
+    json_t *body, *profile;
+    sb_err err;
+
+    err = sb_can(c->ctx, c->who, SB_ACT_USER_CREATE, NULL, &c->diag);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &nu.display_name, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "userPrincipalName", true, SB_NAME_MAX, &nu.upn, &c->diag);
+    if (!err)
+        err = sb_json_object(body, "passwordProfile", false, &profile, &c->diag);
+    if (!err && profile)
+        err = sb_json_string(profile, "password", false, 1024, &nu.password, &c->diag);
+    if (!err)
+        err = auth_user_create(c->ctx, &nu, &u, &c->diag);
+    if (err)
+        api_fail(c, err);
+    else
+        api_json(c, 201, api_render_user(&u));
+    json_decref(body);
+}
+
+void api_user_list(struct api_call *c)
+{
+    struct store_user *users = NULL;
+    size_t n = 0;
+    json_t *value;
+    sb_err err = sb_can(c->ctx, c->who, SB_ACT_USER_READ, NULL, &c->diag);
+
+    if (!err)
+        err = store_user_list(c->ctx->store, &users, &n);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    value = json_array();
+    for (size_t i = 0; value && i < n; i++)
+        json_array_append_new(value, api_render_user(&users[i]));
+    free(users);
+    api_json(c, 200, json_pack("{s:o}", "value", value));
+}
+
+void api_user_get(struct api_call *c)
+{
+    struct store_user u;
+    sb_err err = sb_can(c->ctx, c->who, SB_ACT_USER_READ, NULL, &c->diag);
+
+    if (!err) {
+        err = store_user_get(c->ctx->store, api_param(c, 0), &u);
+        if (err == SB_ERR_NOT_FOUND)
+            sb_fail(&c->diag, err, "Request_ResourceNotFound", "user '%s' not found",
+                    api_param(c, 0));
+    }
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, api_render_user(&u));
+}

@@ -1,0 +1,49 @@
+/*
+ * health_api.c: /healthz and /metrics (Prometheus text format).
+ */
+#include "api/api.h"
+
+#include "core/buf.h"
+#include "core/metrics.h"
+#include "store/store.h"
+
+void api_healthz(struct api_call *c)
+{
+    api_json(c, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void api_metrics(struct api_call *c)
+{
+    struct sb_metrics *m = c->ctx->metrics;
+    struct sb_buf b = {0};
+    sb_err err;
+
+    err = sb_buf_puts(&b, "# HELP switchboard_http_requests_total HTTP requests answered, by "
+                          "status class.\n# TYPE switchboard_http_requests_total counter\n");
+    for (int cls = 1; cls <= 5 && !err; cls++)
+        err = sb_buf_printf(&b, "switchboard_http_requests_total{code=\"%dxx\"} %llu\n", cls,
+                            (unsigned long long)atomic_load(&m->http_requests[cls]));
+    if (!err)
+        err = sb_buf_printf(&b,
+                            "# HELP switchboard_messages_stored_total Messages stored.\n"
+                            "# TYPE switchboard_messages_stored_total counter\n"
+                            "switchboard_messages_stored_total %llu\n"
+                            "# HELP switchboard_logins_failed_total Failed sign-ins.\n"
+                            "# TYPE switchboard_logins_failed_total counter\n"
+                            "switchboard_logins_failed_total %llu\n"
+                            "# HELP switchboard_uptime_seconds Seconds since start.\n"
+                            "# TYPE switchboard_uptime_seconds gauge\n"
+                            "switchboard_uptime_seconds %lld\n",
+                            (unsigned long long)atomic_load(&m->messages_stored),
+                            (unsigned long long)atomic_load(&m->logins_failed),
+                            (long long)((sb_now_ms(c->ctx) - m->started_ms) / 1000));
+    if (err) {
+        sb_buf_free(&b);
+        api_fail(c, err);
+        return;
+    }
+    c->resp->status = 200;
+    c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    c->resp->body_len = b.len;
+    c->resp->body = sb_buf_take(&b);
+}

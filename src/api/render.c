@@ -1,0 +1,72 @@
+/*
+ * render.c: store records as Microsoft Graph v1.0 resources.
+ */
+#include "api/api.h"
+
+json_t *api_render_user(const struct store_user *u)
+{
+    return json_pack("{s:s,s:s,s:s,s:s}", "@odata.type", "#microsoft.graph.user", "id", u->id,
+                     "displayName", u->display_name, "userPrincipalName", u->upn);
+}
+
+json_t *api_render_team(const struct store_team *t)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:b,s:{s:b,s:b,s:b,s:b,s:b}}", "id", t->id, "displayName",
+                     t->display_name, "description", t->description, "createdDateTime",
+                     t->created, "isArchived", 0, "memberSettings", "allowCreateUpdateChannels",
+                     1, "allowDeleteChannels", 1, "allowAddRemoveApps", 1,
+                     "allowCreateUpdateRemoveTabs", 1, "allowCreateUpdateRemoveConnectors",
+                     t->allow_connectors);
+}
+
+json_t *api_render_channel(const struct store_channel *ch)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", ch->id, "displayName", ch->display_name,
+                     "description", ch->description, "membershipType", ch->membership_type,
+                     "createdDateTime", ch->created, "isFavoriteByDefault", ch->is_general);
+}
+
+static const char *role_name(int role)
+{
+    return role == STORE_ROLE_OWNER ? "owner" : role == STORE_ROLE_GUEST ? "guest" : NULL;
+}
+
+json_t *api_render_member(const struct store_member *m)
+{
+    const char *role = role_name(m->role);
+    json_t *roles = role ? json_pack("[s]", role) : json_array();
+
+    return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "@odata.type",
+                     "#microsoft.graph.aadUserConversationMember", "id", m->id, "roles", roles,
+                     "displayName", m->display_name, "userId", m->user_id, "visibleHistoryStartDateTime",
+                     "0001-01-01T00:00:00Z");
+}
+
+json_t *api_render_message(const struct store_message *m)
+{
+    json_t *from, *attachments = NULL;
+    bool is_user = m->from_kind[0] == 'u';
+
+    if (m->attachments)
+        attachments = json_loads(m->attachments, 0, NULL);
+    if (!json_is_array(attachments)) {
+        json_decref(attachments);
+        attachments = json_array();
+    }
+    if (is_user)
+        from = json_pack("{s:n,s:n,s:{s:s,s:s,s:s,s:s}}", "application", "device", "user",
+                         "@odata.type", "#microsoft.graph.teamworkUserIdentity", "id", m->from_id,
+                         "displayName", m->from_name, "userIdentityType", "aadUser");
+    else
+        from = json_pack("{s:{s:s,s:s,s:s},s:n,s:n}", "application", "id", m->from_id,
+                         "displayName", m->from_name, "applicationIdentityType", "connector",
+                         "device", "user");
+    return json_pack("{s:s,s:n,s:s,s:s,s:s,s:s,s:n,s:n,s:s?,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:[],s:[],"
+                     "s:{s:s,s:s}}",
+                     "id", m->id, "replyToId", "etag", m->id, "messageType", "message",
+                     "createdDateTime", m->created, "lastModifiedDateTime", m->created,
+                     "deletedDateTime", "subject", "summary", m->summary, "importance", "normal",
+                     "locale", "en-us", "from", from, "body", "contentType", m->body_type,
+                     "content", m->body, "attachments", attachments, "mentions", "reactions",
+                     "channelIdentity", "teamId", m->team_id, "channelId", m->channel_id);
+}

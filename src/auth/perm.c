@@ -1,0 +1,120 @@
+#include "auth/perm.h"
+
+#include <string.h>
+
+static bool team_scoped(enum sb_action a)
+{
+    switch (a) {
+    case SB_ACT_USER_READ:
+    case SB_ACT_USER_CREATE:
+    case SB_ACT_TEAM_CREATE:
+    case SB_ACT_ADMIN:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static sb_err not_found(struct sb_diag *diag, const struct sb_resource *res)
+{
+    if (res->channel_id)
+        return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "channel '%s' not found",
+                       res->channel_id);
+    return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "team '%s' not found", res->team_id);
+}
+
+static sb_err forbidden(struct sb_diag *diag, const char *what)
+{
+    return sb_fail(diag, SB_ERR_FORBIDDEN, "Forbidden", "%s", what);
+}
+
+/* Checks that the team (and channel, if named) exist and belong together. */
+static sb_err locate(struct sb_ctx *ctx, const struct sb_resource *res, struct store_team *team,
+                     struct sb_diag *diag)
+{
+    struct store_channel ch;
+    sb_err err;
+
+    if (!res || !res->team_id)
+        return not_found(diag, res);
+    err = store_team_get(ctx->store, res->team_id, team);
+    if (err == SB_ERR_NOT_FOUND)
+        return not_found(diag, res);
+    if (err || !res->channel_id)
+        return err;
+    err = store_channel_get(ctx->store, res->channel_id, &ch);
+    if (err == SB_ERR_NOT_FOUND || (!err && strcmp(ch.team_id, team->id) != 0))
+        return not_found(diag, res);
+    return err;
+}
+
+static sb_err member_remove(struct sb_ctx *ctx, const struct sb_principal *who, int role,
+                            const struct sb_resource *res, struct sb_diag *diag)
+{
+    struct store_member m;
+    sb_err err;
+
+    if (role == STORE_ROLE_OWNER)
+        return SB_OK;
+    if (!res->member_id)
+        return forbidden(diag, "only team owners can remove members");
+    err = store_member_get(ctx->store, res->team_id, res->member_id, &m);
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "membership '%s' not found", res->member_id);
+    if (err)
+        return err;
+    if (strcmp(m.user_id, who->user_id) == 0)
+        return SB_OK;
+    return forbidden(diag, "only team owners can remove other members");
+}
+
+sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
+              const struct sb_resource *res, struct sb_diag *diag)
+{
+    struct store_team team;
+    int role = STORE_ROLE_NONE;
+    sb_err err;
+
+    if (!who)
+        return sb_fail(diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
+                       "authentication is required");
+    if (!team_scoped(action)) {
+        if (action == SB_ACT_USER_READ || action == SB_ACT_TEAM_CREATE || who->is_admin)
+            return SB_OK;
+        return forbidden(diag, action == SB_ACT_USER_CREATE
+                                   ? "only administrators can create users"
+                                   : "only administrators can do this");
+    }
+    err = locate(ctx, res, &team, diag);
+    if (err)
+        return err;
+    if (who->is_admin)
+        return SB_OK;
+    err = store_member_role(ctx->store, team.id, who->user_id, &role);
+    if (err)
+        return err;
+    if (role == STORE_ROLE_NONE)
+        return not_found(diag, res);
+
+    switch (action) {
+    case SB_ACT_TEAM_READ:
+    case SB_ACT_CHANNEL_READ:
+    case SB_ACT_MESSAGE_POST:
+        return SB_OK;
+    case SB_ACT_CHANNEL_CREATE:
+        return role >= STORE_ROLE_MEMBER ? SB_OK : forbidden(diag, "guests cannot create channels");
+    case SB_ACT_TEAM_UPDATE:
+        return role == STORE_ROLE_OWNER ? SB_OK
+                                        : forbidden(diag, "only team owners can change settings");
+    case SB_ACT_MEMBER_ADD:
+        return role == STORE_ROLE_OWNER ? SB_OK : forbidden(diag, "only team owners can add members");
+    case SB_ACT_MEMBER_REMOVE:
+        return member_remove(ctx, who, role, res, diag);
+    case SB_ACT_CONNECTOR_MANAGE:
+        if (role == STORE_ROLE_OWNER || (role == STORE_ROLE_MEMBER && team.allow_connectors))
+            return SB_OK;
+        return forbidden(diag, "this team does not allow members to manage connectors");
+    default:
+        return forbidden(diag, "not allowed");
+    }
+}

@@ -1,0 +1,46 @@
+/*
+ * perm.h: the one permission check. Every handler asks sb_can before it acts.
+ *
+ * Answers: SB_OK; SB_ERR_UNAUTHORIZED (no caller); SB_ERR_NOT_FOUND when the resource does not
+ * exist or the caller may not see it (non-members learn nothing about a team, its channels,
+ * members or messages); SB_ERR_FORBIDDEN when the caller can see it but may not do this.
+ *
+ * Rules: global administrators may do everything. Any signed-in user may read the directory
+ * and create teams; only administrators create users. Within a team: guests, members and owners
+ * read the team, its channels, members and messages and post messages; members and owners
+ * create channels; only owners change team settings and manage members (anyone may remove
+ * their own membership). Connectors are managed by owners, and by members when the team's
+ * memberSettings.allowCreateUpdateRemoveConnectors is true (later policy switches hook in here).
+ */
+#ifndef SB_PERM_H
+#define SB_PERM_H
+
+#include "auth/auth.h"
+
+enum sb_action {
+    SB_ACT_USER_READ,
+    SB_ACT_USER_CREATE,
+    SB_ACT_TEAM_CREATE,
+    SB_ACT_TEAM_READ,
+    SB_ACT_TEAM_UPDATE,
+    SB_ACT_CHANNEL_CREATE,
+    SB_ACT_CHANNEL_READ,
+    SB_ACT_MEMBER_ADD,
+    SB_ACT_MEMBER_REMOVE,
+    SB_ACT_MESSAGE_POST,
+    SB_ACT_CONNECTOR_MANAGE,
+    SB_ACT_ADMIN,
+};
+
+/* What the action applies to. team_id is required for team-scoped actions; channel_id for
+ * channel-scoped ones (it must belong to team_id); member_id for SB_ACT_MEMBER_REMOVE. */
+struct sb_resource {
+    const char *team_id;
+    const char *channel_id;
+    const char *member_id;
+};
+
+sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
+              const struct sb_resource *res, struct sb_diag *diag);
+
+#endif

@@ -1,0 +1,193 @@
+#include "core/config.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_kind { OPT_STR, OPT_LISTEN, OPT_SIZE, OPT_RATE, OPT_INT };
+
+struct opt {
+    const char *flag; /* without the leading dashes */
+    enum opt_kind kind;
+    size_t offset;
+    size_t cap;
+};
+
+#define STR_OPT(flag, field)                                                                       \
+    {flag, OPT_STR, offsetof(struct sb_config, field), sizeof(((struct sb_config *)0)->field)}
+
+static const struct opt opts[] = {
+    {"listen", OPT_LISTEN, 0, 0},
+    STR_OPT("data", data_dir),
+    STR_OPT("db", db_url),
+    STR_OPT("public-url", public_url),
+    STR_OPT("tls-cert", tls_cert),
+    STR_OPT("tls-key", tls_key),
+    {"webhook-rate-limit", OPT_RATE, offsetof(struct sb_config, webhook_rate_limit), 0},
+    {"max-payload", OPT_SIZE, offsetof(struct sb_config, max_payload), 0},
+    {"max-body", OPT_SIZE, offsetof(struct sb_config, max_body), 0},
+    {"threads", OPT_INT, offsetof(struct sb_config, threads), 0},
+};
+
+sb_err sb_config_parse_listen(const char *s, char *host, size_t host_cap, int *port)
+{
+    const char *colon, *hs = s, *he;
+    char *end;
+    long p;
+
+    if (s[0] == '[') {
+        he = strchr(s, ']');
+        if (!he || he[1] != ':')
+            return SB_ERR_INVALID;
+        hs = s + 1;
+        colon = he + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon)
+            return SB_ERR_INVALID;
+        he = colon;
+    }
+    if (he == hs || (size_t)(he - hs) >= host_cap || !colon[1])
+        return SB_ERR_INVALID;
+    errno = 0;
+    p = strtol(colon + 1, &end, 10);
+    if (errno || *end || p < 0 || p > 65535 || !isdigit((unsigned char)colon[1]))
+        return SB_ERR_INVALID;
+    memcpy(host, hs, (size_t)(he - hs));
+    host[he - hs] = '\0';
+    *port = (int)p;
+    return SB_OK;
+}
+
+static sb_err set_opt(struct sb_config *cfg, const struct opt *o, const char *val, const char *src,
+                      struct sb_diag *diag)
+{
+    char *base = (char *)cfg + o->offset, *end;
+    unsigned long long n;
+    double d;
+
+    switch (o->kind) {
+    case OPT_STR:
+        if (strlen(val) >= o->cap || !val[0])
+            return sb_fail(diag, SB_ERR_INVALID, "usage", "invalid %s%s: '%s'", src, o->flag, val);
+        snprintf(base, o->cap, "%s", val);
+        if (strcmp(o->flag, "public-url") == 0) {
+            size_t len = strlen(cfg->public_url);
+            if (strncmp(val, "http://", 7) != 0 && strncmp(val, "https://", 8) != 0)
+                return sb_fail(diag, SB_ERR_INVALID, "usage",
+                               "invalid %spublic-url '%s': must start with http:// or https://",
+                               src, val);
+            while (len > 0 && cfg->public_url[len - 1] == '/')
+                cfg->public_url[--len] = '\0';
+            cfg->public_url_set = true;
+        }
+        return SB_OK;
+    case OPT_LISTEN:
+        if (sb_config_parse_listen(val, cfg->listen_host, sizeof(cfg->listen_host),
+                                   &cfg->listen_port))
+            return sb_fail(diag, SB_ERR_INVALID, "usage",
+                           "invalid %slisten '%s': expected HOST:PORT", src, val);
+        return SB_OK;
+    case OPT_SIZE:
+    case OPT_INT:
+        errno = 0;
+        n = strtoull(val, &end, 10);
+        if (errno || *end || !isdigit((unsigned char)val[0]) || n > (1ULL << 31))
+            return sb_fail(diag, SB_ERR_INVALID, "usage",
+                           "invalid %s%s '%s': expected a whole number", src, o->flag, val);
+        if (o->kind == OPT_SIZE)
+            *(size_t *)(void *)base = (size_t)n;
+        else
+            *(int *)(void *)base = (int)n;
+        return SB_OK;
+    case OPT_RATE:
+        errno = 0;
+        d = strtod(val, &end);
+        if (errno || *end || !val[0] || d < 0 || d > 1e6)
+            return sb_fail(diag, SB_ERR_INVALID, "usage",
+                           "invalid %s%s '%s': expected a number >= 0", src, o->flag, val);
+        *(double *)(void *)base = d;
+        return SB_OK;
+    }
+    return SB_ERR_INVALID;
+}
+
+static void env_name(const char *flag, char *out, size_t cap)
+{
+    size_t i = (size_t)snprintf(out, cap, "SWITCHBOARD_");
+
+    for (; *flag && i + 1 < cap; flag++, i++)
+        out[i] = *flag == '-' ? '_' : (char)toupper((unsigned char)*flag);
+    out[i] = '\0';
+}
+
+sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_diag *diag)
+{
+    const size_t nopts = sizeof(opts) / sizeof(opts[0]);
+    bool from_flag[sizeof(opts) / sizeof(opts[0])] = {false};
+    sb_err err;
+
+    memset(cfg, 0, sizeof(*cfg));
+    snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
+    cfg->listen_port = 8080;
+    snprintf(cfg->data_dir, sizeof(cfg->data_dir), "./var");
+    cfg->webhook_rate_limit = 4;
+    cfg->max_payload = 28 * 1024;
+    cfg->max_body = 1024 * 1024;
+    cfg->threads = 16;
+
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i], *name, *eq, *val;
+        size_t nlen;
+        size_t k;
+
+        if (strncmp(arg, "--", 2) != 0)
+            return sb_fail(diag, SB_ERR_INVALID, "usage", "unexpected argument '%s'", arg);
+        name = arg + 2;
+        eq = strchr(name, '=');
+        nlen = eq ? (size_t)(eq - name) : strlen(name);
+        for (k = 0; k < nopts; k++)
+            if (strlen(opts[k].flag) == nlen && strncmp(opts[k].flag, name, nlen) == 0)
+                break;
+        if (k == nopts)
+            return sb_fail(diag, SB_ERR_INVALID, "usage", "unknown flag --%.*s", (int)nlen, name);
+        if (eq) {
+            val = eq + 1;
+        } else {
+            if (i + 1 >= argc)
+                return sb_fail(diag, SB_ERR_INVALID, "usage", "flag --%s needs a value",
+                               opts[k].flag);
+            val = argv[++i];
+        }
+        err = set_opt(cfg, &opts[k], val, "--", diag);
+        if (err)
+            return err;
+        from_flag[k] = true;
+    }
+    for (size_t k = 0; k < nopts; k++) {
+        char name[64];
+        const char *val;
+
+        if (from_flag[k])
+            continue;
+        env_name(opts[k].flag, name, sizeof(name));
+        val = getenv(name);
+        if (val && *val) {
+            err = set_opt(cfg, &opts[k], val, "environment --", diag);
+            if (err)
+                return err;
+        }
+    }
+    if (!cfg->db_url[0] &&
+        snprintf(cfg->db_url, sizeof(cfg->db_url), "sqlite:%s/switchboard.db", cfg->data_dir) >=
+            (int)sizeof(cfg->db_url))
+        return sb_fail(diag, SB_ERR_INVALID, "usage", "--data path is too long");
+    if ((cfg->tls_cert[0] != '\0') != (cfg->tls_key[0] != '\0'))
+        return sb_fail(diag, SB_ERR_INVALID, "usage", "--tls-cert and --tls-key go together");
+    if (cfg->threads < 1 || cfg->threads > 1024)
+        return sb_fail(diag, SB_ERR_INVALID, "usage", "invalid --threads: expected 1 to 1024");
+    return SB_OK;
+}

@@ -1,0 +1,36 @@
+/*
+ * config.h: the server's settings, from flags and SWITCHBOARD_* environment variables.
+ *
+ * Every flag --some-flag can also come from SWITCHBOARD_SOME_FLAG; a flag wins over the
+ * environment. Parsing never exits: it returns SB_ERR_INVALID with a message naming the bad
+ * flag, and main() turns that into exit code 2.
+ */
+#ifndef SB_CONFIG_H
+#define SB_CONFIG_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+
+struct sb_config {
+    char listen_host[256];
+    int listen_port;
+    char data_dir[1024];
+    char db_url[1100];
+    char public_url[512]; /* no trailing slash; completed with the bound port when 0 */
+    bool public_url_set;
+    char tls_cert[1024];
+    char tls_key[1024];
+    double webhook_rate_limit; /* posts per second per webhook; 0 = no limit */
+    size_t max_payload;        /* largest webhook body in bytes */
+    size_t max_body;           /* largest API request body in bytes */
+    int threads;               /* HTTP worker threads */
+};
+
+/* Fills cfg from argv (the arguments after the subcommand) and getenv. */
+sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_diag *diag);
+
+/* Splits "host:port" or "[v6]:port" into host and port (0..65535). */
+sb_err sb_config_parse_listen(const char *s, char *host, size_t host_cap, int *port);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * http.h: requests and responses as the rest of the program sees them, and the server that
+ * carries them. Only http/ includes microhttpd.h; the api layer works with these plain types.
+ *
+ * The server calls the application twice per request: prepare() once the headers are in (to
+ * pick the route and the largest body it accepts, so oversized bodies are refused before they
+ * are read) and handle() once the body is complete. Handlers run on the server's worker threads
+ * and may block (on the store's group commit, for example).
+ */
+#ifndef SB_HTTP_H
+#define SB_HTTP_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+
+struct http_request {
+    const char *method;
+    const char *path; /* percent-decoded, without the query string */
+    const char *body; /* NUL-terminated copy of the body (NULL when empty) */
+    size_t body_len;
+    bool body_too_large; /* the body exceeded body_limit and was discarded */
+    size_t body_limit;   /* set by prepare() */
+    const void *route;   /* set by prepare(); opaque to the server */
+    const char *params[6]; /* path parameters captured by the router (point into param_buf) */
+    size_t nparams;
+    char param_buf[512];
+    void *conn; /* the server's connection (private) */
+};
+
+/* Case-insensitive header lookup; NULL when absent. */
+const char *http_header(const struct http_request *req, const char *name);
+/* Decoded query-string argument; NULL when absent. */
+const char *http_query(const struct http_request *req, const char *name);
+/* Value of cookie `name` copied into out (cap bytes); false when absent or too long. */
+bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
+
+#define HTTP_MAX_HEADERS 8
+
+struct http_response {
+    int status;
+    const char *content_type; /* static string */
+    char *body;               /* heap; the server frees it */
+    size_t body_len;
+    struct {
+        const char *name; /* static string */
+        char *value;      /* heap */
+    } headers[HTTP_MAX_HEADERS];
+    size_t nheaders;
+};
+
+/* Adds a header (value formatted into a heap string). */
+sb_err http_response_header(struct http_response *resp, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sets the body to a copy of text with the given content type. */
+sb_err http_response_text(struct http_response *resp, int status, const char *content_type,
+                          const char *text);
+void http_response_clear(struct http_response *resp);
+
+struct http_app {
+    void *arg;
+    void (*prepare)(void *arg, struct http_request *req);
+    void (*handle)(void *arg, struct http_request *req, struct http_response *resp);
+};
+
+/* A bound, listening socket. Binding comes first so that the real port is known (and the
+ * public URL completed) before the first request can arrive. */
+struct http_listener {
+    int fd;
+    int port;
+    bool ipv6;
+};
+
+sb_err http_listen(const char *host, int port, struct http_listener *out, struct sb_diag *diag);
+
+struct http_server_opts {
+    struct http_listener listener; /* the server takes ownership of the socket */
+    int threads;
+    const char *tls_cert_pem; /* both NULL for plain HTTP */
+    const char *tls_key_pem;
+};
+
+struct http_server;
+
+sb_err http_server_start(const struct http_server_opts *opts, const struct http_app *app,
+                         struct http_server **out, struct sb_diag *diag);
+/* Stops accepting, waits up to timeout_ms for requests in progress, then stops. */
+void http_server_stop(struct http_server *srv, int timeout_ms);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * server.c: libmicrohttpd glue. A thread pool of epoll loops accepts connections; each request
+ * gets a small state object that collects its body up to the route's limit and then hands it
+ * to the application.
+ */
+#include "http/http.h"
+
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_app app;
+    atomic_int in_flight;
+};
+
+struct req_state {
+    struct http_request req;
+    char *body;
+    size_t len, cap;
+};
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(const struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap)
+{
+    const char *v = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+
+    if (!v || strlen(v) >= cap)
+        return false;
+    memcpy(out, v, strlen(v) + 1);
+    return true;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *r)
+{
+    struct MHD_Response *mr;
+    enum MHD_Result ret;
+
+    mr = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
+                                         r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!mr) {
+        http_response_clear(r);
+        return MHD_NO;
+    }
+    r->body = NULL; /* now owned by MHD */
+    if (r->content_type)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    for (size_t i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
+    ret = MHD_queue_response(conn, (unsigned int)r->status, mr);
+    MHD_destroy_response(mr);
+    http_response_clear(r);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct req_state *rs = *con_cls;
+    struct http_response resp;
+
+    (void)version;
+    if (!rs) {
+        const char *cl;
+
+        rs = calloc(1, sizeof(*rs));
+        if (!rs)
+            return MHD_NO;
+        rs->req.method = method;
+        rs->req.path = url;
+        rs->req.conn = conn;
+        srv->app.prepare(srv->app.arg, &rs->req);
+        *con_cls = rs;
+        atomic_fetch_add(&srv->in_flight, 1);
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > rs->req.body_limit)
+            rs->req.body_too_large = true;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+
+        *upload_data_size = 0;
+        if (rs->req.body_too_large || rs->len + n > rs->req.body_limit) {
+            rs->req.body_too_large = true;
+            return MHD_YES;
+        }
+        if (rs->len + n + 1 > rs->cap) {
+            size_t cap = rs->cap ? rs->cap : 1024;
+            char *p;
+            while (cap < rs->len + n + 1)
+                cap *= 2;
+            p = realloc(rs->body, cap);
+            if (!p)
+                return MHD_NO;
+            rs->body = p;
+            rs->cap = cap;
+        }
+        memcpy(rs->body + rs->len, upload_data, n);
+        rs->len += n;
+        rs->body[rs->len] = '\0';
+        return MHD_YES;
+    }
+    memset(&resp, 0, sizeof(resp));
+    rs->req.body = rs->body;
+    rs->req.body_len = rs->len;
+    srv->app.handle(srv->app.arg, &rs->req, &resp);
+    return queue(conn, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    struct req_state *rs = *con_cls;
+
+    (void)conn;
+    (void)toe;
+    if (!rs)
+        return;
+    free(rs->body);
+    free(rs);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static void on_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    sb_log_warn("http: %s", line);
+}
+
+sb_err http_listen(const char *host, int port, struct http_listener *out, struct sb_diag *diag)
+{
+    struct addrinfo hints, *res = NULL;
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
+    char portstr[8];
+    int fd = -1, one = 1, rc;
+    sb_err err = SB_OK;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0 || !res)
+        return sb_fail(diag, SB_ERR_INVALID, "usage", "cannot resolve listen host '%s': %s", host,
+                       gai_strerror(rc));
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0) {
+        err = sb_fail(diag, SB_ERR_IO, "listenFailed", "cannot listen on %s:%d: %s", host, port,
+                      strerror(errno));
+        goto out;
+    }
+    out->fd = fd;
+    out->ipv6 = ss.ss_family == AF_INET6;
+    out->port = ntohs(out->ipv6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                : ((struct sockaddr_in *)&ss)->sin_port);
+    fd = -1;
+out:
+    if (fd >= 0)
+        close(fd);
+    freeaddrinfo(res);
+    return err;
+}
+
+sb_err http_server_start(const struct http_server_opts *opts, const struct http_app *app,
+                         struct http_server **out, struct sb_diag *diag)
+{
+    struct http_server *srv = calloc(1, sizeof(*srv));
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                         MHD_ALLOW_SUSPEND_RESUME;
+
+    *out = NULL;
+    if (!srv)
+        return SB_ERR_NOMEM;
+    if (opts->listener.ipv6)
+        flags |= MHD_USE_IPv6;
+    if (opts->tls_cert_pem)
+        flags |= MHD_USE_TLS;
+    srv->app = *app;
+    atomic_init(&srv->in_flight, 0);
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+        MHD_OPTION_LISTEN_SOCKET, opts->listener.fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
+        opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opts->tls_cert_pem,
+        MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
+    if (!srv->daemon) {
+        free(srv);
+        return sb_fail(diag, SB_ERR_IO, "listenFailed",
+                       "cannot start the HTTP server (bad TLS certificate or key?)");
+    }
+    *out = srv;
+    return SB_OK;
+}
+
+void http_server_stop(struct http_server *srv, int timeout_ms)
+{
+    struct timespec tick = {0, 10 * 1000 * 1000};
+
+    if (!srv)
+        return;
+    /* Stop accepting; requests already in progress finish and get their answers. */
+    MHD_quiesce_daemon(srv->daemon);
+    for (int waited = 0; atomic_load(&srv->in_flight) > 0 && waited < timeout_ms; waited += 10)
+        nanosleep(&tick, NULL);
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

@@ -1,0 +1,243 @@
+/*
+ * main.c: the command line (serve, version), start-up, signals and shut-down.
+ *
+ * Exit codes: 0 ok, 2 usage error (the message names the bad flag), 1 runtime failure.
+ * The process-wide state (configuration, metrics, store, server) lives here and is handed to
+ * the rest of the program through struct sb_ctx.
+ */
+#include "api/api.h"
+#include "auth/auth.h"
+#include "core/config.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SB_VERSION "0.1.0"
+#define EXIT_USAGE 2
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: switchboard serve [--listen HOST:PORT] [--db URL] [--data DIR]\n"
+               "                         [--public-url URL] [--tls-cert FILE --tls-key FILE]\n"
+               "                         [--webhook-rate-limit N] [--max-payload BYTES]\n"
+               "                         [--max-body BYTES] [--threads N]\n"
+               "       switchboard version\n"
+               "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char tmp[1024];
+    size_t len = strlen(path);
+
+    if (len == 0 || len >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, path, len + 1);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n < (1 << 20) &&
+        fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
+        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[n] = '\0';
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static int fail(const char *what, const struct sb_diag *diag, sb_err err)
+{
+    sb_log_error("%s: %s", what, diag->message[0] ? diag->message : sb_err_name(err));
+    return EXIT_FAILURE;
+}
+
+static sb_err load_tenant(struct sb_ctx *ctx)
+{
+    sb_id fresh;
+    char *tenant = NULL;
+    sb_err err;
+
+    sb_id_new(ctx, fresh);
+    err = store_meta_init(ctx->store, "tenant_id", fresh, &tenant);
+    if (!err)
+        snprintf(ctx->tenant_id, sizeof(ctx->tenant_id), "%s", tenant);
+    free(tenant);
+    return err;
+}
+
+static sb_err bootstrap_admin(struct sb_ctx *ctx, struct sb_diag *diag)
+{
+    const char *token = getenv("SWITCHBOARD_ADMIN_TOKEN");
+    char password[64];
+    bool created = false;
+    sb_err err;
+
+    if (token && *token) {
+        err = auth_bootstrap_token(ctx, token, diag);
+        if (err)
+            return err;
+    }
+    err = auth_bootstrap_first_admin(ctx, password, sizeof(password), &created, diag);
+    if (!err && created)
+        sb_log_raw("first start: created administrator 'admin' with password: %s", password);
+    sodium_memzero(password, sizeof(password));
+    return err;
+}
+
+static int serve(int argc, char **argv)
+{
+    static struct sb_config cfg; /* process-wide; outlives every thread */
+    static struct sb_metrics metrics;
+    struct sb_ctx ctx = {0};
+    struct sb_diag diag = {{0}, {0}};
+    struct store_opts so;
+    struct http_listener listener;
+    struct http_server_opts ho = {0};
+    struct http_server *srv = NULL;
+    struct http_app app;
+    char *cert = NULL, *key = NULL;
+    sigset_t sigs;
+    int sig = 0, rc = EXIT_FAILURE;
+    sb_err err;
+
+    err = sb_config_parse(&cfg, argc, argv, &diag);
+    if (err) {
+        fprintf(stderr, "switchboard: %s\n", diag.message);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (sodium_init() < 0) {
+        sb_log_error("cannot initialise libsodium");
+        return EXIT_FAILURE;
+    }
+    /* Threads started from here on inherit this mask; main waits for the signals below. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (strncmp(cfg.db_url, "sqlite:", 7) == 0 && make_dirs(cfg.data_dir) != 0) {
+        sb_log_error("cannot create data directory %s: %s", cfg.data_dir, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    if (cfg.tls_cert[0]) {
+        cert = read_file(cfg.tls_cert);
+        key = read_file(cfg.tls_key);
+        if (!cert || !key) {
+            sb_log_error("cannot read --tls-cert %s or --tls-key %s", cfg.tls_cert, cfg.tls_key);
+            goto out;
+        }
+    }
+    metrics.started_ms = 0;
+    ctx.cfg = &cfg;
+    ctx.metrics = &metrics;
+    ctx.clock = sb_clock_system();
+    metrics.started_ms = sb_now_ms(&ctx);
+
+    so.url = cfg.db_url;
+    so.readers = cfg.threads;
+    err = store_open(&so, &ctx.store, &diag);
+    if (err) {
+        rc = fail("cannot open the store", &diag, err);
+        goto out;
+    }
+    err = load_tenant(&ctx);
+    if (!err)
+        err = bootstrap_admin(&ctx, &diag);
+    if (err) {
+        rc = fail("cannot prepare the database", &diag, err);
+        goto out;
+    }
+    err = http_listen(cfg.listen_host, cfg.listen_port, &listener, &diag);
+    if (err) {
+        rc = fail("cannot listen", &diag, err);
+        goto out;
+    }
+    if (!cfg.public_url_set) {
+        bool v6 = strchr(cfg.listen_host, ':') != NULL;
+        snprintf(cfg.public_url, sizeof(cfg.public_url), "%s://%s%s%s:%d",
+                 cert ? "https" : "http", v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "",
+                 listener.port);
+    }
+    ho.listener = listener;
+    ho.threads = cfg.threads;
+    ho.tls_cert_pem = cert;
+    ho.tls_key_pem = key;
+    app = api_app(&ctx);
+    err = http_server_start(&ho, &app, &srv, &diag);
+    if (err) {
+        rc = fail("cannot start", &diag, err);
+        goto out;
+    }
+    {
+        bool v6 = listener.ipv6;
+        sb_log_raw("listening on %s://%s%s%s:%d", cert ? "https" : "http", v6 ? "[" : "",
+                   cfg.listen_host, v6 ? "]" : "", listener.port);
+    }
+    while (sigwait(&sigs, &sig) != 0)
+        ;
+    sb_log_info("received signal %d: finishing requests in progress", sig);
+    http_server_stop(srv, 10000);
+    srv = NULL;
+    rc = EXIT_SUCCESS;
+out:
+    http_server_stop(srv, 0);
+    store_close(ctx.store);
+    free(cert);
+    free(key);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "serve") == 0)
+        return serve(argc - 2, argv + 2);
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("switchboard %s\n", SB_VERSION);
+        return EXIT_SUCCESS;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return EXIT_SUCCESS;
+    }
+    fprintf(stderr, "switchboard: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

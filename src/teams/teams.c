@@ -1,0 +1,179 @@
+#include "teams/teams.h"
+
+#include "core/ids.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sb_err check_name(const char *field, const char *name, size_t max, struct sb_diag *diag)
+{
+    size_t len = strlen(name);
+    bool blank = true;
+
+    if (len == 0 || len > max)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be 1 to %zu bytes", field,
+                       max);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                           "%s must not contain control characters", field);
+        if (*p != ' ')
+            blank = false;
+    }
+    if (blank)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must not be blank", field);
+    return SB_OK;
+}
+
+sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
+                    const char *description, struct store_team *out, struct sb_diag *diag)
+{
+    struct store_channel general;
+    struct store_member owner;
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    memset(&general, 0, sizeof(general));
+    memset(&owner, 0, sizeof(owner));
+    err = check_name("displayName", display_name, SB_NAME_MAX, diag);
+    if (err)
+        return err;
+    sb_id_new(ctx, out->id);
+    snprintf(out->display_name, sizeof(out->display_name), "%s", display_name);
+    snprintf(out->description, sizeof(out->description), "%s", description ? description : "");
+    out->allow_connectors = true;
+    sb_time_now(ctx, out->created);
+
+    sb_id_new(ctx, general.id);
+    memcpy(general.team_id, out->id, sizeof(general.team_id));
+    snprintf(general.display_name, sizeof(general.display_name), "General");
+    snprintf(general.membership_type, sizeof(general.membership_type), "standard");
+    general.is_general = true;
+    memcpy(general.created, out->created, sizeof(general.created));
+
+    sb_id_new(ctx, owner.id);
+    memcpy(owner.team_id, out->id, sizeof(owner.team_id));
+    memcpy(owner.user_id, who->user_id, sizeof(owner.user_id));
+    owner.role = STORE_ROLE_OWNER;
+    memcpy(owner.created, out->created, sizeof(owner.created));
+    return store_team_create(ctx->store, out, &general, &owner);
+}
+
+sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
+                                 struct sb_diag *diag)
+{
+    sb_err err = store_team_set_allow_connectors(ctx->store, team_id, allow_connectors);
+
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "team '%s' not found", team_id);
+    return err;
+}
+
+/* Teams refuses these characters in channel names. */
+static const char channel_forbidden[] = "~#%&*{}+/\\:<>?|'\"";
+
+sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
+                            const char *description, struct store_channel *out,
+                            struct sb_diag *diag)
+{
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = check_name("displayName", display_name, TEAMS_CHANNEL_NAME_MAX, diag);
+    if (err)
+        return err;
+    if (strpbrk(display_name, channel_forbidden))
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "displayName must not contain any of %s", channel_forbidden);
+    if (display_name[0] == '_' || display_name[0] == '.')
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "displayName must not start with '_' or '.'");
+    if (description && strlen(description) > SB_DESC_MAX)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "description is too long (at most %d bytes)", SB_DESC_MAX);
+    sb_id_new(ctx, out->id);
+    snprintf(out->team_id, sizeof(out->team_id), "%s", team_id);
+    snprintf(out->display_name, sizeof(out->display_name), "%s", display_name);
+    snprintf(out->description, sizeof(out->description), "%s", description ? description : "");
+    snprintf(out->membership_type, sizeof(out->membership_type), "standard");
+    sb_time_now(ctx, out->created);
+    err = store_channel_insert(ctx->store, out);
+    if (err == SB_ERR_CONFLICT)
+        return sb_fail(diag, err, "NameAlreadyExists",
+                       "a channel named '%s' already exists in this team", display_name);
+    return err;
+}
+
+sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *user_id, int role,
+                        struct store_member *out, struct sb_diag *diag)
+{
+    struct store_user u;
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    if (role < STORE_ROLE_GUEST || role > STORE_ROLE_OWNER)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "roles is not valid");
+    err = store_user_get(ctx->store, user_id, &u);
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "user '%s' not found", user_id);
+    if (err)
+        return err;
+    sb_id_new(ctx, out->id);
+    snprintf(out->team_id, sizeof(out->team_id), "%s", team_id);
+    memcpy(out->user_id, u.id, sizeof(out->user_id));
+    out->role = role;
+    memcpy(out->display_name, u.display_name, sizeof(out->display_name));
+    sb_time_now(ctx, out->created);
+    err = store_member_insert(ctx->store, out);
+    if (err == SB_ERR_CONFLICT)
+        return sb_fail(diag, err, "Conflict", "user '%s' is already a member of this team",
+                       user_id);
+    return err;
+}
+
+sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
+                           struct sb_diag *diag)
+{
+    sb_err err = store_member_delete(ctx->store, team_id, membership_id);
+
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "membership '%s' not found", membership_id);
+    if (err == SB_ERR_CONFLICT)
+        return sb_fail(diag, err, "Conflict",
+                       "a team must keep at least one owner; add another owner first");
+    return err;
+}
+
+sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, const char *content_type, const char *content,
+                          struct store_message *out, struct sb_diag *diag)
+{
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    if (strcmp(content_type, "text") != 0 && strcmp(content_type, "html") != 0)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "body.contentType must be \"text\" or \"html\"");
+    if (strlen(content) > TEAMS_MESSAGE_MAX)
+        return sb_fail(diag, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
+                       "body.content is too large (at most %d bytes)", TEAMS_MESSAGE_MAX);
+    sb_id_new(ctx, out->id);
+    snprintf(out->team_id, sizeof(out->team_id), "%s", team_id);
+    snprintf(out->channel_id, sizeof(out->channel_id), "%s", channel_id);
+    sb_time_now(ctx, out->created);
+    snprintf(out->from_kind, sizeof(out->from_kind), "user");
+    memcpy(out->from_id, who->user_id, sizeof(out->from_id));
+    memcpy(out->from_name, who->display_name, sizeof(out->from_name));
+    snprintf(out->body_type, sizeof(out->body_type), "%s", content_type);
+    out->body = strdup(content);
+    out->attachments = strdup("[]");
+    if (!out->body || !out->attachments) {
+        store_message_free(out);
+        return SB_ERR_NOMEM;
+    }
+    err = store_message_append(ctx->store, out);
+    if (err)
+        store_message_free(out);
+    return err;
+}

@@ -1,0 +1,41 @@
+/*
+ * teams.h: teams, channels, memberships and people's messages.
+ *
+ * These functions validate input and change the store; they do not check permissions (the
+ * handler has asked sb_can first). Every failure fills diag with a message naming the field.
+ */
+#ifndef SB_TEAMS_H
+#define SB_TEAMS_H
+
+#include "auth/auth.h"
+#include "store/store.h"
+
+#define TEAMS_CHANNEL_NAME_MAX 50   /* Teams' limit on channel names */
+#define TEAMS_MESSAGE_MAX (28 * 1024) /* Teams' limit on a message */
+
+/* Creates a team with its General channel; the creator becomes its owner. */
+sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
+                    const char *description, struct store_team *out, struct sb_diag *diag);
+
+sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
+                                 struct sb_diag *diag);
+
+sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
+                            const char *description, struct store_channel *out,
+                            struct sb_diag *diag);
+
+/* Adds user_id with role (enum store_role, not NONE). SB_ERR_NOT_FOUND for an unknown user,
+ * SB_ERR_CONFLICT when already a member. */
+sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *user_id, int role,
+                        struct store_member *out, struct sb_diag *diag);
+
+sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
+                           struct sb_diag *diag);
+
+/* Posts a person's message. content_type is "text" or "html". out owns heap fields
+ * (store_message_free). */
+sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, const char *content_type, const char *content,
+                          struct store_message *out, struct sb_diag *diag);
+
+#endif
