@@ -19,7 +19,7 @@ WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
 CPPFLAGS := -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS := $(OPT) $(WARN) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRC := $(sort $(wildcard src/*/*.c))
 LIB_OBJ := $(SRC:src/%.c=$(O)/%.o) $(O)/gen/migrations_sqlite.o

@@ -11,8 +11,10 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "events/bus.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "webhooks/ratelimit.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -83,17 +85,31 @@ static int fail(const char *what, const struct sb_diag *diag, sb_err err)
     return EXIT_FAILURE;
 }
 
-static sb_err load_tenant(struct sb_ctx *ctx)
+/* The installation's identity and keys, made at first start and kept in the store. */
+static sb_err load_identity(struct sb_ctx *ctx)
 {
+    unsigned char raw[sizeof(ctx->webhook_key)];
+    char fresh_key[2 * sizeof(raw) + 1];
     sb_id fresh;
-    char *tenant = NULL;
+    char *tenant = NULL, *key = NULL;
     sb_err err;
 
     sb_id_new(ctx, fresh);
     err = store_meta_init(ctx->store, "tenant_id", fresh, &tenant);
     if (!err)
         snprintf(ctx->tenant_id, sizeof(ctx->tenant_id), "%s", tenant);
+    sb_random(ctx, raw, sizeof(raw));
+    sb_hex(raw, sizeof(raw), fresh_key);
+    if (!err)
+        err = store_meta_init(ctx->store, "webhook_key", fresh_key, &key);
+    if (!err && (strlen(key) != 2 * sizeof(raw) ||
+                 sodium_hex2bin(ctx->webhook_key, sizeof(ctx->webhook_key), key, strlen(key), NULL,
+                                NULL, NULL) != 0))
+        err = SB_ERR_IO;
+    sodium_memzero(raw, sizeof(raw));
+    sodium_memzero(fresh_key, sizeof(fresh_key));
     free(tenant);
+    free(key);
     return err;
 }
 
@@ -174,7 +190,7 @@ static int serve(int argc, char **argv)
         rc = fail("cannot open the store", &diag, err);
         goto out;
     }
-    err = load_tenant(&ctx);
+    err = load_identity(&ctx);
     if (!err)
         err = bootstrap_admin(&ctx, &diag);
     if (err) {
@@ -191,6 +207,11 @@ static int serve(int argc, char **argv)
         snprintf(cfg.public_url, sizeof(cfg.public_url), "%s://%s%s%s:%d",
                  cert ? "https" : "http", v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "",
                  listener.port);
+    }
+    if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
+        events_bus_new(&ctx.bus) != SB_OK) {
+        sb_log_error("cannot start: out of memory");
+        goto out;
     }
     ho.listener = listener;
     ho.threads = cfg.threads;
@@ -210,11 +231,16 @@ static int serve(int argc, char **argv)
     while (sigwait(&sigs, &sig) != 0)
         ;
     sb_log_info("received signal %d: finishing requests in progress", sig);
+    /* Event streams end first (they would otherwise count as requests in progress). */
+    events_bus_shutdown(ctx.bus);
     http_server_stop(srv, 10000);
     srv = NULL;
     rc = EXIT_SUCCESS;
 out:
+    events_bus_shutdown(ctx.bus);
     http_server_stop(srv, 0);
+    events_bus_free(ctx.bus);
+    webhook_limiter_free(ctx.limiter);
     store_close(ctx.store);
     free(cert);
     free(key);

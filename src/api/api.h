@@ -52,7 +52,6 @@ json_t *api_render_user(const struct store_user *u);
 json_t *api_render_team(const struct store_team *t);
 json_t *api_render_channel(const struct store_channel *ch);
 json_t *api_render_member(const struct store_member *m);
-json_t *api_render_message(const struct store_message *m);
 
 /* ---- handlers, one file per resource family ---- */
 void api_healthz(struct api_call *c);
@@ -76,5 +75,19 @@ void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
+void api_webhook_post_v2(struct api_call *c);
+void api_webhook_post_legacy(struct api_call *c);
+void api_webhook_post_workflow(struct api_call *c);
+void api_webhook_create(struct api_call *c);
+void api_webhook_update_url(struct api_call *c);
+void api_connector_list(struct api_call *c);
+void api_connector_get(struct api_call *c);
+void api_connector_patch(struct api_call *c);
+void api_connector_delete(struct api_call *c);
+void api_connector_deliveries(struct api_call *c);
+void api_connector_image(struct api_call *c);
+void api_org_get(struct api_call *c);
+void api_org_patch(struct api_call *c);
+void api_events(struct api_call *c);
 
 #endif

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-enum { API_PUBLIC = 1 };
+enum {
+    API_PUBLIC = 1,  /* no authentication */
+    API_WEBHOOK = 2, /* body limit --max-payload; the handler answers oversized bodies itself */
+};
 
 struct api_route {
     api_handler fn;
@@ -46,6 +49,25 @@ static const struct http_route routes[] = {
     R("DELETE", "/v1.0/teams/{team}/members/{member}", api_member_remove, 0),
     R("GET", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_list, 0),
     R("POST", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_post, 0),
+    R("POST", "/api/v1/channels/{channel}/webhooks", api_webhook_create, 0),
+    R("GET", "/api/v1/channels/{channel}/connectors", api_connector_list, 0),
+    R("GET", "/api/v1/connectors/{id}", api_connector_get, 0),
+    R("PATCH", "/api/v1/connectors/{id}", api_connector_patch, 0),
+    R("DELETE", "/api/v1/connectors/{id}", api_connector_delete, 0),
+    R("GET", "/api/v1/connectors/{id}/deliveries", api_connector_deliveries, 0),
+    R("GET", "/api/v1/connectors/{id}/image", api_connector_image, 0),
+    R("POST", "/api/v1/webhooks/{id}/updateUrl", api_webhook_update_url, 0),
+    R("GET", "/api/v1/admin/organization", api_org_get, 0),
+    R("PATCH", "/api/v1/admin/organization", api_org_patch, 0),
+    R("GET", "/api/v1/events", api_events, 0),
+    R("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
+      API_PUBLIC | API_WEBHOOK),
+    R("POST", "/webhook/{tt}/IncomingWebhook/{config}/{creator}", api_webhook_post_legacy,
+      API_PUBLIC | API_WEBHOOK),
+    R("POST", "/workflows/{config}/triggers/manual/paths/invoke", api_webhook_post_workflow,
+      API_PUBLIC | API_WEBHOOK),
+    R("POST", "/powerautomate/automations/direct/workflows/{config}/triggers/manual/paths/invoke",
+      api_webhook_post_workflow, API_PUBLIC | API_WEBHOOK),
 };
 
 static void prepare(void *arg, struct http_request *req)
@@ -53,9 +75,13 @@ static void prepare(void *arg, struct http_request *req)
     struct sb_ctx *ctx = arg;
     const struct http_route *route = NULL;
 
-    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) == HTTP_MATCHED)
-        req->route = route;
     req->body_limit = ctx->cfg->max_body;
+    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) ==
+        HTTP_MATCHED) {
+        req->route = route;
+        if (((const struct api_route *)route->data)->flags & API_WEBHOOK)
+            req->body_limit = ctx->cfg->max_payload;
+    }
 }
 
 static bool safe_method(const char *m)
@@ -120,12 +146,12 @@ static void handle(void *arg, struct http_request *req, struct http_response *re
         }
         goto out;
     }
-    if (req->body_too_large) {
+    ar = route->data;
+    if (req->body_too_large && !(ar->flags & API_WEBHOOK)) {
         api_failf(&c, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
                   "the request body is larger than %zu bytes", req->body_limit);
         goto out;
     }
-    ar = route->data;
     if (!(ar->flags & API_PUBLIC)) {
         err = authenticate(&c, &who);
         if (err) {

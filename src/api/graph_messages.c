@@ -5,7 +5,6 @@
 
 #include "core/config.h"
 #include "core/json.h"
-#include "core/metrics.h"
 #include "teams/teams.h"
 
 #include <errno.h>
@@ -57,7 +56,7 @@ void api_message_list(struct api_call *c)
     }
     value = json_array();
     for (size_t i = 0; value && i < n && i < (size_t)top; i++)
-        json_array_append_new(value, api_render_message(&ms[i]));
+        json_array_append_new(value, teams_message_json(&ms[i]));
     page = json_pack("{s:o}", "value", value);
     if (page && n > (size_t)top) {
         char link[1024];
@@ -96,7 +95,6 @@ void api_message_post(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    atomic_fetch_add_explicit(&c->ctx->metrics->messages_stored, 1, memory_order_relaxed);
-    api_json(c, 201, api_render_message(&m));
+    api_json(c, 201, teams_message_json(&m));
     store_message_free(&m);
 }

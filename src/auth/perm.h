@@ -11,6 +11,8 @@
  * create channels; only owners change team settings and manage members (anyone may remove
  * their own membership). Connectors are managed by owners, and by members when the team's
  * memberSettings.allowCreateUpdateRemoveConnectors is true (later policy switches hook in here).
+ * SB_ACT_WEBHOOK_POST is asked without a principal, by the ingestion path, after the webhook
+ * URL was verified: it checks that the channel still exists and that policy allows posting.
  */
 #ifndef SB_PERM_H
 #define SB_PERM_H
@@ -29,6 +31,7 @@ enum sb_action {
     SB_ACT_MEMBER_REMOVE,
     SB_ACT_MESSAGE_POST,
     SB_ACT_CONNECTOR_MANAGE,
+    SB_ACT_WEBHOOK_POST, /* no principal: the caller holds a webhook URL of the channel */
     SB_ACT_ADMIN,
 };
 

@@ -65,3 +65,32 @@ void sb_time_now(const struct sb_ctx *ctx, sb_time out)
 {
     sb_time_format(sb_now_ms(ctx), out);
 }
+
+sb_err sb_time_parse(const char *s, int64_t *ms)
+{
+    struct tm tm;
+    const char *p;
+    int64_t frac = 0, scale = 1000;
+    int sign, oh, om;
+
+    memset(&tm, 0, sizeof(tm));
+    p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!p)
+        return SB_ERR_INVALID;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (scale > 1) {
+                scale /= 10;
+                frac += (*p - '0') * scale;
+            }
+        }
+    }
+    *ms = (int64_t)timegm(&tm) * 1000 + frac;
+    if (*p == 'Z' || *p == 'z')
+        return p[1] ? SB_ERR_INVALID : SB_OK;
+    if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || strlen(p) != 6)
+        return SB_ERR_INVALID;
+    sign = *p == '+' ? 1 : -1;
+    *ms -= sign * ((int64_t)oh * 3600 + om * 60) * 1000;
+    return SB_OK;
+}

@@ -15,6 +15,8 @@ void sb_id_new(const struct sb_ctx *ctx, sb_id out);
 bool sb_id_valid(const char *s);
 void sb_time_format(int64_t ms, sb_time out);
 void sb_time_now(const struct sb_ctx *ctx, sb_time out);
+/* Parses RFC 3339 ("2026-01-31T00:00:00Z", optional fraction, "Z" or "+hh:mm") into ms. */
+sb_err sb_time_parse(const char *s, int64_t *ms);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sb_hex(const unsigned char *in, size_t n, char *out);

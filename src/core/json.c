@@ -11,7 +11,7 @@ sb_err sb_json_parse_object(const char *body, size_t len, json_t **out, struct s
     *out = NULL;
     if (len == 0)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "request body is empty; a JSON object is required");
-    v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    v = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!v)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column,

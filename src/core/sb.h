@@ -51,6 +51,8 @@ typedef char sb_time[SB_TIME_LEN + 1];
 struct store;
 struct sb_config;
 struct sb_metrics;
+struct webhook_limiter;
+struct events_bus;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
@@ -65,6 +67,9 @@ struct sb_ctx {
     struct sb_metrics *metrics;
     struct sb_clock clock;
     char tenant_id[SB_ID_LEN + 1];
+    unsigned char webhook_key[32];   /* signs webhook URLs; generated at first start */
+    struct webhook_limiter *limiter; /* per-webhook token buckets */
+    struct events_bus *bus;          /* live events to SSE subscribers */
 };
 
 int64_t sb_now_ms(const struct sb_ctx *ctx);

@@ -13,6 +13,7 @@
 #include "core/sb.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct http_request {
     const char *method;
@@ -37,6 +38,19 @@ bool http_cookie(const struct http_request *req, const char *name, char *out, si
 
 #define HTTP_MAX_HEADERS 8
 
+/* A response body produced over time (Server-Sent Events). read() returns bytes written into
+ * buf, 0 after calling http_stream_pause() when it has nothing to send yet, or -1 to end the
+ * response. close() runs once when the response is finished or the client went away. */
+struct http_stream {
+    ssize_t (*read)(void *arg, char *buf, size_t max);
+    void (*close)(void *arg);
+    void *arg;
+};
+
+/* Pause a streamed response (only from inside its read()); wake it from any thread. */
+void http_stream_pause(void *conn);
+void http_stream_wake(void *conn);
+
 struct http_response {
     int status;
     const char *content_type; /* static string */
@@ -47,6 +61,7 @@ struct http_response {
         char *value;      /* heap */
     } headers[HTTP_MAX_HEADERS];
     size_t nheaders;
+    struct http_stream stream; /* used instead of body when stream.read is set */
 };
 
 /* Adds a header (value formatted into a heap string). */

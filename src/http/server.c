@@ -52,13 +52,61 @@ bool http_cookie(const struct http_request *req, const char *name, char *out, si
     return true;
 }
 
+void http_stream_pause(void *conn)
+{
+    MHD_suspend_connection(conn);
+}
+
+void http_stream_wake(void *conn)
+{
+    MHD_resume_connection(conn);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *st = cls;
+    ssize_t n = st->read(st->arg, buf, max);
+
+    (void)pos;
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
+}
+
+static void stream_free(void *cls)
+{
+    struct http_stream *st = cls;
+
+    st->close(st->arg);
+    free(st);
+}
+
+static struct MHD_Response *make_stream(struct http_stream *in)
+{
+    struct http_stream *st = malloc(sizeof(*st));
+    struct MHD_Response *mr;
+
+    if (!st) {
+        in->close(in->arg);
+        return NULL;
+    }
+    *st = *in;
+    mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st,
+                                           stream_free);
+    if (!mr)
+        stream_free(st);
+    return mr;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *r)
 {
     struct MHD_Response *mr;
     enum MHD_Result ret;
 
-    mr = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
-                                         r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (r->stream.read)
+        mr = make_stream(&r->stream);
+    else
+        mr = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
+                                             r->body ? MHD_RESPMEM_MUST_FREE
+                                                     : MHD_RESPMEM_PERSISTENT);
     if (!mr) {
         http_response_clear(r);
         return MHD_NO;
@@ -233,11 +281,15 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
 void http_server_stop(struct http_server *srv, int timeout_ms)
 {
     struct timespec tick = {0, 10 * 1000 * 1000};
+    MHD_socket lsock;
 
     if (!srv)
         return;
-    /* Stop accepting; requests already in progress finish and get their answers. */
-    MHD_quiesce_daemon(srv->daemon);
+    /* Stop accepting; requests already in progress finish and get their answers. The listening
+     * socket is ours again after quiescing. */
+    lsock = MHD_quiesce_daemon(srv->daemon);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
     for (int waited = 0; atomic_load(&srv->in_flight) > 0 && waited < timeout_ms; waited += 10)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(srv->daemon);

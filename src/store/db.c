@@ -34,8 +34,7 @@ static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_lis
     return err;
 }
 
-static sb_err vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt,
-                     va_list ap)
+sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap)
 {
     struct db_stmt *s;
     sb_err err = d->drv->prepare(d->conn, sql, &s);
@@ -58,7 +57,7 @@ sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char 
     sb_err err;
 
     va_start(ap, fmt);
-    err = vquery(d, sql, out, fmt, ap);
+    err = db_vquery(d, sql, out, fmt, ap);
     va_end(ap);
     return err;
 }
@@ -71,7 +70,7 @@ sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, 
     int rc;
 
     va_start(ap, fmt);
-    err = vquery(d, sql, &s, fmt, ap);
+    err = db_vquery(d, sql, &s, fmt, ap);
     va_end(ap);
     if (err)
         return err;

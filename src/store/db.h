@@ -15,6 +15,7 @@
 
 #include "core/sb.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -59,6 +60,8 @@ struct db {
  * the arguments described by fmt: 's' text (const char *, may be NULL), 'i' int64_t,
  * 'b' bool (int), 'B' blob (const void *, size_t). */
 sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...);
+/* The same binding as db_query, for callers that already hold a va_list. */
+sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap);
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the rows it touched. */
 sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...);
 int db_step(struct db *d, struct db_stmt *s);

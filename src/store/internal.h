@@ -27,15 +27,21 @@ typedef sb_err (*store_write_fn)(struct db *d, void *arg);
 sb_err store_write(struct store *st, store_write_fn fn, void *arg);
 
 typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
+typedef void (*store_release_fn)(void *elem);
 
 /* Runs a read query (arguments as db_query's fmt) and reads the first row with read into out;
  * SB_ERR_NOT_FOUND when there is none. */
 sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
                         const char *fmt, ...);
 /* Runs a read query and reads every row with read into a new array of elem-sized elements
- * (caller frees *out; elements owning heap memory are the caller's to release). */
-sb_err store_select_all(struct store *st, const char *sql, store_row_fn read, size_t elem,
-                        void **out, size_t *n, const char *fmt, ...);
+ * (caller frees *out). release (may be NULL) frees what one element owns; it is used when the
+ * query fails part-way, so nothing leaks. */
+sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
+                        store_release_fn release, size_t elem, void **out, size_t *n,
+                        const char *fmt, ...);
+
+/* Inserts m inside the caller's write transaction and sets m->seq. */
+sb_err store_message_insert(struct db *d, struct store_message *m);
 
 /* Makes room in a growing array *arr (element size `size`) for one element beyond len. */
 sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size);

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sb_err message_append_fn(struct db *d, void *arg)
+sb_err store_message_insert(struct db *d, struct store_message *m)
 {
-    struct store_message *m = arg;
     struct db_stmt *s = NULL;
     sb_err err;
     int rc;
@@ -34,11 +33,21 @@ static sb_err message_append_fn(struct db *d, void *arg)
     return err;
 }
 
+static sb_err message_append_fn(struct db *d, void *arg)
+{
+    return store_message_insert(d, arg);
+}
+
 sb_err store_message_append(struct store *st, struct store_message *m)
 {
     return store_write(st, message_append_fn, m);
 }
 
+
+static void release_message(void *elem)
+{
+    store_message_free(elem);
+}
 
 static void read_message(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -68,7 +77,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
                            "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
                            "from_name, body_type, body, summary, attachments FROM messages "
                            "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                           read_message, sizeof(**out), (void **)out, n, "sii", channel_id,
+                           read_message, release_message, sizeof(**out), (void **)out, n, "sii",
+                           channel_id,
                            before > 0 ? before : INT64_MAX, (int64_t)limit);
     if (err)
         return err;
@@ -81,6 +91,27 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
         }
     }
     return SB_OK;
+}
+
+#define MESSAGE_COLS                                                                               \
+    "m.seq, m.id, m.team_id, m.channel_id, m.created_at, m.from_kind, m.from_id, m.from_name, "    \
+    "m.body_type, m.body, m.summary, m.attachments"
+
+sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
+                           struct store_message **out, size_t *n)
+{
+    if (!user_id)
+        return store_select_all(st,
+                                "SELECT " MESSAGE_COLS " FROM messages m WHERE m.seq > ? "
+                                "ORDER BY m.seq LIMIT ?",
+                                read_message, release_message, sizeof(**out), (void **)out, n,
+                                "ii", after, (int64_t)limit);
+    return store_select_all(st,
+                            "SELECT " MESSAGE_COLS " FROM messages m JOIN members b "
+                            "ON b.team_id = m.team_id AND b.user_id = ? WHERE m.seq > ? "
+                            "ORDER BY m.seq LIMIT ?",
+                            read_message, release_message, sizeof(**out), (void **)out, n, "sii",
+                            user_id, after, (int64_t)limit);
 }
 
 void store_message_free(struct store_message *m)

@@ -13,20 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 96
-
 struct db_stmt {
+    const char *sql;
     sqlite3_stmt *st;
     struct db_conn *conn;
 };
 
+/* The cache only grows: the store's SQL is a fixed set of literals, and a statement a caller
+ * holds must never move or be finalised under it. */
 struct db_conn {
     sqlite3 *db;
-    struct {
-        const char *sql;
-        struct db_stmt stmt;
-    } cache[STMT_CACHE];
-    size_t ncache;
+    struct db_stmt **cache;
+    size_t ncache, cap;
 };
 
 static sb_err map_rc(int rc)
@@ -49,8 +47,11 @@ static void sq_close(struct db_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->ncache; i++)
-        sqlite3_finalize(c->cache[i].stmt.st);
+    for (size_t i = 0; i < c->ncache; i++) {
+        sqlite3_finalize(c->cache[i]->st);
+        free(c->cache[i]);
+    }
+    free(c->cache);
     sqlite3_close(c->db);
     free(c);
 }
@@ -103,31 +104,38 @@ out:
 
 static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
+    struct db_stmt *stmt;
     sqlite3_stmt *st = NULL;
     int rc;
 
     for (size_t i = 0; i < c->ncache; i++) {
-        if (c->cache[i].sql == sql) {
-            *out = &c->cache[i].stmt;
+        if (c->cache[i]->sql == sql) {
+            *out = c->cache[i];
             return SB_OK;
         }
     }
+    if (c->ncache == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct db_stmt **p = realloc(c->cache, cap * sizeof(*p));
+        if (!p)
+            return SB_ERR_NOMEM;
+        c->cache = p;
+        c->cap = cap;
+    }
+    stmt = calloc(1, sizeof(*stmt));
+    if (!stmt)
+        return SB_ERR_NOMEM;
     rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         sb_log_error("sqlite: prepare failed: %s: %s", sqlite3_errmsg(c->db), sql);
+        free(stmt);
         return map_rc(rc);
     }
-    if (c->ncache == STMT_CACHE) {
-        /* The cache holds every statement the store uses; reaching its size means a caller passed
-         * a non-literal SQL string. Evict the oldest rather than grow without bound. */
-        sqlite3_finalize(c->cache[0].stmt.st);
-        memmove(&c->cache[0], &c->cache[1], sizeof(c->cache[0]) * (STMT_CACHE - 1));
-        c->ncache--;
-    }
-    c->cache[c->ncache].sql = sql;
-    c->cache[c->ncache].stmt.st = st;
-    c->cache[c->ncache].stmt.conn = c;
-    *out = &c->cache[c->ncache++].stmt;
+    stmt->sql = sql;
+    stmt->st = st;
+    stmt->conn = c;
+    c->cache[c->ncache++] = stmt;
+    *out = stmt;
     return SB_OK;
 }
 

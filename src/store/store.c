@@ -346,29 +346,20 @@ sb_err store_meta_init(struct store *st, const char *key, const char *value, cha
     return store_meta_get(st, key, out);
 }
 
-static sb_err vselect(struct store *st, const char *sql, store_row_fn read, size_t elem, void *one,
-                      void **all, size_t *n, const char *fmt, va_list ap)
+static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
+                      store_release_fn release, size_t elem, void *one, void **all, size_t *n,
+                      const char *fmt, va_list ap)
 {
     struct db d;
     struct db_stmt *s = NULL;
     size_t len = 0, cap = 0;
     char *v = NULL;
     sb_err err = store_read_begin(st, &d);
-    int rc;
+    int rc = DB_DONE;
 
     if (err)
         return err;
-    err = d.drv->prepare(d.conn, sql, &s);
-    if (err)
-        goto out;
-    for (int idx = 1; *fmt && !err; fmt++, idx++) {
-        if (*fmt == 's')
-            err = d.drv->bind_text(s, idx, va_arg(ap, const char *));
-        else if (*fmt == 'i')
-            err = d.drv->bind_int64(s, idx, va_arg(ap, int64_t));
-        else
-            err = SB_ERR_INVALID;
-    }
+    err = db_vquery(&d, sql, &s, fmt, ap);
     if (err)
         goto out;
     while ((rc = db_step(&d, s)) == DB_ROW) {
@@ -392,6 +383,8 @@ out:
     store_read_end(st, &d);
     if (all) {
         if (err) {
+            for (size_t i = 0; release && i < len; i++)
+                release(v + i * elem);
             free(v);
         } else {
             *all = v;
@@ -408,13 +401,14 @@ sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, vo
     sb_err err;
 
     va_start(ap, fmt);
-    err = vselect(st, sql, read, 0, out, NULL, NULL, fmt, ap);
+    err = vselect(st, sql, read, NULL, 0, out, NULL, NULL, fmt, ap);
     va_end(ap);
     return err;
 }
 
-sb_err store_select_all(struct store *st, const char *sql, store_row_fn read, size_t elem,
-                        void **out, size_t *n, const char *fmt, ...)
+sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
+                        store_release_fn release, size_t elem, void **out, size_t *n,
+                        const char *fmt, ...)
 {
     va_list ap;
     sb_err err;
@@ -422,7 +416,7 @@ sb_err store_select_all(struct store *st, const char *sql, store_row_fn read, si
     *out = NULL;
     *n = 0;
     va_start(ap, fmt);
-    err = vselect(st, sql, read, elem, NULL, out, n, fmt, ap);
+    err = vselect(st, sql, read, release, elem, NULL, out, n, fmt, ap);
     va_end(ap);
     return err;
 }

@@ -162,7 +162,71 @@ sb_err store_message_append(struct store *st, struct store_message *m);
 /* Up to limit messages of the channel with seq < before (0 = from the newest), newest first. */
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
                           struct store_message **out, size_t *n);
+/* Messages with seq > after in teams user_id belongs to (every team when user_id is NULL),
+ * oldest first: what an event stream missed. */
+sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
+                           struct store_message **out, size_t *n);
 void store_message_free(struct store_message *m);
 void store_message_free_array(struct store_message *ms, size_t n);
+
+/* ---- organisation settings: explicit values only (absent = not set) ---- */
+
+sb_err store_setting_get(struct store *st, const char *key, char **value);
+/* value NULL removes the explicit value. */
+sb_err store_setting_set(struct store *st, const char *key, const char *value);
+
+/* ---- connector configurations (incoming webhooks; connector apps later) ---- */
+
+struct store_connector {
+    sb_id id;
+    char kind[16];         /* "incomingWebhook" */
+    char connector_id[64]; /* the catalog entry it configures */
+    sb_id team_id;
+    sb_id channel_id;
+    char name[SB_NAME_MAX + 1];
+    char image_type[64];   /* "" (none), a MIME type (bytes stored), or "url" */
+    sb_id created_by;
+    sb_time created;
+    char url_format[8];    /* "v2" or "legacy" */
+    char url_nonce[33];    /* part of the URL signatures; rotated by an URL update */
+    bool deleted;          /* removed: its URLs answer 410 */
+};
+
+/* image/image_len: the avatar bytes (or the https URL's text when image_type is "url"). */
+sb_err store_connector_insert(struct store *st, const struct store_connector *c,
+                              const void *image, size_t image_len);
+/* Finds a configuration, removed ones included (c->deleted tells). */
+sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out);
+/* The channel's configurations that are not removed, oldest first. */
+sb_err store_connector_list(struct store *st, const char *channel_id,
+                            struct store_connector **out, size_t *n);
+sb_err store_connector_rename(struct store *st, const char *id, const char *name);
+sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
+                               const char *nonce);
+/* Marks the configuration removed (kept as a tombstone so its URLs answer 410 Gone). */
+sb_err store_connector_delete(struct store *st, const char *id, const char *at);
+/* The avatar: *data is heap memory (caller frees); SB_ERR_NOT_FOUND when there is none. */
+sb_err store_connector_image(struct store *st, const char *id, char *type, size_t type_cap,
+                             void **data, size_t *len);
+
+#define STORE_DELIVERIES_KEPT 100 /* per configuration; older entries are pruned */
+
+struct store_delivery {
+    int64_t seq;
+    sb_id connector_id;
+    sb_time at;
+    int64_t size;
+    int status;
+    char error[512];
+    sb_id message_id; /* "" when nothing was stored */
+};
+
+sb_err store_delivery_append(struct store *st, const struct store_delivery *d);
+/* Newest first. */
+sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
+                           struct store_delivery **out, size_t *n);
+/* Stores a webhook's message and its delivery-log entry in one transaction; sets m->seq. */
+sb_err store_webhook_deliver(struct store *st, struct store_message *m,
+                             const struct store_delivery *d);
 
 #endif

@@ -134,8 +134,7 @@ sb_err store_team_list_for_user(struct store *st, const char *user_id, struct st
 {
     return store_select_all(st,
                             "SELECT " TEAM_COLS " FROM teams t JOIN members m ON m.team_id = t.id "
-                            "WHERE m.user_id = ? ORDER BY t.created_at, t.id",
-                            read_team, sizeof(**out), (void **)out, n, "s", user_id);
+                            "WHERE m.user_id = ? ORDER BY t.created_at, t.id", read_team, NULL, sizeof(**out), (void **)out, n, "s", user_id);
 }
 
 static sb_err channel_insert_fn(struct db *d, void *arg)
@@ -159,8 +158,7 @@ sb_err store_channel_list(struct store *st, const char *team_id, struct store_ch
 {
     return store_select_all(st,
                             "SELECT " CHANNEL_COLS " FROM channels WHERE team_id = ? "
-                            "ORDER BY is_general DESC, created_at, id",
-                            read_channel, sizeof(**out), (void **)out, n, "s", team_id);
+                            "ORDER BY is_general DESC, created_at, id", read_channel, NULL, sizeof(**out), (void **)out, n, "s", team_id);
 }
 
 static sb_err member_insert_fn(struct db *d, void *arg)
@@ -187,8 +185,7 @@ sb_err store_member_list(struct store *st, const char *team_id, struct store_mem
 {
     return store_select_all(st,
                             "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id = m.user_id "
-                            "WHERE m.team_id = ? ORDER BY m.created_at, m.id",
-                            read_member, sizeof(**out), (void **)out, n, "s", team_id);
+                            "WHERE m.team_id = ? ORDER BY m.created_at, m.id", read_member, NULL, sizeof(**out), (void **)out, n, "s", team_id);
 }
 
 sb_err store_member_role(struct store *st, const char *team_id, const char *user_id, int *role)

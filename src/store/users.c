@@ -81,8 +81,7 @@ sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *o
 
 sb_err store_user_list(struct store *st, struct store_user **out, size_t *n)
 {
-    return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id",
-                            read_user, sizeof(**out), (void **)out, n, "");
+    return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id", read_user, NULL, sizeof(**out), (void **)out, n, "");
 }
 
 struct user_update {

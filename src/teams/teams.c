@@ -1,6 +1,9 @@
 #include "teams/teams.h"
 
 #include "core/ids.h"
+#include "core/json.h"
+#include "core/metrics.h"
+#include "events/bus.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +60,10 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
     memcpy(owner.user_id, who->user_id, sizeof(owner.user_id));
     owner.role = STORE_ROLE_OWNER;
     memcpy(owner.created, out->created, sizeof(owner.created));
-    return store_team_create(ctx->store, out, &general, &owner);
+    err = store_team_create(ctx->store, out, &general, &owner);
+    if (!err && ctx->bus)
+        events_membership(ctx->bus, owner.user_id, out->id, true);
+    return err;
 }
 
 sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
@@ -129,13 +135,21 @@ sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *use
     if (err == SB_ERR_CONFLICT)
         return sb_fail(diag, err, "Conflict", "user '%s' is already a member of this team",
                        user_id);
+    if (!err && ctx->bus)
+        events_membership(ctx->bus, out->user_id, team_id, true);
     return err;
 }
 
 sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
                            struct sb_diag *diag)
 {
-    sb_err err = store_member_delete(ctx->store, team_id, membership_id);
+    struct store_member m;
+    sb_err err = store_member_get(ctx->store, team_id, membership_id, &m);
+
+    if (!err)
+        err = store_member_delete(ctx->store, team_id, membership_id);
+    if (!err && ctx->bus)
+        events_membership(ctx->bus, m.user_id, team_id, false);
 
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "membership '%s' not found", membership_id);
@@ -173,7 +187,26 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
         return SB_ERR_NOMEM;
     }
     err = store_message_append(ctx->store, out);
-    if (err)
+    if (err) {
         store_message_free(out);
-    return err;
+        return err;
+    }
+    teams_message_publish(ctx, out);
+    return SB_OK;
+}
+
+void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m)
+{
+    json_t *j = teams_message_json(m);
+    char *text = NULL;
+
+    if (ctx->metrics)
+        atomic_fetch_add_explicit(&ctx->metrics->messages_stored, 1, memory_order_relaxed);
+    if (!ctx->bus || !j || sb_json_dump(j, &text) != SB_OK) {
+        json_decref(j);
+        return;
+    }
+    json_decref(j);
+    events_publish(ctx->bus, m->seq, "message", m->team_id, text);
+    free(text);
 }

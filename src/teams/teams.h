@@ -10,6 +10,8 @@
 #include "auth/auth.h"
 #include "store/store.h"
 
+#include <jansson.h>
+
 #define TEAMS_CHANNEL_NAME_MAX 50   /* Teams' limit on channel names */
 #define TEAMS_MESSAGE_MAX (28 * 1024) /* Teams' limit on a message */
 
@@ -37,5 +39,11 @@ sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *
 sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *content_type, const char *content,
                           struct store_message *out, struct sb_diag *diag);
+
+/* The Graph chatMessage resource for m (from.user for people, from.application for connectors). */
+json_t *teams_message_json(const struct store_message *m);
+
+/* Renders m once and hands it to the live event bus (after it is durably stored). */
+void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m);
 
 #endif

@@ -1,0 +1,271 @@
+/*
+ * connectors_api.c: connector configurations on a channel (incoming webhooks so far), their
+ * URLs, avatars and delivery logs.
+ */
+#include "api/api.h"
+
+#include "core/config.h"
+#include "core/ids.h"
+#include "core/json.h"
+#include "webhooks/webhooks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DELIVERIES_DEFAULT 50
+
+/* Loads the channel named by path parameter 0 and checks action on it. */
+static bool load_channel(struct api_call *c, enum sb_action action, struct store_channel *ch)
+{
+    sb_err err = store_channel_get(c->ctx->store, api_param(c, 0), ch);
+
+    if (err == SB_ERR_NOT_FOUND)
+        api_failf(c, err, "NotFound", "channel '%s' not found", api_param(c, 0));
+    else if (err)
+        api_fail(c, err);
+    return !err && api_can(c, action, ch->team_id, ch->id, NULL);
+}
+
+/* Loads the configuration named by path parameter 0 (removed ones are gone) and checks action. */
+static bool load_connector(struct api_call *c, enum sb_action action, struct store_connector *cc)
+{
+    sb_err err = store_connector_get(c->ctx->store, api_param(c, 0), cc);
+
+    if (!err && cc->deleted)
+        err = SB_ERR_NOT_FOUND;
+    if (err == SB_ERR_NOT_FOUND)
+        api_failf(c, err, "NotFound", "connector configuration '%s' not found", api_param(c, 0));
+    else if (err)
+        api_fail(c, err);
+    return !err && api_can(c, action, cc->team_id, cc->channel_id, NULL);
+}
+
+static bool can_manage(struct api_call *c, const struct store_connector *cc)
+{
+    struct sb_resource res = {cc->team_id, cc->channel_id, NULL};
+    return sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_MANAGE, &res, NULL) == SB_OK;
+}
+
+/* The configuration resource; URLs only for those who may manage it. */
+static json_t *render(struct api_call *c, const struct store_connector *cc, bool with_urls)
+{
+    char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX], image[640];
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", cc->id, "kind",
+                          cc->kind, "connectorId", cc->connector_id, "name", cc->name,
+                          "configName", cc->name, "teamId", cc->team_id, "channelId",
+                          cc->channel_id, "createdBy", cc->created_by, "createdDateTime",
+                          cc->created, "attentionRequired", webhook_attention_required(cc));
+
+    if (!o)
+        return NULL;
+    if (cc->image_type[0]) {
+        snprintf(image, sizeof(image), "%s/api/v1/connectors/%s/image", c->ctx->cfg->public_url,
+                 cc->id);
+        json_object_set_new(o, "imageUrl", json_string(image));
+    }
+    if (with_urls && webhook_urls(c->ctx, cc, url, wf, sizeof(url)) == SB_OK) {
+        json_object_set_new(o, "url", json_string(url));
+        json_object_set_new(o, "workflowUrl", json_string(wf));
+    }
+    return o;
+}
+
+void api_webhook_create(struct api_call *c)
+{
+    struct store_channel ch;
+    struct store_connector cc;
+    const char *name, *image;
+    json_t *body;
+    sb_err err;
+
+    if (!load_channel(c, SB_ACT_CONNECTOR_MANAGE, &ch))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "name", true, SB_NAME_MAX, &name, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "image", false, c->ctx->cfg->max_body, &image, &c->diag);
+    if (!err)
+        err = webhook_create(c->ctx, c->who, &ch, name, image && *image ? image : NULL, &cc,
+                             &c->diag);
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 201, render(c, &cc, true));
+}
+
+void api_connector_list(struct api_call *c)
+{
+    struct store_channel ch;
+    struct store_connector *list = NULL;
+    size_t n = 0;
+    json_t *value;
+    bool manage;
+    sb_err err;
+
+    if (!load_channel(c, SB_ACT_CHANNEL_READ, &ch))
+        return;
+    err = store_connector_list(c->ctx->store, ch.id, &list, &n);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    manage = n > 0 && can_manage(c, &list[0]);
+    value = json_array();
+    for (size_t i = 0; value && i < n; i++)
+        json_array_append_new(value, render(c, &list[i], manage));
+    free(list);
+    api_json(c, 200, json_pack("{s:o}", "value", value));
+}
+
+void api_connector_get(struct api_call *c)
+{
+    struct store_connector cc;
+
+    if (!load_connector(c, SB_ACT_CHANNEL_READ, &cc))
+        return;
+    api_json(c, 200, render(c, &cc, can_manage(c, &cc)));
+}
+
+void api_connector_patch(struct api_call *c)
+{
+    struct store_connector cc;
+    const char *name = NULL, *config_name = NULL;
+    json_t *body;
+    sb_err err;
+
+    if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "configName", false, SB_NAME_MAX, &config_name, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "name", false, SB_NAME_MAX, &name, &c->diag);
+    if (!err && config_name)
+        name = config_name;
+    if (!err && name && !*name)
+        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "name must not be empty");
+    if (!err && name) {
+        err = store_connector_rename(c->ctx->store, cc.id, name);
+        if (!err)
+            snprintf(cc.name, sizeof(cc.name), "%s", name);
+    }
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, render(c, &cc, true));
+}
+
+void api_connector_delete(struct api_call *c)
+{
+    struct store_connector cc;
+    sb_time now;
+    sb_err err;
+
+    if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
+        return;
+    sb_time_now(c->ctx, now);
+    err = store_connector_delete(c->ctx->store, cc.id, now);
+    if (err)
+        api_fail(c, err);
+    else
+        api_no_content(c);
+}
+
+void api_webhook_update_url(struct api_call *c)
+{
+    char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
+    struct store_connector cc;
+    sb_err err;
+
+    if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
+        return;
+    if (strcmp(cc.kind, WEBHOOK_KIND) != 0) {
+        api_failf(c, SB_ERR_INVALID, "invalidRequest", "'%s' is not an incoming webhook", cc.id);
+        return;
+    }
+    err = webhook_update_url(c->ctx, &cc, &c->diag);
+    if (!err)
+        err = webhook_urls(c->ctx, &cc, url, wf, sizeof(url));
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200,
+             json_pack("{s:s,s:s,s:b}", "url", url, "workflowUrl", wf, "attentionRequired", 0));
+}
+
+void api_connector_deliveries(struct api_call *c)
+{
+    struct store_connector cc;
+    struct store_delivery *list = NULL;
+    size_t n = 0;
+    json_t *value;
+    sb_err err;
+
+    if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
+        return;
+    err = store_delivery_list(c->ctx->store, cc.id, STORE_DELIVERIES_KEPT, &list, &n);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    value = json_array();
+    for (size_t i = 0; value && i < n; i++) {
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)list[i].seq);
+        json_array_append_new(value,
+                              json_pack("{s:s,s:s,s:I,s:i,s:s,s:s?}", "id", id, "dateTime",
+                                        list[i].at, "size", (json_int_t)list[i].size, "status",
+                                        list[i].status, "error", list[i].error, "messageId",
+                                        list[i].message_id[0] ? list[i].message_id : NULL));
+    }
+    free(list);
+    api_json(c, 200, json_pack("{s:o}", "value", value));
+}
+
+void api_connector_image(struct api_call *c)
+{
+    struct store_connector cc;
+    char type[64];
+    void *data = NULL;
+    size_t len = 0;
+    sb_err err;
+
+    if (!load_connector(c, SB_ACT_CHANNEL_READ, &cc))
+        return;
+    err = store_connector_image(c->ctx->store, cc.id, type, sizeof(type), &data, &len);
+    if (err) {
+        if (err == SB_ERR_NOT_FOUND)
+            sb_fail(&c->diag, err, "NotFound", "this connector has no image");
+        api_fail(c, err);
+        return;
+    }
+    if (strcmp(type, "url") == 0) {
+        char *url = strndup(data, len);
+        free(data);
+        if (!url) {
+            api_fail(c, SB_ERR_NOMEM);
+            return;
+        }
+        c->resp->status = 302;
+        http_response_header(c->resp, "Location", "%s", url);
+        free(url);
+        return;
+    }
+    c->resp->status = 200;
+    c->resp->content_type = strcmp(type, "image/png") == 0    ? "image/png"
+                            : strcmp(type, "image/jpeg") == 0 ? "image/jpeg"
+                            : strcmp(type, "image/gif") == 0  ? "image/gif"
+                                                              : "image/webp";
+    c->resp->body = data;
+    c->resp->body_len = len;
+    http_response_header(c->resp, "Cache-Control", "private, max-age=300");
+    http_response_header(c->resp, "Content-Security-Policy", "default-src 'none'; sandbox");
+}

@@ -1,0 +1,125 @@
+/*
+ * events_api.c: GET /api/v1/events, Server-Sent Events of new messages in the channels the
+ * caller can read. Idle streams hold no thread: the connection is suspended until the bus
+ * wakes it. With Last-Event-ID (or ?lastEventId=) missed messages are replayed from the store
+ * first.
+ */
+#include "api/api.h"
+
+#include "core/buf.h"
+#include "core/json.h"
+#include "events/bus.h"
+#include "teams/teams.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPLAY_PAGE 500
+#define REPLAY_MAX 5000
+
+static ssize_t stream_read(void *arg, char *buf, size_t max)
+{
+    return events_sub_read(arg, buf, max);
+}
+
+static void stream_close(void *arg)
+{
+    events_unsubscribe(arg);
+}
+
+static int64_t last_event_id(struct api_call *c)
+{
+    const char *v = http_header(c->req, "Last-Event-ID");
+    long long id;
+    char *end;
+
+    if (!v)
+        v = http_query(c->req, "lastEventId");
+    if (!v || !*v)
+        return 0;
+    errno = 0;
+    id = strtoll(v, &end, 10);
+    return errno || *end || id < 0 ? 0 : (int64_t)id;
+}
+
+/* Formats what the subscriber missed since `after` into its stream. */
+static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
+{
+    const char *user = c->who->is_admin ? NULL : c->who->user_id;
+    struct sb_buf text = {0};
+    size_t total = 0, n;
+    sb_err err = SB_OK;
+
+    do {
+        struct store_message *ms = NULL;
+
+        err = store_message_since(c->ctx->store, user, after, REPLAY_PAGE, &ms, &n);
+        for (size_t i = 0; !err && i < n; i++) {
+            json_t *j = teams_message_json(&ms[i]);
+            char *data = NULL;
+
+            err = j ? sb_json_dump(j, &data) : SB_ERR_NOMEM;
+            json_decref(j);
+            if (!err)
+                err = sb_buf_printf(&text, "id: %lld\nevent: message\ndata: %s\n\n",
+                                    (long long)ms[i].seq, data);
+            free(data);
+            after = ms[i].seq;
+        }
+        store_message_free_array(ms, n);
+        total += n;
+    } while (!err && n == REPLAY_PAGE && total < REPLAY_MAX);
+    if (!err && text.len)
+        err = events_sub_prepend(sub, text.data, text.len, after);
+    if (!err && n == REPLAY_PAGE)
+        events_sub_end_after_queue(sub); /* more to catch up on: the client reconnects */
+    sb_buf_free(&text);
+    return err;
+}
+
+void api_events(struct api_call *c)
+{
+    struct events_transport t = {http_stream_pause, http_stream_wake, c->req->conn};
+    struct store_team *teams = NULL;
+    struct events_sub *sub = NULL;
+    int64_t after = last_event_id(c);
+    sb_id *ids = NULL;
+    size_t n = 0;
+    sb_err err;
+
+    if (!c->who->is_admin) {
+        err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
+        if (err)
+            goto out;
+        ids = calloc(n ? n : 1, sizeof(*ids));
+        if (!ids) {
+            err = SB_ERR_NOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            memcpy(ids[i], teams[i].id, sizeof(sb_id));
+    }
+    /* Subscribe before replaying, so nothing published in between is missed. */
+    err = events_subscribe(c->ctx->bus, c->who->user_id, c->who->is_admin, ids, n, after, &t,
+                           &sub);
+    if (!err)
+        err = events_sub_prepend(sub, "retry: 3000\n\n", 13, 0);
+    if (!err && after > 0)
+        err = replay(c, sub, after);
+out:
+    free(teams);
+    free(ids);
+    if (err) {
+        events_unsubscribe(sub);
+        api_fail(c, err);
+        return;
+    }
+    c->resp->status = 200;
+    c->resp->content_type = "text/event-stream; charset=utf-8";
+    http_response_header(c->resp, "Cache-Control", "no-cache");
+    http_response_header(c->resp, "X-Accel-Buffering", "no");
+    c->resp->stream.read = stream_read;
+    c->resp->stream.close = stream_close;
+    c->resp->stream.arg = sub;
+}

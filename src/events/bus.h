@@ -1,0 +1,63 @@
+/*
+ * bus.h: live events for Server-Sent Events subscribers, inside one process.
+ *
+ * A published event is formatted once ("id: SEQ\nevent: message\ndata: JSON\n\n") and shared,
+ * reference-counted, by every subscriber allowed to see it (subscribers name the teams they can
+ * read; membership changes are published to the bus so those sets stay current). Each
+ * subscriber has a bounded queue; one that falls too far behind is closed, and its client
+ * reconnects with Last-Event-ID and catches up from the store.
+ *
+ * The transport is not the bus's business: a subscriber supplies pause() (called with the
+ * subscriber's lock held, when it has nothing to send) and wake() (called with that lock held
+ * when something arrives for a paused subscriber). The lock order is bus, then subscriber, then
+ * whatever the transport locks inside pause/wake.
+ */
+#ifndef SB_EVENTS_BUS_H
+#define SB_EVENTS_BUS_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define EVENTS_QUEUE_MAX 512      /* events waiting for one subscriber before it is closed */
+#define EVENTS_HEARTBEAT_MS 15000 /* comment lines keep idle streams (and proxies) alive */
+
+struct events_bus;
+struct events_sub;
+
+struct events_transport {
+    void (*pause)(void *conn);
+    void (*wake)(void *conn);
+    void *conn;
+};
+
+sb_err events_bus_new(struct events_bus **out);
+/* Closes every stream (their next read ends them) and stops the heartbeat. */
+void events_bus_shutdown(struct events_bus *b);
+/* Frees the bus; every subscriber must have unsubscribed. */
+void events_bus_free(struct events_bus *b);
+size_t events_bus_subscribers(struct events_bus *b);
+
+/* Publishes an event of type `type` for readers of team_id; data is one line of JSON. */
+void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
+                    const char *data);
+/* Keeps subscribers' team sets current when a membership is added or removed. */
+void events_membership(struct events_bus *b, const char *user_id, const char *team_id, bool added);
+
+/* Subscribes user_id (all_teams: a global administrator) to events of teams[0..nteams).
+ * after_seq: events with seq <= after_seq are not delivered live (they were replayed). */
+sb_err events_subscribe(struct events_bus *b, const char *user_id, bool all_teams,
+                        const sb_id *teams, size_t nteams, int64_t after_seq,
+                        const struct events_transport *t, struct events_sub **out);
+/* Queues text (already formatted SSE: replayed events) ahead of live events; live events with
+ * seq <= through (already in the text) are then skipped. */
+sb_err events_sub_prepend(struct events_sub *s, const char *text, size_t len, int64_t through);
+/* Ends the stream once what is queued has been sent (the client resumes with Last-Event-ID). */
+void events_sub_end_after_queue(struct events_sub *s);
+/* Fills buf with up to max bytes of pending stream text. Returns the byte count; 0 after
+ * calling pause() when there is nothing to send; -1 when the stream is over. */
+ssize_t events_sub_read(struct events_sub *s, char *buf, size_t max);
+void events_unsubscribe(struct events_sub *s);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * connectors.c: connector configurations, their delivery logs, and organisation settings.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CONNECTOR_COLS                                                                             \
+    "id, kind, connector_id, team_id, channel_id, name, image_type, created_by, created_at, "      \
+    "url_format, url_nonce, deleted_at IS NOT NULL"
+
+static void read_text(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct {
+        char **out;
+        sb_err err;
+    } *r = elem;
+
+    r->err = db_col_dup(d, s, 0, r->out);
+}
+
+sb_err store_setting_get(struct store *st, const char *key, char **value)
+{
+    struct {
+        char **out;
+        sb_err err;
+    } r = {value, SB_OK};
+    sb_err err;
+
+    *value = NULL;
+    err = store_select_one(st, "SELECT value FROM settings WHERE key = ?", read_text, &r, "s", key);
+    return err ? err : r.err;
+}
+
+struct setting_set {
+    const char *key, *value;
+};
+
+static sb_err setting_set_fn(struct db *d, void *arg)
+{
+    struct setting_set *ss = arg;
+
+    if (!ss->value)
+        return db_run(d, NULL, "DELETE FROM settings WHERE key = ?", "s", ss->key);
+    return db_run(d, NULL,
+                  "INSERT INTO settings (key, value) VALUES (?, ?) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                  "ss", ss->key, ss->value);
+}
+
+sb_err store_setting_set(struct store *st, const char *key, const char *value)
+{
+    struct setting_set ss = {key, value};
+    return store_write(st, setting_set_fn, &ss);
+}
+
+static void read_connector(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_connector *c = elem;
+
+    db_col_copy(d, s, 0, c->id, sizeof(c->id));
+    db_col_copy(d, s, 1, c->kind, sizeof(c->kind));
+    db_col_copy(d, s, 2, c->connector_id, sizeof(c->connector_id));
+    db_col_copy(d, s, 3, c->team_id, sizeof(c->team_id));
+    db_col_copy(d, s, 4, c->channel_id, sizeof(c->channel_id));
+    db_col_copy(d, s, 5, c->name, sizeof(c->name));
+    db_col_copy(d, s, 6, c->image_type, sizeof(c->image_type));
+    db_col_copy(d, s, 7, c->created_by, sizeof(c->created_by));
+    db_col_copy(d, s, 8, c->created, sizeof(c->created));
+    db_col_copy(d, s, 9, c->url_format, sizeof(c->url_format));
+    db_col_copy(d, s, 10, c->url_nonce, sizeof(c->url_nonce));
+    c->deleted = db_col_int(d, s, 11) != 0;
+}
+
+struct connector_insert {
+    const struct store_connector *c;
+    const void *image;
+    size_t image_len;
+};
+
+static sb_err connector_insert_fn(struct db *d, void *arg)
+{
+    struct connector_insert *ci = arg;
+    const struct store_connector *c = ci->c;
+
+    return db_run(d, NULL,
+                  "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
+                  "image_type, image, created_by, created_at, url_format, url_nonce) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "sssssssBssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
+                  c->name, c->image_type, ci->image, ci->image_len, c->created_by, c->created,
+                  c->url_format, c->url_nonce);
+}
+
+sb_err store_connector_insert(struct store *st, const struct store_connector *c,
+                              const void *image, size_t image_len)
+{
+    struct connector_insert ci = {c, image, image_len};
+    return store_write(st, connector_insert_fn, &ci);
+}
+
+sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out)
+{
+    return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE id = ?",
+                            read_connector, out, "s", id);
+}
+
+sb_err store_connector_list(struct store *st, const char *channel_id,
+                            struct store_connector **out, size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT " CONNECTOR_COLS " FROM connectors WHERE channel_id = ? "
+                            "AND deleted_at IS NULL ORDER BY created_at, id",
+                            read_connector, NULL, sizeof(**out), (void **)out, n, "s",
+                            channel_id);
+}
+
+struct connector_update {
+    const char *id, *a, *b;
+};
+
+static sb_err changed(sb_err err, int64_t changes)
+{
+    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+static sb_err rename_fn(struct db *d, void *arg)
+{
+    struct connector_update *cu = arg;
+    int64_t n = 0;
+
+    return changed(db_run(d, &n, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
+                          "ss", cu->a, cu->id),
+                   n);
+}
+
+static sb_err set_url_fn(struct db *d, void *arg)
+{
+    struct connector_update *cu = arg;
+    int64_t n = 0;
+
+    return changed(db_run(d, &n,
+                          "UPDATE connectors SET url_format = ?, url_nonce = ? "
+                          "WHERE id = ? AND deleted_at IS NULL",
+                          "sss", cu->a, cu->b, cu->id),
+                   n);
+}
+
+struct connector_delete {
+    const char *id, *at;
+};
+
+static sb_err delete_fn(struct db *d, void *arg)
+{
+    struct connector_delete *cd = arg;
+    int64_t n = 0;
+
+    /* The avatar goes with the configuration; the row stays as a tombstone for 410 answers. */
+    return changed(db_run(d, &n,
+                          "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
+                          "WHERE id = ? AND deleted_at IS NULL",
+                          "ss", cd->at, cd->id),
+                   n);
+}
+
+sb_err store_connector_rename(struct store *st, const char *id, const char *name)
+{
+    struct connector_update cu = {id, name, NULL};
+    return store_write(st, rename_fn, &cu);
+}
+
+sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
+                               const char *nonce)
+{
+    struct connector_update cu = {id, format, nonce};
+    return store_write(st, set_url_fn, &cu);
+}
+
+sb_err store_connector_delete(struct store *st, const char *id, const char *at)
+{
+    struct connector_delete cd = {id, at};
+    return store_write(st, delete_fn, &cd);
+}
+
+struct image_row {
+    char *type;
+    size_t type_cap;
+    void **data;
+    size_t *len;
+    sb_err err;
+};
+
+static void read_image(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct image_row *r = elem;
+    size_t n = 0;
+    const void *p;
+
+    db_col_copy(d, s, 0, r->type, r->type_cap);
+    p = d->drv->col_blob(s, 1, &n);
+    if (!p || n == 0 || !r->type[0]) {
+        r->err = SB_ERR_NOT_FOUND;
+        return;
+    }
+    *r->data = malloc(n);
+    if (!*r->data) {
+        r->err = SB_ERR_NOMEM;
+        return;
+    }
+    memcpy(*r->data, p, n);
+    *r->len = n;
+}
+
+sb_err store_connector_image(struct store *st, const char *id, char *type, size_t type_cap,
+                             void **data, size_t *len)
+{
+    struct image_row r = {type, type_cap, data, len, SB_OK};
+    sb_err err;
+
+    *data = NULL;
+    *len = 0;
+    err = store_select_one(st,
+                           "SELECT image_type, image FROM connectors "
+                           "WHERE id = ? AND deleted_at IS NULL",
+                           read_image, &r, "s", id);
+    return err ? err : r.err;
+}
+
+static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
+{
+    sb_err err;
+
+    err = db_run(d, NULL,
+                 "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 "ssiiss", dl->connector_id, dl->at, dl->size, (int64_t)dl->status, dl->error,
+                 dl->message_id);
+    if (err)
+        return err;
+    /* Keep the newest STORE_DELIVERIES_KEPT entries of this configuration. */
+    return db_run(d, NULL,
+                  "DELETE FROM deliveries WHERE connector_id = ? AND seq <= ("
+                  "SELECT seq FROM deliveries WHERE connector_id = ? "
+                  "ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+                  "ssi", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT);
+}
+
+static sb_err delivery_fn(struct db *d, void *arg)
+{
+    return delivery_insert(d, arg);
+}
+
+sb_err store_delivery_append(struct store *st, const struct store_delivery *d)
+{
+    return store_write(st, delivery_fn, (void *)d);
+}
+
+static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_delivery *dl = elem;
+
+    dl->seq = db_col_int(d, s, 0);
+    db_col_copy(d, s, 1, dl->connector_id, sizeof(dl->connector_id));
+    db_col_copy(d, s, 2, dl->at, sizeof(dl->at));
+    dl->size = db_col_int(d, s, 3);
+    dl->status = (int)db_col_int(d, s, 4);
+    db_col_copy(d, s, 5, dl->error, sizeof(dl->error));
+    db_col_copy(d, s, 6, dl->message_id, sizeof(dl->message_id));
+}
+
+sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
+                           struct store_delivery **out, size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT seq, connector_id, at, size, status, error, message_id "
+                            "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",
+                            read_delivery, NULL, sizeof(**out), (void **)out, n, "si",
+                            connector_id, (int64_t)limit);
+}
+
+struct webhook_deliver {
+    struct store_message *m;
+    const struct store_delivery *d;
+};
+
+static sb_err webhook_deliver_fn(struct db *d, void *arg)
+{
+    struct webhook_deliver *wd = arg;
+    sb_err err = store_message_insert(d, wd->m);
+
+    return err ? err : delivery_insert(d, wd->d);
+}
+
+sb_err store_webhook_deliver(struct store *st, struct store_message *m,
+                             const struct store_delivery *d)
+{
+    struct webhook_deliver wd = {m, d};
+    return store_write(st, webhook_deliver_fn, &wd);
+}

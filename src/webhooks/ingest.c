@@ -1,0 +1,200 @@
+/*
+ * ingest.c: the hot path. A service posts to a webhook URL; we check the URL, the policy, the
+ * rate limit and the payload, store the message with its delivery-log entry in one durable
+ * write, publish it, and only then answer.
+ */
+#include "webhooks/webhooks.h"
+
+#include "auth/perm.h"
+#include "cards/cards.h"
+#include "core/config.h"
+#include "core/ids.h"
+#include "org/org.h"
+#include "teams/teams.h"
+#include "webhooks/ratelimit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Teams' delivery-failure sentence: clients that only look at the body detect failures by it. */
+static void refuse(struct webhook_result *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void refuse(struct webhook_result *r, int status, const char *code, const char *fmt, ...)
+{
+    char detail[200];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    r->status = status;
+    snprintf(r->code, sizeof(r->code), "%s", code);
+    snprintf(r->message, sizeof(r->message),
+             "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP "
+             "error %d with ContextId tcid=0,server=switchboard. %s",
+             status, detail);
+}
+
+static void new_attachment_id(void *arg, char out[37])
+{
+    sb_id_new(arg, out);
+}
+
+/* Finds the configuration and checks that the URL really is one of its current URLs. */
+static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u,
+                         struct store_connector *c, struct webhook_result *r)
+{
+    struct org_settings org;
+    sb_err err = store_connector_get(ctx->store, u->config_id, c);
+
+    if (err == SB_ERR_NOT_FOUND || (!err && strcmp(c->kind, WEBHOOK_KIND) != 0)) {
+        refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
+        return false;
+    }
+    if (err) {
+        refuse(r, 500, "InternalServerError", "The message could not be stored.");
+        return false;
+    }
+    if (c->deleted) {
+        refuse(r, 410, "WebhookRemoved", "This webhook has been removed from the channel.");
+        return false;
+    }
+    if (u->kind != WEBHOOK_URL_WORKFLOW &&
+        (strcmp(u->team_id, c->team_id) != 0 || strcmp(u->tenant_id, ctx->tenant_id) != 0 ||
+         strcmp(u->creator_id, c->created_by) != 0)) {
+        refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
+        return false;
+    }
+    if (u->kind == WEBHOOK_URL_LEGACY) {
+        if (!webhook_attention_required(c)) {
+            refuse(r, 410, "WebhookUrlReplaced",
+                   "This webhook URL was replaced by a new one; use the URL shown in the "
+                   "channel's Connectors settings.");
+            return false;
+        }
+        if (org_settings_get(ctx, &org) != SB_OK) {
+            refuse(r, 500, "InternalServerError", "The message could not be stored.");
+            return false;
+        }
+        if (org.legacy_cutoff_ms && sb_now_ms(ctx) >= org.legacy_cutoff_ms) {
+            refuse(r, 403, "WebhookUrlUpdateRequired",
+                   "This webhook URL is no longer supported. Open the channel's Connectors "
+                   "settings, choose \"Update URL\" on this webhook, and post to the new URL.");
+            return false;
+        }
+        return true;
+    }
+    if (!webhook_url_verify(ctx->webhook_key, c->url_nonce, u)) {
+        refuse(r, 401, "WebhookSignatureInvalid",
+               "The webhook URL's signature is not valid (it may have been replaced by an URL "
+               "update).");
+        return false;
+    }
+    return true;
+}
+
+static void log_delivery(struct sb_ctx *ctx, const struct store_connector *c, size_t size,
+                         const struct webhook_result *r)
+{
+    struct store_delivery d;
+
+    memset(&d, 0, sizeof(d));
+    memcpy(d.connector_id, c->id, sizeof(d.connector_id));
+    sb_time_now(ctx, d.at);
+    d.size = (int64_t)size;
+    d.status = r->status;
+    snprintf(d.error, sizeof(d.error), "%s", r->message);
+    /* A lost log entry must not turn into a lost answer; the post itself was refused anyway. */
+    (void)store_delivery_append(ctx->store, &d);
+}
+
+static void build_message(struct sb_ctx *ctx, const struct store_connector *c,
+                          struct card_message *card, struct store_message *m)
+{
+    memset(m, 0, sizeof(*m));
+    sb_id_new(ctx, m->id);
+    memcpy(m->team_id, c->team_id, sizeof(m->team_id));
+    memcpy(m->channel_id, c->channel_id, sizeof(m->channel_id));
+    sb_time_now(ctx, m->created);
+    snprintf(m->from_kind, sizeof(m->from_kind), "application");
+    memcpy(m->from_id, c->id, sizeof(m->from_id));
+    memcpy(m->from_name, c->name, sizeof(m->from_name));
+    snprintf(m->body_type, sizeof(m->body_type), "html");
+    /* The card's strings move into the message. */
+    m->body = card->body;
+    m->summary = card->summary;
+    m->attachments = card->attachments;
+    card->body = card->summary = card->attachments = NULL;
+}
+
+void webhook_ingest(struct sb_ctx *ctx, const struct webhook_post *post, struct webhook_result *r)
+{
+    struct sb_resource res;
+    struct store_connector c;
+    struct card_message card = {0};
+    struct sb_diag diag = {{0}, {0}};
+    struct store_delivery d;
+    int retry = 0;
+    sb_err err;
+
+    memset(r, 0, sizeof(*r));
+    if (!authenticate(ctx, &post->url, &c, r))
+        return;
+    res.team_id = c.team_id;
+    res.channel_id = c.channel_id;
+    res.member_id = NULL;
+    err = sb_can(ctx, NULL, SB_ACT_WEBHOOK_POST, &res, &diag);
+    if (err == SB_ERR_NOT_FOUND) {
+        refuse(r, 410, "WebhookRemoved", "The channel of this webhook no longer exists.");
+        return;
+    }
+    if (err) {
+        refuse(r, err == SB_ERR_FORBIDDEN ? 403 : 500, "ConnectorsDisabled", "%s",
+               diag.message[0] ? diag.message : "Posting is not allowed.");
+        goto logged;
+    }
+    if (post->too_large) {
+        refuse(r, 413, "RequestEntityTooLarge",
+               "Request Entity too large: the message is larger than %zu bytes.",
+               ctx->cfg->max_payload);
+        goto logged;
+    }
+    if (!webhook_limiter_take(ctx->limiter, c.id, sb_now_ms(ctx), &retry)) {
+        refuse(r, 429, "TooManyRequests",
+               "Too many requests: this webhook is limited; retry after %d second%s.", retry,
+               retry == 1 ? "" : "s");
+        r->retry_after = retry;
+        goto logged;
+    }
+    err = card_message_parse(post->body, post->len, post->content_type, new_attachment_id, ctx,
+                             &card, &diag);
+    if (err) {
+        r->status = 400;
+        snprintf(r->code, sizeof(r->code), "%s", diag.code[0] ? diag.code : "badPayload");
+        snprintf(r->message, sizeof(r->message), "%s",
+                 diag.message[0] ? diag.message
+                                 : "Bad payload received by generic incoming webhook.");
+        goto logged;
+    }
+    build_message(ctx, &c, &card, &r->msg);
+    memset(&d, 0, sizeof(d));
+    memcpy(d.connector_id, c.id, sizeof(d.connector_id));
+    memcpy(d.at, r->msg.created, sizeof(d.at));
+    d.size = (int64_t)post->len;
+    d.status = 200;
+    memcpy(d.message_id, r->msg.id, sizeof(d.message_id));
+    err = store_webhook_deliver(ctx->store, &r->msg, &d);
+    if (err) {
+        store_message_free(&r->msg);
+        refuse(r, 503, "ServiceUnavailable", "The message could not be stored; retry later.");
+        return;
+    }
+    teams_message_publish(ctx, &r->msg);
+    r->status = 200;
+    return;
+logged:
+    log_delivery(ctx, &c, post->len, r);
+}

@@ -1,0 +1,60 @@
+/*
+ * webhooks.h: incoming-webhook configurations and the ingestion of what services post to them.
+ *
+ * A webhook is a connector configuration of the built-in "Incoming Webhook" connector on one
+ * channel. It belongs to the channel: it keeps working when the person who made it leaves.
+ */
+#ifndef SB_WEBHOOKS_H
+#define SB_WEBHOOKS_H
+
+#include "auth/auth.h"
+#include "store/store.h"
+#include "webhooks/url.h"
+
+/* The catalog id of the built-in Incoming Webhook connector (the id Teams uses for it). */
+#define WEBHOOK_CONNECTOR_ID "203a1e2c-26cc-47ca-83ae-be98f960b6b2"
+#define WEBHOOK_KIND "incomingWebhook"
+#define WEBHOOK_IMAGE_MAX (256 * 1024)
+#define WEBHOOK_URL_MAX 1024
+
+/* Creates a webhook on the channel. image: NULL, a data URL (PNG, JPEG, GIF or WebP, at most
+ * WEBHOOK_IMAGE_MAX bytes decoded) or an https URL. The URL shape follows the organisation's
+ * webhookUrlFormat setting. */
+sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
+                      const struct store_channel *ch, const char *name, const char *image,
+                      struct store_connector *out, struct sb_diag *diag);
+
+/* The configuration's current URLs (connector shape and workflow shape). */
+sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, char *url,
+                    char *workflow_url, size_t cap);
+
+/* True while the webhook still has a legacy URL ("Attention required"). */
+bool webhook_attention_required(const struct store_connector *c);
+
+/* "Update URL": new signed URLs; every earlier URL of the webhook stops working. */
+sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c, struct sb_diag *diag);
+
+/* ---- ingestion ---- */
+
+struct webhook_post {
+    struct webhook_url url;   /* parsed from the request */
+    const char *body;
+    size_t len;
+    bool too_large;           /* the body exceeded --max-payload and was not kept */
+    const char *content_type; /* may be NULL */
+};
+
+struct webhook_result {
+    int status;             /* HTTP status Teams answers for this case (200 on success) */
+    int retry_after;        /* seconds, with 429 */
+    char code[48];          /* machine code for JSON (workflow) answers */
+    char message[512];      /* the text Teams answers (plain-text body) */
+    struct store_message msg; /* the stored message on success (release with store_message_free) */
+};
+
+/* Checks the URL, policy, rate limit and payload, stores the message durably, logs the
+ * delivery and publishes the event. Never fails without filling result->status/message. */
+void webhook_ingest(struct sb_ctx *ctx, const struct webhook_post *post,
+                    struct webhook_result *result);
+
+#endif
