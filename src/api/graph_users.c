@@ -6,6 +6,7 @@
 #include "core/json.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void api_me(struct api_call *c)
 {
@@ -38,9 +39,11 @@ void api_user_create(struct api_call *c)
     if (!err)
         err = sb_json_string(body, "userPrincipalName", true, SB_NAME_MAX, &nu.upn, &c->diag);
     if (!err)
-        err = sb_json_object(body, "passwordProfile", false, &profile, &c->diag);
-    if (!err && profile)
-        err = sb_json_string(profile, "password", false, 1024, &nu.password, &c->diag);
+        err = sb_json_object(body, "passwordProfile", true, &profile, &c->diag);
+    if (!err)
+        err = sb_json_string(profile, "password", true, 1024, &nu.password, &c->diag);
+    if (err && strstr(c->diag.message, "password ") == c->diag.message)
+        sb_fail(&c->diag, err, "invalidRequest", "passwordProfile.%s", c->diag.message);
     if (!err)
         err = auth_user_create(c->ctx, &nu, &u, &c->diag);
     if (err)

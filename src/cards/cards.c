@@ -122,7 +122,9 @@ static bool is_text_plain(const char *ct)
 }
 
 /* Only http and https links may be sent: anything else (javascript:, data:, file:) could run
- * or read something in the client that follows the link. */
+ * or read something in the client that follows the link. Control characters are refused (a
+ * browser would drop some of them silently); spaces are left for the client to encode, as
+ * senders often paste job names into links. */
 static bool is_http_url(const char *s)
 {
     size_t skip;
@@ -136,7 +138,7 @@ static bool is_http_url(const char *s)
     if (s[skip] == '\0' || s[skip] == '/')
         return false; /* no host */
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= 0x20 || *p == 0x7F)
+        if (*p < 0x20 || *p == 0x7F)
             return false;
     return true;
 }
@@ -598,15 +600,12 @@ static bool too_deep(json_t *v, int level)
     return false;
 }
 
-/* A text/plain body becomes the MessageCard `{"text": body}`, exactly as sent. */
+/* A text/plain body becomes the MessageCard `{"text": body}`, exactly as sent (load_root has
+ * already refused a blank one). */
 static sb_err text_card(const char *body, size_t len, json_t **out, struct sb_diag *diag)
 {
-    size_t n = len;
     json_t *card, *text;
 
-    trim(body, &n);
-    if (n == 0)
-        return bad_body(diag, "The text/plain body is empty.");
     if (memchr(body, '\0', len))
         return bad_body(diag, "The text/plain body must not contain NUL characters.");
     if (!utf8_valid((const unsigned char *)body, len))

@@ -109,6 +109,16 @@ describe('bearer authentication', () => {
   });
 });
 
+describe('errors', () => {
+  test('an unknown /v1.0 route -> 404 with the Graph error shape', async () => {
+    expectGraphError(await alice.api('GET', '/v1.0/noSuchResource'), 404);
+  });
+
+  test('an unknown /api/v1 route -> 404 with the Graph error shape', async () => {
+    expectGraphError(await alice.api('GET', '/api/v1/noSuchResource'), 404);
+  });
+});
+
 describe('web session', () => {
   let cookie; // "sb_session=..."
   let csrf;
@@ -180,6 +190,17 @@ describe('web session', () => {
     const r = await api(srv)('POST', '/v1.0/teams', { displayName: uniqueName('WithCsrf') }, { cookie, headers: { 'X-CSRF-Token': csrf } });
     expectStatus(r, 201);
     expectGuid(r.body.id);
+  });
+
+  test('PATCH and DELETE with the cookie but no X-CSRF-Token -> 403', async () => {
+    const team = expectStatus(await alice.api('POST', '/v1.0/teams', { displayName: uniqueName('CsrfVerbs') }), 201).body;
+    const patch = { memberSettings: { allowCreateUpdateRemoveConnectors: false } };
+    expectGraphError(await api(srv)('PATCH', `/v1.0/teams/${team.id}`, patch, { cookie }), 403);
+    const mine = expectStatus(await alice.api('GET', `/v1.0/teams/${team.id}/members`), 200).body.value[0];
+    expectGraphError(await api(srv)('DELETE', `/v1.0/teams/${team.id}/members/${mine.id}`, undefined, { cookie }), 403);
+    const t = expectStatus(await alice.api('GET', `/v1.0/teams/${team.id}`), 200).body;
+    assert.equal(t.memberSettings.allowCreateUpdateRemoveConnectors, true, 'the refused PATCH was applied');
+    expectStatus(await api(srv)('PATCH', `/v1.0/teams/${team.id}`, patch, { cookie, headers: { 'X-CSRF-Token': csrf } }), 204);
   });
 
   test('bearer-token requests need no CSRF header', async () => {

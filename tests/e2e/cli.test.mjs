@@ -3,11 +3,14 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 
-import { startServer, runCli, tempDir, api, getToken, uniqueUpn, LISTENING_RE } from './lib/server.mjs';
-import { expectStatus, expectJson, expectGraphError } from './lib/graph.mjs';
+import { startServer, runCli, tempDir, api, getToken, newUser, uniqueUpn, LISTENING_RE } from './lib/server.mjs';
+import {
+  expectStatus, expectJson, expectGraphError, expectCollection, createTeam, generalChannel, postMessage, messagesPath,
+} from './lib/graph.mjs';
 
 // Holds a TCP port on 127.0.0.1 so that the test knows a port that is in use.
 function holdPort() {
@@ -186,6 +189,140 @@ describe('command line', () => {
     } finally {
       await held.close();
     }
+  });
+
+  test('SIGTERM lets an in-flight request finish, then exits 0; its data is kept', async () => {
+    const s = await startServer();
+    try {
+      const u = await newUser(s, 'inflight');
+      const team = await createTeam(u.api);
+      const general = await generalChannel(u.api, team.id);
+      const body = JSON.stringify({ body: { contentType: 'text', content: 'sent during shutdown' } });
+      // Expect: 100-continue makes the request observably in flight: the server has read and
+      // accepted the headers when it answers "100 Continue". Only then SIGTERM, then the body.
+      const res = await new Promise((resolve, reject) => {
+        const req = http.request(new URL(s.url + messagesPath(team.id, general.id)), {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${u.token}`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            Expect: '100-continue',
+          },
+        });
+        req.on('continue', () => {
+          s.proc.child.kill('SIGTERM');
+          req.end(body);
+        });
+        req.on('response', (r) => {
+          let text = '';
+          r.setEncoding('utf8');
+          r.on('data', (d) => { text += d; });
+          r.on('end', () => resolve({ status: r.statusCode, text }));
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      });
+      assert.equal(res.status, 201, `in-flight request: ${res.status} ${res.text}`);
+      const id = JSON.parse(res.text).id;
+      const info = await s.proc.waitExit();
+      assert.equal(info.code, 0, s.proc.describe());
+      await s.restart();
+      const value = expectCollection(await u.api('GET', messagesPath(team.id, general.id)));
+      assert.ok(value.some((m) => m.id === id), 'the message acknowledged during shutdown is missing');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('--public-url is the base of the URLs the server hands out', async () => {
+    const s = await startServer({ args: ['--public-url', 'https://switchboard.example.test/'] });
+    try {
+      assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'the ready line still names the bound address');
+      const u = await newUser(s, 'publicurl');
+      const t = await u.api('POST', '/v1.0/teams', { displayName: 'Public URL' });
+      expectStatus(t, 201);
+      const loc = t.headers.get('location');
+      assert.ok(loc && loc.includes(t.body.id), `Location: ${loc}`);
+      if (/^https?:\/\//.test(loc)) assert.ok(loc.startsWith('https://switchboard.example.test/'), `Location: ${loc}`);
+      const general = await generalChannel(u.api, t.body.id);
+      await postMessage(u.api, t.body.id, general.id, 'one');
+      await postMessage(u.api, t.body.id, general.id, 'two');
+      const page = await u.api('GET', `${messagesPath(t.body.id, general.id)}?$top=1`);
+      expectStatus(page, 200);
+      const next = page.body['@odata.nextLink'];
+      assert.ok(next && next.startsWith('https://switchboard.example.test/v1.0/'), `nextLink: ${next}`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('--public-url wins over SWITCHBOARD_PUBLIC_URL', async () => {
+    const s = await startServer({
+      args: ['--public-url', 'https://flag.example.test'],
+      env: { SWITCHBOARD_PUBLIC_URL: 'https://env.example.test' },
+    });
+    try {
+      const u = await newUser(s, 'flagwins');
+      const t = await createTeam(u.api);
+      const general = await generalChannel(u.api, t.id);
+      await postMessage(u.api, t.id, general.id, 'one');
+      await postMessage(u.api, t.id, general.id, 'two');
+      const page = await u.api('GET', `${messagesPath(t.id, general.id)}?$top=1`);
+      const next = page.body['@odata.nextLink'];
+      assert.ok(next && next.startsWith('https://flag.example.test/'), `nextLink: ${next}`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('SWITCHBOARD_PUBLIC_URL alone is used', async () => {
+    const s = await startServer({ env: { SWITCHBOARD_PUBLIC_URL: 'https://env.example.test' } });
+    try {
+      const u = await newUser(s, 'envurl');
+      const t = await createTeam(u.api);
+      const general = await generalChannel(u.api, t.id);
+      await postMessage(u.api, t.id, general.id, 'one');
+      await postMessage(u.api, t.id, general.id, 'two');
+      const page = await u.api('GET', `${messagesPath(t.id, general.id)}?$top=1`);
+      const next = page.body['@odata.nextLink'];
+      assert.ok(next && next.startsWith('https://env.example.test/'), `nextLink: ${next}`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('--public-url that is not http(s) exits 2 naming the flag', async () => {
+    const dir = tempDir();
+    tmp.push(dir);
+    const r = await runCli(['serve', '--listen', '127.0.0.1:0', '--data', dir, '--public-url', 'ftp://example.test']);
+    assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
+    assert.match(r.stderr, /public-url/);
+  });
+
+  test('--db sqlite:FILE puts the database there', async () => {
+    const dir = tempDir('sb-e2e-db-');
+    tmp.push(dir);
+    const file = path.join(dir, 'custom.db');
+    const s = await startServer({ args: ['--db', `sqlite:${file}`] });
+    try {
+      expectStatus(await api(s)('GET', '/healthz'), 200);
+      assert.ok(fs.existsSync(file), `${file} was not created`);
+      assert.ok(!fs.existsSync(path.join(s.dataDir, 'switchboard.db')), 'the default database was created instead');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a data dir that cannot be created is a runtime failure: exit 1 with a message', async () => {
+    const dir = tempDir();
+    tmp.push(dir);
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    const r = await runCli(['serve', '--listen', '127.0.0.1:0', '--data', path.join(file, 'data')]);
+    assert.equal(r.code, 1, `exit code; stderr: ${r.stderr}`);
+    assert.ok(r.stderr.trim().length > 0, 'needs a clear message on stderr');
+    assert.ok(!r.stderrLines.some((l) => LISTENING_RE.test(l)), 'must not claim to be listening');
   });
 
   describe('first start without SWITCHBOARD_ADMIN_TOKEN', () => {

@@ -80,6 +80,8 @@ describe('POST /v1.0/teams', () => {
     const t = mine.find((x) => x.id === created.body.id);
     assert.ok(t, 'team missing from the owner\'s joinedTeams');
     assert.equal(t.displayName, name);
+    assert.equal(t.description, 'Platform team');
+    assert.deepEqual(t.memberSettings, created.body.memberSettings);
     const theirs = expectCollection(await outsider.api('GET', '/v1.0/me/joinedTeams'));
     assert.ok(!theirs.some((x) => x.id === created.body.id), 'joinedTeams of a non-member shows the team');
   });

@@ -70,9 +70,9 @@ static void test_fail_formats(void **state)
 
     (void)state;
     memset(&diag, 0, sizeof(diag));
-    assert_int_equal(sb_fail(&diag, SB_ERR_INVALID, "invalidRequest", "%s is required (%d)",
-                             "displayName", 42),
-                     SB_ERR_INVALID);
+    assert_int_equal(
+        sb_fail(&diag, SB_ERR_INVALID, "invalidRequest", "%s is required (%d)", "displayName", 42),
+        SB_ERR_INVALID);
     assert_string_equal(diag.code, "invalidRequest");
     assert_string_equal(diag.message, "displayName is required (42)");
 
@@ -263,6 +263,33 @@ static void test_buf_growth(void **state)
     s = sb_buf_take(&b);
     assert_int_equal(strlen(s), expect);
     free(s);
+    sb_buf_free(&b);
+}
+
+static void test_buf_capacity_boundaries(void **state)
+{
+    struct sb_buf b = {0};
+    char chunk[200];
+
+    (void)state;
+    memset(chunk, 'k', sizeof(chunk));
+    /* Fill to exactly one byte short of each power-of-two capacity, then cross it, with both
+     * append and printf; the terminator must always fit. */
+    for (size_t target = 63; target < 5000; target = target * 2 + 1) {
+        while (b.len < target) {
+            size_t n = target - b.len < sizeof(chunk) ? target - b.len : sizeof(chunk);
+
+            assert_int_equal(sb_buf_append(&b, chunk, n), SB_OK);
+        }
+        assert_int_equal(b.len, target);
+        assert_true(b.cap >= b.len + 1);
+        assert_int_equal(b.data[b.len], '\0');
+        assert_int_equal(sb_buf_printf(&b, "%c", 'p'), SB_OK);
+        assert_true(b.cap >= b.len + 1);
+        assert_int_equal(b.data[b.len - 1], 'p');
+        assert_int_equal(b.data[b.len], '\0');
+        assert_int_equal(strlen(b.data), b.len);
+    }
     sb_buf_free(&b);
 }
 
@@ -489,7 +516,9 @@ static void test_json_parse_malformed(void **state)
     assert_non_null(strstr(diag.message, "malformed JSON"));
 
     /* Not valid UTF-8. */
-    assert_int_equal(sb_json_parse_object("{\"a\":\"\xff\"}", strlen("{\"a\":\"\xff\"}"), &obj, &diag), SB_ERR_INVALID);
+    assert_int_equal(
+        sb_json_parse_object("{\"a\":\"\xff\"}", strlen("{\"a\":\"\xff\"}"), &obj, &diag),
+        SB_ERR_INVALID);
     assert_non_null(strstr(diag.message, "malformed JSON"));
 
     /* \u0000 is rejected by the parser itself. */
@@ -801,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_buf_empty),
         cmocka_unit_test(test_buf_printf),
         cmocka_unit_test(test_buf_growth),
+        cmocka_unit_test(test_buf_capacity_boundaries),
         cmocka_unit_test(test_hex),
         cmocka_unit_test(test_id_new_format),
         cmocka_unit_test(test_id_new_version_bits),

@@ -228,9 +228,8 @@ static int64_t migration_count(struct store *st)
 {
     int64_t n = -1;
 
-    assert_int_equal(store_select_one(st, "SELECT COUNT(*) FROM schema_migrations", read_int64,
-                                      &n, ""),
-                     SB_OK);
+    assert_int_equal(
+        store_select_one(st, "SELECT COUNT(*) FROM schema_migrations", read_int64, &n, ""), SB_OK);
     return n;
 }
 
@@ -505,8 +504,7 @@ static void test_user_by_upn_case_insensitive(void **state)
     assert_null(hash);
 
     hash = (char *)"junk";
-    assert_int_equal(store_user_by_upn(f->st, "nobody@example.com", &got, &hash),
-                     SB_ERR_NOT_FOUND);
+    assert_int_equal(store_user_by_upn(f->st, "nobody@example.com", &got, &hash), SB_ERR_NOT_FOUND);
     assert_null(hash);
     assert_int_equal(store_user_by_upn(f->st, "ada@example.co", &got, NULL), SB_ERR_NOT_FOUND);
 }
@@ -802,8 +800,7 @@ static void test_team_get_unknown(void **state)
         store_team_set_allow_connectors(f->st, "00000000-0000-4000-8000-fffffffffffa", false),
         SB_ERR_NOT_FOUND);
     assert_int_equal(
-        store_team_list_for_user(f->st, "00000000-0000-4000-8000-fffffffffffa", &teams, &n),
-        SB_OK);
+        store_team_list_for_user(f->st, "00000000-0000-4000-8000-fffffffffffa", &teams, &n), SB_OK);
     assert_int_equal(n, 0);
     assert_null(teams);
 }
@@ -927,14 +924,13 @@ static void test_member_duplicate_and_role(void **state)
     assert_int_equal(store_member_role(f->st, tp.team.id, c.id, &role), SB_OK);
     assert_int_equal(role, STORE_ROLE_NONE);
     role = -1;
-    assert_int_equal(
-        store_member_role(f->st, "00000000-0000-4000-8000-fffffffffff6", a.id, &role), SB_OK);
+    assert_int_equal(store_member_role(f->st, "00000000-0000-4000-8000-fffffffffff6", a.id, &role),
+                     SB_OK);
     assert_int_equal(role, STORE_ROLE_NONE);
 
     /* Membership ids are scoped by team. */
-    assert_int_equal(
-        store_member_get(f->st, "00000000-0000-4000-8000-fffffffffff6", m.id, &got),
-        SB_ERR_NOT_FOUND);
+    assert_int_equal(store_member_get(f->st, "00000000-0000-4000-8000-fffffffffff6", m.id, &got),
+                     SB_ERR_NOT_FOUND);
 }
 
 static void test_member_delete_owners(void **state)
@@ -1163,8 +1159,7 @@ static void test_message_page(void **state)
 
     /* Unknown channel: empty, not an error. */
     assert_int_equal(
-        store_message_page(f->st, "00000000-0000-4000-8000-fffffffffff3", 0, 10, &page, &n),
-        SB_OK);
+        store_message_page(f->st, "00000000-0000-4000-8000-fffffffffff3", 0, 10, &page, &n), SB_OK);
     assert_int_equal(n, 0);
     store_message_free_array(page, n);
 }

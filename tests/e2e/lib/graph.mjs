@@ -111,6 +111,12 @@ export async function listMembers(call, teamId) {
   return expectCollection(await call('GET', `/v1.0/teams/${teamId}/members`));
 }
 
+// The contract's chatMessage fields, for comparing a message across responses.
+export function pickMessage(m) {
+  const { id, createdDateTime, messageType, from, body, attachments, channelIdentity } = m;
+  return { id, createdDateTime, messageType, from, body, attachments, channelIdentity };
+}
+
 export function messagesPath(teamId, channelId) {
   return `/v1.0/teams/${teamId}/channels/${channelId}/messages`;
 }

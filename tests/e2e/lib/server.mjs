@@ -21,6 +21,41 @@ export const LISTENING_RE = /^listening on (https?:\/\/\S+)$/;
 export const READY_TIMEOUT_MS = 15_000;
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+// The binary is copied once per test process and run from the copy, so that a `make` that
+// relinks build/switchboard while the suite runs cannot fail a test with EACCES/ETXTBSY.
+// SB_NO_SNAPSHOT=1 runs the binary in place.
+let snapshot = null;
+export function binary() {
+  if (process.env.SB_NO_SNAPSHOT || !fs.existsSync(BIN)) return BIN; // spawn reports ENOENT
+  if (!snapshot) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-bin-'));
+    const dest = path.join(dir, path.basename(BIN));
+    try {
+      // A relink in progress shows as a changing or empty/non-ELF file: copy until stable.
+      for (let attempt = 0; ; attempt++) {
+        const a = fs.statSync(BIN);
+        fs.copyFileSync(BIN, dest);
+        const b = fs.statSync(BIN);
+        const head = Buffer.alloc(4);
+        const fd = fs.openSync(dest, 'r');
+        fs.readSync(fd, head, 0, 4, 0);
+        fs.closeSync(fd);
+        const looksRunnable = head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46])) || head.subarray(0, 2).toString() === '#!';
+        if (a.size === b.size && a.mtimeMs === b.mtimeMs && a.size > 0 && looksRunnable) break;
+        if (attempt >= 1000) throw new Error(`${BIN} keeps changing (a build in progress?)`);
+      }
+      fs.chmodSync(dest, 0o755);
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (/keeps changing/.test(err.message)) throw err;
+      return BIN;
+    }
+    snapshot = dest;
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return snapshot;
+}
+
 export function randomToken(bytes = 24) {
   return crypto.randomBytes(bytes).toString('hex');
 }
@@ -184,12 +219,17 @@ export class Proc {
 
 // Runs a one-shot command (`version`, a usage error, ...) and returns {code, signal, stdout,
 // stderr}. A command that does not end within `timeoutMs` is killed and the call fails.
-export async function runCli(args, { env = {}, cwd, timeoutMs = 15_000, bin = BIN } = {}) {
+export async function runCli(args, { env = {}, cwd, timeoutMs = 15_000, bin = binary() } = {}) {
   const dir = cwd || tempDir('sb-e2e-cli-');
-  const p = new Proc(bin, args, { env: childEnv(env), cwd: dir });
-  const info = await p.waitExit({ timeoutMs });
-  if (info.error) throw new Error(`cannot run ${bin}: ${info.error.message} (build it with \`make\`, or set SB_BIN)`);
-  if (!cwd) fs.rmSync(dir, { recursive: true, force: true });
+  let p;
+  let info;
+  try {
+    p = new Proc(bin, args, { env: childEnv(env), cwd: dir });
+    info = await p.waitExit({ timeoutMs });
+  } finally {
+    if (!cwd) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (info.error) throw new Error(`cannot run ${bin} (from ${BIN}): ${info.error.message} (build it with \`make\`, or set SB_BIN)`);
   return {
     code: info.code,
     signal: info.signal,
@@ -235,7 +275,7 @@ export class Server {
       SWITCHBOARD_ADMIN_TOKEN: this.adminToken === null ? undefined : this.adminToken,
       ...(o.env || {}),
     });
-    const proc = new Proc(o.bin || BIN, args, { env, cwd: this.root });
+    const proc = new Proc(o.bin || binary(), args, { env, cwd: this.root });
     this.proc = proc;
     this.runs.push(proc);
     this.url = null;
@@ -244,7 +284,7 @@ export class Server {
       m = await proc.waitForLine(LISTENING_RE, { timeoutMs: o.readyTimeoutMs || READY_TIMEOUT_MS, what: '"listening on URL"' });
     } catch (err) {
       if (proc.exitInfo && proc.exitInfo.error) {
-        err.message = `cannot run ${proc.bin}: ${proc.exitInfo.error.message} (build it with \`make\`, or set SB_BIN)\n` + err.message;
+        err.message = `cannot run ${proc.bin} (from ${BIN}): ${proc.exitInfo.error.message} (build it with \`make\`, or set SB_BIN)\n` + err.message;
       }
       if (proc.running) await proc.terminate('SIGKILL');
       throw err;
@@ -315,6 +355,25 @@ function baseOf(target) {
   throw new Error('api(): need a base URL or a Server');
 }
 
+// A request that got no HTTP response at all: say why, and if the server process is ours,
+// whether it is still alive (waiting briefly for its exit to be reported) and its stderr.
+async function transportError(target, method, url, err) {
+  const cause = err && err.cause ? ` (${err.cause.code || err.cause.message || err.cause})` : '';
+  let state = '';
+  if (target instanceof Server && target.proc) {
+    const proc = target.proc;
+    if (proc.running) {
+      let timer;
+      await Promise.race([proc.closed, new Promise((r) => { timer = setTimeout(r, 2000); })]);
+      clearTimeout(timer);
+    }
+    state = '\nserver: ' + proc.describe();
+  }
+  const e = new Error(`${method} ${url}: no response: ${err && err.message}${cause}${state}`);
+  e.cause = err;
+  return e;
+}
+
 // api(url | server, token) -> request(method, path, body?, opts?) resolving with
 // {status, headers, body, text, contentType, method, url}. `body` of the response is the parsed
 // JSON when the response says it is JSON, else the text. A request body that is an object is
@@ -335,13 +394,18 @@ export function api(target, token) {
       }
       headers['Content-Type'] = opts.contentType || 'application/json';
     }
-    const res = await fetch(url, {
-      method,
-      headers,
-      body: payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(opts.timeoutMs || 30_000),
-    });
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body: payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(opts.timeoutMs || 30_000),
+      });
+    } catch (err) {
+      throw await transportError(target, method, url, err);
+    }
     const text = await res.text();
     const contentType = res.headers.get('content-type') || '';
     let parsed = text;
