@@ -42,8 +42,11 @@ void api_user_create(struct api_call *c)
         err = sb_json_object(body, "passwordProfile", true, &profile, &c->diag);
     if (!err)
         err = sb_json_string(profile, "password", true, 1024, &nu.password, &c->diag);
-    if (err && strstr(c->diag.message, "password ") == c->diag.message)
-        sb_fail(&c->diag, err, "invalidRequest", "passwordProfile.%s", c->diag.message);
+    if (err && strncmp(c->diag.message, "password ", 9) == 0) {
+        char rule[sizeof(c->diag.message)];
+        memcpy(rule, c->diag.message, sizeof(rule));
+        sb_fail(&c->diag, err, "invalidRequest", "passwordProfile.%.300s", rule);
+    }
     if (!err)
         err = auth_user_create(c->ctx, &nu, &u, &c->diag);
     if (err)
