@@ -8,6 +8,7 @@
 #include "webhooks/webhooks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static void answer(struct api_call *c, const struct webhook_post *post, struct webhook_result *r)
 {
@@ -30,16 +31,50 @@ static void answer(struct api_call *c, const struct webhook_post *post, struct w
     store_message_free(&r->msg);
 }
 
+/* What a post keeps while its write waits for the group commit. */
+struct pending {
+    struct webhook_post post;
+    struct webhook_result result;
+    struct http_request *req;
+};
+
+static void committed(void *arg)
+{
+    struct pending *p = arg;
+    http_resume(p->req);
+}
+
+/* Runs twice for an accepted post: once to start the durable write (the connection is parked
+ * meanwhile, holding no thread), and again after the commit to answer. */
 static void ingest(struct api_call *c, struct webhook_post *post)
 {
-    struct webhook_result r;
+    struct pending *p = c->req->state;
 
-    post->body = c->req->body;
-    post->len = c->req->body_len;
-    post->too_large = c->req->body_too_large;
-    post->content_type = http_header(c->req, "Content-Type");
-    webhook_ingest(c->ctx, post, &r);
-    answer(c, post, &r);
+    if (c->req->resumed && p) {
+        c->req->state = NULL;
+        if (p->result.status == 0)
+            webhook_ingest_finish(c->ctx, &p->result);
+        answer(c, &p->post, &p->result);
+        free(p);
+        return;
+    }
+    p = calloc(1, sizeof(*p));
+    if (!p) {
+        api_fail(c, SB_ERR_NOMEM);
+        return;
+    }
+    p->post = *post;
+    p->post.body = c->req->body;
+    p->post.len = c->req->body_len;
+    p->post.too_large = c->req->body_too_large;
+    p->post.content_type = http_header(c->req, "Content-Type");
+    p->req = c->req;
+    c->req->state = p;
+    http_defer(c->req);
+    if (webhook_ingest_start(c->ctx, &p->post, &p->result, committed, p))
+        return;
+    /* Refused before any write: answer on the resumed call. */
+    http_resume(c->req);
 }
 
 static void unknown_url(struct api_call *c, bool workflow)

@@ -27,7 +27,17 @@ struct http_request {
     size_t nparams;
     char param_buf[512];
     void *conn; /* the server's connection (private) */
+    bool resumed; /* handle() is called again after http_defer() + http_resume() */
+    void *state;  /* the handler's own state across a deferral (the handler frees it) */
 };
+
+/* Defers the answer: call from handle(), before starting the work that will call
+ * http_resume(); the server then sends nothing and frees no request state until handle() is
+ * called again with req->resumed set, and fills the response then. The connection holds no
+ * thread meanwhile. */
+void http_defer(struct http_request *req);
+/* From any thread, once per http_defer(). */
+void http_resume(struct http_request *req);
 
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const struct http_request *req, const char *name);

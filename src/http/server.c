@@ -30,7 +30,21 @@ struct req_state {
     struct http_request req;
     char *body;
     size_t len, cap;
+    bool deferred;
 };
+
+void http_defer(struct http_request *req)
+{
+    struct req_state *rs = (struct req_state *)req;
+
+    rs->deferred = true;
+    MHD_suspend_connection(req->conn);
+}
+
+void http_resume(struct http_request *req)
+{
+    MHD_resume_connection(req->conn);
+}
 
 const char *http_header(const struct http_request *req, const char *name)
 {
@@ -177,7 +191,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     memset(&resp, 0, sizeof(resp));
     rs->req.body = rs->body;
     rs->req.body_len = rs->len;
+    if (rs->deferred) {
+        rs->deferred = false;
+        rs->req.resumed = true;
+    }
     srv->app.handle(srv->app.arg, &rs->req, &resp);
+    if (rs->deferred) {
+        http_response_clear(&resp);
+        return MHD_YES;
+    }
     return queue(conn, &resp);
 }
 

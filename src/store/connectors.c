@@ -282,7 +282,19 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
 struct webhook_deliver {
     struct store_message *m;
     const struct store_delivery *d;
+    store_done_fn done;
+    void *arg;
 };
+
+static void webhook_delivered(void *arg, sb_err err)
+{
+    struct webhook_deliver *wd = arg;
+    store_done_fn done = wd->done;
+    void *done_arg = wd->arg;
+
+    free(wd);
+    done(done_arg, err);
+}
 
 static sb_err webhook_deliver_fn(struct db *d, void *arg)
 {
@@ -293,8 +305,19 @@ static sb_err webhook_deliver_fn(struct db *d, void *arg)
 }
 
 sb_err store_webhook_deliver(struct store *st, struct store_message *m,
-                             const struct store_delivery *d)
+                             const struct store_delivery *d, store_done_fn done, void *arg)
 {
-    struct webhook_deliver wd = {m, d};
-    return store_write(st, webhook_deliver_fn, &wd);
+    struct webhook_deliver *wd = malloc(sizeof(*wd));
+    sb_err err;
+
+    if (!wd)
+        return SB_ERR_NOMEM;
+    wd->m = m;
+    wd->d = d;
+    wd->done = done;
+    wd->arg = arg;
+    err = store_write_async(st, webhook_deliver_fn, wd, webhook_delivered, wd);
+    if (err)
+        free(wd);
+    return err;
 }

@@ -25,6 +25,10 @@ void store_read_end(struct store *st, struct db *d);
 
 typedef sb_err (*store_write_fn)(struct db *d, void *arg);
 sb_err store_write(struct store *st, store_write_fn fn, void *arg);
+/* Queues fn for the next batch and returns at once; done(done_arg, result) runs on the writer
+ * thread after the batch committed (or failed). fn and arg must stay valid until then. */
+sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_done_fn done,
+                         void *done_arg);
 
 typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
 typedef void (*store_release_fn)(void *elem);

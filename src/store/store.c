@@ -17,6 +17,8 @@ struct write_op {
     void *arg;
     sb_err result;
     bool done;
+    store_done_fn on_done; /* asynchronous writes: called after the commit, op is heap */
+    void *done_arg;
     struct write_op *next;
 };
 
@@ -77,7 +79,7 @@ static void *writer_main(void *arg)
 
     pthread_mutex_lock(&st->wmu);
     for (;;) {
-        struct write_op *batch, *last;
+        struct write_op *batch, *last, *async_head = NULL, **async_tail = &async_head;
         size_t n = 1;
         sb_err err;
 
@@ -99,37 +101,83 @@ static void *writer_main(void *arg)
 
         err = run_batch(st, batch);
 
+        /* Synchronous writers wait on their own stack frames: mark them and never touch them
+         * again after the broadcast. Asynchronous ops are heap and are told outside the lock. */
         pthread_mutex_lock(&st->wmu);
-        for (struct write_op *op = batch; op; op = op->next) {
+        for (struct write_op *op = batch, *next; op; op = next) {
+            next = op->next;
             if (err)
                 op->result = err;
-            op->done = true;
+            if (op->on_done) {
+                op->next = NULL;
+                *async_tail = op;
+                async_tail = &op->next;
+            } else {
+                op->done = true;
+            }
         }
         pthread_cond_broadcast(&st->committed);
+        pthread_mutex_unlock(&st->wmu);
+        for (struct write_op *op = async_head, *next; op; op = next) {
+            next = op->next;
+            op->on_done(op->done_arg, op->result);
+            free(op);
+        }
+        pthread_mutex_lock(&st->wmu);
     }
     pthread_mutex_unlock(&st->wmu);
     return NULL;
 }
 
+/* Queues op for the next batch; false when the store is closing. Called with wmu held. */
+static bool enqueue(struct store *st, struct write_op *op)
+{
+    if (st->stopping)
+        return false;
+    if (st->tail)
+        st->tail->next = op;
+    else
+        st->head = op;
+    st->tail = op;
+    pthread_cond_signal(&st->wake);
+    return true;
+}
+
 sb_err store_write(struct store *st, store_write_fn fn, void *arg)
 {
-    struct write_op op = {fn, arg, SB_OK, false, NULL};
+    struct write_op op = {fn, arg, SB_OK, false, NULL, NULL, NULL};
 
     pthread_mutex_lock(&st->wmu);
-    if (st->stopping) {
+    if (!enqueue(st, &op)) {
         pthread_mutex_unlock(&st->wmu);
         return SB_ERR_UNAVAILABLE;
     }
-    if (st->tail)
-        st->tail->next = &op;
-    else
-        st->head = &op;
-    st->tail = &op;
-    pthread_cond_signal(&st->wake);
     while (!op.done)
         pthread_cond_wait(&st->committed, &st->wmu);
     pthread_mutex_unlock(&st->wmu);
     return op.result;
+}
+
+sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_done_fn done,
+                         void *done_arg)
+{
+    struct write_op *op = calloc(1, sizeof(*op));
+    bool queued;
+
+    if (!op)
+        return SB_ERR_NOMEM;
+    op->fn = fn;
+    op->arg = arg;
+    op->on_done = done;
+    op->done_arg = done_arg;
+    pthread_mutex_lock(&st->wmu);
+    queued = enqueue(st, op);
+    pthread_mutex_unlock(&st->wmu);
+    if (!queued) {
+        free(op);
+        return SB_ERR_UNAVAILABLE;
+    }
+    return SB_OK;
 }
 
 sb_err store_read_begin(struct store *st, struct db *out)

@@ -225,8 +225,13 @@ sb_err store_delivery_append(struct store *st, const struct store_delivery *d);
 /* Newest first. */
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
                            struct store_delivery **out, size_t *n);
-/* Stores a webhook's message and its delivery-log entry in one transaction; sets m->seq. */
+/* Called on the store's writer thread once an asynchronous write committed (err SB_OK) or
+ * failed. It must be quick: the next batch waits for it. */
+typedef void (*store_done_fn)(void *arg, sb_err err);
+
+/* Stores a webhook's message and its delivery-log entry in one transaction; sets m->seq.
+ * Returns at once; done runs after the commit. m and d must stay valid until then. */
 sb_err store_webhook_deliver(struct store *st, struct store_message *m,
-                             const struct store_delivery *d);
+                             const struct store_delivery *d, store_done_fn done, void *arg);
 
 #endif

@@ -130,71 +130,89 @@ static void build_message(struct sb_ctx *ctx, const struct store_connector *c,
     card->body = card->summary = card->attachments = NULL;
 }
 
-void webhook_ingest(struct sb_ctx *ctx, const struct webhook_post *post, struct webhook_result *r)
+static void written(void *arg, sb_err err)
+{
+    struct webhook_result *r = arg;
+
+    r->write_err = err;
+    r->done(r->done_arg);
+}
+
+bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
+                          struct webhook_result *r, void (*done)(void *arg), void *arg)
 {
     struct sb_resource res;
     struct store_connector c;
     struct card_message card = {0};
     struct sb_diag diag = {{0}, {0}};
-    struct store_delivery d;
     int retry = 0;
     sb_err err;
 
     memset(r, 0, sizeof(*r));
     if (!authenticate(ctx, &post->url, &c, r))
-        return;
+        return false;
     res.team_id = c.team_id;
     res.channel_id = c.channel_id;
     res.member_id = NULL;
     err = sb_can(ctx, NULL, SB_ACT_WEBHOOK_POST, &res, &diag);
     if (err == SB_ERR_NOT_FOUND) {
         refuse(r, 410, "WebhookRemoved", "The channel of this webhook no longer exists.");
-        return;
+        return false;
     }
     if (err) {
         refuse(r, err == SB_ERR_FORBIDDEN ? 403 : 500, "ConnectorsDisabled", "%s",
                diag.message[0] ? diag.message : "Posting is not allowed.");
-        goto logged;
+        goto refused;
     }
     if (post->too_large) {
         refuse(r, 413, "RequestEntityTooLarge",
                "Request Entity too large: the message is larger than %zu bytes.",
                ctx->cfg->max_payload);
-        goto logged;
+        goto refused;
     }
     if (!webhook_limiter_take(ctx->limiter, c.id, sb_now_ms(ctx), &retry)) {
         refuse(r, 429, "TooManyRequests",
                "Too many requests: this webhook is limited; retry after %d second%s.", retry,
                retry == 1 ? "" : "s");
         r->retry_after = retry;
-        goto logged;
+        goto refused;
     }
     err = card_message_parse(post->body, post->len, post->content_type, new_attachment_id, ctx,
                              &card, &diag);
     if (err) {
-        r->status = 400;
+        r->status = err == SB_ERR_INVALID ? 400 : 500;
         snprintf(r->code, sizeof(r->code), "%s", diag.code[0] ? diag.code : "badPayload");
         snprintf(r->message, sizeof(r->message), "%s",
                  diag.message[0] ? diag.message
                                  : "Bad payload received by generic incoming webhook.");
-        goto logged;
+        goto refused;
     }
     build_message(ctx, &c, &card, &r->msg);
-    memset(&d, 0, sizeof(d));
-    memcpy(d.connector_id, c.id, sizeof(d.connector_id));
-    memcpy(d.at, r->msg.created, sizeof(d.at));
-    d.size = (int64_t)post->len;
-    d.status = 200;
-    memcpy(d.message_id, r->msg.id, sizeof(d.message_id));
-    err = store_webhook_deliver(ctx->store, &r->msg, &d);
-    if (err) {
+    memcpy(r->delivery.connector_id, c.id, sizeof(r->delivery.connector_id));
+    memcpy(r->delivery.at, r->msg.created, sizeof(r->delivery.at));
+    r->delivery.size = (int64_t)post->len;
+    r->delivery.status = 200;
+    memcpy(r->delivery.message_id, r->msg.id, sizeof(r->delivery.message_id));
+    r->done = done;
+    r->done_arg = arg;
+    if (store_webhook_deliver(ctx->store, &r->msg, &r->delivery, written, r) != SB_OK) {
+        store_message_free(&r->msg);
+        refuse(r, 503, "ServiceUnavailable", "The message could not be stored; retry later.");
+        return false;
+    }
+    return true;
+refused:
+    log_delivery(ctx, &c, post->len, r);
+    return false;
+}
+
+void webhook_ingest_finish(struct sb_ctx *ctx, struct webhook_result *r)
+{
+    if (r->write_err) {
         store_message_free(&r->msg);
         refuse(r, 503, "ServiceUnavailable", "The message could not be stored; retry later.");
         return;
     }
     teams_message_publish(ctx, &r->msg);
     r->status = 200;
-    return;
-logged:
-    log_delivery(ctx, &c, post->len, r);
 }

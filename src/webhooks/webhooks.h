@@ -50,11 +50,22 @@ struct webhook_result {
     char code[48];          /* machine code for JSON (workflow) answers */
     char message[512];      /* the text Teams answers (plain-text body) */
     struct store_message msg; /* the stored message on success (release with store_message_free) */
+    /* private to ingest.c: the write in progress */
+    struct store_delivery delivery;
+    sb_err write_err;
+    void (*done)(void *arg);
+    void *done_arg;
 };
 
-/* Checks the URL, policy, rate limit and payload, stores the message durably, logs the
- * delivery and publishes the event. Never fails without filling result->status/message. */
-void webhook_ingest(struct sb_ctx *ctx, const struct webhook_post *post,
-                    struct webhook_result *result);
+/* Checks the URL, policy, rate limit and payload and starts the durable write of the message
+ * with its delivery-log entry. Returns false when result is already final (a refusal, logged).
+ * Returns true when the write was started: done(arg) then runs once, on the store's writer
+ * thread, after the commit; call webhook_ingest_finish() after that. post and result must stay
+ * valid until done runs. */
+bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
+                          struct webhook_result *result, void (*done)(void *arg), void *arg);
+/* Completes a started ingestion (any thread but the writer's): sets the final status and
+ * publishes the stored message to live subscribers. */
+void webhook_ingest_finish(struct sb_ctx *ctx, struct webhook_result *result);
 
 #endif
