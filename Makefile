@@ -27,7 +27,7 @@ MIGRATIONS_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all run test bench fuzz format lint clean setup asan unit e2e
+.PHONY: all run test bench fuzz format lint clean setup asan unit
 all: $(BIN)
 
 $(BIN): $(O)/main.o $(LIB_OBJ)
@@ -74,6 +74,23 @@ test: setup
 bench: setup
 	$(MAKE) all
 	scripts/bench
+
+FUZZ_SECONDS ?= 30
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB := $(filter-out src/api/% src/http/%,$(SRC))
+
+# libFuzzer targets (card parser, webhook URL parser), each run for FUZZ_SECONDS.
+fuzz: $(O)/gen/migrations_sqlite.c
+	@mkdir -p build/fuzz
+	@set -e; for f in $(FUZZ_SRC); do \
+	    name=$$(basename $$f .c); \
+	    echo "  FUZZ $$name ($(FUZZ_SECONDS)s)"; \
+	    clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $$f \
+	        $(FUZZ_LIB) $(O)/gen/migrations_sqlite.c $(CPPFLAGS) -o build/fuzz/$$name $(LDLIBS); \
+	    corpus=tests/fuzz/corpus/$${name#fuzz_}; mkdir -p build/fuzz/$$name.corpus; \
+	    build/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        build/fuzz/$$name.corpus $$( [ -d $$corpus ] && echo $$corpus ) 2>&1 | tail -n 12; \
+	done
 
 format:
 	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC) $(wildcard tests/unit/*.h)
