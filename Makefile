@@ -31,7 +31,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 all: $(BIN)
 
 $(BIN): $(O)/main.o $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/main.o: src/main.c
 	@mkdir -p $(dir $@)
@@ -45,14 +46,15 @@ $(O)/%.o: src/%.c
 
 $(O)/gen/migrations_sqlite.c: $(MIGRATIONS_SQLITE) scripts/embed-sql
 	@mkdir -p $(dir $@)
-	scripts/embed-sql sqlite $@ $(MIGRATIONS_SQLITE)
+	@scripts/embed-sql sqlite $@ $(MIGRATIONS_SQLITE)
 
 $(O)/gen/%.o: $(O)/gen/%.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  LD $@"
+	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 
@@ -98,7 +100,7 @@ format:
 lint:
 	clang-tidy --quiet $(SRC) src/main.c -- $(CPPFLAGS) -std=c11 -D_GNU_SOURCE
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	    --suppress=missingIncludeSystem -Isrc src
+	    --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
 
 clean:
 	rm -rf build

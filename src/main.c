@@ -204,9 +204,8 @@ static int serve(int argc, char **argv)
     }
     if (!cfg.public_url_set) {
         bool v6 = strchr(cfg.listen_host, ':') != NULL;
-        snprintf(cfg.public_url, sizeof(cfg.public_url), "%s://%s%s%s:%d",
-                 cert ? "https" : "http", v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "",
-                 listener.port);
+        snprintf(cfg.public_url, sizeof(cfg.public_url), "%s://%s%s%s:%d", cert ? "https" : "http",
+                 v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "", listener.port);
     }
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK) {

@@ -40,8 +40,8 @@ void api_fail(struct api_call *c, sb_err err);
 void api_failf(struct api_call *c, sb_err err, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Asks sb_can; on refusal answers the request itself and returns false. */
-bool api_can(struct api_call *c, enum sb_action action, const char *team_id,
-             const char *channel_id, const char *member_id);
+bool api_can(struct api_call *c, enum sb_action action, const char *team_id, const char *channel_id,
+             const char *member_id);
 /* Parses the body as a JSON object, or answers 400 and returns NULL. */
 json_t *api_body_object(struct api_call *c);
 /* Path parameter i of the matched route. */

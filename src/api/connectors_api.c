@@ -51,10 +51,10 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX], image[640];
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", cc->id, "kind",
-                          cc->kind, "connectorId", cc->connector_id, "name", cc->name,
-                          "configName", cc->name, "teamId", cc->team_id, "channelId",
-                          cc->channel_id, "createdBy", cc->created_by, "createdDateTime",
-                          cc->created, "attentionRequired", webhook_attention_required(cc));
+                          cc->kind, "connectorId", cc->connector_id, "name", cc->name, "configName",
+                          cc->name, "teamId", cc->team_id, "channelId", cc->channel_id, "createdBy",
+                          cc->created_by, "createdDateTime", cc->created, "attentionRequired",
+                          webhook_attention_required(cc));
 
     if (!o)
         return NULL;

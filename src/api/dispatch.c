@@ -24,7 +24,10 @@ struct api_route {
 
 #define R(method, pattern, fn, flags)                                                              \
     {                                                                                              \
-        method, pattern, &(const struct api_route) { fn, flags }                                   \
+        method, pattern, &(const struct api_route)                                                 \
+        {                                                                                          \
+            fn, flags                                                                              \
+        }                                                                                          \
     }
 
 static const struct http_route routes[] = {
@@ -76,8 +79,7 @@ static void prepare(void *arg, struct http_request *req)
     const struct http_route *route = NULL;
 
     req->body_limit = ctx->cfg->max_body;
-    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) ==
-        HTTP_MATCHED) {
+    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) == HTTP_MATCHED) {
         req->route = route;
         if (((const struct api_route *)route->data)->flags & API_WEBHOOK)
             req->body_limit = ctx->cfg->max_payload;

@@ -101,8 +101,7 @@ void api_events(struct api_call *c)
             memcpy(ids[i], teams[i].id, sizeof(sb_id));
     }
     /* Subscribe before replaying, so nothing published in between is missed. */
-    err = events_subscribe(c->ctx->bus, c->who->user_id, c->who->is_admin, ids, n, after, &t,
-                           &sub);
+    err = events_subscribe(c->ctx->bus, c->who->user_id, c->who->is_admin, ids, n, after, &t, &sub);
     if (!err)
         err = events_sub_prepend(sub, "retry: 3000\n\n", 13, 0);
     if (!err && after > 0)

@@ -27,8 +27,8 @@ static bool query_int(struct api_call *c, const char *name, long long min, long 
     errno = 0;
     *out = strtoll(v, &end, 10);
     if (errno || !*v || *end || *out < min || *out > max) {
-        api_failf(c, SB_ERR_INVALID, "invalidRequest", "%s must be a whole number from %lld to %lld",
-                  name, min, max);
+        api_failf(c, SB_ERR_INVALID, "invalidRequest",
+                  "%s must be a whole number from %lld to %lld", name, min, max);
         return false;
     }
     return true;

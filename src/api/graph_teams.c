@@ -73,8 +73,8 @@ void api_team_patch(struct api_call *c)
         return;
     err = sb_json_object(body, "memberSettings", false, &settings, &c->diag);
     if (!err && settings)
-        err = sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present,
-                           &c->diag);
+        err =
+            sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present, &c->diag);
     if (!err && present)
         err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, &c->diag);
     json_decref(body);

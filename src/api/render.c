@@ -12,9 +12,9 @@ json_t *api_render_user(const struct store_user *u)
 json_t *api_render_team(const struct store_team *t)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:b,s:{s:b,s:b,s:b,s:b,s:b}}", "id", t->id, "displayName",
-                     t->display_name, "description", t->description, "createdDateTime",
-                     t->created, "isArchived", 0, "memberSettings", "allowCreateUpdateChannels",
-                     1, "allowDeleteChannels", 1, "allowAddRemoveApps", 1,
+                     t->display_name, "description", t->description, "createdDateTime", t->created,
+                     "isArchived", 0, "memberSettings", "allowCreateUpdateChannels", 1,
+                     "allowDeleteChannels", 1, "allowAddRemoveApps", 1,
                      "allowCreateUpdateRemoveTabs", 1, "allowCreateUpdateRemoveConnectors",
                      t->allow_connectors);
 }
@@ -38,7 +38,6 @@ json_t *api_render_member(const struct store_member *m)
 
     return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "@odata.type",
                      "#microsoft.graph.aadUserConversationMember", "id", m->id, "roles", roles,
-                     "displayName", m->display_name, "userId", m->user_id, "visibleHistoryStartDateTime",
-                     "0001-01-01T00:00:00Z");
+                     "displayName", m->display_name, "userId", m->user_id,
+                     "visibleHistoryStartDateTime", "0001-01-01T00:00:00Z");
 }
-

@@ -26,7 +26,7 @@ static void new_secret(struct sb_ctx *ctx, char *out)
     unsigned char raw[32];
 
     sb_random(ctx, raw, sizeof(raw));
-    memcpy(out, "sb_", 3);
+    memcpy(out, "sb_", 4); /* the base64 text then overwrites the terminator */
     sodium_bin2base64(out + 3, AUTH_SECRET_LEN - 3 + 1, raw, sizeof(raw),
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof(raw));
@@ -81,11 +81,11 @@ sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, str
     if (err == SB_ERR_NOT_FOUND || (!err && !hash)) {
         /* Spend the time a real check would take, so timing does not reveal which UPNs exist. */
         char dummy[crypto_pwhash_STRBYTES];
-        err = crypto_pwhash_str(dummy, password, strlen(password),
-                                crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
-                  ? SB_ERR_UNAUTHORIZED
-                  : SB_ERR_NOMEM;
+        err =
+            crypto_pwhash_str(dummy, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+                ? SB_ERR_UNAUTHORIZED
+                : SB_ERR_NOMEM;
     } else if (!err && crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
         err = SB_ERR_UNAUTHORIZED;
     }
@@ -197,7 +197,7 @@ static sb_err ensure_admin(struct sb_ctx *ctx, const char *password, struct stor
 
 sb_err auth_bootstrap_token(struct sb_ctx *ctx, const char *token, struct sb_diag *diag)
 {
-    struct store_user admin;
+    struct store_user admin = {0};
     sb_err err;
 
     if (strlen(token) < 16)
@@ -218,7 +218,7 @@ sb_err auth_bootstrap_first_admin(struct sb_ctx *ctx, char *password, size_t cap
                                   struct sb_diag *diag)
 {
     unsigned char raw[18];
-    struct store_user admin;
+    struct store_user admin = {0};
     char *done = NULL;
     sb_err err;
 
@@ -232,7 +232,8 @@ sb_err auth_bootstrap_first_admin(struct sb_ctx *ctx, char *password, size_t cap
         if (cap < 25)
             return SB_ERR_INVALID;
         sb_random(ctx, raw, sizeof(raw));
-        sodium_bin2base64(password, cap, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        sodium_bin2base64(password, cap, raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
         err = ensure_admin(ctx, password, &admin, diag);
         if (err)
             return err;

@@ -36,7 +36,7 @@ static sb_err locate(struct sb_ctx *ctx, const struct sb_resource *res, struct s
     sb_err err;
 
     if (!res || !res->team_id)
-        return not_found(diag, res);
+        return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "team not found");
     err = store_team_get(ctx->store, res->team_id, team);
     if (err == SB_ERR_NOT_FOUND)
         return not_found(diag, res);
@@ -71,7 +71,7 @@ static sb_err member_remove(struct sb_ctx *ctx, const struct sb_principal *who, 
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
               const struct sb_resource *res, struct sb_diag *diag)
 {
-    struct store_team team;
+    struct store_team team = {0};
     int role = STORE_ROLE_NONE;
     sb_err err;
 
@@ -83,9 +83,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     if (!team_scoped(action)) {
         if (action == SB_ACT_USER_READ || action == SB_ACT_TEAM_CREATE || who->is_admin)
             return SB_OK;
-        return forbidden(diag, action == SB_ACT_USER_CREATE
-                                   ? "only administrators can create users"
-                                   : "only administrators can do this");
+        return forbidden(diag, action == SB_ACT_USER_CREATE ? "only administrators can create users"
+                                                            : "only administrators can do this");
     }
     err = locate(ctx, res, &team, diag);
     if (err)
@@ -109,7 +108,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
         return role == STORE_ROLE_OWNER ? SB_OK
                                         : forbidden(diag, "only team owners can change settings");
     case SB_ACT_MEMBER_ADD:
-        return role == STORE_ROLE_OWNER ? SB_OK : forbidden(diag, "only team owners can add members");
+        return role == STORE_ROLE_OWNER ? SB_OK
+                                        : forbidden(diag, "only team owners can add members");
     case SB_ACT_MEMBER_REMOVE:
         return member_remove(ctx, who, role, res, diag);
     case SB_ACT_CONNECTOR_MANAGE:

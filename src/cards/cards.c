@@ -169,14 +169,16 @@ static sb_err bad(struct vctx *vc, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(rule, sizeof(rule), fmt, ap);
     va_end(ap);
-    return sb_fail(vc->diag, SB_ERR_INVALID, "badPayload", "%s %s%s%s %s.", BAD_PAYLOAD, vc->path,
-                   key && vc->len ? "." : "", key ? key : "", rule);
+    sb_fail(vc->diag, SB_ERR_INVALID, "badPayload", "%s %s%s%s %s.", BAD_PAYLOAD, vc->path,
+            key && vc->len ? "." : "", key ? key : "", rule);
+    return SB_ERR_INVALID;
 }
 
 /* Fails with the generic Teams sentence plus a sentence about the body as a whole. */
 static sb_err bad_body(struct sb_diag *diag, const char *sentence)
 {
-    return sb_fail(diag, SB_ERR_INVALID, "badPayload", "%s %s", BAD_PAYLOAD, sentence);
+    sb_fail(diag, SB_ERR_INVALID, "badPayload", "%s %s", BAD_PAYLOAD, sentence);
+    return SB_ERR_INVALID;
 }
 
 static sb_err nomem(struct sb_diag *diag)
@@ -252,9 +254,11 @@ static sb_err req_string(struct vctx *vc, json_t *obj, const char *key, const ch
 {
     json_t *v = member(obj, key);
 
+    /* Never leaves *out NULL, so callers may compare it even on a path they think is dead. */
+    *out = "";
     if (!v)
         return bad(vc, key, "is required");
-    if (!json_is_string(v))
+    if (!json_is_string(v) || !json_string_value(v))
         return bad(vc, key, "must be a string");
     *out = json_string_value(v);
     return SB_OK;
@@ -314,7 +318,7 @@ static sb_err opt_array(struct vctx *vc, json_t *obj, const char *key)
 static sb_err check_target(struct vctx *vc, json_t *t)
 {
     static const char *const oses[] = {"default", "windows", "iOS", "android"};
-    const char *uri;
+    const char *uri = NULL;
     json_t *os = member(t, "os");
     sb_err err;
 
@@ -351,7 +355,7 @@ static sb_err check_open_uri(struct vctx *vc, json_t *a)
 
 static sb_err check_http_post(struct vctx *vc, json_t *a)
 {
-    const char *target;
+    const char *target = NULL;
     json_t *ct;
     sb_err err = req_string(vc, a, "target", &target);
 
@@ -373,7 +377,7 @@ static sb_err check_http_post(struct vctx *vc, json_t *a)
 
 static sb_err check_input(struct vctx *vc, json_t *in)
 {
-    const char *type, *id;
+    const char *type = NULL, *id = NULL;
     sb_err err = req_string(vc, in, "@type", &type);
 
     if (err)
@@ -387,7 +391,7 @@ static sb_err check_input(struct vctx *vc, json_t *in)
 /* An action inside an ActionCard: Teams allows only links and posts there, no nesting. */
 static sb_err check_inner_action(struct vctx *vc, json_t *a)
 {
-    const char *type;
+    const char *type = NULL;
     sb_err err = req_string(vc, a, "@type", &type);
 
     if (!err)
@@ -410,7 +414,7 @@ static sb_err check_action_card(struct vctx *vc, json_t *a)
 
 static sb_err check_action(struct vctx *vc, json_t *a)
 {
-    const char *type;
+    const char *type = NULL;
     sb_err err = req_string(vc, a, "@type", &type);
 
     if (!err)
@@ -517,7 +521,7 @@ static sb_err check_adaptive_card(struct vctx *vc, json_t *card)
 
 static sb_err check_attachment(struct vctx *vc, json_t *att)
 {
-    const char *ct;
+    const char *ct = NULL;
     bool adaptive;
     json_t *content;
     size_t saved;

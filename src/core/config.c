@@ -17,7 +17,9 @@ struct opt {
 };
 
 #define STR_OPT(flag, field)                                                                       \
-    {flag, OPT_STR, offsetof(struct sb_config, field), sizeof(((struct sb_config *)0)->field)}
+    {                                                                                              \
+        flag, OPT_STR, offsetof(struct sb_config, field), sizeof(((struct sb_config *)0)->field)   \
+    }
 
 static const struct opt opts[] = {
     {"listen", OPT_LISTEN, 0, 0},
@@ -76,9 +78,13 @@ static sb_err set_opt(struct sb_config *cfg, const struct opt *o, const char *va
         snprintf(base, o->cap, "%s", val);
         if (strcmp(o->flag, "public-url") == 0) {
             size_t len = strlen(cfg->public_url);
-            if (strncmp(val, "http://", 7) != 0 && strncmp(val, "https://", 8) != 0)
+            const char *host = strncmp(val, "http://", 7) == 0    ? val + 7
+                               : strncmp(val, "https://", 8) == 0 ? val + 8
+                                                                  : NULL;
+            if (!host || *host == '\0' || *host == '/')
                 return sb_fail(diag, SB_ERR_INVALID, "usage",
-                               "invalid %spublic-url '%s': must start with http:// or https://",
+                               "invalid %spublic-url '%s': must start with http:// or https://"
+                               " and a host",
                                src, val);
             while (len > 0 && cfg->public_url[len - 1] == '/')
                 cfg->public_url[--len] = '\0';
@@ -106,7 +112,7 @@ static sb_err set_opt(struct sb_config *cfg, const struct opt *o, const char *va
     case OPT_RATE:
         errno = 0;
         d = strtod(val, &end);
-        if (errno || *end || !val[0] || d < 0 || d > 1e6)
+        if (errno || *end || !val[0] || !(d >= 0 && d <= 1e6)) /* NaN fails too */
             return sb_fail(diag, SB_ERR_INVALID, "usage",
                            "invalid %s%s '%s': expected a number >= 0", src, o->flag, val);
         *(double *)(void *)base = d;
@@ -181,9 +187,8 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
                 return err;
         }
     }
-    if (!cfg->db_url[0] &&
-        snprintf(cfg->db_url, sizeof(cfg->db_url), "sqlite:%s/switchboard.db", cfg->data_dir) >=
-            (int)sizeof(cfg->db_url))
+    if (!cfg->db_url[0] && snprintf(cfg->db_url, sizeof(cfg->db_url), "sqlite:%s/switchboard.db",
+                                    cfg->data_dir) >= (int)sizeof(cfg->db_url))
         return sb_fail(diag, SB_ERR_INVALID, "usage", "--data path is too long");
     if ((cfg->tls_cert[0] != '\0') != (cfg->tls_key[0] != '\0'))
         return sb_fail(diag, SB_ERR_INVALID, "usage", "--tls-cert and --tls-key go together");

@@ -10,7 +10,8 @@ sb_err sb_json_parse_object(const char *body, size_t len, json_t **out, struct s
 
     *out = NULL;
     if (len == 0)
-        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "request body is empty; a JSON object is required");
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "request body is empty; a JSON object is required");
     v = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!v)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
@@ -40,8 +41,7 @@ sb_err sb_json_string(json_t *obj, const char *key, bool required, size_t max, c
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be a string", key);
     if (json_string_length(v) > max)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                       "%s is too long (%zu bytes; at most %zu)", key, json_string_length(v),
-                       max);
+                       "%s is too long (%zu bytes; at most %zu)", key, json_string_length(v), max);
     if (strlen(json_string_value(v)) != json_string_length(v))
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must not contain NUL", key);
     if (required && json_string_length(v) == 0)

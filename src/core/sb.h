@@ -56,7 +56,7 @@ struct events_bus;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
-    int64_t (*now_ms)(void *arg);                  /* milliseconds since the epoch, UTC */
+    int64_t (*now_ms)(void *arg);                   /* milliseconds since the epoch, UTC */
     void (*random)(void *buf, size_t n, void *arg); /* cryptographic randomness */
     void *arg;
 };

@@ -164,7 +164,7 @@ static sb_err grow_queue(struct events_sub *s)
     q = malloc(cap * sizeof(*q));
     if (!q)
         return SB_ERR_NOMEM;
-    for (size_t i = 0; i < s->count; i++)
+    for (size_t i = 0; s->qcap > 0 && i < s->count; i++)
         q[i] = s->queue[(s->head + i) % s->qcap];
     free(s->queue);
     s->queue = q;
@@ -176,8 +176,8 @@ static sb_err grow_queue(struct events_sub *s)
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data)
 {
-    size_t need = (size_t)snprintf(NULL, 0, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)seq,
-                                   type, data);
+    size_t need =
+        (size_t)snprintf(NULL, 0, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)seq, type, data);
     struct event *e = malloc(sizeof(*e) + need + 1);
 
     if (!e) {
@@ -340,7 +340,7 @@ ssize_t events_sub_read(struct events_sub *s, char *buf, size_t max)
                 event_unref(s->cur);
                 s->cur = NULL;
             }
-        } else if (s->count > 0) {
+        } else if (s->count > 0 && s->qcap > 0) {
             struct event *e = s->queue[s->head];
             s->head = (s->head + 1) % s->qcap;
             s->count--;

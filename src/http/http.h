@@ -20,13 +20,13 @@ struct http_request {
     const char *path; /* percent-decoded, without the query string */
     const char *body; /* NUL-terminated copy of the body (NULL when empty) */
     size_t body_len;
-    bool body_too_large; /* the body exceeded body_limit and was discarded */
-    size_t body_limit;   /* set by prepare() */
-    const void *route;   /* set by prepare(); opaque to the server */
+    bool body_too_large;   /* the body exceeded body_limit and was discarded */
+    size_t body_limit;     /* set by prepare() */
+    const void *route;     /* set by prepare(); opaque to the server */
     const char *params[6]; /* path parameters captured by the router (point into param_buf) */
     size_t nparams;
     char param_buf[512];
-    void *conn; /* the server's connection (private) */
+    void *conn;   /* the server's connection (private) */
     bool resumed; /* handle() is called again after http_defer() + http_resume() */
     void *state;  /* the handler's own state across a deferral (the handler frees it) */
 };

@@ -138,9 +138,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct http_server *srv = cls;
     struct req_state *rs = *con_cls;
@@ -232,7 +231,7 @@ static void on_log(void *cls, const char *fmt, va_list ap)
 sb_err http_listen(const char *host, int port, struct http_listener *out, struct sb_diag *diag)
 {
     struct addrinfo hints, *res = NULL;
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     socklen_t sslen = sizeof(ss);
     char portstr[8];
     int fd = -1, one = 1, rc;
@@ -257,8 +256,15 @@ sb_err http_listen(const char *host, int port, struct http_listener *out, struct
     }
     out->fd = fd;
     out->ipv6 = ss.ss_family == AF_INET6;
-    out->port = ntohs(out->ipv6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                : ((struct sockaddr_in *)&ss)->sin_port);
+    if (out->ipv6) {
+        struct sockaddr_in6 a;
+        memcpy(&a, &ss, sizeof(a));
+        out->port = ntohs(a.sin6_port);
+    } else {
+        struct sockaddr_in a;
+        memcpy(&a, &ss, sizeof(a));
+        out->port = ntohs(a.sin_port);
+    }
     fd = -1;
 out:
     if (fd >= 0)
@@ -285,12 +291,11 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
     atomic_init(&srv->in_flight, 0);
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
-        MHD_OPTION_LISTEN_SOCKET, opts->listener.fd,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
-        opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opts->tls_cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_SOCKET, opts->listener.fd, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)opts->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)60000, opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+        opts->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
     if (!srv->daemon) {
         free(srv);
         return sb_fail(diag, SB_ERR_IO, "listenFailed",

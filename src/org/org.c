@@ -11,7 +11,7 @@ enum setting_type { SETTING_ENUM, SETTING_TIME };
 struct setting {
     const char *name;
     enum setting_type type;
-    const char *def;       /* default as JSON text of the value, NULL = null */
+    const char *def;        /* default as JSON text of the value, NULL = null */
     const char *choices[4]; /* SETTING_ENUM */
 };
 

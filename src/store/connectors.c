@@ -93,8 +93,8 @@ static sb_err connector_insert_fn(struct db *d, void *arg)
                   c->url_format, c->url_nonce);
 }
 
-sb_err store_connector_insert(struct store *st, const struct store_connector *c,
-                              const void *image, size_t image_len)
+sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
+                              size_t image_len)
 {
     struct connector_insert ci = {c, image, image_len};
     return store_write(st, connector_insert_fn, &ci);
@@ -106,14 +106,13 @@ sb_err store_connector_get(struct store *st, const char *id, struct store_connec
                             read_connector, out, "s", id);
 }
 
-sb_err store_connector_list(struct store *st, const char *channel_id,
-                            struct store_connector **out, size_t *n)
+sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
+                            size_t *n)
 {
     return store_select_all(st,
                             "SELECT " CONNECTOR_COLS " FROM connectors WHERE channel_id = ? "
                             "AND deleted_at IS NULL ORDER BY created_at, id",
-                            read_connector, NULL, sizeof(**out), (void **)out, n, "s",
-                            channel_id);
+                            read_connector, NULL, sizeof(**out), (void **)out, n, "s", channel_id);
 }
 
 struct connector_update {
@@ -130,7 +129,8 @@ static sb_err rename_fn(struct db *d, void *arg)
     struct connector_update *cu = arg;
     int64_t n = 0;
 
-    return changed(db_run(d, &n, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
+    return changed(db_run(d, &n,
+                          "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
                           "ss", cu->a, cu->id),
                    n);
 }
@@ -275,8 +275,8 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
     return store_select_all(st,
                             "SELECT seq, connector_id, at, size, status, error, message_id "
                             "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",
-                            read_delivery, NULL, sizeof(**out), (void **)out, n, "si",
-                            connector_id, (int64_t)limit);
+                            read_delivery, NULL, sizeof(**out), (void **)out, n, "si", connector_id,
+                            (int64_t)limit);
 }
 
 struct webhook_deliver {

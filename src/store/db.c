@@ -101,7 +101,7 @@ void db_col_copy(struct db *d, struct db_stmt *s, int idx, char *dst, size_t cap
 
     if (n >= cap)
         n = cap - 1;
-    if (n)
+    if (v && n)
         memcpy(dst, v, n);
     dst[n] = '\0';
 }

@@ -33,7 +33,8 @@ struct db_driver {
     /* Returns a statement prepared for sql, cached on the connection by the sql pointer: pass
      * string literals. The statement is reset and unbound by db_reset (stmt_done). */
     sb_err (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
-    sb_err (*bind_text)(struct db_stmt *s, int idx, const char *v); /* idx from 1; NULL binds NULL */
+    sb_err (*bind_text)(struct db_stmt *s, int idx,
+                        const char *v); /* idx from 1; NULL binds NULL */
     sb_err (*bind_int64)(struct db_stmt *s, int idx, int64_t v);
     sb_err (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t n);
     /* DB_ROW, DB_DONE, or an error: SB_ERR_CONFLICT for a unique/foreign-key violation. */

@@ -43,7 +43,6 @@ sb_err store_message_append(struct store *st, struct store_message *m)
     return store_write(st, message_append_fn, m);
 }
 
-
 static void release_message(void *elem)
 {
     store_message_free(elem);
@@ -78,8 +77,7 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
                            "from_name, body_type, body, summary, attachments FROM messages "
                            "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
                            read_message, release_message, sizeof(**out), (void **)out, n, "sii",
-                           channel_id,
-                           before > 0 ? before : INT64_MAX, (int64_t)limit);
+                           channel_id, before > 0 ? before : INT64_MAX, (int64_t)limit);
     if (err)
         return err;
     for (size_t i = 0; i < *n; i++) {
@@ -104,8 +102,8 @@ sb_err store_message_since(struct store *st, const char *user_id, int64_t after,
         return store_select_all(st,
                                 "SELECT " MESSAGE_COLS " FROM messages m WHERE m.seq > ? "
                                 "ORDER BY m.seq LIMIT ?",
-                                read_message, release_message, sizeof(**out), (void **)out, n,
-                                "ii", after, (int64_t)limit);
+                                read_message, release_message, sizeof(**out), (void **)out, n, "ii",
+                                after, (int64_t)limit);
     return store_select_all(st,
                             "SELECT " MESSAGE_COLS " FROM messages m JOIN members b "
                             "ON b.team_id = m.team_id AND b.user_id = ? WHERE m.seq > ? "

@@ -141,7 +141,8 @@ static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
 
 static sb_err sq_bind_text(struct db_stmt *s, int idx, const char *v)
 {
-    int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s->st, idx);
+    int rc =
+        v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s->st, idx);
     return map_rc(rc);
 }
 

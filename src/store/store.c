@@ -231,8 +231,8 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
                     m[i].name, st->drv->errmsg(st->writer));
             goto out;
         }
-        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                     "is", (int64_t)m[i].version, m[i].name);
+        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", "is",
+                     (int64_t)m[i].version, m[i].name);
         if (err)
             goto out;
         sb_log_info("applied migration %03d_%s", m[i].version, m[i].name);
@@ -317,7 +317,7 @@ void store_close(struct store *st)
         pthread_mutex_unlock(&st->wmu);
         pthread_join(st->writer_thread, NULL);
     }
-    for (size_t i = 0; i < st->nfree; i++)
+    for (size_t i = 0; st->readers && i < st->nfree; i++)
         st->drv->close(st->readers[i]);
     free(st->readers);
     if (st->writer)
@@ -355,8 +355,9 @@ static sb_err meta_init_fn(struct db *d, void *arg)
 {
     struct meta_init *mi = arg;
 
-    return db_run(d, NULL, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                  "ss", mi->key, mi->value);
+    return db_run(d, NULL,
+                  "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", "ss",
+                  mi->key, mi->value);
 }
 
 sb_err store_meta_get(struct store *st, const char *key, char **out)

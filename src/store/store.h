@@ -27,8 +27,8 @@
 struct store;
 
 struct store_opts {
-    const char *url;  /* "sqlite:/path/to/file.db" */
-    int readers;      /* reader connections in the pool (>= 1) */
+    const char *url; /* "sqlite:/path/to/file.db" */
+    int readers;     /* reader connections in the pool (>= 1) */
 };
 
 sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_diag *diag);
@@ -103,7 +103,12 @@ struct store_channel {
     sb_time created;
 };
 
-enum store_role { STORE_ROLE_NONE = 0, STORE_ROLE_GUEST = 1, STORE_ROLE_MEMBER = 2, STORE_ROLE_OWNER = 3 };
+enum store_role {
+    STORE_ROLE_NONE = 0,
+    STORE_ROLE_GUEST = 1,
+    STORE_ROLE_MEMBER = 2,
+    STORE_ROLE_OWNER = 3
+};
 
 struct store_member {
     sb_id id;
@@ -184,22 +189,22 @@ struct store_connector {
     sb_id team_id;
     sb_id channel_id;
     char name[SB_NAME_MAX + 1];
-    char image_type[64];   /* "" (none), a MIME type (bytes stored), or "url" */
+    char image_type[64]; /* "" (none), a MIME type (bytes stored), or "url" */
     sb_id created_by;
     sb_time created;
-    char url_format[8];    /* "v2" or "legacy" */
-    char url_nonce[33];    /* part of the URL signatures; rotated by an URL update */
-    bool deleted;          /* removed: its URLs answer 410 */
+    char url_format[8]; /* "v2" or "legacy" */
+    char url_nonce[33]; /* part of the URL signatures; rotated by an URL update */
+    bool deleted;       /* removed: its URLs answer 410 */
 };
 
 /* image/image_len: the avatar bytes (or the https URL's text when image_type is "url"). */
-sb_err store_connector_insert(struct store *st, const struct store_connector *c,
-                              const void *image, size_t image_len);
+sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
+                              size_t image_len);
 /* Finds a configuration, removed ones included (c->deleted tells). */
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out);
 /* The channel's configurations that are not removed, oldest first. */
-sb_err store_connector_list(struct store *st, const char *channel_id,
-                            struct store_connector **out, size_t *n);
+sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
+                            size_t *n);
 sb_err store_connector_rename(struct store *st, const char *id, const char *name);
 sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
                                const char *nonce);

@@ -104,8 +104,8 @@ sb_err store_team_create(struct store *st, const struct store_team *t,
 
 sb_err store_team_get(struct store *st, const char *id, struct store_team *out)
 {
-    return store_select_one(st, "SELECT " TEAM_COLS " FROM teams t WHERE t.id = ?", read_team,
-                            out, "s", id);
+    return store_select_one(st, "SELECT " TEAM_COLS " FROM teams t WHERE t.id = ?", read_team, out,
+                            "s", id);
 }
 
 struct team_flag {
@@ -134,7 +134,8 @@ sb_err store_team_list_for_user(struct store *st, const char *user_id, struct st
 {
     return store_select_all(st,
                             "SELECT " TEAM_COLS " FROM teams t JOIN members m ON m.team_id = t.id "
-                            "WHERE m.user_id = ? ORDER BY t.created_at, t.id", read_team, NULL, sizeof(**out), (void **)out, n, "s", user_id);
+                            "WHERE m.user_id = ? ORDER BY t.created_at, t.id",
+                            read_team, NULL, sizeof(**out), (void **)out, n, "s", user_id);
 }
 
 static sb_err channel_insert_fn(struct db *d, void *arg)
@@ -149,8 +150,8 @@ sb_err store_channel_insert(struct store *st, const struct store_channel *c)
 
 sb_err store_channel_get(struct store *st, const char *id, struct store_channel *out)
 {
-    return store_select_one(st, "SELECT " CHANNEL_COLS " FROM channels WHERE id = ?",
-                            read_channel, out, "s", id);
+    return store_select_one(st, "SELECT " CHANNEL_COLS " FROM channels WHERE id = ?", read_channel,
+                            out, "s", id);
 }
 
 sb_err store_channel_list(struct store *st, const char *team_id, struct store_channel **out,
@@ -158,7 +159,8 @@ sb_err store_channel_list(struct store *st, const char *team_id, struct store_ch
 {
     return store_select_all(st,
                             "SELECT " CHANNEL_COLS " FROM channels WHERE team_id = ? "
-                            "ORDER BY is_general DESC, created_at, id", read_channel, NULL, sizeof(**out), (void **)out, n, "s", team_id);
+                            "ORDER BY is_general DESC, created_at, id",
+                            read_channel, NULL, sizeof(**out), (void **)out, n, "s", team_id);
 }
 
 static sb_err member_insert_fn(struct db *d, void *arg)
@@ -175,7 +177,8 @@ sb_err store_member_get(struct store *st, const char *team_id, const char *membe
                         struct store_member *out)
 {
     return store_select_one(st,
-                            "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id = m.user_id "
+                            "SELECT " MEMBER_COLS
+                            " FROM members m JOIN users u ON u.id = m.user_id "
                             "WHERE m.team_id = ? AND m.id = ?",
                             read_member, out, "ss", team_id, membership_id);
 }
@@ -184,8 +187,10 @@ sb_err store_member_list(struct store *st, const char *team_id, struct store_mem
                          size_t *n)
 {
     return store_select_all(st,
-                            "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id = m.user_id "
-                            "WHERE m.team_id = ? ORDER BY m.created_at, m.id", read_member, NULL, sizeof(**out), (void **)out, n, "s", team_id);
+                            "SELECT " MEMBER_COLS
+                            " FROM members m JOIN users u ON u.id = m.user_id "
+                            "WHERE m.team_id = ? ORDER BY m.created_at, m.id",
+                            read_member, NULL, sizeof(**out), (void **)out, n, "s", team_id);
 }
 
 sb_err store_member_role(struct store *st, const char *team_id, const char *user_id, int *role)
@@ -223,8 +228,8 @@ static sb_err member_delete_fn(struct db *d, void *arg)
 
     /* A team keeps at least one owner. This runs inside the write transaction, so two
      * concurrent removals cannot both pass the check. */
-    err = db_query(d, "SELECT COUNT(*) FROM members WHERE id = ? AND team_id = ? AND role = ?",
-                   &s, "ssi", md->id, md->team_id, (int64_t)STORE_ROLE_OWNER);
+    err = db_query(d, "SELECT COUNT(*) FROM members WHERE id = ? AND team_id = ? AND role = ?", &s,
+                   "ssi", md->id, md->team_id, (int64_t)STORE_ROLE_OWNER);
     if (!err)
         err = count(d, s, &is_owner);
     if (!err && is_owner) {
@@ -237,8 +242,8 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     }
     if (err)
         return err;
-    err = db_run(d, &changes, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss",
-                 md->team_id, md->id);
+    err = db_run(d, &changes, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,
+                 md->id);
     return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
 }
 

@@ -45,8 +45,8 @@ sb_err store_user_insert(struct store *st, const struct store_user *u, const cha
 
 sb_err store_user_get(struct store *st, const char *id, struct store_user *out)
 {
-    return store_select_one(st, "SELECT " USER_COLS " FROM users WHERE id = ?", read_user, out,
-                            "s", id);
+    return store_select_one(st, "SELECT " USER_COLS " FROM users WHERE id = ?", read_user, out, "s",
+                            id);
 }
 
 struct user_with_hash {
@@ -81,7 +81,8 @@ sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *o
 
 sb_err store_user_list(struct store *st, struct store_user **out, size_t *n)
 {
-    return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id", read_user, NULL, sizeof(**out), (void **)out, n, "");
+    return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id",
+                            read_user, NULL, sizeof(**out), (void **)out, n, "");
 }
 
 struct user_update {

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#define TEAMS_CHANNEL_NAME_MAX 50   /* Teams' limit on channel names */
+#define TEAMS_CHANNEL_NAME_MAX 50     /* Teams' limit on channel names */
 #define TEAMS_MESSAGE_MAX (28 * 1024) /* Teams' limit on a message */
 
 /* Creates a team with its General channel; the creator becomes its owner. */

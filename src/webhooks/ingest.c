@@ -44,8 +44,8 @@ static void new_attachment_id(void *arg, char out[37])
 }
 
 /* Finds the configuration and checks that the URL really is one of its current URLs. */
-static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u,
-                         struct store_connector *c, struct webhook_result *r)
+static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct store_connector *c,
+                         struct webhook_result *r)
 {
     struct org_settings org;
     sb_err err = store_connector_get(ctx->store, u->config_id, c);

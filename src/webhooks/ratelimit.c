@@ -78,6 +78,8 @@ bool webhook_limiter_take(struct webhook_limiter *l, const char *key, int64_t no
 
     if (l->rate <= 0)
         return true;
+    if (strlen(key) > SB_ID_LEN)
+        key = "";
     pthread_mutex_lock(&s->mu);
     for (b = *slot; b && strcmp(b->key, key) != 0; b = b->next)
         ;

@@ -18,7 +18,8 @@ struct webhook_limiter;
 /* rate: tokens per second; 0 disables limiting. */
 sb_err webhook_limiter_new(double rate, struct webhook_limiter **out);
 void webhook_limiter_free(struct webhook_limiter *l);
-/* Takes a token for key. When none is left returns false and sets *retry_after_s (>= 1). */
+/* Takes a token for key (an id; longer keys all share one bucket). When none is left returns
+ * false and sets *retry_after_s (>= 1). */
 bool webhook_limiter_take(struct webhook_limiter *l, const char *key, int64_t now_ms,
                           int *retry_after_s);
 

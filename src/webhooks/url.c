@@ -46,20 +46,33 @@ sb_err webhook_url_parse_workflow(const char *config, const char *sig, struct we
     return SB_OK;
 }
 
+static void mac_part(crypto_auth_hmacsha256_state *st, const char *part)
+{
+    crypto_auth_hmacsha256_update(st, (const unsigned char *)part, strlen(part));
+    crypto_auth_hmacsha256_update(st, (const unsigned char *)"|", 1);
+}
+
 static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
                     const struct webhook_url *u, char sig[WEBHOOK_SIG_LEN + 1])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    char input[256];
-    int n;
+    crypto_auth_hmacsha256_state st;
 
-    /* Each kind signs a different string, so one URL's signature never fits another shape. */
-    if (u->kind == WEBHOOK_URL_WORKFLOW)
-        n = snprintf(input, sizeof(input), "workflow|%s|%s", u->config_id, nonce);
-    else
-        n = snprintf(input, sizeof(input), "v2|%s|%s|%s|%s|%s", u->team_id, u->tenant_id,
-                     u->config_id, u->creator_id, nonce);
-    crypto_auth_hmacsha256(mac, (const unsigned char *)input, (unsigned long long)n, key);
+    /* Each kind signs a different message, so one URL's signature never fits another shape.
+     * The parts are fed one by one: no buffer to size, whatever their lengths. */
+    crypto_auth_hmacsha256_init(&st, key, WEBHOOK_KEY_LEN);
+    if (u->kind == WEBHOOK_URL_WORKFLOW) {
+        mac_part(&st, "workflow");
+    } else {
+        mac_part(&st, "v2");
+        mac_part(&st, u->team_id);
+        mac_part(&st, u->tenant_id);
+    }
+    mac_part(&st, u->config_id);
+    if (u->kind != WEBHOOK_URL_WORKFLOW)
+        mac_part(&st, u->creator_id);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
+    crypto_auth_hmacsha256_final(&st, mac);
     sodium_bin2base64(sig, WEBHOOK_SIG_LEN + 1, mac, sizeof(mac),
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }

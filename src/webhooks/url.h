@@ -23,11 +23,11 @@
 enum webhook_url_kind { WEBHOOK_URL_V2 = 1, WEBHOOK_URL_LEGACY, WEBHOOK_URL_WORKFLOW };
 
 struct webhook_url {
-    int kind; /* enum webhook_url_kind */
+    int kind;        /* enum webhook_url_kind */
     sb_id team_id;   /* not in workflow URLs */
     sb_id tenant_id; /* not in workflow URLs */
     sb_id config_id;
-    sb_id creator_id; /* not in workflow URLs */
+    sb_id creator_id;              /* not in workflow URLs */
     char sig[WEBHOOK_SIG_LEN + 1]; /* not in legacy URLs */
 };
 

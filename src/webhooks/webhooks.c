@@ -45,8 +45,9 @@ static sb_err decode_data_url(const char *url, char *type, size_t type_cap, unsi
     unsigned char *buf;
 
     if (!comma || !semi || semi > comma || strncmp(semi, ";base64,", 8) != 0)
-        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                       "image must be a base64 data URL (data:image/png;base64,...) or an https URL");
+        return sb_fail(
+            diag, SB_ERR_INVALID, "invalidRequest",
+            "image must be a base64 data URL (data:image/png;base64,...) or an https URL");
     mime_len = (size_t)(semi - (url + 5));
     for (size_t i = 0; i < sizeof(image_types) / sizeof(image_types[0]); i++)
         if (strlen(image_types[i].mime) == mime_len &&
@@ -75,8 +76,8 @@ static sb_err decode_data_url(const char *url, char *type, size_t type_cap, unsi
         return *len > WEBHOOK_IMAGE_MAX
                    ? sb_fail(diag, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
                              "image is too large (at most %d bytes)", WEBHOOK_IMAGE_MAX)
-                   : sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                             "image data is not a %s file", it->mime);
+                   : sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "image data is not a %s file",
+                             it->mime);
     }
     snprintf(type, type_cap, "%s", it->mime);
     *bytes = buf;
@@ -137,7 +138,8 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
     snprintf(out->name, sizeof(out->name), "%s", name);
     memcpy(out->created_by, who->user_id, sizeof(out->created_by));
     sb_time_now(ctx, out->created);
-    snprintf(out->url_format, sizeof(out->url_format), "%s", org.webhook_url_legacy ? "legacy" : "v2");
+    snprintf(out->url_format, sizeof(out->url_format), "%s",
+             org.webhook_url_legacy ? "legacy" : "v2");
     new_nonce(ctx, out->url_nonce);
     err = store_connector_insert(ctx->store, out, img, img_len);
 out:

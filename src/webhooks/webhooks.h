@@ -37,7 +37,7 @@ sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c, struct 
 /* ---- ingestion ---- */
 
 struct webhook_post {
-    struct webhook_url url;   /* parsed from the request */
+    struct webhook_url url; /* parsed from the request */
     const char *body;
     size_t len;
     bool too_large;           /* the body exceeded --max-payload and was not kept */
@@ -45,10 +45,10 @@ struct webhook_post {
 };
 
 struct webhook_result {
-    int status;             /* HTTP status Teams answers for this case (200 on success) */
-    int retry_after;        /* seconds, with 429 */
-    char code[48];          /* machine code for JSON (workflow) answers */
-    char message[512];      /* the text Teams answers (plain-text body) */
+    int status;               /* HTTP status Teams answers for this case (200 on success) */
+    int retry_after;          /* seconds, with 429 */
+    char code[48];            /* machine code for JSON (workflow) answers */
+    char message[512];        /* the text Teams answers (plain-text body) */
     struct store_message msg; /* the stored message on success (release with store_message_free) */
     /* private to ingest.c: the write in progress */
     struct store_delivery delivery;

@@ -22,14 +22,15 @@ export const READY_TIMEOUT_MS = 15_000;
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // The binary is copied once per test process and run from the copy, so that a `make` that
-// relinks build/switchboard while the suite runs cannot fail a test with EACCES/ETXTBSY.
-// SB_NO_SNAPSHOT=1 runs the binary in place.
+// relinks build/switchboard while the suite runs cannot fail a test with EACCES/ETXTBSY. The
+// copy has its own name, so a `pkill switchboard`/`killall switchboard` aimed at a developer's
+// own server does not SIGTERM the servers of a test run. SB_NO_SNAPSHOT=1 runs it in place.
 let snapshot = null;
 export function binary() {
   if (process.env.SB_NO_SNAPSHOT || !fs.existsSync(BIN)) return BIN; // spawn reports ENOENT
   if (!snapshot) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-bin-'));
-    const dest = path.join(dir, path.basename(BIN));
+    const dest = path.join(dir, 'sb-e2e-server');
     try {
       // A relink in progress shows as a changing or empty/non-ELF file: copy until stable.
       for (let attempt = 0; ; attempt++) {

@@ -1,0 +1,584 @@
+/*
+ * test_webhook_url.c: unit tests for src/webhooks/url (parsing the route parameters of connector
+ * and workflow URLs, signing and verifying them, formatting them back into full URLs).
+ *
+ * The signatures below are known answers, computed independently (Python's hmac module) as
+ * unpadded base64url of HMAC-SHA256 with key 00 01 02 .. 1f over
+ *   "v2|{team}|{tenant}|{config}|{creator}|{nonce}"  and  "workflow|{config}|{nonce}".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "webhooks/url.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fixed inputs ---- */
+
+#define TEAM "11111111-2222-4333-8444-555555555555"
+#define TENANT "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+#define CONFIG "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b"
+#define CREATOR "12345678-9abc-4def-8123-456789abcdef"
+#define OTHER_ID "99999999-8888-4777-8666-555555555555"
+#define NONCE "nonce-0001"
+#define BASE "https://sb.example.com"
+
+#define SIG_V2 "KC839X_ROdh82b9FvSvoqMGcF1Ta3Jlc7fEdQamcpSQ"
+#define SIG_WF "E5rNh9JIEDmGF4R5yl-Zt-OhvhW8MUzI27HIkYsws0k"
+
+#define URL_V2                                                                                     \
+    BASE "/webhookb2/" TEAM "@" TENANT "/IncomingWebhook/" CONFIG "/" CREATOR "/V2" SIG_V2
+#define URL_LEGACY BASE "/webhook/" TEAM "@" TENANT "/IncomingWebhook/" CONFIG "/" CREATOR
+#define URL_WF                                                                                     \
+    BASE "/workflows/" CONFIG "/triggers/manual/paths/invoke?api-version=2016-06-01"               \
+         "&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" SIG_WF
+
+static unsigned char key[WEBHOOK_KEY_LEN];
+
+/* ---- helpers ---- */
+
+static void parse_v2_ok(struct webhook_url *u)
+{
+    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2, u), SB_OK);
+}
+
+static void parse_wf_ok(struct webhook_url *u)
+{
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, SIG_WF, u), SB_OK);
+}
+
+/* A parsed V2 URL with a fresh signature for NONCE. */
+static void signed_v2(struct webhook_url *u)
+{
+    parse_v2_ok(u);
+    memset(u->sig, 0, sizeof(u->sig));
+    webhook_url_sign(key, NONCE, u);
+}
+
+static void expect_parse_fails(const char *tat, const char *config, const char *creator,
+                               const char *v2)
+{
+    struct webhook_url u;
+
+    assert_int_equal(webhook_url_parse(tat, config, creator, v2, &u), SB_ERR_NOT_FOUND);
+}
+
+/* ---- parsing ---- */
+
+static void test_parse_v2(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    parse_v2_ok(&u);
+    assert_int_equal(u.kind, WEBHOOK_URL_V2);
+    assert_string_equal(u.team_id, TEAM);
+    assert_string_equal(u.tenant_id, TENANT);
+    assert_string_equal(u.config_id, CONFIG);
+    assert_string_equal(u.creator_id, CREATOR);
+    assert_string_equal(u.sig, SIG_V2);
+}
+
+static void test_parse_v2_upper_case_hex(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    assert_int_equal(webhook_url_parse("ABCDEF01-2345-4789-8BCD-EF0123456789@" TENANT, CONFIG,
+                                       CREATOR, "V2" SIG_V2, &u),
+                     SB_OK);
+    assert_string_equal(u.team_id, "ABCDEF01-2345-4789-8BCD-EF0123456789");
+}
+
+static void test_parse_legacy(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_int_equal(u.kind, WEBHOOK_URL_LEGACY);
+    assert_string_equal(u.team_id, TEAM);
+    assert_string_equal(u.tenant_id, TENANT);
+    assert_string_equal(u.config_id, CONFIG);
+    assert_string_equal(u.creator_id, CREATOR);
+    assert_string_equal(u.sig, "");
+}
+
+static void test_parse_workflow(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    parse_wf_ok(&u);
+    assert_int_equal(u.kind, WEBHOOK_URL_WORKFLOW);
+    assert_string_equal(u.config_id, CONFIG);
+    assert_string_equal(u.sig, SIG_WF);
+    assert_string_equal(u.team_id, "");
+    assert_string_equal(u.tenant_id, "");
+    assert_string_equal(u.creator_id, "");
+}
+
+static void test_parse_workflow_without_or_bad_sig(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    /* The config id is what routes; a missing or malformed sig parses but cannot verify. */
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &u), SB_OK);
+    assert_string_equal(u.sig, "");
+    assert_false(webhook_url_verify(key, NONCE, &u));
+
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, "short", &u), SB_OK);
+    assert_string_equal(u.sig, "");
+    assert_false(webhook_url_verify(key, NONCE, &u));
+
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, SIG_WF "A", &u), SB_OK);
+    assert_string_equal(u.sig, "");
+    assert_false(webhook_url_verify(key, NONCE, &u));
+
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, "", &u), SB_OK);
+    assert_false(webhook_url_verify(key, NONCE, &u));
+}
+
+static void test_parse_workflow_rejects_bad_config(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    assert_int_equal(webhook_url_parse_workflow("", SIG_WF, &u), SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_workflow("0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4", SIG_WF, &u),
+                     SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_workflow(CONFIG "0", SIG_WF, &u), SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_workflow("0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4g", SIG_WF, &u),
+                     SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_workflow("0f0f0f0f_1e1e-4d2d-9c3c-4b4b4b4b4b4b", SIG_WF, &u),
+                     SB_ERR_NOT_FOUND);
+}
+
+static void test_parse_rejects_id_lengths(void **state)
+{
+    (void)state;
+    /* one character short and one too many, in each position */
+    expect_parse_fails("11111111-2222-4333-8444-55555555555@" TENANT, CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "5@" TENANT, CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeee", CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT "e", CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4", CREATOR,
+                       "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG "b", CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, "12345678-9abc-4def-8123-456789abcde", "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR "f", "V2" SIG_V2);
+    /* empty parts */
+    expect_parse_fails("@" TENANT, CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@", CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails("@", CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, "", CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, "", "V2" SIG_V2);
+    /* the same for legacy URLs */
+    expect_parse_fails(TEAM "5@" TENANT, CONFIG, CREATOR, NULL);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG "b", CREATOR, NULL);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, "", NULL);
+}
+
+static void test_parse_rejects_id_chars(void **state)
+{
+    (void)state;
+    /* non-hex digit */
+    expect_parse_fails("g1111111-2222-4333-8444-555555555555@" TENANT, CONFIG, CREATOR,
+                       "V2" SIG_V2);
+    expect_parse_fails(TEAM "@aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeez", CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4 ", CREATOR,
+                       "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, "12345678-9abc-4def-8123-456789abcde%",
+                       "V2" SIG_V2);
+    /* hyphens missing or misplaced */
+    expect_parse_fails("111111112-222-4333-8444-555555555555@" TENANT, CONFIG, CREATOR,
+                       "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, "0f0f0f0f01e1e-4d2d-9c3c-4b4b4b4b4b4b", CREATOR,
+                       "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, "12345678a9abc-4def-8123-456789abcdef",
+                       "V2" SIG_V2);
+    /* a second '@' makes the tenant part invalid */
+    expect_parse_fails(TEAM "@" TENANT "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2);
+    /* path-ish characters */
+    expect_parse_fails(TEAM "@" TENANT, "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b/b4b", CREATOR,
+                       "V2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, "../../../../../../../../../../../../", CREATOR,
+                       "V2" SIG_V2);
+}
+
+static void test_parse_rejects_missing_at(void **state)
+{
+    (void)state;
+    expect_parse_fails(TEAM TENANT, CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM, CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM "%40" TENANT, CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails("", CONFIG, CREATOR, "V2" SIG_V2);
+    expect_parse_fails(TEAM TENANT, CONFIG, CREATOR, NULL);
+}
+
+static void test_parse_rejects_bad_v2_prefix(void **state)
+{
+    (void)state;
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "v2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "V3" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "X2" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "2V" SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, SIG_V2 "V2");
+    /* no prefix at all: the 43 characters alone are one short of the segment */
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "V");
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "");
+}
+
+static void test_parse_rejects_sig_length(void **state)
+{
+    char seg[64];
+
+    (void)state;
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "V2");
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2 "A");
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2 "=");
+    /* 42 characters */
+    snprintf(seg, sizeof(seg), "V2%.42s", SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, seg);
+    /* 44 characters (padded base64 length) */
+    snprintf(seg, sizeof(seg), "V2%sA", SIG_V2);
+    expect_parse_fails(TEAM "@" TENANT, CONFIG, CREATOR, seg);
+}
+
+static void test_parse_clears_output_on_failure(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    parse_v2_ok(&u);
+    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG "x", CREATOR, "V2" SIG_V2, &u),
+                     SB_ERR_NOT_FOUND);
+    /* a failed parse must not leave a previous URL's config behind */
+    assert_string_equal(u.config_id, "");
+    assert_string_equal(u.creator_id, "");
+    assert_string_equal(u.sig, "");
+}
+
+/* ---- signing and verifying ---- */
+
+static void test_known_answer_signatures(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    signed_v2(&u);
+    assert_string_equal(u.sig, SIG_V2);
+
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &u), SB_OK);
+    webhook_url_sign(key, NONCE, &u);
+    assert_string_equal(u.sig, SIG_WF);
+}
+
+static void test_sign_verify_round_trip(void **state)
+{
+    struct webhook_url u, p;
+
+    (void)state;
+    /* V2: sign, then verify a fresh parse of the signed parts */
+    signed_v2(&u);
+    assert_int_equal(strlen(u.sig), WEBHOOK_SIG_LEN);
+    assert_true(webhook_url_verify(key, NONCE, &u));
+    {
+        char seg[WEBHOOK_SIG_LEN + 3];
+        snprintf(seg, sizeof(seg), "V2%s", u.sig);
+        assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, seg, &p), SB_OK);
+        assert_true(webhook_url_verify(key, NONCE, &p));
+    }
+
+    /* workflow */
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &u), SB_OK);
+    webhook_url_sign(key, NONCE, &u);
+    assert_true(webhook_url_verify(key, NONCE, &u));
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, u.sig, &p), SB_OK);
+    assert_true(webhook_url_verify(key, NONCE, &p));
+
+    /* the parsed known answers verify as they are */
+    parse_v2_ok(&p);
+    assert_true(webhook_url_verify(key, NONCE, &p));
+    parse_wf_ok(&p);
+    assert_true(webhook_url_verify(key, NONCE, &p));
+}
+
+static void test_signatures_are_base64url(void **state)
+{
+    struct webhook_url u;
+    char nonce[32];
+
+    (void)state;
+    /* many nonces, so that '-' and '_' and every position get exercised */
+    for (int i = 0; i < 500; i++) {
+        snprintf(nonce, sizeof(nonce), "n%d", i);
+        signed_v2(&u);
+        webhook_url_sign(key, nonce, &u);
+        assert_int_equal(strlen(u.sig), WEBHOOK_SIG_LEN);
+        for (size_t k = 0; k < WEBHOOK_SIG_LEN; k++) {
+            char c = u.sig[k];
+            assert_true((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_');
+        }
+        assert_true(webhook_url_verify(key, nonce, &u));
+    }
+}
+
+static void test_verify_fails_when_a_part_changes(void **state)
+{
+    struct webhook_url u, m;
+    unsigned char other_key[WEBHOOK_KEY_LEN];
+
+    (void)state;
+    signed_v2(&u);
+    assert_true(webhook_url_verify(key, NONCE, &u));
+
+    m = u;
+    memcpy(m.team_id, OTHER_ID, sizeof(m.team_id));
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    m = u;
+    memcpy(m.tenant_id, OTHER_ID, sizeof(m.tenant_id));
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    m = u;
+    memcpy(m.config_id, OTHER_ID, sizeof(m.config_id));
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    m = u;
+    memcpy(m.creator_id, OTHER_ID, sizeof(m.creator_id));
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    /* team and tenant swapped */
+    m = u;
+    memcpy(m.team_id, u.tenant_id, sizeof(m.team_id));
+    memcpy(m.tenant_id, u.team_id, sizeof(m.tenant_id));
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    /* one hex digit's case in an id */
+    m = u;
+    m.tenant_id[0] = 'A';
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    /* the nonce ("Update URL" rotates it) */
+    assert_false(webhook_url_verify(key, "nonce-0002", &u));
+    assert_false(webhook_url_verify(key, "", &u));
+    assert_false(webhook_url_verify(key, NONCE "x", &u));
+
+    /* the key */
+    memcpy(other_key, key, sizeof(other_key));
+    other_key[31] ^= 1;
+    assert_false(webhook_url_verify(other_key, NONCE, &u));
+}
+
+static void test_verify_fails_on_any_sig_char(void **state)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    struct webhook_url u, m;
+
+    (void)state;
+    signed_v2(&u);
+    for (size_t i = 0; i < WEBHOOK_SIG_LEN; i++) {
+        m = u;
+        /* the next character of the alphabet: a different, still valid base64url character */
+        m.sig[i] = alphabet[(strchr(alphabet, u.sig[i]) - alphabet + 1) % 64];
+        assert_false(webhook_url_verify(key, NONCE, &m));
+    }
+    /* truncated and emptied signatures */
+    m = u;
+    m.sig[WEBHOOK_SIG_LEN - 1] = '\0';
+    assert_false(webhook_url_verify(key, NONCE, &m));
+    m = u;
+    m.sig[0] = '\0';
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &u), SB_OK);
+    webhook_url_sign(key, NONCE, &u);
+    for (size_t i = 0; i < WEBHOOK_SIG_LEN; i++) {
+        m = u;
+        m.sig[i] = alphabet[(strchr(alphabet, u.sig[i]) - alphabet + 1) % 64];
+        assert_false(webhook_url_verify(key, NONCE, &m));
+    }
+}
+
+static void test_verify_fails_when_kind_switched(void **state)
+{
+    struct webhook_url v2, wf, m;
+
+    (void)state;
+    signed_v2(&v2);
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &wf), SB_OK);
+    webhook_url_sign(key, NONCE, &wf);
+    assert_string_not_equal(v2.sig, wf.sig);
+
+    /* a V2 signature presented on the workflow URL of the same configuration */
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, v2.sig, &m), SB_OK);
+    assert_false(webhook_url_verify(key, NONCE, &m));
+    m = v2;
+    m.kind = WEBHOOK_URL_WORKFLOW;
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    /* a workflow signature presented on a V2 URL */
+    {
+        char seg[WEBHOOK_SIG_LEN + 3];
+        snprintf(seg, sizeof(seg), "V2%s", wf.sig);
+        assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, seg, &m), SB_OK);
+        assert_false(webhook_url_verify(key, NONCE, &m));
+    }
+    m = wf;
+    m.kind = WEBHOOK_URL_V2;
+    assert_false(webhook_url_verify(key, NONCE, &m));
+
+    /* a signed V2 URL downgraded to legacy */
+    m = v2;
+    m.kind = WEBHOOK_URL_LEGACY;
+    assert_false(webhook_url_verify(key, NONCE, &m));
+}
+
+static void test_legacy_never_verifies(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_false(webhook_url_verify(key, NONCE, &u));
+    webhook_url_sign(key, NONCE, &u);
+    assert_string_equal(u.sig, "");
+    assert_false(webhook_url_verify(key, NONCE, &u));
+
+    /* even with a signature that is valid for the V2 form of the same parts */
+    memcpy(u.sig, SIG_V2, sizeof(SIG_V2));
+    assert_false(webhook_url_verify(key, NONCE, &u));
+}
+
+/* ---- formatting ---- */
+
+static void test_format_shapes(void **state)
+{
+    struct webhook_url u;
+    char out[512];
+
+    (void)state;
+    signed_v2(&u);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, URL_V2);
+
+    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    webhook_url_sign(key, NONCE, &u);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, URL_LEGACY);
+
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &u), SB_OK);
+    webhook_url_sign(key, NONCE, &u);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, URL_WF);
+
+    /* a base with a port and a path prefix is used verbatim */
+    signed_v2(&u);
+    assert_int_equal(webhook_url_format("http://127.0.0.1:8080/sb", &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, "http://127.0.0.1:8080/sb/webhookb2/" TEAM "@" TENANT
+                             "/IncomingWebhook/" CONFIG "/" CREATOR "/V2" SIG_V2);
+}
+
+static void test_format_exact_fit_and_too_small(void **state)
+{
+    struct webhook_url u;
+    char out[512];
+    size_t len;
+
+    (void)state;
+    signed_v2(&u);
+    len = strlen(URL_V2);
+    /* exactly enough room (the URL and its NUL) */
+    assert_int_equal(webhook_url_format(BASE, &u, out, len + 1), SB_OK);
+    assert_string_equal(out, URL_V2);
+    /* one byte short, and much too short */
+    assert_int_equal(webhook_url_format(BASE, &u, out, len), SB_ERR_TOO_LARGE);
+    assert_int_equal(webhook_url_format(BASE, &u, out, 10), SB_ERR_TOO_LARGE);
+    assert_int_equal(webhook_url_format(BASE, &u, out, 1), SB_ERR_TOO_LARGE);
+
+    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    len = strlen(URL_LEGACY);
+    assert_int_equal(webhook_url_format(BASE, &u, out, len + 1), SB_OK);
+    assert_int_equal(webhook_url_format(BASE, &u, out, len), SB_ERR_TOO_LARGE);
+
+    parse_wf_ok(&u);
+    len = strlen(URL_WF);
+    assert_int_equal(webhook_url_format(BASE, &u, out, len + 1), SB_OK);
+    assert_string_equal(out, URL_WF);
+    assert_int_equal(webhook_url_format(BASE, &u, out, len), SB_ERR_TOO_LARGE);
+}
+
+static void test_format_does_not_write_past_cap(void **state)
+{
+    struct webhook_url u;
+    char out[64];
+
+    (void)state;
+    signed_v2(&u);
+    memset(out, 'Z', sizeof(out));
+    assert_int_equal(webhook_url_format(BASE, &u, out, 32), SB_ERR_TOO_LARGE);
+    for (size_t i = 32; i < sizeof(out); i++)
+        assert_int_equal(out[i], 'Z');
+    /* truncated, but still a terminated string */
+    assert_true(memchr(out, '\0', 32) != NULL);
+}
+
+static void test_format_unknown_kind(void **state)
+{
+    struct webhook_url u;
+    char out[512];
+
+    (void)state;
+    signed_v2(&u);
+    u.kind = 0;
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_ERR_INVALID);
+    u.kind = 42;
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_v2),
+        cmocka_unit_test(test_parse_v2_upper_case_hex),
+        cmocka_unit_test(test_parse_legacy),
+        cmocka_unit_test(test_parse_workflow),
+        cmocka_unit_test(test_parse_workflow_without_or_bad_sig),
+        cmocka_unit_test(test_parse_workflow_rejects_bad_config),
+        cmocka_unit_test(test_parse_rejects_id_lengths),
+        cmocka_unit_test(test_parse_rejects_id_chars),
+        cmocka_unit_test(test_parse_rejects_missing_at),
+        cmocka_unit_test(test_parse_rejects_bad_v2_prefix),
+        cmocka_unit_test(test_parse_rejects_sig_length),
+        cmocka_unit_test(test_parse_clears_output_on_failure),
+        cmocka_unit_test(test_known_answer_signatures),
+        cmocka_unit_test(test_sign_verify_round_trip),
+        cmocka_unit_test(test_signatures_are_base64url),
+        cmocka_unit_test(test_verify_fails_when_a_part_changes),
+        cmocka_unit_test(test_verify_fails_on_any_sig_char),
+        cmocka_unit_test(test_verify_fails_when_kind_switched),
+        cmocka_unit_test(test_legacy_never_verifies),
+        cmocka_unit_test(test_format_shapes),
+        cmocka_unit_test(test_format_exact_fit_and_too_small),
+        cmocka_unit_test(test_format_does_not_write_past_cap),
+        cmocka_unit_test(test_format_unknown_kind),
+    };
+
+    if (sodium_init() < 0)
+        return 1;
+    for (size_t i = 0; i < sizeof(key); i++)
+        key[i] = (unsigned char)i;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
