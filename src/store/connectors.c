@@ -3,6 +3,7 @@
  */
 #include "store/internal.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,32 +120,20 @@ struct connector_update {
     const char *id, *a, *b;
 };
 
-static sb_err changed(sb_err err, int64_t changes)
-{
-    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
-}
-
 static sb_err rename_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    int64_t n = 0;
-
-    return changed(db_run(d, &n,
-                          "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
-                          "ss", cu->a, cu->id),
-                   n);
+    return db_run_one(d, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL", "ss",
+                      cu->a, cu->id);
 }
 
 static sb_err set_url_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    int64_t n = 0;
-
-    return changed(db_run(d, &n,
-                          "UPDATE connectors SET url_format = ?, url_nonce = ? "
-                          "WHERE id = ? AND deleted_at IS NULL",
-                          "sss", cu->a, cu->b, cu->id),
-                   n);
+    return db_run_one(d,
+                      "UPDATE connectors SET url_format = ?, url_nonce = ? "
+                      "WHERE id = ? AND deleted_at IS NULL",
+                      "sss", cu->a, cu->b, cu->id);
 }
 
 struct connector_delete {
@@ -154,14 +143,12 @@ struct connector_delete {
 static sb_err delete_fn(struct db *d, void *arg)
 {
     struct connector_delete *cd = arg;
-    int64_t n = 0;
 
     /* The avatar goes with the configuration; the row stays as a tombstone for 410 answers. */
-    return changed(db_run(d, &n,
-                          "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
-                          "WHERE id = ? AND deleted_at IS NULL",
-                          "ss", cd->at, cd->id),
-                   n);
+    return db_run_one(d,
+                      "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
+                      "WHERE id = ? AND deleted_at IS NULL",
+                      "ss", cd->at, cd->id);
 }
 
 sb_err store_connector_rename(struct store *st, const char *id, const char *name)

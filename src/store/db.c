@@ -148,3 +148,25 @@ void store_lower(const char *in, char *out, size_t cap)
         out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
     out[i] = '\0';
 }
+
+sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...)
+{
+    struct db_stmt *s = NULL;
+    int64_t n = 0;
+    va_list ap;
+    sb_err err;
+    int rc;
+
+    va_start(ap, fmt);
+    err = db_vquery(d, sql, &s, fmt, ap);
+    va_end(ap);
+    if (err)
+        return err;
+    rc = db_step(d, s);
+    if (rc == DB_DONE)
+        n = d->drv->changes(d->conn);
+    db_done(d, s);
+    if (rc != DB_DONE)
+        return (sb_err)rc;
+    return n ? SB_OK : SB_ERR_NOT_FOUND;
+}

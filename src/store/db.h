@@ -65,6 +65,8 @@ sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char 
 sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap);
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the rows it touched. */
 sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...);
+/* Like db_run for an UPDATE or DELETE that must touch a row: SB_ERR_NOT_FOUND when none. */
+sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...);
 int db_step(struct db *d, struct db_stmt *s);
 void db_done(struct db *d, struct db_stmt *s);
 /* Copies column idx into dst (cap bytes, always NUL-terminated; NULL becomes ""). */

@@ -116,11 +116,8 @@ struct team_flag {
 static sb_err team_allow_fn(struct db *d, void *arg)
 {
     struct team_flag *tf = arg;
-    int64_t changes = 0;
-    sb_err err = db_run(d, &changes, "UPDATE teams SET allow_connectors = ? WHERE id = ?", "bs",
-                        (int)tf->value, tf->id);
-
-    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+    return db_run_one(d, "UPDATE teams SET allow_connectors = ? WHERE id = ?", "bs", (int)tf->value,
+                      tf->id);
 }
 
 sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow)
@@ -223,7 +220,7 @@ static sb_err member_delete_fn(struct db *d, void *arg)
 {
     struct member_delete *md = arg;
     struct db_stmt *s = NULL;
-    int64_t is_owner = 0, owners = 0, changes = 0;
+    int64_t is_owner = 0, owners = 0;
     sb_err err;
 
     /* A team keeps at least one owner. This runs inside the write transaction, so two
@@ -242,9 +239,8 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     }
     if (err)
         return err;
-    err = db_run(d, &changes, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,
-                 md->id);
-    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+    return db_run_one(d, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,
+                      md->id);
 }
 
 sb_err store_member_delete(struct store *st, const char *team_id, const char *membership_id)

@@ -94,21 +94,13 @@ struct user_update {
 static sb_err set_password_fn(struct db *d, void *arg)
 {
     struct user_update *uu = arg;
-    int64_t changes = 0;
-    sb_err err = db_run(d, &changes, "UPDATE users SET password_hash = ? WHERE id = ?", "ss",
-                        uu->hash, uu->id);
-
-    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+    return db_run_one(d, "UPDATE users SET password_hash = ? WHERE id = ?", "ss", uu->hash, uu->id);
 }
 
 static sb_err set_admin_fn(struct db *d, void *arg)
 {
     struct user_update *uu = arg;
-    int64_t changes = 0;
-    sb_err err =
-        db_run(d, &changes, "UPDATE users SET is_admin = ? WHERE id = ?", "bs", uu->admin, uu->id);
-
-    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+    return db_run_one(d, "UPDATE users SET is_admin = ? WHERE id = ?", "bs", uu->admin, uu->id);
 }
 
 sb_err store_user_set_password(struct store *st, const char *id, const char *password_hash)
@@ -190,10 +182,7 @@ struct token_delete {
 static sb_err token_delete_fn(struct db *d, void *arg)
 {
     struct token_delete *td = arg;
-    int64_t changes = 0;
-    sb_err err = db_run(d, &changes, "DELETE FROM tokens WHERE id = ?", "s", td->id);
-
-    return err ? err : changes ? SB_OK : SB_ERR_NOT_FOUND;
+    return db_run_one(d, "DELETE FROM tokens WHERE id = ?", "s", td->id);
 }
 
 static sb_err token_delete_kind_fn(struct db *d, void *arg)
