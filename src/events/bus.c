@@ -67,6 +67,7 @@ static void *heartbeat_main(void *arg)
     struct events_bus *b = arg;
     struct timespec until;
 
+    pthread_setname_np(pthread_self(), "sb-heartbeat");
     pthread_mutex_lock(&b->mu);
     while (!b->stop) {
         clock_gettime(CLOCK_REALTIME, &until);
@@ -171,6 +172,17 @@ static sb_err grow_queue(struct events_sub *s)
     s->qcap = cap;
     s->head = 0;
     return SB_OK;
+}
+
+bool events_bus_wanted(struct events_bus *b, const char *team_id)
+{
+    bool wanted = false;
+
+    pthread_mutex_lock(&b->mu);
+    for (struct events_sub *s = b->head; s && !wanted; s = s->next)
+        wanted = sees(s, team_id);
+    pthread_mutex_unlock(&b->mu);
+    return wanted;
 }
 
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,

@@ -39,6 +39,9 @@ void events_bus_shutdown(struct events_bus *b);
 void events_bus_free(struct events_bus *b);
 size_t events_bus_subscribers(struct events_bus *b);
 
+/* True when some subscriber would receive an event of team_id: publishers skip rendering an
+ * event nobody is listening for. */
+bool events_bus_wanted(struct events_bus *b, const char *team_id);
 /* Publishes an event of type `type` for readers of team_id; data is one line of JSON. */
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data);

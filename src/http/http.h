@@ -25,7 +25,7 @@ struct http_request {
     const void *route;     /* set by prepare(); opaque to the server */
     const char *params[6]; /* path parameters captured by the router (point into param_buf) */
     size_t nparams;
-    char param_buf[512];
+    char param_buf[256];
     void *conn;   /* the server's connection (private) */
     bool resumed; /* handle() is called again after http_defer() + http_resume() */
     void *state;  /* the handler's own state across a deferral (the handler frees it) */

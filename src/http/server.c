@@ -20,6 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Memory per connection is what bounds thousands of idle event streams: MHD's per-connection
+ * pool (request line, headers, send buffer) and the block a streamed response is read into.
+ * Request bodies do not live in the pool (on_request copies them out). */
+#define CONNECTION_MEMORY (5 * 1024)
+#define STREAM_BLOCK (2 * 1024)
+
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_app app;
@@ -103,7 +109,7 @@ static struct MHD_Response *make_stream(struct http_stream *in)
         return NULL;
     }
     *st = *in;
-    mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st,
+    mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, st,
                                            stream_free);
     if (!mr)
         stream_free(st);
@@ -293,9 +299,10 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, opts->listener.fd, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)opts->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)60000, opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-        opts->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
+        opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opts->tls_cert_pem,
+        MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
     if (!srv->daemon) {
         free(srv);
         return sb_fail(diag, SB_ERR_IO, "listenFailed",

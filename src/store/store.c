@@ -77,6 +77,7 @@ static void *writer_main(void *arg)
 {
     struct store *st = arg;
 
+    pthread_setname_np(pthread_self(), "sb-writer");
     pthread_mutex_lock(&st->wmu);
     for (;;) {
         struct write_op *batch, *last, *async_head = NULL, **async_tail = &async_head;

@@ -197,12 +197,15 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
 
 void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m)
 {
-    json_t *j = teams_message_json(m);
+    json_t *j;
     char *text = NULL;
 
     if (ctx->metrics)
         atomic_fetch_add_explicit(&ctx->metrics->messages_stored, 1, memory_order_relaxed);
-    if (!ctx->bus || !j || sb_json_dump(j, &text) != SB_OK) {
+    if (!ctx->bus || !events_bus_wanted(ctx->bus, m->team_id))
+        return;
+    j = teams_message_json(m);
+    if (!j || sb_json_dump(j, &text) != SB_OK) {
         json_decref(j);
         return;
     }
