@@ -143,7 +143,7 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
     cfg->webhook_rate_limit = 4;
     cfg->max_payload = 28 * 1024;
     cfg->max_body = 1024 * 1024;
-    cfg->threads = 16;
+    cfg->threads = 8;
 
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *name, *eq, *val;

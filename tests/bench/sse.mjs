@@ -1,7 +1,5 @@
-// SSE measurements for `make bench`.
-//   node sse.mjs latency <base-url> <token> <webhook-url> <subscribers> <messages>
-//     opens <subscribers> event streams, posts <messages> cards one at a time and prints the
-//     post-to-delivery latency over every (message, subscriber) pair.
+// Idle event streams for `make bench` (latency is measured by sse_latency.c, in C, so that the
+// client is not what is measured):
 //   node sse.mjs idle <base-url> <token> <connections> <server-pid>
 //     opens <connections> idle streams and prints the server's resident memory before/after.
 import http from 'node:http';
@@ -44,41 +42,7 @@ async function openMany(n, onData) {
   return reqs;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p / 100))];
-}
-
-if (mode === 'latency') {
-  const [hook, subsArg, msgsArg] = process.argv.slice(5);
-  const subs = Number(subsArg), msgs = Number(msgsArg);
-  const sent = new Map();
-  const lat = [];
-  let pending = 0, wake = null;
-  const onData = (chunk) => {
-    const now = performance.now();
-    for (const m of chunk.matchAll(/lat-(\d+)-/g)) {
-      const t = sent.get(Number(m[1]));
-      if (t !== undefined) { lat.push(now - t); pending--; }
-    }
-    if (pending <= 0 && wake) { const w = wake; wake = null; w(); }
-  };
-  const reqs = await openMany(subs, onData);
-  for (let i = 0; i < msgs; i++) {
-    pending += subs;
-    const done = new Promise((r) => { wake = r; });
-    sent.set(i, performance.now());
-    const res = await fetch(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ text: `lat-${i}- delivery probe` }) });
-    if (res.status !== 200) throw new Error(`post: HTTP ${res.status}`);
-    await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  lat.sort((a, b) => a - b);
-  console.log(`RESULT subscribers=${subs} messages=${msgs} deliveries=${lat.length} ` +
-    `p50_ms=${percentile(lat, 50).toFixed(3)} p99_ms=${percentile(lat, 99).toFixed(3)} ` +
-    `max_ms=${lat[lat.length - 1].toFixed(3)}`);
-  reqs.forEach((r) => r.destroy());
-  process.exit(0);
-} else if (mode === 'idle') {
+if (mode === 'idle') {
   const [nArg, pid] = process.argv.slice(5);
   const before = rssKiB(pid);
   const reqs = await openMany(Number(nArg));
@@ -88,6 +52,6 @@ if (mode === 'latency') {
   reqs.forEach((r) => r.destroy());
   process.exit(0);
 } else {
-  console.error('usage: sse.mjs latency|idle ...');
+  console.error('usage: sse.mjs idle <base-url> <token> <connections> <server-pid>');
   process.exit(2);
 }

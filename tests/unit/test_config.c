@@ -150,7 +150,7 @@ static void test_defaults(void **state)
     assert_true(cfg.webhook_rate_limit == 4.0);
     assert_int_equal(cfg.max_payload, 28 * 1024);
     assert_int_equal(cfg.max_body, 1024 * 1024);
-    assert_int_equal(cfg.threads, 16);
+    assert_int_equal(cfg.threads, 8);
 }
 
 /* ---- flags ---- */
@@ -465,7 +465,7 @@ static void test_env_empty_is_unset(void **state)
     setenv("SWITCHBOARD_THREADS", "", 1);
     setenv("SWITCHBOARD_LISTEN", "", 1);
     PARSE_OK(&cfg, NULL);
-    assert_int_equal(cfg.threads, 16);
+    assert_int_equal(cfg.threads, 8);
     assert_int_equal(cfg.listen_port, 8080);
 }
 
