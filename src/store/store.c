@@ -48,24 +48,26 @@ static sb_err run_batch(struct store *st, struct write_op *batch)
     struct db d = {st->drv, st->writer};
     sb_err err;
 
-    err = st->drv->exec(st->writer, "BEGIN IMMEDIATE");
+    err = db_run(&d, NULL, "BEGIN IMMEDIATE", "");
     if (err)
         return err;
+    /* Each write gets a savepoint, so one failing write does not undo the others. The
+     * statements are prepared once (db_run caches them), not parsed per write. */
     for (struct write_op *op = batch; op; op = op->next) {
-        err = st->drv->exec(st->writer, "SAVEPOINT w");
+        err = db_run(&d, NULL, "SAVEPOINT w", "");
         if (err)
             goto fail;
         op->result = op->fn(&d, op->arg);
         if (op->result) {
-            err = st->drv->exec(st->writer, "ROLLBACK TO w");
+            err = db_run(&d, NULL, "ROLLBACK TO w", "");
             if (err)
                 goto fail;
         }
-        err = st->drv->exec(st->writer, "RELEASE w");
+        err = db_run(&d, NULL, "RELEASE w", "");
         if (err)
             goto fail;
     }
-    err = st->drv->exec(st->writer, "COMMIT");
+    err = db_run(&d, NULL, "COMMIT", "");
     if (!err)
         return SB_OK;
 fail:
