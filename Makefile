@@ -27,8 +27,16 @@ MIGRATIONS_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all run test bench fuzz format lint clean setup asan unit
-all: $(BIN)
+.PHONY: all run test bench fuzz format lint clean setup asan unit web
+all: $(BIN) web
+
+# The web client: plain ES modules in web/src bundled into web/dist by scripts/build-web.
+WEB_SRC := $(shell find web/src -type f 2>/dev/null)
+web: $(if $(WEB_SRC),web/dist/.built)
+web/dist/.built: $(WEB_SRC) scripts/build-web package-lock.json
+	@echo "  WEB web/dist"
+	@scripts/build-web
+	@touch $@
 
 $(BIN): $(O)/main.o $(LIB_OBJ)
 	@echo "  LD $@"
@@ -103,6 +111,6 @@ lint:
 	    --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
 
 clean:
-	rm -rf build
+	rm -rf build web/dist
 
 -include $(LIB_OBJ:.o=.d) $(O)/main.d

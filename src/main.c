@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SB_VERSION "0.1.0"
 #define EXIT_USAGE 2
@@ -33,7 +34,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: switchboard serve [--listen HOST:PORT] [--db URL] [--data DIR]\n"
                "                         [--public-url URL] [--tls-cert FILE --tls-key FILE]\n"
                "                         [--webhook-rate-limit N] [--max-payload BYTES]\n"
-               "                         [--max-body BYTES] [--threads N]\n"
+               "                         [--max-body BYTES] [--threads N] [--web-root DIR]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
 }
@@ -77,6 +78,27 @@ static char *read_file(const char *path)
     }
     fclose(f);
     return buf;
+}
+
+/* The web client's files: --web-root, else web/dist beside the build directory of the binary
+ * (build/switchboard -> web/dist). */
+static void default_web_root(struct sb_config *cfg)
+{
+    char exe[900];
+    ssize_t n;
+    char *slash;
+
+    if (cfg->web_root[0])
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    snprintf(cfg->web_root, sizeof(cfg->web_root), "%s/../web/dist", exe);
 }
 
 static int fail(const char *what, const struct sb_diag *diag, sb_err err)
@@ -154,6 +176,7 @@ static int serve(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    default_web_root(&cfg);
     if (sodium_init() < 0) {
         sb_log_error("cannot initialise libsodium");
         return EXIT_FAILURE;

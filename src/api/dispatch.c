@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/router.h"
+#include "http/static.h"
 
 #include <string.h>
 #include <strings.h>
@@ -138,6 +139,10 @@ static void handle(void *arg, struct http_request *req, struct http_response *re
     sb_err err;
 
     if (!route) {
+        /* Everything that is not an API route is the web client's. */
+        if (strcmp(req->method, "GET") == 0 &&
+            http_static_serve(c.ctx->cfg->web_root, req->path, resp) == SB_OK)
+            goto out;
         if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) ==
             HTTP_NO_METHOD) {
             api_failf(&c, SB_ERR_INVALID, "MethodNotAllowed", "%s is not supported on %s",

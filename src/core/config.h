@@ -25,6 +25,7 @@ struct sb_config {
     size_t max_payload;        /* largest webhook body in bytes */
     size_t max_body;           /* largest API request body in bytes */
     int threads;               /* HTTP worker threads */
+    char web_root[1024];       /* the web client's files; "" = next to the binary */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */
