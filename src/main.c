@@ -13,6 +13,7 @@
 #include "core/metrics.h"
 #include "events/bus.h"
 #include "http/http.h"
+#include "org/org.h"
 #include "store/store.h"
 #include "webhooks/ratelimit.h"
 
@@ -158,6 +159,7 @@ static int serve(int argc, char **argv)
 {
     static struct sb_config cfg; /* process-wide; outlives every thread */
     static struct sb_metrics metrics;
+    static struct org_cache org;
     struct sb_ctx ctx = {0};
     struct sb_diag diag = {{0}, {0}};
     struct store_opts so;
@@ -204,6 +206,9 @@ static int serve(int argc, char **argv)
     ctx.cfg = &cfg;
     ctx.metrics = &metrics;
     ctx.clock = sb_clock_system();
+    if (org_cache_init(&org) != SB_OK)
+        return EXIT_FAILURE;
+    ctx.org = &org;
     metrics.started_ms = sb_now_ms(&ctx);
 
     so.url = cfg.db_url;

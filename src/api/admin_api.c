@@ -1,9 +1,18 @@
 /*
- * admin_api.c: organisation settings for global administrators.
+ * admin_api.c: organisation policy, the group-level connector switch and the audit log, for
+ * global administrators.
  */
 #include "api/api.h"
 
+#include "core/config.h"
+#include "core/json.h"
 #include "org/org.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define AUDIT_PAGE 100
 
 void api_org_get(struct api_call *c)
 {
@@ -29,7 +38,7 @@ void api_org_patch(struct api_call *c)
     body = api_body_object(c);
     if (!body)
         return;
-    err = org_settings_patch(c->ctx, body, &c->diag);
+    err = org_settings_patch(c->ctx, c->who->user_id, c->who->display_name, body, &c->diag);
     json_decref(body);
     if (!err)
         err = org_settings_render(c->ctx, &o);
@@ -37,4 +46,80 @@ void api_org_patch(struct api_call *c)
         api_fail(c, err);
     else
         api_json(c, 200, o);
+}
+
+void api_admin_team_patch(struct api_call *c)
+{
+    json_t *body, *v;
+    sb_err err = SB_OK;
+    int enabled;
+
+    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    v = json_object_get(body, "connectorsEnabled");
+    if (!v || (!json_is_boolean(v) && !json_is_null(v)))
+        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest",
+                      "connectorsEnabled must be true, false or null");
+    enabled = json_is_null(v) ? -1 : json_is_true(v);
+    if (!err)
+        err = org_team_switch(c->ctx, c->who->user_id, c->who->display_name, api_param(c, 0),
+                              enabled, &c->diag);
+    json_decref(body);
+    if (err)
+        api_fail(c, err);
+    else
+        api_no_content(c);
+}
+
+void api_admin_audit(struct api_call *c)
+{
+    const char *skip = http_query(c->req, "$skiptoken");
+    struct store_audit *list = NULL;
+    long long before = 0;
+    size_t n = 0;
+    json_t *value, *page;
+    char *end;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
+        return;
+    if (skip) {
+        errno = 0;
+        before = strtoll(skip, &end, 10);
+        if (errno || *end || before < 1) {
+            api_failf(c, SB_ERR_INVALID, "invalidRequest", "$skiptoken is not valid");
+            return;
+        }
+    }
+    err = store_audit_list(c->ctx->store, before, AUDIT_PAGE + 1, &list, &n);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    value = json_array();
+    for (size_t i = 0; value && i < n && i < AUDIT_PAGE; i++) {
+        json_t *b = list[i].before ? json_loads(list[i].before, JSON_DECODE_ANY, NULL) : NULL;
+        json_t *a = list[i].after ? json_loads(list[i].after, JSON_DECODE_ANY, NULL) : NULL;
+        char id[24];
+
+        snprintf(id, sizeof(id), "%lld", (long long)list[i].seq);
+        json_array_append_new(
+            value, json_pack("{s:s,s:s,s:{s:s?,s:s},s:s,s:s,s:o?,s:o?}", "id", id, "dateTime",
+                             list[i].at, "actor", "id",
+                             list[i].actor_id[0] ? list[i].actor_id : NULL, "displayName",
+                             list[i].actor_name, "action", list[i].action, "target",
+                             list[i].target, "before", b, "after", a));
+    }
+    page = json_pack("{s:o}", "value", value);
+    if (page && n > AUDIT_PAGE) {
+        char link[640];
+        snprintf(link, sizeof(link), "%s/api/v1/admin/audit?$skiptoken=%lld",
+                 c->ctx->cfg->public_url, (long long)list[AUDIT_PAGE - 1].seq);
+        json_object_set_new(page, "@odata.nextLink", json_string(link));
+    }
+    store_audit_free_array(list, n);
+    api_json(c, 200, page);
 }

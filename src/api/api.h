@@ -88,6 +88,8 @@ void api_connector_deliveries(struct api_call *c);
 void api_connector_image(struct api_call *c);
 void api_org_get(struct api_call *c);
 void api_org_patch(struct api_call *c);
+void api_admin_team_patch(struct api_call *c);
+void api_admin_audit(struct api_call *c);
 void api_events(struct api_call *c);
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "org/org.h"
 #include "webhooks/webhooks.h"
 
 #include <stdlib.h>
@@ -70,6 +71,22 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
     return o;
 }
 
+/* Records a connector change in the audit log; a failure to record is logged, not fatal. */
+static void audit(struct api_call *c, const char *action, const struct store_connector *cc,
+                  json_t *before, json_t *after)
+{
+    if (org_audit(c->ctx, c->who->user_id, c->who->display_name, action, cc->id, before, after))
+        sb_fail(&c->diag, SB_ERR_IO, "auditFailed", "the audit entry could not be written");
+    json_decref(before);
+    json_decref(after);
+}
+
+static json_t *summary(const struct store_connector *cc)
+{
+    return json_pack("{s:s,s:s,s:s,s:s}", "name", cc->name, "kind", cc->kind, "teamId",
+                     cc->team_id, "channelId", cc->channel_id);
+}
+
 void api_webhook_create(struct api_call *c)
 {
     struct store_channel ch;
@@ -78,7 +95,7 @@ void api_webhook_create(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!load_channel(c, SB_ACT_CONNECTOR_MANAGE, &ch))
+    if (!load_channel(c, SB_ACT_CONNECTOR_CREATE, &ch))
         return;
     body = api_body_object(c);
     if (!body)
@@ -94,6 +111,7 @@ void api_webhook_create(struct api_call *c)
         api_fail(c, err);
         return;
     }
+    audit(c, "webhook.create", &cc, NULL, summary(&cc));
     api_json(c, 201, render(c, &cc, true));
 }
 
@@ -150,9 +168,14 @@ void api_connector_patch(struct api_call *c)
     if (!err && name && !*name)
         err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "name must not be empty");
     if (!err && name) {
+        json_t *before = summary(&cc);
         err = store_connector_rename(c->ctx->store, cc.id, name);
-        if (!err)
+        if (!err) {
             snprintf(cc.name, sizeof(cc.name), "%s", name);
+            audit(c, "connector.update", &cc, before, summary(&cc));
+        } else {
+            json_decref(before);
+        }
     }
     json_decref(body);
     if (err) {
@@ -172,10 +195,12 @@ void api_connector_delete(struct api_call *c)
         return;
     sb_time_now(c->ctx, now);
     err = store_connector_delete(c->ctx->store, cc.id, now);
-    if (err)
+    if (err) {
         api_fail(c, err);
-    else
-        api_no_content(c);
+        return;
+    }
+    audit(c, "connector.delete", &cc, summary(&cc), NULL);
+    api_no_content(c);
 }
 
 void api_webhook_update_url(struct api_call *c)
@@ -197,6 +222,7 @@ void api_webhook_update_url(struct api_call *c)
         api_fail(c, err);
         return;
     }
+    audit(c, "webhook.updateUrl", &cc, NULL, summary(&cc));
     api_json(c, 200,
              json_pack("{s:s,s:s,s:b}", "url", url, "workflowUrl", wf, "attentionRequired", 0));
 }

@@ -63,6 +63,8 @@ static const struct http_route routes[] = {
     R("POST", "/api/v1/webhooks/{id}/updateUrl", api_webhook_update_url, 0),
     R("GET", "/api/v1/admin/organization", api_org_get, 0),
     R("PATCH", "/api/v1/admin/organization", api_org_patch, 0),
+    R("PATCH", "/api/v1/admin/teams/{team}", api_admin_team_patch, 0),
+    R("GET", "/api/v1/admin/audit", api_admin_audit, 0),
     R("GET", "/api/v1/events", api_events, 0),
     R("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
       API_PUBLIC | API_WEBHOOK),

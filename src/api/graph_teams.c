@@ -5,6 +5,7 @@
 
 #include "core/config.h"
 #include "core/json.h"
+#include "org/org.h"
 #include "teams/teams.h"
 
 #include <stdlib.h>
@@ -77,6 +78,13 @@ void api_team_patch(struct api_call *c)
             sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present, &c->diag);
     if (!err && present)
         err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, &c->diag);
+    if (!err && present) {
+        json_t *after = json_pack("{s:{s:b}}", "memberSettings",
+                                  "allowCreateUpdateRemoveConnectors", allow);
+        err = org_audit(c->ctx, c->who->user_id, c->who->display_name, "team.memberSettings",
+                        api_param(c, 0), NULL, after);
+        json_decref(after);
+    }
     json_decref(body);
     if (err)
         api_fail(c, err);

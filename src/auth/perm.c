@@ -1,5 +1,7 @@
 #include "auth/perm.h"
 
+#include "org/org.h"
+
 #include <string.h>
 
 static bool team_scoped(enum sb_action a)
@@ -68,6 +70,20 @@ static sb_err member_remove(struct sb_ctx *ctx, const struct sb_principal *who, 
     return forbidden(diag, "only team owners can remove other members");
 }
 
+/* Organisation and group connector switches: the organisation wins over the group. */
+static sb_err policy(struct sb_ctx *ctx, const struct store_team *team, struct sb_diag *diag)
+{
+    struct org_settings org;
+    const char *why;
+    sb_err err = org_settings_get(ctx, &org);
+
+    if (err)
+        return err;
+    if (!org_team_connectors_enabled(&org, team, &why))
+        return sb_fail(diag, SB_ERR_FORBIDDEN, "ConnectorsDisabled", "%s", why);
+    return SB_OK;
+}
+
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
               const struct sb_resource *res, struct sb_diag *diag)
 {
@@ -75,8 +91,10 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     int role = STORE_ROLE_NONE;
     sb_err err;
 
-    if (action == SB_ACT_WEBHOOK_POST)
-        return locate(ctx, res, &team, diag);
+    if (action == SB_ACT_WEBHOOK_POST) {
+        err = locate(ctx, res, &team, diag);
+        return err ? err : policy(ctx, &team, diag);
+    }
     if (!who)
         return sb_fail(diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
                        "authentication is required");
@@ -90,7 +108,7 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     if (err)
         return err;
     if (who->is_admin)
-        return SB_OK;
+        return action == SB_ACT_CONNECTOR_CREATE ? policy(ctx, &team, diag) : SB_OK;
     err = store_member_role(ctx->store, team.id, who->user_id, &role);
     if (err)
         return err;
@@ -112,10 +130,13 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
                                         : forbidden(diag, "only team owners can add members");
     case SB_ACT_MEMBER_REMOVE:
         return member_remove(ctx, who, role, res, diag);
+    case SB_ACT_CONNECTOR_CREATE:
     case SB_ACT_CONNECTOR_MANAGE:
-        if (role == STORE_ROLE_OWNER || (role == STORE_ROLE_MEMBER && team.allow_connectors))
-            return SB_OK;
-        return forbidden(diag, "this team does not allow members to manage connectors");
+        if (role != STORE_ROLE_OWNER && !(role == STORE_ROLE_MEMBER && team.allow_connectors))
+            return forbidden(diag, role == STORE_ROLE_GUEST
+                                       ? "guests cannot manage connectors"
+                                       : "this team does not allow members to manage connectors");
+        return action == SB_ACT_CONNECTOR_CREATE ? policy(ctx, &team, diag) : SB_OK;
     default:
         return forbidden(diag, "not allowed");
     }

@@ -10,7 +10,10 @@
  * read the team, its channels, members and messages and post messages; members and owners
  * create channels; only owners change team settings and manage members (anyone may remove
  * their own membership). Connectors are managed by owners, and by members when the team's
- * memberSettings.allowCreateUpdateRemoveConnectors is true (later policy switches hook in here).
+ * memberSettings.allowCreateUpdateRemoveConnectors is true. New configurations
+ * (SB_ACT_CONNECTOR_CREATE) and webhook posts (SB_ACT_WEBHOOK_POST) also need connectors to be
+ * on for the team by organisation and group policy (org/org.h); when they are off, existing
+ * configurations are kept and may still be managed or removed.
  * SB_ACT_WEBHOOK_POST is asked without a principal, by the ingestion path, after the webhook
  * URL was verified: it checks that the channel still exists and that policy allows posting.
  */
@@ -30,6 +33,7 @@ enum sb_action {
     SB_ACT_MEMBER_ADD,
     SB_ACT_MEMBER_REMOVE,
     SB_ACT_MESSAGE_POST,
+    SB_ACT_CONNECTOR_CREATE, /* a new configuration: also needs connectors on by policy */
     SB_ACT_CONNECTOR_MANAGE,
     SB_ACT_WEBHOOK_POST, /* no principal: the caller holds a webhook URL of the channel */
     SB_ACT_ADMIN,

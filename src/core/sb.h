@@ -53,6 +53,7 @@ struct sb_config;
 struct sb_metrics;
 struct webhook_limiter;
 struct events_bus;
+struct org_cache;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
@@ -70,6 +71,7 @@ struct sb_ctx {
     unsigned char webhook_key[32];   /* signs webhook URLs; generated at first start */
     struct webhook_limiter *limiter; /* per-webhook token buckets */
     struct events_bus *bus;          /* live events to SSE subscribers */
+    struct org_cache *org;           /* organisation settings, refreshed every 500 ms */
 };
 
 int64_t sb_now_ms(const struct sb_ctx *ctx);

@@ -1,23 +1,28 @@
 #include "org/org.h"
 
 #include "core/ids.h"
-#include "store/store.h"
+#include "core/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum setting_type { SETTING_ENUM, SETTING_TIME };
+enum setting_type { SETTING_BOOL, SETTING_ENUM, SETTING_TIME, SETTING_HOSTS };
 
 struct setting {
     const char *name;
     enum setting_type type;
-    const char *def;        /* default as JSON text of the value, NULL = null */
-    const char *choices[4]; /* SETTING_ENUM */
+    const char *choices[5]; /* SETTING_ENUM; choices[0] is the default */
 };
 
 static const struct setting settings[] = {
-    {"webhookUrlFormat", SETTING_ENUM, "v2", {"v2", "legacy", NULL}},
-    {"legacyWebhookUrlCutoff", SETTING_TIME, NULL, {NULL}},
+    {"connectorsEnabled", SETTING_BOOL, {NULL}},
+    {"connectorsEnabledForTeams", SETTING_BOOL, {NULL}},
+    {"connectorsActionableMessagesEnabled", SETTING_BOOL, {NULL}},
+    {"cloudEnvironment", SETTING_ENUM, {"commercial", "gcc", "gcch", "dod", NULL}},
+    {"outboundAllowedHosts", SETTING_HOSTS, {NULL}},
+    {"webhookUrlFormat", SETTING_ENUM, {"v2", "legacy", NULL}},
+    {"legacyWebhookUrlCutoff", SETTING_TIME, {NULL}},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -30,98 +35,282 @@ static const struct setting *find(const char *name)
     return NULL;
 }
 
-/* The effective value (heap string, or NULL for an unset setting without a default). */
-static sb_err effective(struct sb_ctx *ctx, const struct setting *s, char **out, bool *explicit_)
+sb_err org_cache_init(struct org_cache *c)
 {
-    sb_err err = store_setting_get(ctx->store, s->name, out);
+    memset(c, 0, sizeof(*c));
+    return pthread_mutex_init(&c->mu, NULL) == 0 ? SB_OK : SB_ERR_NOMEM;
+}
 
-    *explicit_ = err == SB_OK;
-    if (err != SB_ERR_NOT_FOUND)
+void org_cache_destroy(struct org_cache *c)
+{
+    pthread_mutex_destroy(&c->mu);
+}
+
+/* Explicit values as stored (JSON text), NULL for "not set". */
+static sb_err load_explicit(struct sb_ctx *ctx, char *vals[NSETTINGS])
+{
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        sb_err err = store_setting_get(ctx->store, settings[i].name, &vals[i]);
+        if (err == SB_ERR_NOT_FOUND) {
+            vals[i] = NULL;
+            continue;
+        }
+        if (err) {
+            for (size_t j = 0; j < i; j++)
+                free(vals[j]);
+            return err;
+        }
+    }
+    return SB_OK;
+}
+
+static int cloud_of(const char *explicit_value)
+{
+    if (!explicit_value)
+        return ORG_COMMERCIAL;
+    if (strcmp(explicit_value, "\"gcc\"") == 0)
+        return ORG_GCC;
+    if (strcmp(explicit_value, "\"gcch\"") == 0)
+        return ORG_GCCH;
+    if (strcmp(explicit_value, "\"dod\"") == 0)
+        return ORG_DOD;
+    return ORG_COMMERCIAL;
+}
+
+/* The effective JSON value of setting i (new reference). */
+static json_t *effective(size_t i, char *const vals[NSETTINGS], int cloud)
+{
+    const struct setting *s = &settings[i];
+    json_t *v = vals[i] ? json_loads(vals[i], JSON_DECODE_ANY, NULL) : NULL;
+
+    if (v)
+        return v;
+    switch (s->type) {
+    case SETTING_BOOL:
+        /* GCC and GCCH start with connectors off until an administrator turns them on. */
+        return json_boolean(cloud != ORG_GCC && cloud != ORG_GCCH);
+    case SETTING_ENUM:
+        return json_string(s->choices[0]);
+    case SETTING_HOSTS:
+        return json_array();
+    case SETTING_TIME:
+        break;
+    }
+    return json_null();
+}
+
+static sb_err compute(struct sb_ctx *ctx, struct org_settings *out, json_t **resource)
+{
+    char *vals[NSETTINGS];
+    json_t *o = NULL, *explicit_list = NULL;
+    sb_err err = load_explicit(ctx, vals);
+    int cloud;
+
+    if (err)
         return err;
-    *out = s->def ? strdup(s->def) : NULL;
-    return s->def && !*out ? SB_ERR_NOMEM : SB_OK;
-}
-
-sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out)
-{
-    char *format = NULL, *cutoff = NULL;
-    bool ex;
-    sb_err err;
-
-    memset(out, 0, sizeof(*out));
-    err = effective(ctx, find("webhookUrlFormat"), &format, &ex);
-    if (!err)
-        err = effective(ctx, find("legacyWebhookUrlCutoff"), &cutoff, &ex);
-    if (!err) {
-        out->webhook_url_legacy = format && strcmp(format, "legacy") == 0;
-        if (cutoff && sb_time_parse(cutoff, &out->legacy_cutoff_ms) != SB_OK)
-            out->legacy_cutoff_ms = 0;
+    cloud = cloud_of(vals[find("cloudEnvironment") - settings]);
+    o = json_object();
+    explicit_list = json_array();
+    if (!o || !explicit_list) {
+        err = SB_ERR_NOMEM;
+        goto out;
     }
-    free(format);
-    free(cutoff);
-    return err;
-}
-
-sb_err org_settings_render(struct sb_ctx *ctx, json_t **out)
-{
-    json_t *o = json_object(), *explicit_list = json_array();
-    sb_err err = o && explicit_list ? SB_OK : SB_ERR_NOMEM;
-
-    for (size_t i = 0; i < NSETTINGS && !err; i++) {
-        char *v = NULL;
-        bool ex = false;
-
-        err = effective(ctx, &settings[i], &v, &ex);
-        if (err)
-            break;
-        json_object_set_new(o, settings[i].name, v ? json_string(v) : json_null());
-        if (ex)
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        json_object_set_new(o, settings[i].name, effective(i, vals, cloud));
+        if (vals[i])
             json_array_append_new(explicit_list, json_string(settings[i].name));
-        free(v);
     }
-    if (!err) {
+    memset(out, 0, sizeof(*out));
+    out->cloud = cloud;
+    out->connectors_enabled = json_is_true(json_object_get(o, "connectorsEnabled"));
+    out->connectors_for_teams = json_is_true(json_object_get(o, "connectorsEnabledForTeams"));
+    out->actionable_enabled =
+        json_is_true(json_object_get(o, "connectorsActionableMessagesEnabled"));
+    out->custom_apps_allowed = cloud == ORG_COMMERCIAL;
+    out->webhook_url_legacy =
+        strcmp(json_string_value(json_object_get(o, "webhookUrlFormat")), "legacy") == 0;
+    if (json_is_string(json_object_get(o, "legacyWebhookUrlCutoff")) &&
+        sb_time_parse(json_string_value(json_object_get(o, "legacyWebhookUrlCutoff")),
+                      &out->legacy_cutoff_ms) != SB_OK)
+        out->legacy_cutoff_ms = 0;
+    if (resource) {
+        json_object_set_new(o, "customConnectorsAllowed", json_boolean(out->custom_apps_allowed));
         json_object_set_new(o, "tenantId", json_string(ctx->tenant_id));
         json_object_set(o, "explicitSettings", explicit_list);
-        *out = o;
+        *resource = o;
         o = NULL;
     }
+out:
+    for (size_t i = 0; i < NSETTINGS; i++)
+        free(vals[i]);
     json_decref(explicit_list);
     json_decref(o);
     return err;
 }
 
+sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out)
+{
+    struct org_cache *c = ctx->org;
+    int64_t now;
+    sb_err err;
+
+    if (!c)
+        return compute(ctx, out, NULL);
+    now = sb_now_ms(ctx);
+    pthread_mutex_lock(&c->mu);
+    if (c->valid && now - c->loaded_ms < ORG_CACHE_MS && now >= c->loaded_ms) {
+        *out = c->value;
+        pthread_mutex_unlock(&c->mu);
+        return SB_OK;
+    }
+    pthread_mutex_unlock(&c->mu);
+    err = compute(ctx, out, NULL);
+    if (err)
+        return err;
+    pthread_mutex_lock(&c->mu);
+    c->value = *out;
+    c->loaded_ms = now;
+    c->valid = true;
+    pthread_mutex_unlock(&c->mu);
+    return SB_OK;
+}
+
+static void invalidate(struct sb_ctx *ctx)
+{
+    if (!ctx->org)
+        return;
+    pthread_mutex_lock(&ctx->org->mu);
+    ctx->org->valid = false;
+    pthread_mutex_unlock(&ctx->org->mu);
+}
+
+bool org_team_connectors_enabled(const struct org_settings *org, const struct store_team *team,
+                                 const char **why)
+{
+    if (!org->connectors_enabled || !org->connectors_for_teams) {
+        *why = "Connectors are turned off for this organization by an administrator.";
+        return false;
+    }
+    if (team->connectors_enabled == 0) {
+        *why = "Connectors are turned off for this team by an administrator.";
+        return false;
+    }
+    *why = NULL;
+    return true;
+}
+
+sb_err org_settings_render(struct sb_ctx *ctx, json_t **out)
+{
+    struct org_settings s;
+
+    return compute(ctx, &s, out);
+}
+
+/* host or host:port, letters, digits, dots, dashes, or an IPv6 literal in brackets. */
+static bool host_entry_ok(const char *h)
+{
+    const char *colon = h[0] == '[' ? strstr(h, "]:") : strrchr(h, ':');
+    size_t len = strlen(h);
+
+    if (len == 0 || len > 260)
+        return false;
+    for (const char *p = h; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr(".-:[]", *p)))
+            return false;
+    if (colon && h[0] == '[')
+        colon++;
+    if (colon && h[0] != '[' && strchr(h, ':') != colon)
+        return false; /* an IPv6 literal must be in brackets */
+    if (colon) {
+        long port = strtol(colon + 1, NULL, 10);
+        if (!colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1) || port < 1 ||
+            port > 65535)
+            return false;
+    }
+    return true;
+}
+
 static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
 {
     int64_t ms;
+    size_t i;
+    json_t *h;
 
     if (json_is_null(v))
         return SB_OK;
-    if (!json_is_string(v))
-        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be a string or null",
-                       s->name);
-    if (s->type == SETTING_TIME) {
-        if (sb_time_parse(json_string_value(v), &ms) != SB_OK)
+    switch (s->type) {
+    case SETTING_BOOL:
+        if (!json_is_boolean(v))
             return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                           "%s must be an RFC 3339 time such as 2026-01-31T00:00:00Z", s->name);
+                           "%s must be true, false or null", s->name);
         return SB_OK;
+    case SETTING_TIME:
+        if (!json_is_string(v) || sb_time_parse(json_string_value(v), &ms) != SB_OK)
+            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                           "%s must be an RFC 3339 time such as 2026-01-31T00:00:00Z, or null",
+                           s->name);
+        return SB_OK;
+    case SETTING_HOSTS:
+        if (!json_is_array(v) || json_array_size(v) > 256)
+            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                           "%s must be an array of at most 256 \"host[:port]\" strings",
+                           s->name);
+        json_array_foreach(v, i, h)
+        {
+            if (!json_is_string(h) || !host_entry_ok(json_string_value(h)))
+                return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                               "%s[%zu] must be \"host\" or \"host:port\"", s->name, i);
+        }
+        return SB_OK;
+    case SETTING_ENUM:
+        break;
     }
-    for (int i = 0; s->choices[i]; i++)
-        if (strcmp(s->choices[i], json_string_value(v)) == 0)
+    for (int k = 0; json_is_string(v) && s->choices[k]; k++)
+        if (strcmp(s->choices[k], json_string_value(v)) == 0)
             return SB_OK;
-    return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be one of: %s%s%s", s->name,
-                   s->choices[0], s->choices[1] ? ", " : "", s->choices[1] ? s->choices[1] : "");
+    return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be one of %s%s%s%s%s%s%s",
+                   s->name, s->choices[0], s->choices[1] ? ", " : "",
+                   s->choices[1] ? s->choices[1] : "", s->choices[2] ? ", " : "",
+                   s->choices[2] ? s->choices[2] : "", s->choices[3] ? ", " : "",
+                   s->choices[3] ? s->choices[3] : "");
 }
 
-sb_err org_settings_patch(struct sb_ctx *ctx, json_t *patch, struct sb_diag *diag)
+sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                 const char *action, const char *target, json_t *before, json_t *after)
 {
+    struct store_audit a;
+    sb_err err = SB_OK;
+
+    memset(&a, 0, sizeof(a));
+    sb_time_now(ctx, a.at);
+    snprintf(a.actor_id, sizeof(a.actor_id), "%s", actor_id ? actor_id : "");
+    snprintf(a.actor_name, sizeof(a.actor_name), "%s", actor_name ? actor_name : "");
+    snprintf(a.action, sizeof(a.action), "%s", action);
+    snprintf(a.target, sizeof(a.target), "%s", target);
+    if (before)
+        err = sb_json_dump(before, &a.before);
+    if (!err && after)
+        err = sb_json_dump(after, &a.after);
+    if (!err)
+        err = store_audit_append(ctx->store, &a);
+    free(a.before);
+    free(a.after);
+    return err;
+}
+
+sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                          json_t *patch, struct sb_diag *diag)
+{
+    json_t *before = NULL, *after = NULL, *v;
     const char *key;
-    json_t *v;
     sb_err err;
 
     json_object_foreach(patch, key, v)
     {
         const struct setting *s = find(key);
-        if (strcmp(key, "tenantId") == 0 || strcmp(key, "explicitSettings") == 0)
+        if (strcmp(key, "tenantId") == 0 || strcmp(key, "explicitSettings") == 0 ||
+            strcmp(key, "customConnectorsAllowed") == 0)
             return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s is read-only", key);
         if (!s)
             return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "unknown setting '%s'", key);
@@ -129,11 +318,50 @@ sb_err org_settings_patch(struct sb_ctx *ctx, json_t *patch, struct sb_diag *dia
         if (err)
             return err;
     }
+    err = org_settings_render(ctx, &before);
     json_object_foreach(patch, key, v)
     {
-        err = store_setting_set(ctx->store, key, json_is_null(v) ? NULL : json_string_value(v));
+        char *text = NULL;
         if (err)
-            return err;
+            break;
+        if (!json_is_null(v))
+            err = sb_json_dump(v, &text);
+        if (!err)
+            err = store_setting_set(ctx->store, key, text);
+        free(text);
     }
-    return SB_OK;
+    invalidate(ctx);
+    if (!err)
+        err = org_settings_render(ctx, &after);
+    if (!err)
+        err = org_audit(ctx, actor_id, actor_name, "organization.update", "organization", before,
+                        after);
+    json_decref(before);
+    json_decref(after);
+    return err;
+}
+
+sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                       const char *team_id, int enabled, struct sb_diag *diag)
+{
+    struct store_team t;
+    json_t *before, *after;
+    sb_err err = store_team_get(ctx->store, team_id, &t);
+
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "team '%s' not found", team_id);
+    if (err)
+        return err;
+    err = store_team_set_connectors_enabled(ctx->store, team_id, enabled);
+    if (err)
+        return err;
+    before = t.connectors_enabled < 0 ? json_pack("{s:n}", "connectorsEnabled")
+                                      : json_pack("{s:b}", "connectorsEnabled",
+                                                  t.connectors_enabled);
+    after = enabled < 0 ? json_pack("{s:n}", "connectorsEnabled")
+                        : json_pack("{s:b}", "connectorsEnabled", enabled);
+    err = org_audit(ctx, actor_id, actor_name, "team.connectors", team_id, before, after);
+    json_decref(before);
+    json_decref(after);
+    return err;
 }

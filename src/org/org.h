@@ -1,33 +1,81 @@
 /*
- * org.h: organisation settings. Each setting is stored only when an administrator set it
- * explicitly; otherwise its effective value is its default. Settings are described by a table
- * (org.c) so that adding one means adding a row.
+ * org.h: organisation policy. Each setting is stored only when an administrator set it
+ * explicitly ("not set" otherwise); its effective value then comes from the cloud environment:
  *
- * Webhook URL settings:
- *   webhookUrlFormat        "v2" (signed, the default) or "legacy": the shape new webhooks get.
- *   legacyWebhookUrlCutoff  RFC 3339 time after which legacy URLs are refused (unset: accepted).
+ *   setting                              not set in commercial / DoD   not set in GCC / GCCH
+ *   connectorsEnabled                    true                          false
+ *   connectorsEnabledForTeams            true                          false
+ *   connectorsActionableMessagesEnabled  true                          false
+ *   cloudEnvironment                     "commercial"
+ *   outboundAllowedHosts                 []
+ *   webhookUrlFormat                     "v2" (signed URLs; "legacy" for unsigned)
+ *   legacyWebhookUrlCutoff               null (legacy URLs accepted)
+ *
+ * Custom connector apps can be uploaded and configured only in the commercial cloud (the
+ * read-only `customConnectorsAllowed`). Teams have connectors when the organisation's
+ * connectorsEnabled and connectorsEnabledForTeams are both on and the team's own switch is not
+ * off: the organisation wins over the group.
+ *
+ * Reads go through a small cache in the context that is refreshed at most every
+ * ORG_CACHE_MS, so changes made by another process (`switchboard admin`) apply within a second
+ * and changes made here apply at once.
  */
 #ifndef SB_ORG_H
 #define SB_ORG_H
 
 #include "core/sb.h"
+#include "store/store.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 
+#define ORG_CACHE_MS 500
+
+enum org_cloud { ORG_COMMERCIAL, ORG_GCC, ORG_GCCH, ORG_DOD };
+
 struct org_settings {
-    bool webhook_url_legacy;  /* new webhooks get legacy URLs */
-    int64_t legacy_cutoff_ms; /* 0 = no cutoff */
+    int cloud;                     /* enum org_cloud */
+    bool connectors_enabled;       /* effective connectorsEnabled */
+    bool connectors_for_teams;     /* effective connectorsEnabledForTeams */
+    bool actionable_enabled;       /* effective connectorsActionableMessagesEnabled */
+    bool custom_apps_allowed;      /* custom connector apps may be uploaded and configured */
+    bool webhook_url_legacy;       /* new webhooks get legacy URLs */
+    int64_t legacy_cutoff_ms;      /* 0 = no cutoff */
 };
+
+/* The process's cached copy (one per server, owned by main). */
+struct org_cache {
+    pthread_mutex_t mu;
+    bool valid;
+    int64_t loaded_ms;
+    struct org_settings value;
+};
+
+sb_err org_cache_init(struct org_cache *c);
+void org_cache_destroy(struct org_cache *c);
 
 sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out);
 
-/* The organisation resource: effective values, tenantId, and `explicitSettings` (the names
- * an administrator set). */
+/* Whether connectors are on for this team, with the reason when they are not (for messages). */
+bool org_team_connectors_enabled(const struct org_settings *org, const struct store_team *team,
+                                 const char **why);
+
+/* The organisation resource: effective values, tenantId, `customConnectorsAllowed` and
+ * `explicitSettings` (the names an administrator set). */
 sb_err org_settings_render(struct sb_ctx *ctx, json_t **out);
 
-/* Applies a PATCH body: known names only; a value of null returns a setting to its default.
- * Validates everything before changing anything. */
-sb_err org_settings_patch(struct sb_ctx *ctx, json_t *patch, struct sb_diag *diag);
+/* Applies a PATCH body: known names only; null returns a setting to "not set". Validates
+ * everything before changing anything, and records the change in the audit log. */
+sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                          json_t *patch, struct sb_diag *diag);
+
+/* Sets the group-level switch of a team (-1 not set, 0 off, 1 on), audited. */
+sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                       const char *team_id, int enabled, struct sb_diag *diag);
+
+/* Appends an audit entry; before/after may be NULL (references are not stolen). */
+sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                 const char *action, const char *target, json_t *before, json_t *after);
 
 #endif

@@ -15,10 +15,11 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
 
     err = db_query(d,
                    "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
-                   "from_name, body_type, body, summary, attachments) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                   &s, "sssssssssss", m->id, m->team_id, m->channel_id, m->created, m->from_kind,
-                   m->from_id, m->from_name, m->body_type, m->body, m->summary, m->attachments);
+                   "from_name, body_type, body, summary, attachments, from_image) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                   &s, "ssssssssssss", m->id, m->team_id, m->channel_id, m->created, m->from_kind,
+                   m->from_id, m->from_name, m->body_type, m->body, m->summary, m->attachments,
+                   m->from_image[0] ? m->from_image : NULL);
     if (err)
         return err;
     rc = db_step(d, s);
@@ -65,6 +66,7 @@ static void read_message(struct db *d, struct db_stmt *s, void *elem)
     (void)db_col_dup(d, s, 9, &m->body);
     (void)db_col_dup(d, s, 10, &m->summary);
     (void)db_col_dup(d, s, 11, &m->attachments);
+    db_col_copy(d, s, 12, m->from_image, sizeof(m->from_image));
 }
 
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
@@ -74,7 +76,7 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
 
     err = store_select_all(st,
                            "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
-                           "from_name, body_type, body, summary, attachments FROM messages "
+                           "from_name, body_type, body, summary, attachments, from_image FROM messages "
                            "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
                            read_message, release_message, sizeof(**out), (void **)out, n, "sii",
                            channel_id, before > 0 ? before : INT64_MAX, (int64_t)limit);
@@ -93,7 +95,7 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
 
 #define MESSAGE_COLS                                                                               \
     "m.seq, m.id, m.team_id, m.channel_id, m.created_at, m.from_kind, m.from_id, m.from_name, "    \
-    "m.body_type, m.body, m.summary, m.attachments"
+    "m.body_type, m.body, m.summary, m.attachments, m.from_image"
 
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct store_message **out, size_t *n)

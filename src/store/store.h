@@ -90,6 +90,7 @@ struct store_team {
     char display_name[SB_NAME_MAX + 1];
     char description[SB_DESC_MAX + 1];
     bool allow_connectors; /* memberSettings.allowCreateUpdateRemoveConnectors */
+    int connectors_enabled; /* group switch: -1 not set, 0 off, 1 on */
     sb_time created;
 };
 
@@ -124,6 +125,8 @@ sb_err store_team_create(struct store *st, const struct store_team *t,
                          const struct store_channel *general, const struct store_member *owner);
 sb_err store_team_get(struct store *st, const char *id, struct store_team *out);
 sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow);
+/* The group-level connector switch: -1 (not set), 0 or 1. */
+sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled);
 /* Teams the user is a member of, oldest first. */
 sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
                                 size_t *n);
@@ -160,6 +163,7 @@ struct store_message {
     char *body;
     char *summary;     /* may be NULL */
     char *attachments; /* JSON array text; may be NULL */
+    char from_image[128]; /* connectors: path of the sender's avatar, "" when none */
 };
 
 /* Appends m durably and sets m->seq. */
@@ -238,5 +242,24 @@ typedef void (*store_done_fn)(void *arg, sb_err err);
  * Returns at once; done runs after the commit. m and d must stay valid until then. */
 sb_err store_webhook_deliver(struct store *st, struct store_message *m,
                              const struct store_delivery *d, store_done_fn done, void *arg);
+
+/* ---- audit log of policy and connector changes ---- */
+
+struct store_audit {
+    int64_t seq;
+    sb_time at;
+    sb_id actor_id; /* "" for the command line */
+    char actor_name[SB_NAME_MAX + 1];
+    char action[64];  /* e.g. "organization.update", "webhook.create" */
+    char target[128]; /* what it applies to: "organization", a team or configuration id */
+    char *before;     /* JSON text or NULL */
+    char *after;      /* JSON text or NULL */
+};
+
+sb_err store_audit_append(struct store *st, const struct store_audit *a);
+/* Newest first, entries with seq < before (0 = from the newest). */
+sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
+                        size_t *n);
+void store_audit_free_array(struct store_audit *a, size_t n);
 
 #endif

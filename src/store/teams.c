@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEAM_COLS "t.id, t.display_name, t.description, t.allow_connectors, t.created_at"
+#define TEAM_COLS                                                                                  \
+    "t.id, t.display_name, t.description, t.allow_connectors, t.created_at, "                      \
+    "COALESCE(t.connectors_enabled, -1)"
 #define CHANNEL_COLS                                                                               \
     "id, team_id, display_name, description, membership_type, is_general, created_at"
 #define MEMBER_COLS "m.id, m.team_id, m.user_id, m.role, u.display_name, m.created_at"
@@ -20,6 +22,7 @@ static void read_team(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 2, t->description, sizeof(t->description));
     t->allow_connectors = db_col_int(d, s, 3) != 0;
     db_col_copy(d, s, 4, t->created, sizeof(t->created));
+    t->connectors_enabled = (int)db_col_int(d, s, 5);
 }
 
 static void read_channel(struct db *d, struct db_stmt *s, void *elem)
@@ -124,6 +127,28 @@ sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool al
 {
     struct team_flag tf = {id, allow};
     return store_write(st, team_allow_fn, &tf);
+}
+
+struct team_switch {
+    const char *id;
+    int value;
+};
+
+static sb_err team_switch_fn(struct db *d, void *arg)
+{
+    struct team_switch *ts = arg;
+
+    if (ts->value < 0)
+        return db_run_one(d, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?", "s",
+                          ts->id);
+    return db_run_one(d, "UPDATE teams SET connectors_enabled = ? WHERE id = ?", "is",
+                      (int64_t)ts->value, ts->id);
+}
+
+sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled)
+{
+    struct team_switch ts = {id, enabled};
+    return store_write(st, team_switch_fn, &ts);
 }
 
 sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,

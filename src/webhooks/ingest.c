@@ -122,6 +122,8 @@ static void build_message(struct sb_ctx *ctx, const struct store_connector *c,
     snprintf(m->from_kind, sizeof(m->from_kind), "application");
     memcpy(m->from_id, c->id, sizeof(m->from_id));
     memcpy(m->from_name, c->name, sizeof(m->from_name));
+    if (c->image_type[0])
+        snprintf(m->from_image, sizeof(m->from_image), "/api/v1/connectors/%s/image", c->id);
     snprintf(m->body_type, sizeof(m->body_type), "html");
     /* The card's strings move into the message. */
     m->body = card->body;

@@ -70,9 +70,7 @@ describe('GET/PATCH /api/v1/admin/organization: access and validation', () => {
     assert.equal(parseV2Url(h.url).tenantId, (await org()).tenantId);
   });
 
-  // The connector switches and cloud environments are the admin-policy issue's work; this test
-  // states the contract now and is reported as "todo" until that issue lands.
-  test('the contract\'s fields: connectorsEnabled, connectorsEnabledForTeams, connectorsActionableMessagesEnabled, cloudEnvironment, outboundAllowedHosts', { todo: 'admin-policy issue (organisation connector switches)' }, async () => {
+  test('the contract\'s fields: connectorsEnabled, connectorsEnabledForTeams, connectorsActionableMessagesEnabled, cloudEnvironment, outboundAllowedHosts', async () => {
     const o = await org();
     assert.equal(typeof o.connectorsEnabled, 'boolean', `connectorsEnabled: ${JSON.stringify(o)}`);
     assert.equal(typeof o.connectorsEnabledForTeams, 'boolean', `connectorsEnabledForTeams: ${JSON.stringify(o)}`);

@@ -302,6 +302,12 @@ static const struct row matrix[] = {
     {SB_ACT_CONNECTOR_MANAGE, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
     {SB_ACT_CONNECTOR_MANAGE, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
 
+    /* new configurations: as managing, while policy has connectors on (the default) */
+    {SB_ACT_CONNECTOR_CREATE, R_TEAM, {UN, OK, OK, OK, FB, NF}},
+    {SB_ACT_CONNECTOR_CREATE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
+    {SB_ACT_CONNECTOR_CREATE, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
+    {SB_ACT_CONNECTOR_CREATE, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
+
     /* webhook posts: no principal needed (any given is ignored); the channel must exist in
      * the team */
     {SB_ACT_WEBHOOK_POST, R_TEAM, {OK, OK, OK, OK, OK, OK}},
@@ -333,6 +339,8 @@ static const char *action_name(enum sb_action a)
         return "MEMBER_REMOVE";
     case SB_ACT_MESSAGE_POST:
         return "MESSAGE_POST";
+    case SB_ACT_CONNECTOR_CREATE:
+        return "CONNECTOR_CREATE";
     case SB_ACT_CONNECTOR_MANAGE:
         return "CONNECTOR_MANAGE";
     case SB_ACT_WEBHOOK_POST:
@@ -356,7 +364,10 @@ static int check_diag(struct fx *f, sb_err got, const struct sb_resource *res,
     case SB_ERR_UNAUTHORIZED:
         return strcmp(diag->code, "InvalidAuthenticationToken") == 0;
     case SB_ERR_FORBIDDEN:
-        return strcmp(diag->code, "Forbidden") == 0 && diag->message[0] != '\0';
+        /* policy refusals say which switch; the others are plain "Forbidden" */
+        return (strcmp(diag->code, "Forbidden") == 0 ||
+                strcmp(diag->code, "ConnectorsDisabled") == 0) &&
+               diag->message[0] != '\0';
     case SB_ERR_NOT_FOUND:
         /* the same words whether the thing is absent or merely invisible */
         if (res->channel_id)
@@ -628,6 +639,62 @@ static void test_role_changes_take_effect(void **state)
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_TEAM_READ, &r, NULL), NF);
 }
 
+/* Organisation and group switches: the organisation wins; off keeps managing possible but
+ * refuses new configurations and webhook posts, for everyone including administrators. */
+static void test_policy_switches(void **state)
+{
+    struct fx *f = *state;
+    static const struct row off[] = {
+        {SB_ACT_CONNECTOR_CREATE, R_GENERAL, {UN, FB, FB, FB, FB, NF}},
+        {SB_ACT_CONNECTOR_MANAGE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
+        {SB_ACT_WEBHOOK_POST, R_GENERAL, {FB, FB, FB, FB, FB, FB}},
+        {SB_ACT_MESSAGE_POST, R_GENERAL, {UN, OK, OK, OK, OK, NF}},
+    };
+    static const struct row on[] = {
+        {SB_ACT_CONNECTOR_CREATE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
+        {SB_ACT_WEBHOOK_POST, R_GENERAL, {OK, OK, OK, OK, OK, OK}},
+    };
+    struct sb_diag diag;
+
+    /* the organisation turns connectors off */
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", "false"), SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    memset(&diag, 0, sizeof(diag));
+    assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &f->res[R_GENERAL], &diag), FB);
+    assert_non_null(strstr(diag.message, "organization"));
+    /* the group switch cannot override the organisation */
+    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, 1), SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    /* connectorsEnabledForTeams off has the same effect */
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", NULL), SB_OK);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", "false"),
+                     SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", NULL), SB_OK);
+    assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
+    /* the group switch off: this team only */
+    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, 0), SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    memset(&diag, 0, sizeof(diag));
+    assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &f->res[R_GENERAL], &diag), FB);
+    assert_non_null(strstr(diag.message, "team"));
+    {
+        struct sb_resource r = {f->other.id, f->foreign.id, NULL};
+        assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &r, NULL), OK);
+    }
+    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, -1), SB_OK);
+    assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
+    /* GCC: off until an administrator turns them on */
+    assert_int_equal(store_setting_set(f->ctx.store, "cloudEnvironment", "\"gcc\""), SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", "true"), SB_OK);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", "true"), SB_OK);
+    assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
+    assert_int_equal(store_setting_set(f->ctx.store, "cloudEnvironment", NULL), SB_OK);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", NULL), SB_OK);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", NULL), SB_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -637,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_channel_must_belong_to_team),
         cmocka_unit_test(test_missing_resource),
         cmocka_unit_test(test_connectors_setting),
+        cmocka_unit_test(test_policy_switches),
         cmocka_unit_test(test_member_remove),
         cmocka_unit_test(test_role_changes_take_effect),
     };

@@ -1,0 +1,62 @@
+/*
+ * audit.c: the audit log of policy and connector changes.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+
+static sb_err audit_fn(struct db *d, void *arg)
+{
+    const struct store_audit *a = arg;
+
+    return db_run(d, NULL,
+                  "INSERT INTO audit (at, actor_id, actor_name, action, target, before, after) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "sssssss", a->at, a->actor_id, a->actor_name, a->action, a->target, a->before,
+                  a->after);
+}
+
+sb_err store_audit_append(struct store *st, const struct store_audit *a)
+{
+    return store_write(st, audit_fn, (void *)a);
+}
+
+static void read_audit(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_audit *a = elem;
+
+    a->seq = db_col_int(d, s, 0);
+    db_col_copy(d, s, 1, a->at, sizeof(a->at));
+    db_col_copy(d, s, 2, a->actor_id, sizeof(a->actor_id));
+    db_col_copy(d, s, 3, a->actor_name, sizeof(a->actor_name));
+    db_col_copy(d, s, 4, a->action, sizeof(a->action));
+    db_col_copy(d, s, 5, a->target, sizeof(a->target));
+    /* A failed copy leaves NULL, which renders as null: the entry is still listed. */
+    (void)db_col_dup(d, s, 6, &a->before);
+    (void)db_col_dup(d, s, 7, &a->after);
+}
+
+static void release_audit(void *elem)
+{
+    struct store_audit *a = elem;
+
+    free(a->before);
+    free(a->after);
+}
+
+sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
+                        size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT seq, at, actor_id, actor_name, action, target, before, after "
+                            "FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                            read_audit, release_audit, sizeof(**out), (void **)out, n, "ii",
+                            before > 0 ? before : INT64_MAX, (int64_t)limit);
+}
+
+void store_audit_free_array(struct store_audit *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        release_audit(&a[i]);
+    free(a);
+}

@@ -1,0 +1,66 @@
+// Adaptive Cards through the official renderer. Markdown goes through markdown-it (html:false)
+// and the sanitizer; Action.OpenUrl opens only http(s) URLs; Action.Submit/Execute are not
+// registered (a webhook has no bot to receive them), so the renderer leaves them out.
+import * as AC from 'adaptivecards';
+import { h, safeHttpUrl } from './dom.js';
+import { renderMarkdown, sanitizeHtml } from './markdown.js';
+
+AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
+  const frag = sanitizeHtml(renderMarkdown(text));
+  const div = document.createElement('div');
+  div.append(frag);
+  result.outputHtml = div.innerHTML;
+  result.didProcess = true;
+};
+
+const hostConfig = new AC.HostConfig({
+  fontFamily: "'Segoe UI', system-ui, -apple-system, sans-serif",
+  spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 24, padding: 12 },
+  supportsInteractivity: true,
+  containerStyles: {
+    default: { backgroundColor: '#FFFFFF', foregroundColors: { default: { default: '#242424', subtle: '#616161' }, accent: { default: '#5b5fc7', subtle: '#6264a7' }, attention: { default: '#c4314b' }, good: { default: '#237b4b' }, warning: { default: '#835c00' } } },
+    emphasis: { backgroundColor: '#F5F5F5', foregroundColors: { default: { default: '#242424', subtle: '#616161' } } },
+  },
+  actions: { maxActions: 6, actionsOrientation: 'horizontal', buttonSpacing: 8, showCard: { actionMode: 'inline', inlineTopMargin: 8 } },
+});
+
+function context() {
+  const ctx = new AC.SerializationContext();
+  const actions = new AC.CardObjectRegistry();
+  AC.GlobalRegistry.populateWithDefaultActions(actions);
+  actions.unregister('Action.Submit');
+  actions.unregister('Action.Execute');
+  ctx.setActionRegistry(actions);
+  return ctx;
+}
+
+export function renderAdaptiveCard(json) {
+  const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
+  try {
+    const card = new AC.AdaptiveCard();
+    card.hostConfig = hostConfig;
+    card.onExecuteAction = (action) => {
+      if (action instanceof AC.OpenUrlAction) {
+        const url = safeHttpUrl(action.url);
+        if (url) window.open(url, '_blank', 'noopener,noreferrer');
+      }
+    };
+    card.parse(json, context());
+    const el = card.render();
+    if (el) {
+      // The renderer's anchors (from markdown) already went through the sanitizer; make sure
+      // images it created point only at https or data: rasters (CSP blocks the rest anyway).
+      for (const img of el.querySelectorAll('img')) {
+        const src = img.getAttribute('src') || '';
+        if (!/^(https:\/\/|data:image\/(png|jpeg|gif|webp);)/i.test(src)) img.removeAttribute('src');
+        img.referrerPolicy = 'no-referrer';
+      }
+      wrap.append(el);
+    } else {
+      wrap.append(h('p.card-error', { text: 'This card could not be shown.' }));
+    }
+  } catch (err) {
+    wrap.append(h('p.card-error', { text: 'This card could not be shown: ' + (err && err.message) }));
+  }
+  return wrap;
+}

@@ -1,0 +1,77 @@
+// HTTP helpers: JSON in and out, the CSRF header on every non-GET request, and errors that carry
+// the server's message ({error:{code,message}}).
+
+const CSRF_KEY = 'switchboard.csrf';
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function csrfToken() {
+  try { return sessionStorage.getItem(CSRF_KEY); } catch { return null; }
+}
+
+export function setCsrfToken(token) {
+  try {
+    if (token) sessionStorage.setItem(CSRF_KEY, token);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch { /* storage disabled: the token lives only in this page */ }
+  memoryToken = token || null;
+}
+let memoryToken = null;
+
+// Called when the server says the session is gone (401) so the app can show the sign-in form.
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+// A nextLink is absolute (public URL); fetch its path and query from our own origin.
+export function localPath(url) {
+  try {
+    const u = new URL(url, location.href);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+export async function request(method, path, body, { signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') {
+    const t = csrfToken() || memoryToken;
+    if (t) headers['X-CSRF-Token'] = t;
+  }
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  const text = await res.text();
+  let data = null;
+  if (text && /json/i.test(res.headers.get('content-type') || '')) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const e = data && data.error ? data.error : {};
+    const err = new ApiError(res.status, e.code || String(res.status), e.message || `The server answered ${res.status}.`);
+    if (res.status === 401 && path !== '/api/v1/session') onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+export const get = (p, o) => request('GET', p, undefined, o);
+export const post = (p, b) => request('POST', p, b === undefined ? {} : b);
+export const patch = (p, b) => request('PATCH', p, b);
+export const del = (p) => request('DELETE', p);
+export const enc = encodeURIComponent;

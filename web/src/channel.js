@@ -1,0 +1,144 @@
+// The channel view: header with the "..." menu, the message stream (newest at the bottom, older
+// pages loaded through @odata.nextLink when scrolled to the top), and the composer.
+import { h, announce } from './dom.js';
+import { get, post, enc, localPath } from './api.js';
+import { renderMessage } from './message.js';
+import { menuButton } from './menu.js';
+
+const PAGE = 25;
+
+export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamSettings, onToggleDrawer, drawerButton }) {
+  const list = h('ol.messages', { 'aria-label': `Messages in ${channel.displayName}` });
+  const status = h('p.history-status', { role: 'status' });
+  const olderBtn = h('button.button.link.load-older', { type: 'button', text: 'Load older messages', hidden: true });
+  const sentinel = h('div.sentinel', { 'aria-hidden': 'true' });
+  const scroller = h('div.stream', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '0', 'aria-label': 'Conversation' }, sentinel, olderBtn, status, list);
+  const empty = h('p.empty', { text: 'No messages yet. Start the conversation, or add a connector from the \u2026 menu.', hidden: true });
+
+  const textarea = h('textarea#composer', { rows: 1, placeholder: 'Type a message', 'aria-describedby': 'composer-help', maxlength: 28000 });
+  const sendBtn = h('button.button.primary.send', { type: 'submit', 'aria-label': 'Send', text: 'Send' });
+  const composerError = h('p.error', { role: 'alert', hidden: true });
+  const composer = h('form.composer', { 'aria-label': 'New message' },
+    h('label.visually-hidden', { for: 'composer', text: `Message ${channel.displayName}` }),
+    h('span#composer-help.visually-hidden', { text: 'Enter sends, Shift+Enter adds a new line.' }),
+    composerError,
+    h('div.composer-row', {}, textarea, sendBtn));
+
+  const menu = menuButton({
+    label: `More options for ${channel.displayName}`,
+    items: [
+      { label: 'Connectors', action: () => onOpenConnectors() },
+      { label: 'Manage team', action: () => onOpenTeamSettings() },
+    ],
+  });
+
+  const header = h('header.channel-header', {},
+    drawerButton,
+    h('div.channel-title', {}, h('h1', { text: channel.displayName }), h('span.team-name', { text: team.displayName })),
+    menu);
+
+  const root = h('section.channel', { 'aria-labelledby': 'channel-h1' }, header, h('div.stream-wrap', {}, scroller, empty), composer);
+  header.querySelector('h1').id = 'channel-h1';
+
+  const seen = new Set();
+  let nextLink = null;
+  let loading = false;
+  let destroyed = false;
+
+  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  const scrollToBottom = () => { scroller.scrollTop = scroller.scrollHeight; };
+
+  function setOlder() {
+    olderBtn.hidden = !nextLink;
+    empty.hidden = seen.size > 0;
+  }
+
+  async function loadPage(url) {
+    if (loading) return;
+    loading = true;
+    status.textContent = url ? 'Loading older messages\u2026' : 'Loading messages\u2026';
+    try {
+      const page = await get(url ? localPath(url) : `/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages?$top=${PAGE}`);
+      if (destroyed) return;
+      const items = (page.value || []).filter((m) => !seen.has(m.id));
+      const before = scroller.scrollHeight - scroller.scrollTop;
+      const frag = document.createDocumentFragment();
+      for (const m of items.slice().reverse()) {
+        seen.add(m.id);
+        frag.append(renderMessage(m));
+      }
+      list.prepend(frag);
+      nextLink = page['@odata.nextLink'] || null;
+      status.textContent = url ? (items.length ? `Loaded ${items.length} older messages.` : '') : '';
+      if (!url) scrollToBottom();
+      else scroller.scrollTop = scroller.scrollHeight - before;
+      if (!nextLink && url) status.textContent = 'This is the beginning of the conversation.';
+    } catch (err) {
+      status.textContent = err.message;
+    } finally {
+      loading = false;
+      setOlder();
+    }
+    // If the first page does not fill the view, keep going so scrolling is possible.
+    if (!destroyed && nextLink && scroller.scrollHeight <= scroller.clientHeight + 10) loadPage(nextLink);
+  }
+
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && nextLink && !loading && seen.size) loadPage(nextLink);
+  }, { root: scroller, rootMargin: '200px 0px 0px 0px' });
+  observer.observe(sentinel);
+  olderBtn.addEventListener('click', () => nextLink && loadPage(nextLink));
+
+  function addLive(msg) {
+    if (seen.has(msg.id)) return;
+    seen.add(msg.id);
+    const stick = nearBottom();
+    list.append(renderMessage(msg));
+    setOlder();
+    if (stick) scrollToBottom();
+  }
+
+  async function send() {
+    const text = textarea.value;
+    if (!text.trim()) return;
+    sendBtn.disabled = true;
+    composerError.hidden = true;
+    try {
+      const msg = await post(`/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages`, { body: { contentType: 'text', content: text } });
+      textarea.value = '';
+      autosize();
+      addLive(msg);
+      scrollToBottom();
+      announce('Message sent');
+    } catch (err) {
+      composerError.textContent = err.message;
+      composerError.hidden = false;
+    } finally {
+      sendBtn.disabled = false;
+      textarea.focus();
+    }
+  }
+  function autosize() {
+    textarea.style.height = 'auto';
+    textarea.style.height = Math.min(textarea.scrollHeight, 160) + 'px';
+  }
+  textarea.addEventListener('input', autosize);
+  textarea.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  });
+  composer.addEventListener('submit', (e) => { e.preventDefault(); send(); });
+
+  loadPage(null);
+
+  return {
+    root,
+    channelId: channel.id,
+    addLive,
+    reload() { list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
+    focusComposer() { textarea.focus(); },
+    destroy() { destroyed = true; observer.disconnect(); },
+  };
+}

@@ -1,0 +1,273 @@
+// The Connectors dialog of a channel: Configured (manage, remove, update URL), All and Uploaded
+// with a search box, and the Incoming Webhook flow (name, image, create, copy URL, done).
+import { h, avatar, clear, formatTime, announce } from './dom.js';
+import { get, post, patch, del, enc, localPath } from './api.js';
+import { openDialog } from './dialog.js';
+
+export const INCOMING_WEBHOOK_ID = '203a1e2c-26cc-47ca-83ae-be98f960b6b2';
+const MAX_IMAGE = 256 * 1024;
+const CATALOG = [
+  { connectorId: INCOMING_WEBHOOK_ID, name: 'Incoming Webhook', description: 'Send data from a service to this channel. You get a URL that accepts MessageCards and Adaptive Cards.', section: 'builtin' },
+];
+
+let users = null;
+async function userName(id) {
+  if (!users) {
+    try { users = new Map(((await get('/v1.0/users')).value || []).map((u) => [u.id, u.displayName])); } catch { users = new Map(); }
+  }
+  return users.get(id) || 'someone';
+}
+
+function copyRow(label, value, idBase) {
+  const id = `${idBase}-${Math.random().toString(36).slice(2, 8)}`;
+  const input = h('input.url-field', { id, type: 'text', readonly: true, value, spellcheck: false });
+  const msg = h('span.copy-status', { role: 'status' });
+  const btn = h('button.button', { type: 'button', text: 'Copy' });
+  btn.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch {
+      input.select();
+      document.execCommand && document.execCommand('copy');
+    }
+    msg.textContent = 'Copied';
+    setTimeout(() => { msg.textContent = ''; }, 2000);
+  });
+  input.addEventListener('focus', () => input.select());
+  return h('div.field', {}, h('label', { for: id, text: label }), h('div.copy-row', {}, input, btn, msg));
+}
+
+export function openConnectorsDialog({ channel }) {
+  const d = openDialog({ title: `Connectors for "${channel.displayName}" channel`, wide: true, className: 'connectors-dialog' });
+  const doneBtn = h('button.button', { type: 'button', text: 'Close', onclick: () => d.close() });
+  d.footer.append(doneBtn);
+
+  const showList = async (focusSel) => {
+    clear(d.body);
+    const error = h('p.error', { role: 'alert', hidden: true });
+    const search = h('input#connector-search', { type: 'search', placeholder: 'Search', autocomplete: 'off' });
+    const configured = h('section.conn-section', { 'aria-labelledby': 'conn-configured' }, h('h3#conn-configured', { text: 'Configured' }));
+    const configuredList = h('ul.conn-list', {}, h('li.muted', { text: 'Loading\u2026' }));
+    configured.append(configuredList);
+    const all = h('section.conn-section', { 'aria-labelledby': 'conn-all' }, h('h3#conn-all', { text: 'All' }));
+    const allList = h('ul.conn-list');
+    all.append(allList);
+    const uploaded = h('section.conn-section', { 'aria-labelledby': 'conn-uploaded' }, h('h3#conn-uploaded', { text: 'Uploaded' }),
+      h('p.muted.uploaded-note', { text: 'No custom connectors have been uploaded. Custom connector apps uploaded by your organization will be listed here once app upload is available.' }));
+    d.body.append(error, h('div.field.search-field', {}, h('label', { for: 'connector-search', text: 'Search connectors' }), search), configured, all, uploaded);
+
+    const renderAll = () => {
+      const q = search.value.trim().toLowerCase();
+      clear(allList);
+      const items = CATALOG.filter((c) => !q || c.name.toLowerCase().includes(q) || c.description.toLowerCase().includes(q));
+      if (!items.length) allList.append(h('li.muted', { text: `No connectors match "${search.value.trim()}".` }));
+      for (const c of items) {
+        const add = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
+        add.addEventListener('click', () => showCreateWebhook());
+        allList.append(h('li.conn-item', {}, webhookIcon(), h('div.conn-info', {}, h('strong', { text: c.name }), h('p.muted', { text: c.description })), h('div.conn-buttons', {}, add)));
+      }
+    };
+    search.addEventListener('input', renderAll);
+    renderAll();
+
+    try {
+      const res = await get(`/api/v1/channels/${enc(channel.id)}/connectors`);
+      const items = res.value || [];
+      clear(configuredList);
+      if (!items.length) configuredList.append(h('li.muted', { text: 'No connectors are configured for this channel yet.' }));
+      for (const cfg of items) configuredList.append(await configuredItem(cfg, error));
+    } catch (err) {
+      clear(configuredList);
+      error.textContent = err.message;
+      error.hidden = false;
+    }
+    const f = focusSel && d.body.querySelector(focusSel);
+    (f || search).focus();
+  };
+
+  const configuredItem = async (cfg, error) => {
+    const canManage = typeof cfg.url === 'string';
+    const li = h('li.conn-item', { dataset: { connectorConfigId: cfg.id } });
+    const who = await userName(cfg.createdBy);
+    const info = h('div.conn-info', {},
+      h('strong.conn-name', { text: cfg.name }),
+      cfg.attentionRequired ? h('span.badge.attention', { text: 'Attention required' }) : null,
+      h('p.muted', { text: `Incoming Webhook \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
+    const buttons = h('div.conn-buttons');
+    if (canManage) {
+      if (cfg.attentionRequired) {
+        const upd = h('button.button.primary', { type: 'button', text: 'Update URL', 'aria-label': `Update URL of ${cfg.name}` });
+        upd.addEventListener('click', async () => {
+          upd.disabled = true;
+          try {
+            const r = await post(`/api/v1/webhooks/${enc(cfg.id)}/updateUrl`);
+            showUrl({ ...cfg, url: r.url, workflowUrl: r.workflowUrl, attentionRequired: false }, 'The URL was updated. Give the new URL to the service that posts here: the old one no longer works.');
+          } catch (err) { error.textContent = err.message; error.hidden = false; upd.disabled = false; }
+        });
+        buttons.append(upd);
+      }
+      const manage = h('button.button', { type: 'button', text: 'Manage', 'aria-label': `Manage ${cfg.name}` });
+      manage.addEventListener('click', () => showManage(cfg));
+      const remove = h('button.button.danger', { type: 'button', text: 'Remove', 'aria-label': `Remove ${cfg.name}` });
+      remove.addEventListener('click', () => confirmRemove(li, cfg, buttons, error));
+      buttons.append(manage, remove);
+    }
+    li.append(avatar(cfg.name, cfg.imageUrl ? localPath(cfg.imageUrl) : null, 36), info, buttons);
+    return li;
+  };
+
+  const confirmRemove = (li, cfg, buttons, error) => {
+    const saved = [...buttons.childNodes];
+    const yes = h('button.button.danger', { type: 'button', text: 'Remove', 'aria-label': `Confirm removing ${cfg.name}` });
+    const no = h('button.button', { type: 'button', text: 'Cancel' });
+    const q = h('span.confirm', { text: 'Remove this connector? Its URL stops working.' });
+    buttons.replaceChildren(q, yes, no);
+    no.addEventListener('click', () => { buttons.replaceChildren(...saved); saved[saved.length - 1].focus(); });
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      try {
+        await del(`/api/v1/connectors/${enc(cfg.id)}`);
+        announce(`${cfg.name} removed`);
+        showList();
+      } catch (err) {
+        error.textContent = err.message;
+        error.hidden = false;
+        buttons.replaceChildren(...saved);
+      }
+    });
+    yes.focus();
+  };
+
+  const back = (label = 'Back') => {
+    const b = h('button.button.link.back', { type: 'button', text: `\u2190 ${label}` });
+    b.addEventListener('click', () => showList());
+    return b;
+  };
+
+  const showCreateWebhook = () => {
+    clear(d.body);
+    const error = h('p.error', { role: 'alert', hidden: true });
+    const name = h('input#webhook-name', { type: 'text', required: true, maxlength: 256, autocomplete: 'off' });
+    const file = h('input#webhook-image', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp' });
+    const preview = h('div.image-preview', {}, webhookIcon());
+    const create = h('button.button.primary', { type: 'submit', text: 'Create' });
+    let image = null;
+    file.addEventListener('change', () => {
+      image = null;
+      error.hidden = true;
+      const f = file.files && file.files[0];
+      if (!f) { preview.replaceChildren(webhookIcon()); return; }
+      if (!/^image\/(png|jpeg|gif|webp)$/.test(f.type)) { error.textContent = 'Choose a PNG, JPEG, GIF or WebP image.'; error.hidden = false; file.value = ''; return; }
+      if (f.size > MAX_IMAGE) { error.textContent = 'The image must be at most 256 KB.'; error.hidden = false; file.value = ''; return; }
+      const reader = new FileReader();
+      reader.onload = () => {
+        image = String(reader.result);
+        preview.replaceChildren(h('img', { src: image, alt: 'Selected image', width: 48, height: 48 }));
+      };
+      reader.readAsDataURL(f);
+    });
+    const form = h('form.form.webhook-form', { novalidate: true },
+      h('h3', { text: 'Incoming Webhook' }),
+      h('p.muted', { text: 'Give the webhook a name and, if you like, an image. Messages it posts show them as the sender.' }),
+      h('div.field', {}, h('label', { for: 'webhook-name', text: 'Name' }), name),
+      h('div.field', {}, h('label', { for: 'webhook-image', text: 'Image (optional, PNG, JPEG, GIF or WebP, at most 256 KB)' }), h('div.image-row', {}, preview, file)),
+      error,
+      h('div.form-actions', {}, back('Cancel'), create));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) { error.textContent = 'Name is required.'; error.hidden = false; name.focus(); return; }
+      create.disabled = true;
+      try {
+        const body = { name: name.value.trim() };
+        if (image) body.image = image;
+        const w = await post(`/api/v1/channels/${enc(channel.id)}/webhooks`, body);
+        announce('Webhook created');
+        showUrl(w, 'Copy this URL and save it. You need it to send messages to this channel.');
+      } catch (err) {
+        error.textContent = err.message;
+        error.hidden = false;
+        create.disabled = false;
+      }
+    });
+    d.body.append(form);
+    name.focus();
+  };
+
+  const showUrl = (w, text) => {
+    clear(d.body);
+    const done = h('button.button.primary', { type: 'button', text: 'Done' });
+    done.addEventListener('click', () => showList());
+    d.body.append(h('div.webhook-created', {},
+      h('h3', { text: w.name }),
+      h('p', { text }),
+      copyRow('Webhook URL', w.url, 'webhook-url'),
+      w.workflowUrl ? copyRow('Workflows URL (answers 202, for clients moved to Workflows)', w.workflowUrl, 'workflow-url') : null,
+      h('div.form-actions', {}, done)));
+    d.body.querySelector('.copy-row button').focus();
+  };
+
+  const showManage = async (cfg) => {
+    clear(d.body);
+    const error = h('p.error', { role: 'alert', hidden: true });
+    const name = h('input#manage-name', { type: 'text', value: cfg.name, required: true, maxlength: 256 });
+    const save = h('button.button.primary', { type: 'submit', text: 'Save' });
+    const saved = h('span.copy-status', { role: 'status' });
+    const form = h('form.form', { novalidate: true },
+      h('div.field', {}, h('label', { for: 'manage-name', text: 'Name' }), h('div.copy-row', {}, name, save, saved)));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) { error.textContent = 'Name is required.'; error.hidden = false; return; }
+      save.disabled = true;
+      try {
+        await patch(`/api/v1/connectors/${enc(cfg.id)}`, { configName: name.value.trim() });
+        cfg.name = name.value.trim();
+        saved.textContent = 'Saved';
+        error.hidden = true;
+      } catch (err) { error.textContent = err.message; error.hidden = false; } finally { save.disabled = false; }
+    });
+    const updateBtn = h('button.button', { type: 'button', text: 'Update URL' });
+    updateBtn.addEventListener('click', async () => {
+      updateBtn.disabled = true;
+      try {
+        const r = await post(`/api/v1/webhooks/${enc(cfg.id)}/updateUrl`);
+        showUrl({ ...cfg, url: r.url, workflowUrl: r.workflowUrl }, 'The URL was updated. The old URL no longer works.');
+      } catch (err) { error.textContent = err.message; error.hidden = false; updateBtn.disabled = false; }
+    });
+    const log = h('div.delivery-log', {}, h('p.muted', { text: 'Loading the delivery log\u2026' }));
+    d.body.append(h('div.manage', {},
+      back('Back to connectors'),
+      h('h3', { text: `Manage ${cfg.name}` }),
+      form, error,
+      cfg.url ? copyRow('Webhook URL', cfg.url, 'manage-url') : null,
+      h('div.form-actions.left', {}, updateBtn),
+      h('h4#delivery-log-title', { text: 'Delivery log' }),
+      log));
+    name.focus();
+    try {
+      const res = await get(`/api/v1/connectors/${enc(cfg.id)}/deliveries`);
+      const rows = res.value || [];
+      if (!rows.length) { log.replaceChildren(h('p.muted', { text: 'Nothing has been posted to this webhook yet.' })); return; }
+      const tbody = h('tbody');
+      for (const r of rows) {
+        const ok = r.status >= 200 && r.status < 300;
+        tbody.append(h('tr', {},
+          h('td', {}, h('time', { datetime: r.dateTime, text: formatTime(r.dateTime) })),
+          h('td', {}, h('span', { class: ok ? 'status-ok' : 'status-fail', text: String(r.status) })),
+          h('td', { text: `${r.size} B` }),
+          h('td', { text: r.error || (ok ? 'Delivered' : '') })));
+      }
+      log.replaceChildren(h('div.table-scroll', {}, h('table.deliveries', { 'aria-labelledby': 'delivery-log-title' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Time' }), h('th', { scope: 'col', text: 'Status' }), h('th', { scope: 'col', text: 'Size' }), h('th', { scope: 'col', text: 'Result' }))),
+        tbody)));
+    } catch (err) {
+      log.replaceChildren(h('p.error', { text: err.message }));
+    }
+  };
+
+  showList();
+  return d;
+}
+
+function webhookIcon() {
+  return h('span.conn-icon', { 'aria-hidden': 'true', text: '\u21AA' });
+}

@@ -1,0 +1,59 @@
+// One chatMessage as a list item: avatar, sender, time, then the text or the cards.
+import { h, avatar, formatTime } from './dom.js';
+import { renderMessageCard } from './messagecard.js';
+import { renderAdaptiveCard } from './adaptive.js';
+import { enc } from './api.js';
+
+const MESSAGE_CARD = 'application/vnd.microsoft.teams.card.o365connector';
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+export function senderOf(msg) {
+  const from = msg.from || {};
+  if (from.application) {
+    const app = from.application;
+    return { name: app.displayName || 'Connector', image: app.id ? `/api/v1/connectors/${enc(app.id)}/image` : null, app: true };
+  }
+  if (from.user) return { name: from.user.displayName || 'Unknown user', image: null, app: false };
+  return { name: 'Unknown', image: null, app: false };
+}
+
+// A person's html message is shown as its text: parsed in an inert document, never inserted.
+function htmlToText(html) {
+  const doc = new DOMParser().parseFromString(String(html), 'text/html');
+  for (const br of doc.querySelectorAll('br')) br.replaceWith('\n');
+  for (const p of doc.querySelectorAll('p, div, li')) p.append('\n');
+  return (doc.body.textContent || '').replace(/\n+$/, '');
+}
+
+function renderAttachment(att) {
+  const type = String(att.contentType || '').toLowerCase();
+  let content = att.content;
+  if (typeof content === 'string') {
+    try { content = JSON.parse(content); } catch { content = null; }
+  }
+  if (!content || typeof content !== 'object') return h('p.card-error', { text: 'This attachment could not be shown.' });
+  if (type === MESSAGE_CARD) return renderMessageCard(content);
+  if (type === ADAPTIVE_CARD) return renderAdaptiveCard(content);
+  return h('p.card-error', { text: `Attachment of type ${att.contentType || 'unknown'} (${att.name || 'unnamed'})` });
+}
+
+export function renderMessage(msg, { continuation = false } = {}) {
+  const sender = senderOf(msg);
+  const li = h('li.message', { dataset: { id: msg.id }, tabindex: '-1' });
+  if (continuation) li.classList.add('continued');
+  if (sender.app) li.classList.add('from-app');
+  const time = h('time', { datetime: msg.createdDateTime || '', text: formatTime(msg.createdDateTime) });
+  const head = h('div.message-head', {}, h('span.sender', { text: sender.name }), sender.app ? h('span.badge', { text: 'Connector' }) : null, time);
+  const body = h('div.message-body');
+  const atts = Array.isArray(msg.attachments) ? msg.attachments : [];
+  const content = msg.body && typeof msg.body.content === 'string' ? msg.body.content : '';
+  if (atts.length) {
+    for (const a of atts) body.append(renderAttachment(a));
+  } else if (msg.body && String(msg.body.contentType).toLowerCase() === 'html') {
+    body.append(h('p.text', { text: htmlToText(content) }));
+  } else {
+    body.append(h('p.text', { text: content }));
+  }
+  li.append(h('div.message-avatar', {}, avatar(sender.name, sender.image, 32)), h('div.message-main', {}, head, body));
+  return li;
+}

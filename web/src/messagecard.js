@@ -1,0 +1,140 @@
+// MessageCard (Office 365 connector card) rendered the way Teams shows it: a theme-colour bar,
+// title, text, sections (activity header, facts, images, text), then the actions. Every string
+// from the card is either set as textContent or passed through markdown-it (html:false).
+import { h, safeHttpUrl, safeImageUrl } from './dom.js';
+import { markdownNode } from './markdown.js';
+
+const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const arr = (v) => (Array.isArray(v) ? v : []);
+
+function themeColor(v) {
+  const s = str(v).trim().replace(/^#/, '');
+  return /^([0-9a-f]{3}|[0-9a-f]{6})$/i.test(s) ? '#' + s : null;
+}
+
+function section(sec) {
+  const el = h('div.mc-section');
+  if (sec.startGroup) el.classList.add('mc-group');
+  if (str(sec.title)) el.append(markdownNode(sec.title, 'mc-section-title md'));
+  const hasActivity = str(sec.activityTitle) || str(sec.activitySubtitle) || str(sec.activityText) || str(sec.activityImage);
+  if (hasActivity) {
+    const act = h('div.mc-activity');
+    const img = safeImageUrl(str(sec.activityImage));
+    if (img) act.append(h('img.mc-activity-image', { src: img, alt: '', width: 36, height: 36, loading: 'lazy', referrerPolicy: 'no-referrer' }));
+    const txt = h('div.mc-activity-text');
+    if (str(sec.activityTitle)) txt.append(markdownNode(sec.activityTitle, 'mc-activity-title md'));
+    if (str(sec.activitySubtitle)) txt.append(markdownNode(sec.activitySubtitle, 'mc-activity-subtitle md'));
+    if (str(sec.activityText)) txt.append(markdownNode(sec.activityText, 'mc-activity-body md'));
+    act.append(txt);
+    el.append(act);
+  }
+  const facts = arr(sec.facts).filter((f) => f && typeof f === 'object');
+  if (facts.length) {
+    const table = h('table.mc-facts');
+    const body = h('tbody');
+    for (const f of facts) {
+      body.append(h('tr', {}, h('th', { scope: 'row' }, markdownNode(str(f.name), 'md md-inline')), h('td', {}, markdownNode(str(f.value), 'md md-inline'))));
+    }
+    table.append(body);
+    el.append(table);
+  }
+  if (str(sec.text)) el.append(markdownNode(sec.text, 'mc-text md'));
+  const images = arr(sec.images).map((i) => i && safeImageUrl(str(i.image))).filter(Boolean);
+  if (images.length) {
+    el.append(h('div.mc-images', {}, images.map((src, i) => h('img', { src, alt: str(sec.images[i] && sec.images[i].title) || '', loading: 'lazy', referrerPolicy: 'no-referrer' }))));
+  }
+  const actions = renderActions(sec.potentialAction);
+  if (actions) el.append(actions);
+  return el;
+}
+
+function openUriLink(action) {
+  const targets = arr(action.targets);
+  const t = targets.find((x) => x && /^default$/i.test(str(x.os))) || targets[0];
+  const href = t && safeHttpUrl(str(t.uri));
+  const name = str(action.name) || 'Open';
+  if (!href) return h('span.mc-button.mc-button-disabled', { text: name, title: 'This link is not an http or https URL' });
+  return h('a.mc-button', { href, target: '_blank', rel: 'noopener noreferrer', text: name });
+}
+
+function httpPostButton(action) {
+  return h('span.mc-httppost', {},
+    h('button.mc-button', { type: 'button', disabled: true, text: str(action.name) || 'Action' }),
+    h('span.mc-note', { text: 'Actions that post to the sender are not available yet.' }));
+}
+
+let uid = 0;
+function actionCard(action) {
+  const d = h('details.mc-actioncard');
+  d.append(h('summary.mc-button', { text: str(action.name) || 'More' }));
+  const form = h('div.mc-actioncard-body');
+  for (const input of arr(action.inputs)) {
+    if (!input || typeof input !== 'object') continue;
+    const id = `mc-in-${++uid}`;
+    const label = str(input.title) || str(input.id) || 'Input';
+    const wrap = h('div.mc-input');
+    wrap.append(h('label', { for: id, text: label }));
+    const type = str(input['@type']);
+    if (type === 'MultichoiceInput') {
+      const choices = arr(input.choices).filter((c) => c && typeof c === 'object');
+      if (input.isMultiSelect) {
+        const group = h('div', { role: 'group', id });
+        for (const c of choices) {
+          const cid = `mc-in-${++uid}`;
+          group.append(h('div', {}, h('input', { type: 'checkbox', id: cid, value: str(c.value) }), h('label', { for: cid, text: str(c.display) })));
+        }
+        wrap.append(group);
+      } else {
+        const sel = h('select', { id });
+        for (const c of choices) sel.append(h('option', { value: str(c.value), text: str(c.display) }));
+        wrap.append(sel);
+      }
+    } else if (type === 'DateInput') {
+      wrap.append(h('input', { type: 'date', id, value: str(input.value) }));
+    } else if (input.isMultiline) {
+      wrap.append(h('textarea', { id, rows: 3, text: str(input.value) }));
+    } else {
+      wrap.append(h('input', { type: 'text', id, value: str(input.value) }));
+    }
+    form.append(wrap);
+  }
+  const buttons = h('div.mc-actions');
+  for (const a of arr(action.actions)) {
+    if (!a || typeof a !== 'object') continue;
+    if (a['@type'] === 'OpenUri') buttons.append(openUriLink(a));
+    else if (a['@type'] === 'HttpPOST') buttons.append(httpPostButton(a));
+  }
+  form.append(buttons);
+  d.append(form);
+  return d;
+}
+
+function renderActions(list) {
+  const actions = arr(list).filter((a) => a && typeof a === 'object');
+  if (!actions.length) return null;
+  const row = h('div.mc-actions');
+  for (const a of actions) {
+    switch (a['@type']) {
+      case 'OpenUri': row.append(openUriLink(a)); break;
+      case 'HttpPOST': row.append(httpPostButton(a)); break;
+      case 'ActionCard': row.append(actionCard(a)); break;
+      default: break; // InvokeAddInCommand and anything else: nothing to show
+    }
+  }
+  return row.childNodes.length ? row : null;
+}
+
+export function renderMessageCard(card) {
+  const root = h('div.card.messagecard', { role: 'article', 'aria-label': str(card.title) || str(card.summary) || 'Card' });
+  const color = themeColor(card.themeColor);
+  if (color) root.style.setProperty('--theme', color);
+  else root.classList.add('no-theme');
+  if (str(card.title)) root.append(h('h3.mc-title', {}, markdownNode(card.title, 'md md-inline')));
+  if (str(card.text)) root.append(markdownNode(card.text, 'mc-text md'));
+  for (const sec of arr(card.sections)) {
+    if (sec && typeof sec === 'object') root.append(section(sec));
+  }
+  const actions = renderActions(card.potentialAction);
+  if (actions) root.append(actions);
+  return root;
+}
