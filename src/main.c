@@ -7,6 +7,7 @@
  */
 #include "api/api.h"
 #include "auth/auth.h"
+#include "cli/admin.h"
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -36,6 +37,7 @@ static void usage(FILE *f)
                "                         [--public-url URL] [--tls-cert FILE --tls-key FILE]\n"
                "                         [--webhook-rate-limit N] [--max-payload BYTES]\n"
                "                         [--max-body BYTES] [--threads N] [--web-root DIR]\n"
+               "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
 }
@@ -282,6 +284,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "serve") == 0)
         return serve(argc - 2, argv + 2);
+    if (strcmp(argv[1], "admin") == 0)
+        return cli_admin(argc - 2, argv + 2);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("switchboard %s\n", SB_VERSION);
         return EXIT_SUCCESS;
