@@ -86,6 +86,7 @@ void api_connector_patch(struct api_call *c);
 void api_connector_delete(struct api_call *c);
 void api_connector_deliveries(struct api_call *c);
 void api_connector_image(struct api_call *c);
+void api_connector_catalog(struct api_call *c);
 void api_org_get(struct api_call *c);
 void api_org_patch(struct api_call *c);
 void api_admin_team_patch(struct api_call *c);

@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 
+#include "connectors/catalog.h"
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/json.h"
@@ -83,8 +84,8 @@ static void audit(struct api_call *c, const char *action, const struct store_con
 
 static json_t *summary(const struct store_connector *cc)
 {
-    return json_pack("{s:s,s:s,s:s,s:s}", "name", cc->name, "kind", cc->kind, "teamId",
-                     cc->team_id, "channelId", cc->channel_id);
+    return json_pack("{s:s,s:s,s:s,s:s}", "name", cc->name, "kind", cc->kind, "teamId", cc->team_id,
+                     "channelId", cc->channel_id);
 }
 
 void api_webhook_create(struct api_call *c)
@@ -294,4 +295,35 @@ void api_connector_image(struct api_call *c)
     c->resp->body_len = len;
     http_response_header(c->resp, "Cache-Control", "private, max-age=300");
     http_response_header(c->resp, "Content-Security-Policy", "default-src 'none'; sandbox");
+}
+
+/* What can be added here. Empty, with the reason, when policy turns connectors off. */
+void api_connector_catalog(struct api_call *c)
+{
+    struct store_channel ch;
+    struct sb_resource res;
+    struct sb_diag why = {{0}, {0}};
+    json_t *value, *page;
+    if (!load_channel(c, SB_ACT_CHANNEL_READ, &ch))
+        return;
+    res.team_id = ch.team_id;
+    res.channel_id = ch.id;
+    res.member_id = NULL;
+    value = json_array();
+    page = json_pack("{s:o}", "value", value);
+    if (sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_CREATE, &res, &why) != SB_OK) {
+        json_object_set_new(page, "disabledReason", json_string(why.message));
+        api_json(c, 200, page);
+        return;
+    }
+    for (size_t i = 0; value && i < catalog_builtin_count(); i++) {
+        struct catalog_entry e;
+
+        catalog_builtin(i, &e);
+        json_array_append_new(value, json_pack("{s:s,s:s,s:s,s:n,s:s,s:b,s:n}", "connectorId",
+                                               e.connector_id, "name", e.name, "description",
+                                               e.description, "iconUrl", "section", e.section,
+                                               "retired", e.retired, "configurationUrl"));
+    }
+    api_json(c, 200, page);
 }

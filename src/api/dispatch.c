@@ -55,6 +55,7 @@ static const struct http_route routes[] = {
     R("POST", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_post, 0),
     R("POST", "/api/v1/channels/{channel}/webhooks", api_webhook_create, 0),
     R("GET", "/api/v1/channels/{channel}/connectors", api_connector_list, 0),
+    R("GET", "/api/v1/channels/{channel}/connectorCatalog", api_connector_catalog, 0),
     R("GET", "/api/v1/connectors/{id}", api_connector_get, 0),
     R("PATCH", "/api/v1/connectors/{id}", api_connector_patch, 0),
     R("DELETE", "/api/v1/connectors/{id}", api_connector_delete, 0),

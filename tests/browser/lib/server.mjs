@@ -32,9 +32,10 @@ export async function startServer({ timeoutMs = 15000, args = [] } = {}) {
   fs.mkdirSync(data);
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SWITCHBOARD_')) env[k] = v;
-  // The web client is served from the repository's web/dist (the server looks in ./web/dist
-  // relative to its working directory unless configured otherwise).
-  const child = spawn(binaryCopy(root), ['serve', '--listen', '127.0.0.1:0', '--data', data, '--webhook-rate-limit', '0', ...args],
+  // The copy does not sit beside web/dist, so the repository's bundle is named explicitly.
+  const webRoot = path.join(REPO_ROOT, 'web', 'dist');
+  if (!fs.existsSync(path.join(webRoot, 'app.js'))) throw new Error(`${webRoot}/app.js is missing: run \`make\` first`);
+  const child = spawn(binaryCopy(root), ['serve', '--listen', '127.0.0.1:0', '--data', data, '--web-root', webRoot, '--webhook-rate-limit', '0', ...args],
     { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const lines = [];

@@ -1,0 +1,29 @@
+/*
+ * catalog.h: what can be added to a channel. The built-in Incoming Webhook, and the connectors
+ * Microsoft retired (shipped as data from the Teams admin documentation, "Manage Microsoft 365
+ * connectors and custom connectors"): they are listed as retired and cannot get new
+ * configurations. Connector apps uploaded to the organisation or a team join the catalog with
+ * the connector-apps work.
+ */
+#ifndef SB_CATALOG_H
+#define SB_CATALOG_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+
+struct catalog_entry {
+    sb_id connector_id;
+    const char *name;
+    const char *description;
+    const char *section; /* "builtin", "organization" or "uploaded" */
+    bool retired;
+};
+
+size_t catalog_builtin_count(void);
+/* The i-th built-in entry (0 <= i < catalog_builtin_count()). */
+void catalog_builtin(size_t i, struct catalog_entry *out);
+/* Finds a built-in or retired entry by connector id; false when unknown. */
+bool catalog_find(const char *connector_id, struct catalog_entry *out);
+
+#endif
