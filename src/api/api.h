@@ -55,6 +55,7 @@ json_t *api_render_member(const struct store_member *m);
 
 /* ---- handlers, one file per resource family ---- */
 void api_healthz(struct api_call *c);
+void api_readyz(struct api_call *c);
 void api_metrics(struct api_call *c);
 void api_token_create(struct api_call *c);
 void api_session_create(struct api_call *c);

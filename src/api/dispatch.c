@@ -33,6 +33,7 @@ struct api_route {
 
 static const struct http_route routes[] = {
     R("GET", "/healthz", api_healthz, API_PUBLIC),
+    R("GET", "/readyz", api_readyz, API_PUBLIC),
     R("GET", "/metrics", api_metrics, API_PUBLIC),
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),

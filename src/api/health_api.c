@@ -12,6 +12,16 @@ void api_healthz(struct api_call *c)
     api_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/* Ready when the store answers: a load balancer stops sending here when the database is gone. */
+void api_readyz(struct api_call *c)
+{
+    if (store_ping(c->ctx->store) != SB_OK) {
+        api_json(c, 503, json_pack("{s:s,s:s}", "status", "unavailable", "store", "down"));
+        return;
+    }
+    api_json(c, 200, json_pack("{s:s,s:s}", "status", "ok", "store", "ok"));
+}
+
 void api_metrics(struct api_call *c)
 {
     struct sb_metrics *m = c->ctx->metrics;
