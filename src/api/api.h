@@ -60,6 +60,7 @@ void api_metrics(struct api_call *c);
 void api_token_create(struct api_call *c);
 void api_session_create(struct api_call *c);
 void api_session_delete(struct api_call *c);
+void api_session_get(struct api_call *c);
 void api_me(struct api_call *c);
 void api_user_create(struct api_call *c);
 void api_user_list(struct api_call *c);

@@ -82,3 +82,20 @@ void api_session_delete(struct api_call *c)
                          "sb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     api_no_content(c);
 }
+
+/* The signed-in person and, for a cookie session, its CSRF token: a new browser tab has the
+ * cookie but not the token. Reading it needs the cookie itself, which other sites' pages
+ * cannot send with a readable response (SameSite=Lax, no CORS), so handing it out is safe. */
+void api_session_get(struct api_call *c)
+{
+    struct store_user u;
+    sb_err err = store_user_get(c->ctx->store, c->who->user_id, &u);
+
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200,
+             json_pack("{s:o,s:s?}", "user", api_render_user(&u), "csrfToken",
+                       c->who->via_session ? c->who->csrf : NULL));
+}

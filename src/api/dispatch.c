@@ -38,6 +38,7 @@ static const struct http_route routes[] = {
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),
+    R("GET", "/api/v1/session", api_session_get, 0),
     R("GET", "/v1.0/me", api_me, 0),
     R("GET", "/v1.0/me/joinedTeams", api_joined_teams, 0),
     R("GET", "/v1.0/users", api_user_list, 0),

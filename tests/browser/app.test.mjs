@@ -184,8 +184,8 @@ test('an Adaptive Card is rendered with the official renderer and markdown', T, 
   await ac.waitFor();
   assert.equal(await ac.locator('strong', { hasText: '42' }).count(), 1);
   await ac.getByText('Severity').waitFor();
-  await ac.getByRole('button', { name: 'Open incident' }).waitFor();
-  assert.equal(await ac.getByRole('button', { name: 'Ack' }).count(), 0, 'Action.Submit is not offered');
+  await ac.locator('button.ac-pushButton', { hasText: 'Open incident' }).waitFor();
+  assert.equal(await ac.locator('button', { hasText: 'Ack' }).count(), 0, 'Action.Submit is not offered');
   assert.equal(await ac.locator('a', { hasText: 'the runbook' }).getAttribute('rel'), 'noopener noreferrer');
   await shot(page, '05-adaptivecard');
 });
@@ -226,7 +226,7 @@ test('hostile payloads render as text, make no links and run nothing', T, async 
   assert.equal(await mcEl.evaluate((el) => el.style.getPropertyValue('--theme')), '');
   // Clicking the javascript: actions does nothing.
   const pagesBefore = page.context().pages().length;
-  await acEl.getByRole('button', { name: 'Evil open' }).click();
+  await acEl.locator('button.ac-pushButton', { hasText: 'Evil open' }).click();
   await acEl.locator('.ac-adaptiveCard').first().click({ position: { x: 5, y: 5 } });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
   assert.equal(page.context().pages().length, pagesBefore, 'no window was opened');

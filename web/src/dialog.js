@@ -22,7 +22,10 @@ export function openDialog({ title, className = '', wide = false } = {}) {
   const closeHandlers = [];
   const close = () => { if (dialog.open) dialog.close(); };
   closeBtn.addEventListener('click', close);
+  // Escape closes from anywhere inside (a search field would otherwise swallow it).
+  dialog.addEventListener('cancel', (e) => { e.preventDefault(); close(); });
   dialog.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); close(); return; }
     if (e.key !== 'Tab') return;
     const items = focusables(dialog);
     if (!items.length) { e.preventDefault(); return; }

@@ -73,15 +73,18 @@ export function avatarColor(name) {
   return palette[n % palette.length];
 }
 
+// Image URLs that failed once (a connector without an image answers 404) are not asked again.
+const failedImages = new Set();
+
 // An avatar: image when given (falls back to initials if it fails to load), else initials.
 export function avatar(name, imageUrl, size = 32) {
   const box = h('span.avatar', { 'aria-hidden': 'true', style: { width: size + 'px', height: size + 'px', background: avatarColor(name) } });
   const text = h('span.avatar-initials', { text: initials(name) });
   box.append(text);
-  if (imageUrl) {
+  if (imageUrl && !failedImages.has(imageUrl)) {
     const img = h('img', { alt: '', src: imageUrl, width: size, height: size, loading: 'lazy', referrerPolicy: 'no-referrer' });
     img.addEventListener('load', () => { text.hidden = true; });
-    img.addEventListener('error', () => img.remove());
+    img.addEventListener('error', () => { failedImages.add(imageUrl); img.remove(); });
     box.append(img);
   }
   return box;

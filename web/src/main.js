@@ -31,10 +31,16 @@ setUnauthorizedHandler(() => {
 });
 
 async function start() {
-  // The cookie survives a reload but the CSRF token lives in sessionStorage: without it no
-  // change can be made, so sign in again (the new session replaces the old one).
-  if (!csrfToken()) { showSignIn(); return; }
+  // The cookie outlives the tab; the CSRF token lives in sessionStorage. A new tab asks the
+  // server for the session's token (GET /api/v1/session needs the cookie itself).
   try {
+    if (!csrfToken()) {
+      const session = await get('/api/v1/session');
+      if (!session.csrfToken) { showSignIn(); return; }
+      setCsrfToken(session.csrfToken);
+      showApp(session.user);
+      return;
+    }
     const me = await get('/v1.0/me');
     showApp(me);
   } catch {

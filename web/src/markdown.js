@@ -75,3 +75,11 @@ export function markdownNode(text, cls = 'md') {
   div.append(sanitizeHtml(renderMarkdown(text)));
   return div;
 }
+
+// The same for one-line fields (titles, fact names and values): inline markdown in a <span>.
+export function markdownInlineNode(text, cls = 'md md-inline') {
+  const span = document.createElement('span');
+  span.className = cls;
+  span.append(sanitizeHtml(renderMarkdownInline(text)));
+  return span;
+}

@@ -9,9 +9,9 @@ export function menuButton({ label, items, text = '\u2026' }) {
   const menu = h('ul.menu', { id, role: 'menu', 'aria-label': label, hidden: true });
   const entries = items.map((it) => {
     const li = h('li', { role: 'menuitem', tabindex: '-1', text: it.label });
-    li.addEventListener('click', () => { close(false); it.action(); });
+    li.addEventListener('click', () => { close(true); it.action(); });
     li.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); close(false); it.action(); }
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); close(true); it.action(); }
     });
     menu.append(li);
     return li;

@@ -2,7 +2,7 @@
 // title, text, sections (activity header, facts, images, text), then the actions. Every string
 // from the card is either set as textContent or passed through markdown-it (html:false).
 import { h, safeHttpUrl, safeImageUrl } from './dom.js';
-import { markdownNode } from './markdown.js';
+import { markdownNode, markdownInlineNode } from './markdown.js';
 
 const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const arr = (v) => (Array.isArray(v) ? v : []);
@@ -22,8 +22,8 @@ function section(sec) {
     const img = safeImageUrl(str(sec.activityImage));
     if (img) act.append(h('img.mc-activity-image', { src: img, alt: '', width: 36, height: 36, loading: 'lazy', referrerPolicy: 'no-referrer' }));
     const txt = h('div.mc-activity-text');
-    if (str(sec.activityTitle)) txt.append(markdownNode(sec.activityTitle, 'mc-activity-title md'));
-    if (str(sec.activitySubtitle)) txt.append(markdownNode(sec.activitySubtitle, 'mc-activity-subtitle md'));
+    if (str(sec.activityTitle)) txt.append(h('div.mc-activity-title', {}, markdownInlineNode(sec.activityTitle)));
+    if (str(sec.activitySubtitle)) txt.append(h('div.mc-activity-subtitle', {}, markdownInlineNode(sec.activitySubtitle)));
     if (str(sec.activityText)) txt.append(markdownNode(sec.activityText, 'mc-activity-body md'));
     act.append(txt);
     el.append(act);
@@ -33,7 +33,7 @@ function section(sec) {
     const table = h('table.mc-facts');
     const body = h('tbody');
     for (const f of facts) {
-      body.append(h('tr', {}, h('th', { scope: 'row' }, markdownNode(str(f.name), 'md md-inline')), h('td', {}, markdownNode(str(f.value), 'md md-inline'))));
+      body.append(h('tr', {}, h('th', { scope: 'row' }, markdownInlineNode(str(f.name))), h('td', {}, markdownInlineNode(str(f.value)))));
     }
     table.append(body);
     el.append(table);
@@ -124,17 +124,23 @@ function renderActions(list) {
   return row.childNodes.length ? row : null;
 }
 
+// Images that cannot be loaded are hidden instead of showing a broken-image icon.
+function hideBroken(root) {
+  for (const img of root.querySelectorAll('img')) img.addEventListener('error', () => { img.hidden = true; }, { once: true });
+  return root;
+}
+
 export function renderMessageCard(card) {
   const root = h('div.card.messagecard', { role: 'article', 'aria-label': str(card.title) || str(card.summary) || 'Card' });
   const color = themeColor(card.themeColor);
   if (color) root.style.setProperty('--theme', color);
   else root.classList.add('no-theme');
-  if (str(card.title)) root.append(h('h3.mc-title', {}, markdownNode(card.title, 'md md-inline')));
+  if (str(card.title)) root.append(h('h3.mc-title', {}, markdownInlineNode(card.title)));
   if (str(card.text)) root.append(markdownNode(card.text, 'mc-text md'));
   for (const sec of arr(card.sections)) {
     if (sec && typeof sec === 'object') root.append(section(sec));
   }
   const actions = renderActions(card.potentialAction);
   if (actions) root.append(actions);
-  return root;
+  return hideBroken(root);
 }

@@ -16,7 +16,7 @@ export async function launch() {
 // A page that records every JS dialog (alert/confirm/prompt), page error and console error:
 // the hostile-payload checks assert that none happened.
 export async function newPage(browser, server, { viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport, baseURL: server.url, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({ viewport, baseURL: server.url, reducedMotion: 'reduce', permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   page.dialogs = [];
   page.errors = [];
@@ -32,7 +32,7 @@ export async function signIn(page, server, user = server.adminName, password = s
   await page.getByLabel('User name').fill(user);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('.topbar .me-name').waitFor();
+  await page.locator('.app .topbar').waitFor();
 }
 
 export async function shot(page, name) {

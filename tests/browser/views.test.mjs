@@ -1,0 +1,181 @@
+// History paging, unread counts, the phone-width drawer and team settings.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, postWebhook, api, getToken } from './lib/server.mjs';
+import { launch, newPage, signIn, shot } from './lib/browser.mjs';
+
+const T = { timeout: 40000 };
+let server;
+let browser;
+let team;
+let general;
+let second;
+let webhook;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  team = await server.api('POST', '/v1.0/teams', { displayName: 'History team' });
+  const chans = (await server.api('GET', `/v1.0/teams/${team.id}/channels`)).value;
+  general = chans[0];
+  second = await server.api('POST', `/v1.0/teams/${team.id}/channels`, { displayName: 'Alerts' });
+  webhook = await server.api('POST', `/api/v1/channels/${general.id}/webhooks`, { name: 'Pager' });
+  // 70 messages, oldest first: "History 1" .. "History 70".
+  for (let i = 1; i <= 70; i++) {
+    await server.api('POST', `/v1.0/teams/${team.id}/channels/${general.id}/messages`, { body: { contentType: 'text', content: `History ${i}` } });
+  }
+}, { timeout: 40000 });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+}, { timeout: 20000 });
+
+test('the newest message is at the bottom; scrolling up loads older pages via nextLink', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.message .text', { hasText: /^History 70$/ }).waitFor();
+  const texts = await page.locator('.message .text').allTextContents();
+  assert.equal(texts[texts.length - 1], 'History 70', 'newest last');
+  assert.ok(!texts.includes('History 1'), 'the first page is not everything');
+  // Scroll to the top repeatedly until the very first message is there.
+  for (let i = 0; i < 10 && (await page.locator('.message .text', { hasText: /^History 1$/ }).count()) === 0; i++) {
+    await page.locator('.stream').evaluate((el) => { el.scrollTop = 0; });
+    await page.waitForFunction((n) => document.querySelectorAll('.message').length > n || document.querySelector('.history-status').textContent.includes('beginning'),
+      await page.locator('.message').count(), { timeout: 5000 }).catch(() => {});
+  }
+  await page.locator('.message .text', { hasText: /^History 1$/ }).waitFor();
+  const all = await page.locator('.message .text').allTextContents();
+  assert.deepEqual(all, Array.from({ length: 70 }, (_, i) => `History ${i + 1}`), 'every message once, in order');
+  await page.context().close();
+});
+
+test('a message in another channel shows an unread count, cleared when opened', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.live-state[data-state="live"]').waitFor();
+  const hook = await server.api('POST', `/api/v1/channels/${second.id}/webhooks`, { name: 'Alerter' });
+  for (let i = 0; i < 2; i++) assert.equal((await postWebhook(hook.url, { text: `alert ${i}` })).status, 200);
+  const link = page.locator(`.channel-link[data-channel-id="${second.id}"]`);
+  await link.locator('.unread', { hasText: '2' }).waitFor();
+  await link.click();
+  await page.locator('.message .md', { hasText: 'alert 1' }).waitFor();
+  assert.equal(await link.locator('.unread').count(), 0);
+  await page.context().close();
+});
+
+test('phone width 375x740: the channel list is a drawer; a live message is readable', T, async () => {
+  const page = await newPage(browser, server, { viewport: { width: 375, height: 740 } });
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.message').first().waitFor();
+  const toggle = page.locator('.channel-header .drawer-toggle');
+  await toggle.waitFor();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('#sidebar').isVisible(), false, 'drawer closed at first');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  await page.locator('#sidebar').waitFor({ state: 'visible' });
+  await page.locator('.channel-link', { hasText: 'Alerts' }).waitFor({ state: 'visible' });
+  await shot(page, '10-phone-drawer');
+  // Escape closes the drawer and gives focus back to the toggle.
+  await page.keyboard.press('Escape');
+  await page.locator('#sidebar').waitFor({ state: 'hidden' });
+  // Pick General from the drawer.
+  await toggle.click();
+  await page.locator('.channel-link', { hasText: 'General' }).click();
+  await page.locator('#sidebar').waitFor({ state: 'hidden' });
+  const card = { summary: 'phone', title: 'Disk almost full', themeColor: 'E81123', sections: [{ activityTitle: 'db-01', facts: [{ name: 'Usage', value: '97 %' }] }], potentialAction: [{ '@type': 'OpenUri', name: 'Open dashboard', targets: [{ os: 'default', uri: 'https://example.com/d' }] }] };
+  assert.equal((await postWebhook(webhook.url, card)).status, 200);
+  const mc = page.locator('.messagecard', { hasText: 'Disk almost full' });
+  await mc.waitFor();
+  const box = await mc.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 375, `card fits the screen (${box.x}+${box.width})`);
+  assert.ok(await mc.isVisible());
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 375, `no horizontal scroll (${overflow})`);
+  // The composer is usable.
+  await page.locator('#composer').fill('from the phone');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.message .text', { hasText: 'from the phone' }).waitFor();
+  await shot(page, '11-phone-channel');
+  assert.deepEqual(page.dialogs, []);
+  await page.context().close();
+});
+
+test('team settings: an owner adds and removes a member and toggles the connector permission', T, async () => {
+  const pw = 'Passw0rd-' + Math.random().toString(36).slice(2);
+  const upn = `member.${Date.now()}@switchboard.test`;
+  const member = await server.api('POST', '/v1.0/users', { displayName: 'Mia Member', userPrincipalName: upn, passwordProfile: { password: pw } });
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.getByRole('button', { name: /More options for General/ }).click();
+  await page.getByRole('menuitem', { name: 'Manage team' }).click();
+  const dlg = page.getByRole('dialog', { name: /Manage team/ });
+  await dlg.getByLabel('Person').selectOption(member.id);
+  await dlg.getByRole('button', { name: 'Add' }).click();
+  await dlg.locator('table.members td', { hasText: 'Mia Member' }).waitFor();
+  const perm = dlg.getByLabel('Allow members to create, update and remove connectors');
+  assert.equal(await perm.isChecked(), true);
+  await perm.uncheck();
+  await dlg.getByText('Saved').waitFor();
+  const t = await server.api('GET', `/v1.0/teams/${team.id}`);
+  assert.equal(t.memberSettings.allowCreateUpdateRemoveConnectors, false);
+  await shot(page, '12-team-settings');
+
+  // The member now cannot create a webhook: the dialog shows the server's message.
+  const mpage = await newPage(browser, server);
+  await signIn(mpage, server, upn, pw);
+  await mpage.goto(`/t/${team.id}/c/${general.id}`);
+  await mpage.getByRole('button', { name: /More options for General/ }).click();
+  await mpage.getByRole('menuitem', { name: 'Connectors' }).click();
+  const cd = mpage.getByRole('dialog', { name: /Connectors for/ });
+  await cd.locator('.conn-name', { hasText: 'Pager' }).waitFor();
+  assert.equal(await cd.getByRole('button', { name: 'Manage Pager' }).count(), 0, 'no Manage without permission');
+  await cd.getByRole('button', { name: 'Add Incoming Webhook' }).click();
+  await cd.getByLabel('Name').fill('Not allowed');
+  await cd.getByRole('button', { name: 'Create' }).click();
+  await cd.locator('.error:not([hidden])').waitFor();
+  assert.ok((await cd.locator('.error:not([hidden])').textContent()).length > 0);
+  await mpage.context().close();
+
+  await perm.check();
+  await dlg.getByRole('button', { name: 'Remove Mia Member' }).click();
+  await dlg.locator('table.members td', { hasText: 'Mia Member' }).waitFor({ state: 'detached' });
+  const members = (await server.api('GET', `/v1.0/teams/${team.id}/members`)).value;
+  assert.ok(!members.some((m) => m.userId === member.id));
+  await page.context().close();
+});
+
+test('a legacy webhook shows "Attention required"; Update URL gives a new URL and clears it', T, async () => {
+  await server.api('PATCH', '/api/v1/admin/organization', { webhookUrlFormat: 'legacy' });
+  const legacy = await server.api('POST', `/api/v1/channels/${second.id}/webhooks`, { name: 'Old hook' });
+  await server.api('PATCH', '/api/v1/admin/organization', { webhookUrlFormat: 'v2' });
+  assert.match(legacy.url, /\/webhook\//);
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  // A reload keeps the session (the CSRF token is in sessionStorage).
+  await page.goto(`/t/${team.id}/c/${second.id}`);
+  await page.reload();
+  await page.locator('.channel-header h1', { hasText: 'Alerts' }).waitFor();
+  await page.getByRole('button', { name: /More options for Alerts/ }).click();
+  await page.getByRole('menuitem', { name: 'Connectors' }).click();
+  const dlg = page.getByRole('dialog', { name: /Connectors for/ });
+  const item = dlg.locator('.conn-item', { has: page.locator('.conn-name', { hasText: 'Old hook' }) });
+  await item.locator('.badge.attention', { hasText: 'Attention required' }).waitFor();
+  await shot(page, '13-attention');
+  await item.getByRole('button', { name: 'Update URL of Old hook' }).click();
+  const urlField = dlg.getByLabel('Webhook URL');
+  await urlField.waitFor();
+  const fresh = await urlField.inputValue();
+  assert.match(fresh, /\/webhookb2\//);
+  assert.equal((await postWebhook(fresh, { text: 'new url works' })).status, 200);
+  assert.notEqual((await postWebhook(legacy.url, { text: 'old url' })).status, 200);
+  await dlg.getByRole('button', { name: 'Done' }).click();
+  await dlg.locator('.conn-name', { hasText: 'Old hook' }).waitFor();
+  assert.equal(await item.locator('.badge.attention').count(), 0);
+  await page.context().close();
+});
