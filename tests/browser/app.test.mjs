@@ -90,6 +90,10 @@ test('the connectors dialog: opens from the ... menu, traps focus, Escape closes
   // Search filters the All section.
   await dlg.getByLabel('Search connectors').fill('zzz-nothing');
   await dlg.getByText('No connectors match "zzz-nothing".').waitFor();
+  // Retired connectors are listed from the server's catalog but cannot be added.
+  await dlg.getByLabel('Search connectors').fill('zendesk');
+  await dlg.locator('li.conn-item.retired', { hasText: 'Zendesk' }).waitFor();
+  assert.equal(await dlg.getByRole('button', { name: 'Add Zendesk' }).count(), 0);
   await dlg.getByLabel('Search connectors').fill('webhook');
   await dlg.getByRole('button', { name: 'Add Incoming Webhook' }).waitFor();
   await shot(page, '02-connectors-dialog');

@@ -56,19 +56,34 @@ export function openConnectorsDialog({ channel }) {
       h('p.muted.uploaded-note', { text: 'No custom connectors have been uploaded. Custom connector apps uploaded by your organization will be listed here once app upload is available.' }));
     d.body.append(error, h('div.field.search-field', {}, h('label', { for: 'connector-search', text: 'Search connectors' }), search), configured, all, uploaded);
 
+    // The catalog comes from the server: built-in connectors, retired ones (shown, but they
+    // cannot be added) and, when policy turns connectors off, the reason the list is empty.
+    let catalog = CATALOG;
+    let disabledReason = null;
     const renderAll = () => {
       const q = search.value.trim().toLowerCase();
       clear(allList);
-      const items = CATALOG.filter((c) => !q || c.name.toLowerCase().includes(q) || c.description.toLowerCase().includes(q));
+      if (disabledReason) { allList.append(h('li.muted.disabled-reason', { text: disabledReason })); return; }
+      const items = catalog.filter((c) => !q || c.name.toLowerCase().includes(q) || (c.description || '').toLowerCase().includes(q));
       if (!items.length) allList.append(h('li.muted', { text: `No connectors match "${search.value.trim()}".` }));
       for (const c of items) {
-        const add = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
-        add.addEventListener('click', () => showCreateWebhook());
-        allList.append(h('li.conn-item', {}, webhookIcon(), h('div.conn-info', {}, h('strong', { text: c.name }), h('p.muted', { text: c.description })), h('div.conn-buttons', {}, add)));
+        let action;
+        if (c.retired) {
+          action = h('span.badge.retired', { text: 'Retired' });
+        } else {
+          action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
+          action.addEventListener('click', () => showCreateWebhook());
+        }
+        allList.append(h(c.retired ? 'li.conn-item.retired' : 'li.conn-item', {}, webhookIcon(), h('div.conn-info', {}, h('strong', { text: c.name }), h('p.muted', { text: c.description || '' })), h('div.conn-buttons', {}, action)));
       }
     };
     search.addEventListener('input', renderAll);
     renderAll();
+    get(`/api/v1/channels/${enc(channel.id)}/connectorCatalog`).then((res) => {
+      catalog = (res.value || []).filter((c) => c.section === 'builtin');
+      disabledReason = res.disabledReason || null;
+      renderAll();
+    }).catch(() => {});
 
     try {
       const res = await get(`/api/v1/channels/${enc(channel.id)}/connectors`);
