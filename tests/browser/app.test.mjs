@@ -239,6 +239,20 @@ test('hostile payloads render as text, make no links and run nothing', T, async 
   await shot(page, '06-hostile');
 });
 
+test('huge strings render as text and do not widen the page', T, async () => {
+  const word = 'W'.repeat(12000); // one 12 KB word: no break opportunity at all (the body stays under 28 KB)
+  const lines = Array.from({ length: 200 }, (_, i) => `line ${i} <b>not bold</b>`).join('\n');
+  const mc = { summary: 'huge', title: 'Huge ' + word.slice(0, 1000), text: word, sections: [{ facts: [{ name: 'k', value: word.slice(0, 2000) }], text: lines }] };
+  assert.equal((await postWebhook(webhookUrl, mc)).status, 200);
+  const el = page.locator('.messagecard', { hasText: 'line 199 <b>not bold</b>' }).first();
+  await el.waitFor();
+  assert.equal(await page.locator('.messages b', { hasText: 'not bold' }).count(), 0);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  assert.deepEqual(page.dialogs, []);
+  await shot(page, '08-huge');
+});
+
 test('Manage shows the delivery log and renames the webhook', T, async () => {
   await page.getByRole('button', { name: /More options for General/ }).click();
   await page.getByRole('menuitem', { name: 'Connectors' }).click();
