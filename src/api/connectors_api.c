@@ -208,6 +208,7 @@ void api_webhook_update_url(struct api_call *c)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
     struct store_connector cc;
+    json_t *before;
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
@@ -216,14 +217,18 @@ void api_webhook_update_url(struct api_call *c)
         api_failf(c, SB_ERR_INVALID, "invalidRequest", "'%s' is not an incoming webhook", cc.id);
         return;
     }
+    /* The URLs themselves are secrets: the log says which shape was replaced, not the URLs. */
+    before = json_pack("{s:s,s:b}", "urlFormat", cc.url_format, "urlReplaced", 0);
     err = webhook_update_url(c->ctx, &cc, &c->diag);
     if (!err)
         err = webhook_urls(c->ctx, &cc, url, wf, sizeof(url));
     if (err) {
+        json_decref(before);
         api_fail(c, err);
         return;
     }
-    audit(c, "webhook.updateUrl", &cc, NULL, summary(&cc));
+    audit(c, "webhook.updateUrl", &cc, before,
+          json_pack("{s:s,s:b}", "urlFormat", cc.url_format, "urlReplaced", 1));
     api_json(c, 200,
              json_pack("{s:s,s:s,s:b}", "url", url, "workflowUrl", wf, "attentionRequired", 0));
 }

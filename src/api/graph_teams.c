@@ -65,6 +65,7 @@ void api_team_patch(struct api_call *c)
 {
     json_t *body, *settings = NULL;
     bool allow = true, present = false;
+    struct store_team before;
     sb_err err;
 
     if (!api_can(c, SB_ACT_TEAM_UPDATE, api_param(c, 0), NULL, NULL))
@@ -77,13 +78,18 @@ void api_team_patch(struct api_call *c)
         err =
             sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present, &c->diag);
     if (!err && present)
+        err = store_team_get(c->ctx->store, api_param(c, 0), &before);
+    if (!err && present)
         err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, &c->diag);
-    if (!err && present) {
-        json_t *after = json_pack("{s:{s:b}}", "memberSettings",
-                                  "allowCreateUpdateRemoveConnectors", allow);
+    if (!err && present && before.allow_connectors != allow) {
+        json_t *b = json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors",
+                              before.allow_connectors);
+        json_t *a = json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors",
+                              allow);
         err = org_audit(c->ctx, c->who->user_id, c->who->display_name, "team.memberSettings",
-                        api_param(c, 0), NULL, after);
-        json_decref(after);
+                        api_param(c, 0), b, a);
+        json_decref(b);
+        json_decref(a);
     }
     json_decref(body);
     if (err)

@@ -151,6 +151,7 @@ out:
 sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out)
 {
     struct org_cache *c = ctx->org;
+    uint64_t generation;
     int64_t now;
     sb_err err;
 
@@ -163,14 +164,19 @@ sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out)
         pthread_mutex_unlock(&c->mu);
         return SB_OK;
     }
+    generation = c->generation;
     pthread_mutex_unlock(&c->mu);
     err = compute(ctx, out, NULL);
     if (err)
         return err;
     pthread_mutex_lock(&c->mu);
-    c->value = *out;
-    c->loaded_ms = now;
-    c->valid = true;
+    /* A change made while this reload ran makes its result stale: keep it for this caller
+     * only, and let the next one read again. */
+    if (c->generation == generation) {
+        c->value = *out;
+        c->loaded_ms = now;
+        c->valid = true;
+    }
     pthread_mutex_unlock(&c->mu);
     return SB_OK;
 }
@@ -181,6 +187,7 @@ static void invalidate(struct sb_ctx *ctx)
         return;
     pthread_mutex_lock(&ctx->org->mu);
     ctx->org->valid = false;
+    ctx->org->generation++;
     pthread_mutex_unlock(&ctx->org->mu);
 }
 
@@ -333,7 +340,8 @@ sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *
     invalidate(ctx);
     if (!err)
         err = org_settings_render(ctx, &after);
-    if (!err)
+    /* A PATCH that changes nothing leaves no entry. */
+    if (!err && !json_equal(before, after))
         err = org_audit(ctx, actor_id, actor_name, "organization.update", "organization", before,
                         after);
     json_decref(before);

@@ -48,6 +48,7 @@ struct org_settings {
 struct org_cache {
     pthread_mutex_t mu;
     bool valid;
+    uint64_t generation; /* bumped by every local change, so a slow reload cannot undo it */
     int64_t loaded_ms;
     struct org_settings value;
 };

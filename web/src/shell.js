@@ -7,6 +7,7 @@ import { createChannelView } from './channel.js';
 import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
 import { formDialog } from './dialog.js';
+import { isAdmin, openAdmin } from './admin.js';
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), unread: new Map(), current: null, view: null, expanded: new Set() };
@@ -18,11 +19,15 @@ export function renderShell(root, { user, onSignOut }) {
 
   const liveState = h('span.live-state', { role: 'status', text: 'Connecting\u2026' });
   const signOutBtn = h('button.button.subtle', { type: 'button', text: 'Sign out' });
+  const adminBtn = h('button.button.subtle', { type: 'button', text: 'Admin', hidden: true });
+  adminBtn.addEventListener('click', () => openAdmin());
+  isAdmin().then((yes) => { adminBtn.hidden = !yes; });
   const topbar = h('header.topbar', {},
     h('a.skip-link', { href: '#composer', text: 'Skip to message composer' }),
     h('span.brand', { text: 'Switchboard' }),
     liveState,
     h('span.me', {}, avatar(user.displayName, null, 28), h('span.me-name', { text: user.displayName })),
+    adminBtn,
     signOutBtn);
 
   const drawerBtn = () => {
