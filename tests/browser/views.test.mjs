@@ -177,3 +177,38 @@ test('a legacy webhook shows "Attention required"; Update URL gives a new URL an
   assert.equal(await item.locator('.badge.attention').count(), 0);
   await page.context().close();
 });
+
+test('the admin page: organisation switches apply, and the audit log shows who changed what', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  const adminBtn = page.getByRole('button', { name: 'Admin' });
+  await adminBtn.click();
+  const dlg = page.getByRole('dialog', { name: 'Administration' });
+  const sw = dlg.getByLabel(/^Connectors \(Set-OrganizationConfig/);
+  assert.equal(await sw.isChecked(), true);
+  await sw.uncheck();
+  // The dialog reloads from the server: the switch is off, explicitly set, and audited.
+  await dlg.locator('td', { hasText: 'organization.update' }).first().waitFor();
+  await dlg.getByRole('button', { name: /Use the default for Connectors \(Set-OrganizationConfig/ }).waitFor();
+  const org = await server.api('GET', '/api/v1/admin/organization');
+  assert.equal(org.connectorsEnabled, false);
+  assert.match(await dlg.locator('table.audit tbody tr').first().textContent(), /connectorsEnabled: true → false/);
+  await shot(page, '14-admin');
+  await dlg.getByRole('button', { name: /Use the default for Connectors \(Set-OrganizationConfig/ }).click();
+  await dlg.getByRole('button', { name: /Use the default for Connectors \(Set-OrganizationConfig/ }).waitFor({ state: 'hidden' });
+  assert.equal((await server.api('GET', '/api/v1/admin/organization')).connectorsEnabled, true);
+  await page.keyboard.press('Escape');
+  await page.context().close();
+
+  // A person who is not an administrator has no Admin button.
+  const upn = `plain${Date.now()}@switchboard.test`;
+  await server.api('POST', '/v1.0/users', { displayName: 'Plain Person', userPrincipalName: upn, passwordProfile: { password: 'plain-password-1' } });
+  const ppage = await newPage(browser, server);
+  const asked = ppage.waitForResponse((r) => r.url().endsWith('/api/v1/admin/organization'));
+  await signIn(ppage, server, upn, 'plain-password-1');
+  assert.equal((await asked).status(), 403);
+  await ppage.getByRole('button', { name: 'Sign out' }).waitFor();
+  assert.equal(await ppage.getByRole('button', { name: 'Admin' }).isVisible(), false);
+  await ppage.context().close();
+});

@@ -57,6 +57,7 @@ export function openAdmin() {
     for (const t of teams.value || []) {
       const sel = h(`select#team-sw-${t.id}`, { 'aria-label': `Connectors for ${t.displayName}` },
         h('option', { value: 'null', text: 'Not set (organization decides)' }), h('option', { value: 'false', text: 'Off for this team' }), h('option', { value: 'true', text: 'On' }));
+      sel.value = t.connectorsEnabled === undefined ? 'null' : JSON.stringify(t.connectorsEnabled);
       sel.addEventListener('change', async () => {
         try { await patch(`/api/v1/admin/teams/${enc(t.id)}`, { connectorsEnabled: JSON.parse(sel.value) }); status.textContent = 'Saved'; await loadAudit(); } catch (err) { showError(err); }
       });
