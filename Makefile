@@ -3,7 +3,7 @@
 
 CC ?= cc
 VARIANT ?= release
-PKGS := libmicrohttpd jansson sqlite3 libsodium libcrypto
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -22,8 +22,9 @@ LDFLAGS := $(OPT)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRC := $(sort $(wildcard src/*/*.c))
-LIB_OBJ := $(SRC:src/%.c=$(O)/%.o) $(O)/gen/migrations_sqlite.o
+LIB_OBJ := $(SRC:src/%.c=$(O)/%.o) $(O)/gen/migrations_sqlite.o $(O)/gen/migrations_postgres.o
 MIGRATIONS_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+MIGRATIONS_POSTGRES := $(sort $(wildcard src/store/migrations/postgres/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
@@ -55,6 +56,10 @@ $(O)/%.o: src/%.c
 $(O)/gen/migrations_sqlite.c: $(MIGRATIONS_SQLITE) scripts/embed-sql
 	@mkdir -p $(dir $@)
 	@scripts/embed-sql sqlite $@ $(MIGRATIONS_SQLITE)
+
+$(O)/gen/migrations_postgres.c: $(MIGRATIONS_POSTGRES) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	@scripts/embed-sql postgres $@ $(MIGRATIONS_POSTGRES)
 
 $(O)/gen/%.o: $(O)/gen/%.c
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -90,13 +95,13 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB := $(filter-out src/api/% src/http/%,$(SRC))
 
 # libFuzzer targets (card parser, webhook URL parser), each run for FUZZ_SECONDS.
-fuzz: $(O)/gen/migrations_sqlite.c
+fuzz: $(O)/gen/migrations_sqlite.c $(O)/gen/migrations_postgres.c
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	    name=$$(basename $$f .c); \
 	    echo "  FUZZ $$name ($(FUZZ_SECONDS)s)"; \
 	    clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $$f \
-	        $(FUZZ_LIB) $(O)/gen/migrations_sqlite.c $(CPPFLAGS) -o build/fuzz/$$name $(LDLIBS); \
+	        $(FUZZ_LIB) $(O)/gen/migrations_sqlite.c $(O)/gen/migrations_postgres.c $(CPPFLAGS) -o build/fuzz/$$name $(LDLIBS); \
 	    corpus=tests/fuzz/corpus/$${name#fuzz_}; mkdir -p build/fuzz/$$name.corpus; \
 	    build/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	        build/fuzz/$$name.corpus $$( [ -d $$corpus ] && echo $$corpus ) 2>&1 | tail -n 12; \

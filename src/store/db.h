@@ -2,10 +2,10 @@
  * db.h: the SQL driver beneath store.h (private to store/).
  *
  * The store's domain functions (users.c, teams.c, messages.c, ...) are written once, in SQL that
- * SQLite and PostgreSQL both accept, with `?` placeholders. A driver (sqlite.c; postgres.c in a
- * later step) provides connections, cached prepared statements, parameter binding and row
- * stepping. Adding a database therefore means writing a driver and a migrations directory, not
- * touching the domain functions or any service.
+ * SQLite and PostgreSQL both accept, with `?` placeholders. A driver (sqlite.c, postgres.c)
+ * provides connections, cached prepared statements, parameter binding and row stepping. Adding a
+ * database therefore means writing a driver and a migrations directory, not touching the domain
+ * functions or any service.
  *
  * A connection is used by one thread at a time; store.c hands them out (one writer connection
  * owned by the group-commit thread, a pool of reader connections).
@@ -26,6 +26,12 @@ enum db_step { DB_ROW = 1, DB_DONE = 2 };
 
 struct db_driver {
     const char *name;
+    /* Opens a write transaction (the group-commit batch, migrations). The dialects differ:
+     * SQLite needs BEGIN IMMEDIATE to take the write lock up front, PostgreSQL knows only BEGIN. */
+    const char *begin_sql;
+    /* Run right after begin_sql in the migration transaction, or NULL: serialises processes
+     * that migrate the same database at once where begin_sql alone does not. */
+    const char *migrate_lock_sql;
     sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
@@ -50,6 +56,7 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite;
+extern const struct db_driver db_postgres;
 
 /* A connection paired with its driver: what domain functions receive. */
 struct db {

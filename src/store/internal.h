@@ -19,6 +19,8 @@ struct store_migration {
 /* Generated at build time from store/migrations/<driver>/NNN_name.sql (scripts/embed-sql). */
 extern const struct store_migration store_migrations_sqlite[];
 extern const size_t store_migrations_sqlite_count;
+extern const struct store_migration store_migrations_postgres[];
+extern const size_t store_migrations_postgres_count;
 
 sb_err store_read_begin(struct store *st, struct db *out);
 void store_read_end(struct store *st, struct db *d);

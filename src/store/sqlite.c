@@ -205,6 +205,9 @@ static const char *sq_errmsg(struct db_conn *c)
 
 const struct db_driver db_sqlite = {
     .name = "sqlite",
+    /* IMMEDIATE takes the write lock at BEGIN, so the migration check and a batch never have to
+     * upgrade a read lock (which can fail with SQLITE_BUSY instead of waiting). */
+    .begin_sql = "BEGIN IMMEDIATE",
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,

@@ -1,5 +1,6 @@
 /*
  * store.c: opening the store, migrations, the reader pool and the group-commit writer.
+ * The driver (sqlite.c, postgres.c) is chosen by the URL's scheme; each has its own migrations.
  */
 #include "store/internal.h"
 
@@ -48,7 +49,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch)
     struct db d = {st->drv, st->writer};
     sb_err err;
 
-    err = db_run(&d, NULL, "BEGIN IMMEDIATE", "");
+    err = db_run(&d, NULL, st->drv->begin_sql, "");
     if (err)
         return err;
     /* Each write gets a savepoint, so one failing write does not undo the others. The
@@ -211,14 +212,24 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
     int64_t current = 0;
     sb_err err;
 
+    /* schema_migrations is created inside the locked transaction: two processes starting at
+     * once on an empty PostgreSQL database would otherwise race on the CREATE itself. */
+    err = st->drv->exec(st->writer, st->drv->begin_sql);
+    if (!err && st->drv->migrate_lock_sql)
+        err = st->drv->exec(st->writer, st->drv->migrate_lock_sql);
+    if (err) {
+        sb_fail(diag, err, "storeUnavailable", "cannot lock the database for migration: %s",
+                st->drv->errmsg(st->writer));
+        goto out;
+    }
     err = st->drv->exec(st->writer, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                     "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-    if (err)
-        return sb_fail(diag, err, "storeUnavailable", "cannot create schema_migrations");
-    err = st->drv->exec(st->writer, "BEGIN IMMEDIATE");
-    if (err)
-        return sb_fail(diag, err, "storeUnavailable", "cannot lock the database for migration");
+    if (err) {
+        sb_fail(diag, err, "storeUnavailable", "cannot create schema_migrations: %s",
+                st->drv->errmsg(st->writer));
+        goto out;
+    }
     err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, "");
     if (err)
         goto out;
@@ -271,9 +282,18 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
         st->target = strdup(opts->url + 7);
         migs = store_migrations_sqlite;
         nmigs = store_migrations_sqlite_count;
+    } else if (strncmp(opts->url, "postgres://", 11) == 0 ||
+               strncmp(opts->url, "postgresql://", 13) == 0) {
+        /* libpq takes the whole URL as its conninfo. */
+        st->drv = &db_postgres;
+        st->target = strdup(opts->url);
+        migs = store_migrations_postgres;
+        nmigs = store_migrations_postgres_count;
     } else {
         err = sb_fail(diag, SB_ERR_INVALID, "invalidDatabase",
-                      "unsupported --db URL '%s' (expected sqlite:<path>)", opts->url);
+                      "unsupported --db URL '%s' (expected sqlite:<path> or "
+                      "postgres://user:password@host:port/dbname)",
+                      opts->url);
         goto out;
     }
     if (!st->target) {

@@ -2,8 +2,9 @@
  * store.h: the only interface to persistence.
  *
  * Services call these domain functions; none of them sees SQL or knows which database is
- * behind it. store_open() picks the database from a URL (`sqlite:<path>`; `postgres://...` in a
- * later step), applies pending migrations inside a transaction, and starts the write path.
+ * behind it. store_open() picks the database from a URL (`sqlite:<path>`, or
+ * `postgres://user:password@host:port/dbname`, also `postgresql://`), applies pending migrations
+ * inside a transaction, and starts the write path.
  *
  * Durability: every write function returns only after its change is committed and durable.
  * Writes go through one group-commit thread: concurrent writers are batched into one
@@ -27,7 +28,7 @@
 struct store;
 
 struct store_opts {
-    const char *url; /* "sqlite:/path/to/file.db" */
+    const char *url; /* "sqlite:/path/to/file.db" or "postgres://user:pass@host:5432/db" */
     int readers;     /* reader connections in the pool (>= 1) */
 };
 

@@ -3,7 +3,13 @@
 // startServer() runs the real binary (`build/switchboard`, or $SB_BIN) as
 //   <bin> serve --listen 127.0.0.1:0 --data <fresh temp dir>
 // with SWITCHBOARD_ADMIN_TOKEN=<random token>, and resolves once the server has printed
-// `listening on http://HOST:PORT` on stderr. Nothing here sleeps: every wait is on a
+// `listening on http://HOST:PORT` on stderr.
+//
+// With SB_STORE=postgres every server also gets `--db <URL of a fresh database>` in a cluster
+// shared by this test process (lib/postgres.mjs; started on first use, stopped at exit), unless
+// the test passes its own --db or SWITCHBOARD_DB. A restart keeps the database, as it keeps the
+// data dir; `switchboard admin --data <a server's data dir>` run through runCli() is pointed at
+// that server's database. STORE says which store the run uses, for tests that must skip. Nothing here sleeps: every wait is on a
 // condition (a stderr line, a process exit), bounded by a timeout that fails with the
 // stderr collected so far.
 
@@ -13,6 +19,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { sharedCluster, usingPostgres } from './postgres.mjs';
+
+export const STORE = usingPostgres() ? 'postgres' : 'sqlite';
+
+// data dir -> the PostgreSQL URL its server uses (SB_STORE=postgres), for runCli's admin runs.
+const databases = new Map();
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const BIN = path.resolve(REPO_ROOT, process.env.SB_BIN || 'build/switchboard');
@@ -222,6 +235,13 @@ export class Proc {
 // stderr}. A command that does not end within `timeoutMs` is killed and the call fails.
 export async function runCli(args, { env = {}, cwd, timeoutMs = 15_000, bin = binary() } = {}) {
   const dir = cwd || tempDir('sb-e2e-cli-');
+  // `admin --data <dir of a server of ours>`: on PostgreSQL that server's data is in its
+  // database, so the CLI gets --db (which wins over --data) for the same installation.
+  if (args[0] === 'admin' && !args.includes('--db')) {
+    const i = args.indexOf('--data');
+    const url = i > 0 && databases.get(path.resolve(String(args[i + 1])));
+    if (url) args = ['admin', '--db', url, ...args.slice(1)];
+  }
   let p;
   let info;
   try {
@@ -251,6 +271,7 @@ export class Server {
     this.url = null;
     this.proc = null;
     this.runs = []; // every Proc started for this server, oldest first
+    this.dbUrl = null; // SB_STORE=postgres: this server's database, kept across restarts
   }
 
   // stderr lines of the current (or last) process.
@@ -271,6 +292,14 @@ export class Server {
     const args = ['serve'];
     if (o.listen !== null) args.push('--listen', o.listen || '127.0.0.1:0');
     if (o.passData !== false) args.push('--data', this.dataDir);
+    const ownDb = (o.args || []).includes('--db') || (o.env && o.env.SWITCHBOARD_DB !== undefined);
+    if (usingPostgres() && !ownDb) {
+      if (!this.dbUrl) {
+        this.dbUrl = await (await sharedCluster()).createDatabase();
+        databases.set(path.resolve(this.dataDir), this.dbUrl);
+      }
+      args.push('--db', this.dbUrl);
+    }
     args.push(...(o.args || []));
     const env = childEnv({
       SWITCHBOARD_ADMIN_TOKEN: this.adminToken === null ? undefined : this.adminToken,
@@ -325,6 +354,11 @@ export class Server {
       if (!this.opts.keep) {
         fs.rmSync(this.root, { recursive: true, force: true });
         if (this.opts.dataDir) fs.rmSync(this.opts.dataDir, { recursive: true, force: true });
+        if (this.dbUrl) {
+          databases.delete(path.resolve(this.dataDir));
+          // Only tidiness (the cluster goes at exit): a failure here must not hide the test's.
+          try { await (await sharedCluster()).dropDatabase(this.dbUrl); } catch { /* ignore */ }
+        }
       }
     }
   }

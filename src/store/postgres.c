@@ -1,0 +1,540 @@
+/*
+ * postgres.c: the PostgreSQL driver for db.h, over libpq.
+ *
+ * The domain SQL is shared with SQLite, so this driver adapts PostgreSQL to db.h's model:
+ * - `?` placeholders become `$1..$n` when a statement is prepared (PQprepare, server-side,
+ *   cached per connection by the address of the SQL literal, like sqlite.c);
+ * - parameters go as text, except blobs, which go as binary (format 1) so no escaping is needed;
+ * - results come as text. A bytea column arrives as `\x<hex>` and is decoded on demand;
+ *   a boolean expression (`deleted_at IS NOT NULL`) arrives as 't'/'f' and reads as 1/0;
+ * - step() is emulated over a whole PGresult: the first step executes, the next ones walk the
+ *   rows, DB_DONE after the last. Fetching the whole result keeps the connection free for the
+ *   next statement, which the domain code may run while it still holds this one;
+ * - SQLSTATE class 23 (integrity constraint violation) is SB_ERR_CONFLICT, as SQLITE_CONSTRAINT
+ *   is; anything else is SB_ERR_IO, logged with the server's message.
+ *
+ * Durability: COMMIT returns after the WAL is flushed as long as synchronous_commit is not
+ * off; the writer connection warns at start when it is (the group commit relies on it).
+ * A connection that breaks (server restart) is reset on the next failure; the statement that
+ * saw the break fails, and later ones prepare themselves again on the new session.
+ */
+#include "store/db.h"
+
+#include "core/log.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pg_type.h's BYTEAOID: stable across versions, and including server headers for one
+ * constant would pull in the server's include tree. */
+#define PG_BYTEA_OID 17
+
+struct db_stmt {
+    const char *sql; /* cache key: the caller's literal */
+    char *pg_sql;    /* sql with $n placeholders */
+    char name[24];   /* server-side prepared statement name */
+    bool prepared;   /* false until prepared on the current session */
+    struct db_conn *conn;
+
+    int nparams;
+    const char **values; /* NULL for SQL NULL; text points at the caller's string */
+    int *lengths;
+    int *formats;
+    char (*nums)[24]; /* storage for bound integers rendered as text */
+
+    PGresult *res; /* NULL until the first step */
+    int row;       /* current row; == PQntuples(res) once done */
+    void **blobs;  /* decoded bytea of the current row, per column */
+    size_t *blob_lens;
+};
+
+/* The cache only grows, as in sqlite.c: a statement a caller holds must never move. */
+struct db_conn {
+    PGconn *pg;
+    struct db_stmt **cache;
+    size_t ncache, cap;
+    unsigned next_name;
+    int64_t changes;
+    char err[512]; /* the last error, one line, for errmsg() */
+};
+
+/* Copies msg (libpq's, which ends in a newline and may span indented lines) into c->err as one
+ * line for the log: each run of white space becomes one space. */
+static void set_err(struct db_conn *c, const char *msg)
+{
+    size_t n = 0;
+
+    for (; msg && *msg && n + 1 < sizeof(c->err); msg++) {
+        bool space = *msg == ' ' || *msg == '\n' || *msg == '\r' || *msg == '\t';
+        if (!space)
+            c->err[n++] = *msg;
+        else if (n > 0 && c->err[n - 1] != ' ')
+            c->err[n++] = ' ';
+    }
+    while (n > 0 && c->err[n - 1] == ' ')
+        n--;
+    c->err[n] = '\0';
+}
+
+/* Class 23 covers unique, foreign-key, not-null and check violations: the same set SQLite
+ * reports as SQLITE_CONSTRAINT, which the services already map to 409. */
+static sb_err map_result(const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    if (state && strncmp(state, "23", 2) == 0)
+        return SB_ERR_CONFLICT;
+    if (state && strcmp(state, "53200") == 0)
+        return SB_ERR_NOMEM;
+    if (state && strcmp(state, "54000") == 0)
+        return SB_ERR_TOO_LARGE;
+    return SB_ERR_IO;
+}
+
+static bool result_ok(const PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+}
+
+/* Forgets every server-side statement after the session was replaced: they are prepared again
+ * on their next use. */
+static void reset_session(struct db_conn *c)
+{
+    if (PQstatus(c->pg) != CONNECTION_BAD)
+        return;
+    PQreset(c->pg);
+    for (size_t i = 0; i < c->ncache; i++)
+        c->cache[i]->prepared = false;
+    if (PQstatus(c->pg) == CONNECTION_OK) {
+        PQsetClientEncoding(c->pg, "UTF8");
+        sb_log_warn("postgres: connection lost and re-established");
+    }
+}
+
+/* Records and logs a failed result (constraint violations are expected answers, not logged),
+ * resets a broken session, and returns the error code. Takes ownership of res. */
+static sb_err fail_result(struct db_conn *c, PGresult *res, const char *what, const char *sql)
+{
+    sb_err err = map_result(res);
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    set_err(c, res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+    if (err != SB_ERR_CONFLICT)
+        sb_log_error("postgres: %s failed (SQLSTATE %s): %s%s%s", what, state ? state : "none",
+                     c->err, sql ? ": " : "", sql ? sql : "");
+    PQclear(res);
+    reset_session(c);
+    return err;
+}
+
+/* Notices (e.g. "relation already exists, skipping" from CREATE TABLE IF NOT EXISTS) would go
+ * to stderr by default; only warnings and worse are worth a log line. */
+static void on_notice(void *arg, const PGresult *res)
+{
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+    (void)arg;
+    if (sev && (strcmp(sev, "NOTICE") == 0 || strcmp(sev, "INFO") == 0 || strcmp(sev, "LOG") == 0 ||
+                strncmp(sev, "DEBUG", 5) == 0))
+        return;
+    sb_log_warn("postgres: %s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+}
+
+static void free_blobs(struct db_stmt *s)
+{
+    int n = s->res ? PQnfields(s->res) : 0;
+
+    for (int i = 0; s->blobs && i < n; i++) {
+        PQfreemem(s->blobs[i]);
+        s->blobs[i] = NULL;
+    }
+}
+
+static void pg_reset(struct db_stmt *s)
+{
+    free_blobs(s);
+    free(s->blobs);
+    free(s->blob_lens);
+    s->blobs = NULL;
+    s->blob_lens = NULL;
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = 0;
+    for (int i = 0; i < s->nparams; i++) {
+        s->values[i] = NULL;
+        s->lengths[i] = 0;
+        s->formats[i] = 0;
+    }
+}
+
+static void stmt_free(struct db_stmt *s)
+{
+    if (!s)
+        return;
+    pg_reset(s);
+    free(s->pg_sql);
+    free(s->values);
+    free(s->lengths);
+    free(s->formats);
+    free(s->nums);
+    free(s);
+}
+
+static void pg_close(struct db_conn *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ncache; i++)
+        stmt_free(c->cache[i]);
+    free(c->cache);
+    PQfinish(c->pg);
+    free(c);
+}
+
+static sb_err pg_exec(struct db_conn *c, const char *sql)
+{
+    PGresult *res = PQexec(c->pg, sql);
+
+    if (!result_ok(res))
+        return fail_result(c, res, "exec", NULL);
+    PQclear(res);
+    return SB_OK;
+}
+
+/* The URL for messages: the password (user:PASSWORD@) and any query string (which may hold
+ * password=...) are left out. */
+static void redact_url(const char *url, char *out, size_t cap)
+{
+    const char *scheme = strstr(url, "://");
+    const char *auth = scheme ? scheme + 3 : url;
+    const char *at = strchr(auth, '@');
+    const char *slash = strchr(auth, '/');
+    const char *colon = NULL;
+    size_t end = strcspn(url, "?");
+
+    if (at && (!slash || at < slash))
+        colon = memchr(auth, ':', (size_t)(at - auth));
+    if (colon)
+        snprintf(out, cap, "%.*s:***%.*s", (int)(colon - url), url, (int)(end - (size_t)(at - url)),
+                 at);
+    else
+        snprintf(out, cap, "%.*s", (int)end, url);
+}
+
+static sb_err pg_open(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag)
+{
+    /* Later keywords override earlier ones: the URL (expanded from dbname) may set its own
+     * connect_timeout, but without one a dead host would block the start for ever. */
+    static const char *const keys[] = {"connect_timeout", "fallback_application_name", "dbname",
+                                       NULL};
+    const char *vals[] = {"10", "switchboard", target, NULL};
+    struct db_conn *c = calloc(1, sizeof(*c));
+    char shown[256];
+    sb_err err = SB_OK;
+
+    *out = NULL;
+    if (!c)
+        return SB_ERR_NOMEM;
+    redact_url(target, shown, sizeof(shown));
+    c->pg = PQconnectdbParams(keys, vals, 1);
+    if (!c->pg) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        set_err(c, PQerrorMessage(c->pg));
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot connect to PostgreSQL %s: %s",
+                      shown, c->err);
+        goto out;
+    }
+    PQsetNoticeReceiver(c->pg, on_notice, NULL);
+    /* The schema's text is UTF-8 whatever the client's locale says. */
+    if (PQsetClientEncoding(c->pg, "UTF8") != 0) {
+        set_err(c, PQerrorMessage(c->pg));
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable",
+                      "cannot set client encoding UTF8 on PostgreSQL %s: %s", shown, c->err);
+        goto out;
+    }
+    if (writer) {
+        /* A 200 promises the change is durable; with synchronous_commit=off it is not. The
+         * operator may have reasons (a synchronous standby setting), so warn, do not override. */
+        PGresult *res = PQexec(c->pg, "SELECT current_setting('synchronous_commit')");
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+            strcmp(PQgetvalue(res, 0, 0), "off") == 0)
+            sb_log_warn("postgres: synchronous_commit is off on %s: an acknowledged write can "
+                        "be lost if the database server crashes",
+                        shown);
+        PQclear(res);
+    }
+    *out = c;
+    c = NULL;
+out:
+    pg_close(c);
+    return err;
+}
+
+/* Rewrites `?` placeholders as $1..$n, leaving string literals, quoted identifiers and
+ * comments alone. *n gets the number of placeholders. */
+static char *translate(const char *sql, int *n)
+{
+    size_t len = strlen(sql), q = 0, o = 0;
+    char quote = 0;
+    char *out;
+
+    for (const char *p = sql; *p; p++)
+        q += *p == '?';
+    /* Each '?' grows to at most "$" plus 10 digits. */
+    out = malloc(len + q * 10 + 1);
+    if (!out)
+        return NULL;
+    *n = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            /* A doubled quote inside a literal ('it''s') is an escaped quote: the second
+             * character reopens the literal right away, so no special case is needed. */
+            if (*p == quote)
+                quote = 0;
+            out[o++] = *p;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            out[o++] = *p;
+        } else if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                out[o++] = *p++;
+            if (!*p)
+                break;
+            out[o++] = *p;
+        } else if (*p == '?') {
+            o += (size_t)sprintf(out + o, "$%d", ++*n);
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Prepares s on the connection's current session. */
+static sb_err server_prepare(struct db_stmt *s)
+{
+    PGresult *res = PQprepare(s->conn->pg, s->name, s->pg_sql, s->nparams, NULL);
+
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        return fail_result(s->conn, res, "prepare", s->sql);
+    PQclear(res);
+    s->prepared = true;
+    return SB_OK;
+}
+
+static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+    struct db_stmt *s;
+    size_t n;
+    sb_err err;
+
+    for (size_t i = 0; i < c->ncache; i++) {
+        if (c->cache[i]->sql == sql) {
+            *out = c->cache[i];
+            return SB_OK;
+        }
+    }
+    if (c->ncache == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct db_stmt **p = realloc(c->cache, cap * sizeof(*p));
+        if (!p)
+            return SB_ERR_NOMEM;
+        c->cache = p;
+        c->cap = cap;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return SB_ERR_NOMEM;
+    s->sql = sql;
+    s->conn = c;
+    s->pg_sql = translate(sql, &s->nparams);
+    n = s->nparams > 0 ? (size_t)s->nparams : 1;
+    s->values = calloc(n, sizeof(*s->values));
+    s->lengths = calloc(n, sizeof(*s->lengths));
+    s->formats = calloc(n, sizeof(*s->formats));
+    s->nums = calloc(n, sizeof(*s->nums));
+    if (!s->pg_sql || !s->values || !s->lengths || !s->formats || !s->nums) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    snprintf(s->name, sizeof(s->name), "sb%u", c->next_name++);
+    err = server_prepare(s);
+    if (err)
+        goto out;
+    c->cache[c->ncache++] = s;
+    *out = s;
+    s = NULL;
+out:
+    stmt_free(s);
+    return err;
+}
+
+static sb_err check_idx(struct db_stmt *s, int idx)
+{
+    if (idx >= 1 && idx <= s->nparams)
+        return SB_OK;
+    sb_log_error("postgres: parameter %d out of range (statement has %d): %s", idx, s->nparams,
+                 s->sql);
+    return SB_ERR_IO;
+}
+
+/* Like SQLITE_STATIC: the value must stay valid until the statement is reset. */
+static sb_err pg_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+    sb_err err = check_idx(s, idx);
+
+    if (err)
+        return err;
+    s->values[idx - 1] = v;
+    s->lengths[idx - 1] = 0;
+    s->formats[idx - 1] = 0;
+    return SB_OK;
+}
+
+static sb_err pg_bind_int64(struct db_stmt *s, int idx, int64_t v)
+{
+    sb_err err = check_idx(s, idx);
+
+    if (err)
+        return err;
+    snprintf(s->nums[idx - 1], sizeof(s->nums[idx - 1]), "%lld", (long long)v);
+    return pg_bind_text(s, idx, s->nums[idx - 1]);
+}
+
+static sb_err pg_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
+{
+    sb_err err = check_idx(s, idx);
+
+    if (err)
+        return err;
+    if (n > (size_t)INT32_MAX)
+        return SB_ERR_TOO_LARGE;
+    /* A NULL pointer is SQL NULL, as sqlite3_bind_blob treats it. An empty blob still needs a
+     * non-NULL value pointer for libpq. */
+    s->values[idx - 1] = v ? (n ? v : "") : NULL;
+    s->lengths[idx - 1] = (int)n;
+    s->formats[idx - 1] = 1;
+    return SB_OK;
+}
+
+static int pg_step(struct db_stmt *s)
+{
+    struct db_conn *c = s->conn;
+    PGresult *res;
+    sb_err err;
+
+    if (s->res) {
+        free_blobs(s);
+        if (s->row < PQntuples(s->res))
+            s->row++;
+        return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+    }
+    if (!s->prepared) {
+        err = server_prepare(s);
+        if (err)
+            return (int)err;
+    }
+    res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
+    if (!result_ok(res))
+        return (int)fail_result(c, res, "statement", s->sql);
+    /* sqlite3_changes counts INSERT/UPDATE/DELETE only; a SELECT must not overwrite it. */
+    if (strncmp(PQcmdStatus(res), "SELECT", 6) != 0)
+        c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+    s->blobs = calloc((size_t)PQnfields(res) + 1, sizeof(*s->blobs));
+    s->blob_lens = calloc((size_t)PQnfields(res) + 1, sizeof(*s->blob_lens));
+    if (!s->blobs || !s->blob_lens) {
+        PQclear(res);
+        return (int)SB_ERR_NOMEM;
+    }
+    s->res = res;
+    s->row = 0;
+    return PQntuples(res) > 0 ? DB_ROW : DB_DONE;
+}
+
+static bool has_value(struct db_stmt *s, int idx)
+{
+    return s->res && s->row < PQntuples(s->res) && idx >= 0 && idx < PQnfields(s->res) &&
+           !PQgetisnull(s->res, s->row, idx);
+}
+
+static const char *pg_col_text(struct db_stmt *s, int idx)
+{
+    return has_value(s, idx) ? PQgetvalue(s->res, s->row, idx) : NULL;
+}
+
+static int64_t pg_col_int64(struct db_stmt *s, int idx)
+{
+    const char *v = pg_col_text(s, idx);
+
+    if (!v)
+        return 0;
+    /* Boolean expressions come back as 't'/'f'; the shared SQL reads them as integers. */
+    if (v[0] == 't' && !v[1])
+        return 1;
+    if (v[0] == 'f' && !v[1])
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static const void *pg_col_blob(struct db_stmt *s, int idx, size_t *n)
+{
+    const char *v = pg_col_text(s, idx);
+
+    *n = 0;
+    if (!v)
+        return NULL;
+    if (PQftype(s->res, idx) != PG_BYTEA_OID) {
+        *n = strlen(v);
+        return v;
+    }
+    /* Text results carry bytea as \x<hex> (or the old escape format, per bytea_output);
+     * PQunescapeBytea reads both. Decoded once per row and column, freed on the next step. */
+    if (!s->blobs[idx]) {
+        s->blobs[idx] = PQunescapeBytea((const unsigned char *)v, &s->blob_lens[idx]);
+        if (!s->blobs[idx])
+            return NULL;
+    }
+    *n = s->blob_lens[idx];
+    return s->blobs[idx];
+}
+
+static int64_t pg_changes(struct db_conn *c)
+{
+    return c->changes;
+}
+
+static const char *pg_errmsg(struct db_conn *c)
+{
+    return c->err[0] ? c->err : PQerrorMessage(c->pg);
+}
+
+const struct db_driver db_postgres = {
+    .name = "postgres",
+    /* Plain BEGIN: the group-commit thread is the only writer of this process, and row locks
+     * are taken by the statements themselves. */
+    .begin_sql = "BEGIN",
+    /* Two processes starting at once on an empty database would both try to create the schema;
+     * this lock (released at COMMIT/ROLLBACK) makes the second wait and then see it done. */
+    .migrate_lock_sql = "SELECT pg_advisory_xact_lock(hashtext('switchboard.migrations'))",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_text = pg_bind_text,
+    .bind_int64 = pg_bind_int64,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .col_text = pg_col_text,
+    .col_int64 = pg_col_int64,
+    .col_blob = pg_col_blob,
+    .reset = pg_reset,
+    .changes = pg_changes,
+    .errmsg = pg_errmsg,
+};
