@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "org/org.h"
 #include "store/store.h"
+#include "teams/teams.h"
 #include "webhooks/ratelimit.h"
 
 #include <errno.h>
@@ -242,6 +243,10 @@ static int serve(int argc, char **argv)
         sb_log_error("cannot start: out of memory");
         goto out;
     }
+    if (teams_remote_start(&ctx) != SB_OK) {
+        sb_log_error("cannot start listening to the other server processes");
+        goto out;
+    }
     ho.listener = listener;
     ho.threads = cfg.threads;
     ho.tls_cert_pem = cert;
@@ -268,9 +273,10 @@ static int serve(int argc, char **argv)
 out:
     events_bus_shutdown(ctx.bus);
     http_server_stop(srv, 0);
+    /* The store's listener thread publishes to the bus: close the store first. */
+    store_close(ctx.store);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
-    store_close(ctx.store);
     free(cert);
     free(key);
     return rc;

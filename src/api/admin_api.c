@@ -106,12 +106,12 @@ void api_admin_audit(struct api_call *c)
         char id[24];
 
         snprintf(id, sizeof(id), "%lld", (long long)list[i].seq);
-        json_array_append_new(
-            value, json_pack("{s:s,s:s,s:{s:s?,s:s},s:s,s:s,s:o?,s:o?}", "id", id, "dateTime",
-                             list[i].at, "actor", "id",
-                             list[i].actor_id[0] ? list[i].actor_id : NULL, "displayName",
-                             list[i].actor_name, "action", list[i].action, "target",
-                             list[i].target, "before", b, "after", a));
+        json_array_append_new(value,
+                              json_pack("{s:s,s:s,s:{s:s?,s:s},s:s,s:s,s:o?,s:o?}", "id", id,
+                                        "dateTime", list[i].at, "actor", "id",
+                                        list[i].actor_id[0] ? list[i].actor_id : NULL,
+                                        "displayName", list[i].actor_name, "action", list[i].action,
+                                        "target", list[i].target, "before", b, "after", a));
     }
     page = json_pack("{s:o}", "value", value);
     if (page && n > AUDIT_PAGE) {

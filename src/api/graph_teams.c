@@ -84,8 +84,8 @@ void api_team_patch(struct api_call *c)
     if (!err && present && before.allow_connectors != allow) {
         json_t *b = json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors",
                               before.allow_connectors);
-        json_t *a = json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors",
-                              allow);
+        json_t *a =
+            json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors", allow);
         err = org_audit(c->ctx, c->who->user_id, c->who->display_name, "team.memberSettings",
                         api_param(c, 0), b, a);
         json_decref(b);

@@ -11,18 +11,18 @@ json_t *api_render_user(const struct store_user *u)
 
 json_t *api_render_team(const struct store_team *t)
 {
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:{s:b,s:b,s:b,s:b,s:b}}", "id", t->id, "displayName",
-                     t->display_name, "description", t->description, "createdDateTime", t->created,
-                     "isArchived", 0, "memberSettings", "allowCreateUpdateChannels", 1,
-                     "allowDeleteChannels", 1, "allowAddRemoveApps", 1,
-                     "allowCreateUpdateRemoveTabs", 1, "allowCreateUpdateRemoveConnectors",
-                     t->allow_connectors);
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:s,s:b,s:{s:b,s:b,s:b,s:b,s:b}}", "id", t->id, "displayName",
+                  t->display_name, "description", t->description, "createdDateTime", t->created,
+                  "isArchived", 0, "memberSettings", "allowCreateUpdateChannels", 1,
+                  "allowDeleteChannels", 1, "allowAddRemoveApps", 1, "allowCreateUpdateRemoveTabs",
+                  1, "allowCreateUpdateRemoveConnectors", t->allow_connectors);
 
     /* Not in Graph: the group-level connector switch (null when not set), for the admin page. */
     if (o)
-        json_object_set_new(o, "connectorsEnabled", t->connectors_enabled < 0
-                                                        ? json_null()
-                                                        : json_boolean(t->connectors_enabled));
+        json_object_set_new(o, "connectorsEnabled",
+                            t->connectors_enabled < 0 ? json_null()
+                                                      : json_boolean(t->connectors_enabled));
     return o;
 }
 

@@ -5,12 +5,14 @@
 #include "org/org.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define USAGE 2
 #define ACTOR "switchboard admin"
@@ -34,7 +36,8 @@ static int usage(const char *fmt, ...)
     fprintf(stderr,
             "\nusage: switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
             "cmdlets: Get-OrganizationConfig, Set-OrganizationConfig, Get-UnifiedGroup, "
-            "Set-UnifiedGroup\n");
+            "Set-UnifiedGroup\n"
+            "       switchboard admin [--db URL | --data DIR] backup <file> | restore <file>\n");
     return USAGE;
 }
 
@@ -179,13 +182,90 @@ static int unified_group(struct sb_ctx *ctx, bool set, int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+static bool is_postgres(const char *url)
+{
+    return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+/* PostgreSQL already has the right tools; printing the commands (and exiting 2, as for any
+ * other request this command cannot carry out) beats a half-way copy of pg_dump. */
+static int postgres_tools(bool backup, const char *file)
+{
+    if (backup)
+        fprintf(stderr,
+                "switchboard admin: backup copies SQLite stores; a PostgreSQL store is backed "
+                "up with pg_dump, also while servers run:\n"
+                "  pg_dump --format=custom --file='%s' \"$DB_URL\"\n"
+                "(DB_URL: the --db URL of the installation; see docs/postgres.md)\n",
+                file);
+    else
+        fprintf(stderr,
+                "switchboard admin: restore replaces SQLite stores; a PostgreSQL store is "
+                "restored with pg_restore, with every server stopped, into an empty "
+                "database:\n"
+                "  createdb switchboard_restored\n"
+                "  pg_restore --no-owner --single-transaction --exit-on-error "
+                "--dbname=\"$NEW_DB_URL\" '%s'\n"
+                "then start the servers with --db \"$NEW_DB_URL\" (see docs/postgres.md)\n",
+                file);
+    return USAGE;
+}
+
+/* `backup <file>` and `restore <file>`: data_dir is the --data directory the URL was derived
+ * from (NULL when --db or SWITCHBOARD_DB gave it). */
+static int backup_restore(bool backup, const char *db_url, const char *data_dir, int argc,
+                          char **argv)
+{
+    struct store_opts so = {db_url, 1};
+    struct sb_diag diag = {{0}, {0}};
+    struct store *st = NULL;
+    struct stat sb;
+    sb_err err;
+
+    if (argc != 1 || argv[0][0] == '\0' || argv[0][0] == '-')
+        return usage("%s <file>: give exactly one file name", backup ? "backup" : "restore");
+    if (is_postgres(db_url))
+        return postgres_tools(backup, argv[0]);
+    if (strncmp(db_url, "sqlite:", 7) != 0)
+        return usage("unsupported --db URL '%s'", db_url);
+    if (backup) {
+        /* store_open would create an empty database where none is: a backup of nothing. */
+        if (stat(db_url + 7, &sb) != 0) {
+            fprintf(stderr, "switchboard admin: no database at %s (wrong --data or --db?)\n",
+                    db_url + 7);
+            return EXIT_FAILURE;
+        }
+        err = store_open(&so, &st, &diag);
+        if (!err)
+            err = store_backup(st, argv[0], &diag);
+        store_close(st);
+    } else {
+        /* Restoring into a new installation: its data directory need not exist yet. */
+        if (data_dir && mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
+            fprintf(stderr, "switchboard admin: cannot create %s: %s\n", data_dir, strerror(errno));
+            return EXIT_FAILURE;
+        }
+        err = store_restore(db_url, argv[0], &diag);
+    }
+    if (err) {
+        fprintf(stderr, "switchboard admin: %s\n",
+                diag.message[0] ? diag.message : sb_err_name(err));
+        return EXIT_FAILURE;
+    }
+    if (backup)
+        printf("backed up %s to %s\n", db_url + 7, argv[0]);
+    else
+        printf("restored %s into %s\n", argv[0], db_url + 7);
+    return EXIT_SUCCESS;
+}
+
 int cli_admin(int argc, char **argv)
 {
     char db_url[1200] = "", data[1024] = "./var";
     struct store_opts so = {NULL, 1};
     struct sb_diag diag = {{0}, {0}};
     struct sb_ctx ctx = {0};
-    const char *cmdlet;
+    const char *cmdlet, *data_dir = NULL;
     char *tenant = NULL;
     int i = 0, rc;
 
@@ -206,12 +286,18 @@ int cli_admin(int argc, char **argv)
     if (!db_url[0]) {
         const char *env = getenv("SWITCHBOARD_DB");
         const char *env_data = getenv("SWITCHBOARD_DATA");
-        if (env && *env)
+        if (env && *env) {
             snprintf(db_url, sizeof(db_url), "%s", env);
-        else
-            snprintf(db_url, sizeof(db_url), "sqlite:%s/switchboard.db",
-                     strcmp(data, "./var") == 0 && env_data && *env_data ? env_data : data);
+        } else {
+            if (strcmp(data, "./var") == 0 && env_data && *env_data)
+                snprintf(data, sizeof(data), "%s", env_data);
+            snprintf(db_url, sizeof(db_url), "sqlite:%s/switchboard.db", data);
+            data_dir = data;
+        }
     }
+    if (strcasecmp(cmdlet, "backup") == 0 || strcasecmp(cmdlet, "restore") == 0)
+        return backup_restore(strcasecmp(cmdlet, "backup") == 0, db_url, data_dir, argc - i,
+                              argv + i);
     if (strcasecmp(cmdlet, "Get-OrganizationConfig") != 0 &&
         strcasecmp(cmdlet, "Set-OrganizationConfig") != 0 &&
         strcasecmp(cmdlet, "Get-UnifiedGroup") != 0 && strcasecmp(cmdlet, "Set-UnifiedGroup") != 0)

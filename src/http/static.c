@@ -14,11 +14,16 @@ struct mime {
 };
 
 static const struct mime mimes[] = {
-    {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},    {".json", "application/json"},
-    {".svg", "image/svg+xml"},              {".png", "image/png"},
-    {".ico", "image/x-icon"},               {".woff2", "font/woff2"},
-    {".map", "application/json"},           {".txt", "text/plain; charset=utf-8"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".map", "application/json"},
+    {".txt", "text/plain; charset=utf-8"},
 };
 
 static const char *mime_of(const char *path)

@@ -249,8 +249,8 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
     switch (s->type) {
     case SETTING_BOOL:
         if (!json_is_boolean(v))
-            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                           "%s must be true, false or null", s->name);
+            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be true, false or null",
+                           s->name);
         return SB_OK;
     case SETTING_TIME:
         if (!json_is_string(v) || sb_time_parse(json_string_value(v), &ms) != SB_OK)
@@ -261,8 +261,7 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
     case SETTING_HOSTS:
         if (!json_is_array(v) || json_array_size(v) > 256)
             return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                           "%s must be an array of at most 256 \"host[:port]\" strings",
-                           s->name);
+                           "%s must be an array of at most 256 \"host[:port]\" strings", s->name);
         json_array_foreach(v, i, h)
         {
             if (!json_is_string(h) || !host_entry_ok(json_string_value(h)))
@@ -363,9 +362,9 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
     err = store_team_set_connectors_enabled(ctx->store, team_id, enabled);
     if (err)
         return err;
-    before = t.connectors_enabled < 0 ? json_pack("{s:n}", "connectorsEnabled")
-                                      : json_pack("{s:b}", "connectorsEnabled",
-                                                  t.connectors_enabled);
+    before = t.connectors_enabled < 0
+                 ? json_pack("{s:n}", "connectorsEnabled")
+                 : json_pack("{s:b}", "connectorsEnabled", t.connectors_enabled);
     after = enabled < 0 ? json_pack("{s:n}", "connectorsEnabled")
                         : json_pack("{s:b}", "connectorsEnabled", enabled);
     err = org_audit(ctx, actor_id, actor_name, "team.connectors", team_id, before, after);

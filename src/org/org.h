@@ -35,13 +35,13 @@
 enum org_cloud { ORG_COMMERCIAL, ORG_GCC, ORG_GCCH, ORG_DOD };
 
 struct org_settings {
-    int cloud;                     /* enum org_cloud */
-    bool connectors_enabled;       /* effective connectorsEnabled */
-    bool connectors_for_teams;     /* effective connectorsEnabledForTeams */
-    bool actionable_enabled;       /* effective connectorsActionableMessagesEnabled */
-    bool custom_apps_allowed;      /* custom connector apps may be uploaded and configured */
-    bool webhook_url_legacy;       /* new webhooks get legacy URLs */
-    int64_t legacy_cutoff_ms;      /* 0 = no cutoff */
+    int cloud;                 /* enum org_cloud */
+    bool connectors_enabled;   /* effective connectorsEnabled */
+    bool connectors_for_teams; /* effective connectorsEnabledForTeams */
+    bool actionable_enabled;   /* effective connectorsActionableMessagesEnabled */
+    bool custom_apps_allowed;  /* custom connector apps may be uploaded and configured */
+    bool webhook_url_legacy;   /* new webhooks get legacy URLs */
+    int64_t legacy_cutoff_ms;  /* 0 = no cutoff */
 };
 
 /* The process's cached copy (one per server, owned by main). */

@@ -224,10 +224,10 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     int rc;
 
     err = db_query(d,
-                 "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
-                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-                 &s, "ssiiss", dl->connector_id, dl->at, dl->size, (int64_t)dl->status, dl->error,
-                 dl->message_id);
+                   "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
+                   "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+                   &s, "ssiiss", dl->connector_id, dl->at, dl->size, (int64_t)dl->status, dl->error,
+                   dl->message_id);
     if (err)
         return err;
     while ((rc = db_step(d, s)) == DB_ROW)

@@ -2,6 +2,7 @@
 #include "store/internal.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +170,15 @@ sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...)
     if (rc != DB_DONE)
         return (sb_err)rc;
     return n ? SB_OK : SB_ERR_NOT_FOUND;
+}
+
+sb_err db_notify(struct db *d, const char *kind, const char *rest)
+{
+    char payload[256];
+
+    if (!d->drv->notify_sql || !d->node)
+        return SB_OK;
+    if (snprintf(payload, sizeof(payload), "%s %s %s", kind, d->node, rest) >= (int)sizeof(payload))
+        return SB_ERR_INVALID;
+    return db_run(d, NULL, d->drv->notify_sql, "s", payload);
 }

@@ -32,6 +32,13 @@ struct db_driver {
     /* Run right after begin_sql in the migration transaction, or NULL: serialises processes
      * that migrate the same database at once where begin_sql alone does not. */
     const char *migrate_lock_sql;
+    /* Cross-process notifications, NULL where one process owns the database (SQLite).
+     * notify_sql takes one text parameter and queues it for delivery when the transaction
+     * commits; listen() blocks, handing each payload to fn, until *stop becomes true,
+     * reconnecting when the connection breaks. */
+    const char *notify_sql;
+    sb_err (*listen)(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
+                     const volatile int *stop);
     sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
@@ -62,7 +69,11 @@ extern const struct db_driver db_postgres;
 struct db {
     const struct db_driver *drv;
     struct db_conn *conn;
+    const char *node; /* this process's id in notifications (writer connections only) */
 };
+
+/* Queues "kind node rest" for the other processes (after commit); nothing for SQLite. */
+sb_err db_notify(struct db *d, const char *kind, const char *rest);
 
 /* Convenience wrappers used by the domain functions. Each `db_query` prepares sql and binds
  * the arguments described by fmt: 's' text (const char *, may be NULL), 'i' int64_t,

@@ -55,4 +55,9 @@ sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size);
 /* Lower-cases ASCII letters of in into out (cap bytes), for case-insensitive unique keys. */
 void store_lower(const char *in, char *out, size_t cap);
 
+/* The driver and its target (SQLite file path or PostgreSQL URL) of an open store: backup.c
+ * opens a connection of its own on the same database. */
+const struct db_driver *store_driver(const struct store *st);
+const char *store_target(const struct store *st);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include "store/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,11 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
     while (rc == DB_ROW)
         rc = db_step(d, s);
     db_done(d, s);
+    if (!err) {
+        char rest[96];
+        snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);
+        err = db_notify(d, "m", rest);
+    }
     return err;
 }
 
@@ -74,12 +80,13 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
 {
     sb_err err;
 
-    err = store_select_all(st,
-                           "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
-                           "from_name, body_type, body, summary, attachments, from_image FROM messages "
-                           "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                           read_message, release_message, sizeof(**out), (void **)out, n, "sii",
-                           channel_id, before > 0 ? before : INT64_MAX, (int64_t)limit);
+    err = store_select_all(
+        st,
+        "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
+        "from_name, body_type, body, summary, attachments, from_image FROM messages "
+        "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+        read_message, release_message, sizeof(**out), (void **)out, n, "sii", channel_id,
+        before > 0 ? before : INT64_MAX, (int64_t)limit);
     if (err)
         return err;
     for (size_t i = 0; i < *n; i++) {

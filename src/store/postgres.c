@@ -23,6 +23,8 @@
 #include "core/log.h"
 
 #include <libpq-fe.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +517,42 @@ static const char *pg_errmsg(struct db_conn *c)
     return c->err[0] ? c->err : PQerrorMessage(c->pg);
 }
 
+/* One LISTEN connection per process. Notifications arrive on the socket; a short poll lets the
+ * loop notice *stop, and a broken connection is re-opened after a second. */
+static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
+                        const volatile int *stop)
+{
+    struct sb_diag diag = {{0}, {0}};
+
+    while (!*stop) {
+        struct db_conn *c = NULL;
+        PGnotify *n;
+
+        if (pg_open(target, false, &c, &diag) != SB_OK || pg_exec(c, "LISTEN switchboard")) {
+            pg_close(c);
+            for (int i = 0; i < 10 && !*stop; i++)
+                poll(NULL, 0, 100);
+            continue;
+        }
+        while (!*stop) {
+            struct pollfd pfd = {PQsocket(c->pg), POLLIN, 0};
+
+            if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
+                break;
+            if (!PQconsumeInput(c->pg))
+                break;
+            while ((n = PQnotifies(c->pg))) {
+                fn(arg, n->extra);
+                PQfreemem(n);
+            }
+        }
+        if (!*stop)
+            sb_log_warn("postgres: the notification connection broke; reconnecting");
+        pg_close(c);
+    }
+    return SB_OK;
+}
+
 const struct db_driver db_postgres = {
     .name = "postgres",
     /* Plain BEGIN: the group-commit thread is the only writer of this process, and row locks
@@ -523,6 +561,9 @@ const struct db_driver db_postgres = {
     /* Two processes starting at once on an empty database would both try to create the schema;
      * this lock (released at COMMIT/ROLLBACK) makes the second wait and then see it done. */
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(hashtext('switchboard.migrations'))",
+    /* Delivered to every listener when the writing transaction commits, never before. */
+    .notify_sql = "SELECT pg_notify('switchboard', ?)",
+    .listen = pg_listen,
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define BATCH_MAX 512
 
@@ -37,6 +38,14 @@ struct store {
     struct write_op *head, *tail;
     bool stopping;
 
+    /* cross-process notifications (PostgreSQL); node_id tells our own apart */
+    char node_id[33];
+    pthread_t listener;
+    bool listener_started;
+    volatile int listener_stop;
+    store_notify_fn on_notify;
+    void *notify_arg;
+
     /* reader pool */
     pthread_mutex_t rmu;
     pthread_cond_t rfree;
@@ -46,7 +55,7 @@ struct store {
 
 static sb_err run_batch(struct store *st, struct write_op *batch)
 {
-    struct db d = {st->drv, st->writer};
+    struct db d = {st->drv, st->writer, st->node_id};
     sb_err err;
 
     err = db_run(&d, NULL, st->drv->begin_sql, "");
@@ -191,6 +200,7 @@ sb_err store_read_begin(struct store *st, struct db *out)
         pthread_cond_wait(&st->rfree, &st->rmu);
     out->drv = st->drv;
     out->conn = st->readers[--st->nfree];
+    out->node = NULL;
     pthread_mutex_unlock(&st->rmu);
     return SB_OK;
 }
@@ -207,7 +217,7 @@ void store_read_end(struct store *st, struct db *d)
 static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
                       struct sb_diag *diag)
 {
-    struct db d = {st->drv, st->writer};
+    struct db d = {st->drv, st->writer, NULL};
     struct db_stmt *s = NULL;
     int64_t current = 0;
     sb_err err;
@@ -260,6 +270,47 @@ out:
                     st->drv->errmsg(st->writer));
     }
     return err;
+}
+
+/* A random id for this process, so that it can ignore its own notifications. */
+static void new_node_id(char out[33])
+{
+    unsigned char raw[16];
+    static const char digits[] = "0123456789abcdef";
+
+    if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+        memset(raw, 0, sizeof(raw)); /* only the same-process test then weakens */
+    for (size_t i = 0; i < sizeof(raw); i++) {
+        out[2 * i] = digits[raw[i] >> 4];
+        out[2 * i + 1] = digits[raw[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+static void *listener_main(void *arg)
+{
+    struct store *st = arg;
+
+    pthread_setname_np(pthread_self(), "sb-listener");
+    st->drv->listen(st->target, st->on_notify, st->notify_arg, &st->listener_stop);
+    return NULL;
+}
+
+sb_err store_listen(struct store *st, store_notify_fn fn, void *arg)
+{
+    if (!st->drv->listen || st->listener_started)
+        return SB_OK;
+    st->on_notify = fn;
+    st->notify_arg = arg;
+    if (pthread_create(&st->listener, NULL, listener_main, st) != 0)
+        return SB_ERR_IO;
+    st->listener_started = true;
+    return SB_OK;
+}
+
+const char *store_node_id(const struct store *st)
+{
+    return st->node_id;
 }
 
 sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_diag *diag)
@@ -317,6 +368,7 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
         if (err)
             goto out;
     }
+    new_node_id(st->node_id);
     if (pthread_create(&st->writer_thread, NULL, writer_main, st) != 0) {
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot start the writer thread");
         goto out;
@@ -333,6 +385,10 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    if (st->listener_started) {
+        st->listener_stop = 1;
+        pthread_join(st->listener, NULL);
+    }
     if (st->writer_started) {
         pthread_mutex_lock(&st->wmu);
         st->stopping = true;
@@ -491,4 +547,14 @@ sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
     err = vselect(st, sql, read, release, elem, NULL, out, n, fmt, ap);
     va_end(ap);
     return err;
+}
+
+const struct db_driver *store_driver(const struct store *st)
+{
+    return st->drv;
+}
+
+const char *store_target(const struct store *st)
+{
+    return st->target;
 }

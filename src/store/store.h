@@ -38,6 +38,21 @@ void store_close(struct store *st);
 /* Checks that the database answers a trivial query. */
 sb_err store_ping(struct store *st);
 
+/* Notifications from the other server processes on the same database (PostgreSQL; with SQLite
+ * there are none). Payloads are "m NODE SEQ TEAM" (a message was stored) and
+ * "j NODE USER TEAM 1|0" (a membership was added or removed), sent when the write commits.
+ * fn runs on a listener thread. Writes made by this process carry store_node_id(). */
+typedef void (*store_notify_fn)(void *arg, const char *payload);
+sb_err store_listen(struct store *st, store_notify_fn fn, void *arg);
+const char *store_node_id(const struct store *st);
+
+/* True when several server processes may share this database (PostgreSQL): per-process state
+ * such as rate-limit buckets must then live in the database. */
+bool store_shared(const struct store *st);
+/* Counts one post of connector_id in the one-second window window_s, for every process at
+ * once; *hits gets the window's count including this post. */
+sb_err store_rate_take(struct store *st, const char *connector_id, int64_t window_s, int64_t *hits);
+
 /* Installation-wide values (tenant id, keys). */
 sb_err store_meta_get(struct store *st, const char *key, char **out);
 /* Stores value under key unless the key exists; *out gets the value now stored (caller frees),
@@ -90,7 +105,7 @@ struct store_team {
     sb_id id;
     char display_name[SB_NAME_MAX + 1];
     char description[SB_DESC_MAX + 1];
-    bool allow_connectors; /* memberSettings.allowCreateUpdateRemoveConnectors */
+    bool allow_connectors;  /* memberSettings.allowCreateUpdateRemoveConnectors */
     int connectors_enabled; /* group switch: -1 not set, 0 off, 1 on */
     sb_time created;
 };
@@ -162,8 +177,8 @@ struct store_message {
     char from_name[SB_NAME_MAX + 1];
     char body_type[8]; /* "text" or "html" */
     char *body;
-    char *summary;     /* may be NULL */
-    char *attachments; /* JSON array text; may be NULL */
+    char *summary;        /* may be NULL */
+    char *attachments;    /* JSON array text; may be NULL */
     char from_image[128]; /* connectors: path of the sender's avatar, "" when none */
 };
 
@@ -262,5 +277,18 @@ sb_err store_audit_append(struct store *st, const struct store_audit *a);
 sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
                         size_t *n);
 void store_audit_free_array(struct store_audit *a, size_t n);
+
+/* ---- backup and restore (SQLite; PostgreSQL has pg_dump and pg_restore) ---- */
+
+/* Copies the live database into path, a new file (SB_ERR_CONFLICT when it exists), while
+ * servers keep reading and writing it: the copy is one consistent snapshot, a self-contained
+ * rollback-journal database (no -wal beside it), checked with quick_check and fsynced before it
+ * appears under its name. SB_ERR_INVALID when the store is not SQLite. */
+sb_err store_backup(struct store *st, const char *path, struct sb_diag *diag);
+/* Replaces the database of the stopped installation at url ("sqlite:<file>"; the file is
+ * created if missing) with the backup at path. Refuses with SB_ERR_INVALID when path is not a
+ * Switchboard database (not SQLite, damaged, no schema_migrations, or migrated by a newer
+ * version) and with SB_ERR_CONFLICT when a process has the database open (a running server). */
+sb_err store_restore(const char *url, const char *path, struct sb_diag *diag);
 
 #endif

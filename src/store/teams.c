@@ -3,6 +3,7 @@
  */
 #include "store/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,12 +68,22 @@ static sb_err channel_insert(struct db *d, const struct store_channel *c)
                   c->membership_type, (int)c->is_general, c->created);
 }
 
+static sb_err notify_membership(struct db *d, const char *user_id, const char *team_id, bool added)
+{
+    char rest[96];
+
+    snprintf(rest, sizeof(rest), "%s %s %d", user_id, team_id, added ? 1 : 0);
+    return db_notify(d, "j", rest);
+}
+
 static sb_err member_insert(struct db *d, const struct store_member *m)
 {
-    return db_run(d, NULL,
-                  "INSERT INTO members (id, team_id, user_id, role, created_at) "
-                  "VALUES (?, ?, ?, ?, ?)",
-                  "sssis", m->id, m->team_id, m->user_id, (int64_t)m->role, m->created);
+    sb_err err = db_run(d, NULL,
+                        "INSERT INTO members (id, team_id, user_id, role, created_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        "sssis", m->id, m->team_id, m->user_id, (int64_t)m->role, m->created);
+
+    return err ? err : notify_membership(d, m->user_id, m->team_id, true);
 }
 
 struct team_create {
@@ -245,6 +256,7 @@ static sb_err member_delete_fn(struct db *d, void *arg)
 {
     struct member_delete *md = arg;
     struct db_stmt *s = NULL;
+    sb_id user_id = "";
     int64_t is_owner = 0, owners = 0;
     sb_err err;
 
@@ -264,8 +276,16 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     }
     if (err)
         return err;
-    return db_run_one(d, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,
-                      md->id);
+    err = db_query(d, "SELECT user_id FROM members WHERE id = ? AND team_id = ?", &s, "ss", md->id,
+                   md->team_id);
+    if (err)
+        return err;
+    if (db_step(d, s) == DB_ROW)
+        db_col_copy(d, s, 0, user_id, sizeof(user_id));
+    db_done(d, s);
+    err = db_run_one(d, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,
+                     md->id);
+    return err ? err : notify_membership(d, user_id, md->team_id, false);
 }
 
 sb_err store_member_delete(struct store *st, const char *team_id, const char *membership_id)

@@ -19,10 +19,9 @@ json_t *teams_message_json(const struct store_message *m)
                          "@odata.type", "#microsoft.graph.teamworkUserIdentity", "id", m->from_id,
                          "displayName", m->from_name, "userIdentityType", "aadUser");
     else
-        from =
-            json_pack("{s:{s:s,s:s,s:s,s:s*},s:n,s:n}", "application", "id", m->from_id,
-                      "displayName", m->from_name, "applicationIdentityType", "connector",
-                      "imageUrl", m->from_image[0] ? m->from_image : NULL, "device", "user");
+        from = json_pack("{s:{s:s,s:s,s:s,s:s*},s:n,s:n}", "application", "id", m->from_id,
+                         "displayName", m->from_name, "applicationIdentityType", "connector",
+                         "imageUrl", m->from_image[0] ? m->from_image : NULL, "device", "user");
     return json_pack("{s:s,s:n,s:s,s:s,s:s,s:s,s:n,s:n,s:s?,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:[],s:[],"
                      "s:{s:s,s:s}}",
                      "id", m->id, "replyToId", "etag", m->id, "messageType", "message",

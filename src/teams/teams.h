@@ -46,4 +46,7 @@ json_t *teams_message_json(const struct store_message *m);
 /* Renders m once and hands it to the live event bus (after it is durably stored). */
 void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m);
 
+/* Publishes here what other server processes on the same database store (PostgreSQL). */
+sb_err teams_remote_start(struct sb_ctx *ctx);
+
 #endif

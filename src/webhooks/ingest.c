@@ -132,6 +132,31 @@ static void build_message(struct sb_ctx *ctx, const struct store_connector *c,
     card->body = card->summary = card->attachments = NULL;
 }
 
+/* The per-webhook limit. One process keeps token buckets in memory; several processes on one
+ * database (store_shared) count fixed windows in the database so the limit holds for all of
+ * them together (see store/rate.c for the accuracy). A store failure lets the post through:
+ * the limit protects the channel from floods, it must not turn a database hiccup into lost
+ * notifications. */
+static bool rate_ok(struct sb_ctx *ctx, const char *config_id, int *retry)
+{
+    double rate = ctx->cfg->webhook_rate_limit;
+    int64_t now = sb_now_ms(ctx), span, limit, hits = 0;
+
+    if (rate <= 0)
+        return true;
+    if (!store_shared(ctx->store))
+        return webhook_limiter_take(ctx->limiter, config_id, now, retry);
+    /* Below one post a second the window stretches so that it still holds one post. */
+    span = rate >= 1 ? 1 : (int64_t)(1.0 / rate + 0.5);
+    limit = rate >= 1 ? (int64_t)rate : 1;
+    if (store_rate_take(ctx->store, config_id, now / 1000 / span, &hits) != SB_OK)
+        return true;
+    if (hits <= limit)
+        return true;
+    *retry = (int)(span - (now / 1000) % span);
+    return false;
+}
+
 static void written(void *arg, sb_err err)
 {
     struct webhook_result *r = arg;
@@ -172,7 +197,7 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
                ctx->cfg->max_payload);
         goto refused;
     }
-    if (!webhook_limiter_take(ctx->limiter, c.id, sb_now_ms(ctx), &retry)) {
+    if (!rate_ok(ctx, c.id, &retry)) {
         refuse(r, 429, "TooManyRequests",
                "Too many requests: this webhook is limited; retry after %d second%s.", retry,
                retry == 1 ? "" : "s");
