@@ -528,7 +528,7 @@ static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *pa
         struct db_conn *c = NULL;
         PGnotify *n;
 
-        if (pg_open(target, false, &c, &diag) != SB_OK || pg_exec(c, "LISTEN switchboard")) {
+        if (pg_open(target, false, &c, &diag) != SB_OK || !c || pg_exec(c, "LISTEN switchboard")) {
             pg_close(c);
             for (int i = 0; i < 10 && !*stop; i++)
                 poll(NULL, 0, 100);

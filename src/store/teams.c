@@ -260,8 +260,12 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     int64_t is_owner = 0, owners = 0;
     sb_err err;
 
-    /* A team keeps at least one owner. This runs inside the write transaction, so two
-     * concurrent removals cannot both pass the check. */
+    /* A team keeps at least one owner. The no-op update takes the team's row lock first, so
+     * two removals cannot both pass the check: within one process the group commit already
+     * serialises them, and across processes (PostgreSQL) the lock does. */
+    err = db_run(d, NULL, "UPDATE teams SET id = id WHERE id = ?", "s", md->team_id);
+    if (err)
+        return err;
     err = db_query(d, "SELECT COUNT(*) FROM members WHERE id = ? AND team_id = ? AND role = ?", &s,
                    "ssi", md->id, md->team_id, (int64_t)STORE_ROLE_OWNER);
     if (!err)
