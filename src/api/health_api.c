@@ -41,11 +41,16 @@ void api_metrics(struct api_call *c)
                             "# HELP switchboard_logins_failed_total Failed sign-ins.\n"
                             "# TYPE switchboard_logins_failed_total counter\n"
                             "switchboard_logins_failed_total %llu\n"
+                            "# HELP switchboard_store_write_queue Writes waiting for the next "
+                            "group commit.\n"
+                            "# TYPE switchboard_store_write_queue gauge\n"
+                            "switchboard_store_write_queue %zu\n"
                             "# HELP switchboard_uptime_seconds Seconds since start.\n"
                             "# TYPE switchboard_uptime_seconds gauge\n"
                             "switchboard_uptime_seconds %lld\n",
                             (unsigned long long)atomic_load(&m->messages_stored),
                             (unsigned long long)atomic_load(&m->logins_failed),
+                            store_write_queue_depth(c->ctx->store),
                             (long long)((sb_now_ms(c->ctx) - m->started_ms) / 1000));
     if (err) {
         sb_buf_free(&b);

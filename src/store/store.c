@@ -156,6 +156,17 @@ static bool enqueue(struct store *st, struct write_op *op)
     return true;
 }
 
+size_t store_write_queue_depth(struct store *st)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&st->wmu);
+    for (struct write_op *op = st->head; op; op = op->next)
+        n++;
+    pthread_mutex_unlock(&st->wmu);
+    return n;
+}
+
 sb_err store_write(struct store *st, store_write_fn fn, void *arg)
 {
     struct write_op op = {fn, arg, SB_OK, false, NULL, NULL, NULL};

@@ -37,6 +37,8 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
 void store_close(struct store *st);
 /* Checks that the database answers a trivial query. */
 sb_err store_ping(struct store *st);
+/* Writes waiting for the next group-commit batch (a gauge for /metrics). */
+size_t store_write_queue_depth(struct store *st);
 
 /* Notifications from the other server processes on the same database (PostgreSQL; with SQLite
  * there are none). Payloads are "m NODE SEQ TEAM" (a message was stored) and

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,13 +232,6 @@ static int64_t migration_count(struct store *st)
     assert_int_equal(
         store_select_one(st, "SELECT COUNT(*) FROM schema_migrations", read_int64, &n, ""), SB_OK);
     return n;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
 }
 
 /* ---- open, close, migrations ---- */
@@ -1334,19 +1328,24 @@ struct gate {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool started;
+    struct store *st;
+    size_t wait_for; /* writes that must be queued before the gate opens */
 };
 
 static sb_err gate_fn(struct db *d, void *arg)
 {
     struct gate *g = arg;
+    time_t deadline = time(NULL) + 10;
 
     (void)d;
     pthread_mutex_lock(&g->mu);
     g->started = true;
     pthread_cond_broadcast(&g->cv);
     pthread_mutex_unlock(&g->mu);
-    /* Give the other threads time to enqueue while this batch is busy. */
-    sleep_ms(300);
+    /* Hold this batch until the other writes have queued behind it (bounded, so a broken store
+     * fails the test's assertions instead of hanging it). */
+    while (store_write_queue_depth(g->st) < g->wait_for && time(NULL) < deadline)
+        sched_yield();
     return SB_OK;
 }
 
@@ -1410,6 +1409,8 @@ static void test_failed_write_does_not_undo_batch(void **state)
     memset(&g, 0, sizeof(g));
     pthread_mutex_init(&g.mu, NULL);
     pthread_cond_init(&g.cv, NULL);
+    g.st = f->st;
+    g.wait_for = 4; /* good1, bad, badteam and good2 */
     gt.st = f->st;
     gt.g = &g;
     gt.err = SB_ERR_IO;
