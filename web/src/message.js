@@ -2,7 +2,6 @@
 import { h, avatar, formatTime } from './dom.js';
 import { renderMessageCard } from './messagecard.js';
 import { renderAdaptiveCard } from './adaptive.js';
-import { enc } from './api.js';
 
 const MESSAGE_CARD = 'application/vnd.microsoft.teams.card.o365connector';
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
@@ -11,7 +10,9 @@ export function senderOf(msg) {
   const from = msg.from || {};
   if (from.application) {
     const app = from.application;
-    return { name: app.displayName || 'Connector', image: app.id ? `/api/v1/connectors/${enc(app.id)}/image` : null, app: true };
+    // imageUrl is a same-origin path, present only when the connector has an avatar.
+    const image = typeof app.imageUrl === 'string' && app.imageUrl.startsWith('/api/v1/connectors/') ? app.imageUrl : null;
+    return { name: app.displayName || 'Connector', image, app: true };
   }
   if (from.user) return { name: from.user.displayName || 'Unknown user', image: null, app: false };
   return { name: 'Unknown', image: null, app: false };
