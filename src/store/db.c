@@ -182,3 +182,23 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
         return SB_ERR_INVALID;
     return db_run(d, NULL, d->drv->notify_sql, "s", payload);
 }
+
+struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->items[i].sql == sql)
+            return c->items[i].stmt;
+    return NULL;
+}
+
+sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt)
+{
+    sb_err err = store_grow((void **)&c->items, &c->cap, c->n, sizeof(*c->items));
+
+    if (err)
+        return err;
+    c->items[c->n].sql = sql;
+    c->items[c->n].stmt = stmt;
+    c->n++;
+    return SB_OK;
+}

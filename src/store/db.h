@@ -63,6 +63,21 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite;
+
+/* A connection's prepared statements, keyed by the address of their SQL literal (the store
+ * passes literals). It only grows: a statement a caller holds never moves or disappears. */
+struct db_stmt_cache {
+    struct db_cached {
+        const char *sql;
+        struct db_stmt *stmt;
+    } * items;
+    size_t n, cap;
+};
+
+/* The statement cached for sql, or NULL. */
+struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql);
+/* Remembers stmt for sql; SB_ERR_NOMEM leaves the cache as it was (the caller frees stmt). */
+sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt);
 extern const struct db_driver db_postgres;
 
 /* A connection paired with its driver: what domain functions receive. */

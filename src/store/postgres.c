@@ -55,8 +55,7 @@ struct db_stmt {
 /* The cache only grows, as in sqlite.c: a statement a caller holds must never move. */
 struct db_conn {
     PGconn *pg;
-    struct db_stmt **cache;
-    size_t ncache, cap;
+    struct db_stmt_cache cache;
     unsigned next_name;
     int64_t changes;
     char err[512]; /* the last error, one line, for errmsg() */
@@ -108,8 +107,8 @@ static void reset_session(struct db_conn *c)
     if (PQstatus(c->pg) != CONNECTION_BAD)
         return;
     PQreset(c->pg);
-    for (size_t i = 0; i < c->ncache; i++)
-        c->cache[i]->prepared = false;
+    for (size_t i = 0; i < c->cache.n; i++)
+        c->cache.items[i].stmt->prepared = false;
     if (PQstatus(c->pg) == CONNECTION_OK) {
         PQsetClientEncoding(c->pg, "UTF8");
         sb_log_warn("postgres: connection lost and re-established");
@@ -189,9 +188,9 @@ static void pg_close(struct db_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->ncache; i++)
-        stmt_free(c->cache[i]);
-    free(c->cache);
+    for (size_t i = 0; i < c->cache.n; i++)
+        stmt_free(c->cache.items[i].stmt);
+    free(c->cache.items);
     PQfinish(c->pg);
     free(c);
 }
@@ -337,20 +336,9 @@ static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
     size_t n;
     sb_err err;
 
-    for (size_t i = 0; i < c->ncache; i++) {
-        if (c->cache[i]->sql == sql) {
-            *out = c->cache[i];
-            return SB_OK;
-        }
-    }
-    if (c->ncache == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        struct db_stmt **p = realloc(c->cache, cap * sizeof(*p));
-        if (!p)
-            return SB_ERR_NOMEM;
-        c->cache = p;
-        c->cap = cap;
-    }
+    *out = db_cache_find(&c->cache, sql);
+    if (*out)
+        return SB_OK;
     s = calloc(1, sizeof(*s));
     if (!s)
         return SB_ERR_NOMEM;
@@ -368,9 +356,10 @@ static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
     }
     snprintf(s->name, sizeof(s->name), "sb%u", c->next_name++);
     err = server_prepare(s);
+    if (!err)
+        err = db_cache_add(&c->cache, sql, s);
     if (err)
         goto out;
-    c->cache[c->ncache++] = s;
     *out = s;
     s = NULL;
 out:

@@ -23,8 +23,7 @@ struct db_stmt {
  * holds must never move or be finalised under it. */
 struct db_conn {
     sqlite3 *db;
-    struct db_stmt **cache;
-    size_t ncache, cap;
+    struct db_stmt_cache cache;
 };
 
 static sb_err map_rc(int rc)
@@ -47,11 +46,11 @@ static void sq_close(struct db_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->ncache; i++) {
-        sqlite3_finalize(c->cache[i]->st);
-        free(c->cache[i]);
+    for (size_t i = 0; i < c->cache.n; i++) {
+        sqlite3_finalize(c->cache.items[i].stmt->st);
+        free(c->cache.items[i].stmt);
     }
-    free(c->cache);
+    free(c->cache.items);
     sqlite3_close(c->db);
     free(c);
 }
@@ -108,20 +107,9 @@ static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
     sqlite3_stmt *st = NULL;
     int rc;
 
-    for (size_t i = 0; i < c->ncache; i++) {
-        if (c->cache[i]->sql == sql) {
-            *out = c->cache[i];
-            return SB_OK;
-        }
-    }
-    if (c->ncache == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        struct db_stmt **p = realloc(c->cache, cap * sizeof(*p));
-        if (!p)
-            return SB_ERR_NOMEM;
-        c->cache = p;
-        c->cap = cap;
-    }
+    *out = db_cache_find(&c->cache, sql);
+    if (*out)
+        return SB_OK;
     stmt = calloc(1, sizeof(*stmt));
     if (!stmt)
         return SB_ERR_NOMEM;
@@ -134,7 +122,11 @@ static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
     stmt->sql = sql;
     stmt->st = st;
     stmt->conn = c;
-    c->cache[c->ncache++] = stmt;
+    if (db_cache_add(&c->cache, sql, stmt) != SB_OK) {
+        sqlite3_finalize(st);
+        free(stmt);
+        return SB_ERR_NOMEM;
+    }
     *out = stmt;
     return SB_OK;
 }
