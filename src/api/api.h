@@ -94,5 +94,11 @@ void api_org_patch(struct api_call *c);
 void api_admin_team_patch(struct api_call *c);
 void api_admin_audit(struct api_call *c);
 void api_events(struct api_call *c);
+void api_app_publish(struct api_call *c);
+void api_app_list(struct api_call *c);
+void api_app_get(struct api_call *c);
+void api_app_delete(struct api_call *c);
+void api_app_icon(struct api_call *c);
+void api_team_app_upload(struct api_call *c);
 
 #endif

@@ -302,13 +302,19 @@ void api_connector_image(struct api_call *c)
     http_response_header(c->resp, "Content-Security-Policy", "default-src 'none'; sandbox");
 }
 
-/* What can be added here. Empty, with the reason, when policy turns connectors off. */
+/* What can be added here: the built-in entries (retired ones marked), then the organisation's
+ * connector apps and the team's uploaded ones. Empty, with the reason, when policy turns
+ * connectors off for this person here. */
 void api_connector_catalog(struct api_call *c)
 {
     struct store_channel ch;
     struct sb_resource res;
     struct sb_diag why = {{0}, {0}};
+    struct store_app *apps = NULL;
+    size_t napps = 0;
     json_t *value, *page;
+    char icon[640];
+
     if (!load_channel(c, SB_ACT_CHANNEL_READ, &ch))
         return;
     res.team_id = ch.team_id;
@@ -329,6 +335,23 @@ void api_connector_catalog(struct api_call *c)
                                                e.connector_id, "name", e.name, "description",
                                                e.description, "iconUrl", "section", e.section,
                                                "retired", e.retired, "configurationUrl"));
+    }
+    if (store_app_list(c->ctx->store, ch.team_id, &apps, &napps) == SB_OK) {
+        for (size_t i = 0; value && i < napps; i++) {
+            if (!apps[i].connector_id[0])
+                continue;
+            snprintf(icon, sizeof(icon), "%s/v1.0/appCatalogs/teamsApps/%s/icon",
+                     c->ctx->cfg->public_url, apps[i].id);
+            json_array_append_new(
+                value, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s?,s:s}", "connectorId",
+                                 apps[i].connector_id, "name", apps[i].display_name, "description",
+                                 apps[i].description, "iconUrl", icon, "section",
+                                 apps[i].team_id[0] ? "uploaded" : "organization", "retired", 0,
+                                 "configurationUrl",
+                                 apps[i].configuration_url[0] ? apps[i].configuration_url : NULL,
+                                 "appId", apps[i].id));
+        }
+        free(apps);
     }
     api_json(c, 200, page);
 }

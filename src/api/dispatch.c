@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 
+#include "connectors/apps.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -16,6 +17,7 @@
 enum {
     API_PUBLIC = 1,  /* no authentication */
     API_WEBHOOK = 2, /* body limit --max-payload; the handler answers oversized bodies itself */
+    API_PACKAGE = 4, /* body limit APPS_PACKAGE_MAX (an app package zip) */
 };
 
 struct api_route {
@@ -69,6 +71,12 @@ static const struct http_route routes[] = {
     R("PATCH", "/api/v1/admin/teams/{team}", api_admin_team_patch, 0),
     R("GET", "/api/v1/admin/audit", api_admin_audit, 0),
     R("GET", "/api/v1/events", api_events, 0),
+    R("POST", "/v1.0/appCatalogs/teamsApps", api_app_publish, API_PACKAGE),
+    R("GET", "/v1.0/appCatalogs/teamsApps", api_app_list, 0),
+    R("GET", "/v1.0/appCatalogs/teamsApps/{id}", api_app_get, 0),
+    R("DELETE", "/v1.0/appCatalogs/teamsApps/{id}", api_app_delete, 0),
+    R("GET", "/v1.0/appCatalogs/teamsApps/{id}/icon", api_app_icon, 0),
+    R("POST", "/v1.0/teams/{team}/installedApps", api_team_app_upload, API_PACKAGE),
     R("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
       API_PUBLIC | API_WEBHOOK),
     R("POST", "/webhook/{tt}/IncomingWebhook/{config}/{creator}", api_webhook_post_legacy,
@@ -89,6 +97,8 @@ static void prepare(void *arg, struct http_request *req)
         req->route = route;
         if (((const struct api_route *)route->data)->flags & API_WEBHOOK)
             req->body_limit = ctx->cfg->max_payload;
+        if (((const struct api_route *)route->data)->flags & API_PACKAGE)
+            req->body_limit = APPS_PACKAGE_MAX;
     }
 }
 

@@ -280,6 +280,38 @@ sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct s
                         size_t *n);
 void store_audit_free_array(struct store_audit *a, size_t n);
 
+/* ---- app packages: the organisation catalog (team_id "") and apps uploaded to a team ---- */
+
+struct store_app {
+    sb_id id;             /* Switchboard's id of the catalog entry */
+    char external_id[64]; /* the manifest's id */
+    sb_id team_id;        /* "" for the organisation catalog */
+    char version[32];
+    char display_name[SB_NAME_MAX + 1];
+    char description[512];
+    char developer[SB_NAME_MAX + 1];
+    char connector_id[64]; /* "" when the app has no connector */
+    char configuration_url[2049];
+    char valid_domains[8192]; /* JSON array text */
+    sb_id created_by;
+    sb_time created;
+    sb_time updated;
+};
+
+/* Publishes app, or replaces the content of the app with the same external id in the same
+ * scope (a new version keeps its id): app->id and app->created are set to the stored ones. */
+sb_err store_app_put(struct store *st, struct store_app *app, const void *icon, size_t icon_len,
+                     const void *package, size_t package_len);
+sb_err store_app_get(struct store *st, const char *id, struct store_app *out);
+/* The organisation catalog, and with team_id also that team's uploaded apps; oldest first. */
+sb_err store_app_list(struct store *st, const char *team_id, struct store_app **out, size_t *n);
+/* The entry that provides connector_id to a channel of team_id (organisation or that team's). */
+sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
+                              struct store_app *out);
+sb_err store_app_delete(struct store *st, const char *id);
+/* The colour icon (PNG bytes, heap). */
+sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len);
+
 /* ---- backup and restore (SQLite; PostgreSQL has pg_dump and pg_restore) ---- */
 
 /* Copies the live database into path, a new file (SB_ERR_CONFLICT when it exists), while

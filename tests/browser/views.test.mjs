@@ -212,3 +212,25 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   assert.equal(await ppage.getByRole('button', { name: 'Admin' }).isVisible(), false);
   await ppage.context().close();
 });
+
+test('an app uploaded to the team appears under "Uploaded" in the connectors dialog', T, async () => {
+  const { appPackage } = await import('../e2e/lib/package.mjs');
+  const conn = '7d1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+  const res = await fetch(`${server.url}/v1.0/teams/${team.id}/installedApps`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/zip' },
+    body: appPackage({ id: '8d1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', name: { short: 'Ticket Bot' }, connectors: [{ connectorId: conn, configurationUrl: 'https://example.org/c', scopes: ['team'] }] }),
+  });
+  assert.equal(res.status, 201, await res.text());
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.getByRole('button', { name: /More options for General/ }).click();
+  await page.getByRole('menuitem', { name: 'Connectors' }).click();
+  const dlg = page.getByRole('dialog', { name: /Connectors for/ });
+  const uploaded = dlg.getByRole('region', { name: 'Uploaded' });
+  await uploaded.locator('.conn-item', { hasText: 'Ticket Bot' }).waitFor();
+  assert.equal(await dlg.locator('#conn-all + ul .conn-item', { hasText: 'Ticket Bot' }).count(), 0, 'not under All');
+  await shot(page, '15-uploaded');
+  await page.context().close();
+});

@@ -52,35 +52,47 @@ export function openConnectorsDialog({ channel }) {
     const all = h('section.conn-section', { 'aria-labelledby': 'conn-all' }, h('h3#conn-all', { text: 'All' }));
     const allList = h('ul.conn-list');
     all.append(allList);
-    const uploaded = h('section.conn-section', { 'aria-labelledby': 'conn-uploaded' }, h('h3#conn-uploaded', { text: 'Uploaded' }),
-      h('p.muted.uploaded-note', { text: 'No custom connectors have been uploaded. Custom connector apps uploaded by your organization will be listed here once app upload is available.' }));
+    const uploadedList = h('ul.conn-list');
+    const uploaded = h('section.conn-section', { 'aria-labelledby': 'conn-uploaded' }, h('h3#conn-uploaded', { text: 'Uploaded' }), uploadedList);
     d.body.append(error, h('div.field.search-field', {}, h('label', { for: 'connector-search', text: 'Search connectors' }), search), configured, all, uploaded);
 
     // The catalog comes from the server: built-in connectors, retired ones (shown, but they
     // cannot be added) and, when policy turns connectors off, the reason the list is empty.
+    // Organisation apps join "All"; apps uploaded to this team are "Uploaded". Their
+    // configuration pages open once the configuration host exists: until then they are listed.
     let catalog = CATALOG;
     let disabledReason = null;
+    const entry = (c) => {
+      let action;
+      if (c.retired) {
+        action = h('span.badge.retired', { text: 'Retired' });
+      } else if (c.connectorId === INCOMING_WEBHOOK_ID) {
+        action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
+        action.addEventListener('click', () => showCreateWebhook());
+      } else {
+        action = h('span.muted', { text: 'Configuration page not available yet' });
+      }
+      const icon = c.iconUrl ? avatar(c.name, localPath(c.iconUrl), 36) : webhookIcon();
+      return h(c.retired ? 'li.conn-item.retired' : 'li.conn-item', {}, icon, h('div.conn-info', {}, h('strong', { text: c.name }), h('p.muted', { text: c.description || '' })), h('div.conn-buttons', {}, action));
+    };
     const renderAll = () => {
       const q = search.value.trim().toLowerCase();
+      const match = (c) => !q || c.name.toLowerCase().includes(q) || (c.description || '').toLowerCase().includes(q);
       clear(allList);
+      clear(uploadedList);
       if (disabledReason) { allList.append(h('li.muted.disabled-reason', { text: disabledReason })); return; }
-      const items = catalog.filter((c) => !q || c.name.toLowerCase().includes(q) || (c.description || '').toLowerCase().includes(q));
+      // Retired connectors go last: they are listed so people find them, not to be added.
+      const items = catalog.filter((c) => c.section !== 'uploaded' && match(c)).sort((a, b) => Number(!!a.retired) - Number(!!b.retired));
       if (!items.length) allList.append(h('li.muted', { text: `No connectors match "${search.value.trim()}".` }));
-      for (const c of items) {
-        let action;
-        if (c.retired) {
-          action = h('span.badge.retired', { text: 'Retired' });
-        } else {
-          action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
-          action.addEventListener('click', () => showCreateWebhook());
-        }
-        allList.append(h(c.retired ? 'li.conn-item.retired' : 'li.conn-item', {}, webhookIcon(), h('div.conn-info', {}, h('strong', { text: c.name }), h('p.muted', { text: c.description || '' })), h('div.conn-buttons', {}, action)));
-      }
+      for (const c of items) allList.append(entry(c));
+      const mine = catalog.filter((c) => c.section === 'uploaded');
+      if (!mine.length) uploadedList.append(h('li.muted.uploaded-note', { text: 'No custom connectors have been uploaded to this team.' }));
+      for (const c of mine.filter(match)) uploadedList.append(entry(c));
     };
     search.addEventListener('input', renderAll);
     renderAll();
     get(`/api/v1/channels/${enc(channel.id)}/connectorCatalog`).then((res) => {
-      catalog = (res.value || []).filter((c) => c.section === 'builtin');
+      catalog = res.value || [];
       disabledReason = res.disabledReason || null;
       renderAll();
     }).catch(() => {});
