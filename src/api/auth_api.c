@@ -72,8 +72,11 @@ void api_session_create(struct api_call *c)
 
 void api_session_delete(struct api_call *c)
 {
-    sb_err err = auth_logout(c->ctx, c->who);
+    sb_err err;
 
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    err = auth_logout(c->ctx, c->who);
     if (err) {
         api_fail(c, err);
         return;
@@ -89,8 +92,11 @@ void api_session_delete(struct api_call *c)
 void api_session_get(struct api_call *c)
 {
     struct store_user u;
-    sb_err err = store_user_get(c->ctx->store, c->who->user_id, &u);
+    sb_err err;
 
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    err = store_user_get(c->ctx->store, c->who->user_id, &u);
     if (err) {
         api_fail(c, err);
         return;

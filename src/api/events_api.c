@@ -88,6 +88,8 @@ void api_events(struct api_call *c)
     size_t n = 0;
     sb_err err;
 
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
     if (!c->who->is_admin) {
         err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
         if (err)

@@ -21,6 +21,15 @@ static json_t *render_app(const struct store_app *a)
                      "lastModifiedDateTime", a->updated);
 }
 
+/* Organisation apps are every signed-in person's; apps uploaded to a team are that team's, and
+ * others learn nothing of them. Answers the refusal itself. */
+static bool can_see(struct api_call *c, const struct store_app *app)
+{
+    if (app->team_id[0])
+        return api_can(c, SB_ACT_TEAM_READ, app->team_id, NULL, NULL);
+    return api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL);
+}
+
 /* The request body must be the zip itself, as Graph takes it. */
 static bool zip_body(struct api_call *c)
 {
@@ -64,8 +73,11 @@ void api_app_list(struct api_call *c)
     struct store_app *apps = NULL;
     size_t n = 0;
     json_t *value;
-    sb_err err = store_app_list(c->ctx->store, NULL, &apps, &n);
+    sb_err err;
 
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    err = store_app_list(c->ctx->store, NULL, &apps, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -83,8 +95,7 @@ void api_app_get(struct api_call *c)
     struct store_app app;
     sb_err err = store_app_get(c->ctx->store, api_param(c, 0), &app);
 
-    /* Apps uploaded to a team are that team's: others learn nothing of them. */
-    if (!err && app.team_id[0] && !api_can(c, SB_ACT_TEAM_READ, app.team_id, NULL, NULL))
+    if (!err && !can_see(c, &app))
         return;
     if (err == SB_ERR_NOT_FOUND)
         sb_fail(&c->diag, err, "NotFound", "app '%s' not found", api_param(c, 0));
@@ -115,7 +126,7 @@ void api_app_icon(struct api_call *c)
     size_t len = 0;
     sb_err err = store_app_get(c->ctx->store, api_param(c, 0), &app);
 
-    if (!err && app.team_id[0] && !api_can(c, SB_ACT_TEAM_READ, app.team_id, NULL, NULL))
+    if (!err && !can_see(c, &app))
         return;
     if (!err)
         err = store_app_icon(c->ctx->store, app.id, &data, &len);

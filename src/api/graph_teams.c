@@ -102,8 +102,11 @@ void api_joined_teams(struct api_call *c)
 {
     struct store_team *teams = NULL;
     size_t n = 0;
-    sb_err err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
+    sb_err err;
 
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
     if (err) {
         api_fail(c, err);
         return;

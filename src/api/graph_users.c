@@ -11,8 +11,11 @@
 void api_me(struct api_call *c)
 {
     struct store_user u;
-    sb_err err = store_user_get(c->ctx->store, c->who->user_id, &u);
+    sb_err err;
 
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    err = store_user_get(c->ctx->store, c->who->user_id, &u);
     if (err) {
         api_fail(c, err);
         return;

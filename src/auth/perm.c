@@ -7,6 +7,7 @@
 static bool team_scoped(enum sb_action a)
 {
     switch (a) {
+    case SB_ACT_SIGNED_IN:
     case SB_ACT_USER_READ:
     case SB_ACT_USER_CREATE:
     case SB_ACT_TEAM_CREATE:
@@ -99,7 +100,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
         return sb_fail(diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
                        "authentication is required");
     if (!team_scoped(action)) {
-        if (action == SB_ACT_USER_READ || action == SB_ACT_TEAM_CREATE || who->is_admin)
+        if (action == SB_ACT_SIGNED_IN || action == SB_ACT_USER_READ ||
+            action == SB_ACT_TEAM_CREATE || who->is_admin)
             return SB_OK;
         return forbidden(diag, action == SB_ACT_USER_CREATE ? "only administrators can create users"
                                                             : "only administrators can do this");

@@ -5,11 +5,12 @@
  * exist or the caller may not see it (non-members learn nothing about a team, its channels,
  * members or messages); SB_ERR_FORBIDDEN when the caller can see it but may not do this.
  *
- * Rules: global administrators may do everything. Any signed-in user may read the directory
- * and create teams; only administrators create users. Within a team: guests, members and owners
- * read the team, its channels, members and messages and post messages; members and owners
- * create channels; only owners change team settings and manage members (anyone may remove
- * their own membership). Connectors are managed by owners, and by members when the team's
+ * Rules: global administrators may do everything. Any signed-in user may read the directory,
+ * their own view (SB_ACT_SIGNED_IN) and the organisation app catalog, and create teams; only
+ * administrators create users. Within a team: guests, members and owners read the team, its
+ * channels, members and messages and post messages; members and owners create channels; only owners
+ * change team settings and manage members (anyone may remove their own membership). Connectors are
+ * managed by owners, and by members when the team's
  * memberSettings.allowCreateUpdateRemoveConnectors is true. New configurations
  * (SB_ACT_CONNECTOR_CREATE) and webhook posts (SB_ACT_WEBHOOK_POST) also need connectors to be
  * on for the team by organisation and group policy (org/org.h); when they are off, existing
@@ -23,6 +24,8 @@
 #include "auth/auth.h"
 
 enum sb_action {
+    SB_ACT_SIGNED_IN, /* the caller's own view: profile, session, joined teams, event stream,
+                         the organisation app catalog */
     SB_ACT_USER_READ,
     SB_ACT_USER_CREATE,
     SB_ACT_TEAM_CREATE,

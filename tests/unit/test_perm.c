@@ -243,6 +243,11 @@ struct row {
  * SB_ACT_MEMBER_REMOVE here means removing someone else (only owners and administrators). */
 static const struct row matrix[] = {
     /* directory and installation-wide actions: the resource does not matter */
+    /* the caller's own view: any signed-in user, whatever the resource */
+    {SB_ACT_SIGNED_IN, R_TEAM, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_SIGNED_IN, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_SIGNED_IN, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_SIGNED_IN, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_USER_READ, R_TEAM, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_USER_READ, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_USER_READ, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
@@ -319,6 +324,8 @@ static const struct row matrix[] = {
 static const char *action_name(enum sb_action a)
 {
     switch (a) {
+    case SB_ACT_SIGNED_IN:
+        return "SIGNED_IN";
     case SB_ACT_USER_READ:
         return "USER_READ";
     case SB_ACT_USER_CREATE:
@@ -667,8 +674,7 @@ static void test_policy_switches(void **state)
     assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
     /* connectorsEnabledForTeams off has the same effect */
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", NULL), SB_OK);
-    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", "false"),
-                     SB_OK);
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", "false"), SB_OK);
     assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", NULL), SB_OK);
     assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
