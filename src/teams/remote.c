@@ -6,11 +6,9 @@
  */
 #include "teams/teams.h"
 
-#include "core/json.h"
 #include "events/bus.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static void remote_message(struct sb_ctx *ctx, long long seq, const char *team_id)
@@ -19,18 +17,11 @@ static void remote_message(struct sb_ctx *ctx, long long seq, const char *team_i
     size_t n = 0;
 
     if (!events_bus_wanted(ctx->bus, team_id))
-        return;
+        return; /* nobody here could see it: skip reading it back */
     if (store_message_since(ctx->store, NULL, seq - 1, 1, &ms, &n) != SB_OK)
         return;
-    if (n == 1 && ms[0].seq == seq) {
-        json_t *j = teams_message_json(&ms[0]);
-        char *text = NULL;
-
-        if (j && sb_json_dump(j, &text) == SB_OK)
-            events_publish(ctx->bus, ms[0].seq, "message", ms[0].team_id, text);
-        free(text);
-        json_decref(j);
-    }
+    if (n == 1 && ms[0].seq == seq)
+        teams_message_event(ctx, &ms[0]);
     store_message_free_array(ms, n);
 }
 

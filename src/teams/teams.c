@@ -195,21 +195,23 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
     return SB_OK;
 }
 
-void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m)
+void teams_message_event(struct sb_ctx *ctx, const struct store_message *m)
 {
     json_t *j;
     char *text = NULL;
 
-    if (ctx->metrics)
-        atomic_fetch_add_explicit(&ctx->metrics->messages_stored, 1, memory_order_relaxed);
     if (!ctx->bus || !events_bus_wanted(ctx->bus, m->team_id))
         return;
     j = teams_message_json(m);
-    if (!j || sb_json_dump(j, &text) != SB_OK) {
-        json_decref(j);
-        return;
-    }
-    json_decref(j);
-    events_publish(ctx->bus, m->seq, "message", m->team_id, text);
+    if (j && sb_json_dump(j, &text) == SB_OK)
+        events_publish(ctx->bus, m->seq, "message", m->team_id, text);
     free(text);
+    json_decref(j);
+}
+
+void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m)
+{
+    if (ctx->metrics)
+        atomic_fetch_add_explicit(&ctx->metrics->messages_stored, 1, memory_order_relaxed);
+    teams_message_event(ctx, m);
 }

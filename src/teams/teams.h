@@ -43,8 +43,11 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
 /* The Graph chatMessage resource for m (from.user for people, from.application for connectors). */
 json_t *teams_message_json(const struct store_message *m);
 
-/* Renders m once and hands it to the live event bus (after it is durably stored). */
+/* Counts a message this process stored and hands it to the live event bus (after it is
+ * durably stored). */
 void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m);
+/* Renders m once for this process's subscribers, when any of them may see its team. */
+void teams_message_event(struct sb_ctx *ctx, const struct store_message *m);
 
 /* Publishes here what other server processes on the same database store (PostgreSQL). */
 sb_err teams_remote_start(struct sb_ctx *ctx);
