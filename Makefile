@@ -3,7 +3,7 @@
 
 CC ?= cc
 VARIANT ?= release
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip libcurl
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -9,7 +9,7 @@
 
 #define CONNECTOR_COLS                                                                             \
     "id, kind, connector_id, team_id, channel_id, name, image_type, created_by, created_at, "      \
-    "url_format, url_nonce, deleted_at IS NOT NULL"
+    "url_format, url_nonce, deleted_at IS NOT NULL, app_type"
 
 static void read_text(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -72,12 +72,14 @@ static void read_connector(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 9, c->url_format, sizeof(c->url_format));
     db_col_copy(d, s, 10, c->url_nonce, sizeof(c->url_nonce));
     c->deleted = db_col_int(d, s, 11) != 0;
+    db_col_copy(d, s, 12, c->app_type, sizeof(c->app_type));
 }
 
 struct connector_insert {
     const struct store_connector *c;
     const void *image;
     size_t image_len;
+    const char *settings;
 };
 
 static sb_err connector_insert_fn(struct db *d, void *arg)
@@ -87,17 +89,18 @@ static sb_err connector_insert_fn(struct db *d, void *arg)
 
     return db_run(d, NULL,
                   "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
-                  "image_type, image, created_by, created_at, url_format, url_nonce) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "sssssssBssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
+                  "image_type, image, created_by, created_at, url_format, url_nonce, settings, "
+                  "app_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "sssssssBssssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
                   c->name, c->image_type, ci->image, ci->image_len, c->created_by, c->created,
-                  c->url_format, c->url_nonce);
+                  c->url_format, c->url_nonce, ci->settings ? ci->settings : "{}",
+                  c->app_type[0] ? c->app_type : "teams");
 }
 
 sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
-                              size_t image_len)
+                              size_t image_len, const char *settings)
 {
-    struct connector_insert ci = {c, image, image_len};
+    struct connector_insert ci = {c, image, image_len, settings};
     return store_write(st, connector_insert_fn, &ci);
 }
 
@@ -168,6 +171,40 @@ sb_err store_connector_delete(struct store *st, const char *id, const char *at)
 {
     struct connector_delete cd = {id, at};
     return store_write(st, delete_fn, &cd);
+}
+
+sb_err store_connector_settings(struct store *st, const char *id, char **settings)
+{
+    struct {
+        char **out;
+        sb_err err;
+    } r = {settings, SB_OK};
+    sb_err err;
+
+    *settings = NULL;
+    err = store_select_one(st, "SELECT settings FROM connectors WHERE id = ?", read_text, &r, "s",
+                           id);
+    return err ? err : r.err;
+}
+
+static sb_err set_settings_fn(struct db *d, void *arg)
+{
+    struct connector_update *cu = arg;
+
+    if (cu->a)
+        return db_run_one(d,
+                          "UPDATE connectors SET name = ?, settings = ? "
+                          "WHERE id = ? AND deleted_at IS NULL",
+                          "sss", cu->a, cu->b, cu->id);
+    return db_run_one(d, "UPDATE connectors SET settings = ? WHERE id = ? AND deleted_at IS NULL",
+                      "ss", cu->b, cu->id);
+}
+
+sb_err store_connector_set_settings(struct store *st, const char *id, const char *name,
+                                    const char *settings)
+{
+    struct connector_update cu = {id, name, settings};
+    return store_write(st, set_settings_fn, &cu);
 }
 
 struct image_row {

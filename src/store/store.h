@@ -202,11 +202,11 @@ sb_err store_setting_get(struct store *st, const char *key, char **value);
 /* value NULL removes the explicit value. */
 sb_err store_setting_set(struct store *st, const char *key, const char *value);
 
-/* ---- connector configurations (incoming webhooks; connector apps later) ---- */
+/* ---- connector configurations: incoming webhooks, connector apps, service connectors ---- */
 
 struct store_connector {
     sb_id id;
-    char kind[16];         /* "incomingWebhook" */
+    char kind[16];         /* "incomingWebhook", "app", or a service connector's kind */
     char connector_id[64]; /* the catalog entry it configures */
     sb_id team_id;
     sb_id channel_id;
@@ -217,11 +217,18 @@ struct store_connector {
     char url_format[8]; /* "v2" or "legacy" */
     char url_nonce[33]; /* part of the URL signatures; rotated by an URL update */
     bool deleted;       /* removed: its URLs answer 410 */
+    char app_type[8];   /* the client it was made in: "teams" ("" on insert means "teams") */
 };
 
-/* image/image_len: the avatar bytes (or the https URL's text when image_type is "url"). */
+/* image/image_len: the avatar bytes (or the https URL's text when image_type is "url").
+ * settings: the kind's own fields as JSON object text (NULL = "{}"). */
 sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
-                              size_t image_len);
+                              size_t image_len, const char *settings);
+/* The kind's own fields (JSON object text, heap; caller frees). */
+sb_err store_connector_settings(struct store *st, const char *id, char **settings);
+/* Replaces the settings and, when name is not NULL, the name (the edit flow). */
+sb_err store_connector_set_settings(struct store *st, const char *id, const char *name,
+                                    const char *settings);
 /* Finds a configuration, removed ones included (c->deleted tells). */
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out);
 /* The channel's configurations that are not removed, oldest first. */

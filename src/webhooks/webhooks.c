@@ -141,7 +141,7 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
     snprintf(out->url_format, sizeof(out->url_format), "%s",
              org.webhook_url_legacy ? "legacy" : "v2");
     new_nonce(ctx, out->url_nonce);
-    err = store_connector_insert(ctx->store, out, img, img_len);
+    err = store_connector_insert(ctx->store, out, img, img_len, NULL);
 out:
     free(bytes);
     return err;
