@@ -100,5 +100,12 @@ void api_app_get(struct api_call *c);
 void api_app_delete(struct api_call *c);
 void api_app_icon(struct api_call *c);
 void api_team_app_upload(struct api_call *c);
+void api_registration_create(struct api_call *c);
+void api_registration_list(struct api_call *c);
+void api_registration_get(struct api_call *c);
+void api_registration_patch(struct api_call *c);
+void api_registration_delete(struct api_call *c);
+void api_registration_package(struct api_call *c);
+void api_registration_test_card(struct api_call *c);
 
 #endif

@@ -11,6 +11,7 @@ static bool team_scoped(enum sb_action a)
     case SB_ACT_USER_READ:
     case SB_ACT_USER_CREATE:
     case SB_ACT_TEAM_CREATE:
+    case SB_ACT_CONNECTOR_REGISTER:
     case SB_ACT_ADMIN:
         return false;
     default:
@@ -85,6 +86,20 @@ static sb_err policy(struct sb_ctx *ctx, const struct store_team *team, struct s
     return SB_OK;
 }
 
+/* Non-administrators register connectors only while the organisation lets developers do it. */
+static sb_err developers(struct sb_ctx *ctx, struct sb_diag *diag)
+{
+    struct org_settings org;
+    sb_err err = org_settings_get(ctx, &org);
+
+    if (err)
+        return err;
+    return org.developers_may_register
+               ? SB_OK
+               : forbidden(diag, "only administrators can register connectors in this "
+                                 "organization (developersMayRegisterConnectors is off)");
+}
+
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
               const struct sb_resource *res, struct sb_diag *diag)
 {
@@ -103,6 +118,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
         if (action == SB_ACT_SIGNED_IN || action == SB_ACT_USER_READ ||
             action == SB_ACT_TEAM_CREATE || who->is_admin)
             return SB_OK;
+        if (action == SB_ACT_CONNECTOR_REGISTER)
+            return developers(ctx, diag);
         return forbidden(diag, action == SB_ACT_USER_CREATE ? "only administrators can create users"
                                                             : "only administrators can do this");
     }

@@ -15,6 +15,9 @@
  * (SB_ACT_CONNECTOR_CREATE) and webhook posts (SB_ACT_WEBHOOK_POST) also need connectors to be
  * on for the team by organisation and group policy (org/org.h); when they are off, existing
  * configurations are kept and may still be managed or removed.
+ * Registering connectors (SB_ACT_CONNECTOR_REGISTER, installation-wide) is for administrators,
+ * and for every signed-in user while the organisation setting developersMayRegisterConnectors
+ * is on; which registration a person may then change is the handler's ownership check.
  * SB_ACT_WEBHOOK_POST is asked without a principal, by the ingestion path, after the webhook
  * URL was verified: it checks that the channel still exists and that policy allows posting.
  */
@@ -38,7 +41,9 @@ enum sb_action {
     SB_ACT_MESSAGE_POST,
     SB_ACT_CONNECTOR_CREATE, /* a new configuration: also needs connectors on by policy */
     SB_ACT_CONNECTOR_MANAGE,
-    SB_ACT_WEBHOOK_POST, /* no principal: the caller holds a webhook URL of the channel */
+    SB_ACT_WEBHOOK_POST,       /* no principal: the caller holds a webhook URL of the channel */
+    SB_ACT_CONNECTOR_REGISTER, /* the Connector Developer Dashboard: administrators, and
+                                  everyone while developersMayRegisterConnectors is on */
     SB_ACT_ADMIN,
 };
 

@@ -32,6 +32,8 @@ struct pkg {
     zip_int64_t n;
     struct entry entries[PACKAGE_MAX_ENTRIES];
     size_t inflated; /* bytes decompressed so far, all entries */
+    package_http_ok_fn http_ok;
+    void *http_arg;
 };
 
 /* sb_fail(diag, SB_ERR_INVALID, "invalidPackage", ...); FAIL() makes its value a constant that
@@ -175,6 +177,16 @@ static void lower(char *s)
 {
     for (; *s; s++)
         *s = (char)tolower((unsigned char)*s);
+}
+
+bool package_https_url(const char *s)
+{
+    return is_https_url(s);
+}
+
+bool package_domain(const char *s)
+{
+    return is_domain(s);
 }
 
 /* ---- the zip ---- */
@@ -459,7 +471,8 @@ static sb_err get_https(json_t *obj, const char *key, const char *path, bool req
     return err;
 }
 
-static sb_err check_connectors(json_t *m, struct package_info *out, struct sb_diag *diag)
+static sb_err check_connectors(const struct pkg *pk, json_t *m, struct package_info *out,
+                               struct sb_diag *diag)
 {
     json_t *arr = json_object_get(m, "connectors");
     const char *s;
@@ -483,8 +496,12 @@ static sb_err check_connectors(json_t *m, struct package_info *out, struct sb_di
         return FAIL("manifest.json: connectors[0].connectorId must be a GUID");
     snprintf(out->connector_id, sizeof(out->connector_id), "%s", s);
     lower(out->connector_id);
-    if ((err = get_https(c, "configurationUrl", "connectors[0].configurationUrl", false, &s, diag)))
+    if ((err =
+             get_str(c, "configurationUrl", "connectors[0].configurationUrl", false, 0, &s, diag)))
         return err;
+    if (s && !is_https_url(s) &&
+        !(pk->http_ok && strlen(s) <= PACKAGE_URL_MAX && pk->http_ok(pk->http_arg, s)))
+        return FAIL("manifest.json: connectors[0].configurationUrl must be an https URL");
     if (s)
         snprintf(out->configuration_url, sizeof(out->configuration_url), "%s", s);
     scopes = json_object_get(c, "scopes");
@@ -524,7 +541,8 @@ static sb_err check_domains(json_t *m, struct package_info *out, struct sb_diag 
     return SB_OK;
 }
 
-static sb_err check_manifest(json_t *m, struct package_info *out, struct sb_diag *diag)
+static sb_err check_manifest(const struct pkg *pk, json_t *m, struct package_info *out,
+                             struct sb_diag *diag)
 {
     json_t *name, *desc, *dev, *gc;
     const char *s;
@@ -580,7 +598,7 @@ static sb_err check_manifest(json_t *m, struct package_info *out, struct sb_diag
     snprintf(out->accent_color, sizeof(out->accent_color), "%s", s);
 #undef STR
 
-    if ((err = check_connectors(m, out, diag)))
+    if ((err = check_connectors(pk, m, out, diag)))
         return err;
     if ((err = get_obj(m, "graphConnector", false, &gc, diag)))
         return err;
@@ -697,7 +715,8 @@ static sb_err validate(struct pkg *pk, const void *zip, size_t len, struct packa
         json_decref(m);
         return FAIL("manifest.json must be a JSON object");
     }
-    if (!(err = check_manifest(m, out, diag)) && !(err = get_obj(m, "icons", true, &icons, diag)) &&
+    if (!(err = check_manifest(pk, m, out, diag)) &&
+        !(err = get_obj(m, "icons", true, &icons, diag)) &&
         !(err = check_icon(pk, icons, "color", 192, (unsigned char **)&out->color_icon,
                            &out->color_icon_len, diag)))
         err = check_icon(pk, icons, "outline", 32, NULL, NULL, diag);
@@ -707,12 +726,20 @@ static sb_err validate(struct pkg *pk, const void *zip, size_t len, struct packa
 
 sb_err package_validate(const void *zip, size_t len, struct package_info *out, struct sb_diag *diag)
 {
+    return package_validate_with(zip, len, NULL, NULL, out, diag);
+}
+
+sb_err package_validate_with(const void *zip, size_t len, package_http_ok_fn http_ok, void *arg,
+                             struct package_info *out, struct sb_diag *diag)
+{
     struct pkg *pk = calloc(1, sizeof(*pk));
     sb_err err;
 
     memset(out, 0, sizeof(*out));
     if (!pk)
         return sb_fail(diag, SB_ERR_NOMEM, "internalError", "out of memory");
+    pk->http_ok = http_ok;
+    pk->http_arg = arg;
     err = validate(pk, zip, len, out, diag);
     if (pk->za)
         zip_discard(pk->za);

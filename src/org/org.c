@@ -3,9 +3,11 @@
 #include "core/ids.h"
 #include "core/json.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum setting_type { SETTING_BOOL, SETTING_ENUM, SETTING_TIME, SETTING_HOSTS };
 
@@ -13,16 +15,18 @@ struct setting {
     const char *name;
     enum setting_type type;
     const char *choices[5]; /* SETTING_ENUM; choices[0] is the default */
+    bool off_by_default;    /* SETTING_BOOL that is false when not set, whatever the cloud */
 };
 
 static const struct setting settings[] = {
-    {"connectorsEnabled", SETTING_BOOL, {NULL}},
-    {"connectorsEnabledForTeams", SETTING_BOOL, {NULL}},
-    {"connectorsActionableMessagesEnabled", SETTING_BOOL, {NULL}},
-    {"cloudEnvironment", SETTING_ENUM, {"commercial", "gcc", "gcch", "dod", NULL}},
-    {"outboundAllowedHosts", SETTING_HOSTS, {NULL}},
-    {"webhookUrlFormat", SETTING_ENUM, {"v2", "legacy", NULL}},
-    {"legacyWebhookUrlCutoff", SETTING_TIME, {NULL}},
+    {"connectorsEnabled", SETTING_BOOL, {NULL}, false},
+    {"connectorsEnabledForTeams", SETTING_BOOL, {NULL}, false},
+    {"connectorsActionableMessagesEnabled", SETTING_BOOL, {NULL}, false},
+    {"cloudEnvironment", SETTING_ENUM, {"commercial", "gcc", "gcch", "dod", NULL}, false},
+    {"outboundAllowedHosts", SETTING_HOSTS, {NULL}, false},
+    {"webhookUrlFormat", SETTING_ENUM, {"v2", "legacy", NULL}, false},
+    {"legacyWebhookUrlCutoff", SETTING_TIME, {NULL}, false},
+    {"developersMayRegisterConnectors", SETTING_BOOL, {NULL}, true},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -88,7 +92,7 @@ static json_t *effective(size_t i, char *const vals[NSETTINGS], int cloud)
     switch (s->type) {
     case SETTING_BOOL:
         /* GCC and GCCH start with connectors off until an administrator turns them on. */
-        return json_boolean(cloud != ORG_GCC && cloud != ORG_GCCH);
+        return json_boolean(!s->off_by_default && cloud != ORG_GCC && cloud != ORG_GCCH);
     case SETTING_ENUM:
         return json_string(s->choices[0]);
     case SETTING_HOSTS:
@@ -127,6 +131,8 @@ static sb_err compute(struct sb_ctx *ctx, struct org_settings *out, json_t **res
     out->actionable_enabled =
         json_is_true(json_object_get(o, "connectorsActionableMessagesEnabled"));
     out->custom_apps_allowed = cloud == ORG_COMMERCIAL;
+    out->developers_may_register =
+        json_is_true(json_object_get(o, "developersMayRegisterConnectors"));
     out->webhook_url_legacy =
         strcmp(json_string_value(json_object_get(o, "webhookUrlFormat")), "legacy") == 0;
     if (json_is_string(json_object_get(o, "legacyWebhookUrlCutoff")) &&
@@ -371,4 +377,57 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
     json_decref(before);
     json_decref(after);
     return err;
+}
+
+/* "host[:port]" of an http:// URL, lower-cased; false when the URL is not of that shape. */
+static bool http_authority(const char *url, char *out, size_t cap)
+{
+    size_t n;
+
+    if (strncasecmp(url, "http://", 7) != 0)
+        return false;
+    url += 7;
+    n = strcspn(url, "/?#");
+    if (n == 0 || n >= cap || memchr(url, '@', n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)tolower((unsigned char)url[i]);
+    out[n] = '\0';
+    return true;
+}
+
+sb_err org_http_url_allowed(struct sb_ctx *ctx, const char *url, bool *allowed)
+{
+    char authority[272], host[272], *text = NULL;
+    json_t *hosts = NULL, *h;
+    const char *colon;
+    size_t i;
+    sb_err err;
+
+    *allowed = false;
+    if (!http_authority(url, authority, sizeof(authority)))
+        return SB_OK;
+    /* The host without its port, for entries that name no port. */
+    snprintf(host, sizeof(host), "%s", authority);
+    colon = host[0] == '[' ? strstr(host, "]:") : strrchr(host, ':');
+    if (colon)
+        host[colon - host + (host[0] == '[' ? 1 : 0)] = '\0';
+    err = store_setting_get(ctx->store, "outboundAllowedHosts", &text);
+    if (err == SB_ERR_NOT_FOUND)
+        return SB_OK;
+    if (err)
+        return err;
+    hosts = json_loads(text, 0, NULL);
+    free(text);
+    json_array_foreach(hosts, i, h)
+    {
+        const char *entry = json_string_value(h);
+
+        if (entry && (strcasecmp(entry, authority) == 0 || strcasecmp(entry, host) == 0)) {
+            *allowed = true;
+            break;
+        }
+    }
+    json_decref(hosts);
+    return SB_OK;
 }

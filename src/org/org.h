@@ -10,6 +10,8 @@
  *   outboundAllowedHosts                 []
  *   webhookUrlFormat                     "v2" (signed URLs; "legacy" for unsigned)
  *   legacyWebhookUrlCutoff               null (legacy URLs accepted)
+ *   developersMayRegisterConnectors      false (in every cloud: only administrators register
+ *                                        connectors in the Connector Developer Dashboard)
  *
  * Custom connector apps can be uploaded and configured only in the commercial cloud (the
  * read-only `customConnectorsAllowed`). Teams have connectors when the organisation's
@@ -35,13 +37,14 @@
 enum org_cloud { ORG_COMMERCIAL, ORG_GCC, ORG_GCCH, ORG_DOD };
 
 struct org_settings {
-    int cloud;                 /* enum org_cloud */
-    bool connectors_enabled;   /* effective connectorsEnabled */
-    bool connectors_for_teams; /* effective connectorsEnabledForTeams */
-    bool actionable_enabled;   /* effective connectorsActionableMessagesEnabled */
-    bool custom_apps_allowed;  /* custom connector apps may be uploaded and configured */
-    bool webhook_url_legacy;   /* new webhooks get legacy URLs */
-    int64_t legacy_cutoff_ms;  /* 0 = no cutoff */
+    int cloud;                    /* enum org_cloud */
+    bool connectors_enabled;      /* effective connectorsEnabled */
+    bool connectors_for_teams;    /* effective connectorsEnabledForTeams */
+    bool actionable_enabled;      /* effective connectorsActionableMessagesEnabled */
+    bool custom_apps_allowed;     /* custom connector apps may be uploaded and configured */
+    bool webhook_url_legacy;      /* new webhooks get legacy URLs */
+    int64_t legacy_cutoff_ms;     /* 0 = no cutoff */
+    bool developers_may_register; /* effective developersMayRegisterConnectors */
 };
 
 /* The process's cached copy (one per server, owned by main). */
@@ -74,6 +77,10 @@ sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *
 /* Sets the group-level switch of a team (-1 not set, 0 off, 1 on), audited. */
 sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *team_id, int enabled, struct sb_diag *diag);
+
+/* Whether url is a plain http:// URL whose "host:port" (or "host") is listed in
+ * outboundAllowedHosts: lab and test services that have no TLS. Other URLs give false. */
+sb_err org_http_url_allowed(struct sb_ctx *ctx, const char *url, bool *allowed);
 
 /* Appends an audit entry; before/after may be NULL (references are not stolen). */
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,

@@ -319,6 +319,49 @@ sb_err store_app_delete(struct store *st, const char *id);
 /* The colour icon (PNG bytes, heap). */
 sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len);
 
+/* ---- connectors registered in the Connector Developer Dashboard ---- */
+
+struct store_registration {
+    sb_id id;         /* the connector id */
+    sb_id app_id;     /* the generated package's manifest id */
+    sb_id catalog_id; /* the organisation catalog entry it published (store_app.id) */
+    char name[30 * 4 + 1];
+    char short_description[80 * 4 + 1];
+    char long_description[4000 * 4 + 1];
+    char website_url[2049];
+    char configuration_url[2049];
+    char valid_domains[8192]; /* JSON array text */
+    bool actions_enabled;
+    char actions_url[2049]; /* "" without actions */
+    char version[32];
+    sb_id created_by;
+    sb_time created;
+    sb_time updated;
+};
+
+/* The bytes stored with a registration: the colour logo, the outline icon, the app package. */
+struct store_registration_blobs {
+    const void *logo, *outline, *package;
+    size_t logo_len, outline_len, package_len;
+};
+
+enum store_registration_blob { STORE_REG_LOGO, STORE_REG_OUTLINE, STORE_REG_PACKAGE };
+
+sb_err store_registration_insert(struct store *st, const struct store_registration *r,
+                                 const struct store_registration_blobs *b);
+/* Replaces everything but the ids, creator and creation time, if the stored version still is
+ * old_version: SB_ERR_CONFLICT when another change came first, SB_ERR_NOT_FOUND when gone. */
+sb_err store_registration_update(struct store *st, const struct store_registration *r,
+                                 const char *old_version, const struct store_registration_blobs *b);
+sb_err store_registration_get(struct store *st, const char *id, struct store_registration *out);
+/* Those created by created_by, or all when it is NULL; oldest first. */
+sb_err store_registration_list(struct store *st, const char *created_by,
+                               struct store_registration **out, size_t *n);
+sb_err store_registration_delete(struct store *st, const char *id);
+/* One stored blob (heap; caller frees). */
+sb_err store_registration_blob(struct store *st, const char *id, enum store_registration_blob which,
+                               void **data, size_t *len);
+
 /* ---- backup and restore (SQLite; PostgreSQL has pg_dump and pg_restore) ---- */
 
 /* Copies the live database into path, a new file (SB_ERR_CONFLICT when it exists), while

@@ -260,6 +260,11 @@ static const struct row matrix[] = {
     {SB_ACT_TEAM_CREATE, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_TEAM_CREATE, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_TEAM_CREATE, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
+    /* registering connectors: administrators (developersMayRegisterConnectors is off) */
+    {SB_ACT_CONNECTOR_REGISTER, R_TEAM, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_CONNECTOR_REGISTER, R_GENERAL, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_CONNECTOR_REGISTER, R_FOREIGN, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_CONNECTOR_REGISTER, R_UNKNOWN, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_ADMIN, R_TEAM, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_ADMIN, R_GENERAL, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_ADMIN, R_FOREIGN, {UN, OK, FB, FB, FB, FB}},
@@ -352,6 +357,8 @@ static const char *action_name(enum sb_action a)
         return "CONNECTOR_MANAGE";
     case SB_ACT_WEBHOOK_POST:
         return "WEBHOOK_POST";
+    case SB_ACT_CONNECTOR_REGISTER:
+        return "CONNECTOR_REGISTER";
     case SB_ACT_ADMIN:
         return "ADMIN";
     }
@@ -701,6 +708,37 @@ static void test_policy_switches(void **state)
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", NULL), SB_OK);
 }
 
+/* developersMayRegisterConnectors: every signed-in user registers connectors while it is on;
+ * it stays off in GCC until set, like nothing else changes with it. */
+static void test_developers_register(void **state)
+{
+    struct fx *f = *state;
+    static const struct row on[] = {
+        {SB_ACT_CONNECTOR_REGISTER, R_TEAM, {UN, OK, OK, OK, OK, OK}},
+        {SB_ACT_CONNECTOR_REGISTER, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
+        {SB_ACT_ADMIN, R_TEAM, {UN, OK, FB, FB, FB, FB}},
+    };
+    static const struct row off[] = {
+        {SB_ACT_CONNECTOR_REGISTER, R_TEAM, {UN, OK, FB, FB, FB, FB}},
+    };
+    struct sb_diag diag;
+
+    assert_int_equal(store_setting_set(f->ctx.store, "developersMayRegisterConnectors", "true"),
+                     SB_OK);
+    assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
+    assert_int_equal(store_setting_set(f->ctx.store, "cloudEnvironment", "\"gcc\""), SB_OK);
+    assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
+    assert_int_equal(store_setting_set(f->ctx.store, "developersMayRegisterConnectors", NULL),
+                     SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    assert_int_equal(store_setting_set(f->ctx.store, "cloudEnvironment", NULL), SB_OK);
+    assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
+    memset(&diag, 0, sizeof(diag));
+    assert_int_equal(sb_can(&f->ctx, &f->who[P_MEMBER], SB_ACT_CONNECTOR_REGISTER, NULL, &diag),
+                     FB);
+    assert_non_null(strstr(diag.message, "developersMayRegisterConnectors"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_missing_resource),
         cmocka_unit_test(test_connectors_setting),
         cmocka_unit_test(test_policy_switches),
+        cmocka_unit_test(test_developers_register),
         cmocka_unit_test(test_member_remove),
         cmocka_unit_test(test_role_changes_take_effect),
     };

@@ -1,0 +1,186 @@
+/*
+ * registrations.c: connectors registered in the Connector Developer Dashboard, with their
+ * logo, outline icon and generated app package.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REG_COLS                                                                                   \
+    "id, app_id, catalog_id, name, short_description, long_description, website_url, "             \
+    "configuration_url, valid_domains, actions_enabled, actions_url, version, created_by, "        \
+    "created_at, updated_at"
+
+static void read_reg(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_registration *r = elem;
+
+    db_col_copy(d, s, 0, r->id, sizeof(r->id));
+    db_col_copy(d, s, 1, r->app_id, sizeof(r->app_id));
+    db_col_copy(d, s, 2, r->catalog_id, sizeof(r->catalog_id));
+    db_col_copy(d, s, 3, r->name, sizeof(r->name));
+    db_col_copy(d, s, 4, r->short_description, sizeof(r->short_description));
+    db_col_copy(d, s, 5, r->long_description, sizeof(r->long_description));
+    db_col_copy(d, s, 6, r->website_url, sizeof(r->website_url));
+    db_col_copy(d, s, 7, r->configuration_url, sizeof(r->configuration_url));
+    db_col_copy(d, s, 8, r->valid_domains, sizeof(r->valid_domains));
+    r->actions_enabled = db_col_int(d, s, 9) != 0;
+    db_col_copy(d, s, 10, r->actions_url, sizeof(r->actions_url));
+    db_col_copy(d, s, 11, r->version, sizeof(r->version));
+    db_col_copy(d, s, 12, r->created_by, sizeof(r->created_by));
+    db_col_copy(d, s, 13, r->created, sizeof(r->created));
+    db_col_copy(d, s, 14, r->updated, sizeof(r->updated));
+}
+
+struct reg_write {
+    const struct store_registration *r;
+    const char *old_version;
+    const struct store_registration_blobs *b;
+};
+
+static sb_err insert_fn(struct db *d, void *arg)
+{
+    const struct reg_write *w = arg;
+    const struct store_registration *r = w->r;
+    const struct store_registration_blobs *b = w->b;
+
+    return db_run(d, NULL,
+                  "INSERT INTO connector_registrations (" REG_COLS ", logo, outline, package) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "sssssssssbsssssBBB", r->id, r->app_id, r->catalog_id, r->name,
+                  r->short_description, r->long_description, r->website_url, r->configuration_url,
+                  r->valid_domains, (int)r->actions_enabled, r->actions_url, r->version,
+                  r->created_by, r->created, r->updated, b->logo, b->logo_len, b->outline,
+                  b->outline_len, b->package, b->package_len);
+}
+
+sb_err store_registration_insert(struct store *st, const struct store_registration *r,
+                                 const struct store_registration_blobs *b)
+{
+    struct reg_write w = {r, NULL, b};
+
+    return store_write(st, insert_fn, &w);
+}
+
+static sb_err update_fn(struct db *d, void *arg)
+{
+    const struct reg_write *w = arg;
+    const struct store_registration *r = w->r;
+    const struct store_registration_blobs *b = w->b;
+    struct db_stmt *s = NULL;
+    sb_err err;
+    int rc;
+
+    err = db_run_one(d,
+                     "UPDATE connector_registrations SET catalog_id = ?, name = ?, "
+                     "short_description = ?, long_description = ?, website_url = ?, "
+                     "configuration_url = ?, valid_domains = ?, actions_enabled = ?, "
+                     "actions_url = ?, version = ?, updated_at = ?, logo = ?, outline = ?, "
+                     "package = ? WHERE id = ? AND version = ?",
+                     "sssssssbsssBBBss", r->catalog_id, r->name, r->short_description,
+                     r->long_description, r->website_url, r->configuration_url, r->valid_domains,
+                     (int)r->actions_enabled, r->actions_url, r->version, r->updated, b->logo,
+                     b->logo_len, b->outline, b->outline_len, b->package, b->package_len, r->id,
+                     w->old_version);
+    if (err != SB_ERR_NOT_FOUND)
+        return err;
+    /* Nothing matched: gone, or changed by someone else since the caller read it. */
+    err = db_query(d, "SELECT 1 FROM connector_registrations WHERE id = ?", &s, "s", r->id);
+    if (err)
+        return err;
+    rc = db_step(d, s);
+    db_done(d, s);
+    if (rc == DB_ROW)
+        return SB_ERR_CONFLICT;
+    return rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+}
+
+sb_err store_registration_update(struct store *st, const struct store_registration *r,
+                                 const char *old_version, const struct store_registration_blobs *b)
+{
+    struct reg_write w = {r, old_version, b};
+
+    return store_write(st, update_fn, &w);
+}
+
+sb_err store_registration_get(struct store *st, const char *id, struct store_registration *out)
+{
+    return store_select_one(st, "SELECT " REG_COLS " FROM connector_registrations WHERE id = ?",
+                            read_reg, out, "s", id);
+}
+
+sb_err store_registration_list(struct store *st, const char *created_by,
+                               struct store_registration **out, size_t *n)
+{
+    if (created_by)
+        return store_select_all(st,
+                                "SELECT " REG_COLS " FROM connector_registrations "
+                                "WHERE created_by = ? ORDER BY created_at, id",
+                                read_reg, NULL, sizeof(**out), (void **)out, n, "s", created_by);
+    return store_select_all(st,
+                            "SELECT " REG_COLS " FROM connector_registrations "
+                            "ORDER BY created_at, id",
+                            read_reg, NULL, sizeof(**out), (void **)out, n, "");
+}
+
+static sb_err delete_fn(struct db *d, void *arg)
+{
+    return db_run_one(d, "DELETE FROM connector_registrations WHERE id = ?", "s",
+                      (const char *)arg);
+}
+
+sb_err store_registration_delete(struct store *st, const char *id)
+{
+    return store_write(st, delete_fn, (void *)id);
+}
+
+struct blob_row {
+    void **data;
+    size_t *len;
+    sb_err err;
+};
+
+static void read_blob(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct blob_row *r = elem;
+    size_t n = 0;
+    const void *p = d->drv->col_blob(s, 0, &n);
+
+    if (!p || !n) {
+        r->err = SB_ERR_NOT_FOUND;
+        return;
+    }
+    if (!(*r->data = malloc(n))) {
+        r->err = SB_ERR_NOMEM;
+        return;
+    }
+    memcpy(*r->data, p, n);
+    *r->len = n;
+}
+
+sb_err store_registration_blob(struct store *st, const char *id, enum store_registration_blob which,
+                               void **data, size_t *len)
+{
+    struct blob_row r = {data, len, SB_OK};
+    const char *sql;
+    sb_err err;
+
+    *data = NULL;
+    *len = 0;
+    switch (which) {
+    case STORE_REG_LOGO:
+        sql = "SELECT logo FROM connector_registrations WHERE id = ?";
+        break;
+    case STORE_REG_OUTLINE:
+        sql = "SELECT outline FROM connector_registrations WHERE id = ?";
+        break;
+    case STORE_REG_PACKAGE:
+        sql = "SELECT package FROM connector_registrations WHERE id = ?";
+        break;
+    default:
+        return SB_ERR_INVALID;
+    }
+    err = store_select_one(st, sql, read_blob, &r, "s", id);
+    return err ? err : r.err;
+}
