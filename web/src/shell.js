@@ -8,6 +8,7 @@ import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
 import { formDialog } from './dialog.js';
 import { isAdmin, openAdmin } from './admin.js';
+import { canUseDeveloper, openDeveloper } from './developer.js';
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), unread: new Map(), current: null, view: null, expanded: new Set() };
@@ -22,11 +23,14 @@ export function renderShell(root, { user, onSignOut }) {
   const adminBtn = h('button.button.subtle', { type: 'button', text: 'Admin', hidden: true });
   adminBtn.addEventListener('click', () => openAdmin());
   isAdmin().then((yes) => { adminBtn.hidden = !yes; });
+  const developerBtn = h('button.button.subtle', { type: 'button', text: 'Developer', hidden: true, onclick: () => openDeveloper() });
+  canUseDeveloper().then((yes) => { developerBtn.hidden = !yes; });
   const topbar = h('header.topbar', {},
     h('a.skip-link', { href: '#composer', text: 'Skip to message composer' }),
     h('span.brand', { text: 'Switchboard' }),
     liveState,
     h('span.me', {}, avatar(user.displayName, null, 28), h('span.me-name', { text: user.displayName })),
+    developerBtn,
     adminBtn,
     signOutBtn);
 
