@@ -9,24 +9,24 @@
 #include <string.h>
 #include <strings.h>
 
-enum setting_type { SETTING_BOOL, SETTING_ENUM, SETTING_TIME, SETTING_HOSTS };
+/* SETTING_BOOL_OFF: a switch that is false when not set, whatever the cloud environment. */
+enum setting_type { SETTING_BOOL, SETTING_BOOL_OFF, SETTING_ENUM, SETTING_TIME, SETTING_HOSTS };
 
 struct setting {
     const char *name;
     enum setting_type type;
     const char *choices[5]; /* SETTING_ENUM; choices[0] is the default */
-    bool off_by_default;    /* SETTING_BOOL that is false when not set, whatever the cloud */
 };
 
 static const struct setting settings[] = {
-    {"connectorsEnabled", SETTING_BOOL, {NULL}, false},
-    {"connectorsEnabledForTeams", SETTING_BOOL, {NULL}, false},
-    {"connectorsActionableMessagesEnabled", SETTING_BOOL, {NULL}, false},
-    {"cloudEnvironment", SETTING_ENUM, {"commercial", "gcc", "gcch", "dod", NULL}, false},
-    {"outboundAllowedHosts", SETTING_HOSTS, {NULL}, false},
-    {"webhookUrlFormat", SETTING_ENUM, {"v2", "legacy", NULL}, false},
-    {"legacyWebhookUrlCutoff", SETTING_TIME, {NULL}, false},
-    {"developersMayRegisterConnectors", SETTING_BOOL, {NULL}, true},
+    {"connectorsEnabled", SETTING_BOOL, {NULL}},
+    {"connectorsEnabledForTeams", SETTING_BOOL, {NULL}},
+    {"connectorsActionableMessagesEnabled", SETTING_BOOL, {NULL}},
+    {"cloudEnvironment", SETTING_ENUM, {"commercial", "gcc", "gcch", "dod", NULL}},
+    {"outboundAllowedHosts", SETTING_HOSTS, {NULL}},
+    {"webhookUrlFormat", SETTING_ENUM, {"v2", "legacy", NULL}},
+    {"legacyWebhookUrlCutoff", SETTING_TIME, {NULL}},
+    {"developersMayRegisterConnectors", SETTING_BOOL_OFF, {NULL}},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -92,7 +92,9 @@ static json_t *effective(size_t i, char *const vals[NSETTINGS], int cloud)
     switch (s->type) {
     case SETTING_BOOL:
         /* GCC and GCCH start with connectors off until an administrator turns them on. */
-        return json_boolean(!s->off_by_default && cloud != ORG_GCC && cloud != ORG_GCCH);
+        return json_boolean(cloud != ORG_GCC && cloud != ORG_GCCH);
+    case SETTING_BOOL_OFF:
+        return json_false();
     case SETTING_ENUM:
         return json_string(s->choices[0]);
     case SETTING_HOSTS:
@@ -254,6 +256,7 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
         return SB_OK;
     switch (s->type) {
     case SETTING_BOOL:
+    case SETTING_BOOL_OFF:
         if (!json_is_boolean(v))
             return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be true, false or null",
                            s->name);
