@@ -461,6 +461,37 @@ static void bump(char *version, size_t cap)
     snprintf(version, cap, "%lu.%lu.%lu", a, b, c);
 }
 
+/* A change that lost the race (SB_ERR_CONFLICT) had already published its package: put the
+ * stored one, the winner's, back into the catalog. Winners publish in version order (each
+ * read the registration after the previous one stored it), so only losers clobber; the loop
+ * catches a winner that stored while this ran. Best effort: the next change publishes anew. */
+static void resync(struct sb_ctx *ctx, const struct sb_principal *who, const char *id)
+{
+    struct store_registration *r = malloc(sizeof(*r));
+    char version[sizeof(r->version)];
+    struct sb_diag ignored;
+    struct store_app app;
+    bool updated;
+
+    for (int i = 0; r && i < 5; i++) {
+        void *zip = NULL;
+        size_t len = 0;
+        sb_err err = store_registration_get(ctx->store, id, r);
+
+        if (!err)
+            err = store_registration_blob(ctx->store, id, STORE_REG_PACKAGE, &zip, &len);
+        memset(&ignored, 0, sizeof(ignored));
+        if (!err)
+            err = apps_publish(ctx, who, zip, len, NULL, &app, &updated, &ignored);
+        free(zip);
+        memcpy(version, r->version, sizeof(version));
+        if (err || store_registration_get(ctx->store, id, r) != SB_OK ||
+            strcmp(version, r->version) == 0)
+            break;
+    }
+    free(r);
+}
+
 sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            json_t *body, struct store_registration *out, struct sb_diag *diag)
 {
@@ -497,10 +528,11 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         goto out;
     b = blobs_of(d, zip, len);
     err = store_registration_update(ctx->store, &d->r, old_version, &b);
-    if (err == SB_ERR_CONFLICT)
+    if (err == SB_ERR_CONFLICT) {
+        resync(ctx, who, id);
         err = sb_fail(diag, err, "Conflict",
                       "the registration was changed meanwhile; load it again and retry");
-    else if (err == SB_ERR_NOT_FOUND)
+    } else if (err == SB_ERR_NOT_FOUND)
         err = not_found(diag, id);
     if (err)
         goto out;

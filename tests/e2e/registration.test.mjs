@@ -262,6 +262,26 @@ test('PATCH changes fields, bumps the version and republishes the package', asyn
   assert.equal((await admin('PATCH', `${REG}/00000000-0000-4000-8000-000000000000`, { name: 'x' })).status, 404);
 });
 
+test('concurrent PATCHes: each is applied whole or refused with 409; catalog and package agree', async () => {
+  const reg = (await admin('POST', REG, registration())).body;
+  const n = 6;
+  const answers = await Promise.all(Array.from({ length: n }, (_, i) =>
+    admin('PATCH', `${REG}/${reg.id}`, { shortDescription: `Change ${i}` })));
+  const ok = answers.filter((a) => a.status === 200);
+  for (const a of answers) assert.ok(a.status === 200 || a.status === 409, `${a.status} ${a.text}`);
+  assert.ok(ok.length >= 1);
+  const versions = ok.map((a) => a.body.version).sort();
+  assert.equal(new Set(versions).size, ok.length, `every accepted change has its own version: ${versions}`);
+  const now = (await admin('GET', `${REG}/${reg.id}`)).body;
+  assert.equal(now.version, `1.0.${ok.length}`);
+  const winner = ok.find((a) => a.body.version === now.version).body;
+  assert.equal(now.shortDescription, winner.shortDescription);
+  const m = unzip(await packageBytes(srv.adminToken, reg.id)).manifest;
+  assert.equal(m.version, now.version);
+  assert.equal(m.description.short, now.shortDescription);
+  assert.equal((await admin('GET', `${CATALOG}/${reg.catalogAppId}`)).body.version, now.version);
+});
+
 test('permissions: developersMayRegisterConnectors, own registrations only, 404 for others', async () => {
   const dev = await newUser(srv, 'dev');
   const other = await newUser(srv, 'other');
