@@ -204,3 +204,31 @@ test('at 375 px the dashboard fits; delete asks first and removes the connector'
   assert.deepEqual(jsErrors(phone), []);
   await phone.context().close();
 });
+
+test('a person who is not an administrator gets the Developer page once the admin page allows it', T, async () => {
+  const upn = `dev${Date.now()}@switchboard.test`;
+  await server.api('POST', '/v1.0/users', { displayName: 'Dev Person', userPrincipalName: upn, passwordProfile: { password: 'dev-password-1' } });
+  const dev = await newPage(browser, server);
+  const asked = dev.waitForResponse((r) => r.url().endsWith('/api/v1/connectorRegistrations'));
+  await signIn(dev, server, upn, 'dev-password-1');
+  await asked;
+  await dev.getByRole('button', { name: 'Sign out' }).waitFor();
+  assert.equal(await dev.getByRole('button', { name: 'Developer' }).isVisible(), false);
+
+  await page.getByRole('button', { name: 'Admin' }).click();
+  const adm = page.getByRole('dialog', { name: 'Administration' });
+  const sw = adm.getByRole('checkbox', { name: 'Everyone may register connectors (Developer page)' });
+  assert.equal(await sw.isChecked(), false);
+  await sw.check();
+  await adm.getByRole('button', { name: /Use the default for Everyone may register connectors/ }).waitFor();
+  assert.equal((await server.api('GET', '/api/v1/admin/organization')).developersMayRegisterConnectors, true);
+  await page.keyboard.press('Escape');
+
+  await dev.reload();
+  const dlg = await openDashboard(dev);
+  await dlg.getByRole('button', { name: 'Register a connector' }).waitFor();
+  await dlg.getByText('No connectors are registered yet.').waitFor();
+  assert.deepEqual(jsErrors(dev), []);
+  await dev.context().close();
+  await server.api('PATCH', '/api/v1/admin/organization', { developersMayRegisterConnectors: null });
+});

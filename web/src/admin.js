@@ -8,6 +8,7 @@ const SWITCHES = [
   ['connectorsEnabled', 'Connectors (Set-OrganizationConfig -ConnectorsEnabled)'],
   ['connectorsEnabledForTeams', 'Connectors for Teams (-ConnectorsEnabledForTeams)'],
   ['connectorsActionableMessagesEnabled', 'Actionable messages (-ConnectorsActionableMessagesEnabled)'],
+  ['developersMayRegisterConnectors', 'Everyone may register connectors (Developer page)'],
 ];
 const CLOUDS = ['commercial', 'gcc', 'gcch', 'dod'];
 
