@@ -170,6 +170,10 @@ test('edit bumps the version; send a test card into a channel and see it there',
   const msg = page.locator('.message', { hasText: 'Test card from Build <b>alerts</b>' });
   await msg.waitFor();
   await msg.getByText('Run test action').waitFor();
+  // the connector's icon is the sender's avatar
+  await msg.locator('.message-avatar img[src^="/v1.0/appCatalogs/teamsApps/"]').waitFor();
+  await msg.locator('.message-avatar .avatar-initials[hidden]').waitFor({ state: 'attached' });
+  await shot(page, '22-developer-test-card');
   const messages = await server.api('GET', `/v1.0/teams/${team.id}/channels/${channel.id}/messages`);
   const m = messages.value.find((x) => x.from.application);
   assert.equal(JSON.parse(m.attachments[0].content).potentialAction[0]['@type'], 'HttpPOST');

@@ -10,8 +10,9 @@ export function senderOf(msg) {
   const from = msg.from || {};
   if (from.application) {
     const app = from.application;
-    // imageUrl is a same-origin path, present only when the connector has an avatar.
-    const image = typeof app.imageUrl === 'string' && app.imageUrl.startsWith('/api/v1/connectors/') ? app.imageUrl : null;
+    // imageUrl is a same-origin path, present only when the connector has an avatar: a
+    // configuration's image, or a catalog app's icon (connector apps, test cards).
+    const image = typeof app.imageUrl === 'string' && /^\/(api\/v1\/connectors|v1\.0\/appCatalogs\/teamsApps)\/[\w-]+\/(image|icon)$/.test(app.imageUrl) ? app.imageUrl : null;
     return { name: app.displayName || 'Connector', image, app: true };
   }
   if (from.user) return { name: from.user.displayName || 'Unknown user', image: null, app: false };
