@@ -184,6 +184,16 @@ bool package_https_url(const char *s)
     return is_https_url(s);
 }
 
+bool package_http_url(const char *s)
+{
+    char as_https[PACKAGE_URL_MAX + 2];
+
+    if (strncasecmp(s, "http://", 7) != 0 || strlen(s) > PACKAGE_URL_MAX)
+        return false;
+    snprintf(as_https, sizeof(as_https), "https://%s", s + 7);
+    return is_https_url(as_https);
+}
+
 bool package_domain(const char *s)
 {
     return is_domain(s);
@@ -500,7 +510,7 @@ static sb_err check_connectors(const struct pkg *pk, json_t *m, struct package_i
              get_str(c, "configurationUrl", "connectors[0].configurationUrl", false, 0, &s, diag)))
         return err;
     if (s && !is_https_url(s) &&
-        !(pk->http_ok && strlen(s) <= PACKAGE_URL_MAX && pk->http_ok(pk->http_arg, s)))
+        !(pk->http_ok && package_http_url(s) && pk->http_ok(pk->http_arg, s)))
         return FAIL("manifest.json: connectors[0].configurationUrl must be an https URL");
     if (s)
         snprintf(out->configuration_url, sizeof(out->configuration_url), "%s", s);

@@ -58,8 +58,10 @@ sb_err package_validate_with(const void *zip, size_t len, package_http_ok_fn htt
                              struct package_info *out, struct sb_diag *diag);
 
 /* The manifest's own rules, for those who write manifests (registration.c): "https://" and an
- * authority, no spaces or control characters; a host name or "*." and one. */
+ * authority, no spaces or control characters (package_http_url: the same after "http://");
+ * a host name or "*." and one. */
 bool package_https_url(const char *s);
+bool package_http_url(const char *s);
 bool package_domain(const char *s);
 
 /* Frees what package_validate allocated; safe on a zeroed or already freed struct. */

@@ -122,17 +122,10 @@ static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char *dst, s
 
     if (!v)
         return SB_OK;
-    if (s && json_string_length(v) < cap && !package_https_url(s)) {
+    if (s && json_string_length(v) < cap && !package_https_url(s) && package_http_url(s)) {
         err = org_http_url_allowed(ctx, s, &allowed);
         if (err)
             return err;
-        /* the same rules as https for the rest of the URL */
-        if (allowed && strncasecmp(s, "http://", 7) == 0) {
-            char as_https[2060];
-
-            snprintf(as_https, sizeof(as_https), "https://%s", s + 7);
-            allowed = package_https_url(as_https);
-        }
     }
     if (!s || json_string_length(v) >= cap || (!package_https_url(s) && !allowed))
         return BAD("configurationUrl must be an https URL (http only for a host listed in "

@@ -203,6 +203,10 @@ test('http configuration pages only on hosts in outboundAllowedHosts; their host
   try {
     // the port counts: another port on the same host is not allowed
     assert.equal((await admin('POST', REG, registration({ configurationUrl: 'http://127.0.0.1:45679/c' }))).status, 400);
+    // an allowed host does not relax the rest of the URL rules
+    assert.equal((await admin('POST', REG, registration({ configurationUrl: 'http://127.0.0.1:45678/a b' }))).status, 400);
+    // user info in front of an allowed host does not make it allowed
+    assert.equal((await admin('POST', REG, registration({ configurationUrl: 'http://user@127.0.0.1:45678/c' }))).status, 400);
     const r = await admin('POST', REG, registration({ configurationUrl: url, validDomains: [] }));
     assert.equal(r.status, 201, r.text);
     assert.deepEqual(r.body.validDomains, ['127.0.0.1']);
