@@ -264,6 +264,15 @@ test('PATCH changes fields, bumps the version and republishes the package', asyn
   assert.equal(cleared.body.actionsUrl, null);
   assert.ok((await admin('GET', '/api/v1/admin/audit')).body.value.some((e) => e.action === 'connector.registration.update' && e.target === reg.id));
   assert.equal((await admin('PATCH', `${REG}/00000000-0000-4000-8000-000000000000`, { name: 'x' })).status, 404);
+
+  // an administrator removed the catalog entry: the next change publishes a new one
+  assert.equal((await admin('DELETE', `${CATALOG}/${reg.catalogAppId}`)).status, 204);
+  const again = await admin('PATCH', `${REG}/${reg.id}`, { name: 'Back in the catalog' });
+  assert.equal(again.status, 200, again.text);
+  assert.notEqual(again.body.catalogAppId, reg.catalogAppId);
+  const entry = await admin('GET', `${CATALOG}/${again.body.catalogAppId}`);
+  assert.equal(entry.body.connectorId, reg.id);
+  assert.equal(entry.body.displayName, 'Back in the catalog');
 });
 
 test('concurrent PATCHes: each is applied whole or refused with 409; catalog and package agree', async () => {
@@ -418,4 +427,20 @@ test('custom-app policy: no registrations, changes or test cards in GCC, GCCH an
   assert.equal((await admin('DELETE', `${REG}/${reg.id}`)).status, 204);
   assert.ok(!(await admin('GET', CATALOG)).body.value.some((a) => a.id === reg.catalogAppId));
   assert.equal((await admin('DELETE', `${REG}/${reg.id}`)).status, 404);
+});
+
+test('a registration and its change acknowledged with 201/200 survive kill -9', async () => {
+  const reg = (await admin('POST', REG, registration())).body;
+  const changed = await admin('PATCH', `${REG}/${reg.id}`, { longDescription: 'Changed before the crash' });
+  assert.equal(changed.status, 200);
+  const info = await srv.kill9();
+  assert.equal(info.signal, 'SIGKILL');
+  await srv.restart();
+  const got = await admin('GET', `${REG}/${reg.id}`);
+  assert.equal(got.status, 200, got.text);
+  assert.equal(got.body.version, '1.0.1');
+  assert.equal(got.body.longDescription, 'Changed before the crash');
+  const m = unzip(await packageBytes(srv.adminToken, reg.id)).manifest;
+  assert.equal(m.version, '1.0.1');
+  assert.equal((await admin('GET', `${CATALOG}/${reg.catalogAppId}`)).body.version, '1.0.1');
 });
