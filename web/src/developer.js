@@ -86,7 +86,8 @@ export function openDeveloper() {
       error.hidden = false;
       return;
     }
-    const section = h('section.conn-section', { 'aria-labelledby': 'dev-list-h' }, h('h3#dev-list-h', { text: 'Registered connectors' }));
+    const listHeading = h('h3#dev-list-h', { text: 'Registered connectors', tabIndex: -1 });
+    const section = h('section.conn-section', { 'aria-labelledby': 'dev-list-h' }, listHeading);
     const register = h('button.button.primary', { type: 'button', text: 'Register a connector', hidden: !state.canRegister });
     register.addEventListener('click', () => showForm(null));
     const ul = h('ul.conn-list.dev-list');
@@ -95,7 +96,8 @@ export function openDeveloper() {
     section.append(ul);
     if (!state.canRegister) section.append(h('p.muted', { text: 'Only administrators can register or change connectors in this organization.' }));
     d.body.append(h('div.form-actions.left', {}, register), section);
-    if (notice) announce(notice);
+    // After a save or a removal the form or the item is gone: continue from the list.
+    if (notice) { listHeading.focus(); announce(notice); }
   }
 
   function item(reg, error, status) {
