@@ -164,6 +164,7 @@ test('each invalid field is refused with a message naming it, and nothing is sto
     ['logo not base64', { logo: 'data:image/png;base64,@@@@' }, /\blogo is not valid base64/],
     ['logo not a PNG', { logo: `data:image/png;base64,${Buffer.from('GIF89a not a png at all, really not').toString('base64')}` }, /\blogo must be a PNG image/],
     ['logo wrong size', { logo: dataUrl(png(100, 100)) }, /\blogo must be 192x192 pixels, not 100x100/],
+    ['logo too large', { logo: dataUrl(Buffer.concat([png(192, 192), Buffer.alloc(300 * 1024)])) }, /\blogo must be at most 256 KiB/],
     ['outline wrong size', { outlineLogo: dataUrl(png(192, 192)) }, /\boutlineLogo must be 32x32 pixels/],
     ['no short description', { shortDescription: undefined }, /shortDescription is required/],
     ['long short description', { shortDescription: 'd'.repeat(81) }, /shortDescription must be at most 80/],
@@ -192,6 +193,8 @@ test('each invalid field is refused with a message naming it, and nothing is sto
     assert.match(r.body.error.message, rule, `${what}: ${r.body.error.message}`);
   }
   assert.equal((await admin('POST', REG, '{not json')).status, 400);
+  const huge = await admin('POST', REG, registration({ longDescription: 'x'.repeat(1100 * 1024) }));
+  assert.equal(huge.status, 413, huge.text);
   assert.equal((await admin('GET', REG)).body.value.length, beforeList);
   assert.equal((await admin('GET', CATALOG)).body.value.length, beforeApps);
 });
