@@ -586,6 +586,7 @@ sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who
     struct org_settings org;
     struct card_message card = {0};
     char title[200], *text = NULL, *action_body = NULL;
+    sb_id correlation;
     json_t *j = NULL, *ab = NULL;
     sb_err err;
 
@@ -599,21 +600,24 @@ sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who
     if (!r->actions_enabled || !r->actions_url[0])
         return BAD("this connector has no actions: set actionsEnabled and actionsUrl first");
     snprintf(title, sizeof(title), "Test card from %s", r->name);
+    /* What an action execution sends as Card-Correlation-Id; "@id" names the action. */
+    sb_id_new(ctx, correlation);
     ab = json_pack("{s:s,s:s,s:b}", "connectorId", r->id, "action", "test", "test", 1);
     action_body = ab ? json_dumps(ab, JSON_COMPACT) : NULL;
     if (action_body)
-        j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,"
+        j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,"
                       "s:[{s:s,s:s,s:[{s:s,s:s},{s:s,s:s}]}],"
-                      "s:[{s:s,s:s,s:s,s:s,s:s}]}",
+                      "s:[{s:s,s:s,s:s,s:s,s:s,s:s}]}",
                       "@type", "MessageCard", "@context", "https://schema.org/extensions",
-                      "themeColor", "464EB8", "summary", title, "title", title, "text",
+                      "correlationId", correlation, "themeColor", "464EB8", "summary", title,
+                      "title", title, "text",
                       "This card was sent from the Connector Developer Dashboard. Its action "
                       "posts to the connector's actions URL.",
                       "sections", "activityTitle", r->name, "activitySubtitle",
                       "Connector Developer Dashboard", "facts", "name", "Connector id", "value",
                       r->id, "name", "Sent by", "value", who->display_name, "potentialAction",
-                      "@type", "HttpPOST", "name", "Run test action", "target", r->actions_url,
-                      "body", action_body, "bodyContentType", "application/json");
+                      "@type", "HttpPOST", "@id", "testAction", "name", "Run test action", "target",
+                      r->actions_url, "body", action_body, "bodyContentType", "application/json");
     text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     if (!text) {
         err = SB_ERR_NOMEM;

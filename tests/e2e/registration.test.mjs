@@ -377,6 +377,8 @@ test('a test card is posted into the channel as the connector, with the HttpPOST
   assert.equal(card['@type'], 'MessageCard');
   assert.equal(card.potentialAction.length, 1);
   assert.equal(card.potentialAction[0]['@type'], 'HttpPOST');
+  assert.equal(card.potentialAction[0]['@id'], 'testAction', 'the id POST /api/v1/messages/{id}/actions names');
+  assert.match(card.correlationId, GUID_RE);
   assert.equal(card.potentialAction[0].target, 'https://ci.example.org/act?x=<b>');
   assert.equal(JSON.parse(card.potentialAction[0].body).connectorId, reg.id);
   assert.match(msg.summary, new RegExp(`Test card from ${reg.name}`));
