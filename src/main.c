@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "auth/jwt.h"
 #include "cli/admin.h"
+#include "connectors/apphost.h"
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -240,6 +241,19 @@ static int serve(int argc, char **argv)
         bool v6 = strchr(cfg.listen_host, ':') != NULL;
         snprintf(cfg.public_url, sizeof(cfg.public_url), "%s://%s%s%s:%d", cert ? "https" : "http",
                  v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "", listener.port);
+    }
+    if (!cfg.apps_url[0]) {
+        err = apphost_default_template(cfg.public_url, cfg.apps_url, sizeof(cfg.apps_url));
+        if (err) {
+            rc =
+                fail("cannot derive the apps URL from the public URL; give --apps-url", &diag, err);
+            goto out;
+        }
+    } else if (!apphost_template_ok(cfg.apps_url)) {
+        sb_log_error("invalid --apps-url '%s': an http(s) origin with {app} in its host",
+                     cfg.apps_url);
+        rc = 2;
+        goto out;
     }
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||

@@ -87,6 +87,7 @@ void api_webhook_post_workflow(struct api_call *c);
 void api_webhook_create(struct api_call *c);
 void api_webhook_update_url(struct api_call *c);
 void api_connector_list(struct api_call *c);
+void api_connector_create(struct api_call *c);
 void api_connector_get(struct api_call *c);
 void api_connector_patch(struct api_call *c);
 void api_connector_delete(struct api_call *c);

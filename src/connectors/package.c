@@ -143,6 +143,20 @@ static bool is_https_url(const char *s)
     return s[8] != '\0' && s[8] != '/' && s[8] != '?' && s[8] != '#';
 }
 
+/* is_https_url, or the same with "http://": configuration pages of hosts an administrator
+ * allows (outboundAllowedHosts) may be plain http; apps_publish checks that. */
+static bool is_web_url(const char *s)
+{
+    char https[PACKAGE_URL_MAX + 2];
+
+    if (strncasecmp(s, "http://", 7) != 0)
+        return is_https_url(s);
+    if (strlen(s) > PACKAGE_URL_MAX)
+        return false;
+    snprintf(https, sizeof(https), "https://%s", s + 7);
+    return is_https_url(https);
+}
+
 /* A host name, optionally "*." followed by one: labels of letters, digits and '-'. */
 static bool is_domain(const char *s)
 {
@@ -483,8 +497,11 @@ static sb_err check_connectors(json_t *m, struct package_info *out, struct sb_di
         return FAIL("manifest.json: connectors[0].connectorId must be a GUID");
     snprintf(out->connector_id, sizeof(out->connector_id), "%s", s);
     lower(out->connector_id);
-    if ((err = get_https(c, "configurationUrl", "connectors[0].configurationUrl", false, &s, diag)))
+    if ((err =
+             get_str(c, "configurationUrl", "connectors[0].configurationUrl", false, 0, &s, diag)))
         return err;
+    if (s && !is_web_url(s))
+        return FAIL("manifest.json: connectors[0].configurationUrl must be an https URL");
     if (s)
         snprintf(out->configuration_url, sizeof(out->configuration_url), "%s", s);
     scopes = json_object_get(c, "scopes");
