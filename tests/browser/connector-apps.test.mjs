@@ -249,3 +249,27 @@ test('a configuration page on a domain outside validDomains is refused', T, asyn
   assert.deepEqual(page.errors.filter((e) => !e.startsWith('console: Failed to load resource')), []);
   assert.deepEqual(page.dialogs, []);
 });
+
+test('at 375 px wide the configuration page fills the dialog and Save stays reachable', T, async () => {
+  const phone = await newPage(browser, server, { viewport: { width: 375, height: 740 } });
+  try {
+    await signIn(phone, server);
+    await phone.goto(`/t/${team.id}/c/${general.id}`);
+    await phone.getByRole('button', { name: /More options for General/ }).click();
+    await phone.getByRole('menuitem', { name: 'Connectors' }).click();
+    const dlg = phone.getByRole('dialog', { name: /Connectors for "General"/ });
+    await dlg.getByRole('button', { name: 'Add Deploy notifier' }).click();
+    const frame = phone.frameLocator('iframe.config-frame').frameLocator('iframe');
+    await frame.locator('#state', { hasText: 'ready' }).waitFor();
+    await frame.getByLabel('Project to follow').fill('mobile');
+    const box = await phone.locator('iframe.config-frame').boundingBox();
+    assert.ok(box.width >= 280 && box.x >= 0 && box.x + box.width <= 375, JSON.stringify(box));
+    const save = dlg.getByRole('button', { name: 'Save', exact: true });
+    await save.scrollIntoViewIfNeeded();
+    assert.equal(await save.isVisible(), true);
+    await shot(phone, '19-connector-config-phone');
+    await dlg.getByRole('button', { name: /Cancel/ }).click();
+  } finally {
+    await phone.context().close();
+  }
+});
