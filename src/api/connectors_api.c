@@ -1,10 +1,12 @@
 /*
- * connectors_api.c: connector configurations on a channel (incoming webhooks so far), their
- * URLs, avatars and delivery logs.
+ * connectors_api.c: connector configurations on a channel (incoming webhooks and connector
+ * apps), their URLs, avatars and delivery logs.
  */
 #include "api/api.h"
 
+#include "connectors/apphost.h"
 #include "connectors/catalog.h"
+#include "connectors/configs.h"
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/json.h"
@@ -48,6 +50,27 @@ static bool can_manage(struct api_call *c, const struct store_connector *cc)
     return sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_MANAGE, &res, NULL) == SB_OK;
 }
 
+/* A connector app's configuration also carries what its pages set (settings.setSettings) and
+ * where the configuration host serves its pages. */
+static void render_app_fields(struct api_call *c, const struct store_connector *cc, json_t *o)
+{
+    char host[APPHOST_URL_MAX];
+    json_t *settings = NULL;
+    const char *app_id;
+
+    if (config_settings(c->ctx, cc, &settings) != SB_OK)
+        return;
+    app_id = json_string_value(json_object_get(settings, "appId"));
+    json_object_set(o, "appId", json_object_get(settings, "appId"));
+    json_object_set(o, "entityId", json_object_get(settings, "entityId"));
+    json_object_set(o, "contentUrl", json_object_get(settings, "contentUrl"));
+    if (json_object_get(settings, "removeUrl"))
+        json_object_set(o, "removeUrl", json_object_get(settings, "removeUrl"));
+    if (app_id && apphost_frame_url(c->ctx, app_id, host, sizeof(host)) == SB_OK)
+        json_object_set_new(o, "configurationHostUrl", json_string(host));
+    json_decref(settings);
+}
+
 /* The configuration resource; URLs only for those who may manage it. */
 static json_t *render(struct api_call *c, const struct store_connector *cc, bool with_urls)
 {
@@ -65,10 +88,15 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
                  cc->id);
         json_object_set_new(o, "imageUrl", json_string(image));
     }
+    json_object_set_new(o, "appType", json_string(cc->app_type[0] ? cc->app_type : "teams"));
     if (with_urls && webhook_urls(c->ctx, cc, url, wf, sizeof(url)) == SB_OK) {
         json_object_set_new(o, "url", json_string(url));
         json_object_set_new(o, "workflowUrl", json_string(wf));
+        if (strcmp(cc->kind, WEBHOOK_APP_KIND) == 0)
+            json_object_set_new(o, "webhookUrl", json_string(url));
     }
+    if (strcmp(cc->kind, WEBHOOK_APP_KIND) == 0)
+        render_app_fields(c, cc, o);
     return o;
 }
 
@@ -113,6 +141,53 @@ void api_webhook_create(struct api_call *c)
         return;
     }
     audit(c, "webhook.create", &cc, NULL, summary(&cc));
+    api_json(c, 201, render(c, &cc, true));
+}
+
+/* Reads the connector-app fields of a create or update body (absent fields stay NULL). */
+static sb_err app_fields(struct api_call *c, json_t *body, struct config_fields *f)
+{
+    sb_err err;
+
+    err = sb_json_string(body, "configName", false, SB_NAME_MAX, &f->config_name, &c->diag);
+    if (!err)
+        err =
+            sb_json_string(body, "entityId", false, CONFIG_ENTITY_ID_MAX, &f->entity_id, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "contentUrl", false, CONFIG_URL_MAX, &f->content_url, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "removeUrl", false, CONFIG_URL_MAX, &f->remove_url, &c->diag);
+    return err;
+}
+
+/* What the configuration host sends when a connector app's page saves. */
+void api_connector_create(struct api_call *c)
+{
+    struct store_channel ch;
+    struct store_connector cc;
+    struct config_fields f = {0};
+    const char *connector_id = NULL, *app_type = NULL;
+    json_t *body;
+    sb_err err;
+
+    if (!load_channel(c, SB_ACT_CONNECTOR_CREATE, &ch))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "connectorId", true, 64, &connector_id, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "appType", false, 16, &app_type, &c->diag);
+    if (!err)
+        err = app_fields(c, body, &f);
+    if (!err)
+        err = config_create(c->ctx, c->who, &ch, connector_id, &f, app_type, &cc, &c->diag);
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    audit(c, "connector.create", &cc, NULL, summary(&cc));
     api_json(c, 201, render(c, &cc, true));
 }
 
@@ -161,6 +236,21 @@ void api_connector_patch(struct api_call *c)
     body = api_body_object(c);
     if (!body)
         return;
+    if (strcmp(cc.kind, WEBHOOK_APP_KIND) == 0) {
+        struct config_fields f = {0};
+        json_t *before = summary(&cc);
+
+        err = app_fields(c, body, &f);
+        if (!err && !f.config_name)
+            err = sb_json_string(body, "name", false, SB_NAME_MAX, &f.config_name, &c->diag);
+        if (!err)
+            err = config_update(c->ctx, &cc, &f, &c->diag);
+        if (!err)
+            audit(c, "connector.update", &cc, before, summary(&cc));
+        else
+            json_decref(before);
+        goto out;
+    }
     err = sb_json_string(body, "configName", false, SB_NAME_MAX, &config_name, &c->diag);
     if (!err)
         err = sb_json_string(body, "name", false, SB_NAME_MAX, &name, &c->diag);
@@ -178,6 +268,7 @@ void api_connector_patch(struct api_call *c)
             json_decref(before);
         }
     }
+out:
     json_decref(body);
     if (err) {
         api_fail(c, err);
@@ -321,7 +412,7 @@ void api_connector_catalog(struct api_call *c)
     res.channel_id = ch.id;
     res.member_id = NULL;
     value = json_array();
-    page = json_pack("{s:o}", "value", value);
+    page = json_pack("{s:o,s:s}", "value", value, "tenantId", c->ctx->tenant_id);
     if (sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_CREATE, &res, &why) != SB_OK) {
         json_object_set_new(page, "disabledReason", json_string(why.message));
         api_json(c, 200, page);
@@ -342,14 +433,26 @@ void api_connector_catalog(struct api_call *c)
                 continue;
             snprintf(icon, sizeof(icon), "%s/v1.0/appCatalogs/teamsApps/%s/icon",
                      c->ctx->cfg->public_url, apps[i].id);
-            json_array_append_new(
-                value, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s?,s:s}", "connectorId",
-                                 apps[i].connector_id, "name", apps[i].display_name, "description",
-                                 apps[i].description, "iconUrl", icon, "section",
-                                 apps[i].team_id[0] ? "uploaded" : "organization", "retired", 0,
-                                 "configurationUrl",
-                                 apps[i].configuration_url[0] ? apps[i].configuration_url : NULL,
-                                 "appId", apps[i].id));
+            json_t *e = json_pack(
+                "{s:s,s:s,s:s,s:s,s:s,s:b,s:s?,s:s}", "connectorId", apps[i].connector_id, "name",
+                apps[i].display_name, "description", apps[i].description, "iconUrl", icon,
+                "section", apps[i].team_id[0] ? "uploaded" : "organization", "retired", 0,
+                "configurationUrl", apps[i].configuration_url[0] ? apps[i].configuration_url : NULL,
+                "appId", apps[i].id);
+            char reason[320], host[APPHOST_URL_MAX];
+
+            if (e && !apps[i].configuration_url[0])
+                json_object_set_new(e, "unavailableReason",
+                                    json_string("This connector has no configuration page."));
+            else if (e && !config_url_allowed(c->ctx, apps[i].valid_domains,
+                                              apps[i].configuration_url, reason, sizeof(reason)))
+                json_object_set_new(
+                    e, "unavailableReason",
+                    json_sprintf("The configuration page cannot be shown: configurationUrl %s.",
+                                 reason));
+            else if (e && apphost_frame_url(c->ctx, apps[i].id, host, sizeof(host)) == SB_OK)
+                json_object_set_new(e, "configurationHostUrl", json_string(host));
+            json_array_append_new(value, e);
         }
         free(apps);
     }

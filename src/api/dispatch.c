@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 
+#include "connectors/apphost.h"
 #include "connectors/apps.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -18,6 +19,7 @@ enum {
     API_PUBLIC = 1,  /* no authentication */
     API_WEBHOOK = 2, /* body limit --max-payload; the handler answers oversized bodies itself */
     API_PACKAGE = 4, /* body limit APPS_PACKAGE_MAX (an app package zip) */
+    API_APPHOST = 8, /* a request to an app's sandbox origin (apphost.h), not to the API */
 };
 
 struct api_route {
@@ -37,6 +39,10 @@ static const struct http_route routes[] = {
     R("GET", "/healthz", api_healthz, API_PUBLIC),
     R("GET", "/readyz", api_readyz, API_PUBLIC),
     R("GET", "/metrics", api_metrics, API_PUBLIC),
+    R("GET", "/.well-known/openid-configuration", api_openid_configuration, API_PUBLIC),
+    R("GET", "/{tenant}/v2.0/.well-known/openid-configuration", api_openid_configuration_tenant,
+      API_PUBLIC),
+    R("GET", "/.well-known/jwks.json", api_jwks, API_PUBLIC),
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),
@@ -59,6 +65,7 @@ static const struct http_route routes[] = {
     R("POST", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_post, 0),
     R("POST", "/api/v1/channels/{channel}/webhooks", api_webhook_create, 0),
     R("GET", "/api/v1/channels/{channel}/connectors", api_connector_list, 0),
+    R("POST", "/api/v1/channels/{channel}/connectors", api_connector_create, 0),
     R("GET", "/api/v1/channels/{channel}/connectorCatalog", api_connector_catalog, 0),
     R("GET", "/api/v1/connectors/{id}", api_connector_get, 0),
     R("PATCH", "/api/v1/connectors/{id}", api_connector_patch, 0),
@@ -94,12 +101,22 @@ static const struct http_route routes[] = {
       api_webhook_post_workflow, API_PUBLIC | API_WEBHOOK),
 };
 
+/* Requests to a sandbox origin are matched by their Host header before any route. */
+static const struct http_route apphost_route = {
+    "*", "*", &(const struct api_route){NULL, API_APPHOST | API_PUBLIC}};
+
 static void prepare(void *arg, struct http_request *req)
 {
     struct sb_ctx *ctx = arg;
     const struct http_route *route = NULL;
+    sb_id app_id;
 
     req->body_limit = ctx->cfg->max_body;
+    if (apphost_match(ctx, req, app_id)) {
+        req->route = &apphost_route;
+        req->body_limit = APPHOST_BODY_MAX;
+        return;
+    }
     if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) == HTTP_MATCHED) {
         req->route = route;
         if (((const struct api_route *)route->data)->flags & API_WEBHOOK)
@@ -176,6 +193,13 @@ static void handle(void *arg, struct http_request *req, struct http_response *re
         goto out;
     }
     ar = route->data;
+    if (ar->flags & API_APPHOST) {
+        sb_id app_id;
+
+        if (apphost_match(c.ctx, req, app_id))
+            apphost_handle(c.ctx, app_id, req, resp);
+        goto out;
+    }
     if (req->body_too_large && !(ar->flags & API_WEBHOOK)) {
         api_failf(&c, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
                   "the request body is larger than %zu bytes", req->body_limit);

@@ -1,5 +1,6 @@
 #include "connectors/apps.h"
 
+#include "connectors/configs.h"
 #include "connectors/package.h"
 #include "core/ids.h"
 #include "org/org.h"
@@ -7,6 +8,23 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+static bool host_allowed(struct sb_ctx *ctx, const char *host, int port)
+{
+    bool allowed = false;
+    return org_outbound_allowed(ctx, host, port, &allowed) == SB_OK && allowed;
+}
+
+static bool http_allowed(struct sb_ctx *ctx, const char *url)
+{
+    char scheme[8], host[256];
+    const char *path;
+    int port;
+
+    return config_url_split(url, scheme, sizeof(scheme), host, sizeof(host), &port, &path) &&
+           host_allowed(ctx, host, port);
+}
 
 static json_t *summary(const struct store_app *a)
 {
@@ -46,14 +64,6 @@ static void fill(struct sb_ctx *ctx, const struct sb_principal *who, const struc
     memcpy(a->updated, a->created, sizeof(a->updated));
 }
 
-/* http:// configuration pages only on hosts the organisation allows (a lab service). */
-static bool http_ok(void *arg, const char *url)
-{
-    bool allowed = false;
-
-    return org_http_url_allowed(arg, url, &allowed) == SB_OK && allowed;
-}
-
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
                     const char *team_id, struct store_app *out, bool *updated, struct sb_diag *diag)
 {
@@ -74,9 +84,16 @@ sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const vo
     if (len > APPS_PACKAGE_MAX)
         return sb_fail(diag, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
                        "the app package is larger than %d bytes", APPS_PACKAGE_MAX);
-    err = package_validate_with(zip, len, http_ok, ctx, &p, diag);
+    err = package_validate(zip, len, &p, diag);
     if (err)
         return err;
+    if (p.has_connector && strncasecmp(p.configuration_url, "http://", 7) == 0 &&
+        !http_allowed(ctx, p.configuration_url)) {
+        package_info_free(&p);
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "manifest.json: connectors[0].configurationUrl must be an https URL "
+                       "(plain http only for hosts in outboundAllowedHosts)");
+    }
     fill(ctx, who, &p, team_id, out);
     memcpy(created, out->created, sizeof(created));
     err = store_app_put(ctx->store, out, p.color_icon, p.color_icon_len, zip, len);

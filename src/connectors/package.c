@@ -32,8 +32,6 @@ struct pkg {
     zip_int64_t n;
     struct entry entries[PACKAGE_MAX_ENTRIES];
     size_t inflated; /* bytes decompressed so far, all entries */
-    package_http_ok_fn http_ok;
-    void *http_arg;
 };
 
 /* sb_fail(diag, SB_ERR_INVALID, "invalidPackage", ...); FAIL() makes its value a constant that
@@ -145,6 +143,20 @@ static bool is_https_url(const char *s)
     return s[8] != '\0' && s[8] != '/' && s[8] != '?' && s[8] != '#';
 }
 
+/* is_https_url, or the same with "http://": configuration pages of hosts an administrator
+ * allows (outboundAllowedHosts) may be plain http; apps_publish checks that. */
+static bool is_web_url(const char *s)
+{
+    char https[PACKAGE_URL_MAX + 2];
+
+    if (strncasecmp(s, "http://", 7) != 0)
+        return is_https_url(s);
+    if (strlen(s) > PACKAGE_URL_MAX)
+        return false;
+    snprintf(https, sizeof(https), "https://%s", s + 7);
+    return is_https_url(https);
+}
+
 /* A host name, optionally "*." followed by one: labels of letters, digits and '-'. */
 static bool is_domain(const char *s)
 {
@@ -186,12 +198,7 @@ bool package_https_url(const char *s)
 
 bool package_http_url(const char *s)
 {
-    char as_https[PACKAGE_URL_MAX + 2];
-
-    if (strncasecmp(s, "http://", 7) != 0 || strlen(s) > PACKAGE_URL_MAX)
-        return false;
-    snprintf(as_https, sizeof(as_https), "https://%s", s + 7);
-    return is_https_url(as_https);
+    return strncasecmp(s, "http://", 7) == 0 && is_web_url(s);
 }
 
 bool package_domain(const char *s)
@@ -481,8 +488,7 @@ static sb_err get_https(json_t *obj, const char *key, const char *path, bool req
     return err;
 }
 
-static sb_err check_connectors(const struct pkg *pk, json_t *m, struct package_info *out,
-                               struct sb_diag *diag)
+static sb_err check_connectors(json_t *m, struct package_info *out, struct sb_diag *diag)
 {
     json_t *arr = json_object_get(m, "connectors");
     const char *s;
@@ -509,8 +515,7 @@ static sb_err check_connectors(const struct pkg *pk, json_t *m, struct package_i
     if ((err =
              get_str(c, "configurationUrl", "connectors[0].configurationUrl", false, 0, &s, diag)))
         return err;
-    if (s && !is_https_url(s) &&
-        !(pk->http_ok && package_http_url(s) && pk->http_ok(pk->http_arg, s)))
+    if (s && !is_web_url(s))
         return FAIL("manifest.json: connectors[0].configurationUrl must be an https URL");
     if (s)
         snprintf(out->configuration_url, sizeof(out->configuration_url), "%s", s);
@@ -551,8 +556,7 @@ static sb_err check_domains(json_t *m, struct package_info *out, struct sb_diag 
     return SB_OK;
 }
 
-static sb_err check_manifest(const struct pkg *pk, json_t *m, struct package_info *out,
-                             struct sb_diag *diag)
+static sb_err check_manifest(json_t *m, struct package_info *out, struct sb_diag *diag)
 {
     json_t *name, *desc, *dev, *gc;
     const char *s;
@@ -608,7 +612,7 @@ static sb_err check_manifest(const struct pkg *pk, json_t *m, struct package_inf
     snprintf(out->accent_color, sizeof(out->accent_color), "%s", s);
 #undef STR
 
-    if ((err = check_connectors(pk, m, out, diag)))
+    if ((err = check_connectors(m, out, diag)))
         return err;
     if ((err = get_obj(m, "graphConnector", false, &gc, diag)))
         return err;
@@ -725,8 +729,7 @@ static sb_err validate(struct pkg *pk, const void *zip, size_t len, struct packa
         json_decref(m);
         return FAIL("manifest.json must be a JSON object");
     }
-    if (!(err = check_manifest(pk, m, out, diag)) &&
-        !(err = get_obj(m, "icons", true, &icons, diag)) &&
+    if (!(err = check_manifest(m, out, diag)) && !(err = get_obj(m, "icons", true, &icons, diag)) &&
         !(err = check_icon(pk, icons, "color", 192, (unsigned char **)&out->color_icon,
                            &out->color_icon_len, diag)))
         err = check_icon(pk, icons, "outline", 32, NULL, NULL, diag);
@@ -736,20 +739,12 @@ static sb_err validate(struct pkg *pk, const void *zip, size_t len, struct packa
 
 sb_err package_validate(const void *zip, size_t len, struct package_info *out, struct sb_diag *diag)
 {
-    return package_validate_with(zip, len, NULL, NULL, out, diag);
-}
-
-sb_err package_validate_with(const void *zip, size_t len, package_http_ok_fn http_ok, void *arg,
-                             struct package_info *out, struct sb_diag *diag)
-{
     struct pkg *pk = calloc(1, sizeof(*pk));
     sb_err err;
 
     memset(out, 0, sizeof(*out));
     if (!pk)
         return sb_fail(diag, SB_ERR_NOMEM, "internalError", "out of memory");
-    pk->http_ok = http_ok;
-    pk->http_arg = arg;
     err = validate(pk, zip, len, out, diag);
     if (pk->za)
         zip_discard(pk->za);

@@ -50,16 +50,10 @@ struct package_info {
 sb_err package_validate(const void *zip, size_t len, struct package_info *out,
                         struct sb_diag *diag);
 
-/* Plain-http configuration pages: package_validate() refuses every configurationUrl that is
- * not https; package_validate_with() also accepts an http:// one when http_ok(arg, url) says
- * so (apps.c allows the hosts the organisation lists in outboundAllowedHosts). */
-typedef bool (*package_http_ok_fn)(void *arg, const char *url);
-sb_err package_validate_with(const void *zip, size_t len, package_http_ok_fn http_ok, void *arg,
-                             struct package_info *out, struct sb_diag *diag);
-
 /* The manifest's own rules, for those who write manifests (registration.c): "https://" and an
- * authority, no spaces or control characters (package_http_url: the same after "http://");
- * a host name or "*." and one. */
+ * authority, no spaces or control characters (package_http_url: the same after "http://",
+ * which configuration pages of hosts in outboundAllowedHosts may use); a host name or "*." and
+ * one. */
 bool package_https_url(const char *s);
 bool package_http_url(const char *s);
 bool package_domain(const char *s);

@@ -10,6 +10,7 @@
 
 #include "cards/cards.h"
 #include "connectors/apps.h"
+#include "connectors/configs.h"
 #include "connectors/package.h"
 #include "core/ids.h"
 #include "org/org.h"
@@ -116,14 +117,17 @@ static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char *dst, s
                                   struct sb_diag *diag)
 {
     json_t *v = json_object_get(body, "configurationUrl");
-    const char *s = json_string_value(v);
+    const char *s = json_string_value(v), *path;
+    char scheme[8], host[256];
     bool allowed = false;
+    int port;
     sb_err err;
 
     if (!v)
         return SB_OK;
-    if (s && json_string_length(v) < cap && !package_https_url(s) && package_http_url(s)) {
-        err = org_http_url_allowed(ctx, s, &allowed);
+    if (s && json_string_length(v) < cap && !package_https_url(s) && package_http_url(s) &&
+        config_url_split(s, scheme, sizeof(scheme), host, sizeof(host), &port, &path)) {
+        err = org_outbound_allowed(ctx, host, port, &allowed);
         if (err)
             return err;
     }

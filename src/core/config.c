@@ -29,6 +29,7 @@ static const struct opt opts[] = {
     STR_OPT("tls-cert", tls_cert),
     STR_OPT("tls-key", tls_key),
     STR_OPT("web-root", web_root),
+    STR_OPT("apps-url", apps_url),
     {"webhook-rate-limit", OPT_RATE, offsetof(struct sb_config, webhook_rate_limit), 0},
     {"max-payload", OPT_SIZE, offsetof(struct sb_config, max_payload), 0},
     {"max-body", OPT_SIZE, offsetof(struct sb_config, max_body), 0},

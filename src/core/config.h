@@ -26,6 +26,7 @@ struct sb_config {
     size_t max_body;           /* largest API request body in bytes */
     int threads;               /* HTTP worker threads */
     char web_root[1024];       /* the web client's files; "" = next to the binary */
+    char apps_url[512];        /* sandbox origin template with "{app}"; "" = derived (apphost.h) */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */

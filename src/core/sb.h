@@ -54,6 +54,8 @@ struct sb_metrics;
 struct webhook_limiter;
 struct events_bus;
 struct org_cache;
+struct outbox;
+struct jwt_cache;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
@@ -72,6 +74,8 @@ struct sb_ctx {
     struct webhook_limiter *limiter; /* per-webhook token buckets */
     struct events_bus *bus;          /* live events to SSE subscribers */
     struct org_cache *org;           /* organisation settings, refreshed every 500 ms */
+    struct outbox *outbox;           /* durable jobs and their worker (NULL: no worker) */
+    struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
 };
 
 int64_t sb_now_ms(const struct sb_ctx *ctx);

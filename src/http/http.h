@@ -43,6 +43,12 @@ void http_resume(struct http_request *req);
 const char *http_header(const struct http_request *req, const char *name);
 /* Decoded query-string argument; NULL when absent. */
 const char *http_query(const struct http_request *req, const char *name);
+/* The query string as the client sent it in meaning (each argument re-encoded, in order),
+ * without the '?'; "" when there is none. False when it does not fit in cap. */
+bool http_query_string(const struct http_request *req, char *out, size_t cap);
+/* Calls fn for every request header, in order. */
+void http_headers_each(const struct http_request *req,
+                       void (*fn)(void *arg, const char *name, const char *value), void *arg);
 /* Value of cookie `name` copied into out (cap bytes); false when absent or too long. */
 bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
 

@@ -8,6 +8,7 @@
 #include "core/log.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -60,6 +61,84 @@ const char *http_header(const struct http_request *req, const char *name)
 const char *http_query(const struct http_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_buf {
+    char *out;
+    size_t cap, len;
+    bool overflow;
+};
+
+static void query_put(struct query_buf *q, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char enc[4] = {(char)*p, 0, 0, 0};
+
+        if (!(isalnum(*p) || strchr("-._~", *p))) {
+            enc[0] = '%';
+            enc[1] = hex[*p >> 4];
+            enc[2] = hex[*p & 15];
+        }
+        size_t n = strlen(enc);
+        if (q->len + n + 1 > q->cap) {
+            q->overflow = true;
+            return;
+        }
+        memcpy(q->out + q->len, enc, n + 1);
+        q->len += n;
+    }
+}
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    struct query_buf *q = cls;
+
+    (void)kind;
+    if (q->len > 0 && q->len + 1 < q->cap)
+        q->out[q->len++] = '&';
+    query_put(q, key);
+    if (value) {
+        if (q->len + 1 < q->cap)
+            q->out[q->len++] = '=';
+        query_put(q, value);
+    }
+    q->out[q->len] = '\0';
+    return MHD_YES;
+}
+
+bool http_query_string(const struct http_request *req, char *out, size_t cap)
+{
+    struct query_buf q = {out, cap, 0, cap == 0};
+
+    if (cap)
+        out[0] = '\0';
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+    return !q.overflow && q.len + 1 < cap;
+}
+
+struct header_walk {
+    void (*fn)(void *arg, const char *name, const char *value);
+    void *arg;
+};
+
+static enum MHD_Result header_each(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct header_walk *w = cls;
+
+    (void)kind;
+    w->fn(w->arg, key, value ? value : "");
+    return MHD_YES;
+}
+
+void http_headers_each(const struct http_request *req,
+                       void (*fn)(void *arg, const char *name, const char *value), void *arg)
+{
+    struct header_walk w = {fn, arg};
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, header_each, &w);
 }
 
 bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap)

@@ -3,11 +3,9 @@
 #include "core/ids.h"
 #include "core/json.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* SETTING_BOOL_OFF: a switch that is false when not set, whatever the cloud environment. */
 enum setting_type { SETTING_BOOL, SETTING_BOOL_OFF, SETTING_ENUM, SETTING_TIME, SETTING_HOSTS };
@@ -380,57 +378,4 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
     json_decref(before);
     json_decref(after);
     return err;
-}
-
-/* "host[:port]" of an http:// URL, lower-cased; false when the URL is not of that shape. */
-static bool http_authority(const char *url, char *out, size_t cap)
-{
-    size_t n;
-
-    if (strncasecmp(url, "http://", 7) != 0)
-        return false;
-    url += 7;
-    n = strcspn(url, "/?#");
-    if (n == 0 || n >= cap || memchr(url, '@', n))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)tolower((unsigned char)url[i]);
-    out[n] = '\0';
-    return true;
-}
-
-sb_err org_http_url_allowed(struct sb_ctx *ctx, const char *url, bool *allowed)
-{
-    char authority[272], host[272], *text = NULL;
-    json_t *hosts = NULL, *h;
-    const char *colon;
-    size_t i;
-    sb_err err;
-
-    *allowed = false;
-    if (!http_authority(url, authority, sizeof(authority)))
-        return SB_OK;
-    /* The host without its port, for entries that name no port. */
-    snprintf(host, sizeof(host), "%s", authority);
-    colon = host[0] == '[' ? strstr(host, "]:") : strrchr(host, ':');
-    if (colon)
-        host[colon - host + (host[0] == '[' ? 1 : 0)] = '\0';
-    err = store_setting_get(ctx->store, "outboundAllowedHosts", &text);
-    if (err == SB_ERR_NOT_FOUND)
-        return SB_OK;
-    if (err)
-        return err;
-    hosts = json_loads(text, 0, NULL);
-    free(text);
-    json_array_foreach(hosts, i, h)
-    {
-        const char *entry = json_string_value(h);
-
-        if (entry && (strcasecmp(entry, authority) == 0 || strcasecmp(entry, host) == 0)) {
-            *allowed = true;
-            break;
-        }
-    }
-    json_decref(hosts);
-    return SB_OK;
 }

@@ -78,9 +78,11 @@ sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *
 sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *team_id, int enabled, struct sb_diag *diag);
 
-/* Whether url is a plain http:// URL whose "host:port" (or "host") is listed in
- * outboundAllowedHosts: lab and test services that have no TLS. Other URLs give false. */
-sb_err org_http_url_allowed(struct sb_ctx *ctx, const char *url, bool *allowed);
+/* Whether host:port is named in outboundAllowedHosts (src/org/outbound.c). host is a name or
+ * an address; an IPv6 literal with or without brackets. An entry "host:port" allows that port,
+ * an entry "host" every port. Names compare case-insensitively. Read from the store on every
+ * call (outbound calls run on worker threads, and a changed list must apply at once). */
+sb_err org_outbound_allowed(struct sb_ctx *ctx, const char *host, int port, bool *allowed);
 
 /* Appends an audit entry; before/after may be NULL (references are not stolen). */
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,

@@ -50,7 +50,9 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
     struct org_settings org;
     sb_err err = store_connector_get(ctx->store, u->config_id, c);
 
-    if (err == SB_ERR_NOT_FOUND || (!err && strcmp(c->kind, WEBHOOK_KIND) != 0)) {
+    /* Connector apps post on the same URLs as incoming webhooks (Teams hands both the same). */
+    if (err == SB_ERR_NOT_FOUND ||
+        (!err && strcmp(c->kind, WEBHOOK_KIND) != 0 && strcmp(c->kind, WEBHOOK_APP_KIND) != 0)) {
         refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
         return false;
     }

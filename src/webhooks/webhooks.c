@@ -98,7 +98,6 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const struct store_channel *ch, const char *name, const char *image,
                       struct store_connector *out, struct sb_diag *diag)
 {
-    struct org_settings org;
     unsigned char *bytes = NULL;
     const void *img = NULL;
     size_t img_len = 0;
@@ -127,12 +126,25 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
         img = image;
         img_len = strlen(image);
     }
-    err = org_settings_get(ctx, &org);
+    err = webhook_config_init(ctx, who, ch, WEBHOOK_KIND, WEBHOOK_CONNECTOR_ID, name, out);
+    if (!err)
+        err = store_connector_insert(ctx->store, out, img, img_len, NULL);
+    free(bytes);
+    return err;
+}
+
+sb_err webhook_config_init(struct sb_ctx *ctx, const struct sb_principal *who,
+                           const struct store_channel *ch, const char *kind,
+                           const char *connector_id, const char *name, struct store_connector *out)
+{
+    struct org_settings org;
+    sb_err err = org_settings_get(ctx, &org);
+
     if (err)
-        goto out;
+        return err;
     sb_id_new(ctx, out->id);
-    snprintf(out->kind, sizeof(out->kind), WEBHOOK_KIND);
-    snprintf(out->connector_id, sizeof(out->connector_id), WEBHOOK_CONNECTOR_ID);
+    snprintf(out->kind, sizeof(out->kind), "%s", kind);
+    snprintf(out->connector_id, sizeof(out->connector_id), "%s", connector_id);
     memcpy(out->team_id, ch->team_id, sizeof(out->team_id));
     memcpy(out->channel_id, ch->id, sizeof(out->channel_id));
     snprintf(out->name, sizeof(out->name), "%s", name);
@@ -141,10 +153,7 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
     snprintf(out->url_format, sizeof(out->url_format), "%s",
              org.webhook_url_legacy ? "legacy" : "v2");
     new_nonce(ctx, out->url_nonce);
-    err = store_connector_insert(ctx->store, out, img, img_len, NULL);
-out:
-    free(bytes);
-    return err;
+    return SB_OK;
 }
 
 bool webhook_attention_required(const struct store_connector *c)

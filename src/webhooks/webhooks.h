@@ -14,6 +14,7 @@
 /* The catalog id of the built-in Incoming Webhook connector (the id Teams uses for it). */
 #define WEBHOOK_CONNECTOR_ID "203a1e2c-26cc-47ca-83ae-be98f960b6b2"
 #define WEBHOOK_KIND "incomingWebhook"
+#define WEBHOOK_APP_KIND "app" /* a connector app's configuration: posts like a webhook */
 #define WEBHOOK_IMAGE_MAX (256 * 1024)
 #define WEBHOOK_URL_MAX 1024
 
@@ -23,6 +24,13 @@
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const struct store_channel *ch, const char *name, const char *image,
                       struct store_connector *out, struct sb_diag *diag);
+
+/* Fills a new configuration of kind on the channel (id, creator, time, URL shape and nonce per
+ * the organisation's webhookUrlFormat) for store_connector_insert(): every kind that receives
+ * posts on a webhook URL starts here. out must be zeroed by the caller. */
+sb_err webhook_config_init(struct sb_ctx *ctx, const struct sb_principal *who,
+                           const struct store_channel *ch, const char *kind,
+                           const char *connector_id, const char *name, struct store_connector *out);
 
 /* The configuration's current URLs (connector shape and workflow shape). */
 sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, char *url,

@@ -621,8 +621,6 @@ static void test_http_urls(void **state)
         {"developer.websiteUrl", "manifest.json: developer.websiteUrl must be an https URL"},
         {"developer.privacyUrl", "manifest.json: developer.privacyUrl must be an https URL"},
         {"developer.termsOfUseUrl", "manifest.json: developer.termsOfUseUrl must be an https URL"},
-        {"connectors.configurationUrl",
-         "manifest.json: connectors[0].configurationUrl must be an https URL"},
         {"graphConnector.notificationUrl",
          "manifest.json: graphConnector.notificationUrl must be an https URL"},
     };
@@ -646,6 +644,22 @@ static void test_connectors_rules(void **state)
     json_t *arr = json_object_get(m, "connectors");
 
     (void)state;
+    /* Plain http passes the package check: apps_publish allows it for outboundAllowedHosts. */
+    static const char *bad_config[] = {
+        "https://",   "ftp://contoso.example", "javascript:alert(1)", "http://",
+        "http://a b", "//contoso.example"};
+    for (size_t i = 0; i < sizeof(bad_config) / sizeof(bad_config[0]); i++)
+        expect_fail_set("connectors.configurationUrl", json_string(bad_config[i]),
+                        "manifest.json: connectors[0].configurationUrl must be an https URL");
+    {
+        struct package_info info;
+        json_t *ok = base_manifest();
+
+        set_path(ok, "connectors.configurationUrl", json_string("http://127.0.0.1:8080/config"));
+        expect_ok_manifest(ok, &info);
+        assert_string_equal(info.configuration_url, "http://127.0.0.1:8080/config");
+        package_info_free(&info);
+    }
     json_array_append(arr, json_array_get(arr, 0));
     expect_fail_manifest(m, "manifest.json: connectors must hold at most 1 connector");
     expect_fail_set("connectors", json_object(), "manifest.json: connectors must be an array");

@@ -2,8 +2,8 @@
  * test_registration.c: the app packages the Connector Developer Dashboard generates
  * (registration_package_build) pass our own validator and say what the registration says:
  * manifest fields, the connector, valid domains, both icons, the developer name taken from the
- * website, long and non-ASCII values at their limits; and the http rule for configuration
- * pages (package_validate_with).
+ * website, long and non-ASCII values at their limits; and the URL rule for http configuration
+ * pages (package_http_url).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,8 +57,7 @@ static struct store_registration *sample(void)
 }
 
 /* Builds r's package with real-looking icons and validates it; returns the validator's error. */
-static sb_err build_and_validate(const struct store_registration *r, package_http_ok_fn http_ok,
-                                 struct package_info *info)
+static sb_err build_and_validate(const struct store_registration *r, struct package_info *info)
 {
     unsigned char color[45], outline[45];
     struct sb_diag diag;
@@ -73,7 +72,7 @@ static sb_err build_and_validate(const struct store_registration *r, package_htt
         SB_OK);
     assert_non_null(zip);
     memset(&diag, 0, sizeof(diag));
-    err = package_validate_with(zip, len, http_ok, NULL, info, &diag);
+    err = package_validate(zip, len, info, &diag);
     if (err)
         print_message("package_validate: %s\n", diag.message);
     free(zip);
@@ -86,7 +85,7 @@ static void test_package_round_trip(void **state)
     struct package_info info;
 
     (void)state;
-    assert_int_equal(build_and_validate(r, NULL, &info), SB_OK);
+    assert_int_equal(build_and_validate(r, &info), SB_OK);
     assert_string_equal(info.manifest_version, REGISTRATION_MANIFEST_VERSION);
     assert_string_equal(info.id, r->app_id);
     assert_string_equal(info.version, "1.0.3");
@@ -127,26 +126,15 @@ static void test_limits_and_developer_name(void **state)
     snprintf(r->website_url, sizeof(r->website_url),
              "https://someone@a-very-long-host-name-for-a-company.example.org:8443/x");
     snprintf(r->valid_domains, sizeof(r->valid_domains), "[]");
-    assert_int_equal(build_and_validate(r, NULL, &info), SB_OK);
+    assert_int_equal(build_and_validate(r, &info), SB_OK);
     assert_string_equal(info.developer_name, "a-very-long-host-name-for-a-comp");
     assert_int_equal(info.valid_domain_count, 0);
     package_info_free(&info);
     free(r);
 }
 
-static bool allow_all(void *arg, const char *url)
-{
-    (void)arg;
-    return strncmp(url, "http://127.0.0.1:", 17) == 0;
-}
-
-static bool deny_all(void *arg, const char *url)
-{
-    (void)arg;
-    (void)url;
-    return false;
-}
-
+/* package_validate takes http configuration pages that follow the URL rules; which hosts may
+ * use them is apps_publish's question (outboundAllowedHosts), asked in the e2e tests. */
 static void test_http_configuration_page(void **state)
 {
     struct store_registration *r = sample();
@@ -154,16 +142,18 @@ static void test_http_configuration_page(void **state)
 
     (void)state;
     snprintf(r->configuration_url, sizeof(r->configuration_url), "http://127.0.0.1:9/config");
-    assert_int_equal(build_and_validate(r, NULL, &info), SB_ERR_INVALID);
-    assert_int_equal(build_and_validate(r, deny_all, &info), SB_ERR_INVALID);
-    assert_int_equal(build_and_validate(r, allow_all, &info), SB_OK);
+    assert_int_equal(build_and_validate(r, &info), SB_OK);
     assert_string_equal(info.configuration_url, "http://127.0.0.1:9/config");
     package_info_free(&info);
-    /* the hook never makes other schemes, or an http URL with spaces, acceptable */
+    assert_true(package_http_url("http://127.0.0.1:9/config"));
+    assert_false(package_http_url("https://127.0.0.1:9/config"));
+    /* other schemes, spaces and missing hosts stay refused */
     snprintf(r->configuration_url, sizeof(r->configuration_url), "http://127.0.0.1:9/a b");
-    assert_int_equal(build_and_validate(r, allow_all, &info), SB_ERR_INVALID);
+    assert_int_equal(build_and_validate(r, &info), SB_ERR_INVALID);
+    assert_false(package_http_url(r->configuration_url));
     snprintf(r->configuration_url, sizeof(r->configuration_url), "ftp://127.0.0.1:9/config");
-    assert_int_equal(build_and_validate(r, allow_all, &info), SB_ERR_INVALID);
+    assert_int_equal(build_and_validate(r, &info), SB_ERR_INVALID);
+    assert_false(package_http_url("http:///config"));
     free(r);
 }
 

@@ -3,6 +3,7 @@
 import { h, avatar, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
+import { showConfigPage, showRemovePage } from './confighost.js';
 
 export const INCOMING_WEBHOOK_ID = '203a1e2c-26cc-47ca-83ae-be98f960b6b2';
 const MAX_IMAGE = 256 * 1024;
@@ -37,12 +38,19 @@ function copyRow(label, value, idBase) {
   return h('div.field', {}, h('label', { for: id, text: label }), h('div.copy-row', {}, input, btn, msg));
 }
 
-export function openConnectorsDialog({ channel }) {
+export function openConnectorsDialog({ team, channel, user }) {
   const d = openDialog({ title: `Connectors for "${channel.displayName}" channel`, wide: true, className: 'connectors-dialog' });
   const doneBtn = h('button.button', { type: 'button', text: 'Close', onclick: () => d.close() });
   d.footer.append(doneBtn);
+  let tenantId = '';
+  // A configuration page in the dialog is torn down when the view changes or the dialog closes.
+  let teardown = () => {};
+  d.onClose(() => teardown());
+  const pageArgs = () => ({ body: d.body, team, channel, user, tenantId, back, done: () => showList() });
 
   const showList = async (focusSel) => {
+    teardown();
+    teardown = () => {};
     clear(d.body);
     const error = h('p.error', { role: 'alert', hidden: true });
     const search = h('input#connector-search', { type: 'search', placeholder: 'Search', autocomplete: 'off' });
@@ -69,8 +77,11 @@ export function openConnectorsDialog({ channel }) {
       } else if (c.connectorId === INCOMING_WEBHOOK_ID) {
         action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
         action.addEventListener('click', () => showCreateWebhook());
+      } else if (c.configurationHostUrl) {
+        action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
+        action.addEventListener('click', () => { teardown = showConfigPage({ ...pageArgs(), mode: 'add', entry: c }); });
       } else {
-        action = h('span.muted', { text: 'Configuration page not available yet' });
+        action = h('span.muted', { text: c.unavailableReason || 'This connector has no configuration page' });
       }
       const icon = c.iconUrl ? avatar(c.name, localPath(c.iconUrl), 36) : webhookIcon();
       return h(c.retired ? 'li.conn-item.retired' : 'li.conn-item', {}, icon, h('div.conn-info', {}, h('strong', { text: c.name }), h('p.muted', { text: c.description || '' })), h('div.conn-buttons', {}, action));
@@ -94,6 +105,7 @@ export function openConnectorsDialog({ channel }) {
     get(`/api/v1/channels/${enc(channel.id)}/connectorCatalog`).then((res) => {
       catalog = res.value || [];
       disabledReason = res.disabledReason || null;
+      tenantId = res.tenantId || '';
       renderAll();
     }).catch(() => {});
 
@@ -119,7 +131,7 @@ export function openConnectorsDialog({ channel }) {
     const info = h('div.conn-info', {},
       h('strong.conn-name', { text: cfg.name }),
       cfg.attentionRequired ? h('span.badge.attention', { text: 'Attention required' }) : null,
-      h('p.muted', { text: `Incoming Webhook \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
+      h('p.muted', { text: `${cfg.kind === 'app' ? 'Connector app' : 'Incoming Webhook'} \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
     const buttons = h('div.conn-buttons');
     if (canManage) {
       if (cfg.attentionRequired) {
@@ -134,9 +146,14 @@ export function openConnectorsDialog({ channel }) {
         buttons.append(upd);
       }
       const manage = h('button.button', { type: 'button', text: 'Manage', 'aria-label': `Manage ${cfg.name}` });
-      manage.addEventListener('click', () => showManage(cfg));
       const remove = h('button.button.danger', { type: 'button', text: 'Remove', 'aria-label': `Remove ${cfg.name}` });
-      remove.addEventListener('click', () => confirmRemove(li, cfg, buttons, error));
+      if (cfg.kind === 'app') {
+        manage.addEventListener('click', () => { teardown = showConfigPage({ ...pageArgs(), mode: 'edit', cfg }); });
+        remove.addEventListener('click', () => { teardown = showRemovePage({ ...pageArgs(), cfg }); });
+      } else {
+        manage.addEventListener('click', () => showManage(cfg));
+        remove.addEventListener('click', () => confirmRemove(li, cfg, buttons, error));
+      }
       buttons.append(manage, remove);
     }
     li.append(avatar(cfg.name, cfg.imageUrl ? localPath(cfg.imageUrl) : null, 36), info, buttons);

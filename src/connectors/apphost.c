@@ -1,0 +1,473 @@
+/*
+ * apphost.c: sandbox origins for connector configuration pages (see apphost.h).
+ */
+#include "connectors/apphost.h"
+
+#include "connectors/configs.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/static.h"
+#include "net/fetch.h"
+#include "store/store.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PROXY_MAX_IN_FLIGHT 64
+#define PROXY_TIMEOUT_MS 15000
+#define PROXY_MAX_HEADERS 48
+
+/* ---- origins ---- */
+
+sb_err apphost_default_template(const char *public_url, char *out, size_t cap)
+{
+    char scheme[8], host[256];
+    const char *path;
+    int port, n;
+    struct in_addr a4;
+
+    if (!config_url_split(public_url, scheme, sizeof(scheme), host, sizeof(host), &port, &path))
+        return SB_ERR_INVALID;
+    /* An IP address has no subdomains; *.localhost resolves to the loopback interface in
+     * browsers, which is right for a server reached as 127.0.0.1 and for tests. */
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        snprintf(host, sizeof(host), "localhost");
+    if ((strcmp(scheme, "https") == 0 && port == 443) ||
+        (strcmp(scheme, "http") == 0 && port == 80))
+        n = snprintf(out, cap, "%s://{app}.apps.%s", scheme, host);
+    else
+        n = snprintf(out, cap, "%s://{app}.apps.%s:%d", scheme, host, port);
+    return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
+}
+
+bool apphost_template_ok(const char *tmpl)
+{
+    const char *host, *app = strstr(tmpl, "{app}");
+
+    if (strncmp(tmpl, "https://", 8) == 0)
+        host = tmpl + 8;
+    else if (strncmp(tmpl, "http://", 7) == 0)
+        host = tmpl + 7;
+    else
+        return false;
+    return app && app >= host && !strstr(app + 5, "{app}") && !strchr(host, '/') &&
+           !strchr(host, '?') && !strchr(host, '#') && !strchr(host, '@') &&
+           strlen(tmpl) + SB_ID_LEN < APPHOST_URL_MAX;
+}
+
+sb_err apphost_origin(const struct sb_ctx *ctx, const char *app_id, char *out, size_t cap)
+{
+    const char *t = ctx->cfg->apps_url, *app = strstr(t, "{app}");
+    int n;
+
+    if (!app)
+        return SB_ERR_INVALID;
+    n = snprintf(out, cap, "%.*s%s%s", (int)(app - t), t, app_id, app + 5);
+    return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
+}
+
+sb_err apphost_frame_url(const struct sb_ctx *ctx, const char *app_id, char *out, size_t cap)
+{
+    char origin[APPHOST_URL_MAX];
+    sb_err err = apphost_origin(ctx, app_id, origin, sizeof(origin));
+    int n;
+
+    if (err)
+        return err;
+    n = snprintf(out, cap, "%s" APPHOST_PREFIX "host.html", origin);
+    return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
+}
+
+static bool is_guid_text(const char *s, size_t n)
+{
+    if (n != SB_ID_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return true;
+}
+
+bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
+                   char app_id[SB_ID_LEN + 1])
+{
+    const char *t = ctx->cfg->apps_url, *host = http_header(req, "Host"), *app, *th;
+    size_t pre, post, hl;
+
+    if (!host || !(app = strstr(t, "{app}")))
+        return false;
+    th = strstr(t, "://");
+    th = th ? th + 3 : t;
+    pre = (size_t)(app - th);
+    post = strlen(app + 5);
+    hl = strlen(host);
+    if (hl != pre + SB_ID_LEN + post || strncasecmp(host, th, pre) != 0 ||
+        strcasecmp(host + pre + SB_ID_LEN, app + 5) != 0 || !is_guid_text(host + pre, SB_ID_LEN))
+        return false;
+    for (size_t i = 0; i < SB_ID_LEN; i++)
+        app_id[i] = (char)tolower((unsigned char)host[pre + i]);
+    app_id[SB_ID_LEN] = '\0';
+    return true;
+}
+
+/* ---- answers of our own ---- */
+
+static void plain(struct http_response *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void plain(struct http_response *resp, int status, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    http_response_text(resp, status, "text/plain; charset=utf-8", text);
+    http_response_header(resp, "Cache-Control", "no-store");
+}
+
+static void public_origin(const struct sb_ctx *ctx, char *out, size_t cap)
+{
+    const char *u = ctx->cfg->public_url, *h = strstr(u, "://");
+    size_t n = h ? (size_t)(strcspn(h + 3, "/") + (size_t)(h + 3 - u)) : strlen(u);
+
+    snprintf(out, cap, "%.*s", (int)n, u);
+}
+
+/* The host frame: the parent it may talk to is the main client's origin, fixed here by the
+ * server (never taken from the URL), and the origin it maps back to for page URLs. */
+static void host_page(struct sb_ctx *ctx, const char *upstream, struct http_response *resp)
+{
+    char parent[APPHOST_URL_MAX], page[2048];
+
+    public_origin(ctx, parent, sizeof(parent));
+    snprintf(page, sizeof(page),
+             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+             "<title>Connector configuration</title>"
+             "<meta name=\"sb-parent-origin\" content=\"%s\">"
+             "<meta name=\"sb-upstream-origin\" content=\"%s\">"
+             "<style>html,body{margin:0;height:100%%}iframe{border:0;width:100%%;height:100%%;"
+             "display:block}</style></head><body>"
+             "<script type=\"module\" src=\"" APPHOST_PREFIX "apphost.js\"></script>"
+             "</body></html>",
+             parent, upstream);
+    http_response_text(resp, 200, "text/html; charset=utf-8", page);
+    http_response_header(resp, "Cache-Control", "no-store");
+    http_response_header(resp, "Content-Security-Policy",
+                         "default-src 'self'; style-src 'unsafe-inline'; frame-src 'self'; "
+                         "frame-ancestors %s; "
+                         "object-src 'none'; base-uri 'none'",
+                         parent);
+}
+
+/* ---- the proxy ---- */
+
+struct proxy {
+    struct sb_ctx *ctx;
+    struct http_request *req;
+    char *url;
+    char *lines[PROXY_MAX_HEADERS + 1];
+    size_t nlines;
+    char sandbox[APPHOST_URL_MAX];
+    char upstream[APPHOST_URL_MAX];
+    struct fetch_response fr;
+    struct sb_diag diag;
+    sb_err err;
+    bool dropped; /* a header was left out (too many) */
+};
+
+static void proxy_free(struct proxy *p)
+{
+    if (!p)
+        return;
+    free(p->url);
+    for (size_t i = 0; i < p->nlines; i++)
+        free(p->lines[i]);
+    fetch_response_free(&p->fr);
+    free(p);
+}
+
+static bool hop_by_hop(const char *name)
+{
+    static const char *const drop[] = {
+        "Connection", "Keep-Alive",     "Proxy-Authorization", "Proxy-Authenticate",
+        "TE",         "Trailer",        "Transfer-Encoding",   "Upgrade",
+        "Host",       "Content-Length", "Accept-Encoding",     "Expect"};
+
+    for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+        if (strcasecmp(name, drop[i]) == 0)
+            return true;
+    return false;
+}
+
+static void add_line(struct proxy *p, const char *name, const char *value)
+{
+    if (p->nlines >= PROXY_MAX_HEADERS) {
+        p->dropped = true;
+        return;
+    }
+    if (asprintf(&p->lines[p->nlines], "%s: %s", name, value) >= 0)
+        p->nlines++;
+}
+
+/* The page's cookies minus Switchboard's own (which a sandbox origin should never see). */
+static void add_cookies(struct proxy *p, const char *value)
+{
+    char *copy = strdup(value), *save = NULL, *out = NULL;
+    size_t len = 0;
+    FILE *f = copy ? open_memstream(&out, &len) : NULL;
+    bool first = true;
+
+    if (!f) {
+        free(copy);
+        return;
+    }
+    for (char *c = strtok_r(copy, ";", &save); c; c = strtok_r(NULL, ";", &save)) {
+        while (*c == ' ')
+            c++;
+        if (strncmp(c, "sb_session=", 11) == 0 || !*c)
+            continue;
+        fprintf(f, "%s%s", first ? "" : "; ", c);
+        first = false;
+    }
+    fclose(f);
+    if (out && out[0])
+        add_line(p, "Cookie", out);
+    free(out);
+    free(copy);
+}
+
+/* Origin and Referer name the sandbox origin; the vendor's server expects its own. */
+static void add_rewritten(struct proxy *p, const char *name, const char *value)
+{
+    size_t sl = strlen(p->sandbox);
+    char buf[4096];
+
+    if (strncasecmp(value, p->sandbox, sl) == 0 && (value[sl] == '\0' || value[sl] == '/')) {
+        snprintf(buf, sizeof(buf), "%s%s", p->upstream, value + sl);
+        add_line(p, name, buf);
+    } else {
+        add_line(p, name, value);
+    }
+}
+
+static void forward_header(void *arg, const char *name, const char *value)
+{
+    struct proxy *p = arg;
+
+    if (hop_by_hop(name))
+        return;
+    if (strcasecmp(name, "Cookie") == 0)
+        add_cookies(p, value);
+    else if (strcasecmp(name, "Origin") == 0 || strcasecmp(name, "Referer") == 0)
+        add_rewritten(p, name, value);
+    else
+        add_line(p, name, value);
+}
+
+static void *proxy_run(void *arg)
+{
+    struct proxy *p = arg;
+    struct http_request *req = p->req;
+    struct fetch_request rq = {
+        .method = req->method,
+        .url = p->url,
+        .headers = (const char *const *)p->lines,
+        .body = req->body,
+        .body_len = req->body_len,
+        .timeout_ms = PROXY_TIMEOUT_MS,
+        .max_response = APPHOST_BODY_MAX,
+    };
+
+    p->err = fetch_do(p->ctx, &rq, &p->fr, &p->diag);
+    http_resume(req);
+    return NULL;
+}
+
+static void encode_path(const char *path, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+
+    for (const unsigned char *s = (const unsigned char *)path; *s && n + 4 < cap; s++) {
+        if (isalnum(*s) || strchr("-._~/!$&'()*+,;=:@", *s)) {
+            out[n++] = (char)*s;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[*s >> 4];
+            out[n++] = hex[*s & 15];
+        }
+    }
+    out[n] = '\0';
+}
+
+static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const char *upstream,
+                          struct http_request *req, struct http_response *resp)
+{
+    struct proxy *p = calloc(1, sizeof(*p));
+    char path[4096], query[4096];
+    pthread_attr_t attr;
+    pthread_t th;
+    int in_flight;
+
+    if (!p)
+        return SB_ERR_NOMEM;
+    p->ctx = ctx;
+    p->req = req;
+    snprintf(p->upstream, sizeof(p->upstream), "%s", upstream);
+    if (apphost_origin(ctx, app_id, p->sandbox, sizeof(p->sandbox)) != SB_OK ||
+        !http_query_string(req, query, sizeof(query))) {
+        proxy_free(p);
+        plain(resp, 414, "The request's URL is too long to relay.");
+        return SB_OK;
+    }
+    encode_path(req->path, path, sizeof(path));
+    if (asprintf(&p->url, "%s%s%s%s", upstream, path, query[0] ? "?" : "", query) < 0) {
+        p->url = NULL;
+        proxy_free(p);
+        return SB_ERR_NOMEM;
+    }
+    http_headers_each(req, forward_header, p);
+    in_flight = atomic_fetch_add(&ctx->metrics->proxy_in_flight, 1);
+    if (in_flight >= PROXY_MAX_IN_FLIGHT) {
+        atomic_fetch_sub(&ctx->metrics->proxy_in_flight, 1);
+        proxy_free(p);
+        plain(resp, 503, "Too many configuration-page requests are being relayed; try again.");
+        http_response_header(resp, "Retry-After", "1");
+        return SB_OK;
+    }
+    req->state = p;
+    http_defer(req);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&th, &attr, proxy_run, p) != 0) {
+        p->err = sb_fail(&p->diag, SB_ERR_UNAVAILABLE, "outboundFailed",
+                         "no thread to relay the request");
+        http_resume(req);
+    }
+    pthread_attr_destroy(&attr);
+    return SB_OK;
+}
+
+/* Response headers that make sense for the page in its sandbox origin. The vendor's
+ * Content-Security-Policy and X-Frame-Options are left out: they name Teams' hosts as frame
+ * ancestors, which would keep the page out of our host frame (the page's isolation here is its
+ * own origin). Cookies stay host-only on the sandbox origin. */
+static void copy_response_headers(struct proxy *p, struct http_response *resp)
+{
+    static const char *const keep[] = {"Content-Type",    "Cache-Control", "ETag",
+                                       "Last-Modified",   "Set-Cookie",    "Location",
+                                       "Content-Language"};
+    char *save = NULL, *copy = p->fr.headers ? strdup(p->fr.headers) : NULL;
+    size_t sl = strlen(p->upstream);
+
+    for (char *line = copy ? strtok_r(copy, "\r\n", &save) : NULL; line;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        char *colon = strchr(line, ':'), *v;
+
+        if (!colon || strncmp(line, "HTTP/", 5) == 0)
+            continue;
+        *colon = '\0';
+        for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+            ;
+        for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+            if (strcasecmp(line, keep[i]) != 0 || resp->nheaders >= HTTP_MAX_HEADERS - 1)
+                continue;
+            if (i == 4) { /* Set-Cookie: drop Domain= so it stays on this origin */
+                char *d = strcasestr(v, "; domain=");
+                if (d) {
+                    char *end = strchr(d + 2, ';');
+                    memmove(d, end ? end : d + strlen(d), strlen(end ? end : d + strlen(d)) + 1);
+                }
+            }
+            if (i == 5 && strncasecmp(v, p->upstream, sl) == 0)
+                http_response_header(resp, keep[i], "%s%s", p->sandbox, v + sl);
+            else
+                http_response_header(resp, keep[i], "%s", v);
+        }
+    }
+    free(copy);
+    http_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+static void proxy_finish(struct sb_ctx *ctx, struct http_request *req, struct http_response *resp)
+{
+    struct proxy *p = req->state;
+
+    req->state = NULL;
+    atomic_fetch_sub(&ctx->metrics->proxy_in_flight, 1);
+    if (p->err) {
+        sb_log_info("configuration page %s: %s", p->url, p->diag.message);
+        plain(resp, p->err == SB_ERR_FORBIDDEN ? 403 : 502,
+              "Switchboard could not load this configuration page: %s", p->diag.message);
+        proxy_free(p);
+        return;
+    }
+    resp->status = (int)p->fr.status;
+    resp->body = p->fr.body;
+    resp->body_len = p->fr.body_len;
+    p->fr.body = NULL;
+    copy_response_headers(p, resp);
+    proxy_free(p);
+}
+
+void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request *req,
+                    struct http_response *resp)
+{
+    struct store_app app;
+    char scheme[8], host[256], upstream[APPHOST_URL_MAX], why[320];
+    const char *path;
+    int port;
+    sb_err err;
+
+    if (req->resumed) {
+        proxy_finish(ctx, req, resp);
+        return;
+    }
+    err = store_app_get(ctx->store, app_id, &app);
+    if (err || !app.connector_id[0] || !app.configuration_url[0]) {
+        plain(resp, 404, "There is no connector app with a configuration page here.");
+        return;
+    }
+    if (!config_url_split(app.configuration_url, scheme, sizeof(scheme), host, sizeof(host), &port,
+                          &path)) {
+        plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
+        return;
+    }
+    if (!config_url_allowed(ctx, app.valid_domains, app.configuration_url, why, sizeof(why))) {
+        plain(resp, 403, "This configuration page is not allowed: configurationUrl %s.", why);
+        return;
+    }
+    if (port == (strcmp(scheme, "https") == 0 ? 443 : 80))
+        snprintf(upstream, sizeof(upstream), "%s://%s", scheme, host);
+    else
+        snprintf(upstream, sizeof(upstream), "%s://%s:%d", scheme, host, port);
+    if (strncmp(req->path, APPHOST_PREFIX, strlen(APPHOST_PREFIX)) == 0) {
+        const char *rest = req->path + strlen(APPHOST_PREFIX);
+
+        if (strcmp(req->method, "GET") != 0)
+            plain(resp, 405, "Only GET is supported here.");
+        else if (strcmp(rest, "host.html") == 0)
+            host_page(ctx, upstream, resp);
+        else if (strcmp(rest, "apphost.js") != 0 ||
+                 http_static_serve(ctx->cfg->web_root, "/apphost.js", resp) != SB_OK)
+            plain(resp, 404, "Not found.");
+        return;
+    }
+    if (req->body_too_large) {
+        plain(resp, 413, "The request body is larger than %d bytes.", APPHOST_BODY_MAX);
+        return;
+    }
+    if (proxy_start(ctx, app_id, upstream, req, resp) != SB_OK)
+        plain(resp, 500, "Out of memory.");
+}

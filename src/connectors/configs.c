@@ -1,0 +1,288 @@
+/*
+ * configs.c: connector-app configurations (see configs.h).
+ */
+#include "connectors/configs.h"
+
+#include "connectors/catalog.h"
+#include "core/json.h"
+#include "org/org.h"
+#include "webhooks/webhooks.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool config_url_split(const char *url, char *scheme, size_t scheme_cap, char *host, size_t host_cap,
+                      int *port, const char **path)
+{
+    const char *p, *h;
+    size_t hl;
+
+    if (strncasecmp(url, "https://", 8) == 0) {
+        snprintf(scheme, scheme_cap, "https");
+        *port = 443;
+        h = url + 8;
+    } else if (strncasecmp(url, "http://", 7) == 0) {
+        snprintf(scheme, scheme_cap, "http");
+        *port = 80;
+        h = url + 7;
+    } else {
+        return false;
+    }
+    for (p = url; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\\')
+            return false;
+    hl = strcspn(h, ":/?#");
+    if (hl == 0 || hl >= host_cap || memchr(h, '@', strcspn(h, "/?#")) || h[0] == '[')
+        return false;
+    for (size_t i = 0; i < hl; i++) {
+        if (!isalnum((unsigned char)h[i]) && h[i] != '-' && h[i] != '.')
+            return false;
+        host[i] = (char)tolower((unsigned char)h[i]);
+    }
+    host[hl] = '\0';
+    p = h + hl;
+    if (*p == ':') {
+        char *end;
+        long v = strtol(p + 1, &end, 10);
+
+        if (end == p + 1 || v < 1 || v > 65535 || (*end && !strchr("/?#", *end)))
+            return false;
+        *port = (int)v;
+        p = end;
+    }
+    *path = *p == '/' ? p : "/";
+    return true;
+}
+
+static bool host_allowed(struct sb_ctx *ctx, const char *host, int port)
+{
+    bool allowed = false;
+    return org_outbound_allowed(ctx, host, port, &allowed) == SB_OK && allowed;
+}
+
+static bool domain_matches(const char *pattern, const char *host)
+{
+    if (strncmp(pattern, "*.", 2) == 0) {
+        size_t pl = strlen(pattern + 1), hl = strlen(host); /* ".y" */
+        return hl > pl && strcasecmp(host + hl - pl, pattern + 1) == 0;
+    }
+    return strcasecmp(pattern, host) == 0;
+}
+
+bool config_url_allowed(struct sb_ctx *ctx, const char *valid_domains, const char *url, char *why,
+                        size_t why_cap)
+{
+    char scheme[8], host[256];
+    const char *path;
+    json_t *domains, *d;
+    bool listed = false;
+    size_t i;
+    int port;
+
+    if (!config_url_split(url, scheme, sizeof(scheme), host, sizeof(host), &port, &path)) {
+        snprintf(why, why_cap, "must be an https URL");
+        return false;
+    }
+    domains = json_loads(valid_domains, 0, NULL);
+    json_array_foreach(domains, i, d)
+    {
+        if (json_is_string(d) && domain_matches(json_string_value(d), host)) {
+            listed = true;
+            break;
+        }
+    }
+    json_decref(domains);
+    if (!listed) {
+        snprintf(why, why_cap, "is on '%s', which is not in the app's validDomains", host);
+        return false;
+    }
+    if (strcmp(scheme, "http") == 0 && !host_allowed(ctx, host, port)) {
+        snprintf(why, why_cap,
+                 "must be an https URL (plain http only for hosts in outboundAllowedHosts)");
+        return false;
+    }
+    return true;
+}
+
+static sb_err check_url(struct sb_ctx *ctx, const struct store_app *app, const char *name,
+                        const char *url, struct sb_diag *diag)
+{
+    char why[320];
+
+    if (strlen(url) > CONFIG_URL_MAX)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be at most %d bytes", name,
+                       CONFIG_URL_MAX);
+    if (!config_url_allowed(ctx, app->valid_domains, url, why, sizeof(why)))
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s %s", name, why);
+    return SB_OK;
+}
+
+static sb_err check_name(const char *name, struct sb_diag *diag)
+{
+    if (!name[0] || strlen(name) > SB_NAME_MAX)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "configName must be 1 to %d bytes",
+                       SB_NAME_MAX);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                           "configName must not contain control characters");
+    return SB_OK;
+}
+
+/* Checks every field that is set against the app; all before anything is written. */
+static sb_err check_fields(struct sb_ctx *ctx, const struct store_app *app,
+                           const struct config_fields *f, struct sb_diag *diag)
+{
+    sb_err err = SB_OK;
+
+    if (f->config_name)
+        err = check_name(f->config_name, diag);
+    if (!err && f->entity_id && strlen(f->entity_id) > CONFIG_ENTITY_ID_MAX)
+        err = sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "entityId must be at most %d bytes",
+                      CONFIG_ENTITY_ID_MAX);
+    if (!err && f->content_url)
+        err = check_url(ctx, app, "contentUrl", f->content_url, diag);
+    if (!err && f->remove_url && f->remove_url[0])
+        err = check_url(ctx, app, "removeUrl", f->remove_url, diag);
+    return err;
+}
+
+static sb_err find_app(struct sb_ctx *ctx, const char *team_id, const char *connector_id,
+                       struct store_app *app, struct sb_diag *diag)
+{
+    struct catalog_entry e;
+    struct org_settings org;
+    sb_err err;
+
+    if (catalog_find(connector_id, &e)) {
+        if (e.retired)
+            return sb_fail(diag, SB_ERR_FORBIDDEN, "ConnectorRetired",
+                           "the %s connector is retired: it cannot get new configurations", e.name);
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "%s configurations are made with POST /api/v1/channels/{id}/webhooks",
+                       e.name);
+    }
+    err = store_app_by_connector(ctx->store, team_id, connector_id, app);
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "connector '%s' is not in this team's catalog",
+                       connector_id);
+    if (err)
+        return err;
+    err = org_settings_get(ctx, &org);
+    if (!err && !org.custom_apps_allowed)
+        err = sb_fail(diag, SB_ERR_FORBIDDEN, "CustomConnectorsNotAllowed",
+                      "custom connectors are not available in this cloud environment");
+    return err;
+}
+
+static char *settings_text(const char *app_id, const char *entity_id, const char *content_url,
+                           const char *remove_url)
+{
+    json_t *o = json_pack("{s:s,s:s,s:s}", "appId", app_id, "entityId", entity_id ? entity_id : "",
+                          "contentUrl", content_url);
+    char *text;
+
+    if (o && remove_url && remove_url[0])
+        json_object_set_new(o, "removeUrl", json_string(remove_url));
+    text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return text;
+}
+
+sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
+                     const struct store_channel *ch, const char *connector_id,
+                     const struct config_fields *f, const char *app_type,
+                     struct store_connector *out, struct sb_diag *diag)
+{
+    struct store_app app;
+    void *icon = NULL;
+    size_t icon_len = 0;
+    char *settings = NULL;
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    if (!f->config_name || !f->content_url)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "configName and contentUrl are required");
+    if (app_type && strcmp(app_type, "teams") != 0 && strcmp(app_type, "groups") != 0)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "appType must be \"teams\" or \"groups\"");
+    err = find_app(ctx, ch->team_id, connector_id, &app, diag);
+    if (!err)
+        err = check_fields(ctx, &app, f, diag);
+    if (!err)
+        err = webhook_config_init(ctx, who, ch, WEBHOOK_APP_KIND, app.connector_id, f->config_name,
+                                  out);
+    if (err)
+        goto out;
+    snprintf(out->app_type, sizeof(out->app_type), "%s", app_type ? app_type : "teams");
+    settings = settings_text(app.id, f->entity_id, f->content_url, f->remove_url);
+    if (!settings) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    /* The app's icon is the configuration's avatar: posts show the connector's face. */
+    if (store_app_icon(ctx->store, app.id, &icon, &icon_len) == SB_OK)
+        snprintf(out->image_type, sizeof(out->image_type), "image/png");
+    err = store_connector_insert(ctx->store, out, icon, icon_len, settings);
+out:
+    free(icon);
+    free(settings);
+    return err;
+}
+
+sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, json_t **out)
+{
+    char *text = NULL;
+    sb_err err = store_connector_settings(ctx->store, cc->id, &text);
+
+    *out = NULL;
+    if (err)
+        return err;
+    *out = json_loads(text, 0, NULL);
+    free(text);
+    return *out && json_is_object(*out) ? SB_OK : SB_ERR_IO;
+}
+
+sb_err config_update(struct sb_ctx *ctx, struct store_connector *cc, const struct config_fields *f,
+                     struct sb_diag *diag)
+{
+    struct store_app app;
+    json_t *cur = NULL;
+    char *settings = NULL;
+    const char *remove_url;
+    sb_err err;
+
+    err = config_settings(ctx, cc, &cur);
+    if (err)
+        return err;
+    err = store_app_get(ctx->store, json_string_value(json_object_get(cur, "appId")), &app);
+    if (err == SB_ERR_NOT_FOUND)
+        err = sb_fail(diag, SB_ERR_CONFLICT, "AppRemoved",
+                      "the connector's app was removed from the catalog; remove this "
+                      "configuration instead");
+    if (!err)
+        err = check_fields(ctx, &app, f, diag);
+    if (err)
+        goto out;
+    remove_url =
+        f->remove_url ? f->remove_url : json_string_value(json_object_get(cur, "removeUrl"));
+    settings = settings_text(
+        app.id, f->entity_id ? f->entity_id : json_string_value(json_object_get(cur, "entityId")),
+        f->content_url ? f->content_url : json_string_value(json_object_get(cur, "contentUrl")),
+        remove_url);
+    if (!settings) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    err = store_connector_set_settings(ctx->store, cc->id, f->config_name, settings);
+    if (!err && f->config_name)
+        snprintf(cc->name, sizeof(cc->name), "%s", f->config_name);
+out:
+    free(settings);
+    json_decref(cur);
+    return err;
+}
