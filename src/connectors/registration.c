@@ -2,9 +2,11 @@
  * registration.c: registering, changing and removing connectors in the Connector Developer
  * Dashboard, and their test card. Input rules are in registration.h.
  *
- * Order of a change: every field is checked, the package is generated and published to the
- * organisation catalog (apps_publish: policy, validation, audit), then the registration row is
- * written. A row that cannot be written takes its new catalog entry back with it.
+ * Every field is checked before anything is written. Registering generates the package,
+ * publishes it to the organisation catalog (apps_publish: policy, validation, audit) and then
+ * writes the row (a row that cannot be written takes its new catalog entry back with it). A
+ * change first writes the row only if nobody changed it since it was read (SB_ERR_CONFLICT
+ * otherwise, nothing published), then publishes, then settles the catalog (settle()).
  */
 #include "connectors/registration.h"
 
@@ -458,11 +460,13 @@ static void bump(char *version, size_t cap)
     snprintf(version, cap, "%lu.%lu.%lu", a, b, c);
 }
 
-/* A change that lost the race (SB_ERR_CONFLICT) had already published its package: put the
- * stored one, the winner's, back into the catalog. Winners publish in version order (each
- * read the registration after the previous one stored it), so only losers clobber; the loop
- * catches a winner that stored while this ran. Best effort: the next change publishes anew. */
-static void resync(struct sb_ctx *ctx, const struct sb_principal *who, const char *id)
+/* Publishing follows storing, so concurrent changes may publish out of order: after its
+ * publication a change reads the registration again and, while the stored version is not the
+ * one just published, publishes the stored package. The last publication is thus always
+ * followed by a check that sees the final version. Best effort (a failure leaves the catalog
+ * to the next change). */
+static void settle(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                   const char *published)
 {
     struct store_registration *r = malloc(sizeof(*r));
     char version[sizeof(r->version)];
@@ -470,23 +474,38 @@ static void resync(struct sb_ctx *ctx, const struct sb_principal *who, const cha
     struct store_app app;
     bool updated;
 
-    for (int i = 0; r && i < 5; i++) {
+    if (!r)
+        return;
+    snprintf(version, sizeof(version), "%s", published);
+    for (int i = 0; i < 5; i++) {
         void *zip = NULL;
         size_t len = 0;
         sb_err err = store_registration_get(ctx->store, id, r);
 
-        if (!err)
-            err = store_registration_blob(ctx->store, id, STORE_REG_PACKAGE, &zip, &len);
+        if (err || strcmp(r->version, version) == 0)
+            break;
+        memcpy(version, r->version, sizeof(version));
+        err = store_registration_blob(ctx->store, id, STORE_REG_PACKAGE, &zip, &len);
         memset(&ignored, 0, sizeof(ignored));
         if (!err)
             err = apps_publish(ctx, who, zip, len, NULL, &app, &updated, &ignored);
         free(zip);
-        memcpy(version, r->version, sizeof(version));
-        if (err || store_registration_get(ctx->store, id, r) != SB_OK ||
-            strcmp(version, r->version) == 0)
+        if (err)
             break;
     }
     free(r);
+}
+
+static sb_err custom_apps_allowed(struct sb_ctx *ctx, struct sb_diag *diag)
+{
+    struct org_settings org;
+    sb_err err = org_settings_get(ctx, &org);
+
+    if (!err && !org.custom_apps_allowed)
+        err = sb_fail(diag, SB_ERR_FORBIDDEN, "CustomAppsDisabled",
+                      "custom connector apps are not available in this cloud environment "
+                      "(GCC, GCCH and DoD do not allow them)");
+    return err;
 }
 
 sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
@@ -496,6 +515,8 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
     struct store_registration_blobs b;
     char old_version[sizeof(d->r.version)];
     json_t *before = NULL, *after;
+    struct store_app app;
+    bool updated = false;
     void *zip = NULL;
     size_t len = 0;
     sb_err err;
@@ -517,22 +538,33 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         goto out;
     memcpy(old_version, d->r.version, sizeof(old_version));
     before = summary(&d->r);
-    if ((err = apply(ctx, body, d, diag)))
+    if ((err = apply(ctx, body, d, diag)) || (err = custom_apps_allowed(ctx, diag)))
         goto out;
     bump(d->r.version, sizeof(d->r.version));
     sb_time_now(ctx, d->r.updated);
-    if ((err = publish(ctx, who, d, &zip, &len, diag)))
+    err = registration_package_build(&d->r, d->logo, d->logo_len, d->outline, d->outline_len, &zip,
+                                     &len);
+    if (err)
         goto out;
+    /* The conditional write decides between concurrent changes; only the winner publishes. */
     b = blobs_of(d, zip, len);
     err = store_registration_update(ctx->store, &d->r, old_version, &b);
-    if (err == SB_ERR_CONFLICT) {
-        resync(ctx, who, id);
+    if (err == SB_ERR_CONFLICT)
         err = sb_fail(diag, err, "Conflict",
                       "the registration was changed meanwhile; load it again and retry");
-    } else if (err == SB_ERR_NOT_FOUND)
+    else if (err == SB_ERR_NOT_FOUND)
         err = not_found(diag, id);
     if (err)
         goto out;
+    /* A failure here keeps the stored change: the next change publishes again. */
+    if ((err = apps_publish(ctx, who, zip, len, NULL, &app, &updated, diag)))
+        goto out;
+    if (strcmp(app.id, d->r.catalog_id) != 0) {
+        /* An administrator had removed the catalog entry: a new one was made. */
+        memcpy(d->r.catalog_id, app.id, sizeof(d->r.catalog_id));
+        (void)store_registration_update(ctx->store, &d->r, d->r.version, &b);
+    }
+    settle(ctx, who, id, d->r.version);
     after = summary(&d->r);
     err = org_audit(ctx, who->user_id, who->display_name, "connector.registration.update", d->r.id,
                     before, after);
@@ -587,7 +619,6 @@ sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who
                               const char *channel_id, struct store_message *out,
                               struct sb_diag *diag)
 {
-    struct org_settings org;
     struct card_message card = {0};
     char title[200], *text = NULL, *action_body = NULL;
     sb_id correlation;
@@ -595,12 +626,8 @@ sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who
     sb_err err;
 
     memset(out, 0, sizeof(*out));
-    if ((err = org_settings_get(ctx, &org)))
+    if ((err = custom_apps_allowed(ctx, diag)))
         return err;
-    if (!org.custom_apps_allowed)
-        return sb_fail(diag, SB_ERR_FORBIDDEN, "CustomAppsDisabled",
-                       "custom connector apps are not available in this cloud environment "
-                       "(GCC, GCCH and DoD do not allow them)");
     if (!r->actions_enabled || !r->actions_url[0])
         return BAD("this connector has no actions: set actionsEnabled and actionsUrl first");
     snprintf(title, sizeof(title), "Test card from %s", r->name);

@@ -150,6 +150,22 @@ test('an admin registers a connector: ids, a valid package, and the organisation
   assert.ok(audit.body.value.some((e) => e.action === 'connector.register' && e.target === reg.id), JSON.stringify(audit.body.value.slice(0, 3)));
 });
 
+test('a registered connector is configured in a channel like any connector app, and posts there', async () => {
+  const reg = (await admin('POST', REG, registration())).body;
+  const { team, channel } = await orgChannel();
+  const entry = (await admin('GET', `/api/v1/channels/${channel.id}/connectorCatalog`)).body.value.find((e) => e.connectorId === reg.id);
+  assert.ok(entry && entry.configurationHostUrl, JSON.stringify(entry));
+  const off = await admin('POST', `/api/v1/channels/${channel.id}/connectors`, { connectorId: reg.id, configName: 'CI', entityId: 'ci-1', contentUrl: 'https://elsewhere.example.com/x' });
+  assert.equal(off.status, 400, 'contentUrl outside the registered validDomains');
+  const r = await admin('POST', `/api/v1/channels/${channel.id}/connectors`, { connectorId: reg.id, configName: 'CI builds', entityId: 'ci-1', contentUrl: 'https://ci.example.org/teams/content?id=1' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.appId, reg.catalogAppId);
+  const post = await fetch(r.body.webhookUrl.replace(/^https?:\/\/[^/]+/, srv.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'Build 12 passed' }) });
+  assert.equal(post.status, 200, await post.text());
+  const msgs = (await admin('GET', messagesPath(team.id, channel.id))).body.value;
+  assert.ok(msgs.some((m) => m.from.application && m.from.application.displayName === 'CI builds'), JSON.stringify(msgs));
+});
+
 test('each invalid field is refused with a message naming it, and nothing is stored', async () => {
   const beforeList = (await admin('GET', REG)).body.value.length;
   const beforeApps = (await admin('GET', CATALOG)).body.value.length;
@@ -280,7 +296,7 @@ test('PATCH changes fields, bumps the version and republishes the package', asyn
 
 test('concurrent PATCHes: each is applied whole or refused with 409; catalog and package agree', async () => {
   const reg = (await admin('POST', REG, registration())).body;
-  const n = 6;
+  const n = 10;
   const answers = await Promise.all(Array.from({ length: n }, (_, i) =>
     admin('PATCH', `${REG}/${reg.id}`, { shortDescription: `Change ${i}` })));
   const ok = answers.filter((a) => a.status === 200);
