@@ -462,11 +462,12 @@ static void bump(char *version, size_t cap)
 
 /* Publishing follows storing, so concurrent changes may publish out of order: after its
  * publication a change reads the registration again and, while the stored version is not the
- * one just published, publishes the stored package. The last publication is thus always
- * followed by a check that sees the final version. Best effort (a failure leaves the catalog
+ * one just published, publishes the stored package; when the registration was removed
+ * meanwhile, it removes the app again. The last publication is thus always followed by a
+ * check that sees the final version. Best effort (a failure leaves the catalog
  * to the next change). */
 static void settle(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                   const char *published)
+                   const char *catalog_id, const char *published)
 {
     struct store_registration *r = malloc(sizeof(*r));
     char version[sizeof(r->version)];
@@ -482,6 +483,11 @@ static void settle(struct sb_ctx *ctx, const struct sb_principal *who, const cha
         size_t len = 0;
         sb_err err = store_registration_get(ctx->store, id, r);
 
+        if (err == SB_ERR_NOT_FOUND) {
+            /* removed while this change published: the app must not outlive it */
+            memset(&ignored, 0, sizeof(ignored));
+            (void)apps_remove(ctx, who, catalog_id, &ignored);
+        }
         if (err || strcmp(r->version, version) == 0)
             break;
         memcpy(version, r->version, sizeof(version));
@@ -564,7 +570,7 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         memcpy(d->r.catalog_id, app.id, sizeof(d->r.catalog_id));
         (void)store_registration_update(ctx->store, &d->r, d->r.version, &b);
     }
-    settle(ctx, who, id, d->r.version);
+    settle(ctx, who, id, d->r.catalog_id, d->r.version);
     after = summary(&d->r);
     err = org_audit(ctx, who->user_id, who->display_name, "connector.registration.update", d->r.id,
                     before, after);

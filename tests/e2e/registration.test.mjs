@@ -314,6 +314,21 @@ test('concurrent PATCHes: each is applied whole or refused with 409; catalog and
   assert.equal((await admin('GET', `${CATALOG}/${reg.catalogAppId}`)).body.version, now.version);
 });
 
+test('PATCHes racing a DELETE: the app never outlives its registration', async () => {
+  for (let round = 0; round < 3; round++) {
+    const reg = (await admin('POST', REG, registration())).body;
+    const answers = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) => admin('PATCH', `${REG}/${reg.id}`, { shortDescription: `Racing ${i}` })),
+      admin('DELETE', `${REG}/${reg.id}`),
+    ]);
+    for (const a of answers) assert.ok([200, 204, 404, 409].includes(a.status), `${a.status} ${a.text}`);
+    assert.equal(answers[4].status, 204);
+    assert.equal((await admin('GET', `${REG}/${reg.id}`)).status, 404);
+    const apps = (await admin('GET', CATALOG)).body.value;
+    assert.ok(!apps.some((a) => a.connectorId === reg.id), `round ${round}: ${JSON.stringify(apps.filter((a) => a.connectorId === reg.id))}`);
+  }
+});
+
 test('permissions: developersMayRegisterConnectors, own registrations only, 404 for others', async () => {
   const dev = await newUser(srv, 'dev');
   const other = await newUser(srv, 'other');
