@@ -3,6 +3,7 @@
 import { h, avatar, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
+import { isServiceKind, serviceLabel, showServiceForm } from './serviceconnectors.js';
 
 export const INCOMING_WEBHOOK_ID = '203a1e2c-26cc-47ca-83ae-be98f960b6b2';
 const MAX_IMAGE = 256 * 1024;
@@ -69,6 +70,9 @@ export function openConnectorsDialog({ channel }) {
       } else if (c.connectorId === INCOMING_WEBHOOK_ID) {
         action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
         action.addEventListener('click', () => showCreateWebhook());
+      } else if (isServiceKind(c.kind)) {
+        action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
+        action.addEventListener('click', () => showServiceForm(d, { channel, kind: c.kind, back: () => showList() }));
       } else {
         action = h('span.muted', { text: 'Configuration page not available yet' });
       }
@@ -119,7 +123,7 @@ export function openConnectorsDialog({ channel }) {
     const info = h('div.conn-info', {},
       h('strong.conn-name', { text: cfg.name }),
       cfg.attentionRequired ? h('span.badge.attention', { text: 'Attention required' }) : null,
-      h('p.muted', { text: `Incoming Webhook \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
+      h('p.muted', { text: `${serviceLabel(cfg.kind) || 'Incoming Webhook'} \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
     const buttons = h('div.conn-buttons');
     if (canManage) {
       if (cfg.attentionRequired) {
@@ -134,7 +138,7 @@ export function openConnectorsDialog({ channel }) {
         buttons.append(upd);
       }
       const manage = h('button.button', { type: 'button', text: 'Manage', 'aria-label': `Manage ${cfg.name}` });
-      manage.addEventListener('click', () => showManage(cfg));
+      manage.addEventListener('click', () => (isServiceKind(cfg.kind) ? showServiceForm(d, { channel, kind: cfg.kind, cfg, back: () => showList() }) : showManage(cfg)));
       const remove = h('button.button.danger', { type: 'button', text: 'Remove', 'aria-label': `Remove ${cfg.name}` });
       remove.addEventListener('click', () => confirmRemove(li, cfg, buttons, error));
       buttons.append(manage, remove);
