@@ -119,8 +119,10 @@ void svc_alertmanager(const json_t *p, struct svc_result *r)
                    "This is not an Alertmanager webhook payload (status and alerts are required).");
         return;
     }
-    json_array_foreach(alerts, i, alert) nfiring +=
-        strcmp(svc_str(alert, "status"), "resolved") != 0;
+    json_array_foreach(alerts, i, alert)
+    {
+        nfiring += strcmp(svc_str(alert, "status"), "resolved") != 0;
+    }
     err =
         firing ? sb_buf_printf(&title, "[FIRING:%zu]", nfiring) : sb_buf_puts(&title, "[RESOLVED]");
     json_object_foreach((json_t *)svc_get(p, "groupLabels"), key, v)

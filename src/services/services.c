@@ -192,11 +192,15 @@ sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
     if (!settings)
         return SB_ERR_NOMEM;
     err = sb_json_string(body, "kind", true, 32, &kind, diag);
-    if (!err && !(k = find_kind(kind)))
+    if (err)
+        goto out;
+    k = find_kind(kind);
+    if (!k) {
         err = sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                       "kind must be github, gitlab, alertmanager or template");
-    if (!err)
-        err = sb_json_string(body, "name", true, SB_NAME_MAX, &name, diag);
+        goto out;
+    }
+    err = sb_json_string(body, "name", true, SB_NAME_MAX, &name, diag);
     if (!err)
         err = check_name(name, diag);
     if (!err)
@@ -473,12 +477,20 @@ static sb_err simple_card(const json_t *t, json_t **out)
     if (json_object_size(facts) || json_array_size(facts))
         sec = svc_card_section(&c, NULL, NULL);
     if (json_is_object(facts)) {
-        json_object_foreach((json_t *)facts, key, v) svc_fact(&c, sec, key, json_string_value(v));
+        json_object_foreach((json_t *)facts, key, v)
+        {
+            svc_fact(&c, sec, key, json_string_value(v));
+        }
     } else {
-        json_array_foreach(facts, i, v) svc_fact(&c, sec, svc_str(v, "name"), svc_str(v, "value"));
+        json_array_foreach(facts, i, v)
+        {
+            svc_fact(&c, sec, svc_str(v, "name"), svc_str(v, "value"));
+        }
     }
     json_array_foreach(links, i, v)
+    {
         svc_link(&c, NULL, *svc_str(v, "name") ? svc_str(v, "name") : "Open", svc_str(v, "url"));
+    }
     if (*svc_str(t, "link"))
         svc_link(&c, NULL, *svc_str(t, "linkName") ? svc_str(t, "linkName") : "Open",
                  svc_str(t, "link"));

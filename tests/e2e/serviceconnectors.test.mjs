@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-import { startServer, newUser, Proc, tempDir, childEnv, REPO_ROOT } from './lib/server.mjs';
+import { startServer, newUser, api, Proc, tempDir, childEnv, REPO_ROOT } from './lib/server.mjs';
 import { expectStatus, createTeam, createChannel, addMember, uniqueName } from './lib/graph.mjs';
 import { allMessages, cardOf, postTo, openEvents, MESSAGECARD_TYPE } from './lib/webhooks.mjs';
 
@@ -451,6 +451,57 @@ describe('JSON template', () => {
     const all = await allMessages(owner.api, team.id, ch.id, srv);
     assert.equal(all[0].attachments[0].contentType, 'application/vnd.microsoft.card.adaptive');
     assert.equal(cardOf(all[0]).body[0].text, 'Deploy 1.2.3 by "}]} x');
+  });
+});
+
+describe('the switches of every connector', () => {
+  test('policy: with connectors off for the team, posts are refused (403, logged) and nothing is created', async () => {
+    const t = await createTeam(owner.api, uniqueName('Policy'));
+    const chs = expectStatus(await owner.api('GET', `/v1.0/teams/${t.id}/channels`), 200).body.value;
+    const cfg = await createService(chs[0].id, { kind: 'alertmanager', name: 'AM' });
+    const admin = api(srv, srv.adminToken);
+    expectStatus(await admin('PATCH', `/api/v1/admin/teams/${t.id}`, { connectorsEnabled: false }), 204);
+    const body = { version: '4', status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'X' }, annotations: {} }], groupLabels: { alertname: 'X' }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am.example.com' };
+    const r = await postTo(cfg.url, body);
+    assert.equal(r.status, 403);
+    expectStatus(await owner.api('POST', `/api/v1/channels/${chs[0].id}/serviceConnectors`, { kind: 'github', name: 'g' }), 403);
+    assert.ok((await deliveries(cfg)).some((d) => d.status === 403));
+    expectStatus(await admin('PATCH', `/api/v1/admin/teams/${t.id}`, { connectorsEnabled: true }), 204);
+    assert.equal((await postTo(cfg.url, body)).status, 200);
+  });
+
+  test('per-configuration rate limit: 429 with Retry-After, logged; filtered events do not use the budget', async () => {
+    const s = await startServer({ args: ['--webhook-rate-limit', '1'] });
+    try {
+      const o = await newUser(s, 'owner');
+      const t = await createTeam(o.api, uniqueName('Rate'));
+      const chs = expectStatus(await o.api('GET', `/v1.0/teams/${t.id}/channels`), 200).body.value;
+      const cfg = expectStatus(await o.api('POST', `/api/v1/channels/${chs[0].id}/serviceConnectors`, { kind: 'template', name: 'T', template: { title: '{{ .n }}' } }), 201).body;
+      const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => postTo(cfg.url, { n: `post ${i}` })));
+      const limited = rs.filter((r) => r.status === 429);
+      assert.ok(limited.length > 0, rs.map((r) => r.status).join(','));
+      for (const r of limited) assert.ok(Number(r.headers.get('retry-after')) >= 1);
+      const log = expectStatus(await o.api('GET', `/api/v1/connectors/${cfg.id}/deliveries`), 200).body.value;
+      assert.equal(log.filter((d) => d.status === 429).length, limited.length);
+      // Another configuration has its own budget.
+      const gh = expectStatus(await o.api('POST', `/api/v1/channels/${chs[0].id}/serviceConnectors`, { kind: 'github', name: 'G' }), 201).body;
+      const ping = JSON.stringify(example('ping'));
+      const headers = { 'X-GitHub-Event': 'ping', 'X-Hub-Signature-256': sign(gh.settings.secret, ping) };
+      const pings = await Promise.all(Array.from({ length: 4 }, () => postTo(gh.url, ping, { headers })));
+      assert.deepEqual(pings.map((r) => r.status), [200, 200, 200, 200], 'acknowledged pings are not throttled');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('payloads above 1 MiB are refused with 413; bodies above --max-payload but below it are fine', async () => {
+    const ch = await freshChannel();
+    const cfg = await createService(ch.id, { kind: 'template', name: 'Big', template: { title: 'size {{ .n }}' } });
+    const ok = await postTo(cfg.url, { n: 1, pad: 'x'.repeat(100 * 1024) });
+    assert.equal(ok.status, 200, ok.text);
+    const big = await postTo(cfg.url, { n: 2, pad: 'x'.repeat(1024 * 1024) });
+    assert.equal(big.status, 413);
+    assert.match(big.text, /1048576 bytes/);
   });
 });
 
