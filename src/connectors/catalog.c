@@ -110,14 +110,12 @@ void catalog_builtin(size_t i, struct catalog_entry *out)
         return;
     }
     if (i <= NSERVICES) {
-        static const char *const icons[] = {"/icons/github.svg", "/icons/gitlab.svg",
-                                            "/icons/alertmanager.svg", "/icons/template.svg"};
         snprintf(out->connector_id, sizeof(out->connector_id), "%s",
                  service_connector_id(services[i - 1].kind));
         out->name = services[i - 1].name;
         out->description = services[i - 1].description;
         out->kind = services[i - 1].kind;
-        out->icon = icons[i - 1];
+        out->icon = service_icon(services[i - 1].kind);
         return;
     }
     i -= NSERVICES;

@@ -56,6 +56,17 @@ const char *service_connector_id(const char *kind)
     return k ? k->connector_id : NULL;
 }
 
+const char *service_icon(const char *kind)
+{
+    static const char *const icons[] = {"/icons/github.svg", "/icons/gitlab.svg",
+                                        "/icons/alertmanager.svg", "/icons/template.svg"};
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcmp(kinds[i].kind, kind) == 0)
+            return icons[i];
+    return NULL;
+}
+
 const char *service_kind_of(const char *connector_id)
 {
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -223,7 +234,11 @@ sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
         sb_random(ctx, raw, sizeof(raw));
         sb_hex(raw, sizeof(raw), out->url_nonce);
     }
-    err = store_connector_insert(ctx->store, out, NULL, 0, text);
+    /* The avatar is the kind's icon, kept as a relative "url" image: the public URL may change
+     * (a port chosen at start), the web root's path does not. */
+    snprintf(out->image_type, sizeof(out->image_type), "url");
+    err = store_connector_insert(ctx->store, out, service_icon(k->kind),
+                                 strlen(service_icon(k->kind)), text);
 out:
     free(text);
     json_decref(settings);

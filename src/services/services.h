@@ -41,6 +41,9 @@ const char *service_connector_id(const char *kind);
 /* The kind of a catalog id; NULL when the id is not a service connector. */
 const char *service_kind_of(const char *connector_id);
 bool service_is_kind(const char *kind);
+/* The kind's icon, a path under the public URL (the web root serves it). A configuration's
+ * avatar redirects there, so its messages show it as the sender's picture. */
+const char *service_icon(const char *kind);
 
 /* Creates a configuration from the request body {kind, name, secret?, events?, branches?,
  * template?}. GitHub and GitLab get a generated secret when none is given. */

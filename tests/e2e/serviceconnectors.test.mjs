@@ -139,6 +139,10 @@ describe('catalog and configurations', () => {
     assert.ok(listed);
     assert.equal(listed.url, cfg.url);
     assert.equal(listed.kind, 'github');
+    // The avatar is the catalog's letter mark.
+    const img = await owner.api('GET', `/api/v1/connectors/${cfg.id}/image`);
+    assert.equal(img.status, 302);
+    assert.equal(img.headers.get('location'), '/icons/github.svg');
     // A guest (who may not manage connectors) sees the configuration, not its URL or secret.
     const seen = expectStatus(await guest.api('GET', `/api/v1/connectors/${cfg.id}`), 200).body;
     assert.equal(seen.url, undefined);
@@ -272,6 +276,7 @@ describe('GitHub', () => {
       const { m, card } = await onlyCard(c2);
       assert.equal(m.attachments[0].contentType, MESSAGECARD_TYPE);
       assert.equal(m.from.application.displayName, 'GitHub');
+      assert.equal(m.from.application.imageUrl, `/api/v1/connectors/${conf.id}/image`);
       assert.equal(card['@type'], 'MessageCard');
       check(card);
     });
