@@ -176,3 +176,29 @@ test('JSON template: the preview renders the card from a pasted sample before sa
   // Resource loads answered 401/404 (the session check before sign-in, the favicon) are not script errors.
   assert.deepEqual(page.errors.filter((e) => !e.startsWith('console: Failed to load resource')), []);
 });
+
+test('phone width 375: the Alertmanager form and its set-up page fit the screen and work from the keyboard', T, async () => {
+  const phone = await newPage(browser, server, { viewport: { width: 375, height: 740 } });
+  await signIn(phone, server);
+  await phone.goto(`/t/${team.id}/c/${general.id}`);
+  await phone.getByRole('button', { name: /More options for General/ }).click();
+  await phone.getByRole('menuitem', { name: 'Connectors' }).click();
+  const dlg = phone.getByRole('dialog', { name: /Connectors for "General"/ });
+  await dlg.getByLabel('Search connectors').fill('alert');
+  await dlg.getByRole('button', { name: 'Add Prometheus Alertmanager' }).click();
+  const name = dlg.getByLabel(/^Name/);
+  await name.waitFor();
+  assert.equal(await name.evaluate((el) => el === document.activeElement), true, 'the name field has focus');
+  await name.fill('Alerts (phone)');
+  await phone.keyboard.press('Enter');
+  await dlg.getByRole('heading', { name: 'Prometheus Alertmanager: Alerts (phone)' }).waitFor();
+  await dlg.locator('.svc-code', { hasText: 'webhook_configs' }).waitFor();
+  const url = await dlg.getByRole('textbox', { name: 'Webhook URL' }).inputValue();
+  assert.ok((await dlg.locator('.svc-code').textContent()).includes(url), 'the YAML names the URL');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 375, `no horizontal scroll (${overflow})`);
+  const box = await dlg.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 375, `dialog fits (${box.x}+${box.width})`);
+  await shot(phone, '36-phone-alertmanager-setup');
+  await phone.context().close();
+});
