@@ -5,12 +5,8 @@
  * Beyond "no crash, no leak": a rendered string never exceeds the budget, and the card built
  * from {title, text} templates is valid JSON that serialises and parses back.
  *
- * Build and run (from the repository root):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *       tests/fuzz/fuzz_template.c src/services/template.c src/services/card.c \
- *       ... every src/*/
-    *.c but api /
-    and http / (as `make fuzz` does) * /
+ * Build and run: `make fuzz` (it links every source file except those of api/ and http/).
+ */
 #include "services/services.h"
 #include "services/template.h"
 
@@ -18,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
