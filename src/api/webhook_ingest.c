@@ -139,8 +139,10 @@ void api_service_post(struct api_call *c)
         ingest(c, &post);
         return;
     }
-    if (webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), &post.url) !=
-        SB_OK) {
+    /* Only service kinds: a webhook's id under /connectors/ is unknown here. */
+    if (!service_is_kind(api_param(c, 0)) ||
+        webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), &post.url) !=
+            SB_OK) {
         unknown_url(c, false);
         return;
     }

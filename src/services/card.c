@@ -56,10 +56,27 @@ static void set(struct svc_card *c, json_t *o, const char *key, json_t *v)
         c->failed = true;
 }
 
+/* Titles are formatted into fixed buffers, so a long one may end inside a UTF-8 sequence:
+ * that tail is dropped rather than the card failing. Payload strings themselves are valid
+ * (jansson checked them). */
+static json_t *utf8_string(const char *s)
+{
+    json_t *v = json_string(s);
+    size_t n = strlen(s), back = 0;
+
+    if (v)
+        return v;
+    while (back < 3 && back < n && ((unsigned char)s[n - 1 - back] & 0xC0) == 0x80)
+        back++;
+    if (back < n && ((unsigned char)s[n - 1 - back] & 0xC0) == 0xC0)
+        return json_stringn(s, n - 1 - back);
+    return NULL;
+}
+
 static void set_str(struct svc_card *c, json_t *o, const char *key, const char *s)
 {
     if (s && *s)
-        set(c, o, key, json_string(s));
+        set(c, o, key, utf8_string(s));
 }
 
 void svc_card_init(struct svc_card *c, const char *title, const char *color)
@@ -129,7 +146,8 @@ void svc_fact(struct svc_card *c, json_t *section, const char *name, const char 
         if (c->failed)
             return;
     }
-    if (json_array_append_new(facts, json_pack("{s:s,s:s}", "name", name, "value", value)) != 0)
+    if (json_array_append_new(facts, json_pack("{s:o,s:o}", "name", utf8_string(name), "value",
+                                               utf8_string(value))) != 0)
         c->failed = true;
 }
 

@@ -128,6 +128,16 @@ describe('catalog and configurations', () => {
     }
   });
 
+  test('URLs of other kinds, or with the wrong kind, are unknown (404)', async () => {
+    const ch = await freshChannel();
+    const cfg = await createService(ch.id, { kind: 'alertmanager', name: 'A' });
+    const moved = cfg.url.replace('/connectors/alertmanager/', '/connectors/template/');
+    assert.equal((await postTo(moved, {})).status, 404);
+    const hook = expectStatus(await owner.api('POST', `/api/v1/channels/${ch.id}/webhooks`, { name: 'w' }), 201).body;
+    const asService = cfg.url.replace('/connectors/alertmanager/', '/connectors/incomingWebhook/').replace(cfg.id, hook.id);
+    assert.equal((await postTo(asService, { text: 'x' })).status, 404);
+  });
+
   test('create: generated secret, URL, listed with the channel connectors, PATCH filters, DELETE stops the URL', async () => {
     const ch = await freshChannel();
     const cfg = await createService(ch.id, { kind: 'github', name: 'Repo events' });
@@ -348,6 +358,14 @@ describe('GitHub', () => {
     assert.ok(card.title.endsWith('<img src=x onerror=alert(1)>"},{"@type":"x'));
     assert.equal(card.sections[0].text, '<script>alert(1)</script>');
     assert.equal(card.potentialAction, undefined, 'a javascript: link is left out');
+    // A title longer than the card's title buffer, in 4-byte characters, is cut on a character.
+    const e2 = example('issues', (x) => x.action === 'opened');
+    e2.issue.title = '\u{1F600}'.repeat(400);
+    assert.equal((await postGithub(conf, 'issues', e2)).status, 200);
+    const all = await cards(c2);
+    assert.equal(all.length, 2);
+    assert.ok(all[0].card.title.includes('\u{1F600}'.repeat(50)));
+    assert.ok(!all[0].card.title.includes('\uFFFD'));
   });
 });
 
