@@ -132,7 +132,7 @@ void api_webhook_post_workflow(struct api_call *c)
 void api_service_post(struct api_call *c)
 {
     struct webhook_post post = {0};
-    struct service_request sr = {c->ctx, {NULL, NULL, NULL}};
+    struct service_request sr = {c->ctx, {NULL, NULL, NULL, NULL}};
     struct webhook_transform tf = {service_transform, &sr};
 
     if (c->req->resumed) {
@@ -151,6 +151,7 @@ void api_service_post(struct api_call *c)
         sr.headers.event = http_header(c->req, "X-Gitlab-Event");
     sr.headers.signature = http_header(c->req, "X-Hub-Signature-256");
     sr.headers.token = http_header(c->req, "X-Gitlab-Token");
+    sr.headers.content_type = http_header(c->req, "Content-Type");
     post.limit = SERVICE_BODY_MAX;
     /* tf and sr are used only while ingest() starts the post, within this call. */
     post.transform = &tf;

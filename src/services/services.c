@@ -11,6 +11,7 @@
 #include "services/template.h"
 #include "webhooks/webhooks.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,6 +346,36 @@ static bool token_equal(const char *secret, const char *token)
     return sodium_memcmp(a, b, sizeof(a)) == 0;
 }
 
+/* GitHub's default content type: the JSON is the form field "payload" (the signature covers
+ * the encoded body). Returns the decoded JSON text (heap) or NULL when body is not that. */
+static char *form_payload(const char *content_type, const char *body, size_t len)
+{
+    static const char ct[] = "application/x-www-form-urlencoded";
+    char *out, *w;
+
+    if (!content_type || strncasecmp(content_type, ct, sizeof(ct) - 1) != 0 || len < 8 ||
+        memcmp(body, "payload=", 8) != 0)
+        return NULL;
+    out = malloc(len);
+    if (!out)
+        return NULL;
+    w = out;
+    for (size_t i = 8; i < len && body[i] != '&'; i++) {
+        if (body[i] == '+') {
+            *w++ = ' ';
+        } else if (body[i] == '%' && i + 2 < len && isxdigit((unsigned char)body[i + 1]) &&
+                   isxdigit((unsigned char)body[i + 2])) {
+            char hex[3] = {body[i + 1], body[i + 2], '\0'};
+            *w++ = (char)strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            *w++ = body[i];
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
 static void template_post(const json_t *settings, const json_t *payload, struct svc_result *r)
 {
     struct sb_diag diag = {{0}, {0}};
@@ -368,6 +399,7 @@ enum service_outcome service_card(const struct store_connector *c, const char *s
 {
     struct svc_result r;
     json_t *settings = json_loads(settings_text ? settings_text : "{}", 0, NULL), *payload = NULL;
+    char *form;
     const char *secret = json_string_value(json_object_get(settings, "secret"));
 
     memset(&r, 0, sizeof(r));
@@ -399,7 +431,9 @@ enum service_outcome service_card(const struct store_connector *c, const char *s
                    strcmp(c->kind, "github") == 0 ? "X-GitHub-Event" : "X-Gitlab-Event");
         goto out;
     }
-    payload = json_loadb(body, len, 0, NULL);
+    form = form_payload(h->content_type, body, len);
+    payload = form ? json_loads(form, 0, NULL) : json_loadb(body, len, 0, NULL);
+    free(form);
     if (!json_is_object(payload)) {
         svc_refuse(&r, 400, "The body must be a JSON object.");
         goto out;

@@ -66,9 +66,10 @@ sb_err service_url(const struct sb_ctx *ctx, const struct store_connector *c, ch
 
 /* What the service sent besides the body. */
 struct service_headers {
-    const char *event;     /* X-GitHub-Event / X-Gitlab-Event */
-    const char *signature; /* X-Hub-Signature-256 */
-    const char *token;     /* X-Gitlab-Token */
+    const char *event;        /* X-GitHub-Event / X-Gitlab-Event */
+    const char *signature;    /* X-Hub-Signature-256 */
+    const char *token;        /* X-Gitlab-Token */
+    const char *content_type; /* GitHub may send application/x-www-form-urlencoded payload=... */
 };
 
 enum service_outcome {

@@ -312,6 +312,19 @@ describe('GitHub', () => {
     assert.ok(log.filter((d) => d.status === 401).length >= 3, JSON.stringify(log));
   });
 
+  test('GitHub\'s default content type (form-encoded payload=...) works too, signed over the encoded body', async () => {
+    const c2 = await freshChannel();
+    const conf = await createService(c2.id, { kind: 'github', name: 'GitHub' });
+    const raw = new URLSearchParams({ payload: JSON.stringify(example('release', (e) => e.action === 'published')) }).toString();
+    const r = await postTo(conf.url, raw, {
+      contentType: 'application/x-www-form-urlencoded',
+      headers: { 'X-GitHub-Event': 'release', 'X-Hub-Signature-256': sign(conf.settings.secret, raw) },
+    });
+    assert.equal(r.status, 200, r.text);
+    const { card } = await onlyCard(c2);
+    assert.equal(card.title, '[Codertocat/Hello-World] Release 0.0.1 published');
+  });
+
   test('ping answers 200; unknown events and other actions are acknowledged, ignored and logged', async () => {
     const c2 = await freshChannel();
     const conf = await createService(c2.id, { kind: 'github', name: 'GitHub' });

@@ -24,7 +24,7 @@ const KINDS = {
     docs: (cfg) => [
       'In GitHub, open the repository (or organisation) and choose Settings \u2192 Webhooks \u2192 Add webhook.',
       `Payload URL: paste the URL above.`,
-      'Content type: application/json.',
+      'Content type: application/json (application/x-www-form-urlencoded works too).',
       `Secret: paste the secret above${cfg ? '' : ' (shown once the connector is created)'}. Posts without a valid X-Hub-Signature-256 are refused.`,
       'Which events: "Let me select individual events" and tick the ones chosen here (Pushes, Pull requests, Issues, Issue comments, Pull request review comments, Releases, Workflow runs). Other events are acknowledged and ignored, and listed in the delivery log.',
       'Keep "Active" ticked and choose Add webhook. GitHub sends a ping at once: it appears in the delivery log below.',
