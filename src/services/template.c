@@ -114,6 +114,14 @@ static sb_err placeholder(struct render *r, const char **p, struct sb_buf *b, st
     return append_value(b, cur) ? SB_ERR_NOMEM : SB_OK;
 }
 
+static sb_err over_budget(struct sb_diag *diag)
+{
+    return sb_fail(diag, SB_ERR_TOO_LARGE, "templateOutputTooLarge",
+                   "the rendered template is larger than %d bytes", TEMPLATE_OUTPUT_MAX);
+}
+
+/* The budget is checked after every piece, so a template repeating a large value fails at the
+ * first piece past the limit instead of building all of them first. */
 static sb_err render_string(struct render *r, const char *tmpl, struct sb_buf *out,
                             struct sb_diag *diag)
 {
@@ -126,16 +134,17 @@ static sb_err render_string(struct render *r, const char *tmpl, struct sb_buf *o
 
         if (n && sb_buf_append(out, p, n) != SB_OK)
             return SB_ERR_NOMEM;
+        if (out->len > r->budget)
+            return over_budget(diag);
         if (!open)
             break;
         p = open + 2;
         err = placeholder(r, &p, out, diag);
+        if (!err && out->len > r->budget)
+            return over_budget(diag);
     }
     if (err)
         return err;
-    if (out->len > r->budget)
-        return sb_fail(diag, SB_ERR_TOO_LARGE, "templateOutputTooLarge",
-                       "the rendered template is larger than %d bytes", TEMPLATE_OUTPUT_MAX);
     r->budget -= out->len;
     return SB_OK;
 }
