@@ -219,6 +219,22 @@ void api_connector_delete(struct api_call *c)
     api_no_content(c);
 }
 
+/* A service connector's URL is replaced the same way (a new nonce): the old one stops. */
+static void update_service_url(struct api_call *c, struct store_connector *cc)
+{
+    char url[WEBHOOK_URL_MAX];
+    sb_err err = webhook_update_url(c->ctx, cc, &c->diag);
+
+    if (!err)
+        err = service_url(c->ctx, cc, url, sizeof(url));
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    audit(c, "serviceConnector.updateUrl", cc, NULL, json_pack("{s:b}", "urlReplaced", 1));
+    api_json(c, 200, json_pack("{s:s,s:b}", "url", url, "attentionRequired", 0));
+}
+
 void api_webhook_update_url(struct api_call *c)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
@@ -228,6 +244,10 @@ void api_webhook_update_url(struct api_call *c)
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
         return;
+    if (service_is_kind(cc.kind)) {
+        update_service_url(c, &cc);
+        return;
+    }
     if (strcmp(cc.kind, WEBHOOK_KIND) != 0) {
         api_failf(c, SB_ERR_INVALID, "invalidRequest", "'%s' is not an incoming webhook", cc.id);
         return;

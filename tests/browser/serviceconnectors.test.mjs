@@ -87,6 +87,12 @@ test('GitHub through the dialog: form, URL and secret to paste, a signed push be
   await dlg.getByRole('button', { name: /Back to connectors/ }).click();
   await dlg.getByRole('button', { name: 'Manage Hello-World repo' }).click();
   await dlg.locator('table.deliveries td', { hasText: 'X-Hub-Signature-256 does not match' }).waitFor();
+  // New URL: the field shows it, the old one is refused.
+  await dlg.getByRole('button', { name: 'Replace the URL of Hello-World repo' }).click();
+  await dlg.getByText('Replaced: paste the new URL into the service.').waitFor();
+  const newUrl = await dlg.getByRole('textbox', { name: 'Payload URL' }).inputValue();
+  assert.notEqual(newUrl, url);
+  assert.equal((await post(url, raw, { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': sig })).status, 401);
   await dlg.getByRole('button', { name: 'Close' }).first().click();
 
   const card = page.locator('.messagecard', { hasText: '1 new commit pushed to master by Codertocat' });

@@ -177,6 +177,15 @@ describe('catalog and configurations', () => {
     const again = expectStatus(await owner.api('GET', `/api/v1/connectors/${cfg.id}`), 200).body;
     assert.deepEqual(again.settings, p.settings);
 
+    // A new URL (POST .../updateUrl, as for webhooks): the old one stops at once.
+    const ping = example('ping');
+    assert.equal((await postGithub(cfg, 'ping', ping)).status, 200);
+    const rotated = expectStatus(await owner.api('POST', `/api/v1/webhooks/${cfg.id}/updateUrl`), 200).body;
+    assert.notEqual(rotated.url, cfg.url);
+    assert.equal((await postGithub(cfg, 'ping', ping)).status, 401);
+    assert.equal((await postGithub({ ...cfg, url: rotated.url }, 'ping', ping)).status, 200);
+    expectStatus(await guest.api('POST', `/api/v1/webhooks/${cfg.id}/updateUrl`), 403);
+
     expectStatus(await owner.api('DELETE', `/api/v1/connectors/${cfg.id}`), 204);
     const gone = await postGithub(cfg, 'push', example('push'));
     assert.equal(gone.status, 410);

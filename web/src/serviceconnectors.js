@@ -250,6 +250,22 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
     if (cfg && cfg.url) {
       setup.append(copyField(kind === 'gitlab' ? 'URL' : kind === 'github' ? 'Payload URL' : 'Webhook URL', cfg.url));
       if (cfg.settings && cfg.settings.secret) setup.append(copyField(k.secretLabel, cfg.settings.secret));
+      // A leaked URL is replaced: the old one stops at once, so the service needs the new one.
+      const status = h('span.copy-status', { role: 'status' });
+      const rotate = h('button.button', { type: 'button', text: 'New URL', 'aria-label': `Replace the URL of ${cfg.name}` });
+      rotate.addEventListener('click', async () => {
+        rotate.disabled = true;
+        try {
+          cfg.url = (await post(`/api/v1/webhooks/${enc(cfg.id)}/updateUrl`)).url;
+          renderSetup();
+          announce('The URL was replaced. The old URL no longer works.');
+          setup.querySelector('.svc-rotated').textContent = 'Replaced: paste the new URL into the service.';
+        } catch (err) {
+          status.textContent = err.message;
+          rotate.disabled = false;
+        }
+      });
+      setup.append(h('div.form-actions.left', {}, rotate, h('span.copy-status.svc-rotated', { role: 'status' }), status));
     }
     setup.append(docsPanel(kind, cfg));
   };
