@@ -3,7 +3,8 @@
  *
  * Covered: push (commits with links, compare link; branch and tag creation/deletion),
  * pull_request (opened, reopened, closed, merged, review_requested, ready_for_review), issues
- * (opened, closed, reopened), issue_comment and pull_request_review_comment (created), release
+ * (opened, closed, reopened), issue_comment and pull_request_review_comment (created),
+ * pull_request_review (submitted: approved, changes requested, commented), release
  * (published) and workflow_run (completed: success green, failure red, other conclusions grey).
  * Other actions of these events and other events are acknowledged and ignored; the delivery log
  * says why. The branch filter applies to push (branches, not tags), pull_request (the base
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define COMMITS_SHOWN 10
 
@@ -192,6 +194,41 @@ static void comment(const json_t *p, bool review, struct svc_result *r)
     svc_post(r, &c);
 }
 
+/* A submitted review: approved (green), changes requested (red) or commented (blue). */
+static void review(const json_t *p, struct svc_result *r)
+{
+    const json_t *pr = svc_get(p, "pull_request");
+    const char *state = svc_str(p, "review.state"), *verb, *color;
+    char title[700], body[SVC_TEXT_MAX + 8];
+    struct svc_card c;
+    json_t *sec;
+
+    if (strcmp(svc_str(p, "action"), "submitted") != 0) {
+        svc_ignore(r, "pull_request_review action '%.60s' is not posted", svc_str(p, "action"));
+        return;
+    }
+    if (strcasecmp(state, "approved") == 0) {
+        verb = "approved";
+        color = COLOR_SUCCESS;
+    } else if (strcasecmp(state, "changes_requested") == 0) {
+        verb = "changes requested";
+        color = COLOR_FAILURE;
+    } else {
+        verb = "reviewed";
+        color = COLOR_INFO;
+    }
+    snprintf(title, sizeof(title), "[%s] Pull request #%lld %s by %s: %s", repo_name(p),
+             svc_int(pr, "number"), verb, svc_str(p, "review.user.login"), svc_str(pr, "title"));
+    svc_card_init(&c, title, color);
+    sec = svc_card_section(&c, svc_str(p, "review.user.login"), verb);
+    svc_fact(&c, sec, "Repository", repo_name(p));
+    svc_fact(&c, sec, "Author", svc_str(pr, "user.login"));
+    svc_cut(svc_str(p, "review.body"), SVC_TEXT_MAX, body, sizeof(body));
+    svc_section_text(&c, sec, body);
+    svc_link(&c, NULL, "View review", svc_str(p, "review.html_url"));
+    svc_post(r, &c);
+}
+
 static void release(const json_t *p, struct svc_result *r)
 {
     const json_t *rel = svc_get(p, "release");
@@ -274,6 +311,8 @@ void svc_github(const json_t *settings, const char *event, const json_t *p, stru
         comment(p, false, r);
     else if (strcmp(event, "pull_request_review_comment") == 0)
         comment(p, true, r);
+    else if (strcmp(event, "pull_request_review") == 0)
+        review(p, r);
     else if (strcmp(event, "release") == 0)
         release(p, r);
     else if (strcmp(event, "workflow_run") == 0)

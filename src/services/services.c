@@ -30,9 +30,9 @@ struct kind {
 };
 
 static const char *const github_events[] = {
-    "push",    "pull_request", "issues", "issue_comment", "pull_request_review_comment",
-    "release", "workflow_run", NULL,
-};
+    "push",    "pull_request",  "pull_request_review",
+    "issues",  "issue_comment", "pull_request_review_comment",
+    "release", "workflow_run",  NULL};
 static const char *const gitlab_events[] = {"push",  "tag_push", "merge_request",
                                             "issue", "pipeline", NULL};
 

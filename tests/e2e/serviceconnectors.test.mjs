@@ -270,6 +270,15 @@ describe('GitHub', () => {
       assert.match(c.title, /New review comment on pull request #2: /);
       assert.equal(facts(c).File, 'README.md');
     }],
+    ['pull_request_review', () => example('pull_request_review', (e) => e.action === 'submitted'), (c) => {
+      assert.equal(c.title, '[Codertocat/Hello-World] Pull request #2 reviewed by Codertocat: Update the README with new information.');
+      assert.equal(links(c)['View review'], 'https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-237895671');
+    }],
+    ['pull_request_review', () => { const e = example('pull_request_review', (x) => x.action === 'submitted'); e.review.state = 'approved'; e.review.body = 'LGTM'; return e; }, (c) => {
+      assert.match(c.title, /Pull request #2 approved by Codertocat: /);
+      assert.equal(c.themeColor, '2EB886');
+      assert.equal(c.sections[0].text, 'LGTM');
+    }],
     ['release', () => example('release', (e) => e.action === 'published'), (c) => {
       assert.equal(c.title, '[Codertocat/Hello-World] Release 0.0.1 published');
       assert.equal(links(c)['View release'], 'https://github.com/Codertocat/Hello-World/releases/tag/0.0.1');

@@ -14,6 +14,7 @@ const KINDS = {
     events: [
       ['push', 'Pushes (commits, with a compare link)'],
       ['pull_request', 'Pull requests (opened, closed, merged, review requested)'],
+      ['pull_request_review', 'Pull request reviews (approved, changes requested)'],
       ['issues', 'Issues (opened, closed, reopened)'],
       ['issue_comment', 'Issue and pull request comments'],
       ['pull_request_review_comment', 'Pull request review comments'],
@@ -26,7 +27,7 @@ const KINDS = {
       `Payload URL: paste the URL above.`,
       'Content type: application/json (application/x-www-form-urlencoded works too).',
       `Secret: paste the secret above${cfg ? '' : ' (shown once the connector is created)'}. Posts without a valid X-Hub-Signature-256 are refused.`,
-      'Which events: "Let me select individual events" and tick the ones chosen here (Pushes, Pull requests, Issues, Issue comments, Pull request review comments, Releases, Workflow runs). Other events are acknowledged and ignored, and listed in the delivery log.',
+      'Which events: "Let me select individual events" and tick the ones chosen here (Pushes, Pull requests, Pull request reviews, Issues, Issue comments, Pull request review comments, Releases, Workflow runs). Other events are acknowledged and ignored, and listed in the delivery log.',
       'Keep "Active" ticked and choose Add webhook. GitHub sends a ping at once: it appears in the delivery log below.',
     ],
   },
