@@ -11,6 +11,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "org/org.h"
+#include "services/services.h"
 #include "webhooks/webhooks.h"
 
 #include <stdlib.h>
@@ -89,7 +90,13 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
         json_object_set_new(o, "imageUrl", json_string(image));
     }
     json_object_set_new(o, "appType", json_string(cc->app_type[0] ? cc->app_type : "teams"));
-    if (with_urls && webhook_urls(c->ctx, cc, url, wf, sizeof(url)) == SB_OK) {
+    if (with_urls && service_is_kind(cc->kind)) {
+        /* Service connectors: their one URL and settings (secret, filters, template). */
+        if (service_render(c->ctx, cc, o) != SB_OK) {
+            json_decref(o);
+            return NULL;
+        }
+    } else if (with_urls && webhook_urls(c->ctx, cc, url, wf, sizeof(url)) == SB_OK) {
         json_object_set_new(o, "url", json_string(url));
         json_object_set_new(o, "workflowUrl", json_string(wf));
         if (strcmp(cc->kind, WEBHOOK_APP_KIND) == 0)
@@ -258,6 +265,14 @@ void api_connector_patch(struct api_call *c)
         name = config_name;
     if (!err && name && !*name)
         err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "name must not be empty");
+    if (!err && service_is_kind(cc.kind)) {
+        bool changed = false;
+        err = service_update(c->ctx, &cc, body, &changed, &c->diag);
+        /* The settings hold the secret: the log records that they changed, not what to. */
+        if (!err && changed)
+            audit(c, "serviceConnector.settings", &cc, NULL,
+                  json_pack("{s:s,s:b}", "kind", cc.kind, "settingsChanged", 1));
+    }
     if (!err && name) {
         json_t *before = summary(&cc);
         err = store_connector_rename(c->ctx->store, cc.id, name);
@@ -295,6 +310,22 @@ void api_connector_delete(struct api_call *c)
     api_no_content(c);
 }
 
+/* A service connector's URL is replaced the same way (a new nonce): the old one stops. */
+static void update_service_url(struct api_call *c, struct store_connector *cc)
+{
+    char url[WEBHOOK_URL_MAX];
+    sb_err err = webhook_update_url(c->ctx, cc, &c->diag);
+
+    if (!err)
+        err = service_url(c->ctx, cc, url, sizeof(url));
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    audit(c, "serviceConnector.updateUrl", cc, NULL, json_pack("{s:b}", "urlReplaced", 1));
+    api_json(c, 200, json_pack("{s:s,s:b}", "url", url, "attentionRequired", 0));
+}
+
 void api_webhook_update_url(struct api_call *c)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
@@ -304,6 +335,10 @@ void api_webhook_update_url(struct api_call *c)
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
         return;
+    if (service_is_kind(cc.kind)) {
+        update_service_url(c, &cc);
+        return;
+    }
     if (strcmp(cc.kind, WEBHOOK_KIND) != 0) {
         api_failf(c, SB_ERR_INVALID, "invalidRequest", "'%s' is not an incoming webhook", cc.id);
         return;
@@ -422,10 +457,13 @@ void api_connector_catalog(struct api_call *c)
         struct catalog_entry e;
 
         catalog_builtin(i, &e);
-        json_array_append_new(value, json_pack("{s:s,s:s,s:s,s:n,s:s,s:b,s:n}", "connectorId",
+        if (e.icon)
+            snprintf(icon, sizeof(icon), "%s%s", c->ctx->cfg->public_url, e.icon);
+        json_array_append_new(value, json_pack("{s:s,s:s,s:s,s:s?,s:s,s:b,s:n,s:s?}", "connectorId",
                                                e.connector_id, "name", e.name, "description",
-                                               e.description, "iconUrl", "section", e.section,
-                                               "retired", e.retired, "configurationUrl"));
+                                               e.description, "iconUrl", e.icon ? icon : NULL,
+                                               "section", e.section, "retired", e.retired,
+                                               "configurationUrl", "kind", e.kind));
     }
     if (store_app_list(c->ctx->store, ch.team_id, &apps, &napps) == SB_OK) {
         for (size_t i = 0; value && i < napps; i++) {

@@ -11,6 +11,7 @@
 #include "core/metrics.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "services/services.h"
 
 #include <string.h>
 #include <strings.h>
@@ -20,6 +21,7 @@ enum {
     API_WEBHOOK = 2, /* body limit --max-payload; the handler answers oversized bodies itself */
     API_PACKAGE = 4, /* body limit APPS_PACKAGE_MAX (an app package zip) */
     API_APPHOST = 8, /* a request to an app's sandbox origin (apphost.h), not to the API */
+    API_SERVICE = 16, /* body limit SERVICE_BODY_MAX (a service's native webhook payload) */
 };
 
 struct api_route {
@@ -73,6 +75,8 @@ static const struct http_route routes[] = {
     R("GET", "/api/v1/connectors/{id}/deliveries", api_connector_deliveries, 0),
     R("GET", "/api/v1/connectors/{id}/image", api_connector_image, 0),
     R("POST", "/api/v1/webhooks/{id}/updateUrl", api_webhook_update_url, 0),
+    R("POST", "/api/v1/channels/{channel}/serviceConnectors", api_service_create, 0),
+    R("POST", "/api/v1/serviceConnectors/preview", api_service_preview, 0),
     R("GET", "/api/v1/admin/organization", api_org_get, 0),
     R("PATCH", "/api/v1/admin/organization", api_org_patch, 0),
     R("PATCH", "/api/v1/admin/teams/{team}", api_admin_team_patch, 0),
@@ -99,6 +103,8 @@ static const struct http_route routes[] = {
       API_PUBLIC | API_WEBHOOK),
     R("POST", "/powerautomate/automations/direct/workflows/{config}/triggers/manual/paths/invoke",
       api_webhook_post_workflow, API_PUBLIC | API_WEBHOOK),
+    R("POST", "/connectors/{kind}/{config}/{sig}", api_service_post,
+      API_PUBLIC | API_WEBHOOK | API_SERVICE),
 };
 
 /* Requests to a sandbox origin are matched by their Host header before any route. */
@@ -121,6 +127,8 @@ static void prepare(void *arg, struct http_request *req)
         req->route = route;
         if (((const struct api_route *)route->data)->flags & API_WEBHOOK)
             req->body_limit = ctx->cfg->max_payload;
+        if (((const struct api_route *)route->data)->flags & API_SERVICE)
+            req->body_limit = SERVICE_BODY_MAX;
         if (((const struct api_route *)route->data)->flags & API_PACKAGE)
             req->body_limit = APPS_PACKAGE_MAX;
     }

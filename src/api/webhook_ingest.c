@@ -1,10 +1,12 @@
 /*
  * webhook_ingest.c: the URLs services post to. Connector-shaped URLs answer as Teams does
  * (200 "1", or the status and sentence Teams sends); workflow-shaped URLs answer as Power
- * Automate does (202, or a JSON error).
+ * Automate does (202, or a JSON error). Service connector URLs answer as connector-shaped ones
+ * (their senders only look at the status).
  */
 #include "api/api.h"
 
+#include "services/services.h"
 #include "webhooks/webhooks.h"
 
 #include <stdio.h>
@@ -123,5 +125,35 @@ void api_webhook_post_workflow(struct api_call *c)
         unknown_url(c, true);
         return;
     }
+    ingest(c, &post);
+}
+
+/* POST /connectors/{kind}/{config}/{signature}: a service's native payload (services.h). */
+void api_service_post(struct api_call *c)
+{
+    struct webhook_post post = {0};
+    struct service_request sr = {c->ctx, {NULL, NULL, NULL, NULL}};
+    struct webhook_transform tf = {service_transform, &sr};
+
+    if (c->req->resumed) {
+        ingest(c, &post);
+        return;
+    }
+    /* Only service kinds: a webhook's id under /connectors/ is unknown here. */
+    if (!service_is_kind(api_param(c, 0)) ||
+        webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), &post.url) !=
+            SB_OK) {
+        unknown_url(c, false);
+        return;
+    }
+    sr.headers.event = http_header(c->req, "X-GitHub-Event");
+    if (!sr.headers.event)
+        sr.headers.event = http_header(c->req, "X-Gitlab-Event");
+    sr.headers.signature = http_header(c->req, "X-Hub-Signature-256");
+    sr.headers.token = http_header(c->req, "X-Gitlab-Token");
+    sr.headers.content_type = http_header(c->req, "Content-Type");
+    post.limit = SERVICE_BODY_MAX;
+    /* tf and sr are used only while ingest() starts the post, within this call. */
+    post.transform = &tf;
     ingest(c, &post);
 }

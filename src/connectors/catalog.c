@@ -1,6 +1,7 @@
 #include "connectors/catalog.h"
 
 #include "core/ids.h"
+#include "services/services.h"
 #include "webhooks/webhooks.h"
 
 #include <sodium.h>
@@ -73,9 +74,28 @@ static void retired_id(const char *name, sb_id out)
              hex + 20);
 }
 
+/* The service connectors we ship, after the Incoming Webhook. */
+static const struct {
+    const char *kind, *name, *description;
+} services[] = {
+    {"github", "GitHub",
+     "Pushes, pull requests, issues, comments, releases and workflow runs of a repository, "
+     "from GitHub's own webhooks (signed with a secret)."},
+    {"gitlab", "GitLab",
+     "Pushes, merge requests, issues and pipelines of a project, from GitLab's own webhooks."},
+    {"alertmanager", "Prometheus Alertmanager",
+     "Firing and resolved alerts from Alertmanager's webhook receiver, one card per "
+     "notification."},
+    {"template", "JSON template",
+     "Any service that posts JSON: write a small template for the card's title, text, facts, "
+     "colour and link."},
+};
+
+#define NSERVICES (sizeof(services) / sizeof(services[0]))
+
 size_t catalog_builtin_count(void)
 {
-    return 1 + NRETIRED;
+    return 1 + NSERVICES + NRETIRED;
 }
 
 void catalog_builtin(size_t i, struct catalog_entry *out)
@@ -86,8 +106,19 @@ void catalog_builtin(size_t i, struct catalog_entry *out)
         snprintf(out->connector_id, sizeof(out->connector_id), "%s", WEBHOOK_CONNECTOR_ID);
         out->name = "Incoming Webhook";
         out->description = "Send data from a service to this channel in real time.";
+        out->kind = WEBHOOK_KIND;
         return;
     }
+    if (i <= NSERVICES) {
+        snprintf(out->connector_id, sizeof(out->connector_id), "%s",
+                 service_connector_id(services[i - 1].kind));
+        out->name = services[i - 1].name;
+        out->description = services[i - 1].description;
+        out->kind = services[i - 1].kind;
+        out->icon = service_icon(services[i - 1].kind);
+        return;
+    }
+    i -= NSERVICES;
     retired_id(retired[i - 1], out->connector_id);
     out->name = retired[i - 1];
     out->description = "This connector has been retired: it cannot get new configurations.";

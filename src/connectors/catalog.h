@@ -17,6 +17,8 @@ struct catalog_entry {
     const char *name;
     const char *description;
     const char *section; /* "builtin", "organization" or "uploaded" */
+    const char *icon;    /* path of the icon under the public URL, NULL when none */
+    const char *kind;    /* the configuration kind it creates, NULL for retired entries */
     bool retired;
 };
 

@@ -48,11 +48,13 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
                          struct webhook_result *r)
 {
     struct org_settings org;
+    const char *kind = u->kind == WEBHOOK_URL_SERVICE ? u->service : WEBHOOK_KIND;
     sb_err err = store_connector_get(ctx->store, u->config_id, c);
 
     /* Connector apps post on the same URLs as incoming webhooks (Teams hands both the same). */
     if (err == SB_ERR_NOT_FOUND ||
-        (!err && strcmp(c->kind, WEBHOOK_KIND) != 0 && strcmp(c->kind, WEBHOOK_APP_KIND) != 0)) {
+        (!err && strcmp(c->kind, kind) != 0 &&
+         !(strcmp(kind, WEBHOOK_KIND) == 0 && strcmp(c->kind, WEBHOOK_APP_KIND) == 0))) {
         refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
         return false;
     }
@@ -64,7 +66,7 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
         refuse(r, 410, "WebhookRemoved", "This webhook has been removed from the channel.");
         return false;
     }
-    if (u->kind != WEBHOOK_URL_WORKFLOW &&
+    if (u->kind != WEBHOOK_URL_WORKFLOW && u->kind != WEBHOOK_URL_SERVICE &&
         (strcmp(u->team_id, c->team_id) != 0 || strcmp(u->tenant_id, ctx->tenant_id) != 0 ||
          strcmp(u->creator_id, c->created_by) != 0)) {
         refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
@@ -159,6 +161,29 @@ static bool rate_ok(struct sb_ctx *ctx, const char *config_id, int *retry)
     return false;
 }
 
+/* A service connector's payload becomes a card (*card, heap) or a final answer in r. */
+static bool transform(const struct webhook_post *post, const struct store_connector *c, char **card,
+                      struct webhook_result *r)
+{
+    char why[256] = "";
+    int status = 400;
+
+    *card = NULL;
+    switch (post->transform->fn(post->transform->arg, c, post->body, post->len, card, &status, why,
+                                sizeof(why))) {
+    case WEBHOOK_TRANSFORM_POST:
+        return true;
+    case WEBHOOK_TRANSFORM_IGNORE:
+        r->status = 200;
+        snprintf(r->code, sizeof(r->code), "Ignored");
+        snprintf(r->message, sizeof(r->message), "Ignored: %s", why);
+        return false;
+    default:
+        refuse(r, status, status == 401 ? "SignatureInvalid" : "BadPayload", "%s", why);
+        return false;
+    }
+}
+
 static void written(void *arg, sb_err err)
 {
     struct webhook_result *r = arg;
@@ -174,6 +199,9 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
     struct store_connector c;
     struct card_message card = {0};
     struct sb_diag diag = {{0}, {0}};
+    const char *body = post->body;
+    size_t len = post->len;
+    char *made = NULL;
     int retry = 0;
     sb_err err;
 
@@ -196,8 +224,14 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
     if (post->too_large) {
         refuse(r, 413, "RequestEntityTooLarge",
                "Request Entity too large: the message is larger than %zu bytes.",
-               ctx->cfg->max_payload);
+               post->limit ? post->limit : ctx->cfg->max_payload);
         goto refused;
+    }
+    if (post->transform) {
+        if (!transform(post, &c, &made, r))
+            goto refused;
+        body = made;
+        len = strlen(made);
     }
     if (!rate_ok(ctx, c.id, &retry)) {
         refuse(r, 429, "TooManyRequests",
@@ -206,8 +240,10 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
         r->retry_after = retry;
         goto refused;
     }
-    err = card_message_parse(post->body, post->len, post->content_type, new_attachment_id, ctx,
+    err = card_message_parse(body, len, made ? NULL : post->content_type, new_attachment_id, ctx,
                              &card, &diag);
+    free(made);
+    made = NULL;
     if (err) {
         r->status = err == SB_ERR_INVALID ? 400 : 500;
         snprintf(r->code, sizeof(r->code), "%s", diag.code[0] ? diag.code : "badPayload");
@@ -231,6 +267,7 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
     }
     return true;
 refused:
+    free(made);
     log_delivery(ctx, &c, post->len, r);
     return false;
 }

@@ -46,6 +46,21 @@ sb_err webhook_url_parse_workflow(const char *config, const char *sig, struct we
     return SB_OK;
 }
 
+sb_err webhook_url_parse_service(const char *service, const char *config, const char *sig,
+                                 struct webhook_url *out)
+{
+    size_t n = strlen(service);
+
+    memset(out, 0, sizeof(*out));
+    out->kind = WEBHOOK_URL_SERVICE;
+    if (n == 0 || n > WEBHOOK_SERVICE_MAX || !copy_id(config, strlen(config), out->config_id) ||
+        strlen(sig) != WEBHOOK_SIG_LEN)
+        return SB_ERR_NOT_FOUND;
+    memcpy(out->service, service, n + 1);
+    memcpy(out->sig, sig, WEBHOOK_SIG_LEN + 1);
+    return SB_OK;
+}
+
 static void mac_part(crypto_auth_hmacsha256_state *st, const char *part)
 {
     crypto_auth_hmacsha256_update(st, (const unsigned char *)part, strlen(part));
@@ -63,13 +78,16 @@ static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
     crypto_auth_hmacsha256_init(&st, key, WEBHOOK_KEY_LEN);
     if (u->kind == WEBHOOK_URL_WORKFLOW) {
         mac_part(&st, "workflow");
+    } else if (u->kind == WEBHOOK_URL_SERVICE) {
+        mac_part(&st, "service");
+        mac_part(&st, u->service);
     } else {
         mac_part(&st, "v2");
         mac_part(&st, u->team_id);
         mac_part(&st, u->tenant_id);
     }
     mac_part(&st, u->config_id);
-    if (u->kind != WEBHOOK_URL_WORKFLOW)
+    if (u->kind != WEBHOOK_URL_WORKFLOW && u->kind != WEBHOOK_URL_SERVICE)
         mac_part(&st, u->creator_id);
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
     crypto_auth_hmacsha256_final(&st, mac);
@@ -115,6 +133,9 @@ sb_err webhook_url_format(const char *base, const struct webhook_url *u, char *o
                      "%s/workflows/%s/triggers/manual/paths/invoke?api-version=2016-06-01"
                      "&sp=%%2Ftriggers%%2Fmanual%%2Frun&sv=1.0&sig=%s",
                      base, u->config_id, u->sig);
+        break;
+    case WEBHOOK_URL_SERVICE:
+        n = snprintf(out, cap, "%s/connectors/%s/%s/%s", base, u->service, u->config_id, u->sig);
         break;
     default:
         return SB_ERR_INVALID;

@@ -44,12 +44,33 @@ sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c, struct 
 
 /* ---- ingestion ---- */
 
+struct webhook_result;
+
+enum webhook_transform_outcome {
+    WEBHOOK_TRANSFORM_POST = 1, /* *card holds the card body to post */
+    WEBHOOK_TRANSFORM_IGNORE,   /* acknowledge (200) without a message; why goes to the log */
+    WEBHOOK_TRANSFORM_REFUSE,   /* answer *status with why */
+};
+
+/* A service connector's translation of its native payload into a card body (JSON text, heap).
+ * Runs inside webhook_ingest_start after the URL, policy and size checks and before the rate
+ * limit, so refused and ignored posts do not use up the configuration's tokens. */
+struct webhook_transform {
+    enum webhook_transform_outcome (*fn)(void *arg, const struct store_connector *c,
+                                         const char *body, size_t len, char **card, int *status,
+                                         char *why, size_t why_cap);
+    void *arg;
+};
+
 struct webhook_post {
     struct webhook_url url; /* parsed from the request */
     const char *body;
     size_t len;
-    bool too_large;           /* the body exceeded --max-payload and was not kept */
+    bool too_large;           /* the body exceeded the route's limit and was not kept */
+    size_t limit;             /* that limit, for the refusal (0: --max-payload) */
     const char *content_type; /* may be NULL */
+    /* Service connector URLs only; used during webhook_ingest_start, not after it returns. */
+    const struct webhook_transform *transform;
 };
 
 struct webhook_result {

@@ -548,6 +548,43 @@ static void test_format_unknown_kind(void **state)
     assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_ERR_INVALID);
 }
 
+/* Service connector URLs: "service|{kind}|{config}|{nonce}" (Python's hmac, as above). */
+#define SIG_SERVICE "RMO8n7ohnuAlq6iZbwLMZTDSp3vqpX3VCjgSv9wob0Q"
+
+static void test_service_urls(void **state)
+{
+    struct webhook_url u, wf;
+    char out[512];
+
+    (void)state;
+    assert_int_equal(webhook_url_parse_service("github", CONFIG, SIG_SERVICE, &u), SB_OK);
+    assert_int_equal(u.kind, WEBHOOK_URL_SERVICE);
+    assert_string_equal(u.service, "github");
+    assert_true(webhook_url_verify(key, NONCE, &u));
+    assert_false(webhook_url_verify(key, "nonce-0002", &u));
+    /* The kind is signed: the same signature does not open another kind's URL. */
+    assert_int_equal(webhook_url_parse_service("gitlab", CONFIG, SIG_SERVICE, &u), SB_OK);
+    assert_false(webhook_url_verify(key, NONCE, &u));
+    /* Nor is it a workflow signature of the same configuration. */
+    assert_int_equal(webhook_url_parse_workflow(CONFIG, SIG_SERVICE, &wf), SB_OK);
+    assert_false(webhook_url_verify(key, NONCE, &wf));
+    assert_int_equal(webhook_url_parse_service("github", CONFIG, &SIG_SERVICE[1], &u),
+                     SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_service("", CONFIG, SIG_SERVICE, &u), SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_service("a-kind-too-long-x", CONFIG, SIG_SERVICE, &u),
+                     SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse_service("github", "not-an-id", SIG_SERVICE, &u),
+                     SB_ERR_NOT_FOUND);
+    memset(&u, 0, sizeof(u));
+    u.kind = WEBHOOK_URL_SERVICE;
+    strcpy(u.service, "github");
+    strcpy(u.config_id, CONFIG);
+    webhook_url_sign(key, NONCE, &u);
+    assert_string_equal(u.sig, SIG_SERVICE);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, BASE "/connectors/github/" CONFIG "/" SIG_SERVICE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -574,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_format_exact_fit_and_too_small),
         cmocka_unit_test(test_format_does_not_write_past_cap),
         cmocka_unit_test(test_format_unknown_kind),
+        cmocka_unit_test(test_service_urls),
     };
 
     if (sodium_init() < 0)

@@ -4,6 +4,7 @@ import { h, avatar, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
 import { showConfigPage, showRemovePage } from './confighost.js';
+import { isServiceKind, serviceLabel, showServiceForm } from './serviceconnectors.js';
 
 export const INCOMING_WEBHOOK_ID = '203a1e2c-26cc-47ca-83ae-be98f960b6b2';
 const MAX_IMAGE = 256 * 1024;
@@ -80,6 +81,9 @@ export function openConnectorsDialog({ team, channel, user }) {
       } else if (c.configurationHostUrl) {
         action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
         action.addEventListener('click', () => { teardown = showConfigPage({ ...pageArgs(), mode: 'add', entry: c }); });
+      } else if (isServiceKind(c.kind)) {
+        action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
+        action.addEventListener('click', () => showServiceForm(d, { channel, kind: c.kind, back: () => showList() }));
       } else {
         action = h('span.muted', { text: c.unavailableReason || 'This connector has no configuration page' });
       }
@@ -131,7 +135,7 @@ export function openConnectorsDialog({ team, channel, user }) {
     const info = h('div.conn-info', {},
       h('strong.conn-name', { text: cfg.name }),
       cfg.attentionRequired ? h('span.badge.attention', { text: 'Attention required' }) : null,
-      h('p.muted', { text: `${cfg.kind === 'app' ? 'Connector app' : 'Incoming Webhook'} \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
+      h('p.muted', { text: `${cfg.kind === 'app' ? 'Connector app' : (serviceLabel(cfg.kind) || 'Incoming Webhook')} \u00B7 configured by ${who} \u00B7 ${formatTime(cfg.createdDateTime)}` }));
     const buttons = h('div.conn-buttons');
     if (canManage) {
       if (cfg.attentionRequired) {
@@ -151,7 +155,7 @@ export function openConnectorsDialog({ team, channel, user }) {
         manage.addEventListener('click', () => { teardown = showConfigPage({ ...pageArgs(), mode: 'edit', cfg }); });
         remove.addEventListener('click', () => { teardown = showRemovePage({ ...pageArgs(), cfg }); });
       } else {
-        manage.addEventListener('click', () => showManage(cfg));
+        manage.addEventListener('click', () => (isServiceKind(cfg.kind) ? showServiceForm(d, { channel, kind: cfg.kind, cfg, back: () => showList() }) : showManage(cfg)));
         remove.addEventListener('click', () => confirmRemove(li, cfg, buttons, error));
       }
       buttons.append(manage, remove);

@@ -1,0 +1,254 @@
+/*
+ * gitlab.c: GitLab webhook events (X-Gitlab-Event) as MessageCards.
+ *
+ * Covered: "Push Hook" (commits, compare link), "Tag Push Hook", "Merge Request Hook" (open,
+ * reopen, close, merge, approved), "Issue Hook" (open, reopen, close) and "Pipeline Hook"
+ * (finished pipelines: success green, failed red, canceled grey; running and pending ones are
+ * acknowledged and ignored so that a pipeline gives one card). The configuration's event names
+ * are push, tag_push, merge_request, issue and pipeline (the payloads' object_kind); the branch
+ * filter applies to pushes, merge requests (the target branch) and pipelines.
+ */
+#include "services/internal.h"
+
+#include "core/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COMMITS_SHOWN 10
+
+static const char *project(const json_t *p)
+{
+    return *svc_str(p, "project.path_with_namespace") ? svc_str(p, "project.path_with_namespace")
+                                                      : svc_str(p, "project.name");
+}
+
+static const char *short_ref(const char *ref)
+{
+    if (strncmp(ref, "refs/heads/", 11) == 0)
+        return ref + 11;
+    if (strncmp(ref, "refs/tags/", 10) == 0)
+        return ref + 10;
+    return ref;
+}
+
+static void push(const json_t *settings, const json_t *p, bool tag, struct svc_result *r)
+{
+    const char *ref = short_ref(svc_str(p, "ref"));
+    const json_t *commits = svc_get(p, "commits"), *cm;
+    long long total = svc_int(p, "total_commits_count");
+    char title[600], line[200], sha[9], compare[1200];
+    struct sb_buf text = {0};
+    struct svc_card c;
+    size_t i;
+    json_t *sec;
+
+    if (!tag && !svc_branch_wanted(settings, ref)) {
+        svc_ignore(r, "push to branch '%.100s' is filtered out", ref);
+        return;
+    }
+    if (total <= 0)
+        total = (long long)json_array_size(commits);
+    if (tag)
+        snprintf(title, sizeof(title), "[%s] Tag %s pushed by %s", project(p), ref,
+                 svc_str(p, "user_name"));
+    else
+        snprintf(title, sizeof(title), "[%s] %lld new commit%s pushed to %s by %s", project(p),
+                 total, total == 1 ? "" : "s", ref, svc_str(p, "user_name"));
+    svc_card_init(&c, title, COLOR_INFO);
+    json_array_foreach(commits, i, cm)
+    {
+        char *esc = NULL;
+        if (i == COMMITS_SHOWN) {
+            if (sb_buf_printf(&text, "- \xE2\x80\xA6 and %lld more\n", total - COMMITS_SHOWN))
+                c.failed = true;
+            break;
+        }
+        svc_first_line(svc_str(cm, "message"), 120, line, sizeof(line));
+        snprintf(sha, sizeof(sha), "%.8s", svc_str(cm, "id"));
+        if (svc_md_escape(line, &esc) != SB_OK) {
+            c.failed = true;
+            break;
+        }
+        if (sb_buf_printf(&text, "- [`%s`](%s) %s \xE2\x80\x94 %s\n", sha, svc_str(cm, "url"), esc,
+                          svc_str(cm, "author.name")))
+            c.failed = true;
+        free(esc);
+    }
+    sec = svc_card_section(&c, NULL, NULL);
+    svc_fact(&c, sec, "Project", project(p));
+    svc_fact(&c, sec, tag ? "Tag" : "Branch", ref);
+    svc_fact(&c, sec, "Pushed by", svc_str(p, "user_name"));
+    if (text.data)
+        svc_section_text(&c, sec, text.data);
+    sb_buf_free(&text);
+    if (!tag && *svc_str(p, "before") && *svc_str(p, "after")) {
+        snprintf(compare, sizeof(compare), "%s/-/compare/%s...%s", svc_str(p, "project.web_url"),
+                 svc_str(p, "before"), svc_str(p, "after"));
+        svc_link(&c, NULL, "View changes", compare);
+    }
+    svc_link(&c, NULL, "Project", svc_str(p, "project.web_url"));
+    svc_post(r, &c);
+}
+
+static void merge_request(const json_t *settings, const json_t *p, struct svc_result *r)
+{
+    const json_t *mr = svc_get(p, "object_attributes");
+    const char *action = svc_str(mr, "action"), *verb, *color = COLOR_INFO;
+    char title[700], body[SVC_TEXT_MAX + 8], branches[300];
+    struct svc_card c;
+    json_t *sec;
+
+    if (!svc_branch_wanted(settings, svc_str(mr, "target_branch"))) {
+        svc_ignore(r, "merge request into '%.100s' is filtered out", svc_str(mr, "target_branch"));
+        return;
+    }
+    if (strcmp(action, "open") == 0) {
+        verb = "opened";
+        color = COLOR_SUCCESS;
+    } else if (strcmp(action, "reopen") == 0) {
+        verb = "reopened";
+        color = COLOR_SUCCESS;
+    } else if (strcmp(action, "merge") == 0) {
+        verb = "merged";
+        color = COLOR_MERGED;
+    } else if (strcmp(action, "close") == 0) {
+        verb = "closed";
+        color = COLOR_FAILURE;
+    } else if (strcmp(action, "approved") == 0) {
+        verb = "approved";
+    } else {
+        svc_ignore(r, "merge request action '%.60s' is not posted", action);
+        return;
+    }
+    snprintf(title, sizeof(title), "[%s] Merge request !%lld %s: %s", project(p),
+             svc_int(mr, "iid"), verb, svc_str(mr, "title"));
+    svc_card_init(&c, title, color);
+    sec = svc_card_section(&c, svc_str(p, "user.name"), verb);
+    svc_fact(&c, sec, "Project", project(p));
+    snprintf(branches, sizeof(branches), "%s \xE2\x86\x92 %s", svc_str(mr, "source_branch"),
+             svc_str(mr, "target_branch"));
+    svc_fact(&c, sec, "Branches", branches);
+    if (strcmp(action, "open") == 0) {
+        svc_cut(svc_str(mr, "description"), SVC_TEXT_MAX, body, sizeof(body));
+        svc_section_text(&c, sec, body);
+    }
+    svc_link(&c, NULL, "View merge request", svc_str(mr, "url"));
+    svc_post(r, &c);
+}
+
+static void issue(const json_t *p, struct svc_result *r)
+{
+    const json_t *is = svc_get(p, "object_attributes");
+    const char *action = svc_str(is, "action"), *verb, *color;
+    char title[700], body[SVC_TEXT_MAX + 8];
+    struct svc_card c;
+    json_t *sec;
+
+    if (strcmp(action, "open") == 0) {
+        verb = "opened";
+        color = COLOR_SUCCESS;
+    } else if (strcmp(action, "reopen") == 0) {
+        verb = "reopened";
+        color = COLOR_SUCCESS;
+    } else if (strcmp(action, "close") == 0) {
+        verb = "closed";
+        color = COLOR_MERGED;
+    } else {
+        svc_ignore(r, "issue action '%.60s' is not posted", action);
+        return;
+    }
+    snprintf(title, sizeof(title), "[%s] Issue #%lld %s: %s", project(p), svc_int(is, "iid"), verb,
+             svc_str(is, "title"));
+    svc_card_init(&c, title, color);
+    sec = svc_card_section(&c, svc_str(p, "user.name"), verb);
+    svc_fact(&c, sec, "Project", project(p));
+    if (strcmp(action, "open") == 0) {
+        svc_cut(svc_str(is, "description"), SVC_TEXT_MAX, body, sizeof(body));
+        svc_section_text(&c, sec, body);
+    }
+    svc_link(&c, NULL, "View issue", svc_str(is, "url"));
+    svc_post(r, &c);
+}
+
+static void pipeline(const json_t *settings, const json_t *p, struct svc_result *r)
+{
+    const json_t *pl = svc_get(p, "object_attributes");
+    const char *status = svc_str(pl, "status"), *ref = svc_str(pl, "ref"), *color;
+    char title[700], url[1200], duration[32], commit[200];
+    struct svc_card c;
+    json_t *sec;
+
+    if (strcmp(status, "success") == 0)
+        color = COLOR_SUCCESS;
+    else if (strcmp(status, "failed") == 0)
+        color = COLOR_FAILURE;
+    else if (strcmp(status, "canceled") == 0)
+        color = COLOR_NEUTRAL;
+    else {
+        svc_ignore(r, "pipeline status '%.60s' is not posted (only finished pipelines are)",
+                   status);
+        return;
+    }
+    if (!svc_bool(pl, "tag") && !svc_branch_wanted(settings, ref)) {
+        svc_ignore(r, "pipeline on '%.100s' is filtered out", ref);
+        return;
+    }
+    snprintf(title, sizeof(title), "[%s] Pipeline #%lld %s on %s", project(p), svc_int(pl, "id"),
+             status, ref);
+    svc_card_init(&c, title, color);
+    sec = svc_card_section(&c, svc_str(p, "user.name"), NULL);
+    svc_fact(&c, sec, "Project", project(p));
+    svc_fact(&c, sec, "Status", status);
+    svc_fact(&c, sec, svc_bool(pl, "tag") ? "Tag" : "Branch", ref);
+    if (svc_int(pl, "duration") > 0) {
+        snprintf(duration, sizeof(duration), "%lld s", svc_int(pl, "duration"));
+        svc_fact(&c, sec, "Duration", duration);
+    }
+    svc_first_line(svc_str(p, "commit.message"), 120, commit, sizeof(commit));
+    svc_fact(&c, sec, "Commit", commit);
+    /* Older GitLab versions send no url: the pipeline page is under the project. */
+    if (*svc_str(pl, "url"))
+        snprintf(url, sizeof(url), "%s", svc_str(pl, "url"));
+    else
+        snprintf(url, sizeof(url), "%s/-/pipelines/%lld", svc_str(p, "project.web_url"),
+                 svc_int(pl, "id"));
+    svc_link(&c, NULL, "View pipeline", url);
+    svc_link(&c, NULL, "View commit", svc_str(p, "commit.url"));
+    svc_post(r, &c);
+}
+
+void svc_gitlab(const json_t *settings, const char *event, const json_t *p, struct svc_result *r)
+{
+    const char *kind = svc_str(p, "object_kind");
+
+    /* object_kind names the event in the body; the header must agree, so that a payload of
+     * one kind cannot be replayed as another. */
+    if (strcmp(event, "Push Hook") == 0 && strcmp(kind, "push") == 0)
+        kind = "push";
+    else if (strcmp(event, "Tag Push Hook") == 0 && strcmp(kind, "tag_push") == 0)
+        kind = "tag_push";
+    else if (strcmp(event, "Merge Request Hook") == 0 && strcmp(kind, "merge_request") == 0)
+        kind = "merge_request";
+    else if (strcmp(event, "Issue Hook") == 0 && strcmp(kind, "issue") == 0)
+        kind = "issue";
+    else if (strcmp(event, "Pipeline Hook") == 0 && strcmp(kind, "pipeline") == 0)
+        kind = "pipeline";
+    else {
+        svc_ignore(r, "event '%.60s' is not covered; acknowledged and ignored", event);
+        return;
+    }
+    if (!svc_event_wanted(settings, kind)) {
+        svc_ignore(r, "event '%.60s' is not selected in this configuration", kind);
+        return;
+    }
+    if (strcmp(kind, "push") == 0 || strcmp(kind, "tag_push") == 0)
+        push(settings, p, strcmp(kind, "tag_push") == 0, r);
+    else if (strcmp(kind, "merge_request") == 0)
+        merge_request(settings, p, r);
+    else if (strcmp(kind, "issue") == 0)
+        issue(p, r);
+    else
+        pipeline(settings, p, r);
+}
