@@ -3,6 +3,7 @@
 import { h, clear, formatTime } from './dom.js';
 import { get, patch, enc } from './api.js';
 import { openDialog } from './dialog.js';
+import { appCatalogSection } from './appcatalog.js';
 
 const SWITCHES = [
   ['connectorsEnabled', 'Connectors (Set-OrganizationConfig -ConnectorsEnabled)'],
@@ -93,7 +94,7 @@ export function openAdmin() {
     more.addEventListener('click', async () => {
       try { addRows(await get(new URL(next).pathname + new URL(next).search)); } catch (err) { showError(err); }
     });
-    d.body.append(orgSection, teamSection, auditSection);
+    d.body.append(orgSection, appCatalogSection(), teamSection, auditSection);
     await loadAudit();
   };
   load();

@@ -45,7 +45,11 @@ export async function request(method, path, body, { signal } = {}) {
     if (t) headers['X-CSRF-Token'] = t;
   }
   let payload;
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file as it is (an app package): the server reads the bytes, not JSON.
+    headers['Content-Type'] = 'application/zip';
+    payload = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }

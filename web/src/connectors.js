@@ -4,6 +4,7 @@ import { h, avatar, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
 import { showConfigPage, showRemovePage } from './confighost.js';
+import { teamUploadControl } from './appcatalog.js';
 import { isServiceKind, serviceLabel, showServiceForm } from './serviceconnectors.js';
 
 export const INCOMING_WEBHOOK_ID = '203a1e2c-26cc-47ca-83ae-be98f960b6b2';
@@ -62,7 +63,8 @@ export function openConnectorsDialog({ team, channel, user }) {
     const allList = h('ul.conn-list');
     all.append(allList);
     const uploadedList = h('ul.conn-list');
-    const uploaded = h('section.conn-section', { 'aria-labelledby': 'conn-uploaded' }, h('h3#conn-uploaded', { text: 'Uploaded' }), uploadedList);
+    const uploaded = h('section.conn-section', { 'aria-labelledby': 'conn-uploaded' }, h('h3#conn-uploaded', { text: 'Uploaded' }),
+      teamUploadControl({ teamId: team ? team.id : channel.teamId, onDone: () => showList('#team-app-upload') }), uploadedList);
     d.body.append(error, h('div.field.search-field', {}, h('label', { for: 'connector-search', text: 'Search connectors' }), search), configured, all, uploaded);
 
     // The catalog comes from the server: built-in connectors, retired ones (shown, but they
