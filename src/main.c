@@ -239,6 +239,7 @@ static int serve(int argc, char **argv)
                  v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "", listener.port);
     }
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
+        webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
@@ -277,6 +278,7 @@ out:
     store_close(ctx.store);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
+    webhook_limiter_free(ctx.gc_item_limiter);
     free(cert);
     free(key);
     return rc;

@@ -100,5 +100,26 @@ void api_app_get(struct api_call *c);
 void api_app_delete(struct api_call *c);
 void api_app_icon(struct api_call *c);
 void api_team_app_upload(struct api_call *c);
+void api_ext_connection_create(struct api_call *c);
+void api_ext_connection_list(struct api_call *c);
+void api_ext_connection_get(struct api_call *c);
+void api_ext_connection_patch(struct api_call *c);
+void api_ext_connection_delete(struct api_call *c);
+void api_ext_schema_register(struct api_call *c);
+void api_ext_schema_get(struct api_call *c);
+void api_ext_operation_get(struct api_call *c);
+void api_ext_item_put(struct api_call *c);
+void api_ext_item_patch(struct api_call *c);
+void api_ext_item_get(struct api_call *c);
+void api_ext_item_delete(struct api_call *c);
+void api_ext_group_create(struct api_call *c);
+void api_ext_group_get(struct api_call *c);
+void api_ext_group_patch(struct api_call *c);
+void api_ext_group_delete(struct api_call *c);
+void api_ext_member_add(struct api_call *c);
+void api_ext_member_list(struct api_call *c);
+void api_ext_member_remove(struct api_call *c);
+void api_search_query(struct api_call *c);
+void api_tenant_information(struct api_call *c);
 
 #endif

@@ -5,6 +5,7 @@
 #include "api/api.h"
 
 #include "connectors/apps.h"
+#include "graphconn/graphconn.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -18,6 +19,7 @@ enum {
     API_PUBLIC = 1,  /* no authentication */
     API_WEBHOOK = 2, /* body limit --max-payload; the handler answers oversized bodies itself */
     API_PACKAGE = 4, /* body limit APPS_PACKAGE_MAX (an app package zip) */
+    API_ITEM = 8,    /* body limit GC_ITEM_BYTES_MAX (a Graph connector's external item) */
 };
 
 struct api_route {
@@ -77,6 +79,52 @@ static const struct http_route routes[] = {
     R("DELETE", "/v1.0/appCatalogs/teamsApps/{id}", api_app_delete, 0),
     R("GET", "/v1.0/appCatalogs/teamsApps/{id}/icon", api_app_icon, 0),
     R("POST", "/v1.0/teams/{team}/installedApps", api_team_app_upload, API_PACKAGE),
+    R("POST", "/v1.0/external/connections", api_ext_connection_create, 0),
+    R("GET", "/v1.0/external/connections", api_ext_connection_list, 0),
+    R("GET", "/v1.0/external/connections/{conn}", api_ext_connection_get, 0),
+    R("PATCH", "/v1.0/external/connections/{conn}", api_ext_connection_patch, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}", api_ext_connection_delete, 0),
+    R("PATCH", "/v1.0/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("POST", "/v1.0/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("GET", "/v1.0/external/connections/{conn}/schema", api_ext_schema_get, 0),
+    R("GET", "/v1.0/external/connections/{conn}/operations/{op}", api_ext_operation_get, 0),
+    R("PUT", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_put, API_ITEM),
+    R("PATCH", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_patch, API_ITEM),
+    R("GET", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_get, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_delete, 0),
+    R("POST", "/v1.0/external/connections/{conn}/groups", api_ext_group_create, 0),
+    R("GET", "/v1.0/external/connections/{conn}/groups/{group}", api_ext_group_get, 0),
+    R("PATCH", "/v1.0/external/connections/{conn}/groups/{group}", api_ext_group_patch, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}/groups/{group}", api_ext_group_delete, 0),
+    R("POST", "/v1.0/external/connections/{conn}/groups/{group}/members", api_ext_member_add, 0),
+    R("GET", "/v1.0/external/connections/{conn}/groups/{group}/members", api_ext_member_list, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}/groups/{group}/members/{member}",
+      api_ext_member_remove, 0),
+    R("POST", "/v1.0/search/query", api_search_query, 0),
+    R("GET", "/v1.0/tenantRelationships/{fn}", api_tenant_information, 0),
+    R("POST", "/beta/external/connections", api_ext_connection_create, 0),
+    R("GET", "/beta/external/connections", api_ext_connection_list, 0),
+    R("GET", "/beta/external/connections/{conn}", api_ext_connection_get, 0),
+    R("PATCH", "/beta/external/connections/{conn}", api_ext_connection_patch, 0),
+    R("DELETE", "/beta/external/connections/{conn}", api_ext_connection_delete, 0),
+    R("PATCH", "/beta/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("POST", "/beta/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("GET", "/beta/external/connections/{conn}/schema", api_ext_schema_get, 0),
+    R("GET", "/beta/external/connections/{conn}/operations/{op}", api_ext_operation_get, 0),
+    R("PUT", "/beta/external/connections/{conn}/items/{item}", api_ext_item_put, API_ITEM),
+    R("PATCH", "/beta/external/connections/{conn}/items/{item}", api_ext_item_patch, API_ITEM),
+    R("GET", "/beta/external/connections/{conn}/items/{item}", api_ext_item_get, 0),
+    R("DELETE", "/beta/external/connections/{conn}/items/{item}", api_ext_item_delete, 0),
+    R("POST", "/beta/external/connections/{conn}/groups", api_ext_group_create, 0),
+    R("GET", "/beta/external/connections/{conn}/groups/{group}", api_ext_group_get, 0),
+    R("PATCH", "/beta/external/connections/{conn}/groups/{group}", api_ext_group_patch, 0),
+    R("DELETE", "/beta/external/connections/{conn}/groups/{group}", api_ext_group_delete, 0),
+    R("POST", "/beta/external/connections/{conn}/groups/{group}/members", api_ext_member_add, 0),
+    R("GET", "/beta/external/connections/{conn}/groups/{group}/members", api_ext_member_list, 0),
+    R("DELETE", "/beta/external/connections/{conn}/groups/{group}/members/{member}",
+      api_ext_member_remove, 0),
+    R("POST", "/beta/search/query", api_search_query, 0),
+    R("GET", "/beta/tenantRelationships/{fn}", api_tenant_information, 0),
     R("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
       API_PUBLIC | API_WEBHOOK),
     R("POST", "/webhook/{tt}/IncomingWebhook/{config}/{creator}", api_webhook_post_legacy,
@@ -99,6 +147,8 @@ static void prepare(void *arg, struct http_request *req)
             req->body_limit = ctx->cfg->max_payload;
         if (((const struct api_route *)route->data)->flags & API_PACKAGE)
             req->body_limit = APPS_PACKAGE_MAX;
+        if (((const struct api_route *)route->data)->flags & API_ITEM)
+            req->body_limit = GC_ITEM_BYTES_MAX;
     }
 }
 

@@ -585,10 +585,25 @@ static sb_err check_manifest(json_t *m, struct package_info *out, struct sb_diag
     if ((err = get_obj(m, "graphConnector", false, &gc, diag)))
         return err;
     if (gc) {
+        /* Teams sends connector notifications only to apps of manifest 1.13 or later. */
+        if (strcmp(out->manifest_version, "devPreview") != 0 &&
+            atoi(out->manifest_version + 2) < 13)
+            return FAIL("manifest.json: graphConnector needs manifestVersion 1.13 or later");
         if ((err = get_https(gc, "notificationUrl", "graphConnector.notificationUrl", true, &s,
                              diag)))
             return err;
+        snprintf(out->notification_url, sizeof(out->notification_url), "%s", s);
         out->has_graph_connector = true;
+    }
+    if ((err = get_obj(m, "webApplicationInfo", false, &gc, diag)))
+        return err;
+    if (gc) {
+        if ((err = get_str(gc, "id", "webApplicationInfo.id", true, 0, &s, diag)))
+            return err;
+        if (!is_guid(s))
+            return FAIL("manifest.json: webApplicationInfo.id must be a GUID");
+        snprintf(out->web_app_id, sizeof(out->web_app_id), "%s", s);
+        lower(out->web_app_id);
     }
     return check_domains(m, out, diag);
 }

@@ -68,10 +68,11 @@ struct sb_ctx {
     struct sb_metrics *metrics;
     struct sb_clock clock;
     char tenant_id[SB_ID_LEN + 1];
-    unsigned char webhook_key[32];   /* signs webhook URLs; generated at first start */
-    struct webhook_limiter *limiter; /* per-webhook token buckets */
-    struct events_bus *bus;          /* live events to SSE subscribers */
-    struct org_cache *org;           /* organisation settings, refreshed every 500 ms */
+    unsigned char webhook_key[32];           /* signs webhook URLs; generated at first start */
+    struct webhook_limiter *limiter;         /* per-webhook token buckets */
+    struct events_bus *bus;                  /* live events to SSE subscribers */
+    struct org_cache *org;                   /* organisation settings, refreshed every 500 ms */
+    struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
 };
 
 int64_t sb_now_ms(const struct sb_ctx *ctx);

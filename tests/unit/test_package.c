@@ -377,6 +377,8 @@ static void test_valid_package(void **state)
     assert_string_equal(info.connector_id, CONNECTOR_ID);
     assert_string_equal(info.configuration_url, "https://contoso.example/configure");
     assert_true(info.has_graph_connector);
+    assert_string_equal(info.notification_url, "https://contoso.example/notify");
+    assert_string_equal(info.web_app_id, "");
     assert_int_equal(info.valid_domain_count, 2);
     assert_string_equal(info.valid_domains[0], "contoso.example");
     assert_string_equal(info.valid_domains[1], "*.ci.contoso.example");
@@ -659,6 +661,10 @@ static void test_connectors_rules(void **state)
                     "manifest.json: connectors[0].scopes must be a non-empty array");
     expect_fail_set("graphConnector", json_true(),
                     "manifest.json: graphConnector must be an object");
+    expect_fail_set("manifestVersion", json_string("1.12"),
+                    "manifest.json: graphConnector needs manifestVersion 1.13 or later");
+    expect_fail_set("webApplicationInfo", json_pack("{s:s}", "id", "nope"),
+                    "manifest.json: webApplicationInfo.id must be a GUID");
     m = base_manifest();
     json_array_set_new(json_object_get(m, "connectors"), 0, json_string("x"));
     expect_fail_manifest(m, "manifest.json: connectors[0] must be an object");
