@@ -7,6 +7,7 @@
  */
 #include "api/api.h"
 #include "auth/auth.h"
+#include "auth/jwt.h"
 #include "cli/admin.h"
 #include "core/config.h"
 #include "core/ids.h"
@@ -14,7 +15,9 @@
 #include "core/metrics.h"
 #include "events/bus.h"
 #include "http/http.h"
+#include "net/fetch.h"
 #include "org/org.h"
+#include "outbox/outbox.h"
 #include "store/store.h"
 #include "teams/teams.h"
 #include "webhooks/ratelimit.h"
@@ -182,8 +185,8 @@ static int serve(int argc, char **argv)
         return EXIT_USAGE;
     }
     default_web_root(&cfg);
-    if (sodium_init() < 0) {
-        sb_log_error("cannot initialise libsodium");
+    if (sodium_init() < 0 || fetch_global_init() != SB_OK) {
+        sb_log_error("cannot initialise libsodium or libcurl");
         return EXIT_FAILURE;
     }
     /* Threads started from here on inherit this mask; main waits for the signals below. */
@@ -240,12 +243,18 @@ static int serve(int argc, char **argv)
     }
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
         webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
-        events_bus_new(&ctx.bus) != SB_OK) {
+        events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
+        outbox_new(&ctx.outbox) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
     }
     if (teams_remote_start(&ctx) != SB_OK) {
         sb_log_error("cannot start listening to the other server processes");
+        goto out;
+    }
+    /* Every job kind is registered before the worker starts (outbox_register). */
+    if (outbox_start(ctx.outbox, &ctx) != SB_OK) {
+        sb_log_error("cannot start the outbox worker");
         goto out;
     }
     ho.listener = listener;
@@ -270,15 +279,21 @@ static int serve(int argc, char **argv)
     events_bus_shutdown(ctx.bus);
     http_server_stop(srv, 10000);
     srv = NULL;
+    /* Jobs in progress finish; those not started stay pending in the store. */
+    outbox_stop(ctx.outbox);
     rc = EXIT_SUCCESS;
 out:
     events_bus_shutdown(ctx.bus);
     http_server_stop(srv, 0);
+    outbox_stop(ctx.outbox);
     /* The store's listener thread publishes to the bus: close the store first. */
     store_close(ctx.store);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
     webhook_limiter_free(ctx.gc_item_limiter);
+    outbox_free(ctx.outbox);
+    jwt_cache_free(ctx.jwt);
+    fetch_global_cleanup();
     free(cert);
     free(key);
     return rc;

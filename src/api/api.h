@@ -56,6 +56,10 @@ json_t *api_render_member(const struct store_member *m);
 /* ---- handlers, one file per resource family ---- */
 void api_healthz(struct api_call *c);
 void api_readyz(struct api_call *c);
+/* jwks_api.c */
+void api_openid_configuration(struct api_call *c);
+void api_openid_configuration_tenant(struct api_call *c);
+void api_jwks(struct api_call *c);
 void api_metrics(struct api_call *c);
 void api_token_create(struct api_call *c);
 void api_session_create(struct api_call *c);

@@ -54,6 +54,8 @@ struct sb_metrics;
 struct webhook_limiter;
 struct events_bus;
 struct org_cache;
+struct outbox;
+struct jwt_cache;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
@@ -68,10 +70,12 @@ struct sb_ctx {
     struct sb_metrics *metrics;
     struct sb_clock clock;
     char tenant_id[SB_ID_LEN + 1];
-    unsigned char webhook_key[32];           /* signs webhook URLs; generated at first start */
-    struct webhook_limiter *limiter;         /* per-webhook token buckets */
-    struct events_bus *bus;                  /* live events to SSE subscribers */
-    struct org_cache *org;                   /* organisation settings, refreshed every 500 ms */
+    unsigned char webhook_key[32];   /* signs webhook URLs; generated at first start */
+    struct webhook_limiter *limiter; /* per-webhook token buckets */
+    struct events_bus *bus;          /* live events to SSE subscribers */
+    struct org_cache *org;           /* organisation settings, refreshed every 500 ms */
+    struct outbox *outbox;           /* durable jobs and their worker (NULL: no worker) */
+    struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
     struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
 };
 

@@ -75,6 +75,12 @@ sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *
 sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *team_id, int enabled, struct sb_diag *diag);
 
+/* Whether host:port is named in outboundAllowedHosts (src/org/outbound.c). host is a name or
+ * an address; an IPv6 literal with or without brackets. An entry "host:port" allows that port,
+ * an entry "host" every port. Names compare case-insensitively. Read from the store on every
+ * call (outbound calls run on worker threads, and a changed list must apply at once). */
+sb_err org_outbound_allowed(struct sb_ctx *ctx, const char *host, int port, bool *allowed);
+
 /* Appends an audit entry; before/after may be NULL (references are not stolen). */
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                  const char *action, const char *target, json_t *before, json_t *after);

@@ -49,6 +49,10 @@ sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
 /* Inserts m inside the caller's write transaction and sets m->seq. */
 sb_err store_message_insert(struct db *d, struct store_message *m);
 
+/* Inserts a pending outbox job inside the caller's write transaction (a domain write and the
+ * job that follows it up commit together). */
+sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, const char *payload);
+
 /* Makes room in a growing array *arr (element size `size`) for one element beyond len. */
 sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size);
 

@@ -476,6 +476,54 @@ void store_gc_hit_free_array(struct store_gc_hit *h, size_t n);
 sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct store_gc_hit **out,
                        size_t *n, int64_t *total);
 
+/* ---- signing keys of Switchboard's own tokens (src/auth/jwt.c) ---- */
+
+struct store_signing_key {
+    char kid[48];
+    int64_t created_ms;
+    char private_pem[4096]; /* PKCS#8 PEM */
+    char n[512];            /* public modulus, base64url */
+    char e[16];             /* public exponent, base64url */
+};
+
+sb_err store_signing_key_insert(struct store *st, const struct store_signing_key *k);
+/* Every key, newest first (*out is heap; caller frees). */
+sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, size_t *n);
+/* Deletes the keys created before created_ms (retired keys whose tokens have all expired). */
+sb_err store_signing_key_prune(struct store *st, int64_t created_ms);
+
+/* ---- the durable outbox (src/outbox) ---- */
+
+struct store_outbox_job {
+    sb_id id;
+    char kind[32];
+    char state[8]; /* "pending", "done", "failed" */
+    int attempts;  /* runs started so far */
+    int64_t next_at_ms;
+    int64_t created_ms;
+    int64_t updated_ms;
+    char last_error[512];
+};
+
+/* Inserts a pending job (j->state, attempts ignored) with its payload (JSON text). */
+sb_err store_outbox_insert(struct store *st, const struct store_outbox_job *j, const char *payload);
+/* The job; *payload (may be NULL to skip) is heap JSON text. */
+sb_err store_outbox_get(struct store *st, const char *id, struct store_outbox_job *out,
+                        char **payload);
+/* The earliest next_at of a pending job whose lease has run out at now_ms (*due = INT64_MAX
+ * when there is none): a read, so an idle worker does not write. */
+sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due);
+/* Claims one due pending job for owner until lease_until_ms and counts the attempt; at most one
+ * process wins a job (the UPDATE re-checks the lease). SB_ERR_NOT_FOUND when none is due. */
+sb_err store_outbox_claim(struct store *st, int64_t now_ms, int64_t lease_until_ms,
+                          const char *owner, struct store_outbox_job *out, char **payload);
+/* Records the result of a run by owner: state "pending" (retry at next_at_ms), "done" or
+ * "failed". SB_ERR_NOT_FOUND when owner no longer holds the lease. */
+sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, const char *state,
+                           int64_t next_at_ms, const char *last_error, int64_t now_ms);
+/* Clears every lease (a single process owning the database restarts after a crash). */
+sb_err store_outbox_release_leases(struct store *st);
+
 /* ---- backup and restore (SQLite; PostgreSQL has pg_dump and pg_restore) ---- */
 
 /* Copies the live database into path, a new file (SB_ERR_CONFLICT when it exists), while

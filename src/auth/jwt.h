@@ -1,0 +1,47 @@
+/*
+ * jwt.h: RS256 tokens signed by Switchboard (actionable-message calls to connector services,
+ * and bearer tokens of Graph connectors).
+ *
+ * Keys (RSA 2048, kid = RFC 7638 thumbprint) live in the store (table signing_keys); the newest
+ * signs. The newest key is replaced when it is JWT_ROTATE_MS old (at the next signature); an older
+ * key stays, and is published in the JWKS, until every token it can have signed has expired
+ * (JWT_MAX_TTL_MS after its successor appeared, plus the cache period and clock skew); then it is
+ * deleted. Several processes may share the database: a key one process made is found by the
+ * others when they reload (every JWT_CACHE_MS, or at once on a token with an unknown kid).
+ *
+ * The private keys are stored as plain PEM in the database: whoever reads the database can sign
+ * tokens (the same holds for the webhook key in meta). Protect backups accordingly.
+ *
+ * Cache: ctx->jwt (may be NULL: then every call reads the store) holds the parsed keys.
+ */
+#ifndef SB_AUTH_JWT_H
+#define SB_AUTH_JWT_H
+
+#include "core/sb.h"
+
+#include <jansson.h>
+
+#define JWT_ROTATE_MS (7LL * 24 * 3600 * 1000)
+#define JWT_MAX_TTL_MS (3600LL * 1000) /* the longest token jwt_sign accepts (exp - iat) */
+#define JWT_CACHE_MS (60LL * 1000)
+#define JWT_SKEW_S 60 /* clock skew tolerated by jwt_verify */
+
+struct jwt_cache;
+
+sb_err jwt_cache_new(struct jwt_cache **out);
+void jwt_cache_free(struct jwt_cache *c);
+
+/* Signs claims (borrowed; iat and exp set by the caller, exp - iat <= JWT_MAX_TTL_MS) with the
+ * current key, making or rotating the key when due. SB_ERR_INVALID when iat/exp are missing or
+ * the lifetime is too long. *token is heap. */
+sb_err jwt_sign(struct sb_ctx *ctx, json_t *claims, char **token);
+/* Verifies one of our own tokens: header alg RS256 and a known kid, the signature, exp (and
+ * nbf when present) with JWT_SKEW_S of skew, iss = the public URL. The audience is the caller's
+ * to check. SB_ERR_UNAUTHORIZED for any failure; *claims is a new reference. */
+sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims);
+/* The published keys: {keys:[{kty,use,kid,alg,n,e}]} (new reference). */
+sb_err jwt_jwks(struct sb_ctx *ctx, json_t **jwks);
+/* The discovery document: issuer = the public URL, jwks_uri (new reference). */
+sb_err jwt_openid_configuration(struct sb_ctx *ctx, json_t **doc);
+
+#endif

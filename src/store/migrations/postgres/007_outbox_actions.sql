@@ -1,0 +1,50 @@
+-- (PostgreSQL twin of ../sqlite/007_outbox_actions.sql.)
+-- Keys that sign Switchboard's own tokens (RS256 JWTs for actionable-message calls and Graph
+-- connector bearer tokens): the newest signs; older keys stay (and are published in the JWKS)
+-- until every token they signed has expired, then they are deleted.
+CREATE TABLE signing_keys (
+    kid         TEXT COLLATE "C" PRIMARY KEY,
+    created_ms  BIGINT NOT NULL,
+    private_pem TEXT COLLATE "C" NOT NULL,
+    n           TEXT COLLATE "C" NOT NULL, -- public modulus, base64url
+    e           TEXT COLLATE "C" NOT NULL  -- public exponent, base64url
+);
+
+-- The durable outbox: work accepted from a request and done later by a worker thread, with
+-- retries. lease_until/lease_owner let several server processes share the table: a job is run
+-- by the process whose lease on it is current.
+CREATE TABLE outbox (
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    kind        TEXT COLLATE "C" NOT NULL,
+    payload     TEXT COLLATE "C" NOT NULL,
+    state       TEXT COLLATE "C" NOT NULL DEFAULT 'pending', -- pending | done | failed
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_at     BIGINT NOT NULL,
+    lease_until BIGINT NOT NULL DEFAULT 0,
+    lease_owner TEXT COLLATE "C" NOT NULL DEFAULT '',
+    last_error  TEXT COLLATE "C" NOT NULL DEFAULT '',
+    created_ms  BIGINT NOT NULL,
+    updated_ms  BIGINT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (state, next_at);
+
+-- Actionable messages: one row per click on a card action, run through the outbox (its job has
+-- the same id). The result fields are filled when the call to the service ended.
+CREATE TABLE action_executions (
+    id                 TEXT COLLATE "C" PRIMARY KEY,
+    message_id         TEXT COLLATE "C" NOT NULL,
+    action_id          TEXT COLLATE "C" NOT NULL,
+    user_id            TEXT COLLATE "C" NOT NULL,
+    connector_id       TEXT COLLATE "C" NOT NULL, -- the configuration that posted the card
+    team_id            TEXT COLLATE "C" NOT NULL,
+    channel_id         TEXT COLLATE "C" NOT NULL,
+    target             TEXT COLLATE "C" NOT NULL,
+    status             TEXT COLLATE "C" NOT NULL DEFAULT 'pending', -- pending | succeeded | failed
+    http_status        INTEGER NOT NULL DEFAULT 0,
+    card_action_status TEXT COLLATE "C" NOT NULL DEFAULT '',
+    error              TEXT COLLATE "C" NOT NULL DEFAULT '',
+    card_updated       INTEGER NOT NULL DEFAULT 0,
+    created            TEXT COLLATE "C" NOT NULL,
+    updated            TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX action_executions_user ON action_executions (user_id, created);

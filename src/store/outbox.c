@@ -1,0 +1,188 @@
+/*
+ * outbox.c: rows of the durable outbox (see src/outbox/outbox.h for the semantics).
+ *
+ * Claiming is one UPDATE whose WHERE re-checks the lease: on PostgreSQL a second process that
+ * raced for the same row re-evaluates the condition after the first commits and updates nothing;
+ * on SQLite the single writer serialises claims.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define JOB_COLS "id, kind, state, attempts, next_at, created_ms, updated_ms, last_error, payload"
+
+static void read_job(struct db *d, struct db_stmt *s, struct store_outbox_job *j)
+{
+    db_col_copy(d, s, 0, j->id, sizeof(j->id));
+    db_col_copy(d, s, 1, j->kind, sizeof(j->kind));
+    db_col_copy(d, s, 2, j->state, sizeof(j->state));
+    j->attempts = (int)db_col_int(d, s, 3);
+    j->next_at_ms = db_col_int(d, s, 4);
+    j->created_ms = db_col_int(d, s, 5);
+    j->updated_ms = db_col_int(d, s, 6);
+    db_col_copy(d, s, 7, j->last_error, sizeof(j->last_error));
+}
+
+struct job_read {
+    struct store_outbox_job *job;
+    char **payload;
+    sb_err err;
+};
+
+static void read_job_row(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct job_read *r = elem;
+
+    read_job(d, s, r->job);
+    if (r->payload)
+        r->err = db_col_dup(d, s, 8, r->payload);
+}
+
+sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, const char *payload)
+{
+    return db_run(d, NULL,
+                  "INSERT INTO outbox (id, kind, payload, state, attempts, next_at, created_ms, "
+                  "updated_ms) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)",
+                  "sssiii", j->id, j->kind, payload, j->next_at_ms, j->created_ms, j->created_ms);
+}
+
+struct job_insert {
+    const struct store_outbox_job *j;
+    const char *payload;
+};
+
+static sb_err insert_fn(struct db *d, void *arg)
+{
+    struct job_insert *ji = arg;
+
+    return store_outbox_insert_tx(d, ji->j, ji->payload);
+}
+
+sb_err store_outbox_insert(struct store *st, const struct store_outbox_job *j, const char *payload)
+{
+    struct job_insert ji = {j, payload};
+
+    return store_write(st, insert_fn, &ji);
+}
+
+sb_err store_outbox_get(struct store *st, const char *id, struct store_outbox_job *out,
+                        char **payload)
+{
+    struct job_read r = {out, payload, SB_OK};
+    sb_err err;
+
+    if (payload)
+        *payload = NULL;
+    err = store_select_one(st, "SELECT " JOB_COLS " FROM outbox WHERE id = ?", read_job_row, &r,
+                           "s", id);
+    return err ? err : r.err;
+}
+
+static void read_due(struct db *d, struct db_stmt *s, void *elem)
+{
+    const char *t = d->drv->col_text(s, 0);
+
+    *(int64_t *)elem = t ? db_col_int(d, s, 0) : INT64_MAX;
+}
+
+sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due)
+{
+    /* A job whose lease is current is due again when the lease runs out. */
+    sb_err err = store_select_one(
+        st,
+        "SELECT MIN(CASE WHEN lease_until > ? THEN lease_until ELSE next_at END) FROM outbox "
+        "WHERE state = 'pending'",
+        read_due, due, "i", now_ms);
+
+    if (err == SB_ERR_NOT_FOUND) {
+        *due = INT64_MAX;
+        return SB_OK;
+    }
+    return err;
+}
+
+struct claim {
+    int64_t now, lease_until;
+    const char *owner;
+    struct job_read r;
+};
+
+static sb_err claim_fn(struct db *d, void *arg)
+{
+    struct claim *c = arg;
+    struct db_stmt *s = NULL;
+    sb_err err;
+    int rc;
+
+    err = db_query(d,
+                   "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1, "
+                   "updated_ms = ? WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND "
+                   "next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT 1) AND "
+                   "state = 'pending' AND lease_until <= ? RETURNING " JOB_COLS,
+                   &s, "isiiii", c->lease_until, c->owner, c->now, c->now, c->now, c->now);
+    if (err)
+        return err;
+    rc = db_step(d, s);
+    if (rc == DB_ROW)
+        read_job_row(d, s, &c->r);
+    else
+        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    if (!err)
+        err = c->r.err;
+    db_done(d, s);
+    return err;
+}
+
+sb_err store_outbox_claim(struct store *st, int64_t now_ms, int64_t lease_until_ms,
+                          const char *owner, struct store_outbox_job *out, char **payload)
+{
+    struct claim c = {now_ms, lease_until_ms, owner, {out, payload, SB_OK}};
+    sb_err err;
+
+    *payload = NULL;
+    err = store_write(st, claim_fn, &c);
+    if (err) {
+        free(*payload);
+        *payload = NULL;
+    }
+    return err;
+}
+
+struct finish {
+    const char *id, *owner, *state, *error;
+    int64_t next_at, now;
+};
+
+static sb_err finish_fn(struct db *d, void *arg)
+{
+    struct finish *f = arg;
+
+    return db_run_one(d,
+                      "UPDATE outbox SET state = ?, next_at = ?, last_error = ?, lease_until = 0, "
+                      "lease_owner = '', updated_ms = ? WHERE id = ? AND lease_owner = ?",
+                      "sisiss", f->state, f->next_at, f->error ? f->error : "", f->now, f->id,
+                      f->owner);
+}
+
+sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, const char *state,
+                           int64_t next_at_ms, const char *last_error, int64_t now_ms)
+{
+    struct finish f = {id, owner, state, last_error, next_at_ms, now_ms};
+
+    return store_write(st, finish_fn, &f);
+}
+
+static sb_err release_fn(struct db *d, void *arg)
+{
+    (void)arg;
+    return db_run(d, NULL,
+                  "UPDATE outbox SET lease_until = 0, lease_owner = '' WHERE state = 'pending' "
+                  "AND lease_until > 0",
+                  "");
+}
+
+sb_err store_outbox_release_leases(struct store *st)
+{
+    return store_write(st, release_fn, NULL);
+}

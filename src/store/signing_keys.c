@@ -1,0 +1,52 @@
+/*
+ * signing_keys.c: the RSA keys that sign Switchboard's own tokens.
+ */
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static sb_err insert_fn(struct db *d, void *arg)
+{
+    const struct store_signing_key *k = arg;
+
+    return db_run(d, NULL,
+                  "INSERT INTO signing_keys (kid, created_ms, private_pem, n, e) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  "sisss", k->kid, k->created_ms, k->private_pem, k->n, k->e);
+}
+
+sb_err store_signing_key_insert(struct store *st, const struct store_signing_key *k)
+{
+    return store_write(st, insert_fn, (void *)k);
+}
+
+static void read_key(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_signing_key *k = elem;
+
+    db_col_copy(d, s, 0, k->kid, sizeof(k->kid));
+    k->created_ms = db_col_int(d, s, 1);
+    db_col_copy(d, s, 2, k->private_pem, sizeof(k->private_pem));
+    db_col_copy(d, s, 3, k->n, sizeof(k->n));
+    db_col_copy(d, s, 4, k->e, sizeof(k->e));
+}
+
+sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT kid, created_ms, private_pem, n, e FROM signing_keys "
+                            "ORDER BY created_ms DESC, kid DESC",
+                            read_key, NULL, sizeof(**out), (void **)out, n, "");
+}
+
+static sb_err prune_fn(struct db *d, void *arg)
+{
+    return db_run(d, NULL, "DELETE FROM signing_keys WHERE created_ms < ?", "i",
+                  *(const int64_t *)arg);
+}
+
+sb_err store_signing_key_prune(struct store *st, int64_t created_ms)
+{
+    return store_write(st, prune_fn, &created_ms);
+}

@@ -1,0 +1,241 @@
+/*
+ * test_jwt.c: Switchboard's RS256 tokens: sign and verify, what verification refuses, the JWKS,
+ * rotation after JWT_ROTATE_MS with the old key still published, and retirement of old keys.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "auth/jwt.h"
+#include "ctx_fixture.h"
+
+static json_t *claims_at(struct cfx *f, int64_t ttl_s)
+{
+    int64_t now = atomic_load(&f->now_ms) / 1000;
+
+    return json_pack("{s:s,s:s,s:s,s:I,s:I}", "iss", f->cfg.public_url, "aud",
+                     "https://svc.example", "sub", "user-1", "iat", (json_int_t)now, "exp",
+                     (json_int_t)(now + ttl_s));
+}
+
+static char *sign(struct cfx *f, int64_t ttl_s)
+{
+    json_t *c = claims_at(f, ttl_s);
+    char *token = NULL;
+
+    assert_int_equal(jwt_sign(&f->ctx, c, &token), SB_OK);
+    json_decref(c);
+    assert_non_null(token);
+    return token;
+}
+
+static size_t jwks_count(struct cfx *f, const char *kid)
+{
+    json_t *jwks = NULL, *k;
+    size_t i, n = 0;
+
+    assert_int_equal(jwt_jwks(&f->ctx, &jwks), SB_OK);
+    json_array_foreach(json_object_get(jwks, "keys"), i, k)
+    {
+        assert_string_equal(json_string_value(json_object_get(k, "kty")), "RSA");
+        assert_string_equal(json_string_value(json_object_get(k, "alg")), "RS256");
+        assert_string_equal(json_string_value(json_object_get(k, "use")), "sig");
+        assert_string_equal(json_string_value(json_object_get(k, "e")), "AQAB");
+        assert_true(strlen(json_string_value(json_object_get(k, "n"))) == 342);
+        if (!kid || strcmp(kid, json_string_value(json_object_get(k, "kid"))) == 0)
+            n++;
+    }
+    json_decref(jwks);
+    return n;
+}
+
+/* The kid in a token's header. */
+static void token_kid(const char *token, char *kid, size_t cap)
+{
+    const char *dot = strchr(token, '.');
+    unsigned char raw[512];
+    size_t n = 0;
+    json_t *h;
+
+    assert_non_null(dot);
+    assert_int_equal(sodium_base642bin(raw, sizeof(raw) - 1, token, (size_t)(dot - token), NULL, &n,
+                                       NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     0);
+    h = json_loadb((const char *)raw, n, 0, NULL);
+    assert_non_null(h);
+    assert_string_equal(json_string_value(json_object_get(h, "alg")), "RS256");
+    snprintf(kid, cap, "%s", json_string_value(json_object_get(h, "kid")));
+    json_decref(h);
+}
+
+static void test_sign_verify(void **state)
+{
+    struct cfx *f = *state;
+    char *token = sign(f, 300);
+    json_t *claims = NULL;
+
+    assert_int_equal(jwt_verify(&f->ctx, token, &claims), SB_OK);
+    assert_string_equal(json_string_value(json_object_get(claims, "sub")), "user-1");
+    assert_string_equal(json_string_value(json_object_get(claims, "aud")), "https://svc.example");
+    json_decref(claims);
+    assert_int_equal(jwks_count(f, NULL), 1);
+    free(token);
+}
+
+static void test_verify_refuses(void **state)
+{
+    struct cfx *f = *state;
+    char *token = sign(f, 300);
+    char *bad = strdup(token);
+    json_t *claims = NULL;
+    char *dot;
+
+    assert_non_null(bad);
+    /* A changed payload character breaks the signature. */
+    dot = strchr(bad, '.');
+    dot[3] = dot[3] == 'A' ? 'B' : 'A';
+    assert_int_equal(jwt_verify(&f->ctx, bad, &claims), SB_ERR_UNAUTHORIZED);
+    assert_null(claims);
+    /* No signature, garbage, empty. */
+    strcpy(strrchr(bad, '.') + 1, "");
+    assert_int_equal(jwt_verify(&f->ctx, bad, &claims), SB_ERR_UNAUTHORIZED);
+    assert_int_equal(jwt_verify(&f->ctx, "a.b.c", &claims), SB_ERR_UNAUTHORIZED);
+    assert_int_equal(jwt_verify(&f->ctx, "", &claims), SB_ERR_UNAUTHORIZED);
+    assert_int_equal(jwt_verify(&f->ctx, NULL, &claims), SB_ERR_UNAUTHORIZED);
+    /* "alg":"none" with the same payload. */
+    free(bad);
+    {
+        const char *p = strchr(token, '.') + 1;
+        size_t plen = (size_t)(strrchr(token, '.') - p);
+        /* {"alg":"none","kid":"x"} */
+        const char *none_hdr = "eyJhbGciOiJub25lIiwia2lkIjoieCJ9";
+        bad = malloc(strlen(none_hdr) + plen + 3);
+        assert_non_null(bad);
+        sprintf(bad, "%s.%.*s.", none_hdr, (int)plen, p);
+        assert_int_equal(jwt_verify(&f->ctx, bad, &claims), SB_ERR_UNAUTHORIZED);
+        free(bad);
+    }
+    /* Expired: past exp plus the allowed skew. */
+    atomic_fetch_add(&f->now_ms, (300 + JWT_SKEW_S + 1) * 1000LL);
+    assert_int_equal(jwt_verify(&f->ctx, token, &claims), SB_ERR_UNAUTHORIZED);
+    free(token);
+}
+
+static void test_other_issuer_refused(void **state)
+{
+    struct cfx *f = *state;
+    char *token = sign(f, 300);
+    json_t *claims = NULL;
+
+    snprintf(f->cfg.public_url, sizeof(f->cfg.public_url), "https://elsewhere.test");
+    assert_int_equal(jwt_verify(&f->ctx, token, &claims), SB_ERR_UNAUTHORIZED);
+    free(token);
+}
+
+static void test_sign_refuses_bad_lifetime(void **state)
+{
+    struct cfx *f = *state;
+    json_t *c = claims_at(f, JWT_MAX_TTL_MS / 1000 + 1);
+    char *token = NULL;
+
+    assert_int_equal(jwt_sign(&f->ctx, c, &token), SB_ERR_INVALID);
+    json_object_del(c, "exp");
+    assert_int_equal(jwt_sign(&f->ctx, c, &token), SB_ERR_INVALID);
+    assert_null(token);
+    json_decref(c);
+}
+
+static void rotation(struct cfx *f)
+{
+    char kid1[64], kid2[64];
+    char *t1 = sign(f, 600), *t2;
+    json_t *claims = NULL;
+
+    token_kid(t1, kid1, sizeof(kid1));
+    /* A week later the next signature makes a new key; the old one stays published and its
+     * tokens still verify (here: one signed just before the rotation). */
+    atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS - 1000);
+    free(t1);
+    t1 = sign(f, 600);
+    atomic_fetch_add(&f->now_ms, 1000);
+    t2 = sign(f, 600);
+    token_kid(t2, kid2, sizeof(kid2));
+    assert_string_not_equal(kid1, kid2);
+    assert_int_equal(jwks_count(f, kid1), 1);
+    assert_int_equal(jwks_count(f, kid2), 1);
+    assert_int_equal(jwt_verify(&f->ctx, t1, &claims), SB_OK);
+    json_decref(claims);
+    /* Once every token of the old key has expired, the next rotation deletes it. */
+    atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS);
+    free(t2);
+    t2 = sign(f, 600);
+    assert_int_equal(jwks_count(f, kid1), 0);
+    assert_int_equal(jwks_count(f, kid2), 1);
+    assert_int_equal(jwks_count(f, NULL), 2);
+    free(t1);
+    free(t2);
+}
+
+static void test_rotation_uncached(void **state)
+{
+    rotation(*state);
+}
+
+static void test_rotation_cached(void **state)
+{
+    struct cfx *f = *state;
+    char *t;
+    json_t *claims = NULL;
+
+    assert_int_equal(jwt_cache_new(&f->ctx.jwt), SB_OK);
+    rotation(f);
+    /* A key made by another process (here: through the store, behind the cache's back) is
+     * found at once when a token names it. */
+    {
+        struct sb_ctx other = f->ctx;
+        other.jwt = NULL;
+        atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS);
+        t = sign(f, 60); /* rotates in this process: cache refreshed */
+        free(t);
+        atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS);
+        t = NULL;
+        {
+            json_t *c = claims_at(f, 60);
+            assert_int_equal(jwt_sign(&other, c, &t), SB_OK);
+            json_decref(c);
+        }
+        assert_int_equal(jwt_verify(&f->ctx, t, &claims), SB_OK);
+        json_decref(claims);
+        free(t);
+    }
+    jwt_cache_free(f->ctx.jwt);
+    f->ctx.jwt = NULL;
+}
+
+static void test_openid_configuration(void **state)
+{
+    struct cfx *f = *state;
+    json_t *doc = NULL;
+
+    assert_int_equal(jwt_openid_configuration(&f->ctx, &doc), SB_OK);
+    assert_string_equal(json_string_value(json_object_get(doc, "issuer")),
+                        "https://switchboard.test");
+    assert_string_equal(json_string_value(json_object_get(doc, "jwks_uri")),
+                        "https://switchboard.test/.well-known/jwks.json");
+    json_decref(doc);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, cfx_setup, cfx_teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_sign_verify),          T(test_verify_refuses),
+        T(test_other_issuer_refused), T(test_sign_refuses_bad_lifetime),
+        T(test_rotation_uncached),    T(test_rotation_cached),
+        T(test_openid_configuration),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
