@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "net/fetch.h"
 #include "org/org.h"
+#include "graphconn/graphconn.h"
 #include "outbox/outbox.h"
 #include "store/store.h"
 #include "teams/teams.h"
@@ -253,7 +254,7 @@ static int serve(int argc, char **argv)
         goto out;
     }
     /* Every job kind is registered before the worker starts (outbox_register). */
-    if (outbox_start(ctx.outbox, &ctx) != SB_OK) {
+    if (gc_outbox_register(&ctx) != SB_OK || outbox_start(ctx.outbox, &ctx) != SB_OK) {
         sb_log_error("cannot start the outbox worker");
         goto out;
     }

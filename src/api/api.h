@@ -125,5 +125,11 @@ void api_ext_member_list(struct api_call *c);
 void api_ext_member_remove(struct api_call *c);
 void api_search_query(struct api_call *c);
 void api_tenant_information(struct api_call *c);
+void api_oauth_token(struct api_call *c);
+void api_app_registration_create(struct api_call *c);
+void api_app_registration_list(struct api_call *c);
+void api_app_registration_delete(struct api_call *c);
+void api_graph_connector_list(struct api_call *c);
+void api_graph_connector_patch(struct api_call *c);
 
 #endif

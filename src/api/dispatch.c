@@ -43,6 +43,7 @@ static const struct http_route routes[] = {
     R("GET", "/{tenant}/v2.0/.well-known/openid-configuration", api_openid_configuration_tenant,
       API_PUBLIC),
     R("GET", "/.well-known/jwks.json", api_jwks, API_PUBLIC),
+    R("POST", "/{tenant}/oauth2/v2.0/token", api_oauth_token, API_PUBLIC),
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),
@@ -77,6 +78,11 @@ static const struct http_route routes[] = {
     R("PATCH", "/api/v1/admin/teams/{team}", api_admin_team_patch, 0),
     R("GET", "/api/v1/admin/audit", api_admin_audit, 0),
     R("GET", "/api/v1/events", api_events, 0),
+    R("POST", "/api/v1/admin/appRegistrations", api_app_registration_create, 0),
+    R("GET", "/api/v1/admin/appRegistrations", api_app_registration_list, 0),
+    R("DELETE", "/api/v1/admin/appRegistrations/{id}", api_app_registration_delete, 0),
+    R("GET", "/api/v1/admin/graphConnectors", api_graph_connector_list, 0),
+    R("PATCH", "/api/v1/admin/graphConnectors/{app}", api_graph_connector_patch, 0),
     R("POST", "/v1.0/appCatalogs/teamsApps", api_app_publish, API_PACKAGE),
     R("GET", "/v1.0/appCatalogs/teamsApps", api_app_list, 0),
     R("GET", "/v1.0/appCatalogs/teamsApps/{id}", api_app_get, 0),
@@ -172,7 +178,14 @@ static sb_err authenticate(struct api_call *c, struct sb_principal *who)
         if (strncasecmp(authz, "Bearer ", 7) != 0)
             return sb_fail(&c->diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
                            "the Authorization header must be 'Bearer <token>'");
-        err = auth_authenticate(c->ctx, authz + 7, false, who);
+        /* A JWT (three dot-separated parts) is an application token of a Graph connector app;
+         * our own API tokens never contain dots. */
+        const char *dot = strchr(authz + 7, '.');
+
+        if (dot && strchr(dot + 1, '.'))
+            err = gc_authenticate(c->ctx, authz + 7, who);
+        else
+            err = auth_authenticate(c->ctx, authz + 7, false, who);
     } else if (http_cookie(c->req, "sb_session", cookie, sizeof(cookie))) {
         err = auth_authenticate(c->ctx, cookie, true, who);
     } else {

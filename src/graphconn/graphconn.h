@@ -91,6 +91,62 @@ sb_err gc_member_list(struct sb_ctx *ctx, const struct sb_principal *who, const 
 sb_err gc_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                         const char *group_id, const char *member_id, struct sb_diag *diag);
 
+/* ---- administration (admin.c) and the connector notifications (notify.c) ---- */
+
+#define GC_SECRET_LEN 48 /* "sbcs_" + 43 base64url characters */
+
+/* Registers an app (body {displayName, appId?}); appId links it to a catalog app, whose
+ * webApplicationInfo.id then becomes the client id (so the manifest, the tokens and the
+ * notifications agree on one app id). secret receives the client secret (GC_SECRET_LEN + 1),
+ * shown only now. */
+sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
+                              struct store_gc_registration *out, char *secret,
+                              struct sb_diag *diag);
+/* Client credentials: SB_ERR_UNAUTHORIZED for an unknown client or a wrong secret. */
+sb_err gc_registration_check(struct sb_ctx *ctx, const char *client_id, const char *secret,
+                             struct store_gc_registration *out);
+sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                              struct sb_diag *diag);
+json_t *gc_render_registration(const struct store_gc_registration *r);
+
+/* The organisation catalog's apps with a graphConnector: {value:[{appId, connectorId,
+ * displayName, notificationUrl, enabled, notification, registrations, connections}],
+ * otherRegistrations:[...]}. */
+sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out);
+/* Turns the connector of catalog app app_id on or off: a new ticket, and a notification to the
+ * app's notificationUrl through the outbox. The app needs a registration. */
+sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *app_id,
+                     bool enabled, struct store_gc_switch *out, struct sb_diag *diag);
+
+/* Queues the notification of sw for app (notify.c); sets sw->job_id. */
+struct store_app;
+struct package_info;
+sb_err gc_notify(struct sb_ctx *ctx, const struct store_app *app, const struct package_info *info,
+                 struct store_gc_switch *sw, struct sb_diag *diag);
+/* The notification job's state for the admin page: {state, attempts, lastError, ...}. */
+json_t *gc_notification_state(struct sb_ctx *ctx, const char *job_id);
+/* Registers the outbox handlers (notifications, schema operations); main calls it once. */
+sb_err gc_outbox_register(struct sb_ctx *ctx);
+
+/* ---- application tokens (token.c) ---- */
+
+#define GC_TOKEN_LIFETIME_S 3599
+
+/* An OAuth 2.0 error answer: {error, error_description}. */
+struct sb_oauth_error {
+    char error[32];
+    char description[1024];
+};
+
+/* The client-credentials grant: checks the client and the scope ("<resource>/.default") and
+ * signs an application token (*token heap). Refusals fill e: SB_ERR_INVALID (invalid_request,
+ * invalid_scope) or SB_ERR_UNAUTHORIZED (invalid_client). */
+sb_err gc_token_issue(struct sb_ctx *ctx, const char *client_id, const char *secret,
+                      const char *scope, char **token, int *expires_in, struct sb_oauth_error *e);
+/* Resolves an application token into a principal (is_app, roles); SB_ERR_UNAUTHORIZED when it
+ * is not a valid token of a registered app for this installation. */
+sb_err gc_authenticate(struct sb_ctx *ctx, const char *token, struct sb_principal *out);
+
 /* ---- search (search.c) ---- */
 
 /* POST /search/query for a person: body {requests:[...]}; *out is the Graph searchResponse

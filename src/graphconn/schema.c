@@ -356,17 +356,16 @@ sb_err gc_operation_get(struct sb_ctx *ctx, const struct sb_principal *who, cons
         goto out;
     if (op.error)
         error = json_loads(op.error, 0, NULL);
-    *out = json_pack("{s:s,s:s,s:s,s:o?}", "@odata.type",
+    *out = json_pack("{s:s,s:s,s:s}", "@odata.type",
                      "#microsoft.graph.externalConnectors.connectionOperation", "id", op.id,
-                     "status", op.status, "error", error);
+                     "status", op.status);
+    if (*out && error)
+        json_object_set_new(*out, "error", error);
+    else
+        json_decref(error);
     err = *out ? SB_OK : SB_ERR_NOMEM;
 out:
     store_gc_operation_free(&op);
     store_gc_connection_free(&c);
     return err;
-}
-
-sb_err gc_schema_start(struct sb_ctx *ctx, const char *op_id)
-{
-    return gc_schema_apply(ctx, op_id);
 }

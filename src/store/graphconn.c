@@ -77,6 +77,39 @@ sb_err store_gc_registration_delete(struct store *st, const char *id)
     return store_write(st, reg_delete_fn, (void *)id);
 }
 
+struct blob {
+    void **data;
+    size_t *len;
+    sb_err err;
+};
+
+static void read_blob(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct blob *b = elem;
+    size_t n = 0;
+    const void *p = d->drv->col_blob(s, 0, &n);
+
+    *b->data = malloc(n ? n : 1);
+    if (!*b->data) {
+        b->err = SB_ERR_NOMEM;
+        return;
+    }
+    if (n)
+        memcpy(*b->data, p, n);
+    *b->len = n;
+}
+
+sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, size_t *len)
+{
+    struct blob b = {data, len, SB_OK};
+    sb_err err;
+
+    *data = NULL;
+    *len = 0;
+    err = store_select_one(st, "SELECT package FROM apps WHERE id = ?", read_blob, &b, "s", app_id);
+    return err ? err : b.err;
+}
+
 /* ---- the admin switch ---- */
 
 static void read_switch(struct db *d, struct db_stmt *s, void *elem)

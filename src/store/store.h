@@ -336,6 +336,8 @@ sb_err store_gc_registration_get(struct store *st, const char *id,
                                  struct store_gc_registration *out);
 sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n);
 sb_err store_gc_registration_delete(struct store *st, const char *id);
+/* The package zip of a catalog app (heap; caller frees). */
+sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, size_t *len);
 
 /* The administrator's on/off switch of a catalog app with a graphConnector. */
 struct store_gc_switch {

@@ -625,8 +625,6 @@ static void test_http_urls(void **state)
         {"developer.termsOfUseUrl", "manifest.json: developer.termsOfUseUrl must be an https URL"},
         {"connectors.configurationUrl",
          "manifest.json: connectors[0].configurationUrl must be an https URL"},
-        {"graphConnector.notificationUrl",
-         "manifest.json: graphConnector.notificationUrl must be an https URL"},
     };
     static const char *bad[] = {"http://contoso.example/x",
                                 "https://",
@@ -640,6 +638,22 @@ static void test_http_urls(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++)
             expect_fail_set(cases[i].path, json_string(bad[j]), cases[i].message);
+    /* a Graph connector's notification URL may be http (delivered only to allowed hosts) */
+    for (size_t j = 1; j < sizeof(bad) / sizeof(bad[0]); j++)
+        expect_fail_set("graphConnector.notificationUrl", json_string(bad[j]),
+                        "manifest.json: graphConnector.notificationUrl must be an https (or "
+                        "http) URL");
+    expect_fail_set("graphConnector.notificationUrl", json_string("http://"),
+                    "manifest.json: graphConnector.notificationUrl must be an https (or http) URL");
+    {
+        struct package_info info;
+        json_t *m = base_manifest();
+
+        set_path(m, "graphConnector.notificationUrl", json_string("http://127.0.0.1:8081/n"));
+        expect_ok_manifest(m, &info);
+        assert_string_equal(info.notification_url, "http://127.0.0.1:8081/n");
+        package_info_free(&info);
+    }
 }
 
 static void test_connectors_rules(void **state)
