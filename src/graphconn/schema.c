@@ -172,16 +172,15 @@ static sb_err one_property(json_t *p, size_t i, json_t *seen_labels, json_t **ou
     for (size_t k = 0; k < json_array_size(lab); k++) {
         const char *l = json_string_value(json_array_get(lab, k));
 
-        if (json_object_get(seen_labels, l)) {
+        if (json_object_get(seen_labels, l))
+            err = FAIL("properties: the label %s is on more than one property", l);
+        else if (strcmp(label_type(l), type) != 0)
+            err = FAIL("properties: %s has the label %s, which needs the type %s", pname, l,
+                       label_type(l));
+        if (err) {
             json_decref(aliases);
             json_decref(lab);
-            return FAIL("properties: the label %s is on more than one property", l);
-        }
-        if (strcmp(label_type(l), type) != 0) {
-            json_decref(aliases);
-            json_decref(lab);
-            return FAIL("properties: %s has the label %s, which needs the type %s", pname, l,
-                        label_type(l));
+            return err;
         }
         json_object_set_new(seen_labels, l, json_true());
     }

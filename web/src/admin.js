@@ -3,6 +3,7 @@
 import { h, clear, formatTime } from './dom.js';
 import { get, patch, enc } from './api.js';
 import { openDialog } from './dialog.js';
+import { graphConnectorsSection } from './graphconnectors.js';
 
 const SWITCHES = [
   ['connectorsEnabled', 'Connectors (Set-OrganizationConfig -ConnectorsEnabled)'],
@@ -92,7 +93,7 @@ export function openAdmin() {
     more.addEventListener('click', async () => {
       try { addRows(await get(new URL(next).pathname + new URL(next).search)); } catch (err) { showError(err); }
     });
-    d.body.append(orgSection, teamSection, auditSection);
+    d.body.append(orgSection, graphConnectorsSection(showError), teamSection, auditSection);
     await loadAudit();
   };
   load();

@@ -62,6 +62,7 @@ CREATE INDEX gc_items_fts ON gc_items USING GIN (fts);
 
 CREATE TABLE gc_acl (
     item_pk BIGINT NOT NULL REFERENCES gc_items (pk) ON DELETE CASCADE,
+    conn_pk BIGINT NOT NULL,
     key     TEXT COLLATE "C" NOT NULL,
     deny    INTEGER NOT NULL,
     PRIMARY KEY (item_pk, deny, key)

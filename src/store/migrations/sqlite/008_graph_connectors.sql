@@ -62,6 +62,7 @@ CREATE TABLE gc_items (
 
 CREATE TABLE gc_acl (
     item_pk INTEGER NOT NULL REFERENCES gc_items (pk) ON DELETE CASCADE,
+    conn_pk INTEGER NOT NULL,                 -- the item's connection: search filters by it here
     key     TEXT NOT NULL,
     deny    INTEGER NOT NULL,
     PRIMARY KEY (item_pk, deny, key)
