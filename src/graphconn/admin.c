@@ -181,7 +181,11 @@ sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
         for (size_t r = 0; clients && conns && r < nregs; r++)
             if (!strcmp(regs[r].app_id, app.id)) {
                 json_array_append_new(clients, gc_render_registration(&regs[r]));
-                json_array_extend(conns, render_connections(ctx, regs[r].id));
+                json_t *more = render_connections(ctx, regs[r].id);
+
+                if (more)
+                    json_array_extend(conns, more);
+                json_decref(more);
             }
         if (store_gc_switch_get(ctx->store, app.id, &sw) == SB_OK && sw.job_id[0])
             notif = gc_notification_state(ctx, sw.job_id);
