@@ -59,7 +59,7 @@ static sb_err validation_token(struct sb_ctx *ctx, const char *aud, char **token
     claims = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "aud", aud, "iss",
                        ctx->cfg->public_url, "appid", GC_NOTIFIER_APP_ID, "azp", GC_NOTIFIER_APP_ID,
                        "tid", ctx->tenant_id, "iat", (json_int_t)now, "nbf", (json_int_t)now, "exp",
-                       (json_int_t)(now + GC_TOKEN_TTL_S), "sub", GC_NOTIFIER_APP_ID);
+                       (json_int_t)now + GC_TOKEN_TTL_S, "sub", GC_NOTIFIER_APP_ID);
     if (!claims)
         return SB_ERR_NOMEM;
     err = jwt_sign(ctx, claims, token);

@@ -273,7 +273,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
         if (props && schema && labels && (shown = hit_properties(props, schema, fields, labels)) &&
             gc_highlight(from_text ? from_text : "", terms, nterms, SUMMARY_MAX, &summary) == SB_OK)
             hit = json_pack("{s:s,s:I,s:s,s:s,s:{s:s,s:O},s:O}", "hitId", hit_id, "rank",
-                            (json_int_t)(q.from + (int64_t)i + 1), "summary", summary,
+                            (json_int_t)q.from + (json_int_t)i + 1, "summary", summary,
                             "contentSource", source, "resource", "@odata.type",
                             "#microsoft.graph.externalConnectors.externalItem", "properties", shown,
                             "labels", labels);

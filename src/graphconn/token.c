@@ -73,7 +73,7 @@ sb_err gc_token_issue(struct sb_ctx *ctx, const char *client_id, const char *sec
     claims = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:[s,s],s:s,s:s}", "aud", aud,
                        "iss", ctx->cfg->public_url, "appid", reg.id, "azp", reg.id, "sub", reg.id,
                        "oid", reg.id, "tid", ctx->tenant_id, "iat", (json_int_t)now, "nbf",
-                       (json_int_t)now, "exp", (json_int_t)(now + GC_TOKEN_LIFETIME_S), "roles",
+                       (json_int_t)now, "exp", (json_int_t)now + GC_TOKEN_LIFETIME_S, "roles",
                        "ExternalConnection.ReadWrite.OwnedBy", "ExternalItem.ReadWrite.OwnedBy",
                        "ver", "2.0", "idtyp", "app");
     if (!claims)
