@@ -42,6 +42,7 @@ static void usage(FILE *f)
                "                         [--public-url URL] [--tls-cert FILE --tls-key FILE]\n"
                "                         [--webhook-rate-limit N] [--max-payload BYTES]\n"
                "                         [--max-body BYTES] [--threads N] [--web-root DIR]\n"
+               "                         [--graph-item-rate N] [--graph-notify-retry-ms MS]\n"
                "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");

@@ -234,6 +234,9 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
         return FAIL("fields must be an array of property names");
     if (json_is_null(fields))
         fields = NULL;
+    if (json_is_integer(json_object_get(r, "size")) &&
+        json_integer_value(json_object_get(r, "size")) == 0)
+        return FAIL("size must be an integer from 1 to %d", GC_SEARCH_SIZE_MAX);
     if ((err = split_terms(qs, words, &nterms, diag)) ||
         (err = int_field(r, "from", 0, 100000, &q.from, diag)) ||
         (err = int_field(r, "size", 25, GC_SEARCH_SIZE_MAX, &q.size, diag)) ||
