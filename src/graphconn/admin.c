@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "org/org.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,11 +99,17 @@ sb_err gc_registration_check(struct sb_ctx *ctx, const char *client_id, const ch
                              struct store_gc_registration *out)
 {
     unsigned char h[32];
+    sb_id id;
     sb_err err;
 
-    if (!sb_id_valid(client_id))
+    /* Entra client ids are GUIDs in any case; ours are stored lower-cased. */
+    if (strlen(client_id) != SB_ID_LEN)
         return SB_ERR_UNAUTHORIZED;
-    err = store_gc_registration_get(ctx->store, client_id, out);
+    for (size_t i = 0; i <= SB_ID_LEN; i++)
+        id[i] = (char)tolower((unsigned char)client_id[i]);
+    if (!sb_id_valid(id))
+        return SB_ERR_UNAUTHORIZED;
+    err = store_gc_registration_get(ctx->store, id, out);
     if (err == SB_ERR_NOT_FOUND)
         return SB_ERR_UNAUTHORIZED;
     if (err)

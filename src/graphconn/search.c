@@ -249,6 +249,18 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
     q.nterms = nterms;
     if ((err = store_gc_search(ctx->store, &q, &hits, &n, &total)))
         return err;
+    if (n == 0 && q.from > 0) {
+        /* Past the last page: the count still says how many there are. */
+        struct store_gc_query first = q;
+        struct store_gc_hit *one = NULL;
+        size_t n1 = 0;
+
+        first.from = 0;
+        first.size = 1;
+        if ((err = store_gc_search(ctx->store, &first, &one, &n1, &total)))
+            return err;
+        store_gc_hit_free_array(one, n1);
+    }
     if (!(value = json_array()) || !(st = json_array())) {
         err = SB_ERR_NOMEM;
         goto out;
@@ -292,8 +304,8 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
         json_array_append_new(value, hit);
     }
     *out = json_pack("{s:O,s:[{s:I,s:b,s:O}]}", "searchTerms", st, "hitsContainers", "total",
-                     (json_int_t)(n ? total : 0), "moreResultsAvailable",
-                     n && q.from + (int64_t)n < total, "hits", value);
+                     (json_int_t)total, "moreResultsAvailable", q.from + (int64_t)n < total, "hits",
+                     value);
     if (!*out)
         err = SB_ERR_NOMEM;
 out:

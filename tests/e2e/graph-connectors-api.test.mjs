@@ -241,6 +241,8 @@ describe('Graph connectors API rules', () => {
     assert.deepEqual([r.status, r.body.error], [400, 'invalid_request']);
     r = await post('%zz=1');
     assert.deepEqual([r.status, r.body.error], [400, 'invalid_request']);
+    r = await post(form({ ...good, client_id: reg.clientId.toUpperCase() }));
+    expectStatus(r, 200, 'client ids are GUIDs in any case');
     r = await post(form(good));
     expectStatus(r, 200);
     const [, payload] = r.body.access_token.split('.');

@@ -173,6 +173,8 @@ describe('Graph connectors: the admin flow with a sample app', () => {
     assert.equal(t1.labels.url, 'https://tickets.contoso.example/T1');
     const fields = hitsOf(await alice.api('POST', '/v1.0/search/query', q('gateway', { fields: ['priority'] })));
     assert.deepEqual(fields.hits[0].resource.properties, { priority: 1 });
+    const past = hitsOf(await alice.api('POST', '/v1.0/search/query', q('payment', { from: 10, size: 2 })));
+    assert.deepEqual([past.total, past.hits, past.moreResultsAvailable], [4, [], false]);
     const none = hitsOf(await alice.api('POST', '/v1.0/search/query', q('nothingmatchesthis')));
     assert.equal(none.total, 0);
     assert.deepEqual(none.hits, []);
