@@ -6,9 +6,11 @@
  */
 #include "api/api.h"
 
+#include "core/config.h"
 #include "graphconn/graphconn.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +93,8 @@ void api_oauth_token(struct api_call *c)
 {
     const char *tenant = api_param(c, 0), *grant;
     struct sb_oauth_error e = {{0}, {0}};
+    struct gc_credentials cr = {0};
+    char endpoint[1024];
     struct form f;
     char *token = NULL;
     int expires = 0;
@@ -113,8 +117,14 @@ void api_oauth_token(struct api_call *c)
         oauth_error(c, 400, "unsupported_grant_type", "grant_type must be client_credentials");
         return;
     }
-    err = gc_token_issue(c->ctx, form_get(&f, "client_id"), form_get(&f, "client_secret"),
-                         form_get(&f, "scope"), &token, &expires, &e);
+    snprintf(endpoint, sizeof(endpoint), "%s%s", c->ctx->cfg->public_url, c->req->path);
+    cr.client_id = form_get(&f, "client_id");
+    cr.secret = form_get(&f, "client_secret");
+    cr.assertion_type = form_get(&f, "client_assertion_type");
+    cr.assertion = form_get(&f, "client_assertion");
+    cr.endpoint = endpoint;
+    cr.scope = form_get(&f, "scope");
+    err = gc_token_issue(c->ctx, &cr, &token, &expires, &e);
     free(f.buf);
     if (err == SB_ERR_INVALID || err == SB_ERR_UNAUTHORIZED) {
         oauth_error(c, err == SB_ERR_INVALID ? 400 : 401, e.error, e.description);

@@ -49,14 +49,19 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
                               struct store_gc_registration *out, char *secret, struct sb_diag *diag)
 {
     unsigned char raw[32];
-    const char *name, *app_id;
+    const char *name, *app_id, *cert;
     struct store_app app;
     json_t *after;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
+
     if ((err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &name, diag)) ||
-        (err = sb_json_string(body, "appId", false, SB_ID_LEN, &app_id, diag)))
+        (err = sb_json_string(body, "appId", false, SB_ID_LEN, &app_id, diag)) ||
+        (err = sb_json_string(body, "certificate", false, 16384, &cert, diag)))
+        return err;
+    if (cert &&
+        (err = gc_public_key_normalise(cert, out->public_key, sizeof(out->public_key), diag)))
         return err;
     sb_id_new(ctx, out->id);
     if (app_id) {
@@ -95,34 +100,36 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
     return err;
 }
 
-sb_err gc_registration_check(struct sb_ctx *ctx, const char *client_id, const char *secret,
-                             struct store_gc_registration *out)
+sb_err gc_registration_find(struct sb_ctx *ctx, const char *client_id,
+                            struct store_gc_registration *out)
 {
-    unsigned char h[32];
     sb_id id;
     sb_err err;
 
     /* Entra client ids are GUIDs in any case; ours are stored lower-cased. */
-    if (strlen(client_id) != SB_ID_LEN)
+    if (!client_id || strlen(client_id) != SB_ID_LEN)
         return SB_ERR_UNAUTHORIZED;
     for (size_t i = 0; i <= SB_ID_LEN; i++)
         id[i] = (char)tolower((unsigned char)client_id[i]);
     if (!sb_id_valid(id))
         return SB_ERR_UNAUTHORIZED;
     err = store_gc_registration_get(ctx->store, id, out);
-    if (err == SB_ERR_NOT_FOUND)
-        return SB_ERR_UNAUTHORIZED;
-    if (err)
-        return err;
+    return err == SB_ERR_NOT_FOUND ? SB_ERR_UNAUTHORIZED : err;
+}
+
+sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secret)
+{
+    unsigned char h[32];
+
     crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
-    return sodium_memcmp(h, out->secret_hash, sizeof(h)) == 0 ? SB_OK : SB_ERR_UNAUTHORIZED;
+    return sodium_memcmp(h, reg->secret_hash, sizeof(h)) == 0 ? SB_OK : SB_ERR_UNAUTHORIZED;
 }
 
 json_t *gc_render_registration(const struct store_gc_registration *r)
 {
-    return json_pack("{s:s,s:s,s:s?,s:s,s:s}", "id", r->id, "clientId", r->id, "appId",
+    return json_pack("{s:s,s:s,s:s?,s:s,s:b,s:s}", "id", r->id, "clientId", r->id, "appId",
                      r->app_id[0] ? r->app_id : NULL, "displayName", r->display_name,
-                     "createdDateTime", r->created);
+                     "hasCertificate", r->public_key[0] != '\0', "createdDateTime", r->created);
 }
 
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,

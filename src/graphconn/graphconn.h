@@ -95,16 +95,28 @@ sb_err gc_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, cons
 
 #define GC_SECRET_LEN 48 /* "sbcs_" + 43 base64url characters */
 
-/* Registers an app (body {displayName, appId?}); appId links it to a catalog app, whose
+/* Registers an app (body {displayName, appId?, certificate?}); certificate (PEM) adds a
+ * certificate credential besides the secret; appId links it to a catalog app, whose
  * webApplicationInfo.id then becomes the client id (so the manifest, the tokens and the
  * notifications agree on one app id). secret receives the client secret (GC_SECRET_LEN + 1),
  * shown only now. */
 sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
                               struct store_gc_registration *out, char *secret,
                               struct sb_diag *diag);
-/* Client credentials: SB_ERR_UNAUTHORIZED for an unknown client or a wrong secret. */
-sb_err gc_registration_check(struct sb_ctx *ctx, const char *client_id, const char *secret,
-                             struct store_gc_registration *out);
+/* The registration of client_id (a GUID in any case); SB_ERR_UNAUTHORIZED when unknown. */
+sb_err gc_registration_find(struct sb_ctx *ctx, const char *client_id,
+                            struct store_gc_registration *out);
+/* Client secret check (constant time): SB_OK or SB_ERR_UNAUTHORIZED. */
+sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secret);
+
+/* ---- certificate credentials (assertion.c) ---- */
+
+/* The RSA public key (>= 2048 bits) of a PEM certificate or public key, as PEM into out. */
+sb_err gc_public_key_normalise(const char *pem, char *out, size_t cap, struct sb_diag *diag);
+/* A client assertion (RFC 7523, RS256 or PS256) signed with the registration's key, for the
+ * token endpoint at audience: SB_OK or SB_ERR_UNAUTHORIZED. */
+sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration *reg,
+                          const char *assertion, const char *audience);
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag);
 json_t *gc_render_registration(const struct store_gc_registration *r);
@@ -138,11 +150,18 @@ struct sb_oauth_error {
     char description[1024];
 };
 
+/* What a client-credentials request presents: a secret, or a client assertion (assertion_type
+ * urn:ietf:params:oauth:client-assertion-type:jwt-bearer) for the token endpoint `endpoint`
+ * (the assertion's audience: the public URL and the request's path). */
+struct gc_credentials {
+    const char *client_id, *secret, *assertion_type, *assertion, *endpoint, *scope;
+};
+
 /* The client-credentials grant: checks the client and the scope ("<resource>/.default") and
  * signs an application token (*token heap). Refusals fill e: SB_ERR_INVALID (invalid_request,
  * invalid_scope) or SB_ERR_UNAUTHORIZED (invalid_client). */
-sb_err gc_token_issue(struct sb_ctx *ctx, const char *client_id, const char *secret,
-                      const char *scope, char **token, int *expires_in, struct sb_oauth_error *e);
+sb_err gc_token_issue(struct sb_ctx *ctx, const struct gc_credentials *cr, char **token,
+                      int *expires_in, struct sb_oauth_error *e);
 /* Resolves an application token into a principal (is_app, roles); SB_ERR_UNAUTHORIZED when it
  * is not a valid token of a registered app for this installation. */
 sb_err gc_authenticate(struct sb_ctx *ctx, const char *token, struct sb_principal *out);

@@ -35,21 +35,26 @@ static bool known_audience(const struct sb_ctx *ctx, const char *aud, size_t len
     return false;
 }
 
-sb_err gc_token_issue(struct sb_ctx *ctx, const char *client_id, const char *secret,
-                      const char *scope, char **token, int *expires_in, struct sb_oauth_error *e)
+#define JWT_BEARER "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+sb_err gc_token_issue(struct sb_ctx *ctx, const struct gc_credentials *cr, char **token,
+                      int *expires_in, struct sb_oauth_error *e)
 {
     struct store_gc_registration reg;
     char aud[600];
-    const char *dflt;
+    const char *dflt, *scope = cr->scope;
     json_t *claims;
     int64_t now;
     sb_err err;
 
     *token = NULL;
-    if (!client_id || !secret) {
+    if (!cr->client_id || (!cr->secret && !cr->assertion) ||
+        (cr->assertion && (!cr->assertion_type || strcmp(cr->assertion_type, JWT_BEARER) != 0))) {
         snprintf(e->error, sizeof(e->error), "invalid_request");
         snprintf(e->description, sizeof(e->description),
-                 "client_id and client_secret are required");
+                 "client_id and client_secret (or client_assertion with client_assertion_type "
+                 "%s) are required",
+                 JWT_BEARER);
         return SB_ERR_INVALID;
     }
     dflt = scope ? strstr(scope, "/.default") : NULL;
@@ -62,10 +67,15 @@ sb_err gc_token_issue(struct sb_ctx *ctx, const char *client_id, const char *sec
         return SB_ERR_INVALID;
     }
     snprintf(aud, sizeof(aud), "%.*s", (int)(dflt - scope), scope);
-    err = gc_registration_check(ctx, client_id, secret, &reg);
+    err = gc_registration_find(ctx, cr->client_id, &reg);
+    if (!err)
+        err = cr->assertion ? gc_assertion_check(ctx, &reg, cr->assertion, cr->endpoint)
+                            : gc_secret_check(&reg, cr->secret);
     if (err == SB_ERR_UNAUTHORIZED) {
         snprintf(e->error, sizeof(e->error), "invalid_client");
-        snprintf(e->description, sizeof(e->description), "unknown client or wrong secret");
+        snprintf(e->description, sizeof(e->description),
+                 cr->assertion ? "unknown client, or the client assertion is not valid"
+                               : "unknown client or wrong secret");
     }
     if (err)
         return err;

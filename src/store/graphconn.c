@@ -20,7 +20,8 @@ static bool is_sqlite(const struct db *d)
 
 /* ---- registrations ---- */
 
-#define REG_COLS "id, COALESCE(app_id, ''), display_name, secret_hash, created_by, created_at"
+#define REG_COLS                                                                                   \
+    "id, COALESCE(app_id, ''), display_name, secret_hash, created_by, created_at, public_key"
 
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -36,6 +37,7 @@ static void read_reg(struct db *d, struct db_stmt *s, void *elem)
         memcpy(r->secret_hash, h, n);
     db_col_copy(d, s, 4, r->created_by, sizeof(r->created_by));
     db_col_copy(d, s, 5, r->created, sizeof(r->created));
+    db_col_copy(d, s, 6, r->public_key, sizeof(r->public_key));
 }
 
 static sb_err reg_insert_fn(struct db *d, void *arg)
@@ -44,9 +46,9 @@ static sb_err reg_insert_fn(struct db *d, void *arg)
 
     return db_run(d, NULL,
                   "INSERT INTO gc_registrations (id, app_id, display_name, secret_hash, "
-                  "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                  "sssBss", r->id, r->app_id[0] ? r->app_id : NULL, r->display_name, r->secret_hash,
-                  sizeof(r->secret_hash), r->created_by, r->created);
+                  "public_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "sssBsss", r->id, r->app_id[0] ? r->app_id : NULL, r->display_name,
+                  r->secret_hash, sizeof(r->secret_hash), r->public_key, r->created_by, r->created);
 }
 
 sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r)

@@ -327,6 +327,7 @@ struct store_gc_registration {
     sb_id app_id; /* the catalog app it belongs to; "" when none */
     char display_name[SB_NAME_MAX + 1];
     unsigned char secret_hash[32];
+    char public_key[2048]; /* PEM public key of a certificate credential; "" when none */
     sb_id created_by;
     sb_time created;
 };

@@ -8,7 +8,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, api, rawRequest } from './lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignJWT, importPKCS8 } from 'jose';
+
+import { startServer, api, rawRequest, tempDir } from './lib/server.mjs';
 import { expectStatus, expectGraphError, expectCollection } from './lib/graph.mjs';
 
 async function registerApp(srv, admin, name = 'App') {
@@ -255,6 +261,57 @@ describe('Graph connectors API rules', () => {
     // Only administrators manage registrations.
     const list = expectCollection(await admin('GET', '/api/v1/admin/appRegistrations'));
     assert.ok(list.some((x) => x.clientId === reg.clientId && !('clientSecret' in x)));
+  });
+});
+
+describe('Graph connectors: certificate credentials', () => {
+  let srv;
+  let admin;
+  let dir;
+  before(async () => { srv = await startServer(); admin = api(srv, srv.adminToken); dir = tempDir('sb-e2e-gc-cert-'); });
+  after(async () => { await srv.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  function keyPair(name, bits = 2048) {
+    const key = path.join(dir, `${name}.key`);
+    const cert = path.join(dir, `${name}.pem`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', `rsa:${bits}`, '-nodes', '-days', '2', '-keyout', key, '-out', cert, '-subj', `/CN=${name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+  }
+
+  test('an app with a registered certificate gets tokens with a signed client assertion (RS256, PS256)', async () => {
+    const mine = keyPair('mine');
+    const other = keyPair('other');
+    expectGraphError(await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Bad', certificate: 'not a pem' }), 400, 'certificate');
+    expectGraphError(await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Small', certificate: keyPair('small', 1024).cert }), 400, '2048');
+    const reg = await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Cert app', certificate: mine.cert });
+    expectStatus(reg, 201);
+    assert.equal(reg.body.hasCertificate, true);
+    const oidc = await admin('GET', '/.well-known/openid-configuration');
+    const endpoint = oidc.body.token_endpoint;
+    const assertion = async (pem, { alg = 'RS256', aud = endpoint, iss = reg.body.clientId, exp = '10m' } = {}) =>
+      new SignJWT({}).setProtectedHeader({ alg }).setIssuer(iss).setSubject(iss).setAudience(aud)
+        .setIssuedAt().setNotBefore('0s').setExpirationTime(exp).setJti(crypto.randomUUID())
+        .sign(await importPKCS8(pem, alg));
+    const ask = (a) => api(srv)('POST', new URL(endpoint).pathname, new URLSearchParams({
+      client_id: reg.body.clientId, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: a,
+    }).toString(), { contentType: 'application/x-www-form-urlencoded' });
+    for (const alg of ['RS256', 'PS256']) {
+      const r = await ask(await assertion(mine.key, { alg }));
+      expectStatus(r, 200, alg);
+      const app = api(srv, r.body.access_token);
+      assert.deepEqual(expectCollection(await app('GET', '/v1.0/external/connections')), []);
+    }
+    for (const [why, a] of [
+      ['another key', await assertion(other.key)],
+      ['another audience', await assertion(mine.key, { aud: `${srv.url}/other` })],
+      ['another issuer', await assertion(mine.key, { iss: crypto.randomUUID() })],
+      ['expired', await assertion(mine.key, { exp: Math.floor(Date.now() / 1000) - 3600 })],
+      ['not a JWT', 'x.y.z'],
+    ]) {
+      const r = await ask(a);
+      assert.deepEqual([r.status, r.body.error], [401, 'invalid_client'], why);
+    }
   });
 });
 

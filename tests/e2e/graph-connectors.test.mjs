@@ -12,7 +12,10 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import { startServer, tempDir, uniqueUpn, randomToken } from './lib/server.mjs';
 import { expectStatus, expectGraphError, expectCollection, uniqueName } from './lib/graph.mjs';
@@ -31,7 +34,7 @@ function hitsOf(res) {
 }
 
 // One installation with the sample app registered and its notificationUrl allowed.
-async function setUp({ retryMs = 20, failFirst = 0, items = [], groups = [] } = {}) {
+async function setUp({ retryMs = 20, failFirst = 0, items = [], groups = [], certificate = false } = {}) {
   const dir = tempDir('sb-e2e-gc-');
   const { cert, key } = makeCert(dir);
   const srv = await startServer({ args: ['--tls-cert', cert, '--tls-key', key, '--graph-notify-retry-ms', String(retryMs)] });
@@ -53,11 +56,21 @@ async function setUp({ retryMs = 20, failFirst = 0, items = [], groups = [] } = 
   const pub = await admin('POST', '/v1.0/appCatalogs/teamsApps', pkg, { contentType: 'application/zip' });
   expectStatus(pub, 201);
   expectStatus(await admin('PATCH', '/api/v1/admin/organization', { outboundAllowedHosts: [`127.0.0.1:${port}`] }), 200);
-  const reg = await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Contoso Tickets', appId: pub.body.id });
+  // The app's credential: its secret, or (certificate: true) a key pair whose certificate the
+  // administrator registers, as Entra app registrations take certificates.
+  let cred = null;
+  if (certificate) {
+    const keyFile = path.join(dir, 'app.key');
+    const certFile = path.join(dir, 'app.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', keyFile, '-out', certFile, '-subj', '/CN=Contoso Tickets'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const pem = fs.readFileSync(certFile, 'utf8');
+    cred = { pem, certificate: { privateKey: fs.readFileSync(keyFile, 'utf8'), thumbprintSha256: new crypto.X509Certificate(pem).fingerprint256.replace(/:/g, '') } };
+  }
+  const reg = await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Contoso Tickets', appId: pub.body.id, ...(cred ? { certificate: cred.pem } : {}) });
   expectStatus(reg, 201);
   assert.equal(reg.body.clientId, clientId, 'the client id is the manifest webApplicationInfo.id');
   assert.match(reg.body.clientSecret, /^sbcs_[A-Za-z0-9_-]{43}$/);
-  app.configure({ clientSecret: reg.body.clientSecret });
+  app.configure(cred ? { certificate: cred.certificate } : { clientSecret: reg.body.clientSecret });
   await app.waitFor((e) => e.event === 'configured', { what: 'the secret to arrive' });
   return { dir, cert, srv, admin, app, tenantId, clientId, manifestId, appId: pub.body.id, secret: reg.body.clientSecret };
 }
@@ -247,7 +260,8 @@ describe('Graph connectors: notification retries', () => {
   test('500 twice, then 202: delivered on the third attempt, across a kill -9 of the server', async () => {
     // A retry base of 1.5 s leaves time to kill and restart the server between the second and
     // the third attempt (3 s later); the job is durable and its schedule survives.
-    env = await setUp({ retryMs: 1500, failFirst: 2 });
+    // This app signs in with a certificate (msal-node clientCertificate) instead of a secret.
+    env = await setUp({ retryMs: 1500, failFirst: 2, certificate: true });
     expectStatus(await env.admin('PATCH', `/api/v1/admin/graphConnectors/${env.appId}`, { enabled: true }), 200);
     const failures = () => env.app.events.filter((e) => e.event === 'notification' && e.status === 500).length;
     await env.app.waitFor(() => failures() >= 2, { what: 'two answers of 500' });

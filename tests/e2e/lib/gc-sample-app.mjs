@@ -5,7 +5,8 @@
 // It runs as its own process (started by graph-connectors.test.mjs with NODE_EXTRA_CA_CERTS
 // naming the server's throwaway certificate, because Node reads that variable only at start).
 // Configuration: the environment variable GC_APP (JSON):
-//   {authorityHost, graphBase, tenantId, clientId, clientSecret, connectionId,
+//   {authorityHost, graphBase, tenantId, clientId, clientSecret | certificate {thumbprintSha256,
+//    privateKey}, connectionId,
 //    failFirst (answer 500 to that many notifications first), items: [...], groups: [...]}
 // It listens on 127.0.0.1 (plain http) for the admin-flow notification at /notify and writes
 // one JSON line per event to stdout: {event:"listening", port}, {event:"notification", state,
@@ -30,7 +31,11 @@ function msal() {
   msalApp ??= new ConfidentialClientApplication({
     auth: {
       clientId: cfg.clientId,
-      clientSecret: cfg.clientSecret,
+      // A certificate credential when the app has one (msal signs a PS256 client assertion),
+      // else the client secret.
+      ...(cfg.certificate
+        ? { clientCertificate: { thumbprintSha256: cfg.certificate.thumbprintSha256, privateKey: cfg.certificate.privateKey } }
+        : { clientSecret: cfg.clientSecret }),
       authority,
       knownAuthorities: [new URL(cfg.authorityHost).host],
     },

@@ -7,6 +7,7 @@ CREATE TABLE gc_registrations (
     app_id       TEXT COLLATE "C" REFERENCES apps (id) ON DELETE SET NULL,
     display_name TEXT COLLATE "C" NOT NULL,
     secret_hash  BYTEA NOT NULL,
+    public_key   TEXT COLLATE "C" NOT NULL DEFAULT '',
     created_by   TEXT COLLATE "C" NOT NULL,
     created_at   TEXT COLLATE "C" NOT NULL
 );

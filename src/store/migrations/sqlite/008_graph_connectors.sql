@@ -11,6 +11,7 @@ CREATE TABLE gc_registrations (
     app_id       TEXT REFERENCES apps (id) ON DELETE SET NULL,
     display_name TEXT NOT NULL,
     secret_hash  BLOB NOT NULL,              -- SHA-256 of the secret (32 random bytes)
+    public_key   TEXT NOT NULL DEFAULT '',   -- PEM public key of a certificate credential
     created_by   TEXT NOT NULL,
     created_at   TEXT NOT NULL
 );
