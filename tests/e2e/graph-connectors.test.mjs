@@ -257,11 +257,12 @@ describe('Graph connectors: notification retries', () => {
   let env;
   after(async () => { await tearDown(env); });
 
-  test('500 twice, then 202: delivered on the third attempt, across a kill -9 of the server', async () => {
+  test('500 twice, then 202: delivered on the third attempt, across a kill -9 of the server', async (t) => {
     // A retry base of 1.5 s leaves time to kill and restart the server between the second and
     // the third attempt (3 s later); the job is durable and its schedule survives.
     // This app signs in with a certificate (msal-node clientCertificate) instead of a secret.
     env = await setUp({ retryMs: 1500, failFirst: 2, certificate: true });
+    const enabledAt = Date.now();
     expectStatus(await env.admin('PATCH', `/api/v1/admin/graphConnectors/${env.appId}`, { enabled: true }), 200);
     const failures = () => env.app.events.filter((e) => e.event === 'notification' && e.status === 500).length;
     await env.app.waitFor(() => failures() >= 2, { what: 'two answers of 500' });
@@ -278,6 +279,8 @@ describe('Graph connectors: notification retries', () => {
     const entry = expectCollection(await env.admin('GET', '/api/v1/admin/graphConnectors')).find((a) => a.appId === env.appId);
     assert.equal(entry.notification.state, 'done');
     assert.equal(entry.notification.attempts, 3);
+    const times = env.app.events.filter((e) => e.event === 'notification').map((e) => `${e.status} at +${e.at - enabledAt} ms`);
+    t.diagnostic(`attempts (retry base 1500 ms, kill -9 and restart after the second): ${times.join(', ')}`);
   });
 });
 
@@ -285,7 +288,7 @@ describe('Graph connectors: a notification nobody accepts is dropped', () => {
   let env;
   after(async () => { await tearDown(env); });
 
-  test('after the schedule (240 x the retry base) the admin page shows it failed', async () => {
+  test('after the schedule (240 x the retry base) the admin page shows it failed', async (t) => {
     env = await setUp({ retryMs: 10, failFirst: 1000 });
     expectStatus(await env.admin('PATCH', `/api/v1/admin/graphConnectors/${env.appId}`, { enabled: true }), 200);
     const deadline = Date.now() + 30_000;
@@ -300,5 +303,7 @@ describe('Graph connectors: a notification nobody accepts is dropped', () => {
     const attempts = env.app.events.filter((e) => e.event === 'notification').length;
     assert.equal(attempts, entry.notification.attempts);
     assert.ok(attempts >= 10 && attempts <= 13, `attempts: ${attempts}`);
+    const at = env.app.events.filter((e) => e.event === 'notification').map((e) => e.at);
+    t.diagnostic(`dropped after ${attempts} attempts over ${at[at.length - 1] - at[0]} ms (retry base 10 ms, window 2400 ms)`);
   });
 });

@@ -158,12 +158,12 @@ const server = http.createServer((req, res) => {
     if (failuresLeft > 0) {
       failuresLeft -= 1;
       res.writeHead(500).end();
-      say({ event: 'notification', state, status: 500 });
+      say({ event: 'notification', state, status: 500, at: Date.now() });
       return;
     }
     // Answer 202 first, then work, as Microsoft recommends.
     res.writeHead(202).end();
-    say({ event: 'notification', state, status: 202 });
+    say({ event: 'notification', state, status: 202, at: Date.now() });
     try {
       const claims = await validateToken(n.validationTokens[0]);
       if (claims.tid !== change.tenantId) throw new Error('tenant mismatch');
