@@ -214,7 +214,7 @@ out:
 
 json_t *gc_notification_state(struct sb_ctx *ctx, const char *job_id)
 {
-    struct outbox_job job;
+    struct outbox_job job = {0};
     sb_time next;
 
     if (outbox_get(ctx, job_id, &job) != SB_OK)
