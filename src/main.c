@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "net/fetch.h"
 #include "org/org.h"
+#include "graphconn/graphconn.h"
 #include "outbox/outbox.h"
 #include "store/store.h"
 #include "teams/teams.h"
@@ -42,6 +43,7 @@ static void usage(FILE *f)
                "                         [--public-url URL] [--tls-cert FILE --tls-key FILE]\n"
                "                         [--webhook-rate-limit N] [--max-payload BYTES]\n"
                "                         [--max-body BYTES] [--threads N] [--web-root DIR]\n"
+               "                         [--graph-item-rate N] [--graph-notify-retry-ms MS]\n"
                "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
@@ -256,6 +258,7 @@ static int serve(int argc, char **argv)
         goto out;
     }
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
+        webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
         outbox_new(&ctx.outbox) != SB_OK) {
         sb_log_error("cannot start: out of memory");
@@ -266,7 +269,7 @@ static int serve(int argc, char **argv)
         goto out;
     }
     /* Every job kind is registered before the worker starts (outbox_register). */
-    if (outbox_start(ctx.outbox, &ctx) != SB_OK) {
+    if (gc_outbox_register(&ctx) != SB_OK || outbox_start(ctx.outbox, &ctx) != SB_OK) {
         sb_log_error("cannot start the outbox worker");
         goto out;
     }
@@ -303,6 +306,7 @@ out:
     store_close(ctx.store);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
+    webhook_limiter_free(ctx.gc_item_limiter);
     outbox_free(ctx.outbox);
     jwt_cache_free(ctx.jwt);
     fetch_global_cleanup();

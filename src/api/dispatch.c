@@ -6,6 +6,7 @@
 
 #include "connectors/apphost.h"
 #include "connectors/apps.h"
+#include "graphconn/graphconn.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -17,11 +18,12 @@
 #include <strings.h>
 
 enum {
-    API_PUBLIC = 1,  /* no authentication */
-    API_WEBHOOK = 2, /* body limit --max-payload; the handler answers oversized bodies itself */
-    API_PACKAGE = 4, /* body limit APPS_PACKAGE_MAX (an app package zip) */
-    API_APPHOST = 8, /* a request to an app's sandbox origin (apphost.h), not to the API */
+    API_PUBLIC = 1,   /* no authentication */
+    API_WEBHOOK = 2,  /* body limit --max-payload; the handler answers oversized bodies itself */
+    API_PACKAGE = 4,  /* body limit APPS_PACKAGE_MAX (an app package zip) */
+    API_APPHOST = 8,  /* a request to an app's sandbox origin (apphost.h), not to the API */
     API_SERVICE = 16, /* body limit SERVICE_BODY_MAX (a service's native webhook payload) */
+    API_ITEM = 32,    /* body limit GC_ITEM_BYTES_MAX (a Graph connector's external item) */
 };
 
 struct api_route {
@@ -45,6 +47,7 @@ static const struct http_route routes[] = {
     R("GET", "/{tenant}/v2.0/.well-known/openid-configuration", api_openid_configuration_tenant,
       API_PUBLIC),
     R("GET", "/.well-known/jwks.json", api_jwks, API_PUBLIC),
+    R("POST", "/{tenant}/oauth2/v2.0/token", api_oauth_token, API_PUBLIC),
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),
@@ -82,6 +85,11 @@ static const struct http_route routes[] = {
     R("PATCH", "/api/v1/admin/teams/{team}", api_admin_team_patch, 0),
     R("GET", "/api/v1/admin/audit", api_admin_audit, 0),
     R("GET", "/api/v1/events", api_events, 0),
+    R("POST", "/api/v1/admin/appRegistrations", api_app_registration_create, 0),
+    R("GET", "/api/v1/admin/appRegistrations", api_app_registration_list, 0),
+    R("DELETE", "/api/v1/admin/appRegistrations/{id}", api_app_registration_delete, 0),
+    R("GET", "/api/v1/admin/graphConnectors", api_graph_connector_list, 0),
+    R("PATCH", "/api/v1/admin/graphConnectors/{app}", api_graph_connector_patch, 0),
     R("POST", "/v1.0/appCatalogs/teamsApps", api_app_publish, API_PACKAGE),
     R("GET", "/v1.0/appCatalogs/teamsApps", api_app_list, 0),
     R("GET", "/v1.0/appCatalogs/teamsApps/{id}", api_app_get, 0),
@@ -95,6 +103,51 @@ static const struct http_route routes[] = {
     R("DELETE", "/api/v1/connectorRegistrations/{id}", api_registration_delete, 0),
     R("GET", "/api/v1/connectorRegistrations/{id}/package", api_registration_package, 0),
     R("POST", "/api/v1/connectorRegistrations/{id}/testCard", api_registration_test_card, 0),
+    R("POST", "/v1.0/external/connections", api_ext_connection_create, 0),
+    R("GET", "/v1.0/external/connections", api_ext_connection_list, 0),
+    R("GET", "/v1.0/external/connections/{conn}", api_ext_connection_get, 0),
+    R("PATCH", "/v1.0/external/connections/{conn}", api_ext_connection_patch, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}", api_ext_connection_delete, 0),
+    R("PATCH", "/v1.0/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("POST", "/v1.0/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("GET", "/v1.0/external/connections/{conn}/schema", api_ext_schema_get, 0),
+    R("GET", "/v1.0/external/connections/{conn}/operations/{op}", api_ext_operation_get, 0),
+    R("PUT", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_put, API_ITEM),
+    R("PATCH", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_patch, API_ITEM),
+    R("GET", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_get, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}/items/{item}", api_ext_item_delete, 0),
+    R("POST", "/v1.0/external/connections/{conn}/groups", api_ext_group_create, 0),
+    R("GET", "/v1.0/external/connections/{conn}/groups/{group}", api_ext_group_get, 0),
+    R("PATCH", "/v1.0/external/connections/{conn}/groups/{group}", api_ext_group_patch, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}/groups/{group}", api_ext_group_delete, 0),
+    R("POST", "/v1.0/external/connections/{conn}/groups/{group}/members", api_ext_member_add, 0),
+    R("GET", "/v1.0/external/connections/{conn}/groups/{group}/members", api_ext_member_list, 0),
+    R("DELETE", "/v1.0/external/connections/{conn}/groups/{group}/members/{member}",
+      api_ext_member_remove, 0),
+    R("POST", "/v1.0/search/query", api_search_query, 0),
+    R("GET", "/v1.0/tenantRelationships/{fn}", api_tenant_information, 0),
+    R("POST", "/beta/external/connections", api_ext_connection_create, 0),
+    R("GET", "/beta/external/connections", api_ext_connection_list, 0),
+    R("GET", "/beta/external/connections/{conn}", api_ext_connection_get, 0),
+    R("PATCH", "/beta/external/connections/{conn}", api_ext_connection_patch, 0),
+    R("DELETE", "/beta/external/connections/{conn}", api_ext_connection_delete, 0),
+    R("PATCH", "/beta/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("POST", "/beta/external/connections/{conn}/schema", api_ext_schema_register, 0),
+    R("GET", "/beta/external/connections/{conn}/schema", api_ext_schema_get, 0),
+    R("GET", "/beta/external/connections/{conn}/operations/{op}", api_ext_operation_get, 0),
+    R("PUT", "/beta/external/connections/{conn}/items/{item}", api_ext_item_put, API_ITEM),
+    R("PATCH", "/beta/external/connections/{conn}/items/{item}", api_ext_item_patch, API_ITEM),
+    R("GET", "/beta/external/connections/{conn}/items/{item}", api_ext_item_get, 0),
+    R("DELETE", "/beta/external/connections/{conn}/items/{item}", api_ext_item_delete, 0),
+    R("POST", "/beta/external/connections/{conn}/groups", api_ext_group_create, 0),
+    R("GET", "/beta/external/connections/{conn}/groups/{group}", api_ext_group_get, 0),
+    R("PATCH", "/beta/external/connections/{conn}/groups/{group}", api_ext_group_patch, 0),
+    R("DELETE", "/beta/external/connections/{conn}/groups/{group}", api_ext_group_delete, 0),
+    R("POST", "/beta/external/connections/{conn}/groups/{group}/members", api_ext_member_add, 0),
+    R("GET", "/beta/external/connections/{conn}/groups/{group}/members", api_ext_member_list, 0),
+    R("DELETE", "/beta/external/connections/{conn}/groups/{group}/members/{member}",
+      api_ext_member_remove, 0),
+    R("POST", "/beta/search/query", api_search_query, 0),
     R("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
       API_PUBLIC | API_WEBHOOK),
     R("POST", "/webhook/{tt}/IncomingWebhook/{config}/{creator}", api_webhook_post_legacy,
@@ -131,6 +184,8 @@ static void prepare(void *arg, struct http_request *req)
             req->body_limit = SERVICE_BODY_MAX;
         if (((const struct api_route *)route->data)->flags & API_PACKAGE)
             req->body_limit = APPS_PACKAGE_MAX;
+        if (((const struct api_route *)route->data)->flags & API_ITEM)
+            req->body_limit = GC_ITEM_BYTES_MAX;
     }
 }
 
@@ -150,7 +205,14 @@ static sb_err authenticate(struct api_call *c, struct sb_principal *who)
         if (strncasecmp(authz, "Bearer ", 7) != 0)
             return sb_fail(&c->diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
                            "the Authorization header must be 'Bearer <token>'");
-        err = auth_authenticate(c->ctx, authz + 7, false, who);
+        /* A JWT (three dot-separated parts) is an application token of a Graph connector app;
+         * our own API tokens never contain dots. */
+        const char *dot = strchr(authz + 7, '.');
+
+        if (dot && strchr(dot + 1, '.'))
+            err = gc_authenticate(c->ctx, authz + 7, who);
+        else
+            err = auth_authenticate(c->ctx, authz + 7, false, who);
     } else if (http_cookie(c->req, "sb_session", cookie, sizeof(cookie))) {
         err = auth_authenticate(c->ctx, cookie, true, who);
     } else {

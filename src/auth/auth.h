@@ -26,7 +26,12 @@ struct sb_principal {
     bool via_session; /* authenticated by the web session cookie (needs CSRF checks) */
     sb_id credential_id;
     char csrf[65];
+    bool is_app;    /* an app registration (client credentials); user_id is its client id */
+    unsigned roles; /* an app's AUTH_ROLE_* bits */
 };
+
+#define AUTH_ROLE_EXTERNAL_CONNECTION 1u /* ExternalConnection.ReadWrite.OwnedBy */
+#define AUTH_ROLE_EXTERNAL_ITEM 2u       /* ExternalItem.ReadWrite.OwnedBy */
 
 struct auth_new_user {
     const char *display_name;

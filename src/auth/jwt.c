@@ -513,9 +513,17 @@ sb_err jwt_openid_configuration(struct sb_ctx *ctx, json_t **doc)
     char jwks_uri[600];
     const char *base = ctx->cfg->public_url;
 
+    char token[600], authorize[600];
+
     snprintf(jwks_uri, sizeof(jwks_uri), "%s/.well-known/jwks.json", base);
-    *doc = json_pack("{s:s,s:s,s:[s],s:[s],s:[s]}", "issuer", base, "jwks_uri", jwks_uri,
+    /* MSAL requires token_endpoint and authorization_endpoint (Graph connector apps get
+     * client-credential tokens there; there is no interactive sign-in endpoint). */
+    snprintf(token, sizeof(token), "%s/%s/oauth2/v2.0/token", base, ctx->tenant_id);
+    snprintf(authorize, sizeof(authorize), "%s/%s/oauth2/v2.0/authorize", base, ctx->tenant_id);
+    *doc = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:[s],s:[s],s:[s]}", "issuer", base, "jwks_uri",
+                     jwks_uri, "token_endpoint", token, "authorization_endpoint", authorize,
                      "id_token_signing_alg_values_supported", "RS256", "response_types_supported",
-                     "token", "subject_types_supported", "public");
+                     "token", "subject_types_supported", "public",
+                     "token_endpoint_auth_methods_supported", "client_secret_post");
     return *doc ? SB_OK : SB_ERR_NOMEM;
 }

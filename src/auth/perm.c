@@ -13,6 +13,10 @@ static bool team_scoped(enum sb_action a)
     case SB_ACT_TEAM_CREATE:
     case SB_ACT_CONNECTOR_REGISTER:
     case SB_ACT_ADMIN:
+    case SB_ACT_EXTERNAL_CONNECTION:
+    case SB_ACT_EXTERNAL_ITEM:
+    case SB_ACT_SEARCH:
+    case SB_ACT_TENANT_READ:
         return false;
     default:
         return true;
@@ -100,6 +104,27 @@ static sb_err developers(struct sb_ctx *ctx, struct sb_diag *diag)
                                  "organization (developersMayRegisterConnectors is off)");
 }
 
+/* Applications act only on external connections and items, as far as their roles go. */
+static sb_err app_can(const struct sb_principal *who, enum sb_action action, struct sb_diag *diag)
+{
+    unsigned need = action == SB_ACT_EXTERNAL_CONNECTION ? AUTH_ROLE_EXTERNAL_CONNECTION
+                    : action == SB_ACT_EXTERNAL_ITEM     ? AUTH_ROLE_EXTERNAL_ITEM
+                                                         : 0;
+
+    if (!who->is_app)
+        return forbidden(diag, "external connections are managed by applications: use an "
+                               "application token (client credentials)");
+    if (action == SB_ACT_TENANT_READ)
+        return SB_OK;
+    if (!need)
+        return forbidden(diag, "applications cannot do this");
+    if (!(who->roles & need))
+        return forbidden(diag, need == AUTH_ROLE_EXTERNAL_CONNECTION
+                                   ? "the token lacks the role ExternalConnection.ReadWrite.OwnedBy"
+                                   : "the token lacks the role ExternalItem.ReadWrite.OwnedBy");
+    return SB_OK;
+}
+
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
               const struct sb_resource *res, struct sb_diag *diag)
 {
@@ -114,9 +139,11 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     if (!who)
         return sb_fail(diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
                        "authentication is required");
+    if (who->is_app || action == SB_ACT_EXTERNAL_CONNECTION || action == SB_ACT_EXTERNAL_ITEM)
+        return app_can(who, action, diag);
     if (!team_scoped(action)) {
-        if (action == SB_ACT_SIGNED_IN || action == SB_ACT_USER_READ ||
-            action == SB_ACT_TEAM_CREATE || who->is_admin)
+        if (action == SB_ACT_SIGNED_IN || action == SB_ACT_SEARCH || action == SB_ACT_TENANT_READ ||
+            action == SB_ACT_USER_READ || action == SB_ACT_TEAM_CREATE || who->is_admin)
             return SB_OK;
         if (action == SB_ACT_CONNECTOR_REGISTER)
             return developers(ctx, diag);

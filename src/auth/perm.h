@@ -20,6 +20,12 @@
  * is on; which registration a person may then change is the handler's ownership check.
  * SB_ACT_WEBHOOK_POST is asked without a principal, by the ingestion path, after the webhook
  * URL was verified: it checks that the channel still exists and that policy allows posting.
+ *
+ * Applications (who->is_app, Graph connector tokens) may do only SB_ACT_TENANT_READ,
+ * SB_ACT_EXTERNAL_CONNECTION and SB_ACT_EXTERNAL_ITEM, the last two when their token carries the
+ * matching role; which connections are theirs is the graphconn service's check (OwnedBy). People
+ * may not use those two actions (administrators included: connections belong to apps); every
+ * signed-in person may search (SB_ACT_SEARCH), and sees only what ACLs grant them.
  */
 #ifndef SB_PERM_H
 #define SB_PERM_H
@@ -45,6 +51,10 @@ enum sb_action {
     SB_ACT_CONNECTOR_REGISTER, /* the Connector Developer Dashboard: administrators, and
                                   everyone while developersMayRegisterConnectors is on */
     SB_ACT_ADMIN,
+    SB_ACT_EXTERNAL_CONNECTION, /* an app with ExternalConnection.ReadWrite.OwnedBy */
+    SB_ACT_EXTERNAL_ITEM,       /* an app with ExternalItem.ReadWrite.OwnedBy */
+    SB_ACT_SEARCH,              /* a person searching external items */
+    SB_ACT_TENANT_READ,         /* the installation's tenant information: people and apps */
 };
 
 /* What the action applies to. team_id is required for team-scoped actions; channel_id for

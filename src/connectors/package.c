@@ -488,6 +488,26 @@ static sb_err get_https(json_t *obj, const char *key, const char *path, bool req
     return err;
 }
 
+/* graphConnector.notificationUrl may also be http: Switchboard delivers to it only over https,
+ * or over http to a host:port the administrator lists in outboundAllowedHosts (net/fetch.h). */
+static sb_err get_notification_url(json_t *obj, const char **out, struct sb_diag *diag)
+{
+    static const char path[] = "graphConnector.notificationUrl";
+    sb_err err = get_str(obj, "notificationUrl", path, true, 0, out, diag);
+    char https[PACKAGE_URL_MAX + 2];
+
+    if (err)
+        return err;
+    if (strncasecmp(*out, "http://", 7) == 0 && strlen(*out) <= PACKAGE_URL_MAX) {
+        snprintf(https, sizeof(https), "https://%s", *out + 7);
+        if (is_https_url(https))
+            return SB_OK;
+    }
+    if (!is_https_url(*out))
+        return FAIL("manifest.json: %s must be an https (or http) URL", path);
+    return SB_OK;
+}
+
 static sb_err check_connectors(json_t *m, struct package_info *out, struct sb_diag *diag)
 {
     json_t *arr = json_object_get(m, "connectors");
@@ -617,10 +637,24 @@ static sb_err check_manifest(json_t *m, struct package_info *out, struct sb_diag
     if ((err = get_obj(m, "graphConnector", false, &gc, diag)))
         return err;
     if (gc) {
-        if ((err = get_https(gc, "notificationUrl", "graphConnector.notificationUrl", true, &s,
-                             diag)))
+        /* Teams sends connector notifications only to apps of manifest 1.13 or later. */
+        if (strcmp(out->manifest_version, "devPreview") != 0 &&
+            atoi(out->manifest_version + 2) < 13)
+            return FAIL("manifest.json: graphConnector needs manifestVersion 1.13 or later");
+        if ((err = get_notification_url(gc, &s, diag)))
             return err;
+        snprintf(out->notification_url, sizeof(out->notification_url), "%s", s);
         out->has_graph_connector = true;
+    }
+    if ((err = get_obj(m, "webApplicationInfo", false, &gc, diag)))
+        return err;
+    if (gc) {
+        if ((err = get_str(gc, "id", "webApplicationInfo.id", true, 0, &s, diag)))
+            return err;
+        if (!is_guid(s))
+            return FAIL("manifest.json: webApplicationInfo.id must be a GUID");
+        snprintf(out->web_app_id, sizeof(out->web_app_id), "%s", s);
+        lower(out->web_app_id);
     }
     return check_domains(m, out, diag);
 }

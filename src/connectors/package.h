@@ -37,7 +37,9 @@ struct package_info {
     bool has_connector;
     sb_id connector_id;                          /* lower-cased; "" without a connector */
     char configuration_url[PACKAGE_URL_MAX + 1]; /* "" when absent */
-    bool has_graph_connector;
+    bool has_graph_connector;                    /* needs manifestVersion 1.13 or later */
+    char notification_url[PACKAGE_URL_MAX + 1];  /* graphConnector.notificationUrl */
+    sb_id web_app_id; /* webApplicationInfo.id, lower-cased; "" when absent */
     size_t valid_domain_count;
     char valid_domains[PACKAGE_DOMAINS_MAX][254];
     void *color_icon; /* heap: the PNG bytes of icons.color (192x192) */

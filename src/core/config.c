@@ -34,6 +34,8 @@ static const struct opt opts[] = {
     {"max-payload", OPT_SIZE, offsetof(struct sb_config, max_payload), 0},
     {"max-body", OPT_SIZE, offsetof(struct sb_config, max_body), 0},
     {"threads", OPT_INT, offsetof(struct sb_config, threads), 0},
+    {"graph-item-rate", OPT_RATE, offsetof(struct sb_config, graph_item_rate), 0},
+    {"graph-notify-retry-ms", OPT_INT, offsetof(struct sb_config, graph_notify_retry_ms), 0},
 };
 
 sb_err sb_config_parse_listen(const char *s, char *host, size_t host_cap, int *port)
@@ -146,6 +148,8 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
     cfg->max_payload = 28 * 1024;
     cfg->max_body = 1024 * 1024;
     cfg->threads = 8;
+    cfg->graph_item_rate = 25;
+    cfg->graph_notify_retry_ms = 60000;
 
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *name, *eq, *val;

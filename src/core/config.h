@@ -27,6 +27,9 @@ struct sb_config {
     int threads;               /* HTTP worker threads */
     char web_root[1024];       /* the web client's files; "" = next to the binary */
     char apps_url[512];        /* sandbox origin template with "{app}"; "" = derived (apphost.h) */
+    double graph_item_rate;    /* Graph connector items per second per connection; 0 = none */
+    int graph_notify_retry_ms; /* first retry of a connector notification; the schedule
+                                  doubles it up to 32x and gives up after 240x (4 h at 60 s) */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */

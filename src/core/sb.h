@@ -76,6 +76,7 @@ struct sb_ctx {
     struct org_cache *org;           /* organisation settings, refreshed every 500 ms */
     struct outbox *outbox;           /* durable jobs and their worker (NULL: no worker) */
     struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
+    struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
 };
 
 int64_t sb_now_ms(const struct sb_ctx *ctx);

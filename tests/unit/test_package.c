@@ -377,6 +377,8 @@ static void test_valid_package(void **state)
     assert_string_equal(info.connector_id, CONNECTOR_ID);
     assert_string_equal(info.configuration_url, "https://contoso.example/configure");
     assert_true(info.has_graph_connector);
+    assert_string_equal(info.notification_url, "https://contoso.example/notify");
+    assert_string_equal(info.web_app_id, "");
     assert_int_equal(info.valid_domain_count, 2);
     assert_string_equal(info.valid_domains[0], "contoso.example");
     assert_string_equal(info.valid_domains[1], "*.ci.contoso.example");
@@ -621,8 +623,6 @@ static void test_http_urls(void **state)
         {"developer.websiteUrl", "manifest.json: developer.websiteUrl must be an https URL"},
         {"developer.privacyUrl", "manifest.json: developer.privacyUrl must be an https URL"},
         {"developer.termsOfUseUrl", "manifest.json: developer.termsOfUseUrl must be an https URL"},
-        {"graphConnector.notificationUrl",
-         "manifest.json: graphConnector.notificationUrl must be an https URL"},
     };
     static const char *bad[] = {"http://contoso.example/x",
                                 "https://",
@@ -636,6 +636,22 @@ static void test_http_urls(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++)
             expect_fail_set(cases[i].path, json_string(bad[j]), cases[i].message);
+    /* a Graph connector's notification URL may be http (delivered only to allowed hosts) */
+    for (size_t j = 1; j < sizeof(bad) / sizeof(bad[0]); j++)
+        expect_fail_set("graphConnector.notificationUrl", json_string(bad[j]),
+                        "manifest.json: graphConnector.notificationUrl must be an https (or "
+                        "http) URL");
+    expect_fail_set("graphConnector.notificationUrl", json_string("http://"),
+                    "manifest.json: graphConnector.notificationUrl must be an https (or http) URL");
+    {
+        struct package_info info;
+        json_t *m = base_manifest();
+
+        set_path(m, "graphConnector.notificationUrl", json_string("http://127.0.0.1:8081/n"));
+        expect_ok_manifest(m, &info);
+        assert_string_equal(info.notification_url, "http://127.0.0.1:8081/n");
+        package_info_free(&info);
+    }
 }
 
 static void test_connectors_rules(void **state)
@@ -673,6 +689,10 @@ static void test_connectors_rules(void **state)
                     "manifest.json: connectors[0].scopes must be a non-empty array");
     expect_fail_set("graphConnector", json_true(),
                     "manifest.json: graphConnector must be an object");
+    expect_fail_set("manifestVersion", json_string("1.12"),
+                    "manifest.json: graphConnector needs manifestVersion 1.13 or later");
+    expect_fail_set("webApplicationInfo", json_pack("{s:s}", "id", "nope"),
+                    "manifest.json: webApplicationInfo.id must be a GUID");
     m = base_manifest();
     json_array_set_new(json_object_get(m, "connectors"), 0, json_string("x"));
     expect_fail_manifest(m, "manifest.json: connectors[0] must be an object");

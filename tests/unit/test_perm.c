@@ -269,6 +269,24 @@ static const struct row matrix[] = {
     {SB_ACT_ADMIN, R_GENERAL, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_ADMIN, R_FOREIGN, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_ADMIN, R_UNKNOWN, {UN, OK, FB, FB, FB, FB}},
+    /* Graph connectors: external connections and items are applications' (people, even
+     * administrators, are refused); every person may search */
+    {SB_ACT_EXTERNAL_CONNECTION, R_TEAM, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_CONNECTION, R_GENERAL, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_CONNECTION, R_FOREIGN, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_CONNECTION, R_UNKNOWN, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_ITEM, R_TEAM, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_ITEM, R_GENERAL, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_ITEM, R_FOREIGN, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_EXTERNAL_ITEM, R_UNKNOWN, {UN, FB, FB, FB, FB, FB}},
+    {SB_ACT_SEARCH, R_TEAM, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_SEARCH, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_SEARCH, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_SEARCH, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_TENANT_READ, R_TEAM, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_TENANT_READ, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_TENANT_READ, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_TENANT_READ, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
 
     /* reading: everyone in the team */
     {SB_ACT_TEAM_READ, R_TEAM, {UN, OK, OK, OK, OK, NF}},
@@ -361,6 +379,14 @@ static const char *action_name(enum sb_action a)
         return "CONNECTOR_REGISTER";
     case SB_ACT_ADMIN:
         return "ADMIN";
+    case SB_ACT_EXTERNAL_CONNECTION:
+        return "EXTERNAL_CONNECTION";
+    case SB_ACT_EXTERNAL_ITEM:
+        return "EXTERNAL_ITEM";
+    case SB_ACT_SEARCH:
+        return "SEARCH";
+    case SB_ACT_TENANT_READ:
+        return "TENANT_READ";
     }
     return "?";
 }
@@ -426,16 +452,43 @@ static int run_rows(struct fx *f, const struct row *rows, size_t nrows)
 static void test_matrix(void **state)
 {
     struct fx *f = *state;
-    bool covered[SB_ACT_ADMIN + 1][NRESOURCES];
+    bool covered[SB_ACT_TENANT_READ + 1][NRESOURCES];
 
     /* the table names every action on every resource */
     memset(covered, 0, sizeof(covered));
     for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
         covered[matrix[i].action][matrix[i].resource] = true;
-    for (int a = 0; a <= SB_ACT_ADMIN; a++)
+    for (int a = 0; a <= SB_ACT_TENANT_READ; a++)
         for (int r = 0; r < NRESOURCES; r++)
             assert_true(covered[a][r]);
     assert_int_equal(run_rows(f, matrix, sizeof(matrix) / sizeof(matrix[0])), 0);
+}
+
+/* An application token acts on external connections and items only, as far as its roles go. */
+static void test_applications(void **state)
+{
+    struct fx *f = *state;
+    struct sb_principal app = {.is_app = true,
+                               .roles = AUTH_ROLE_EXTERNAL_CONNECTION | AUTH_ROLE_EXTERNAL_ITEM};
+    struct sb_principal bare = {.is_app = true};
+    const struct sb_resource *team = &f->res[R_TEAM];
+    struct sb_diag diag;
+
+    snprintf(app.user_id, sizeof(app.user_id), "%s", "0bf30f3b-4a52-48df-9a82-234910c4a086");
+    assert_int_equal(sb_can(&f->ctx, &app, SB_ACT_EXTERNAL_CONNECTION, NULL, NULL), OK);
+    assert_int_equal(sb_can(&f->ctx, &app, SB_ACT_EXTERNAL_ITEM, NULL, NULL), OK);
+    app.roles = AUTH_ROLE_EXTERNAL_CONNECTION;
+    assert_int_equal(sb_can(&f->ctx, &app, SB_ACT_EXTERNAL_ITEM, NULL, &diag), FB);
+    assert_non_null(strstr(diag.message, "ExternalItem.ReadWrite.OwnedBy"));
+    assert_int_equal(sb_can(&f->ctx, &bare, SB_ACT_EXTERNAL_CONNECTION, NULL, &diag), FB);
+    assert_non_null(strstr(diag.message, "ExternalConnection.ReadWrite.OwnedBy"));
+    assert_int_equal(sb_can(&f->ctx, &bare, SB_ACT_TENANT_READ, NULL, NULL), OK);
+    for (int a = SB_ACT_SIGNED_IN; a <= SB_ACT_TENANT_READ; a++) {
+        if (a == SB_ACT_EXTERNAL_CONNECTION || a == SB_ACT_EXTERNAL_ITEM ||
+            a == SB_ACT_WEBHOOK_POST || a == SB_ACT_TENANT_READ)
+            continue;
+        assert_int_equal(sb_can(&f->ctx, &app, (enum sb_action)a, team, NULL), FB);
+    }
 }
 
 static void test_diag_may_be_null(void **state)
@@ -744,6 +797,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix),
         cmocka_unit_test(test_diag_may_be_null),
+        cmocka_unit_test(test_applications),
         cmocka_unit_test(test_outsider_learns_nothing),
         cmocka_unit_test(test_channel_must_belong_to_team),
         cmocka_unit_test(test_missing_resource),

@@ -4,6 +4,7 @@ import { h, clear, formatTime } from './dom.js';
 import { get, patch, enc } from './api.js';
 import { openDialog } from './dialog.js';
 import { appCatalogSection } from './appcatalog.js';
+import { graphConnectorsSection } from './graphconnectors.js';
 
 const SWITCHES = [
   ['connectorsEnabled', 'Connectors (Set-OrganizationConfig -ConnectorsEnabled)'],
@@ -94,7 +95,7 @@ export function openAdmin() {
     more.addEventListener('click', async () => {
       try { addRows(await get(new URL(next).pathname + new URL(next).search)); } catch (err) { showError(err); }
     });
-    d.body.append(orgSection, appCatalogSection(), teamSection, auditSection);
+    d.body.append(orgSection, appCatalogSection(), graphConnectorsSection(showError), teamSection, auditSection);
     await loadAudit();
   };
   load();

@@ -9,6 +9,7 @@ import { openTeamSettings } from './teamsettings.js';
 import { formDialog } from './dialog.js';
 import { isAdmin, openAdmin } from './admin.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
+import { openSearch } from './search.js';
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), unread: new Map(), current: null, view: null, expanded: new Set() };
@@ -20,6 +21,7 @@ export function renderShell(root, { user, onSignOut }) {
 
   const liveState = h('span.live-state', { role: 'status', text: 'Connecting\u2026' });
   const signOutBtn = h('button.button.subtle', { type: 'button', text: 'Sign out' });
+  const searchBtn = h('button.button.subtle', { type: 'button', text: 'Search', onclick: () => openSearch() });
   const adminBtn = h('button.button.subtle', { type: 'button', text: 'Admin', hidden: true });
   adminBtn.addEventListener('click', () => openAdmin());
   isAdmin().then((yes) => { adminBtn.hidden = !yes; });
@@ -31,6 +33,7 @@ export function renderShell(root, { user, onSignOut }) {
     liveState,
     h('span.me', {}, avatar(user.displayName, null, 28), h('span.me-name', { text: user.displayName })),
     developerBtn,
+    searchBtn,
     adminBtn,
     signOutBtn);
 

@@ -1,0 +1,182 @@
+/*
+ * graphconn.h: Graph connectors (Microsoft Graph external connections) on Switchboard.
+ *
+ * An app registration (a client id and secret an administrator creates, linked to a catalog app)
+ * gets application tokens with the roles ExternalConnection.ReadWrite.OwnedBy and
+ * ExternalItem.ReadWrite.OwnedBy. With them it creates external connections, registers their
+ * schema (an asynchronous operation: inprogress, then completed or failed; a completed one
+ * makes the connection ready), ingests items with ACLs and manages external groups. An app sees
+ * only the connections it created: others' are 404. People search the items of ready
+ * connections; the store trims results by ACL (a grant matching the person, no deny matching
+ * them), so paging is exact.
+ *
+ * The rules (ids, names, types, labels, annotations, limits) are in docs/graph-connectors.md.
+ * Every refusal is SB_ERR_INVALID etc. with a diag naming the field and the rule; nothing is
+ * changed then.
+ *
+ * Cache: gc_limiter (struct sb_ctx.gc_item_limiter) is the per-connection item ingestion
+ * bucket, in process memory.
+ */
+#ifndef SB_GRAPHCONN_H
+#define SB_GRAPHCONN_H
+
+#include "auth/auth.h"
+#include "store/store.h"
+
+#include <jansson.h>
+
+#define GC_CONNECTIONS_MAX 30 /* per installation (the tenant) */
+#define GC_SCHEMA_PROPERTIES_MAX 128
+#define GC_ITEM_BYTES_MAX 4000000 /* an item's request body (4 MB, as Graph) */
+#define GC_SEARCH_SIZE_MAX 500    /* hits per page */
+
+/* ---- connections (connections.c) ---- */
+
+/* ticket: the GraphConnectors-Ticket header (NULL when absent). */
+sb_err gc_connection_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
+                            const char *ticket, struct store_gc_connection *out,
+                            struct sb_diag *diag);
+/* The caller's connection id (SB_ERR_NOT_FOUND when absent or another app's). */
+sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                          struct store_gc_connection *out, struct sb_diag *diag);
+sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                           json_t *body, struct sb_diag *diag);
+sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                            struct sb_diag *diag);
+json_t *gc_render_connection(const struct store_gc_connection *c);
+
+/* ---- schema (schema.c) ---- */
+
+/* Validates a schema body and returns its normalised form (canonical type names, booleans). */
+sb_err gc_schema_normalise(json_t *body, json_t **out, struct sb_diag *diag);
+/* Starts registering the schema of the caller's connection id: op_id receives the operation's
+ * id. The operation finishes through gc_schema_apply. */
+sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                          json_t *body, char *op_id, struct sb_diag *diag);
+/* Has operation op_id run (gc_schema_apply) off the request path. */
+sb_err gc_schema_start(struct sb_ctx *ctx, const char *op_id);
+/* Runs operation op_id: a schema may only add properties to the registered one (items were
+ * validated against it); otherwise the operation fails with the reason. */
+sb_err gc_schema_apply(struct sb_ctx *ctx, const char *op_id);
+/* The operation of the caller's connection. */
+sb_err gc_operation_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                        const char *op_id, json_t **out, struct sb_diag *diag);
+
+/* ---- items and external groups (items.c) ---- */
+
+/* PUT (replace) or PATCH (merge: properties and acl replace theirs when present). */
+sb_err gc_item_put(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                   const char *item_id, json_t *body, bool patch, json_t **out,
+                   struct sb_diag *diag);
+sb_err gc_item_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                   const char *item_id, json_t **out, struct sb_diag *diag);
+sb_err gc_item_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                      const char *item_id, struct sb_diag *diag);
+/* Ingestion rate: SB_ERR_THROTTLED with *retry_after_s when the connection's bucket is empty. */
+sb_err gc_item_rate(struct sb_ctx *ctx, const struct store_gc_connection *c, int *retry_after_s,
+                    struct sb_diag *diag);
+
+sb_err gc_group_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                       json_t *body, json_t **out, struct sb_diag *diag);
+sb_err gc_group_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                    const char *group_id, json_t **out, struct sb_diag *diag);
+sb_err gc_group_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                      const char *group_id, json_t *body, struct sb_diag *diag);
+sb_err gc_group_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                       const char *group_id, struct sb_diag *diag);
+sb_err gc_member_add(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                     const char *group_id, json_t *body, json_t **out, struct sb_diag *diag);
+sb_err gc_member_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                      const char *group_id, json_t **out, struct sb_diag *diag);
+sb_err gc_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
+                        const char *group_id, const char *member_id, struct sb_diag *diag);
+
+/* ---- administration (admin.c) and the connector notifications (notify.c) ---- */
+
+#define GC_SECRET_LEN 48 /* "sbcs_" + 43 base64url characters */
+
+/* Registers an app (body {displayName, appId?, certificate?}); certificate (PEM) adds a
+ * certificate credential besides the secret; appId links it to a catalog app, whose
+ * webApplicationInfo.id then becomes the client id (so the manifest, the tokens and the
+ * notifications agree on one app id). secret receives the client secret (GC_SECRET_LEN + 1),
+ * shown only now. */
+sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
+                              struct store_gc_registration *out, char *secret,
+                              struct sb_diag *diag);
+/* The registration of client_id (a GUID in any case); SB_ERR_UNAUTHORIZED when unknown. */
+sb_err gc_registration_find(struct sb_ctx *ctx, const char *client_id,
+                            struct store_gc_registration *out);
+/* Client secret check (constant time): SB_OK or SB_ERR_UNAUTHORIZED. */
+sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secret);
+
+/* ---- certificate credentials (assertion.c) ---- */
+
+/* The RSA public key (>= 2048 bits) of a PEM certificate or public key, as PEM into out. */
+sb_err gc_public_key_normalise(const char *pem, char *out, size_t cap, struct sb_diag *diag);
+/* A client assertion (RFC 7523, RS256 or PS256) signed with the registration's key, for the
+ * token endpoint at audience: SB_OK or SB_ERR_UNAUTHORIZED. */
+sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration *reg,
+                          const char *assertion, const char *audience);
+sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                              struct sb_diag *diag);
+json_t *gc_render_registration(const struct store_gc_registration *r);
+
+/* The organisation catalog's apps with a graphConnector: {value:[{appId, connectorId,
+ * displayName, notificationUrl, enabled, notification, registrations, connections}],
+ * otherRegistrations:[...]}. */
+sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out);
+/* Turns the connector of catalog app app_id on or off: a new ticket, and a notification to the
+ * app's notificationUrl through the outbox. The app needs a registration. */
+sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *app_id,
+                     bool enabled, struct store_gc_switch *out, struct sb_diag *diag);
+
+/* Queues the notification of sw for app (notify.c); sets sw->job_id. */
+struct store_app;
+struct package_info;
+sb_err gc_notify(struct sb_ctx *ctx, const struct store_app *app, const struct package_info *info,
+                 struct store_gc_switch *sw, struct sb_diag *diag);
+/* The notification job's state for the admin page: {state, attempts, lastError, ...}. */
+json_t *gc_notification_state(struct sb_ctx *ctx, const char *job_id);
+/* Registers the outbox handlers (notifications, schema operations); main calls it once. */
+sb_err gc_outbox_register(struct sb_ctx *ctx);
+
+/* ---- application tokens (token.c) ---- */
+
+#define GC_TOKEN_LIFETIME_S 3599
+
+/* An OAuth 2.0 error answer: {error, error_description}. */
+struct sb_oauth_error {
+    char error[32];
+    char description[1024];
+};
+
+/* What a client-credentials request presents: a secret, or a client assertion (assertion_type
+ * urn:ietf:params:oauth:client-assertion-type:jwt-bearer) for the token endpoint `endpoint`
+ * (the assertion's audience: the public URL and the request's path). */
+struct gc_credentials {
+    const char *client_id, *secret, *assertion_type, *assertion, *endpoint, *scope;
+};
+
+/* The client-credentials grant: checks the client and the scope ("<resource>/.default") and
+ * signs an application token (*token heap). Refusals fill e: SB_ERR_INVALID (invalid_request,
+ * invalid_scope) or SB_ERR_UNAUTHORIZED (invalid_client). */
+sb_err gc_token_issue(struct sb_ctx *ctx, const struct gc_credentials *cr, char **token,
+                      int *expires_in, struct sb_oauth_error *e);
+/* Resolves an application token into a principal (is_app, roles); SB_ERR_UNAUTHORIZED when it
+ * is not a valid token of a registered app for this installation. */
+sb_err gc_authenticate(struct sb_ctx *ctx, const char *token, struct sb_principal *out);
+
+/* ---- search (search.c) ---- */
+
+/* POST /search/query for a person: body {requests:[...]}; *out is the Graph searchResponse
+ * collection {value:[...]}. */
+sb_err gc_search(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body, json_t **out,
+                 struct sb_diag *diag);
+/* Wraps every occurrence of a term (case-insensitive, at word starts) in <c0>..</c0> within an
+ * excerpt of text around the first one; longer text is cut at word boundaries and the cuts
+ * marked <ddd/>. Markup-significant characters of text are not escaped (the summary is text
+ * with highlight tags, as Graph's). *out is heap. */
+sb_err gc_highlight(const char *text, const char *const *terms, size_t nterms, size_t max,
+                    char **out);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * search.c: POST /search/query for external items.
+ *
+ * The query string is split into words (letters and digits; every non-ASCII byte counts as a
+ * letter), all of which must occur in an item's searchable properties or content. The store
+ * ranks (BM25 on SQLite, ts_rank on PostgreSQL; searchable properties weigh more than content)
+ * and trims by ACL, so from/size page exactly through what the person may see.
+ */
+#include "graphconn/graphconn.h"
+
+#include "core/json.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
+#define TERMS_MAX 16
+#define TERM_MAX 64
+#define SUMMARY_MAX 240
+
+static bool word_char(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+/* Splits q into lower-cased words. */
+static sb_err split_terms(const char *q, char terms[TERMS_MAX][TERM_MAX + 1], size_t *n,
+                          struct sb_diag *diag)
+{
+    *n = 0;
+    while (*q) {
+        size_t len = 0;
+
+        while (*q && !word_char((unsigned char)*q))
+            q++;
+        if (!*q)
+            break;
+        if (*n == TERMS_MAX)
+            return FAIL("query.queryString may hold at most %d words", TERMS_MAX);
+        while (*q && word_char((unsigned char)*q)) {
+            if (len < TERM_MAX)
+                terms[*n][len++] = (char)tolower((unsigned char)*q);
+            q++;
+        }
+        terms[*n][len] = '\0';
+        (*n)++;
+    }
+    if (*n == 0)
+        return FAIL("query.queryString must contain at least one word");
+    return SB_OK;
+}
+
+/* Whether a term occurs as a whole word at text[i] (text[i] starts a word); its length. */
+static size_t term_at(const char *text, size_t i, const char *const *terms, size_t nterms)
+{
+    for (size_t t = 0; t < nterms; t++) {
+        size_t n = strlen(terms[t]);
+
+        if (!strncasecmp(text + i, terms[t], n) && !word_char((unsigned char)text[i + n]))
+            return n;
+    }
+    return 0;
+}
+
+static sb_err put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t ncap = (*len + n + 1) * 2;
+        char *p = realloc(*buf, ncap);
+
+        if (!p)
+            return SB_ERR_NOMEM;
+        *buf = p;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return SB_OK;
+}
+
+sb_err gc_highlight(const char *text, const char *const *terms, size_t nterms, size_t max,
+                    char **out)
+{
+    size_t tlen = strlen(text), first = tlen, start = 0, end, len = 0, cap = 0;
+    char *buf = NULL;
+    sb_err err = SB_OK;
+
+    *out = NULL;
+    for (size_t i = 0; i < tlen; i++)
+        if ((i == 0 || !word_char((unsigned char)text[i - 1])) && term_at(text, i, terms, nterms)) {
+            first = i;
+            break;
+        }
+    if (first < tlen && first > max / 3) {
+        start = first - max / 3;
+        while (start < first && word_char((unsigned char)text[start]))
+            start++; /* do not begin inside a word */
+        while (start < first && !word_char((unsigned char)text[start]))
+            start++;
+    }
+    end = start + max < tlen ? start + max : tlen;
+    while (end < tlen && end > start && word_char((unsigned char)text[end]))
+        end--; /* do not end inside a word */
+    if (start > 0)
+        err = put(&buf, &len, &cap, "<ddd/>", 6);
+    for (size_t i = start; !err && i < end;) {
+        size_t n = 0;
+
+        if (i == 0 || !word_char((unsigned char)text[i - 1]))
+            n = term_at(text, i, terms, nterms);
+        if (n) {
+            if (!(err = put(&buf, &len, &cap, "<c0>", 4)) &&
+                !(err = put(&buf, &len, &cap, text + i, n)))
+                err = put(&buf, &len, &cap, "</c0>", 5);
+            i += n;
+        } else {
+            err = put(&buf, &len, &cap, text + i, 1);
+            i++;
+        }
+    }
+    if (!err && end < tlen)
+        err = put(&buf, &len, &cap, "<ddd/>", 6);
+    if (!err && !buf)
+        err = put(&buf, &len, &cap, "", 0);
+    if (err) {
+        free(buf);
+        return err;
+    }
+    *out = buf;
+    return SB_OK;
+}
+
+/* The properties a hit shows: the requested fields, else the retrievable ones; and the values
+ * of the title, url and iconUrl labels. */
+static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, json_t *labels)
+{
+    json_t *out = json_object(), *sp = json_object_get(schema, "properties");
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < json_array_size(sp); i++) {
+        json_t *p = json_array_get(sp, i), *lab = json_object_get(p, "labels");
+        const char *name = json_string_value(json_object_get(p, "name"));
+        json_t *v = json_object_get(props, name);
+        bool wanted = false;
+
+        for (size_t k = 0; labels && v && k < json_array_size(lab); k++) {
+            const char *l = json_string_value(json_array_get(lab, k));
+
+            if (!strcmp(l, "title") || !strcmp(l, "url") || !strcmp(l, "iconUrl"))
+                json_object_set(labels, l, v);
+        }
+        if (!v)
+            continue;
+        if (fields) {
+            for (size_t k = 0; k < json_array_size(fields); k++)
+                if (json_is_string(json_array_get(fields, k)) &&
+                    !strcasecmp(json_string_value(json_array_get(fields, k)), name))
+                    wanted = true;
+        } else {
+            wanted = json_is_true(json_object_get(p, "isRetrievable"));
+        }
+        if (wanted)
+            json_object_set(out, name, v);
+    }
+    return out;
+}
+
+static sb_err int_field(json_t *r, const char *key, int64_t def, int64_t max, int64_t *out,
+                        struct sb_diag *diag)
+{
+    json_t *v = json_object_get(r, key);
+
+    *out = def;
+    if (!v || json_is_null(v))
+        return SB_OK;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
+        return FAIL("%s must be an integer from 0 to %lld", key, (long long)max);
+    *out = json_integer_value(v);
+    return SB_OK;
+}
+
+static sb_err sources(json_t *r, struct store_gc_query *q, struct sb_diag *diag)
+{
+    json_t *cs = json_object_get(r, "contentSources");
+
+    if (!cs || json_is_null(cs))
+        return SB_OK;
+    if (!json_is_array(cs) || json_array_size(cs) > STORE_GC_SOURCES_MAX)
+        return FAIL("contentSources must be an array of at most %d connections",
+                    STORE_GC_SOURCES_MAX);
+    for (size_t i = 0; i < json_array_size(cs); i++) {
+        const char *s = json_string_value(json_array_get(cs, i));
+
+        if (!s || strncmp(s, "/external/connections/", 22) != 0 || !s[22])
+            return FAIL("contentSources[%zu] must be /external/connections/{id}", i);
+        q->sources[q->nsources++] = s + 22;
+    }
+    return SB_OK;
+}
+
+static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, json_t *r,
+                          json_t **out, struct sb_diag *diag)
+{
+    char words[TERMS_MAX][TERM_MAX + 1];
+    const char *terms[TERMS_MAX];
+    struct store_gc_query q = {0};
+    struct store_gc_hit *hits = NULL;
+    json_t *types = json_object_get(r, "entityTypes"), *fields, *value = NULL, *st = NULL;
+    const char *qs;
+    size_t n = 0, nterms = 0;
+    int64_t total = 0;
+    sb_err err;
+
+    *out = NULL;
+    if (!json_is_object(r))
+        return FAIL("requests[] must be objects");
+    if (!json_is_array(types) || json_array_size(types) != 1 ||
+        !json_is_string(json_array_get(types, 0)) ||
+        strcasecmp(json_string_value(json_array_get(types, 0)), "externalItem") != 0)
+        return FAIL("entityTypes must be [\"externalItem\"]: Switchboard searches external "
+                    "items only");
+    if ((err = sb_json_string(json_object_get(r, "query"), "queryString", true, 1024, &qs, diag))) {
+        if (!json_is_object(json_object_get(r, "query")))
+            return FAIL("query must be an object {queryString}");
+        return err;
+    }
+    fields = json_object_get(r, "fields");
+    if (fields && !json_is_null(fields) && !json_is_array(fields))
+        return FAIL("fields must be an array of property names");
+    if (json_is_null(fields))
+        fields = NULL;
+    if (json_is_integer(json_object_get(r, "size")) &&
+        json_integer_value(json_object_get(r, "size")) == 0)
+        return FAIL("size must be an integer from 1 to %d", GC_SEARCH_SIZE_MAX);
+    if ((err = split_terms(qs, words, &nterms, diag)) ||
+        (err = int_field(r, "from", 0, 100000, &q.from, diag)) ||
+        (err = int_field(r, "size", 25, GC_SEARCH_SIZE_MAX, &q.size, diag)) ||
+        (err = sources(r, &q, diag)))
+        return err;
+    for (size_t i = 0; i < nterms; i++)
+        terms[i] = words[i];
+    q.user_id = who->user_id;
+    q.terms = terms;
+    q.nterms = nterms;
+    if ((err = store_gc_search(ctx->store, &q, &hits, &n, &total)))
+        return err;
+    if (n == 0 && q.from > 0) {
+        /* Past the last page: the count still says how many there are. */
+        struct store_gc_query first = q;
+        struct store_gc_hit *one = NULL;
+        size_t n1 = 0;
+
+        first.from = 0;
+        first.size = 1;
+        if ((err = store_gc_search(ctx->store, &first, &one, &n1, &total)))
+            return err;
+        store_gc_hit_free_array(one, n1);
+    }
+    if (!(value = json_array()) || !(st = json_array())) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < nterms; i++)
+        json_array_append_new(st, json_string(terms[i]));
+    for (size_t i = 0; i < n; i++) {
+        json_t *props = json_loads(hits[i].properties, 0, NULL);
+        json_t *schema = json_loads(hits[i].schema ? hits[i].schema : "{}", 0, NULL);
+        json_t *labels = json_object(), *shown = NULL, *hit = NULL;
+        char *summary = NULL, source[64], hit_id[200];
+        const char *from_text = hits[i].body && *hits[i].body ? hits[i].body : hits[i].title;
+
+        /* The summary comes from the content when a term occurs there, else the title. */
+        if (hits[i].body && hits[i].title) {
+            char *probe = NULL;
+
+            if (gc_highlight(hits[i].body, terms, nterms, SUMMARY_MAX, &probe) == SB_OK &&
+                !strstr(probe, "<c0>"))
+                from_text = hits[i].title;
+            free(probe);
+        }
+        snprintf(source, sizeof(source), "/external/connections/%s", hits[i].connection_id);
+        snprintf(hit_id, sizeof(hit_id), "%s", hits[i].item_id);
+        if (props && schema && labels && (shown = hit_properties(props, schema, fields, labels)) &&
+            gc_highlight(from_text ? from_text : "", terms, nterms, SUMMARY_MAX, &summary) == SB_OK)
+            hit = json_pack("{s:s,s:I,s:s,s:s,s:{s:s,s:O},s:O}", "hitId", hit_id, "rank",
+                            (json_int_t)q.from + (json_int_t)i + 1, "summary", summary,
+                            "contentSource", source, "resource", "@odata.type",
+                            "#microsoft.graph.externalConnectors.externalItem", "properties", shown,
+                            "labels", labels);
+        json_decref(props);
+        json_decref(schema);
+        json_decref(labels);
+        json_decref(shown);
+        free(summary);
+        if (!hit) {
+            err = SB_ERR_NOMEM;
+            goto out;
+        }
+        json_array_append_new(value, hit);
+    }
+    *out = json_pack("{s:O,s:[{s:I,s:b,s:O}]}", "searchTerms", st, "hitsContainers", "total",
+                     (json_int_t)total, "moreResultsAvailable", q.from + (int64_t)n < total, "hits",
+                     value);
+    if (!*out)
+        err = SB_ERR_NOMEM;
+out:
+    json_decref(value);
+    json_decref(st);
+    store_gc_hit_free_array(hits, n);
+    return err;
+}
+
+sb_err gc_search(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body, json_t **out,
+                 struct sb_diag *diag)
+{
+    json_t *reqs = json_object_get(body, "requests"), *value;
+    sb_err err = SB_OK;
+
+    *out = NULL;
+    if (!json_is_array(reqs) || json_array_size(reqs) < 1 || json_array_size(reqs) > 4)
+        return FAIL("requests must be an array of 1 to 4 search requests");
+    if (!(value = json_array()))
+        return SB_ERR_NOMEM;
+    for (size_t i = 0; !err && i < json_array_size(reqs); i++) {
+        json_t *one = NULL;
+
+        if (!(err = one_request(ctx, who, json_array_get(reqs, i), &one, diag)))
+            json_array_append_new(value, one);
+    }
+    if (!err &&
+        !(*out = json_pack("{s:s,s:O}", "@odata.context",
+                           "$metadata#Collection(microsoft.graph.searchResponse)", "value", value)))
+        err = SB_ERR_NOMEM;
+    json_decref(value);
+    return err;
+}
