@@ -41,6 +41,8 @@ static const struct http_route routes[] = {
     R("GET", "/{tenant}/v2.0/.well-known/openid-configuration", api_openid_configuration_tenant,
       API_PUBLIC),
     R("GET", "/.well-known/jwks.json", api_jwks, API_PUBLIC),
+    R("POST", "/api/v1/messages/{message}/actions", api_message_action, 0),
+    R("GET", "/api/v1/actionExecutions/{execution}", api_action_execution_get, 0),
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),

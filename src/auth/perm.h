@@ -38,7 +38,9 @@ enum sb_action {
     SB_ACT_MESSAGE_POST,
     SB_ACT_CONNECTOR_CREATE, /* a new configuration: also needs connectors on by policy */
     SB_ACT_CONNECTOR_MANAGE,
-    SB_ACT_WEBHOOK_POST, /* no principal: the caller holds a webhook URL of the channel */
+    SB_ACT_WEBHOOK_POST,   /* no principal: the caller holds a webhook URL of the channel */
+    SB_ACT_MESSAGE_ACTION, /* run a card's action (actionable messages): anyone who reads the
+                              channel, while policy has connectors and actionable messages on */
     SB_ACT_ADMIN,
 };
 

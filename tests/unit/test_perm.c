@@ -281,6 +281,12 @@ static const struct row matrix[] = {
     {SB_ACT_MESSAGE_POST, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
     {SB_ACT_MESSAGE_POST, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
 
+    /* card actions: everyone in the team, while policy has them on (the default) */
+    {SB_ACT_MESSAGE_ACTION, R_TEAM, {UN, OK, OK, OK, OK, NF}},
+    {SB_ACT_MESSAGE_ACTION, R_GENERAL, {UN, OK, OK, OK, OK, NF}},
+    {SB_ACT_MESSAGE_ACTION, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
+    {SB_ACT_MESSAGE_ACTION, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
+
     /* channels: members and owners */
     {SB_ACT_CHANNEL_CREATE, R_TEAM, {UN, OK, OK, OK, FB, NF}},
     {SB_ACT_CHANNEL_CREATE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
@@ -352,6 +358,8 @@ static const char *action_name(enum sb_action a)
         return "CONNECTOR_MANAGE";
     case SB_ACT_WEBHOOK_POST:
         return "WEBHOOK_POST";
+    case SB_ACT_MESSAGE_ACTION:
+        return "MESSAGE_ACTION";
     case SB_ACT_ADMIN:
         return "ADMIN";
     }

@@ -178,6 +178,10 @@ export function renderShell(root, { user, onSignOut }) {
 
   let refreshTimer = null;
   const events = connectEvents({
+    onUpdate(msg) {
+      const cid = msg.channelIdentity && msg.channelIdentity.channelId;
+      if (state.current && state.current.channel.id === cid) state.view.replaceMessage(msg);
+    },
     onMessage(msg) {
       const cid = msg.channelIdentity && msg.channelIdentity.channelId;
       if (!cid) return;
