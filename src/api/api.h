@@ -59,6 +59,8 @@ void api_readyz(struct api_call *c);
 /* actions_api.c */
 void api_message_action(struct api_call *c);
 void api_action_execution_get(struct api_call *c);
+/* feed_api.c */
+void api_team_feed(struct api_call *c);
 /* jwks_api.c */
 void api_openid_configuration(struct api_call *c);
 void api_openid_configuration_tenant(struct api_call *c);

@@ -43,6 +43,7 @@ static const struct http_route routes[] = {
     R("GET", "/.well-known/jwks.json", api_jwks, API_PUBLIC),
     R("POST", "/api/v1/messages/{message}/actions", api_message_action, 0),
     R("GET", "/api/v1/actionExecutions/{execution}", api_action_execution_get, 0),
+    R("GET", "/api/v1/teams/{team}/feed", api_team_feed, 0),
     R("POST", "/api/v1/tokens", api_token_create, API_PUBLIC),
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),

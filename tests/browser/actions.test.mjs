@@ -142,3 +142,22 @@ test('with actionable messages off, cards show without their action buttons', T,
     await server.api('PATCH', '/api/v1/admin/organization', { connectorsActionableMessagesEnabled: null });
   }
 });
+
+test('the group feed view lists the group posts under their date', T, async () => {
+  const groupHook = await server.api('POST', `/api/v1/channels/${general.id}/webhooks`, { name: 'Group news', appType: 'groups' });
+  assert.equal((await postWebhook(groupHook.url, { text: 'Group post one' })).status, 200);
+  assert.equal((await postWebhook(groupHook.url, { text: 'Group post two' })).status, 200);
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await openGeneral(page);
+  await page.getByRole('link', { name: 'Group feed' }).click();
+  await page.getByRole('heading', { name: 'Group feed' }).waitFor();
+  const day = page.locator('.feed-day').first();
+  await day.locator('.message', { hasText: 'Group post two' }).waitFor();
+  const texts = await day.locator('.message').allInnerTexts();
+  assert.ok(texts[0].includes('Group post two') && texts[1].includes('Group post one'), texts.join(' | '));
+  assert.equal(await page.locator('.feed .message', { hasText: 'Expense report' }).count(), 0, 'teams posts are not in the feed');
+  assert.match(await day.locator('h2.feed-date').textContent(), /\d{4}/);
+  await shot(page, '32-group-feed');
+  await page.context().close();
+});
