@@ -192,6 +192,19 @@ test('each combination of the response headers', async () => {
   assert.ok(!svc.calls.some((c) => c.path === '/ok' && c.headers.host.startsWith('127.0.0.2')), 'a redirect was followed');
 });
 
+test('a response over the size limit and a service that does not answer in time fail clearly', async () => {
+  const big = await runAction(fx.owner, await postCard(httpPostCard(svc.url('/big'))), APPROVE);
+  assert.equal(big.status, 'failed');
+  assert.match(big.error, /larger than 262144 bytes/);
+  // The time-out is 10 s (ACTIONS_TIMEOUT_MS); the held request is released afterwards.
+  const from = svc.calls.length;
+  const slow = await runAction(fx.owner, await postCard(httpPostCard(svc.url('/hold'))), APPROVE);
+  await svc.waitForCall((c) => c.path === '/hold', { from });
+  svc.releaseAll();
+  assert.equal(slow.status, 'failed');
+  assert.match(slow.error, /did not answer within 10000 ms/);
+});
+
 test('SSRF: loopback and names resolving to it, ports not allowed, plain http are refused', async () => {
   const port = svc.port;
   const otherPort = port === 65535 ? port - 1 : port + 1;

@@ -9,7 +9,8 @@
 //   /bad-update  200, CARD-UPDATE-IN-BODY: true, a body that is not a card
 //   /fail        500, CARD-ACTION-STATUS
 //   /redirect    302 to http://127.0.0.2:<port>/ok
-//   /hold        answers only when release() is called
+//   /big         200 with a 300 KiB body (over the response limit)
+//   /hold        answers only when releaseAll() is called
 // A call whose token does not verify gets 401 (and is recorded with tokenError).
 
 import http from 'node:http';
@@ -82,6 +83,10 @@ export async function startActionService(switchboardUrl) {
       case '/redirect':
         res.writeHead(302, { Location: `http://127.0.0.2:${server.address().port}/ok` });
         res.end();
+        break;
+      case '/big':
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('x'.repeat(300 * 1024));
         break;
       case '/hold':
         held.push(() => {
