@@ -5,6 +5,7 @@
  * The process-wide state (configuration, metrics, store, server) lives here and is handed to
  * the rest of the program through struct sb_ctx.
  */
+#include "actions/actions.h"
 #include "api/api.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
@@ -269,7 +270,8 @@ static int serve(int argc, char **argv)
         goto out;
     }
     /* Every job kind is registered before the worker starts (outbox_register). */
-    if (gc_outbox_register(&ctx) != SB_OK || outbox_start(ctx.outbox, &ctx) != SB_OK) {
+    if (gc_outbox_register(&ctx) != SB_OK || actions_register(ctx.outbox) != SB_OK ||
+        outbox_start(ctx.outbox, &ctx) != SB_OK) {
         sb_log_error("cannot start the outbox worker");
         goto out;
     }

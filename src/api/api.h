@@ -56,6 +56,11 @@ json_t *api_render_member(const struct store_member *m);
 /* ---- handlers, one file per resource family ---- */
 void api_healthz(struct api_call *c);
 void api_readyz(struct api_call *c);
+/* actions_api.c */
+void api_message_action(struct api_call *c);
+void api_action_execution_get(struct api_call *c);
+/* feed_api.c */
+void api_team_feed(struct api_call *c);
 /* jwks_api.c */
 void api_openid_configuration(struct api_call *c);
 void api_openid_configuration_tenant(struct api_call *c);

@@ -84,6 +84,7 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
 
     if (!o)
         return NULL;
+    json_object_set_new(o, "appType", json_string(cc->app_type[0] ? cc->app_type : "teams"));
     if (cc->image_type[0]) {
         snprintf(image, sizeof(image), "%s/api/v1/connectors/%s/image", c->ctx->cfg->public_url,
                  cc->id);
@@ -127,7 +128,7 @@ void api_webhook_create(struct api_call *c)
 {
     struct store_channel ch;
     struct store_connector cc;
-    const char *name, *image;
+    const char *name, *image, *app_type = NULL;
     json_t *body;
     sb_err err;
 
@@ -140,8 +141,10 @@ void api_webhook_create(struct api_call *c)
     if (!err)
         err = sb_json_string(body, "image", false, c->ctx->cfg->max_body, &image, &c->diag);
     if (!err)
-        err = webhook_create(c->ctx, c->who, &ch, name, image && *image ? image : NULL, &cc,
-                             &c->diag);
+        err = sb_json_string(body, "appType", false, 16, &app_type, &c->diag);
+    if (!err)
+        err = webhook_create(c->ctx, c->who, &ch, name, image && *image ? image : NULL, app_type,
+                             &cc, &c->diag);
     json_decref(body);
     if (err) {
         api_fail(c, err);

@@ -56,7 +56,7 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
 
         err = store_message_since(c->ctx->store, user, after, REPLAY_PAGE, &ms, &n);
         for (size_t i = 0; !err && i < n; i++) {
-            json_t *j = teams_message_json(&ms[i]);
+            json_t *j = teams_message_render(c->ctx, &ms[i], NULL);
             char *data = NULL;
 
             err = j ? sb_json_dump(j, &data) : SB_ERR_NOMEM;

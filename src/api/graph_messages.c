@@ -40,6 +40,7 @@ void api_message_list(struct api_call *c)
     struct store_message *ms = NULL;
     long long top, before;
     size_t n = 0;
+    int actions_allowed = -1; /* one team: one policy answer for the page */
     json_t *value, *page;
     sb_err err;
 
@@ -56,7 +57,7 @@ void api_message_list(struct api_call *c)
     }
     value = json_array();
     for (size_t i = 0; value && i < n && i < (size_t)top; i++)
-        json_array_append_new(value, teams_message_json(&ms[i]));
+        json_array_append_new(value, teams_message_render(c->ctx, &ms[i], &actions_allowed));
     page = json_pack("{s:o}", "value", value);
     if (page && n > (size_t)top) {
         char link[1024];

@@ -22,6 +22,7 @@
 
 struct jwt_key {
     char kid[48];
+    int64_t period;
     int64_t created_ms;
     char n[512];
     char e[16];
@@ -31,6 +32,7 @@ struct jwt_key {
 struct key_set {
     struct jwt_key *keys; /* newest first */
     size_t n;
+    int64_t max_period; /* of every stored key, readable or not */
 };
 
 /* Cache of the parsed keys of the store (a copy: the store is the truth). */
@@ -55,6 +57,7 @@ static sb_err set_copy(const struct key_set *from, struct key_set *to)
 {
     to->n = 0;
     to->keys = NULL;
+    to->max_period = from->max_period;
     if (!from->n)
         return SB_OK;
     to->keys = malloc(from->n * sizeof(*to->keys));
@@ -145,6 +148,7 @@ static sb_err load_set(struct sb_ctx *ctx, struct key_set *out)
 
     out->keys = NULL;
     out->n = 0;
+    out->max_period = n ? rows[0].period : 0;
     if (err)
         return err;
     if (n && !(out->keys = calloc(n, sizeof(*out->keys)))) {
@@ -162,6 +166,7 @@ static sb_err load_set(struct sb_ctx *ctx, struct key_set *out)
         snprintf(k->n, sizeof(k->n), "%s", rows[i].n);
         snprintf(k->e, sizeof(k->e), "%s", rows[i].e);
         k->created_ms = rows[i].created_ms;
+        k->period = rows[i].period;
         out->n++;
     }
 out:
@@ -222,8 +227,9 @@ static sb_err bn_param_b64(EVP_PKEY *k, const char *name, char *out, size_t cap)
     return err;
 }
 
-/* A new RSA 2048 key stored under its RFC 7638 thumbprint. */
-static sb_err make_key(struct sb_ctx *ctx)
+/* A new RSA 2048 key of `period`, stored under its RFC 7638 thumbprint. Another process may
+ * have made that period's key first: then theirs stays and this one is dropped. */
+static sb_err make_key(struct sb_ctx *ctx, int64_t period)
 {
     struct store_signing_key *row = calloc(1, sizeof(*row));
     EVP_PKEY *k = NULL;
@@ -255,10 +261,13 @@ static sb_err make_key(struct sb_ctx *ctx)
     crypto_hash_sha256(digest, (const unsigned char *)canon, strlen(canon));
     err = b64url(digest, sizeof(digest), row->kid, sizeof(row->kid));
     row->created_ms = sb_now_ms(ctx);
+    row->period = period;
     if (!err)
         err = store_signing_key_insert(ctx->store, row);
     if (!err)
         sb_log_info("new token signing key %s", row->kid);
+    else if (err == SB_ERR_CONFLICT)
+        err = SB_OK; /* another process's key of this period is the one */
 out:
     free(canon);
     BIO_free(bio);
@@ -268,15 +277,16 @@ out:
     return err;
 }
 
-/* Deletes the keys that can no longer have a valid token: a key stops signing when its
- * successor appears (plus a cache period in other processes) and its tokens live JWT_MAX_TTL_MS. */
+/* Deletes the keys that can no longer have a valid token: key i signs until its successor
+ * (keys[i - 1]) starts signing, JWT_PREPUBLISH_MS after it appeared, and its tokens live
+ * JWT_MAX_TTL_MS more (plus a cache period in other processes, and clock skew). */
 static bool prune(struct sb_ctx *ctx, const struct key_set *s)
 {
     int64_t now = sb_now_ms(ctx);
 
     for (size_t i = 1; i < s->n; i++) {
-        int64_t retire_at =
-            s->keys[i - 1].created_ms + JWT_MAX_TTL_MS + JWT_CACHE_MS + JWT_SKEW_S * 1000LL;
+        int64_t retire_at = s->keys[i - 1].created_ms + JWT_PREPUBLISH_MS + JWT_MAX_TTL_MS +
+                            JWT_CACHE_MS + JWT_SKEW_S * 1000LL;
         if (now > retire_at) {
             if (store_signing_key_prune(ctx->store, s->keys[i].created_ms + 1) != SB_OK) {
                 sb_log_error("cannot delete retired signing keys");
@@ -288,16 +298,29 @@ static bool prune(struct sb_ctx *ctx, const struct key_set *s)
     return false;
 }
 
+/* The next key is made JWT_PREPUBLISH_MS before it is due to sign, so that services that cache
+ * the JWKS have seen it before the first token it signs. */
 static bool needs_key(const struct key_set *s, int64_t now)
 {
-    return s->n == 0 || now - s->keys[0].created_ms >= JWT_ROTATE_MS;
+    return s->n == 0 || now - s->keys[0].created_ms >= JWT_ROTATE_MS - JWT_PREPUBLISH_MS;
 }
 
-/* The current signing key (the caller owns the set), rotating when due. */
-static sb_err signing_keys(struct sb_ctx *ctx, struct key_set *s)
+/* The key that signs now: the newest one published for JWT_PREPUBLISH_MS, or, before any has
+ * been (a new installation), the first one. */
+static const struct jwt_key *signer(const struct key_set *s, int64_t now)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (now - s->keys[i].created_ms >= JWT_PREPUBLISH_MS)
+            return &s->keys[i];
+    return s->n ? &s->keys[s->n - 1] : NULL;
+}
+
+/* The keys (the caller owns the set), making the next one when due. fresh: read the store
+ * rather than the cache (the JWKS must list a key another process made a moment ago). */
+static sb_err signing_keys(struct sb_ctx *ctx, bool fresh, struct key_set *s)
 {
     int64_t now = sb_now_ms(ctx);
-    sb_err err = get_keys(ctx, false, s);
+    sb_err err = get_keys(ctx, fresh, s);
 
     if (err || !needs_key(s, now))
         return err;
@@ -307,8 +330,9 @@ static sb_err signing_keys(struct sb_ctx *ctx, struct key_set *s)
     /* Another thread or process may have made one meanwhile. */
     err = get_keys(ctx, true, s);
     if (!err && needs_key(s, now)) {
+        int64_t period = s->max_period + 1;
         set_free(s);
-        err = make_key(ctx);
+        err = make_key(ctx, period);
         if (!err)
             err = get_keys(ctx, true, s);
         if (!err && prune(ctx, s)) {
@@ -338,7 +362,8 @@ static sb_err b64url_text(const char *text, char **out)
 
 sb_err jwt_sign(struct sb_ctx *ctx, json_t *claims, char **token)
 {
-    struct key_set s = {NULL, 0};
+    struct key_set s = {NULL, 0, 0};
+    const struct jwt_key *key;
     json_t *header = NULL;
     json_t *iat = json_object_get(claims, "iat"), *exp = json_object_get(claims, "exp");
     char *htext = NULL, *ptext = NULL, *h64 = NULL, *p64 = NULL, *input = NULL;
@@ -353,10 +378,11 @@ sb_err jwt_sign(struct sb_ctx *ctx, json_t *claims, char **token)
         json_integer_value(exp) <= json_integer_value(iat) ||
         (json_integer_value(exp) - json_integer_value(iat)) * 1000 > JWT_MAX_TTL_MS)
         return SB_ERR_INVALID;
-    err = signing_keys(ctx, &s);
+    err = signing_keys(ctx, false, &s);
     if (err)
         return err;
-    header = json_pack("{s:s,s:s,s:s}", "alg", "RS256", "kid", s.keys[0].kid, "typ", "JWT");
+    key = signer(&s, sb_now_ms(ctx));
+    header = json_pack("{s:s,s:s,s:s}", "alg", "RS256", "kid", key->kid, "typ", "JWT");
     htext = header ? json_dumps(header, JSON_COMPACT) : NULL;
     ptext = json_dumps(claims, JSON_COMPACT);
     if (!htext || !ptext || b64url_text(htext, &h64) || b64url_text(ptext, &p64) ||
@@ -366,7 +392,7 @@ sb_err jwt_sign(struct sb_ctx *ctx, json_t *claims, char **token)
         goto out;
     }
     md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, s.keys[0].pkey) != 1 ||
+    if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key->pkey) != 1 ||
         EVP_DigestSign(md, sig, &sig_len, (const unsigned char *)input, strlen(input)) != 1) {
         err = SB_ERR_IO;
         goto out;
@@ -430,7 +456,7 @@ sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims)
 {
     const char *dot1 = token ? strchr(token, '.') : NULL;
     const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-    struct key_set s = {NULL, 0};
+    struct key_set s = {NULL, 0, 0};
     const struct jwt_key *k;
     json_t *header = NULL, *body = NULL;
     const char *alg, *kid;
@@ -480,9 +506,9 @@ out:
 
 sb_err jwt_jwks(struct sb_ctx *ctx, json_t **jwks)
 {
-    struct key_set s = {NULL, 0};
+    struct key_set s = {NULL, 0, 0};
     json_t *keys = NULL;
-    sb_err err = signing_keys(ctx, &s);
+    sb_err err = signing_keys(ctx, true, &s);
 
     *jwks = NULL;
     if (err)

@@ -2,12 +2,14 @@
  * jwt.h: RS256 tokens signed by Switchboard (actionable-message calls to connector services,
  * and bearer tokens of Graph connectors).
  *
- * Keys (RSA 2048, kid = RFC 7638 thumbprint) live in the store (table signing_keys); the newest
- * signs. The newest key is replaced when it is JWT_ROTATE_MS old (at the next signature); an older
- * key stays, and is published in the JWKS, until every token it can have signed has expired
- * (JWT_MAX_TTL_MS after its successor appeared, plus the cache period and clock skew); then it is
- * deleted. Several processes may share the database: a key one process made is found by the
- * others when they reload (every JWT_CACHE_MS, or at once on a token with an unknown kid).
+ * Keys (RSA 2048, kid = RFC 7638 thumbprint) live in the store (table signing_keys), one per
+ * rotation period (a unique number: when processes race to make one, one wins). A key signs for
+ * JWT_ROTATE_MS; the next one is made JWT_PREPUBLISH_MS before it takes over and is published in
+ * the JWKS from then on, so that services caching the JWKS know it before its first token. An
+ * older key stays published until every token it can have signed has expired (JWT_MAX_TTL_MS
+ * after its successor took over, plus the cache period and clock skew); then it is deleted.
+ * Several processes may share the database: a key one process made is found by the others when
+ * they reload (every JWT_CACHE_MS, or at once on a token with an unknown kid).
  *
  * The private keys are stored as plain PEM in the database: whoever reads the database can sign
  * tokens (the same holds for the webhook key in meta). Protect backups accordingly.
@@ -22,6 +24,7 @@
 #include <jansson.h>
 
 #define JWT_ROTATE_MS (7LL * 24 * 3600 * 1000)
+#define JWT_PREPUBLISH_MS (24LL * 3600 * 1000)
 #define JWT_MAX_TTL_MS (3600LL * 1000) /* the longest token jwt_sign accepts (exp - iat) */
 #define JWT_CACHE_MS (60LL * 1000)
 #define JWT_SKEW_S 60 /* clock skew tolerated by jwt_verify */
@@ -39,7 +42,8 @@ sb_err jwt_sign(struct sb_ctx *ctx, json_t *claims, char **token);
  * nbf when present) with JWT_SKEW_S of skew, iss = the public URL. The audience is the caller's
  * to check. SB_ERR_UNAUTHORIZED for any failure; *claims is a new reference. */
 sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims);
-/* The published keys: {keys:[{kty,use,kid,alg,n,e}]} (new reference). */
+/* The published keys: {keys:[{kty,use,kid,alg,n,e}]} (new reference), read from the store (not
+ * the cache), so a key another process just made is listed. */
 sb_err jwt_jwks(struct sb_ctx *ctx, json_t **jwks);
 /* The discovery document: issuer = the public URL, jwks_uri (new reference). */
 sb_err jwt_openid_configuration(struct sb_ctx *ctx, json_t **doc);

@@ -125,6 +125,21 @@ static sb_err app_can(const struct sb_principal *who, enum sb_action action, str
     return SB_OK;
 }
 
+/* Connectors on for the team, and actionable messages on for the organisation. */
+static sb_err action_policy(struct sb_ctx *ctx, const struct store_team *team, struct sb_diag *diag)
+{
+    struct org_settings org;
+    sb_err err = policy(ctx, team, diag);
+
+    if (!err)
+        err = org_settings_get(ctx, &org);
+    if (!err && !org.actionable_enabled)
+        return sb_fail(diag, SB_ERR_FORBIDDEN, "ActionableMessagesDisabled",
+                       "Actionable messages are turned off for this organization by an "
+                       "administrator.");
+    return err;
+}
+
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
               const struct sb_resource *res, struct sb_diag *diag)
 {
@@ -153,8 +168,11 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     err = locate(ctx, res, &team, diag);
     if (err)
         return err;
-    if (who->is_admin)
+    if (who->is_admin) {
+        if (action == SB_ACT_MESSAGE_ACTION)
+            return action_policy(ctx, &team, diag);
         return action == SB_ACT_CONNECTOR_CREATE ? policy(ctx, &team, diag) : SB_OK;
+    }
     err = store_member_role(ctx->store, team.id, who->user_id, &role);
     if (err)
         return err;
@@ -166,6 +184,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     case SB_ACT_CHANNEL_READ:
     case SB_ACT_MESSAGE_POST:
         return SB_OK;
+    case SB_ACT_MESSAGE_ACTION:
+        return action_policy(ctx, &team, diag);
     case SB_ACT_CHANNEL_CREATE:
         return role >= STORE_ROLE_MEMBER ? SB_OK : forbidden(diag, "guests cannot create channels");
     case SB_ACT_TEAM_UPDATE:

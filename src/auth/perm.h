@@ -50,6 +50,8 @@ enum sb_action {
     SB_ACT_WEBHOOK_POST,       /* no principal: the caller holds a webhook URL of the channel */
     SB_ACT_CONNECTOR_REGISTER, /* the Connector Developer Dashboard: administrators, and
                                   everyone while developersMayRegisterConnectors is on */
+    SB_ACT_MESSAGE_ACTION,     /* run a card's action (actionable messages): anyone who reads the
+                                  channel, while policy has connectors and actionable messages on */
     SB_ACT_ADMIN,
     SB_ACT_EXTERNAL_CONNECTION, /* an app with ExternalConnection.ReadWrite.OwnedBy */
     SB_ACT_EXTERNAL_ITEM,       /* an app with ExternalItem.ReadWrite.OwnedBy */

@@ -188,9 +188,15 @@ bool events_bus_wanted(struct events_bus *b, const char *team_id)
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data)
 {
-    size_t need =
-        (size_t)snprintf(NULL, 0, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)seq, type, data);
-    struct event *e = malloc(sizeof(*e) + need + 1);
+    /* seq 0: no id line, so the client's Last-Event-ID stays where the messages put it. */
+    char id[32] = "";
+    size_t need;
+    struct event *e;
+
+    if (seq)
+        snprintf(id, sizeof(id), "id: %lld\n", (long long)seq);
+    need = (size_t)snprintf(NULL, 0, "%sevent: %s\ndata: %s\n\n", id, type, data);
+    e = malloc(sizeof(*e) + need + 1);
 
     if (!e) {
         /* Subscribers will not see this event live; they get it on their next resume. */
@@ -200,14 +206,14 @@ void events_publish(struct events_bus *b, int64_t seq, const char *type, const c
     atomic_init(&e->refs, 1);
     e->seq = seq;
     e->len = need;
-    snprintf(e->text, need + 1, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)seq, type, data);
+    snprintf(e->text, need + 1, "%sevent: %s\ndata: %s\n\n", id, type, data);
 
     pthread_mutex_lock(&b->mu);
     for (struct events_sub *s = b->head; s; s = s->next) {
         if (!sees(s, team_id))
             continue;
         pthread_mutex_lock(&s->mu);
-        if (!s->closed && seq > s->after_seq) {
+        if (!s->closed && (seq == 0 || seq > s->after_seq)) {
             if (s->count == EVENTS_QUEUE_MAX || grow_queue(s) != SB_OK) {
                 s->closed = true; /* too far behind: the client resumes from the store */
             } else {
@@ -356,7 +362,7 @@ ssize_t events_sub_read(struct events_sub *s, char *buf, size_t max)
             struct event *e = s->queue[s->head];
             s->head = (s->head + 1) % s->qcap;
             s->count--;
-            if (e->seq <= s->skip_through) {
+            if (e->seq && e->seq <= s->skip_through) {
                 event_unref(e);
                 continue;
             }

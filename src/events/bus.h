@@ -42,7 +42,9 @@ size_t events_bus_subscribers(struct events_bus *b);
 /* True when some subscriber would receive an event of team_id: publishers skip rendering an
  * event nobody is listening for. */
 bool events_bus_wanted(struct events_bus *b, const char *team_id);
-/* Publishes an event of type `type` for readers of team_id; data is one line of JSON. */
+/* Publishes an event of type `type` for readers of team_id; data is one line of JSON.
+ * seq 0 is a live-only event (a changed card): sent without an id line to every current
+ * subscriber, never replayed. */
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data);
 /* Keeps subscribers' team sets current when a membership is added or removed. */

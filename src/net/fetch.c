@@ -248,6 +248,30 @@ static sb_err check_target(struct sb_ctx *ctx, const char *url, struct target *t
     return SB_OK;
 }
 
+sb_err fetch_precheck(struct sb_ctx *ctx, const char *url, struct sb_diag *diag)
+{
+    struct target t;
+    bool allowed = false;
+
+    memset(&t, 0, sizeof(t));
+    return check_target(ctx, url, &t, &allowed, diag);
+}
+
+sb_err fetch_url_parts(const char *url, char *scheme, size_t scheme_cap, char *host,
+                       size_t host_cap, int *port)
+{
+    struct target t;
+    sb_err err = parse_target(url, &t, NULL);
+
+    if (err)
+        return err;
+    if ((size_t)snprintf(scheme, scheme_cap, "%s", t.scheme) >= scheme_cap ||
+        (size_t)snprintf(host, host_cap, "%s", t.host) >= host_cap)
+        return SB_ERR_INVALID;
+    *port = t.port;
+    return SB_OK;
+}
+
 static struct curl_slist *build_headers(const struct fetch_request *rq, bool *ok)
 {
     struct curl_slist *list = NULL, *next;

@@ -57,6 +57,14 @@ void fetch_response_free(struct fetch_response *r);
  * buf; false when absent (or when buf is too small). */
 bool fetch_header(const struct fetch_response *r, const char *name, char *buf, size_t cap);
 
+/* The checks of fetch_do that need no name resolution (scheme, http only for allowed hosts),
+ * for a request handler that wants to refuse at once; the same refusals as fetch_do. */
+sb_err fetch_precheck(struct sb_ctx *ctx, const char *url, struct sb_diag *diag);
+/* Scheme and host (lower-case; IPv6 without brackets) and port (the scheme's default when
+ * absent) of url. */
+sb_err fetch_url_parts(const char *url, char *scheme, size_t scheme_cap, char *host,
+                       size_t host_cap, int *port);
+
 /* The origin of an http(s) URL ("https://host[:port]", scheme and host lower-case, default
  * port omitted), as used for token audiences and target checks. */
 sb_err fetch_url_origin(const char *url, char *out, size_t cap);

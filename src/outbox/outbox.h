@@ -24,7 +24,7 @@
 
 #include <jansson.h>
 
-#define OUTBOX_LEASE_MS (120LL * 1000)
+#define OUTBOX_LEASE_MS (30LL * 1000)
 #define OUTBOX_MAX_ATTEMPTS 20
 #define OUTBOX_POLL_MS 1000 /* how often other processes' jobs are looked for */
 

@@ -135,3 +135,54 @@ void store_message_free_array(struct store_message *ms, size_t n)
         store_message_free(&ms[i]);
     free(ms);
 }
+
+sb_err store_message_get(struct store *st, const char *id, struct store_message *out)
+{
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = store_select_one(st, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.id = ?",
+                           read_message, out, "s", id);
+    if (!err && !out->body) {
+        store_message_free(out);
+        err = SB_ERR_NOMEM;
+    }
+    return err;
+}
+
+struct card_set {
+    const char *id, *team_id, *attachments;
+};
+
+static sb_err card_set_fn(struct db *d, void *arg)
+{
+    struct card_set *cs = arg;
+    char rest[96];
+    sb_err err = db_run_one(d, "UPDATE messages SET attachments = ? WHERE id = ?", "ss",
+                            cs->attachments, cs->id);
+
+    if (err)
+        return err;
+    snprintf(rest, sizeof(rest), "%s %s", cs->id, cs->team_id);
+    return db_notify(d, "u", rest);
+}
+
+sb_err store_message_set_attachments(struct store *st, const char *id, const char *team_id,
+                                     const char *attachments)
+{
+    struct card_set cs = {id, team_id, attachments};
+
+    return store_write(st, card_set_fn, &cs);
+}
+
+sb_err store_message_feed(struct store *st, const char *team_id, const char *app_type,
+                          int64_t before, size_t limit, struct store_message **out, size_t *n)
+{
+    return store_select_all(st,
+                            "SELECT " MESSAGE_COLS " FROM messages m JOIN connectors c "
+                            "ON c.id = m.from_id WHERE m.team_id = ? AND m.from_kind = "
+                            "'application' AND c.app_type = ? AND m.seq < ? "
+                            "ORDER BY m.seq DESC LIMIT ?",
+                            read_message, release_message, sizeof(**out), (void **)out, n, "ssii",
+                            team_id, app_type, before > 0 ? before : INT64_MAX, (int64_t)limit);
+}

@@ -11,9 +11,9 @@ static sb_err insert_fn(struct db *d, void *arg)
     const struct store_signing_key *k = arg;
 
     return db_run(d, NULL,
-                  "INSERT INTO signing_keys (kid, created_ms, private_pem, n, e) "
-                  "VALUES (?, ?, ?, ?, ?)",
-                  "sisss", k->kid, k->created_ms, k->private_pem, k->n, k->e);
+                  "INSERT INTO signing_keys (kid, period, created_ms, private_pem, n, e) "
+                  "VALUES (?, ?, ?, ?, ?, ?)",
+                  "siisss", k->kid, k->period, k->created_ms, k->private_pem, k->n, k->e);
 }
 
 sb_err store_signing_key_insert(struct store *st, const struct store_signing_key *k)
@@ -30,13 +30,14 @@ static void read_key(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 2, k->private_pem, sizeof(k->private_pem));
     db_col_copy(d, s, 3, k->n, sizeof(k->n));
     db_col_copy(d, s, 4, k->e, sizeof(k->e));
+    k->period = db_col_int(d, s, 5);
 }
 
 sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, size_t *n)
 {
     return store_select_all(st,
-                            "SELECT kid, created_ms, private_pem, n, e FROM signing_keys "
-                            "ORDER BY created_ms DESC, kid DESC",
+                            "SELECT kid, created_ms, private_pem, n, e, period FROM signing_keys "
+                            "ORDER BY period DESC",
                             read_key, NULL, sizeof(**out), (void **)out, n, "");
 }
 

@@ -193,6 +193,16 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
  * oldest first: what an event stream missed. */
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct store_message **out, size_t *n);
+/* One message by id (heap fields: store_message_free). */
+sb_err store_message_get(struct store *st, const char *id, struct store_message *out);
+/* Replaces a message's attachments (a card updated by its service); the other processes are
+ * told ("u NODE MESSAGE TEAM") so their subscribers see the new card. */
+sb_err store_message_set_attachments(struct store *st, const char *id, const char *team_id,
+                                     const char *attachments);
+/* A team's connector posts from configurations of client type app_type ("groups": the group
+ * feed), newest first, seq < before (0 = from the newest). */
+sb_err store_message_feed(struct store *st, const char *team_id, const char *app_type,
+                          int64_t before, size_t limit, struct store_message **out, size_t *n);
 void store_message_free(struct store_message *m);
 void store_message_free_array(struct store_message *ms, size_t n);
 
@@ -525,14 +535,16 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
 
 struct store_signing_key {
     char kid[48];
+    int64_t period; /* 1 for the first key, +1 per rotation; unique */
     int64_t created_ms;
     char private_pem[4096]; /* PKCS#8 PEM */
     char n[512];            /* public modulus, base64url */
     char e[16];             /* public exponent, base64url */
 };
 
+/* SB_ERR_CONFLICT when a key of that period exists (another process made it first). */
 sb_err store_signing_key_insert(struct store *st, const struct store_signing_key *k);
-/* Every key, newest first (*out is heap; caller frees). */
+/* Every key, newest (highest period) first (*out is heap; caller frees). */
 sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, size_t *n);
 /* Deletes the keys created before created_ms (retired keys whose tokens have all expired). */
 sb_err store_signing_key_prune(struct store *st, int64_t created_ms);
@@ -568,6 +580,37 @@ sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, 
                            int64_t next_at_ms, const char *last_error, int64_t now_ms);
 /* Clears every lease (a single process owning the database restarts after a crash). */
 sb_err store_outbox_release_leases(struct store *st);
+
+/* ---- actionable messages: one row per click on a card action (src/actions) ---- */
+
+#define STORE_ACTION_ID_MAX 256
+
+struct store_action_execution {
+    sb_id id; /* also the id of its outbox job */
+    sb_id message_id;
+    char action_id[STORE_ACTION_ID_MAX + 1];
+    sb_id user_id;
+    sb_id connector_id; /* the configuration that posted the card */
+    sb_id team_id;
+    sb_id channel_id;
+    char target[2049];
+    char status[12]; /* "pending", "succeeded", "failed" */
+    int http_status;
+    char card_action_status[512];
+    char error[512];
+    bool card_updated;
+    sb_time created;
+    sb_time updated;
+};
+
+/* Stores a pending execution and its outbox job (kind, payload JSON text) in one transaction:
+ * a click that was acknowledged is never lost. */
+sb_err store_action_create(struct store *st, const struct store_action_execution *e,
+                           const char *job_kind, const char *payload, int64_t now_ms);
+sb_err store_action_get(struct store *st, const char *id, struct store_action_execution *out);
+/* Records the result fields (status, http_status, card_action_status, error, card_updated,
+ * updated). */
+sb_err store_action_finish(struct store *st, const struct store_action_execution *e);
 
 /* ---- backup and restore (SQLite; PostgreSQL has pg_dump and pg_restore) ---- */
 

@@ -25,6 +25,18 @@ static void remote_message(struct sb_ctx *ctx, long long seq, const char *team_i
     store_message_free_array(ms, n);
 }
 
+/* A card another node replaced. */
+static void remote_update(struct sb_ctx *ctx, const char *message_id, const char *team_id)
+{
+    struct store_message m;
+
+    if (!events_bus_wanted(ctx->bus, team_id) ||
+        store_message_get(ctx->store, message_id, &m) != SB_OK)
+        return;
+    teams_message_update_event(ctx, &m);
+    store_message_free(&m);
+}
+
 static void on_notify(void *arg, const char *payload)
 {
     struct sb_ctx *ctx = arg;
@@ -37,6 +49,8 @@ static void on_notify(void *arg, const char *payload)
         return; /* ours: already published when it was stored */
     if (kind[0] == 'm' && sscanf(payload, "%*s %*s %lld %39s", &seq, a) == 2)
         remote_message(ctx, seq, a);
+    else if (kind[0] == 'u' && sscanf(payload, "%*s %*s %39s %39s", a, b) == 2)
+        remote_update(ctx, a, b);
     else if (kind[0] == 'j' && sscanf(payload, "%*s %*s %39s %39s %d", a, b, &added) == 3)
         events_membership(ctx->bus, a, b, added != 0);
 }

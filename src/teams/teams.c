@@ -202,7 +202,7 @@ void teams_message_event(struct sb_ctx *ctx, const struct store_message *m)
 
     if (!ctx->bus || !events_bus_wanted(ctx->bus, m->team_id))
         return;
-    j = teams_message_json(m);
+    j = teams_message_render(ctx, m, NULL);
     if (j && sb_json_dump(j, &text) == SB_OK)
         events_publish(ctx->bus, m->seq, "message", m->team_id, text);
     free(text);

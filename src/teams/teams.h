@@ -43,6 +43,18 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
 /* The Graph chatMessage resource for m (from.user for people, from.application for connectors). */
 json_t *teams_message_json(const struct store_message *m);
 
+/* Whether card actions (actionable messages) are on in team_id: the organisation's
+ * connectorsActionableMessagesEnabled and the connector switches; *why says why not. */
+sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allowed,
+                             const char **why);
+/* teams_message_json under that policy: the service-calling card actions are removed when
+ * they are off. allowed_memo (may be NULL) caches the answer across messages of one team:
+ * start it at -1. */
+json_t *teams_message_render(struct sb_ctx *ctx, const struct store_message *m, int *allowed_memo);
+/* A changed message (a card its service updated) for this process's subscribers: event
+ * "messageUpdated", live only (no id). */
+void teams_message_update_event(struct sb_ctx *ctx, const struct store_message *m);
+
 /* Counts a message this process stored and hands it to the live event bus (after it is
  * durably stored). */
 void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m);

@@ -96,7 +96,7 @@ static bool https_url_ok(const char *url)
 
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const struct store_channel *ch, const char *name, const char *image,
-                      struct store_connector *out, struct sb_diag *diag)
+                      const char *app_type, struct store_connector *out, struct sb_diag *diag)
 {
     unsigned char *bytes = NULL;
     const void *img = NULL;
@@ -104,6 +104,10 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
     sb_err err;
 
     memset(out, 0, sizeof(*out));
+    if (app_type && strcmp(app_type, "teams") != 0 && strcmp(app_type, "groups") != 0)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "appType must be \"teams\" or \"groups\"");
+    snprintf(out->app_type, sizeof(out->app_type), "%s", app_type ? app_type : "teams");
     if (!name[0] || strlen(name) > SB_NAME_MAX)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "name must be 1 to %d bytes",
                        SB_NAME_MAX);

@@ -19,11 +19,12 @@
 #define WEBHOOK_URL_MAX 1024
 
 /* Creates a webhook on the channel. image: NULL, a data URL (PNG, JPEG, GIF or WebP, at most
- * WEBHOOK_IMAGE_MAX bytes decoded) or an https URL. The URL shape follows the organisation's
- * webhookUrlFormat setting. */
+ * WEBHOOK_IMAGE_MAX bytes decoded) or an https URL. app_type: the client it is made in, "teams"
+ * or "groups" (a group mailbox-style feed; NULL = "teams"). The URL shape follows the
+ * organisation's webhookUrlFormat setting. */
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const struct store_channel *ch, const char *name, const char *image,
-                      struct store_connector *out, struct sb_diag *diag);
+                      const char *app_type, struct store_connector *out, struct sb_diag *diag);
 
 /* Fills a new configuration of kind on the channel (id, creator, time, URL shape and nonce per
  * the organisation's webhookUrlFormat) for store_connector_insert(): every kind that receives

@@ -152,7 +152,8 @@ test('a MessageCard posted to the webhook appears live, rendered as Teams shows 
   assert.equal(await view.getAttribute('href'), 'https://example.com/build/1');
   assert.equal(await view.getAttribute('rel'), 'noopener noreferrer');
   assert.equal(await mc.locator('a', { hasText: 'the log' }).getAttribute('rel'), 'noopener noreferrer');
-  assert.ok(await mc.getByRole('button', { name: 'Roll back' }).isDisabled());
+  // Actions that call the sender's service are live (the server runs them: actions.test.mjs).
+  assert.ok(await mc.getByRole('button', { name: 'Roll back' }).isEnabled());
   // The ActionCard starts collapsed; opening it shows its input.
   const details = mc.locator('details.mc-actioncard');
   assert.equal(await details.getAttribute('open'), null);

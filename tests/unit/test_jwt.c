@@ -150,16 +150,25 @@ static void test_sign_refuses_bad_lifetime(void **state)
 
 static void rotation(struct cfx *f)
 {
-    char kid1[64], kid2[64];
-    char *t1 = sign(f, 600), *t2;
+    char kid1[64], kid2[64], kid[64];
+    char *t1 = sign(f, 600), *t2, *t;
     json_t *claims = NULL;
 
     token_kid(t1, kid1, sizeof(kid1));
-    /* A week later the next signature makes a new key; the old one stays published and its
-     * tokens still verify (here: one signed just before the rotation). */
-    atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS - 1000);
+    assert_int_equal(jwks_count(f, NULL), 1);
+    /* A day before the key is due to retire, the next one is made and published, not used. */
+    atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS - JWT_PREPUBLISH_MS);
+    t = sign(f, 600);
+    token_kid(t, kid, sizeof(kid));
+    assert_string_equal(kid, kid1);
+    assert_int_equal(jwks_count(f, NULL), 2);
+    free(t);
+    /* A day later it signs; tokens of the old key still verify. */
+    atomic_fetch_add(&f->now_ms, JWT_PREPUBLISH_MS - 1000);
     free(t1);
     t1 = sign(f, 600);
+    token_kid(t1, kid, sizeof(kid));
+    assert_string_equal(kid, kid1);
     atomic_fetch_add(&f->now_ms, 1000);
     t2 = sign(f, 600);
     token_kid(t2, kid2, sizeof(kid2));
@@ -168,10 +177,12 @@ static void rotation(struct cfx *f)
     assert_int_equal(jwks_count(f, kid2), 1);
     assert_int_equal(jwt_verify(&f->ctx, t1, &claims), SB_OK);
     json_decref(claims);
-    /* Once every token of the old key has expired, the next rotation deletes it. */
-    atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS);
-    free(t2);
-    t2 = sign(f, 600);
+    /* At the next rotation every token of the first key has expired: it is deleted. */
+    atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS - 2 * JWT_PREPUBLISH_MS);
+    t = sign(f, 600);
+    token_kid(t, kid, sizeof(kid));
+    assert_string_equal(kid, kid2);
+    free(t);
     assert_int_equal(jwks_count(f, kid1), 0);
     assert_int_equal(jwks_count(f, kid2), 1);
     assert_int_equal(jwks_count(f, NULL), 2);
@@ -187,30 +198,53 @@ static void test_rotation_uncached(void **state)
 static void test_rotation_cached(void **state)
 {
     struct cfx *f = *state;
-    char *t;
-    json_t *claims = NULL;
+    struct sb_ctx other;
+    json_t *claims = NULL, *c;
+    char *t = NULL;
 
     assert_int_equal(jwt_cache_new(&f->ctx.jwt), SB_OK);
     rotation(f);
-    /* A key made by another process (here: through the store, behind the cache's back) is
-     * found at once when a token names it. */
+    /* Another process (here: a context without the cache) signs; this one verifies. */
+    other = f->ctx;
+    other.jwt = NULL;
+    c = claims_at(f, 60);
+    assert_int_equal(jwt_sign(&other, c, &t), SB_OK);
+    json_decref(c);
+    assert_int_equal(jwt_verify(&f->ctx, t, &claims), SB_OK);
+    json_decref(claims);
+    free(t);
+    jwt_cache_free(f->ctx.jwt);
+    f->ctx.jwt = NULL;
+}
+
+/* Two processes making the first key at once: the period is unique, so one key results and
+ * both sign with it. */
+static void test_one_key_per_period(void **state)
+{
+    struct cfx *f = *state;
+    struct sb_ctx other = f->ctx;
+    struct store_signing_key k;
+    char *t1, *t2, kid1[64], kid2[64];
+
+    assert_int_equal(jwt_cache_new(&f->ctx.jwt), SB_OK);
+    other.jwt = NULL;
     {
-        struct sb_ctx other = f->ctx;
-        other.jwt = NULL;
-        atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS);
-        t = sign(f, 60); /* rotates in this process: cache refreshed */
-        free(t);
-        atomic_fetch_add(&f->now_ms, JWT_ROTATE_MS);
-        t = NULL;
-        {
-            json_t *c = claims_at(f, 60);
-            assert_int_equal(jwt_sign(&other, c, &t), SB_OK);
-            json_decref(c);
-        }
-        assert_int_equal(jwt_verify(&f->ctx, t, &claims), SB_OK);
-        json_decref(claims);
-        free(t);
+        json_t *c = claims_at(f, 60);
+        t1 = NULL;
+        assert_int_equal(jwt_sign(&other, c, &t1), SB_OK);
+        json_decref(c);
     }
+    t2 = sign(f, 60);
+    token_kid(t1, kid1, sizeof(kid1));
+    token_kid(t2, kid2, sizeof(kid2));
+    assert_string_equal(kid1, kid2);
+    memset(&k, 0, sizeof(k));
+    snprintf(k.kid, sizeof(k.kid), "late");
+    k.period = 1;
+    assert_int_equal(store_signing_key_insert(f->ctx.store, &k), SB_ERR_CONFLICT);
+    assert_int_equal(jwks_count(f, NULL), 1);
+    free(t1);
+    free(t2);
     jwt_cache_free(f->ctx.jwt);
     f->ctx.jwt = NULL;
 }
@@ -235,7 +269,7 @@ int main(void)
         T(test_sign_verify),          T(test_verify_refuses),
         T(test_other_issuer_refused), T(test_sign_refuses_bad_lifetime),
         T(test_rotation_uncached),    T(test_rotation_cached),
-        T(test_openid_configuration),
+        T(test_one_key_per_period),   T(test_openid_configuration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -304,6 +304,12 @@ static const struct row matrix[] = {
     {SB_ACT_MESSAGE_POST, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
     {SB_ACT_MESSAGE_POST, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
 
+    /* card actions: everyone in the team, while policy has them on (the default) */
+    {SB_ACT_MESSAGE_ACTION, R_TEAM, {UN, OK, OK, OK, OK, NF}},
+    {SB_ACT_MESSAGE_ACTION, R_GENERAL, {UN, OK, OK, OK, OK, NF}},
+    {SB_ACT_MESSAGE_ACTION, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
+    {SB_ACT_MESSAGE_ACTION, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
+
     /* channels: members and owners */
     {SB_ACT_CHANNEL_CREATE, R_TEAM, {UN, OK, OK, OK, FB, NF}},
     {SB_ACT_CHANNEL_CREATE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
@@ -377,6 +383,8 @@ static const char *action_name(enum sb_action a)
         return "WEBHOOK_POST";
     case SB_ACT_CONNECTOR_REGISTER:
         return "CONNECTOR_REGISTER";
+    case SB_ACT_MESSAGE_ACTION:
+        return "MESSAGE_ACTION";
     case SB_ACT_ADMIN:
         return "ADMIN";
     case SB_ACT_EXTERNAL_CONNECTION:
@@ -406,7 +414,8 @@ static int check_diag(struct fx *f, sb_err got, const struct sb_resource *res,
     case SB_ERR_FORBIDDEN:
         /* policy refusals say which switch; the others are plain "Forbidden" */
         return (strcmp(diag->code, "Forbidden") == 0 ||
-                strcmp(diag->code, "ConnectorsDisabled") == 0) &&
+                strcmp(diag->code, "ConnectorsDisabled") == 0 ||
+                strcmp(diag->code, "ActionableMessagesDisabled") == 0) &&
                diag->message[0] != '\0';
     case SB_ERR_NOT_FOUND:
         /* the same words whether the thing is absent or merely invisible */
@@ -716,8 +725,19 @@ static void test_policy_switches(void **state)
         {SB_ACT_CONNECTOR_MANAGE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
         {SB_ACT_WEBHOOK_POST, R_GENERAL, {FB, FB, FB, FB, FB, FB}},
         {SB_ACT_MESSAGE_POST, R_GENERAL, {UN, OK, OK, OK, OK, NF}},
+        {SB_ACT_MESSAGE_ACTION, R_GENERAL, {UN, FB, FB, FB, FB, NF}},
     };
     static const struct row on[] = {
+        {SB_ACT_CONNECTOR_CREATE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
+        {SB_ACT_WEBHOOK_POST, R_GENERAL, {OK, OK, OK, OK, OK, OK}},
+    };
+    /* (GCC leaves actionable messages off until an administrator turns them on) */
+    static const struct row actions_on[] = {
+        {SB_ACT_MESSAGE_ACTION, R_GENERAL, {UN, OK, OK, OK, OK, NF}},
+    };
+    /* actionable messages off: only card actions are refused */
+    static const struct row actions_off[] = {
+        {SB_ACT_MESSAGE_ACTION, R_GENERAL, {UN, FB, FB, FB, FB, NF}},
         {SB_ACT_CONNECTOR_CREATE, R_GENERAL, {UN, OK, OK, OK, FB, NF}},
         {SB_ACT_WEBHOOK_POST, R_GENERAL, {OK, OK, OK, OK, OK, OK}},
     };
@@ -759,6 +779,17 @@ static void test_policy_switches(void **state)
     assert_int_equal(store_setting_set(f->ctx.store, "cloudEnvironment", NULL), SB_OK);
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", NULL), SB_OK);
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", NULL), SB_OK);
+    assert_int_equal(
+        store_setting_set(f->ctx.store, "connectorsActionableMessagesEnabled", "false"), SB_OK);
+    assert_int_equal(run_rows(f, actions_off, sizeof(actions_off) / sizeof(actions_off[0])), 0);
+    memset(&diag, 0, sizeof(diag));
+    assert_int_equal(
+        sb_can(&f->ctx, &f->who[P_MEMBER], SB_ACT_MESSAGE_ACTION, &f->res[R_GENERAL], &diag), FB);
+    assert_string_equal(diag.code, "ActionableMessagesDisabled");
+    assert_int_equal(store_setting_set(f->ctx.store, "connectorsActionableMessagesEnabled", NULL),
+                     SB_OK);
+    assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
+    assert_int_equal(run_rows(f, actions_on, sizeof(actions_on) / sizeof(actions_on[0])), 0);
 }
 
 /* developersMayRegisterConnectors: every signed-in user registers connectors while it is on;

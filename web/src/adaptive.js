@@ -1,9 +1,14 @@
 // Adaptive Cards through the official renderer. Markdown goes through markdown-it (html:false)
 // and the sanitizer; Action.OpenUrl opens only http(s) URLs; Action.Submit/Execute are not
 // registered (a webhook has no bot to receive them), so the renderer leaves them out.
+// Action.Http is registered when the message allows it (ctx given): the server runs it
+// (actions.js), named by the JSON Pointer of the action in the stored card.
 import * as AC from 'adaptivecards';
 import { h, safeHttpUrl } from './dom.js';
 import { renderMarkdown, sanitizeHtml } from './markdown.js';
+import { runAction, actionStatus, pointerToken } from './actions.js';
+
+const ACTION_ID = 'sb-action:';
 
 AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
   const frag = sanitizeHtml(renderMarkdown(text));
@@ -24,28 +29,50 @@ const hostConfig = new AC.HostConfig({
   actions: { maxActions: 6, actionsOrientation: 'horizontal', buttonSpacing: 8, showCard: { actionMode: 'inline', inlineTopMargin: 8 } },
 });
 
-function context() {
+function context(withHttp) {
   const ctx = new AC.SerializationContext();
   const actions = new AC.CardObjectRegistry();
   AC.GlobalRegistry.populateWithDefaultActions(actions);
   actions.unregister('Action.Submit');
   actions.unregister('Action.Execute');
+  if (withHttp) actions.register(AC.HttpAction.JsonTypeName, AC.HttpAction);
   ctx.setActionRegistry(actions);
   return ctx;
 }
 
-export function renderAdaptiveCard(json) {
+// A copy of the card whose Action.Http actions carry their JSON Pointer as their id.
+function tagHttpActions(v, pointer = '') {
+  if (Array.isArray(v)) return v.map((x, i) => tagHttpActions(x, `${pointer}/${i}`));
+  if (!v || typeof v !== 'object') return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) out[k] = tagHttpActions(x, `${pointer}/${pointerToken(k)}`);
+  if (out.type === 'Action.Http') out.id = ACTION_ID + pointer;
+  return out;
+}
+
+// ctx: {messageId, attachmentId} for a message whose actions the server allows.
+export function renderAdaptiveCard(json, ctx = null) {
   const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
   try {
     const card = new AC.AdaptiveCard();
+    const status = actionStatus();
     card.hostConfig = hostConfig;
     card.onExecuteAction = (action) => {
       if (action instanceof AC.OpenUrlAction) {
         const url = safeHttpUrl(action.url);
         if (url) window.open(url, '_blank', 'noopener,noreferrer');
+      } else if (ctx && action instanceof AC.HttpAction && String(action.id).startsWith(ACTION_ID)) {
+        const inputs = {};
+        for (const input of card.getAllInputs()) {
+          if (input.id && input.value !== undefined) inputs[input.id] = String(input.value);
+        }
+        runAction({
+          messageId: ctx.messageId, attachmentId: ctx.attachmentId, pointer: String(action.id).slice(ACTION_ID.length),
+          inputs, statusEl: status, buttons: [...wrap.querySelectorAll('button')],
+        });
       }
     };
-    card.parse(json, context());
+    card.parse(ctx ? tagHttpActions(json) : json, context(!!ctx));
     const el = card.render();
     if (el) {
       // The renderer's anchors (from markdown) already went through the sanitizer; make sure
@@ -55,7 +82,7 @@ export function renderAdaptiveCard(json) {
         if (!/^(https:\/\/|data:image\/(png|jpeg|gif|webp);)/i.test(src)) img.removeAttribute('src');
         img.referrerPolicy = 'no-referrer';
       }
-      wrap.append(el);
+      wrap.append(el, status);
     } else {
       wrap.append(h('p.card-error', { text: 'This card could not be shown.' }));
     }

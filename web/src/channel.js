@@ -98,6 +98,16 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     if (stick) scrollToBottom();
   }
 
+  // A message changed (a card its service updated): re-rendered in place, focus kept nearby.
+  function replaceMessage(msg) {
+    const old = [...list.children].find((li) => li.dataset.id === msg.id);
+    if (!old) return;
+    const next = renderMessage(msg, { continuation: old.classList.contains('continued') });
+    const hadFocus = old.contains(document.activeElement);
+    old.replaceWith(next);
+    if (hadFocus) next.focus();
+  }
+
   async function send() {
     const text = textarea.value;
     if (!text.trim()) return;
@@ -137,6 +147,7 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     root,
     channelId: channel.id,
     addLive,
+    replaceMessage,
     reload() { list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
     focusComposer() { textarea.focus(); },
     destroy() { destroyed = true; observer.disconnect(); },

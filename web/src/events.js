@@ -1,7 +1,7 @@
 // Live updates over Server-Sent Events. EventSource reconnects by itself (sending
 // Last-Event-ID); when it gives up (CLOSED, e.g. after a 401 or a server restart that answered
 // an error) we open a new one with a growing delay.
-export function connectEvents({ onMessage, onState }) {
+export function connectEvents({ onMessage, onUpdate, onState }) {
   let es = null;
   let stopped = false;
   let delay = 1000;
@@ -22,6 +22,12 @@ export function connectEvents({ onMessage, onState }) {
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
       onMessage(msg);
+    });
+    // A card its service replaced: live only (no id), the whole message again.
+    es.addEventListener('messageUpdated', (e) => {
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return; }
+      if (onUpdate) onUpdate(msg);
     });
     es.addEventListener('error', () => {
       if (stopped) return;

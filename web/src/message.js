@@ -27,15 +27,18 @@ function htmlToText(html) {
   return (doc.body.textContent || '').replace(/\n+$/, '');
 }
 
-function renderAttachment(att) {
+function renderAttachment(att, msg) {
   const type = String(att.contentType || '').toLowerCase();
   let content = att.content;
   if (typeof content === 'string') {
     try { content = JSON.parse(content); } catch { content = null; }
   }
   if (!content || typeof content !== 'object') return h('p.card-error', { text: 'This attachment could not be shown.' });
-  if (type === MESSAGE_CARD) return renderMessageCard(content);
-  if (type === ADAPTIVE_CARD) return renderAdaptiveCard(content);
+  // Connector cards may carry actions the server runs (actions.js); it leaves them out of the
+  // message when policy turns them off.
+  const ctx = msg && msg.id && att.id && msg.from && msg.from.application ? { messageId: msg.id, attachmentId: att.id } : null;
+  if (type === MESSAGE_CARD) return renderMessageCard(content, ctx);
+  if (type === ADAPTIVE_CARD) return renderAdaptiveCard(content, ctx);
   return h('p.card-error', { text: `Attachment of type ${att.contentType || 'unknown'} (${att.name || 'unnamed'})` });
 }
 
@@ -50,7 +53,7 @@ export function renderMessage(msg, { continuation = false } = {}) {
   const atts = Array.isArray(msg.attachments) ? msg.attachments : [];
   const content = msg.body && typeof msg.body.content === 'string' ? msg.body.content : '';
   if (atts.length) {
-    for (const a of atts) body.append(renderAttachment(a));
+    for (const a of atts) body.append(renderAttachment(a, msg));
   } else if (msg.body && String(msg.body.contentType).toLowerCase() === 'html') {
     body.append(h('p.text', { text: htmlToText(content) }));
   } else {

@@ -3,6 +3,7 @@
 // from the card is either set as textContent or passed through markdown-it (html:false).
 import { h, safeHttpUrl, safeImageUrl } from './dom.js';
 import { markdownNode, markdownInlineNode } from './markdown.js';
+import { runAction, actionStatus } from './actions.js';
 
 const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const arr = (v) => (Array.isArray(v) ? v : []);
@@ -12,7 +13,7 @@ function themeColor(v) {
   return /^([0-9a-f]{3}|[0-9a-f]{6})$/i.test(s) ? '#' + s : null;
 }
 
-function section(sec) {
+function section(sec, ctx, base) {
   const el = h('div.mc-section');
   if (sec.startGroup) el.classList.add('mc-group');
   if (str(sec.title)) el.append(markdownNode(sec.title, 'mc-section-title md'));
@@ -43,7 +44,7 @@ function section(sec) {
   if (images.length) {
     el.append(h('div.mc-images', {}, images.map((src, i) => h('img', { src, alt: str(sec.images[i] && sec.images[i].title) || '', loading: 'lazy', referrerPolicy: 'no-referrer' }))));
   }
-  const actions = renderActions(sec.potentialAction);
+  const actions = renderActions(sec.potentialAction, ctx, `${base}/potentialAction`);
   if (actions) el.append(actions);
   return el;
 }
@@ -57,17 +58,25 @@ function openUriLink(action) {
   return h('a.mc-button', { href, target: '_blank', rel: 'noopener noreferrer', text: name });
 }
 
-function httpPostButton(action) {
-  return h('span.mc-httppost', {},
-    h('button.mc-button', { type: 'button', disabled: true, text: str(action.name) || 'Action' }),
-    h('span.mc-note', { text: 'Actions that post to the sender are not available yet.' }));
+// ctx: {messageId, attachmentId} when the server allows actions (it leaves them out otherwise);
+// without it (previews) the button is shown disabled.
+function httpPostButton(action, ctx, pointer, collect) {
+  const name = str(action.name) || 'Action';
+  if (!ctx) return h('button.mc-button', { type: 'button', disabled: true, text: name });
+  const status = actionStatus();
+  const button = h('button.mc-button', { type: 'button', text: name });
+  button.addEventListener('click', () => runAction({
+    messageId: ctx.messageId, attachmentId: ctx.attachmentId, pointer, inputs: collect ? collect() : {}, statusEl: status, buttons: [button],
+  }));
+  return h('span.mc-httppost', {}, button, status);
 }
 
 let uid = 0;
-function actionCard(action) {
+function actionCard(action, ctx, pointer) {
   const d = h('details.mc-actioncard');
   d.append(h('summary.mc-button', { text: str(action.name) || 'More' }));
   const form = h('div.mc-actioncard-body');
+  const fields = []; // [input id, () => value]
   for (const input of arr(action.inputs)) {
     if (!input || typeof input !== 'object') continue;
     const id = `mc-in-${++uid}`;
@@ -83,44 +92,48 @@ function actionCard(action) {
           const cid = `mc-in-${++uid}`;
           group.append(h('div', {}, h('input', { type: 'checkbox', id: cid, value: str(c.value) }), h('label', { for: cid, text: str(c.display) })));
         }
+        fields.push([str(input.id), () => [...group.querySelectorAll('input:checked')].map((x) => x.value).join(',')]);
         wrap.append(group);
       } else {
         const sel = h('select', { id });
         for (const c of choices) sel.append(h('option', { value: str(c.value), text: str(c.display) }));
+        fields.push([str(input.id), () => sel.value]);
         wrap.append(sel);
       }
-    } else if (type === 'DateInput') {
-      wrap.append(h('input', { type: 'date', id, value: str(input.value) }));
-    } else if (input.isMultiline) {
-      wrap.append(h('textarea', { id, rows: 3, text: str(input.value) }));
     } else {
-      wrap.append(h('input', { type: 'text', id, value: str(input.value) }));
+      const field = type === 'DateInput' ? h('input', { type: 'date', id, value: str(input.value) })
+        : input.isMultiline ? h('textarea', { id, rows: 3, text: str(input.value) })
+          : h('input', { type: 'text', id, value: str(input.value) });
+      fields.push([str(input.id), () => field.value]);
+      wrap.append(field);
     }
     form.append(wrap);
   }
+  const collect = () => Object.fromEntries(fields.filter(([k]) => k).map(([k, f]) => [k, f()]));
   const buttons = h('div.mc-actions');
-  for (const a of arr(action.actions)) {
-    if (!a || typeof a !== 'object') continue;
+  arr(action.actions).forEach((a, j) => {
+    if (!a || typeof a !== 'object') return;
     if (a['@type'] === 'OpenUri') buttons.append(openUriLink(a));
-    else if (a['@type'] === 'HttpPOST') buttons.append(httpPostButton(a));
-  }
+    else if (a['@type'] === 'HttpPOST') buttons.append(httpPostButton(a, ctx, `${pointer}/actions/${j}`, collect));
+  });
   form.append(buttons);
   d.append(form);
   return d;
 }
 
-function renderActions(list) {
-  const actions = arr(list).filter((a) => a && typeof a === 'object');
-  if (!actions.length) return null;
+// base: the JSON Pointer of the list in the card ("/potentialAction", "/sections/0/potentialAction").
+function renderActions(list, ctx, base) {
   const row = h('div.mc-actions');
-  for (const a of actions) {
+  arr(list).forEach((a, i) => {
+    if (!a || typeof a !== 'object') return;
+    const pointer = `${base}/${i}`;
     switch (a['@type']) {
       case 'OpenUri': row.append(openUriLink(a)); break;
-      case 'HttpPOST': row.append(httpPostButton(a)); break;
-      case 'ActionCard': row.append(actionCard(a)); break;
+      case 'HttpPOST': row.append(httpPostButton(a, ctx, pointer)); break;
+      case 'ActionCard': row.append(actionCard(a, ctx, pointer)); break;
       default: break; // InvokeAddInCommand and anything else: nothing to show
     }
-  }
+  });
   return row.childNodes.length ? row : null;
 }
 
@@ -130,17 +143,17 @@ function hideBroken(root) {
   return root;
 }
 
-export function renderMessageCard(card) {
+export function renderMessageCard(card, ctx = null) {
   const root = h('div.card.messagecard', { role: 'article', 'aria-label': str(card.title) || str(card.summary) || 'Card' });
   const color = themeColor(card.themeColor);
   if (color) root.style.setProperty('--theme', color);
   else root.classList.add('no-theme');
   if (str(card.title)) root.append(h('h3.mc-title', {}, markdownInlineNode(card.title)));
   if (str(card.text)) root.append(markdownNode(card.text, 'mc-text md'));
-  for (const sec of arr(card.sections)) {
-    if (sec && typeof sec === 'object') root.append(section(sec));
-  }
-  const actions = renderActions(card.potentialAction);
+  arr(card.sections).forEach((sec, i) => {
+    if (sec && typeof sec === 'object') root.append(section(sec, ctx, `/sections/${i}`));
+  });
+  const actions = renderActions(card.potentialAction, ctx, '/potentialAction');
   if (actions) root.append(actions);
   return hideBroken(root);
 }

@@ -3,6 +3,7 @@
 import { h, avatar, announce, clear } from './dom.js';
 import { get, post, enc } from './api.js';
 import { connectEvents } from './events.js';
+import { createFeedView } from './feed.js';
 import { createChannelView } from './channel.js';
 import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
@@ -95,6 +96,10 @@ export function renderShell(root, { user, onSignOut }) {
         a.addEventListener('click', (e) => { e.preventDefault(); openChannel(team, ch, true); });
         ul.append(h('li', {}, a));
       }
+      const feedPath = `/t/${enc(team.id)}/feed`;
+      const feed = h('a.channel-link.feed-link', { href: feedPath, 'aria-current': state.feed === team.id ? 'page' : null, text: 'Group feed' });
+      feed.addEventListener('click', (e) => { e.preventDefault(); openFeed(team, true); });
+      ul.append(h('li', {}, feed));
       const addCh = h('button.button.link.add-channel', { type: 'button', text: '+ Add channel' });
       addCh.addEventListener('click', () => createChannel(team));
       ul.append(h('li', {}, addCh));
@@ -120,8 +125,22 @@ export function renderShell(root, { user, onSignOut }) {
       h('p', { text: state.teams.length ? 'Pick a channel to see its conversation.' : 'Create a team to get started.' })));
   }
 
+  function openFeed(team, push) {
+    if (state.view) state.view.destroy();
+    state.current = null;
+    state.feed = team.id;
+    state.view = createFeedView({ team, drawerButton: drawerBtn() });
+    content.replaceChildren(state.view.root);
+    renderNav();
+    setDrawer(false);
+    document.title = `Group feed | ${team.displayName} | Switchboard`;
+    const path = `/t/${enc(team.id)}/feed`;
+    if (push && location.pathname !== path) history.pushState({}, '', path);
+  }
+
   function openChannel(team, channel, push) {
     if (state.view) state.view.destroy();
+    state.feed = null;
     state.current = { team, channel };
     state.unread.delete(channel.id);
     state.view = createChannelView({
@@ -139,6 +158,12 @@ export function renderShell(root, { user, onSignOut }) {
   }
 
   function openFromLocation() {
+    const f = /^\/t\/([^/]+)\/feed$/.exec(location.pathname);
+    const feedTeam = f && state.teams.find((t) => t.id === decodeURIComponent(f[1]));
+    if (feedTeam) {
+      openFeed(feedTeam, false);
+      return;
+    }
     const m = /^\/t\/([^/]+)\/c\/([^/]+)/.exec(location.pathname);
     let team = null;
     let channel = null;
@@ -185,6 +210,10 @@ export function renderShell(root, { user, onSignOut }) {
 
   let refreshTimer = null;
   const events = connectEvents({
+    onUpdate(msg) {
+      const cid = msg.channelIdentity && msg.channelIdentity.channelId;
+      if (state.current && state.current.channel.id === cid) state.view.replaceMessage(msg);
+    },
     onMessage(msg) {
       const cid = msg.channelIdentity && msg.channelIdentity.channelId;
       if (!cid) return;

@@ -4,6 +4,7 @@
 -- until every token they signed has expired, then they are deleted.
 CREATE TABLE signing_keys (
     kid         TEXT COLLATE "C" PRIMARY KEY,
+    period      BIGINT NOT NULL UNIQUE, -- 1, 2, ...: one key per rotation, whoever makes it
     created_ms  BIGINT NOT NULL,
     private_pem TEXT COLLATE "C" NOT NULL,
     n           TEXT COLLATE "C" NOT NULL, -- public modulus, base64url

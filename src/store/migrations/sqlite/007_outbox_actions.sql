@@ -3,6 +3,7 @@
 -- until every token they signed has expired, then they are deleted.
 CREATE TABLE signing_keys (
     kid         TEXT PRIMARY KEY,
+    period      INTEGER NOT NULL UNIQUE, -- 1, 2, ...: one key per rotation, whoever makes it
     created_ms  INTEGER NOT NULL,
     private_pem TEXT NOT NULL,
     n           TEXT NOT NULL, -- public modulus, base64url

@@ -1,0 +1,59 @@
+/*
+ * actions_api.c: actionable messages (contract addition):
+ *   POST /api/v1/messages/{message-id}/actions {actionId, inputs?} -> 202 {id, status:"pending"}
+ *   GET  /api/v1/actionExecutions/{id} -> the execution (its author only; 404 for others)
+ */
+#include "api/api.h"
+
+#include "actions/actions.h"
+#include "core/json.h"
+
+#include <string.h>
+
+void api_message_action(struct api_call *c)
+{
+    struct store_action_execution e;
+    const char *action_id = NULL;
+    json_t *body, *inputs = NULL;
+    sb_err err;
+
+    /* Permission is asked by actions_accept once the message's team is known. */
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    body = api_body_object(c);
+    if (!body)
+        return;
+    err = sb_json_string(body, "actionId", true, STORE_ACTION_ID_MAX, &action_id, &c->diag);
+    if (!err) {
+        inputs = json_object_get(body, "inputs");
+        if (json_is_null(inputs))
+            inputs = NULL;
+        err = actions_accept(c->ctx, c->who, api_param(c, 0), action_id, inputs, &e, &c->diag);
+    }
+    json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 202, actions_execution_json(&e));
+}
+
+void api_action_execution_get(struct api_call *c)
+{
+    struct store_action_execution e;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
+        return;
+    err = store_action_get(c->ctx->store, api_param(c, 0), &e);
+    if (!err && strcmp(e.user_id, c->who->user_id) != 0)
+        err = SB_ERR_NOT_FOUND; /* someone else's click */
+    if (err) {
+        if (err == SB_ERR_NOT_FOUND)
+            api_failf(c, err, "NotFound", "action execution '%s' not found", api_param(c, 0));
+        else
+            api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, actions_execution_json(&e));
+}
