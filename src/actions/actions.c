@@ -71,6 +71,35 @@ bool actions_domain_allowed(const char *valid_domains, const char *host, int por
     return ok;
 }
 
+/* A connector registered in the Developer Dashboard declared whether its cards carry actions and
+ * where they go: the target must be that actions URL or under it. Apps uploaded as packages
+ * have no registration (their valid domains are the rule). */
+static sb_err check_actions_url(struct sb_ctx *ctx, const char *connector_id, const char *url,
+                                struct sb_diag *diag)
+{
+    struct store_registration *r = calloc(1, sizeof(*r));
+    sb_err err;
+    size_t n;
+
+    if (!r)
+        return SB_ERR_NOMEM;
+    err = store_registration_get(ctx->store, connector_id, r);
+    if (err == SB_ERR_NOT_FOUND) {
+        err = SB_OK;
+    } else if (!err && (!r->actions_enabled || !r->actions_url[0])) {
+        err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
+                      "this connector was registered without card actions");
+    } else if (!err) {
+        n = strlen(r->actions_url);
+        if (strncasecmp(url, r->actions_url, n) != 0 ||
+            !(r->actions_url[n - 1] == '/' || url[n] == '\0' || url[n] == '/' || url[n] == '?'))
+            err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
+                          "the target is not the connector's registered actions URL");
+    }
+    free(r);
+    return err;
+}
+
 /* A connector app's configuration: the target must be on one of the app's valid domains. */
 static sb_err check_registered(struct sb_ctx *ctx, const struct store_connector *cc,
                                const char *url, struct sb_diag *diag)
@@ -95,6 +124,8 @@ static sb_err check_registered(struct sb_ctx *ctx, const struct store_connector 
         err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                       "%s is not one of the connector app's valid domains", host);
     free(app);
+    if (!err)
+        err = check_actions_url(ctx, cc->connector_id, url, diag);
     return err;
 }
 
