@@ -85,7 +85,7 @@ test('click an action with an input: the status is shown and the updated card re
   assert.equal(await page.locator('.message', { hasText: 'Expense report 42' }).count(), 0, 'the old card is gone');
   // Another viewer sees the new card live.
   await other.locator('.message', { hasText: 'Updated: {"comment":' }).waitFor();
-  await shot(page, '30-card-action-updated');
+  await shot(page, '40-card-action-updated');
   const call = svc.calls.find((c) => c.path === '/update');
   assert.equal(call.tokenError, null);
   assert.deepEqual(JSON.parse(call.body), { comment: 'Fine by me <b>ok</b>' });
@@ -116,7 +116,7 @@ test('an Adaptive Card Action.Http with an input; errors are shown clearly', T, 
   await msg.locator('input').first().fill('3');
   await msg.getByRole('button', { name: 'Request' }).click();
   await page.locator('.message', { hasText: 'Updated: {"days":"3"}' }).waitFor();
-  await shot(page, '31-adaptive-action-375');
+  await shot(page, '41-adaptive-action-375');
   assert.deepEqual(scriptErrors(page), []);
   await page.context().close();
 });
@@ -158,6 +158,6 @@ test('the group feed view lists the group posts under their date', T, async () =
   assert.ok(texts[0].includes('Group post two') && texts[1].includes('Group post one'), texts.join(' | '));
   assert.equal(await page.locator('.feed .message', { hasText: 'Expense report' }).count(), 0, 'teams posts are not in the feed');
   assert.match(await day.locator('h2.feed-date').textContent(), /\d{4}/);
-  await shot(page, '32-group-feed');
+  await shot(page, '42-group-feed');
   await page.context().close();
 });

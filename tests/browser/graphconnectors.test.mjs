@@ -74,11 +74,11 @@ test('the search box shows permitted hits with labels and highlights; hostile te
   assert.equal(await hostile.locator('a').count(), 0);
   assert.equal(await hostile.locator('img').count(), 0);
   assert.match(await hostile.locator('.search-summary').textContent(), /<script>alert\(2\)<\/script>/);
-  await shot(page, '30-search');
+  await shot(page, '50-search');
   await page.setViewportSize({ width: 375, height: 740 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 375 px (${overflow})`);
-  await shot(page, '31-search-375');
+  await shot(page, '51-search-375');
   assert.deepEqual(page.dialogs, []);
   // (failed loads are the session probe before signing in and the favicon)
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
@@ -105,7 +105,7 @@ test('the admin page lists Graph connector apps with a switch, the notification 
   await dlg.getByText(/turned on, the app is notified/).waitFor();
   await dlg.getByText(/Notification pending/).waitFor();
   assert.equal(await dlg.getByRole('checkbox', { name: 'Helpdesk' }).isChecked(), true);
-  await shot(page, '32-admin-graph-connectors');
+  await shot(page, '52-admin-graph-connectors');
   // (failed loads are the session probe before signing in and the favicon)
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
   await page.context().close();
