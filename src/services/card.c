@@ -316,3 +316,32 @@ void svc_post(struct svc_result *r, struct svc_card *c)
     }
     r->outcome = SERVICE_POST;
 }
+
+void svc_commit_list(struct svc_card *c, const json_t *commits, long long total, int sha_len,
+                     struct sb_buf *text)
+{
+    char line[200], sha[16];
+    const json_t *cm;
+    size_t i;
+
+    json_array_foreach(commits, i, cm)
+    {
+        char *esc = NULL;
+
+        if (i == SVC_COMMITS_SHOWN) {
+            if (sb_buf_printf(text, "- \xE2\x80\xA6 and %lld more\n", total - SVC_COMMITS_SHOWN))
+                c->failed = true;
+            break;
+        }
+        svc_first_line(svc_str(cm, "message"), 120, line, sizeof(line));
+        snprintf(sha, sizeof(sha), "%.*s", sha_len, svc_str(cm, "id"));
+        if (svc_md_escape(line, &esc) != SB_OK) {
+            c->failed = true;
+            break;
+        }
+        if (sb_buf_printf(text, "- [`%s`](%s) %s \xE2\x80\x94 %s\n", sha, svc_str(cm, "url"), esc,
+                          svc_str(cm, "author.name")))
+            c->failed = true;
+        free(esc);
+    }
+}

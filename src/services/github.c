@@ -19,8 +19,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define COMMITS_SHOWN 10
-
 static const char *repo_name(const json_t *p)
 {
     return svc_str(p, "repository.full_name");
@@ -29,10 +27,10 @@ static const char *repo_name(const json_t *p)
 static void push(const json_t *settings, const json_t *p, struct svc_result *r)
 {
     const char *ref = svc_str(p, "ref"), *name, *kind;
-    const json_t *commits = svc_get(p, "commits"), *cm;
+    const json_t *commits = svc_get(p, "commits");
     bool tag = strncmp(ref, "refs/tags/", 10) == 0;
-    size_t n = json_array_size(commits), i;
-    char title[600], line[200], sha[8];
+    size_t n = json_array_size(commits);
+    char title[600];
     struct sb_buf text = {0};
     struct svc_card c;
     json_t *sec;
@@ -53,25 +51,7 @@ static void push(const json_t *settings, const json_t *p, struct svc_result *r)
         snprintf(title, sizeof(title), "[%s] %zu new commit%s pushed to %s by %s", repo_name(p), n,
                  n == 1 ? "" : "s", name, svc_str(p, "pusher.name"));
     svc_card_init(&c, title, svc_bool(p, "deleted") ? COLOR_NEUTRAL : COLOR_INFO);
-    json_array_foreach(commits, i, cm)
-    {
-        char *esc = NULL;
-        if (i == COMMITS_SHOWN) {
-            if (sb_buf_printf(&text, "- \xE2\x80\xA6 and %zu more\n", n - COMMITS_SHOWN))
-                c.failed = true;
-            break;
-        }
-        svc_first_line(svc_str(cm, "message"), 120, line, sizeof(line));
-        snprintf(sha, sizeof(sha), "%.7s", svc_str(cm, "id"));
-        if (svc_md_escape(line, &esc) != SB_OK) {
-            c.failed = true;
-            break;
-        }
-        if (sb_buf_printf(&text, "- [`%s`](%s) %s \xE2\x80\x94 %s\n", sha, svc_str(cm, "url"), esc,
-                          svc_str(cm, "author.name")))
-            c.failed = true;
-        free(esc);
-    }
+    svc_commit_list(&c, commits, (long long)n, 7, &text);
     sec = svc_card_section(&c, NULL, NULL);
     svc_fact(&c, sec, "Repository", repo_name(p));
     svc_fact(&c, sec, tag ? "Tag" : "Branch", name);

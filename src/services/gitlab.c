@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COMMITS_SHOWN 10
-
 static const char *project(const json_t *p)
 {
     return *svc_str(p, "project.path_with_namespace") ? svc_str(p, "project.path_with_namespace")
@@ -36,12 +34,11 @@ static const char *short_ref(const char *ref)
 static void push(const json_t *settings, const json_t *p, bool tag, struct svc_result *r)
 {
     const char *ref = short_ref(svc_str(p, "ref"));
-    const json_t *commits = svc_get(p, "commits"), *cm;
+    const json_t *commits = svc_get(p, "commits");
     long long total = svc_int(p, "total_commits_count");
-    char title[600], line[200], sha[9], compare[1200];
+    char title[600], compare[1200];
     struct sb_buf text = {0};
     struct svc_card c;
-    size_t i;
     json_t *sec;
 
     if (!tag && !svc_branch_wanted(settings, ref)) {
@@ -57,25 +54,7 @@ static void push(const json_t *settings, const json_t *p, bool tag, struct svc_r
         snprintf(title, sizeof(title), "[%s] %lld new commit%s pushed to %s by %s", project(p),
                  total, total == 1 ? "" : "s", ref, svc_str(p, "user_name"));
     svc_card_init(&c, title, COLOR_INFO);
-    json_array_foreach(commits, i, cm)
-    {
-        char *esc = NULL;
-        if (i == COMMITS_SHOWN) {
-            if (sb_buf_printf(&text, "- \xE2\x80\xA6 and %lld more\n", total - COMMITS_SHOWN))
-                c.failed = true;
-            break;
-        }
-        svc_first_line(svc_str(cm, "message"), 120, line, sizeof(line));
-        snprintf(sha, sizeof(sha), "%.8s", svc_str(cm, "id"));
-        if (svc_md_escape(line, &esc) != SB_OK) {
-            c.failed = true;
-            break;
-        }
-        if (sb_buf_printf(&text, "- [`%s`](%s) %s \xE2\x80\x94 %s\n", sha, svc_str(cm, "url"), esc,
-                          svc_str(cm, "author.name")))
-            c.failed = true;
-        free(esc);
-    }
+    svc_commit_list(&c, commits, total, 8, &text);
     sec = svc_card_section(&c, NULL, NULL);
     svc_fact(&c, sec, "Project", project(p));
     svc_fact(&c, sec, tag ? "Tag" : "Branch", ref);

@@ -6,6 +6,7 @@
 #ifndef SB_SERVICES_INTERNAL_H
 #define SB_SERVICES_INTERNAL_H
 
+#include "core/buf.h"
 #include "services/services.h"
 
 #include <stdbool.h>
@@ -57,6 +58,12 @@ void svc_cut(const char *s, size_t max, char *out, size_t cap);
 void svc_first_line(const char *s, size_t max, char *out, size_t cap);
 /* s with markdown punctuation escaped, for text placed inside markdown we write ourselves. */
 sb_err svc_md_escape(const char *s, char **out);
+/* The commits of a push as a Markdown list ("- [`sha`](url) first line — author"), at most
+ * SVC_COMMITS_SHOWN of them and "… and N more" for the rest of total; sha_len characters of
+ * each id (GitHub shows 7, GitLab 8). Sets c->failed when out of memory. */
+#define SVC_COMMITS_SHOWN 10
+void svc_commit_list(struct svc_card *c, const json_t *commits, long long total, int sha_len,
+                     struct sb_buf *text);
 
 /* Filters: list is the settings' "events" or "branches" array; empty or missing = all. */
 bool svc_event_wanted(const json_t *settings, const char *event);
