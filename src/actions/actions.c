@@ -5,6 +5,7 @@
 
 #include "auth/perm.h"
 #include "cards/card_actions.h"
+#include "connectors/configs.h"
 #include "core/ids.h"
 #include "core/json.h"
 #include "net/fetch.h"
@@ -38,37 +39,6 @@ static sb_err check_inputs(json_t *inputs, struct sb_diag *diag)
                            "inputs.%.64s is longer than %d bytes", key, ACTIONS_INPUT_MAX);
     }
     return SB_OK;
-}
-
-bool actions_domain_allowed(const char *valid_domains, const char *host, int port)
-{
-    json_t *list = json_loads(valid_domains ? valid_domains : "[]", 0, NULL), *v;
-    size_t i, hl = strlen(host);
-    bool ok = false;
-
-    json_array_foreach(list, i, v)
-    {
-        const char *d = json_string_value(v), *colon;
-        size_t dl;
-
-        if (!d || ok)
-            continue;
-        colon = strrchr(d, ':');
-        if (colon && strchr(d, ']') && colon < strchr(d, ']'))
-            colon = NULL; /* a colon inside an IPv6 literal */
-        if (colon && atoi(colon + 1) != port)
-            continue;
-        dl = colon ? (size_t)(colon - d) : strlen(d);
-        if (dl > 2 && d[0] == '*' && d[1] == '.') {
-            /* "*.contoso.com": a subdomain, not contoso.com itself. */
-            size_t sl = dl - 1; /* ".contoso.com" */
-            ok = hl > sl && strncasecmp(host + hl - sl, d + 1, sl) == 0;
-        } else {
-            ok = hl == dl && strncasecmp(host, d, dl) == 0;
-        }
-    }
-    json_decref(list);
-    return ok;
 }
 
 /* A connector registered in the Developer Dashboard declared whether its cards carry actions and
@@ -120,7 +90,7 @@ static sb_err check_registered(struct sb_ctx *ctx, const struct store_connector 
     if (err == SB_ERR_NOT_FOUND)
         err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                       "the connector app is no longer in the catalog");
-    else if (!err && !actions_domain_allowed(app->valid_domains, host, port))
+    else if (!err && !config_domain_listed(app->valid_domains, host, port))
         err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                       "%s is not one of the connector app's valid domains", host);
     free(app);

@@ -59,8 +59,4 @@ json_t *actions_execution_json(const struct store_action_execution *e);
 /* Registers the outbox handler that runs executions. */
 sb_err actions_register(struct outbox *ob);
 
-/* Whether host (lower-case, IPv6 without brackets) matches one of an app's validDomains
- * (JSON array text: "host", "*.host" for its subdomains, optionally with ":port"). */
-bool actions_domain_allowed(const char *valid_domains, const char *host, int port);
-
 #endif

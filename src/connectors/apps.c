@@ -10,22 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool host_allowed(struct sb_ctx *ctx, const char *host, int port)
-{
-    bool allowed = false;
-    return org_outbound_allowed(ctx, host, port, &allowed) == SB_OK && allowed;
-}
-
-static bool http_allowed(struct sb_ctx *ctx, const char *url)
-{
-    char scheme[8], host[256];
-    const char *path;
-    int port;
-
-    return config_url_split(url, scheme, sizeof(scheme), host, sizeof(host), &port, &path) &&
-           host_allowed(ctx, host, port);
-}
-
 static json_t *summary(const struct store_app *a)
 {
     return json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "externalId", a->external_id, "displayName",
@@ -88,7 +72,7 @@ sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const vo
     if (err)
         return err;
     if (p.has_connector && strncasecmp(p.configuration_url, "http://", 7) == 0 &&
-        !http_allowed(ctx, p.configuration_url)) {
+        !config_http_host_allowed(ctx, p.configuration_url)) {
         package_info_free(&p);
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "manifest.json: connectors[0].configurationUrl must be an https URL "

@@ -57,19 +57,35 @@ bool config_url_split(const char *url, char *scheme, size_t scheme_cap, char *ho
     return true;
 }
 
-static bool host_allowed(struct sb_ctx *ctx, const char *host, int port)
+bool config_domain_listed(const char *valid_domains, const char *host, int port)
 {
-    bool allowed = false;
-    return org_outbound_allowed(ctx, host, port, &allowed) == SB_OK && allowed;
-}
+    json_t *list = json_loads(valid_domains ? valid_domains : "[]", 0, NULL), *v;
+    size_t i, hl = strlen(host);
+    bool ok = false;
 
-static bool domain_matches(const char *pattern, const char *host)
-{
-    if (strncmp(pattern, "*.", 2) == 0) {
-        size_t pl = strlen(pattern + 1), hl = strlen(host); /* ".y" */
-        return hl > pl && strcasecmp(host + hl - pl, pattern + 1) == 0;
+    json_array_foreach(list, i, v)
+    {
+        const char *d = json_string_value(v), *colon;
+        size_t dl;
+
+        if (!d || ok)
+            continue;
+        colon = strrchr(d, ':');
+        if (colon && strchr(d, ']') && colon < strchr(d, ']'))
+            colon = NULL; /* a colon inside an IPv6 literal */
+        if (colon && atoi(colon + 1) != port)
+            continue;
+        dl = colon ? (size_t)(colon - d) : strlen(d);
+        if (dl > 2 && d[0] == '*' && d[1] == '.') {
+            /* "*.contoso.com": a subdomain, not contoso.com itself. */
+            size_t sl = dl - 1; /* ".contoso.com" */
+            ok = hl > sl && strncasecmp(host + hl - sl, d + 1, sl) == 0;
+        } else {
+            ok = hl == dl && strncasecmp(host, d, dl) == 0;
+        }
     }
-    return strcasecmp(pattern, host) == 0;
+    json_decref(list);
+    return ok;
 }
 
 bool config_url_allowed(struct sb_ctx *ctx, const char *valid_domains, const char *url, char *why,
@@ -77,34 +93,33 @@ bool config_url_allowed(struct sb_ctx *ctx, const char *valid_domains, const cha
 {
     char scheme[8], host[256];
     const char *path;
-    json_t *domains, *d;
-    bool listed = false;
-    size_t i;
     int port;
 
     if (!config_url_split(url, scheme, sizeof(scheme), host, sizeof(host), &port, &path)) {
         snprintf(why, why_cap, "must be an https URL");
         return false;
     }
-    domains = json_loads(valid_domains, 0, NULL);
-    json_array_foreach(domains, i, d)
-    {
-        if (json_is_string(d) && domain_matches(json_string_value(d), host)) {
-            listed = true;
-            break;
-        }
-    }
-    json_decref(domains);
-    if (!listed) {
+    if (!config_domain_listed(valid_domains, host, port)) {
         snprintf(why, why_cap, "is on '%s', which is not in the app's validDomains", host);
         return false;
     }
-    if (strcmp(scheme, "http") == 0 && !host_allowed(ctx, host, port)) {
+    if (strcmp(scheme, "http") == 0 && !config_http_host_allowed(ctx, url)) {
         snprintf(why, why_cap,
                  "must be an https URL (plain http only for hosts in outboundAllowedHosts)");
         return false;
     }
     return true;
+}
+
+bool config_http_host_allowed(struct sb_ctx *ctx, const char *url)
+{
+    char scheme[8], host[256];
+    const char *path;
+    bool allowed = false;
+    int port;
+
+    return config_url_split(url, scheme, sizeof(scheme), host, sizeof(host), &port, &path) &&
+           org_outbound_allowed(ctx, host, port, &allowed) == SB_OK && allowed;
 }
 
 static sb_err check_url(struct sb_ctx *ctx, const struct store_app *app, const char *name,

@@ -47,6 +47,14 @@ sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, jso
 bool config_url_allowed(struct sb_ctx *ctx, const char *valid_domains, const char *url, char *why,
                         size_t why_cap);
 
+/* Whether host (lower-case, IPv6 without brackets) matches one of an app's validDomains
+ * (JSON array text: "host", "*.host" for its subdomains, optionally with ":port"). The one
+ * validDomains rule: configuration pages and card-action targets both use it. */
+bool config_domain_listed(const char *valid_domains, const char *host, int port);
+
+/* Whether the URL's host:port is in outboundAllowedHosts (where plain http is allowed). */
+bool config_http_host_allowed(struct sb_ctx *ctx, const char *url);
+
 /* Splits an http(s) URL: scheme "http"/"https", lower-cased host, port (default by scheme) and
  * the path with query ("/" when empty). False when it is not such a URL (user info, IPv6
  * literals, control characters and bad ports are refused). */

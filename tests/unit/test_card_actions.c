@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "actions/actions.h"
+#include "connectors/configs.h"
 #include "cards/card_actions.h"
 #include "cards/cards.h"
 
@@ -221,18 +222,18 @@ static void test_valid_domains(void **state)
     const char *d = "[\"contoso.com\",\"*.fabrikam.com\",\"api.example.org:8443\"]";
 
     (void)state;
-    assert_true(actions_domain_allowed(d, "contoso.com", 443));
-    assert_true(actions_domain_allowed(d, "CONTOSO.com", 443));
-    assert_false(actions_domain_allowed(d, "evil-contoso.com", 443));
-    assert_false(actions_domain_allowed(d, "www.contoso.com", 443));
-    assert_true(actions_domain_allowed(d, "a.fabrikam.com", 443));
-    assert_true(actions_domain_allowed(d, "a.b.fabrikam.com", 443));
-    assert_false(actions_domain_allowed(d, "fabrikam.com", 443));
-    assert_false(actions_domain_allowed(d, "afabrikam.com", 443));
-    assert_true(actions_domain_allowed(d, "api.example.org", 8443));
-    assert_false(actions_domain_allowed(d, "api.example.org", 443));
-    assert_false(actions_domain_allowed("[]", "contoso.com", 443));
-    assert_false(actions_domain_allowed("not json", "contoso.com", 443));
+    assert_true(config_domain_listed(d, "contoso.com", 443));
+    assert_true(config_domain_listed(d, "CONTOSO.com", 443));
+    assert_false(config_domain_listed(d, "evil-contoso.com", 443));
+    assert_false(config_domain_listed(d, "www.contoso.com", 443));
+    assert_true(config_domain_listed(d, "a.fabrikam.com", 443));
+    assert_true(config_domain_listed(d, "a.b.fabrikam.com", 443));
+    assert_false(config_domain_listed(d, "fabrikam.com", 443));
+    assert_false(config_domain_listed(d, "afabrikam.com", 443));
+    assert_true(config_domain_listed(d, "api.example.org", 8443));
+    assert_false(config_domain_listed(d, "api.example.org", 443));
+    assert_false(config_domain_listed("[]", "contoso.com", 443));
+    assert_false(config_domain_listed("not json", "contoso.com", 443));
 }
 
 int main(void)
