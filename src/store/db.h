@@ -16,6 +16,7 @@
 #include "core/sb.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,10 +36,10 @@ struct db_driver {
     /* Cross-process notifications, NULL where one process owns the database (SQLite).
      * notify_sql takes one text parameter and queues it for delivery when the transaction
      * commits; listen() blocks, handing each payload to fn, until *stop becomes true,
-     * reconnecting when the connection breaks. */
+     * reconnecting when the connection breaks. *stop is atomic: another thread sets it. */
     const char *notify_sql;
     sb_err (*listen)(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
-                     const volatile int *stop);
+                     const atomic_int *stop);
     sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
