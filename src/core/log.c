@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static void emit(const char *level, const char *fmt, va_list ap)
+/* The format attribute lets clang's -Wformat-nonliteral see that fmt is checked by callers. */
+__attribute__((format(printf, 2, 0))) static void emit(const char *level, const char *fmt,
+                                                       va_list ap)
 {
     char line[1024];
 
