@@ -134,8 +134,9 @@ sb_err gc_highlight(const char *text, const char *const *terms, size_t nterms, s
     return SB_OK;
 }
 
-/* The properties a hit shows: the requested fields, else the retrievable ones; and the values
- * of the title, url and iconUrl labels. */
+/* The properties a hit shows: the requested fields, else all, of the retrievable ones; and the
+ * values of the title, url and iconUrl labels on retrievable properties. A property marked
+ * isRetrievable: false is never shown, even when asked for: it only makes items findable. */
 static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, json_t *labels)
 {
     json_t *out = json_object(), *sp = json_object_get(schema, "properties");
@@ -146,7 +147,10 @@ static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, jso
         json_t *p = json_array_get(sp, i), *lab = json_object_get(p, "labels");
         const char *name = json_string_value(json_object_get(p, "name"));
         json_t *v = json_object_get(props, name);
-        bool wanted = false;
+        bool wanted = !fields;
+
+        if (!json_is_true(json_object_get(p, "isRetrievable")))
+            continue;
 
         for (size_t k = 0; labels && v && k < json_array_size(lab); k++) {
             const char *l = json_string_value(json_array_get(lab, k));
@@ -156,14 +160,10 @@ static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, jso
         }
         if (!v)
             continue;
-        if (fields) {
-            for (size_t k = 0; k < json_array_size(fields); k++)
-                if (json_is_string(json_array_get(fields, k)) &&
-                    !strcasecmp(json_string_value(json_array_get(fields, k)), name))
-                    wanted = true;
-        } else {
-            wanted = json_is_true(json_object_get(p, "isRetrievable"));
-        }
+        for (size_t k = 0; fields && k < json_array_size(fields); k++)
+            if (json_is_string(json_array_get(fields, k)) &&
+                !strcasecmp(json_string_value(json_array_get(fields, k)), name))
+                wanted = true;
         if (wanted)
             json_object_set(out, name, v);
     }
