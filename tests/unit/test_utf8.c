@@ -131,9 +131,12 @@ static void test_fail_message_is_valid(void **state)
 
     (void)state;
     memset(text, 0, sizeof(text));
-    for (size_t i = 0; i + 2 < sizeof(text); i += 2)
-        memcpy(text + i, "\xC3\xA9", 2);
-    sb_fail(&diag, SB_ERR_INVALID, "invalidRequest", "x%s", text); /* odd length: cut mid-é */
+    for (size_t i = 0; i + 2 < sizeof(text); i += 2) {
+        text[i] = '\xC3';
+        text[i + 1] = '\xA9';
+    }
+    /* 319 bytes fit: the last é is cut in two. */
+    sb_fail(&diag, SB_ERR_INVALID, "invalidRequest", "%s", text);
     assert_true(sb_utf8_valid(diag.message, strlen(diag.message)));
     j = json_string(diag.message);
     assert_non_null(j);
