@@ -1,8 +1,10 @@
 /*
  * test_allocfail.c: allocation-failure tests for the parsers that read what strangers send: the
- * card parser and the card-action helpers (src/cards), the URL parsers (webhook URLs, the
- * configuration pages' URL rules and validDomains, --listen, the outbound client's URL helpers,
- * the address classifier) and the app package (manifest) validator.
+ * card parser and the card-action helpers (src/cards), the service connectors' card builders
+ * (GitHub, GitLab, Alertmanager payloads with multi-byte text at every cut), the URL parsers
+ * (webhook URLs, the configuration pages' URL rules and validDomains, --listen and the URL
+ * flags, the outbound client's URL helpers, the address classifier) and the app package
+ * (manifest) validator.
  *
  * Each operation runs once with a working allocator (its baseline), then again with an allocator
  * that fails at the N-th call, for N = 1, 2, ... until a run makes fewer than N calls; each N
@@ -19,7 +21,7 @@
  *
  * Inputs: the fuzz corpora under tests/fuzz/corpus (real cards, a valid and two hostile app
  * packages, configuration-page URLs), found from the test binary's path
- * (build/<variant>/tests/test_allocfail), plus URLs written here.
+ * (build/<variant>/tests/test_allocfail), plus URLs and service payloads written here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +37,8 @@
 #include "core/config.h"
 #include "net/addr.h"
 #include "net/fetch.h"
+#include "services/services.h"
+#include "store/store.h"
 #include "webhooks/url.h"
 
 #include <arpa/inet.h>
@@ -43,6 +47,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -550,6 +555,108 @@ static void test_cards(void **state)
     printf("cards: %zu inputs and 4 action helpers, %lu failing runs\n", n, runs);
 }
 
+/* ---- the service connectors' card builders ---- */
+
+struct service_case {
+    const char *kind;
+    const char *settings;
+    struct service_headers h;
+    const char *body;
+    char sig[72];
+};
+
+static bool op_service_card(const void *arg, char *out, size_t cap)
+{
+    const struct service_case *sc = arg;
+    struct store_connector c;
+    char *card = NULL, why[256] = "";
+    int status = 0;
+    enum service_outcome o;
+
+    memset(&c, 0, sizeof(c));
+    snprintf(c.kind, sizeof(c.kind), "%s", sc->kind);
+    snprintf(c.name, sizeof(c.name), "test");
+    o = service_card(&c, sc->settings, &sc->h, sc->body, strlen(sc->body), &card, &status, why,
+                     sizeof(why));
+    snprintf(out, cap, "%d %d %s|%s", (int)o, status, why, card ? card : "");
+    free(card);
+    return o == SERVICE_POST;
+}
+
+static void test_service_cards(void **state)
+{
+    /* Multi-byte characters where ids, first lines and titles are cut. */
+    static const char gh_push[] =
+        "{\"ref\":\"refs/heads/main\",\"compare\":\"https://github.com/o/r/compare/a...b\","
+        "\"repository\":{\"full_name\":\"o/r\",\"html_url\":\"https://github.com/o/r\"},"
+        "\"pusher\":{\"name\":\"\u00c5sa\"},\"commits\":["
+        "{\"id\":\"abcdef\u00e9123\",\"message\":\"fix \u20ac\\nmore\",\"url\":"
+        "\"https://github.com/o/r/commit/1\",\"author\":{\"name\":\"Zo\u00eb\"}},"
+        "{\"id\":\"ab\U0001F600cdefgh\",\"message\":\"x\",\"url\":\"https://github.com/o/r/"
+        "commit/2\",\"author\":{\"name\":\"B\"}}]}";
+    static const char gh_pr[] =
+        "{\"action\":\"opened\",\"number\":3,\"pull_request\":{\"title\":\"T\u00e9st\","
+        "\"body\":\"\U0001F600\U0001F600 body\",\"html_url\":\"https://github.com/o/r/pull/3\","
+        "\"user\":{\"login\":\"u\"},\"head\":{\"ref\":\"feature\"},\"base\":{\"ref\":\"main\"}},"
+        "\"repository\":{\"full_name\":\"o/r\"},\"sender\":{\"login\":\"u\"}}";
+    static const char gl_push[] =
+        "{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"before\":\"95790bf8\","
+        "\"after\":\"da156088\",\"user_name\":\"J\u00f6rg\",\"total_commits_count\":3,"
+        "\"project\":{\"path_with_namespace\":\"m/d\",\"web_url\":\"http://example.com/m/d\"},"
+        "\"commits\":[{\"id\":\"1234567\u20ac89\",\"message\":\"\u00e9\u00e9\",\"url\":"
+        "\"http://example.com/m/d/commit/1\",\"author\":{\"name\":\"A\"}}]}";
+    static const char gl_pipeline[] =
+        "{\"object_kind\":\"pipeline\",\"user\":{\"name\":\"Admin\"},\"project\":{"
+        "\"path_with_namespace\":\"m/d\",\"web_url\":\"http://example.com/m/d\"},"
+        "\"object_attributes\":{\"id\":31,\"ref\":\"main\",\"tag\":false,\"status\":"
+        "\"failed\",\"duration\":63},\"commit\":{\"message\":\"test\\n\",\"url\":"
+        "\"http://example.com/m/d/commit/b\"}}";
+    static const char alerts[] =
+        "{\"version\":\"4\",\"status\":\"firing\",\"groupLabels\":{\"alertname\":\"A\"},"
+        "\"commonLabels\":{\"alertname\":\"A\"},\"externalURL\":\"http://am.example:9093\","
+        "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"z\":\"\u00e9\"},"
+        "\"annotations\":{\"summary\":\"s\"},\"startsAt\":\"2026-01-01T00:00:00Z\"},"
+        "{\"status\":\"resolved\",\"labels\":{\"alertname\":\"B\"},\"annotations\":{},"
+        "\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2026-01-01T01:00:00Z\"}]}";
+    struct service_case cases[] = {
+        {"github", "{\"secret\":\"s3cret\"}", {"push", NULL, NULL, NULL}, gh_push, ""},
+        {"github", "{\"secret\":\"s3cret\"}", {"pull_request", NULL, NULL, NULL}, gh_pr, ""},
+        {"gitlab", "{\"secret\":\"tok\"}", {"Push Hook", NULL, "tok", NULL}, gl_push, ""},
+        {"gitlab", "{\"secret\":\"tok\"}", {"Pipeline Hook", NULL, "tok", NULL}, gl_pipeline, ""},
+        {"alertmanager", "{}", {NULL, NULL, NULL, NULL}, alerts, ""},
+    };
+    unsigned long runs = 0;
+
+    (void)state;
+    /* GitHub's X-Hub-Signature-256 over each body. */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        unsigned char mac[crypto_auth_hmacsha256_BYTES];
+        crypto_auth_hmacsha256_state st;
+
+        if (strcmp(cases[i].kind, "github") != 0)
+            continue;
+        crypto_auth_hmacsha256_init(&st, (const unsigned char *)"s3cret", 6);
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)cases[i].body,
+                                      strlen(cases[i].body));
+        crypto_auth_hmacsha256_final(&st, mac);
+        memcpy(cases[i].sig, "sha256=", 7);
+        sodium_bin2hex(cases[i].sig + 7, sizeof(cases[i].sig) - 7, mac, sizeof(mac));
+        cases[i].h.signature = cases[i].sig;
+    }
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        static char desc[DESC_MAX];
+
+        /* Each payload posts a card when nothing fails. */
+        if (!op_service_card(&cases[i], desc, sizeof(desc)))
+            fail_msg("%s %s: %s", cases[i].kind, cases[i].h.event ? cases[i].h.event : "", desc);
+    }
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        runs += run_failing(cases[i].h.event ? cases[i].h.event : cases[i].kind, op_service_card,
+                            &cases[i]);
+    printf("service cards: %zu payloads, %lu failing runs\n", sizeof(cases) / sizeof(cases[0]),
+           runs);
+}
+
 /* ---- URL parsers ---- */
 
 static bool op_webhook_urls(const void *arg, char *out, size_t cap)
@@ -835,9 +942,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_harness),
-        cmocka_unit_test(test_cards),
-        cmocka_unit_test(test_urls),
+        cmocka_unit_test(test_harness),       cmocka_unit_test(test_cards),
+        cmocka_unit_test(test_service_cards), cmocka_unit_test(test_urls),
         cmocka_unit_test(test_package),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
