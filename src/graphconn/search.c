@@ -9,6 +9,7 @@
 #include "graphconn/graphconn.h"
 
 #include "core/json.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ static sb_err split_terms(const char *q, char terms[TERMS_MAX][TERM_MAX + 1], si
             q++;
         }
         terms[*n][len] = '\0';
+        sb_utf8_scrub(terms[*n]); /* a long word is cut at TERM_MAX bytes, maybe in a character */
         (*n)++;
     }
     if (*n == 0)

@@ -313,6 +313,15 @@ describe('Graph connectors: search shows only retrievable properties', () => {
     assert.deepEqual((await search('quarterly')).at(0).resource.properties, { title: 'Quarterly plan', owner: 'Ann' });
     assert.deepEqual((await search('quarterly', { fields: ['internalNotes', 'owner'] })).at(0).resource.properties, { owner: 'Ann' });
   });
+
+  test('a query word longer than 64 bytes is cut on a character, not inside one', async () => {
+    const word = 'x' + '\u00e9'.repeat(40);
+    const r = await person.api('POST', '/v1.0/search/query', {
+      requests: [{ entityTypes: ['externalItem'], contentSources: ['/external/connections/secrets'], query: { queryString: `${word} plan` } }],
+    });
+    expectStatus(r, 200);
+    assert.deepEqual(r.body.value[0].searchTerms, ['x' + '\u00e9'.repeat(31), 'plan']);
+  });
 });
 
 describe('Graph connectors: certificate credentials', () => {
