@@ -207,16 +207,17 @@ void svc_card_discard(struct svc_card *c)
     c->root = c->sections = NULL;
 }
 
-void svc_cut(const char *s, size_t max, char *out, size_t cap)
+/* The first n bytes of s, cut to at most max bytes between characters with an ellipsis, into
+ * out (cap > max+4). */
+static void cut_n(const char *s, size_t n, size_t max, char *out, size_t cap)
 {
-    size_t n = strlen(s);
-
     if (cap == 0)
         return;
     if (max + 4 > cap)
         max = cap > 4 ? cap - 4 : 0;
     if (n <= max) {
-        memcpy(out, s, n + 1);
+        memcpy(out, s, n);
+        out[n] = '\0';
         return;
     }
     max = sb_utf8_prefix_bytes(s, max); /* no character is split */
@@ -224,18 +225,14 @@ void svc_cut(const char *s, size_t max, char *out, size_t cap)
     memcpy(out + max, "\xE2\x80\xA6", 4); /* U+2026 */
 }
 
+void svc_cut(const char *s, size_t max, char *out, size_t cap)
+{
+    cut_n(s, strlen(s), max, out, cap);
+}
+
 void svc_first_line(const char *s, size_t max, char *out, size_t cap)
 {
-    const char *nl = strpbrk(s, "\r\n");
-    size_t n = nl ? (size_t)(nl - s) : strlen(s);
-    char *line = strndup(s, n);
-
-    if (!line) {
-        svc_cut("", max, out, cap);
-        return;
-    }
-    svc_cut(line, max, out, cap);
-    free(line);
+    cut_n(s, strcspn(s, "\r\n"), max, out, cap);
 }
 
 sb_err svc_md_escape(const char *s, char **out)

@@ -77,6 +77,7 @@ static struct {
     unsigned long calls;   /* allocation calls since arming */
     unsigned long fail_at; /* 0: none fails */
     bool failed;           /* a call was failed in this run */
+    bool json_failed;      /* one of jansson's calls was failed in this run */
     void **live;           /* allocated with __real_*: never tracked itself */
     size_t nlive, cap;
 } A;
@@ -189,13 +190,19 @@ char *__wrap_strndup(const char *s, size_t n)
 
 /* jansson's allocator. jansson 2.14 ignores a failed growth of its lexer's buffer (load.c,
  * lex_save) and then silently drops a character of the text it reads, so a single failure
- * there corrupts a parse that goes on to succeed. A real shortage persists: once a call has
- * failed in a run, jansson's later calls fail too. */
+ * there corrupts a parse that goes on to succeed. A real shortage persists: once one of
+ * jansson's calls has failed in a run, its later calls fail too. (Our own code gets no such
+ * allowance: a single failure of one of its calls must not change a result that succeeds.) */
 static void *json_alloc(size_t n)
 {
-    if (A.armed && A.failed)
+    void *p;
+
+    if (A.armed && A.json_failed)
         return NULL;
-    return __wrap_malloc(n);
+    p = __wrap_malloc(n);
+    if (!p && A.armed)
+        A.json_failed = true;
+    return p;
 }
 
 /* ---- running an operation under failures ---- */
@@ -226,6 +233,7 @@ static unsigned long sweep(const char *name, op_fn op, const void *arg, bool ver
             A.fail_rest = rest;
             A.calls = 0;
             A.failed = false;
+            A.json_failed = false;
             A.nlive = 0;
             memset(got, 0, sizeof(got));
             A.armed = true;
