@@ -309,7 +309,10 @@ describe('Graph connectors: search shows only retrievable properties', () => {
       assert.equal('costCentre' in props, false, JSON.stringify(props));
       assert.equal(JSON.stringify(hits[0].resource).includes('4711'), false);
       assert.equal('url' in hits[0].labels, false, 'a label on a hidden property is hidden too');
+      // The content lacks the word, so the summary quotes the properties: only retrievable ones.
+      assert.doesNotMatch(hits[0].summary, /zanzibar|layoffs/, hits[0].summary);
     }
+    assert.match((await search('quarterly')).at(0).summary, /<c0>Quarterly<\/c0> plan/);
     assert.deepEqual((await search('quarterly')).at(0).resource.properties, { title: 'Quarterly plan', owner: 'Ann' });
     assert.deepEqual((await search('quarterly', { fields: ['internalNotes', 'owner'] })).at(0).resource.properties, { owner: 'Ann' });
   });
