@@ -70,7 +70,7 @@ $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # The allocation-failure test fails our objects' allocations at will (tests/unit/test_allocfail.c).
-$(O)/tests/test_allocfail: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
+$(O)/tests/test_allocfail: private LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
 
 unit: $(UNIT_BIN)
 
