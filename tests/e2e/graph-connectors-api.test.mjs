@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT, importPKCS8 } from 'jose';
 
-import { startServer, api, rawRequest, tempDir } from './lib/server.mjs';
+import { startServer, api, rawRequest, tempDir, newUser } from './lib/server.mjs';
 import { expectStatus, expectGraphError, expectCollection } from './lib/graph.mjs';
 
 async function registerApp(srv, admin, name = 'App') {
@@ -261,6 +261,69 @@ describe('Graph connectors API rules', () => {
     // Only administrators manage registrations.
     const list = expectCollection(await admin('GET', '/api/v1/admin/appRegistrations'));
     assert.ok(list.some((x) => x.clientId === reg.clientId && !('clientSecret' in x)));
+  });
+});
+
+describe('Graph connectors: search shows only retrievable properties', () => {
+  let srv;
+  let app;
+  let person;
+
+  before(async () => {
+    srv = await startServer();
+    app = (await registerApp(srv, api(srv, srv.adminToken))).call;
+    person = await newUser(srv, 'searcher');
+    const op = await readyConnection(app, 'secrets', {
+      baseType: 'microsoft.graph.externalItem',
+      properties: [
+        { name: 'title', type: 'string', isSearchable: true, isRetrievable: true, labels: ['title'] },
+        // Searchable but not retrievable: finds the item, never shown.
+        { name: 'internalNotes', type: 'string', isSearchable: true, isRetrievable: false },
+        { name: 'costCentre', type: 'string', isQueryable: true, isRetrievable: false, labels: ['url'] },
+        { name: 'owner', type: 'string', isRetrievable: true },
+      ],
+    });
+    assert.equal(op.status, 'completed');
+    expectStatus(await app('PUT', '/v1.0/external/connections/secrets/items/S1', {
+      acl: EVERYONE,
+      properties: { title: 'Quarterly plan', internalNotes: 'layoffs zanzibar', costCentre: 'https://cc.example/4711', owner: 'Ann' },
+      content: { value: 'Plans for the quarter.', type: 'text' },
+    }), 200);
+  });
+  after(async () => { await srv.close(); });
+
+  const search = async (queryString, extra = {}) => {
+    const r = await person.api('POST', '/v1.0/search/query', {
+      requests: [{ entityTypes: ['externalItem'], contentSources: ['/external/connections/secrets'], query: { queryString }, ...extra }],
+    });
+    expectStatus(r, 200);
+    return r.body.value[0].hitsContainers[0].hits;
+  };
+
+  test('isRetrievable: false properties stay searchable but are left out of hits, even when asked for', async () => {
+    for (const [words, extra] of [['quarterly', {}], ['zanzibar', {}], ['quarterly', { fields: ['internalNotes', 'costCentre', 'owner'] }]]) {
+      const hits = await search(words, extra);
+      assert.deepEqual(hits.map((h) => h.hitId), ['S1'], `${words} ${JSON.stringify(extra)}`);
+      const props = hits[0].resource.properties;
+      assert.equal('internalNotes' in props, false, JSON.stringify(props));
+      assert.equal('costCentre' in props, false, JSON.stringify(props));
+      assert.equal(JSON.stringify(hits[0].resource).includes('4711'), false);
+      assert.equal('url' in hits[0].labels, false, 'a label on a hidden property is hidden too');
+      // The content lacks the word, so the summary quotes the properties: only retrievable ones.
+      assert.doesNotMatch(hits[0].summary, /zanzibar|layoffs/, hits[0].summary);
+    }
+    assert.match((await search('quarterly')).at(0).summary, /<c0>Quarterly<\/c0> plan/);
+    assert.deepEqual((await search('quarterly')).at(0).resource.properties, { title: 'Quarterly plan', owner: 'Ann' });
+    assert.deepEqual((await search('quarterly', { fields: ['internalNotes', 'owner'] })).at(0).resource.properties, { owner: 'Ann' });
+  });
+
+  test('a query word longer than 64 bytes is cut on a character, not inside one', async () => {
+    const word = 'x' + '\u00e9'.repeat(40);
+    const r = await person.api('POST', '/v1.0/search/query', {
+      requests: [{ entityTypes: ['externalItem'], contentSources: ['/external/connections/secrets'], query: { queryString: `${word} plan` } }],
+    });
+    expectStatus(r, 200);
+    assert.deepEqual(r.body.value[0].searchTerms, ['x' + '\u00e9'.repeat(31), 'plan']);
   });
 });
 
