@@ -313,6 +313,31 @@ describe('Graph connectors: certificate credentials', () => {
       assert.deepEqual([r.status, r.body.error], [401, 'invalid_client'], why);
     }
   });
+
+  test('a client assertion is good for one token: the same assertion again (a replay) or one without a jti -> 401 invalid_client', async () => {
+    const mine = keyPair('replay');
+    const reg = expectStatus(await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Replay app', certificate: mine.cert }), 201).body;
+    const endpoint = (await admin('GET', '/.well-known/openid-configuration')).body.token_endpoint;
+    const sign = async (jti) => {
+      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setIssuer(reg.clientId).setSubject(reg.clientId)
+        .setAudience(endpoint).setIssuedAt().setNotBefore('0s').setExpirationTime('10m');
+      if (jti) jwt.setJti(jti);
+      return jwt.sign(await importPKCS8(mine.key, 'RS256'));
+    };
+    const ask = (a) => api(srv)('POST', new URL(endpoint).pathname, new URLSearchParams({
+      client_id: reg.clientId, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: a,
+    }).toString(), { contentType: 'application/x-www-form-urlencoded' });
+    const once = await sign(crypto.randomUUID());
+    expectStatus(await ask(once), 200, 'first use');
+    const again = await ask(once);
+    assert.deepEqual([again.status, again.body.error], [401, 'invalid_client'], 'replay');
+    assert.match(again.body.error_description, /already used/);
+    // A new assertion (new jti) still works; one without a jti cannot be remembered: refused.
+    expectStatus(await ask(await sign(crypto.randomUUID())), 200, 'a new assertion');
+    const bare = await ask(await sign(null));
+    assert.deepEqual([bare.status, bare.body.error], [401, 'invalid_client'], 'no jti');
+  });
 });
 
 describe('Graph connectors: item ingestion rate', () => {
