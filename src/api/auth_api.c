@@ -30,7 +30,7 @@ struct signin {
     char upn[SB_NAME_MAX + 1];
     char password[1025];
     struct auth_throttle_keys keys;
-    bool queued; /* false: the pool refused the job (full or stopping) */
+    bool queued; /* false: the pool refused or cancelled the job (full or stopping) */
     sb_err err;
     struct sb_diag diag;
     struct store_user user;
@@ -42,12 +42,16 @@ static void signin_free(struct signin *s)
     free(s);
 }
 
-/* On a pool thread. After http_resume the request (and s) belongs to the HTTP thread again. */
-static void verify(void *arg)
+/* On a pool thread (or the stopping thread when cancelled). After http_resume the request (and
+ * s) belongs to the HTTP thread again. */
+static void verify(void *arg, bool cancelled)
 {
     struct signin *s = arg;
 
-    s->err = auth_login(s->ctx, s->upn, s->password, &s->user, &s->diag);
+    if (cancelled)
+        s->queued = false; /* shutting down: 503 at once rather than a hash */
+    else
+        s->err = auth_login(s->ctx, s->upn, s->password, &s->user, &s->diag);
     sodium_memzero(s->password, sizeof(s->password));
     http_resume(s->req);
 }
@@ -133,9 +137,11 @@ static bool check_login(struct api_call *c, struct store_user *u)
     }
     c->req->state = s;
     http_defer(c->req);
-    s->queued = auth_pool_submit(c->ctx->auth_pool, verify, s) == SB_OK;
-    if (!s->queued)
+    s->queued = true; /* before the job can run: a cancelled job clears it */
+    if (auth_pool_submit(c->ctx->auth_pool, verify, s) != SB_OK) {
+        s->queued = false;
         http_resume(c->req); /* answered (503) on the resumed call */
+    }
     return false;
 }
 

@@ -4,11 +4,10 @@
 #include "auth/pool.h"
 
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdlib.h>
 
 struct job {
-    void (*fn)(void *arg);
+    auth_pool_fn fn;
     void *arg;
 };
 
@@ -29,6 +28,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct job j;
+        bool cancelled;
 
         while (p->len == 0 && !p->stopping)
             pthread_cond_wait(&p->cv, &p->mu);
@@ -37,8 +37,9 @@ static void *worker(void *arg)
         j = p->ring[p->head];
         p->head = (p->head + 1) % p->cap;
         p->len--;
+        cancelled = p->stopping;
         pthread_mutex_unlock(&p->mu);
-        j.fn(j.arg);
+        j.fn(j.arg, cancelled);
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -81,7 +82,7 @@ out:
     return err;
 }
 
-sb_err auth_pool_submit(struct auth_pool *p, void (*fn)(void *arg), void *arg)
+sb_err auth_pool_submit(struct auth_pool *p, auth_pool_fn fn, void *arg)
 {
     sb_err err = SB_ERR_UNAVAILABLE;
 
@@ -109,6 +110,16 @@ void auth_pool_stop(struct auth_pool *p)
     p->stopping = true;
     p->stopped = true;
     pthread_cond_broadcast(&p->cv);
+    /* The queued jobs are cancelled here rather than waiting for a free thread. */
+    while (p->len > 0) {
+        struct job j = p->ring[p->head];
+
+        p->head = (p->head + 1) % p->cap;
+        p->len--;
+        pthread_mutex_unlock(&p->mu);
+        j.fn(j.arg, true);
+        pthread_mutex_lock(&p->mu);
+    }
     pthread_mutex_unlock(&p->mu);
     if (!join)
         return;
