@@ -1,8 +1,9 @@
 #!/bin/bash
 # The cost of password guessing for everyone else: p95 of GET /v1.0/me (bearer token, wrk, 16
-# connections, a new connection per request) with the server idle, then while 16 clients sign
-# in in a loop (tests/bench/signin-guessers.mjs), for each binary given, back to back.
-#   tests/bench/signin.sh [wrong|right] BIN...
+# connections, a new connection per request, a 30 s time-out so that slow answers are counted)
+# with the server idle, then while 16 clients sign in in a loop (tests/bench/signin-guessers.mjs),
+# for each binary given, back to back.
+#   tests/bench/signin.sh wrong|right BIN...
 # wrong: wrong passwords (throttling answers most of them); right: the right password (every
 # attempt is hashed: shows the hashing pool alone). Needs wrk and node. The numbers depend on
 # the machine's load: compare binaries within one run.
@@ -23,7 +24,7 @@ for bin in "$@"; do
     user_token=$(curl -sf -H 'Content-Type: application/json' \
         -d '{"userPrincipalName":"victim@bench.test","password":"Passw0rd-123"}' "$url/api/v1/tokens" |
         sed 's/.*"token":"\([^"]*\)".*/\1/')
-    me() { wrk -t2 -c16 -d"$1" -s "$here/p95.lua" -H "Connection: close" -H "Authorization: Bearer $user_token" "$url/v1.0/me" | tail -1; }
+    me() { wrk -t2 -c16 --timeout 30s -d"$1" -s "$here/p95.lua" -H "Connection: close" -H "Authorization: Bearer $user_token" "$url/v1.0/me" | tail -1; }
     echo "$bin idle: $(me 10s)"
     right=""
     [ "$mode" = right ] && right=Passw0rd-123
