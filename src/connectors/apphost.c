@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -179,7 +180,7 @@ struct proxy {
     char *lines[PROXY_MAX_HEADERS + 1];
     size_t nlines;
     char sandbox[APPHOST_URL_MAX];
-    char upstream[APPHOST_URL_MAX];
+    char upstream[APPHOST_URL_MAX]; /* the one origin the request may reach */
     struct fetch_response fr;
     struct sb_diag diag;
     sb_err err;
@@ -287,6 +288,7 @@ static void *proxy_run(void *arg)
         .body_len = req->body_len,
         .timeout_ms = PROXY_TIMEOUT_MS,
         .max_response = APPHOST_BODY_MAX,
+        .only_origin = p->upstream,
     };
 
     p->err = fetch_do(p->ctx, &rq, &p->fr, &p->diag);
@@ -294,12 +296,22 @@ static void *proxy_run(void *arg)
     return NULL;
 }
 
-static void encode_path(const char *path, char *out, size_t cap)
+bool apphost_target_ok(const char *raw)
+{
+    return raw && raw[0] == '/' && raw[1] != '/';
+}
+
+/* The decoded path, percent-encoded again except for unreserved characters and the
+ * sub-delimiters a path may hold: "?", "#", "%" and "\\" can never reach the URL raw. */
+static char *encode_path(const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
+    size_t len = strlen(path), n = 0;
+    char *out = len < APPHOST_URL_MAX * 8 ? malloc(len * 3 + 1) : NULL;
 
-    for (const unsigned char *s = (const unsigned char *)path; *s && n + 4 < cap; s++) {
+    if (!out)
+        return NULL;
+    for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
         if (isalnum(*s) || strchr("-._~/!$&'()*+,;=:@", *s)) {
             out[n++] = (char)*s;
         } else {
@@ -309,13 +321,54 @@ static void encode_path(const char *path, char *out, size_t cap)
         }
     }
     out[n] = '\0';
+    return out;
 }
 
-static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const char *upstream,
-                          struct http_request *req, struct http_response *resp)
+sb_err apphost_upstream_url(const char *config_url, const char *path, const char *query, char **out)
+{
+    CURLU *from = curl_url(), *to = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *enc = NULL, *url = NULL;
+    sb_err err = SB_ERR_INVALID;
+
+    *out = NULL;
+    if (!from || !to) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if (!apphost_target_ok(path) || !(enc = encode_path(path)))
+        goto out;
+    if (curl_url_set(from, CURLUPART_URL, config_url, 0) != CURLUE_OK ||
+        curl_url_get(from, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(from, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        curl_url_get(from, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
+        goto out;
+    if (curl_url_set(to, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+        curl_url_set(to, CURLUPART_HOST, host, 0) != CURLUE_OK ||
+        curl_url_set(to, CURLUPART_PORT, port, 0) != CURLUE_OK ||
+        curl_url_set(to, CURLUPART_PATH, enc, 0) != CURLUE_OK ||
+        (query && query[0] && curl_url_set(to, CURLUPART_QUERY, query, 0) != CURLUE_OK) ||
+        curl_url_get(to, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
+        goto out;
+    *out = strdup(url);
+    err = *out ? SB_OK : SB_ERR_NOMEM;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(url);
+    free(enc);
+    curl_url_cleanup(from);
+    curl_url_cleanup(to);
+    return err;
+}
+
+static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const struct store_app *app,
+                          const char *upstream, struct http_request *req,
+                          struct http_response *resp)
 {
     struct proxy *p = calloc(1, sizeof(*p));
-    char path[4096], query[4096];
+    char query[4096];
+    sb_err err;
     pthread_attr_t attr;
     pthread_t th;
     int in_flight;
@@ -331,11 +384,13 @@ static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const char *up
         plain(resp, 414, "The request's URL is too long to relay.");
         return SB_OK;
     }
-    encode_path(req->path, path, sizeof(path));
-    if (asprintf(&p->url, "%s%s%s%s", upstream, path, query[0] ? "?" : "", query) < 0) {
-        p->url = NULL;
+    err = apphost_upstream_url(app->configuration_url, req->path, query, &p->url);
+    if (err) {
         proxy_free(p);
-        return SB_ERR_NOMEM;
+        if (err != SB_ERR_INVALID)
+            return err;
+        plain(resp, 400, "This request cannot be relayed to the configuration page's origin.");
+        return SB_OK;
     }
     http_headers_each(req, forward_header, p);
     in_flight = atomic_fetch_add(&ctx->metrics->proxy_in_flight, 1);
@@ -434,6 +489,13 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         proxy_finish(ctx, req, resp);
         return;
     }
+    /* Only origin-form targets: the path is joined to the app's origin, so "@host/x",
+     * "//host/x" or "http://host/x" must never get that far. Checked on the target as received,
+     * before percent-decoding turned "%40" into "@". */
+    if (!apphost_target_ok(req->target)) {
+        plain(resp, 400, "The request target must be a path starting with a single \"/\".");
+        return;
+    }
     err = store_app_get(ctx->store, app_id, &app);
     if (err || !app.connector_id[0] || !app.configuration_url[0]) {
         plain(resp, 404, "There is no connector app with a configuration page here.");
@@ -448,10 +510,10 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         plain(resp, 403, "This configuration page is not allowed: configurationUrl %s.", why);
         return;
     }
-    if (port == (strcmp(scheme, "https") == 0 ? 443 : 80))
-        snprintf(upstream, sizeof(upstream), "%s://%s", scheme, host);
-    else
-        snprintf(upstream, sizeof(upstream), "%s://%s:%d", scheme, host, port);
+    if (fetch_url_origin(app.configuration_url, upstream, sizeof(upstream)) != SB_OK) {
+        plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
+        return;
+    }
     if (strncmp(req->path, APPHOST_PREFIX, strlen(APPHOST_PREFIX)) == 0) {
         const char *rest = req->path + strlen(APPHOST_PREFIX);
 
@@ -468,6 +530,6 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         plain(resp, 413, "The request body is larger than %d bytes.", APPHOST_BODY_MAX);
         return;
     }
-    if (proxy_start(ctx, app_id, upstream, req, resp) != SB_OK)
+    if (proxy_start(ctx, app_id, &app, upstream, req, resp) != SB_OK)
         plain(resp, 500, "Out of memory.");
 }

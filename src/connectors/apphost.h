@@ -44,6 +44,15 @@ sb_err apphost_frame_url(const struct sb_ctx *ctx, const char *app_id, char *out
 bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
                    char app_id[SB_ID_LEN + 1]);
 
+/* Whether a raw request target (as received, before percent-decoding) is in origin form: it
+ * starts with "/" and not with "//". Nothing else is relayed (absolute form, "@host", "*"). */
+bool apphost_target_ok(const char *raw);
+/* The upstream URL of a proxied request, built from parts with libcurl's URL API: scheme, host
+ * and port of config_url, then path (percent-decoded; encoded again here; must pass
+ * apphost_target_ok) and query (already encoded, without "?"; may be ""). *out is heap. */
+sb_err apphost_upstream_url(const char *config_url, const char *path, const char *query,
+                            char **out);
+
 /* Answers a request to a sandbox origin; may defer it (req->resumed on the second call). */
 void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request *req,
                     struct http_response *resp);

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 
 import path from 'node:path';
 
@@ -245,7 +246,9 @@ test('the proxy forwards the page\'s requests to the vendor and keeps Switchboar
     body: '{"webhookUrl":"x"}',
   });
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.text, '<p>page POST /config/save?project=a%20b&x=%E2%9C%93</p>');
+  // The upstream URL is built from parts with libcurl's URL API, which writes percent-escapes
+  // in lower case (the same characters, RFC 3986 §2.1).
+  assert.equal(r.text.toLowerCase(), '<p>page post /config/save?project=a%20b&x=%e2%9c%93</p>');
   const got = seen.at(-1);
   assert.equal(got.method, 'POST');
   assert.equal(got.body, '{"webhookUrl":"x"}');
@@ -284,6 +287,63 @@ test('the proxy reaches only the app\'s allowed origin: other domains and loopba
   const plain = await upload('/v1.0/appCatalogs/teamsApps', appZip({ id: '2b3c4d5e-0000-4000-8000-000000000005', connectorId: 'd38a0d91-f4b5-4ac1-a2d3-8e9fa0b1c2d3', configurationUrl: 'http://127.0.0.2:9/c.html', validDomains: ['127.0.0.2'] }));
   assert.equal(plain.status, 400, plain.text);
   assert.match(plain.body.error.message, /plain http only for hosts in outboundAllowedHosts/);
+});
+
+// One request written byte for byte on a socket, so that no client normalises the target.
+function rawSandboxRequest(sandboxHost, target, extraHeaders = []) {
+  const s = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: s.hostname, port: Number(s.port) });
+    let data = '';
+    sock.setEncoding('latin1');
+    sock.on('connect', () => sock.write([`GET ${target} HTTP/1.1`, `Host: ${sandboxHost}`, ...extraHeaders, 'Connection: close', '', ''].join('\r\n')));
+    sock.on('data', (c) => { data += c; });
+    sock.on('end', () => resolve({ status: Number(data.split(' ')[1]), text: data }));
+    sock.on('error', reject);
+    sock.setTimeout(15000, () => sock.destroy(new Error(`timeout: ${target}`)));
+  });
+}
+
+test('the proxy relays origin-form targets only: no request target reaches another host (SSRF)', async () => {
+  // An internal service the administrator allowed for other purposes: it must never be reached
+  // through an app's sandbox, whatever the request target says.
+  let connections = 0;
+  const sockets = new Set();
+  const internal = net.createServer((c) => {
+    connections++;
+    sockets.add(c);
+    c.on('error', () => {});
+    c.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\ninternal');
+  });
+  await new Promise((r) => internal.listen(0, '127.0.0.2', r));
+  const ip = `127.0.0.2:${internal.address().port}`;
+  try {
+    const allow = await admin('PATCH', '/api/v1/admin/organization', { outboundAllowedHosts: [`127.0.0.1:${vendor.address().port}`, ip] });
+    assert.equal(allow.status, 200, allow.text);
+    const sandbox = `${appId}.apps.localhost:${new URL(srv.url).port}`;
+    const attacks = [
+      `@${ip}/x`, `\\@${ip}/x`, `#@${ip}/`, `%40${ip}/x`, `%2540${ip}/x`, `:@${ip}/x`, `:x@${ip}/x`,
+      `.@${ip}/x`, `?@${ip}/x`, `%2F%2F${ip}/x`, `%5C%5C${ip}/x`, `http://${ip}/x`, `HTTP://${ip}/x`,
+      `//${ip}/x`, `///${ip}/x`, `\\\\${ip}/x`, `*`, `${ip}/x`, `@${ip}`,
+    ];
+    const answers = [];
+    for (const target of attacks) answers.push([target, await rawSandboxRequest(sandbox, target)]);
+    assert.equal(connections, 0, `the allow-listed internal host was reached: ${answers.filter(([, r]) => /internal$/.test(r.text)).map(([t]) => t).join(' ')}`);
+    for (const [target, r] of answers) assert.equal(r.status, 400, `${target} -> ${r.text}`);
+    // Origin-form targets that merely contain the address stay on the vendor's origin.
+    seen.length = 0;
+    for (const target of [`/@${ip}/x`, `/%40${ip}/x`, `/\\@${ip}/x`, `/\\\\${ip}/x`, `/x#@${ip}/`, `/x?u=@${ip}/`]) {
+      const r = await rawSandboxRequest(sandbox, target);
+      assert.equal(r.status, 200, `${target} -> ${r.text}`);
+      assert.match(r.text, /<p>page GET \//);
+    }
+    assert.equal(seen.length, 6);
+    assert.equal(connections, 0, 'the allow-listed internal host saw a connection');
+  } finally {
+    await admin('PATCH', '/api/v1/admin/organization', { outboundAllowedHosts: [`127.0.0.1:${vendor.address().port}`] });
+    for (const c of sockets) c.destroy();
+    await new Promise((r) => internal.close(r));
+  }
 });
 
 test('custom connectors cannot be configured where the cloud does not allow them', async () => {

@@ -14,6 +14,7 @@
 #include "connectors/configs.h"
 #include "core/config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void test_split(void **state)
@@ -116,13 +117,52 @@ static void test_origin(void **state)
     assert_int_not_equal(apphost_origin(&ctx, "x", out, 10), SB_OK);
 }
 
+/* Only origin-form targets are relayed, and the upstream URL keeps the app's origin whatever
+ * the path holds. */
+static void test_targets(void **state)
+{
+    static const char *bad[] = {
+        NULL,    "",       "@127.0.0.2:9/x", "\\@127.0.0.2:9/x", "#@h/", "%40h/x",
+        "//h/x", "///h/x", "http://h",       "HTTP://h/x",       "*",    "?@h/",
+        "h:9/x", ":@h/x"};
+    static const char *good[] = {"/", "/config/start.html?x=1", "/@127.0.0.2:9/x", "/%40h/x",
+                                 "/\\h/x"};
+    char *url = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(apphost_target_ok(bad[i]));
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(apphost_target_ok(good[i]));
+
+    assert_int_equal(apphost_upstream_url("http://127.0.0.1:8081/config/start.html?lang=en",
+                                          "/config/x y", "a=1&b=%2F", &url),
+                     SB_OK);
+    assert_string_equal(url, "http://127.0.0.1:8081/config/x%20y?a=1&b=%2f");
+    free(url);
+    /* Decoded paths that hold an authority, a fragment or a query stay in the path. */
+    assert_int_equal(
+        apphost_upstream_url("https://vendor.example/c", "/@127.0.0.2:9/x#@h?q", "", &url), SB_OK);
+    assert_string_equal(url, "https://vendor.example/@127.0.0.2:9/x%23@h%3fq");
+    free(url);
+    assert_int_equal(apphost_upstream_url("https://vendor.example:8443/c", "/\\@h/x", "", &url),
+                     SB_OK);
+    assert_string_equal(url, "https://vendor.example:8443/%5c@h/x");
+    free(url);
+    /* A decoded path that is not origin-form is refused, not joined. */
+    assert_int_equal(apphost_upstream_url("https://vendor.example/c", "@h/x", "", &url),
+                     SB_ERR_INVALID);
+    assert_int_equal(apphost_upstream_url("https://vendor.example/c", "//h/x", "", &url),
+                     SB_ERR_INVALID);
+    assert_null(url);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split),
-        cmocka_unit_test(test_valid_domains),
-        cmocka_unit_test(test_templates),
-        cmocka_unit_test(test_origin),
+        cmocka_unit_test(test_split),     cmocka_unit_test(test_valid_domains),
+        cmocka_unit_test(test_templates), cmocka_unit_test(test_origin),
+        cmocka_unit_test(test_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
