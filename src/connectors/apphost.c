@@ -417,17 +417,21 @@ static void session_in_header(void *arg, const char *name, const char *value)
 {
     struct session_find *f = arg;
     char token[APPHOST_TOKEN_MAX];
-    const char *a, *b, *ne;
+    const char *a, *b, *ne, *v;
 
     if (f->found || strcasecmp(name, "Cookie") != 0)
         return;
     for (const char *p = value; *p && !f->found;) {
         p = cookie_pair(p, &a, &b, &ne);
-        if ((size_t)(ne - a) != strlen(APPHOST_COOKIE) ||
-            strncmp(a, APPHOST_COOKIE, (size_t)(ne - a)) != 0 || ne == b ||
-            (size_t)(b - ne) > sizeof(token))
+        v = memchr(a, '=', (size_t)(b - a));
+        if (!v || (size_t)(ne - a) != strlen(APPHOST_COOKIE) ||
+            strncmp(a, APPHOST_COOKIE, (size_t)(ne - a)) != 0)
             continue;
-        snprintf(token, sizeof(token), "%.*s", (int)(b - ne - 1), ne + 1);
+        for (v++; v < b && blank(*v); v++)
+            ;
+        if ((size_t)(b - v) >= sizeof(token))
+            continue;
+        snprintf(token, sizeof(token), "%.*s", (int)(b - v), v);
         f->found = apphost_token_check(f->ctx->webhook_key, APPHOST_TOKEN_SESSION, f->app_id, token,
                                        sb_now_ms(f->ctx), f->user_id);
     }

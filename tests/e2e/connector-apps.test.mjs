@@ -395,6 +395,9 @@ test('the sandbox is only for signed-in people who may configure the app: ticket
     assert.doesNotMatch(r.text, /<p>page|sb-upstream-origin/);
   }
   assert.deepEqual(seen, [], 'nothing reached the vendor');
+  // A cookie tossed in by a page of another sandbox does not hide the real session.
+  const tossed = await sandboxRequest(origin, 'GET', '/config/start.html', { headers: { Cookie: `sb_sandbox=${ticket}; ${session}` } });
+  assert.equal(tossed.status, 200, tossed.text);
   // Who may not configure the app gets no ticket: a member where connectors are turned off, and
   // anyone reading a configuration they may not manage.
   const member = await newUser(srv, 'sandbox-member');
