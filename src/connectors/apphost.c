@@ -619,7 +619,7 @@ static char *encode_path(const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t len = strlen(path), n = 0;
-    char *out = len < APPHOST_URL_MAX * 8 ? malloc(len * 3 + 1) : NULL;
+    char *out = malloc(len * 3 + 1);
 
     if (!out)
         return NULL;
@@ -641,26 +641,42 @@ sb_err apphost_upstream_url(const char *config_url, const char *path, const char
     CURLU *from = curl_url(), *to = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL, *enc = NULL, *url = NULL;
     sb_err err = SB_ERR_INVALID;
+    CURLUcode rc;
 
     *out = NULL;
     if (!from || !to) {
         err = SB_ERR_NOMEM;
         goto out;
     }
-    if (!apphost_target_ok(path) || !(enc = encode_path(path)))
+    if (!apphost_target_ok(path) || strlen(path) > APPHOST_PATH_MAX)
         goto out;
-    if (curl_url_set(from, CURLUPART_URL, config_url, 0) != CURLUE_OK ||
-        curl_url_get(from, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(from, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-        curl_url_get(from, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
+    if (!(enc = encode_path(path))) {
+        err = SB_ERR_NOMEM;
         goto out;
-    if (curl_url_set(to, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
-        curl_url_set(to, CURLUPART_HOST, host, 0) != CURLUE_OK ||
-        curl_url_set(to, CURLUPART_PORT, port, 0) != CURLUE_OK ||
-        curl_url_set(to, CURLUPART_PATH, enc, 0) != CURLUE_OK ||
-        (query && query[0] && curl_url_set(to, CURLUPART_QUERY, query, 0) != CURLUE_OK) ||
-        curl_url_get(to, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
+    }
+    rc = curl_url_set(from, CURLUPART_URL, config_url, 0);
+    if (!rc)
+        rc = curl_url_get(from, CURLUPART_SCHEME, &scheme, 0);
+    if (!rc)
+        rc = curl_url_get(from, CURLUPART_HOST, &host, 0);
+    if (!rc)
+        rc = curl_url_get(from, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_SCHEME, scheme, 0);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_HOST, host, 0);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_PORT, port, 0);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_PATH, enc, 0);
+    if (!rc && query && query[0])
+        rc = curl_url_set(to, CURLUPART_QUERY, query, 0);
+    if (!rc)
+        rc = curl_url_get(to, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT);
+    if (rc) {
+        err = rc == CURLUE_OUT_OF_MEMORY ? SB_ERR_NOMEM : SB_ERR_INVALID;
         goto out;
+    }
     *out = strdup(url);
     err = *out ? SB_OK : SB_ERR_NOMEM;
 out:

@@ -33,6 +33,7 @@
 #define APPHOST_URL_MAX 640
 #define APPHOST_PREFIX "/__switchboard/"
 #define APPHOST_BODY_MAX (4 * 1024 * 1024) /* a proxied request or response body */
+#define APPHOST_PATH_MAX 4096              /* a proxied request's decoded path */
 
 /* The apps URL template for a public URL when --apps-url is not given:
  * {scheme}://{app}.apps.{host}[:port], or {app}.apps.localhost when the host is an IP address
@@ -89,7 +90,8 @@ bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
 bool apphost_target_ok(const char *raw);
 /* The upstream URL of a proxied request, built from parts with libcurl's URL API: scheme, host
  * and port of config_url, then path (percent-decoded; encoded again here; must pass
- * apphost_target_ok) and query (already encoded, without "?"; may be ""). *out is heap. */
+ * apphost_target_ok, at most APPHOST_PATH_MAX bytes) and query (already encoded, without "?";
+ * may be ""). *out is heap. SB_ERR_INVALID for a path or URL that cannot be relayed. */
 sb_err apphost_upstream_url(const char *config_url, const char *path, const char *query,
                             char **out);
 

@@ -169,6 +169,19 @@ static void test_targets(void **state)
     assert_int_equal(apphost_upstream_url("https://vendor.example/c", "//h/x", "", &url),
                      SB_ERR_INVALID);
     assert_null(url);
+    {
+        char long_path[APPHOST_PATH_MAX + 2];
+
+        memset(long_path, 'a', sizeof(long_path) - 1);
+        long_path[0] = '/';
+        long_path[sizeof(long_path) - 1] = '\0';
+        assert_int_equal(apphost_upstream_url("https://vendor.example/c", long_path, "", &url),
+                         SB_ERR_INVALID);
+        long_path[APPHOST_PATH_MAX] = '\0';
+        assert_int_equal(apphost_upstream_url("https://vendor.example/c", long_path, "", &url),
+                         SB_OK);
+        free(url);
+    }
 }
 
 #define APP "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b"
