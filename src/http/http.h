@@ -17,8 +17,10 @@
 
 struct http_request {
     const char *method;
-    const char *path; /* percent-decoded, without the query string */
-    const char *body; /* NUL-terminated copy of the body (NULL when empty) */
+    const char *path;   /* percent-decoded, without the query string */
+    const char *target; /* the request target exactly as received (not decoded, with the query);
+                           NULL when it could not be kept */
+    const char *body;   /* NUL-terminated copy of the body (NULL when empty) */
     size_t body_len;
     bool body_too_large;   /* the body exceeded body_limit and was discarded */
     size_t body_limit;     /* set by prepare() */

@@ -326,6 +326,14 @@ sb_err fetch_do(struct sb_ctx *ctx, const struct fetch_request *rq, struct fetch
     memset(&pin, 0, sizeof(pin));
     body.max = rq->max_response ? rq->max_response : FETCH_DEFAULT_MAX_RESPONSE;
     err = check_target(ctx, rq->url, &t, &allowed, diag);
+    if (!err && rq->only_origin) {
+        char origin[512];
+
+        if (fetch_url_origin(rq->url, origin, sizeof(origin)) != SB_OK ||
+            strcmp(origin, rq->only_origin) != 0)
+            err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
+                          "this request may reach only %s", rq->only_origin);
+    }
     if (!err)
         err = resolve_checked(&t, allowed, &pin, pinned, sizeof(pinned), diag);
     if (err)
