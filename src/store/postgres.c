@@ -553,6 +553,8 @@ const struct db_driver db_postgres = {
     /* Delivered to every listener when the writing transaction commits, never before. */
     .notify_sql = "SELECT pg_notify('switchboard', ?)",
     .listen = pg_listen,
+    .seq_lock_sql = "SELECT pg_advisory_lock(hashtext('switchboard.messages.seq'))",
+    .seq_unlock_sql = "SELECT pg_advisory_unlock(hashtext('switchboard.messages.seq'))",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

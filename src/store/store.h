@@ -193,6 +193,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
  * oldest first: what an event stream missed. */
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct store_message **out, size_t *n);
+/* The highest seq stored so far (0 when there is none). */
+sb_err store_message_last_seq(struct store *st, int64_t *out);
 /* One message by id (heap fields: store_message_free). */
 sb_err store_message_get(struct store *st, const char *id, struct store_message *out);
 /* Replaces a message's attachments (a card updated by its service); the other processes are
