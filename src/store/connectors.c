@@ -294,6 +294,32 @@ sb_err store_delivery_append(struct store *st, const struct store_delivery *d)
     return store_write(st, delivery_fn, (void *)d);
 }
 
+/* Deliveries waiting for the writer beyond which refused posts are no longer logged. */
+#define DELIVERY_LOG_BACKLOG_MAX 4096
+
+static void delivery_logged(void *arg, sb_err err)
+{
+    (void)err; /* a lost log line must not turn into anything else */
+    free(arg);
+}
+
+sb_err store_delivery_log(struct store *st, const struct store_delivery *d)
+{
+    struct store_delivery *copy;
+    sb_err err;
+
+    if (store_write_backlog(st) >= DELIVERY_LOG_BACKLOG_MAX)
+        return SB_ERR_THROTTLED;
+    copy = malloc(sizeof(*copy));
+    if (!copy)
+        return SB_ERR_NOMEM;
+    *copy = *d;
+    err = store_write_async(st, delivery_fn, copy, delivery_logged, copy);
+    if (err)
+        free(copy);
+    return err;
+}
+
 static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_delivery *dl = elem;
@@ -310,6 +336,7 @@ static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
                            struct store_delivery **out, size_t *n)
 {
+    store_write_flush(st); /* the refusals logged asynchronously so far are part of the log */
     return store_select_all(st,
                             "SELECT seq, connector_id, at, size, status, error, message_id "
                             "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",

@@ -32,6 +32,12 @@ sb_err store_write(struct store *st, store_write_fn fn, void *arg);
 sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_done_fn done,
                          void *done_arg);
 
+/* Returns once every write queued before the call has committed or failed (read-your-writes
+ * for what store_write_async queued), without adding a write of its own. */
+void store_write_flush(struct store *st);
+/* Writes queued or running and not yet finished. */
+size_t store_write_backlog(struct store *st);
+
 typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
 typedef void (*store_release_fn)(void *elem);
 

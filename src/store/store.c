@@ -42,7 +42,8 @@ struct store {
     pthread_cond_t committed; /* broadcast after each batch */
     struct write_op *head, *tail;
     bool stopping;
-    bool collect_notes; /* a local listener waits for the batches' notifications */
+    bool collect_notes;          /* a local listener waits for the batches' notifications */
+    uint64_t enqueued, finished; /* writes ever queued / ever committed or failed */
 
     /* cross-process notifications (PostgreSQL); node_id tells our own apart */
     char node_id[33];
@@ -234,6 +235,7 @@ static void *writer_main(void *arg)
                 op->done = true;
             }
         }
+        st->finished += n;
         pthread_cond_broadcast(&st->committed);
         pthread_mutex_unlock(&st->wmu);
         for (struct write_op *op = async_head, *next; op; op = next) {
@@ -257,8 +259,31 @@ static bool enqueue(struct store *st, struct write_op *op)
     else
         st->head = op;
     st->tail = op;
+    st->enqueued++;
     pthread_cond_signal(&st->wake);
     return true;
+}
+
+void store_write_flush(struct store *st)
+{
+    uint64_t target;
+
+    pthread_mutex_lock(&st->wmu);
+    /* The writer drains its queue even when stopping, so this always ends. */
+    target = st->enqueued;
+    while (st->finished < target)
+        pthread_cond_wait(&st->committed, &st->wmu);
+    pthread_mutex_unlock(&st->wmu);
+}
+
+size_t store_write_backlog(struct store *st)
+{
+    size_t n;
+
+    pthread_mutex_lock(&st->wmu);
+    n = (size_t)(st->enqueued - st->finished);
+    pthread_mutex_unlock(&st->wmu);
+    return n;
 }
 
 size_t store_write_queue_depth(struct store *st)

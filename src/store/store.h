@@ -268,7 +268,11 @@ struct store_delivery {
 };
 
 sb_err store_delivery_append(struct store *st, const struct store_delivery *d);
-/* Newest first. */
+/* Queues d (copied) for the next commit and returns at once: a refused post is answered
+ * without waiting for a disk sync. SB_ERR_THROTTLED (nothing queued) when the writer is far
+ * behind, so a flood of refused posts cannot grow its queue without bound. */
+sb_err store_delivery_log(struct store *st, const struct store_delivery *d);
+/* Newest first; entries queued by store_delivery_log before the call are included. */
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
                            struct store_delivery **out, size_t *n);
 /* Called on the store's writer thread once an asynchronous write committed (err SB_OK) or
