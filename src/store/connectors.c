@@ -274,14 +274,18 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
         return (sb_err)rc;
     /* Keep the newest STORE_DELIVERIES_KEPT entries of this configuration. Pruning every
      * insert would scan that many index entries per post; every 16th is enough, since reads
-     * are limited to STORE_DELIVERIES_KEPT anyway. */
+     * are limited to STORE_DELIVERIES_KEPT anyway. At most STORE_PRUNE_BATCH rows go at once
+     * (this runs inside a post's write); the oldest first, the rest with the next prunes,
+     * which come 16 times as often as one configuration's rows accrue on average. */
     if (seq % DELIVERIES_PRUNE_EVERY != 0)
         return SB_OK;
     return db_run(d, NULL,
-                  "DELETE FROM deliveries WHERE connector_id = ? AND seq <= ("
+                  "DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries "
+                  "WHERE connector_id = ? AND seq <= ("
                   "SELECT seq FROM deliveries WHERE connector_id = ? "
-                  "ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-                  "ssi", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT);
+                  "ORDER BY seq DESC LIMIT 1 OFFSET ?) ORDER BY seq LIMIT ?)",
+                  "ssii", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT,
+                  (int64_t)STORE_PRUNE_BATCH);
 }
 
 static sb_err delivery_fn(struct db *d, void *arg)

@@ -291,8 +291,61 @@ static sb_err conn_delete_fn(struct db *d, void *arg)
     return db_run_one(d, "DELETE FROM gc_connections WHERE pk = ?", "i", *pk);
 }
 
+/* A batch of the connection's items, their search rows and (cascading) their ACL rows. */
+static sb_err conn_items_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+    int64_t pk = *(const int64_t *)p->arg;
+    sb_err err;
+
+    if (is_sqlite(d) &&
+        (err = db_run(d, NULL,
+                      "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
+                      "conn_pk = ? ORDER BY pk LIMIT ?)",
+                      "ii", pk, (int64_t)STORE_PRUNE_BATCH)))
+        return err;
+    return db_run(d, &p->deleted,
+                  "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
+                  "ORDER BY pk LIMIT ?)",
+                  "ii", pk, (int64_t)STORE_PRUNE_BATCH);
+}
+
+/* A batch of the connection's group memberships. */
+static sb_err conn_members_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+
+    return db_run(d, &p->deleted,
+                  "DELETE FROM gc_group_members WHERE (conn_pk, group_id, member_id) IN ("
+                  "SELECT conn_pk, group_id, member_id FROM gc_group_members WHERE conn_pk = ? "
+                  "LIMIT ?)",
+                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+}
+
+/* A batch of the connection's (by now empty) external groups. */
+static sb_err conn_groups_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+
+    return db_run(d, &p->deleted,
+                  "DELETE FROM gc_groups WHERE (conn_pk, id) IN (SELECT conn_pk, id FROM gc_groups "
+                  "WHERE conn_pk = ? LIMIT ?)",
+                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+}
+
 sb_err store_gc_connection_delete(struct store *st, int64_t pk)
 {
+    struct store_prune p = {&pk, 0};
+    sb_err err;
+
+    /* Items and groups go in batches first, each batch a write of its own, so that a large
+     * connection does not hold the writer for one long transaction; the connection row and
+     * whatever was added meanwhile go last, together. Until then the connection is still there
+     * (a crash part-way leaves it with fewer items; deleting it again finishes the job). */
+    if ((err = store_prune_batches(st, conn_items_prune_fn, &p)) ||
+        (err = store_prune_batches(st, conn_members_prune_fn, &p)) ||
+        (err = store_prune_batches(st, conn_groups_prune_fn, &p)))
+        return err;
     return store_write(st, conn_delete_fn, &pk);
 }
 

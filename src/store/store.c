@@ -42,8 +42,9 @@ struct store {
     pthread_cond_t committed; /* broadcast after each batch */
     struct write_op *head, *tail;
     bool stopping;
-    bool collect_notes;          /* a local listener waits for the batches' notifications */
-    uint64_t enqueued, finished; /* writes ever queued / ever committed or failed */
+    bool collect_notes;             /* a local listener waits for the batches' notifications */
+    uint64_t enqueued, finished;    /* writes ever queued / ever committed or failed */
+    struct store_prune_stats prune; /* under wmu */
 
     /* cross-process notifications (PostgreSQL); node_id tells our own apart */
     char node_id[33];
@@ -332,6 +333,32 @@ sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_d
         return SB_ERR_UNAVAILABLE;
     }
     return SB_OK;
+}
+
+sb_err store_prune_batches(struct store *st, store_write_fn fn, struct store_prune *p)
+{
+    sb_err err;
+
+    do {
+        p->deleted = 0;
+        err = store_write(st, fn, p);
+        if (err)
+            return err;
+        pthread_mutex_lock(&st->wmu);
+        st->prune.transactions++;
+        st->prune.rows += (uint64_t)p->deleted;
+        if ((uint64_t)p->deleted > st->prune.max_rows)
+            st->prune.max_rows = (uint64_t)p->deleted;
+        pthread_mutex_unlock(&st->wmu);
+    } while (p->deleted >= STORE_PRUNE_BATCH);
+    return SB_OK;
+}
+
+void store_prune_stats(struct store *st, struct store_prune_stats *out)
+{
+    pthread_mutex_lock(&st->wmu);
+    *out = st->prune;
+    pthread_mutex_unlock(&st->wmu);
 }
 
 sb_err store_read_begin(struct store *st, struct db *out)

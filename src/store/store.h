@@ -48,6 +48,18 @@ typedef void (*store_notify_fn)(void *arg, const char *payload);
 sb_err store_listen(struct store *st, store_notify_fn fn, void *arg);
 const char *store_node_id(const struct store *st);
 
+/* Pruning (old signing keys, rate windows, a deleted Graph connection's items and groups, the
+ * delivery log) deletes at most STORE_PRUNE_BATCH rows per write transaction, so that no
+ * single write holds the one writer long. The counters (for tests and diagnostics) cover the
+ * pruning that runs as writes of its own. */
+#define STORE_PRUNE_BATCH 256
+struct store_prune_stats {
+    uint64_t transactions; /* prune writes committed */
+    uint64_t rows;         /* rows they deleted */
+    uint64_t max_rows;     /* the most one of them deleted */
+};
+void store_prune_stats(struct store *st, struct store_prune_stats *out);
+
 /* True when several server processes may share this database (PostgreSQL): per-process state
  * such as rate-limit buckets must then live in the database. */
 bool store_shared(const struct store *st);
