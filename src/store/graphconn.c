@@ -301,25 +301,29 @@ static sb_err conn_items_prune_fn(struct db *d, void *arg)
     if (is_sqlite(d) &&
         (err = db_run(d, NULL,
                       "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ? ORDER BY pk LIMIT ?)",
+                      "conn_pk = ? ORDER BY id LIMIT ?)",
                       "ii", pk, (int64_t)STORE_PRUNE_BATCH)))
         return err;
     return db_run(d, &p->deleted,
                   "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
-                  "ORDER BY pk LIMIT ?)",
+                  "ORDER BY id LIMIT ?)",
                   "ii", pk, (int64_t)STORE_PRUNE_BATCH);
 }
 
-/* A batch of the connection's group memberships. */
+/* A batch of the connection's group memberships: of one group at a time, so that both the
+ * choice and the delete walk the primary key (conn_pk, group_id, member_id). */
 static sb_err conn_members_prune_fn(struct db *d, void *arg)
 {
     struct store_prune *p = arg;
+    int64_t pk = *(const int64_t *)p->arg;
 
     return db_run(d, &p->deleted,
-                  "DELETE FROM gc_group_members WHERE (conn_pk, group_id, member_id) IN ("
-                  "SELECT conn_pk, group_id, member_id FROM gc_group_members WHERE conn_pk = ? "
-                  "LIMIT ?)",
-                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+                  "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
+                  "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
+                  "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
+                  "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
+                  "ORDER BY member_id LIMIT ?)",
+                  "iiiii", pk, pk, pk, pk, (int64_t)STORE_PRUNE_BATCH);
 }
 
 /* A batch of the connection's (by now empty) external groups. */

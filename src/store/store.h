@@ -52,7 +52,7 @@ const char *store_node_id(const struct store *st);
  * delivery log) deletes at most STORE_PRUNE_BATCH rows per write transaction, so that no
  * single write holds the one writer long. The counters (for tests and diagnostics) cover the
  * pruning that runs as writes of its own. */
-#define STORE_PRUNE_BATCH 256
+#define STORE_PRUNE_BATCH 128
 struct store_prune_stats {
     uint64_t transactions; /* prune writes committed */
     uint64_t rows;         /* rows they deleted */
