@@ -650,18 +650,37 @@ static sb_err group_delete_fn(struct db *d, void *arg)
                       k->id);
 }
 
+/* A batch of the group's own members. */
+static sb_err group_members_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+    const struct item_key *k = p->arg;
+
+    return db_run(
+        d, &p->deleted,
+        "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND member_id IN "
+        "(SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND group_id = ? "
+        "ORDER BY member_id LIMIT ?)",
+        "isisi", k->conn_pk, k->id, k->conn_pk, k->id, (int64_t)STORE_PRUNE_BATCH);
+}
+
 sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
 {
     char buf[STORE_GC_ITEM_MAX * 2 + 64];
     size_t len = strlen(id);
     struct item_key k = {conn_pk, buf};
+    struct store_prune p = {&k, 0};
+    sb_err err;
 
     if (len > STORE_GC_ITEM_MAX)
         return SB_ERR_NOT_FOUND;
     /* id, NUL, then the group's own principal key. */
     memcpy(buf, id, len + 1);
     snprintf(buf + len + 1, sizeof(buf) - len - 1, "x:%lld:%s", (long long)conn_pk, id);
-    return store_write(st, group_delete_fn, &k);
+    /* A large group's members go in batches first (a crash part-way leaves the group with
+     * fewer members; deleting it again finishes), the group with the rest last. */
+    err = store_prune_batches(st, group_members_prune_fn, &p);
+    return err ? err : store_write(st, group_delete_fn, &k);
 }
 
 struct member_add {

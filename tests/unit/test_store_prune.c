@@ -188,6 +188,19 @@ static void test_graph_connection_delete_in_batches(void **state)
     assert_batched(f->st, 2 * DUE + 1, 2 * ((DUE + STORE_PRUNE_BATCH - 1) / STORE_PRUNE_BATCH));
 }
 
+static void test_graph_group_delete_in_batches(void **state)
+{
+    struct fx *f = *state;
+
+    make_connection(f->st);
+    assert_int_equal(store_gc_group_delete(f->st, 7, "g1"), SB_OK);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM gc_group_members"), 0);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM gc_groups"), 0);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM gc_items"), DUE);
+    assert_batched(f->st, DUE, (DUE + STORE_PRUNE_BATCH - 1) / STORE_PRUNE_BATCH);
+    assert_int_equal(store_gc_group_delete(f->st, 7, "g1"), SB_ERR_NOT_FOUND);
+}
+
 static void make_hook(struct store *st)
 {
     exec_sql(st, "INSERT INTO teams (id, display_name, created_at) VALUES "
@@ -255,9 +268,8 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_signing_keys_pruned_in_batches),
-        T(test_graph_connection_delete_in_batches),
-        T(test_delivery_log_pruned_in_batches),
+        T(test_signing_keys_pruned_in_batches), T(test_graph_connection_delete_in_batches),
+        T(test_graph_group_delete_in_batches),  T(test_delivery_log_pruned_in_batches),
         T(test_rate_windows_pruned_in_batches),
     };
 #undef T
