@@ -33,7 +33,8 @@ sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_d
                          void *done_arg);
 
 /* Returns once every write queued before the call has committed or failed (read-your-writes
- * for what store_write_async queued), without adding a write of its own. */
+ * for what store_write_async queued), without adding a write of its own. Never call it from a
+ * write or a done callback: they run on the writer thread, which would wait for itself. */
 void store_write_flush(struct store *st);
 /* Writes queued or running and not yet finished. */
 size_t store_write_backlog(struct store *st);
