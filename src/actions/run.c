@@ -165,16 +165,11 @@ static sb_err update_card(struct sb_ctx *ctx, const struct store_action_executio
         return err;
     err = card_replace(m.attachments, att_id, r->body, r->body_len, TEAMS_MESSAGE_MAX, &attachments,
                        &diag);
+    /* The "messageUpdated" event follows from the commit (teams/remote.c), in order. */
     if (!err)
         err = store_message_set_attachments(ctx->store, m.id, m.team_id, attachments);
-    if (!err) {
-        free(m.attachments);
-        m.attachments = attachments;
-        attachments = NULL;
-        teams_message_update_event(ctx, &m);
-    } else if (diag.message[0]) {
+    else if (diag.message[0])
         snprintf(why, why_cap, "%s", diag.message);
-    }
     free(attachments);
     store_message_free(&m);
     return err;

@@ -48,6 +48,18 @@ typedef void (*store_notify_fn)(void *arg, const char *payload);
 sb_err store_listen(struct store *st, store_notify_fn fn, void *arg);
 const char *store_node_id(const struct store *st);
 
+/* Pruning (old signing keys, rate windows, a deleted Graph connection's items and groups, the
+ * delivery log) deletes at most STORE_PRUNE_BATCH rows per write transaction, so that no
+ * single write holds the one writer long. The counters (for tests and diagnostics) cover the
+ * pruning that runs as writes of its own. */
+#define STORE_PRUNE_BATCH 128
+struct store_prune_stats {
+    uint64_t transactions; /* prune writes committed */
+    uint64_t rows;         /* rows they deleted */
+    uint64_t max_rows;     /* the most one of them deleted */
+};
+void store_prune_stats(struct store *st, struct store_prune_stats *out);
+
 /* True when several server processes may share this database (PostgreSQL): per-process state
  * such as rate-limit buckets must then live in the database. */
 bool store_shared(const struct store *st);
@@ -210,6 +222,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
  * oldest first: what an event stream missed. */
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct store_message **out, size_t *n);
+/* The highest seq stored so far (0 when there is none). */
+sb_err store_message_last_seq(struct store *st, int64_t *out);
 /* One message by id (heap fields: store_message_free). */
 sb_err store_message_get(struct store *st, const char *id, struct store_message *out);
 /* Replaces a message's attachments (a card updated by its service); the other processes are
@@ -283,7 +297,11 @@ struct store_delivery {
 };
 
 sb_err store_delivery_append(struct store *st, const struct store_delivery *d);
-/* Newest first. */
+/* Queues d (copied) for the next commit and returns at once: a refused post is answered
+ * without waiting for a disk sync. SB_ERR_THROTTLED (nothing queued) when the writer is far
+ * behind, so a flood of refused posts cannot grow its queue without bound. */
+sb_err store_delivery_log(struct store *st, const struct store_delivery *d);
+/* Newest first; entries queued by store_delivery_log before the call are included. */
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
                            struct store_delivery **out, size_t *n);
 /* Called on the store's writer thread once an asynchronous write committed (err SB_OK) or
