@@ -77,13 +77,13 @@ $(O)/%.o: src/%.c
 $(O)/gen/%.o: $(O)/gen/%.c
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# UNIT_LDFLAGS_<test name> (e.g. UNIT_LDFLAGS_test_x := -Wl,--wrap=malloc): extra link flags
-# for that one test.
 $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
-	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $^ $(LDLIBS) \
-	    -lcmocka
+	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# The allocation-failure test fails our objects' allocations at will (tests/unit/test_allocfail.c).
+$(O)/tests/test_allocfail: private LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
 
 # The sanitizers' settings for running tests; scripts/test uses the same.
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
