@@ -59,6 +59,11 @@ sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size);
 /* Lower-cases ASCII letters of in into out (cap bytes), for case-insensitive unique keys. */
 void store_lower(const char *in, char *out, size_t cap);
 
+/* Creates path as an empty file of mode 0600 (whatever the umask) unless something already
+ * has that name; *created (may be NULL) says whether it did. SQLite opens an empty file as an
+ * empty database and gives the -wal, -shm and -journal files it makes the database's mode. */
+sb_err store_file_create_private(const char *path, bool *created);
+
 /* The driver and its target (SQLite file path or PostgreSQL URL) of an open store: backup.c
  * opens a connection of its own on the same database. */
 const struct db_driver *store_driver(const struct store *st);

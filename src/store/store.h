@@ -625,4 +625,12 @@ sb_err store_backup(struct store *st, const char *path, struct sb_diag *diag);
  * version) and with SB_ERR_CONFLICT when a process has the database open (a running server). */
 sb_err store_restore(const char *url, const char *path, struct sb_diag *diag);
 
+/* ---- file modes (SQLite): the database holds secrets ---- */
+
+/* Makes data_dir (when not NULL or "") mode 0700 and every regular file directly in it, and
+ * db_file with its -wal, -shm and -journal (when not NULL), mode 0600, warning on stderr with
+ * each path it changes (or cannot change). Symlinks are not followed. Run at start, before
+ * store_open: files made by older versions or by hand under umask 022 are readable by all. */
+void store_files_repair(const char *data_dir, const char *db_file);
+
 #endif
