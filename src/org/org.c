@@ -289,26 +289,43 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
                    s->choices[3] ? s->choices[3] : "");
 }
 
+sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                       const char *action, const char *target, json_t *before, json_t *after,
+                       struct store_audit *out)
+{
+    sb_err err = SB_OK;
+
+    memset(out, 0, sizeof(*out));
+    sb_time_now(ctx, out->at);
+    snprintf(out->actor_id, sizeof(out->actor_id), "%s", actor_id ? actor_id : "");
+    snprintf(out->actor_name, sizeof(out->actor_name), "%s", actor_name ? actor_name : "");
+    snprintf(out->action, sizeof(out->action), "%s", action);
+    snprintf(out->target, sizeof(out->target), "%s", target);
+    if (before)
+        err = sb_json_dump(before, &out->before);
+    if (!err && after)
+        err = sb_json_dump(after, &out->after);
+    if (err)
+        org_audit_entry_free(out);
+    return err;
+}
+
+void org_audit_entry_free(struct store_audit *a)
+{
+    free(a->before);
+    free(a->after);
+    a->before = a->after = NULL;
+}
+
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                  const char *action, const char *target, json_t *before, json_t *after)
 {
     struct store_audit a;
-    sb_err err = SB_OK;
+    sb_err err = org_audit_entry(ctx, actor_id, actor_name, action, target, before, after, &a);
 
-    memset(&a, 0, sizeof(a));
-    sb_time_now(ctx, a.at);
-    snprintf(a.actor_id, sizeof(a.actor_id), "%s", actor_id ? actor_id : "");
-    snprintf(a.actor_name, sizeof(a.actor_name), "%s", actor_name ? actor_name : "");
-    snprintf(a.action, sizeof(a.action), "%s", action);
-    snprintf(a.target, sizeof(a.target), "%s", target);
-    if (before)
-        err = sb_json_dump(before, &a.before);
-    if (!err && after)
-        err = sb_json_dump(after, &a.after);
     if (!err)
         err = store_audit_append(ctx->store, &a);
-    free(a.before);
-    free(a.after);
+    org_audit_entry_free(&a);
     return err;
 }
 

@@ -87,5 +87,11 @@ sb_err org_outbound_allowed(struct sb_ctx *ctx, const char *host, int port, bool
 /* Appends an audit entry; before/after may be NULL (references are not stolen). */
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                  const char *action, const char *target, json_t *before, json_t *after);
+/* Fills *out with the same entry without writing it, for a store function that writes it in
+ * the transaction of the change it records; release with org_audit_entry_free. */
+sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                       const char *action, const char *target, json_t *before, json_t *after,
+                       struct store_audit *out);
+void org_audit_entry_free(struct store_audit *a);
 
 #endif

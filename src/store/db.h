@@ -80,11 +80,14 @@ struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql);
 sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt);
 extern const struct db_driver db_postgres;
 
+struct store_fault;
+
 /* A connection paired with its driver: what domain functions receive. */
 struct db {
     const struct db_driver *drv;
     struct db_conn *conn;
-    const char *node; /* this process's id in notifications (writer connections only) */
+    const char *node;          /* this process's id in notifications (writer connections only) */
+    struct store_fault *fault; /* a test's fault plan (fault.c), given to writes only; or NULL */
 };
 
 /* Queues "kind node rest" for the other processes (after commit); nothing for SQLite. */

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -46,6 +47,9 @@ struct store {
     store_notify_fn on_notify;
     void *notify_arg;
 
+    /* a test's fault plan (store_fault_set); NULL in production */
+    struct store_fault *_Atomic fault;
+
     /* reader pool */
     pthread_mutex_t rmu;
     pthread_cond_t rfree;
@@ -55,7 +59,9 @@ struct store {
 
 static sb_err run_batch(struct store *st, struct write_op *batch)
 {
-    struct db d = {st->drv, st->writer, st->node_id};
+    struct db d = {st->drv, st->writer, st->node_id, NULL};
+    /* The writes' own statements see a test's fault plan (fault.c); the batch's do not. */
+    struct db w = {st->drv, st->writer, st->node_id, atomic_load(&st->fault)};
     sb_err err;
 
     err = db_run(&d, NULL, st->drv->begin_sql, "");
@@ -67,7 +73,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch)
         err = db_run(&d, NULL, "SAVEPOINT w", "");
         if (err)
             goto fail;
-        op->result = op->fn(&d, op->arg);
+        op->result = op->fn(&w, op->arg);
         if (op->result) {
             err = db_run(&d, NULL, "ROLLBACK TO w", "");
             if (err)
@@ -212,6 +218,7 @@ sb_err store_read_begin(struct store *st, struct db *out)
     out->drv = st->drv;
     out->conn = st->readers[--st->nfree];
     out->node = NULL;
+    out->fault = NULL;
     pthread_mutex_unlock(&st->rmu);
     return SB_OK;
 }
@@ -228,7 +235,7 @@ void store_read_end(struct store *st, struct db *d)
 static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
                       struct sb_diag *diag)
 {
-    struct db d = {st->drv, st->writer, NULL};
+    struct db d = {st->drv, st->writer, NULL, NULL};
     struct db_stmt *s = NULL;
     int64_t current = 0;
     sb_err err;
@@ -558,6 +565,11 @@ sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
     err = vselect(st, sql, read, release, elem, NULL, out, n, fmt, ap);
     va_end(ap);
     return err;
+}
+
+void store_fault_set(struct store *st, struct store_fault *f)
+{
+    atomic_store(&st->fault, f);
 }
 
 const struct db_driver *store_driver(const struct store *st)
