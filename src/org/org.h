@@ -70,11 +70,13 @@ bool org_team_connectors_enabled(const struct org_settings *org, const struct st
 sb_err org_settings_render(struct sb_ctx *ctx, json_t **out);
 
 /* Applies a PATCH body: known names only; null returns a setting to "not set". Validates
- * everything before changing anything, and records the change in the audit log. */
+ * everything before changing anything; every setting and the audit entry of the change are
+ * written in one transaction. */
 sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                           json_t *patch, struct sb_diag *diag);
 
-/* Sets the group-level switch of a team (-1 not set, 0 off, 1 on), audited. */
+/* Sets the group-level switch of a team (-1 not set, 0 off, 1 on), audited in the same
+ * transaction. */
 sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *team_id, int enabled, struct sb_diag *diag);
 

@@ -56,6 +56,33 @@ sb_err store_setting_set(struct store *st, const char *key, const char *value)
     return store_write(st, setting_set_fn, &ss);
 }
 
+struct settings_put {
+    const char *const *keys, *const *values;
+    size_t n;
+    const struct store_audit *audit;
+};
+
+static sb_err settings_put_fn(struct db *d, void *arg)
+{
+    const struct settings_put *sp = arg;
+    sb_err err = SB_OK;
+
+    for (size_t i = 0; !err && i < sp->n; i++) {
+        struct setting_set ss = {sp->keys[i], sp->values[i]};
+
+        err = setting_set_fn(d, &ss);
+    }
+    return err ? err : store_audit_insert_tx(d, sp->audit);
+}
+
+sb_err store_settings_put(struct store *st, const char *const *keys, const char *const *values,
+                          size_t n, const struct store_audit *audit)
+{
+    struct settings_put sp = {keys, values, n, audit};
+
+    return store_write(st, settings_put_fn, &sp);
+}
+
 static void read_connector(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_connector *c = elem;

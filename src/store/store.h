@@ -27,6 +27,7 @@
 
 struct store;
 struct store_outbox_job; /* below, with the outbox; named earlier by writes that add a job */
+struct store_audit;      /* below; named earlier by writes that record their audit entry */
 
 struct store_opts {
     const char *url; /* "sqlite:/path/to/file.db" or "postgres://user:pass@host:5432/db" */
@@ -143,9 +144,14 @@ struct store_member {
 sb_err store_team_create(struct store *st, const struct store_team *t,
                          const struct store_channel *general, const struct store_member *owner);
 sb_err store_team_get(struct store *st, const char *id, struct store_team *out);
-sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow);
-/* The group-level connector switch: -1 (not set), 0 or 1. */
-sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled);
+/* memberSettings.allowCreateUpdateRemoveConnectors, with its audit entry (may be NULL) in the
+ * same transaction. */
+sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow,
+                                       const struct store_audit *audit);
+/* The group-level connector switch: -1 (not set), 0 or 1, with its audit entry (may be NULL)
+ * in the same transaction. */
+sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled,
+                                         const struct store_audit *audit);
 /* Teams the user is a member of, oldest first. */
 sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
                                 size_t *n);
@@ -212,6 +218,10 @@ void store_message_free_array(struct store_message *ms, size_t n);
 sb_err store_setting_get(struct store *st, const char *key, char **value);
 /* value NULL removes the explicit value. */
 sb_err store_setting_set(struct store *st, const char *key, const char *value);
+/* Sets n explicit values (values[i] NULL removes keys[i]) and writes the audit entry (may be
+ * NULL) in one transaction: a change of several settings applies whole or not at all. */
+sb_err store_settings_put(struct store *st, const char *const *keys, const char *const *values,
+                          size_t n, const struct store_audit *audit);
 
 /* ---- connector configurations: incoming webhooks, connector apps, service connectors ---- */
 

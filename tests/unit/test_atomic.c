@@ -5,7 +5,8 @@
  * turn (ctx_fixture.h, src/store/fault.c) until it runs through. Every failed run must answer
  * an error and leave the database exactly as before (no operation row without its job, no
  * notification job without the switch it announces, no registration without its catalog
- * entry, no change without its audit entry, nor the other way round); the run that goes
+ * entry, no setting of a PATCH without the others, no change without its audit entry, nor
+ * the other way round); the run that goes
  * through must leave all of it. The database is read with a connection of the test's own.
  */
 #include <setjmp.h>
@@ -19,6 +20,8 @@
 #include "connectors/registration.h"
 #include "ctx_fixture.h"
 #include "graphconn/graphconn.h"
+#include "org/org.h"
+#include "teams/teams.h"
 
 #include <sqlite3.h>
 #include <zip.h>
@@ -29,6 +32,26 @@ static const struct sb_principal admin = {
     .user_id = ADMIN_ID, .display_name = "Admin", .upn = "admin", .is_admin = true};
 
 /* ---- reading the database as it is on disk ---- */
+
+/* The first column of the first row of sql (one text parameter arg, or none), as text. */
+static void query_text(struct cfx *f, const char *sql, const char *arg, char *out, size_t cap)
+{
+    char path[128];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+
+    snprintf(path, sizeof(path), "%s/t.db", f->dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (arg)
+        sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, cap, "%s",
+             sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
 
 static int64_t count(struct cfx *f, const char *sql, const char *arg)
 {
@@ -64,24 +87,30 @@ static const char *const tables[] = {
     "SELECT COUNT(*) FROM gc_switches",
     "SELECT COALESCE(SUM(enabled + LENGTH(ticket || job_id)), 0) FROM gc_switches",
     "SELECT COUNT(*) FROM gc_operations",
+    "SELECT COUNT(*) || ':' || COALESCE(GROUP_CONCAT(key || '=' || value, ','), '') FROM "
+    "(SELECT key, value FROM settings ORDER BY key)",
+    "SELECT COALESCE(GROUP_CONCAT(allow_connectors || '/' || COALESCE(connectors_enabled, 'n'), "
+    "','), '') FROM teams",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
-static void snapshot(struct cfx *f, int64_t out[NTABLES])
+typedef char fingerprint[NTABLES][512];
+
+static void snapshot(struct cfx *f, fingerprint out)
 {
     for (size_t i = 0; i < NTABLES; i++)
-        out[i] = count(f, tables[i], NULL);
+        query_text(f, tables[i], NULL, out[i], sizeof(out[i]));
 }
 
-static void expect_unchanged(struct cfx *f, const int64_t before[NTABLES], long step)
+static void expect_unchanged(struct cfx *f, fingerprint before, long step)
 {
-    int64_t now[NTABLES];
+    fingerprint now;
 
     snapshot(f, now);
     for (size_t i = 0; i < NTABLES; i++)
-        if (now[i] != before[i])
-            fail_msg("statement %ld failed, yet %s went from %lld to %lld: half done", step,
-                     tables[i], (long long)before[i], (long long)now[i]);
+        if (strcmp(now[i], before[i]) != 0)
+            fail_msg("statement %ld failed, yet %s went from %s to %s: half done", step, tables[i],
+                     before[i], now[i]);
 }
 
 typedef sb_err (*operation)(struct cfx *f, void *arg);
@@ -90,7 +119,7 @@ typedef sb_err (*operation)(struct cfx *f, void *arg);
  * successful run took. Every failed run must report the failure and change nothing. */
 static long every_step(struct cfx *f, operation op, void *arg)
 {
-    int64_t before[NTABLES];
+    fingerprint before;
 
     snapshot(f, before);
     for (long n = 1;; n++) {
@@ -437,6 +466,83 @@ static void test_connector_registration(void **state)
     assert_int_equal(count(f, "SELECT COUNT(*) FROM apps", NULL), 0);
 }
 
+/* ---- organisation settings and team switches: the values and their audit entry ---- */
+
+struct policy_run {
+    json_t *patch;
+    const char *team_id;
+    int enabled;
+};
+
+static sb_err settings_op(struct cfx *f, void *arg)
+{
+    struct policy_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+
+    return org_settings_patch(&f->ctx, ADMIN_ID, "Admin", r->patch, &diag);
+}
+
+static sb_err team_switch_op(struct cfx *f, void *arg)
+{
+    struct policy_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+
+    return org_team_switch(&f->ctx, ADMIN_ID, "Admin", r->team_id, r->enabled, &diag);
+}
+
+static sb_err member_settings_op(struct cfx *f, void *arg)
+{
+    struct policy_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+    struct store_audit audit;
+    json_t *after = json_pack("{s:b}", "allowCreateUpdateRemoveConnectors", r->enabled);
+    sb_err err = org_audit_entry(&f->ctx, ADMIN_ID, "Admin", "team.memberSettings", r->team_id,
+                                 NULL, after, &audit);
+
+    if (!err)
+        err = teams_set_member_settings(&f->ctx, r->team_id, r->enabled != 0, &audit, &diag);
+    org_audit_entry_free(&audit);
+    json_decref(after);
+    return err;
+}
+
+static void test_policy(void **state)
+{
+    struct cfx *f = *state;
+    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_diag diag = {{0}, {0}};
+    struct store_team team;
+    struct policy_run r = {0};
+    char v[256];
+
+    assert_int_equal(store_user_insert(f->ctx.store, &u, NULL), SB_OK);
+    assert_int_equal(teams_create(&f->ctx, &admin, "Ops", "", &team, &diag), SB_OK);
+
+    /* Three settings in one PATCH: all of them and the audit entry, or nothing. */
+    r.patch = json_pack("{s:b,s:s,s:b}", "connectorsEnabledForTeams", 0, "webhookUrlFormat",
+                        "legacy", "developersMayRegisterConnectors", 1);
+    assert_true(every_step(f, settings_op, &r) >= 4);
+    json_decref(r.patch);
+    query_text(f, "SELECT GROUP_CONCAT(key, ',') FROM (SELECT key FROM settings ORDER BY key)",
+               NULL, v, sizeof(v));
+    assert_string_equal(v, "connectorsEnabledForTeams,developersMayRegisterConnectors,"
+                           "webhookUrlFormat");
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM audit WHERE action = 'organization.update'", NULL), 1);
+
+    r.team_id = team.id;
+    r.enabled = 0;
+    assert_true(every_step(f, team_switch_op, &r) >= 2);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM teams WHERE connectors_enabled = 0", NULL), 1);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM audit WHERE action = 'team.connectors'", NULL),
+                     1);
+
+    assert_true(every_step(f, member_settings_op, &r) >= 2);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM teams WHERE allow_connectors = 0", NULL), 1);
+    assert_int_equal(
+        count(f, "SELECT COUNT(*) FROM audit WHERE action = 'team.memberSettings'", NULL), 1);
+}
+
 /* The plan fails only the statement it names, and only statements of writes. */
 static void test_fault_plan(void **state)
 {
@@ -462,6 +568,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gc_registration, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_schema_operation, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_connector_registration, cfx_setup, cfx_teardown),
+        cmocka_unit_test_setup_teardown(test_policy, cfx_setup, cfx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
