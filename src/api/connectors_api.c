@@ -270,11 +270,21 @@ void api_connector_patch(struct api_call *c)
         err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "name must not be empty");
     if (!err && service_is_kind(cc.kind)) {
         bool changed = false;
-        err = service_update(c->ctx, &cc, body, &changed, &c->diag);
+        json_t *before = summary(&cc);
+
+        /* New settings and a new name are one write: the PATCH applies whole or not at all. */
+        err = service_update(c->ctx, &cc, body, name, &changed, &c->diag);
         /* The settings hold the secret: the log records that they changed, not what to. */
         if (!err && changed)
             audit(c, "serviceConnector.settings", &cc, NULL,
                   json_pack("{s:s,s:b}", "kind", cc.kind, "settingsChanged", 1));
+        if (!err && changed && name) {
+            snprintf(cc.name, sizeof(cc.name), "%s", name);
+            audit(c, "connector.update", &cc, before, summary(&cc));
+            before = NULL;
+            name = NULL; /* renamed already */
+        }
+        json_decref(before);
     }
     if (!err && name) {
         json_t *before = summary(&cc);

@@ -264,7 +264,7 @@ static sb_err load_settings(struct sb_ctx *ctx, const char *id, json_t **out)
 }
 
 sb_err service_update(struct sb_ctx *ctx, const struct store_connector *c, json_t *body,
-                      bool *changed, struct sb_diag *diag)
+                      const char *name, bool *changed, struct sb_diag *diag)
 {
     const struct kind *k = find_kind(c->kind);
     json_t *settings = NULL;
@@ -280,7 +280,7 @@ sb_err service_update(struct sb_ctx *ctx, const struct store_connector *c, json_
     if (!err && *changed)
         err = sb_json_dump(settings, &text);
     if (!err && *changed)
-        err = store_connector_set_settings(ctx->store, c->id, NULL, text);
+        err = store_connector_set_settings(ctx->store, c->id, name, text);
     free(text);
     json_decref(settings);
     return err;

@@ -52,9 +52,10 @@ sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       struct sb_diag *diag);
 
 /* Applies {secret?, events?, branches?, template?} of a PATCH body to the configuration's
- * settings; *changed tells whether anything was given. */
+ * settings; *changed tells whether anything was given. When it was, name (not NULL) is stored
+ * with the settings in the same write, so a PATCH of both applies whole or not at all. */
 sb_err service_update(struct sb_ctx *ctx, const struct store_connector *c, json_t *body,
-                      bool *changed, struct sb_diag *diag);
+                      const char *name, bool *changed, struct sb_diag *diag);
 
 /* Adds url and the settings (secret included: the manager pastes it into the service) to a
  * rendered configuration. */

@@ -21,6 +21,7 @@
 #include "ctx_fixture.h"
 #include "graphconn/graphconn.h"
 #include "org/org.h"
+#include "services/services.h"
 #include "teams/teams.h"
 
 #include <sqlite3.h>
@@ -91,6 +92,7 @@ static const char *const tables[] = {
     "(SELECT key, value FROM settings ORDER BY key)",
     "SELECT COALESCE(GROUP_CONCAT(allow_connectors || '/' || COALESCE(connectors_enabled, 'n'), "
     "','), '') FROM teams",
+    "SELECT COALESCE(GROUP_CONCAT(name || ':' || settings, ','), '') FROM connectors",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -543,6 +545,57 @@ static void test_policy(void **state)
         count(f, "SELECT COUNT(*) FROM audit WHERE action = 'team.memberSettings'", NULL), 1);
 }
 
+/* ---- a service connector's PATCH: new settings and a new name ---- */
+
+struct service_run {
+    struct store_connector cc;
+    const char *name;
+};
+
+static sb_err service_patch_op(struct cfx *f, void *arg)
+{
+    struct service_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+    json_t *body = json_pack("{s:s}", "secret", "a-new-secret-of-enough-length");
+    bool changed = false;
+    sb_err err = service_update(&f->ctx, &r->cc, body, r->name, &changed, &diag);
+
+    json_decref(body);
+    return err;
+}
+
+static void test_service_patch(void **state)
+{
+    struct cfx *f = *state;
+    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_diag diag = {{0}, {0}};
+    struct store_channel *chans = NULL;
+    struct store_team team;
+    struct service_run r;
+    size_t n = 0;
+    json_t *body;
+
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(store_user_insert(f->ctx.store, &u, NULL), SB_OK);
+    assert_int_equal(teams_create(&f->ctx, &admin, "Dev", "", &team, &diag), SB_OK);
+    assert_int_equal(store_channel_list(f->ctx.store, team.id, &chans, &n), SB_OK);
+    assert_true(n >= 1);
+    body = json_pack("{s:s,s:s}", "kind", "github", "name", "Pushes");
+    if (service_create(&f->ctx, &admin, &chans[0], body, &r.cc, &diag) != SB_OK)
+        fail_msg("service_create: %s", diag.message);
+    json_decref(body);
+    free(chans);
+
+    r.name = "Releases";
+    assert_true(every_step(f, service_patch_op, &r) >= 1);
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM connectors WHERE name = 'Releases' AND "
+                           "json_extract(settings, '$.secret') = 'a-new-secret-of-enough-length' "
+                           "AND id = ?",
+                           r.cc.id),
+                     1);
+}
+
 /* The plan fails only the statement it names, and only statements of writes. */
 static void test_fault_plan(void **state)
 {
@@ -569,6 +622,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_schema_operation, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_connector_registration, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_policy, cfx_setup, cfx_teardown),
+        cmocka_unit_test_setup_teardown(test_service_patch, cfx_setup, cfx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
