@@ -100,8 +100,11 @@ struct store_token {
 sb_err store_token_insert(struct store *st, const struct store_token *t);
 sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struct store_token *out);
 sb_err store_token_delete(struct store *st, const char *id);
-/* Removes every token of the given kind for user (used to rotate the bootstrap token). */
+/* Removes every token of the given kind for user. */
 sb_err store_token_delete_kind(struct store *st, const char *user_id, int kind);
+/* Replaces every token of t's kind for t's user by t, in one transaction (the bootstrap token's
+ * rotation): a refused insert (SB_ERR_CONFLICT) keeps the old ones. */
+sb_err store_token_replace_kind(struct store *st, const struct store_token *t);
 
 /* ---- teams, channels, members ---- */
 

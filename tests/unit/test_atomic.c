@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "auth/auth.h"
 #include "connectors/apps.h"
 #include "connectors/registration.h"
 #include "ctx_fixture.h"
@@ -93,6 +94,8 @@ static const char *const tables[] = {
     "SELECT COALESCE(GROUP_CONCAT(allow_connectors || '/' || COALESCE(connectors_enabled, 'n'), "
     "','), '') FROM teams",
     "SELECT COALESCE(GROUP_CONCAT(name || ':' || settings, ','), '') FROM connectors",
+    "SELECT COUNT(*) || ':' || COALESCE(GROUP_CONCAT(HEX(hash), ','), '') FROM "
+    "(SELECT hash FROM tokens ORDER BY hash)",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -596,6 +599,48 @@ static void test_service_patch(void **state)
                      1);
 }
 
+/* ---- the bootstrap token's rotation: the old one goes only if the new one is stored ---- */
+
+static sb_err bootstrap_op(struct cfx *f, void *arg)
+{
+    struct sb_diag diag = {{0}, {0}};
+
+    return auth_bootstrap_token(&f->ctx, arg, &diag);
+}
+
+static bool authenticates(struct cfx *f, const char *secret)
+{
+    struct sb_principal who;
+
+    return auth_authenticate(&f->ctx, secret, false, &who) == SB_OK && who.is_admin;
+}
+
+static void test_bootstrap_token(void **state)
+{
+    struct cfx *f = *state;
+    const char *first = "first-bootstrap-token-0123456789",
+               *second = "second-bootstrap-token-98765";
+    struct sb_diag diag = {{0}, {0}};
+    struct store_token other = {.id = "00000000-0000-4000-8000-0000000000f1",
+                                .kind = STORE_TOKEN_API};
+    struct store_user admin_user;
+
+    assert_int_equal(auth_bootstrap_token(&f->ctx, first, &diag), SB_OK);
+    assert_true(authenticates(f, first));
+    assert_true(every_step(f, bootstrap_op, (void *)second) >= 2); /* delete, insert */
+    assert_false(authenticates(f, first));
+    assert_true(authenticates(f, second));
+
+    /* A token already held by another credential is refused, and the current one stays. */
+    assert_int_equal(store_user_by_upn(f->ctx.store, "admin", &admin_user, NULL), SB_OK);
+    memcpy(other.user_id, admin_user.id, sizeof(other.user_id));
+    crypto_hash_sha256(other.hash, (const unsigned char *)"taken-by-an-api-token-000", 25);
+    assert_int_equal(store_token_insert(f->ctx.store, &other), SB_OK);
+    assert_int_equal(auth_bootstrap_token(&f->ctx, "taken-by-an-api-token-000", &diag),
+                     SB_ERR_CONFLICT);
+    assert_true(authenticates(f, second));
+}
+
 /* The plan fails only the statement it names, and only statements of writes. */
 static void test_fault_plan(void **state)
 {
@@ -623,6 +668,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connector_registration, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_policy, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_service_patch, cfx_setup, cfx_teardown),
+        cmocka_unit_test_setup_teardown(test_bootstrap_token, cfx_setup, cfx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
