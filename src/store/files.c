@@ -63,8 +63,8 @@ static void repair(const char *path, mode_t want, bool dir)
                     (unsigned)(sb.st_mode & 07777), (unsigned)want, strerror(errno));
         return;
     }
-    sb_log_warn("%s had mode %04o, readable by others; changed to %04o", path,
-                (unsigned)(sb.st_mode & 07777), (unsigned)want);
+    sb_log_warn("%s had mode %04o; changed to %04o (the database holds the installation's keys)",
+                path, (unsigned)(sb.st_mode & 07777), (unsigned)want);
 }
 
 void store_files_repair(const char *data_dir, const char *db_file)
