@@ -244,25 +244,32 @@ struct store_connector {
     char app_type[8];   /* the client it was made in: "teams" ("" on insert means "teams") */
 };
 
+/* Every change of a configuration below writes its audit entries (audits[0..naudits), may be
+ * none) in the same transaction: the change and its record commit together. */
+
 /* image/image_len: the avatar bytes (or the https URL's text when image_type is "url").
  * settings: the kind's own fields as JSON object text (NULL = "{}"). */
 sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
-                              size_t image_len, const char *settings);
+                              size_t image_len, const char *settings,
+                              const struct store_audit *audits, size_t naudits);
 /* The kind's own fields (JSON object text, heap; caller frees). */
 sb_err store_connector_settings(struct store *st, const char *id, char **settings);
 /* Replaces the settings and, when name is not NULL, the name (the edit flow). */
 sb_err store_connector_set_settings(struct store *st, const char *id, const char *name,
-                                    const char *settings);
+                                    const char *settings, const struct store_audit *audits,
+                                    size_t naudits);
 /* Finds a configuration, removed ones included (c->deleted tells). */
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out);
 /* The channel's configurations that are not removed, oldest first. */
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
                             size_t *n);
-sb_err store_connector_rename(struct store *st, const char *id, const char *name);
+sb_err store_connector_rename(struct store *st, const char *id, const char *name,
+                              const struct store_audit *audits, size_t naudits);
 sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
-                               const char *nonce);
+                               const char *nonce, const struct store_audit *audits, size_t naudits);
 /* Marks the configuration removed (kept as a tombstone so its URLs answer 410 Gone). */
-sb_err store_connector_delete(struct store *st, const char *id, const char *at);
+sb_err store_connector_delete(struct store *st, const char *id, const char *at,
+                              const struct store_audit *audits, size_t naudits);
 /* The avatar: *data is heap memory (caller frees); SB_ERR_NOT_FOUND when there is none. */
 sb_err store_connector_image(struct store *st, const char *id, char *type, size_t type_cap,
                              void **data, size_t *len);

@@ -24,6 +24,7 @@
 #include "org/org.h"
 #include "services/services.h"
 #include "teams/teams.h"
+#include "webhooks/webhooks.h"
 
 #include <sqlite3.h>
 #include <zip.h>
@@ -93,7 +94,8 @@ static const char *const tables[] = {
     "(SELECT key, value FROM settings ORDER BY key)",
     "SELECT COALESCE(GROUP_CONCAT(allow_connectors || '/' || COALESCE(connectors_enabled, 'n'), "
     "','), '') FROM teams",
-    "SELECT COALESCE(GROUP_CONCAT(name || ':' || settings, ','), '') FROM connectors",
+    "SELECT COALESCE(GROUP_CONCAT(name || ':' || settings || ':' || url_nonce || ':' || "
+    "COALESCE(deleted_at, ''), ','), '') FROM connectors",
     "SELECT COUNT(*) || ':' || COALESCE(GROUP_CONCAT(HEX(hash), ','), '') FROM "
     "(SELECT hash FROM tokens ORDER BY hash)",
 };
@@ -561,7 +563,7 @@ static sb_err service_patch_op(struct cfx *f, void *arg)
     struct sb_diag diag = {{0}, {0}};
     json_t *body = json_pack("{s:s}", "secret", "a-new-secret-of-enough-length");
     bool changed = false;
-    sb_err err = service_update(&f->ctx, &r->cc, body, r->name, &changed, &diag);
+    sb_err err = service_update(&f->ctx, &admin, &r->cc, body, r->name, &changed, &diag);
 
     json_decref(body);
     return err;
@@ -590,13 +592,89 @@ static void test_service_patch(void **state)
     free(chans);
 
     r.name = "Releases";
-    assert_true(every_step(f, service_patch_op, &r) >= 1);
+    assert_true(every_step(f, service_patch_op, &r) >= 3); /* settings + name, two audits */
     assert_int_equal(count(f,
                            "SELECT COUNT(*) FROM connectors WHERE name = 'Releases' AND "
                            "json_extract(settings, '$.secret') = 'a-new-secret-of-enough-length' "
                            "AND id = ?",
                            r.cc.id),
                      1);
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM audit WHERE target = ? AND action IN "
+                           "('serviceConnector.create', 'serviceConnector.settings', "
+                           "'connector.update')",
+                           r.cc.id),
+                     3);
+}
+
+/* ---- webhooks: created, URL replaced and removed, each with its audit entry ---- */
+
+struct hook_run {
+    struct store_channel ch;
+    struct store_connector cc;
+};
+
+static sb_err hook_create_op(struct cfx *f, void *arg)
+{
+    struct hook_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+
+    return webhook_create(&f->ctx, &admin, &r->ch, "Builds", NULL, NULL, &r->cc, &diag);
+}
+
+static sb_err hook_url_op(struct cfx *f, void *arg)
+{
+    struct hook_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+    struct store_audit a;
+    json_t *after = json_pack("{s:b}", "urlReplaced", 1);
+    sb_err err = webhook_audit_entry(&f->ctx, &admin, "webhook.updateUrl", &r->cc, NULL, after, &a);
+
+    if (!err)
+        err = webhook_update_url(&f->ctx, &r->cc, &a, &diag);
+    org_audit_entry_free(&a);
+    json_decref(after);
+    return err;
+}
+
+static sb_err hook_delete_op(struct cfx *f, void *arg)
+{
+    struct hook_run *r = arg;
+    struct store_audit a;
+    sb_err err = webhook_audit_entry(&f->ctx, &admin, "connector.delete", &r->cc, NULL, NULL, &a);
+
+    if (!err)
+        err = store_connector_delete(f->ctx.store, r->cc.id, "2026-11-18T00:00:00Z", &a, 1);
+    org_audit_entry_free(&a);
+    return err;
+}
+
+static void test_webhook_changes(void **state)
+{
+    struct cfx *f = *state;
+    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_diag diag = {{0}, {0}};
+    struct store_channel *chans = NULL;
+    struct store_team team;
+    struct hook_run r;
+    size_t n = 0;
+
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(store_user_insert(f->ctx.store, &u, NULL), SB_OK);
+    assert_int_equal(teams_create(&f->ctx, &admin, "Ops", "", &team, &diag), SB_OK);
+    assert_int_equal(store_channel_list(f->ctx.store, team.id, &chans, &n), SB_OK);
+    r.ch = chans[0];
+    free(chans);
+    assert_true(every_step(f, hook_create_op, &r) >= 2);
+    assert_true(every_step(f, hook_url_op, &r) >= 2);
+    assert_true(every_step(f, hook_delete_op, &r) >= 2);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM connectors WHERE deleted_at IS NOT NULL", NULL),
+                     1);
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM audit WHERE target = ? AND action IN "
+                           "('webhook.create', 'webhook.updateUrl', 'connector.delete')",
+                           r.cc.id),
+                     3);
 }
 
 /* ---- the bootstrap token's rotation: the old one goes only if the new one is stored ---- */
@@ -669,6 +747,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_policy, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_service_patch, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_bootstrap_token, cfx_setup, cfx_teardown),
+        cmocka_unit_test_setup_teardown(test_webhook_changes, cfx_setup, cfx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
