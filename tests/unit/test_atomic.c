@@ -18,6 +18,7 @@
 
 #include "auth/auth.h"
 #include "connectors/apps.h"
+#include "connectors/configs.h"
 #include "connectors/registration.h"
 #include "ctx_fixture.h"
 #include "graphconn/graphconn.h"
@@ -30,6 +31,7 @@
 #include <zip.h>
 
 #define ADMIN_ID "00000000-0000-4000-8000-00000000ad01"
+#define APP_CONNECTOR_ID "0f0e0d0c-0b0a-4908-8706-050403020100"
 
 static const struct sb_principal admin = {
     .user_id = ADMIN_ID, .display_name = "Admin", .upn = "admin", .is_admin = true};
@@ -174,6 +176,8 @@ static const char manifest[] =
     "\"privacyUrl\":\"https://contoso.example/privacy\","
     "\"termsOfUseUrl\":\"https://contoso.example/terms\"},"
     "\"icons\":{\"color\":\"color.png\",\"outline\":\"outline.png\"},\"accentColor\":\"#FFFFFF\","
+    "\"connectors\":[{\"connectorId\":\"" APP_CONNECTOR_ID "\","
+    "\"configurationUrl\":\"https://contoso.example/configure\",\"scopes\":[\"team\"]}],"
     "\"graphConnector\":{\"notificationUrl\":\"https://contoso.example/notify\"},"
     "\"validDomains\":[\"contoso.example\"]}";
 
@@ -677,6 +681,70 @@ static void test_webhook_changes(void **state)
                      3);
 }
 
+/* ---- a connector app's configuration: created and changed, each with its audit entry ---- */
+
+struct config_run {
+    struct store_channel ch;
+    struct store_connector cc;
+    struct config_fields fields;
+};
+
+static sb_err config_create_op(struct cfx *f, void *arg)
+{
+    struct config_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+
+    return config_create(&f->ctx, &admin, &r->ch, APP_CONNECTOR_ID, &r->fields, NULL, &r->cc,
+                         &diag);
+}
+
+static sb_err config_update_op(struct cfx *f, void *arg)
+{
+    struct config_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+
+    return config_update(&f->ctx, &admin, &r->cc, &r->fields, &diag);
+}
+
+static void test_app_configuration(void **state)
+{
+    struct cfx *f = *state;
+    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_diag diag = {{0}, {0}};
+    struct store_channel *chans = NULL;
+    struct store_gc_registration reg;
+    struct store_team team;
+    struct store_app app;
+    struct config_run r;
+    size_t n = 0;
+
+    memset(&r, 0, sizeof(r));
+    graph_app(f, &app, &reg); /* its manifest has a connector too */
+    assert_int_equal(store_user_insert(f->ctx.store, &u, NULL), SB_OK);
+    assert_int_equal(teams_create(&f->ctx, &admin, "Ops", "", &team, &diag), SB_OK);
+    assert_int_equal(store_channel_list(f->ctx.store, team.id, &chans, &n), SB_OK);
+    r.ch = chans[0];
+    free(chans);
+    r.fields.config_name = "Wiki pages";
+    r.fields.content_url = "https://contoso.example/content";
+    assert_true(every_step(f, config_create_op, &r) >= 2);
+    r.fields.config_name = "Wiki edits";
+    r.fields.content_url = "https://contoso.example/edits";
+    assert_true(every_step(f, config_update_op, &r) >= 2);
+    assert_string_equal(r.cc.name, "Wiki edits");
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM connectors WHERE id = ? AND name = 'Wiki edits' "
+                           "AND json_extract(settings, '$.contentUrl') = "
+                           "'https://contoso.example/edits'",
+                           r.cc.id),
+                     1);
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM audit WHERE target = ? AND action IN "
+                           "('connector.create', 'connector.update')",
+                           r.cc.id),
+                     2);
+}
+
 /* ---- the bootstrap token's rotation: the old one goes only if the new one is stored ---- */
 
 static sb_err bootstrap_op(struct cfx *f, void *arg)
@@ -748,6 +816,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_service_patch, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_bootstrap_token, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_webhook_changes, cfx_setup, cfx_teardown),
+        cmocka_unit_test_setup_teardown(test_app_configuration, cfx_setup, cfx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
