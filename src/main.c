@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
+#include "auth/pool.h"
 #include "cli/admin.h"
 #include "connectors/apphost.h"
 #include "core/config.h"
@@ -264,7 +265,8 @@ static int serve(int argc, char **argv)
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
         webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
-        outbox_new(&ctx.outbox) != SB_OK) {
+        outbox_new(&ctx.outbox) != SB_OK ||
+        auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
     }
@@ -298,6 +300,7 @@ static int serve(int argc, char **argv)
     sb_log_info("received signal %d: finishing requests in progress", sig);
     /* Event streams end first (they would otherwise count as requests in progress). */
     events_bus_shutdown(ctx.bus);
+    auth_pool_stop(ctx.auth_pool); /* sign-ins being checked are answered; later ones get 503 */
     http_server_stop(srv, 10000);
     srv = NULL;
     /* Jobs in progress finish; those not started stay pending in the store. */
@@ -306,6 +309,7 @@ static int serve(int argc, char **argv)
 out:
     events_bus_shutdown(ctx.bus);
     http_server_stop(srv, 0);
+    auth_pool_free(ctx.auth_pool);
     outbox_stop(ctx.outbox);
     /* The store's listener thread publishes to the bus: close the store first. */
     store_close(ctx.store);

@@ -53,9 +53,10 @@ static bool can_manage(struct api_call *c, const struct store_connector *cc)
 
 /* A connector app's configuration also carries what its pages set (settings.setSettings) and
  * where the configuration host serves its pages. */
-static void render_app_fields(struct api_call *c, const struct store_connector *cc, json_t *o)
+static void render_app_fields(struct api_call *c, const struct store_connector *cc, json_t *o,
+                              bool manage)
 {
-    char host[APPHOST_URL_MAX];
+    char host[APPHOST_FRAME_URL_MAX];
     json_t *settings = NULL;
     const char *app_id;
 
@@ -67,7 +68,9 @@ static void render_app_fields(struct api_call *c, const struct store_connector *
     json_object_set(o, "contentUrl", json_object_get(settings, "contentUrl"));
     if (json_object_get(settings, "removeUrl"))
         json_object_set(o, "removeUrl", json_object_get(settings, "removeUrl"));
-    if (app_id && apphost_frame_url(c->ctx, app_id, host, sizeof(host)) == SB_OK)
+    /* The host frame's URL carries a ticket for the caller: only for those who may manage. */
+    if (manage && app_id && c->who &&
+        apphost_frame_url(c->ctx, app_id, c->who->user_id, host, sizeof(host)) == SB_OK)
         json_object_set_new(o, "configurationHostUrl", json_string(host));
     json_decref(settings);
 }
@@ -104,7 +107,7 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
             json_object_set_new(o, "webhookUrl", json_string(url));
     }
     if (strcmp(cc->kind, WEBHOOK_APP_KIND) == 0)
-        render_app_fields(c, cc, o);
+        render_app_fields(c, cc, o, with_urls);
     return o;
 }
 
@@ -486,7 +489,7 @@ void api_connector_catalog(struct api_call *c)
                 "section", apps[i].team_id[0] ? "uploaded" : "organization", "retired", 0,
                 "configurationUrl", apps[i].configuration_url[0] ? apps[i].configuration_url : NULL,
                 "appId", apps[i].id);
-            char reason[320], host[APPHOST_URL_MAX];
+            char reason[320], host[APPHOST_FRAME_URL_MAX];
 
             if (e && !apps[i].configuration_url[0])
                 json_object_set_new(e, "unavailableReason",
@@ -497,7 +500,8 @@ void api_connector_catalog(struct api_call *c)
                     e, "unavailableReason",
                     json_sprintf("The configuration page cannot be shown: configurationUrl %s.",
                                  reason));
-            else if (e && apphost_frame_url(c->ctx, apps[i].id, host, sizeof(host)) == SB_OK)
+            else if (e && apphost_frame_url(c->ctx, apps[i].id, c->who->user_id, host,
+                                            sizeof(host)) == SB_OK)
                 json_object_set_new(e, "configurationHostUrl", json_string(host));
             json_array_append_new(value, e);
         }

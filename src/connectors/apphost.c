@@ -13,7 +13,10 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <curl/curl.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,15 +76,19 @@ sb_err apphost_origin(const struct sb_ctx *ctx, const char *app_id, char *out, s
     return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
 }
 
-sb_err apphost_frame_url(const struct sb_ctx *ctx, const char *app_id, char *out, size_t cap)
+sb_err apphost_frame_url(const struct sb_ctx *ctx, const char *app_id, const char *user_id,
+                         char *out, size_t cap)
 {
-    char origin[APPHOST_URL_MAX];
+    char origin[APPHOST_URL_MAX], ticket[APPHOST_TOKEN_MAX];
     sb_err err = apphost_origin(ctx, app_id, origin, sizeof(origin));
     int n;
 
+    if (!err)
+        err = apphost_token_make(ctx->webhook_key, APPHOST_TOKEN_TICKET, app_id, user_id,
+                                 sb_now_ms(ctx) + APPHOST_TICKET_TTL_MS, ticket, sizeof(ticket));
     if (err)
         return err;
-    n = snprintf(out, cap, "%s" APPHOST_PREFIX "host.html", origin);
+    n = snprintf(out, cap, "%s" APPHOST_PREFIX "host.html?ticket=%s", origin, ticket);
     return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
 }
 
@@ -119,6 +126,84 @@ bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
     return true;
 }
 
+/* ---- tickets and sandbox sessions ---- */
+
+/* The MAC key of sandbox tokens, derived from the server's webhook key so that a token can never
+ * be mistaken for a webhook signature (or the other way round). */
+static void token_key(const unsigned char key[32], unsigned char out[32])
+{
+    static const char label[] = "switchboard apphost token key v1";
+
+    crypto_auth_hmacsha256(out, (const unsigned char *)label, sizeof(label) - 1, key);
+}
+
+/* base64url(HMAC-SHA256(token key, kind app_id user_id expiry)) into mac (44 bytes with NUL). */
+static void token_mac(const unsigned char key[32], enum apphost_token_kind kind, const char *app_id,
+                      const char *user_id, const char *expiry, char mac[44])
+{
+    unsigned char k[32], h[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    const char *kinds[] = {"ticket", "session"};
+
+    token_key(key, k);
+    crypto_auth_hmacsha256_init(&st, k, sizeof(k));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)kinds[kind], strlen(kinds[kind]) + 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)app_id, strlen(app_id) + 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)user_id, strlen(user_id) + 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)expiry, strlen(expiry));
+    crypto_auth_hmacsha256_final(&st, h);
+    sodium_bin2base64(mac, 44, h, sizeof(h), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(k, sizeof(k));
+}
+
+sb_err apphost_token_make(const unsigned char key[32], enum apphost_token_kind kind,
+                          const char *app_id, const char *user_id, int64_t expires_ms, char *out,
+                          size_t cap)
+{
+    char expiry[24], mac[44];
+    int n;
+
+    if (!app_id || !user_id || !is_guid_text(app_id, strlen(app_id)) ||
+        !is_guid_text(user_id, strlen(user_id)) || expires_ms <= 0)
+        return SB_ERR_INVALID;
+    snprintf(expiry, sizeof(expiry), "%" PRId64, expires_ms);
+    token_mac(key, kind, app_id, user_id, expiry, mac);
+    n = snprintf(out, cap, "%s.%s.%s", user_id, expiry, mac);
+    return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
+}
+
+bool apphost_token_check(const unsigned char key[32], enum apphost_token_kind kind,
+                         const char *app_id, const char *token, int64_t now_ms,
+                         char user_id[SB_ID_LEN + 1])
+{
+    char user[SB_ID_LEN + 1], expiry[24], want[44];
+    const char *dot, *mac;
+    size_t el;
+    bool ok;
+
+    if (!token || strlen(token) >= APPHOST_TOKEN_MAX || !is_guid_text(token, SB_ID_LEN) ||
+        token[SB_ID_LEN] != '.')
+        return false;
+    memcpy(user, token, SB_ID_LEN);
+    user[SB_ID_LEN] = '\0';
+    dot = strchr(token + SB_ID_LEN + 1, '.');
+    if (!dot)
+        return false;
+    el = (size_t)(dot - (token + SB_ID_LEN + 1));
+    if (el == 0 || el >= sizeof(expiry) || strspn(token + SB_ID_LEN + 1, "0123456789") != el)
+        return false;
+    memcpy(expiry, token + SB_ID_LEN + 1, el);
+    expiry[el] = '\0';
+    mac = dot + 1;
+    token_mac(key, kind, app_id, user, expiry, want);
+    /* Constant time over the MAC; its length is public. */
+    ok = strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0;
+    if (!ok || strtoll(expiry, NULL, 10) <= now_ms)
+        return false;
+    memcpy(user_id, user, SB_ID_LEN + 1);
+    return true;
+}
+
 /* ---- answers of our own ---- */
 
 static void plain(struct http_response *resp, int status, const char *fmt, ...)
@@ -146,7 +231,8 @@ static void public_origin(const struct sb_ctx *ctx, char *out, size_t cap)
 
 /* The host frame: the parent it may talk to is the main client's origin, fixed here by the
  * server (never taken from the URL), and the origin it maps back to for page URLs. */
-static void host_page(struct sb_ctx *ctx, const char *upstream, struct http_response *resp)
+static void host_page(struct sb_ctx *ctx, const char *upstream, const char *set_cookie,
+                      struct http_response *resp)
 {
     char parent[APPHOST_URL_MAX], page[2048];
 
@@ -168,6 +254,250 @@ static void host_page(struct sb_ctx *ctx, const char *upstream, struct http_resp
                          "frame-ancestors %s; "
                          "object-src 'none'; base-uri 'none'",
                          parent);
+    /* The ticket in this page's URL goes nowhere else, not even to the vendor's page. */
+    http_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (set_cookie[0])
+        http_response_header(resp, "Set-Cookie", "%s", set_cookie);
+}
+
+/* ---- cookies ---- */
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void trim(const char **a, const char **b)
+{
+    while (*a < *b && blank(**a))
+        (*a)++;
+    while (*b > *a && blank((*b)[-1]))
+        (*b)--;
+}
+
+/* Switchboard's own cookies: the session (both spellings) and the sandbox session. */
+static bool cookie_is_ours(const char *name, size_t n)
+{
+    static const char *const ours[] = {"sb_session", "__Host-sb_session", APPHOST_COOKIE};
+
+    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+        if (strlen(ours[i]) == n && strncasecmp(name, ours[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* A cookie name as RFC 6265 allows it (an HTTP token), not empty. */
+static bool cookie_name_ok(const char *a, const char *b)
+{
+    if (a == b)
+        return false;
+    for (; a < b; a++)
+        if ((unsigned char)*a <= 32 || *a == 127 || strchr("()<>@,;:\\\"/[]?={}", *a))
+            return false;
+    return true;
+}
+
+/* One "name=value" pair of a Cookie header, trimmed; *name_end is where the name stops. */
+static const char *cookie_pair(const char *p, const char **a, const char **b, const char **name_end)
+{
+    const char *end = strchr(p, ';'), *eq;
+
+    if (!end)
+        end = p + strlen(p);
+    *a = p;
+    *b = end;
+    trim(a, b);
+    eq = memchr(*a, '=', (size_t)(*b - *a));
+    *name_end = eq ? eq : *b;
+    while (*name_end > *a && blank((*name_end)[-1]))
+        (*name_end)--;
+    return *end ? end + 1 : end;
+}
+
+sb_err apphost_cookie_filter(const char *in, char **out)
+{
+    size_t n = 0, len = strlen(in);
+    char *buf = malloc(2 * len + 1);
+    const char *a, *b, *ne;
+
+    *out = NULL;
+    if (!buf)
+        return SB_ERR_NOMEM;
+    for (const char *p = in; *p;) {
+        p = cookie_pair(p, &a, &b, &ne);
+        if (a == b || cookie_is_ours(a, (size_t)(ne - a)))
+            continue;
+        if (n) {
+            buf[n++] = ';';
+            buf[n++] = ' ';
+        }
+        memcpy(buf + n, a, (size_t)(b - a));
+        n += (size_t)(b - a);
+    }
+    buf[n] = '\0';
+    if (n)
+        *out = buf;
+    else
+        free(buf);
+    return SB_OK;
+}
+
+bool apphost_set_cookie_rewrite(const char *in, char *out, size_t cap)
+{
+    static const char *const keep[] = {"Path",     "Expires",  "Max-Age",    "Secure",
+                                       "HttpOnly", "SameSite", "Partitioned"};
+    const char *p = strchr(in, ';'), *a = in, *b = p ? p : in + strlen(in), *eq;
+    size_t n;
+    int w;
+
+    trim(&a, &b);
+    eq = memchr(a, '=', (size_t)(b - a));
+    if (!eq) /* a nameless cookie is sent as its bare value: it could pose as any name */
+        return false;
+    {
+        const char *ne = eq;
+        while (ne > a && blank(ne[-1]))
+            ne--;
+        if (!cookie_name_ok(a, ne) || cookie_is_ours(a, (size_t)(ne - a)))
+            return false;
+    }
+    w = snprintf(out, cap, "%.*s", (int)(b - a), a);
+    if (w < 0 || (size_t)w >= cap)
+        return false;
+    n = (size_t)w;
+    /* Attributes: only those that keep the cookie host-only on the sandbox origin. Domain (in any
+     * spelling, anywhere) and anything unknown are dropped. */
+    while (p) {
+        const char *next = strchr(p + 1, ';'), *an, *ae, *va = NULL, *vb = NULL;
+
+        a = p + 1;
+        b = next ? next : p + 1 + strlen(p + 1);
+        trim(&a, &b);
+        eq = memchr(a, '=', (size_t)(b - a));
+        an = a;
+        ae = eq ? eq : b;
+        trim(&an, &ae);
+        if (eq) {
+            va = eq + 1;
+            vb = b;
+            trim(&va, &vb);
+        }
+        for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+            bool flag = i == 3 || i == 4 || i == 6;
+
+            if (strlen(keep[i]) != (size_t)(ae - an) ||
+                strncasecmp(an, keep[i], strlen(keep[i])) != 0)
+                continue;
+            if (flag)
+                w = snprintf(out + n, cap - n, "; %s", keep[i]);
+            else if (va)
+                w = snprintf(out + n, cap - n, "; %s=%.*s", keep[i], (int)(vb - va), va);
+            else
+                break;
+            if (w < 0 || (size_t)w >= cap - n)
+                return false;
+            n += (size_t)w;
+            break;
+        }
+        p = next;
+    }
+    return true;
+}
+
+/* The user of a valid sandbox session cookie for app_id (any of the request's sb_sandbox
+ * cookies: a page of another sandbox may have tossed in one of its own). */
+struct session_find {
+    const struct sb_ctx *ctx;
+    const char *app_id;
+    char *user_id;
+    bool found;
+};
+
+static void session_in_header(void *arg, const char *name, const char *value)
+{
+    struct session_find *f = arg;
+    char token[APPHOST_TOKEN_MAX];
+    const char *a, *b, *ne, *v;
+
+    if (f->found || strcasecmp(name, "Cookie") != 0)
+        return;
+    for (const char *p = value; *p && !f->found;) {
+        p = cookie_pair(p, &a, &b, &ne);
+        v = memchr(a, '=', (size_t)(b - a));
+        if (!v || (size_t)(ne - a) != strlen(APPHOST_COOKIE) ||
+            strncmp(a, APPHOST_COOKIE, (size_t)(ne - a)) != 0)
+            continue;
+        for (v++; v < b && blank(*v); v++)
+            ;
+        if ((size_t)(b - v) >= sizeof(token))
+            continue;
+        snprintf(token, sizeof(token), "%.*s", (int)(b - v), v);
+        f->found = apphost_token_check(f->ctx->webhook_key, APPHOST_TOKEN_SESSION, f->app_id, token,
+                                       sb_now_ms(f->ctx), f->user_id);
+    }
+}
+
+/* Whether the user still exists: the sandbox is for people who may use Switchboard now. */
+static bool user_exists(struct sb_ctx *ctx, const char *user_id)
+{
+    struct store_user u;
+
+    return store_user_get(ctx->store, user_id, &u) == SB_OK;
+}
+
+/* Session cookies work in the sandbox's cross-site frame only as SameSite=None, which needs
+ * Secure; browsers accept Secure over https and on *.localhost (a secure context). Partitioned
+ * (CHIPS) keeps them working where third-party cookies are blocked. A plain-http sandbox
+ * elsewhere gets a Lax cookie: it works only when the sandbox is same-site with the client. */
+static const char *cookie_attrs(const struct sb_ctx *ctx)
+{
+    const char *t = ctx->cfg->apps_url, *h = strstr(t, "://");
+    char host[APPHOST_URL_MAX];
+    size_t hl;
+
+    if (strncmp(t, "https://", 8) == 0)
+        return "; SameSite=None; Secure; Partitioned";
+    snprintf(host, sizeof(host), "%s", h ? h + 3 : t);
+    host[strcspn(host, ":/")] = '\0';
+    hl = strlen(host);
+    if (hl >= 10 && strcasecmp(host + hl - 10, ".localhost") == 0)
+        return "; SameSite=None; Secure; Partitioned";
+    return "; SameSite=Lax";
+}
+
+/* Lets the request in (true) or answers it (false): the host frame exchanges a valid ticket for
+ * a session cookie; everything else needs that cookie, for a user who still exists. */
+static bool sandbox_admit(struct sb_ctx *ctx, const char *app_id, struct http_request *req,
+                          struct http_response *resp, char *set_cookie, size_t cap)
+{
+    char user_id[SB_ID_LEN + 1], token[APPHOST_TOKEN_MAX];
+    const char *ticket = http_query(req, "ticket");
+    struct session_find f = {ctx, app_id, user_id, false};
+
+    set_cookie[0] = '\0';
+    if (ticket && strcmp(req->path, APPHOST_PREFIX "host.html") == 0) {
+        if (apphost_token_check(ctx->webhook_key, APPHOST_TOKEN_TICKET, app_id, ticket,
+                                sb_now_ms(ctx), user_id) &&
+            user_exists(ctx, user_id) &&
+            apphost_token_make(ctx->webhook_key, APPHOST_TOKEN_SESSION, app_id, user_id,
+                               sb_now_ms(ctx) + APPHOST_SESSION_TTL_MS, token,
+                               sizeof(token)) == SB_OK) {
+            snprintf(set_cookie, cap, APPHOST_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly%s", token,
+                     APPHOST_SESSION_TTL_MS / 1000, cookie_attrs(ctx));
+            return true;
+        }
+        plain(resp, 403,
+              "This configuration page's link has expired or is not valid. Close the dialog and "
+              "open the connector again from Switchboard.");
+        return false;
+    }
+    http_headers_each(req, session_in_header, &f);
+    if (f.found && user_exists(ctx, user_id))
+        return true;
+    plain(resp, 403,
+          "This configuration page opens only from Switchboard's Connectors dialog, for someone "
+          "signed in who may configure the connector.");
+    return false;
 }
 
 /* ---- the proxy ---- */
@@ -179,7 +509,7 @@ struct proxy {
     char *lines[PROXY_MAX_HEADERS + 1];
     size_t nlines;
     char sandbox[APPHOST_URL_MAX];
-    char upstream[APPHOST_URL_MAX];
+    char upstream[APPHOST_URL_MAX]; /* the one origin the request may reach */
     struct fetch_response fr;
     struct sb_diag diag;
     sb_err err;
@@ -223,28 +553,11 @@ static void add_line(struct proxy *p, const char *name, const char *value)
 /* The page's cookies minus Switchboard's own (which a sandbox origin should never see). */
 static void add_cookies(struct proxy *p, const char *value)
 {
-    char *copy = strdup(value), *save = NULL, *out = NULL;
-    size_t len = 0;
-    FILE *f = copy ? open_memstream(&out, &len) : NULL;
-    bool first = true;
+    char *out = NULL;
 
-    if (!f) {
-        free(copy);
-        return;
-    }
-    for (char *c = strtok_r(copy, ";", &save); c; c = strtok_r(NULL, ";", &save)) {
-        while (*c == ' ')
-            c++;
-        if (strncmp(c, "sb_session=", 11) == 0 || !*c)
-            continue;
-        fprintf(f, "%s%s", first ? "" : "; ", c);
-        first = false;
-    }
-    fclose(f);
-    if (out && out[0])
+    if (apphost_cookie_filter(value, &out) == SB_OK && out)
         add_line(p, "Cookie", out);
     free(out);
-    free(copy);
 }
 
 /* Origin and Referer name the sandbox origin; the vendor's server expects its own. */
@@ -287,6 +600,7 @@ static void *proxy_run(void *arg)
         .body_len = req->body_len,
         .timeout_ms = PROXY_TIMEOUT_MS,
         .max_response = APPHOST_BODY_MAX,
+        .only_origin = p->upstream,
     };
 
     p->err = fetch_do(p->ctx, &rq, &p->fr, &p->diag);
@@ -294,12 +608,22 @@ static void *proxy_run(void *arg)
     return NULL;
 }
 
-static void encode_path(const char *path, char *out, size_t cap)
+bool apphost_target_ok(const char *raw)
+{
+    return raw && raw[0] == '/' && raw[1] != '/';
+}
+
+/* The decoded path, percent-encoded again except for unreserved characters and the
+ * sub-delimiters a path may hold: "?", "#", "%" and "\\" can never reach the URL raw. */
+static char *encode_path(const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
+    size_t len = strlen(path), n = 0;
+    char *out = malloc(len * 3 + 1);
 
-    for (const unsigned char *s = (const unsigned char *)path; *s && n + 4 < cap; s++) {
+    if (!out)
+        return NULL;
+    for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
         if (isalnum(*s) || strchr("-._~/!$&'()*+,;=:@", *s)) {
             out[n++] = (char)*s;
         } else {
@@ -309,13 +633,70 @@ static void encode_path(const char *path, char *out, size_t cap)
         }
     }
     out[n] = '\0';
+    return out;
 }
 
-static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const char *upstream,
-                          struct http_request *req, struct http_response *resp)
+sb_err apphost_upstream_url(const char *config_url, const char *path, const char *query, char **out)
+{
+    CURLU *from = curl_url(), *to = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *enc = NULL, *url = NULL;
+    sb_err err = SB_ERR_INVALID;
+    CURLUcode rc;
+
+    *out = NULL;
+    if (!from || !to) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if (!apphost_target_ok(path) || strlen(path) > APPHOST_PATH_MAX)
+        goto out;
+    if (!(enc = encode_path(path))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    rc = curl_url_set(from, CURLUPART_URL, config_url, 0);
+    if (!rc)
+        rc = curl_url_get(from, CURLUPART_SCHEME, &scheme, 0);
+    if (!rc)
+        rc = curl_url_get(from, CURLUPART_HOST, &host, 0);
+    if (!rc)
+        rc = curl_url_get(from, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_SCHEME, scheme, 0);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_HOST, host, 0);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_PORT, port, 0);
+    if (!rc)
+        rc = curl_url_set(to, CURLUPART_PATH, enc, 0);
+    if (!rc && query && query[0])
+        rc = curl_url_set(to, CURLUPART_QUERY, query, 0);
+    if (!rc)
+        rc = curl_url_get(to, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT);
+    if (rc) {
+        err = rc == CURLUE_OUT_OF_MEMORY ? SB_ERR_NOMEM : SB_ERR_INVALID;
+        goto out;
+    }
+    *out = strdup(url);
+    err = *out ? SB_OK : SB_ERR_NOMEM;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(url);
+    free(enc);
+    curl_url_cleanup(from);
+    curl_url_cleanup(to);
+    return err;
+}
+
+static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const struct store_app *app,
+                          const char *upstream, struct http_request *req,
+                          struct http_response *resp)
 {
     struct proxy *p = calloc(1, sizeof(*p));
-    char path[4096], query[4096];
+    char query[4096];
+    sb_err err;
     pthread_attr_t attr;
     pthread_t th;
     int in_flight;
@@ -331,11 +712,13 @@ static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const char *up
         plain(resp, 414, "The request's URL is too long to relay.");
         return SB_OK;
     }
-    encode_path(req->path, path, sizeof(path));
-    if (asprintf(&p->url, "%s%s%s%s", upstream, path, query[0] ? "?" : "", query) < 0) {
-        p->url = NULL;
+    err = apphost_upstream_url(app->configuration_url, req->path, query, &p->url);
+    if (err) {
         proxy_free(p);
-        return SB_ERR_NOMEM;
+        if (err != SB_ERR_INVALID)
+            return err;
+        plain(resp, 400, "This request cannot be relayed to the configuration page's origin.");
+        return SB_OK;
     }
     http_headers_each(req, forward_header, p);
     in_flight = atomic_fetch_add(&ctx->metrics->proxy_in_flight, 1);
@@ -362,7 +745,7 @@ static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const char *up
 /* Response headers that make sense for the page in its sandbox origin. The vendor's
  * Content-Security-Policy and X-Frame-Options are left out: they name Teams' hosts as frame
  * ancestors, which would keep the page out of our host frame (the page's isolation here is its
- * own origin). Cookies stay host-only on the sandbox origin. */
+ * own origin). Cookies stay host-only on the sandbox origin (apphost_set_cookie_rewrite). */
 static void copy_response_headers(struct proxy *p, struct http_response *resp)
 {
     static const char *const keep[] = {"Content-Type",    "Cache-Control", "ETag",
@@ -383,12 +766,12 @@ static void copy_response_headers(struct proxy *p, struct http_response *resp)
         for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
             if (strcasecmp(line, keep[i]) != 0 || resp->nheaders >= HTTP_MAX_HEADERS - 1)
                 continue;
-            if (i == 4) { /* Set-Cookie: drop Domain= so it stays on this origin */
-                char *d = strcasestr(v, "; domain=");
-                if (d) {
-                    char *end = strchr(d + 2, ';');
-                    memmove(d, end ? end : d + strlen(d), strlen(end ? end : d + strlen(d)) + 1);
-                }
+            if (i == 4) { /* Set-Cookie: host-only on this origin, never one of ours */
+                char cookie[4096];
+
+                if (apphost_set_cookie_rewrite(v, cookie, sizeof(cookie)))
+                    http_response_header(resp, keep[i], "%s", cookie);
+                continue;
             }
             if (i == 5 && strncasecmp(v, p->upstream, sl) == 0)
                 http_response_header(resp, keep[i], "%s%s", p->sandbox, v + sl);
@@ -425,7 +808,8 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
                     struct http_response *resp)
 {
     struct store_app app;
-    char scheme[8], host[256], upstream[APPHOST_URL_MAX], why[320];
+    char scheme[8], host[256], upstream[APPHOST_URL_MAX], why[320],
+        set_cookie[APPHOST_TOKEN_MAX * 2];
     const char *path;
     int port;
     sb_err err;
@@ -434,6 +818,16 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         proxy_finish(ctx, req, resp);
         return;
     }
+    /* Only origin-form targets: the path is joined to the app's origin, so "@host/x",
+     * "//host/x" or "http://host/x" must never get that far. Checked on the target as received,
+     * before percent-decoding turned "%40" into "@". */
+    if (!apphost_target_ok(req->target)) {
+        plain(resp, 400, "The request target must be a path starting with a single \"/\".");
+        return;
+    }
+    /* Nothing of the sandbox, not even whether the app exists, without a ticket or session. */
+    if (!sandbox_admit(ctx, app_id, req, resp, set_cookie, sizeof(set_cookie)))
+        return;
     err = store_app_get(ctx->store, app_id, &app);
     if (err || !app.connector_id[0] || !app.configuration_url[0]) {
         plain(resp, 404, "There is no connector app with a configuration page here.");
@@ -448,17 +842,17 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         plain(resp, 403, "This configuration page is not allowed: configurationUrl %s.", why);
         return;
     }
-    if (port == (strcmp(scheme, "https") == 0 ? 443 : 80))
-        snprintf(upstream, sizeof(upstream), "%s://%s", scheme, host);
-    else
-        snprintf(upstream, sizeof(upstream), "%s://%s:%d", scheme, host, port);
+    if (fetch_url_origin(app.configuration_url, upstream, sizeof(upstream)) != SB_OK) {
+        plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
+        return;
+    }
     if (strncmp(req->path, APPHOST_PREFIX, strlen(APPHOST_PREFIX)) == 0) {
         const char *rest = req->path + strlen(APPHOST_PREFIX);
 
         if (strcmp(req->method, "GET") != 0)
             plain(resp, 405, "Only GET is supported here.");
         else if (strcmp(rest, "host.html") == 0)
-            host_page(ctx, upstream, resp);
+            host_page(ctx, upstream, set_cookie, resp);
         else if (strcmp(rest, "apphost.js") != 0 ||
                  http_static_serve(ctx->cfg->web_root, "/apphost.js", resp) != SB_OK)
             plain(resp, 404, "Not found.");
@@ -468,6 +862,6 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         plain(resp, 413, "The request body is larger than %d bytes.", APPHOST_BODY_MAX);
         return;
     }
-    if (proxy_start(ctx, app_id, upstream, req, resp) != SB_OK)
+    if (proxy_start(ctx, app_id, &app, upstream, req, resp) != SB_OK)
         plain(resp, 500, "Out of memory.");
 }

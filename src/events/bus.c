@@ -42,6 +42,7 @@ struct events_bus {
     pthread_cond_t cv;
     struct events_sub *head;
     size_t n;
+    int64_t through;
     bool stop;
     bool hb_started;
     pthread_t hb;
@@ -141,6 +142,24 @@ size_t events_bus_subscribers(struct events_bus *b)
     n = b->n;
     pthread_mutex_unlock(&b->mu);
     return n;
+}
+
+int64_t events_bus_through(struct events_bus *b)
+{
+    int64_t v;
+
+    pthread_mutex_lock(&b->mu);
+    v = b->through;
+    pthread_mutex_unlock(&b->mu);
+    return v;
+}
+
+void events_bus_set_through(struct events_bus *b, int64_t seq)
+{
+    pthread_mutex_lock(&b->mu);
+    if (seq > b->through)
+        b->through = seq;
+    pthread_mutex_unlock(&b->mu);
 }
 
 static bool sees(const struct events_sub *s, const char *team_id)

@@ -7,6 +7,10 @@
  * subscriber has a bounded queue; one that falls too far behind is closed, and its client
  * reconnects with Last-Event-ID and catches up from the store.
  *
+ * Message events must be published in seq order (teams/remote.c does it, from the store's
+ * commit-ordered notifications): a client that saw seq N resumes after N, so an event published
+ * after a higher one would be lost to it. The bus keeps that publisher's watermark.
+ *
  * The transport is not the bus's business: a subscriber supplies pause() (called with the
  * subscriber's lock held, when it has nothing to send) and wake() (called with that lock held
  * when something arrives for a paused subscriber). The lock order is bus, then subscriber, then
@@ -47,6 +51,10 @@ bool events_bus_wanted(struct events_bus *b, const char *team_id);
  * subscriber, never replayed. */
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data);
+/* The highest message seq handed to the bus or passed over (nobody could see it): the next
+ * message event must have a higher one. Starts at 0. */
+int64_t events_bus_through(struct events_bus *b);
+void events_bus_set_through(struct events_bus *b, int64_t seq);
 /* Keeps subscribers' team sets current when a membership is added or removed. */
 void events_membership(struct events_bus *b, const char *user_id, const char *team_id, bool added);
 

@@ -17,8 +17,10 @@
 
 struct http_request {
     const char *method;
-    const char *path; /* percent-decoded, without the query string */
-    const char *body; /* NUL-terminated copy of the body (NULL when empty) */
+    const char *path;   /* percent-decoded, without the query string */
+    const char *target; /* the request target exactly as received (not decoded, with the query);
+                           NULL when it could not be kept */
+    const char *body;   /* NUL-terminated copy of the body (NULL when empty) */
     size_t body_len;
     bool body_too_large;   /* the body exceeded body_limit and was discarded */
     size_t body_limit;     /* set by prepare() */
@@ -49,6 +51,9 @@ bool http_query_string(const struct http_request *req, char *out, size_t cap);
 /* Calls fn for every request header, in order. */
 void http_headers_each(const struct http_request *req,
                        void (*fn)(void *arg, const char *name, const char *value), void *arg);
+/* The client's IP address as text (the peer of the connection: behind a proxy, the proxy's)
+ * into out (cap bytes, INET6_ADDRSTRLEN is enough); false when it is not known. */
+bool http_peer_address(const struct http_request *req, char *out, size_t cap);
 /* Value of cookie `name` copied into out (cap bytes); false when absent or too long. */
 bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
 

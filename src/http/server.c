@@ -35,6 +35,7 @@ struct http_server {
 
 struct req_state {
     struct http_request req;
+    char *target; /* the raw request target (req.target) */
     char *body;
     size_t len, cap;
     bool deferred;
@@ -151,6 +152,29 @@ bool http_cookie(const struct http_request *req, const char *name, char *out, si
     return true;
 }
 
+bool http_peer_address(const struct http_request *req, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (!sa)
+        return false;
+    if (sa->sa_family == AF_INET6) {
+        struct sockaddr_in6 a6;
+
+        memcpy(&a6, sa, sizeof(a6));
+        return inet_ntop(AF_INET6, &a6.sin6_addr, out, (socklen_t)cap) != NULL;
+    }
+    if (sa->sa_family == AF_INET) {
+        struct sockaddr_in a4;
+
+        memcpy(&a4, sa, sizeof(a4));
+        return inet_ntop(AF_INET, &a4.sin_addr, out, (socklen_t)cap) != NULL;
+    }
+    return false;
+}
+
 void http_stream_pause(void *conn)
 {
     MHD_suspend_connection(conn);
@@ -222,6 +246,21 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
     return ret;
 }
 
+/* MHD decodes the path before on_request sees it; the raw target is only visible here, which
+ * runs once per request before the headers are parsed. The state it returns becomes *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct req_state *rs = calloc(1, sizeof(*rs));
+
+    (void)cls;
+    (void)conn;
+    if (rs) {
+        rs->target = strdup(uri);
+        rs->req.target = rs->target;
+    }
+    return rs;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -231,10 +270,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct http_response resp;
 
     (void)version;
-    if (!rs) {
+    if (!rs || !rs->req.conn) {
         const char *cl;
 
-        rs = calloc(1, sizeof(*rs));
+        if (!rs)
+            rs = calloc(1, sizeof(*rs));
         if (!rs)
             return MHD_NO;
         rs->req.method = method;
@@ -298,9 +338,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!rs)
         return;
     free(rs->body);
+    free(rs->target);
+    /* A request that ended before its headers were complete was never counted. */
+    if (rs->req.conn)
+        atomic_fetch_sub(&srv->in_flight, 1);
     free(rs);
     *con_cls = NULL;
-    atomic_fetch_sub(&srv->in_flight, 1);
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap)
@@ -378,10 +421,10 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, opts->listener.fd, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)opts->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
-        opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opts->tls_cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)60000, opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+        opts->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
     if (!srv->daemon) {
         free(srv);
         return sb_fail(diag, SB_ERR_IO, "listenFailed",

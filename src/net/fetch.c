@@ -68,8 +68,16 @@ static sb_err parse_target(const char *url, struct target *t, bool *port_given)
         goto out;
     if (port_given) {
         char *p = NULL;
-        *port_given = curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK;
+        CURLUcode rc = curl_url_get(u, CURLUPART_PORT, &p, 0);
+
         curl_free(p);
+        /* Only "no port" means none was given: out of memory must not drop the port from an
+         * origin that is then compared. */
+        if (rc != CURLUE_OK && rc != CURLUE_NO_PORT) {
+            err = rc == CURLUE_OUT_OF_MEMORY ? SB_ERR_NOMEM : SB_ERR_INVALID;
+            goto out;
+        }
+        *port_given = rc == CURLUE_OK;
     }
     if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
         goto out;
@@ -318,6 +326,14 @@ sb_err fetch_do(struct sb_ctx *ctx, const struct fetch_request *rq, struct fetch
     memset(&pin, 0, sizeof(pin));
     body.max = rq->max_response ? rq->max_response : FETCH_DEFAULT_MAX_RESPONSE;
     err = check_target(ctx, rq->url, &t, &allowed, diag);
+    if (!err && rq->only_origin) {
+        char origin[512];
+
+        if (fetch_url_origin(rq->url, origin, sizeof(origin)) != SB_OK ||
+            strcmp(origin, rq->only_origin) != 0)
+            err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
+                          "this request may reach only %s", rq->only_origin);
+    }
     if (!err)
         err = resolve_checked(&t, allowed, &pin, pinned, sizeof(pinned), diag);
     if (err)

@@ -10,6 +10,7 @@
  * - the connection goes only to the address that was checked (the name is pinned with
  *   CURLOPT_RESOLVE and the socket callback refuses any other address), so a DNS answer that
  *   changes between check and connect (DNS rebinding) cannot redirect the call;
+ * - with fetch_request.only_origin, nothing but that origin (the configuration-page proxy);
  * - redirects are never followed: a 3xx is returned as the response; proxies from the
  *   environment are ignored.
  * Refusals are SB_ERR_FORBIDDEN with diag code "outboundRefused" and a message saying why; a
@@ -38,6 +39,10 @@ struct fetch_request {
     size_t body_len;
     long timeout_ms;     /* the whole exchange; 0 = 10000 */
     size_t max_response; /* body bytes accepted; more = SB_ERR_TOO_LARGE; 0 = 1 MiB */
+    /* When set, the only origin this request may reach (fetch_url_origin form): a URL whose
+     * scheme, host or port differ is refused ("outboundRefused") before anything is resolved,
+     * and the connection is pinned to that host's checked address as for every request. */
+    const char *only_origin;
 };
 
 struct fetch_response {

@@ -327,14 +327,18 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
         return (sb_err)rc;
     /* Keep the newest STORE_DELIVERIES_KEPT entries of this configuration. Pruning every
      * insert would scan that many index entries per post; every 16th is enough, since reads
-     * are limited to STORE_DELIVERIES_KEPT anyway. */
+     * are limited to STORE_DELIVERIES_KEPT anyway. At most STORE_PRUNE_BATCH rows go at once
+     * (this runs inside a post's write); the oldest first, the rest with the next prunes,
+     * which come 16 times as often as one configuration's rows accrue on average. */
     if (seq % DELIVERIES_PRUNE_EVERY != 0)
         return SB_OK;
     return db_run(d, NULL,
-                  "DELETE FROM deliveries WHERE connector_id = ? AND seq <= ("
+                  "DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries "
+                  "WHERE connector_id = ? AND seq <= ("
                   "SELECT seq FROM deliveries WHERE connector_id = ? "
-                  "ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-                  "ssi", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT);
+                  "ORDER BY seq DESC LIMIT 1 OFFSET ?) ORDER BY seq LIMIT ?)",
+                  "ssii", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT,
+                  (int64_t)STORE_PRUNE_BATCH);
 }
 
 static sb_err delivery_fn(struct db *d, void *arg)
@@ -345,6 +349,32 @@ static sb_err delivery_fn(struct db *d, void *arg)
 sb_err store_delivery_append(struct store *st, const struct store_delivery *d)
 {
     return store_write(st, delivery_fn, (void *)d);
+}
+
+/* Deliveries waiting for the writer beyond which refused posts are no longer logged. */
+#define DELIVERY_LOG_BACKLOG_MAX 4096
+
+static void delivery_logged(void *arg, sb_err err)
+{
+    (void)err; /* a lost log line must not turn into anything else */
+    free(arg);
+}
+
+sb_err store_delivery_log(struct store *st, const struct store_delivery *d)
+{
+    struct store_delivery *copy;
+    sb_err err;
+
+    if (store_write_backlog(st) >= DELIVERY_LOG_BACKLOG_MAX)
+        return SB_ERR_THROTTLED;
+    copy = malloc(sizeof(*copy));
+    if (!copy)
+        return SB_ERR_NOMEM;
+    *copy = *d;
+    err = store_write_async(st, delivery_fn, copy, delivery_logged, copy);
+    if (err)
+        free(copy);
+    return err;
 }
 
 static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
@@ -363,6 +393,7 @@ static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
                            struct store_delivery **out, size_t *n)
 {
+    store_write_flush(st); /* the refusals logged asynchronously so far are part of the log */
     return store_select_all(st,
                             "SELECT seq, connector_id, at, size, status, error, message_id "
                             "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",

@@ -179,10 +179,15 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
 {
     char payload[256];
 
-    if (!d->drv->notify_sql || !d->node)
+    int len;
+
+    if (!d->node || (!d->drv->notify_sql && !d->notes))
         return SB_OK;
-    if (snprintf(payload, sizeof(payload), "%s %s %s", kind, d->node, rest) >= (int)sizeof(payload))
+    len = snprintf(payload, sizeof(payload), "%s %s %s", kind, d->node, rest);
+    if (len < 0 || len >= (int)sizeof(payload))
         return SB_ERR_INVALID;
+    if (!d->drv->notify_sql)
+        return sb_buf_append(d->notes, payload, (size_t)len + 1); /* the NUL separates them */
     return db_run(d, NULL, d->drv->notify_sql, "s", payload);
 }
 

@@ -13,6 +13,7 @@
 #ifndef SB_STORE_DB_H
 #define SB_STORE_DB_H
 
+#include "core/buf.h"
 #include "core/sb.h"
 
 #include <stdarg.h>
@@ -39,6 +40,12 @@ struct db_driver {
     const char *notify_sql;
     sb_err (*listen)(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
                      const volatile int *stop);
+    /* Where processes share the database (else NULL): a session lock that makes message seqs
+     * commit in the order they are drawn. A writer takes it before its first message insert of
+     * a batch and releases it after the COMMIT, so a seq is never visible while a lower one
+     * may still commit (an event-stream client resuming after seq N would miss it). */
+    const char *seq_lock_sql;
+    const char *seq_unlock_sql;
     sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
@@ -86,11 +93,17 @@ struct store_fault;
 struct db {
     const struct db_driver *drv;
     struct db_conn *conn;
-    const char *node;          /* this process's id in notifications (writer connections only) */
-    struct store_fault *fault; /* a test's fault plan (fault.c), given to writes only; or NULL */
+    const char *node; /* this process's id in notifications (writer connections only) */
+    /* The batch's notifications where the driver has none (SQLite): db_notify appends
+     * "kind node rest\0" here and the writer hands them to this process's listener after the
+     * COMMIT. NULL: nobody listens, they are dropped. */
+    struct sb_buf *notes;
+    bool seq_locked;           /* this batch holds the driver's seq_lock_sql lock */
+    struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
 };
 
-/* Queues "kind node rest" for the other processes (after commit); nothing for SQLite. */
+/* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
+ * listener (SQLite), delivered in commit order after the transaction commits. */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);
 
 /* Convenience wrappers used by the domain functions. Each `db_query` prepares sql and binds

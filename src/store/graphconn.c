@@ -325,8 +325,65 @@ static sb_err conn_delete_fn(struct db *d, void *arg)
     return db_run_one(d, "DELETE FROM gc_connections WHERE pk = ?", "i", *pk);
 }
 
+/* A batch of the connection's items, their search rows and (cascading) their ACL rows. */
+static sb_err conn_items_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+    int64_t pk = *(const int64_t *)p->arg;
+    sb_err err;
+
+    if (is_sqlite(d) &&
+        (err = db_run(d, NULL,
+                      "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
+                      "conn_pk = ? ORDER BY id LIMIT ?)",
+                      "ii", pk, (int64_t)STORE_PRUNE_BATCH)))
+        return err;
+    return db_run(d, &p->deleted,
+                  "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
+                  "ORDER BY id LIMIT ?)",
+                  "ii", pk, (int64_t)STORE_PRUNE_BATCH);
+}
+
+/* A batch of the connection's group memberships: of one group at a time, so that both the
+ * choice and the delete walk the primary key (conn_pk, group_id, member_id). */
+static sb_err conn_members_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+    int64_t pk = *(const int64_t *)p->arg;
+
+    return db_run(d, &p->deleted,
+                  "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
+                  "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
+                  "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
+                  "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
+                  "ORDER BY member_id LIMIT ?)",
+                  "iiiii", pk, pk, pk, pk, (int64_t)STORE_PRUNE_BATCH);
+}
+
+/* A batch of the connection's (by now empty) external groups. */
+static sb_err conn_groups_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+
+    return db_run(d, &p->deleted,
+                  "DELETE FROM gc_groups WHERE (conn_pk, id) IN (SELECT conn_pk, id FROM gc_groups "
+                  "WHERE conn_pk = ? LIMIT ?)",
+                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+}
+
 sb_err store_gc_connection_delete(struct store *st, int64_t pk)
 {
+    struct store_prune p = {&pk, 0};
+    sb_err err;
+
+    /* Items and groups go in batches first, each batch a write of its own, so that a large
+     * connection does not hold the writer for one long transaction; the connection row and
+     * whatever was added meanwhile go last, together. Until then the connection is still there
+     * (a crash part-way leaves it with fewer items; deleting it again finishes the job). */
+    if ((err = store_prune_batches(st, conn_items_prune_fn, &p)) ||
+        (err = store_prune_batches(st, conn_members_prune_fn, &p)) ||
+        (err = store_prune_batches(st, conn_groups_prune_fn, &p)))
+        return err;
     return store_write(st, conn_delete_fn, &pk);
 }
 
@@ -639,18 +696,37 @@ static sb_err group_delete_fn(struct db *d, void *arg)
                       k->id);
 }
 
+/* A batch of the group's own members. */
+static sb_err group_members_prune_fn(struct db *d, void *arg)
+{
+    struct store_prune *p = arg;
+    const struct item_key *k = p->arg;
+
+    return db_run(
+        d, &p->deleted,
+        "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND member_id IN "
+        "(SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND group_id = ? "
+        "ORDER BY member_id LIMIT ?)",
+        "isisi", k->conn_pk, k->id, k->conn_pk, k->id, (int64_t)STORE_PRUNE_BATCH);
+}
+
 sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
 {
     char buf[STORE_GC_ITEM_MAX * 2 + 64];
     size_t len = strlen(id);
     struct item_key k = {conn_pk, buf};
+    struct store_prune p = {&k, 0};
+    sb_err err;
 
     if (len > STORE_GC_ITEM_MAX)
         return SB_ERR_NOT_FOUND;
     /* id, NUL, then the group's own principal key. */
     memcpy(buf, id, len + 1);
     snprintf(buf + len + 1, sizeof(buf) - len - 1, "x:%lld:%s", (long long)conn_pk, id);
-    return store_write(st, group_delete_fn, &k);
+    /* A large group's members go in batches first (a crash part-way leaves the group with
+     * fewer members; deleting it again finishes), the group with the rest last. */
+    err = store_prune_batches(st, group_members_prune_fn, &p);
+    return err ? err : store_write(st, group_delete_fn, &k);
 }
 
 struct member_add {

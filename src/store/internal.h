@@ -32,6 +32,24 @@ sb_err store_write(struct store *st, store_write_fn fn, void *arg);
 sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_done_fn done,
                          void *done_arg);
 
+/* Returns once every write queued before the call has committed or failed (read-your-writes
+ * for what store_write_async queued), without adding a write of its own. Never call it from a
+ * write or a done callback: they run on the writer thread, which would wait for itself. */
+void store_write_flush(struct store *st);
+/* Writes queued or running and not yet finished. */
+size_t store_write_backlog(struct store *st);
+
+/* One batch of a prune: fn(d, p) deletes at most STORE_PRUNE_BATCH rows of what p->arg names
+ * and sets p->deleted to how many. */
+struct store_prune {
+    const void *arg;
+    int64_t deleted;
+};
+/* Runs fn in one write after another until a write deletes fewer than STORE_PRUNE_BATCH rows
+ * (each batch commits on its own: a crash part-way leaves fewer rows to prune, nothing
+ * inconsistent, as long as each batch is consistent by itself). */
+sb_err store_prune_batches(struct store *st, store_write_fn fn, struct store_prune *p);
+
 typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
 typedef void (*store_release_fn)(void *elem);
 

@@ -14,6 +14,12 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
     sb_err err;
     int rc;
 
+    if (d->drv->seq_lock_sql && !d->seq_locked) {
+        err = d->drv->exec(d->conn, d->drv->seq_lock_sql);
+        if (err)
+            return err;
+        d->seq_locked = true; /* released by the writer after the COMMIT */
+    }
     err = db_query(d,
                    "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
                    "from_name, body_type, body, summary, attachments, from_image) "
@@ -119,6 +125,17 @@ sb_err store_message_since(struct store *st, const char *user_id, int64_t after,
                             "ORDER BY m.seq LIMIT ?",
                             read_message, release_message, sizeof(**out), (void **)out, n, "sii",
                             user_id, after, (int64_t)limit);
+}
+
+static void read_seq(struct db *d, struct db_stmt *s, void *elem)
+{
+    *(int64_t *)elem = db_col_int(d, s, 0);
+}
+
+sb_err store_message_last_seq(struct store *st, int64_t *out)
+{
+    *out = 0;
+    return store_select_one(st, "SELECT COALESCE(MAX(seq), 0) FROM messages", read_seq, out, "");
 }
 
 void store_message_free(struct store_message *m)

@@ -269,6 +269,13 @@ static sb_err pg_open(const char *target, bool writer, struct db_conn **out, str
                         "be lost if the database server crashes",
                         shown);
         PQclear(res);
+    } else {
+        /* Readers write only rate-limit windows (rate.c): counters nobody needs after a crash.
+         * Not waiting for their WAL flush answers a throttled post without a disk sync. */
+        PGresult *res = PQexec(c->pg, "SET synchronous_commit = off");
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            sb_log_warn("postgres: cannot turn synchronous_commit off for readers on %s", shown);
+        PQclear(res);
     }
     *out = c;
     c = NULL;
@@ -553,6 +560,8 @@ const struct db_driver db_postgres = {
     /* Delivered to every listener when the writing transaction commits, never before. */
     .notify_sql = "SELECT pg_notify('switchboard', ?)",
     .listen = pg_listen,
+    .seq_lock_sql = "SELECT pg_advisory_lock(hashtext('switchboard.messages.seq'))",
+    .seq_unlock_sql = "SELECT pg_advisory_unlock(hashtext('switchboard.messages.seq'))",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

@@ -5,7 +5,8 @@
  * outside the group commit) so that the count is current for every process at once. Accuracy:
  * at most `limit` posts are accepted per calendar second and webhook, across all processes;
  * like any fixed window it can accept up to twice the limit within one second that straddles a
- * window boundary. Old windows are deleted now and then by the process that opens a new one.
+ * window boundary. Old windows are deleted now and then by the process that opens a new one,
+ * STORE_PRUNE_BATCH at a time.
  */
 #include "store/internal.h"
 
@@ -25,9 +26,14 @@ sb_err store_rate_take(struct store *st, const char *connector_id, int64_t windo
 
     if (!err && *hits == 1 && window_s % 16 == 0) {
         int64_t unused;
-        /* Older windows are no use to anyone; a miss here only leaves rows for the next time. */
-        (void)store_select_one(st, "DELETE FROM rate_windows WHERE window_s < ? RETURNING window_s",
-                               read_hits, &unused, "i", window_s - 60);
+        /* Older windows are no use to anyone; a miss here only leaves rows for the next time.
+         * One batch at a time: windows are opened far more often than STORE_PRUNE_BATCH go
+         * stale, and an unbounded DELETE would hold the write lock as long as it runs. */
+        (void)store_select_one(st,
+                               "DELETE FROM rate_windows WHERE (connector_id, window_s) IN ("
+                               "SELECT connector_id, window_s FROM rate_windows "
+                               "WHERE window_s < ? LIMIT ?) RETURNING window_s",
+                               read_hits, &unused, "ii", window_s - 60, (int64_t)STORE_PRUNE_BATCH);
     }
     return err;
 }

@@ -43,11 +43,17 @@ sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, 
 
 static sb_err prune_fn(struct db *d, void *arg)
 {
-    return db_run(d, NULL, "DELETE FROM signing_keys WHERE created_ms < ?", "i",
-                  *(const int64_t *)arg);
+    struct store_prune *p = arg;
+
+    return db_run(d, &p->deleted,
+                  "DELETE FROM signing_keys WHERE kid IN (SELECT kid FROM signing_keys "
+                  "WHERE created_ms < ? LIMIT ?)",
+                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
 }
 
 sb_err store_signing_key_prune(struct store *st, int64_t created_ms)
 {
-    return store_write(st, prune_fn, &created_ms);
+    struct store_prune p = {&created_ms, 0};
+
+    return store_prune_batches(st, prune_fn, &p);
 }

@@ -1,6 +1,11 @@
 /*
  * store.c: opening the store, migrations, the reader pool and the group-commit writer.
  * The driver (sqlite.c, postgres.c) is chosen by the URL's scheme; each has its own migrations.
+ *
+ * Notifications (db_notify) reach store_listen's callback on one thread, in commit order: from
+ * PostgreSQL's LISTEN connection, or, where the driver has none (SQLite), from a feed thread
+ * to which the writer hands each committed batch's notifications. Publishing live events from
+ * there (teams/remote.c) is what keeps them in commit order.
  */
 #include "store/internal.h"
 
@@ -38,6 +43,9 @@ struct store {
     pthread_cond_t committed; /* broadcast after each batch */
     struct write_op *head, *tail;
     bool stopping;
+    bool collect_notes;             /* a local listener waits for the batches' notifications */
+    uint64_t enqueued, finished;    /* writes ever queued / ever committed or failed */
+    struct store_prune_stats prune; /* under wmu */
 
     /* cross-process notifications (PostgreSQL); node_id tells our own apart */
     char node_id[33];
@@ -50,6 +58,13 @@ struct store {
     /* a test's fault plan (store_fault_set); NULL in production */
     struct store_fault *_Atomic fault;
 
+    /* the local feed (drivers without listen): committed batches' notifications, in order */
+    pthread_t feed;
+    bool feed_started, feed_stop;
+    pthread_mutex_t fmu;
+    pthread_cond_t fwake;
+    struct feed_chunk *fhead, **ftail;
+
     /* reader pool */
     pthread_mutex_t rmu;
     pthread_cond_t rfree;
@@ -57,11 +72,88 @@ struct store {
     size_t nreaders, nfree;
 };
 
-static sb_err run_batch(struct store *st, struct write_op *batch)
+/* One committed batch's notifications: NUL-terminated payloads back to back. */
+struct feed_chunk {
+    struct feed_chunk *next;
+    char *data;
+    size_t len;
+};
+
+static void feed_chunk_free(struct feed_chunk *c)
 {
-    struct db d = {st->drv, st->writer, st->node_id, NULL};
+    if (c) {
+        free(c->data);
+        free(c);
+    }
+}
+
+/* Hands a committed batch's notifications to the feed thread (the writer calls it, batch after
+ * batch, so the feed sees them in commit order). Takes notes' contents. */
+static void feed_push(struct store *st, struct sb_buf *notes)
+{
+    struct feed_chunk *c = malloc(sizeof(*c));
+
+    if (!c) {
+        /* The events are stored; subscribers get them with the next batch's catch-up. */
+        sb_log_warn("store: out of memory; a batch's notifications are late");
+        sb_buf_free(notes);
+        return;
+    }
+    c->next = NULL;
+    c->len = notes->len;
+    c->data = sb_buf_take(notes);
+    pthread_mutex_lock(&st->fmu);
+    if (st->feed_stop) {
+        feed_chunk_free(c);
+    } else {
+        *st->ftail = c;
+        st->ftail = &c->next;
+        pthread_cond_signal(&st->fwake);
+    }
+    pthread_mutex_unlock(&st->fmu);
+}
+
+static void *feed_main(void *arg)
+{
+    struct store *st = arg;
+
+    pthread_setname_np(pthread_self(), "sb-feed");
+    pthread_mutex_lock(&st->fmu);
+    for (;;) {
+        struct feed_chunk *c;
+
+        while (!st->fhead && !st->feed_stop)
+            pthread_cond_wait(&st->fwake, &st->fmu);
+        if (st->feed_stop)
+            break;
+        c = st->fhead;
+        st->fhead = c->next;
+        if (!st->fhead)
+            st->ftail = &st->fhead;
+        pthread_mutex_unlock(&st->fmu);
+        for (size_t off = 0; off < c->len; off += strlen(c->data + off) + 1)
+            st->on_notify(st->notify_arg, c->data + off);
+        feed_chunk_free(c);
+        pthread_mutex_lock(&st->fmu);
+    }
+    pthread_mutex_unlock(&st->fmu);
+    return NULL;
+}
+
+/* Forgets the notifications of a write that was rolled back to its savepoint. */
+static void notes_truncate(struct sb_buf *notes, size_t len)
+{
+    if (notes && notes->data && notes->len > len) {
+        notes->len = len;
+        notes->data[len] = '\0';
+    }
+}
+
+static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf *notes)
+{
+    struct db d = {st->drv, st->writer, st->node_id, notes, false, NULL};
     /* The writes' own statements see a test's fault plan (fault.c); the batch's do not. */
-    struct db w = {st->drv, st->writer, st->node_id, atomic_load(&st->fault)};
+    struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
     err = db_run(&d, NULL, st->drv->begin_sql, "");
@@ -70,11 +162,16 @@ static sb_err run_batch(struct store *st, struct write_op *batch)
     /* Each write gets a savepoint, so one failing write does not undo the others. The
      * statements are prepared once (db_run caches them), not parsed per write. */
     for (struct write_op *op = batch; op; op = op->next) {
+        size_t mark = notes ? notes->len : 0;
+
         err = db_run(&d, NULL, "SAVEPOINT w", "");
         if (err)
             goto fail;
-        op->result = op->fn(&w, op->arg);
+        d.fault = fault;
+        op->result = op->fn(&d, op->arg);
+        d.fault = NULL;
         if (op->result) {
+            notes_truncate(notes, mark);
             err = db_run(&d, NULL, "ROLLBACK TO w", "");
             if (err)
                 goto fail;
@@ -85,9 +182,15 @@ static sb_err run_batch(struct store *st, struct write_op *batch)
     }
     err = db_run(&d, NULL, "COMMIT", "");
     if (!err)
-        return SB_OK;
+        goto out;
 fail:
     st->drv->exec(st->writer, "ROLLBACK");
+    notes_truncate(notes, 0);
+out:
+    /* After the COMMIT, never before: another process's seq must not commit ahead of ours. */
+    if (d.seq_locked && st->drv->exec(st->writer, st->drv->seq_unlock_sql) != SB_OK)
+        sb_log_warn("store: cannot release the message order lock: %s",
+                    st->drv->errmsg(st->writer));
     return err;
 }
 
@@ -99,6 +202,8 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&st->wmu);
     for (;;) {
         struct write_op *batch, *last, *async_head = NULL, **async_tail = &async_head;
+        struct sb_buf notes = {0};
+        bool collect;
         size_t n = 1;
         sb_err err;
 
@@ -116,9 +221,13 @@ static void *writer_main(void *arg)
         if (!st->head)
             st->tail = NULL;
         last->next = NULL;
+        collect = st->collect_notes;
         pthread_mutex_unlock(&st->wmu);
 
-        err = run_batch(st, batch);
+        err = run_batch(st, batch, collect ? &notes : NULL);
+        if (notes.len)
+            feed_push(st, &notes);
+        sb_buf_free(&notes);
 
         /* Synchronous writers wait on their own stack frames: mark them and never touch them
          * again after the broadcast. Asynchronous ops are heap and are told outside the lock. */
@@ -135,6 +244,7 @@ static void *writer_main(void *arg)
                 op->done = true;
             }
         }
+        st->finished += n;
         pthread_cond_broadcast(&st->committed);
         pthread_mutex_unlock(&st->wmu);
         for (struct write_op *op = async_head, *next; op; op = next) {
@@ -158,8 +268,31 @@ static bool enqueue(struct store *st, struct write_op *op)
     else
         st->head = op;
     st->tail = op;
+    st->enqueued++;
     pthread_cond_signal(&st->wake);
     return true;
+}
+
+void store_write_flush(struct store *st)
+{
+    uint64_t target;
+
+    pthread_mutex_lock(&st->wmu);
+    /* The writer drains its queue even when stopping, so this always ends. */
+    target = st->enqueued;
+    while (st->finished < target)
+        pthread_cond_wait(&st->committed, &st->wmu);
+    pthread_mutex_unlock(&st->wmu);
+}
+
+size_t store_write_backlog(struct store *st)
+{
+    size_t n;
+
+    pthread_mutex_lock(&st->wmu);
+    n = (size_t)(st->enqueued - st->finished);
+    pthread_mutex_unlock(&st->wmu);
+    return n;
 }
 
 size_t store_write_queue_depth(struct store *st)
@@ -210,15 +343,38 @@ sb_err store_write_async(struct store *st, store_write_fn fn, void *arg, store_d
     return SB_OK;
 }
 
+sb_err store_prune_batches(struct store *st, store_write_fn fn, struct store_prune *p)
+{
+    sb_err err;
+
+    do {
+        p->deleted = 0;
+        err = store_write(st, fn, p);
+        if (err)
+            return err;
+        pthread_mutex_lock(&st->wmu);
+        st->prune.transactions++;
+        st->prune.rows += (uint64_t)p->deleted;
+        if ((uint64_t)p->deleted > st->prune.max_rows)
+            st->prune.max_rows = (uint64_t)p->deleted;
+        pthread_mutex_unlock(&st->wmu);
+    } while (p->deleted >= STORE_PRUNE_BATCH);
+    return SB_OK;
+}
+
+void store_prune_stats(struct store *st, struct store_prune_stats *out)
+{
+    pthread_mutex_lock(&st->wmu);
+    *out = st->prune;
+    pthread_mutex_unlock(&st->wmu);
+}
+
 sb_err store_read_begin(struct store *st, struct db *out)
 {
     pthread_mutex_lock(&st->rmu);
     while (st->nfree == 0)
         pthread_cond_wait(&st->rfree, &st->rmu);
-    out->drv = st->drv;
-    out->conn = st->readers[--st->nfree];
-    out->node = NULL;
-    out->fault = NULL;
+    *out = (struct db){st->drv, st->readers[--st->nfree], NULL, NULL, false, NULL};
     pthread_mutex_unlock(&st->rmu);
     return SB_OK;
 }
@@ -235,7 +391,7 @@ void store_read_end(struct store *st, struct db *d)
 static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
                       struct sb_diag *diag)
 {
-    struct db d = {st->drv, st->writer, NULL, NULL};
+    struct db d = {st->drv, st->writer, NULL, NULL, false, NULL};
     struct db_stmt *s = NULL;
     int64_t current = 0;
     sb_err err;
@@ -316,10 +472,19 @@ static void *listener_main(void *arg)
 
 sb_err store_listen(struct store *st, store_notify_fn fn, void *arg)
 {
-    if (!st->drv->listen || st->listener_started)
+    if (st->listener_started || st->feed_started)
         return SB_OK;
     st->on_notify = fn;
     st->notify_arg = arg;
+    if (!st->drv->listen) {
+        if (pthread_create(&st->feed, NULL, feed_main, st) != 0)
+            return SB_ERR_IO;
+        st->feed_started = true;
+        pthread_mutex_lock(&st->wmu);
+        st->collect_notes = true;
+        pthread_mutex_unlock(&st->wmu);
+        return SB_OK;
+    }
     if (pthread_create(&st->listener, NULL, listener_main, st) != 0)
         return SB_ERR_IO;
     st->listener_started = true;
@@ -346,6 +511,9 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
     pthread_cond_init(&st->committed, NULL);
     pthread_mutex_init(&st->rmu, NULL);
     pthread_cond_init(&st->rfree, NULL);
+    pthread_mutex_init(&st->fmu, NULL);
+    pthread_cond_init(&st->fwake, NULL);
+    st->ftail = &st->fhead;
     if (strncmp(opts->url, "sqlite:", 7) == 0) {
         st->drv = &db_sqlite;
         st->target = strdup(opts->url + 7);
@@ -407,6 +575,13 @@ void store_close(struct store *st)
         st->listener_stop = 1;
         pthread_join(st->listener, NULL);
     }
+    if (st->feed_started) {
+        pthread_mutex_lock(&st->fmu);
+        st->feed_stop = true;
+        pthread_cond_signal(&st->fwake);
+        pthread_mutex_unlock(&st->fmu);
+        pthread_join(st->feed, NULL);
+    }
     if (st->writer_started) {
         pthread_mutex_lock(&st->wmu);
         st->stopping = true;
@@ -424,6 +599,13 @@ void store_close(struct store *st)
     pthread_cond_destroy(&st->committed);
     pthread_mutex_destroy(&st->rmu);
     pthread_cond_destroy(&st->rfree);
+    while (st->fhead) {
+        struct feed_chunk *c = st->fhead;
+        st->fhead = c->next;
+        feed_chunk_free(c);
+    }
+    pthread_mutex_destroy(&st->fmu);
+    pthread_cond_destroy(&st->fwake);
     free(st->target);
     free(st);
 }

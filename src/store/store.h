@@ -50,12 +50,41 @@ typedef void (*store_notify_fn)(void *arg, const char *payload);
 sb_err store_listen(struct store *st, store_notify_fn fn, void *arg);
 const char *store_node_id(const struct store *st);
 
+/* Pruning (old signing keys, rate windows, a deleted Graph connection's items and groups, the
+ * delivery log) deletes at most STORE_PRUNE_BATCH rows per write transaction, so that no
+ * single write holds the one writer long. The counters (for tests and diagnostics) cover the
+ * pruning that runs as writes of its own. */
+#define STORE_PRUNE_BATCH 128
+struct store_prune_stats {
+    uint64_t transactions; /* prune writes committed */
+    uint64_t rows;         /* rows they deleted */
+    uint64_t max_rows;     /* the most one of them deleted */
+};
+void store_prune_stats(struct store *st, struct store_prune_stats *out);
+
 /* True when several server processes may share this database (PostgreSQL): per-process state
  * such as rate-limit buckets must then live in the database. */
 bool store_shared(const struct store *st);
 /* Counts one post of connector_id in the one-second window window_s, for every process at
  * once; *hits gets the window's count including this post. */
 sb_err store_rate_take(struct store *st, const char *connector_id, int64_t window_s, int64_t *hits);
+
+/* ---- sign-in throttling and client-assertion replay (signin.c) ---- */
+
+/* Counts one failed sign-in for each of keys[0..n) in a window of window_ms that opens with
+ * the first failure (a key whose window ran out starts a new one). */
+sb_err store_signin_fail(struct store *st, const char *const *keys, size_t n, int64_t now_ms,
+                         int64_t window_ms);
+/* The failures of key in its window if that window opened after since_ms (else 0), and when
+ * the window opened. */
+sb_err store_signin_failures(struct store *st, const char *key, int64_t since_ms, int64_t *hits,
+                             int64_t *first_ms);
+/* Forgets the failures of key (a successful sign-in). */
+sb_err store_signin_reset(struct store *st, const char *key);
+/* Records that client_id used the assertion id jti, valid until exp_ms; SB_ERR_CONFLICT when
+ * it was used before and has not expired (a replay). */
+sb_err store_assertion_jti_use(struct store *st, const char *client_id, const char *jti,
+                               int64_t exp_ms, int64_t now_ms);
 
 /* Installation-wide values (tenant id, keys). */
 sb_err store_meta_get(struct store *st, const char *key, char **out);
@@ -203,6 +232,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
  * oldest first: what an event stream missed. */
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct store_message **out, size_t *n);
+/* The highest seq stored so far (0 when there is none). */
+sb_err store_message_last_seq(struct store *st, int64_t *out);
 /* One message by id (heap fields: store_message_free). */
 sb_err store_message_get(struct store *st, const char *id, struct store_message *out);
 /* Replaces a message's attachments (a card updated by its service); the other processes are
@@ -287,7 +318,11 @@ struct store_delivery {
 };
 
 sb_err store_delivery_append(struct store *st, const struct store_delivery *d);
-/* Newest first. */
+/* Queues d (copied) for the next commit and returns at once: a refused post is answered
+ * without waiting for a disk sync. SB_ERR_THROTTLED (nothing queued) when the writer is far
+ * behind, so a flood of refused posts cannot grow its queue without bound. */
+sb_err store_delivery_log(struct store *st, const struct store_delivery *d);
+/* Newest first; entries queued by store_delivery_log before the call are included. */
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
                            struct store_delivery **out, size_t *n);
 /* Called on the store's writer thread once an asynchronous write committed (err SB_OK) or

@@ -54,16 +54,18 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
  * start it at -1. */
 json_t *teams_message_render(struct sb_ctx *ctx, const struct store_message *m, int *allowed_memo);
 /* A changed message (a card its service updated) for this process's subscribers: event
- * "messageUpdated", live only (no id). */
+ * "messageUpdated", live only (no id). remote.c calls it after the change committed. */
 void teams_message_update_event(struct sb_ctx *ctx, const struct store_message *m);
 
-/* Counts a message this process stored and hands it to the live event bus (after it is
- * durably stored). */
+/* Counts a message this process stored. Its live event does not come from here: the thread
+ * that stored it is not the one to publish it (remote.c publishes in commit order). */
 void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m);
-/* Renders m once for this process's subscribers, when any of them may see its team. */
+/* Renders m once for this process's subscribers, when any of them may see its team; only
+ * remote.c calls it, in seq order. */
 void teams_message_event(struct sb_ctx *ctx, const struct store_message *m);
 
-/* Publishes here what other server processes on the same database store (PostgreSQL). */
+/* Publishes the messages and card updates that this and every other server process on the
+ * same database store, in commit order (remote.c). */
 sb_err teams_remote_start(struct sb_ctx *ctx);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * ingest.c: the hot path. A service posts to a webhook URL; we check the URL, the policy, the
  * rate limit and the payload, store the message with its delivery-log entry in one durable
- * write, publish it, and only then answer.
+ * write, and only then answer (the live event follows from the commit, teams/remote.c). A
+ * refused post is logged asynchronously and answered at once.
  */
 #include "webhooks/webhooks.h"
 
@@ -111,8 +112,9 @@ static void log_delivery(struct sb_ctx *ctx, const struct store_connector *c, si
     d.size = (int64_t)size;
     d.status = r->status;
     snprintf(d.error, sizeof(d.error), "%s", r->message);
-    /* A lost log entry must not turn into a lost answer; the post itself was refused anyway. */
-    (void)store_delivery_append(ctx->store, &d);
+    /* Queued, not waited for: a refusal is answered without a disk sync. A lost log entry must
+     * not turn into a lost answer; the post itself was refused anyway. */
+    (void)store_delivery_log(ctx->store, &d);
 }
 
 static void build_message(struct sb_ctx *ctx, const struct store_connector *c,

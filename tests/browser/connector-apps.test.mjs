@@ -96,7 +96,7 @@ async function openConnectors() {
 function getWithHost(serverUrl, url) {
   const s = new URL(serverUrl);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: s.hostname, port: s.port, path: url.pathname, headers: { Host: url.host } }, (res) => {
+    const req = http.request({ host: s.hostname, port: s.port, path: url.pathname + url.search, headers: { Host: url.host } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { text += c; });
@@ -235,14 +235,16 @@ test('a configuration page on a domain outside validDomains is refused', T, asyn
   await item.getByText(/not in the app's validDomains/).waitFor();
   assert.equal(await item.getByRole('button', { name: 'Add Elsewhere' }).count(), 0);
   await shot(page, '18-connector-refused-domain');
-  // The sandbox origin refuses it too, whoever asks.
+  // The sandbox origin refuses it too: the catalog hands out no ticket for it, and another app's
+  // ticket does not open it.
   const catalog = await server.api('GET', `/api/v1/channels/${general.id}/connectorCatalog`);
+  assert.equal(catalog.value.find((c) => c.appId === elsewhereAppId).configurationHostUrl, undefined);
   const deploys = catalog.value.find((c) => c.appId === deploysAppId);
   const hostUrl = new URL(deploys.configurationHostUrl);
   hostUrl.hostname = hostUrl.hostname.replace(deploysAppId, elsewhereAppId);
   const res = await getWithHost(server.url, hostUrl);
   assert.equal(res.status, 403);
-  assert.match(res.text, /not in the app's validDomains/);
+  assert.match(res.text, /opens only from Switchboard's Connectors dialog|link has expired or is not valid/);
   // No script error anywhere, vendor frames included. (Console lines about failed loads are
   // expected: teams-js 2.x fetches Microsoft's origin list from a CDN this machine cannot reach
   // and falls back to its built-in list.)

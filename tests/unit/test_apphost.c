@@ -14,6 +14,7 @@
 #include "connectors/configs.h"
 #include "core/config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void test_split(void **state)
@@ -95,11 +96,17 @@ static void test_templates(void **state)
     assert_false(apphost_template_ok("https://x@{app}.example.org"));
 }
 
+static int64_t fixed_now(void *arg)
+{
+    (void)arg;
+    return 1000000000;
+}
+
 static void test_origin(void **state)
 {
     struct sb_config cfg;
     struct sb_ctx ctx;
-    char out[APPHOST_URL_MAX];
+    char out[APPHOST_URL_MAX], frame[APPHOST_FRAME_URL_MAX];
 
     (void)state;
     memset(&cfg, 0, sizeof(cfg));
@@ -109,20 +116,185 @@ static void test_origin(void **state)
     assert_int_equal(apphost_origin(&ctx, "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b", out, sizeof(out)),
                      SB_OK);
     assert_string_equal(out, "https://0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b.apps.example.org");
-    assert_int_equal(
-        apphost_frame_url(&ctx, "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b", out, sizeof(out)), SB_OK);
-    assert_string_equal(out, "https://0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b.apps.example.org"
-                             "/__switchboard/host.html");
+    ctx.clock.now_ms = fixed_now;
+    assert_int_equal(apphost_frame_url(&ctx, "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b",
+                                       "2a2a2a2a-3b3b-4c4c-8d8d-5e5e5e5e5e5e", frame,
+                                       sizeof(frame)),
+                     SB_OK);
+    assert_memory_equal(
+        frame,
+        "https://0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b.apps.example.org"
+        "/__switchboard/host.html?ticket=2a2a2a2a-3b3b-4c4c-8d8d-5e5e5e5e5e5e.1000300000.",
+        strlen("https://0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b.apps.example.org"
+               "/__switchboard/host.html?ticket=2a2a2a2a-3b3b-4c4c-8d8d-5e5e5e5e5e5e."
+               "1000300000."));
     assert_int_not_equal(apphost_origin(&ctx, "x", out, 10), SB_OK);
+}
+
+/* Only origin-form targets are relayed, and the upstream URL keeps the app's origin whatever
+ * the path holds. */
+static void test_targets(void **state)
+{
+    static const char *bad[] = {
+        NULL,    "",       "@127.0.0.2:9/x", "\\@127.0.0.2:9/x", "#@h/", "%40h/x",
+        "//h/x", "///h/x", "http://h",       "HTTP://h/x",       "*",    "?@h/",
+        "h:9/x", ":@h/x"};
+    static const char *good[] = {"/", "/config/start.html?x=1", "/@127.0.0.2:9/x", "/%40h/x",
+                                 "/\\h/x"};
+    char *url = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(apphost_target_ok(bad[i]));
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(apphost_target_ok(good[i]));
+
+    assert_int_equal(apphost_upstream_url("http://127.0.0.1:8081/config/start.html?lang=en",
+                                          "/config/x y", "a=1&b=%2F", &url),
+                     SB_OK);
+    assert_string_equal(url, "http://127.0.0.1:8081/config/x%20y?a=1&b=%2f");
+    free(url);
+    /* Decoded paths that hold an authority, a fragment or a query stay in the path. */
+    assert_int_equal(
+        apphost_upstream_url("https://vendor.example/c", "/@127.0.0.2:9/x#@h?q", "", &url), SB_OK);
+    assert_string_equal(url, "https://vendor.example/@127.0.0.2:9/x%23@h%3fq");
+    free(url);
+    assert_int_equal(apphost_upstream_url("https://vendor.example:8443/c", "/\\@h/x", "", &url),
+                     SB_OK);
+    assert_string_equal(url, "https://vendor.example:8443/%5c@h/x");
+    free(url);
+    /* A decoded path that is not origin-form is refused, not joined. */
+    assert_int_equal(apphost_upstream_url("https://vendor.example/c", "@h/x", "", &url),
+                     SB_ERR_INVALID);
+    assert_int_equal(apphost_upstream_url("https://vendor.example/c", "//h/x", "", &url),
+                     SB_ERR_INVALID);
+    assert_null(url);
+    {
+        char long_path[APPHOST_PATH_MAX + 2];
+
+        memset(long_path, 'a', sizeof(long_path) - 1);
+        long_path[0] = '/';
+        long_path[sizeof(long_path) - 1] = '\0';
+        assert_int_equal(apphost_upstream_url("https://vendor.example/c", long_path, "", &url),
+                         SB_ERR_INVALID);
+        long_path[APPHOST_PATH_MAX] = '\0';
+        assert_int_equal(apphost_upstream_url("https://vendor.example/c", long_path, "", &url),
+                         SB_OK);
+        free(url);
+    }
+}
+
+#define APP "0f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b"
+#define OTHER_APP "1f0f0f0f-1e1e-4d2d-9c3c-4b4b4b4b4b4b"
+#define USER "2a2a2a2a-3b3b-4c4c-8d8d-5e5e5e5e5e5e"
+
+/* Tickets and sessions: signed, bound to app, user, kind and expiry; anything altered fails. */
+static void test_tokens(void **state)
+{
+    unsigned char key[32], key2[32];
+    char t[APPHOST_TOKEN_MAX], bad[APPHOST_TOKEN_MAX + 2], user[SB_ID_LEN + 1];
+    const int64_t now = 1800000000000;
+
+    (void)state;
+    memset(key, 7, sizeof(key));
+    memset(key2, 8, sizeof(key2));
+    assert_int_equal(
+        apphost_token_make(key, APPHOST_TOKEN_TICKET, APP, USER, now + 1000, t, sizeof(t)), SB_OK);
+    assert_true(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, t, now, user));
+    assert_string_equal(user, USER);
+    /* Expired (at and after its expiry), another app, another kind, another key. */
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, t, now + 1000, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, t, now + 5000, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, OTHER_APP, t, now, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_SESSION, APP, t, now, user));
+    assert_false(apphost_token_check(key2, APPHOST_TOKEN_TICKET, APP, t, now, user));
+    /* Every single-character change is refused. */
+    for (size_t i = 0; i < strlen(t); i++) {
+        strcpy(bad, t);
+        bad[i] = bad[i] == 'A' ? 'B' : bad[i] == '9' ? '8' : bad[i] == '.' ? '-' : 'A';
+        assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, bad, now, user));
+    }
+    /* Truncated, extended, empty, malformed. */
+    strcpy(bad, t);
+    bad[strlen(bad) - 1] = '\0';
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, bad, now, user));
+    snprintf(bad, sizeof(bad), "%sA", t);
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, bad, now, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, "", now, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, NULL, now, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, USER "..", now, user));
+    assert_false(apphost_token_check(key, APPHOST_TOKEN_TICKET, APP, USER ".-1.x", now, user));
+    assert_int_not_equal(
+        apphost_token_make(key, APPHOST_TOKEN_TICKET, APP, "admin", now, t, sizeof(t)), SB_OK);
+    assert_int_not_equal(apphost_token_make(key, APPHOST_TOKEN_TICKET, APP, USER, now, t, 20),
+                         SB_OK);
+}
+
+/* Switchboard's cookies never go upstream; the page's do. */
+static void test_cookie_filter(void **state)
+{
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(apphost_cookie_filter("sb_session=s; a=1;b=2 ; __Host-sb_session=h;"
+                                           "  sb_sandbox=x;SB_SESSION =y; c",
+                                           &out),
+                     SB_OK);
+    assert_string_equal(out, "a=1; b=2; c");
+    free(out);
+    assert_int_equal(apphost_cookie_filter("sb_session=s; sb_sandbox=x", &out), SB_OK);
+    assert_null(out);
+    assert_int_equal(apphost_cookie_filter("", &out), SB_OK);
+    assert_null(out);
+}
+
+/* A vendor's Set-Cookie stays host-only on the sandbox origin. */
+static void test_set_cookie(void **state)
+{
+    static const char *const cases[][2] = {
+        {"a=1; Domain=example.org; Path=/", "a=1; Path=/"},
+        {"a=1;domain=example.org", "a=1"},
+        {"a=1;  Domain =example.org ;Path=/x", "a=1; Path=/x"},
+        {"a=1; DOMAIN=.example.org; Secure", "a=1; Secure"},
+        {"a=1; domain", "a=1"},
+        {"a=1; Domain=a; Domain=b", "a=1"},
+        {"a = 1 ; path=/; httponly; samesite=None; secure; partitioned; max-age=5; priority=high",
+         "a = 1; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age=5"},
+        {"a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT",
+         "a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT"},
+        {"Domain=x", "Domain=x"},
+        {"sb_session=x; Path=/", NULL},
+        {"__Host-sb_session=x; Path=/; Secure", NULL},
+        {"sb_sandbox=x", NULL},
+        {" Sb_Session =x", NULL},
+        {"=sb_session=x", NULL},
+        {"novalue", NULL},
+        {"a b=1", NULL},
+        {"a;b=1", NULL},
+    };
+    char out[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool ok = apphost_set_cookie_rewrite(cases[i][0], out, sizeof(out));
+
+        if (!cases[i][1]) {
+            assert_false(ok);
+            continue;
+        }
+        assert_true(ok);
+        assert_string_equal(out, cases[i][1]);
+    }
+    assert_false(apphost_set_cookie_rewrite("a=1; Path=/very/long", out, 8));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split),
-        cmocka_unit_test(test_valid_domains),
-        cmocka_unit_test(test_templates),
-        cmocka_unit_test(test_origin),
+        cmocka_unit_test(test_split),         cmocka_unit_test(test_valid_domains),
+        cmocka_unit_test(test_templates),     cmocka_unit_test(test_origin),
+        cmocka_unit_test(test_targets),       cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_cookie_filter), cmocka_unit_test(test_set_cookie),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,7 +131,7 @@ static void allow_server(struct cfx *f)
 
 static sb_err get(struct cfx *f, const char *url, struct fetch_response *r, struct sb_diag *d)
 {
-    struct fetch_request rq = {"GET", url, NULL, NULL, 0, 0, 0};
+    struct fetch_request rq = {"GET", url, NULL, NULL, 0, 0, 0, NULL};
 
     memset(d, 0, sizeof(*d));
     return fetch_do(&f->ctx, &rq, r, d);
@@ -180,7 +180,7 @@ static void test_allowed_call(void **state)
     struct cfx *f = *state;
     const char *headers[] = {"Authorization: Bearer abc", "Content-Type: application/json",
                              "X-Bad: a\r\nInjected: yes", NULL};
-    struct fetch_request rq = {"POST", NULL, headers, "{\"a\":1}", 7, 0, 0};
+    struct fetch_request rq = {"POST", NULL, headers, "{\"a\":1}", 7, 0, 0, NULL};
     struct fetch_response r;
     struct sb_diag d;
     char url[128], v[64];
@@ -200,6 +200,14 @@ static void test_allowed_call(void **state)
     assert_non_null(strstr(srv->last_request, "Authorization: Bearer abc"));
     assert_null(strstr(srv->last_request, "Injected"));
     fetch_response_free(&r);
+    /* only_origin: the same allowed URL is refused when it is not on the one origin named, and
+     * nothing is sent. */
+    srv->last_request[0] = '\0';
+    rq.only_origin = "http://127.0.0.1:1";
+    memset(&d, 0, sizeof(d));
+    assert_int_equal(fetch_do(&f->ctx, &rq, &r, &d), SB_ERR_FORBIDDEN);
+    assert_string_equal(d.code, "outboundRefused");
+    assert_int_equal(srv->last_request[0], '\0');
 }
 
 static void test_redirect_not_followed(void **state)
@@ -221,7 +229,7 @@ static void test_redirect_not_followed(void **state)
 static void test_limits(void **state)
 {
     struct cfx *f = *state;
-    struct fetch_request rq = {"GET", NULL, NULL, NULL, 0, 0, 1000};
+    struct fetch_request rq = {"GET", NULL, NULL, NULL, 0, 0, 1000, NULL};
     struct fetch_response r;
     struct sb_diag d;
     char url[128];

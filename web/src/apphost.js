@@ -3,6 +3,9 @@
 // a parent with the page's own origin), answers the teams-js protocol (1.x and 2.x wire
 // formats: docs/teams-js-host.md) and relays to the main client, whose origin the server wrote
 // into this page. Messages are accepted only from those two windows, each with its exact origin.
+// The ticket in this page's URL was exchanged for the sandbox's session cookie by the server:
+// drop it from the address so nothing keeps it around.
+if (location.search) history.replaceState(null, '', location.pathname);
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
 const PARENT_ORIGIN = meta('sb-parent-origin');
 const UPSTREAM = meta('sb-upstream-origin');

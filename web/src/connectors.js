@@ -47,7 +47,8 @@ export function openConnectorsDialog({ team, channel, user }) {
   let tenantId = '';
   // A configuration page in the dialog is torn down when the view changes or the dialog closes.
   let teardown = () => {};
-  d.onClose(() => teardown());
+  let closed = false;
+  d.onClose(() => { closed = true; teardown(); });
   const pageArgs = () => ({ body: d.body, team, channel, user, tenantId, back, done: () => showList() });
 
   const showList = async (focusSel) => {
@@ -82,7 +83,11 @@ export function openConnectorsDialog({ team, channel, user }) {
         action.addEventListener('click', () => showCreateWebhook());
       } else if (c.configurationHostUrl) {
         action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
-        action.addEventListener('click', () => { teardown = showConfigPage({ ...pageArgs(), mode: 'add', entry: c }); });
+        action.addEventListener('click', async () => {
+          // The host frame's URL carries a ticket valid a few minutes: take a fresh one.
+          const fresh = await get(`/api/v1/channels/${enc(channel.id)}/connectorCatalog`).then((res) => (res.value || []).find((x) => x.appId === c.appId), () => null);
+          if (!closed) teardown = showConfigPage({ ...pageArgs(), mode: 'add', entry: fresh && fresh.configurationHostUrl ? fresh : c });
+        });
       } else if (isServiceKind(c.kind)) {
         action = h('button.button.primary', { type: 'button', text: 'Add', 'aria-label': `Add ${c.name}` });
         action.addEventListener('click', () => showServiceForm(d, { channel, kind: c.kind, back: () => showList() }));
@@ -154,8 +159,10 @@ export function openConnectorsDialog({ team, channel, user }) {
       const manage = h('button.button', { type: 'button', text: 'Manage', 'aria-label': `Manage ${cfg.name}` });
       const remove = h('button.button.danger', { type: 'button', text: 'Remove', 'aria-label': `Remove ${cfg.name}` });
       if (cfg.kind === 'app') {
-        manage.addEventListener('click', () => { teardown = showConfigPage({ ...pageArgs(), mode: 'edit', cfg }); });
-        remove.addEventListener('click', () => { teardown = showRemovePage({ ...pageArgs(), cfg }); });
+        // The host frame's URL carries a ticket valid a few minutes: take a fresh one.
+        const fresh = () => get(`/api/v1/connectors/${enc(cfg.id)}`).then((res) => ({ ...cfg, configurationHostUrl: res.configurationHostUrl || cfg.configurationHostUrl }), () => cfg);
+        manage.addEventListener('click', async () => { const f = await fresh(); if (!closed) teardown = showConfigPage({ ...pageArgs(), mode: 'edit', cfg: f }); });
+        remove.addEventListener('click', async () => { const f = await fresh(); if (!closed) teardown = showRemovePage({ ...pageArgs(), cfg: f }); });
       } else {
         manage.addEventListener('click', () => (isServiceKind(cfg.kind) ? showServiceForm(d, { channel, kind: cfg.kind, cfg, back: () => showList() }) : showManage(cfg)));
         remove.addEventListener('click', () => confirmRemove(li, cfg, buttons, error));
