@@ -263,14 +263,23 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *
     return ret;
 }
 
-/* An answer of the server's own (not the application's), sent without reading any body. */
-static enum MHD_Result refuse(struct MHD_Connection *conn, int status, const char *text, bool retry)
+/* An answer of the server's own (not the application's), sent without reading any body, in
+ * the error shape of the JSON APIs (webhook senders only look at the status). text is a
+ * constant without characters that need escaping in JSON. */
+static enum MHD_Result refuse(struct MHD_Connection *conn, int status, const char *code,
+                              const char *text, bool retry)
 {
     struct http_response r;
 
     memset(&r, 0, sizeof(r));
-    if (http_response_text(&r, status, "text/plain; charset=utf-8", text) != SB_OK ||
-        http_response_header(&r, "Connection", "close") != SB_OK ||
+    r.status = status;
+    r.content_type = "application/json; charset=utf-8";
+    if (asprintf(&r.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, text) < 0) {
+        r.body = NULL;
+        return MHD_NO;
+    }
+    r.body_len = strlen(r.body);
+    if (http_response_header(&r, "Connection", "close") != SB_OK ||
         (retry && http_response_header(&r, "Retry-After", "1") != SB_OK)) {
         http_response_clear(&r);
         return MHD_NO;
@@ -301,12 +310,10 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
     cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     if (cl && te)
-        return refuse(conn, 400,
-                      "A request must not have both Content-Length and "
-                      "Transfer-Encoding.",
-                      false);
+        return refuse(conn, 400, "invalidRequest",
+                      "A request must not have both Content-Length and Transfer-Encoding.", false);
     if (atomic_load(&srv->stopping))
-        return refuse(conn, 503, "The server is shutting down.", true);
+        return refuse(conn, 503, "ServiceNotAvailable", "The server is shutting down.", true);
     rs = calloc(1, sizeof(*rs));
     if (!rs)
         return MHD_NO;
@@ -327,7 +334,8 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
     else if (rs->req.public_body && clen > 0 &&
              atomic_load(&srv->public_bytes) + clen > srv->public_budget)
         /* It would not fit: say so now rather than after reading it. */
-        return refuse(conn, 503, "Too many request bodies are being received; try again.", true);
+        return refuse(conn, 503, "ServiceNotAvailable",
+                      "Too many request bodies are being received; try again.", true);
     return MHD_YES;
 }
 
@@ -390,7 +398,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return on_body(srv, rs, upload_data, n);
     }
     if (rs->over_budget)
-        return refuse(conn, 503, "Too many request bodies are being received; try again.", true);
+        return refuse(conn, 503, "ServiceNotAvailable",
+                      "Too many request bodies are being received; try again.", true);
     memset(&resp, 0, sizeof(resp));
     rs->req.body = rs->body;
     rs->req.body_len = rs->len;
