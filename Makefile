@@ -69,6 +69,9 @@ $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@echo "  LD $@"
 	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# The allocation-failure test fails our objects' allocations at will (tests/unit/test_allocfail.c).
+$(O)/tests/test_allocfail: private LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
+
 unit: $(UNIT_BIN)
 
 asan:

@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
+#include "auth/pool.h"
 #include "cli/admin.h"
 #include "connectors/apphost.h"
 #include "core/config.h"
@@ -263,7 +264,9 @@ static int serve(int argc, char **argv)
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
         webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
-        outbox_new(&ctx.outbox) != SB_OK || apphost_relays_new(&ctx.relays) != SB_OK) {
+        outbox_new(&ctx.outbox) != SB_OK ||
+        auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK ||
+        apphost_relays_new(&ctx.relays) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
     }
@@ -305,8 +308,8 @@ out:
      *  1. the server stops accepting, and refuses new requests on open connections;
      *  2. event streams end (the bus wakes and closes every paused stream);
      *  3. the sandbox relays: new ones are refused, running ones finish and resume theirs;
-     *  4. (the password-hashing pool goes here: after 1, so no new sign-in reaches it, and
-     *     before 5, since its jobs resume their connections);
+     *  4. the password-hashing pool: after 1, so no new sign-in reaches it (one that still does
+     *     gets 503), and before 5, since its jobs (and the cancelled ones) resume connections;
      *  5. the server waits until nothing is suspended (parked posts resume when the store's
      *     writer commits them: the store is still open), then for the rest, and stops;
      *  6. the outbox worker (jobs in progress finish; the others stay pending in the store);
@@ -314,7 +317,9 @@ out:
     http_server_quiesce(srv);
     events_bus_shutdown(ctx.bus);
     apphost_stop(&ctx);
+    auth_pool_stop(ctx.auth_pool);
     http_server_stop(srv, rc == EXIT_SUCCESS ? 10000 : 0);
+    auth_pool_free(ctx.auth_pool);
     outbox_stop(ctx.outbox);
     store_close(ctx.store);
     apphost_relays_free(ctx.relays);

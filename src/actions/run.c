@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "net/fetch.h"
 #include "outbox/outbox.h"
 #include "teams/teams.h"
@@ -141,9 +142,10 @@ static void clean_copy(char *dst, size_t cap, const char *src)
 
     for (const unsigned char *p = (const unsigned char *)src; *p && n + 1 < cap; p++)
         dst[n++] = *p < 0x20 || *p == 0x7f ? ' ' : (char)*p;
-    while (n > 0 && n + 1 >= cap && ((unsigned char)dst[n] & 0xC0) == 0x80)
-        n--;
     dst[n] = '\0';
+    /* A header value is any bytes, and the copy may end inside a character: keep only valid
+     * UTF-8, since the value is shown through JSON. */
+    sb_utf8_scrub(dst);
 }
 
 /* Replaces the card from the response body and tells every viewer. */
@@ -192,6 +194,7 @@ static void log_delivery(struct sb_ctx *ctx, const struct store_action_execution
     if (snprintf(d.error, sizeof(d.error), "card action by %.80s (%.36s) to %.160s: %s%s%.150s",
                  who, e->user_id, e->target, e->status, e->error[0] ? ": " : "", e->error) < 0)
         d.error[0] = '\0';
+    sb_utf8_scrub(d.error); /* the "%.80s" cuts may fall inside a character */
     if (store_delivery_append(ctx->store, &d) != SB_OK)
         sb_log_error("cannot log card action %s", e->id);
 }

@@ -47,6 +47,16 @@ json_t *api_body_object(struct api_call *c);
 /* Path parameter i of the matched route. */
 const char *api_param(const struct api_call *c, size_t i);
 
+/* ---- browser requests (browser.c) ---- */
+
+/* False when the request comes from another origin than --public-url's: an Origin header that
+ * is not ours, or a Sec-Fetch-Site other than same-origin (app sandboxes are same-site).
+ * Requests without either header (not from a browser) pass. */
+bool api_origin_ok(const struct api_call *c);
+/* The session cookie's name: "__Host-sb_session" when the public URL is https (the cookie is
+ * Secure, and no subdomain can set it), else "sb_session". */
+const char *api_session_cookie(const struct sb_ctx *ctx);
+
 /* ---- Graph renderings shared by several handlers (render.c) ---- */
 json_t *api_render_user(const struct store_user *u);
 json_t *api_render_team(const struct store_team *t);

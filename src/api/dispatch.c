@@ -181,7 +181,8 @@ static bool safe_method(const char *m)
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
-/* Resolves the caller from a bearer token or the session cookie. */
+/* Resolves the caller from a bearer token or the session cookie (only the cookie name of the
+ * configured scheme: api_session_cookie). */
 static sb_err authenticate(struct api_call *c, struct sb_principal *who)
 {
     const char *authz = http_header(c->req, "Authorization");
@@ -200,7 +201,7 @@ static sb_err authenticate(struct api_call *c, struct sb_principal *who)
             err = gc_authenticate(c->ctx, authz + 7, who);
         else
             err = auth_authenticate(c->ctx, authz + 7, false, who);
-    } else if (http_cookie(c->req, "sb_session", cookie, sizeof(cookie))) {
+    } else if (http_cookie(c->req, api_session_cookie(c->ctx), cookie, sizeof(cookie))) {
         err = auth_authenticate(c->ctx, cookie, true, who);
     } else {
         return sb_fail(&c->diag, SB_ERR_UNAUTHORIZED, "InvalidAuthenticationToken",
@@ -211,6 +212,12 @@ static sb_err authenticate(struct api_call *c, struct sb_principal *who)
                        "the access token or session is invalid or expired");
     if (err)
         return err;
+    /* A cookie rides along with requests that other pages make, app sandboxes (same-site
+     * subdomains) included: state changes must come from our own origin and echo the token. */
+    if (who->via_session && !safe_method(c->req->method) && !api_origin_ok(c))
+        return sb_fail(&c->diag, SB_ERR_FORBIDDEN, "Forbidden",
+                       "cookie-authenticated requests must come from %s (Origin, Sec-Fetch-Site)",
+                       c->ctx->cfg->public_url);
     if (who->via_session && !safe_method(c->req->method) &&
         !auth_csrf_check(who, http_header(c->req, "X-CSRF-Token")))
         return sb_fail(&c->diag, SB_ERR_FORBIDDEN, "Forbidden",

@@ -41,6 +41,14 @@ void api_metrics(struct api_call *c)
                             "# HELP switchboard_logins_failed_total Failed sign-ins.\n"
                             "# TYPE switchboard_logins_failed_total counter\n"
                             "switchboard_logins_failed_total %llu\n"
+                            "# HELP switchboard_password_hashes_total Password hashes computed "
+                            "for sign-ins.\n"
+                            "# TYPE switchboard_password_hashes_total counter\n"
+                            "switchboard_password_hashes_total %llu\n"
+                            "# HELP switchboard_signins_throttled_total Sign-ins refused with 429 "
+                            "before hashing.\n"
+                            "# TYPE switchboard_signins_throttled_total counter\n"
+                            "switchboard_signins_throttled_total %llu\n"
                             "# HELP switchboard_store_write_queue Writes waiting for the next "
                             "group commit.\n"
                             "# TYPE switchboard_store_write_queue gauge\n"
@@ -50,6 +58,8 @@ void api_metrics(struct api_call *c)
                             "switchboard_uptime_seconds %lld\n",
                             (unsigned long long)atomic_load(&m->messages_stored),
                             (unsigned long long)atomic_load(&m->logins_failed),
+                            (unsigned long long)atomic_load(&m->password_hashes),
+                            (unsigned long long)atomic_load(&m->signins_throttled),
                             store_write_queue_depth(c->ctx->store),
                             (long long)((sb_now_ms(c->ctx) - m->started_ms) / 1000));
     if (err) {

@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include "core/json.h"
+#include "core/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,6 +103,7 @@ void api_failf(struct api_call *c, sb_err err, const char *code, const char *fmt
     va_start(ap, fmt);
     vsnprintf(c->diag.message, sizeof(c->diag.message), fmt, ap);
     va_end(ap);
+    sb_utf8_scrub(c->diag.message); /* a quoted text may have been cut inside a character */
     api_fail(c, err);
 }
 

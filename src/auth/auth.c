@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/metrics.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -78,6 +79,8 @@ sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, str
     char *hash = NULL;
     sb_err err = store_user_by_upn(ctx->store, upn, out, &hash);
 
+    if (ctx->metrics && (err == SB_OK || err == SB_ERR_NOT_FOUND))
+        atomic_fetch_add_explicit(&ctx->metrics->password_hashes, 1, memory_order_relaxed);
     if (err == SB_ERR_NOT_FOUND || (!err && !hash)) {
         /* Spend the time a real check would take, so timing does not reveal which UPNs exist. */
         char dummy[crypto_pwhash_STRBYTES];

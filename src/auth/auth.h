@@ -45,7 +45,8 @@ sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, stru
                         struct sb_diag *diag);
 
 /* Checks a password; SB_ERR_UNAUTHORIZED for an unknown user or a wrong password (the same
- * message and roughly the same time either way). */
+ * message and roughly the same time either way). Argon2id (64 MiB): call it from the hashing
+ * pool (pool.h), not from an HTTP thread. */
 sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, struct store_user *out,
                   struct sb_diag *diag);
 

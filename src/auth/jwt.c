@@ -40,6 +40,8 @@ struct jwt_cache {
     pthread_mutex_t mu;
     struct key_set set;
     int64_t loaded_ms;         /* 0 = never */
+    int64_t kid_reload_ms;     /* the last reload asked for by an unknown kid */
+    unsigned long long loads;  /* loads from the store, for jwt_cache_loads */
     pthread_mutex_t rotate_mu; /* one key generation at a time in this process */
 };
 
@@ -88,6 +90,16 @@ sb_err jwt_cache_new(struct jwt_cache **out)
     }
     *out = c;
     return SB_OK;
+}
+
+unsigned long long jwt_cache_loads(struct jwt_cache *c)
+{
+    unsigned long long n;
+
+    pthread_mutex_lock(&c->mu);
+    n = c->loads;
+    pthread_mutex_unlock(&c->mu);
+    return n;
 }
 
 void jwt_cache_free(struct jwt_cache *c)
@@ -178,6 +190,26 @@ out:
     return err;
 }
 
+/* Whether a token with an unknown kid may reload the keys now. Anyone can send such tokens,
+ * so that happens at most once per JWT_RELOAD_MIN_MS after the last load or forced reload;
+ * the others are judged on the keys at hand. */
+static bool kid_reload_due(struct sb_ctx *ctx)
+{
+    struct jwt_cache *c = ctx->jwt;
+    int64_t now = sb_now_ms(ctx), last;
+    bool due;
+
+    if (!c)
+        return true;
+    pthread_mutex_lock(&c->mu);
+    last = c->kid_reload_ms > c->loaded_ms ? c->kid_reload_ms : c->loaded_ms;
+    due = !c->loaded_ms || now < last || now - last >= JWT_RELOAD_MIN_MS;
+    if (due)
+        c->kid_reload_ms = now;
+    pthread_mutex_unlock(&c->mu);
+    return due;
+}
+
 /* The keys as the caller's own copy: from the cache when fresh (and !reload). */
 static sb_err get_keys(struct sb_ctx *ctx, bool reload, struct key_set *out)
 {
@@ -194,6 +226,7 @@ static sb_err get_keys(struct sb_ctx *ctx, bool reload, struct key_set *out)
         pthread_mutex_unlock(&c->mu);
         return err;
     }
+    c->loads++;
     pthread_mutex_unlock(&c->mu);
     err = load_set(ctx, &fresh);
     if (err)
@@ -479,7 +512,7 @@ sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims)
     if (!k) {
         /* Maybe a key another process made since the last load. */
         set_free(&s);
-        if (get_keys(ctx, true, &s) != SB_OK || !(k = find_kid(&s, kid)))
+        if (!kid_reload_due(ctx) || get_keys(ctx, true, &s) != SB_OK || !(k = find_kid(&s, kid)))
             goto out;
     }
     if (unb64url(dot2 + 1, strlen(dot2 + 1), &sig, &sig_len) != SB_OK)

@@ -9,12 +9,14 @@
  * older key stays published until every token it can have signed has expired (JWT_MAX_TTL_MS
  * after its successor took over, plus the cache period and clock skew); then it is deleted.
  * Several processes may share the database: a key one process made is found by the others when
- * they reload (every JWT_CACHE_MS, or at once on a token with an unknown kid).
+ * they reload (every JWT_CACHE_MS, or at once on a token with an unknown kid, at most once per
+ * JWT_RELOAD_MIN_MS so that made-up kids cannot turn every request into a store read).
  *
  * The private keys are stored as plain PEM in the database: whoever reads the database can sign
  * tokens (the same holds for the webhook key in meta). Protect backups accordingly.
  *
- * Cache: ctx->jwt (may be NULL: then every call reads the store) holds the parsed keys.
+ * Cache: ctx->jwt (may be NULL: then every call reads the store) holds the parsed keys; it is
+ * the module's one piece of shared mutable state, behind its own mutex.
  */
 #ifndef SB_AUTH_JWT_H
 #define SB_AUTH_JWT_H
@@ -27,12 +29,15 @@
 #define JWT_PREPUBLISH_MS (24LL * 3600 * 1000)
 #define JWT_MAX_TTL_MS (3600LL * 1000) /* the longest token jwt_sign accepts (exp - iat) */
 #define JWT_CACHE_MS (60LL * 1000)
-#define JWT_SKEW_S 60 /* clock skew tolerated by jwt_verify */
+#define JWT_RELOAD_MIN_MS (5LL * 1000) /* least time between reloads forced by unknown kids */
+#define JWT_SKEW_S 60                  /* clock skew tolerated by jwt_verify */
 
 struct jwt_cache;
 
 sb_err jwt_cache_new(struct jwt_cache **out);
 void jwt_cache_free(struct jwt_cache *c);
+/* How many times the cache has loaded the keys from the store (for tests and /metrics). */
+unsigned long long jwt_cache_loads(struct jwt_cache *c);
 
 /* Signs claims (borrowed; iat and exp set by the caller, exp - iat <= JWT_MAX_TTL_MS) with the
  * current key, making or rotating the key when due. SB_ERR_INVALID when iat/exp are missing or

@@ -12,6 +12,7 @@
 #include "cards/cards.h"
 
 #include "core/buf.h"
+#include "core/utf8.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -63,47 +64,6 @@ static const char *trim(const char *s, size_t *n)
     while (*n > 0 && s[*n - 1] != '\0' && strchr(SPACE, s[*n - 1]))
         (*n)--;
     return s;
-}
-
-/* Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), the rule jansson
- * applies to JSON text; a text/plain body must pass it too before it becomes a JSON string. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = s[i], cp;
-        size_t k;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i <= k)
-            return false;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += k + 1;
-    }
-    return true;
 }
 
 /* "text/plain", any case, alone or followed by parameters ("; charset=utf-8"). */
@@ -612,7 +572,7 @@ static sb_err text_card(const char *body, size_t len, json_t **out, struct sb_di
 
     if (memchr(body, '\0', len))
         return bad_body(diag, "The text/plain body must not contain NUL characters.");
-    if (!utf8_valid((const unsigned char *)body, len))
+    if (!sb_utf8_valid(body, len))
         return bad_body(diag, "The text/plain body is not valid UTF-8.");
     card = json_object();
     text = json_stringn(body, len);
@@ -729,10 +689,7 @@ static sb_err make_summary(const struct card_set *set, char **out)
 
     summary_source(set, &s, &n);
     if (n > SUMMARY_MAX) {
-        n = SUMMARY_MAX;
-        /* s[n] is the first byte left out: step back while it continues a character. */
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
+        n = sb_utf8_prefix_bytes(s, SUMMARY_MAX);
         s = trim(s, &n);
     }
     *out = strndup(s, n);

@@ -5,6 +5,8 @@
  */
 #include "connectors/registration.h"
 
+#include "core/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +31,14 @@ void registration_default_outline(const void **png, size_t *len)
     *len = sizeof(default_outline);
 }
 
-/* The host of an https URL (validated), at most 32 characters: the manifest's developer.name
- * is limited to 32 and the dashboard asks for a website, not a company name. */
-static void website_host(const char *url, char out[33])
+#define DEVELOPER_NAME_MAX 32 /* characters of the manifest's developer.name */
+
+/* The host of an https URL (validated), at most 32 characters (not bytes: a host may be written
+ * in any script): the manifest's developer.name is limited to 32 and the dashboard asks for a
+ * website, not a company name. */
+static void website_host(const char *url, char out[DEVELOPER_NAME_MAX * 4 + 1])
 {
+    char host[256];
     const char *p = url + 8, *at;
     size_t n = strcspn(p, "/?#");
 
@@ -47,12 +53,15 @@ static void website_host(const char *url, char out[33])
         if (colon)
             n = (size_t)(colon - p);
     }
-    snprintf(out, 33, "%.*s", (int)(n > 32 ? 32 : n), p);
+    /* host is cut at 255 bytes at most, far past 32 characters of at most 4 bytes. */
+    snprintf(host, sizeof(host), "%.*s", (int)(n < sizeof(host) ? n : sizeof(host) - 1), p);
+    snprintf(out, DEVELOPER_NAME_MAX * 4 + 1, "%.*s",
+             (int)sb_utf8_prefix_chars(host, DEVELOPER_NAME_MAX), host);
 }
 
 static json_t *manifest(const struct store_registration *r)
 {
-    char developer[33];
+    char developer[DEVELOPER_NAME_MAX * 4 + 1];
     json_t *domains = json_loads(r->valid_domains, 0, NULL), *m;
 
     if (!json_is_array(domains)) {

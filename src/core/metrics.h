@@ -11,7 +11,9 @@ struct sb_metrics {
     atomic_ullong http_requests[6]; /* by status class: index 1..5 for 1xx..5xx */
     atomic_ullong messages_stored;
     atomic_ullong logins_failed;
-    atomic_int proxy_in_flight; /* configuration-page requests being relayed (apphost.c) */
+    atomic_ullong password_hashes;   /* argon2id computations for sign-ins (auth_login) */
+    atomic_ullong signins_throttled; /* sign-ins refused with 429 before hashing */
+    atomic_int proxy_in_flight;      /* configuration-page requests being relayed (apphost.c) */
     long long started_ms;
 };
 

@@ -1,5 +1,7 @@
 #include "core/sb.h"
 
+#include "core/utf8.h"
+
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@ sb_err sb_fail(struct sb_diag *diag, sb_err err, const char *code, const char *f
     va_start(ap, fmt);
     vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
     va_end(ap);
+    /* Messages quote the caller's text and may be cut inside a character; they go out as JSON. */
+    sb_utf8_scrub(diag->message);
     return err;
 }
 

@@ -78,6 +78,7 @@ struct sb_ctx {
     struct outbox *outbox;           /* durable jobs and their worker (NULL: no worker) */
     struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
     struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
+    struct auth_pool *auth_pool;             /* password hashing off the HTTP threads */
     struct apphost_relays *relays; /* the sandbox proxy's relay threads (NULL: none allowed) */
 };
 

@@ -2,7 +2,8 @@
  * assertion.c: certificate credentials of app registrations (the "key" alternative to a client
  * secret): the registered certificate or public key, and the client assertion (RFC 7523) an
  * app signs with its private key, as MSAL builds it: RS256 (or PS256) over header.payload,
- * iss = sub = the client id, aud = the token endpoint, a short exp.
+ * iss = sub = the client id, aud = the token endpoint, a short exp, and a jti that is never used
+ * twice (a replayed assertion is refused).
  */
 #include "graphconn/graphconn.h"
 
@@ -19,6 +20,7 @@
 #define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
 #define ASSERTION_MAX_LIFETIME_S 3600
 #define SKEW_S 300
+#define JTI_MAX 128
 
 /* The RSA public key of a PEM certificate or public key (NULL when it is neither). */
 static EVP_PKEY *read_key(const char *pem)
@@ -120,7 +122,7 @@ sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration
     size_t hlen, blen, slen;
     json_t *h = NULL, *p = NULL;
     EVP_PKEY *k = NULL;
-    const char *alg, *iss, *sub, *aud;
+    const char *alg, *iss, *sub, *aud, *jti;
     int64_t now = sb_now_ms(ctx) / 1000, exp, nbf;
     sb_err err = SB_ERR_UNAUTHORIZED;
 
@@ -149,7 +151,12 @@ sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration
         strcmp(aud, audience) != 0 || exp + SKEW_S < now || nbf > now + SKEW_S ||
         exp > now + ASSERTION_MAX_LIFETIME_S + SKEW_S)
         goto out;
-    err = SB_OK;
+    /* Each assertion is good for one token: its jti is remembered (by every server process)
+     * until the assertion could no longer be accepted anyway. */
+    jti = json_string_value(json_object_get(p, "jti"));
+    if (!jti || !*jti || strlen(jti) > JTI_MAX)
+        goto out;
+    err = store_assertion_jti_use(ctx->store, reg->id, jti, (exp + SKEW_S) * 1000, sb_now_ms(ctx));
 out:
     EVP_PKEY_free(k);
     json_decref(h);

@@ -114,7 +114,8 @@ sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secr
 /* The RSA public key (>= 2048 bits) of a PEM certificate or public key, as PEM into out. */
 sb_err gc_public_key_normalise(const char *pem, char *out, size_t cap, struct sb_diag *diag);
 /* A client assertion (RFC 7523, RS256 or PS256) signed with the registration's key, for the
- * token endpoint at audience: SB_OK or SB_ERR_UNAUTHORIZED. */
+ * token endpoint at audience, with a jti: SB_OK (the jti is then used up), SB_ERR_UNAUTHORIZED,
+ * or SB_ERR_CONFLICT when that jti was used before (a replay). */
 sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration *reg,
                           const char *assertion, const char *audience);
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,

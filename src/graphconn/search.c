@@ -8,7 +8,9 @@
  */
 #include "graphconn/graphconn.h"
 
+#include "core/buf.h"
 #include "core/json.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -46,6 +48,7 @@ static sb_err split_terms(const char *q, char terms[TERMS_MAX][TERM_MAX + 1], si
             q++;
         }
         terms[*n][len] = '\0';
+        sb_utf8_scrub(terms[*n]); /* a long word is cut at TERM_MAX bytes, maybe in a character */
         (*n)++;
     }
     if (*n == 0)
@@ -134,8 +137,9 @@ sb_err gc_highlight(const char *text, const char *const *terms, size_t nterms, s
     return SB_OK;
 }
 
-/* The properties a hit shows: the requested fields, else the retrievable ones; and the values
- * of the title, url and iconUrl labels. */
+/* The properties a hit shows: the requested fields, else all, of the retrievable ones; and the
+ * values of the title, url and iconUrl labels on retrievable properties. A property marked
+ * isRetrievable: false is never shown, even when asked for: it only makes items findable. */
 static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, json_t *labels)
 {
     json_t *out = json_object(), *sp = json_object_get(schema, "properties");
@@ -146,7 +150,10 @@ static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, jso
         json_t *p = json_array_get(sp, i), *lab = json_object_get(p, "labels");
         const char *name = json_string_value(json_object_get(p, "name"));
         json_t *v = json_object_get(props, name);
-        bool wanted = false;
+        bool wanted = !fields;
+
+        if (!json_is_true(json_object_get(p, "isRetrievable")))
+            continue;
 
         for (size_t k = 0; labels && v && k < json_array_size(lab); k++) {
             const char *l = json_string_value(json_array_get(lab, k));
@@ -156,18 +163,45 @@ static json_t *hit_properties(json_t *props, json_t *schema, json_t *fields, jso
         }
         if (!v)
             continue;
-        if (fields) {
-            for (size_t k = 0; k < json_array_size(fields); k++)
-                if (json_is_string(json_array_get(fields, k)) &&
-                    !strcasecmp(json_string_value(json_array_get(fields, k)), name))
-                    wanted = true;
-        } else {
-            wanted = json_is_true(json_object_get(p, "isRetrievable"));
-        }
+        for (size_t k = 0; fields && k < json_array_size(fields); k++)
+            if (json_is_string(json_array_get(fields, k)) &&
+                !strcasecmp(json_string_value(json_array_get(fields, k)), name))
+                wanted = true;
         if (wanted)
             json_object_set(out, name, v);
     }
     return out;
+}
+
+/* The text of the properties that are both searchable and retrievable, one value a line: what
+ * a summary may quote when the content does not hold a query word (the stored searchable text
+ * also holds properties that must not be shown). */
+static sb_err shown_text(json_t *props, json_t *schema, char **out)
+{
+    json_t *sp = json_object_get(schema, "properties");
+    struct sb_buf b = {0};
+
+    *out = NULL;
+    for (size_t i = 0; i < json_array_size(sp); i++) {
+        json_t *p = json_array_get(sp, i);
+        json_t *v = json_object_get(props, json_string_value(json_object_get(p, "name")));
+
+        if (!json_is_true(json_object_get(p, "isSearchable")) ||
+            !json_is_true(json_object_get(p, "isRetrievable")))
+            continue;
+        for (size_t k = 0; k < (json_is_array(v) ? json_array_size(v) : 1); k++) {
+            const char *s = json_string_value(json_is_array(v) ? json_array_get(v, k) : v);
+
+            if (s && ((b.len && sb_buf_append(&b, "\n", 1)) || sb_buf_puts(&b, s))) {
+                sb_buf_free(&b);
+                return SB_ERR_NOMEM;
+            }
+        }
+    }
+    if (!b.data && sb_buf_append(&b, "", 0))
+        return SB_ERR_NOMEM;
+    *out = sb_buf_take(&b);
+    return SB_OK;
 }
 
 static sb_err int_field(json_t *r, const char *key, int64_t def, int64_t max, int64_t *out,
@@ -271,22 +305,25 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
         json_t *props = json_loads(hits[i].properties, 0, NULL);
         json_t *schema = json_loads(hits[i].schema ? hits[i].schema : "{}", 0, NULL);
         json_t *labels = json_object(), *shown = NULL, *hit = NULL;
-        char *summary = NULL, source[64], hit_id[200];
-        const char *from_text = hits[i].body && *hits[i].body ? hits[i].body : hits[i].title;
+        char *summary = NULL, *text = NULL, source[64], hit_id[200];
+        const char *from_text = NULL;
 
-        /* The summary comes from the content when a term occurs there, else the title. */
-        if (hits[i].body && hits[i].title) {
+        /* The summary comes from the content when a term occurs there, else the retrievable
+         * searchable properties. */
+        if (props && schema && shown_text(props, schema, &text) == SB_OK) {
             char *probe = NULL;
 
-            if (gc_highlight(hits[i].body, terms, nterms, SUMMARY_MAX, &probe) == SB_OK &&
+            from_text = hits[i].body && *hits[i].body ? hits[i].body : text;
+            if (hits[i].body && *hits[i].body &&
+                gc_highlight(hits[i].body, terms, nterms, SUMMARY_MAX, &probe) == SB_OK &&
                 !strstr(probe, "<c0>"))
-                from_text = hits[i].title;
+                from_text = text;
             free(probe);
         }
         snprintf(source, sizeof(source), "/external/connections/%s", hits[i].connection_id);
         snprintf(hit_id, sizeof(hit_id), "%s", hits[i].item_id);
-        if (props && schema && labels && (shown = hit_properties(props, schema, fields, labels)) &&
-            gc_highlight(from_text ? from_text : "", terms, nterms, SUMMARY_MAX, &summary) == SB_OK)
+        if (from_text && labels && (shown = hit_properties(props, schema, fields, labels)) &&
+            gc_highlight(from_text, terms, nterms, SUMMARY_MAX, &summary) == SB_OK)
             hit = json_pack("{s:s,s:I,s:s,s:s,s:{s:s,s:O},s:O}", "hitId", hit_id, "rank",
                             (json_int_t)q.from + (json_int_t)i + 1, "summary", summary,
                             "contentSource", source, "resource", "@odata.type",
@@ -297,6 +334,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
         json_decref(labels);
         json_decref(shown);
         free(summary);
+        free(text);
         if (!hit) {
             err = SB_ERR_NOMEM;
             goto out;

@@ -71,7 +71,13 @@ sb_err gc_token_issue(struct sb_ctx *ctx, const struct gc_credentials *cr, char 
     if (!err)
         err = cr->assertion ? gc_assertion_check(ctx, &reg, cr->assertion, cr->endpoint)
                             : gc_secret_check(&reg, cr->secret);
-    if (err == SB_ERR_UNAUTHORIZED) {
+    if (err == SB_ERR_CONFLICT) {
+        snprintf(e->error, sizeof(e->error), "invalid_client");
+        snprintf(e->description, sizeof(e->description),
+                 "the client assertion was already used (its jti has been seen before): sign a "
+                 "new assertion for every token request");
+        err = SB_ERR_UNAUTHORIZED;
+    } else if (err == SB_ERR_UNAUTHORIZED) {
         snprintf(e->error, sizeof(e->error), "invalid_client");
         snprintf(e->description, sizeof(e->description),
                  cr->assertion ? "unknown client, or the client assertion is not valid"

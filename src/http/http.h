@@ -60,6 +60,9 @@ bool http_query_string(const struct http_request *req, char *out, size_t cap);
 /* Calls fn for every request header, in order. */
 void http_headers_each(const struct http_request *req,
                        void (*fn)(void *arg, const char *name, const char *value), void *arg);
+/* The client's IP address as text (the peer of the connection: behind a proxy, the proxy's)
+ * into out (cap bytes, INET6_ADDRSTRLEN is enough); false when it is not known. */
+bool http_peer_address(const struct http_request *req, char *out, size_t cap);
 /* Value of cookie `name` copied into out (cap bytes); false when absent or too long. */
 bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
 

@@ -167,6 +167,29 @@ bool http_cookie(const struct http_request *req, const char *name, char *out, si
     return true;
 }
 
+bool http_peer_address(const struct http_request *req, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (!sa)
+        return false;
+    if (sa->sa_family == AF_INET6) {
+        struct sockaddr_in6 a6;
+
+        memcpy(&a6, sa, sizeof(a6));
+        return inet_ntop(AF_INET6, &a6.sin6_addr, out, (socklen_t)cap) != NULL;
+    }
+    if (sa->sa_family == AF_INET) {
+        struct sockaddr_in a4;
+
+        memcpy(&a4, sa, sizeof(a4));
+        return inet_ntop(AF_INET, &a4.sin_addr, out, (socklen_t)cap) != NULL;
+    }
+    return false;
+}
+
 /* Streams get the request only as the MHD connection; the server is its socket context. */
 static struct http_server *server_of(void *conn)
 {

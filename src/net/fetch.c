@@ -68,8 +68,16 @@ static sb_err parse_target(const char *url, struct target *t, bool *port_given)
         goto out;
     if (port_given) {
         char *p = NULL;
-        *port_given = curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK;
+        CURLUcode rc = curl_url_get(u, CURLUPART_PORT, &p, 0);
+
         curl_free(p);
+        /* Only "no port" means none was given: out of memory must not drop the port from an
+         * origin that is then compared. */
+        if (rc != CURLUE_OK && rc != CURLUE_NO_PORT) {
+            err = rc == CURLUE_OUT_OF_MEMORY ? SB_ERR_NOMEM : SB_ERR_INVALID;
+            goto out;
+        }
+        *port_given = rc == CURLUE_OK;
     }
     if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
         goto out;

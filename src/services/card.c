@@ -5,6 +5,7 @@
 
 #include "cards/cards.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -56,21 +57,22 @@ static void set(struct svc_card *c, json_t *o, const char *key, json_t *v)
         c->failed = true;
 }
 
-/* Titles are formatted into fixed buffers, so a long one may end inside a UTF-8 sequence:
- * that tail is dropped rather than the card failing. Payload strings themselves are valid
- * (jansson checked them). */
+/* Titles and other texts are formatted into fixed buffers, so a long one may end inside a
+ * character: that partial character is dropped rather than the card failing. */
 static json_t *utf8_string(const char *s)
 {
     json_t *v = json_string(s);
-    size_t n = strlen(s), back = 0;
+    char *copy;
 
     if (v)
         return v;
-    while (back < 3 && back < n && ((unsigned char)s[n - 1 - back] & 0xC0) == 0x80)
-        back++;
-    if (back < n && ((unsigned char)s[n - 1 - back] & 0xC0) == 0xC0)
-        return json_stringn(s, n - 1 - back);
-    return NULL;
+    copy = strdup(s);
+    if (!copy)
+        return NULL;
+    sb_utf8_scrub(copy);
+    v = json_string(copy);
+    free(copy);
+    return v;
 }
 
 static void set_str(struct svc_card *c, json_t *o, const char *key, const char *s)
@@ -205,37 +207,32 @@ void svc_card_discard(struct svc_card *c)
     c->root = c->sections = NULL;
 }
 
-void svc_cut(const char *s, size_t max, char *out, size_t cap)
+/* The first n bytes of s, cut to at most max bytes between characters with an ellipsis, into
+ * out (cap > max+4). */
+static void cut_n(const char *s, size_t n, size_t max, char *out, size_t cap)
 {
-    size_t n = strlen(s);
-
     if (cap == 0)
         return;
     if (max + 4 > cap)
         max = cap > 4 ? cap - 4 : 0;
     if (n <= max) {
-        memcpy(out, s, n + 1);
+        memcpy(out, s, n);
+        out[n] = '\0';
         return;
     }
-    /* Back up over continuation bytes so that no character is split. */
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
+    max = sb_utf8_prefix_bytes(s, max); /* no character is split */
     memcpy(out, s, max);
     memcpy(out + max, "\xE2\x80\xA6", 4); /* U+2026 */
 }
 
+void svc_cut(const char *s, size_t max, char *out, size_t cap)
+{
+    cut_n(s, strlen(s), max, out, cap);
+}
+
 void svc_first_line(const char *s, size_t max, char *out, size_t cap)
 {
-    const char *nl = strpbrk(s, "\r\n");
-    size_t n = nl ? (size_t)(nl - s) : strlen(s);
-    char *line = strndup(s, n);
-
-    if (!line) {
-        svc_cut("", max, out, cap);
-        return;
-    }
-    svc_cut(line, max, out, cap);
-    free(line);
+    cut_n(s, strcspn(s, "\r\n"), max, out, cap);
 }
 
 sb_err svc_md_escape(const char *s, char **out)
@@ -295,6 +292,7 @@ void svc_ignore(struct svc_result *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->why, sizeof(r->why), fmt, ap);
     va_end(ap);
+    sb_utf8_scrub(r->why); /* "%.100s" of a payload text may have cut a character */
 }
 
 void svc_refuse(struct svc_result *r, int status, const char *fmt, ...)
@@ -306,6 +304,7 @@ void svc_refuse(struct svc_result *r, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->why, sizeof(r->why), fmt, ap);
     va_end(ap);
+    sb_utf8_scrub(r->why); /* "%.100s" of a payload text may have cut a character */
 }
 
 void svc_post(struct svc_result *r, struct svc_card *c)
@@ -320,7 +319,7 @@ void svc_post(struct svc_result *r, struct svc_card *c)
 void svc_commit_list(struct svc_card *c, const json_t *commits, long long total, int sha_len,
                      struct sb_buf *text)
 {
-    char line[200], sha[16];
+    char line[200], sha[4 * 16 + 1]; /* ids of up to 16 characters of up to 4 bytes */
     const json_t *cm;
     size_t i;
 
@@ -334,7 +333,10 @@ void svc_commit_list(struct svc_card *c, const json_t *commits, long long total,
             break;
         }
         svc_first_line(svc_str(cm, "message"), 120, line, sizeof(line));
-        snprintf(sha, sizeof(sha), "%.*s", sha_len, svc_str(cm, "id"));
+        /* Characters, not bytes: an id is whatever the payload says, not always hex. */
+        snprintf(sha, sizeof(sha), "%.*s", (int)sb_utf8_prefix_chars(svc_str(cm, "id"), sha_len),
+                 svc_str(cm, "id"));
+        sb_utf8_scrub(sha);
         if (svc_md_escape(line, &esc) != SB_OK) {
             c->failed = true;
             break;

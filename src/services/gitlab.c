@@ -63,9 +63,11 @@ static void push(const json_t *settings, const json_t *p, bool tag, struct svc_r
         svc_section_text(&c, sec, text.data);
     sb_buf_free(&text);
     if (!tag && *svc_str(p, "before") && *svc_str(p, "after")) {
-        snprintf(compare, sizeof(compare), "%s/-/compare/%s...%s", svc_str(p, "project.web_url"),
-                 svc_str(p, "before"), svc_str(p, "after"));
-        svc_link(&c, NULL, "View changes", compare);
+        /* A cut URL would be a wrong link (and may end inside a character): left out. */
+        if (snprintf(compare, sizeof(compare), "%s/-/compare/%s...%s",
+                     svc_str(p, "project.web_url"), svc_str(p, "before"),
+                     svc_str(p, "after")) < (int)sizeof(compare))
+            svc_link(&c, NULL, "View changes", compare);
     }
     svc_link(&c, NULL, "Project", svc_str(p, "project.web_url"));
     svc_post(r, &c);
@@ -189,11 +191,10 @@ static void pipeline(const json_t *settings, const json_t *p, struct svc_result 
     svc_fact(&c, sec, "Commit", commit);
     /* Older GitLab versions send no url: the pipeline page is under the project. */
     if (*svc_str(pl, "url"))
-        snprintf(url, sizeof(url), "%s", svc_str(pl, "url"));
-    else
-        snprintf(url, sizeof(url), "%s/-/pipelines/%lld", svc_str(p, "project.web_url"),
-                 svc_int(pl, "id"));
-    svc_link(&c, NULL, "View pipeline", url);
+        svc_link(&c, NULL, "View pipeline", svc_str(pl, "url"));
+    else if (snprintf(url, sizeof(url), "%s/-/pipelines/%lld", svc_str(p, "project.web_url"),
+                      svc_int(pl, "id")) < (int)sizeof(url))
+        svc_link(&c, NULL, "View pipeline", url); /* a cut URL would be a wrong link */
     svc_link(&c, NULL, "View commit", svc_str(p, "commit.url"));
     svc_post(r, &c);
 }

@@ -55,6 +55,23 @@ bool store_shared(const struct store *st);
  * once; *hits gets the window's count including this post. */
 sb_err store_rate_take(struct store *st, const char *connector_id, int64_t window_s, int64_t *hits);
 
+/* ---- sign-in throttling and client-assertion replay (signin.c) ---- */
+
+/* Counts one failed sign-in for each of keys[0..n) in a window of window_ms that opens with
+ * the first failure (a key whose window ran out starts a new one). */
+sb_err store_signin_fail(struct store *st, const char *const *keys, size_t n, int64_t now_ms,
+                         int64_t window_ms);
+/* The failures of key in its window if that window opened after since_ms (else 0), and when
+ * the window opened. */
+sb_err store_signin_failures(struct store *st, const char *key, int64_t since_ms, int64_t *hits,
+                             int64_t *first_ms);
+/* Forgets the failures of key (a successful sign-in). */
+sb_err store_signin_reset(struct store *st, const char *key);
+/* Records that client_id used the assertion id jti, valid until exp_ms; SB_ERR_CONFLICT when
+ * it was used before and has not expired (a replay). */
+sb_err store_assertion_jti_use(struct store *st, const char *client_id, const char *jti,
+                               int64_t exp_ms, int64_t now_ms);
+
 /* Installation-wide values (tenant id, keys). */
 sb_err store_meta_get(struct store *st, const char *key, char **out);
 /* Stores value under key unless the key exists; *out gets the value now stored (caller frees),

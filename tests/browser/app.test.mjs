@@ -240,6 +240,84 @@ test('hostile payloads render as text, make no links and run nothing', T, async 
   await shot(page, '06-hostile');
 });
 
+test('only http, https and mailto become links: TextRun selectAction, OpenUrl, show-cards, markdown', T, async () => {
+  // Each would set window.__pwned if a browser ever ran it.
+  const bad = [
+    'javascript:window.__pwned=1', 'JaVaScRiPt:window.__pwned=2', '  javascript:window.__pwned=3',
+    'java\tscript:window.__pwned=4', '\u0001javascript:window.__pwned=5', 'javascript\n:window.__pwned=6',
+    'vbscript:msgbox(7)', 'data:text/html,<script>opener.__pwned=8</script>', '/relative', '',
+  ];
+  const runs = bad.map((url, i) => ({ type: 'TextRun', text: `run${i} `, selectAction: { type: 'Action.OpenUrl', url } }));
+  runs.push({ type: 'TextRun', text: 'goodweb ', selectAction: { type: 'Action.OpenUrl', url: 'https://example.com/ok' } });
+  runs.push({ type: 'TextRun', text: 'goodmail', selectAction: { type: 'Action.OpenUrl', url: 'mailto:ops@example.com' } });
+  const mdLinks = bad.filter(Boolean).map((url, i) => `[md${i}](${url.replace(/[\s()]/g, '')})`).join(' ') + ' [mdmail](mailto:ops@example.com)';
+  const ac = {
+    type: 'message',
+    attachments: [{
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: {
+        type: 'AdaptiveCard', version: '1.4',
+        body: [
+          { type: 'TextBlock', text: 'Scheme card', wrap: true },
+          { type: 'RichTextBlock', inlines: runs },
+          { type: 'TextBlock', text: mdLinks, wrap: true },
+          { type: 'Image', url: 'https://example.com/i.png', altText: 'pic', selectAction: { type: 'Action.OpenUrl', url: 'javascript:window.__pwned=9' } },
+        ],
+        actions: [
+          { type: 'Action.OpenUrl', title: 'Open JS', url: 'JaVaScRiPt:window.__pwned=10' },
+          { type: 'Action.OpenUrl', title: 'Open data', url: 'data:text/html,<script>opener.__pwned=11</script>' },
+          { type: 'Action.ShowCard', title: 'More', card: { type: 'AdaptiveCard', body: [
+            { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'innerrun', selectAction: { type: 'Action.OpenUrl', url: 'javascript:window.__pwned=12' } }] },
+          ], actions: [{ type: 'Action.OpenUrl', title: 'Inner JS', url: 'vbscript:msgbox(13)' }] } },
+        ],
+      },
+    }],
+  };
+  const posted = await postWebhook(webhookUrl, ac);
+  assert.equal(posted.status, 200, posted.text);
+  const mc = {
+    summary: 'scheme mc', title: 'Scheme MessageCard',
+    text: mdLinks,
+    sections: [{ facts: [{ name: 'f', value: '[factlink](javascript:window.__pwned=14)' }], text: '[sectionlink](vbscript:x) [ok](https://example.com/s)' }],
+    potentialAction: [{ '@type': 'OpenUri', name: 'Safe', targets: [{ os: 'default', uri: 'https://example.com/safe' }] }],
+  };
+  assert.equal((await postWebhook(webhookUrl, mc)).status, 200);
+  // The server refuses an OpenUri target that is not http(s): nothing is posted.
+  for (const uri of ['javascript:window.__pwned=15', 'JaVaScRiPt:x', 'data:text/html,x', 'vbscript:x']) {
+    const r = await postWebhook(webhookUrl, { ...mc, title: 'refused', potentialAction: [{ '@type': 'OpenUri', name: 'JS', targets: [{ os: 'default', uri }] }] });
+    assert.equal(r.status, 400, uri);
+  }
+  const acEl = page.locator('.adaptivecard', { hasText: 'Scheme card' });
+  await acEl.waitFor();
+  const mcEl = page.locator('.messagecard', { hasText: 'Scheme MessageCard' });
+  await mcEl.waitFor();
+  await acEl.locator('button.ac-pushButton', { hasText: 'More' }).click();
+  await acEl.getByText('innerrun').waitFor();
+  const hrefs = () => page.locator('.messages').evaluate((el) => [...el.querySelectorAll('[href]')].map((a) => a.getAttribute('href')));
+  const ok = (h) => /^(https?:\/\/|mailto:)/i.test(h);
+  assert.deepEqual((await hrefs()).filter((h) => !ok(h)), [], 'every href is http, https or mailto');
+  // The text stays visible, and the good links are links.
+  for (let i = 0; i < bad.length; i++) assert.ok(await acEl.getByText(`run${i}`).isVisible(), `run${i}`);
+  assert.equal(await acEl.locator('a', { hasText: 'goodweb' }).getAttribute('href'), 'https://example.com/ok');
+  assert.equal(await acEl.locator('a', { hasText: 'goodmail' }).getAttribute('href'), 'mailto:ops@example.com');
+  assert.equal(await acEl.locator('a', { hasText: 'mdmail' }).getAttribute('href'), 'mailto:ops@example.com');
+  assert.equal(await mcEl.locator('a', { hasText: 'mdmail' }).getAttribute('href'), 'mailto:ops@example.com');
+  assert.ok(await mcEl.getByText('factlink').isVisible());
+  assert.equal(await mcEl.locator('a', { hasText: 'ok' }).getAttribute('href'), 'https://example.com/s');
+  // Clicking every would-be link runs nothing and opens nothing.
+  const pagesBefore = page.context().pages().length;
+  for (let i = 0; i < bad.length; i++) await acEl.getByText(`run${i}`).click();
+  await acEl.getByText('innerrun').click();
+  await acEl.getByRole('img', { name: 'pic' }).click({ force: true }).catch(() => {});
+  // The show-card's own action first: another action of the card closes the show-card.
+  for (const name of ['Inner JS', 'Open JS', 'Open data']) await acEl.locator('button.ac-pushButton', { hasText: name }).click();
+  await mcEl.getByText('factlink').click();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
+  assert.equal(page.context().pages().length, pagesBefore, 'no window was opened');
+  assert.deepEqual(page.dialogs, []);
+});
+
 test('huge strings render as text and do not widen the page', T, async () => {
   const word = 'W'.repeat(12000); // one 12 KB word: no break opportunity at all (the body stays under 28 KB)
   const lines = Array.from({ length: 200 }, (_, i) => `line ${i} <b>not bold</b>`).join('\n');

@@ -179,6 +179,8 @@ test('each combination of the response headers', async () => {
     { path: '/bad-update', status: 'succeeded', cardUpdated: false, cardActionStatus: 'Done: /bad-update', http: 200, error: /not updated.*not a JSON card/ },
     { path: '/fail', status: 'failed', cardUpdated: false, cardActionStatus: 'The service could not do it.', http: 500, error: /HTTP 500/ },
     { path: '/redirect', status: 'failed', cardUpdated: false, cardActionStatus: null, http: 302, error: /redirect.*not followed/ },
+    // A status of any bytes is kept as its valid UTF-8 text (it is shown through JSON).
+    { path: '/bytes', status: 'succeeded', cardUpdated: false, cardActionStatus: 'Caf\u00e9 \u2713  done', http: 200 },
   ];
   for (const k of cases) {
     const message = await postCard(httpPostCard(svc.url(k.path)));

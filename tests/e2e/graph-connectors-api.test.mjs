@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT, importPKCS8 } from 'jose';
 
-import { startServer, api, rawRequest, tempDir } from './lib/server.mjs';
+import { startServer, api, rawRequest, tempDir, newUser, randomToken, STORE } from './lib/server.mjs';
+import { sharedCluster } from './lib/postgres.mjs';
 import { expectStatus, expectGraphError, expectCollection } from './lib/graph.mjs';
 
 async function registerApp(srv, admin, name = 'App') {
@@ -264,6 +265,69 @@ describe('Graph connectors API rules', () => {
   });
 });
 
+describe('Graph connectors: search shows only retrievable properties', () => {
+  let srv;
+  let app;
+  let person;
+
+  before(async () => {
+    srv = await startServer();
+    app = (await registerApp(srv, api(srv, srv.adminToken))).call;
+    person = await newUser(srv, 'searcher');
+    const op = await readyConnection(app, 'secrets', {
+      baseType: 'microsoft.graph.externalItem',
+      properties: [
+        { name: 'title', type: 'string', isSearchable: true, isRetrievable: true, labels: ['title'] },
+        // Searchable but not retrievable: finds the item, never shown.
+        { name: 'internalNotes', type: 'string', isSearchable: true, isRetrievable: false },
+        { name: 'costCentre', type: 'string', isQueryable: true, isRetrievable: false, labels: ['url'] },
+        { name: 'owner', type: 'string', isRetrievable: true },
+      ],
+    });
+    assert.equal(op.status, 'completed');
+    expectStatus(await app('PUT', '/v1.0/external/connections/secrets/items/S1', {
+      acl: EVERYONE,
+      properties: { title: 'Quarterly plan', internalNotes: 'layoffs zanzibar', costCentre: 'https://cc.example/4711', owner: 'Ann' },
+      content: { value: 'Plans for the quarter.', type: 'text' },
+    }), 200);
+  });
+  after(async () => { await srv.close(); });
+
+  const search = async (queryString, extra = {}) => {
+    const r = await person.api('POST', '/v1.0/search/query', {
+      requests: [{ entityTypes: ['externalItem'], contentSources: ['/external/connections/secrets'], query: { queryString }, ...extra }],
+    });
+    expectStatus(r, 200);
+    return r.body.value[0].hitsContainers[0].hits;
+  };
+
+  test('isRetrievable: false properties stay searchable but are left out of hits, even when asked for', async () => {
+    for (const [words, extra] of [['quarterly', {}], ['zanzibar', {}], ['quarterly', { fields: ['internalNotes', 'costCentre', 'owner'] }]]) {
+      const hits = await search(words, extra);
+      assert.deepEqual(hits.map((h) => h.hitId), ['S1'], `${words} ${JSON.stringify(extra)}`);
+      const props = hits[0].resource.properties;
+      assert.equal('internalNotes' in props, false, JSON.stringify(props));
+      assert.equal('costCentre' in props, false, JSON.stringify(props));
+      assert.equal(JSON.stringify(hits[0].resource).includes('4711'), false);
+      assert.equal('url' in hits[0].labels, false, 'a label on a hidden property is hidden too');
+      // The content lacks the word, so the summary quotes the properties: only retrievable ones.
+      assert.doesNotMatch(hits[0].summary, /zanzibar|layoffs/, hits[0].summary);
+    }
+    assert.match((await search('quarterly')).at(0).summary, /<c0>Quarterly<\/c0> plan/);
+    assert.deepEqual((await search('quarterly')).at(0).resource.properties, { title: 'Quarterly plan', owner: 'Ann' });
+    assert.deepEqual((await search('quarterly', { fields: ['internalNotes', 'owner'] })).at(0).resource.properties, { owner: 'Ann' });
+  });
+
+  test('a query word longer than 64 bytes is cut on a character, not inside one', async () => {
+    const word = 'x' + '\u00e9'.repeat(40);
+    const r = await person.api('POST', '/v1.0/search/query', {
+      requests: [{ entityTypes: ['externalItem'], contentSources: ['/external/connections/secrets'], query: { queryString: `${word} plan` } }],
+    });
+    expectStatus(r, 200);
+    assert.deepEqual(r.body.value[0].searchTerms, ['x' + '\u00e9'.repeat(31), 'plan']);
+  });
+});
+
 describe('Graph connectors: certificate credentials', () => {
   let srv;
   let admin;
@@ -312,6 +376,73 @@ describe('Graph connectors: certificate credentials', () => {
       const r = await ask(a);
       assert.deepEqual([r.status, r.body.error], [401, 'invalid_client'], why);
     }
+  });
+
+  test('a client assertion is good for one token: the same assertion again (a replay) or one without a jti -> 401 invalid_client', async () => {
+    const mine = keyPair('replay');
+    const reg = expectStatus(await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Replay app', certificate: mine.cert }), 201).body;
+    const endpoint = (await admin('GET', '/.well-known/openid-configuration')).body.token_endpoint;
+    const sign = async (jti) => {
+      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setIssuer(reg.clientId).setSubject(reg.clientId)
+        .setAudience(endpoint).setIssuedAt().setNotBefore('0s').setExpirationTime('10m');
+      if (jti) jwt.setJti(jti);
+      return jwt.sign(await importPKCS8(mine.key, 'RS256'));
+    };
+    const ask = (a) => api(srv)('POST', new URL(endpoint).pathname, new URLSearchParams({
+      client_id: reg.clientId, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: a,
+    }).toString(), { contentType: 'application/x-www-form-urlencoded' });
+    const once = await sign(crypto.randomUUID());
+    expectStatus(await ask(once), 200, 'first use');
+    const again = await ask(once);
+    assert.deepEqual([again.status, again.body.error], [401, 'invalid_client'], 'replay');
+    assert.match(again.body.error_description, /already used/);
+    // A new assertion (new jti) still works; one without a jti cannot be remembered: refused.
+    expectStatus(await ask(await sign(crypto.randomUUID())), 200, 'a new assertion');
+    const bare = await ask(await sign(null));
+    assert.deepEqual([bare.status, bare.body.error], [401, 'invalid_client'], 'no jti');
+  });
+});
+
+describe('Graph connectors: client assertions across two server processes', () => {
+  const skip = STORE !== 'postgres' && 'needs PostgreSQL (SB_STORE=postgres): SQLite serves one process';
+  let a;
+  let b;
+  let dir;
+  before(async () => {
+    if (skip) return;
+    dir = tempDir('sb-e2e-gc-jti-');
+    const url = await (await sharedCluster()).createDatabase();
+    const adminToken = randomToken();
+    // One public URL for both, as behind a load balancer: the assertion's audience is the same.
+    const args = ['--db', url, '--public-url', 'http://switchboard.test'];
+    a = await startServer({ adminToken, args });
+    b = await startServer({ adminToken, args });
+  });
+  after(async () => {
+    if (a) await a.close();
+    if (b) await b.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an assertion used on node A is a replay on node B', { skip }, async () => {
+    const key = path.join(dir, 'k.key');
+    const cert = path.join(dir, 'k.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', key, '-out', cert, '-subj', '/CN=jti'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const admin = api(a, a.adminToken);
+    const reg = expectStatus(await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Two nodes', certificate: fs.readFileSync(cert, 'utf8') }), 201).body;
+    const endpoint = (await admin('GET', '/.well-known/openid-configuration')).body.token_endpoint;
+    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setIssuer(reg.clientId).setSubject(reg.clientId)
+      .setAudience(endpoint).setIssuedAt().setNotBefore('0s').setExpirationTime('10m').setJti(crypto.randomUUID())
+      .sign(await importPKCS8(fs.readFileSync(key, 'utf8'), 'RS256'));
+    const ask = (node) => api(node)('POST', new URL(endpoint).pathname, new URLSearchParams({
+      client_id: reg.clientId, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+    }).toString(), { contentType: 'application/x-www-form-urlencoded' });
+    expectStatus(await ask(a), 200, 'first use, on A');
+    const replay = await ask(b);
+    assert.deepEqual([replay.status, replay.body.error], [401, 'invalid_client'], 'replay on B');
+    assert.match(replay.body.error_description, /already used/);
   });
 });
 

@@ -150,6 +150,17 @@ test('an admin registers a connector: ids, a valid package, and the organisation
   assert.ok(audit.body.value.some((e) => e.action === 'connector.register' && e.target === reg.id), JSON.stringify(audit.body.value.slice(0, 3)));
 });
 
+test('a website host in multi-byte characters becomes developer.name cut by characters, not bytes', async () => {
+  // developer.name is the website's host, at most 32 characters; cut by bytes it ended inside
+  // a character and the package could not be built.
+  const host = 'x' + '\u00e9'.repeat(20) + '\u20ac'.repeat(20) + '.example';
+  const r = await admin('POST', REG, registration({ websiteUrl: `https://${host}/about` }));
+  assert.equal(r.status, 201, r.text);
+  const m = unzip(await packageBytes(srv.adminToken, r.body.id)).manifest;
+  assert.equal(m.developer.name, [...host].slice(0, 32).join(''));
+  assert.equal(m.developer.websiteUrl, `https://${host}/about`);
+});
+
 test('a registered connector is configured in a channel like any connector app, and posts there', async () => {
   const reg = (await admin('POST', REG, registration())).body;
   const { team, channel } = await orgChannel();

@@ -398,6 +398,32 @@ describe('GitHub', () => {
     assert.ok(all[0].card.title.includes('\u{1F600}'.repeat(50)));
     assert.ok(!all[0].card.title.includes('\uFFFD'));
   });
+  test('multi-byte characters at every cut point (short ids, first lines, filter notes) give 200 and intact text', async () => {
+    const c2 = await freshChannel();
+    const conf = await createService(c2.id, { kind: 'github', name: 'GitHub', branches: ['main'] });
+    const e = example('push', (x) => x.ref === 'refs/heads/master' && x.commits.length);
+    e.ref = 'refs/heads/main';
+    const base = e.commits[0];
+    // The 7-character short id ends inside a 2-byte, a 3-byte and a 4-byte character when cut by bytes.
+    const ids = ['abcdef\u00e9123', 'abcde\u20ac123', 'ab\u{1F600}cdefgh'];
+    e.commits = ids.map((id, i) => ({ ...base, id, message: 'x'.repeat(119) + '\u{1F600}' + ' tail\nsecond line', author: { ...base.author, name: `Zo\u00eb ${i}` } }));
+    e.pusher.name = '\u00c5sa';
+    const r = await postGithub(conf, 'push', e);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const { card } = await onlyCard(c2);
+    const text = card.sections[0].text;
+    for (const short of ['abcdef\u00e9', 'abcde\u20ac1', 'ab\u{1F600}cdef']) assert.ok(text.includes(`[\`${short}\`]`), `short id ${short} in ${text}`);
+    assert.ok(text.includes('x'.repeat(119) + '\u2026'), 'the first line is cut before the 4-byte character');
+    assert.ok(text.includes('Zo\u00eb 2'));
+    assert.equal(facts(card)['Pushed by'], '\u00c5sa');
+    assert.ok(!JSON.stringify(card).includes('\uFFFD'));
+    // The delivery log's note quotes the branch cut at 100 bytes, here inside a character.
+    const f = example('push', (x) => x.ref === 'refs/heads/master' && x.commits.length);
+    f.ref = 'refs/heads/' + 'b'.repeat(99) + '\u00e9\u00e9';
+    assert.equal((await postGithub(conf, 'push', f)).status, 200);
+    const log = await deliveries(conf);
+    assert.ok(log.some((d) => d.error.includes(`'${'b'.repeat(99)}' is filtered out`)), JSON.stringify(log));
+  });
 });
 
 describe('GitLab', () => {
@@ -463,6 +489,28 @@ describe('GitLab', () => {
     // A header naming one event with a body of another is not posted.
     assert.equal((await postGitlab(cfg, 'Push Hook', issueHook)).status, 200);
     assert.equal((await cards(ch)).length, 1);
+  });
+
+  test('multi-byte characters at the cut points of short ids and links give 200 and intact text', async () => {
+    const ch = await freshChannel();
+    const cfg = await createService(ch.id, { kind: 'gitlab', name: 'GitLab' });
+    const hook = structuredClone(pushHook);
+    // The 8-character short id ends inside a 3-byte, a 2-byte and a 4-byte character when cut by bytes.
+    hook.commits[0].id = '1234567\u20ac89';
+    hook.commits[1].id = '1234567\u00e989';
+    hook.commits.push({ ...hook.commits[1], id: '123456\u{1F600}\u{1F600}9', message: '\u00e9'.repeat(70) });
+    hook.user_name = 'J\u00f6rg';
+    // A project URL so long that the compare link no longer fits its buffer, cut inside a character.
+    hook.project = { ...project, web_url: 'http://example.com/x' + '\u00e9'.repeat(600) };
+    const r = await postGitlab(cfg, 'Push Hook', hook);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const { card } = await onlyCard(ch);
+    const text = card.sections[0].text;
+    for (const short of ['1234567\u20ac', '1234567\u00e9', '123456\u{1F600}\u{1F600}']) assert.ok(text.includes(`[\`${short}\`]`), `short id ${short} in ${text}`);
+    assert.ok(text.includes('\u00e9'.repeat(59) + '\u2026'), 'a first line of 2-byte characters is cut on a character');
+    assert.equal(card.title, '[mike/diaspora] 4 new commits pushed to master by J\u00f6rg');
+    assert.equal(links(card)['View changes'], undefined, 'a compare link that does not fit is left out');
+    assert.equal(links(card).Project, hook.project.web_url);
   });
 });
 

@@ -1,6 +1,7 @@
 /*
  * test_jwt.c: Switchboard's RS256 tokens: sign and verify, what verification refuses, the JWKS,
- * rotation after JWT_ROTATE_MS with the old key still published, and retirement of old keys.
+ * rotation after JWT_ROTATE_MS with the old key still published, retirement of old keys, and
+ * reloads forced by unknown kids limited to one per JWT_RELOAD_MIN_MS.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -249,6 +250,64 @@ static void test_one_key_per_period(void **state)
     f->ctx.jwt = NULL;
 }
 
+/* token with its header replaced by {"alg":"RS256","kid":"<kid>"} (heap). */
+static char *with_kid(const char *token, const char *kid)
+{
+    char hdr[128], enc[256], *out;
+    const char *rest = strchr(token, '.');
+
+    snprintf(hdr, sizeof(hdr), "{\"alg\":\"RS256\",\"kid\":\"%s\"}", kid);
+    sodium_bin2base64(enc, sizeof(enc), (const unsigned char *)hdr, strlen(hdr),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out = malloc(strlen(enc) + strlen(rest) + 1);
+    assert_non_null(out);
+    sprintf(out, "%s%s", enc, rest);
+    return out;
+}
+
+/* Tokens with made-up kids make the cache reload the keys at most once per
+ * JWT_RELOAD_MIN_MS, however many arrive. */
+static void test_unknown_kid_reload_limited(void **state)
+{
+    struct cfx *f = *state;
+    json_t *claims = NULL;
+    char *token, kid[32];
+    unsigned long long before;
+
+    assert_int_equal(jwt_cache_new(&f->ctx.jwt), SB_OK);
+    token = sign(f, 300);
+    assert_int_equal(jwt_verify(&f->ctx, token, &claims), SB_OK);
+    json_decref(claims);
+    before = jwt_cache_loads(f->ctx.jwt);
+    for (int i = 0; i < 50; i++) {
+        char *bad;
+
+        snprintf(kid, sizeof(kid), "unknown-%d", i);
+        bad = with_kid(token, kid);
+        assert_int_equal(jwt_verify(&f->ctx, bad, &claims), SB_ERR_UNAUTHORIZED);
+        assert_null(claims);
+        free(bad);
+    }
+    assert_true(jwt_cache_loads(f->ctx.jwt) - before <= 1);
+    /* The real token still verifies without a reload. */
+    assert_int_equal(jwt_verify(&f->ctx, token, &claims), SB_OK);
+    json_decref(claims);
+    /* Once the interval has passed, one more reload is allowed (a key another process made
+     * is found), and again only one. */
+    before = jwt_cache_loads(f->ctx.jwt);
+    atomic_fetch_add(&f->now_ms, JWT_RELOAD_MIN_MS);
+    for (int i = 0; i < 50; i++) {
+        char *bad = with_kid(token, "unknown-again");
+
+        assert_int_equal(jwt_verify(&f->ctx, bad, &claims), SB_ERR_UNAUTHORIZED);
+        free(bad);
+    }
+    assert_int_equal(jwt_cache_loads(f->ctx.jwt) - before, 1);
+    free(token);
+    jwt_cache_free(f->ctx.jwt);
+    f->ctx.jwt = NULL;
+}
+
 static void test_openid_configuration(void **state)
 {
     struct cfx *f = *state;
@@ -266,10 +325,15 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, cfx_setup, cfx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_sign_verify),          T(test_verify_refuses),
-        T(test_other_issuer_refused), T(test_sign_refuses_bad_lifetime),
-        T(test_rotation_uncached),    T(test_rotation_cached),
-        T(test_one_key_per_period),   T(test_openid_configuration),
+        T(test_sign_verify),
+        T(test_verify_refuses),
+        T(test_other_issuer_refused),
+        T(test_sign_refuses_bad_lifetime),
+        T(test_rotation_uncached),
+        T(test_rotation_cached),
+        T(test_one_key_per_period),
+        T(test_openid_configuration),
+        T(test_unknown_kid_reload_limited),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,12 @@
 // Adaptive Cards through the official renderer. Markdown goes through markdown-it (html:false)
-// and the sanitizer; Action.OpenUrl opens only http(s) URLs; Action.Submit/Execute are not
+// and the sanitizer; Action.OpenUrl and selectAction open only http, https and mailto URLs, and
+// every href the renderer writes (a TextRun's selectAction becomes <a href>) is checked against
+// the same rule, in show-cards too when they open; Action.Submit/Execute are not
 // registered (a webhook has no bot to receive them), so the renderer leaves them out.
 // Action.Http is registered when the message allows it (ctx given): the server runs it
 // (actions.js), named by the JSON Pointer of the action in the stored card.
 import * as AC from 'adaptivecards';
-import { h, safeHttpUrl } from './dom.js';
+import { h, safeLinkUrl, neutraliseLinks } from './dom.js';
 import { renderMarkdown, sanitizeHtml } from './markdown.js';
 import { runAction, actionStatus, pointerToken } from './actions.js';
 
@@ -59,7 +61,7 @@ export function renderAdaptiveCard(json, ctx = null) {
     card.hostConfig = hostConfig;
     card.onExecuteAction = (action) => {
       if (action instanceof AC.OpenUrlAction) {
-        const url = safeHttpUrl(action.url);
+        const url = safeLinkUrl(action.url);
         if (url) window.open(url, '_blank', 'noopener,noreferrer');
       } else if (ctx && action instanceof AC.HttpAction && String(action.id).startsWith(ACTION_ID)) {
         const inputs = {};
@@ -72,9 +74,12 @@ export function renderAdaptiveCard(json, ctx = null) {
         });
       }
     };
+    // A show-card is rendered only when it is first opened.
+    card.onInlineCardExpanded = () => neutraliseLinks(wrap);
     card.parse(ctx ? tagHttpActions(json) : json, context(!!ctx));
     const el = card.render();
     if (el) {
+      neutraliseLinks(el);
       // The renderer's anchors (from markdown) already went through the sanitizer; make sure
       // images it created point only at https or data: rasters (CSP blocks the rest anyway).
       for (const img of el.querySelectorAll('img')) {

@@ -51,6 +51,36 @@ export function safeHttpUrl(value) {
   }
 }
 
+// Links that a card makes (markdown, OpenUri, Action.OpenUrl, selectAction): http, https and
+// mailto only, as Teams makes clickable; anything else (javascript:, vbscript:, data:, file:,
+// relative paths, schemes hidden behind control characters) stays text.
+export function safeLinkUrl(value) {
+  if (typeof value !== 'string') return null;
+  const s = value.trim();
+  if (!/^mailto:[^\s]/i.test(s)) return safeHttpUrl(s);
+  try {
+    const u = new URL(s);
+    return u.protocol === 'mailto:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// Removes every href in root that is not a safe link (the element and its text stay), and makes
+// the remaining ones open in a new tab without opener or referrer.
+export function neutraliseLinks(root) {
+  for (const a of root.querySelectorAll('[href]')) {
+    const href = safeLinkUrl(a.getAttribute('href'));
+    if (!href) {
+      a.removeAttribute('href');
+      continue;
+    }
+    a.setAttribute('target', '_blank');
+    a.setAttribute('rel', 'noopener noreferrer');
+  }
+  return root;
+}
+
 // Images may also be data: URLs of raster types (img-src allows data:) or https.
 export function safeImageUrl(value) {
   if (typeof value !== 'string') return null;

@@ -1,10 +1,11 @@
 // markdown-it configured for text that senders write: raw HTML is escaped (html:false), links
 // only to http(s)/mailto and opened in a new tab without opener or referrer.
 import MarkdownIt from 'markdown-it';
+import { safeLinkUrl } from './dom.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
 
-md.validateLink = (url) => /^(https?:|mailto:)/i.test(String(url).trim());
+md.validateLink = (url) => safeLinkUrl(String(url)) !== null;
 
 const defaultLinkOpen = md.renderer.rules.link_open || ((tokens, idx, options, env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
@@ -50,7 +51,7 @@ export function sanitizeHtml(html) {
         }
         if (child.tagName === 'A') {
           const href = child.getAttribute('href') || '';
-          if (!/^(https?:|mailto:)/i.test(href.trim())) child.removeAttribute('href');
+          if (!safeLinkUrl(href)) child.removeAttribute('href');
           child.setAttribute('rel', 'noopener noreferrer');
           child.setAttribute('target', '_blank');
         }

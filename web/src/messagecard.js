@@ -1,7 +1,7 @@
 // MessageCard (Office 365 connector card) rendered the way Teams shows it: a theme-colour bar,
 // title, text, sections (activity header, facts, images, text), then the actions. Every string
 // from the card is either set as textContent or passed through markdown-it (html:false).
-import { h, safeHttpUrl, safeImageUrl } from './dom.js';
+import { h, safeLinkUrl, safeImageUrl, neutraliseLinks } from './dom.js';
 import { markdownNode, markdownInlineNode } from './markdown.js';
 import { runAction, actionStatus } from './actions.js';
 
@@ -52,9 +52,9 @@ function section(sec, ctx, base) {
 function openUriLink(action) {
   const targets = arr(action.targets);
   const t = targets.find((x) => x && /^default$/i.test(str(x.os))) || targets[0];
-  const href = t && safeHttpUrl(str(t.uri));
+  const href = t && safeLinkUrl(str(t.uri));
   const name = str(action.name) || 'Open';
-  if (!href) return h('span.mc-button.mc-button-disabled', { text: name, title: 'This link is not an http or https URL' });
+  if (!href) return h('span.mc-button.mc-button-disabled', { text: name, title: 'This link is not an http, https or mailto URL' });
   return h('a.mc-button', { href, target: '_blank', rel: 'noopener noreferrer', text: name });
 }
 
@@ -155,5 +155,5 @@ export function renderMessageCard(card, ctx = null) {
   });
   const actions = renderActions(card.potentialAction, ctx, '/potentialAction');
   if (actions) root.append(actions);
-  return hideBroken(root);
+  return hideBroken(neutraliseLinks(root));
 }

@@ -8,6 +8,7 @@
 //   /update-only 200, CARD-UPDATE-IN-BODY: true, no status header
 //   /bad-update  200, CARD-UPDATE-IN-BODY: true, a body that is not a card
 //   /fail        500, CARD-ACTION-STATUS
+//   /bytes       200, CARD-ACTION-STATUS with UTF-8 text and a byte sequence that is not UTF-8
 //   /redirect    302 to http://127.0.0.2:<port>/ok
 //   /big         200 with a 300 KiB body (over the response limit)
 //   /hold        answers only when releaseAll() is called
@@ -78,6 +79,11 @@ export async function startActionService(switchboardUrl) {
         break;
       case '/fail':
         res.writeHead(500, { 'CARD-ACTION-STATUS': 'The service could not do it.' });
+        res.end();
+        break;
+      case '/bytes':
+        // Header values go out as latin1: each character below is one byte on the wire.
+        res.writeHead(200, { 'CARD-ACTION-STATUS': Buffer.concat([Buffer.from('Caf\u00e9 \u2713 '), Buffer.from([0xe9, 0x80]), Buffer.from(' done')]).toString('latin1') });
         res.end();
         break;
       case '/redirect':
