@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 
-import { startServer, api, BIN } from './lib/server.mjs';
+import { startServer, api, createUser, BIN } from './lib/server.mjs';
 import { createTeam, generalChannel, readAllPages, messagesPath } from './lib/graph.mjs';
 import { createWebhook } from './lib/webhooks.mjs';
 import { appPackage } from './lib/package.mjs';
@@ -22,6 +22,7 @@ const STREAMS = 1000;
 const BATCH = 250; // event streams opened at once (see below)
 const POSTERS = 8;
 const RELAYS = 4;
+const SIGNINS = 2; // sign-ins whose password is being hashed (on the hashing pool) at SIGTERM
 const WAIT_MS = 60_000;
 const SANITIZER_RE = /AddressSanitizer|LeakSanitizer|ThreadSanitizer|UndefinedBehaviorSanitizer|runtime error:/;
 const CONNECTOR = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
@@ -33,6 +34,7 @@ let hook;
 let team;
 let channel;
 let sandboxHost;
+let person;
 const acked = new Set();
 
 // Waits for cond() to hold, re-checking whenever notify() is called; fails after WAIT_MS.
@@ -133,6 +135,8 @@ before(async () => {
   const entry = cat.body.value.find((x) => x.connectorId === CONNECTOR);
   assert.ok(entry, JSON.stringify(cat.body));
   sandboxHost = new URL(entry.configurationHostUrl).hostname;
+  person = { userPrincipalName: `signin-${Date.now()}@example.com`, password: 'Passw0rd-shutdown' };
+  await createUser(srv, person);
 });
 
 after(async () => {
@@ -172,11 +176,18 @@ test(`SIGTERM under load, ${CYCLES} cycles: exit 0, no sanitizer report, every a
     for (let k = 0; k < POSTERS; k++) posters.push(poster(cycle, k, state));
     await events.until(() => state.acks >= 2 * POSTERS, () => `webhook posts to be acknowledged (${JSON.stringify(state)})`);
 
+    // Sign-ins in flight: answered (201, or 503 once the pool stops) or cut off, never a crash.
+    const signins = [];
+    for (let i = 0; i < SIGNINS; i++) {
+      signins.push(fetch(srv.url + '/api/v1/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(person) })
+        .then((r) => r.status, () => 'no answer'));
+    }
     srv.proc.child.kill('SIGTERM');
     vendor.release();
     const info = await srv.proc.waitExit({ timeoutMs: WAIT_MS });
     state.stop = true;
     await Promise.all(posters);
+    for (const st of await Promise.all(signins)) assert.ok([201, 503, 'no answer'].includes(st), `cycle ${cycle}: a sign-in got ${st}`);
     for (const s of [...streams, ...pages]) s.sock.destroy();
     assert.equal(info.signal, null, `cycle ${cycle}: killed by ${info.signal}\n${srv.proc.describe()}`);
     assert.equal(info.code, 0, `cycle ${cycle}: exit code ${info.code}\n${srv.proc.describe()}`);
