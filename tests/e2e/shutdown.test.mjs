@@ -147,6 +147,7 @@ after(async () => {
 test(`SIGTERM under load, ${CYCLES} cycles: exit 0, no sanitizer report, every acknowledged post stored`, async (t) => {
   const started = Date.now();
   let relayed = 0;
+  let slowest = 0;
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     if (cycle > 0) await srv.restart();
     const token = srv.adminToken;
@@ -182,9 +183,11 @@ test(`SIGTERM under load, ${CYCLES} cycles: exit 0, no sanitizer report, every a
       signins.push(fetch(srv.url + '/api/v1/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(person) })
         .then((r) => r.status, () => 'no answer'));
     }
+    const sent = Date.now();
     srv.proc.child.kill('SIGTERM');
     vendor.release();
     const info = await srv.proc.waitExit({ timeoutMs: WAIT_MS });
+    slowest = Math.max(slowest, Date.now() - sent);
     state.stop = true;
     await Promise.all(posters);
     for (const st of await Promise.all(signins)) assert.ok([201, 503, 'no answer'].includes(st), `cycle ${cycle}: a sign-in got ${st}`);
@@ -194,7 +197,7 @@ test(`SIGTERM under load, ${CYCLES} cycles: exit 0, no sanitizer report, every a
     const report = srv.stderr.find((l) => SANITIZER_RE.test(l));
     assert.equal(report, undefined, `cycle ${cycle}: sanitizer report\n${srv.stderr.join('\n')}`);
   }
-  t.diagnostic(`${CYCLES} cycles in ${Date.now() - started} ms; ${acked.size} posts acknowledged; ${relayed} requests relayed at SIGTERM`);
+  t.diagnostic(`${CYCLES} cycles in ${Date.now() - started} ms; ${acked.size} posts acknowledged; ${relayed} requests relayed at SIGTERM; slowest exit ${slowest} ms after SIGTERM`);
 
   await srv.restart();
   const { items } = await readAllPages(admin, `${messagesPath(team.id, channel.id)}?$top=50`);
