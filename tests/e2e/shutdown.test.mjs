@@ -34,6 +34,7 @@ let hook;
 let team;
 let channel;
 let sandboxHost;
+let sandboxCookie; // the sandbox session (sb_sandbox=...) the host frame's ticket was exchanged for
 let person;
 const acked = new Set();
 
@@ -135,9 +136,27 @@ before(async () => {
   const entry = cat.body.value.find((x) => x.connectorId === CONNECTOR);
   assert.ok(entry, JSON.stringify(cat.body));
   sandboxHost = new URL(entry.configurationHostUrl).hostname;
+  sandboxCookie = await exchangeTicket(entry.configurationHostUrl);
   person = { userPrincipalName: `signin-${Date.now()}@example.com`, password: 'Passw0rd-shutdown' };
   await createUser(srv, person);
 });
+
+// The sandbox serves only signed-in people who may configure the app: the host frame's URL
+// carries a ticket that the sandbox exchanges for its session cookie ("name=value").
+function exchangeTicket(hostUrl) {
+  const u = new URL(hostUrl);
+  const s = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: s.hostname, port: s.port, path: u.pathname + u.search, headers: { Host: u.host } }, (res) => {
+      res.resume();
+      const c = (res.headers['set-cookie'] || [])[0];
+      if (res.statusCode !== 200 || !c) reject(new Error(`host frame answered ${res.statusCode} without a session cookie`));
+      else resolve(c.slice(0, c.indexOf(';')));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 after(async () => {
   if (vendor) await new Promise((r) => { vendor.release(); vendor.server.closeAllConnections(); vendor.server.close(r); });
@@ -165,7 +184,7 @@ test(`SIGTERM under load, ${CYCLES} cycles: exit 0, no sanitizer report, every a
     vendor.hold();
     const pages = [];
     for (let i = 0; i < RELAYS; i++) {
-      pages.push(rawRequest(`GET /config.html?r=${cycle}-${i} HTTP/1.1\r\nHost: ${sandboxHost}:${new URL(srv.url).port}\r\n\r\n`));
+      pages.push(rawRequest(`GET /config.html?r=${cycle}-${i} HTTP/1.1\r\nHost: ${sandboxHost}:${new URL(srv.url).port}\r\nCookie: ${sandboxCookie}\r\n\r\n`));
     }
     await events.until(() => vendor.received + pages.filter((p) => p.data).length >= RELAYS, 'the relays to reach the upstream');
     const answered = pages.filter((p) => p.data).map((p) => p.data.split('\r\n')[0]);
