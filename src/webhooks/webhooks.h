@@ -109,6 +109,12 @@ struct webhook_result {
  * valid until done runs. */
 bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
                           struct webhook_result *result, void (*done)(void *arg), void *arg);
+/* The first check webhook_ingest_start makes: whether url is a current URL of a live
+ * configuration (known, of its kind, correctly signed). Reads the store, writes nothing. On
+ * false, result holds the refusal to answer. Run before the body is read, so that posts to
+ * unknown or forged URLs are answered without holding their bodies. */
+bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,
+                       struct webhook_result *result);
 /* Completes a started ingestion (any thread but the writer's): sets the final status and
  * publishes the stored message to live subscribers. */
 void webhook_ingest_finish(struct sb_ctx *ctx, struct webhook_result *result);
