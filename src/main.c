@@ -207,6 +207,9 @@ static int serve(int argc, char **argv)
         sb_log_error("cannot create data directory %s: %s", cfg.data_dir, strerror(errno));
         return EXIT_FAILURE;
     }
+    /* The database holds the keys: owner-only, also when an older version left it 0644. */
+    if (strncmp(cfg.db_url, "sqlite:", 7) == 0)
+        store_files_repair(cfg.data_dir, cfg.db_url + 7);
     if (cfg.tls_cert[0]) {
         cert = read_file(cfg.tls_cert);
         key = read_file(cfg.tls_key);
