@@ -46,6 +46,8 @@ static void usage(FILE *f)
                "                         [--webhook-rate-limit N] [--max-payload BYTES]\n"
                "                         [--max-body BYTES] [--threads N] [--web-root DIR]\n"
                "                         [--graph-item-rate N] [--graph-notify-retry-ms MS]\n"
+               "                         [--max-connections-per-ip N]\n"
+               "                         [--unauthenticated-body-budget BYTES]\n"
                "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
@@ -205,6 +207,9 @@ static int serve(int argc, char **argv)
         sb_log_error("cannot create data directory %s: %s", cfg.data_dir, strerror(errno));
         return EXIT_FAILURE;
     }
+    /* The database holds the keys: owner-only, also when an older version left it 0644. */
+    if (strncmp(cfg.db_url, "sqlite:", 7) == 0)
+        store_files_repair(cfg.data_dir, cfg.db_url + 7);
     if (cfg.tls_cert[0]) {
         cert = read_file(cfg.tls_cert);
         key = read_file(cfg.tls_key);
@@ -263,7 +268,8 @@ static int serve(int argc, char **argv)
         webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
         outbox_new(&ctx.outbox) != SB_OK ||
-        auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK) {
+        auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK ||
+        apphost_relays_new(&ctx.relays) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
     }
@@ -281,6 +287,8 @@ static int serve(int argc, char **argv)
     ho.threads = cfg.threads;
     ho.tls_cert_pem = cert;
     ho.tls_key_pem = key;
+    ho.per_ip_limit = (unsigned int)cfg.max_connections_per_ip;
+    ho.public_body_budget = cfg.public_body_budget;
     app = api_app(&ctx);
     err = http_server_start(&ho, &app, &srv, &diag);
     if (err) {
@@ -295,21 +303,29 @@ static int serve(int argc, char **argv)
     while (sigwait(&sigs, &sig) != 0)
         ;
     sb_log_info("received signal %d: finishing requests in progress", sig);
-    /* Event streams end first (they would otherwise count as requests in progress). */
-    events_bus_shutdown(ctx.bus);
-    auth_pool_stop(ctx.auth_pool); /* sign-ins being checked are answered; later ones get 503 */
-    http_server_stop(srv, 10000);
-    srv = NULL;
-    /* Jobs in progress finish; those not started stay pending in the store. */
-    outbox_stop(ctx.outbox);
     rc = EXIT_SUCCESS;
 out:
+    /* Shutdown order. A suspended connection (event stream, parked webhook post, relayed
+     * configuration-page request, sign-in waiting for its hash) is resumed by another thread;
+     * that resume must come before the daemon stops, so whoever resumes is stopped first:
+     *  1. the server stops accepting, and refuses new requests on open connections;
+     *  2. event streams end (the bus wakes and closes every paused stream);
+     *  3. the sandbox relays: new ones are refused, running ones finish and resume theirs;
+     *  4. the password-hashing pool: after 1, so no new sign-in reaches it (one that still does
+     *     gets 503), and before 5, since its jobs (and the cancelled ones) resume connections;
+     *  5. the server waits until nothing is suspended (parked posts resume when the store's
+     *     writer commits them: the store is still open), then for the rest, and stops;
+     *  6. the outbox worker (jobs in progress finish; the others stay pending in the store);
+     *  7. the store (its listener thread publishes to the bus, so the bus is freed after). */
+    http_server_quiesce(srv);
     events_bus_shutdown(ctx.bus);
-    http_server_stop(srv, 0);
+    apphost_stop(&ctx);
+    auth_pool_stop(ctx.auth_pool);
+    http_server_stop(srv, rc == EXIT_SUCCESS ? 10000 : 0);
     auth_pool_free(ctx.auth_pool);
     outbox_stop(ctx.outbox);
-    /* The store's listener thread publishes to the bus: close the store first. */
     store_close(ctx.store);
+    apphost_relays_free(ctx.relays);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
     webhook_limiter_free(ctx.gc_item_limiter);

@@ -111,20 +111,18 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
     return o;
 }
 
-/* Records a connector change in the audit log; a failure to record is logged, not fatal. */
-static void audit(struct api_call *c, const char *action, const struct store_connector *cc,
-                  json_t *before, json_t *after)
+/* The audit entry of a connector change, written by the store in the change's transaction;
+ * before and after are stolen (NULL allowed, but a failed json_pack gives SB_ERR_NOMEM). */
+static sb_err audit_entry(struct api_call *c, const char *action, const struct store_connector *cc,
+                          json_t *before, bool want_before, json_t *after, struct store_audit *out)
 {
-    if (org_audit(c->ctx, c->who->user_id, c->who->display_name, action, cc->id, before, after))
-        sb_fail(&c->diag, SB_ERR_IO, "auditFailed", "the audit entry could not be written");
+    sb_err err = (want_before && !before) || !after
+                     ? SB_ERR_NOMEM
+                     : webhook_audit_entry(c->ctx, c->who, action, cc, before, after, out);
+
     json_decref(before);
     json_decref(after);
-}
-
-static json_t *summary(const struct store_connector *cc)
-{
-    return json_pack("{s:s,s:s,s:s,s:s}", "name", cc->name, "kind", cc->kind, "teamId", cc->team_id,
-                     "channelId", cc->channel_id);
+    return err;
 }
 
 void api_webhook_create(struct api_call *c)
@@ -153,7 +151,6 @@ void api_webhook_create(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    audit(c, "webhook.create", &cc, NULL, summary(&cc));
     api_json(c, 201, render(c, &cc, true));
 }
 
@@ -200,7 +197,6 @@ void api_connector_create(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    audit(c, "connector.create", &cc, NULL, summary(&cc));
     api_json(c, 201, render(c, &cc, true));
 }
 
@@ -251,17 +247,12 @@ void api_connector_patch(struct api_call *c)
         return;
     if (strcmp(cc.kind, WEBHOOK_APP_KIND) == 0) {
         struct config_fields f = {0};
-        json_t *before = summary(&cc);
 
         err = app_fields(c, body, &f);
         if (!err && !f.config_name)
             err = sb_json_string(body, "name", false, SB_NAME_MAX, &f.config_name, &c->diag);
         if (!err)
-            err = config_update(c->ctx, &cc, &f, &c->diag);
-        if (!err)
-            audit(c, "connector.update", &cc, before, summary(&cc));
-        else
-            json_decref(before);
+            err = config_update(c->ctx, c->who, &cc, &f, &c->diag);
         goto out;
     }
     err = sb_json_string(body, "configName", false, SB_NAME_MAX, &config_name, &c->diag);
@@ -273,21 +264,27 @@ void api_connector_patch(struct api_call *c)
         err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "name must not be empty");
     if (!err && service_is_kind(cc.kind)) {
         bool changed = false;
-        err = service_update(c->ctx, &cc, body, &changed, &c->diag);
-        /* The settings hold the secret: the log records that they changed, not what to. */
-        if (!err && changed)
-            audit(c, "serviceConnector.settings", &cc, NULL,
-                  json_pack("{s:s,s:b}", "kind", cc.kind, "settingsChanged", 1));
+
+        /* New settings, a new name and their audit entries are one write: the PATCH applies
+         * whole or not at all. */
+        err = service_update(c->ctx, c->who, &cc, body, name, &changed, &c->diag);
+        if (!err && changed && name) {
+            snprintf(cc.name, sizeof(cc.name), "%s", name);
+            name = NULL; /* renamed already */
+        }
     }
     if (!err && name) {
-        json_t *before = summary(&cc);
-        err = store_connector_rename(c->ctx->store, cc.id, name);
-        if (!err) {
-            snprintf(cc.name, sizeof(cc.name), "%s", name);
-            audit(c, "connector.update", &cc, before, summary(&cc));
-        } else {
-            json_decref(before);
-        }
+        struct store_connector renamed = cc;
+        struct store_audit a = {0};
+
+        snprintf(renamed.name, sizeof(renamed.name), "%s", name);
+        err = audit_entry(c, "connector.update", &cc, webhook_summary(&cc), true,
+                          webhook_summary(&renamed), &a);
+        if (!err)
+            err = store_connector_rename(c->ctx->store, cc.id, name, &a, 1);
+        org_audit_entry_free(&a);
+        if (!err)
+            memcpy(cc.name, renamed.name, sizeof(cc.name));
     }
 out:
     json_decref(body);
@@ -301,18 +298,21 @@ out:
 void api_connector_delete(struct api_call *c)
 {
     struct store_connector cc;
+    struct store_audit a = {0};
     sb_time now;
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
         return;
     sb_time_now(c->ctx, now);
-    err = store_connector_delete(c->ctx->store, cc.id, now);
+    err = audit_entry(c, "connector.delete", &cc, webhook_summary(&cc), true, json_null(), &a);
+    if (!err)
+        err = store_connector_delete(c->ctx->store, cc.id, now, &a, 1);
+    org_audit_entry_free(&a);
     if (err) {
         api_fail(c, err);
         return;
     }
-    audit(c, "connector.delete", &cc, summary(&cc), NULL);
     api_no_content(c);
 }
 
@@ -320,15 +320,19 @@ void api_connector_delete(struct api_call *c)
 static void update_service_url(struct api_call *c, struct store_connector *cc)
 {
     char url[WEBHOOK_URL_MAX];
-    sb_err err = webhook_update_url(c->ctx, cc, &c->diag);
+    struct store_audit a = {0};
+    sb_err err = audit_entry(c, "serviceConnector.updateUrl", cc, NULL, false,
+                             json_pack("{s:b}", "urlReplaced", 1), &a);
 
+    if (!err)
+        err = webhook_update_url(c->ctx, cc, &a, &c->diag);
+    org_audit_entry_free(&a);
     if (!err)
         err = service_url(c->ctx, cc, url, sizeof(url));
     if (err) {
         api_fail(c, err);
         return;
     }
-    audit(c, "serviceConnector.updateUrl", cc, NULL, json_pack("{s:b}", "urlReplaced", 1));
     api_json(c, 200, json_pack("{s:s,s:b}", "url", url, "attentionRequired", 0));
 }
 
@@ -336,7 +340,7 @@ void api_webhook_update_url(struct api_call *c)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
     struct store_connector cc;
-    json_t *before;
+    struct store_audit a = {0};
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
@@ -349,18 +353,20 @@ void api_webhook_update_url(struct api_call *c)
         api_failf(c, SB_ERR_INVALID, "invalidRequest", "'%s' is not an incoming webhook", cc.id);
         return;
     }
-    /* The URLs themselves are secrets: the log says which shape was replaced, not the URLs. */
-    before = json_pack("{s:s,s:b}", "urlFormat", cc.url_format, "urlReplaced", 0);
-    err = webhook_update_url(c->ctx, &cc, &c->diag);
+    /* The URLs themselves are secrets: the log says which shape was replaced, not the URLs.
+     * An update always gives the v2 shape. */
+    err = audit_entry(c, "webhook.updateUrl", &cc,
+                      json_pack("{s:s,s:b}", "urlFormat", cc.url_format, "urlReplaced", 0), true,
+                      json_pack("{s:s,s:b}", "urlFormat", "v2", "urlReplaced", 1), &a);
+    if (!err)
+        err = webhook_update_url(c->ctx, &cc, &a, &c->diag);
+    org_audit_entry_free(&a);
     if (!err)
         err = webhook_urls(c->ctx, &cc, url, wf, sizeof(url));
     if (err) {
-        json_decref(before);
         api_fail(c, err);
         return;
     }
-    audit(c, "webhook.updateUrl", &cc, before,
-          json_pack("{s:s,s:b}", "urlFormat", cc.url_format, "urlReplaced", 1));
     api_json(c, 200,
              json_pack("{s:s,s:s,s:b}", "url", url, "workflowUrl", wf, "attentionRequired", 0));
 }

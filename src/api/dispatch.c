@@ -14,6 +14,7 @@
 #include "http/static.h"
 #include "services/services.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,13 +30,21 @@ enum {
 struct api_route {
     api_handler fn;
     unsigned flags;
+    api_handler pre; /* public routes: runs before the body is read and may answer already */
 };
 
 #define R(method, pattern, fn, flags)                                                              \
     {                                                                                              \
         method, pattern, &(const struct api_route)                                                 \
         {                                                                                          \
-            fn, flags                                                                              \
+            fn, flags, NULL                                                                        \
+        }                                                                                          \
+    }
+#define RP(method, pattern, fn, pre, flags)                                                        \
+    {                                                                                              \
+        method, pattern, &(const struct api_route)                                                 \
+        {                                                                                          \
+            fn, flags, pre                                                                         \
         }                                                                                          \
     }
 
@@ -151,46 +160,21 @@ static const struct http_route routes[] = {
     R("DELETE", "/beta/external/connections/{conn}/groups/{group}/members/{member}",
       api_ext_member_remove, 0),
     R("POST", "/beta/search/query", api_search_query, 0),
-    R("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
-      API_PUBLIC | API_WEBHOOK),
-    R("POST", "/webhook/{tt}/IncomingWebhook/{config}/{creator}", api_webhook_post_legacy,
-      API_PUBLIC | API_WEBHOOK),
-    R("POST", "/workflows/{config}/triggers/manual/paths/invoke", api_webhook_post_workflow,
-      API_PUBLIC | API_WEBHOOK),
-    R("POST", "/powerautomate/automations/direct/workflows/{config}/triggers/manual/paths/invoke",
-      api_webhook_post_workflow, API_PUBLIC | API_WEBHOOK),
-    R("POST", "/connectors/{kind}/{config}/{sig}", api_service_post,
-      API_PUBLIC | API_WEBHOOK | API_SERVICE),
+    RP("POST", "/webhookb2/{tt}/IncomingWebhook/{config}/{creator}/{sig}", api_webhook_post_v2,
+       api_webhook_check_v2, API_PUBLIC | API_WEBHOOK),
+    RP("POST", "/webhook/{tt}/IncomingWebhook/{config}/{creator}", api_webhook_post_legacy,
+       api_webhook_check_legacy, API_PUBLIC | API_WEBHOOK),
+    RP("POST", "/workflows/{config}/triggers/manual/paths/invoke", api_webhook_post_workflow,
+       api_webhook_check_workflow, API_PUBLIC | API_WEBHOOK),
+    RP("POST", "/powerautomate/automations/direct/workflows/{config}/triggers/manual/paths/invoke",
+       api_webhook_post_workflow, api_webhook_check_workflow, API_PUBLIC | API_WEBHOOK),
+    RP("POST", "/connectors/{kind}/{config}/{sig}", api_service_post, api_service_check,
+       API_PUBLIC | API_WEBHOOK | API_SERVICE),
 };
 
 /* Requests to a sandbox origin are matched by their Host header before any route. */
 static const struct http_route apphost_route = {
-    "*", "*", &(const struct api_route){NULL, API_APPHOST | API_PUBLIC}};
-
-static void prepare(void *arg, struct http_request *req)
-{
-    struct sb_ctx *ctx = arg;
-    const struct http_route *route = NULL;
-    sb_id app_id;
-
-    req->body_limit = ctx->cfg->max_body;
-    if (apphost_match(ctx, req, app_id)) {
-        req->route = &apphost_route;
-        req->body_limit = APPHOST_BODY_MAX;
-        return;
-    }
-    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) == HTTP_MATCHED) {
-        req->route = route;
-        if (((const struct api_route *)route->data)->flags & API_WEBHOOK)
-            req->body_limit = ctx->cfg->max_payload;
-        if (((const struct api_route *)route->data)->flags & API_SERVICE)
-            req->body_limit = SERVICE_BODY_MAX;
-        if (((const struct api_route *)route->data)->flags & API_PACKAGE)
-            req->body_limit = APPS_PACKAGE_MAX;
-        if (((const struct api_route *)route->data)->flags & API_ITEM)
-            req->body_limit = GC_ITEM_BYTES_MAX;
-    }
-}
+    "*", "*", &(const struct api_route){NULL, API_APPHOST | API_PUBLIC, NULL}};
 
 static bool safe_method(const char *m)
 {
@@ -249,30 +233,102 @@ static void count_status(struct sb_ctx *ctx, int status)
         atomic_fetch_add_explicit(&ctx->metrics->http_requests[cls], 1, memory_order_relaxed);
 }
 
+/* Logs server errors and counts every answer, whichever phase gave it. */
+static void finish(struct api_call *c)
+{
+    if (c->resp->status >= 500)
+        sb_log_error("%s %s -> %d %s", c->req->method, c->req->path, c->resp->status,
+                     c->diag.message);
+    count_status(c->ctx, c->resp->status);
+}
+
+/* What is not an API route is the web client's (GET) or unknown: answered without a body. */
+static void not_api(struct api_call *c)
+{
+    const struct http_route *route = NULL;
+
+    if (strcmp(c->req->method, "GET") == 0 &&
+        http_static_serve(c->ctx->cfg->web_root, c->req->path, c->resp) == SB_OK)
+        return;
+    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), c->req, &route) ==
+        HTTP_NO_METHOD) {
+        api_failf(c, SB_ERR_INVALID, "MethodNotAllowed", "%s is not supported on %s",
+                  c->req->method, c->req->path);
+        c->resp->status = 405;
+    } else {
+        api_failf(c, SB_ERR_NOT_FOUND, "NotFound", "no such resource: %s", c->req->path);
+    }
+}
+
+/* Runs once the headers are in, before any body is read: picks the route and its body limit,
+ * and authenticates the caller of a non-public route (401/403 here, with no body read). Public
+ * routes' bodies count against the server's budget for unauthenticated bodies; webhook routes
+ * check their URL here (404/401/410 for URLs that are not current). */
+static void prepare(void *arg, struct http_request *req, struct http_response *resp)
+{
+    struct api_call c = {.ctx = arg, .req = req, .resp = resp};
+    const struct http_route *route = NULL;
+    const struct api_route *ar;
+    struct sb_principal *who = NULL;
+    const char *cl;
+    sb_id app_id;
+    sb_err err;
+
+    req->body_limit = c.ctx->cfg->max_body;
+    if (apphost_match(c.ctx, req, app_id)) {
+        req->route = &apphost_route;
+        req->body_limit = APPHOST_BODY_MAX;
+        req->public_body = true;
+        return;
+    }
+    if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) != HTTP_MATCHED) {
+        not_api(&c);
+        goto out;
+    }
+    req->route = route;
+    ar = route->data;
+    if (ar->flags & API_WEBHOOK)
+        req->body_limit = c.ctx->cfg->max_payload;
+    if (ar->flags & API_SERVICE)
+        req->body_limit = SERVICE_BODY_MAX;
+    if (ar->flags & API_PACKAGE)
+        req->body_limit = APPS_PACKAGE_MAX;
+    if (ar->flags & API_ITEM)
+        req->body_limit = GC_ITEM_BYTES_MAX;
+    if (ar->flags & API_PUBLIC) {
+        req->public_body = true;
+        if (ar->pre)
+            ar->pre(&c);
+        goto out;
+    }
+    who = calloc(1, sizeof(*who));
+    if (!who) {
+        api_fail(&c, SB_ERR_NOMEM);
+        goto out;
+    }
+    err = authenticate(&c, who);
+    if (err) {
+        api_fail(&c, err);
+        goto out;
+    }
+    req->auth = who;
+    who = NULL;
+    cl = http_header(req, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > req->body_limit)
+        api_failf(&c, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
+                  "the request body is larger than %zu bytes", req->body_limit);
+out:
+    free(who);
+    if (resp->status)
+        finish(&c);
+}
+
 static void handle(void *arg, struct http_request *req, struct http_response *resp)
 {
     struct api_call c = {.ctx = arg, .req = req, .resp = resp};
-    const struct http_route *route = req->route;
-    const struct api_route *ar;
-    struct sb_principal who;
-    sb_err err;
+    /* prepare() answered every request without a route. */
+    const struct api_route *ar = ((const struct http_route *)req->route)->data;
 
-    if (!route) {
-        /* Everything that is not an API route is the web client's. */
-        if (strcmp(req->method, "GET") == 0 &&
-            http_static_serve(c.ctx->cfg->web_root, req->path, resp) == SB_OK)
-            goto out;
-        if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), req, &route) ==
-            HTTP_NO_METHOD) {
-            api_failf(&c, SB_ERR_INVALID, "MethodNotAllowed", "%s is not supported on %s",
-                      req->method, req->path);
-            resp->status = 405;
-        } else {
-            api_failf(&c, SB_ERR_NOT_FOUND, "NotFound", "no such resource: %s", req->path);
-        }
-        goto out;
-    }
-    ar = route->data;
     if (ar->flags & API_APPHOST) {
         sb_id app_id;
 
@@ -285,19 +341,11 @@ static void handle(void *arg, struct http_request *req, struct http_response *re
                   "the request body is larger than %zu bytes", req->body_limit);
         goto out;
     }
-    if (!(ar->flags & API_PUBLIC)) {
-        err = authenticate(&c, &who);
-        if (err) {
-            api_fail(&c, err);
-            goto out;
-        }
-        c.who = &who;
-    }
+    /* Authenticated in prepare(), before the body was read (NULL on public routes). */
+    c.who = req->auth;
     ar->fn(&c);
 out:
-    if (resp->status >= 500)
-        sb_log_error("%s %s -> %d %s", req->method, req->path, resp->status, c.diag.message);
-    count_status(c.ctx, resp->status);
+    finish(&c);
 }
 
 struct http_app api_app(struct sb_ctx *ctx)

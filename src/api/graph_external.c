@@ -123,8 +123,6 @@ void api_ext_schema_register(struct api_call *c)
         return;
     err = gc_schema_register(c->ctx, c->who, api_param(c, 0), body, op_id, &c->diag);
     json_decref(body);
-    if (!err)
-        err = gc_schema_start(c->ctx, op_id);
     if (err) {
         api_fail(c, err);
         return;

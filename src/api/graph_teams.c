@@ -65,7 +65,7 @@ void api_team_patch(struct api_call *c)
 {
     json_t *body, *settings = NULL;
     bool allow = true, present = false;
-    struct store_team before;
+    struct store_team before = {0};
     sb_err err;
 
     if (!api_can(c, SB_ACT_TEAM_UPDATE, api_param(c, 0), NULL, NULL))
@@ -79,15 +79,24 @@ void api_team_patch(struct api_call *c)
             sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present, &c->diag);
     if (!err && present)
         err = store_team_get(c->ctx->store, api_param(c, 0), &before);
-    if (!err && present)
-        err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, &c->diag);
-    if (!err && present && before.allow_connectors != allow) {
+    if (!err && present) {
+        /* The setting and its audit entry (when it changes) are one transaction. */
+        bool changed = before.allow_connectors != allow;
         json_t *b = json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors",
                               before.allow_connectors);
         json_t *a =
             json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors", allow);
-        err = org_audit(c->ctx, c->who->user_id, c->who->display_name, "team.memberSettings",
-                        api_param(c, 0), b, a);
+        struct store_audit audit = {0};
+
+        if (!b || !a)
+            err = SB_ERR_NOMEM;
+        else if (changed)
+            err = org_audit_entry(c->ctx, c->who->user_id, c->who->display_name,
+                                  "team.memberSettings", api_param(c, 0), b, a, &audit);
+        if (!err)
+            err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, changed ? &audit : NULL,
+                                            &c->diag);
+        org_audit_entry_free(&audit);
         json_decref(b);
         json_decref(a);
     }

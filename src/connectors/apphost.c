@@ -588,10 +588,77 @@ static void forward_header(void *arg, const char *name, const char *value)
         add_line(p, name, value);
 }
 
+struct apphost_relays {
+    pthread_mutex_t mu;
+    pthread_cond_t idle;
+    int running;
+    bool stopped;
+};
+
+sb_err apphost_relays_new(struct apphost_relays **out)
+{
+    struct apphost_relays *r = calloc(1, sizeof(*r));
+
+    *out = NULL;
+    if (!r)
+        return SB_ERR_NOMEM;
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->idle, NULL);
+    *out = r;
+    return SB_OK;
+}
+
+void apphost_stop(struct sb_ctx *ctx)
+{
+    struct apphost_relays *r = ctx->relays;
+
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->stopped = true;
+    while (r->running > 0)
+        pthread_cond_wait(&r->idle, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void apphost_relays_free(struct apphost_relays *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->idle);
+    free(r);
+}
+
+/* Whether a relay may start (counted until relay_end); false once shutdown began. */
+static bool relay_begin(struct apphost_relays *r)
+{
+    bool ok;
+
+    if (!r)
+        return false;
+    pthread_mutex_lock(&r->mu);
+    ok = !r->stopped;
+    if (ok)
+        r->running++;
+    pthread_mutex_unlock(&r->mu);
+    return ok;
+}
+
+static void relay_end(struct apphost_relays *r)
+{
+    pthread_mutex_lock(&r->mu);
+    if (--r->running == 0)
+        pthread_cond_broadcast(&r->idle);
+    pthread_mutex_unlock(&r->mu);
+}
+
 static void *proxy_run(void *arg)
 {
     struct proxy *p = arg;
     struct http_request *req = p->req;
+    /* p belongs to the request once it is resumed: take what is needed after that first. */
+    struct apphost_relays *relays = p->ctx->relays;
     struct fetch_request rq = {
         .method = req->method,
         .url = p->url,
@@ -605,6 +672,7 @@ static void *proxy_run(void *arg)
 
     p->err = fetch_do(p->ctx, &rq, &p->fr, &p->diag);
     http_resume(req);
+    relay_end(relays);
     return NULL;
 }
 
@@ -722,10 +790,13 @@ static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const struct s
     }
     http_headers_each(req, forward_header, p);
     in_flight = atomic_fetch_add(&ctx->metrics->proxy_in_flight, 1);
-    if (in_flight >= PROXY_MAX_IN_FLIGHT) {
+    if (in_flight >= PROXY_MAX_IN_FLIGHT || !relay_begin(ctx->relays)) {
         atomic_fetch_sub(&ctx->metrics->proxy_in_flight, 1);
         proxy_free(p);
-        plain(resp, 503, "Too many configuration-page requests are being relayed; try again.");
+        plain(resp, 503,
+              in_flight >= PROXY_MAX_IN_FLIGHT
+                  ? "Too many configuration-page requests are being relayed; try again."
+                  : "The server is shutting down.");
         http_response_header(resp, "Retry-After", "1");
         return SB_OK;
     }
@@ -737,6 +808,7 @@ static sb_err proxy_start(struct sb_ctx *ctx, const char *app_id, const struct s
         p->err = sb_fail(&p->diag, SB_ERR_UNAVAILABLE, "outboundFailed",
                          "no thread to relay the request");
         http_resume(req);
+        relay_end(ctx->relays);
     }
     pthread_attr_destroy(&attr);
     return SB_OK;

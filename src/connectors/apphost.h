@@ -99,4 +99,12 @@ sb_err apphost_upstream_url(const char *config_url, const char *path, const char
 void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request *req,
                     struct http_response *resp);
 
+/* The proxy's relay threads are counted so that shutdown can wait for them: each one resumes
+ * its connection when done, which must happen before the HTTP server stops. */
+sb_err apphost_relays_new(struct apphost_relays **out);
+/* Refuses new relays from now on (503) and waits until the running ones have finished. */
+void apphost_stop(struct sb_ctx *ctx);
+/* After apphost_stop(). */
+void apphost_relays_free(struct apphost_relays *r);
+
 #endif

@@ -7,10 +7,11 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static json_t *summary(const struct store_app *a)
+json_t *apps_summary(const struct store_app *a)
 {
     return json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "externalId", a->external_id, "displayName",
                      a->display_name, "version", a->version, "connectorId",
@@ -48,16 +49,14 @@ static void fill(struct sb_ctx *ctx, const struct sb_principal *who, const struc
     memcpy(a->updated, a->created, sizeof(a->updated));
 }
 
-sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
-                    const char *team_id, struct store_app *out, bool *updated, struct sb_diag *diag)
+sb_err apps_prepare(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
+                    const char *team_id, struct apps_publication *pub, struct sb_diag *diag)
 {
-    struct package_info p;
     struct org_settings org;
     json_t *after;
-    sb_time created;
     sb_err err;
 
-    *updated = false;
+    memset(pub, 0, sizeof(*pub));
     err = org_settings_get(ctx, &org);
     if (err)
         return err;
@@ -68,28 +67,72 @@ sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const vo
     if (len > APPS_PACKAGE_MAX)
         return sb_fail(diag, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
                        "the app package is larger than %d bytes", APPS_PACKAGE_MAX);
-    err = package_validate(zip, len, &p, diag);
-    if (err)
+    if (!(pub->info = calloc(1, sizeof(*pub->info))))
+        return SB_ERR_NOMEM;
+    err = package_validate(zip, len, pub->info, diag);
+    if (err) {
+        free(pub->info);
+        pub->info = NULL;
         return err;
-    if (p.has_connector && strncasecmp(p.configuration_url, "http://", 7) == 0 &&
-        !config_http_host_allowed(ctx, p.configuration_url)) {
-        package_info_free(&p);
+    }
+    if (pub->info->has_connector && strncasecmp(pub->info->configuration_url, "http://", 7) == 0 &&
+        !config_http_host_allowed(ctx, pub->info->configuration_url)) {
+        apps_publication_free(pub);
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "manifest.json: connectors[0].configurationUrl must be an https URL "
                        "(plain http only for hosts in outboundAllowedHosts)");
     }
-    fill(ctx, who, &p, team_id, out);
-    memcpy(created, out->created, sizeof(created));
-    err = store_app_put(ctx->store, out, p.color_icon, p.color_icon_len, zip, len);
-    package_info_free(&p);
-    if (err)
-        return err;
-    /* store_app_put keeps the first publication's id and time for a new version. */
-    *updated = strcmp(created, out->created) != 0;
-    after = summary(out);
-    err = org_audit(ctx, who->user_id, who->display_name, team_id ? "app.upload" : "app.publish",
-                    out->id, NULL, after);
+    fill(ctx, who, pub->info, team_id, &pub->app);
+    after = apps_summary(&pub->app);
+    err = after ? org_audit_entry(ctx, who->user_id, who->display_name,
+                                  team_id ? "app.upload" : "app.publish", "", NULL, after,
+                                  &pub->audit)
+                : SB_ERR_NOMEM;
     json_decref(after);
+    if (err) {
+        apps_publication_free(pub);
+        return err;
+    }
+    pub->w.app = &pub->app;
+    pub->w.icon = pub->info->color_icon;
+    pub->w.icon_len = pub->info->color_icon_len;
+    pub->w.package = zip;
+    pub->w.package_len = len;
+    pub->w.audit = &pub->audit;
+    return SB_OK;
+}
+
+void apps_publication_free(struct apps_publication *pub)
+{
+    if (pub->info)
+        package_info_free(pub->info);
+    free(pub->info);
+    pub->info = NULL;
+    org_audit_entry_free(&pub->audit);
+}
+
+sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
+                    const char *team_id, struct store_app *out, bool *updated, struct sb_diag *diag)
+{
+    struct apps_publication *pub = malloc(sizeof(*pub));
+    sb_time created;
+    sb_err err;
+
+    *updated = false;
+    if (!pub)
+        return SB_ERR_NOMEM;
+    if ((err = apps_prepare(ctx, who, zip, len, team_id, pub, diag)))
+        goto out;
+    memcpy(created, pub->app.created, sizeof(created));
+    err = store_app_put(ctx->store, &pub->w);
+    apps_publication_free(pub);
+    if (err)
+        goto out;
+    /* store_app_put keeps the first publication's id and time for a new version. */
+    *updated = strcmp(created, pub->app.created) != 0;
+    *out = pub->app;
+out:
+    free(pub);
     return err;
 }
 
@@ -97,17 +140,21 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
                    struct sb_diag *diag)
 {
     struct store_app a;
-    json_t *before;
+    struct store_audit audit = {0};
+    json_t *before = NULL;
     sb_err err = store_app_get(ctx->store, id, &a);
 
+    if (!err) {
+        before = apps_summary(&a);
+        err = before ? org_audit_entry(ctx, who->user_id, who->display_name, "app.delete", id,
+                                       before, NULL, &audit)
+                     : SB_ERR_NOMEM;
+    }
     if (!err)
-        err = store_app_delete(ctx->store, id);
+        err = store_app_delete(ctx->store, id, &audit);
+    json_decref(before);
+    org_audit_entry_free(&audit);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "app '%s' not found", id);
-    if (err)
-        return err;
-    before = summary(&a);
-    err = org_audit(ctx, who->user_id, who->display_name, "app.delete", id, before, NULL);
-    json_decref(before);
     return err;
 }

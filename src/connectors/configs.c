@@ -227,9 +227,11 @@ sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
                      struct store_connector *out, struct sb_diag *diag)
 {
     struct store_app app;
+    struct store_audit audit = {0};
     void *icon = NULL;
     size_t icon_len = 0;
     char *settings = NULL;
+    json_t *after = NULL;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
@@ -256,8 +258,16 @@ sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
     /* The app's icon is the configuration's avatar: posts show the connector's face. */
     if (store_app_icon(ctx->store, app.id, &icon, &icon_len) == SB_OK)
         snprintf(out->image_type, sizeof(out->image_type), "image/png");
-    err = store_connector_insert(ctx->store, out, icon, icon_len, settings);
+    if (!(after = webhook_summary(out))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err = webhook_audit_entry(ctx, who, "connector.create", out, NULL, after, &audit)))
+        goto out;
+    err = store_connector_insert(ctx->store, out, icon, icon_len, settings, &audit, 1);
 out:
+    org_audit_entry_free(&audit);
+    json_decref(after);
     free(icon);
     free(settings);
     return err;
@@ -276,11 +286,13 @@ sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, jso
     return *out && json_is_object(*out) ? SB_OK : SB_ERR_IO;
 }
 
-sb_err config_update(struct sb_ctx *ctx, struct store_connector *cc, const struct config_fields *f,
-                     struct sb_diag *diag)
+sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct store_connector *cc,
+                     const struct config_fields *f, struct sb_diag *diag)
 {
     struct store_app app;
-    json_t *cur = NULL;
+    struct store_audit audit = {0};
+    struct store_connector changed = *cc;
+    json_t *cur = NULL, *before = NULL, *after = NULL;
     char *settings = NULL;
     const char *remove_url;
     sb_err err;
@@ -307,10 +319,21 @@ sb_err config_update(struct sb_ctx *ctx, struct store_connector *cc, const struc
         err = SB_ERR_NOMEM;
         goto out;
     }
-    err = store_connector_set_settings(ctx->store, cc->id, f->config_name, settings);
-    if (!err && f->config_name)
-        snprintf(cc->name, sizeof(cc->name), "%s", f->config_name);
+    if (f->config_name)
+        snprintf(changed.name, sizeof(changed.name), "%s", f->config_name);
+    if (!(before = webhook_summary(cc)) || !(after = webhook_summary(&changed))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err = webhook_audit_entry(ctx, who, "connector.update", cc, before, after, &audit)))
+        goto out;
+    err = store_connector_set_settings(ctx->store, cc->id, f->config_name, settings, &audit, 1);
+    if (!err)
+        memcpy(cc->name, changed.name, sizeof(cc->name));
 out:
+    org_audit_entry_free(&audit);
+    json_decref(before);
+    json_decref(after);
     free(settings);
     json_decref(cur);
     return err;

@@ -30,13 +30,17 @@ struct config_fields {
     const char *remove_url; /* "" removes it on update */
 };
 
+/* Creates a connector app's configuration with its "connector.create" audit entry, in one
+ * transaction. */
 sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
                      const struct store_channel *ch, const char *connector_id,
                      const struct config_fields *f, const char *app_type,
                      struct store_connector *out, struct sb_diag *diag);
 
-sb_err config_update(struct sb_ctx *ctx, struct store_connector *cc, const struct config_fields *f,
-                     struct sb_diag *diag);
+/* Changes the configuration (and its name, f->config_name) with its "connector.update" audit
+ * entry by who, in one transaction. */
+sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct store_connector *cc,
+                     const struct config_fields *f, struct sb_diag *diag);
 
 /* The stored settings: {appId, entityId, contentUrl, removeUrl?}. */
 sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, json_t **out);

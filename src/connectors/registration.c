@@ -2,11 +2,11 @@
  * registration.c: registering, changing and removing connectors in the Connector Developer
  * Dashboard, and their test card. Input rules are in registration.h.
  *
- * Every field is checked before anything is written. Registering generates the package,
- * publishes it to the organisation catalog (apps_publish: policy, validation, audit) and then
- * writes the row (a row that cannot be written takes its new catalog entry back with it). A
- * change first writes the row only if nobody changed it since it was read (SB_ERR_CONFLICT
- * otherwise, nothing published), then publishes, then settles the catalog (settle()).
+ * Every field is checked before anything is written. Each operation is one transaction
+ * (issue 16): registering writes the catalog entry (apps_prepare: policy, validation, audit),
+ * the registration and the audit entries together; a change writes the row only if nobody
+ * changed it since it was read (SB_ERR_CONFLICT otherwise, nothing published) and publishes
+ * the new package in the same transaction; removal takes the catalog entry with it.
  */
 #include "connectors/registration.h"
 
@@ -371,26 +371,31 @@ static json_t *summary(const struct store_registration *r)
                      "actionsEnabled", r->actions_enabled);
 }
 
-/* Generates d's package and publishes it to the organisation catalog; *zip is heap. */
-static sb_err publish(struct sb_ctx *ctx, const struct sb_principal *who, struct draft *d,
-                      void **zip, size_t *len, struct sb_diag *diag)
+/* Generates d's package (*zip, heap) and prepares its publication to the organisation catalog
+ * (policy, validation, audit entry), written later with the registration. */
+static sb_err prepare_publication(struct sb_ctx *ctx, const struct sb_principal *who,
+                                  struct draft *d, void **zip, size_t *len,
+                                  struct apps_publication *pub, struct sb_diag *diag)
 {
-    struct store_app app;
-    bool updated = false;
     sb_err err;
 
     err = registration_package_build(&d->r, d->logo, d->logo_len, d->outline, d->outline_len, zip,
                                      len);
     if (err)
         return err;
-    err = apps_publish(ctx, who, *zip, *len, NULL, &app, &updated, diag);
+    err = apps_prepare(ctx, who, *zip, *len, NULL, pub, diag);
     if (err) {
         free(*zip);
         *zip = NULL;
-        return err;
     }
-    memcpy(d->r.catalog_id, app.id, sizeof(d->r.catalog_id));
-    return SB_OK;
+    return err;
+}
+
+/* The audit entry of a registration change (before/after may be NULL). */
+static sb_err reg_audit(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
+                        const char *id, json_t *before, json_t *after, struct store_audit *out)
+{
+    return org_audit_entry(ctx, who->user_id, who->display_name, action, id, before, after, out);
 }
 
 static struct store_registration_blobs blobs_of(const struct draft *d, const void *zip, size_t len)
@@ -404,14 +409,18 @@ sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, j
                            struct store_registration *out, struct sb_diag *diag)
 {
     struct draft *d = calloc(1, sizeof(*d));
+    struct apps_publication *pub = calloc(1, sizeof(*pub));
+    struct store_audit audit = {0};
     struct store_registration_blobs b;
     void *zip = NULL;
     size_t len = 0;
-    json_t *after;
+    json_t *after = NULL;
     sb_err err;
 
-    if (!d)
-        return SB_ERR_NOMEM;
+    if (!d || !pub) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
     if ((err = apply(ctx, body, d, diag)))
         goto out;
     sb_id_new(ctx, d->r.id);
@@ -420,21 +429,25 @@ sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, j
     memcpy(d->r.created_by, who->user_id, sizeof(d->r.created_by));
     sb_time_now(ctx, d->r.created);
     memcpy(d->r.updated, d->r.created, sizeof(d->r.updated));
-    if ((err = publish(ctx, who, d, &zip, &len, diag)))
+    if ((err = prepare_publication(ctx, who, d, &zip, &len, pub, diag)))
         goto out;
-    b = blobs_of(d, zip, len);
-    err = store_registration_insert(ctx->store, &d->r, &b);
-    if (err) {
-        /* best effort: the catalog entry without its registration would be an orphan */
-        (void)store_app_delete(ctx->store, d->r.catalog_id);
+    if (!(after = summary(&d->r))) {
+        err = SB_ERR_NOMEM;
         goto out;
     }
-    after = summary(&d->r);
-    err =
-        org_audit(ctx, who->user_id, who->display_name, "connector.register", d->r.id, NULL, after);
-    json_decref(after);
+    if ((err = reg_audit(ctx, who, "connector.register", d->r.id, NULL, after, &audit)))
+        goto out;
+    /* The catalog entry, the registration and both audit entries: one transaction. */
+    b = blobs_of(d, zip, len);
+    if ((err = store_registration_insert(ctx->store, &d->r, &b, &pub->w, &audit)))
+        goto out;
     *out = d->r;
 out:
+    json_decref(after);
+    org_audit_entry_free(&audit);
+    if (pub)
+        apps_publication_free(pub);
+    free(pub);
     free(zip);
     draft_free(d);
     return err;
@@ -460,48 +473,6 @@ static void bump(char *version, size_t cap)
     snprintf(version, cap, "%lu.%lu.%lu", a, b, c);
 }
 
-/* Publishing follows storing, so concurrent changes may publish out of order: after its
- * publication a change reads the registration again and, while the stored version is not the
- * one just published, publishes the stored package; when the registration was removed
- * meanwhile, it removes the app again. The last publication is thus always followed by a
- * check that sees the final version. Best effort (a failure leaves the catalog
- * to the next change). */
-static void settle(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                   const char *catalog_id, const char *published)
-{
-    struct store_registration *r = malloc(sizeof(*r));
-    char version[sizeof(r->version)];
-    struct sb_diag ignored;
-    struct store_app app;
-    bool updated;
-
-    if (!r)
-        return;
-    snprintf(version, sizeof(version), "%s", published);
-    for (int i = 0; i < 5; i++) {
-        void *zip = NULL;
-        size_t len = 0;
-        sb_err err = store_registration_get(ctx->store, id, r);
-
-        if (err == SB_ERR_NOT_FOUND) {
-            /* removed while this change published: the app must not outlive it */
-            memset(&ignored, 0, sizeof(ignored));
-            (void)apps_remove(ctx, who, catalog_id, &ignored);
-        }
-        if (err || strcmp(r->version, version) == 0)
-            break;
-        memcpy(version, r->version, sizeof(version));
-        err = store_registration_blob(ctx->store, id, STORE_REG_PACKAGE, &zip, &len);
-        memset(&ignored, 0, sizeof(ignored));
-        if (!err)
-            err = apps_publish(ctx, who, zip, len, NULL, &app, &updated, &ignored);
-        free(zip);
-        if (err)
-            break;
-    }
-    free(r);
-}
-
 static sb_err custom_apps_allowed(struct sb_ctx *ctx, struct sb_diag *diag)
 {
     struct org_settings org;
@@ -518,17 +489,19 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
                            json_t *body, struct store_registration *out, struct sb_diag *diag)
 {
     struct draft *d = calloc(1, sizeof(*d));
+    struct apps_publication *pub = calloc(1, sizeof(*pub));
+    struct store_audit audit = {0};
     struct store_registration_blobs b;
     char old_version[sizeof(d->r.version)];
-    json_t *before = NULL, *after;
-    struct store_app app;
-    bool updated = false;
+    json_t *before = NULL, *after = NULL;
     void *zip = NULL;
     size_t len = 0;
     sb_err err;
 
-    if (!d)
-        return SB_ERR_NOMEM;
+    if (!d || !pub) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
     err = store_registration_get(ctx->store, id, &d->r);
     if (err == SB_ERR_NOT_FOUND)
         err = not_found(diag, id);
@@ -548,13 +521,19 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         goto out;
     bump(d->r.version, sizeof(d->r.version));
     sb_time_now(ctx, d->r.updated);
-    err = registration_package_build(&d->r, d->logo, d->logo_len, d->outline, d->outline_len, &zip,
-                                     &len);
-    if (err)
+    if ((err = prepare_publication(ctx, who, d, &zip, &len, pub, diag)))
         goto out;
-    /* The conditional write decides between concurrent changes; only the winner publishes. */
+    if (!before || !(after = summary(&d->r))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err =
+             reg_audit(ctx, who, "connector.registration.update", d->r.id, before, after, &audit)))
+        goto out;
+    /* The conditional write decides between concurrent changes, and the winner's package is
+     * published in the same transaction: the catalog always carries the stored version. */
     b = blobs_of(d, zip, len);
-    err = store_registration_update(ctx->store, &d->r, old_version, &b);
+    err = store_registration_update(ctx->store, &d->r, old_version, &b, &pub->w, &audit);
     if (err == SB_ERR_CONFLICT)
         err = sb_fail(diag, err, "Conflict",
                       "the registration was changed meanwhile; load it again and retry");
@@ -562,22 +541,14 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         err = not_found(diag, id);
     if (err)
         goto out;
-    /* A failure here keeps the stored change: the next change publishes again. */
-    if ((err = apps_publish(ctx, who, zip, len, NULL, &app, &updated, diag)))
-        goto out;
-    if (strcmp(app.id, d->r.catalog_id) != 0) {
-        /* An administrator had removed the catalog entry: a new one was made. */
-        memcpy(d->r.catalog_id, app.id, sizeof(d->r.catalog_id));
-        (void)store_registration_update(ctx->store, &d->r, d->r.version, &b);
-    }
-    settle(ctx, who, id, d->r.catalog_id, d->r.version);
-    after = summary(&d->r);
-    err = org_audit(ctx, who->user_id, who->display_name, "connector.registration.update", d->r.id,
-                    before, after);
-    json_decref(after);
     *out = d->r;
 out:
     json_decref(before);
+    json_decref(after);
+    org_audit_entry_free(&audit);
+    if (pub)
+        apps_publication_free(pub);
+    free(pub);
     free(zip);
     draft_free(d);
     return err;
@@ -587,30 +558,49 @@ sb_err registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, c
                            struct sb_diag *diag)
 {
     struct store_registration *r = malloc(sizeof(*r));
-    struct sb_diag ignored = {{0}, {0}};
-    json_t *before;
+    struct store_audit audit = {0}, app_audit = {0};
+    struct store_app *app = malloc(sizeof(*app));
+    json_t *before = NULL, *app_before = NULL;
+    bool listed = false;
     sb_err err;
 
-    if (!r)
-        return SB_ERR_NOMEM;
+    if (!r || !app) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
     err = store_registration_get(ctx->store, id, r);
     if (err == SB_ERR_NOT_FOUND)
         err = not_found(diag, id);
     if (err)
         goto out;
     /* An administrator may have removed the catalog entry already. */
-    err = apps_remove(ctx, who, r->catalog_id, &ignored);
+    err = store_app_get(ctx->store, r->catalog_id, app);
     if (err && err != SB_ERR_NOT_FOUND)
         goto out;
-    err = store_registration_delete(ctx->store, id);
+    listed = !err;
+    if (listed && (!(app_before = apps_summary(app)) ||
+                   (err = org_audit_entry(ctx, who->user_id, who->display_name, "app.delete",
+                                          r->catalog_id, app_before, NULL, &app_audit)))) {
+        err = err ? err : SB_ERR_NOMEM;
+        goto out;
+    }
+    if (!(before = summary(r))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err = reg_audit(ctx, who, "connector.unregister", id, before, NULL, &audit)))
+        goto out;
+    /* The registration and its catalog entry go together. */
+    err = store_registration_delete(ctx->store, id, r->catalog_id, listed ? &app_audit : NULL,
+                                    &audit);
     if (err == SB_ERR_NOT_FOUND)
         err = not_found(diag, id);
-    if (err)
-        goto out;
-    before = summary(r);
-    err = org_audit(ctx, who->user_id, who->display_name, "connector.unregister", id, before, NULL);
-    json_decref(before);
 out:
+    json_decref(before);
+    json_decref(app_before);
+    org_audit_entry_free(&audit);
+    org_audit_entry_free(&app_audit);
+    free(app);
     free(r);
     return err;
 }

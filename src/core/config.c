@@ -36,6 +36,8 @@ static const struct opt opts[] = {
     {"threads", OPT_INT, offsetof(struct sb_config, threads), 0},
     {"graph-item-rate", OPT_RATE, offsetof(struct sb_config, graph_item_rate), 0},
     {"graph-notify-retry-ms", OPT_INT, offsetof(struct sb_config, graph_notify_retry_ms), 0},
+    {"max-connections-per-ip", OPT_INT, offsetof(struct sb_config, max_connections_per_ip), 0},
+    {"unauthenticated-body-budget", OPT_SIZE, offsetof(struct sb_config, public_body_budget), 0},
 };
 
 sb_err sb_config_parse_listen(const char *s, char *host, size_t host_cap, int *port)
@@ -150,6 +152,12 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
     cfg->threads = 8;
     cfg->graph_item_rate = 25;
     cfg->graph_notify_retry_ms = 60000;
+    /* An office behind one NAT address: a few hundred people, each with an event stream and a
+     * browser's handful of connections. */
+    cfg->max_connections_per_ip = 1024;
+    /* Enough for every public route at its largest body many times over (a sandbox request is
+     * 4 MiB, a webhook post 28 KiB), small enough that idle senders cannot exhaust memory. */
+    cfg->public_body_budget = 64 * 1024 * 1024;
 
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *name, *eq, *val;

@@ -21,15 +21,18 @@ struct sb_config {
     bool public_url_set;
     char tls_cert[1024];
     char tls_key[1024];
-    double webhook_rate_limit; /* posts per second per webhook; 0 = no limit */
-    size_t max_payload;        /* largest webhook body in bytes */
-    size_t max_body;           /* largest API request body in bytes */
-    int threads;               /* HTTP worker threads */
-    char web_root[1024];       /* the web client's files; "" = next to the binary */
-    char apps_url[512];        /* sandbox origin template with "{app}"; "" = derived (apphost.h) */
-    double graph_item_rate;    /* Graph connector items per second per connection; 0 = none */
-    int graph_notify_retry_ms; /* first retry of a connector notification; the schedule
-                                  doubles it up to 32x and gives up after 240x (4 h at 60 s) */
+    double webhook_rate_limit;  /* posts per second per webhook; 0 = no limit */
+    size_t max_payload;         /* largest webhook body in bytes */
+    size_t max_body;            /* largest API request body in bytes */
+    int threads;                /* HTTP worker threads */
+    char web_root[1024];        /* the web client's files; "" = next to the binary */
+    char apps_url[512];         /* sandbox origin template with "{app}"; "" = derived (apphost.h) */
+    double graph_item_rate;     /* Graph connector items per second per connection; 0 = none */
+    int max_connections_per_ip; /* concurrent connections from one address; 0 = no limit */
+    size_t public_body_budget;  /* bytes of request bodies from callers not authenticated
+                                   (webhooks, sign-in, tokens, sandboxes) held at once */
+    int graph_notify_retry_ms;  /* first retry of a connector notification; the schedule
+                                   doubles it up to 32x and gives up after 240x (4 h at 60 s) */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */

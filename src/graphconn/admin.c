@@ -9,6 +9,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "org/org.h"
+#include "outbox/outbox.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -51,6 +52,7 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
     unsigned char raw[32];
     const char *name, *app_id, *cert;
     struct store_app app;
+    struct store_audit audit;
     json_t *after;
     sb_err err;
 
@@ -87,16 +89,18 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
     sodium_memzero(raw, sizeof(raw));
     snprintf(out->created_by, sizeof(out->created_by), "%s", who->user_id);
     sb_time_now(ctx, out->created);
-    err = store_gc_registration_insert(ctx->store, out);
+    after = json_pack("{s:s,s:s}", "displayName", out->display_name, "appId", out->app_id);
+    err = after ? org_audit_entry(ctx, who->user_id, who->display_name, "appRegistration.create",
+                                  out->id, NULL, after, &audit)
+                : SB_ERR_NOMEM;
+    json_decref(after);
+    if (err)
+        return err;
+    err = store_gc_registration_insert(ctx->store, out, &audit);
+    org_audit_entry_free(&audit);
     if (err == SB_ERR_CONFLICT)
         return sb_fail(diag, err, "Conflict",
                        "the app's webApplicationInfo.id %s is already registered", out->id);
-    if (err)
-        return err;
-    after = json_pack("{s:s,s:s}", "displayName", out->display_name, "appId", out->app_id);
-    err = org_audit(ctx, who->user_id, who->display_name, "appRegistration.create", out->id, NULL,
-                    after);
-    json_decref(after);
     return err;
 }
 
@@ -135,14 +139,17 @@ json_t *gc_render_registration(const struct store_gc_registration *r)
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag)
 {
-    sb_err err = store_gc_registration_delete(ctx->store, id);
+    struct store_audit audit;
+    sb_err err = org_audit_entry(ctx, who->user_id, who->display_name, "appRegistration.delete", id,
+                                 NULL, NULL, &audit);
 
-    if (err == SB_ERR_NOT_FOUND)
-        return sb_fail(diag, err, "NotFound", "app registration '%s' not found", id);
     if (err)
         return err;
-    return org_audit(ctx, who->user_id, who->display_name, "appRegistration.delete", id, NULL,
-                     NULL);
+    err = store_gc_registration_delete(ctx->store, id, &audit);
+    org_audit_entry_free(&audit);
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "app registration '%s' not found", id);
+    return err;
 }
 
 static json_t *render_connections(struct sb_ctx *ctx, const char *client_id)
@@ -235,8 +242,11 @@ sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const c
     struct package_info info;
     struct store_app app;
     struct store_gc_switch before = {0};
+    struct store_outbox_job job;
+    struct store_audit audit = {0};
     unsigned char raw[32];
-    json_t *b, *a;
+    char *payload = NULL;
+    json_t *b = NULL, *a = NULL;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
@@ -256,17 +266,28 @@ sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const c
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     snprintf(out->updated_by, sizeof(out->updated_by), "%s", who->user_id);
     sb_time_now(ctx, out->updated);
-    err = gc_notify(ctx, &app, &info, out, diag);
+    err = gc_notify_job(ctx, &app, &info, out, &job, &payload, diag);
     package_info_free(&info);
     if (err)
-        return err;
-    if ((err = store_gc_switch_put(ctx->store, out)))
-        return err;
+        goto out;
     b = json_pack("{s:b}", "enabled", before.enabled);
     a = json_pack("{s:b}", "enabled", enabled);
-    err = org_audit(ctx, who->user_id, who->display_name,
-                    enabled ? "graphConnector.enable" : "graphConnector.disable", app.id, b, a);
+    if (!b || !a) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err = org_audit_entry(ctx, who->user_id, who->display_name,
+                               enabled ? "graphConnector.enable" : "graphConnector.disable", app.id,
+                               b, a, &audit)))
+        goto out;
+    /* One transaction: the notification is sent only for a switch that was stored. */
+    if ((err = store_gc_switch_set(ctx->store, out, &job, payload, &audit)))
+        goto out;
+    outbox_kick(ctx->outbox);
+out:
+    org_audit_entry_free(&audit);
     json_decref(b);
     json_decref(a);
+    free(payload);
     return err;
 }

@@ -50,11 +50,13 @@ json_t *gc_render_connection(const struct store_gc_connection *c);
 /* Validates a schema body and returns its normalised form (canonical type names, booleans). */
 sb_err gc_schema_normalise(json_t *body, json_t **out, struct sb_diag *diag);
 /* Starts registering the schema of the caller's connection id: op_id receives the operation's
- * id. The operation finishes through gc_schema_apply. */
+ * id. The operation and the outbox job that runs it off the request path (gc_schema_apply)
+ * are stored in one transaction. */
 sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                           json_t *body, char *op_id, struct sb_diag *diag);
-/* Has operation op_id run (gc_schema_apply) off the request path. */
-sb_err gc_schema_start(struct sb_ctx *ctx, const char *op_id);
+/* The outbox job that runs operation op_id, and its payload text (heap), not yet stored. */
+sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct store_outbox_job *job,
+                     char **payload);
 /* Runs operation op_id: a schema may only add properties to the registered one (items were
  * validated against it); otherwise the operation fails with the reason. */
 sb_err gc_schema_apply(struct sb_ctx *ctx, const char *op_id);
@@ -127,15 +129,18 @@ json_t *gc_render_registration(const struct store_gc_registration *r);
  * otherRegistrations:[...]}. */
 sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out);
 /* Turns the connector of catalog app app_id on or off: a new ticket, and a notification to the
- * app's notificationUrl through the outbox. The app needs a registration. */
+ * app's notificationUrl through the outbox, the switch, the job and the audit entry in one
+ * transaction. The app needs a registration. */
 sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *app_id,
                      bool enabled, struct store_gc_switch *out, struct sb_diag *diag);
 
-/* Queues the notification of sw for app (notify.c); sets sw->job_id. */
+/* The notification job of sw for app and its payload text (heap), not yet stored (notify.c);
+ * sets sw->job_id. */
 struct store_app;
 struct package_info;
-sb_err gc_notify(struct sb_ctx *ctx, const struct store_app *app, const struct package_info *info,
-                 struct store_gc_switch *sw, struct sb_diag *diag);
+sb_err gc_notify_job(struct sb_ctx *ctx, const struct store_app *app,
+                     const struct package_info *info, struct store_gc_switch *sw,
+                     struct store_outbox_job *job, char **payload, struct sb_diag *diag);
 /* The notification job's state for the admin page: {state, attempts, lastError, ...}. */
 json_t *gc_notification_state(struct sb_ctx *ctx, const char *job_id);
 /* Registers the outbox handlers (notifications, schema operations); main calls it once. */

@@ -9,7 +9,8 @@
  * it; anything else, or no answer, is retried: after B, 2B, 4B ... up to 32B between attempts
  * (B = --graph-notify-retry-ms, 60 s by default), until the next attempt would come more than
  * 240B after the first (about 4 hours by default); then the job fails and the admin page shows
- * it. Jobs are durable: a restart continues the schedule.
+ * it. Jobs are durable: a restart continues the schedule. Jobs are written in the transaction
+ * of the change they follow up (the switch, the schema operation), never on their own.
  */
 #include "graphconn/graphconn.h"
 
@@ -159,21 +160,23 @@ sb_err gc_outbox_register(struct sb_ctx *ctx)
     return outbox_register(ctx->outbox, "gc.schema", schema_run);
 }
 
-sb_err gc_schema_start(struct sb_ctx *ctx, const char *op_id)
+sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct store_outbox_job *job,
+                     char **payload)
 {
-    char job[SB_ID_LEN + 1];
-    json_t *payload = json_pack("{s:s}", "operation", op_id);
+    json_t *p = json_pack("{s:s}", "operation", op_id);
     sb_err err;
 
-    if (!payload)
+    *payload = NULL;
+    if (!p)
         return SB_ERR_NOMEM;
-    err = outbox_enqueue(ctx, "gc.schema", payload, job);
-    json_decref(payload);
+    err = outbox_prepare(ctx, "gc.schema", p, job, payload);
+    json_decref(p);
     return err;
 }
 
-sb_err gc_notify(struct sb_ctx *ctx, const struct store_app *app, const struct package_info *info,
-                 struct store_gc_switch *sw, struct sb_diag *diag)
+sb_err gc_notify_job(struct sb_ctx *ctx, const struct store_app *app,
+                     const struct package_info *info, struct store_gc_switch *sw,
+                     struct store_outbox_job *job, char **text, struct sb_diag *diag)
 {
     struct store_gc_registration *regs = NULL;
     const char *aud = NULL;
@@ -182,6 +185,7 @@ sb_err gc_notify(struct sb_ctx *ctx, const struct store_app *app, const struct p
     size_t n = 0;
     sb_err err;
 
+    *text = NULL;
     if ((err = store_gc_registration_list(ctx->store, &regs, &n)))
         return err;
     for (size_t i = 0; i < n && !aud; i++)
@@ -205,7 +209,9 @@ sb_err gc_notify(struct sb_ctx *ctx, const struct store_app *app, const struct p
         err = SB_ERR_NOMEM;
         goto out;
     }
-    err = outbox_enqueue(ctx, "gc.notify", payload, sw->job_id);
+    err = outbox_prepare(ctx, "gc.notify", payload, job, text);
+    if (!err)
+        snprintf(sw->job_id, sizeof(sw->job_id), "%s", job->id);
 out:
     json_decref(payload);
     free(regs);

@@ -9,6 +9,7 @@
 
 #include "core/ids.h"
 #include "core/json.h"
+#include "outbox/outbox.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -242,6 +243,8 @@ sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, co
 {
     struct store_gc_connection c = {0};
     struct store_gc_operation op = {0};
+    struct store_outbox_job job;
+    char *payload = NULL;
     json_t *norm = NULL;
     sb_err err;
 
@@ -255,10 +258,15 @@ sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, co
     op.conn_pk = c.pk;
     snprintf(op.status, sizeof(op.status), "inprogress");
     sb_time_now(ctx, op.created);
-    if ((err = store_gc_operation_insert(ctx->store, &op)))
+    if ((err = gc_schema_job(ctx, op.id, &job, &payload)))
         goto out;
+    /* The operation and its job commit together: never an operation that nothing runs. */
+    if ((err = store_gc_operation_insert(ctx->store, &op, &job, payload)))
+        goto out;
+    outbox_kick(ctx->outbox);
     snprintf(op_id, SB_ID_LEN + 1, "%s", op.id);
 out:
+    free(payload);
     json_decref(norm);
     free(op.schema);
     store_gc_connection_free(&c);

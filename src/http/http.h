@@ -3,9 +3,16 @@
  * carries them. Only http/ includes microhttpd.h; the api layer works with these plain types.
  *
  * The server calls the application twice per request: prepare() once the headers are in (to
- * pick the route and the largest body it accepts, so oversized bodies are refused before they
- * are read) and handle() once the body is complete. Handlers run on the server's worker threads
- * and may block (on the store's group commit, for example).
+ * pick the route and the largest body it accepts, and to authenticate the caller) and handle()
+ * once the body is complete. prepare() may answer at once (401, 404, 413...): the body is then
+ * never read, so a caller who is not signed in cannot make the server hold a body in memory.
+ * Bodies of requests prepare() marks as public (their sender is not known yet) count against a
+ * server-wide budget, byte by byte as they arrive, released when the request ends; a request
+ * that would exceed it is answered 503 + Retry-After. Handlers run on the server's worker
+ * threads and may block (on the store's group commit, for example).
+ *
+ * The server refuses with 400 a request that has both Content-Length and Transfer-Encoding
+ * (RFC 9112 6.3: a request smuggling vector between proxies that disagree about framing).
  */
 #ifndef SB_HTTP_H
 #define SB_HTTP_H
@@ -28,9 +35,13 @@ struct http_request {
     const char *params[6]; /* path parameters captured by the router (point into param_buf) */
     size_t nparams;
     char param_buf[256];
-    void *conn;   /* the server's connection (private) */
-    bool resumed; /* handle() is called again after http_defer() + http_resume() */
-    void *state;  /* the handler's own state across a deferral (the handler frees it) */
+    void *conn;       /* the server's connection (private) */
+    bool resumed;     /* handle() is called again after http_defer() + http_resume() */
+    void *state;      /* the handler's own state across a deferral (the handler frees it) */
+    bool public_body; /* set by prepare(): the caller is not authenticated; the body counts
+                         against the server's budget of unauthenticated body bytes */
+    void *auth;       /* set by prepare(): what it learnt about the caller (heap; the server
+                         frees it when the request ends) */
 };
 
 /* Defers the answer: call from handle(), before starting the work that will call
@@ -95,7 +106,8 @@ void http_response_clear(struct http_response *resp);
 
 struct http_app {
     void *arg;
-    void (*prepare)(void *arg, struct http_request *req);
+    /* Setting resp->status answers the request at once, without reading its body. */
+    void (*prepare)(void *arg, struct http_request *req, struct http_response *resp);
     void (*handle)(void *arg, struct http_request *req, struct http_response *resp);
 };
 
@@ -114,13 +126,20 @@ struct http_server_opts {
     int threads;
     const char *tls_cert_pem; /* both NULL for plain HTTP */
     const char *tls_key_pem;
+    unsigned int per_ip_limit; /* concurrent connections per client address; 0 = no limit */
+    size_t public_body_budget; /* bytes of public (unauthenticated) bodies held at once */
 };
 
 struct http_server;
 
 sb_err http_server_start(const struct http_server_opts *opts, const struct http_app *app,
                          struct http_server **out, struct sb_diag *diag);
-/* Stops accepting, waits up to timeout_ms for requests in progress, then stops. */
+/* Stops accepting connections; requests that arrive on open connections from now on get 503
+ * and the connection is closed. Requests in progress go on (deferred ones can still resume). */
+void http_server_quiesce(struct http_server *srv);
+/* Quiesces (if not done), waits until no request is deferred or paused (whoever holds them
+ * must resume them: stop those first, see main.c), waits up to timeout_ms for requests still
+ * in progress, then stops the daemon and frees srv. No http_resume() may come after it. */
 void http_server_stop(struct http_server *srv, int timeout_ms);
 
 #endif

@@ -31,13 +31,23 @@ struct http_server {
     struct MHD_Daemon *daemon;
     struct http_app app;
     atomic_int in_flight;
+    /* Connections suspended (deferred requests, paused streams): the daemon must not stop
+     * while one is, or its later resume touches freed memory. */
+    atomic_int suspended;
+    atomic_bool stopping; /* quiesced: new requests are refused */
+    bool quiesced;        /* only touched by the thread that stops the server */
+    size_t public_budget;
+    atomic_size_t public_bytes; /* bytes of public bodies held now */
 };
 
 struct req_state {
-    struct http_request req;
+    struct http_request req; /* first: handlers' struct http_request * is a struct req_state * */
+    struct http_server *srv;
     char *target; /* the raw request target (req.target) */
     char *body;
     size_t len, cap;
+    size_t counted;   /* bytes of this body in srv->public_bytes */
+    bool over_budget; /* the public body budget was exhausted: body discarded, answer 503 */
     bool deferred;
 };
 
@@ -46,12 +56,18 @@ void http_defer(struct http_request *req)
     struct req_state *rs = (struct req_state *)req;
 
     rs->deferred = true;
+    atomic_fetch_add(&rs->srv->suspended, 1);
     MHD_suspend_connection(req->conn);
 }
 
 void http_resume(struct http_request *req)
 {
+    /* Once resumed the request may end and be freed at any moment: read srv first. srv itself
+     * outlives the decrement (http_server_stop waits for suspended == 0). */
+    struct http_server *srv = ((struct req_state *)req)->srv;
+
     MHD_resume_connection(req->conn);
+    atomic_fetch_sub(&srv->suspended, 1);
 }
 
 const char *http_header(const struct http_request *req, const char *name)
@@ -175,14 +191,39 @@ bool http_peer_address(const struct http_request *req, char *out, size_t cap)
     return false;
 }
 
+/* Streams get the request only as the MHD connection; the server is its socket context. */
+static struct http_server *server_of(void *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
 void http_stream_pause(void *conn)
 {
+    struct http_server *srv = server_of(conn);
+
+    if (srv)
+        atomic_fetch_add(&srv->suspended, 1);
     MHD_suspend_connection(conn);
 }
 
 void http_stream_wake(void *conn)
 {
+    struct http_server *srv = server_of(conn);
+
     MHD_resume_connection(conn);
+    if (srv)
+        atomic_fetch_sub(&srv->suspended, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)conn;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+        *socket_context = cls;
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -261,6 +302,124 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return rs;
 }
 
+/* An answer of the server's own (not the application's), sent without reading any body, in
+ * the error shape of the JSON APIs (webhook senders only look at the status). text is a
+ * constant without characters that need escaping in JSON. */
+static enum MHD_Result refuse(struct MHD_Connection *conn, int status, const char *code,
+                              const char *text, bool retry)
+{
+    struct http_response r;
+
+    memset(&r, 0, sizeof(r));
+    r.status = status;
+    r.content_type = "application/json; charset=utf-8";
+    if (asprintf(&r.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, text) < 0) {
+        r.body = NULL;
+        return MHD_NO;
+    }
+    r.body_len = strlen(r.body);
+    if (http_response_header(&r, "Connection", "close") != SB_OK ||
+        (retry && http_response_header(&r, "Retry-After", "1") != SB_OK)) {
+        http_response_clear(&r);
+        return MHD_NO;
+    }
+    return queue(conn, &r);
+}
+
+/* Takes n more bytes of a public body out of the budget; false when they do not fit. */
+static bool budget_take(struct http_server *srv, size_t n)
+{
+    size_t before = atomic_fetch_add(&srv->public_bytes, n);
+
+    if (before + n <= srv->public_budget)
+        return true;
+    atomic_fetch_sub(&srv->public_bytes, n);
+    return false;
+}
+
+/* First call for a request: the headers are in. */
+static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection *conn,
+                                  const char *url, const char *method, void **con_cls)
+{
+    struct req_state *rs;
+    struct http_response resp;
+    const char *cl, *te;
+    unsigned long long clen = 0;
+
+    cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (cl && te)
+        return refuse(conn, 400, "invalidRequest",
+                      "A request must not have both Content-Length and Transfer-Encoding.", false);
+    if (atomic_load(&srv->stopping))
+        return refuse(conn, 503, "ServiceNotAvailable", "The server is shutting down.", true);
+    /* on_uri made the state (with the raw target), unless it ran out of memory. */
+    rs = *con_cls ? *con_cls : calloc(1, sizeof(*rs));
+    if (!rs)
+        return MHD_NO;
+    rs->srv = srv;
+    rs->req.method = method;
+    rs->req.path = url;
+    rs->req.conn = conn;
+    *con_cls = rs;
+    atomic_fetch_add(&srv->in_flight, 1);
+    memset(&resp, 0, sizeof(resp));
+    srv->app.prepare(srv->app.arg, &rs->req, &resp);
+    if (resp.status)
+        return queue(conn, &resp);
+    if (cl)
+        clen = strtoull(cl, NULL, 10);
+    if (clen > rs->req.body_limit)
+        rs->req.body_too_large = true;
+    else if (rs->req.public_body && clen > 0 &&
+             atomic_load(&srv->public_bytes) + clen > srv->public_budget)
+        /* It would not fit: say so now rather than after reading it. */
+        return refuse(conn, 503, "ServiceNotAvailable",
+                      "Too many request bodies are being received; try again.", true);
+    return MHD_YES;
+}
+
+/* Later calls with a piece of the body: keep it (up to the route's limit and, for a public
+ * body, the server's budget) or count it as discarded. */
+static enum MHD_Result on_body(struct http_server *srv, struct req_state *rs, const char *data,
+                               size_t n)
+{
+    if (rs->over_budget)
+        return MHD_YES;
+    if (rs->req.body_too_large || rs->len + n > rs->req.body_limit) {
+        rs->req.body_too_large = true;
+        return MHD_YES;
+    }
+    if (rs->req.public_body) {
+        if (!budget_take(srv, n)) {
+            /* Over budget: drop what was kept, discard the rest, answer 503 at the end. */
+            rs->over_budget = true;
+            atomic_fetch_sub(&srv->public_bytes, rs->counted);
+            rs->counted = 0;
+            free(rs->body);
+            rs->body = NULL;
+            rs->len = rs->cap = 0;
+            return MHD_YES;
+        }
+        rs->counted += n;
+    }
+    if (rs->len + n + 1 > rs->cap) {
+        size_t cap = rs->cap ? rs->cap : 1024;
+        char *p;
+        while (cap < rs->len + n + 1)
+            cap *= 2;
+        p = realloc(rs->body, cap);
+        if (!p)
+            return MHD_NO;
+        rs->body = p;
+        rs->cap = cap;
+    }
+    memcpy(rs->body + rs->len, data, n);
+    rs->len += n;
+    rs->body[rs->len] = '\0';
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -270,48 +429,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct http_response resp;
 
     (void)version;
-    if (!rs || !rs->req.conn) {
-        const char *cl;
-
-        if (!rs)
-            rs = calloc(1, sizeof(*rs));
-        if (!rs)
-            return MHD_NO;
-        rs->req.method = method;
-        rs->req.path = url;
-        rs->req.conn = conn;
-        srv->app.prepare(srv->app.arg, &rs->req);
-        *con_cls = rs;
-        atomic_fetch_add(&srv->in_flight, 1);
-        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > rs->req.body_limit)
-            rs->req.body_too_large = true;
-        return MHD_YES;
-    }
+    if (!rs || !rs->req.conn)
+        return on_headers(srv, conn, url, method, con_cls);
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
 
         *upload_data_size = 0;
-        if (rs->req.body_too_large || rs->len + n > rs->req.body_limit) {
-            rs->req.body_too_large = true;
-            return MHD_YES;
-        }
-        if (rs->len + n + 1 > rs->cap) {
-            size_t cap = rs->cap ? rs->cap : 1024;
-            char *p;
-            while (cap < rs->len + n + 1)
-                cap *= 2;
-            p = realloc(rs->body, cap);
-            if (!p)
-                return MHD_NO;
-            rs->body = p;
-            rs->cap = cap;
-        }
-        memcpy(rs->body + rs->len, upload_data, n);
-        rs->len += n;
-        rs->body[rs->len] = '\0';
-        return MHD_YES;
+        return on_body(srv, rs, upload_data, n);
     }
+    if (rs->over_budget)
+        return refuse(conn, 503, "ServiceNotAvailable",
+                      "Too many request bodies are being received; try again.", true);
     memset(&resp, 0, sizeof(resp));
     rs->req.body = rs->body;
     rs->req.body_len = rs->len;
@@ -337,8 +465,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!rs)
         return;
+    atomic_fetch_sub(&srv->public_bytes, rs->counted);
     free(rs->body);
     free(rs->target);
+    free(rs->req.auth);
     /* A request that ended before its headers were complete was never counted. */
     if (rs->req.conn)
         atomic_fetch_sub(&srv->in_flight, 1);
@@ -416,12 +546,18 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
     if (opts->tls_cert_pem)
         flags |= MHD_USE_TLS;
     srv->app = *app;
+    srv->public_budget = opts->public_body_budget;
     atomic_init(&srv->in_flight, 0);
+    atomic_init(&srv->suspended, 0);
+    atomic_init(&srv->stopping, false);
+    atomic_init(&srv->public_bytes, 0);
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, opts->listener.fd, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)opts->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)120,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)60000, opts->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
         opts->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, opts->tls_key_pem, MHD_OPTION_END);
@@ -434,19 +570,39 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
     return SB_OK;
 }
 
-void http_server_stop(struct http_server *srv, int timeout_ms)
+void http_server_quiesce(struct http_server *srv)
 {
-    struct timespec tick = {0, 10 * 1000 * 1000};
     MHD_socket lsock;
 
-    if (!srv)
+    if (!srv || srv->quiesced)
         return;
-    /* Stop accepting; requests already in progress finish and get their answers. The listening
-     * socket is ours again after quiescing. */
+    srv->quiesced = true;
+    atomic_store(&srv->stopping, true);
+    /* The listening socket is ours again after quiescing. */
     lsock = MHD_quiesce_daemon(srv->daemon);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
-    for (int waited = 0; atomic_load(&srv->in_flight) > 0 && waited < timeout_ms; waited += 10)
+}
+
+void http_server_stop(struct http_server *srv, int timeout_ms)
+{
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    int waited = 0;
+
+    if (!srv)
+        return;
+    http_server_quiesce(srv);
+    /* A suspended connection is resumed by someone else (the store's writer, a relay thread,
+     * the event bus); stopping the daemon before that resume would free what it touches. Those
+     * are bounded (a commit, a relay's time-out, the bus shutdown), so this wait is too. */
+    for (; atomic_load(&srv->suspended) > 0; waited += 10) {
+        if (waited == timeout_ms)
+            sb_log_warn("shutdown: still waiting for %d deferred requests",
+                        atomic_load(&srv->suspended));
+        nanosleep(&tick, NULL);
+    }
+    /* Requests still running or still sending get what is left of the time. */
+    for (; atomic_load(&srv->in_flight) > 0 && waited < timeout_ms; waited += 10)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(srv->daemon);
     free(srv);

@@ -107,7 +107,7 @@ sb_err http_static_serve(const char *root, const char *path, struct http_respons
         http_response_header(resp, "Content-Security-Policy",
                              "default-src 'self'; img-src 'self' https: data:; "
                              "style-src 'self' 'unsafe-inline'; frame-src https: http:; "
-                             "object-src 'none'; base-uri 'none'");
+                             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
     http_response_header(resp, "Referrer-Policy", "same-origin");
     return SB_OK;
 }

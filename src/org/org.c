@@ -103,7 +103,10 @@ static json_t *effective(size_t i, char *const vals[NSETTINGS], int cloud)
     return json_null();
 }
 
-static sb_err compute(struct sb_ctx *ctx, struct org_settings *out, json_t **resource)
+/* The settings as stored, or (patch not NULL) as they will be once patch (checked: known
+ * keys, valid values; null removes) is stored. */
+static sb_err compute(struct sb_ctx *ctx, struct org_settings *out, json_t **resource,
+                      json_t *patch)
 {
     char *vals[NSETTINGS];
     json_t *o = NULL, *explicit_list = NULL;
@@ -112,6 +115,16 @@ static sb_err compute(struct sb_ctx *ctx, struct org_settings *out, json_t **res
 
     if (err)
         return err;
+    for (size_t i = 0; patch && i < NSETTINGS; i++) {
+        json_t *v = json_object_get(patch, settings[i].name);
+
+        if (!v)
+            continue;
+        free(vals[i]);
+        vals[i] = NULL;
+        if (!json_is_null(v) && (err = sb_json_dump(v, &vals[i])))
+            goto out;
+    }
     cloud = cloud_of(vals[find("cloudEnvironment") - settings]);
     o = json_object();
     explicit_list = json_array();
@@ -162,7 +175,7 @@ sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out)
     sb_err err;
 
     if (!c)
-        return compute(ctx, out, NULL);
+        return compute(ctx, out, NULL, NULL);
     now = sb_now_ms(ctx);
     pthread_mutex_lock(&c->mu);
     if (c->valid && now - c->loaded_ms < ORG_CACHE_MS && now >= c->loaded_ms) {
@@ -172,7 +185,7 @@ sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out)
     }
     generation = c->generation;
     pthread_mutex_unlock(&c->mu);
-    err = compute(ctx, out, NULL);
+    err = compute(ctx, out, NULL, NULL);
     if (err)
         return err;
     pthread_mutex_lock(&c->mu);
@@ -216,7 +229,7 @@ sb_err org_settings_render(struct sb_ctx *ctx, json_t **out)
 {
     struct org_settings s;
 
-    return compute(ctx, &s, out);
+    return compute(ctx, &s, out, NULL);
 }
 
 /* host or host:port, letters, digits, dots, dashes, or an IPv6 literal in brackets. */
@@ -289,34 +302,57 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
                    s->choices[3] ? s->choices[3] : "");
 }
 
+sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                       const char *action, const char *target, json_t *before, json_t *after,
+                       struct store_audit *out)
+{
+    sb_err err = SB_OK;
+
+    memset(out, 0, sizeof(*out));
+    sb_time_now(ctx, out->at);
+    snprintf(out->actor_id, sizeof(out->actor_id), "%s", actor_id ? actor_id : "");
+    snprintf(out->actor_name, sizeof(out->actor_name), "%s", actor_name ? actor_name : "");
+    snprintf(out->action, sizeof(out->action), "%s", action);
+    snprintf(out->target, sizeof(out->target), "%s", target);
+    if (before)
+        err = sb_json_dump(before, &out->before);
+    if (!err && after)
+        err = sb_json_dump(after, &out->after);
+    if (err)
+        org_audit_entry_free(out);
+    return err;
+}
+
+void org_audit_entry_free(struct store_audit *a)
+{
+    free(a->before);
+    free(a->after);
+    a->before = a->after = NULL;
+}
+
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                  const char *action, const char *target, json_t *before, json_t *after)
 {
     struct store_audit a;
-    sb_err err = SB_OK;
+    sb_err err = org_audit_entry(ctx, actor_id, actor_name, action, target, before, after, &a);
 
-    memset(&a, 0, sizeof(a));
-    sb_time_now(ctx, a.at);
-    snprintf(a.actor_id, sizeof(a.actor_id), "%s", actor_id ? actor_id : "");
-    snprintf(a.actor_name, sizeof(a.actor_name), "%s", actor_name ? actor_name : "");
-    snprintf(a.action, sizeof(a.action), "%s", action);
-    snprintf(a.target, sizeof(a.target), "%s", target);
-    if (before)
-        err = sb_json_dump(before, &a.before);
-    if (!err && after)
-        err = sb_json_dump(after, &a.after);
     if (!err)
         err = store_audit_append(ctx->store, &a);
-    free(a.before);
-    free(a.after);
+    org_audit_entry_free(&a);
     return err;
 }
 
 sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                           json_t *patch, struct sb_diag *diag)
 {
+    const char *keys[NSETTINGS], *vals[NSETTINGS];
+    char *texts[NSETTINGS] = {0};
     json_t *before = NULL, *after = NULL, *v;
+    struct store_audit audit = {0};
+    struct org_settings ignored;
+    bool changed;
     const char *key;
+    size_t n = 0;
     sb_err err;
 
     json_object_foreach(patch, key, v)
@@ -331,25 +367,30 @@ sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *
         if (err)
             return err;
     }
-    err = org_settings_render(ctx, &before);
+    /* Every key is a known setting, each named once: n <= NSETTINGS. */
     json_object_foreach(patch, key, v)
     {
-        char *text = NULL;
-        if (err)
-            break;
-        if (!json_is_null(v))
-            err = sb_json_dump(v, &text);
-        if (!err)
-            err = store_setting_set(ctx->store, key, text);
-        free(text);
+        keys[n] = find(key)->name;
+        if (!json_is_null(v) && (err = sb_json_dump(v, &texts[n])))
+            goto out;
+        vals[n] = texts[n];
+        n++;
     }
-    invalidate(ctx);
-    if (!err)
-        err = org_settings_render(ctx, &after);
+    if ((err = compute(ctx, &ignored, &before, NULL)) ||
+        (err = compute(ctx, &ignored, &after, patch)))
+        goto out;
     /* A PATCH that changes nothing leaves no entry. */
-    if (!err && !json_equal(before, after))
-        err = org_audit(ctx, actor_id, actor_name, "organization.update", "organization", before,
-                        after);
+    changed = !json_equal(before, after);
+    if (changed && (err = org_audit_entry(ctx, actor_id, actor_name, "organization.update",
+                                          "organization", before, after, &audit)))
+        goto out;
+    /* The settings and their audit entry: one transaction, all of them or none. */
+    err = store_settings_put(ctx->store, keys, vals, n, changed ? &audit : NULL);
+    invalidate(ctx);
+out:
+    for (size_t i = 0; i < n && i < NSETTINGS; i++)
+        free(texts[i]);
+    org_audit_entry_free(&audit);
     json_decref(before);
     json_decref(after);
     return err;
@@ -359,6 +400,7 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
                        const char *team_id, int enabled, struct sb_diag *diag)
 {
     struct store_team t;
+    struct store_audit audit = {0};
     json_t *before, *after;
     sb_err err = store_team_get(ctx->store, team_id, &t);
 
@@ -366,15 +408,18 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
         return sb_fail(diag, err, "NotFound", "team '%s' not found", team_id);
     if (err)
         return err;
-    err = store_team_set_connectors_enabled(ctx->store, team_id, enabled);
-    if (err)
-        return err;
     before = t.connectors_enabled < 0
                  ? json_pack("{s:n}", "connectorsEnabled")
                  : json_pack("{s:b}", "connectorsEnabled", t.connectors_enabled);
     after = enabled < 0 ? json_pack("{s:n}", "connectorsEnabled")
                         : json_pack("{s:b}", "connectorsEnabled", enabled);
-    err = org_audit(ctx, actor_id, actor_name, "team.connectors", team_id, before, after);
+    err = before && after ? org_audit_entry(ctx, actor_id, actor_name, "team.connectors", team_id,
+                                            before, after, &audit)
+                          : SB_ERR_NOMEM;
+    /* The switch and its audit entry: one transaction. */
+    if (!err)
+        err = store_team_set_connectors_enabled(ctx->store, team_id, enabled, &audit);
+    org_audit_entry_free(&audit);
     json_decref(before);
     json_decref(after);
     return err;

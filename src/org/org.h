@@ -70,11 +70,13 @@ bool org_team_connectors_enabled(const struct org_settings *org, const struct st
 sb_err org_settings_render(struct sb_ctx *ctx, json_t **out);
 
 /* Applies a PATCH body: known names only; null returns a setting to "not set". Validates
- * everything before changing anything, and records the change in the audit log. */
+ * everything before changing anything; every setting and the audit entry of the change are
+ * written in one transaction. */
 sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                           json_t *patch, struct sb_diag *diag);
 
-/* Sets the group-level switch of a team (-1 not set, 0 off, 1 on), audited. */
+/* Sets the group-level switch of a team (-1 not set, 0 off, 1 on), audited in the same
+ * transaction. */
 sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *team_id, int enabled, struct sb_diag *diag);
 
@@ -84,8 +86,17 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
  * call (outbound calls run on worker threads, and a changed list must apply at once). */
 sb_err org_outbound_allowed(struct sb_ctx *ctx, const char *host, int port, bool *allowed);
 
-/* Appends an audit entry; before/after may be NULL (references are not stolen). */
+/* Appends an audit entry on its own; before/after may be NULL (references are not stolen).
+ * Only for an event that changes nothing else: a change and its record belong in one
+ * transaction (org_audit_entry, written by the change's store function). Kept for that case;
+ * no caller in the tree uses it now. */
 sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                  const char *action, const char *target, json_t *before, json_t *after);
+/* Fills *out with the same entry without writing it, for a store function that writes it in
+ * the transaction of the change it records; release with org_audit_entry_free. */
+sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
+                       const char *action, const char *target, json_t *before, json_t *after,
+                       struct store_audit *out);
+void org_audit_entry_free(struct store_audit *a);
 
 #endif

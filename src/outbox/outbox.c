@@ -243,6 +243,24 @@ void outbox_free(struct outbox *ob)
     free(ob);
 }
 
+sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload, struct outbox_job *job,
+                      char **text)
+{
+    sb_err err;
+
+    memset(job, 0, sizeof(*job));
+    *text = NULL;
+    if (strlen(kind) >= sizeof(job->kind))
+        return SB_ERR_INVALID;
+    err = sb_json_dump(payload, text);
+    if (err)
+        return err;
+    sb_id_new(ctx, job->id);
+    snprintf(job->kind, sizeof(job->kind), "%s", kind);
+    job->created_ms = job->next_at_ms = sb_now_ms(ctx);
+    return SB_OK;
+}
+
 sb_err outbox_enqueue(struct sb_ctx *ctx, const char *kind, json_t *payload,
                       char job_id[SB_ID_LEN + 1])
 {
@@ -250,15 +268,9 @@ sb_err outbox_enqueue(struct sb_ctx *ctx, const char *kind, json_t *payload,
     char *text = NULL;
     sb_err err;
 
-    memset(&job, 0, sizeof(job));
-    if (strlen(kind) >= sizeof(job.kind))
-        return SB_ERR_INVALID;
-    err = sb_json_dump(payload, &text);
+    err = outbox_prepare(ctx, kind, payload, &job, &text);
     if (err)
         return err;
-    sb_id_new(ctx, job.id);
-    snprintf(job.kind, sizeof(job.kind), "%s", kind);
-    job.created_ms = job.next_at_ms = sb_now_ms(ctx);
     err = store_outbox_insert(ctx->store, &job, text);
     free(text);
     if (err)

@@ -51,6 +51,11 @@ void outbox_free(struct outbox *ob);
 /* Stores a pending job due now and wakes this process's worker. */
 sb_err outbox_enqueue(struct sb_ctx *ctx, const char *kind, json_t *payload,
                       char job_id[SB_ID_LEN + 1]);
+/* Fills *job (a new id, kind, due now) and *text (payload as JSON text, heap; caller frees)
+ * without writing: for a store function that writes the job in the same transaction as the
+ * change it follows up (one transaction per operation), after which the caller kicks. */
+sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload, struct outbox_job *job,
+                      char **text);
 /* Wakes the worker (after a job was inserted with store_outbox_insert_tx by a domain write). */
 void outbox_kick(struct outbox *ob);
 sb_err outbox_get(struct sb_ctx *ctx, const char *job_id, struct outbox_job *out);

@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "org/org.h"
 #include "services/internal.h"
 #include "services/template.h"
 #include "webhooks/webhooks.h"
@@ -195,7 +196,8 @@ sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
 {
     const char *kind = NULL, *name = NULL;
     const struct kind *k;
-    json_t *settings = json_object();
+    json_t *settings = json_object(), *after = NULL;
+    struct store_audit audit = {0};
     char *text = NULL;
     bool changed;
     sb_err err;
@@ -238,9 +240,18 @@ sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
     /* The avatar is the kind's icon, kept as a relative "url" image: the public URL may change
      * (a port chosen at start), the web root's path does not. */
     snprintf(out->image_type, sizeof(out->image_type), "url");
+    /* Secrets stay out of the audit log: it says what was made, not how to post to it. */
+    if (!(after = webhook_summary(out))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err = webhook_audit_entry(ctx, who, "serviceConnector.create", out, NULL, after, &audit)))
+        goto out;
     err = store_connector_insert(ctx->store, out, service_icon(k->kind),
-                                 strlen(service_icon(k->kind)), text);
+                                 strlen(service_icon(k->kind)), text, &audit, 1);
 out:
+    org_audit_entry_free(&audit);
+    json_decref(after);
     free(text);
     json_decref(settings);
     return err;
@@ -263,11 +274,15 @@ static sb_err load_settings(struct sb_ctx *ctx, const char *id, json_t **out)
     return *out ? SB_OK : SB_ERR_IO;
 }
 
-sb_err service_update(struct sb_ctx *ctx, const struct store_connector *c, json_t *body,
+sb_err service_update(struct sb_ctx *ctx, const struct sb_principal *who,
+                      const struct store_connector *c, json_t *body, const char *name,
                       bool *changed, struct sb_diag *diag)
 {
     const struct kind *k = find_kind(c->kind);
-    json_t *settings = NULL;
+    struct store_connector renamed = *c;
+    struct store_audit audits[2] = {{0}, {0}};
+    json_t *settings = NULL, *flag = NULL, *before = NULL, *after = NULL;
+    size_t naudits = 0;
     char *text = NULL;
     sb_err err;
 
@@ -277,10 +292,37 @@ sb_err service_update(struct sb_ctx *ctx, const struct store_connector *c, json_
     err = load_settings(ctx, c->id, &settings);
     if (!err)
         err = apply(ctx, k, body, settings, false, changed, diag);
-    if (!err && *changed)
-        err = sb_json_dump(settings, &text);
-    if (!err && *changed)
-        err = store_connector_set_settings(ctx->store, c->id, NULL, text);
+    if (err || !*changed)
+        goto out;
+    if ((err = sb_json_dump(settings, &text)))
+        goto out;
+    /* The settings hold the secret: the log records that they changed, not what to. */
+    if (!(flag = json_pack("{s:s,s:b}", "kind", c->kind, "settingsChanged", 1))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    if ((err = webhook_audit_entry(ctx, who, "serviceConnector.settings", c, NULL, flag,
+                                   &audits[naudits])))
+        goto out;
+    naudits++;
+    if (name) {
+        snprintf(renamed.name, sizeof(renamed.name), "%s", name);
+        if (!(before = webhook_summary(c)) || !(after = webhook_summary(&renamed))) {
+            err = SB_ERR_NOMEM;
+            goto out;
+        }
+        if ((err = webhook_audit_entry(ctx, who, "connector.update", c, before, after,
+                                       &audits[naudits])))
+            goto out;
+        naudits++;
+    }
+    err = store_connector_set_settings(ctx->store, c->id, name, text, audits, naudits);
+out:
+    for (size_t i = 0; i < 2; i++)
+        org_audit_entry_free(&audits[i]);
+    json_decref(flag);
+    json_decref(before);
+    json_decref(after);
     free(text);
     json_decref(settings);
     return err;

@@ -46,14 +46,19 @@ bool service_is_kind(const char *kind);
 const char *service_icon(const char *kind);
 
 /* Creates a configuration from the request body {kind, name, secret?, events?, branches?,
- * template?}. GitHub and GitLab get a generated secret when none is given. */
+ * template?}, with its "serviceConnector.create" audit entry in the same transaction. GitHub and
+ * GitLab get a generated secret when none is given. */
 sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const struct store_channel *ch, json_t *body, struct store_connector *out,
                       struct sb_diag *diag);
 
 /* Applies {secret?, events?, branches?, template?} of a PATCH body to the configuration's
- * settings; *changed tells whether anything was given. */
-sb_err service_update(struct sb_ctx *ctx, const struct store_connector *c, json_t *body,
+ * settings; *changed tells whether anything was given. When it was, name (not NULL) is stored
+ * with the settings, and the audit entries by who ("serviceConnector.settings", and
+ * "connector.update" for a new name), all in one transaction: a PATCH of both applies whole or
+ * not at all. */
+sb_err service_update(struct sb_ctx *ctx, const struct sb_principal *who,
+                      const struct store_connector *c, json_t *body, const char *name,
                       bool *changed, struct sb_diag *diag);
 
 /* Adds url and the settings (secret included: the manager pastes it into the service) to a

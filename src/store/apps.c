@@ -3,6 +3,7 @@
  */
 #include "store/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,16 +30,9 @@ static void read_app(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 12, a->updated, sizeof(a->updated));
 }
 
-struct app_put {
-    struct store_app *app;
-    const void *icon, *package;
-    size_t icon_len, package_len;
-};
-
-static sb_err app_put_fn(struct db *d, void *arg)
+sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
 {
-    struct app_put *ap = arg;
-    struct store_app *a = ap->app;
+    struct store_app *a = w->app;
     const char *team = a->team_id[0] ? a->team_id : NULL;
     struct db_stmt *s = NULL;
     sb_err err;
@@ -57,31 +51,39 @@ static sb_err app_put_fn(struct db *d, void *arg)
     }
     db_done(d, s);
     if (rc == DB_ROW)
-        return db_run_one(d,
-                          "UPDATE apps SET version = ?, display_name = ?, description = ?, "
-                          "developer = ?, connector_id = ?, configuration_url = ?, "
-                          "valid_domains = ?, icon = ?, package = ?, updated_at = ? WHERE id = ?",
-                          "sssssssBBss", a->version, a->display_name, a->description, a->developer,
-                          a->connector_id, a->configuration_url, a->valid_domains, ap->icon,
-                          ap->icon_len, ap->package, ap->package_len, a->updated, a->id);
-    if (rc != DB_DONE)
+        err = db_run_one(d,
+                         "UPDATE apps SET version = ?, display_name = ?, description = ?, "
+                         "developer = ?, connector_id = ?, configuration_url = ?, "
+                         "valid_domains = ?, icon = ?, package = ?, updated_at = ? WHERE id = ?",
+                         "sssssssBBss", a->version, a->display_name, a->description, a->developer,
+                         a->connector_id, a->configuration_url, a->valid_domains, w->icon,
+                         w->icon_len, w->package, w->package_len, a->updated, a->id);
+    else if (rc != DB_DONE)
         return (sb_err)rc;
-    return db_run(d, NULL,
-                  "INSERT INTO apps (id, external_id, team_id, version, display_name, description, "
-                  "developer, connector_id, configuration_url, valid_domains, icon, package, "
-                  "created_by, created_at, updated_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "ssssssssssBBsss", a->id, a->external_id, team, a->version, a->display_name,
-                  a->description, a->developer, a->connector_id, a->configuration_url,
-                  a->valid_domains, ap->icon, ap->icon_len, ap->package, ap->package_len,
-                  a->created_by, a->created, a->updated);
+    else
+        err = db_run(d, NULL,
+                     "INSERT INTO apps (id, external_id, team_id, version, display_name, "
+                     "description, developer, connector_id, configuration_url, valid_domains, "
+                     "icon, package, created_by, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "ssssssssssBBsss", a->id, a->external_id, team, a->version, a->display_name,
+                     a->description, a->developer, a->connector_id, a->configuration_url,
+                     a->valid_domains, w->icon, w->icon_len, w->package, w->package_len,
+                     a->created_by, a->created, a->updated);
+    if (err || !w->audit)
+        return err;
+    snprintf(w->audit->target, sizeof(w->audit->target), "%s", a->id);
+    return store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_app_put(struct store *st, struct store_app *app, const void *icon, size_t icon_len,
-                     const void *package, size_t package_len)
+static sb_err app_put_fn(struct db *d, void *arg)
 {
-    struct app_put ap = {app, icon, package, icon_len, package_len};
-    return store_write(st, app_put_fn, &ap);
+    return store_app_put_tx(d, arg);
+}
+
+sb_err store_app_put(struct store *st, const struct store_app_write *w)
+{
+    return store_write(st, app_put_fn, (void *)w);
 }
 
 sb_err store_app_get(struct store *st, const char *id, struct store_app *out)
@@ -108,14 +110,37 @@ sb_err store_app_by_connector(struct store *st, const char *team_id, const char 
                             read_app, out, "ss", connector_id, team_id);
 }
 
-static sb_err app_delete_fn(struct db *d, void *arg)
+sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audit *audit,
+                           bool *deleted)
 {
-    return db_run_one(d, "DELETE FROM apps WHERE id = ?", "s", (const char *)arg);
+    sb_err err = db_run_one(d, "DELETE FROM apps WHERE id = ?", "s", id);
+
+    if (deleted)
+        *deleted = err == SB_OK;
+    if (err)
+        return err == SB_ERR_NOT_FOUND ? SB_OK : err;
+    return store_audit_insert_tx(d, audit);
 }
 
-sb_err store_app_delete(struct store *st, const char *id)
+struct app_delete {
+    const char *id;
+    const struct store_audit *audit;
+    bool deleted;
+};
+
+static sb_err app_delete_fn(struct db *d, void *arg)
 {
-    return store_write(st, app_delete_fn, (void *)id);
+    struct app_delete *ad = arg;
+    sb_err err = store_app_delete_tx(d, ad->id, ad->audit, &ad->deleted);
+
+    return !err && !ad->deleted ? SB_ERR_NOT_FOUND : err;
+}
+
+sb_err store_app_delete(struct store *st, const char *id, const struct store_audit *audit)
+{
+    struct app_delete ad = {id, audit, false};
+
+    return store_write(st, app_delete_fn, &ad);
 }
 
 struct icon_row {

@@ -5,15 +5,20 @@
 
 #include <stdlib.h>
 
-static sb_err audit_fn(struct db *d, void *arg)
+sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a)
 {
-    const struct store_audit *a = arg;
-
+    if (!a)
+        return SB_OK;
     return db_run(d, NULL,
                   "INSERT INTO audit (at, actor_id, actor_name, action, target, before, after) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                   "sssssss", a->at, a->actor_id, a->actor_name, a->action, a->target, a->before,
                   a->after);
+}
+
+static sb_err audit_fn(struct db *d, void *arg)
+{
+    return store_audit_insert_tx(d, arg);
 }
 
 sb_err store_audit_append(struct store *st, const struct store_audit *a)

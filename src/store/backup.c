@@ -12,6 +12,8 @@
  * locked until the copy is committed: replacing the file under a running server would leave it
  * writing into an unlinked inode (or into a -wal that no longer matches).
  *
+ * Backups and restored databases are mode 0600, whatever the umask (they hold the keys).
+ *
  * PostgreSQL has its own tools (pg_dump, pg_restore); see docs/postgres.md.
  */
 #include "store/internal.h"
@@ -223,6 +225,13 @@ sb_err store_backup(struct store *st, const char *path, struct sb_diag *diag)
     sqlite3_busy_timeout(src, 10000);
     remove_db_files(tmp); /* only a leftover of this same pid can be there */
     made = true;
+    /* 0600 whatever the umask: the backup holds the same secrets as the database. link() and
+     * rename() keep the mode, and SQLite's -journal beside it takes it too. */
+    if (store_file_create_private(tmp, NULL) != SB_OK) {
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot create %s: %s", tmp,
+                      strerror(errno));
+        goto out;
+    }
     err = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst, diag);
     if (err)
         goto out;
@@ -299,6 +308,13 @@ sb_err store_restore(const char *url, const char *path, struct sb_diag *diag)
     if (err)
         goto out;
 
+    /* The restored database is 0600 like every database Switchboard makes: created so when
+     * missing; an existing one is set so once it is ours to replace (below). */
+    if (store_file_create_private(target, NULL) != SB_OK) {
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot create %s: %s", target,
+                      strerror(errno));
+        goto out;
+    }
     err = open_db(target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst, diag);
     if (err)
         goto out;
@@ -323,6 +339,11 @@ sb_err store_restore(const char *url, const char *path, struct sb_diag *diag)
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable",
                       "cannot lock the database %s: %s (move it away, then restore)", target,
                       errtext(dst, rc));
+        goto out;
+    }
+    if (chmod(target, 0600) != 0) {
+        err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot set the mode of %s: %s", target,
+                      strerror(errno));
         goto out;
     }
     /* The copy is one transaction on dst: interrupted, the journal rolls it back and the old

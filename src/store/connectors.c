@@ -56,6 +56,33 @@ sb_err store_setting_set(struct store *st, const char *key, const char *value)
     return store_write(st, setting_set_fn, &ss);
 }
 
+struct settings_put {
+    const char *const *keys, *const *values;
+    size_t n;
+    const struct store_audit *audit;
+};
+
+static sb_err settings_put_fn(struct db *d, void *arg)
+{
+    const struct settings_put *sp = arg;
+    sb_err err = SB_OK;
+
+    for (size_t i = 0; !err && i < sp->n; i++) {
+        struct setting_set ss = {sp->keys[i], sp->values[i]};
+
+        err = setting_set_fn(d, &ss);
+    }
+    return err ? err : store_audit_insert_tx(d, sp->audit);
+}
+
+sb_err store_settings_put(struct store *st, const char *const *keys, const char *const *values,
+                          size_t n, const struct store_audit *audit)
+{
+    struct settings_put sp = {keys, values, n, audit};
+
+    return store_write(st, settings_put_fn, &sp);
+}
+
 static void read_connector(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_connector *c = elem;
@@ -75,32 +102,47 @@ static void read_connector(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 12, c->app_type, sizeof(c->app_type));
 }
 
+/* The audit entries of a configuration change, inside its transaction. */
+static sb_err audits_insert(struct db *d, const struct store_audit *audits, size_t n)
+{
+    sb_err err = SB_OK;
+
+    for (size_t i = 0; !err && i < n; i++)
+        err = store_audit_insert_tx(d, &audits[i]);
+    return err;
+}
+
 struct connector_insert {
     const struct store_connector *c;
     const void *image;
     size_t image_len;
     const char *settings;
+    const struct store_audit *audits;
+    size_t naudits;
 };
 
 static sb_err connector_insert_fn(struct db *d, void *arg)
 {
     struct connector_insert *ci = arg;
     const struct store_connector *c = ci->c;
+    sb_err err;
 
-    return db_run(d, NULL,
-                  "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
-                  "image_type, image, created_by, created_at, url_format, url_nonce, settings, "
-                  "app_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "sssssssBssssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
-                  c->name, c->image_type, ci->image, ci->image_len, c->created_by, c->created,
-                  c->url_format, c->url_nonce, ci->settings ? ci->settings : "{}",
-                  c->app_type[0] ? c->app_type : "teams");
+    err = db_run(d, NULL,
+                 "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
+                 "image_type, image, created_by, created_at, url_format, url_nonce, settings, "
+                 "app_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "sssssssBssssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
+                 c->name, c->image_type, ci->image, ci->image_len, c->created_by, c->created,
+                 c->url_format, c->url_nonce, ci->settings ? ci->settings : "{}",
+                 c->app_type[0] ? c->app_type : "teams");
+    return err ? err : audits_insert(d, ci->audits, ci->naudits);
 }
 
 sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
-                              size_t image_len, const char *settings)
+                              size_t image_len, const char *settings,
+                              const struct store_audit *audits, size_t naudits)
 {
-    struct connector_insert ci = {c, image, image_len, settings};
+    struct connector_insert ci = {c, image, image_len, settings, audits, naudits};
     return store_write(st, connector_insert_fn, &ci);
 }
 
@@ -121,56 +163,62 @@ sb_err store_connector_list(struct store *st, const char *channel_id, struct sto
 
 struct connector_update {
     const char *id, *a, *b;
+    const struct store_audit *audits;
+    size_t naudits;
 };
 
 static sb_err rename_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    return db_run_one(d, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL", "ss",
-                      cu->a, cu->id);
+    sb_err err = db_run_one(d, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
+                            "ss", cu->a, cu->id);
+
+    return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
 static sb_err set_url_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    return db_run_one(d,
-                      "UPDATE connectors SET url_format = ?, url_nonce = ? "
-                      "WHERE id = ? AND deleted_at IS NULL",
-                      "sss", cu->a, cu->b, cu->id);
-}
+    sb_err err = db_run_one(d,
+                            "UPDATE connectors SET url_format = ?, url_nonce = ? "
+                            "WHERE id = ? AND deleted_at IS NULL",
+                            "sss", cu->a, cu->b, cu->id);
 
-struct connector_delete {
-    const char *id, *at;
-};
+    return err ? err : audits_insert(d, cu->audits, cu->naudits);
+}
 
 static sb_err delete_fn(struct db *d, void *arg)
 {
-    struct connector_delete *cd = arg;
+    struct connector_update *cu = arg;
+    sb_err err;
 
     /* The avatar goes with the configuration; the row stays as a tombstone for 410 answers. */
-    return db_run_one(d,
-                      "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
-                      "WHERE id = ? AND deleted_at IS NULL",
-                      "ss", cd->at, cd->id);
+    err = db_run_one(d,
+                     "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
+                     "WHERE id = ? AND deleted_at IS NULL",
+                     "ss", cu->a, cu->id);
+    return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
-sb_err store_connector_rename(struct store *st, const char *id, const char *name)
+sb_err store_connector_rename(struct store *st, const char *id, const char *name,
+                              const struct store_audit *audits, size_t naudits)
 {
-    struct connector_update cu = {id, name, NULL};
+    struct connector_update cu = {id, name, NULL, audits, naudits};
     return store_write(st, rename_fn, &cu);
 }
 
 sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
-                               const char *nonce)
+                               const char *nonce, const struct store_audit *audits, size_t naudits)
 {
-    struct connector_update cu = {id, format, nonce};
+    struct connector_update cu = {id, format, nonce, audits, naudits};
     return store_write(st, set_url_fn, &cu);
 }
 
-sb_err store_connector_delete(struct store *st, const char *id, const char *at)
+sb_err store_connector_delete(struct store *st, const char *id, const char *at,
+                              const struct store_audit *audits, size_t naudits)
 {
-    struct connector_delete cd = {id, at};
-    return store_write(st, delete_fn, &cd);
+    struct connector_update cu = {id, at, NULL, audits, naudits};
+    return store_write(st, delete_fn, &cu);
 }
 
 sb_err store_connector_settings(struct store *st, const char *id, char **settings)
@@ -190,20 +238,25 @@ sb_err store_connector_settings(struct store *st, const char *id, char **setting
 static sb_err set_settings_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
+    sb_err err;
 
     if (cu->a)
-        return db_run_one(d,
-                          "UPDATE connectors SET name = ?, settings = ? "
-                          "WHERE id = ? AND deleted_at IS NULL",
-                          "sss", cu->a, cu->b, cu->id);
-    return db_run_one(d, "UPDATE connectors SET settings = ? WHERE id = ? AND deleted_at IS NULL",
-                      "ss", cu->b, cu->id);
+        err = db_run_one(d,
+                         "UPDATE connectors SET name = ?, settings = ? "
+                         "WHERE id = ? AND deleted_at IS NULL",
+                         "sss", cu->a, cu->b, cu->id);
+    else
+        err =
+            db_run_one(d, "UPDATE connectors SET settings = ? WHERE id = ? AND deleted_at IS NULL",
+                       "ss", cu->b, cu->id);
+    return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
 sb_err store_connector_set_settings(struct store *st, const char *id, const char *name,
-                                    const char *settings)
+                                    const char *settings, const struct store_audit *audits,
+                                    size_t naudits)
 {
-    struct connector_update cu = {id, name, settings};
+    struct connector_update cu = {id, name, settings, audits, naudits};
     return store_write(st, set_settings_fn, &cu);
 }
 

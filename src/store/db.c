@@ -38,9 +38,12 @@ static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_lis
 sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap)
 {
     struct db_stmt *s;
-    sb_err err = d->drv->prepare(d->conn, sql, &s);
+    sb_err err;
 
     *out = NULL;
+    if (d->fault && store_fault_hit(d->fault))
+        return SB_ERR_IO;
+    err = d->drv->prepare(d->conn, sql, &s);
     if (err)
         return err;
     err = bind_args(d, s, fmt, ap);

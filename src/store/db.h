@@ -88,6 +88,8 @@ struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql);
 sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt);
 extern const struct db_driver db_postgres;
 
+struct store_fault;
+
 /* A connection paired with its driver: what domain functions receive. */
 struct db {
     const struct db_driver *drv;
@@ -97,7 +99,8 @@ struct db {
      * "kind node rest\0" here and the writer hands them to this process's listener after the
      * COMMIT. NULL: nobody listens, they are dropped. */
     struct sb_buf *notes;
-    bool seq_locked; /* this batch holds the driver's seq_lock_sql lock */
+    bool seq_locked;           /* this batch holds the driver's seq_lock_sql lock */
+    struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
 };
 
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own

@@ -40,20 +40,32 @@ static void read_reg(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 6, r->public_key, sizeof(r->public_key));
 }
 
+struct reg_write {
+    const struct store_gc_registration *r;
+    const char *id;
+    const struct store_audit *audit;
+};
+
 static sb_err reg_insert_fn(struct db *d, void *arg)
 {
-    const struct store_gc_registration *r = arg;
+    const struct reg_write *w = arg;
+    const struct store_gc_registration *r = w->r;
+    sb_err err;
 
-    return db_run(d, NULL,
-                  "INSERT INTO gc_registrations (id, app_id, display_name, secret_hash, "
-                  "public_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "sssBsss", r->id, r->app_id[0] ? r->app_id : NULL, r->display_name,
-                  r->secret_hash, sizeof(r->secret_hash), r->public_key, r->created_by, r->created);
+    err = db_run(d, NULL,
+                 "INSERT INTO gc_registrations (id, app_id, display_name, secret_hash, "
+                 "public_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 "sssBsss", r->id, r->app_id[0] ? r->app_id : NULL, r->display_name, r->secret_hash,
+                 sizeof(r->secret_hash), r->public_key, r->created_by, r->created);
+    return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r)
+sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r,
+                                    const struct store_audit *audit)
 {
-    return store_write(st, reg_insert_fn, (void *)r);
+    struct reg_write w = {r, NULL, audit};
+
+    return store_write(st, reg_insert_fn, &w);
 }
 
 sb_err store_gc_registration_get(struct store *st, const char *id,
@@ -71,12 +83,18 @@ sb_err store_gc_registration_list(struct store *st, struct store_gc_registration
 
 static sb_err reg_delete_fn(struct db *d, void *arg)
 {
-    return db_run_one(d, "DELETE FROM gc_registrations WHERE id = ?", "s", (const char *)arg);
+    const struct reg_write *w = arg;
+    sb_err err = db_run_one(d, "DELETE FROM gc_registrations WHERE id = ?", "s", w->id);
+
+    return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_gc_registration_delete(struct store *st, const char *id)
+sb_err store_gc_registration_delete(struct store *st, const char *id,
+                                    const struct store_audit *audit)
 {
-    return store_write(st, reg_delete_fn, (void *)id);
+    struct reg_write w = {NULL, id, audit};
+
+    return store_write(st, reg_delete_fn, &w);
 }
 
 struct blob {
@@ -126,22 +144,38 @@ static void read_switch(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 5, w->updated, sizeof(w->updated));
 }
 
-static sb_err switch_put_fn(struct db *d, void *arg)
-{
-    const struct store_gc_switch *w = arg;
+struct switch_set {
+    const struct store_gc_switch *sw;
+    const struct store_outbox_job *job;
+    const char *payload;
+    const struct store_audit *audit;
+};
 
-    return db_run(d, NULL,
-                  "INSERT INTO gc_switches (app_id, enabled, ticket, job_id, updated_by, "
-                  "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id) DO UPDATE SET "
-                  "enabled = excluded.enabled, ticket = excluded.ticket, job_id = excluded.job_id, "
-                  "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                  "sbssss", w->app_id, (int)w->enabled, w->ticket, w->job_id, w->updated_by,
-                  w->updated);
+static sb_err switch_set_fn(struct db *d, void *arg)
+{
+    const struct switch_set *ss = arg;
+    const struct store_gc_switch *w = ss->sw;
+    sb_err err;
+
+    err = db_run(d, NULL,
+                 "INSERT INTO gc_switches (app_id, enabled, ticket, job_id, updated_by, "
+                 "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id) DO UPDATE SET "
+                 "enabled = excluded.enabled, ticket = excluded.ticket, job_id = excluded.job_id, "
+                 "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                 "sbssss", w->app_id, (int)w->enabled, w->ticket, w->job_id, w->updated_by,
+                 w->updated);
+    if (!err)
+        err = store_outbox_insert_tx(d, ss->job, ss->payload);
+    return err ? err : store_audit_insert_tx(d, ss->audit);
 }
 
-sb_err store_gc_switch_put(struct store *st, const struct store_gc_switch *sw)
+sb_err store_gc_switch_set(struct store *st, const struct store_gc_switch *sw,
+                           const struct store_outbox_job *job, const char *payload,
+                           const struct store_audit *audit)
 {
-    return store_write(st, switch_put_fn, (void *)sw);
+    struct switch_set ss = {sw, job, payload, audit};
+
+    return store_write(st, switch_set_fn, &ss);
 }
 
 sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc_switch *out)
@@ -376,19 +410,31 @@ void store_gc_operation_free(struct store_gc_operation *op)
     op->schema = op->error = NULL;
 }
 
+struct op_insert {
+    const struct store_gc_operation *op;
+    const struct store_outbox_job *job;
+    const char *payload;
+};
+
 static sb_err op_insert_fn(struct db *d, void *arg)
 {
-    const struct store_gc_operation *op = arg;
+    const struct op_insert *oi = arg;
+    const struct store_gc_operation *op = oi->op;
+    sb_err err;
 
-    return db_run(d, NULL,
-                  "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
-                  "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                  "sissss", op->id, op->conn_pk, op->status, op->schema, op->error, op->created);
+    err = db_run(d, NULL,
+                 "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
+                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                 "sissss", op->id, op->conn_pk, op->status, op->schema, op->error, op->created);
+    return err ? err : store_outbox_insert_tx(d, oi->job, oi->payload);
 }
 
-sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operation *op)
+sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operation *op,
+                                 const struct store_outbox_job *job, const char *payload)
 {
-    return store_write(st, op_insert_fn, (void *)op);
+    struct op_insert oi = {op, job, payload};
+
+    return store_write(st, op_insert_fn, &oi);
 }
 
 sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_operation *out)

@@ -71,11 +71,29 @@ sb_err store_message_insert(struct db *d, struct store_message *m);
  * job that follows it up commit together). */
 sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, const char *payload);
 
+/* Appends an audit entry inside the caller's write transaction (the change and its record
+ * commit together); NULL writes nothing. */
+sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a);
+
+/* store_app_put and store_app_delete inside the caller's write transaction; *deleted (may be
+ * NULL) says whether the entry was there (a missing one is not an error here). */
+sb_err store_app_put_tx(struct db *d, const struct store_app_write *w);
+sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audit *audit,
+                           bool *deleted);
+
 /* Makes room in a growing array *arr (element size `size`) for one element beyond len. */
 sb_err store_grow(void **arr, size_t *cap, size_t len, size_t size);
 
 /* Lower-cases ASCII letters of in into out (cap bytes), for case-insensitive unique keys. */
 void store_lower(const char *in, char *out, size_t cap);
+
+/* Counts one statement of a write against f's plan; true when it is the one to fail. */
+bool store_fault_hit(struct store_fault *f);
+
+/* Creates path as an empty file of mode 0600 (whatever the umask) unless something already
+ * has that name; *created (may be NULL) says whether it did. SQLite opens an empty file as an
+ * empty database and gives the -wal, -shm and -journal files it makes the database's mode. */
+sb_err store_file_create_private(const char *path, bool *created);
 
 /* The driver and its target (SQLite file path or PostgreSQL URL) of an open store: backup.c
  * opens a connection of its own on the same database. */

@@ -1,6 +1,7 @@
 /*
  * registrations.c: connectors registered in the Connector Developer Dashboard, with their
- * logo, outline icon and generated app package.
+ * logo, outline icon and generated app package. Each change publishes to (or removes from)
+ * the organisation catalog in the same transaction.
  */
 #include "store/internal.h"
 
@@ -34,31 +35,40 @@ static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 }
 
 struct reg_write {
-    const struct store_registration *r;
+    struct store_registration *r;
     const char *old_version;
     const struct store_registration_blobs *b;
+    const struct store_app_write *app;
+    const struct store_audit *audit;
 };
 
 static sb_err insert_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    const struct store_registration *r = w->r;
+    struct store_registration *r = w->r;
     const struct store_registration_blobs *b = w->b;
+    sb_err err;
 
-    return db_run(d, NULL,
-                  "INSERT INTO connector_registrations (" REG_COLS ", logo, outline, package) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "sssssssssbsssssBBB", r->id, r->app_id, r->catalog_id, r->name,
-                  r->short_description, r->long_description, r->website_url, r->configuration_url,
-                  r->valid_domains, (int)r->actions_enabled, r->actions_url, r->version,
-                  r->created_by, r->created, r->updated, b->logo, b->logo_len, b->outline,
-                  b->outline_len, b->package, b->package_len);
+    /* The catalog entry first: the registration names it. */
+    if ((err = store_app_put_tx(d, w->app)))
+        return err;
+    memcpy(r->catalog_id, w->app->app->id, sizeof(r->catalog_id));
+    err = db_run(d, NULL,
+                 "INSERT INTO connector_registrations (" REG_COLS ", logo, outline, package) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "sssssssssbsssssBBB", r->id, r->app_id, r->catalog_id, r->name,
+                 r->short_description, r->long_description, r->website_url, r->configuration_url,
+                 r->valid_domains, (int)r->actions_enabled, r->actions_url, r->version,
+                 r->created_by, r->created, r->updated, b->logo, b->logo_len, b->outline,
+                 b->outline_len, b->package, b->package_len);
+    return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_registration_insert(struct store *st, const struct store_registration *r,
-                                 const struct store_registration_blobs *b)
+sb_err store_registration_insert(struct store *st, struct store_registration *r,
+                                 const struct store_registration_blobs *b,
+                                 const struct store_app_write *app, const struct store_audit *audit)
 {
-    struct reg_write w = {r, NULL, b};
+    struct reg_write w = {r, NULL, b, app, audit};
 
     return store_write(st, insert_fn, &w);
 }
@@ -66,23 +76,34 @@ sb_err store_registration_insert(struct store *st, const struct store_registrati
 static sb_err update_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    const struct store_registration *r = w->r;
+    struct store_registration *r = w->r;
     const struct store_registration_blobs *b = w->b;
     struct db_stmt *s = NULL;
     sb_err err;
     int rc;
 
-    err = db_run_one(d,
-                     "UPDATE connector_registrations SET catalog_id = ?, name = ?, "
-                     "short_description = ?, long_description = ?, website_url = ?, "
-                     "configuration_url = ?, valid_domains = ?, actions_enabled = ?, "
-                     "actions_url = ?, version = ?, updated_at = ?, logo = ?, outline = ?, "
-                     "package = ? WHERE id = ? AND version = ?",
-                     "sssssssbsssBBBss", r->catalog_id, r->name, r->short_description,
-                     r->long_description, r->website_url, r->configuration_url, r->valid_domains,
-                     (int)r->actions_enabled, r->actions_url, r->version, r->updated, b->logo,
-                     b->logo_len, b->outline, b->outline_len, b->package, b->package_len, r->id,
-                     w->old_version);
+    /* The conditional update decides between concurrent changes (on PostgreSQL it also locks
+     * the row until commit); only the winner goes on to publish. */
+    err =
+        db_run_one(d,
+                   "UPDATE connector_registrations SET name = ?, "
+                   "short_description = ?, long_description = ?, website_url = ?, "
+                   "configuration_url = ?, valid_domains = ?, actions_enabled = ?, "
+                   "actions_url = ?, version = ?, updated_at = ?, logo = ?, outline = ?, "
+                   "package = ? WHERE id = ? AND version = ?",
+                   "ssssssbsssBBBss", r->name, r->short_description, r->long_description,
+                   r->website_url, r->configuration_url, r->valid_domains, (int)r->actions_enabled,
+                   r->actions_url, r->version, r->updated, b->logo, b->logo_len, b->outline,
+                   b->outline_len, b->package, b->package_len, r->id, w->old_version);
+    if (!err) {
+        if ((err = store_app_put_tx(d, w->app)))
+            return err;
+        /* An administrator may have removed the entry: publishing made a new one. */
+        memcpy(r->catalog_id, w->app->app->id, sizeof(r->catalog_id));
+        err = db_run_one(d, "UPDATE connector_registrations SET catalog_id = ? WHERE id = ?", "ss",
+                         r->catalog_id, r->id);
+        return err ? err : store_audit_insert_tx(d, w->audit);
+    }
     if (err != SB_ERR_NOT_FOUND)
         return err;
     /* Nothing matched: gone, or changed by someone else since the caller read it. */
@@ -96,10 +117,11 @@ static sb_err update_fn(struct db *d, void *arg)
     return rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
 }
 
-sb_err store_registration_update(struct store *st, const struct store_registration *r,
-                                 const char *old_version, const struct store_registration_blobs *b)
+sb_err store_registration_update(struct store *st, struct store_registration *r,
+                                 const char *old_version, const struct store_registration_blobs *b,
+                                 const struct store_app_write *app, const struct store_audit *audit)
 {
-    struct reg_write w = {r, old_version, b};
+    struct reg_write w = {r, old_version, b, app, audit};
 
     return store_write(st, update_fn, &w);
 }
@@ -124,15 +146,30 @@ sb_err store_registration_list(struct store *st, const char *created_by,
                             read_reg, NULL, sizeof(**out), (void **)out, n, "");
 }
 
+struct reg_delete {
+    const char *id, *catalog_id;
+    const struct store_audit *app_audit, *audit;
+};
+
 static sb_err delete_fn(struct db *d, void *arg)
 {
-    return db_run_one(d, "DELETE FROM connector_registrations WHERE id = ?", "s",
-                      (const char *)arg);
+    const struct reg_delete *rd = arg;
+    sb_err err;
+
+    err = db_run_one(d, "DELETE FROM connector_registrations WHERE id = ?", "s", rd->id);
+    /* The entry may have been removed by an administrator already: not an error. */
+    if (!err)
+        err = store_app_delete_tx(d, rd->catalog_id, rd->app_audit, NULL);
+    return err ? err : store_audit_insert_tx(d, rd->audit);
 }
 
-sb_err store_registration_delete(struct store *st, const char *id)
+sb_err store_registration_delete(struct store *st, const char *id, const char *catalog_id,
+                                 const struct store_audit *app_audit,
+                                 const struct store_audit *audit)
 {
-    return store_write(st, delete_fn, (void *)id);
+    struct reg_delete rd = {id, catalog_id, app_audit, audit};
+
+    return store_write(st, delete_fn, &rd);
 }
 
 struct blob_row {

@@ -4,11 +4,14 @@
  * Every connection runs in WAL mode with synchronous=FULL, so a COMMIT returns only after the
  * WAL is fsynced: the write path (store.c's group commit) relies on that for durability.
  * Prepared statements are cached per connection, keyed by the address of the SQL literal.
+ * The writer creates a missing database file with mode 0600 (files.c).
  */
 #include "store/db.h"
+#include "store/internal.h"
 
 #include "core/log.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +85,17 @@ static sb_err sq_open(const char *target, bool writer, struct db_conn **out, str
     *out = NULL;
     if (!c)
         return SB_ERR_NOMEM;
-    if (writer)
+    if (writer) {
         flags |= SQLITE_OPEN_CREATE;
+        /* Made 0600 here rather than by SQLite (0644 less the umask): the database holds keys,
+         * and its -wal and -shm files take its mode when SQLite creates them. */
+        if (strcmp(target, ":memory:") != 0 && strncmp(target, "file:", 5) != 0 &&
+            store_file_create_private(target, NULL) != SB_OK) {
+            err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot open SQLite database %s: %s",
+                          target, strerror(errno));
+            goto out;
+        }
+    }
     rc = sqlite3_open_v2(target, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot open SQLite database %s: %s",

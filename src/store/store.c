@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -53,6 +54,9 @@ struct store {
     atomic_int listener_stop; /* set by store_close, read by the listener thread */
     store_notify_fn on_notify;
     void *notify_arg;
+
+    /* a test's fault plan (store_fault_set); NULL in production */
+    struct store_fault *_Atomic fault;
 
     /* the local feed (drivers without listen): committed batches' notifications, in order */
     pthread_t feed;
@@ -147,7 +151,9 @@ static void notes_truncate(struct sb_buf *notes, size_t len)
 
 static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf *notes)
 {
-    struct db d = {st->drv, st->writer, st->node_id, notes, false};
+    struct db d = {st->drv, st->writer, st->node_id, notes, false, NULL};
+    /* The writes' own statements see a test's fault plan (fault.c); the batch's do not. */
+    struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
     err = db_run(&d, NULL, st->drv->begin_sql, "");
@@ -161,7 +167,9 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
         err = db_run(&d, NULL, "SAVEPOINT w", "");
         if (err)
             goto fail;
+        d.fault = fault;
         op->result = op->fn(&d, op->arg);
+        d.fault = NULL;
         if (op->result) {
             notes_truncate(notes, mark);
             err = db_run(&d, NULL, "ROLLBACK TO w", "");
@@ -366,7 +374,7 @@ sb_err store_read_begin(struct store *st, struct db *out)
     pthread_mutex_lock(&st->rmu);
     while (st->nfree == 0)
         pthread_cond_wait(&st->rfree, &st->rmu);
-    *out = (struct db){st->drv, st->readers[--st->nfree], NULL, NULL, false};
+    *out = (struct db){st->drv, st->readers[--st->nfree], NULL, NULL, false, NULL};
     pthread_mutex_unlock(&st->rmu);
     return SB_OK;
 }
@@ -383,7 +391,7 @@ void store_read_end(struct store *st, struct db *d)
 static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
                       struct sb_diag *diag)
 {
-    struct db d = {st->drv, st->writer, NULL, NULL, false};
+    struct db d = {st->drv, st->writer, NULL, NULL, false, NULL};
     struct db_stmt *s = NULL;
     int64_t current = 0;
     sb_err err;
@@ -739,6 +747,11 @@ sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
     err = vselect(st, sql, read, release, elem, NULL, out, n, fmt, ap);
     va_end(ap);
     return err;
+}
+
+void store_fault_set(struct store *st, struct store_fault *f)
+{
+    atomic_store(&st->fault, f);
 }
 
 const struct db_driver *store_driver(const struct store *st)

@@ -26,6 +26,8 @@
 #include <stdint.h>
 
 struct store;
+struct store_outbox_job; /* below, with the outbox; named earlier by writes that add a job */
+struct store_audit;      /* below; named earlier by writes that record their audit entry */
 
 struct store_opts {
     const char *url; /* "sqlite:/path/to/file.db" or "postgres://user:pass@host:5432/db" */
@@ -127,8 +129,11 @@ struct store_token {
 sb_err store_token_insert(struct store *st, const struct store_token *t);
 sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struct store_token *out);
 sb_err store_token_delete(struct store *st, const char *id);
-/* Removes every token of the given kind for user (used to rotate the bootstrap token). */
+/* Removes every token of the given kind for user. */
 sb_err store_token_delete_kind(struct store *st, const char *user_id, int kind);
+/* Replaces every token of t's kind for t's user by t, in one transaction (the bootstrap token's
+ * rotation): a refused insert (SB_ERR_CONFLICT) keeps the old ones. */
+sb_err store_token_replace_kind(struct store *st, const struct store_token *t);
 
 /* ---- teams, channels, members ---- */
 
@@ -171,9 +176,14 @@ struct store_member {
 sb_err store_team_create(struct store *st, const struct store_team *t,
                          const struct store_channel *general, const struct store_member *owner);
 sb_err store_team_get(struct store *st, const char *id, struct store_team *out);
-sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow);
-/* The group-level connector switch: -1 (not set), 0 or 1. */
-sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled);
+/* memberSettings.allowCreateUpdateRemoveConnectors, with its audit entry (may be NULL) in the
+ * same transaction. */
+sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow,
+                                       const struct store_audit *audit);
+/* The group-level connector switch: -1 (not set), 0 or 1, with its audit entry (may be NULL)
+ * in the same transaction. */
+sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled,
+                                         const struct store_audit *audit);
 /* Teams the user is a member of, oldest first. */
 sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
                                 size_t *n);
@@ -242,6 +252,10 @@ void store_message_free_array(struct store_message *ms, size_t n);
 sb_err store_setting_get(struct store *st, const char *key, char **value);
 /* value NULL removes the explicit value. */
 sb_err store_setting_set(struct store *st, const char *key, const char *value);
+/* Sets n explicit values (values[i] NULL removes keys[i]) and writes the audit entry (may be
+ * NULL) in one transaction: a change of several settings applies whole or not at all. */
+sb_err store_settings_put(struct store *st, const char *const *keys, const char *const *values,
+                          size_t n, const struct store_audit *audit);
 
 /* ---- connector configurations: incoming webhooks, connector apps, service connectors ---- */
 
@@ -261,25 +275,32 @@ struct store_connector {
     char app_type[8];   /* the client it was made in: "teams" ("" on insert means "teams") */
 };
 
+/* Every change of a configuration below writes its audit entries (audits[0..naudits), may be
+ * none) in the same transaction: the change and its record commit together. */
+
 /* image/image_len: the avatar bytes (or the https URL's text when image_type is "url").
  * settings: the kind's own fields as JSON object text (NULL = "{}"). */
 sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
-                              size_t image_len, const char *settings);
+                              size_t image_len, const char *settings,
+                              const struct store_audit *audits, size_t naudits);
 /* The kind's own fields (JSON object text, heap; caller frees). */
 sb_err store_connector_settings(struct store *st, const char *id, char **settings);
 /* Replaces the settings and, when name is not NULL, the name (the edit flow). */
 sb_err store_connector_set_settings(struct store *st, const char *id, const char *name,
-                                    const char *settings);
+                                    const char *settings, const struct store_audit *audits,
+                                    size_t naudits);
 /* Finds a configuration, removed ones included (c->deleted tells). */
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out);
 /* The channel's configurations that are not removed, oldest first. */
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
                             size_t *n);
-sb_err store_connector_rename(struct store *st, const char *id, const char *name);
+sb_err store_connector_rename(struct store *st, const char *id, const char *name,
+                              const struct store_audit *audits, size_t naudits);
 sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
-                               const char *nonce);
+                               const char *nonce, const struct store_audit *audits, size_t naudits);
 /* Marks the configuration removed (kept as a tombstone so its URLs answer 410 Gone). */
-sb_err store_connector_delete(struct store *st, const char *id, const char *at);
+sb_err store_connector_delete(struct store *st, const char *id, const char *at,
+                              const struct store_audit *audits, size_t naudits);
 /* The avatar: *data is heap memory (caller frees); SB_ERR_NOT_FOUND when there is none. */
 sb_err store_connector_image(struct store *st, const char *id, char *type, size_t type_cap,
                              void **data, size_t *len);
@@ -350,17 +371,27 @@ struct store_app {
     sb_time updated;
 };
 
-/* Publishes app, or replaces the content of the app with the same external id in the same
- * scope (a new version keeps its id): app->id and app->created are set to the stored ones. */
-sb_err store_app_put(struct store *st, struct store_app *app, const void *icon, size_t icon_len,
-                     const void *package, size_t package_len);
+/* A publication: the entry, its icon and package, and its audit entry (may be NULL; its
+ * target is set to the entry's id, known only once written). */
+struct store_app_write {
+    struct store_app *app;
+    const void *icon, *package;
+    size_t icon_len, package_len;
+    struct store_audit *audit;
+};
+
+/* Publishes w->app, or replaces the content of the app with the same external id in the same
+ * scope (a new version keeps its id): app->id and app->created are set to the stored ones. The
+ * entry and its audit entry are one transaction. */
+sb_err store_app_put(struct store *st, const struct store_app_write *w);
 sb_err store_app_get(struct store *st, const char *id, struct store_app *out);
 /* The organisation catalog, and with team_id also that team's uploaded apps; oldest first. */
 sb_err store_app_list(struct store *st, const char *team_id, struct store_app **out, size_t *n);
 /* The entry that provides connector_id to a channel of team_id (organisation or that team's). */
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
                               struct store_app *out);
-sb_err store_app_delete(struct store *st, const char *id);
+/* Removes the entry and writes its audit entry (may be NULL) in one transaction. */
+sb_err store_app_delete(struct store *st, const char *id, const struct store_audit *audit);
 /* The colour icon (PNG bytes, heap). */
 sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len);
 
@@ -392,17 +423,33 @@ struct store_registration_blobs {
 
 enum store_registration_blob { STORE_REG_LOGO, STORE_REG_OUTLINE, STORE_REG_PACKAGE };
 
-sb_err store_registration_insert(struct store *st, const struct store_registration *r,
-                                 const struct store_registration_blobs *b);
+/* Stores the registration and publishes its package (app: store_app_put's write) in one
+ * transaction, with the audit entries (app->audit, audit; either may be NULL): never a
+ * registration without its catalog entry or the other way round. r->catalog_id is set to the
+ * entry's id. */
+sb_err store_registration_insert(struct store *st, struct store_registration *r,
+                                 const struct store_registration_blobs *b,
+                                 const struct store_app_write *app,
+                                 const struct store_audit *audit);
 /* Replaces everything but the ids, creator and creation time, if the stored version still is
- * old_version: SB_ERR_CONFLICT when another change came first, SB_ERR_NOT_FOUND when gone. */
-sb_err store_registration_update(struct store *st, const struct store_registration *r,
-                                 const char *old_version, const struct store_registration_blobs *b);
+ * old_version: SB_ERR_CONFLICT when another change came first, SB_ERR_NOT_FOUND when gone.
+ * The new package is published (app) in the same transaction, so the catalog always carries
+ * the stored version; r->catalog_id is set to the entry's id (a new one when an administrator
+ * had removed the entry). */
+sb_err store_registration_update(struct store *st, struct store_registration *r,
+                                 const char *old_version, const struct store_registration_blobs *b,
+                                 const struct store_app_write *app,
+                                 const struct store_audit *audit);
 sb_err store_registration_get(struct store *st, const char *id, struct store_registration *out);
 /* Those created by created_by, or all when it is NULL; oldest first. */
 sb_err store_registration_list(struct store *st, const char *created_by,
                                struct store_registration **out, size_t *n);
-sb_err store_registration_delete(struct store *st, const char *id);
+/* Removes the registration and its catalog entry catalog_id in one transaction, with audit
+ * and, when the entry was still there, app_audit (either may be NULL). SB_ERR_NOT_FOUND (and
+ * nothing changed) when the registration is gone. */
+sb_err store_registration_delete(struct store *st, const char *id, const char *catalog_id,
+                                 const struct store_audit *app_audit,
+                                 const struct store_audit *audit);
 /* One stored blob (heap; caller frees). */
 sb_err store_registration_blob(struct store *st, const char *id, enum store_registration_blob which,
                                void **data, size_t *len);
@@ -419,11 +466,15 @@ struct store_gc_registration {
     sb_time created;
 };
 
-sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r);
+/* The registration and its audit entry (may be NULL) in one transaction. */
+sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r,
+                                    const struct store_audit *audit);
 sb_err store_gc_registration_get(struct store *st, const char *id,
                                  struct store_gc_registration *out);
 sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n);
-sb_err store_gc_registration_delete(struct store *st, const char *id);
+/* Deletes the registration and writes its audit entry (may be NULL) in one transaction. */
+sb_err store_gc_registration_delete(struct store *st, const char *id,
+                                    const struct store_audit *audit);
 /* The package zip of a catalog app (heap; caller frees). */
 sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, size_t *len);
 
@@ -437,7 +488,12 @@ struct store_gc_switch {
     sb_time updated;
 };
 
-sb_err store_gc_switch_put(struct store *st, const struct store_gc_switch *sw);
+/* Turns the switch (sw->job_id names job) and stores the notification job with payload and
+ * the audit entry (may be NULL), all in one transaction: the notification goes out only when
+ * the state it announces is committed, and always then. */
+sb_err store_gc_switch_set(struct store *st, const struct store_gc_switch *sw,
+                           const struct store_outbox_job *job, const char *payload,
+                           const struct store_audit *audit);
 sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc_switch *out);
 
 #define STORE_GC_ID_MAX 32    /* connection ids */
@@ -480,7 +536,10 @@ struct store_gc_operation {
 };
 
 void store_gc_operation_free(struct store_gc_operation *op);
-sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operation *op);
+/* Stores a pending operation and the outbox job (payload JSON text) that carries it out, in
+ * one transaction: no operation without its job, no job without its operation. */
+sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operation *op,
+                                 const struct store_outbox_job *job, const char *payload);
 sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_operation *out);
 /* Finishes an operation: completed stores its schema on the connection and makes the
  * connection ready; failed records error (JSON text). */
@@ -659,5 +718,30 @@ sb_err store_backup(struct store *st, const char *path, struct sb_diag *diag);
  * Switchboard database (not SQLite, damaged, no schema_migrations, or migrated by a newer
  * version) and with SB_ERR_CONFLICT when a process has the database open (a running server). */
 sb_err store_restore(const char *url, const char *path, struct sb_diag *diag);
+
+/* ---- fault injection, for tests (src/store/fault.c) ---- */
+
+/* A plan "fail the N-th statement run by write functions": the statement answers SB_ERR_IO
+ * before it runs, as a database failure would, and the write function's transaction is rolled
+ * back if it passes the error on. Tests fail each step of an operation in turn and check that
+ * nothing of it remains. No plan is installed in production. */
+struct store_fault;
+
+sb_err store_fault_new(struct store_fault **out);
+void store_fault_free(struct store_fault *f);
+/* Installs f on st (NULL removes it); f must outlive its installation. */
+void store_fault_set(struct store *st, struct store_fault *f);
+/* Restarts the count and fails statement fail_at (from 1; 0 fails none). */
+void store_fault_arm(struct store_fault *f, long fail_at);
+/* Statements run by writes since store_fault_arm (the failed one included). */
+long store_fault_seen(const struct store_fault *f);
+
+/* ---- file modes (SQLite): the database holds secrets ---- */
+
+/* Makes data_dir (when not NULL or "") mode 0700 and every regular file directly in it, and
+ * db_file with its -wal, -shm and -journal (when not NULL), mode 0600, warning on stderr with
+ * each path it changes (or cannot change). Symlinks are not followed. Run at start, before
+ * store_open: files made by older versions or by hand under umask 022 are readable by all. */
+void store_files_repair(const char *data_dir, const char *db_file);
 
 #endif

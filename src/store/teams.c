@@ -124,41 +124,43 @@ sb_err store_team_get(struct store *st, const char *id, struct store_team *out)
 
 struct team_flag {
     const char *id;
-    bool value;
+    int value;
+    const struct store_audit *audit;
 };
 
 static sb_err team_allow_fn(struct db *d, void *arg)
 {
     struct team_flag *tf = arg;
-    return db_run_one(d, "UPDATE teams SET allow_connectors = ? WHERE id = ?", "bs", (int)tf->value,
-                      tf->id);
+    sb_err err = db_run_one(d, "UPDATE teams SET allow_connectors = ? WHERE id = ?", "bs",
+                            tf->value, tf->id);
+
+    return err ? err : store_audit_insert_tx(d, tf->audit);
 }
 
-sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow)
+sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow,
+                                       const struct store_audit *audit)
 {
-    struct team_flag tf = {id, allow};
+    struct team_flag tf = {id, allow, audit};
     return store_write(st, team_allow_fn, &tf);
 }
 
-struct team_switch {
-    const char *id;
-    int value;
-};
-
 static sb_err team_switch_fn(struct db *d, void *arg)
 {
-    struct team_switch *ts = arg;
+    struct team_flag *ts = arg;
+    sb_err err;
 
     if (ts->value < 0)
-        return db_run_one(d, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?", "s",
-                          ts->id);
-    return db_run_one(d, "UPDATE teams SET connectors_enabled = ? WHERE id = ?", "is",
-                      (int64_t)ts->value, ts->id);
+        err = db_run_one(d, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?", "s", ts->id);
+    else
+        err = db_run_one(d, "UPDATE teams SET connectors_enabled = ? WHERE id = ?", "is",
+                         (int64_t)ts->value, ts->id);
+    return err ? err : store_audit_insert_tx(d, ts->audit);
 }
 
-sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled)
+sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled,
+                                         const struct store_audit *audit)
 {
-    struct team_switch ts = {id, enabled};
+    struct team_flag ts = {id, enabled, audit};
     return store_write(st, team_switch_fn, &ts);
 }
 

@@ -204,3 +204,17 @@ sb_err store_token_delete_kind(struct store *st, const char *user_id, int kind)
     struct token_delete td = {NULL, user_id, kind};
     return store_write(st, token_delete_kind_fn, &td);
 }
+
+static sb_err token_replace_fn(struct db *d, void *arg)
+{
+    const struct store_token *t = arg;
+    struct token_delete td = {NULL, t->user_id, t->kind};
+    sb_err err = token_delete_kind_fn(d, &td);
+
+    return err ? err : token_insert_fn(d, arg);
+}
+
+sb_err store_token_replace_kind(struct store *st, const struct store_token *t)
+{
+    return store_write(st, token_replace_fn, (void *)t);
+}

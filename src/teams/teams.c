@@ -67,9 +67,9 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
 }
 
 sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
-                                 struct sb_diag *diag)
+                                 const struct store_audit *audit, struct sb_diag *diag)
 {
-    sb_err err = store_team_set_allow_connectors(ctx->store, team_id, allow_connectors);
+    sb_err err = store_team_set_allow_connectors(ctx->store, team_id, allow_connectors, audit);
 
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "team '%s' not found", team_id);

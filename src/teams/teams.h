@@ -19,8 +19,10 @@
 sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
                     const char *description, struct store_team *out, struct sb_diag *diag);
 
+/* Sets memberSettings.allowCreateUpdateRemoveConnectors; audit (may be NULL) is written in the
+ * same transaction. */
 sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
-                                 struct sb_diag *diag);
+                                 const struct store_audit *audit, struct sb_diag *diag);
 
 sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
                             const char *description, struct store_channel *out,

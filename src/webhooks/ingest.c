@@ -101,6 +101,15 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
     return true;
 }
 
+bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,
+                       struct webhook_result *result)
+{
+    struct store_connector c;
+
+    memset(result, 0, sizeof(*result));
+    return authenticate(ctx, url, &c, result);
+}
+
 static void log_delivery(struct sb_ctx *ctx, const struct store_connector *c, size_t size,
                          const struct webhook_result *r)
 {

@@ -99,8 +99,10 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const char *app_type, struct store_connector *out, struct sb_diag *diag)
 {
     unsigned char *bytes = NULL;
+    struct store_audit audit = {0};
     const void *img = NULL;
     size_t img_len = 0;
+    json_t *after = NULL;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
@@ -131,10 +133,29 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
         img_len = strlen(image);
     }
     err = webhook_config_init(ctx, who, ch, WEBHOOK_KIND, WEBHOOK_CONNECTOR_ID, name, out);
+    if (!err && !(after = webhook_summary(out)))
+        err = SB_ERR_NOMEM;
     if (!err)
-        err = store_connector_insert(ctx->store, out, img, img_len, NULL);
+        err = webhook_audit_entry(ctx, who, "webhook.create", out, NULL, after, &audit);
+    if (!err)
+        err = store_connector_insert(ctx->store, out, img, img_len, NULL, &audit, 1);
+    org_audit_entry_free(&audit);
+    json_decref(after);
     free(bytes);
     return err;
+}
+
+json_t *webhook_summary(const struct store_connector *c)
+{
+    return json_pack("{s:s,s:s,s:s,s:s}", "name", c->name, "kind", c->kind, "teamId", c->team_id,
+                     "channelId", c->channel_id);
+}
+
+sb_err webhook_audit_entry(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
+                           const struct store_connector *c, json_t *before, json_t *after,
+                           struct store_audit *out)
+{
+    return org_audit_entry(ctx, who->user_id, who->display_name, action, c->id, before, after, out);
 }
 
 sb_err webhook_config_init(struct sb_ctx *ctx, const struct sb_principal *who,
@@ -186,13 +207,14 @@ sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, c
     return webhook_url_format(ctx->cfg->public_url, &u, workflow_url, cap);
 }
 
-sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c, struct sb_diag *diag)
+sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c,
+                          const struct store_audit *audit, struct sb_diag *diag)
 {
     char nonce[33];
     sb_err err;
 
     new_nonce(ctx, nonce);
-    err = store_connector_set_url(ctx->store, c->id, "v2", nonce);
+    err = store_connector_set_url(ctx->store, c->id, "v2", nonce, audit, audit ? 1 : 0);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "webhook '%s' not found", c->id);
     if (err)

@@ -11,6 +11,8 @@
 #include "store/store.h"
 #include "webhooks/url.h"
 
+#include <jansson.h>
+
 /* The catalog id of the built-in Incoming Webhook connector (the id Teams uses for it). */
 #define WEBHOOK_CONNECTOR_ID "203a1e2c-26cc-47ca-83ae-be98f960b6b2"
 #define WEBHOOK_KIND "incomingWebhook"
@@ -21,7 +23,8 @@
 /* Creates a webhook on the channel. image: NULL, a data URL (PNG, JPEG, GIF or WebP, at most
  * WEBHOOK_IMAGE_MAX bytes decoded) or an https URL. app_type: the client it is made in, "teams"
  * or "groups" (a group mailbox-style feed; NULL = "teams"). The URL shape follows the
- * organisation's webhookUrlFormat setting. */
+ * organisation's webhookUrlFormat setting. The "webhook.create" audit entry is written with
+ * it. */
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
                       const struct store_channel *ch, const char *name, const char *image,
                       const char *app_type, struct store_connector *out, struct sb_diag *diag);
@@ -40,8 +43,20 @@ sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, c
 /* True while the webhook still has a legacy URL ("Attention required"). */
 bool webhook_attention_required(const struct store_connector *c);
 
-/* "Update URL": new signed URLs; every earlier URL of the webhook stops working. */
-sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c, struct sb_diag *diag);
+/* "Update URL": new signed URLs; every earlier URL of the webhook stops working. audit (may be
+ * NULL) is written in the same transaction. */
+sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c,
+                          const struct store_audit *audit, struct sb_diag *diag);
+
+/* What the audit log records of a configuration: {name, kind, teamId, channelId} (no secret,
+ * no URL). */
+json_t *webhook_summary(const struct store_connector *c);
+/* The audit entry of action on configuration c by who; before/after are borrowed and may be
+ * NULL. Written by the store function of the change, in its transaction; release it with
+ * org_audit_entry_free. */
+sb_err webhook_audit_entry(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
+                           const struct store_connector *c, json_t *before, json_t *after,
+                           struct store_audit *out);
 
 /* ---- ingestion ---- */
 
@@ -94,6 +109,12 @@ struct webhook_result {
  * valid until done runs. */
 bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
                           struct webhook_result *result, void (*done)(void *arg), void *arg);
+/* The first check webhook_ingest_start makes: whether url is a current URL of a live
+ * configuration (known, of its kind, correctly signed). Reads the store, writes nothing. On
+ * false, result holds the refusal to answer. Run before the body is read, so that posts to
+ * unknown or forged URLs are answered without holding their bodies. */
+bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,
+                       struct webhook_result *result);
 /* Completes a started ingestion (any thread but the writer's): sets the final status and
  * publishes the stored message to live subscribers. */
 void webhook_ingest_finish(struct sb_ctx *ctx, struct webhook_result *result);

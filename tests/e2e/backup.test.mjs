@@ -106,6 +106,8 @@ test('backup while the server acknowledges posts: a complete, consistent, self-c
   t.diagnostic(`backup taken after ${atStart} acknowledged posts, ${during} more acknowledged while it ran, ${total} in all`);
   // One file: no -wal/-journal beside it, no temporary left behind.
   assert.deepEqual(fs.readdirSync(work), ['switchboard-backup.db']);
+  // It holds the installation's keys: owner-only whatever the umask (issue 16, item 7).
+  assert.equal((fs.statSync(backupFile).mode & 0o777).toString(8), '600', 'mode of the backup');
   // A second backup to the same name is refused rather than overwriting the first.
   const again = await runCli(['admin', '--data', src.dataDir, 'backup', backupFile]);
   assert.equal(again.code, 1, showRun(again));

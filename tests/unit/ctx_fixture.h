@@ -1,6 +1,8 @@
 /*
  * ctx_fixture.h: a context on a fresh SQLite store in its own temporary directory, with a clock
- * the test moves by hand (for the tests of modules that take struct sb_ctx).
+ * the test moves by hand (for the tests of modules that take struct sb_ctx), and a store fault
+ * plan installed on it (f->fault, idle until a test arms it with store_fault_arm: "fail the N-th
+ * statement run by writes").
  */
 #ifndef SB_TEST_CTX_FIXTURE_H
 #define SB_TEST_CTX_FIXTURE_H
@@ -22,7 +24,8 @@ struct cfx {
     char url[128];
     struct sb_config cfg;
     struct sb_ctx ctx;
-    _Atomic int64_t now_ms; /* the test's clock */
+    _Atomic int64_t now_ms;    /* the test's clock */
+    struct store_fault *fault; /* installed on ctx.store; store_fault_arm(f->fault, n) */
 };
 
 static inline int64_t cfx_now(void *arg)
@@ -65,6 +68,10 @@ static inline int cfx_open(struct cfx *f)
         fprintf(stderr, "store_open(%s): %s\n", f->url, diag.message);
         return -1;
     }
+    if (!f->fault && store_fault_new(&f->fault) != SB_OK)
+        return -1;
+    store_fault_arm(f->fault, 0);
+    store_fault_set(f->ctx.store, f->fault);
     return 0;
 }
 
@@ -86,6 +93,8 @@ static inline int cfx_setup(void **state)
     f->ctx.clock.arg = f;
     snprintf(f->ctx.tenant_id, sizeof(f->ctx.tenant_id), "00000000-0000-4000-8000-0000000000aa");
     if (cfx_open(f) != 0) {
+        store_close(f->ctx.store);
+        store_fault_free(f->fault);
         cfx_remove_dir(f->dir);
         goto fail;
     }
@@ -103,6 +112,7 @@ static inline int cfx_teardown(void **state)
     if (!f)
         return 0;
     store_close(f->ctx.store);
+    store_fault_free(f->fault);
     cfx_remove_dir(f->dir);
     free(f);
     return 0;

@@ -29,6 +29,8 @@ static const char *const env_names[] = {
     "SWITCHBOARD_MAX_PAYLOAD",
     "SWITCHBOARD_MAX_BODY",
     "SWITCHBOARD_THREADS",
+    "SWITCHBOARD_MAX_CONNECTIONS_PER_IP",
+    "SWITCHBOARD_UNAUTHENTICATED_BODY_BUDGET",
 };
 #define NENV (sizeof(env_names) / sizeof(env_names[0]))
 
@@ -151,6 +153,27 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.max_payload, 28 * 1024);
     assert_int_equal(cfg.max_body, 1024 * 1024);
     assert_int_equal(cfg.threads, 8);
+    assert_int_equal(cfg.max_connections_per_ip, 1024);
+    assert_int_equal(cfg.public_body_budget, 64 * 1024 * 1024);
+}
+
+static void test_connection_and_body_limits(void **state)
+{
+    struct sb_config cfg;
+    struct sb_diag diag = {{0}, {0}};
+    char *bad[] = {"--max-connections-per-ip", "-1"};
+
+    (void)state;
+    PARSE_OK(&cfg, "--max-connections-per-ip", "0", "--unauthenticated-body-budget", "65536");
+    assert_int_equal(cfg.max_connections_per_ip, 0);
+    assert_int_equal(cfg.public_body_budget, 65536);
+    setenv("SWITCHBOARD_MAX_CONNECTIONS_PER_IP", "16", 1);
+    setenv("SWITCHBOARD_UNAUTHENTICATED_BODY_BUDGET", "1000", 1);
+    PARSE_OK(&cfg, NULL);
+    assert_int_equal(cfg.max_connections_per_ip, 16);
+    assert_int_equal(cfg.public_body_budget, 1000);
+    assert_int_equal(sb_config_parse(&cfg, 2, bad, &diag), SB_ERR_INVALID);
+    assert_non_null(strstr(diag.message, "max-connections-per-ip"));
 }
 
 /* ---- flags ---- */
@@ -531,25 +554,16 @@ static void test_null_diag(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_defaults),
-        T(test_each_flag),
-        T(test_equals_form),
-        T(test_listen_forms),
-        T(test_bad_listen),
-        T(test_public_url),
-        T(test_public_url_needs_a_host),
-        T(test_unknown_flag),
-        T(test_missing_value),
-        T(test_bad_rate),
-        T(test_rate_not_a_number),
-        T(test_bad_numbers),
-        T(test_tls_pair),
-        T(test_too_long_values),
-        T(test_last_flag_wins),
-        T(test_env_used),
-        T(test_env_empty_is_unset),
-        T(test_flag_wins_over_env),
-        T(test_env_errors_name_the_variable),
+        T(test_defaults),           T(test_connection_and_body_limits),
+        T(test_each_flag),          T(test_equals_form),
+        T(test_listen_forms),       T(test_bad_listen),
+        T(test_public_url),         T(test_public_url_needs_a_host),
+        T(test_unknown_flag),       T(test_missing_value),
+        T(test_bad_rate),           T(test_rate_not_a_number),
+        T(test_bad_numbers),        T(test_tls_pair),
+        T(test_too_long_values),    T(test_last_flag_wins),
+        T(test_env_used),           T(test_env_empty_is_unset),
+        T(test_flag_wins_over_env), T(test_env_errors_name_the_variable),
         T(test_null_diag),
     };
 

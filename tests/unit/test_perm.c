@@ -621,7 +621,7 @@ static void test_connectors_setting(void **state)
     };
 
     memset(&diag, 0, sizeof(diag));
-    assert_int_equal(teams_set_member_settings(&f->ctx, f->team.id, false, &diag), SB_OK);
+    assert_int_equal(teams_set_member_settings(&f->ctx, f->team.id, false, NULL, &diag), SB_OK);
     assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
     /* the message says why */
     memset(&diag, 0, sizeof(diag));
@@ -634,7 +634,7 @@ static void test_connectors_setting(void **state)
         assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_CONNECTOR_MANAGE, &r, NULL),
                          OK);
     }
-    assert_int_equal(teams_set_member_settings(&f->ctx, f->team.id, true, &diag), SB_OK);
+    assert_int_equal(teams_set_member_settings(&f->ctx, f->team.id, true, NULL, &diag), SB_OK);
     assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
 }
 
@@ -750,7 +750,7 @@ static void test_policy_switches(void **state)
     assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &f->res[R_GENERAL], &diag), FB);
     assert_non_null(strstr(diag.message, "organization"));
     /* the group switch cannot override the organisation */
-    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, 1), SB_OK);
+    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, 1, NULL), SB_OK);
     assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
     /* connectorsEnabledForTeams off has the same effect */
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabled", NULL), SB_OK);
@@ -759,7 +759,7 @@ static void test_policy_switches(void **state)
     assert_int_equal(store_setting_set(f->ctx.store, "connectorsEnabledForTeams", NULL), SB_OK);
     assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
     /* the group switch off: this team only */
-    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, 0), SB_OK);
+    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, 0, NULL), SB_OK);
     assert_int_equal(run_rows(f, off, sizeof(off) / sizeof(off[0])), 0);
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &f->res[R_GENERAL], &diag), FB);
@@ -768,7 +768,7 @@ static void test_policy_switches(void **state)
         struct sb_resource r = {f->other.id, f->foreign.id, NULL};
         assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &r, NULL), OK);
     }
-    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, -1), SB_OK);
+    assert_int_equal(store_team_set_connectors_enabled(f->ctx.store, f->team.id, -1, NULL), SB_OK);
     assert_int_equal(run_rows(f, on, sizeof(on) / sizeof(on[0])), 0);
     /* GCC: off until an administrator turns them on */
     assert_int_equal(store_setting_set(f->ctx.store, "cloudEnvironment", "\"gcc\""), SB_OK);

@@ -737,7 +737,7 @@ static void test_team_create(void **state)
     assert_string_equal(teams[0].id, tp.team.id);
     free(teams);
 
-    assert_int_equal(store_team_set_allow_connectors(f->st, tp.team.id, true), SB_OK);
+    assert_int_equal(store_team_set_allow_connectors(f->st, tp.team.id, true, NULL), SB_OK);
     assert_int_equal(store_team_get(f->st, tp.team.id, &got), SB_OK);
     assert_true(got.allow_connectors);
 }
@@ -791,7 +791,7 @@ static void test_team_get_unknown(void **state)
                      SB_ERR_NOT_FOUND);
     assert_int_equal(store_team_get(f->st, "", &got), SB_ERR_NOT_FOUND);
     assert_int_equal(
-        store_team_set_allow_connectors(f->st, "00000000-0000-4000-8000-fffffffffffa", false),
+        store_team_set_allow_connectors(f->st, "00000000-0000-4000-8000-fffffffffffa", false, NULL),
         SB_ERR_NOT_FOUND);
     assert_int_equal(
         store_team_list_for_user(f->st, "00000000-0000-4000-8000-fffffffffffa", &teams, &n), SB_OK);

@@ -530,7 +530,14 @@ export async function rawRequest(target, method, p, { headers = {}, chunks = [],
     req.on('error', (err) => {
       if (!responded) reject(err);
     });
+    // With `Expect: 100-continue` the body goes only after the server's 100 (as curl does for
+    // large bodies); a server that refuses on the headers answers instead and never reads it.
+    const go = /^100-continue$/i.test(Object.entries(h).find(([k]) => /^expect$/i.test(k))?.[1] || '')
+      ? new Promise((r) => { req.once('continue', r); req.once('response', r); req.once('close', r); })
+      : Promise.resolve();
     (async () => {
+      if (bufs.length) req.flushHeaders();
+      await go;
       for (const b of bufs) {
         if (req.destroyed || responded) return;
         if (!req.write(b)) await new Promise((r) => { req.once('drain', r); req.once('close', r); });
