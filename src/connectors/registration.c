@@ -673,7 +673,7 @@ sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who
         store_message_free(out);
         goto out;
     }
-    teams_message_publish(ctx, out);
+    teams_message_stored(ctx);
 out:
     card_message_free(&card);
     free(text);

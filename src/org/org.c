@@ -330,18 +330,6 @@ void org_audit_entry_free(struct store_audit *a)
     a->before = a->after = NULL;
 }
 
-sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
-                 const char *action, const char *target, json_t *before, json_t *after)
-{
-    struct store_audit a;
-    sb_err err = org_audit_entry(ctx, actor_id, actor_name, action, target, before, after, &a);
-
-    if (!err)
-        err = store_audit_append(ctx->store, &a);
-    org_audit_entry_free(&a);
-    return err;
-}
-
 sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                           json_t *patch, struct sb_diag *diag)
 {

@@ -86,12 +86,6 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
  * call (outbound calls run on worker threads, and a changed list must apply at once). */
 sb_err org_outbound_allowed(struct sb_ctx *ctx, const char *host, int port, bool *allowed);
 
-/* Appends an audit entry on its own; before/after may be NULL (references are not stolen).
- * Only for an event that changes nothing else: a change and its record belong in one
- * transaction (org_audit_entry, written by the change's store function). Kept for that case;
- * no caller in the tree uses it now. */
-sb_err org_audit(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
-                 const char *action, const char *target, json_t *before, json_t *after);
 /* Fills *out with the same entry without writing it, for a store function that writes it in
  * the transaction of the change it records; release with org_audit_entry_free. */
 sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,

@@ -16,16 +16,6 @@ sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a)
                   a->after);
 }
 
-static sb_err audit_fn(struct db *d, void *arg)
-{
-    return store_audit_insert_tx(d, arg);
-}
-
-sb_err store_audit_append(struct store *st, const struct store_audit *a)
-{
-    return store_write(st, audit_fn, (void *)a);
-}
-
 static void read_audit(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_audit *a = elem;

@@ -347,7 +347,6 @@ struct store_audit {
     char *after;      /* JSON text or NULL */
 };
 
-sb_err store_audit_append(struct store *st, const struct store_audit *a);
 /* Newest first, entries with seq < before (0 = from the newest). */
 sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
                         size_t *n);

@@ -191,7 +191,7 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
         store_message_free(out);
         return err;
     }
-    teams_message_publish(ctx, out);
+    teams_message_stored(ctx);
     return SB_OK;
 }
 
@@ -209,9 +209,8 @@ void teams_message_event(struct sb_ctx *ctx, const struct store_message *m)
     json_decref(j);
 }
 
-void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m)
+void teams_message_stored(struct sb_ctx *ctx)
 {
-    (void)m;
     if (ctx->metrics)
         atomic_fetch_add_explicit(&ctx->metrics->messages_stored, 1, memory_order_relaxed);
 }

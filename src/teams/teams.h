@@ -59,7 +59,7 @@ void teams_message_update_event(struct sb_ctx *ctx, const struct store_message *
 
 /* Counts a message this process stored. Its live event does not come from here: the thread
  * that stored it is not the one to publish it (remote.c publishes in commit order). */
-void teams_message_publish(struct sb_ctx *ctx, const struct store_message *m);
+void teams_message_stored(struct sb_ctx *ctx);
 /* Renders m once for this process's subscribers, when any of them may see its team; only
  * remote.c calls it, in seq order. */
 void teams_message_event(struct sb_ctx *ctx, const struct store_message *m);

@@ -290,6 +290,6 @@ void webhook_ingest_finish(struct sb_ctx *ctx, struct webhook_result *r)
         refuse(r, 503, "ServiceUnavailable", "The message could not be stored; retry later.");
         return;
     }
-    teams_message_publish(ctx, &r->msg);
+    teams_message_stored(ctx);
     r->status = 200;
 }
