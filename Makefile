@@ -1,5 +1,5 @@
 # Switchboard build. `make` builds build/switchboard; `make test` sets up, builds and runs every
-# suite; `make run` sets up, builds and starts a server on SQLite. See README.md.
+# suite and check; `make run` sets up, builds and starts a server on SQLite. See README.md.
 
 CC ?= cc
 VARIANT ?= release
@@ -8,9 +8,16 @@ PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip libcurl
 ifeq ($(VARIANT),asan)
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   BIN := build/switchboard-asan
-else
+else ifeq ($(VARIANT),tsan)
+  # ThreadSanitizer. The libraries are not instrumented: TSan sees their locking only through
+  # its pthread interceptors; tests/tsan.supp names the races it reports inside them.
+  OPT := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+  BIN := build/switchboard-tsan
+else ifeq ($(VARIANT),release)
   OPT := -O2 -g
   BIN := build/switchboard
+else
+  $(error VARIANT must be release, asan or tsan)
 endif
 
 O := build/$(VARIANT)
@@ -27,8 +34,12 @@ MIGRATIONS_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 MIGRATIONS_POSTGRES := $(sort $(wildcard src/store/migrations/postgres/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+# Every C file `make format` formats and the format check checks.
+FORMAT_FILES := $(SRC) src/main.c $(sort $(wildcard src/*/*.h)) $(UNIT_SRC) \
+                $(sort $(wildcard tests/unit/*.h)) $(sort $(wildcard tests/fuzz/*.c))
 
-.PHONY: all run test bench fuzz format lint clean setup asan unit web
+.PHONY: all run test bench fuzz fuzz-build format format-check lint clean setup asan tsan unit \
+        unit-build web
 all: $(BIN) web
 
 # The web client: plain ES modules in web/src bundled into web/dist by scripts/build-web.
@@ -53,11 +64,13 @@ $(O)/%.o: src/%.c
 	@echo "  CC $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/gen/migrations_sqlite.c: $(MIGRATIONS_SQLITE) scripts/embed-sql
+# For every variant's directory, and build/fuzz/obj; kept, as explicit targets would be.
+.PRECIOUS: %/gen/migrations_sqlite.c %/gen/migrations_postgres.c
+%/gen/migrations_sqlite.c: $(MIGRATIONS_SQLITE) scripts/embed-sql
 	@mkdir -p $(dir $@)
 	@scripts/embed-sql sqlite $@ $(MIGRATIONS_SQLITE)
 
-$(O)/gen/migrations_postgres.c: $(MIGRATIONS_POSTGRES) scripts/embed-sql
+%/gen/migrations_postgres.c: $(MIGRATIONS_POSTGRES) scripts/embed-sql
 	@mkdir -p $(dir $@)
 	@scripts/embed-sql postgres $@ $(MIGRATIONS_POSTGRES)
 
@@ -72,10 +85,26 @@ $(O)/tests/%: tests/unit/%.c $(LIB_OBJ)
 # The allocation-failure test fails our objects' allocations at will (tests/unit/test_allocfail.c).
 $(O)/tests/test_allocfail: private LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
 
-unit: $(UNIT_BIN)
+# The sanitizers' settings for running tests; scripts/test uses the same.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1"
+
+# `make unit-build` only builds the unit tests; `make unit` also runs them (each one's output in
+# <binary>.log, printed when it fails).
+unit-build: $(UNIT_BIN)
+
+unit: unit-build
+	@failed=0; for t in $(UNIT_BIN); do \
+	    if $(SAN_ENV) $$t >$$t.log 2>&1; then echo "  ok   $$t"; \
+	    else echo "  FAIL $$t:"; tail -n 40 $$t.log; failed=1; fi; \
+	done; exit $$failed
 
 asan:
 	$(MAKE) VARIANT=asan all unit
+
+tsan:
+	$(MAKE) VARIANT=tsan all unit
 
 setup:
 	scripts/setup
@@ -84,42 +113,71 @@ run: setup
 	$(MAKE) all
 	scripts/run
 
+# Builds every variant and the fuzzers, then scripts/test runs the suites and the checks. The
+# builds use every core (NPROC) unless make was given its own -j.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+BUILD_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 test: setup
-	$(MAKE) all unit
-	$(MAKE) VARIANT=asan all unit
+	$(MAKE) $(BUILD_J) all unit-build
+	$(MAKE) $(BUILD_J) VARIANT=asan all unit-build
+	$(MAKE) $(BUILD_J) VARIANT=tsan all unit-build
+	$(MAKE) $(BUILD_J) fuzz-build
 	scripts/test
 
 bench: setup
 	$(MAKE) all
 	scripts/bench
 
-FUZZ_SECONDS ?= 30
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang. The library is compiled once for
+# them (build/fuzz/obj) and every target links those objects. `make fuzz` runs each for
+# FUZZ_SECONDS (scripts/fuzz); `make test` runs each for 10 s.
+FUZZ_SECONDS ?= 3600
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 # The fuzzers link the library without the HTTP layer and what sits on it.
 FUZZ_LIB := $(filter-out src/api/% src/http/% src/connectors/apphost.c,$(SRC))
+FUZZ_OBJ := $(FUZZ_LIB:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/migrations_sqlite.o \
+            build/fuzz/obj/gen/migrations_postgres.o
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer $(WARN)
 
-# libFuzzer targets (card parser, webhook URL parser), each run for FUZZ_SECONDS.
-fuzz: $(O)/gen/migrations_sqlite.c $(O)/gen/migrations_postgres.c
-	@mkdir -p build/fuzz
-	@set -e; for f in $(FUZZ_SRC); do \
-	    name=$$(basename $$f .c); \
-	    echo "  FUZZ $$name ($(FUZZ_SECONDS)s)"; \
-	    clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $$f \
-	        $(FUZZ_LIB) $(O)/gen/migrations_sqlite.c $(O)/gen/migrations_postgres.c $(CPPFLAGS) -o build/fuzz/$$name $(LDLIBS); \
-	    corpus=tests/fuzz/corpus/$${name#fuzz_}; mkdir -p build/fuzz/$$name.corpus; \
-	    build/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        build/fuzz/$$name.corpus $$( [ -d $$corpus ] && echo $$corpus ) 2>&1 | tail -n 12; \
-	done
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $< (fuzz)"
+	@clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/gen/%.o: build/fuzz/obj/gen/%.c
+	@clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BIN): build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@echo "  LD $@"
+	@clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 format:
-	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC) $(wildcard tests/unit/*.h)
+	@clang-format -i $(FORMAT_FILES)
 
+# What `make format` would change, as errors.
+format-check:
+	@echo "  FORMAT-CHECK $(words $(FORMAT_FILES)) files"
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
+
+# clang-tidy is slow: one process per file, LINT_JOBS (default: one per core) at once.
+LINT_JOBS ?= $(NPROC)
 lint:
-	clang-tidy --quiet $(SRC) src/main.c -- $(CPPFLAGS) -std=c11 -D_GNU_SOURCE
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	@echo "  TIDY src ($(LINT_JOBS) at once)"
+	@printf '%s\n' $(SRC) src/main.c | xargs -P $(LINT_JOBS) -n 1 bash -c 'set -o pipefail; \
+	    clang-tidy --quiet "$$0" -- $(CPPFLAGS) -std=c11 -D_GNU_SOURCE 2>&1 | \
+	    { grep -v "^[0-9]* warnings\? generated\.$$" || true; }'
+	@echo "  CPPCHECK src"
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 	    --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
 
 clean:
 	rm -rf build web/dist
 
--include $(LIB_OBJ:.o=.d) $(O)/main.d
+-include $(LIB_OBJ:.o=.d) $(O)/main.d $(wildcard build/fuzz/obj/*/*.d)

@@ -57,6 +57,20 @@ bool config_url_split(const char *url, char *scheme, size_t scheme_cap, char *ho
     return true;
 }
 
+/* The port a "host:port" entry names (what follows its colon), or -1 when that is not a number
+ * up to 65535 in digits only: "a:70x" is no entry for port 70. */
+static int entry_port(const char *s)
+{
+    long v = 0;
+
+    if (!*s)
+        return -1;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s) || (v = v * 10 + (*s - '0')) > 65535)
+            return -1;
+    return (int)v;
+}
+
 bool config_domain_listed(const char *valid_domains, const char *host, int port)
 {
     json_t *list = json_loads(valid_domains ? valid_domains : "[]", 0, NULL), *v;
@@ -73,7 +87,7 @@ bool config_domain_listed(const char *valid_domains, const char *host, int port)
         colon = strrchr(d, ':');
         if (colon && strchr(d, ']') && colon < strchr(d, ']'))
             colon = NULL; /* a colon inside an IPv6 literal */
-        if (colon && atoi(colon + 1) != port)
+        if (colon && entry_port(colon + 1) != port)
             continue;
         dl = colon ? (size_t)(colon - d) : strlen(d);
         if (dl > 2 && d[0] == '*' && d[1] == '.') {

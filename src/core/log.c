@@ -181,7 +181,9 @@ size_t sb_log_redact(const char *in, char *out, size_t cap)
     return o.len;
 }
 
-static void emit(const char *level, const char *fmt, va_list ap)
+/* The format attribute lets clang's -Wformat-nonliteral see that fmt is checked by callers. */
+__attribute__((format(printf, 2, 0))) static void emit(const char *level, const char *fmt,
+                                                       va_list ap)
 {
     char line[1024], clean[1024];
 

@@ -17,6 +17,7 @@
 #include "core/sb.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -36,10 +37,10 @@ struct db_driver {
     /* Cross-process notifications, NULL where one process owns the database (SQLite).
      * notify_sql takes one text parameter and queues it for delivery when the transaction
      * commits; listen() blocks, handing each payload to fn, until *stop becomes true,
-     * reconnecting when the connection breaks. */
+     * reconnecting when the connection breaks. *stop is atomic: another thread sets it. */
     const char *notify_sql;
     sb_err (*listen)(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
-                     const volatile int *stop);
+                     const atomic_int *stop);
     /* Where processes share the database (else NULL): a session lock that makes message seqs
      * commit in the order they are drawn. A writer takes it before its first message insert of
      * a batch and releases it after the COMMIT, so a seq is never visible while a lower one

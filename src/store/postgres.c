@@ -516,21 +516,21 @@ static const char *pg_errmsg(struct db_conn *c)
 /* One LISTEN connection per process. Notifications arrive on the socket; a short poll lets the
  * loop notice *stop, and a broken connection is re-opened after a second. */
 static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
-                        const volatile int *stop)
+                        const atomic_int *stop)
 {
     struct sb_diag diag = {{0}, {0}};
 
-    while (!*stop) {
+    while (!atomic_load(stop)) {
         struct db_conn *c = NULL;
         PGnotify *n;
 
         if (pg_open(target, false, &c, &diag) != SB_OK || !c || pg_exec(c, "LISTEN switchboard")) {
             pg_close(c);
-            for (int i = 0; i < 10 && !*stop; i++)
+            for (int i = 0; i < 10 && !atomic_load(stop); i++)
                 poll(NULL, 0, 100);
             continue;
         }
-        while (!*stop) {
+        while (!atomic_load(stop)) {
             struct pollfd pfd = {PQsocket(c->pg), POLLIN, 0};
 
             if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
@@ -542,7 +542,7 @@ static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *pa
                 PQfreemem(n);
             }
         }
-        if (!*stop)
+        if (!atomic_load(stop))
             sb_log_warn("postgres: the notification connection broke; reconnecting");
         pg_close(c);
     }

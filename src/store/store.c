@@ -51,7 +51,7 @@ struct store {
     char node_id[33];
     pthread_t listener;
     bool listener_started;
-    volatile int listener_stop;
+    atomic_int listener_stop; /* set by store_close, read by the listener thread */
     store_notify_fn on_notify;
     void *notify_arg;
 
@@ -572,7 +572,7 @@ void store_close(struct store *st)
     if (!st)
         return;
     if (st->listener_started) {
-        st->listener_stop = 1;
+        atomic_store(&st->listener_stop, 1);
         pthread_join(st->listener, NULL);
     }
     if (st->feed_started) {

@@ -32,9 +32,11 @@ before(async () => {
 
 after(async () => {
   for (const s of streams) s.close();
-  if (svc) await svc.close();
-  if (a) await a.close();
-  if (b) await b.close();
+  // Every one is closed even when one fails (a node exiting with a sanitizer's code, say): a
+  // server left running would keep this test process alive for ever.
+  const results = await Promise.allSettled([svc?.close(), a?.close(), b?.close()]);
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
 });
 
 test('each click runs once across two nodes; updates reach subscribers of both', { skip }, async () => {

@@ -311,8 +311,9 @@ test('a click accepted before kill -9 still runs after the restart', async () =>
   const port = new URL(srv.url).port;
   await srv.kill9();
   svc.releaseAll(); // the answer goes to a dead process
-  await srv.restart({ listen: `127.0.0.1:${port}` });
+  // Counted before the restart: the new process may run the click before restart() resolves.
   const second = svc.calls.length;
+  await srv.restart({ listen: `127.0.0.1:${port}` });
   // On PostgreSQL the dead process's lease (OUTBOX_LEASE_MS, 30 s) must run out first.
   await svc.waitForCall((c) => c.path === '/hold', { from: second, timeoutMs: 60_000 });
   svc.releaseAll();

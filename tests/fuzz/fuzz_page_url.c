@@ -6,7 +6,8 @@
  * the URL. Beyond "no crash, no leak", on success it checks the contract: the scheme is http or
  * https, the host is non-empty, lower-case and made of letters, digits, '-' and '.', the port is
  * 1..65535, the path starts with '/'; an https URL that is allowed has a host equal to the
- * entry or, for "*.x", ending in ".x".
+ * entry (its host part) or, for "*.x", ending in ".x"; an entry "host:port" has only digits after
+ * its colon, and they are the URL's port.
  */
 #include "connectors/configs.h"
 
@@ -58,17 +59,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* https only: plain http would consult the organisation's allow list (a store). */
     if (domains_text && strncasecmp(url, "https://", 8) == 0 &&
         config_url_allowed(NULL, domains_text, url, why, sizeof(why))) {
-        const char *d = nl ? in : "example.org";
+        const char *d = nl ? in : "example.org", *colon = strrchr(d, ':');
+        char entry[256];
         size_t hl, dl;
 
         check(config_url_split(url, scheme, sizeof(scheme), host, sizeof(host), &port, &path),
               "allowed URLs split");
+        /* "host:port": the port is all digits and the URL's; the host part is matched. */
+        dl = colon ? (size_t)(colon - d) : strlen(d);
+        if (colon) {
+            check(colon[1] != '\0' && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+                      atol(colon + 1) == port,
+                  "port of a host:port entry");
+        }
+        check(dl < sizeof(entry), "entry length");
+        memcpy(entry, d, dl);
+        entry[dl] = '\0';
         hl = strlen(host);
-        dl = strlen(d);
-        if (strncmp(d, "*.", 2) == 0)
-            check(hl > dl - 1 && strcasecmp(host + hl - (dl - 1), d + 1) == 0, "wildcard match");
+        if (strncmp(entry, "*.", 2) == 0)
+            check(hl > dl - 1 && strcasecmp(host + hl - (dl - 1), entry + 1) == 0,
+                  "wildcard match");
         else
-            check(strcasecmp(host, d) == 0, "exact match");
+            check(strcasecmp(host, entry) == 0, "exact match");
     }
     free(domains_text);
     json_decref(domains);
