@@ -476,6 +476,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* fmt is libmicrohttpd's own format string. */
+static void on_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void on_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];

@@ -53,7 +53,7 @@ async function holdWriteLock(server) {
 }
 
 test('refused posts are answered while the writer waits; the accepted one still succeeds', async () => {
-  // 1 post per 1000 s: the hook's one post goes to the accepted post, the next one is throttled.
+  // 1 post per 1000 s: a hook's first post is accepted, its next one throttled.
   srv = await startServer({ args: ['--webhook-rate-limit', '0.001'] });
   const admin = api(srv, srv.adminToken);
   const team = await createTeam(admin, uniqueName('Refusals'));
@@ -64,6 +64,9 @@ test('refused posts are answered while the writer waits; the accepted one still 
   expectStatus(await admin('PATCH', `/api/v1/admin/teams/${offTeam.id}`, { connectorsEnabled: false }), 204);
   const spare = [];
   for (let i = 0; i < 3; i++) spare.push(await createWebhook(admin, channel.id));
+  // Its one post goes before the lock, so the throttled post cannot overtake it.
+  const throttled = await createWebhook(admin, channel.id);
+  expectAccepted(await postTo(throttled.url, messageCard('the one post allowed')), 'the post before the lock');
 
   const lock = await holdWriteLock(srv);
   let accepted;
@@ -72,7 +75,7 @@ test('refused posts are answered while the writer waits; the accepted one still 
     accepted = postTo(hook.url, messageCard('stored once the lock is gone'));
     accepted.then(() => { settled = true; }, () => { settled = true; });
     const refusals = [
-      ['throttled', () => postTo(hook.url, messageCard('over the limit')), 429],
+      ['throttled', () => postTo(throttled.url, messageCard('over the limit')), 429],
       ['bad body', () => postTo(spare[0].url, '{"text": '), 400],
       ['no text', () => postTo(spare[1].url, { '@type': 'MessageCard', title: 'no text' }), 400],
       ['too large', () => postTo(spare[2].url, cardOfSize(MAX_PAYLOAD + 1)), 413],
@@ -89,7 +92,9 @@ test('refused posts are answered while the writer waits; the accepted one still 
   expectAccepted(await accepted, 'the post made while the database was locked');
   // The refusals are in the delivery log all the same.
   const log = expectStatus(await admin('GET', `/api/v1/connectors/${hook.id}/deliveries`), 200).body.value;
-  assert.deepEqual(log.map((d) => d.status), [429, 200], JSON.stringify(log));
+  assert.deepEqual(log.map((d) => d.status), [200], JSON.stringify(log));
+  const tlog = expectStatus(await admin('GET', `/api/v1/connectors/${throttled.id}/deliveries`), 200).body.value;
+  assert.deepEqual(tlog.map((d) => d.status), [429, 200], JSON.stringify(tlog));
   for (const [i, status] of [[0, 400], [1, 400], [2, 413]]) {
     const l = expectStatus(await admin('GET', `/api/v1/connectors/${spare[i].id}/deliveries`), 200).body.value;
     assert.deepEqual(l.map((d) => d.status), [status], JSON.stringify(l));
