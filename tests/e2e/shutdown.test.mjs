@@ -19,7 +19,7 @@ import { appPackage } from './lib/package.mjs';
 const SANITIZED = /asan|tsan|san$/.test(BIN);
 const CYCLES = Number(process.env.SB_SHUTDOWN_CYCLES) || (SANITIZED ? 50 : 10);
 const STREAMS = 1000;
-const BATCH = 250; // event streams opened at once (see below)
+const BATCH = 100; // event streams opened at once (see below)
 const POSTERS = 8;
 const RELAYS = 4;
 const SIGNINS = 2; // sign-ins whose password is being hashed (on the hashing pool) at SIGTERM
@@ -171,8 +171,9 @@ test(`SIGTERM under load, ${CYCLES} cycles: exit 0, no sanitizer report, every a
     if (cycle > 0) await srv.restart();
     const token = srv.adminToken;
     // 1,000 event streams, each one open (200 sent) and idle: paused on the server. Opened
-    // BATCH at a time: libmicrohttpd 0.9.75 can leave part of a burst of 1,000 simultaneous
-    // connections accepted but never read (seen on main too; not what this test is about).
+    // BATCH at a time: libmicrohttpd 0.9.75 (thread pool + epoll) can leave part of a burst of
+    // simultaneous connections accepted but never read (seen with 1,000 and, under ASan, with
+    // 250 at once; on the previous code too; not what this test is about: docs/security.md).
     const streams = [];
     for (let i = 0; i < STREAMS; i++) {
       streams.push(rawRequest(`GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`));
