@@ -5,6 +5,7 @@
 
 #include "connectors/configs.h"
 #include "core/config.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/static.h"
@@ -14,9 +15,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
-#include <inttypes.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,18 +91,6 @@ sb_err apphost_frame_url(const struct sb_ctx *ctx, const char *app_id, const cha
     return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
 }
 
-static bool is_guid_text(const char *s, size_t n)
-{
-    if (n != SB_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-            return false;
-    }
-    return true;
-}
-
 bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
                    char app_id[SB_ID_LEN + 1])
 {
@@ -118,89 +105,11 @@ bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
     post = strlen(app + 5);
     hl = strlen(host);
     if (hl != pre + SB_ID_LEN + post || strncasecmp(host, th, pre) != 0 ||
-        strcasecmp(host + pre + SB_ID_LEN, app + 5) != 0 || !is_guid_text(host + pre, SB_ID_LEN))
+        strcasecmp(host + pre + SB_ID_LEN, app + 5) != 0 || !sb_id_text(host + pre, SB_ID_LEN))
         return false;
     for (size_t i = 0; i < SB_ID_LEN; i++)
         app_id[i] = (char)tolower((unsigned char)host[pre + i]);
     app_id[SB_ID_LEN] = '\0';
-    return true;
-}
-
-/* ---- tickets and sandbox sessions ---- */
-
-/* The MAC key of sandbox tokens, derived from the server's webhook key so that a token can never
- * be mistaken for a webhook signature (or the other way round). */
-static void token_key(const unsigned char key[32], unsigned char out[32])
-{
-    static const char label[] = "switchboard apphost token key v1";
-
-    crypto_auth_hmacsha256(out, (const unsigned char *)label, sizeof(label) - 1, key);
-}
-
-/* base64url(HMAC-SHA256(token key, kind app_id user_id expiry)) into mac (44 bytes with NUL). */
-static void token_mac(const unsigned char key[32], enum apphost_token_kind kind, const char *app_id,
-                      const char *user_id, const char *expiry, char mac[44])
-{
-    unsigned char k[32], h[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    const char *kinds[] = {"ticket", "session"};
-
-    token_key(key, k);
-    crypto_auth_hmacsha256_init(&st, k, sizeof(k));
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)kinds[kind], strlen(kinds[kind]) + 1);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)app_id, strlen(app_id) + 1);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)user_id, strlen(user_id) + 1);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)expiry, strlen(expiry));
-    crypto_auth_hmacsha256_final(&st, h);
-    sodium_bin2base64(mac, 44, h, sizeof(h), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(k, sizeof(k));
-}
-
-sb_err apphost_token_make(const unsigned char key[32], enum apphost_token_kind kind,
-                          const char *app_id, const char *user_id, int64_t expires_ms, char *out,
-                          size_t cap)
-{
-    char expiry[24], mac[44];
-    int n;
-
-    if (!app_id || !user_id || !is_guid_text(app_id, strlen(app_id)) ||
-        !is_guid_text(user_id, strlen(user_id)) || expires_ms <= 0)
-        return SB_ERR_INVALID;
-    snprintf(expiry, sizeof(expiry), "%" PRId64, expires_ms);
-    token_mac(key, kind, app_id, user_id, expiry, mac);
-    n = snprintf(out, cap, "%s.%s.%s", user_id, expiry, mac);
-    return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
-}
-
-bool apphost_token_check(const unsigned char key[32], enum apphost_token_kind kind,
-                         const char *app_id, const char *token, int64_t now_ms,
-                         char user_id[SB_ID_LEN + 1])
-{
-    char user[SB_ID_LEN + 1], expiry[24], want[44];
-    const char *dot, *mac;
-    size_t el;
-    bool ok;
-
-    if (!token || strlen(token) >= APPHOST_TOKEN_MAX || !is_guid_text(token, SB_ID_LEN) ||
-        token[SB_ID_LEN] != '.')
-        return false;
-    memcpy(user, token, SB_ID_LEN);
-    user[SB_ID_LEN] = '\0';
-    dot = strchr(token + SB_ID_LEN + 1, '.');
-    if (!dot)
-        return false;
-    el = (size_t)(dot - (token + SB_ID_LEN + 1));
-    if (el == 0 || el >= sizeof(expiry) || strspn(token + SB_ID_LEN + 1, "0123456789") != el)
-        return false;
-    memcpy(expiry, token + SB_ID_LEN + 1, el);
-    expiry[el] = '\0';
-    mac = dot + 1;
-    token_mac(key, kind, app_id, user, expiry, want);
-    /* Constant time over the MAC; its length is public. */
-    ok = strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0;
-    if (!ok || strtoll(expiry, NULL, 10) <= now_ms)
-        return false;
-    memcpy(user_id, user, SB_ID_LEN + 1);
     return true;
 }
 
@@ -260,149 +169,7 @@ static void host_page(struct sb_ctx *ctx, const char *upstream, const char *set_
         http_response_header(resp, "Set-Cookie", "%s", set_cookie);
 }
 
-/* ---- cookies ---- */
-
-static bool blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static void trim(const char **a, const char **b)
-{
-    while (*a < *b && blank(**a))
-        (*a)++;
-    while (*b > *a && blank((*b)[-1]))
-        (*b)--;
-}
-
-/* Switchboard's own cookies: the session (both spellings) and the sandbox session. */
-static bool cookie_is_ours(const char *name, size_t n)
-{
-    static const char *const ours[] = {"sb_session", "__Host-sb_session", APPHOST_COOKIE};
-
-    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
-        if (strlen(ours[i]) == n && strncasecmp(name, ours[i], n) == 0)
-            return true;
-    return false;
-}
-
-/* A cookie name as RFC 6265 allows it (an HTTP token), not empty. */
-static bool cookie_name_ok(const char *a, const char *b)
-{
-    if (a == b)
-        return false;
-    for (; a < b; a++)
-        if ((unsigned char)*a <= 32 || *a == 127 || strchr("()<>@,;:\\\"/[]?={}", *a))
-            return false;
-    return true;
-}
-
-/* One "name=value" pair of a Cookie header, trimmed; *name_end is where the name stops. */
-static const char *cookie_pair(const char *p, const char **a, const char **b, const char **name_end)
-{
-    const char *end = strchr(p, ';'), *eq;
-
-    if (!end)
-        end = p + strlen(p);
-    *a = p;
-    *b = end;
-    trim(a, b);
-    eq = memchr(*a, '=', (size_t)(*b - *a));
-    *name_end = eq ? eq : *b;
-    while (*name_end > *a && blank((*name_end)[-1]))
-        (*name_end)--;
-    return *end ? end + 1 : end;
-}
-
-sb_err apphost_cookie_filter(const char *in, char **out)
-{
-    size_t n = 0, len = strlen(in);
-    char *buf = malloc(2 * len + 1);
-    const char *a, *b, *ne;
-
-    *out = NULL;
-    if (!buf)
-        return SB_ERR_NOMEM;
-    for (const char *p = in; *p;) {
-        p = cookie_pair(p, &a, &b, &ne);
-        if (a == b || cookie_is_ours(a, (size_t)(ne - a)))
-            continue;
-        if (n) {
-            buf[n++] = ';';
-            buf[n++] = ' ';
-        }
-        memcpy(buf + n, a, (size_t)(b - a));
-        n += (size_t)(b - a);
-    }
-    buf[n] = '\0';
-    if (n)
-        *out = buf;
-    else
-        free(buf);
-    return SB_OK;
-}
-
-bool apphost_set_cookie_rewrite(const char *in, char *out, size_t cap)
-{
-    static const char *const keep[] = {"Path",     "Expires",  "Max-Age",    "Secure",
-                                       "HttpOnly", "SameSite", "Partitioned"};
-    const char *p = strchr(in, ';'), *a = in, *b = p ? p : in + strlen(in), *eq;
-    size_t n;
-    int w;
-
-    trim(&a, &b);
-    eq = memchr(a, '=', (size_t)(b - a));
-    if (!eq) /* a nameless cookie is sent as its bare value: it could pose as any name */
-        return false;
-    {
-        const char *ne = eq;
-        while (ne > a && blank(ne[-1]))
-            ne--;
-        if (!cookie_name_ok(a, ne) || cookie_is_ours(a, (size_t)(ne - a)))
-            return false;
-    }
-    w = snprintf(out, cap, "%.*s", (int)(b - a), a);
-    if (w < 0 || (size_t)w >= cap)
-        return false;
-    n = (size_t)w;
-    /* Attributes: only those that keep the cookie host-only on the sandbox origin. Domain (in any
-     * spelling, anywhere) and anything unknown are dropped. */
-    while (p) {
-        const char *next = strchr(p + 1, ';'), *an, *ae, *va = NULL, *vb = NULL;
-
-        a = p + 1;
-        b = next ? next : p + 1 + strlen(p + 1);
-        trim(&a, &b);
-        eq = memchr(a, '=', (size_t)(b - a));
-        an = a;
-        ae = eq ? eq : b;
-        trim(&an, &ae);
-        if (eq) {
-            va = eq + 1;
-            vb = b;
-            trim(&va, &vb);
-        }
-        for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-            bool flag = i == 3 || i == 4 || i == 6;
-
-            if (strlen(keep[i]) != (size_t)(ae - an) ||
-                strncasecmp(an, keep[i], strlen(keep[i])) != 0)
-                continue;
-            if (flag)
-                w = snprintf(out + n, cap - n, "; %s", keep[i]);
-            else if (va)
-                w = snprintf(out + n, cap - n, "; %s=%.*s", keep[i], (int)(vb - va), va);
-            else
-                break;
-            if (w < 0 || (size_t)w >= cap - n)
-                return false;
-            n += (size_t)w;
-            break;
-        }
-        p = next;
-    }
-    return true;
-}
+/* ---- sandbox sessions ---- */
 
 /* The user of a valid sandbox session cookie for app_id (any of the request's sb_sandbox
  * cookies: a page of another sandbox may have tossed in one of its own). */
@@ -417,24 +184,13 @@ static void session_in_header(void *arg, const char *name, const char *value)
 {
     struct session_find *f = arg;
     char token[APPHOST_TOKEN_MAX];
-    const char *a, *b, *ne, *v;
 
     if (f->found || strcasecmp(name, "Cookie") != 0)
         return;
-    for (const char *p = value; *p && !f->found;) {
-        p = cookie_pair(p, &a, &b, &ne);
-        v = memchr(a, '=', (size_t)(b - a));
-        if (!v || (size_t)(ne - a) != strlen(APPHOST_COOKIE) ||
-            strncmp(a, APPHOST_COOKIE, (size_t)(ne - a)) != 0)
-            continue;
-        for (v++; v < b && blank(*v); v++)
-            ;
-        if ((size_t)(b - v) >= sizeof(token))
-            continue;
-        snprintf(token, sizeof(token), "%.*s", (int)(b - v), v);
+    for (const char *p = value;
+         !f->found && (p = apphost_cookie_next(p, APPHOST_COOKIE, token, sizeof(token)));)
         f->found = apphost_token_check(f->ctx->webhook_key, APPHOST_TOKEN_SESSION, f->app_id, token,
                                        sb_now_ms(f->ctx), f->user_id);
-    }
 }
 
 /* Whether the user still exists: the sandbox is for people who may use Switchboard now. */

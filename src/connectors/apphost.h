@@ -80,6 +80,10 @@ sb_err apphost_cookie_filter(const char *in, char **out);
  * dropped, in any spelling). False: drop the header (one of Switchboard's names, a nameless or
  * malformed cookie, or too long for cap). */
 bool apphost_set_cookie_rewrite(const char *in, char *out, size_t cap);
+/* Finds the next cookie called name in a Cookie header from p on and copies its value into out
+ * (values that do not fit in cap are skipped); returns where to go on, or NULL when none is left.
+ */
+const char *apphost_cookie_next(const char *p, const char *name, char *out, size_t cap);
 
 /* Whether the request is addressed to a sandbox origin (by its Host header); sets app_id. */
 bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,

@@ -28,13 +28,11 @@ void sb_id_new(const struct sb_ctx *ctx, sb_id out)
              hex + 20);
 }
 
-bool sb_id_valid(const char *s)
+bool sb_id_text(const char *s, size_t n)
 {
-    size_t i;
-
-    for (i = 0; s[i]; i++) {
-        if (i >= SB_ID_LEN)
-            return false;
+    if (n != SB_ID_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++) {
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-')
                 return false;
@@ -43,7 +41,12 @@ bool sb_id_valid(const char *s)
             return false;
         }
     }
-    return i == SB_ID_LEN;
+    return true;
+}
+
+bool sb_id_valid(const char *s)
+{
+    return sb_id_text(s, strnlen(s, SB_ID_LEN + 1));
 }
 
 void sb_time_format(int64_t ms, sb_time out)

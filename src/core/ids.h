@@ -13,6 +13,8 @@
 
 void sb_id_new(const struct sb_ctx *ctx, sb_id out);
 bool sb_id_valid(const char *s);
+/* Whether the n bytes at s (not NUL-terminated) are an id's text, in either case. */
+bool sb_id_text(const char *s, size_t n);
 void sb_time_format(int64_t ms, sb_time out);
 void sb_time_now(const struct sb_ctx *ctx, sb_time out);
 /* Parses RFC 3339 ("2026-01-31T00:00:00Z", optional fraction, "Z" or "+hh:mm") into ms. */
