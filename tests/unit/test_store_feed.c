@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
+#include "ctx_fixture.h"
 #include "store/internal.h"
 #include "store/store.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,24 +55,6 @@ static void on_notify(void *arg, const char *payload)
     pthread_mutex_unlock(&f->mu);
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int fx_setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
@@ -94,7 +76,7 @@ static int fx_setup(void **state)
         store_listen(f->st, on_notify, &f->feed) != SB_OK) {
         print_error("store_open: %s\n", diag.message);
         store_close(f->st);
-        remove_dir(f->dir);
+        cfx_remove_dir(f->dir);
         free(f);
         return -1;
     }
@@ -109,7 +91,7 @@ static int fx_teardown(void **state)
     store_close(f->st);
     pthread_mutex_destroy(&f->feed.mu);
     pthread_cond_destroy(&f->feed.cv);
-    remove_dir(f->dir);
+    cfx_remove_dir(f->dir);
     free(f);
     return 0;
 }

@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
+#include "ctx_fixture.h"
 #include "store/internal.h"
 #include "store/store.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,24 +27,6 @@ struct fx {
     char url[128];
     struct store *st;
 };
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int fx_setup(void **state)
 {
@@ -63,7 +45,7 @@ static int fx_setup(void **state)
     opts.url = f->url;
     if (store_open(&opts, &f->st, &diag) != SB_OK) {
         print_error("store_open: %s\n", diag.message);
-        remove_dir(f->dir);
+        cfx_remove_dir(f->dir);
         free(f);
         return -1;
     }
@@ -76,7 +58,7 @@ static int fx_teardown(void **state)
     struct fx *f = *state;
 
     store_close(f->st);
-    remove_dir(f->dir);
+    cfx_remove_dir(f->dir);
     free(f);
     return 0;
 }
