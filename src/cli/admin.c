@@ -106,6 +106,8 @@ static int get_org(struct sb_ctx *ctx)
     printf("ConnectorsActionableMessagesEnabled : %s\n",
            ps_bool(json_object_get(o, "connectorsActionableMessagesEnabled")));
     printf("CloudEnvironment : %s\n", json_string_value(json_object_get(o, "cloudEnvironment")));
+    printf("UnsignedWebhookUrlsAccepted : %s\n",
+           ps_bool(json_object_get(o, "unsignedWebhookUrlsAccepted")));
     json_decref(o);
     return EXIT_SUCCESS;
 }
@@ -116,6 +118,8 @@ static int set_org(struct sb_ctx *ctx, int argc, char **argv)
         {"ConnectorsEnabled", "connectorsEnabled", NULL},
         {"ConnectorsEnabledForTeams", "connectorsEnabledForTeams", NULL},
         {"ConnectorsActionableMessagesEnabled", "connectorsActionableMessagesEnabled", NULL},
+        /* Switchboard's own: whether the unsigned webhook URL forms are accepted. */
+        {"UnsignedWebhookUrlsAccepted", "unsignedWebhookUrlsAccepted", NULL},
     };
     const size_t n = sizeof(params) / sizeof(params[0]);
     struct sb_diag diag = {{0}, {0}};

@@ -7,8 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* SETTING_BOOL_OFF: a switch that is false when not set, whatever the cloud environment. */
-enum setting_type { SETTING_BOOL, SETTING_BOOL_OFF, SETTING_ENUM, SETTING_TIME, SETTING_HOSTS };
+/* SETTING_BOOL_OFF / SETTING_BOOL_ON: a switch that is false / true when not set, whatever the
+ * cloud environment. */
+enum setting_type {
+    SETTING_BOOL,
+    SETTING_BOOL_OFF,
+    SETTING_BOOL_ON,
+    SETTING_ENUM,
+    SETTING_TIME,
+    SETTING_HOSTS
+};
 
 struct setting {
     const char *name;
@@ -25,6 +33,7 @@ static const struct setting settings[] = {
     {"webhookUrlFormat", SETTING_ENUM, {"v2", "legacy", NULL}},
     {"legacyWebhookUrlCutoff", SETTING_TIME, {NULL}},
     {"developersMayRegisterConnectors", SETTING_BOOL_OFF, {NULL}},
+    {"unsignedWebhookUrlsAccepted", SETTING_BOOL_ON, {NULL}},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -93,6 +102,8 @@ static json_t *effective(size_t i, char *const vals[NSETTINGS], int cloud)
         return json_boolean(cloud != ORG_GCC && cloud != ORG_GCCH);
     case SETTING_BOOL_OFF:
         return json_false();
+    case SETTING_BOOL_ON:
+        return json_true();
     case SETTING_ENUM:
         return json_string(s->choices[0]);
     case SETTING_HOSTS:
@@ -146,6 +157,7 @@ static sb_err compute(struct sb_ctx *ctx, struct org_settings *out, json_t **res
     out->custom_apps_allowed = cloud == ORG_COMMERCIAL;
     out->developers_may_register =
         json_is_true(json_object_get(o, "developersMayRegisterConnectors"));
+    out->unsigned_urls_accepted = json_is_true(json_object_get(o, "unsignedWebhookUrlsAccepted"));
     out->webhook_url_legacy =
         strcmp(json_string_value(json_object_get(o, "webhookUrlFormat")), "legacy") == 0;
     if (json_is_string(json_object_get(o, "legacyWebhookUrlCutoff")) &&
@@ -268,6 +280,7 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
     switch (s->type) {
     case SETTING_BOOL:
     case SETTING_BOOL_OFF:
+    case SETTING_BOOL_ON:
         if (!json_is_boolean(v))
             return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "%s must be true, false or null",
                            s->name);

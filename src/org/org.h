@@ -12,6 +12,10 @@
  *   legacyWebhookUrlCutoff               null (legacy URLs accepted)
  *   developersMayRegisterConnectors      false (in every cloud: only administrators register
  *                                        connectors in the Connector Developer Dashboard)
+ *   unsignedWebhookUrlsAccepted          true (in every cloud: the unsigned URL forms
+ *                                        /webhookb2/.../{creator} and /webhook/... reach their
+ *                                        webhook; false refuses them with 410, legacy-format
+ *                                        webhooks included)
  *
  * Custom connector apps can be uploaded and configured only in the commercial cloud (the
  * read-only `customConnectorsAllowed`). Teams have connectors when the organisation's
@@ -45,6 +49,7 @@ struct org_settings {
     bool webhook_url_legacy;      /* new webhooks get legacy URLs */
     int64_t legacy_cutoff_ms;     /* 0 = no cutoff */
     bool developers_may_register; /* effective developersMayRegisterConnectors */
+    bool unsigned_urls_accepted;  /* effective unsignedWebhookUrlsAccepted */
 };
 
 /* The process's cached copy (one per server, owned by main). */

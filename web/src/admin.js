@@ -11,6 +11,7 @@ const SWITCHES = [
   ['connectorsEnabledForTeams', 'Connectors for Teams (-ConnectorsEnabledForTeams)'],
   ['connectorsActionableMessagesEnabled', 'Actionable messages (-ConnectorsActionableMessagesEnabled)'],
   ['developersMayRegisterConnectors', 'Everyone may register connectors (Developer page)'],
+  ['unsignedWebhookUrlsAccepted', 'Unsigned webhook URLs (-UnsignedWebhookUrlsAccepted)'],
 ];
 const CLOUDS = ['commercial', 'gcc', 'gcch', 'dod'];
 
