@@ -97,6 +97,7 @@ void api_member_remove(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
 void api_webhook_post_v2(struct api_call *c);
+void api_webhook_post_unsigned(struct api_call *c);
 void api_webhook_post_legacy(struct api_call *c);
 void api_webhook_post_workflow(struct api_call *c);
 void api_webhook_create(struct api_call *c);
@@ -104,6 +105,7 @@ void api_service_post(struct api_call *c);
 /* The same URLs' checks before the body is read (dispatch.c prepare): answer the request when
  * the URL is not a current webhook URL, else leave it alone. */
 void api_webhook_check_v2(struct api_call *c);
+void api_webhook_check_unsigned(struct api_call *c);
 void api_webhook_check_legacy(struct api_call *c);
 void api_webhook_check_workflow(struct api_call *c);
 void api_service_check(struct api_call *c);

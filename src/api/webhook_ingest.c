@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void answer(struct api_call *c, const struct webhook_post *post, struct webhook_result *r)
 {
@@ -92,18 +93,22 @@ static void unknown_url(struct api_call *c, bool workflow)
         http_response_text(c->resp, 404, "text/plain; charset=utf-8", text);
 }
 
-static bool parse_v2(struct api_call *c, struct webhook_url *u)
+/* A percent sign anywhere in the path as sent: the router sees the decoded path, where "%2F"
+ * and "%40" would become the separators "/" and "@". No part of a webhook URL needs encoding,
+ * so an encoded one is not a URL we handed out. (The query, with its encoded "sp", is not
+ * looked at.) */
+static bool raw_path_clean(const struct api_call *c)
 {
-    if (webhook_url_parse(api_param(c, 0), api_param(c, 1), api_param(c, 2), api_param(c, 3), u) ==
-        SB_OK)
-        return true;
-    unknown_url(c, false);
-    return false;
+    const char *t = c->req->target;
+
+    return !t || strcspn(t, "%?") == strcspn(t, "?");
 }
 
-static bool parse_legacy(struct api_call *c, struct webhook_url *u)
+static bool parse_connector(struct api_call *c, int kind, struct webhook_url *u)
 {
-    if (webhook_url_parse(api_param(c, 0), api_param(c, 1), api_param(c, 2), NULL, u) == SB_OK)
+    if (raw_path_clean(c) &&
+        webhook_url_parse(kind, api_param(c, 0), api_param(c, 1), api_param(c, 2),
+                          kind == WEBHOOK_URL_V2 ? api_param(c, 3) : NULL, u) == SB_OK)
         return true;
     unknown_url(c, false);
     return false;
@@ -111,7 +116,8 @@ static bool parse_legacy(struct api_call *c, struct webhook_url *u)
 
 static bool parse_workflow(struct api_call *c, struct webhook_url *u)
 {
-    if (webhook_url_parse_workflow(api_param(c, 0), http_query(c->req, "sig"), u) == SB_OK)
+    if (raw_path_clean(c) &&
+        webhook_url_parse_workflow(api_param(c, 0), http_query(c->req, "sig"), u) == SB_OK)
         return true;
     unknown_url(c, true);
     return false;
@@ -120,7 +126,7 @@ static bool parse_workflow(struct api_call *c, struct webhook_url *u)
 /* Only service kinds: a webhook's id under /connectors/ is unknown here. */
 static bool parse_service(struct api_call *c, struct webhook_url *u)
 {
-    if (service_is_kind(api_param(c, 0)) &&
+    if (raw_path_clean(c) && service_is_kind(api_param(c, 0)) &&
         webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), u) == SB_OK)
         return true;
     unknown_url(c, false);
@@ -140,7 +146,15 @@ void api_webhook_check_v2(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (parse_v2(c, &post.url))
+    if (parse_connector(c, WEBHOOK_URL_V2, &post.url))
+        check(c, &post);
+}
+
+void api_webhook_check_unsigned(struct api_call *c)
+{
+    struct webhook_post post = {0};
+
+    if (parse_connector(c, WEBHOOK_URL_UNSIGNED, &post.url))
         check(c, &post);
 }
 
@@ -148,7 +162,7 @@ void api_webhook_check_legacy(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (parse_legacy(c, &post.url))
+    if (parse_connector(c, WEBHOOK_URL_LEGACY, &post.url))
         check(c, &post);
 }
 
@@ -172,7 +186,15 @@ void api_webhook_post_v2(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (parse_v2(c, &post.url))
+    if (parse_connector(c, WEBHOOK_URL_V2, &post.url))
+        ingest(c, &post);
+}
+
+void api_webhook_post_unsigned(struct api_call *c)
+{
+    struct webhook_post post = {0};
+
+    if (parse_connector(c, WEBHOOK_URL_UNSIGNED, &post.url))
         ingest(c, &post);
 }
 
@@ -180,7 +202,7 @@ void api_webhook_post_legacy(struct api_call *c)
 {
     struct webhook_post post = {0};
 
-    if (parse_legacy(c, &post.url))
+    if (parse_connector(c, WEBHOOK_URL_LEGACY, &post.url))
         ingest(c, &post);
 }
 

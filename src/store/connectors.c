@@ -152,6 +152,12 @@ sb_err store_connector_get(struct store *st, const char *id, struct store_connec
                             read_connector, out, "s", id);
 }
 
+sb_err store_connector_by_key(struct store *st, const char *key, struct store_connector *out)
+{
+    return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE url_nonce = ?",
+                            read_connector, out, "s", key);
+}
+
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
                             size_t *n)
 {

@@ -270,9 +270,12 @@ struct store_connector {
     sb_id created_by;
     sb_time created;
     char url_format[8]; /* "v2" or "legacy" */
-    char url_nonce[33]; /* part of the URL signatures; rotated by an URL update */
-    bool deleted;       /* removed: its URLs answer 410 */
-    char app_type[8];   /* the client it was made in: "teams" ("" on insert means "teams") */
+    /* The webhook key: 32 lower-case hex digits (128 random bits), unique. It is the key slot
+     * of the connector-shaped URLs and part of every URL signature of the configuration;
+     * rotated by an URL update. Never shown except inside those URLs. */
+    char url_nonce[33];
+    bool deleted;     /* removed: its URLs answer 410 */
+    char app_type[8]; /* the client it was made in: "teams" ("" on insert means "teams") */
 };
 
 /* Every change of a configuration below writes its audit entries (audits[0..naudits), may be
@@ -291,6 +294,8 @@ sb_err store_connector_set_settings(struct store *st, const char *id, const char
                                     size_t naudits);
 /* Finds a configuration, removed ones included (c->deleted tells). */
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out);
+/* The same, by its webhook key (url_nonce; a unique index). */
+sb_err store_connector_by_key(struct store *st, const char *key, struct store_connector *out);
 /* The channel's configurations that are not removed, oldest first. */
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
                             size_t *n);

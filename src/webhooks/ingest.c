@@ -44,13 +44,54 @@ static void new_attachment_id(void *arg, char out[37])
     sb_id_new(arg, out);
 }
 
+static bool unsigned_kind(int kind)
+{
+    return kind == WEBHOOK_URL_LEGACY || kind == WEBHOOK_URL_UNSIGNED;
+}
+
+/* The rules of the unsigned forms, for a configuration found and matching the URL's parts.
+ * The organisation switch comes first: once off, no unsigned URL reaches anything. */
+static bool unsigned_ok(struct sb_ctx *ctx, const struct webhook_url *u,
+                        const struct store_connector *c, struct webhook_result *r)
+{
+    struct org_settings org;
+
+    if (org_settings_get(ctx, &org) != SB_OK) {
+        refuse(r, 500, "InternalServerError", "The message could not be stored.");
+        return false;
+    }
+    if (!org.unsigned_urls_accepted) {
+        refuse(r, 410, "WebhookUrlRetired",
+               "Webhook URLs without a signature are no longer accepted in this organization; "
+               "use the URL shown in the channel's Connectors settings.");
+        return false;
+    }
+    /* The configuration id in the key slot: the unsigned URL of a webhook that was made in the
+     * legacy format and never updated, and nothing else. */
+    if (!u->key[0] && !webhook_attention_required(c)) {
+        refuse(r, 410, "WebhookUrlReplaced",
+               "This webhook URL was replaced by a new one; use the URL shown in the "
+               "channel's Connectors settings.");
+        return false;
+    }
+    if (webhook_attention_required(c) && org.legacy_cutoff_ms &&
+        sb_now_ms(ctx) >= org.legacy_cutoff_ms) {
+        refuse(r, 403, "WebhookUrlUpdateRequired",
+               "This webhook URL is no longer supported. Open the channel's Connectors "
+               "settings, choose \"Update URL\" on this webhook, and post to the new URL.");
+        return false;
+    }
+    return true;
+}
+
 /* Finds the configuration and checks that the URL really is one of its current URLs. */
 static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct store_connector *c,
                          struct webhook_result *r)
 {
-    struct org_settings org;
     const char *kind = u->kind == WEBHOOK_URL_SERVICE ? u->service : WEBHOOK_KIND;
-    sb_err err = store_connector_get(ctx->store, u->config_id, c);
+    struct webhook_url signed_url;
+    sb_err err = u->key[0] ? store_connector_by_key(ctx->store, u->key, c)
+                           : store_connector_get(ctx->store, u->config_id, c);
 
     /* Connector apps post on the same URLs as incoming webhooks (Teams hands both the same). */
     if (err == SB_ERR_NOT_FOUND ||
@@ -73,26 +114,17 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
         refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
         return false;
     }
-    if (u->kind == WEBHOOK_URL_LEGACY) {
-        if (!webhook_attention_required(c)) {
-            refuse(r, 410, "WebhookUrlReplaced",
-                   "This webhook URL was replaced by a new one; use the URL shown in the "
-                   "channel's Connectors settings.");
-            return false;
-        }
-        if (org_settings_get(ctx, &org) != SB_OK) {
-            refuse(r, 500, "InternalServerError", "The message could not be stored.");
-            return false;
-        }
-        if (org.legacy_cutoff_ms && sb_now_ms(ctx) >= org.legacy_cutoff_ms) {
-            refuse(r, 403, "WebhookUrlUpdateRequired",
-                   "This webhook URL is no longer supported. Open the channel's Connectors "
-                   "settings, choose \"Update URL\" on this webhook, and post to the new URL.");
-            return false;
-        }
-        return true;
+    if (unsigned_kind(u->kind))
+        return unsigned_ok(ctx, u, c, r);
+    /* A webhook still in the legacy format has only its unsigned URL: no signed one was ever
+     * handed out for it, so a signed shape is not one of its URLs. */
+    if (u->kind == WEBHOOK_URL_V2 && webhook_attention_required(c)) {
+        refuse(r, 404, "WebhookNotFound", "The webhook URL is not valid.");
+        return false;
     }
-    if (!webhook_url_verify(ctx->webhook_key, c->url_nonce, u)) {
+    signed_url = *u;
+    memcpy(signed_url.config_id, c->id, sizeof(signed_url.config_id));
+    if (!webhook_url_verify(ctx->webhook_key, c->url_nonce, &signed_url)) {
         refuse(r, 401, "WebhookSignatureInvalid",
                "The webhook URL's signature is not valid (it may have been replaced by an URL "
                "update).");

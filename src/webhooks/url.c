@@ -15,24 +15,42 @@ static bool copy_id(const char *s, size_t len, sb_id out)
     return sb_id_valid(out);
 }
 
-sb_err webhook_url_parse(const char *team_at_tenant, const char *config, const char *creator,
-                         const char *v2_segment, struct webhook_url *out)
+bool webhook_url_is_key(const char *s)
+{
+    size_t n = strspn(s, "0123456789abcdef");
+
+    return n == WEBHOOK_URL_KEY_LEN && s[n] == '\0';
+}
+
+sb_err webhook_url_parse(int kind, const char *team_at_tenant, const char *slot,
+                         const char *creator, const char *v2_segment, struct webhook_url *out)
 {
     const char *at = strchr(team_at_tenant, '@');
 
     memset(out, 0, sizeof(*out));
-    out->kind = v2_segment ? WEBHOOK_URL_V2 : WEBHOOK_URL_LEGACY;
+    out->kind = kind;
+    if ((kind == WEBHOOK_URL_V2) != (v2_segment != NULL) ||
+        (kind != WEBHOOK_URL_V2 && kind != WEBHOOK_URL_UNSIGNED && kind != WEBHOOK_URL_LEGACY))
+        goto bad;
     if (!at || !copy_id(team_at_tenant, (size_t)(at - team_at_tenant), out->team_id) ||
         !copy_id(at + 1, strlen(at + 1), out->tenant_id) ||
-        !copy_id(config, strlen(config), out->config_id) ||
         !copy_id(creator, strlen(creator), out->creator_id))
-        return SB_ERR_NOT_FOUND;
+        goto bad;
+    /* A configuration id in the key slot only where URLs of that shape were handed out before
+     * keys: the new /webhookb2/ unsigned form never had one (the id is not a secret). */
+    if (webhook_url_is_key(slot))
+        memcpy(out->key, slot, WEBHOOK_URL_KEY_LEN + 1);
+    else if (kind == WEBHOOK_URL_UNSIGNED || !copy_id(slot, strlen(slot), out->config_id))
+        goto bad;
     if (v2_segment) {
         if (strncmp(v2_segment, "V2", 2) != 0 || strlen(v2_segment + 2) != WEBHOOK_SIG_LEN)
-            return SB_ERR_NOT_FOUND;
+            goto bad;
         memcpy(out->sig, v2_segment + 2, WEBHOOK_SIG_LEN + 1);
     }
     return SB_OK;
+bad:
+    memset(out, 0, sizeof(*out));
+    return SB_ERR_NOT_FOUND;
 }
 
 sb_err webhook_url_parse_workflow(const char *config, const char *sig, struct webhook_url *out)
@@ -95,10 +113,15 @@ static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+static bool is_unsigned(const struct webhook_url *u)
+{
+    return u->kind == WEBHOOK_URL_LEGACY || u->kind == WEBHOOK_URL_UNSIGNED;
+}
+
 void webhook_url_sign(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
                       struct webhook_url *u)
 {
-    if (u->kind == WEBHOOK_URL_LEGACY)
+    if (is_unsigned(u))
         u->sig[0] = '\0';
     else
         compute(key, nonce, u, u->sig);
@@ -109,7 +132,7 @@ bool webhook_url_verify(const unsigned char key[WEBHOOK_KEY_LEN], const char *no
 {
     char want[WEBHOOK_SIG_LEN + 1];
 
-    if (u->kind == WEBHOOK_URL_LEGACY || strlen(u->sig) != WEBHOOK_SIG_LEN)
+    if (is_unsigned(u) || strlen(u->sig) != WEBHOOK_SIG_LEN)
         return false;
     compute(key, nonce, u, want);
     return sodium_memcmp(want, u->sig, WEBHOOK_SIG_LEN) == 0;
@@ -117,16 +140,21 @@ bool webhook_url_verify(const unsigned char key[WEBHOOK_KEY_LEN], const char *no
 
 sb_err webhook_url_format(const char *base, const struct webhook_url *u, char *out, size_t cap)
 {
+    const char *slot = u->key[0] ? u->key : u->config_id;
     int n;
 
     switch (u->kind) {
     case WEBHOOK_URL_V2:
         n = snprintf(out, cap, "%s/webhookb2/%s@%s/IncomingWebhook/%s/%s/V2%s", base, u->team_id,
-                     u->tenant_id, u->config_id, u->creator_id, u->sig);
+                     u->tenant_id, slot, u->creator_id, u->sig);
+        break;
+    case WEBHOOK_URL_UNSIGNED:
+        n = snprintf(out, cap, "%s/webhookb2/%s@%s/IncomingWebhook/%s/%s", base, u->team_id,
+                     u->tenant_id, slot, u->creator_id);
         break;
     case WEBHOOK_URL_LEGACY:
         n = snprintf(out, cap, "%s/webhook/%s@%s/IncomingWebhook/%s/%s", base, u->team_id,
-                     u->tenant_id, u->config_id, u->creator_id);
+                     u->tenant_id, slot, u->creator_id);
         break;
     case WEBHOOK_URL_WORKFLOW:
         n = snprintf(out, cap,

@@ -27,6 +27,7 @@ static const struct image_type image_types[] = {
     {"image/webp", (const unsigned char *)"RIFF", 4},
 };
 
+/* A webhook key (url_nonce, store.h): 128 random bits as 32 lower-case hex digits. */
 static void new_nonce(const struct sb_ctx *ctx, char out[33])
 {
     unsigned char raw[16];
@@ -197,11 +198,14 @@ sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, c
     memcpy(u.team_id, c->team_id, sizeof(u.team_id));
     memcpy(u.tenant_id, ctx->tenant_id, sizeof(u.tenant_id));
     memcpy(u.config_id, c->id, sizeof(u.config_id));
+    snprintf(u.key, sizeof(u.key), "%s", c->url_nonce);
     memcpy(u.creator_id, c->created_by, sizeof(u.creator_id));
     webhook_url_sign(ctx->webhook_key, c->url_nonce, &u);
     err = webhook_url_format(ctx->cfg->public_url, &u, url, cap);
     if (err)
         return err;
+    /* The workflow shape routes by the configuration id, as Power Automate's trigger URLs. */
+    u.key[0] = '\0';
     u.kind = WEBHOOK_URL_WORKFLOW;
     webhook_url_sign(ctx->webhook_key, c->url_nonce, &u);
     return webhook_url_format(ctx->cfg->public_url, &u, workflow_url, cap);

@@ -13,7 +13,7 @@ import {
   expectStatus, expectJson, expectGraphError, expectGuid, createTeam, generalChannel, addMember, uniqueName,
 } from './lib/graph.mjs';
 import {
-  V2_URL_RE, LEGACY_URL_RE, WORKFLOW_URL_RE, parseV2Url, createWebhook, listConnectors, postTo,
+  V2_URL_RE, LEGACY_URL_RE, WORKFLOW_URL_RE, KEY_RE, parseV2Url, createWebhook, listConnectors, postTo,
   expectAccepted, expectWorkflowAccepted, expectRefused, messageCard, allMessages, findByText,
 } from './lib/webhooks.mjs';
 
@@ -146,14 +146,14 @@ describe('legacy webhook URLs', () => {
     await admin('PATCH', ORG, { webhookUrlFormat: null, legacyWebhookUrlCutoff: null });
   });
 
-  test('a new webhook gets /webhook/{team}@{tenant}/IncomingWebhook/{id}/{creator} and attentionRequired:true', async () => {
+  test('a new webhook gets /webhook/{team}@{tenant}/IncomingWebhook/{key}/{creator} and attentionRequired:true', async () => {
     legacy = await createWebhook(member.api, general.id, { name: uniqueName('Legacy') });
     const m = legacy.url.match(LEGACY_URL_RE);
     assert.ok(m, `not a legacy URL: ${legacy.url}`);
     assert.ok(legacy.url.startsWith(srv.url + '/webhook/'), legacy.url);
     assert.equal(m[1], team.id);
     assert.equal(m[2], (await org()).tenantId);
-    assert.equal(m[3], legacy.id);
+    assert.match(m[3], KEY_RE);
     assert.equal(m[4], member.id);
     assert.equal(legacy.attentionRequired, true);
     assert.match(legacy.workflowUrl, WORKFLOW_URL_RE);
@@ -204,7 +204,7 @@ describe('legacy webhook URLs', () => {
     updated = expectJson(r);
     assert.match(updated.url, V2_URL_RE);
     assert.match(updated.workflowUrl, WORKFLOW_URL_RE);
-    assert.equal(parseV2Url(updated.url).configId, legacy.id);
+    assert.notEqual(parseV2Url(updated.url).key, legacy.url.match(LEGACY_URL_RE)[3], 'a new key');
     assert.notEqual(updated.workflowUrl, legacy.workflowUrl);
   });
 

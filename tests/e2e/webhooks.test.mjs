@@ -14,7 +14,7 @@ import {
 } from './lib/graph.mjs';
 import {
   V2_URL_RE, WORKFLOW_URL_RE, TEAMS_413, TEAMS_429, BAD_PAYLOAD, SUMMARY_REQUIRED, MESSAGECARD_TYPE,
-  ADAPTIVE_TYPE, MAX_PAYLOAD, parseV2Url, tamperSignature, tinyPng, dataUrl, webhooksPath,
+  ADAPTIVE_TYPE, MAX_PAYLOAD, KEY_RE, parseV2Url, unsignedUrl, withConfigurationId, tamperSignature, tinyPng, dataUrl, webhooksPath,
   createWebhook, listConnectors, postTo, expectAccepted, expectWorkflowAccepted, expectRefused,
   expectWorkflowError, messageCard, adaptiveEnvelope, adaptiveCard, cardOfSize, allMessages, cardOf,
   findByText, newestMessage, getBinary,
@@ -101,14 +101,15 @@ describe('POST /api/v1/channels/{channel-id}/webhooks', () => {
     assert.ok(!('imageUrl' in h) || h.imageUrl === null, `no image was given, yet imageUrl = ${h.imageUrl}`);
   });
 
-  test('url is {public-url}/webhookb2/{team}@{tenant}/IncomingWebhook/{id}/{creator}/V2{signature}', () => {
+  test('url is {public-url}/webhookb2/{team}@{tenant}/IncomingWebhook/{key}/{creator}/V2{signature}, key = 32 lower-case hex, not the id', () => {
     const h = created.body;
     assert.match(h.url, V2_URL_RE);
     assert.ok(h.url.startsWith(srv.url + '/webhookb2/'), `url ${h.url} is not under the public URL ${srv.url}`);
     const u = parseV2Url(h.url);
     assert.equal(u.teamId, team.id);
     expectGuid(u.tenantId, 'tenant id');
-    assert.equal(u.configId, h.id);
+    assert.match(u.key, KEY_RE);
+    assert.notEqual(u.key, h.id.replace(/-/g, ''), 'the key is the webhook\'s own secret, not its configuration id');
     assert.equal(u.creatorId, owner.id);
   });
 
@@ -570,9 +571,15 @@ describe('refused posts (connector URL): Teams statuses and sentences; nothing i
     assert.ok(r.text.includes(TEAMS_413), r.text);
   });
 
-  test('an unknown configuration id -> 404', async () => {
+  test('an unknown key -> 404', async () => {
     const u = parseV2Url(hook.url);
-    const url = hook.url.replace(`/IncomingWebhook/${u.configId}/`, `/IncomingWebhook/${NO_SUCH_ID}/`);
+    const url = hook.url.replace(`/IncomingWebhook/${u.key}/`, `/IncomingWebhook/${'0'.repeat(32)}/`);
+    assert.notEqual(url, hook.url);
+    expectRefused(await postTo(url, messageCard()), 404);
+  });
+
+  test('an unknown configuration id in the key slot -> 404', async () => {
+    const url = withConfigurationId(hook.url, NO_SUCH_ID);
     assert.notEqual(url, hook.url);
     expectRefused(await postTo(url, messageCard()), 404);
   });
@@ -972,14 +979,17 @@ describe('POST /api/v1/webhooks/{id}/updateUrl', () => {
     assert.notEqual(b.url, hook.url);
     assert.notEqual(b.workflowUrl, hook.workflowUrl);
     const u = parseV2Url(b.url);
-    assert.equal(u.configId, hook.id);
+    assert.notEqual(u.key, parseV2Url(hook.url).key, 'Update URL gives a new key');
+    assert.match(u.key, KEY_RE);
     assert.equal(u.teamId, team.id);
     assert.ok(b.workflowUrl.includes(`/workflows/${hook.id}/`));
   });
 
-  test('the old URLs now fail with 401 and store nothing', async () => {
+  test('the old URLs now fail (old key unknown: 404; workflow URL: 401) and store nothing', async () => {
     const before = await messageCount(channel);
-    expectRefused(await postTo(hook.url, messageCard('old url after update')), 401);
+    expectRefused(await postTo(hook.url, messageCard('old url after update')), 404);
+    expectRefused(await postTo(unsignedUrl(hook.url), messageCard('old unsigned url after update')), 404);
+    expectRefused(await postTo(withConfigurationId(hook.url, hook.id), messageCard('old id url after update')), 401);
     expectWorkflowError(await postTo(hook.workflowUrl, messageCard('old wf after update')), 401);
     assert.equal(await messageCount(channel), before);
   });

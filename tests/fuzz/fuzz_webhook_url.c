@@ -2,11 +2,13 @@
  * fuzz_webhook_url.c: libFuzzer target for the webhook URL parsers (src/webhooks/url).
  *
  * The input is split on its first three '/' into the route parameters of a connector URL:
- * "{team}@{tenant}", config, creator and the "V2..." segment (absent: a legacy URL). The same
- * parts feed webhook_url_parse_workflow (config, sig). Beyond "no crash, no leak", on success it
- * checks the contract: ids valid, the signature kept only in its shape; the fuzzer's own
- * signature never verifies unless it equals the real one; signing then verifying succeeds (never
- * for legacy), one changed character fails; the formatted URL parses back to the same thing;
+ * "{team}@{tenant}", key slot, creator and the "V2..." segment (absent: an unsigned URL, parsed
+ * both as /webhookb2/ and as /webhook/). The same parts feed webhook_url_parse_workflow
+ * (config, sig). Beyond "no crash, no leak", on success it checks the contract: ids valid, the
+ * key slot either a key (32 lower-case hex) or, outside the /webhookb2/ unsigned form, a
+ * configuration id; the signature kept only in its shape; the fuzzer's own signature never
+ * verifies unless it equals the real one; signing then verifying succeeds (never for unsigned
+ * URLs), one changed character fails; the formatted URL parses back to the same thing;
  * formatting into a buffer one byte short is SB_ERR_TOO_LARGE.
  *
  * Build and run (from the repository root; -D_GNU_SOURCE as in the Makefile, or ids.c loses
@@ -29,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BASE "https://fuzz.example"
 #define NONCE "0123456789abcdef0123456789abcdef" /* the store's nonces are 32 characters */
+/* The configuration a key names, as the caller fills it in after finding it. */
+#define FOUND_CONFIG "c0a80101-0000-4000-8000-000000000001"
 
 static const unsigned char key[WEBHOOK_KEY_LEN] = {
     1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
@@ -45,8 +49,10 @@ static void check(int ok, const char *what)
 
 static int same_url(const struct webhook_url *a, const struct webhook_url *b)
 {
+    /* A URL with a key parses back without the configuration id the caller had added. */
     return a->kind == b->kind && strcmp(a->team_id, b->team_id) == 0 &&
-           strcmp(a->tenant_id, b->tenant_id) == 0 && strcmp(a->config_id, b->config_id) == 0 &&
+           strcmp(a->tenant_id, b->tenant_id) == 0 && strcmp(a->key, b->key) == 0 &&
+           (b->key[0] || strcmp(a->config_id, b->config_id) == 0) &&
            strcmp(a->creator_id, b->creator_id) == 0 && strcmp(a->sig, b->sig) == 0;
 }
 
@@ -72,8 +78,8 @@ static void reparse(const char *url, const struct webhook_url *want)
         check(same_url(&got, want), "formatted workflow URL parses back to the same");
         return;
     }
-    if (want->kind == WEBHOOK_URL_V2) {
-        check(strncmp(buf, "/webhookb2/", 11) == 0, "V2 URL path");
+    if (want->kind != WEBHOOK_URL_LEGACY) {
+        check(strncmp(buf, "/webhookb2/", 11) == 0, "V2 or unsigned URL path");
         p = buf + 11;
     } else {
         check(strncmp(buf, "/webhook/", 9) == 0, "legacy URL path");
@@ -94,10 +100,10 @@ static void reparse(const char *url, const struct webhook_url *want)
         *p = '\0';
         parts[3] = p + 1;
     } else {
-        check(p == NULL, "no fourth segment in a legacy URL");
+        check(p == NULL, "no fourth segment in an unsigned URL");
         parts[3] = NULL;
     }
-    check(webhook_url_parse(parts[0], parts[1], parts[2], parts[3], &got) == SB_OK,
+    check(webhook_url_parse(want->kind, parts[0], parts[1], parts[2], parts[3], &got) == SB_OK,
           "formatted URL parses");
     check(same_url(&got, want), "formatted URL parses back to the same");
 }
@@ -110,8 +116,15 @@ static void exercise(const struct webhook_url *parsed)
     int forged;
 
     check(u.kind == WEBHOOK_URL_V2 || u.kind == WEBHOOK_URL_LEGACY ||
-              u.kind == WEBHOOK_URL_WORKFLOW,
+              u.kind == WEBHOOK_URL_UNSIGNED || u.kind == WEBHOOK_URL_WORKFLOW,
           "known kind");
+    if (u.key[0]) {
+        check(u.kind != WEBHOOK_URL_WORKFLOW && webhook_url_is_key(u.key) && !u.config_id[0],
+              "a key, alone in its slot");
+        memcpy(u.config_id, FOUND_CONFIG, sizeof(FOUND_CONFIG));
+    } else {
+        check(u.kind != WEBHOOK_URL_UNSIGNED, "no configuration id in the /webhookb2/ unsigned");
+    }
     check(sb_id_valid(u.config_id), "config id valid");
     if (u.kind == WEBHOOK_URL_WORKFLOW) {
         check(u.team_id[0] == '\0' && u.tenant_id[0] == '\0' && u.creator_id[0] == '\0',
@@ -122,8 +135,8 @@ static void exercise(const struct webhook_url *parsed)
     }
     if (u.kind == WEBHOOK_URL_V2)
         check(strlen(u.sig) == WEBHOOK_SIG_LEN, "V2 signature length");
-    else if (u.kind == WEBHOOK_URL_LEGACY)
-        check(u.sig[0] == '\0', "legacy URLs carry no signature");
+    else if (u.kind == WEBHOOK_URL_LEGACY || u.kind == WEBHOOK_URL_UNSIGNED)
+        check(u.sig[0] == '\0', "unsigned URLs carry no signature");
     else
         check(u.sig[0] == '\0' || strlen(u.sig) == WEBHOOK_SIG_LEN, "workflow signature length");
 
@@ -131,14 +144,15 @@ static void exercise(const struct webhook_url *parsed)
     forged = webhook_url_verify(key, NONCE, &u);
     m = u;
     webhook_url_sign(key, NONCE, &m);
-    check(!forged || (u.kind != WEBHOOK_URL_LEGACY && strcmp(u.sig, m.sig) == 0),
+    check(!forged || (u.kind != WEBHOOK_URL_LEGACY && u.kind != WEBHOOK_URL_UNSIGNED &&
+                      strcmp(u.sig, m.sig) == 0),
           "only the real signature verifies");
 
-    /* sign, verify; legacy never verifies */
+    /* sign, verify; unsigned never verifies */
     u = m;
-    if (u.kind == WEBHOOK_URL_LEGACY) {
-        check(u.sig[0] == '\0', "signing a legacy URL leaves no signature");
-        check(!webhook_url_verify(key, NONCE, &u), "legacy never verifies");
+    if (u.kind == WEBHOOK_URL_LEGACY || u.kind == WEBHOOK_URL_UNSIGNED) {
+        check(u.sig[0] == '\0', "signing an unsigned URL leaves no signature");
+        check(!webhook_url_verify(key, NONCE, &u), "unsigned never verifies");
     } else {
         check(strlen(u.sig) == WEBHOOK_SIG_LEN, "signature length");
         check(webhook_url_verify(key, NONCE, &u), "signed URL verifies");
@@ -191,12 +205,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         *p++ = '\0';
         parts[n++] = p;
     }
-    err = webhook_url_parse(parts[0], parts[1] ? parts[1] : "", parts[2] ? parts[2] : "", parts[3],
-                            &u);
-    if (err == SB_OK)
-        exercise(&u);
-    else
-        check(err == SB_ERR_NOT_FOUND, "parse fails with not found");
+    for (int k = 0; k < (parts[3] ? 1 : 2); k++) {
+        int kind = parts[3] ? WEBHOOK_URL_V2 : k ? WEBHOOK_URL_LEGACY : WEBHOOK_URL_UNSIGNED;
+
+        err = webhook_url_parse(kind, parts[0], parts[1] ? parts[1] : "", parts[2] ? parts[2] : "",
+                                parts[3], &u);
+        if (err == SB_OK)
+            exercise(&u);
+        else
+            check(err == SB_ERR_NOT_FOUND, "parse fails with not found");
+    }
 
     err = webhook_url_parse_workflow(parts[1] ? parts[1] : parts[0], parts[3], &u);
     if (err == SB_OK)

@@ -707,7 +707,8 @@ static bool op_webhook_urls(const void *arg, char *out, size_t cap)
 
     (void)arg;
     memset(&u, 0, sizeof(u));
-    err = webhook_url_parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301@72f988bf-86f1-41af-91ab-"
+    err = webhook_url_parse(WEBHOOK_URL_LEGACY,
+                            "3f2504e0-4f89-41d3-9a0c-0305e82c3301@72f988bf-86f1-41af-91ab-"
                             "2d7cd011db47",
                             "c0a80101-0000-4000-8000-000000000001",
                             "9a0c0305-e82c-4301-8f89-41d39a0c0305", NULL, &u);
@@ -728,7 +729,7 @@ static bool op_webhook_urls(const void *arg, char *out, size_t cap)
     err = webhook_url_parse_service("github", "c0a80101-0000-4000-8000-000000000001",
                                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &u);
     used += (size_t)snprintf(out + used, cap - used, "%d %s;", (int)err, u.service);
-    err = webhook_url_parse("x@y", "z", "w", "V2bad", &u);
+    err = webhook_url_parse(WEBHOOK_URL_V2, "x@y", "z", "w", "V2bad", &u);
     snprintf(out + used, cap - used, "%d", (int)err);
     return ok;
 }

@@ -5,6 +5,8 @@
  * The signatures below are known answers, computed independently (Python's hmac module) as
  * unpadded base64url of HMAC-SHA256 with key 00 01 02 .. 1f over
  *   "v2|{team}|{tenant}|{config}|{creator}|{nonce}"  and  "workflow|{config}|{nonce}".
+ * The key slot's text is not in the message: a URL with the webhook key in that slot and the
+ * older one with the configuration id carry the same signature.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 
 #include "webhooks/url.h"
 
+#include <regex.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +31,7 @@
 #define CREATOR "12345678-9abc-4def-8123-456789abcdef"
 #define OTHER_ID "99999999-8888-4777-8666-555555555555"
 #define NONCE "nonce-0001"
+#define KEY "5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2b" /* a webhook key: 32 lower-case hex digits */
 #define BASE "https://sb.example.com"
 
 #define SIG_V2 "KC839X_ROdh82b9FvSvoqMGcF1Ta3Jlc7fEdQamcpSQ"
@@ -46,7 +50,8 @@ static unsigned char key[WEBHOOK_KEY_LEN];
 
 static void parse_v2_ok(struct webhook_url *u)
 {
-    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2, u), SB_OK);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2, u), SB_OK);
 }
 
 static void parse_wf_ok(struct webhook_url *u)
@@ -67,7 +72,9 @@ static void expect_parse_fails(const char *tat, const char *config, const char *
 {
     struct webhook_url u;
 
-    assert_int_equal(webhook_url_parse(tat, config, creator, v2, &u), SB_ERR_NOT_FOUND);
+    assert_int_equal(
+        webhook_url_parse(v2 ? WEBHOOK_URL_V2 : WEBHOOK_URL_LEGACY, tat, config, creator, v2, &u),
+        SB_ERR_NOT_FOUND);
 }
 
 /* ---- parsing ---- */
@@ -91,7 +98,8 @@ static void test_parse_v2_upper_case_hex(void **state)
     struct webhook_url u;
 
     (void)state;
-    assert_int_equal(webhook_url_parse("ABCDEF01-2345-4789-8BCD-EF0123456789@" TENANT, CONFIG,
+    assert_int_equal(webhook_url_parse(WEBHOOK_URL_V2,
+                                       "ABCDEF01-2345-4789-8BCD-EF0123456789@" TENANT, CONFIG,
                                        CREATOR, "V2" SIG_V2, &u),
                      SB_OK);
     assert_string_equal(u.team_id, "ABCDEF01-2345-4789-8BCD-EF0123456789");
@@ -102,7 +110,8 @@ static void test_parse_legacy(void **state)
     struct webhook_url u;
 
     (void)state;
-    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_LEGACY, TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
     assert_int_equal(u.kind, WEBHOOK_URL_LEGACY);
     assert_string_equal(u.team_id, TEAM);
     assert_string_equal(u.tenant_id, TENANT);
@@ -260,8 +269,9 @@ static void test_parse_clears_output_on_failure(void **state)
 
     (void)state;
     parse_v2_ok(&u);
-    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG "x", CREATOR, "V2" SIG_V2, &u),
-                     SB_ERR_NOT_FOUND);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG "x", CREATOR, "V2" SIG_V2, &u),
+        SB_ERR_NOT_FOUND);
     /* a failed parse must not leave a previous URL's config behind */
     assert_string_equal(u.config_id, "");
     assert_string_equal(u.creator_id, "");
@@ -295,7 +305,8 @@ static void test_sign_verify_round_trip(void **state)
     {
         char seg[WEBHOOK_SIG_LEN + 3];
         snprintf(seg, sizeof(seg), "V2%s", u.sig);
-        assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, seg, &p), SB_OK);
+        assert_int_equal(
+            webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG, CREATOR, seg, &p), SB_OK);
         assert_true(webhook_url_verify(key, NONCE, &p));
     }
 
@@ -433,7 +444,8 @@ static void test_verify_fails_when_kind_switched(void **state)
     {
         char seg[WEBHOOK_SIG_LEN + 3];
         snprintf(seg, sizeof(seg), "V2%s", wf.sig);
-        assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, seg, &m), SB_OK);
+        assert_int_equal(
+            webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG, CREATOR, seg, &m), SB_OK);
         assert_false(webhook_url_verify(key, NONCE, &m));
     }
     m = wf;
@@ -451,7 +463,8 @@ static void test_legacy_never_verifies(void **state)
     struct webhook_url u;
 
     (void)state;
-    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_LEGACY, TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
     assert_false(webhook_url_verify(key, NONCE, &u));
     webhook_url_sign(key, NONCE, &u);
     assert_string_equal(u.sig, "");
@@ -474,7 +487,8 @@ static void test_format_shapes(void **state)
     assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
     assert_string_equal(out, URL_V2);
 
-    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_LEGACY, TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
     webhook_url_sign(key, NONCE, &u);
     assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
     assert_string_equal(out, URL_LEGACY);
@@ -508,7 +522,8 @@ static void test_format_exact_fit_and_too_small(void **state)
     assert_int_equal(webhook_url_format(BASE, &u, out, 10), SB_ERR_TOO_LARGE);
     assert_int_equal(webhook_url_format(BASE, &u, out, 1), SB_ERR_TOO_LARGE);
 
-    assert_int_equal(webhook_url_parse(TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_LEGACY, TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
     len = strlen(URL_LEGACY);
     assert_int_equal(webhook_url_format(BASE, &u, out, len + 1), SB_OK);
     assert_int_equal(webhook_url_format(BASE, &u, out, len), SB_ERR_TOO_LARGE);
@@ -585,6 +600,223 @@ static void test_service_urls(void **state)
     assert_string_equal(out, BASE "/connectors/github/" CONFIG "/" SIG_SERVICE);
 }
 
+/* ---- webhook keys in the key slot (issue 17) ---- */
+
+static void test_is_key(void **state)
+{
+    (void)state;
+    assert_true(webhook_url_is_key(KEY));
+    assert_true(webhook_url_is_key("00000000000000000000000000000000"));
+    assert_false(webhook_url_is_key(""));
+    assert_false(webhook_url_is_key("5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2"));  /* 31 */
+    assert_false(webhook_url_is_key(KEY "0"));                            /* 33 */
+    assert_false(webhook_url_is_key("5F3C9A0E7B2D4C6E8A1F0B3D5C7E9A2B")); /* upper case */
+    assert_false(webhook_url_is_key("5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2B")); /* one upper */
+    assert_false(webhook_url_is_key("5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2g")); /* not hex */
+    assert_false(webhook_url_is_key("5f3c9a0e-7b2d-4c6e-8a1f-0b3d5c7e")); /* dashes */
+    assert_false(webhook_url_is_key(KEY " "));
+    assert_false(webhook_url_is_key(CONFIG));
+}
+
+static void test_parse_key_in_every_connector_form(void **state)
+{
+    static const int kinds[] = {WEBHOOK_URL_V2, WEBHOOK_URL_UNSIGNED, WEBHOOK_URL_LEGACY};
+    struct webhook_url u;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        const char *v2 = kinds[i] == WEBHOOK_URL_V2 ? "V2" SIG_V2 : NULL;
+
+        assert_int_equal(webhook_url_parse(kinds[i], TEAM "@" TENANT, KEY, CREATOR, v2, &u), SB_OK);
+        assert_int_equal(u.kind, kinds[i]);
+        assert_string_equal(u.key, KEY);
+        /* the configuration is not known until the caller finds it by its key */
+        assert_string_equal(u.config_id, "");
+        assert_string_equal(u.team_id, TEAM);
+        assert_string_equal(u.tenant_id, TENANT);
+        assert_string_equal(u.creator_id, CREATOR);
+        assert_string_equal(u.sig, v2 ? SIG_V2 : "");
+    }
+}
+
+/* The configuration id in the key slot: the URLs handed out before keys (signed, and /webhook/
+ * of legacy-format webhooks) still parse; the new /webhookb2/ unsigned form never takes one. */
+static void test_parse_configuration_id_only_where_it_was_handed_out(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2, &u),
+        SB_OK);
+    assert_string_equal(u.config_id, CONFIG);
+    assert_string_equal(u.key, "");
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_LEGACY, TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u), SB_OK);
+    assert_string_equal(u.config_id, CONFIG);
+    assert_string_equal(u.key, "");
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_UNSIGNED, TEAM "@" TENANT, CONFIG, CREATOR, NULL, &u),
+        SB_ERR_NOT_FOUND);
+    assert_string_equal(u.config_id, "");
+}
+
+static void test_parse_rejects_bad_keys(void **state)
+{
+    static const char *const bad[] = {
+        "5F3C9A0E7B2D4C6E8A1F0B3D5C7E9A2B",     /* upper case */
+        "5f3c9a0e7b2d4c6e8a1f0b3d5c7e9A2b",     /* one upper-case digit */
+        "5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2",      /* 31 */
+        KEY "0",                                /* 33 */
+        "5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2z",     /* not hex */
+        "5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2b0123", /* 36, no dashes */
+        "0F0F0F0F-1E1E-4D2D-9C3C-4B4B4B4B4B4",  /* 35 with dashes */
+        "%35f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2",    /* still encoded */
+        "",
+    };
+    static const int kinds[] = {WEBHOOK_URL_V2, WEBHOOK_URL_UNSIGNED, WEBHOOK_URL_LEGACY};
+    struct webhook_url u;
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+            assert_int_equal(webhook_url_parse(kinds[k], TEAM "@" TENANT, bad[i], CREATOR,
+                                               kinds[k] == WEBHOOK_URL_V2 ? "V2" SIG_V2 : NULL, &u),
+                             SB_ERR_NOT_FOUND);
+    /* a V2 segment on an unsigned kind, or none on the signed one */
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_UNSIGNED, TEAM "@" TENANT, KEY, CREATOR, "V2" SIG_V2, &u),
+        SB_ERR_NOT_FOUND);
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_LEGACY, TEAM "@" TENANT, KEY, CREATOR, "V2" SIG_V2, &u),
+        SB_ERR_NOT_FOUND);
+    assert_int_equal(webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, KEY, CREATOR, NULL, &u),
+                     SB_ERR_NOT_FOUND);
+    /* not a connector kind */
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_WORKFLOW, TEAM "@" TENANT, KEY, CREATOR, NULL, &u),
+        SB_ERR_NOT_FOUND);
+}
+
+/* A URL with the key and the one with the configuration id: one signature, both verify once
+ * the caller has filled in the configuration it found; another configuration's id does not. */
+static void test_key_and_configuration_id_urls_share_the_signature(void **state)
+{
+    struct webhook_url made, by_key, by_id;
+    char seg[WEBHOOK_SIG_LEN + 3];
+
+    (void)state;
+    memset(&made, 0, sizeof(made));
+    made.kind = WEBHOOK_URL_V2;
+    strcpy(made.team_id, TEAM);
+    strcpy(made.tenant_id, TENANT);
+    strcpy(made.config_id, CONFIG);
+    strcpy(made.creator_id, CREATOR);
+    strcpy(made.key, KEY);
+    webhook_url_sign(key, NONCE, &made);
+    assert_string_equal(made.sig, SIG_V2);
+
+    snprintf(seg, sizeof(seg), "V2%s", made.sig);
+    assert_int_equal(webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, KEY, CREATOR, seg, &by_key),
+                     SB_OK);
+    strcpy(by_key.config_id, CONFIG);
+    assert_true(webhook_url_verify(key, NONCE, &by_key));
+    strcpy(by_key.config_id, OTHER_ID);
+    assert_false(webhook_url_verify(key, NONCE, &by_key));
+
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG, CREATOR, seg, &by_id), SB_OK);
+    assert_true(webhook_url_verify(key, NONCE, &by_id));
+
+    /* unsigned forms never verify, key or not */
+    made.kind = WEBHOOK_URL_UNSIGNED;
+    assert_false(webhook_url_verify(key, NONCE, &made));
+    webhook_url_sign(key, NONCE, &made);
+    assert_string_equal(made.sig, "");
+}
+
+static void test_format_puts_the_key_in_its_slot(void **state)
+{
+    struct webhook_url u;
+    char out[512];
+
+    (void)state;
+    memset(&u, 0, sizeof(u));
+    strcpy(u.team_id, TEAM);
+    strcpy(u.tenant_id, TENANT);
+    strcpy(u.config_id, CONFIG);
+    strcpy(u.creator_id, CREATOR);
+    strcpy(u.key, KEY);
+    u.kind = WEBHOOK_URL_V2;
+    webhook_url_sign(key, NONCE, &u);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, BASE "/webhookb2/" TEAM "@" TENANT "/IncomingWebhook/" KEY "/" CREATOR
+                                  "/V2" SIG_V2);
+    u.kind = WEBHOOK_URL_UNSIGNED;
+    webhook_url_sign(key, NONCE, &u);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out,
+                        BASE "/webhookb2/" TEAM "@" TENANT "/IncomingWebhook/" KEY "/" CREATOR);
+    u.kind = WEBHOOK_URL_LEGACY;
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, BASE "/webhook/" TEAM "@" TENANT "/IncomingWebhook/" KEY "/" CREATOR);
+    /* the workflow shape routes by the configuration id whatever the key */
+    u.kind = WEBHOOK_URL_WORKFLOW;
+    webhook_url_sign(key, NONCE, &u);
+    assert_int_equal(webhook_url_format(BASE, &u, out, sizeof(out)), SB_OK);
+    assert_string_equal(out, URL_WF);
+}
+
+/* The patterns notification libraries and secret scanners check Teams URLs with (webhooks.md):
+ * every connector form we format on a Microsoft-shaped base matches; the same URLs with the
+ * configuration id in the key slot (before issue 17) did not. */
+static void test_formatted_urls_match_the_teams_patterns(void **state)
+{
+    static const char b2[] =
+        "^https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}/"
+        "IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(/V2[A-Za-z0-9_-]+)?$";
+    static const char legacy[] = "^https://outlook\\.office\\.com/webhook/[0-9a-f-]{36}@"
+                                 "[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}$";
+    regex_t re_b2, re_legacy;
+    struct webhook_url u;
+    char out[512];
+
+    (void)state;
+    assert_int_equal(regcomp(&re_b2, b2, REG_EXTENDED | REG_NOSUB), 0);
+    assert_int_equal(regcomp(&re_legacy, legacy, REG_EXTENDED | REG_NOSUB), 0);
+    memset(&u, 0, sizeof(u));
+    strcpy(u.team_id, TEAM);
+    strcpy(u.tenant_id, TENANT);
+    strcpy(u.config_id, CONFIG);
+    strcpy(u.creator_id, CREATOR);
+    strcpy(u.key, KEY);
+    for (int kind = WEBHOOK_URL_V2; kind <= WEBHOOK_URL_UNSIGNED; kind++) {
+        if (kind == WEBHOOK_URL_WORKFLOW || kind == WEBHOOK_URL_SERVICE)
+            continue;
+        u.kind = kind;
+        webhook_url_sign(key, NONCE, &u);
+        if (kind == WEBHOOK_URL_LEGACY) {
+            assert_int_equal(webhook_url_format("https://outlook.office.com", &u, out, sizeof(out)),
+                             SB_OK);
+            assert_int_equal(regexec(&re_legacy, out, 0, NULL, 0), 0);
+        } else {
+            assert_int_equal(
+                webhook_url_format("https://contoso.webhook.office.com", &u, out, sizeof(out)),
+                SB_OK);
+            assert_int_equal(regexec(&re_b2, out, 0, NULL, 0), 0);
+        }
+    }
+    /* the old shape, for contrast: a dashed GUID in the key slot */
+    u.key[0] = '\0';
+    u.kind = WEBHOOK_URL_V2;
+    webhook_url_sign(key, NONCE, &u);
+    assert_int_equal(webhook_url_format("https://contoso.webhook.office.com", &u, out, sizeof(out)),
+                     SB_OK);
+    assert_int_not_equal(regexec(&re_b2, out, 0, NULL, 0), 0);
+    regfree(&re_b2);
+    regfree(&re_legacy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,6 +844,13 @@ int main(void)
         cmocka_unit_test(test_format_does_not_write_past_cap),
         cmocka_unit_test(test_format_unknown_kind),
         cmocka_unit_test(test_service_urls),
+        cmocka_unit_test(test_is_key),
+        cmocka_unit_test(test_parse_key_in_every_connector_form),
+        cmocka_unit_test(test_parse_configuration_id_only_where_it_was_handed_out),
+        cmocka_unit_test(test_parse_rejects_bad_keys),
+        cmocka_unit_test(test_key_and_configuration_id_urls_share_the_signature),
+        cmocka_unit_test(test_format_puts_the_key_in_its_slot),
+        cmocka_unit_test(test_formatted_urls_match_the_teams_patterns),
     };
 
     if (sodium_init() < 0)

@@ -15,9 +15,13 @@ import {
 // ---------------------------------------------------------------------------------------------
 // URL shapes (contract section 5)
 
+// {key}: the webhook's own secret, 32 lower-case hex digits as Teams makes it (issue 17).
 const G = '[0-9a-f-]{36}';
-export const V2_URL_RE = new RegExp(`/webhookb2/(${G})@(${G})/IncomingWebhook/(${G})/(${G})/V2([A-Za-z0-9_-]{43})$`);
-export const LEGACY_URL_RE = new RegExp(`/webhook/(${G})@(${G})/IncomingWebhook/(${G})/(${G})$`);
+const K = '[0-9a-f]{32}';
+export const KEY_RE = /^[0-9a-f]{32}$/;
+export const V2_URL_RE = new RegExp(`/webhookb2/(${G})@(${G})/IncomingWebhook/(${K})/(${G})/V2([A-Za-z0-9_-]{43})$`);
+export const UNSIGNED_URL_RE = new RegExp(`/webhookb2/(${G})@(${G})/IncomingWebhook/(${K})/(${G})$`);
+export const LEGACY_URL_RE = new RegExp(`/webhook/(${G})@(${G})/IncomingWebhook/(${K})/(${G})$`);
 export const WORKFLOW_URL_RE = new RegExp(
   `/workflows/(${G})/triggers/manual/paths/invoke\\?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1\\.0&sig=([A-Za-z0-9_-]+)$`,
 );
@@ -34,7 +38,23 @@ export const MAX_PAYLOAD = 28 * 1024; // 28672 bytes, the default --max-payload
 export function parseV2Url(url) {
   const m = url.match(V2_URL_RE);
   assert.ok(m, `not a V2 webhook URL: ${url}`);
-  return { teamId: m[1], tenantId: m[2], configId: m[3], creatorId: m[4], sig: m[5] };
+  return { teamId: m[1], tenantId: m[2], key: m[3], creatorId: m[4], sig: m[5] };
+}
+
+// The unsigned forms of a signed URL: /webhookb2/... without the V2 segment, and /webhook/....
+export function unsignedUrl(url) {
+  assert.match(url, V2_URL_RE);
+  return url.replace(/\/V2[A-Za-z0-9_-]+$/, '');
+}
+
+export function legacyUrl(url) {
+  return unsignedUrl(url).replace('/webhookb2/', '/webhook/');
+}
+
+// The URL as handed out before keys: the configuration id in the key slot (signed URLs kept
+// their signature: the key slot is not part of the signed message).
+export function withConfigurationId(url, configurationId) {
+  return url.replace(/\/IncomingWebhook\/[0-9a-f]{32}\//, `/IncomingWebhook/${configurationId}/`);
 }
 
 // The same URL with one character of its signature changed (same length and alphabet).
