@@ -1,6 +1,7 @@
 /*
  * dispatch.c: the route table, authentication, CSRF protection and the metrics of every
- * request. Adding an endpoint means one line in `routes` and a handler.
+ * request. Adding an endpoint means one line in `routes` and a handler. Every answer on a
+ * webhook path carries a fresh `request-id`, as the real service's do (decorate).
  */
 #include "api/api.h"
 
@@ -8,6 +9,7 @@
 #include "connectors/apps.h"
 #include "graphconn/graphconn.h"
 #include "core/config.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/router.h"
@@ -348,8 +350,38 @@ out:
     finish(&c);
 }
 
+/* The prefixes of the URLs services post to (webhook_ingest.c), known routes or not. */
+static bool webhook_path(const char *path)
+{
+    static const char *const prefixes[] = {"/webhook", "/webhookb2", "/workflows", "/powerautomate",
+                                           "/connectors"};
+
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t n = strlen(prefixes[i]);
+
+        if (strncmp(path, prefixes[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Teams' answers carry `request-id: <GUID>`, a fresh one per request, success or refusal; some
+ * clients take it as the delivery id and count an answer without it as failed. Here it reaches
+ * every answer on a webhook path, whichever phase gave it (prepare's refusals before the body,
+ * 413, the server's own 503s). */
+static void decorate(void *arg, const char *path, struct http_response *resp)
+{
+    sb_id id;
+
+    if (!path || !webhook_path(path))
+        return;
+    sb_id_new(arg, id);
+    /* Out of memory: the answer goes without the header rather than not at all. */
+    (void)http_response_header(resp, "request-id", "%s", id);
+}
+
 struct http_app api_app(struct sb_ctx *ctx)
 {
-    struct http_app app = {ctx, prepare, handle};
+    struct http_app app = {ctx, prepare, handle, decorate};
     return app;
 }

@@ -109,6 +109,9 @@ struct http_app {
     /* Setting resp->status answers the request at once, without reading its body. */
     void (*prepare)(void *arg, struct http_request *req, struct http_response *resp);
     void (*handle)(void *arg, struct http_request *req, struct http_response *resp);
+    /* Optional (NULL: none): runs on every answer just before it is sent, the server's own
+     * refusals (400, 503) included, with the request's decoded path; may add headers. */
+    void (*decorate)(void *arg, const char *path, struct http_response *resp);
 };
 
 /* A bound, listening socket. Binding comes first so that the real port is known (and the

@@ -260,11 +260,15 @@ static struct MHD_Response *make_stream(struct http_stream *in)
     return mr;
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, struct http_response *r)
+/* Sends r; path is the request's (decoded) path, for the application's decorate(). */
+static enum MHD_Result queue(struct http_server *srv, struct MHD_Connection *conn, const char *path,
+                             struct http_response *r)
 {
     struct MHD_Response *mr;
     enum MHD_Result ret;
 
+    if (srv->app.decorate)
+        srv->app.decorate(srv->app.arg, path, r);
     if (r->stream.read)
         mr = make_stream(&r->stream);
     else
@@ -305,8 +309,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 /* An answer of the server's own (not the application's), sent without reading any body, in
  * the error shape of the JSON APIs (webhook senders only look at the status). text is a
  * constant without characters that need escaping in JSON. */
-static enum MHD_Result refuse(struct MHD_Connection *conn, int status, const char *code,
-                              const char *text, bool retry)
+static enum MHD_Result refuse(struct http_server *srv, struct MHD_Connection *conn,
+                              const char *path, int status, const char *code, const char *text,
+                              bool retry)
 {
     struct http_response r;
 
@@ -323,7 +328,7 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, int status, const cha
         http_response_clear(&r);
         return MHD_NO;
     }
-    return queue(conn, &r);
+    return queue(srv, conn, path, &r);
 }
 
 /* Takes n more bytes of a public body out of the budget; false when they do not fit. */
@@ -349,10 +354,11 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
     cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     if (cl && te)
-        return refuse(conn, 400, "invalidRequest",
+        return refuse(srv, conn, url, 400, "invalidRequest",
                       "A request must not have both Content-Length and Transfer-Encoding.", false);
     if (atomic_load(&srv->stopping))
-        return refuse(conn, 503, "ServiceNotAvailable", "The server is shutting down.", true);
+        return refuse(srv, conn, url, 503, "ServiceNotAvailable", "The server is shutting down.",
+                      true);
     /* on_uri made the state (with the raw target), unless it ran out of memory. */
     rs = *con_cls ? *con_cls : calloc(1, sizeof(*rs));
     if (!rs)
@@ -366,7 +372,7 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
     memset(&resp, 0, sizeof(resp));
     srv->app.prepare(srv->app.arg, &rs->req, &resp);
     if (resp.status)
-        return queue(conn, &resp);
+        return queue(srv, conn, url, &resp);
     if (cl)
         clen = strtoull(cl, NULL, 10);
     if (clen > rs->req.body_limit)
@@ -374,7 +380,7 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
     else if (rs->req.public_body && clen > 0 &&
              atomic_load(&srv->public_bytes) + clen > srv->public_budget)
         /* It would not fit: say so now rather than after reading it. */
-        return refuse(conn, 503, "ServiceNotAvailable",
+        return refuse(srv, conn, url, 503, "ServiceNotAvailable",
                       "Too many request bodies are being received; try again.", true);
     return MHD_YES;
 }
@@ -438,7 +444,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return on_body(srv, rs, upload_data, n);
     }
     if (rs->over_budget)
-        return refuse(conn, 503, "ServiceNotAvailable",
+        return refuse(srv, conn, url, 503, "ServiceNotAvailable",
                       "Too many request bodies are being received; try again.", true);
     memset(&resp, 0, sizeof(resp));
     rs->req.body = rs->body;
@@ -452,7 +458,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_response_clear(&resp);
         return MHD_YES;
     }
-    return queue(conn, &resp);
+    return queue(srv, conn, url, &resp);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
