@@ -5,9 +5,10 @@
  *
  *   switchboard admin [--db URL | --data DIR] Get-OrganizationConfig
  *   switchboard admin ... Set-OrganizationConfig -ConnectorsEnabled:$false
- *                         [-ConnectorsEnabledForTeams:$true]
- * [-ConnectorsActionableMessagesEnabled:$false] switchboard admin ... Get-UnifiedGroup -Identity
- * <team-id> switchboard admin ... Set-UnifiedGroup -Identity <team-id> -ConnectorsEnabled:$false
+ *       [-ConnectorsEnabledForTeams:$true] [-ConnectorsActionableMessagesEnabled:$false]
+ *       [-UnsignedWebhookUrlsAccepted:$false]
+ *   switchboard admin ... Get-UnifiedGroup -Identity <team-id>
+ *   switchboard admin ... Set-UnifiedGroup -Identity <team-id> -ConnectorsEnabled:$false
  *
  *   switchboard admin [--db URL | --data DIR] backup <file>    (SQLite; while servers run)
  *   switchboard admin [--db URL | --data DIR] restore <file>   (SQLite; servers stopped)
