@@ -201,6 +201,29 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   await page.keyboard.press('Escape');
   await page.context().close();
 
+  // unsignedWebhookUrlsAccepted: a labelled switch like the others; off refuses the unsigned
+  // URL forms (410), "Use the default" turns them back on.
+  const unsigned = webhook.url.replace(/\/V2[A-Za-z0-9_-]+$/, '');
+  assert.equal((await postWebhook(unsigned, { text: 'unsigned before' })).status, 200);
+  const page2 = await newPage(browser, server);
+  await signIn(page2, server);
+  await page2.goto(`/t/${team.id}/c/${general.id}`);
+  await page2.getByRole('button', { name: 'Admin' }).click();
+  const dlg2 = page2.getByRole('dialog', { name: 'Administration' });
+  const usw = dlg2.getByRole('checkbox', { name: 'Unsigned webhook URLs (-UnsignedWebhookUrlsAccepted)' });
+  assert.equal(await usw.isChecked(), true);
+  await usw.uncheck();
+  await dlg2.getByRole('button', { name: /Use the default for Unsigned webhook URLs/ }).waitFor();
+  assert.equal((await server.api('GET', '/api/v1/admin/organization')).unsignedWebhookUrlsAccepted, false);
+  assert.equal(await dlg2.getByRole('checkbox', { name: 'Unsigned webhook URLs (-UnsignedWebhookUrlsAccepted)' }).isChecked(), false);
+  assert.equal((await postWebhook(unsigned, { text: 'unsigned while off' })).status, 410);
+  assert.equal((await postWebhook(webhook.url, { text: 'signed while unsigned off' })).status, 200);
+  await dlg2.getByRole('button', { name: /Use the default for Unsigned webhook URLs/ }).click();
+  await dlg2.getByRole('button', { name: /Use the default for Unsigned webhook URLs/ }).waitFor({ state: 'hidden' });
+  assert.equal((await server.api('GET', '/api/v1/admin/organization')).unsignedWebhookUrlsAccepted, true);
+  assert.equal((await postWebhook(unsigned, { text: 'unsigned again' })).status, 200);
+  await page2.context().close();
+
   // A person who is not an administrator has no Admin button.
   const upn = `plain${Date.now()}@switchboard.test`;
   await server.api('POST', '/v1.0/users', { displayName: 'Plain Person', userPrincipalName: upn, passwordProfile: { password: 'plain-password-1' } });

@@ -177,6 +177,12 @@ test('a configuration is created: 201 with webhookUrl and the page fields; cards
   const m = msgs.body.value.find((x) => (x.attachments || []).some((a) => String(a.content).includes('Build 7 passed')));
   assert.ok(m, JSON.stringify(msgs.body));
   assert.equal(m.from.application.displayName, 'Builds');
+  // Its URL has the key shape, and the unsigned forms of that key reach it too (issue 17).
+  assert.match(c.webhookUrl, /\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}\/V2[\w-]{43}$/);
+  for (const url of [c.webhookUrl.replace(/\/V2[\w-]+$/, ''), c.webhookUrl.replace(/\/V2[\w-]+$/, '').replace('/webhookb2/', '/webhook/')]) {
+    const u = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'unsigned app post' }) });
+    assert.equal(u.status, 200, `${url}: ${await u.text()}`);
+  }
   // Listed with the channel's other configurations; GET shows the same fields.
   const list = await admin('GET', `/api/v1/channels/${channel.id}/connectors`);
   assert.ok(list.body.value.some((x) => x.id === c.id && x.kind === 'app'));
