@@ -350,7 +350,8 @@ out:
     finish(&c);
 }
 
-/* The prefixes of the URLs services post to (webhook_ingest.c), known routes or not. */
+/* The prefixes of the URLs services post to (webhook_ingest.c), known routes or not, in any
+ * case (the route table's fallback answers /WEBHOOKB2/... as a webhook path too). */
 static bool webhook_path(const char *path)
 {
     static const char *const prefixes[] = {"/webhook", "/webhookb2", "/workflows", "/powerautomate",
@@ -359,7 +360,7 @@ static bool webhook_path(const char *path)
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
         size_t n = strlen(prefixes[i]);
 
-        if (strncmp(path, prefixes[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+        if (strncasecmp(path, prefixes[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
             return true;
     }
     return false;
@@ -368,13 +369,16 @@ static bool webhook_path(const char *path)
 /* Teams' answers carry `request-id: <GUID>`, a fresh one per request, success or refusal; some
  * clients take it as the delivery id and count an answer without it as failed. Here it reaches
  * every answer on a webhook path, whichever phase gave it (prepare's refusals before the body,
- * 413, the server's own 503s). */
+ * 413, the server's own 503s), once: an answer that has one already keeps it. */
 static void decorate(void *arg, const char *path, struct http_response *resp)
 {
     sb_id id;
 
     if (!path || !webhook_path(path))
         return;
+    for (size_t i = 0; i < resp->nheaders; i++)
+        if (strcasecmp(resp->headers[i].name, "request-id") == 0)
+            return;
     sb_id_new(arg, id);
     /* Out of memory: the answer goes without the header rather than not at all. */
     (void)http_response_header(resp, "request-id", "%s", id);

@@ -85,7 +85,7 @@ async function deliveries(h) {
   return expectCollection(await owner.api('GET', `/api/v1/connectors/${h.id}/deliveries`));
 }
 
-// Every answer on a webhook path: a request-id that is a GUID.
+// Every answer on a webhook path: one request-id that is a GUID (two would read "a, b").
 function expectRequestId(r, seen) {
   const id = r.headers.get ? r.headers.get('request-id') : r.headers['request-id'];
   assert.ok(id, `no request-id header: ${showPost(r)}`);
@@ -477,6 +477,7 @@ describe('bad input on webhook URLs: Teams\' refusal, never 500 or HTML, nothing
     'the creator missing': () => unsignedUrl(h.url).replace(/\/[0-9a-f-]{36}$/, ''),
     'the key missing': () => h.url.replace(`/${key()}/`, '/'),
     'IncomingWebhook missing': () => h.url.replace('/IncomingWebhook/', '/'),
+    'the prefix in upper case': () => h.url.replace('/webhookb2/', '/WEBHOOKB2/'),
   };
   for (const [what, make] of Object.entries(shapes)) {
     test(`${what} -> 404, request-id, not HTML`, async () => {
