@@ -110,7 +110,9 @@ struct webhook_result {
 bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
                           struct webhook_result *result, void (*done)(void *arg), void *arg);
 /* The first check webhook_ingest_start makes: whether url is a current URL of a live
- * configuration (known, of its kind, correctly signed). Reads the store, writes nothing. On
+ * configuration (found by its key, or by its id in URLs from before keys; of its kind;
+ * correctly signed, or unsigned while unsignedWebhookUrlsAccepted is on; see
+ * docs/webhooks.md for which URL reaches which webhook). Reads the store, writes nothing. On
  * false, result holds the refusal to answer. Run before the body is read, so that posts to
  * unknown or forged URLs are answered without holding their bodies. */
 bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,

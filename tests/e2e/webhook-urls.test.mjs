@@ -181,10 +181,17 @@ describe('unsigned forms and unsignedWebhookUrlsAccepted', () => {
     await patchOrg({ unsignedWebhookUrlsAccepted: null, legacyWebhookUrlCutoff: null });
   });
 
-  test('the setting is true by default, and not set', async () => {
+  test('the setting is true by default, and not set, in every cloud environment', async () => {
     const o = expectJson(expectStatus(await admin('GET', ORG), 200));
     assert.equal(o.unsignedWebhookUrlsAccepted, true);
     assert.ok(!o.explicitSettings.includes('unsignedWebhookUrlsAccepted'));
+    try {
+      for (const cloud of ['gcc', 'gcch', 'dod']) {
+        assert.equal((await patchOrg({ cloudEnvironment: cloud })).unsignedWebhookUrlsAccepted, true, cloud);
+      }
+    } finally {
+      await patchOrg({ cloudEnvironment: null });
+    }
   });
 
   test('/webhookb2/{team}@{tenant}/IncomingWebhook/{key}/{creator} and /webhook/... -> 200 "1", stored as the webhook', async () => {
