@@ -12,7 +12,7 @@
 //   - any Host header reaches the webhook (clients that hard-code Microsoft's hosts);
 //   - every answer on a webhook path carries a fresh `request-id` GUID, with the status,
 //     content type and body of spec/webhooks.md, on the signed, unsigned, Workflows and
-//     service-connector URLs;
+//     service-connector URLs, and on the server's own 503 refusals;
 //   - bad input (keys of the wrong length or case, a configuration id where none was handed
 //     out, a signature on an unsigned-only webhook, missing or extra segments, percent-encoded
 //     separators) gets Teams' refusal, never a 500 or HTML, stores nothing, and leaves no
@@ -524,5 +524,29 @@ describe('bad input on webhook URLs: Teams\' refusal, never 500 or HTML, nothing
     expectAccepted(await postTo(h.url, messageCard('barrier 2')));
     const log = await deliveries(h);
     assert.deepEqual(log.slice(0, 2).map((d) => d.status), [200, 400]);
+  });
+});
+
+describe('the server\'s own refusals on webhook paths carry request-id too', () => {
+  let small;
+
+  after(async () => {
+    if (small) await small.close();
+  });
+
+  test('a webhook body that does not fit the unauthenticated-body budget: 503 + Retry-After + request-id', async () => {
+    small = await startServer({ args: ['--unauthenticated-body-budget', '10000', '--webhook-rate-limit', '0'] });
+    const o = await newUser(small, 'small');
+    const t = await createTeam(o.api, uniqueName('Budget'));
+    const g = await generalChannel(o.api, t.id);
+    const w = await createWebhook(o.api, g.id, { name: uniqueName('Budget') });
+    const r = await rawRequest(small, 'POST', new URL(w.url).pathname, { headers: { 'Content-Type': 'application/json' }, chunks: [cardOfSize(20000)] });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.headers['retry-after'], '1');
+    assert.match(r.headers['request-id'], GUID_RE);
+    // not on other paths: request-id belongs to the webhook answers
+    const s = await rawRequest(small, 'POST', '/api/v1/session', { headers: { 'Content-Type': 'application/json' }, chunks: [JSON.stringify({ userPrincipalName: 'x', password: 'y', pad: 'p'.repeat(20000) })] });
+    assert.equal(s.status, 503, s.text);
+    assert.equal(s.headers['request-id'], undefined);
   });
 });

@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { IncomingWebhook, isMicrosoftTeamsError } from 'ms-teams-webhook';
 
-import { startServer, api, newUser, rawRequest } from './lib/server.mjs';
+import { startServer, api, newUser, rawRequest, GUID_RE } from './lib/server.mjs';
 import {
   expectStatus, expectJson, expectGraphError, expectGuid, expectCollection, RFC3339_UTC_RE,
   createTeam, createChannel, generalChannel, addMember, listMembers, postMessage, uniqueName,
@@ -697,6 +697,7 @@ function check429(r, { workflow = false } = {}) {
   assert.ok(ra !== null, `429 without Retry-After: ${r.text}`);
   assert.match(ra, /^\d+$/, `Retry-After must be an integer number of seconds, got ${ra}`);
   assert.ok(Number(ra) >= 1, `Retry-After must be at least 1, got ${ra}`);
+  assert.match(r.headers.get('request-id') || '', GUID_RE, `429 without a request-id GUID: ${r.text}`);
   if (workflow) expectWorkflowError(r, 429);
   else expectRefused(r, 429, TEAMS_429);
 }
