@@ -169,6 +169,9 @@ void api_oauth_token(struct api_call *c);
 void api_app_registration_create(struct api_call *c);
 void api_app_registration_list(struct api_call *c);
 void api_app_registration_delete(struct api_call *c);
+/* /api/v1/admin/applications: the same registrations in the contract's form (appId, tenantId). */
+void api_application_create(struct api_call *c);
+void api_application_list(struct api_call *c);
 void api_graph_connector_list(struct api_call *c);
 void api_graph_connector_patch(struct api_call *c);
 
