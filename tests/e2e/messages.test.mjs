@@ -267,6 +267,10 @@ describe('GET one message by id', () => {
     const listed = expectCollection(await member.api('GET', messagesPath(team.id, ch.id))).find((m) => m.id === posted.id);
     assert.deepEqual(expectJson(r), listed);
     assert.equal(r.body.body.content, posted.body.content);
+    // Contract §6: the fields of a message that was never replied to, edited or reacted to.
+    for (const k of ['replyToId', 'lastEditedDateTime', 'deletedDateTime']) assert.equal(r.body[k], null, k);
+    assert.deepEqual(r.body.reactions, []);
+    assert.deepEqual(r.body.mentions, []);
   });
 
   test('unknown message id -> 404 Graph error', async () => {
