@@ -245,6 +245,7 @@ describe('GET one membership by id', () => {
     expectStatus(r, 200);
     const listed = (await listMembers(owner.api, team.id)).find((m) => m.id === membership.id);
     assert.deepEqual(expectJson(r), listed);
+    assert.deepEqual(r.body, membership, 'POST and GET give the same membership');
     assert.equal(r.body.userId, plain.id);
     assert.deepEqual(r.body.roles, ['guest']);
   });

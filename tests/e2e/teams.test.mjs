@@ -307,6 +307,7 @@ describe('GET by id: unknown or invisible ids answer 404 in the Graph shape', ()
     const r = await owner.api('GET', `/v1.0/teams/${team.id}/channels/${channel.id}`);
     expectStatus(r, 200);
     assert.deepEqual(expectJson(r), (await listChannels(owner.api, team.id)).find((c) => c.id === channel.id));
+    assert.deepEqual(r.body, channel, 'POST and GET give the same channel');
     expectGraphError(await owner.api('GET', `/v1.0/teams/${team.id}/channels/${NO_SUCH_ID}`), 404);
     const other = await createTeam(owner.api);
     expectGraphError(await owner.api('GET', `/v1.0/teams/${other.id}/channels/${channel.id}`), 404);
