@@ -97,13 +97,14 @@ void api_joined_teams(struct api_call *c);
 void api_channel_list(struct api_call *c);
 void api_channel_create(struct api_call *c);
 void api_channel_get(struct api_call *c);
+/* GET by id of a membership and of a channel message (contract §3, §6). */
+void api_member_get(struct api_call *c);
+void api_message_get(struct api_call *c);
 void api_member_list(struct api_call *c);
 void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
-void api_member_get(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
-void api_message_get(struct api_call *c);
 void api_webhook_post_v2(struct api_call *c);
 void api_webhook_post_legacy(struct api_call *c);
 void api_webhook_post_workflow(struct api_call *c);
