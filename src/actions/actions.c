@@ -134,8 +134,11 @@ static sb_err build_payload(const struct card_action *a, json_t *inputs, char **
         err = sb_fail(diag, SB_ERR_INVALID, "invalidAction", "the target URL is too long");
         goto out;
     }
-    p = json_pack("{s:s,s:s,s:s,s:s,s:O}", "url", url, "method", a->method, "body", body,
-                  "contentType", a->content_type, "headers", a->headers);
+    /* attachmentId: the card a CARD-UPDATE-IN-BODY answer replaces (an action named by its own
+     * id does not say). */
+    p = json_pack("{s:s,s:s,s:s,s:s,s:O,s:s}", "url", url, "method", a->method, "body", body,
+                  "contentType", a->content_type, "headers", a->headers, "attachmentId",
+                  a->attachment_id);
     err = p ? sb_json_dump(p, out) : SB_ERR_NOMEM;
 out:
     json_decref(p);

@@ -148,9 +148,12 @@ static void clean_copy(char *dst, size_t cap, const char *src)
     sb_utf8_scrub(dst);
 }
 
-/* Replaces the card from the response body and tells every viewer. */
+/* Replaces the card of the action (attachment att_id; for jobs queued before the payload named
+ * it, the prefix of the "<attachment id>:<pointer>" action id) from the response body and tells
+ * every viewer. */
 static sb_err update_card(struct sb_ctx *ctx, const struct store_action_execution *e,
-                          const struct fetch_response *r, char *why, size_t why_cap)
+                          const char *att_id_payload, const struct fetch_response *r, char *why,
+                          size_t why_cap)
 {
     struct store_message m;
     struct sb_diag diag = {{0}, {0}};
@@ -159,7 +162,11 @@ static sb_err update_card(struct sb_ctx *ctx, const struct store_action_executio
     char att_id[40];
     sb_err err;
 
-    snprintf(att_id, sizeof(att_id), "%.*s", colon ? (int)(colon - e->action_id) : 0, e->action_id);
+    if (att_id_payload)
+        snprintf(att_id, sizeof(att_id), "%s", att_id_payload);
+    else
+        snprintf(att_id, sizeof(att_id), "%.*s", colon ? (int)(colon - e->action_id) : 0,
+                 e->action_id);
     err = store_message_get(ctx->store, e->message_id, &m);
     if (err)
         return err;
@@ -210,7 +217,7 @@ static void finish(struct sb_ctx *ctx, struct store_action_execution *e, const c
 }
 
 /* Interprets the service's answer. */
-static void take_response(struct sb_ctx *ctx, struct store_action_execution *e,
+static void take_response(struct sb_ctx *ctx, struct store_action_execution *e, const char *att_id,
                           const struct fetch_response *r)
 {
     char value[512] = "", update[16] = "";
@@ -233,7 +240,7 @@ static void take_response(struct sb_ctx *ctx, struct store_action_execution *e,
     if (fetch_header(r, "CARD-UPDATE-IN-BODY", update, sizeof(update)) &&
         strcasecmp(update, "true") == 0) {
         char why[320] = "";
-        if (update_card(ctx, e, r, why, sizeof(why)) == SB_OK)
+        if (update_card(ctx, e, att_id, r, why, sizeof(why)) == SB_OK)
             e->card_updated = true;
         else
             snprintf(e->error, sizeof(e->error), "the card was not updated: %s",
@@ -295,7 +302,7 @@ static outbox_result run(struct sb_ctx *ctx, const char *job_id, json_t *payload
     rq.max_response = ACTIONS_MAX_RESPONSE;
     err = fetch_do(ctx, &rq, &r, &diag);
     if (!err) {
-        take_response(ctx, &e, &r);
+        take_response(ctx, &e, json_string_value(json_object_get(payload, "attachmentId")), &r);
     } else if (strcmp(diag.code, "outboundFailed") == 0 && attempt < ACTIONS_ATTEMPTS) {
         /* Nothing reached the service: trying again cannot run the action twice. */
         snprintf(error, error_cap, "%s", diag.message);

@@ -1,7 +1,8 @@
 /*
- * admin_graphconn.c: the administrator's Graph connector routes (contract additions):
- * /api/v1/admin/appRegistrations (client ids and secrets) and /api/v1/admin/graphConnectors
- * (catalog apps with a graphConnector: their switch, notification and connections).
+ * admin_graphconn.c: the administrator's Graph connector routes: /api/v1/admin/applications
+ * (application identities for the token endpoint: client ids and secrets) and its older alias
+ * /api/v1/admin/appRegistrations, and /api/v1/admin/graphConnectors (a contract addition:
+ * catalog apps with a graphConnector, their switch, notification and connections).
  */
 #include "api/api.h"
 
@@ -11,7 +12,39 @@
 #include <sodium.h>
 #include <stdlib.h>
 
-void api_app_registration_create(struct api_call *c)
+/* The contract's form (/api/v1/admin/applications) names things as Entra does: appId is the
+ * application's own id, the client_id of the token endpoint, and the answer says which tenant
+ * issues its tokens; the catalog app a registration belongs to is teamsAppId there. The older
+ * /api/v1/admin/appRegistrations keeps its names (clientId, and appId for the catalog app). */
+static json_t *render(struct api_call *c, const struct store_gc_registration *reg, bool contract)
+{
+    json_t *o = gc_render_registration(reg);
+
+    if (o && contract &&
+        (json_object_set(o, "teamsAppId", json_object_get(o, "appId")) ||
+         json_object_set_new(o, "appId", json_string(reg->id)) ||
+         json_object_set_new(o, "tenantId", json_string(c->ctx->tenant_id)))) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
+/* In the contract's form the body names the catalog app teamsAppId; appId is ours to give. */
+static sb_err body_to_registration(struct api_call *c, json_t *body)
+{
+    json_t *teams_app = json_object_get(body, "teamsAppId");
+
+    if (json_object_get(body, "appId"))
+        return sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest",
+                       "appId is assigned by the server; name the catalog app with teamsAppId");
+    if (teams_app &&
+        (json_object_set(body, "appId", teams_app) || json_object_del(body, "teamsAppId")))
+        return SB_ERR_NOMEM;
+    return SB_OK;
+}
+
+static void registration_create(struct api_call *c, bool contract)
 {
     struct store_gc_registration reg;
     char secret[GC_SECRET_LEN + 1];
@@ -20,20 +53,22 @@ void api_app_registration_create(struct api_call *c)
 
     if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL) || !(body = api_body_object(c)))
         return;
-    err = gc_registration_create(c->ctx, c->who, body, &reg, secret, &c->diag);
+    err = contract ? body_to_registration(c, body) : SB_OK;
+    if (!err)
+        err = gc_registration_create(c->ctx, c->who, body, &reg, secret, &c->diag);
     json_decref(body);
     if (err) {
         api_fail(c, err);
         return;
     }
-    out = gc_render_registration(&reg);
+    out = render(c, &reg, contract);
     if (out)
         json_object_set_new(out, "clientSecret", json_string(secret));
     sodium_memzero(secret, sizeof(secret));
     api_json(c, 201, out);
 }
 
-void api_app_registration_list(struct api_call *c)
+static void registration_list(struct api_call *c, bool contract)
 {
     struct store_gc_registration *regs = NULL;
     size_t n = 0;
@@ -48,9 +83,29 @@ void api_app_registration_list(struct api_call *c)
     }
     value = json_array();
     for (size_t i = 0; value && i < n; i++)
-        json_array_append_new(value, gc_render_registration(&regs[i]));
+        json_array_append_new(value, render(c, &regs[i], contract));
     free(regs);
     api_json(c, 200, json_pack("{s:o}", "value", value));
+}
+
+void api_app_registration_create(struct api_call *c)
+{
+    registration_create(c, false);
+}
+
+void api_app_registration_list(struct api_call *c)
+{
+    registration_list(c, false);
+}
+
+void api_application_create(struct api_call *c)
+{
+    registration_create(c, true);
+}
+
+void api_application_list(struct api_call *c)
+{
+    registration_list(c, true);
 }
 
 void api_app_registration_delete(struct api_call *c)

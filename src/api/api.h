@@ -46,6 +46,12 @@ bool api_can(struct api_call *c, enum sb_action action, const char *team_id, con
 json_t *api_body_object(struct api_call *c);
 /* Path parameter i of the matched route. */
 const char *api_param(const struct api_call *c, size_t i);
+/* Adds the `request-id: <fresh GUID>` header that every answer on a webhook path carries. */
+void api_request_id(struct api_call *c);
+/* Teams' answer to a URL that is no webhook (404 and its delivery-failure sentence: as text on
+ * connector-shaped paths, in Power Automate's JSON error on workflow-shaped ones), with a
+ * request-id. */
+void api_webhook_not_found(struct api_call *c, bool workflow);
 
 /* ---- browser requests (browser.c) ---- */
 
@@ -91,6 +97,9 @@ void api_joined_teams(struct api_call *c);
 void api_channel_list(struct api_call *c);
 void api_channel_create(struct api_call *c);
 void api_channel_get(struct api_call *c);
+/* GET by id of a membership and of a channel message (contract §3, §6). */
+void api_member_get(struct api_call *c);
+void api_message_get(struct api_call *c);
 void api_member_list(struct api_call *c);
 void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
@@ -163,6 +172,9 @@ void api_oauth_token(struct api_call *c);
 void api_app_registration_create(struct api_call *c);
 void api_app_registration_list(struct api_call *c);
 void api_app_registration_delete(struct api_call *c);
+/* /api/v1/admin/applications: the same registrations in the contract's form (appId, tenantId). */
+void api_application_create(struct api_call *c);
+void api_application_list(struct api_call *c);
 void api_graph_connector_list(struct api_call *c);
 void api_graph_connector_patch(struct api_call *c);
 

@@ -79,9 +79,11 @@ static const struct http_route routes[] = {
     R("GET", "/v1.0/teams/{team}/channels/{channel}", api_channel_get, 0),
     R("GET", "/v1.0/teams/{team}/members", api_member_list, 0),
     R("POST", "/v1.0/teams/{team}/members", api_member_add, 0),
+    R("GET", "/v1.0/teams/{team}/members/{member}", api_member_get, 0),
     R("DELETE", "/v1.0/teams/{team}/members/{member}", api_member_remove, 0),
     R("GET", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_list, 0),
     R("POST", "/v1.0/teams/{team}/channels/{channel}/messages", api_message_post, 0),
+    R("GET", "/v1.0/teams/{team}/channels/{channel}/messages/{message}", api_message_get, 0),
     R("POST", "/api/v1/channels/{channel}/webhooks", api_webhook_create, 0),
     R("GET", "/api/v1/channels/{channel}/connectors", api_connector_list, 0),
     R("POST", "/api/v1/channels/{channel}/connectors", api_connector_create, 0),
@@ -99,6 +101,9 @@ static const struct http_route routes[] = {
     R("PATCH", "/api/v1/admin/teams/{team}", api_admin_team_patch, 0),
     R("GET", "/api/v1/admin/audit", api_admin_audit, 0),
     R("GET", "/api/v1/events", api_events, 0),
+    R("POST", "/api/v1/admin/applications", api_application_create, 0),
+    R("GET", "/api/v1/admin/applications", api_application_list, 0),
+    R("DELETE", "/api/v1/admin/applications/{id}", api_app_registration_delete, 0),
     R("POST", "/api/v1/admin/appRegistrations", api_app_registration_create, 0),
     R("GET", "/api/v1/admin/appRegistrations", api_app_registration_list, 0),
     R("DELETE", "/api/v1/admin/appRegistrations/{id}", api_app_registration_delete, 0),
@@ -246,12 +251,51 @@ static void finish(struct api_call *c)
     count_status(c->ctx, c->resp->status);
 }
 
-/* What is not an API route is the web client's (GET) or unknown: answered without a body. */
+/* Which API a path outside the route table belongs to (contract §7), by its first segment or,
+ * for the identity routes, its second ("/{tenant}/oauth2/...", "/{tenant}/v2.0/..."). Compared
+ * without case: a client that writes /V1.0 expects an API answer too. The path is already
+ * percent-decoded, so an encoded separator or ".." cannot hide the prefix. */
+enum family { FAMILY_WEB, FAMILY_JSON, FAMILY_CONNECTOR, FAMILY_WORKFLOW };
+
+static bool segment_is(const char *seg, size_t len, const char *const *names)
+{
+    for (; *names; names++)
+        if (strlen(*names) == len && strncasecmp(seg, *names, len) == 0)
+            return true;
+    return false;
+}
+
+static enum family family_of(const char *path)
+{
+    static const char *const json[] = {"v1.0", "beta", "api", ".well-known", NULL};
+    static const char *const identity[] = {"oauth2", "v2.0", NULL};
+    static const char *const connector[] = {"webhook", "webhookb2", "connectors", NULL};
+    static const char *const workflow[] = {"workflows", "powerautomate", NULL};
+    const char *first = path + (path[0] == '/'), *second;
+    size_t len = strcspn(first, "/");
+
+    if (segment_is(first, len, json))
+        return FAMILY_JSON;
+    if (segment_is(first, len, connector))
+        return FAMILY_CONNECTOR;
+    if (segment_is(first, len, workflow))
+        return FAMILY_WORKFLOW;
+    if (len > 0 && first[len] == '/') {
+        second = first + len + 1;
+        if (segment_is(second, strcspn(second, "/"), identity))
+            return FAMILY_JSON;
+    }
+    return FAMILY_WEB;
+}
+
+/* What is not an API route: the web client's (GET of a path outside the API prefixes), a known
+ * path with another method (405), or unknown (404 in the shape of the API the path belongs to). */
 static void not_api(struct api_call *c)
 {
     const struct http_route *route = NULL;
+    enum family family = family_of(c->req->path);
 
-    if (strcmp(c->req->method, "GET") == 0 &&
+    if (family == FAMILY_WEB && strcmp(c->req->method, "GET") == 0 &&
         http_static_serve(c->ctx->cfg->web_root, c->req->path, c->resp) == SB_OK)
         return;
     if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), c->req, &route) ==
@@ -259,6 +303,10 @@ static void not_api(struct api_call *c)
         api_failf(c, SB_ERR_INVALID, "MethodNotAllowed", "%s is not supported on %s",
                   c->req->method, c->req->path);
         c->resp->status = 405;
+        if (family != FAMILY_JSON && family != FAMILY_WEB)
+            api_request_id(c);
+    } else if (family == FAMILY_CONNECTOR || family == FAMILY_WORKFLOW) {
+        api_webhook_not_found(c, family == FAMILY_WORKFLOW);
     } else {
         api_failf(c, SB_ERR_NOT_FOUND, "NotFound", "no such resource: %s", c->req->path);
     }

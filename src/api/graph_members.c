@@ -77,6 +77,22 @@ void api_member_list(struct api_call *c)
     api_json(c, 200, json_pack("{s:o}", "value", value));
 }
 
+void api_member_get(struct api_call *c)
+{
+    struct store_member m;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
+        return;
+    err = store_member_get(c->ctx->store, api_param(c, 0), api_param(c, 1), &m);
+    if (err == SB_ERR_NOT_FOUND)
+        api_failf(c, err, "NotFound", "membership '%s' not found", api_param(c, 1));
+    else if (err)
+        api_fail(c, err);
+    else
+        api_json(c, 200, api_render_member(&m));
+}
+
 void api_member_add(struct api_call *c)
 {
     struct store_member m;

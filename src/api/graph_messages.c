@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PAGE_DEFAULT 20
 #define PAGE_MAX 50 /* Graph's largest page of channel messages */
@@ -68,6 +69,34 @@ void api_message_list(struct api_call *c)
     }
     store_message_free_array(ms, n);
     api_json(c, 200, page);
+}
+
+/* One message, rendered as the list renders it. A message of another channel is as unknown as
+ * one that does not exist: its id tells nothing about where it lives. */
+void api_message_get(struct api_call *c)
+{
+    const char *team = api_param(c, 0), *channel = api_param(c, 1), *id = api_param(c, 2);
+    struct store_message m;
+    int actions_allowed = -1;
+    sb_err err;
+
+    if (!api_can(c, SB_ACT_CHANNEL_READ, team, channel, NULL))
+        return;
+    err = store_message_get(c->ctx->store, id, &m);
+    if (!err && (strcmp(m.team_id, team) != 0 || strcmp(m.channel_id, channel) != 0)) {
+        store_message_free(&m);
+        err = SB_ERR_NOT_FOUND;
+    }
+    if (err == SB_ERR_NOT_FOUND) {
+        api_failf(c, err, "NotFound", "message '%s' not found", id);
+        return;
+    }
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    api_json(c, 200, teams_message_render(c->ctx, &m, &actions_allowed));
+    store_message_free(&m);
 }
 
 void api_message_post(struct api_call *c)

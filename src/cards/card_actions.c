@@ -79,29 +79,114 @@ static sb_err not_found(struct sb_diag *diag)
                    "this message has no action with that id");
 }
 
+/* Whether v is a service-calling action whose own id is id: a MessageCard HttpPOST's "@id",
+ * an Adaptive Card Action.Http's "id". */
+static bool action_has_id(json_t *v, bool adaptive, const char *id)
+{
+    const char *own = str(v, adaptive ? "id" : "@id");
+    const char *type = str(v, adaptive ? "type" : "@type");
+
+    return own && type && strcmp(own, id) == 0 &&
+           strcmp(type, adaptive ? "Action.Http" : "HttpPOST") == 0;
+}
+
+/* Counts the actions of card (at any depth, as a JSON Pointer may name them) whose id is id;
+ * *found is the first. */
+static size_t find_by_id(json_t *v, bool adaptive, const char *id, json_t **found)
+{
+    const char *key;
+    json_t *child;
+    size_t i, n = 0;
+
+    if (json_is_object(v)) {
+        if (action_has_id(v, adaptive, id)) {
+            if (!*found)
+                *found = v;
+            n++;
+        }
+        json_object_foreach(v, key, child)
+        {
+            n += find_by_id(child, adaptive, id, found);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, child)
+        {
+            n += find_by_id(child, adaptive, id, found);
+        }
+    }
+    return n;
+}
+
+/* The action named by its own id, when exactly one action of the message has it (an id used
+ * twice names neither). *card is its card (new reference), out->attachment_id its attachment. */
+static json_t *action_by_id(json_t *list, const char *action_id, struct card_action *out,
+                            json_t **card)
+{
+    json_t *att, *c, *found = NULL;
+    size_t i, n = 0;
+
+    json_array_foreach(list, i, att)
+    {
+        bool adaptive;
+        json_t *hit = NULL;
+        size_t k;
+
+        c = attachment_card(att, &adaptive);
+        k = c ? find_by_id(c, adaptive, action_id, &hit) : 0;
+        if (k && !found && str(att, "id") && strlen(str(att, "id")) < sizeof(out->attachment_id)) {
+            found = hit;
+            *card = json_incref(c);
+            out->adaptive = adaptive;
+            snprintf(out->attachment_id, sizeof(out->attachment_id), "%s", str(att, "id"));
+        }
+        n += k;
+        json_decref(c);
+    }
+    if (n == 1 && found)
+        return found;
+    json_decref(*card);
+    *card = NULL;
+    out->attachment_id[0] = '\0';
+    return NULL;
+}
+
+/* The action named "<attachment id>:<JSON Pointer>". *card as for action_by_id. */
+static json_t *action_by_pointer(json_t *list, const char *action_id, struct card_action *out,
+                                 json_t **card)
+{
+    const char *colon = strchr(action_id, ':');
+    json_t *att;
+    size_t i;
+
+    if (!colon || (size_t)(colon - action_id) >= sizeof(out->attachment_id))
+        return NULL;
+    snprintf(out->attachment_id, sizeof(out->attachment_id), "%.*s", (int)(colon - action_id),
+             action_id);
+    json_array_foreach(list, i, att)
+    {
+        const char *id = str(att, "id");
+        if (id && strcmp(id, out->attachment_id) == 0) {
+            *card = attachment_card(att, &out->adaptive);
+            break;
+        }
+    }
+    return *card ? resolve_pointer(*card, colon + 1) : NULL;
+}
+
 sb_err card_action_find(const char *attachments, const char *action_id, struct card_action *out,
                         struct sb_diag *diag)
 {
-    const char *colon = strchr(action_id, ':');
     json_t *list = NULL, *att, *card = NULL, *action;
     size_t i;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
-    if (!colon || (size_t)(colon - action_id) >= sizeof(out->attachment_id) || !attachments)
+    if (!attachments || !*action_id)
         return not_found(diag);
-    snprintf(out->attachment_id, sizeof(out->attachment_id), "%.*s", (int)(colon - action_id),
-             action_id);
     list = json_loads(attachments, 0, NULL);
-    json_array_foreach(list, i, att)
-    {
-        const char *id = str(att, "id");
-        if (id && strcmp(id, out->attachment_id) == 0) {
-            card = attachment_card(att, &out->adaptive);
-            break;
-        }
-    }
-    action = card ? resolve_pointer(card, colon + 1) : NULL;
+    action = action_by_id(list, action_id, out, &card);
+    if (!action)
+        action = action_by_pointer(list, action_id, out, &card);
     if (!json_is_object(action)) {
         err = not_found(diag);
         goto out;

@@ -3,10 +3,13 @@
  * messages): MessageCard `HttpPOST` (at the card's, a section's or an `ActionCard`'s
  * potentialAction/actions) and Adaptive Card `Action.Http` (anywhere in the card).
  *
- * An action is named by "<attachment id>:<JSON Pointer>" (RFC 6901) into the card as stored,
- * e.g. "9f0c...:/potentialAction/1/actions/0" or "9f0c...:/body/2/actions/0". The browser
- * computes the same pointer while rendering and sends only that id and the input values; the
- * target URL and body are always read from the stored card.
+ * An action is named by its own id, as the contract says: a MessageCard HttpPOST's "@id", an
+ * Adaptive Card Action.Http's "id", when exactly one service-calling action of the message has
+ * it. Actions without an id (or with one that several share) are named by
+ * "<attachment id>:<JSON Pointer>" (RFC 6901) into the card as stored, e.g.
+ * "9f0c...:/potentialAction/1/actions/0" or "9f0c...:/body/2/actions/0". The browser sends the
+ * id, or computes the same pointer while rendering, with only the input values; the target URL
+ * and body are always read from the stored card.
  */
 #ifndef SB_CARD_ACTIONS_H
 #define SB_CARD_ACTIONS_H
@@ -26,8 +29,9 @@ struct card_action {
     json_t *headers; /* [{name, value}] from the card (new reference; may be empty) */
 };
 
-/* Finds action_id in a message's attachments (JSON array text). SB_ERR_NOT_FOUND (code
- * "actionNotFound") when it does not name an HttpPOST / Action.Http of the message. */
+/* Finds action_id (an action's own id, else attachment id + pointer) in a message's attachments
+ * (JSON array text). SB_ERR_NOT_FOUND (code "actionNotFound") when it does not name an HttpPOST
+ * / Action.Http of the message. */
 sb_err card_action_find(const char *attachments, const char *action_id, struct card_action *out,
                         struct sb_diag *diag);
 void card_action_free(struct card_action *a);

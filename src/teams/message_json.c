@@ -22,12 +22,15 @@ json_t *teams_message_json(const struct store_message *m)
         from = json_pack("{s:{s:s,s:s,s:s,s:s*},s:n,s:n}", "application", "id", m->from_id,
                          "displayName", m->from_name, "applicationIdentityType", "connector",
                          "imageUrl", m->from_image[0] ? m->from_image : NULL, "device", "user");
-    return json_pack("{s:s,s:n,s:s,s:s,s:s,s:s,s:n,s:n,s:s?,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:[],s:[],"
-                     "s:{s:s,s:s}}",
+    /* lastEditedDateTime and deletedDateTime: null, as Graph gives them for a message that was
+     * never edited or deleted (messages cannot be edited or deleted here yet). */
+    return json_pack("{s:s,s:n,s:s,s:s,s:s,s:s,s:n,s:n,s:n,s:s?,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:[],"
+                     "s:[],s:{s:s,s:s}}",
                      "id", m->id, "replyToId", "etag", m->id, "messageType", "message",
                      "createdDateTime", m->created, "lastModifiedDateTime", m->created,
-                     "deletedDateTime", "subject", "summary", m->summary, "importance", "normal",
-                     "locale", "en-us", "from", from, "body", "contentType", m->body_type,
-                     "content", m->body, "attachments", attachments, "mentions", "reactions",
-                     "channelIdentity", "teamId", m->team_id, "channelId", m->channel_id);
+                     "lastEditedDateTime", "deletedDateTime", "subject", "summary", m->summary,
+                     "importance", "normal", "locale", "en-us", "from", from, "body", "contentType",
+                     m->body_type, "content", m->body, "attachments", attachments, "mentions",
+                     "reactions", "channelIdentity", "teamId", m->team_id, "channelId",
+                     m->channel_id);
 }

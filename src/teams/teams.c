@@ -46,6 +46,7 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
     snprintf(out->display_name, sizeof(out->display_name), "%s", display_name);
     snprintf(out->description, sizeof(out->description), "%s", description ? description : "");
     out->allow_connectors = true;
+    out->connectors_enabled = -1; /* the group-level switch is not set: as a read gives it */
     sb_time_now(ctx, out->created);
 
     sb_id_new(ctx, general.id);

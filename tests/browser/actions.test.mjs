@@ -61,7 +61,7 @@ test('click an action with an input: the status is shown and the updated card re
         '@type': 'ActionCard',
         name: 'Comment',
         inputs: [{ '@type': 'TextInput', id: 'comment', title: 'Your comment', isMultiline: true }],
-        actions: [{ '@type': 'HttpPOST', name: 'Send comment', target: svc.url('/update'), body: '{"comment":"{{comment.value}}"}' }],
+        actions: [{ '@type': 'HttpPOST', '@id': 'send-comment', name: 'Send comment', target: svc.url('/update'), body: '{"comment":"{{comment.value}}"}' }],
       },
       { '@type': 'HttpPOST', name: 'Approve', target: svc.url('/ok') },
     ],
@@ -89,6 +89,9 @@ test('click an action with an input: the status is shown and the updated card re
   const call = svc.calls.find((c) => c.path === '/update');
   assert.equal(call.tokenError, null);
   assert.deepEqual(JSON.parse(call.body), { comment: 'Fine by me <b>ok</b>' });
+  // The browser names an action by its @id (contract §4); Approve has none: its JSON Pointer.
+  assert.equal(call.claims.actionId, 'send-comment');
+  assert.match(svc.calls.find((c) => c.path === '/ok').claims.actionId, /^[0-9a-f-]{36}:\/potentialAction\/1$/);
   assert.deepEqual(scriptErrors(page), []);
   assert.deepEqual(page.dialogs, []);
   await page.context().close();
@@ -104,7 +107,7 @@ test('an Adaptive Card Action.Http with an input; errors are shown clearly', T, 
     version: '1.2',
     body: [{ type: 'TextBlock', text: 'Vacation request' }, { type: 'Input.Text', id: 'days', label: 'Days', placeholder: 'Days' }],
     actions: [
-      { type: 'Action.Http', title: 'Request', method: 'POST', url: svc.url('/update?adaptive=1'), body: '{"days":"{{days.value}}"}' },
+      { type: 'Action.Http', id: 'request-days', title: 'Request', method: 'POST', url: svc.url('/update?adaptive=1'), body: '{"days":"{{days.value}}"}' },
       { type: 'Action.Http', title: 'Break', method: 'POST', url: svc.url('/fail'), body: '' },
     ],
   };
@@ -116,6 +119,9 @@ test('an Adaptive Card Action.Http with an input; errors are shown clearly', T, 
   await msg.locator('input').first().fill('3');
   await msg.getByRole('button', { name: 'Request' }).click();
   await page.locator('.message', { hasText: 'Updated: {"days":"3"}' }).waitFor();
+  // By its id; Break has none: its JSON Pointer.
+  assert.equal(svc.calls.find((c) => c.path === '/update' && c.query === '?adaptive=1').claims.actionId, 'request-days');
+  assert.match(svc.calls.find((c) => c.path === '/fail').claims.actionId, /^[0-9a-f-]{36}:\/actions\/1$/);
   await shot(page, '41-adaptive-action-375');
   assert.deepEqual(scriptErrors(page), []);
   await page.context().close();

@@ -269,6 +269,74 @@ test('policy: the organisation and team switches hide actions and refuse runs; c
   assert.equal(exec.status, 'succeeded');
 });
 
+// Contract §4: actionId is the action's own id, MessageCard "@id" or Adaptive Card "id"; the
+// "<attachment id>:<JSON Pointer>" form stays for actions without one (or sharing one).
+async function runById(user, message, id, inputs) {
+  const r = await user.api('POST', `/api/v1/messages/${message.id}/actions`, { actionId: id, inputs });
+  expectStatus(r, 202, `POST actions {actionId: ${id}}`);
+  const { result } = await pollUntil(
+    () => user.api('GET', `/api/v1/actionExecutions/${r.body.id}`),
+    (g) => g.status !== 200 || g.body.status !== 'pending',
+    { timeoutMs: 20_000, what: 'the action execution finishes', describe: (g) => `${g.status} ${g.text}` },
+  );
+  expectStatus(result, 200, 'GET actionExecutions');
+  return result.body;
+}
+
+test('actionId is the action\'s @id (MessageCard) or id (Adaptive Card); the pointer stays for the others', async () => {
+  const mc = httpPostCard(svc.url('/ok?which=pointer'));
+  mc.potentialAction[0].actions[0]['@id'] = 'save-comment';
+  mc.potentialAction[0].actions[0].target = svc.url('/ok?which=save');
+  // At most 4 potentialActions: the OpenUri makes room for two actions sharing an id.
+  mc.potentialAction.splice(2, 1,
+    { '@type': 'HttpPOST', '@id': 'shared', name: 'One', target: svc.url('/ok?which=one') },
+    { '@type': 'HttpPOST', '@id': 'shared', name: 'Two', target: svc.url('/ok?which=two') });
+  const message = await postCard(mc);
+  let from = svc.calls.length;
+  let exec = await runById(member, message, 'save-comment', { comment: 'by id' });
+  assert.equal(exec.status, 'succeeded', JSON.stringify(exec));
+  let call = await svc.waitForCall((c) => c.path === '/ok' && c.query === '?which=save', { from });
+  assert.deepEqual(JSON.parse(call.body), { comment: 'by id' });
+  assert.equal(call.claims.actionId, 'save-comment');
+  // Approve has no @id: the pointer form names it.
+  from = svc.calls.length;
+  exec = await runAction(member, message, APPROVE);
+  assert.equal(exec.status, 'succeeded', JSON.stringify(exec));
+  await svc.waitForCall((c) => c.path === '/ok' && c.query === '?which=pointer', { from });
+  // An id that two actions share names neither; an unknown one, or a name, none either.
+  for (const id of ['shared', 'nothing', 'Save']) {
+    const r = await member.api('POST', `/api/v1/messages/${message.id}/actions`, { actionId: id });
+    expectStatus(r, 404, id);
+    assert.equal(r.body.error.code, 'actionNotFound');
+  }
+  from = svc.calls.length;
+  exec = await runAction(member, message, '/potentialAction/3');
+  assert.equal(exec.status, 'succeeded', JSON.stringify(exec));
+  await svc.waitForCall((c) => c.path === '/ok' && c.query === '?which=two', { from });
+
+  const card = {
+    type: 'AdaptiveCard',
+    version: '1.0',
+    body: [{ type: 'Input.Text', id: 'days', label: 'Days' }],
+    actions: [
+      { type: 'Action.OpenUrl', id: 'open', title: 'Open', url: 'https://example.com/' },
+      { type: 'Action.Http', id: 'request', title: 'Request', method: 'POST', url: svc.url('/update?adaptive=1'), body: '{"days":"{{days.value}}"}' },
+    ],
+  };
+  const adaptive = await postCard({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+  from = svc.calls.length;
+  expectStatus(await member.api('POST', `/api/v1/messages/${adaptive.id}/actions`, { actionId: 'open' }), 404, 'Action.OpenUrl');
+  exec = await runById(member, adaptive, 'request', { days: '4' });
+  assert.equal(exec.status, 'succeeded', JSON.stringify(exec));
+  call = await svc.waitForCall((c) => c.path === '/update' && c.query === '?adaptive=1', { from });
+  assert.deepEqual(JSON.parse(call.body), { days: '4' });
+  // The service's CARD-UPDATE-IN-BODY replaces the card the action named by its id belongs to.
+  assert.equal(exec.cardUpdated, true, JSON.stringify(exec));
+  assert.equal(exec.error, null);
+  const now = (await fx.owner.api('GET', `/v1.0/teams/${fx.team.id}/channels/${fx.channel.id}/messages/${adaptive.id}`)).body;
+  assert.equal(cardOf(now).body[0].text, 'Updated: {"days":"4"}');
+});
+
 test('who may run actions and read executions; bad requests', async () => {
   const message = await postCard(httpPostCard(svc.url('/ok')));
   const outsider = await newUser(srv, 'outsider');

@@ -465,3 +465,64 @@ describe('Graph connectors: item ingestion rate', () => {
     expectGraphError(await app('GET', '/v1.0/external/connections/rated/items/B'), 404);
   });
 });
+
+describe('/api/v1/admin/applications: the contract\'s form of app registrations', () => {
+  let srv;
+  let admin;
+  let tokenPath;
+
+  const tokenFor = (appId, secret) => api(srv)('POST', tokenPath,
+    new URLSearchParams({ client_id: appId, client_secret: secret, grant_type: 'client_credentials', scope: `${srv.url}/.default` }).toString(),
+    { contentType: 'application/x-www-form-urlencoded' });
+
+  before(async () => {
+    srv = await startServer();
+    admin = api(srv, srv.adminToken);
+    tokenPath = new URL((await admin('GET', '/.well-known/openid-configuration')).body.token_endpoint).pathname;
+  });
+
+  after(async () => {
+    if (srv) await srv.close();
+  });
+
+  test('POST {displayName} -> 201 {appId, clientSecret, tenantId}; appId is the token endpoint\'s client_id', async () => {
+    const r = await admin('POST', '/api/v1/admin/applications', { displayName: 'Contract app' });
+    expectStatus(r, 201);
+    assert.match(r.body.appId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(typeof r.body.clientSecret, 'string');
+    assert.ok(tokenPath.startsWith(`/${r.body.tenantId}/`), `${tokenPath} names tenant ${r.body.tenantId}`);
+    assert.equal(r.body.displayName, 'Contract app');
+    const tok = await tokenFor(r.body.appId, r.body.clientSecret);
+    expectStatus(tok, 200);
+    assert.equal(tok.body.token_type, 'Bearer');
+    // The list shows it without its secret, under both routes.
+    const listed = expectCollection(await admin('GET', '/api/v1/admin/applications')).find((x) => x.appId === r.body.appId);
+    assert.ok(listed && !('clientSecret' in listed), JSON.stringify(listed));
+    assert.equal(listed.tenantId, r.body.tenantId);
+    const older = expectCollection(await admin('GET', '/api/v1/admin/appRegistrations')).find((x) => x.clientId === r.body.appId);
+    assert.ok(older, 'the appRegistrations alias lists the same registration');
+    // DELETE by appId: its tokens stop.
+    expectStatus(await admin('DELETE', `/api/v1/admin/applications/${r.body.appId}`), 204);
+    assert.notEqual((await tokenFor(r.body.appId, r.body.clientSecret)).status, 200);
+    assert.ok(!expectCollection(await admin('GET', '/api/v1/admin/applications')).some((x) => x.appId === r.body.appId));
+  });
+
+  test('refusals change nothing: appId in the body, an unknown teamsAppId, a person who is not an admin', async () => {
+    const before = expectCollection(await admin('GET', '/api/v1/admin/applications')).length;
+    expectGraphError(await admin('POST', '/api/v1/admin/applications', { displayName: 'X', appId: '00000000-0000-4000-8000-000000000001' }), 400, 'teamsAppId');
+    expectGraphError(await admin('POST', '/api/v1/admin/applications', { displayName: 'X', teamsAppId: '00000000-0000-4000-8000-000000000001' }), 400);
+    expectGraphError(await admin('POST', '/api/v1/admin/applications', {}), 400);
+    const person = await newUser(srv, 'plain');
+    expectGraphError(await person.api('POST', '/api/v1/admin/applications', { displayName: 'X' }), 403);
+    expectGraphError(await person.api('GET', '/api/v1/admin/applications'), 403);
+    assert.equal(expectCollection(await admin('GET', '/api/v1/admin/applications')).length, before);
+  });
+
+  test('the appRegistrations alias still answers in its own form', async () => {
+    const r = await admin('POST', '/api/v1/admin/appRegistrations', { displayName: 'Alias app' });
+    expectStatus(r, 201);
+    assert.equal(typeof r.body.clientId, 'string');
+    expectStatus(await tokenFor(r.body.clientId, r.body.clientSecret), 200);
+    expectStatus(await admin('DELETE', `/api/v1/admin/appRegistrations/${r.body.clientId}`), 204);
+  });
+});

@@ -18,7 +18,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { startServer, tempDir, uniqueUpn, randomToken } from './lib/server.mjs';
+import { startServer, tempDir, uniqueUpn, randomToken, REPO_ROOT } from './lib/server.mjs';
 import { expectGuid, uniqueName } from './lib/graph.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -100,7 +100,8 @@ describe('Graph SDK over HTTPS (authProvider + customHosts)', () => {
   before(async () => {
     dir = tempDir('sb-e2e-tls-');
     const { cert, key } = makeCert(dir);
-    srv = await startServer({ args: ['--tls-cert', cert, '--tls-key', key] });
+    // The web client is served too: an unknown API path must not get its HTML.
+    srv = await startServer({ args: ['--tls-cert', cert, '--tls-key', key, '--web-root', path.join(REPO_ROOT, 'web', 'dist')] });
     worker = new SdkWorker(cert);
     const upn = uniqueUpn('sdk');
     const password = 'Passw0rd-' + randomToken(6);
@@ -194,6 +195,36 @@ describe('Graph SDK over HTTPS (authProvider + customHosts)', () => {
     assert.equal(typeof e.code, 'string');
     assert.ok(e.code.length > 0);
     assert.ok(e.message && e.message.length > 0);
+  });
+
+  // Contract §7: an unknown path answers 404 in the Graph error shape, so the SDK rejects with
+  // a GraphError instead of resolving with the web client's HTML.
+  test('an unknown path -> GraphError 404, for every method', async () => {
+    for (const [method, body] of [['get'], ['post', { x: 1 }], ['patch', { x: 1 }], ['delete']]) {
+      const e = await worker.err('call', { path: '/noSuchResource/x', method, body });
+      assert.equal(e.statusCode, 404, `${method}: ${JSON.stringify(e)}`);
+      assert.equal(e.code, 'NotFound');
+    }
+  });
+
+  test('GET by id: a message and a membership, as their lists give them; unknown ids -> GraphError 404', async () => {
+    assert.ok(team, 'needs the team');
+    const channels = await worker.ok('call', { path: `/teams/${team.id}/channels` });
+    const general = channels.value.find((c) => c.displayName === 'General');
+    const mpath = `/teams/${team.id}/channels/${general.id}/messages`;
+    const posted = await worker.ok('call', { path: mpath, method: 'post', body: { body: { contentType: 'text', content: 'read me by id' } } });
+    const one = await worker.ok('call', { path: `${mpath}/${posted.id}` });
+    const listed = (await worker.ok('call', { path: mpath, top: 1 })).value[0];
+    assert.deepEqual(one, listed);
+    const members = await worker.ok('call', { path: `/teams/${team.id}/members` });
+    const member = await worker.ok('call', { path: `/teams/${team.id}/members/${members.value[0].id}` });
+    assert.deepEqual(member, members.value[0]);
+    const got = await worker.ok('call', { path: `/teams/${team.id}` });
+    assert.deepEqual(got, { ...team, memberSettings: got.memberSettings }, 'POST and GET give the same team (settings were patched since)');
+    for (const p of [`${mpath}/${NO_SUCH_ID}`, `/teams/${team.id}/members/${NO_SUCH_ID}`, `/teams/${team.id}/channels/${NO_SUCH_ID}`, `/users/${NO_SUCH_ID}`, `/appCatalogs/teamsApps/${NO_SUCH_ID}`]) {
+      const e = await worker.err('call', { path: p });
+      assert.equal(e.statusCode, 404, `${p}: ${JSON.stringify(e)}`);
+    }
   });
 
   test('a bad token -> GraphError 401', async () => {

@@ -228,3 +228,37 @@ describe('removing members', () => {
     assert.ok(value.some((m) => m.id === m2.id));
   });
 });
+
+describe('GET one membership by id', () => {
+  let team;
+  let plain;
+  let membership;
+
+  before(async () => {
+    team = await createTeam(owner.api);
+    plain = await newUser(srv, 'plain');
+    membership = await addMember(owner.api, team.id, plain.id, ['guest']);
+  });
+
+  test('GET .../members/{membership-id} -> 200, the member as the list gives it', async () => {
+    const r = await plain.api('GET', `${membersPath(team.id)}/${membership.id}`);
+    expectStatus(r, 200);
+    const listed = (await listMembers(owner.api, team.id)).find((m) => m.id === membership.id);
+    assert.deepEqual(expectJson(r), listed);
+    assert.deepEqual(r.body, membership, 'POST and GET give the same membership');
+    assert.equal(r.body.userId, plain.id);
+    assert.deepEqual(r.body.roles, ['guest']);
+  });
+
+  test('unknown membership id, or one of another team -> 404 Graph error', async () => {
+    expectGraphError(await owner.api('GET', `${membersPath(team.id)}/${NO_SUCH_ID}`), 404);
+    const t2 = await createTeam(owner.api);
+    const other = (await listMembers(owner.api, t2.id))[0];
+    expectGraphError(await owner.api('GET', `${membersPath(team.id)}/${other.id}`), 404);
+  });
+
+  test('someone outside the team -> 404', async () => {
+    const outsider = await newUser(srv, 'outsider');
+    expectGraphError(await outsider.api('GET', `${membersPath(team.id)}/${membership.id}`), 404);
+  });
+});

@@ -251,3 +251,48 @@ describe('history paging', () => {
     assert.deepEqual(all, old.map((m) => m.id).reverse());
   });
 });
+
+describe('GET one message by id', () => {
+  let ch;
+  let posted;
+
+  before(async () => {
+    ch = await createChannel(owner.api, team.id);
+    posted = await postMessage(owner.api, team.id, ch.id, uniqueName('by id'));
+  });
+
+  test('GET .../messages/{id} -> 200, exactly the chatMessage the list gives', async () => {
+    const r = await member.api('GET', `${messagesPath(team.id, ch.id)}/${posted.id}`);
+    expectStatus(r, 200);
+    const listed = expectCollection(await member.api('GET', messagesPath(team.id, ch.id))).find((m) => m.id === posted.id);
+    assert.deepEqual(expectJson(r), listed);
+    assert.equal(r.body.body.content, posted.body.content);
+    // Contract §6: the fields of a message that was never replied to, edited or reacted to.
+    for (const k of ['replyToId', 'lastEditedDateTime', 'deletedDateTime']) assert.equal(r.body[k], null, k);
+    assert.deepEqual(r.body.reactions, []);
+    assert.deepEqual(r.body.mentions, []);
+  });
+
+  test('unknown message id -> 404 Graph error', async () => {
+    expectGraphError(await owner.api('GET', `${messagesPath(team.id, ch.id)}/${NO_SUCH_ID}`), 404);
+    expectGraphError(await owner.api('GET', `${messagesPath(team.id, ch.id)}/not-a-guid`), 404);
+  });
+
+  test('a message of another channel or team under this path -> 404', async () => {
+    expectGraphError(await owner.api('GET', `${messagesPath(team.id, general.id)}/${posted.id}`), 404);
+    const other = await createTeam(owner.api);
+    const otherGeneral = await generalChannel(owner.api, other.id);
+    expectGraphError(await owner.api('GET', `${messagesPath(other.id, otherGeneral.id)}/${posted.id}`), 404);
+    const elsewhere = await postMessage(owner.api, other.id, otherGeneral.id);
+    expectGraphError(await owner.api('GET', `${messagesPath(team.id, ch.id)}/${elsewhere.id}`), 404);
+  });
+
+  test('someone who cannot read the channel -> 404, the same answer as an unknown id', async () => {
+    const outsider = await newUser(srv, 'outsider');
+    const r = await outsider.api('GET', `${messagesPath(team.id, ch.id)}/${posted.id}`);
+    expectGraphError(r, 404);
+    const unknown = await outsider.api('GET', `${messagesPath(team.id, ch.id)}/${NO_SUCH_ID}`);
+    expectGraphError(unknown, 404);
+    assert.equal(r.body.error.code, unknown.body.error.code);
+  });
+});

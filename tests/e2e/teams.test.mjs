@@ -75,6 +75,14 @@ describe('POST /v1.0/teams', () => {
     assert.deepEqual(t.memberSettings, created.body.memberSettings);
   });
 
+  test('POST and GET /v1.0/teams/{id} give the same object, field for field', async () => {
+    const got = expectJson(await owner.api('GET', `/v1.0/teams/${created.body.id}`));
+    assert.deepEqual(got, created.body);
+    assert.equal(got.connectorsEnabled, null);
+    const listed = expectCollection(await owner.api('GET', '/v1.0/me/joinedTeams')).find((t) => t.id === created.body.id);
+    assert.deepEqual(listed, created.body);
+  });
+
   test('GET /v1.0/me/joinedTeams lists it, and only for members', async () => {
     const mine = expectCollection(await owner.api('GET', '/v1.0/me/joinedTeams'));
     const t = mine.find((x) => x.id === created.body.id);
@@ -277,5 +285,38 @@ describe('channels', () => {
   test('a non-member -> 404 (GET and POST)', async () => {
     expectGraphError(await outsider.api('GET', `/v1.0/teams/${team.id}/channels`), 404);
     expectGraphError(await outsider.api('POST', `/v1.0/teams/${team.id}/channels`, { displayName: uniqueName('Nope') }), 404);
+  });
+});
+
+describe('GET by id: unknown or invisible ids answer 404 in the Graph shape', () => {
+  let team;
+  let channel;
+
+  before(async () => {
+    team = await createTeam(owner.api);
+    channel = await createChannel(owner.api, team.id);
+  });
+
+  test('team: unknown, or not a member', async () => {
+    expectGraphError(await owner.api('GET', `/v1.0/teams/${NO_SUCH_ID}`), 404);
+    expectGraphError(await owner.api('GET', '/v1.0/teams/not-a-guid'), 404);
+    expectGraphError(await outsider.api('GET', `/v1.0/teams/${team.id}`), 404);
+  });
+
+  test('channel: unknown, of another team, or not a member', async () => {
+    const r = await owner.api('GET', `/v1.0/teams/${team.id}/channels/${channel.id}`);
+    expectStatus(r, 200);
+    assert.deepEqual(expectJson(r), (await listChannels(owner.api, team.id)).find((c) => c.id === channel.id));
+    assert.deepEqual(r.body, channel, 'POST and GET give the same channel');
+    expectGraphError(await owner.api('GET', `/v1.0/teams/${team.id}/channels/${NO_SUCH_ID}`), 404);
+    const other = await createTeam(owner.api);
+    expectGraphError(await owner.api('GET', `/v1.0/teams/${other.id}/channels/${channel.id}`), 404);
+    expectGraphError(await outsider.api('GET', `/v1.0/teams/${team.id}/channels/${channel.id}`), 404);
+  });
+
+  test('user and app: unknown ids', async () => {
+    expectStatus(await owner.api('GET', `/v1.0/users/${owner.id}`), 200);
+    expectGraphError(await owner.api('GET', `/v1.0/users/${NO_SUCH_ID}`), 404);
+    expectGraphError(await owner.api('GET', `/v1.0/appCatalogs/teamsApps/${NO_SUCH_ID}`), 404);
   });
 });

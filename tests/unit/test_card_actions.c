@@ -110,6 +110,71 @@ static void test_find(void **state)
     free(atts);
 }
 
+/* Actions named by their own id (MessageCard "@id", Adaptive Card "id"); the pointer form
+ * stays for the others; an id that two actions share names neither. */
+static void test_find_by_id(void **state)
+{
+    static const char mc[] =
+        "{\"@type\":\"MessageCard\",\"text\":\"t\",\"potentialAction\":["
+        "{\"@type\":\"HttpPOST\",\"@id\":\"approve\",\"name\":\"A\",\"target\":\"https://"
+        "svc.example/a\"},"
+        "{\"@type\":\"ActionCard\",\"@id\":\"card\",\"name\":\"C\",\"actions\":["
+        "{\"@type\":\"HttpPOST\",\"@id\":\"save\",\"name\":\"S\",\"target\":\"https://"
+        "svc.example/s\"}]},"
+        "{\"@type\":\"OpenUri\",\"@id\":\"open\",\"name\":\"O\",\"targets\":[]},"
+        "{\"@type\":\"HttpPOST\",\"name\":\"N\",\"target\":\"https://svc.example/n\"},"
+        "{\"@type\":\"HttpPOST\",\"@id\":\"twice\",\"name\":\"T\",\"target\":\"https://"
+        "svc.example/t\"}]}";
+    static const char ac[] =
+        "{\"type\":\"AdaptiveCard\",\"version\":\"1.0\",\"body\":[{\"type\":\"ActionSet\","
+        "\"actions\":[{\"type\":\"Action.Http\",\"id\":\"go\",\"method\":\"GET\",\"url\":"
+        "\"https://svc.example/go\"}]}],\"actions\":[{\"type\":\"Action.Http\",\"id\":"
+        "\"twice\",\"method\":\"POST\",\"url\":\"https://svc.example/t2\"},{\"type\":"
+        "\"Action.Http\",\"@id\":\"approve2\",\"url\":\"https://svc.example/x\"},{\"type\":"
+        "\"Action.OpenUrl\",\"id\":\"link\",\"url\":\"https://example.com\"}]}";
+    json_t *list =
+        json_pack("[{s:s,s:s,s:s},{s:s,s:s,s:s}]", "id", ATT, "contentType", CARD_TYPE_MESSAGECARD,
+                  "content", mc, "id", "22222222-2222-4222-8222-222222222222", "contentType",
+                  CARD_TYPE_ADAPTIVE, "content", ac);
+    char *atts = json_dumps(list, JSON_COMPACT);
+    struct card_action a;
+    struct sb_diag d;
+
+    (void)state;
+    json_decref(list);
+    assert_non_null(atts);
+    assert_int_equal(card_action_find(atts, "approve", &a, &d), SB_OK);
+    assert_false(a.adaptive);
+    assert_string_equal(a.attachment_id, ATT);
+    assert_string_equal(a.url, "https://svc.example/a");
+    card_action_free(&a);
+    assert_int_equal(card_action_find(atts, "save", &a, &d), SB_OK);
+    assert_string_equal(a.url, "https://svc.example/s");
+    card_action_free(&a);
+    assert_int_equal(card_action_find(atts, "go", &a, &d), SB_OK);
+    assert_true(a.adaptive);
+    assert_string_equal(a.attachment_id, "22222222-2222-4222-8222-222222222222");
+    assert_string_equal(a.method, "GET");
+    assert_string_equal(a.url, "https://svc.example/go");
+    card_action_free(&a);
+    /* The pointer form still names actions without an id, and those that share one. */
+    assert_int_equal(card_action_find(atts, ATT ":/potentialAction/3", &a, &d), SB_OK);
+    assert_string_equal(a.url, "https://svc.example/n");
+    card_action_free(&a);
+    assert_int_equal(card_action_find(atts, ATT ":/potentialAction/4", &a, &d), SB_OK);
+    assert_string_equal(a.url, "https://svc.example/t");
+    card_action_free(&a);
+    /* Not a service action, the other kind's id key, shared, or unknown. */
+    const char *bad[] = {"open", "card", "link", "approve2", "twice", "nothing", "", NULL};
+    for (const char **b = bad; *b; b++) {
+        memset(&d, 0, sizeof(d));
+        if (card_action_find(atts, *b, &a, &d) != SB_ERR_NOT_FOUND)
+            fail_msg("%s was found", *b);
+        assert_string_equal(d.code, "actionNotFound");
+    }
+    free(atts);
+}
+
 static void test_substitute(void **state)
 {
     json_t *in = json_pack("{s:s,s:s}", "comment", "say \"hi\"\\\n<b>&", "x", "a b/é");
@@ -239,9 +304,9 @@ static void test_valid_domains(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_find),          cmocka_unit_test(test_substitute),
-        cmocka_unit_test(test_strip),         cmocka_unit_test(test_replace),
-        cmocka_unit_test(test_valid_domains),
+        cmocka_unit_test(test_find),       cmocka_unit_test(test_find_by_id),
+        cmocka_unit_test(test_substitute), cmocka_unit_test(test_strip),
+        cmocka_unit_test(test_replace),    cmocka_unit_test(test_valid_domains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

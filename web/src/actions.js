@@ -1,6 +1,8 @@
 // Card actions that call the sender's service (actionable messages). The browser never calls
-// the service: it asks the server to run the action named by the card's attachment id and a
-// JSON Pointer into the card (POST /api/v1/messages/{id}/actions), then follows the execution
+// the service: it asks the server to run the action named by its own id (a MessageCard
+// HttpPOST's "@id", an Adaptive Card Action.Http's "id", when no other action of the message
+// has it), or else by the card's attachment id and a JSON Pointer into the card
+// (POST /api/v1/messages/{id}/actions), then follows the execution
 // (GET /api/v1/actionExecutions/{id}) and shows the service's CARD-ACTION-STATUS, or the error.
 // A card the service replaced arrives for everyone as a messageUpdated event.
 import { h } from './dom.js';
@@ -9,6 +11,34 @@ import { post, get, enc } from './api.js';
 // RFC 6901 escaping of one pointer token.
 export function pointerToken(t) {
   return String(t).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+// Whether v is a service-calling action, and its own id.
+function ownId(v) {
+  if (v['@type'] === 'HttpPOST') return typeof v['@id'] === 'string' ? v['@id'] : '';
+  if (v.type === 'Action.Http') return typeof v.id === 'string' ? v.id : '';
+  return null;
+}
+
+// The own ids that exactly one service-calling action of these cards (a message's) has: the
+// server finds an action by such an id; a shared one names none.
+export function uniqueActionIds(cards) {
+  const seen = new Map();
+  const walk = (v) => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (!v || typeof v !== 'object') return;
+    const id = ownId(v);
+    if (id) seen.set(id, (seen.get(id) || 0) + 1);
+    Object.values(v).forEach(walk);
+  };
+  cards.forEach(walk);
+  return new Set([...seen].filter(([, n]) => n === 1).map(([id]) => id));
+}
+
+// The actionId to send for the action `action` at `pointer` of the card of ctx.attachmentId.
+export function actionIdFor(ctx, pointer, action) {
+  const id = action && ownId(action);
+  return id && ctx.uniqueIds && ctx.uniqueIds.has(id) ? id : `${ctx.attachmentId}:${pointer}`;
 }
 
 // The element that reports an action's progress to the person (a polite live region).
@@ -38,11 +68,11 @@ const POLL_DELAYS = [150, 250, 400, 700, 1000, 1500, 2000];
 const POLL_LIMIT_MS = 60_000;
 
 // Runs the action; `buttons` are disabled while it runs. Resolves with the final execution.
-export async function runAction({ messageId, attachmentId, pointer, inputs, statusEl, buttons = [] }) {
+export async function runAction({ messageId, actionId, inputs, statusEl, buttons = [] }) {
   for (const b of buttons) b.disabled = true;
   show(statusEl, 'Sending\u2026', 'pending', messageId);
   try {
-    let exec = await post(`/api/v1/messages/${enc(messageId)}/actions`, { actionId: `${attachmentId}:${pointer}`, inputs });
+    let exec = await post(`/api/v1/messages/${enc(messageId)}/actions`, { actionId, inputs });
     const start = Date.now();
     for (let i = 0; exec.status === 'pending'; i++) {
       if (Date.now() - start > POLL_LIMIT_MS) {

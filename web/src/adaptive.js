@@ -8,7 +8,7 @@
 import * as AC from 'adaptivecards';
 import { h, safeLinkUrl, neutraliseLinks } from './dom.js';
 import { renderMarkdown, sanitizeHtml } from './markdown.js';
-import { runAction, actionStatus, pointerToken } from './actions.js';
+import { runAction, actionStatus, actionIdFor, pointerToken } from './actions.js';
 
 const ACTION_ID = 'sb-action:';
 
@@ -42,19 +42,24 @@ function context(withHttp) {
   return ctx;
 }
 
-// A copy of the card whose Action.Http actions carry their JSON Pointer as their id.
-function tagHttpActions(v, pointer = '') {
-  if (Array.isArray(v)) return v.map((x, i) => tagHttpActions(x, `${pointer}/${i}`));
+// A copy of the card whose Action.Http actions carry their JSON Pointer as their id; `own`
+// maps each pointer to the action as the card has it (its own id included).
+function tagHttpActions(v, own, pointer = '') {
+  if (Array.isArray(v)) return v.map((x, i) => tagHttpActions(x, own, `${pointer}/${i}`));
   if (!v || typeof v !== 'object') return v;
   const out = {};
-  for (const [k, x] of Object.entries(v)) out[k] = tagHttpActions(x, `${pointer}/${pointerToken(k)}`);
-  if (out.type === 'Action.Http') out.id = ACTION_ID + pointer;
+  for (const [k, x] of Object.entries(v)) out[k] = tagHttpActions(x, own, `${pointer}/${pointerToken(k)}`);
+  if (out.type === 'Action.Http') {
+    own.set(pointer, v);
+    out.id = ACTION_ID + pointer;
+  }
   return out;
 }
 
-// ctx: {messageId, attachmentId} for a message whose actions the server allows.
+// ctx: {messageId, attachmentId, uniqueIds} for a message whose actions the server allows.
 export function renderAdaptiveCard(json, ctx = null) {
   const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
+  const own = new Map(); // pointer -> the Action.Http as the card has it
   try {
     const card = new AC.AdaptiveCard();
     const status = actionStatus();
@@ -68,15 +73,16 @@ export function renderAdaptiveCard(json, ctx = null) {
         for (const input of card.getAllInputs()) {
           if (input.id && input.value !== undefined) inputs[input.id] = String(input.value);
         }
+        const pointer = String(action.id).slice(ACTION_ID.length);
         runAction({
-          messageId: ctx.messageId, attachmentId: ctx.attachmentId, pointer: String(action.id).slice(ACTION_ID.length),
+          messageId: ctx.messageId, actionId: actionIdFor(ctx, pointer, own.get(pointer)),
           inputs, statusEl: status, buttons: [...wrap.querySelectorAll('button')],
         });
       }
     };
     // A show-card is rendered only when it is first opened.
     card.onInlineCardExpanded = () => neutraliseLinks(wrap);
-    card.parse(ctx ? tagHttpActions(json) : json, context(!!ctx));
+    card.parse(ctx ? tagHttpActions(json, own) : json, context(!!ctx));
     const el = card.render();
     if (el) {
       neutraliseLinks(el);

@@ -2,6 +2,7 @@
 import { h, avatar, formatTime } from './dom.js';
 import { renderMessageCard } from './messagecard.js';
 import { renderAdaptiveCard } from './adaptive.js';
+import { uniqueActionIds } from './actions.js';
 
 const MESSAGE_CARD = 'application/vnd.microsoft.teams.card.o365connector';
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
@@ -27,16 +28,19 @@ function htmlToText(html) {
   return (doc.body.textContent || '').replace(/\n+$/, '');
 }
 
-function renderAttachment(att, msg) {
+function cardOf(att) {
+  if (typeof att.content !== 'string') return att.content;
+  try { return JSON.parse(att.content); } catch { return null; }
+}
+
+// uniqueIds: the action ids that name one action of the whole message (actions.js).
+function renderAttachment(att, msg, uniqueIds) {
   const type = String(att.contentType || '').toLowerCase();
-  let content = att.content;
-  if (typeof content === 'string') {
-    try { content = JSON.parse(content); } catch { content = null; }
-  }
+  const content = cardOf(att);
   if (!content || typeof content !== 'object') return h('p.card-error', { text: 'This attachment could not be shown.' });
   // Connector cards may carry actions the server runs (actions.js); it leaves them out of the
   // message when policy turns them off.
-  const ctx = msg && msg.id && att.id && msg.from && msg.from.application ? { messageId: msg.id, attachmentId: att.id } : null;
+  const ctx = msg && msg.id && att.id && msg.from && msg.from.application ? { messageId: msg.id, attachmentId: att.id, uniqueIds } : null;
   if (type === MESSAGE_CARD) return renderMessageCard(content, ctx);
   if (type === ADAPTIVE_CARD) return renderAdaptiveCard(content, ctx);
   return h('p.card-error', { text: `Attachment of type ${att.contentType || 'unknown'} (${att.name || 'unnamed'})` });
@@ -53,7 +57,8 @@ export function renderMessage(msg, { continuation = false } = {}) {
   const atts = Array.isArray(msg.attachments) ? msg.attachments : [];
   const content = msg.body && typeof msg.body.content === 'string' ? msg.body.content : '';
   if (atts.length) {
-    for (const a of atts) body.append(renderAttachment(a, msg));
+    const uniqueIds = uniqueActionIds(atts.map(cardOf));
+    for (const a of atts) body.append(renderAttachment(a, msg, uniqueIds));
   } else if (msg.body && String(msg.body.contentType).toLowerCase() === 'html') {
     body.append(h('p.text', { text: htmlToText(content) }));
   } else {

@@ -3,7 +3,7 @@
 // from the card is either set as textContent or passed through markdown-it (html:false).
 import { h, safeLinkUrl, safeImageUrl, neutraliseLinks } from './dom.js';
 import { markdownNode, markdownInlineNode } from './markdown.js';
-import { runAction, actionStatus } from './actions.js';
+import { runAction, actionStatus, actionIdFor } from './actions.js';
 
 const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const arr = (v) => (Array.isArray(v) ? v : []);
@@ -58,7 +58,7 @@ function openUriLink(action) {
   return h('a.mc-button', { href, target: '_blank', rel: 'noopener noreferrer', text: name });
 }
 
-// ctx: {messageId, attachmentId} when the server allows actions (it leaves them out otherwise);
+// ctx: {messageId, attachmentId, uniqueIds} when the server allows actions (it leaves them out otherwise);
 // without it (previews) the button is shown disabled.
 function httpPostButton(action, ctx, pointer, collect) {
   const name = str(action.name) || 'Action';
@@ -66,7 +66,7 @@ function httpPostButton(action, ctx, pointer, collect) {
   const status = actionStatus();
   const button = h('button.mc-button', { type: 'button', text: name });
   button.addEventListener('click', () => runAction({
-    messageId: ctx.messageId, attachmentId: ctx.attachmentId, pointer, inputs: collect ? collect() : {}, statusEl: status, buttons: [button],
+    messageId: ctx.messageId, actionId: actionIdFor(ctx, pointer, action), inputs: collect ? collect() : {}, statusEl: status, buttons: [button],
   }));
   return h('span.mc-httppost', {}, button, status);
 }
