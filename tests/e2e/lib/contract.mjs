@@ -33,11 +33,16 @@ export const WORKFLOW_PATH_RE = new RegExp(
 );
 export const WORKFLOW_QUERY = '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=';
 
-// The parts of a signed webhook URL (contract §5), asserting its shape.
-export function signedParts(url) {
+// Any key (hex with or without dashes), for tests whose subject is not the key's shape: they
+// must not fail on it (the tests of the key assert TEAMS_SIGNED_PATH_RE themselves).
+const ANY_SIGNED_PATH_RE = new RegExp(`^/webhookb2/(${G})@(${G})/IncomingWebhook/([0-9a-f-]+)/(${G})/V2([A-Za-z0-9_-]+)$`);
+
+// The parts of a signed webhook URL (contract §5), asserting its shape (the key's: with
+// strictKey, 32 lowercase hex digits).
+export function signedParts(url, { strictKey = false } = {}) {
   const u = new URL(url);
-  const m = u.pathname.match(TEAMS_SIGNED_PATH_RE);
-  assert.ok(m, `not the signed Teams shape /webhookb2/{team}@{tenant}/IncomingWebhook/{32 hex}/{creator}/V2{sig}: ${url}`);
+  const m = u.pathname.match(strictKey ? TEAMS_SIGNED_PATH_RE : ANY_SIGNED_PATH_RE);
+  assert.ok(m, `not the signed Teams shape /webhookb2/{team}@{tenant}/IncomingWebhook/{key}/{creator}/V2{sig}${strictKey ? ' with a 32-hex key' : ''}: ${url}`);
   return { origin: u.origin, teamId: m[1], tenantId: m[2], key: m[3], creatorId: m[4], sig: m[5] };
 }
 
