@@ -94,3 +94,47 @@ export async function until(probe, ok, timeoutMs = 10_000) {
     if (ok(r) || Date.now() > deadline) return r;
   }
 }
+
+// One request through node:http(s) from source address `from` (a loopback address of the
+// test's own, so that per-address counters of one test do not reach another's), for cases fetch
+// cannot express: resolves with {status, headers, setCookie:[...], text, body, method, url}.
+// body: an object is sent as JSON unless headers give another Content-Type; a string as is.
+export async function request(base, method, p, { body, headers = {}, from = '127.0.0.1', ca } = {}) {
+  const url = new URL(p, typeof base === 'string' ? base : base.url);
+  const mod = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const h = { Accept: 'application/json', ...headers };
+  let payload;
+  if (body !== undefined) {
+    payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
+    h['Content-Length'] = String(payload.length);
+  }
+  return new Promise((resolve, reject) => {
+    const req = mod.request(url, { method, headers: h, localAddress: from, timeout: 30_000, ca }, (res) => {
+      const parts = [];
+      res.on('data', (d) => parts.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        let parsed = text;
+        if (/json/i.test(res.headers['content-type'] || '') && text) {
+          try { parsed = JSON.parse(text); } catch { parsed = text; }
+        }
+        resolve({
+          status: res.statusCode, headers: res.headers, setCookie: [].concat(res.headers['set-cookie'] || []), text, body: parsed,
+          contentType: res.headers['content-type'] || '', method, url: url.href,
+        });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url.href}: timed out`)));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+// The value of a counter in /metrics (loopback caller), or NaN when it is not there.
+export async function metric(base, name) {
+  const r = await request(base, 'GET', '/metrics', { headers: { Accept: 'text/plain' } });
+  const line = r.text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
