@@ -288,6 +288,12 @@ describe('§1 switchboard admin cmdlets', () => {
     expectAccepted(await until(() => postTo(hook.url, messageCard('group on')), (x) => x.status === 200, 5000));
   });
 
+  test('§1 switchboard admin --db URL reaches the same installation as --data DIR', { skip: STORE !== 'sqlite' && 'the SQLite URL of the data dir' }, async () => {
+    const r = await runCli(['admin', '--db', `sqlite:${path.join(srv.dataDir, 'switchboard.db')}`, 'Get-OrganizationConfig']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout, (await cli('Get-OrganizationConfig')).stdout);
+  });
+
   test('§1 an unknown cmdlet exits 2 with a message that names it', async () => {
     const r = await cli('Get-Mailbox');
     assert.equal(r.code, 2, r.stderr);

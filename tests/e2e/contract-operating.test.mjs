@@ -253,13 +253,20 @@ describe('§8 forwarding and translation', () => {
   let channel;
   let dest;
   let smtp;
+  let smtpError = null;
   const fwdPath = () => `/api/v1/channels/${channel.id}/forwards`;
 
   before(async () => {
     dest = await startDestination();
     smtp = await startSmtp();
-    s = await startServer({ args: ['--webhook-rate-limit', '0', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-from', 'switchboard@switchboard.test'] })
-      .catch(() => srv); // --smtp-url is issue 24's: without it the rows below run against the file's server
+    try {
+      s = await startServer({ args: ['--webhook-rate-limit', '0', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-from', 'switchboard@switchboard.test'] });
+    } catch (err) {
+      // --smtp-url is issue 24's: until then the rows run against the file's server, and the
+      // email row fails with this error.
+      smtpError = err;
+      s = srv;
+    }
     call = api(s, s.adminToken);
     await call('PATCH', '/api/v1/admin/organization', { outboundAllowedHosts: [`127.0.0.1:${dest.port}`] });
     owner = await newUser(s, 'forwarder');
@@ -322,6 +329,7 @@ describe('§8 forwarding and translation', () => {
   });
 
   test('§8 an email destination is sent through --smtp-url with --smtp-from', FORWARDING('email destinations'), async () => {
+    if (smtpError) throw smtpError;
     const f = expectStatus(await owner.api('POST', fwdPath(), { name: 'Mail', kind: 'email', to: ['ops@switchboard.test'], include: { people: true } }), 201).body;
     await postMessage(owner.api, team.id, channel.id, 'mail me');
     await deliveries(f.id, (v) => v.some((d) => d.status === 'delivered'), 'delivered');
