@@ -295,6 +295,7 @@ describe('§5 refusals: Teams\' status and text, nothing stored', () => {
     const { channel, hook } = await freshHook();
     const p = signedParts(hook.url);
     const base = `${srv.url}/webhookb2/${p.teamId}@${p.tenantId}/IncomingWebhook`;
+    const problems = [];
     for (const url of [
       `${base}/${p.key.slice(1)}/${p.creatorId}/V2${p.sig}`,
       `${base}/${p.key}0/${p.creatorId}/V2${p.sig}`,
@@ -302,12 +303,18 @@ describe('§5 refusals: Teams\' status and text, nothing stored', () => {
       `${base}/${p.key}/${p.creatorId}/V2${p.sig}/extra`,
       `${base}/${p.key}/V2${p.sig}`,
       `${srv.url}/webhookb2/${p.teamId}@${p.tenantId}/IncomingWebhook/${p.key}%2F${p.creatorId}/V2${p.sig}`,
+      `${srv.url}/webhookb2/${p.teamId}%40${p.tenantId}/IncomingWebhook/${p.key}/${p.creatorId}/V2${p.sig}`,
       `${srv.url}/webhookb2/${p.teamId}%40${p.tenantId}/IncomingWebhook/${p.key}/${p.creatorId}`,
       `${srv.url}/webhookb2/${NO_SUCH_ID}@${p.tenantId}/IncomingWebhook/${'0'.repeat(32)}/${p.creatorId}`,
     ]) {
       const r = await postTo(url, messageCard());
-      expectTeamsRefusal(r, 404);
+      try {
+        expectTeamsRefusal(r, 404);
+      } catch (err) {
+        problems.push(err.message.split('\n')[0]);
+      }
     }
+    assert.deepEqual(problems, [], `every variant must get the Teams 404:\n${problems.join('\n')}`);
     assert.deepEqual(await messageIds(channel), []);
   });
 
