@@ -5,6 +5,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -47,7 +48,9 @@ describe('§1 subcommands and defaults', () => {
   });
 
   test('§1 make builds the binary at build/switchboard', () => {
-    // The suite runs $SB_BIN; the contract's path must exist after `make` as well.
+    // The suite runs $SB_BIN; the Makefile must have the contract's target, and `make` has made it.
+    const q = spawnSync('make', ['--no-print-directory', '-q', 'build/switchboard'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    assert.notEqual(q.status, 2, 'the Makefile has no rule for build/switchboard');
     assert.ok(fs.existsSync(path.join(REPO_ROOT, 'build', 'switchboard')), 'build/switchboard');
   });
 

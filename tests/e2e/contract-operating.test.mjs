@@ -18,8 +18,7 @@ import zlib from 'node:zlib';
 import { startServer, api, newUser, tempDir, REPO_ROOT } from './lib/server.mjs';
 import { expectStatus, expectGraphError, expectCollection, createTeam, generalChannel, postMessage, uniqueName } from './lib/graph.mjs';
 import {
-  createWebhook, postTo, expectAccepted, expectRefused, messageCard, adaptiveEnvelope, adaptiveCard, cardOfSize, TEAMS_413,
-  ADAPTIVE_TYPE,
+  createWebhook, postTo, expectAccepted, expectRefused, messageCard, cardOfSize, TEAMS_413, ADAPTIVE_TYPE,
 } from './lib/webhooks.mjs';
 import { todo, request, until } from './lib/contract.mjs';
 
@@ -108,6 +107,17 @@ describe('§7 metrics and assets', () => {
     }
   });
 
+  // GET of `p` on the file's server as raw bytes (no decoding): {status, headers, body}.
+  function bytes(p, headers) {
+    return new Promise((resolve, reject) => {
+      http.get(srv.url + p, { headers }, (res) => {
+        const parts = [];
+        res.on('data', (d) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+      }).on('error', reject);
+    });
+  }
+
   test('§7 the web client\'s assets: gzip or brotli by Accept-Encoding, content-hashed names cached immutable, an ETag on the HTML', OPERATING('compressed, hashed and cached assets'), async () => {
     const html = await fetch(srv.url + '/', { headers: { 'Accept-Encoding': 'gzip' } });
     assert.equal(html.status, 200);
@@ -120,12 +130,13 @@ describe('§7 metrics and assets', () => {
     assert.ok(assets.length > 0, text.slice(0, 400));
     for (const a of assets) {
       assert.match(a, /[.-][0-9a-zA-Z_]{8,}\.(js|css)$/, `a content-hashed name: ${a}`);
+      const plain = await bytes(a, {});
       for (const [enc, decode] of [['gzip', zlib.gunzipSync], ['br', zlib.brotliDecompressSync]]) {
-        const r = await request(srv, 'GET', a, { headers: { 'Accept-Encoding': enc } });
+        const r = await bytes(a, { 'Accept-Encoding': enc });
         assert.equal(r.status, 200);
         assert.equal(r.headers['content-encoding'], enc, a);
         assert.match(r.headers['cache-control'] || '', /immutable/);
-        assert.ok(decode);
+        assert.ok(decode(r.body).equals(plain.body), `${a} (${enc}) decodes to the asset`);
       }
     }
   });
@@ -366,7 +377,6 @@ describe('§8 forwarding and translation', () => {
     assert.equal(r.body.attachments[0].content.type, 'AdaptiveCard');
     assert.equal(r.body.attachments[0].content.version, '1.4');
     assert.ok(JSON.stringify(r.body.attachments[0].content).includes('translated'));
-    assert.ok(adaptiveEnvelope([adaptiveCard()]));
   });
 
   test('§8 POST /api/v1/translate?to=adaptive with a body that is not a valid MessageCard -> 400', FORWARDING('translate'), async () => {

@@ -16,7 +16,7 @@ import {
 } from './lib/graph.mjs';
 import {
   createWebhook, postTo, expectAccepted, expectWorkflowAccepted, expectRefused, expectWorkflowError, messageCard,
-  adaptiveEnvelope, adaptiveCard, cardOfSize, cardOf, tamperSignature, onServer, MAX_PAYLOAD, TEAMS_413, TEAMS_429,
+  adaptiveEnvelope, adaptiveCard, cardOfSize, cardOf, tamperSignature, MAX_PAYLOAD, TEAMS_413, TEAMS_429,
   BAD_PAYLOAD, SUMMARY_REQUIRED,
 } from './lib/webhooks.mjs';
 import {
@@ -426,6 +426,5 @@ describe('§5 limits and lifetime', () => {
       assert.equal(r.text, '1');
     }
     assert.equal((await messageIds(channel)).length, 2);
-    assert.ok(onServer(hook.url, srv));
   });
 });
