@@ -19,6 +19,7 @@ import {
 } from './lib/webhooks.mjs';
 import { appPackage } from './lib/package.mjs';
 import { startActionService } from './lib/actions.mjs';
+import { until } from './lib/contract.mjs';
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 const CONNECTOR_ID = '3c4d5e6f-0000-4000-8000-00000000c0a1';
@@ -350,6 +351,21 @@ describe('§4 identity endpoints', () => {
     assert.equal(typeof r.body.access_token, 'string');
     const app = api(srv, r.body.access_token);
     expectCollection(await app('GET', '/v1.0/external/connections'));
+    // An item written with the app's token is found by a person through /v1.0/search/query.
+    expectStatus(await app('POST', '/v1.0/external/connections', { id: 'contractconn', name: 'Contract' }), 201);
+    const schema = expectStatus(await app('PATCH', '/v1.0/external/connections/contractconn/schema', {
+      baseType: 'microsoft.graph.externalItem',
+      properties: [{ name: 'title', type: 'string', isSearchable: true, isRetrievable: true, labels: ['title'] }],
+    }), 202);
+    const op = await until(async () => expectStatus(await app('GET', schema.headers.get('location')), 200).body, (b) => b.status !== 'inprogress', 20_000);
+    assert.equal(op.status, 'completed', JSON.stringify(op));
+    expectStatus(await app('PUT', '/v1.0/external/connections/contractconn/items/c1', {
+      acl: [{ type: 'everyone', value: 'tenant', accessType: 'grant' }], properties: { title: 'Contract quokka' }, content: { value: 'x', type: 'text' },
+    }), 200);
+    const found = expectStatus(await member.api('POST', '/v1.0/search/query', {
+      requests: [{ entityTypes: ['externalItem'], contentSources: ['/external/connections/contractconn'], query: { queryString: 'quokka' } }],
+    }), 200);
+    assert.deepEqual(found.body.value[0].hitsContainers[0].hits.map((h) => h.hitId), ['c1']);
     const bad = await api(srv)('POST', new URL(discovery.token_endpoint).pathname,
       new URLSearchParams({ grant_type: 'client_credentials', client_id: reg.clientId ?? reg.appId, client_secret: 'wrong', scope: `${srv.url}/.default` }).toString(),
       { contentType: 'application/x-www-form-urlencoded' });
