@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import http from 'node:http';
 import https from 'node:https';
 
 import { startServer, api, runCli, newUser, getToken, tempDir, LISTENING_RE, STORE, REPO_ROOT } from './lib/server.mjs';
-import { expectStatus, expectJson } from './lib/graph.mjs';
+import { expectStatus, expectJson, expectCollection } from './lib/graph.mjs';
 import {
   teamFixture, createWebhook, postTo, expectAccepted, expectRefused, cardOfSize, messageCard, MAX_PAYLOAD, TEAMS_413, TEAMS_429,
 } from './lib/webhooks.mjs';
@@ -327,6 +328,43 @@ describe('§1 signals and exit codes', () => {
       }
     });
   }
+
+  test('§1 SIGTERM: a request in flight (a webhook post) finishes with its "200 1", then exit 0; the message is stored', async () => {
+    const s = await startServer();
+    try {
+      const fx = await teamFixture(s, 'inflight');
+      const hook = await createWebhook(fx.owner.api, fx.channel.id);
+      const body = JSON.stringify(messageCard('posted during shutdown'));
+      // Expect: 100-continue makes the post observably in flight: the server has accepted its
+      // headers when it answers "100 Continue". Only then SIGTERM, then the body.
+      const res = await new Promise((resolve, reject) => {
+        const req = http.request(new URL(hook.url), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+        });
+        req.on('continue', () => {
+          s.proc.child.kill('SIGTERM');
+          req.end(body);
+        });
+        req.on('response', (r) => {
+          let text = '';
+          r.setEncoding('utf8');
+          r.on('data', (d) => { text += d; });
+          r.on('end', () => resolve({ status: r.statusCode, text }));
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      });
+      assert.deepEqual(res, { status: 200, text: '1' });
+      const info = await s.proc.waitExit();
+      assert.equal(info.code, 0, s.proc.describe());
+      await s.restart();
+      const [m] = expectCollection(await fx.owner.api('GET', `/v1.0/teams/${fx.team.id}/channels/${fx.channel.id}/messages?$top=1`));
+      assert.ok(JSON.stringify(m.attachments).includes('posted during shutdown'), JSON.stringify(m));
+    } finally {
+      await s.close();
+    }
+  });
 
   test('§1 exit 2 on a usage error; the message names the bad flag', async () => {
     const r = await runCli(['serve', '--no-such-flag']);

@@ -356,6 +356,11 @@ describe('§8 forwarding and translation', () => {
     const m1 = await postMessage(owner.api, team.id, channel.id, 'retry me');
     const v1 = await deliveries(f.id, (v) => v.some((d) => d.messageId === m1.id && d.status === 'delivered'), 'delivered after a 503');
     assert.ok(v1.find((d) => d.messageId === m1.id).attempts >= 2);
+    dest.answers.push([429, { 'Retry-After': '1' }], [200, {}]);
+    const m3 = await postMessage(owner.api, team.id, channel.id, 'throttled once');
+    const v3 = await deliveries(f.id, (v) => v.some((d) => d.messageId === m3.id && d.status === 'delivered'), 'delivered after a 429');
+    const d3 = v3.find((d) => d.messageId === m3.id);
+    assert.ok(d3.attempts >= 2);
     dest.answers.push([400, {}]);
     const m2 = await postMessage(owner.api, team.id, channel.id, 'fail me');
     const v2 = await deliveries(f.id, (v) => v.some((d) => d.messageId === m2.id && d.status === 'failed'), 'failed at once on 400');
