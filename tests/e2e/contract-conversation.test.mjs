@@ -44,9 +44,8 @@ after(async () => {
 const msgPath = (m) => `${messagesPath(team.id, channel.id)}/${m}`;
 
 describe('§6 messages and replies', () => {
-  // The GET by id itself is §3's (contract-graph.test.mjs, plain); what issue 20 adds is the field
-  // lastEditedDateTime (the other four are in every chatMessage already).
-  test('§6 GET .../channels/{c}/messages/{m} -> the chatMessage with replyToId, lastEditedDateTime, deletedDateTime, reactions, mentions', CONVERSATION('lastEditedDateTime in chatMessage'), async () => {
+  // Issue 17 builds the GET by id and lastEditedDateTime (null until edits exist): a plain test.
+  test('§6 GET .../channels/{c}/messages/{m} -> the chatMessage with replyToId, lastEditedDateTime, deletedDateTime, reactions, mentions', async () => {
     const sent = await postMessage(member.api, team.id, channel.id, 'one message');
     const r = expectStatus(await member.api('GET', msgPath(sent.id)), 200);
     const m = expectJson(r);
