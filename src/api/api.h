@@ -46,11 +46,9 @@ bool api_can(struct api_call *c, enum sb_action action, const char *team_id, con
 json_t *api_body_object(struct api_call *c);
 /* Path parameter i of the matched route. */
 const char *api_param(const struct api_call *c, size_t i);
-/* Adds the `request-id: <fresh GUID>` header that every answer on a webhook path carries. */
-void api_request_id(struct api_call *c);
 /* Teams' answer to a URL that is no webhook (404 and its delivery-failure sentence: as text on
- * connector-shaped paths, in Power Automate's JSON error on workflow-shaped ones), with a
- * request-id. */
+ * connector-shaped paths, in Power Automate's JSON error on workflow-shaped ones); decorate()
+ * adds its request-id. */
 void api_webhook_not_found(struct api_call *c, bool workflow);
 
 /* ---- browser requests (browser.c) ---- */

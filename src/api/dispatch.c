@@ -303,8 +303,6 @@ static void not_api(struct api_call *c)
         api_failf(c, SB_ERR_INVALID, "MethodNotAllowed", "%s is not supported on %s",
                   c->req->method, c->req->path);
         c->resp->status = 405;
-        if (family != FAMILY_JSON && family != FAMILY_WEB)
-            api_request_id(c);
     } else if (family == FAMILY_CONNECTOR || family == FAMILY_WORKFLOW) {
         api_webhook_not_found(c, family == FAMILY_WORKFLOW);
     } else {

@@ -1,6 +1,5 @@
 #include "api/api.h"
 
-#include "core/ids.h"
 #include "core/json.h"
 #include "core/utf8.h"
 
@@ -136,14 +135,6 @@ bool api_can(struct api_call *c, enum sb_action action, const char *team_id, con
     return !err;
 }
 
-void api_request_id(struct api_call *c)
-{
-    sb_id id;
-
-    sb_id_new(c->ctx, id);
-    http_response_header(c->resp, "request-id", "%s", id);
-}
-
 void api_webhook_not_found(struct api_call *c, bool workflow)
 {
     static const char text[] =
@@ -155,5 +146,4 @@ void api_webhook_not_found(struct api_call *c, bool workflow)
                  json_pack("{s:{s:s,s:s}}", "error", "code", "WebhookNotFound", "message", text));
     else
         http_response_text(c->resp, 404, "text/plain; charset=utf-8", text);
-    api_request_id(c);
 }

@@ -80,19 +80,6 @@ static void ingest(struct api_call *c, struct webhook_post *post)
     http_resume(c->req);
 }
 
-static void unknown_url(struct api_call *c, bool workflow)
-{
-    static const char text[] =
-        "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP "
-        "error 404 with ContextId tcid=0,server=switchboard. The webhook URL is not valid.";
-
-    if (workflow)
-        api_json(c, 404,
-                 json_pack("{s:{s:s,s:s}}", "error", "code", "WebhookNotFound", "message", text));
-    else
-        http_response_text(c->resp, 404, "text/plain; charset=utf-8", text);
-}
-
 /* A percent sign anywhere in the path as sent: the router sees the decoded path, where "%2F"
  * and "%40" would become the separators "/" and "@". No part of a webhook URL needs encoding,
  * so an encoded one is not a URL we handed out. (The query, with its encoded "sp", is not
@@ -110,7 +97,7 @@ static bool parse_connector(struct api_call *c, int kind, struct webhook_url *u)
         webhook_url_parse(kind, api_param(c, 0), api_param(c, 1), api_param(c, 2),
                           kind == WEBHOOK_URL_V2 ? api_param(c, 3) : NULL, u) == SB_OK)
         return true;
-    unknown_url(c, false);
+    api_webhook_not_found(c, false);
     return false;
 }
 
@@ -119,7 +106,7 @@ static bool parse_workflow(struct api_call *c, struct webhook_url *u)
     if (raw_path_clean(c) &&
         webhook_url_parse_workflow(api_param(c, 0), http_query(c->req, "sig"), u) == SB_OK)
         return true;
-    unknown_url(c, true);
+    api_webhook_not_found(c, true);
     return false;
 }
 
@@ -129,7 +116,7 @@ static bool parse_service(struct api_call *c, struct webhook_url *u)
     if (raw_path_clean(c) && service_is_kind(api_param(c, 0)) &&
         webhook_url_parse_service(api_param(c, 0), api_param(c, 1), api_param(c, 2), u) == SB_OK)
         return true;
-    unknown_url(c, false);
+    api_webhook_not_found(c, false);
     return false;
 }
 
