@@ -85,8 +85,29 @@ static void mac_part(crypto_auth_hmacsha256_state *st, const char *part)
     crypto_auth_hmacsha256_update(st, (const unsigned char *)"|", 1);
 }
 
+/* Writes mac as WEBHOOK_SIG_LEN base62 digits, most significant first: 62^43 > 2^256, so every
+ * MAC fits the fixed width. Destroys mac. */
+static void base62(unsigned char mac[crypto_auth_hmacsha256_BYTES], char out[WEBHOOK_SIG_LEN + 1])
+{
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    for (int i = WEBHOOK_SIG_LEN - 1; i >= 0; i--) {
+        unsigned rem = 0;
+
+        for (size_t j = 0; j < crypto_auth_hmacsha256_BYTES; j++) {
+            unsigned cur = rem * 256 + mac[j];
+
+            mac[j] = (unsigned char)(cur / 62);
+            rem = cur % 62;
+        }
+        out[i] = digits[rem];
+    }
+    out[WEBHOOK_SIG_LEN] = '\0';
+}
+
+/* Computes u's signature: in base62 when b62 (V2 segments), else in unpadded base64url. */
 static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
-                    const struct webhook_url *u, char sig[WEBHOOK_SIG_LEN + 1])
+                    const struct webhook_url *u, bool b62, char sig[WEBHOOK_SIG_LEN + 1])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
@@ -109,8 +130,12 @@ static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
         mac_part(&st, u->creator_id);
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
     crypto_auth_hmacsha256_final(&st, mac);
-    sodium_bin2base64(sig, WEBHOOK_SIG_LEN + 1, mac, sizeof(mac),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (b62)
+        base62(mac, sig);
+    else
+        sodium_bin2base64(sig, WEBHOOK_SIG_LEN + 1, mac, sizeof(mac),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(mac, sizeof(mac));
 }
 
 static bool is_unsigned(const struct webhook_url *u)
@@ -124,18 +149,26 @@ void webhook_url_sign(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonc
     if (is_unsigned(u))
         u->sig[0] = '\0';
     else
-        compute(key, nonce, u, u->sig);
+        compute(key, nonce, u, u->kind == WEBHOOK_URL_V2, u->sig);
 }
 
 bool webhook_url_verify(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
                         const struct webhook_url *u)
 {
-    char want[WEBHOOK_SIG_LEN + 1];
+    char want[WEBHOOK_SIG_LEN + 1], before[WEBHOOK_SIG_LEN + 1];
+    bool ok;
 
     if (is_unsigned(u) || strlen(u->sig) != WEBHOOK_SIG_LEN)
         return false;
-    compute(key, nonce, u, want);
-    return sodium_memcmp(want, u->sig, WEBHOOK_SIG_LEN) == 0;
+    compute(key, nonce, u, u->kind == WEBHOOK_URL_V2, want);
+    ok = sodium_memcmp(want, u->sig, WEBHOOK_SIG_LEN) == 0;
+    if (u->kind == WEBHOOK_URL_V2) {
+        /* V2 URLs handed out before base62 carry the base64url form; both are compared, so
+         * the time taken does not tell which one came close. */
+        compute(key, nonce, u, false, before);
+        ok |= sodium_memcmp(before, u->sig, WEBHOOK_SIG_LEN) == 0;
+    }
+    return ok;
 }
 
 sb_err webhook_url_format(const char *base, const struct webhook_url *u, char *out, size_t cap)

@@ -15,7 +15,12 @@
  * the configuration still takes it (ingest.c).
  *
  * The signature is HMAC-SHA256 (key generated at first start) over the URL's identifying
- * parts, the configuration id and the configuration's nonce, in unpadded base64url. The
+ * parts, the configuration id and the configuration's nonce, 43 characters in both of its
+ * encodings. The V2 segment writes it in base62 (letters and digits only, as Teams' own
+ * signatures look): clients validate that segment with patterns such as [a-zA-Z0-9-]+
+ * (prometheus-msteams), which the "_" of base64url fails about every other time. V2 segments
+ * handed out before, in unpadded base64url, still verify. Workflow and service URLs carry it
+ * in unpadded base64url, as Logic Apps' `sig` does. The
  * message does not contain the key slot's text, so a URL with the key and the older one with
  * the configuration id carry the same signature. Rotating the nonce ("Update URL") gives a new
  * key and invalidates every earlier URL of the configuration. Verification is constant time.
@@ -29,7 +34,7 @@
 
 #define WEBHOOK_KEY_LEN 32     /* bytes of the server's signing key */
 #define WEBHOOK_URL_KEY_LEN 32 /* hex digits of a configuration's webhook key */
-#define WEBHOOK_SIG_LEN 43     /* base64url of 32 bytes, unpadded */
+#define WEBHOOK_SIG_LEN 43     /* 32 bytes in unpadded base64url, or in base62 (V2 segments) */
 
 enum webhook_url_kind {
     WEBHOOK_URL_V2 = 1,   /* /webhookb2/.../V2{sig} */

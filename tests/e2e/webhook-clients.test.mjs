@@ -162,12 +162,12 @@ const PATTERNS = [
   {
     name: 'prometheus-msteams validWebhookPatternO365 (--validate-webhook-url)',
     // prometheus-msteams/prometheus-msteams cmd/server/main.go, matched against the URL without
-    // "https://". Only the unsigned form: its signature group [a-zA-Z0-9\-]+ has no "_", which a
-    // base64url signature contains about every other time (reported, not tested).
+    // "https://". Its signature group [a-zA-Z0-9\-]+ has no "_": V2 signatures are base62 for it
+    // (a base64url one would carry "_" about every other time).
     re: /^[a-z0-9]+\.webhook\.office\.com\/webhookb2\/[a-z0-9-]+@[a-z0-9-]+\/IncomingWebhook\/[a-z0-9]+\/[a-z0-9-]+(\/[a-zA-Z0-9-]+)?$/,
     strip: 'https://',
     on: 'connector',
-    forms: ['unsignedB2'],
+    forms: ['signed', 'unsignedB2'],
     whole: true,
   },
 ];

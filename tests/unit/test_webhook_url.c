@@ -34,7 +34,9 @@
 #define KEY "5f3c9a0e7b2d4c6e8a1f0b3d5c7e9a2b" /* a webhook key: 32 lower-case hex digits */
 #define BASE "https://sb.example.com"
 
-#define SIG_V2 "KC839X_ROdh82b9FvSvoqMGcF1Ta3Jlc7fEdQamcpSQ"
+#define SIG_V2 "9WnMPKedYk8qbNor49gvbTdSJMdfRURHxtBkM8LyIrM" /* base62 */
+/* The same signature in the base64url that V2 URLs carried before base62. */
+#define SIG_V2_B64 "KC839X_ROdh82b9FvSvoqMGcF1Ta3Jlc7fEdQamcpSQ"
 #define SIG_WF "E5rNh9JIEDmGF4R5yl-Zt-OhvhW8MUzI27HIkYsws0k"
 
 #define URL_V2                                                                                     \
@@ -324,13 +326,16 @@ static void test_sign_verify_round_trip(void **state)
     assert_true(webhook_url_verify(key, NONCE, &p));
 }
 
-static void test_signatures_are_base64url(void **state)
+/* V2 segments are letters and digits only (prometheus-msteams checks them with
+ * [a-zA-Z0-9-]+); workflow signatures are base64url, as Logic Apps' `sig`. Across 500 nonces a
+ * base64url signature would carry '-' or '_' almost every time. */
+static void test_signature_alphabets(void **state)
 {
-    struct webhook_url u;
+    struct webhook_url u, w;
     char nonce[32];
+    bool b64_marks = false;
 
     (void)state;
-    /* many nonces, so that '-' and '_' and every position get exercised */
     for (int i = 0; i < 500; i++) {
         snprintf(nonce, sizeof(nonce), "n%d", i);
         signed_v2(&u);
@@ -338,11 +343,38 @@ static void test_signatures_are_base64url(void **state)
         assert_int_equal(strlen(u.sig), WEBHOOK_SIG_LEN);
         for (size_t k = 0; k < WEBHOOK_SIG_LEN; k++) {
             char c = u.sig[k];
-            assert_true((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '_');
+            assert_true((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
         }
         assert_true(webhook_url_verify(key, nonce, &u));
+
+        assert_int_equal(webhook_url_parse_workflow(CONFIG, NULL, &w), SB_OK);
+        webhook_url_sign(key, nonce, &w);
+        assert_int_equal(strlen(w.sig), WEBHOOK_SIG_LEN);
+        for (size_t k = 0; k < WEBHOOK_SIG_LEN; k++) {
+            char c = w.sig[k];
+            assert_true((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_');
+            b64_marks |= c == '-' || c == '_';
+        }
+        assert_true(webhook_url_verify(key, nonce, &w));
     }
+    assert_true(b64_marks);
+}
+
+/* A V2 URL handed out before base62 (its signature in base64url) keeps working; a base64url
+ * signature of another nonce does not. */
+static void test_v2_base64url_signatures_still_verify(void **state)
+{
+    struct webhook_url u;
+
+    (void)state;
+    assert_int_equal(
+        webhook_url_parse(WEBHOOK_URL_V2, TEAM "@" TENANT, CONFIG, CREATOR, "V2" SIG_V2_B64, &u),
+        SB_OK);
+    assert_true(webhook_url_verify(key, NONCE, &u));
+    assert_false(webhook_url_verify(key, "nonce-0002", &u));
+    u.kind = WEBHOOK_URL_WORKFLOW;
+    assert_false(webhook_url_verify(key, NONCE, &u));
 }
 
 static void test_verify_fails_when_a_part_changes(void **state)
@@ -834,7 +866,8 @@ int main(void)
         cmocka_unit_test(test_parse_clears_output_on_failure),
         cmocka_unit_test(test_known_answer_signatures),
         cmocka_unit_test(test_sign_verify_round_trip),
-        cmocka_unit_test(test_signatures_are_base64url),
+        cmocka_unit_test(test_signature_alphabets),
+        cmocka_unit_test(test_v2_base64url_signatures_still_verify),
         cmocka_unit_test(test_verify_fails_when_a_part_changes),
         cmocka_unit_test(test_verify_fails_on_any_sig_char),
         cmocka_unit_test(test_verify_fails_when_kind_switched),
