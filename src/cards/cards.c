@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "net/url.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -82,25 +83,12 @@ static bool is_text_plain(const char *ct)
 }
 
 /* Only http and https links may be sent: anything else (javascript:, data:, file:) could run
- * or read something in the client that follows the link. Control characters are refused (a
- * browser would drop some of them silently); spaces are left for the client to encode, as
- * senders often paste job names into links. */
+ * or read something in the client that follows the link. Control characters, backslashes and
+ * links without a host are refused (net_url_link); spaces are left for the client to encode,
+ * as senders often paste job names into links. */
 static bool is_http_url(const char *s)
 {
-    size_t skip;
-
-    if (strncasecmp(s, "https://", 8) == 0)
-        skip = 8;
-    else if (strncasecmp(s, "http://", 7) == 0)
-        skip = 7;
-    else
-        return false;
-    if (s[skip] == '\0' || s[skip] == '/')
-        return false; /* no host */
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7F)
-            return false;
-    return true;
+    return net_url_link(s) == SB_OK;
 }
 
 /* A string member, trimmed, if it has anything besides white space. */

@@ -5,6 +5,7 @@
 
 #include "connectors/catalog.h"
 #include "core/json.h"
+#include "net/url.h"
 #include "org/org.h"
 #include "webhooks/webhooks.h"
 
@@ -17,86 +18,39 @@
 bool config_url_split(const char *url, char *scheme, size_t scheme_cap, char *host, size_t host_cap,
                       int *port, const char **path)
 {
-    const char *p, *h;
-    size_t hl;
+    struct net_url u;
+    const char *a, *p;
+    bool ok;
 
-    if (strncasecmp(url, "https://", 8) == 0) {
-        snprintf(scheme, scheme_cap, "https");
-        *port = 443;
-        h = url + 8;
-    } else if (strncasecmp(url, "http://", 7) == 0) {
-        snprintf(scheme, scheme_cap, "http");
-        *port = 80;
-        h = url + 7;
-    } else {
+    if (net_url_parse(url, 0, &u) != SB_OK)
         return false;
+    /* Pages are named by a plain host (IP literals only in IPv4 form): no user info. */
+    ok = net_url_is_web(&u) && !u.userinfo && !u.ipv6 && !u.idn &&
+         strspn(u.host, "abcdefghijklmnopqrstuvwxyz0123456789-.") == strlen(u.host) &&
+         (size_t)snprintf(scheme, scheme_cap, "%s", u.scheme) < scheme_cap &&
+         (size_t)snprintf(host, host_cap, "%s", u.host) < host_cap;
+    if (ok) {
+        *port = u.port;
+        a = strstr(url, "://") + 3;
+        p = a + strcspn(a, "/?#");
+        *path = *p == '/' ? p : "/";
     }
-    for (p = url; *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\\')
-            return false;
-    hl = strcspn(h, ":/?#");
-    if (hl == 0 || hl >= host_cap || memchr(h, '@', strcspn(h, "/?#")) || h[0] == '[')
-        return false;
-    for (size_t i = 0; i < hl; i++) {
-        if (!isalnum((unsigned char)h[i]) && h[i] != '-' && h[i] != '.')
-            return false;
-        host[i] = (char)tolower((unsigned char)h[i]);
-    }
-    host[hl] = '\0';
-    p = h + hl;
-    if (*p == ':') {
-        char *end;
-        long v = strtol(p + 1, &end, 10);
-
-        if (end == p + 1 || v < 1 || v > 65535 || (*end && !strchr("/?#", *end)))
-            return false;
-        *port = (int)v;
-        p = end;
-    }
-    *path = *p == '/' ? p : "/";
-    return true;
-}
-
-/* The port a "host:port" entry names (what follows its colon), or -1 when that is not a number
- * up to 65535 in digits only: "a:70x" is no entry for port 70. */
-static int entry_port(const char *s)
-{
-    long v = 0;
-
-    if (!*s)
-        return -1;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s) || (v = v * 10 + (*s - '0')) > 65535)
-            return -1;
-    return (int)v;
+    net_url_free(&u);
+    return ok;
 }
 
 bool config_domain_listed(const char *valid_domains, const char *host, int port)
 {
     json_t *list = json_loads(valid_domains ? valid_domains : "[]", 0, NULL), *v;
-    size_t i, hl = strlen(host);
+    size_t i;
     bool ok = false;
 
     json_array_foreach(list, i, v)
     {
-        const char *d = json_string_value(v), *colon;
-        size_t dl;
+        const char *d = json_string_value(v);
 
-        if (!d || ok)
-            continue;
-        colon = strrchr(d, ':');
-        if (colon && strchr(d, ']') && colon < strchr(d, ']'))
-            colon = NULL; /* a colon inside an IPv6 literal */
-        if (colon && entry_port(colon + 1) != port)
-            continue;
-        dl = colon ? (size_t)(colon - d) : strlen(d);
-        if (dl > 2 && d[0] == '*' && d[1] == '.') {
-            /* "*.contoso.com": a subdomain, not contoso.com itself. */
-            size_t sl = dl - 1; /* ".contoso.com" */
-            ok = hl > sl && strncasecmp(host + hl - sl, d + 1, sl) == 0;
-        } else {
-            ok = hl == dl && strncasecmp(host, d, dl) == 0;
-        }
+        if (d && !ok)
+            ok = net_url_domain_match(d, host, port);
     }
     json_decref(list);
     return ok;

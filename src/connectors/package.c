@@ -7,6 +7,8 @@
  */
 #include "connectors/package.h"
 
+#include "net/url.h"
+
 #include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -130,59 +132,30 @@ static bool is_color(const char *s)
     return s[7] == '\0';
 }
 
-/* "https://" then a non-empty authority; no spaces or control characters anywhere. */
+/* A URL of at most PACKAGE_URL_MAX bytes that net_url_parse accepts (a host, no spaces,
+ * control characters or backslashes), https or, with http_too, http: configuration pages and
+ * notification URLs of hosts an administrator allows (outboundAllowedHosts) may be plain http;
+ * apps_publish and the outbound fetcher check that. */
+static bool is_url(const char *s, bool https, bool http)
+{
+    struct net_url u;
+    bool ok;
+
+    if (strlen(s) > PACKAGE_URL_MAX || net_url_parse(s, 0, &u) != SB_OK)
+        return false;
+    ok = net_url_is_https(&u) ? https : http && net_url_is_web(&u);
+    net_url_free(&u);
+    return ok;
+}
+
 static bool is_https_url(const char *s)
 {
-    size_t len = strlen(s);
-
-    if (len > PACKAGE_URL_MAX || strncasecmp(s, "https://", 8) != 0)
-        return false;
-    for (const char *p = s; *p; p++)
-        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-            return false;
-    return s[8] != '\0' && s[8] != '/' && s[8] != '?' && s[8] != '#';
+    return is_url(s, true, false);
 }
 
-/* is_https_url, or the same with "http://": configuration pages of hosts an administrator
- * allows (outboundAllowedHosts) may be plain http; apps_publish checks that. */
 static bool is_web_url(const char *s)
 {
-    char https[PACKAGE_URL_MAX + 2];
-
-    if (strncasecmp(s, "http://", 7) != 0)
-        return is_https_url(s);
-    if (strlen(s) > PACKAGE_URL_MAX)
-        return false;
-    snprintf(https, sizeof(https), "https://%s", s + 7);
-    return is_https_url(https);
-}
-
-/* A host name, optionally "*." followed by one: labels of letters, digits and '-'. */
-static bool is_domain(const char *s)
-{
-    if (strncmp(s, "*.", 2) == 0)
-        s += 2;
-    size_t len = strlen(s);
-
-    if (len == 0 || len > 253)
-        return false;
-    size_t label = 0;
-
-    for (const char *p = s;; p++) {
-        if (*p == '.' || *p == '\0') {
-            if (label == 0 || label > 63 || p[-1] == '-')
-                return false;
-            if (*p == '\0')
-                return true;
-            label = 0;
-        } else if (isalnum((unsigned char)*p) || *p == '-') {
-            if (label == 0 && *p == '-')
-                return false;
-            label++;
-        } else {
-            return false;
-        }
-    }
+    return is_url(s, true, true);
 }
 
 static void lower(char *s)
@@ -198,12 +171,12 @@ bool package_https_url(const char *s)
 
 bool package_http_url(const char *s)
 {
-    return strncasecmp(s, "http://", 7) == 0 && is_web_url(s);
+    return is_url(s, false, true);
 }
 
 bool package_domain(const char *s)
 {
-    return is_domain(s);
+    return net_url_domain_pattern_ok(s);
 }
 
 /* ---- the zip ---- */
@@ -494,16 +467,10 @@ static sb_err get_notification_url(json_t *obj, const char **out, struct sb_diag
 {
     static const char path[] = "graphConnector.notificationUrl";
     sb_err err = get_str(obj, "notificationUrl", path, true, 0, out, diag);
-    char https[PACKAGE_URL_MAX + 2];
 
     if (err)
         return err;
-    if (strncasecmp(*out, "http://", 7) == 0 && strlen(*out) <= PACKAGE_URL_MAX) {
-        snprintf(https, sizeof(https), "https://%s", *out + 7);
-        if (is_https_url(https))
-            return SB_OK;
-    }
-    if (!is_https_url(*out))
+    if (!is_web_url(*out))
         return FAIL("manifest.json: %s must be an https (or http) URL", path);
     return SB_OK;
 }
@@ -566,7 +533,7 @@ static sb_err check_domains(json_t *m, struct package_info *out, struct sb_diag 
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *d = json_array_get(arr, i);
 
-        if (!json_is_string(d) || !is_domain(json_string_value(d)))
+        if (!json_is_string(d) || !net_url_domain_pattern_ok(json_string_value(d)))
             return FAIL("manifest.json: validDomains[%zu] must be a host name or *.host "
                         "(no scheme, port or path)",
                         i);

@@ -52,10 +52,10 @@ struct package_info {
 sb_err package_validate(const void *zip, size_t len, struct package_info *out,
                         struct sb_diag *diag);
 
-/* The manifest's own rules, for those who write manifests (registration.c): "https://" and an
- * authority, no spaces or control characters (package_http_url: the same after "http://",
- * which configuration pages of hosts in outboundAllowedHosts may use); a host name or "*." and
- * one. */
+/* The manifest's own rules, for those who write manifests (registration.c): an https URL with
+ * a host that net_url_parse accepts (package_http_url: the same with http, which configuration
+ * pages of hosts in outboundAllowedHosts may use); a host name or "*." and one
+ * (net_url_domain_pattern_ok). */
 bool package_https_url(const char *s);
 bool package_http_url(const char *s);
 bool package_domain(const char *s);

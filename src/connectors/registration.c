@@ -15,6 +15,7 @@
 #include "connectors/configs.h"
 #include "connectors/package.h"
 #include "core/ids.h"
+#include "net/url.h"
 #include "org/org.h"
 #include "teams/teams.h"
 
@@ -119,18 +120,19 @@ static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char *dst, s
                                   struct sb_diag *diag)
 {
     json_t *v = json_object_get(body, "configurationUrl");
-    const char *s = json_string_value(v), *path;
-    char scheme[8], host[256];
+    const char *s = json_string_value(v);
+    struct net_url u;
     bool allowed = false;
-    int port;
-    sb_err err;
+    sb_err err = SB_OK;
 
     if (!v)
         return SB_OK;
-    if (s && json_string_length(v) < cap && !package_https_url(s) && package_http_url(s) &&
-        config_url_split(s, scheme, sizeof(scheme), host, sizeof(host), &port, &path)) {
-        err = org_outbound_allowed(ctx, host, port, &allowed);
-        if (err)
+    if (s && json_string_length(v) < cap && !package_https_url(s) && package_http_url(s)) {
+        err = net_url_parse(s, 0, &u);
+        if (!err)
+            err = org_outbound_allowed(ctx, u.host, u.port, &allowed);
+        net_url_free(&u);
+        if (err && err != SB_ERR_INVALID)
             return err;
     }
     if (!s || json_string_length(v) >= cap || (!package_https_url(s) && !allowed))
@@ -250,53 +252,53 @@ static sb_err domains_field(json_t *body, char *dst, size_t cap, struct sb_diag 
  * the page only from a valid domain. */
 static sb_err cover_configuration_host(struct store_registration *r, struct sb_diag *diag)
 {
-    const char *p = strstr(r->configuration_url, "://");
-    char host[254], *text;
-    json_t *arr, *e;
-    size_t n, i;
+    struct net_url u;
+    char *text;
+    json_t *arr = NULL, *e;
+    size_t i;
     bool covered = false;
+    sb_err err = net_url_parse(r->configuration_url, 0, &u);
 
-    if (!p)
-        return SB_OK;
-    p += 3;
-    n = strcspn(p, "/?#:");
-    if (n == 0 || n >= sizeof(host) || p[0] == '[')
-        return SB_OK; /* IPv6 literals cannot be listed in validDomains */
-    for (i = 0; i < n; i++)
-        host[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
-    host[n] = '\0';
-    if (!package_domain(host))
-        return SB_OK;
-    if (!(arr = json_loads(r->valid_domains, 0, NULL)))
-        return SB_ERR_NOMEM;
+    /* A URL that does not parse is refused by configuration_field: nothing to cover. */
+    if (err)
+        return err == SB_ERR_NOMEM ? err : SB_OK;
+    /* IPv6 literals cannot be listed in validDomains; nor can what is no host name. */
+    if (u.ipv6 || !package_domain(u.host))
+        goto out;
+    if (!(arr = json_loads(r->valid_domains, 0, NULL))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
     json_array_foreach(arr, i, e)
     {
         const char *d = json_string_value(e);
-        size_t dl = strlen(d);
 
-        if (strcmp(d, host) == 0 ||
-            (strncmp(d, "*.", 2) == 0 && n > dl - 1 && strcmp(host + n - (dl - 1), d + 1) == 0))
-            covered = true;
+        covered = covered || (d && net_url_domain_match(d, u.host, u.port));
     }
     if (!covered && json_array_size(arr) >= PACKAGE_DOMAINS_MAX) {
-        json_decref(arr);
-        return BAD("validDomains must hold at most %d host names, the configuration page's "
-                   "host included",
-                   PACKAGE_DOMAINS_MAX);
+        err = BAD("validDomains must hold at most %d host names, the configuration page's "
+                  "host included",
+                  PACKAGE_DOMAINS_MAX);
+        goto out;
     }
-    if (!covered)
-        json_array_append_new(arr, json_string(host));
+    if (!covered && json_array_append_new(arr, json_string(u.host)) != 0) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
     text = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    if (!text)
-        return SB_ERR_NOMEM;
-    if (strlen(text) >= sizeof(r->valid_domains)) {
-        free(text);
-        return BAD("validDomains is too long");
+    if (!text) {
+        err = SB_ERR_NOMEM;
+        goto out;
     }
-    snprintf(r->valid_domains, sizeof(r->valid_domains), "%s", text);
+    if (strlen(text) >= sizeof(r->valid_domains))
+        err = BAD("validDomains is too long");
+    else
+        snprintf(r->valid_domains, sizeof(r->valid_domains), "%s", text);
     free(text);
-    return SB_OK;
+out:
+    json_decref(arr);
+    net_url_free(&u);
+    return err;
 }
 
 /* Applies body to d (only the fields it names), then checks the whole. */

@@ -6,6 +6,7 @@
 #include "cards/cards.h"
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "net/url.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -153,29 +154,17 @@ void svc_fact(struct svc_card *c, json_t *section, const char *name, const char 
         c->failed = true;
 }
 
-static bool http_url(const char *s)
-{
-    size_t skip;
-
-    if (strncasecmp(s, "https://", 8) == 0)
-        skip = 8;
-    else if (strncasecmp(s, "http://", 7) == 0)
-        skip = 7;
-    else
-        return false;
-    if (s[skip] == '\0' || s[skip] == '/')
-        return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7F)
-            return false;
-    return true;
-}
-
 void svc_link(struct svc_card *c, json_t *section, const char *name, const char *url)
 {
     json_t *owner = section ? section : c->root, *list;
+    sb_err err;
 
-    if (!owner || !url || !http_url(url) || c->failed)
+    if (!owner || !url || c->failed)
+        return;
+    err = net_url_link(url);
+    if (err == SB_ERR_NOMEM)
+        c->failed = true;
+    if (err)
         return;
     list = json_object_get(owner, "potentialAction");
     if (!list) {

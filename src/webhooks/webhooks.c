@@ -5,6 +5,7 @@
 
 #include "core/config.h"
 #include "core/ids.h"
+#include "net/url.h"
 #include "org/org.h"
 
 #include <sodium.h>
@@ -85,14 +86,18 @@ static sb_err decode_data_url(const char *url, char *type, size_t type_cap, unsi
     return SB_OK;
 }
 
+/* An https URL with a host (net_url_parse); the image URL is later sent as a Location header
+ * and shown in pages, so quotes and angle brackets are refused as well. */
 static bool https_url_ok(const char *url)
 {
-    if (strncmp(url, "https://", 8) != 0 || strlen(url) > WEBHOOK_URL_MAX || !url[8])
+    struct net_url u;
+    bool ok;
+
+    if (strlen(url) > WEBHOOK_URL_MAX || strpbrk(url, "\"<>"))
         return false;
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-        if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-            return false;
-    return true;
+    ok = net_url_parse(url, 0, &u) == SB_OK && net_url_is_https(&u);
+    net_url_free(&u);
+    return ok;
 }
 
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,

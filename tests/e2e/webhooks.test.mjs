@@ -238,6 +238,9 @@ describe('webhook images', () => {
     'an http URL': 'http://images.example.com/ci.png',
     'a javascript: URL': 'javascript:alert(1)',
     'a relative path': '/images/ci.png',
+    // The old prefix check took anything after "https://"; the URL module wants a host.
+    'an https URL without a host': 'https:///images/ci.png',
+    'an https URL that is only a query': 'https://?ci.png',
   };
   for (const [what, image] of Object.entries(bad)) {
     test(`image: ${what} -> 400`, async () => {

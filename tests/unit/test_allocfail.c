@@ -874,7 +874,7 @@ static void test_urls(void **state)
     for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
         runs += run_page(pages[i].url, &pages[i]);
     /* The fuzz corpus: "domain\nurl". */
-    n = read_dir("page_url", corpus, sizeof(corpus) / sizeof(corpus[0]));
+    n = read_dir("url", corpus, sizeof(corpus) / sizeof(corpus[0]));
     for (size_t i = 0; i < n; i++) {
         char *nl = strchr(corpus[i].data, '\n');
         json_t *d;
@@ -925,14 +925,21 @@ static bool op_package_rules(const void *arg, char *out, size_t cap)
                                        "https://a b/", "https://a.b/\x01"};
     static const char *const domains[] = {"example.com", "*.example.com", "*.", "a..b", ""};
     size_t used = 0;
+    bool good_kept = true;
 
     (void)arg;
-    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
-        used += (size_t)snprintf(out + used, cap - used, "%d%d", package_https_url(urls[i]),
-                                 package_http_url(urls[i]));
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        bool https = package_https_url(urls[i]), http = package_http_url(urls[i]);
+
+        used += (size_t)snprintf(out + used, cap - used, "%d%d", https, http);
+        /* The URL rules parse (net/url.h), which allocates: under a shortage a URL is refused,
+         * the safe answer, which counts as this operation failing. */
+        if ((i == 0 && !https) || (i == 2 && !http))
+            good_kept = false;
+    }
     for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++)
         used += (size_t)snprintf(out + used, cap - used, "%d", package_domain(domains[i]));
-    return true;
+    return good_kept;
 }
 
 static void test_package(void **state)

@@ -726,6 +726,22 @@ static void test_refuses_javascript_uri(void **state)
                BAD "potentialAction[0].target must be an http or https URL.");
 }
 
+/* Links without a host, or with a backslash that browsers read as '/', were let through by the
+ * old prefix check. */
+static void test_refuses_hostless_uri(void **state)
+{
+    (void)state;
+    expect_bad("{\"summary\":\"s\",\"potentialAction\":[{\"@type\":\"OpenUri\",\"name\":\"x\","
+               "\"targets\":[{\"os\":\"default\",\"uri\":\"https://?x\"}]}]}",
+               BAD "potentialAction[0].targets[0].uri must be an http or https URL.");
+    expect_bad("{\"summary\":\"s\",\"potentialAction\":[{\"@type\":\"HttpPOST\","
+               "\"target\":\"https://#x\"}]}",
+               BAD "potentialAction[0].target must be an http or https URL.");
+    expect_bad("{\"summary\":\"s\",\"potentialAction\":[{\"@type\":\"HttpPOST\","
+               "\"target\":\"https://ok.example\\\\@evil.example/\"}]}",
+               BAD "potentialAction[0].target must be an http or https URL.");
+}
+
 static void test_refuses_nested_action_card(void **state)
 {
     (void)state;
@@ -987,6 +1003,7 @@ int main(void)
         cmocka_unit_test(test_too_many_attachments),
         cmocka_unit_test(test_too_many_actions),
         cmocka_unit_test(test_refuses_javascript_uri),
+        cmocka_unit_test(test_refuses_hostless_uri),
         cmocka_unit_test(test_refuses_nested_action_card),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_hostile_strings_preserved),
