@@ -9,6 +9,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "net/fetch.h"
+#include "org/org.h"
 #include "outbox/outbox.h"
 
 #include <stdio.h>
@@ -195,7 +196,12 @@ sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const 
     if (!err) {
         json_t *p = json_loads(payload, 0, NULL);
         const char *url = json_string_value(json_object_get(p, "url"));
-        err = url ? fetch_precheck(ctx, url, diag) : SB_ERR_NOMEM;
+        struct fetch_policy policy = {0};
+
+        err = url ? org_fetch_policy(ctx, &policy) : SB_ERR_NOMEM;
+        if (!err)
+            err = fetch_precheck(&policy, url, diag);
+        org_fetch_policy_free(&policy);
         if (!err)
             err = check_registered(ctx, &cc, url, diag);
         if (!err)

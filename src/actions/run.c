@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "net/fetch.h"
+#include "org/org.h"
 #include "outbox/outbox.h"
 #include "teams/teams.h"
 
@@ -255,6 +256,7 @@ static outbox_result run(struct sb_ctx *ctx, const char *job_id, json_t *payload
     struct store_action_execution e;
     struct store_connector cc;
     struct fetch_request rq;
+    struct fetch_policy policy = {0};
     struct fetch_response r = {0, NULL, NULL, 0};
     struct sb_diag diag = {{0}, {0}};
     struct call c = {{NULL}, 0};
@@ -300,7 +302,10 @@ static outbox_result run(struct sb_ctx *ctx, const char *job_id, json_t *payload
     }
     rq.timeout_ms = ACTIONS_TIMEOUT_MS;
     rq.max_response = ACTIONS_MAX_RESPONSE;
-    err = fetch_do(ctx, &rq, &r, &diag);
+    err = org_fetch_policy(ctx, &policy);
+    if (!err)
+        err = fetch_do(&policy, &rq, &r, &diag);
+    org_fetch_policy_free(&policy);
     if (!err) {
         take_response(ctx, &e, json_string_value(json_object_get(payload, "attachmentId")), &r);
     } else if (strcmp(diag.code, "outboundFailed") == 0 && attempt < ACTIONS_ATTEMPTS) {

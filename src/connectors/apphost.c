@@ -10,11 +10,12 @@
 #include "core/metrics.h"
 #include "http/static.h"
 #include "net/fetch.h"
+#include "net/url.h"
+#include "org/org.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -426,7 +427,12 @@ static void *proxy_run(void *arg)
         .only_origin = p->upstream,
     };
 
-    p->err = fetch_do(p->ctx, &rq, &p->fr, &p->diag);
+    struct fetch_policy policy = {0};
+
+    p->err = org_fetch_policy(p->ctx, &policy);
+    if (!p->err)
+        p->err = fetch_do(&policy, &rq, &p->fr, &p->diag);
+    org_fetch_policy_free(&policy);
     http_resume(req);
     relay_end(relays);
     return NULL;
@@ -462,55 +468,23 @@ static char *encode_path(const char *path)
 
 sb_err apphost_upstream_url(const char *config_url, const char *path, const char *query, char **out)
 {
-    CURLU *from = curl_url(), *to = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *enc = NULL, *url = NULL;
+    struct net_url u = {0};
+    char *enc = NULL;
     sb_err err = SB_ERR_INVALID;
-    CURLUcode rc;
 
     *out = NULL;
-    if (!from || !to) {
-        err = SB_ERR_NOMEM;
-        goto out;
-    }
     if (!apphost_target_ok(path) || strlen(path) > APPHOST_PATH_MAX)
         goto out;
     if (!(enc = encode_path(path))) {
         err = SB_ERR_NOMEM;
         goto out;
     }
-    rc = curl_url_set(from, CURLUPART_URL, config_url, 0);
-    if (!rc)
-        rc = curl_url_get(from, CURLUPART_SCHEME, &scheme, 0);
-    if (!rc)
-        rc = curl_url_get(from, CURLUPART_HOST, &host, 0);
-    if (!rc)
-        rc = curl_url_get(from, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-    if (!rc)
-        rc = curl_url_set(to, CURLUPART_SCHEME, scheme, 0);
-    if (!rc)
-        rc = curl_url_set(to, CURLUPART_HOST, host, 0);
-    if (!rc)
-        rc = curl_url_set(to, CURLUPART_PORT, port, 0);
-    if (!rc)
-        rc = curl_url_set(to, CURLUPART_PATH, enc, 0);
-    if (!rc && query && query[0])
-        rc = curl_url_set(to, CURLUPART_QUERY, query, 0);
-    if (!rc)
-        rc = curl_url_get(to, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT);
-    if (rc) {
-        err = rc == CURLUE_OUT_OF_MEMORY ? SB_ERR_NOMEM : SB_ERR_INVALID;
-        goto out;
-    }
-    *out = strdup(url);
-    err = *out ? SB_OK : SB_ERR_NOMEM;
+    err = net_url_parse(config_url, 0, &u);
+    if (!err)
+        err = net_url_with_path(&u, enc, query, out);
 out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_free(url);
+    net_url_free(&u);
     free(enc);
-    curl_url_cleanup(from);
-    curl_url_cleanup(to);
     return err;
 }
 

@@ -21,6 +21,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "net/fetch.h"
+#include "org/org.h"
 #include "outbox/outbox.h"
 
 #include <stdio.h>
@@ -75,6 +76,7 @@ static outbox_result notify_run(struct sb_ctx *ctx, const char *job_id, json_t *
     const char *aud = json_string_value(json_object_get(payload, "audience"));
     static const char *const headers[] = {"Content-Type: application/json", NULL};
     struct fetch_request rq = {0};
+    struct fetch_policy policy = {0};
     struct fetch_response resp = {0};
     struct sb_diag diag = {0};
     json_t *body = NULL;
@@ -102,7 +104,10 @@ static outbox_result notify_run(struct sb_ctx *ctx, const char *job_id, json_t *
     rq.body_len = strlen(text);
     rq.timeout_ms = GC_NOTIFY_TIMEOUT_MS;
     rq.max_response = 64 * 1024;
-    err = fetch_do(ctx, &rq, &resp, &diag);
+    err = org_fetch_policy(ctx, &policy);
+    if (!err)
+        err = fetch_do(&policy, &rq, &resp, &diag);
+    org_fetch_policy_free(&policy);
     if (!err && resp.status == 202) {
         fetch_response_free(&resp);
         json_decref(body);

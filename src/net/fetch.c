@@ -5,10 +5,9 @@
 
 #include "core/buf.h"
 #include "net/addr.h"
-#include "org/org.h"
+#include "net/url.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <curl/curl.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -46,83 +45,35 @@ void fetch_global_cleanup(void)
     curl_global_cleanup();
 }
 
-static void lower(char *s)
+/* Scheme, host and port of url (net_url_parse: the one parser). */
+static sb_err parse_target(const char *url, struct target *t)
 {
-    for (; *s; s++)
-        *s = (char)tolower((unsigned char)*s);
-}
+    struct net_url u;
+    sb_err err = net_url_parse(url, 0, &u);
 
-/* Splits url into scheme, host and port (the scheme's default when absent). */
-static sb_err parse_target(const char *url, struct target *t, bool *port_given)
-{
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL;
-    sb_err err = SB_ERR_INVALID;
-    size_t hl;
-
-    if (!u)
-        return SB_ERR_NOMEM;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    if (err)
+        return err;
+    if (strlen(u.scheme) >= sizeof(t->scheme) || u.port < 1) {
+        err = SB_ERR_INVALID;
         goto out;
-    if (port_given) {
-        char *p = NULL;
-        CURLUcode rc = curl_url_get(u, CURLUPART_PORT, &p, 0);
-
-        curl_free(p);
-        /* Only "no port" means none was given: out of memory must not drop the port from an
-         * origin that is then compared. */
-        if (rc != CURLUE_OK && rc != CURLUE_NO_PORT) {
-            err = rc == CURLUE_OUT_OF_MEMORY ? SB_ERR_NOMEM : SB_ERR_INVALID;
-            goto out;
-        }
-        *port_given = rc == CURLUE_OK;
     }
-    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
-        goto out;
-    hl = strlen(host);
-    if (strlen(scheme) >= sizeof(t->scheme) || hl == 0 || hl >= sizeof(t->host))
-        goto out;
-    snprintf(t->scheme, sizeof(t->scheme), "%s", scheme);
-    lower(t->scheme);
-    if (host[0] == '[' && host[hl - 1] == ']')
-        snprintf(t->host, sizeof(t->host), "%.*s", (int)(hl - 2), host + 1);
-    else
-        snprintf(t->host, sizeof(t->host), "%s", host);
-    lower(t->host);
-    t->port = atoi(port);
-    err = t->port > 0 && t->port <= 65535 ? SB_OK : SB_ERR_INVALID;
+    snprintf(t->scheme, sizeof(t->scheme), "%s", u.scheme);
+    snprintf(t->host, sizeof(t->host), "%s", u.host);
+    t->port = u.port;
 out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
+    net_url_free(&u);
     return err;
 }
 
 sb_err fetch_url_origin(const char *url, char *out, size_t cap)
 {
-    struct target t;
-    bool port_given = false;
-    bool v6;
-    int n;
-    sb_err err = parse_target(url, &t, &port_given);
+    struct net_url u;
+    sb_err err = net_url_parse(url, 0, &u);
 
-    if (err)
-        return err;
-    if (strcmp(t.scheme, "http") != 0 && strcmp(t.scheme, "https") != 0)
-        return SB_ERR_INVALID;
-    v6 = strchr(t.host, ':') != NULL;
-    if ((strcmp(t.scheme, "https") == 0 && t.port == 443) ||
-        (strcmp(t.scheme, "http") == 0 && t.port == 80))
-        port_given = false;
-    if (port_given)
-        n = snprintf(out, cap, "%s://%s%s%s:%d", t.scheme, v6 ? "[" : "", t.host, v6 ? "]" : "",
-                     t.port);
-    else
-        n = snprintf(out, cap, "%s://%s%s%s", t.scheme, v6 ? "[" : "", t.host, v6 ? "]" : "");
-    return n > 0 && (size_t)n < cap ? SB_OK : SB_ERR_INVALID;
+    if (!err)
+        err = net_url_origin(&u, out, cap);
+    net_url_free(&u);
+    return err;
 }
 
 static void addr_text(const struct sockaddr *sa, char *buf, size_t cap)
@@ -234,20 +185,16 @@ static curl_socket_t on_open_socket(void *arg, curlsocktype purpose, struct curl
     return socket(a->family, a->socktype, a->protocol);
 }
 
-static sb_err check_target(struct sb_ctx *ctx, const char *url, struct target *t, bool *allowed,
-                           struct sb_diag *diag)
+static sb_err check_target(const struct fetch_policy *policy, const char *url, struct target *t,
+                           bool *allowed, struct sb_diag *diag)
 {
-    sb_err err;
-
-    if (!url || parse_target(url, t, NULL) != SB_OK)
+    if (!url || parse_target(url, t) != SB_OK)
         return sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                        "the URL is not a valid URL with a host");
     if (strcmp(t->scheme, "https") != 0 && strcmp(t->scheme, "http") != 0)
         return sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                        "only https URLs are allowed (not %s)", t->scheme);
-    err = org_outbound_allowed(ctx, t->host, t->port, allowed);
-    if (err)
-        return err;
+    *allowed = policy && net_url_host_listed(policy->allowed_hosts, t->host, t->port);
     if (strcmp(t->scheme, "http") == 0 && !*allowed)
         return sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                        "plain http is allowed only for hosts in outboundAllowedHosts; use https "
@@ -256,20 +203,20 @@ static sb_err check_target(struct sb_ctx *ctx, const char *url, struct target *t
     return SB_OK;
 }
 
-sb_err fetch_precheck(struct sb_ctx *ctx, const char *url, struct sb_diag *diag)
+sb_err fetch_precheck(const struct fetch_policy *policy, const char *url, struct sb_diag *diag)
 {
     struct target t;
     bool allowed = false;
 
     memset(&t, 0, sizeof(t));
-    return check_target(ctx, url, &t, &allowed, diag);
+    return check_target(policy, url, &t, &allowed, diag);
 }
 
 sb_err fetch_url_parts(const char *url, char *scheme, size_t scheme_cap, char *host,
                        size_t host_cap, int *port)
 {
     struct target t;
-    sb_err err = parse_target(url, &t, NULL);
+    sb_err err = parse_target(url, &t);
 
     if (err)
         return err;
@@ -305,8 +252,8 @@ fail:
     return NULL;
 }
 
-sb_err fetch_do(struct sb_ctx *ctx, const struct fetch_request *rq, struct fetch_response *out,
-                struct sb_diag *diag)
+sb_err fetch_do(const struct fetch_policy *policy, const struct fetch_request *rq,
+                struct fetch_response *out, struct sb_diag *diag)
 {
     struct target t;
     struct pin pin;
@@ -325,7 +272,7 @@ sb_err fetch_do(struct sb_ctx *ctx, const struct fetch_request *rq, struct fetch
     memset(&t, 0, sizeof(t));
     memset(&pin, 0, sizeof(pin));
     body.max = rq->max_response ? rq->max_response : FETCH_DEFAULT_MAX_RESPONSE;
-    err = check_target(ctx, rq->url, &t, &allowed, diag);
+    err = check_target(policy, rq->url, &t, &allowed, diag);
     if (!err && rq->only_origin) {
         char origin[512];
 

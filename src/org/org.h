@@ -30,6 +30,7 @@
 #define SB_ORG_H
 
 #include "core/sb.h"
+#include "net/fetch.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -90,6 +91,10 @@ sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *act
  * an entry "host" every port. Names compare case-insensitively. Read from the store on every
  * call (outbound calls run on worker threads, and a changed list must apply at once). */
 sb_err org_outbound_allowed(struct sb_ctx *ctx, const char *host, int port, bool *allowed);
+/* The outbound policy now (outboundAllowedHosts), for fetch_do and fetch_precheck: read it just
+ * before the call. Release with org_fetch_policy_free. */
+sb_err org_fetch_policy(struct sb_ctx *ctx, struct fetch_policy *out);
+void org_fetch_policy_free(struct fetch_policy *p);
 
 /* Fills *out with the same entry without writing it, for a store function that writes it in
  * the transaction of the change it records; release with org_audit_entry_free. */

@@ -13,6 +13,7 @@
 
 #include "ctx_fixture.h"
 #include "net/fetch.h"
+#include "org/org.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -136,12 +137,25 @@ static void allow_server(struct cfx *f)
     allow(f, list);
 }
 
+/* fetch_do with the organisation's policy of now, as the services call it. */
+static sb_err send_rq(struct cfx *f, const struct fetch_request *rq, struct fetch_response *r,
+                      struct sb_diag *d)
+{
+    struct fetch_policy policy;
+    sb_err err;
+
+    assert_int_equal(org_fetch_policy(&f->ctx, &policy), SB_OK);
+    err = fetch_do(&policy, rq, r, d);
+    org_fetch_policy_free(&policy);
+    return err;
+}
+
 static sb_err get(struct cfx *f, const char *url, struct fetch_response *r, struct sb_diag *d)
 {
     struct fetch_request rq = {"GET", url, NULL, NULL, 0, 0, 0, NULL};
 
     memset(d, 0, sizeof(*d));
-    return fetch_do(&f->ctx, &rq, r, d);
+    return send_rq(f, &rq, r, d);
 }
 
 static void expect_refused(struct cfx *f, const char *url, const char *why)
@@ -196,7 +210,7 @@ static void test_allowed_call(void **state)
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/ok", srv->port);
     rq.url = url;
     memset(&d, 0, sizeof(d));
-    assert_int_equal(fetch_do(&f->ctx, &rq, &r, &d), SB_OK);
+    assert_int_equal(send_rq(f, &rq, &r, &d), SB_OK);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "{\"ok\":true}");
     assert_int_equal(r.body_len, 11);
@@ -212,7 +226,7 @@ static void test_allowed_call(void **state)
     srv->last_request[0] = '\0';
     rq.only_origin = "http://127.0.0.1:1";
     memset(&d, 0, sizeof(d));
-    assert_int_equal(fetch_do(&f->ctx, &rq, &r, &d), SB_ERR_FORBIDDEN);
+    assert_int_equal(send_rq(f, &rq, &r, &d), SB_ERR_FORBIDDEN);
     assert_string_equal(d.code, "outboundRefused");
     assert_int_equal(srv->last_request[0], '\0');
 }
@@ -245,12 +259,12 @@ static void test_limits(void **state)
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/big", srv->port);
     rq.url = url;
     memset(&d, 0, sizeof(d));
-    assert_int_equal(fetch_do(&f->ctx, &rq, &r, &d), SB_ERR_TOO_LARGE);
+    assert_int_equal(send_rq(f, &rq, &r, &d), SB_ERR_TOO_LARGE);
     assert_string_equal(d.code, "outboundTooLarge");
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/hang", srv->port);
     rq.timeout_ms = 300;
     memset(&d, 0, sizeof(d));
-    assert_int_equal(fetch_do(&f->ctx, &rq, &r, &d), SB_ERR_UNAVAILABLE);
+    assert_int_equal(send_rq(f, &rq, &r, &d), SB_ERR_UNAVAILABLE);
     assert_string_equal(d.code, "outboundTimeout");
 }
 
