@@ -22,6 +22,7 @@
 #include "org/org.h"
 #include "graphconn/graphconn.h"
 #include "outbox/outbox.h"
+#include "proxy/proxy.h"
 #include "store/store.h"
 #include "teams/teams.h"
 #include "webhooks/ratelimit.h"
@@ -269,7 +270,7 @@ static int serve(int argc, char **argv)
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
         outbox_new(&ctx.outbox) != SB_OK ||
         auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK ||
-        apphost_relays_new(&ctx.relays) != SB_OK) {
+        proxy_relays_new(&ctx.relays) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
     }
@@ -319,13 +320,13 @@ out:
      *  7. the store (its listener thread publishes to the bus, so the bus is freed after). */
     http_server_quiesce(srv);
     events_bus_shutdown(ctx.bus);
-    apphost_stop(&ctx);
+    proxy_stop(&ctx);
     auth_pool_stop(ctx.auth_pool);
     http_server_stop(srv, rc == EXIT_SUCCESS ? 10000 : 0);
     auth_pool_free(ctx.auth_pool);
     outbox_stop(ctx.outbox);
     store_close(ctx.store);
-    apphost_relays_free(ctx.relays);
+    proxy_relays_free(ctx.relays);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
     webhook_limiter_free(ctx.gc_item_limiter);

@@ -13,7 +13,7 @@ struct sb_metrics {
     atomic_ullong logins_failed;
     atomic_ullong password_hashes;   /* argon2id computations for sign-ins (auth_login) */
     atomic_ullong signins_throttled; /* sign-ins refused with 429 before hashing */
-    atomic_int proxy_in_flight;      /* configuration-page requests being relayed (apphost.c) */
+    atomic_int proxy_in_flight;      /* configuration-page requests being relayed (proxy/proxy.c) */
     long long started_ms;
 };
 

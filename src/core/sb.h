@@ -56,7 +56,7 @@ struct events_bus;
 struct org_cache;
 struct outbox;
 struct jwt_cache;
-struct apphost_relays;
+struct proxy_relays;
 
 /* Time and randomness come through the context so that tests can fix them. */
 struct sb_clock {
@@ -79,7 +79,7 @@ struct sb_ctx {
     struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
     struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
     struct auth_pool *auth_pool;             /* password hashing off the HTTP threads */
-    struct apphost_relays *relays; /* the sandbox proxy's relay threads (NULL: none allowed) */
+    struct proxy_relays *relays; /* the configuration-page proxy's relay threads (NULL: none) */
 };
 
 int64_t sb_now_ms(const struct sb_ctx *ctx);

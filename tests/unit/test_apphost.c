@@ -1,7 +1,8 @@
 /*
  * test_apphost.c: unit tests for the pure parts of the configuration host: splitting page URLs,
- * matching them against an app's validDomains, and the sandbox origins (connectors/configs.h,
- * connectors/apphost.h). The proxy and the Host-header match run in tests/e2e.
+ * matching them against an app's validDomains, the sandbox origins and tokens
+ * (connectors/configs.h, connectors/apphost.h), and the proxy's request targets, upstream URLs and
+ * cookies (proxy/proxy.h). The relaying and the Host-header match run in tests/e2e.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -145,40 +146,40 @@ static void test_targets(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        assert_false(apphost_target_ok(bad[i]));
+        assert_false(proxy_target_ok(bad[i]));
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-        assert_true(apphost_target_ok(good[i]));
+        assert_true(proxy_target_ok(good[i]));
 
-    assert_int_equal(apphost_upstream_url("http://127.0.0.1:8081/config/start.html?lang=en",
-                                          "/config/x y", "a=1&b=%2F", &url),
+    assert_int_equal(proxy_upstream_url("http://127.0.0.1:8081/config/start.html?lang=en",
+                                        "/config/x y", "a=1&b=%2F", &url),
                      SB_OK);
     assert_string_equal(url, "http://127.0.0.1:8081/config/x%20y?a=1&b=%2f");
     free(url);
     /* Decoded paths that hold an authority, a fragment or a query stay in the path. */
     assert_int_equal(
-        apphost_upstream_url("https://vendor.example/c", "/@127.0.0.2:9/x#@h?q", "", &url), SB_OK);
+        proxy_upstream_url("https://vendor.example/c", "/@127.0.0.2:9/x#@h?q", "", &url), SB_OK);
     assert_string_equal(url, "https://vendor.example/@127.0.0.2:9/x%23@h%3fq");
     free(url);
-    assert_int_equal(apphost_upstream_url("https://vendor.example:8443/c", "/\\@h/x", "", &url),
+    assert_int_equal(proxy_upstream_url("https://vendor.example:8443/c", "/\\@h/x", "", &url),
                      SB_OK);
     assert_string_equal(url, "https://vendor.example:8443/%5c@h/x");
     free(url);
     /* A decoded path that is not origin-form is refused, not joined. */
-    assert_int_equal(apphost_upstream_url("https://vendor.example/c", "@h/x", "", &url),
+    assert_int_equal(proxy_upstream_url("https://vendor.example/c", "@h/x", "", &url),
                      SB_ERR_INVALID);
-    assert_int_equal(apphost_upstream_url("https://vendor.example/c", "//h/x", "", &url),
+    assert_int_equal(proxy_upstream_url("https://vendor.example/c", "//h/x", "", &url),
                      SB_ERR_INVALID);
     assert_null(url);
     {
-        char long_path[APPHOST_PATH_MAX + 2];
+        char long_path[PROXY_PATH_MAX + 2];
 
         memset(long_path, 'a', sizeof(long_path) - 1);
         long_path[0] = '/';
         long_path[sizeof(long_path) - 1] = '\0';
-        assert_int_equal(apphost_upstream_url("https://vendor.example/c", long_path, "", &url),
+        assert_int_equal(proxy_upstream_url("https://vendor.example/c", long_path, "", &url),
                          SB_ERR_INVALID);
-        long_path[APPHOST_PATH_MAX] = '\0';
-        assert_int_equal(apphost_upstream_url("https://vendor.example/c", long_path, "", &url),
+        long_path[PROXY_PATH_MAX] = '\0';
+        assert_int_equal(proxy_upstream_url("https://vendor.example/c", long_path, "", &url),
                          SB_OK);
         free(url);
     }
@@ -236,15 +237,15 @@ static void test_cookie_filter(void **state)
     char *out = NULL;
 
     (void)state;
-    assert_int_equal(apphost_cookie_filter("sb_session=s; a=1;b=2 ; __Host-sb_session=h;"
-                                           "  sb_sandbox=x;SB_SESSION =y; c",
-                                           &out),
+    assert_int_equal(proxy_cookie_filter("sb_session=s; a=1;b=2 ; __Host-sb_session=h;"
+                                         "  sb_sandbox=x;SB_SESSION =y; c",
+                                         &out),
                      SB_OK);
     assert_string_equal(out, "a=1; b=2; c");
     free(out);
-    assert_int_equal(apphost_cookie_filter("sb_session=s; sb_sandbox=x", &out), SB_OK);
+    assert_int_equal(proxy_cookie_filter("sb_session=s; sb_sandbox=x", &out), SB_OK);
     assert_null(out);
-    assert_int_equal(apphost_cookie_filter("", &out), SB_OK);
+    assert_int_equal(proxy_cookie_filter("", &out), SB_OK);
     assert_null(out);
 }
 
@@ -276,7 +277,7 @@ static void test_set_cookie(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bool ok = apphost_set_cookie_rewrite(cases[i][0], out, sizeof(out));
+        bool ok = proxy_set_cookie_rewrite(cases[i][0], out, sizeof(out));
 
         if (!cases[i][1]) {
             assert_false(ok);
@@ -285,7 +286,7 @@ static void test_set_cookie(void **state)
         assert_true(ok);
         assert_string_equal(out, cases[i][1]);
     }
-    assert_false(apphost_set_cookie_rewrite("a=1; Path=/very/long", out, 8));
+    assert_false(proxy_set_cookie_rewrite("a=1; Path=/very/long", out, 8));
 }
 
 int main(void)

@@ -1,8 +1,8 @@
 /*
- * apphost_cookie.c: the cookies that cross the sandbox proxy (see apphost.h): Switchboard's own
+ * cookie.c: the cookies that cross the configuration-page proxy (see proxy.h): Switchboard's own
  * never go upstream, and what the vendor sets comes back host-only, never under our names.
  */
-#include "connectors/apphost.h"
+#include "proxy/proxy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +25,7 @@ static void trim(const char **a, const char **b)
 /* Switchboard's own cookies: the session (both spellings) and the sandbox session. */
 static bool cookie_is_ours(const char *name, size_t n)
 {
-    static const char *const ours[] = {"sb_session", "__Host-sb_session", APPHOST_COOKIE};
+    static const char *const ours[] = {"sb_session", "__Host-sb_session", PROXY_SANDBOX_COOKIE};
 
     for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
         if (strlen(ours[i]) == n && strncasecmp(name, ours[i], n) == 0)
@@ -61,7 +61,7 @@ static const char *cookie_pair(const char *p, const char **a, const char **b, co
     return *end ? end + 1 : end;
 }
 
-sb_err apphost_cookie_filter(const char *in, char **out)
+sb_err proxy_cookie_filter(const char *in, char **out)
 {
     size_t n = 0, len = strlen(in);
     char *buf = malloc(2 * len + 1);
@@ -89,7 +89,7 @@ sb_err apphost_cookie_filter(const char *in, char **out)
     return SB_OK;
 }
 
-bool apphost_set_cookie_rewrite(const char *in, char *out, size_t cap)
+bool proxy_set_cookie_rewrite(const char *in, char *out, size_t cap)
 {
     static const char *const keep[] = {"Path",     "Expires",  "Max-Age",    "Secure",
                                        "HttpOnly", "SameSite", "Partitioned"};
@@ -151,7 +151,7 @@ bool apphost_set_cookie_rewrite(const char *in, char *out, size_t cap)
     return true;
 }
 
-const char *apphost_cookie_next(const char *p, const char *name, char *out, size_t cap)
+const char *proxy_cookie_next(const char *p, const char *name, char *out, size_t cap)
 {
     const char *a, *b, *ne, *v;
 
