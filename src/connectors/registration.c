@@ -1,6 +1,7 @@
 /*
  * registration.c: registering, changing and removing connectors in the Connector Developer
- * Dashboard, and their test card. Input rules are in registration.h.
+ * Dashboard, and their test card. Input rules are in registration.h, checked by
+ * registration_input.c.
  *
  * Every field is checked before anything is written. Each operation is one transaction
  * (issue 16): registering writes the catalog entry (apps_prepare: policy, validation, audit),
@@ -9,362 +10,20 @@
  * the new package in the same transaction; removal takes the catalog entry with it.
  */
 #include "connectors/registration.h"
+#include "connectors/registration_input.h"
 
 #include "cards/cards.h"
 #include "connectors/apps.h"
-#include "connectors/configs.h"
-#include "connectors/package.h"
 #include "core/ids.h"
-#include "net/url.h"
 #include "org/org.h"
 #include "teams/teams.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define BAD(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
-#define DATA_URL "data:image/png;base64,"
-
-/* A registration being built or changed, with its icons (heap). */
-struct draft {
-    struct store_registration r;
-    unsigned char *logo, *outline;
-    size_t logo_len, outline_len;
-};
-
-static void draft_free(struct draft *d)
-{
-    if (!d)
-        return;
-    free(d->logo);
-    free(d->outline);
-    free(d);
-}
-
-static const char *const known_fields[] = {
-    "name",
-    "logo",
-    "outlineLogo",
-    "shortDescription",
-    "longDescription",
-    "websiteUrl",
-    "configurationUrl",
-    "validDomains",
-    "actionsEnabled",
-    "actionsUrl",
-};
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* A text field of 1..max characters, not blank; single-line ones allow no control characters,
- * the others allow line breaks and tabs. Absent keeps dst. */
-static sb_err text_field(json_t *body, const char *key, size_t max, bool single_line, char *dst,
-                         size_t cap, struct sb_diag *diag)
-{
-    json_t *v = json_object_get(body, key);
-    const char *s;
-    bool blank = true;
-
-    if (!v)
-        return SB_OK;
-    if (!json_is_string(v))
-        return BAD("%s must be a string", key);
-    s = json_string_value(v);
-    if (json_string_length(v) != strlen(s))
-        return BAD("%s must not contain NUL characters", key);
-    if (utf8_chars(s) > max || strlen(s) >= cap)
-        return BAD("%s must be at most %zu characters", key, max);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 || *p == 0x7f) && (single_line || (*p != '\n' && *p != '\r' && *p != '\t')))
-            return BAD("%s must not contain control characters%s", key,
-                       single_line ? " (one line)" : "");
-        if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
-            blank = false;
-    }
-    if (blank)
-        return BAD("%s is required (1 to %zu characters)", key, max);
-    snprintf(dst, cap, "%s", s);
-    return SB_OK;
-}
-
-static sb_err https_field(json_t *body, const char *key, bool nullable, char *dst, size_t cap,
-                          struct sb_diag *diag)
-{
-    json_t *v = json_object_get(body, key);
-
-    if (!v)
-        return SB_OK;
-    if (nullable && (json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0]))) {
-        dst[0] = '\0';
-        return SB_OK;
-    }
-    if (!json_is_string(v) || json_string_length(v) >= cap ||
-        !package_https_url(json_string_value(v)))
-        return BAD("%s must be an https URL", key);
-    snprintf(dst, cap, "%s", json_string_value(v));
-    return SB_OK;
-}
-
-static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char *dst, size_t cap,
-                                  struct sb_diag *diag)
-{
-    json_t *v = json_object_get(body, "configurationUrl");
-    const char *s = json_string_value(v);
-    struct net_url u;
-    bool allowed = false;
-    sb_err err = SB_OK;
-
-    if (!v)
-        return SB_OK;
-    if (s && json_string_length(v) < cap && !package_https_url(s) && package_http_url(s)) {
-        err = net_url_parse(s, 0, &u);
-        if (!err)
-            err = org_outbound_allowed(ctx, u.host, u.port, &allowed);
-        net_url_free(&u);
-        if (err && err != SB_ERR_INVALID)
-            return err;
-    }
-    if (!s || json_string_length(v) >= cap || (!package_https_url(s) && !allowed))
-        return BAD("configurationUrl must be an https URL (http only for a host listed in "
-                   "outboundAllowedHosts)");
-    snprintf(dst, cap, "%s", s);
-    return SB_OK;
-}
-
-/* A PNG data URL of size x size pixels, decoded into *out (heap). Absent keeps *out. */
-static sb_err png_field(json_t *body, const char *key, unsigned size, unsigned char **out,
-                        size_t *out_len, struct sb_diag *diag)
-{
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    json_t *v = json_object_get(body, key);
-    const char *s = json_string_value(v), *b64;
-    unsigned char *buf;
-    size_t b64_len, cap, len = 0;
-    uint32_t w, h;
-
-    if (!v)
-        return SB_OK;
-    if (!s || strncasecmp(s, DATA_URL, strlen(DATA_URL)) != 0)
-        return BAD("%s must be a PNG image as a data URL (data:image/png;base64,...)", key);
-    b64 = s + strlen(DATA_URL);
-    b64_len = json_string_length(v) - strlen(DATA_URL);
-    if (b64_len / 4 * 3 > REGISTRATION_LOGO_MAX)
-        return BAD("%s must be at most %d KiB", key, REGISTRATION_LOGO_MAX / 1024);
-    cap = b64_len / 4 * 3 + 3;
-    if (!(buf = malloc(cap)))
-        return SB_ERR_NOMEM;
-    if (sodium_base642bin(buf, cap, b64, b64_len, " \r\n", &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0) {
-        free(buf);
-        return BAD("%s is not valid base64", key);
-    }
-    if (len < 33 || memcmp(buf, sig, 8) != 0 || memcmp(buf + 12, "IHDR", 4) != 0) {
-        free(buf);
-        return BAD("%s must be a PNG image", key);
-    }
-    w = (uint32_t)buf[16] << 24 | (uint32_t)buf[17] << 16 | (uint32_t)buf[18] << 8 | buf[19];
-    h = (uint32_t)buf[20] << 24 | (uint32_t)buf[21] << 16 | (uint32_t)buf[22] << 8 | buf[23];
-    if (w != size || h != size) {
-        free(buf);
-        return BAD("%s must be %ux%u pixels, not %ux%u", key, size, size, (unsigned)w, (unsigned)h);
-    }
-    free(*out);
-    *out = buf;
-    *out_len = len;
-    return SB_OK;
-}
-
-static sb_err default_outline(struct draft *d)
-{
-    const void *png;
-    size_t len;
-
-    registration_default_outline(&png, &len);
-    free(d->outline);
-    if (!(d->outline = malloc(len)))
-        return SB_ERR_NOMEM;
-    memcpy(d->outline, png, len);
-    d->outline_len = len;
-    return SB_OK;
-}
-
-static sb_err domains_field(json_t *body, char *dst, size_t cap, struct sb_diag *diag)
-{
-    json_t *v = json_object_get(body, "validDomains"), *out, *d;
-    char *text;
-    size_t i;
-
-    if (!v)
-        return SB_OK;
-    if (json_is_null(v)) {
-        snprintf(dst, cap, "[]");
-        return SB_OK;
-    }
-    if (!json_is_array(v) || json_array_size(v) > PACKAGE_DOMAINS_MAX)
-        return BAD("validDomains must be an array of at most %d host names", PACKAGE_DOMAINS_MAX);
-    if (!(out = json_array()))
-        return SB_ERR_NOMEM;
-    json_array_foreach(v, i, d)
-    {
-        char lower[254];
-        const char *s = json_string_value(d);
-        bool dup = false;
-        size_t j;
-        json_t *e;
-
-        if (!s || strlen(s) >= sizeof(lower) || !package_domain(s)) {
-            json_decref(out);
-            return BAD("validDomains[%zu] must be a host name or *.host (no scheme, port or path)",
-                       i);
-        }
-        for (j = 0; s[j]; j++)
-            lower[j] = (char)((s[j] >= 'A' && s[j] <= 'Z') ? s[j] + 32 : s[j]);
-        lower[j] = '\0';
-        json_array_foreach(out, j, e) dup = dup || strcmp(json_string_value(e), lower) == 0;
-        if (!dup)
-            json_array_append_new(out, json_string(lower));
-    }
-    text = json_dumps(out, JSON_COMPACT);
-    json_decref(out);
-    if (!text)
-        return SB_ERR_NOMEM;
-    if (strlen(text) >= cap) {
-        free(text);
-        return BAD("validDomains is too long");
-    }
-    snprintf(dst, cap, "%s", text);
-    free(text);
-    return SB_OK;
-}
-
-/* Adds the configuration page's host to validDomains unless an entry covers it: Teams loads
- * the page only from a valid domain. */
-static sb_err cover_configuration_host(struct store_registration *r, struct sb_diag *diag)
-{
-    struct net_url u;
-    char *text;
-    json_t *arr = NULL, *e;
-    size_t i;
-    bool covered = false;
-    sb_err err = net_url_parse(r->configuration_url, 0, &u);
-
-    /* A URL that does not parse is refused by configuration_field: nothing to cover. */
-    if (err)
-        return err == SB_ERR_NOMEM ? err : SB_OK;
-    /* IPv6 literals cannot be listed in validDomains; nor can what is no host name. */
-    if (u.ipv6 || !package_domain(u.host))
-        goto out;
-    if (!(arr = json_loads(r->valid_domains, 0, NULL))) {
-        err = SB_ERR_NOMEM;
-        goto out;
-    }
-    json_array_foreach(arr, i, e)
-    {
-        const char *d = json_string_value(e);
-
-        covered = covered || (d && net_url_domain_match(d, u.host, u.port));
-    }
-    if (!covered && json_array_size(arr) >= PACKAGE_DOMAINS_MAX) {
-        err = BAD("validDomains must hold at most %d host names, the configuration page's "
-                  "host included",
-                  PACKAGE_DOMAINS_MAX);
-        goto out;
-    }
-    if (!covered && json_array_append_new(arr, json_string(u.host)) != 0) {
-        err = SB_ERR_NOMEM;
-        goto out;
-    }
-    text = json_dumps(arr, JSON_COMPACT);
-    if (!text) {
-        err = SB_ERR_NOMEM;
-        goto out;
-    }
-    if (strlen(text) >= sizeof(r->valid_domains))
-        err = BAD("validDomains is too long");
-    else
-        snprintf(r->valid_domains, sizeof(r->valid_domains), "%s", text);
-    free(text);
-out:
-    json_decref(arr);
-    net_url_free(&u);
-    return err;
-}
-
-/* Applies body to d (only the fields it names), then checks the whole. */
-static sb_err apply(struct sb_ctx *ctx, json_t *body, struct draft *d, struct sb_diag *diag)
-{
-    struct store_registration *r = &d->r;
-    const char *key;
-    json_t *v;
-    sb_err err;
-
-    json_object_foreach(body, key, v)
-    {
-        bool known = false;
-
-        for (size_t i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]); i++)
-            known = known || strcmp(key, known_fields[i]) == 0;
-        if (!known)
-            return BAD("unknown field '%.64s'", key);
-    }
-    if ((err = text_field(body, "name", 30, true, r->name, sizeof(r->name), diag)) ||
-        (err = png_field(body, "logo", 192, &d->logo, &d->logo_len, diag)) ||
-        (err = text_field(body, "shortDescription", 80, true, r->short_description,
-                          sizeof(r->short_description), diag)) ||
-        (err = text_field(body, "longDescription", 4000, false, r->long_description,
-                          sizeof(r->long_description), diag)) ||
-        (err = https_field(body, "websiteUrl", false, r->website_url, sizeof(r->website_url),
-                           diag)) ||
-        (err = configuration_field(ctx, body, r->configuration_url, sizeof(r->configuration_url),
-                                   diag)) ||
-        (err = domains_field(body, r->valid_domains, sizeof(r->valid_domains), diag)) ||
-        (err = https_field(body, "actionsUrl", true, r->actions_url, sizeof(r->actions_url), diag)))
-        return err;
-    v = json_object_get(body, "outlineLogo");
-    if (v && json_is_null(v))
-        err = default_outline(d);
-    else
-        err = png_field(body, "outlineLogo", 32, &d->outline, &d->outline_len, diag);
-    if (err)
-        return err;
-    v = json_object_get(body, "actionsEnabled");
-    if (v && !json_is_boolean(v))
-        return BAD("actionsEnabled must be true or false");
-    if (v)
-        r->actions_enabled = json_is_true(v);
-
-    /* what a registration cannot do without */
-    if (!r->name[0])
-        return BAD("name is required (1 to 30 characters)");
-    if (!d->logo)
-        return BAD("logo is required: a 192x192 PNG image as a data URL");
-    if (!r->short_description[0])
-        return BAD("shortDescription is required (1 to 80 characters)");
-    if (!r->long_description[0])
-        return BAD("longDescription is required (1 to 4000 characters)");
-    if (!r->website_url[0])
-        return BAD("websiteUrl is required (an https URL)");
-    if (!r->configuration_url[0])
-        return BAD("configurationUrl is required (an https URL)");
-    if (r->actions_enabled && !r->actions_url[0])
-        return BAD("actionsUrl is required when actionsEnabled is true (an https URL)");
-    if (!r->valid_domains[0])
-        snprintf(r->valid_domains, sizeof(r->valid_domains), "[]");
-    if (!d->outline && (err = default_outline(d)))
-        return err;
-    return cover_configuration_host(r, diag);
-}
 
 static json_t *summary(const struct store_registration *r)
 {
@@ -423,7 +82,7 @@ sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, j
         err = SB_ERR_NOMEM;
         goto out;
     }
-    if ((err = apply(ctx, body, d, diag)))
+    if ((err = registration_apply(ctx, body, d, diag)))
         goto out;
     sb_id_new(ctx, d->r.id);
     sb_id_new(ctx, d->r.app_id);
@@ -451,7 +110,7 @@ out:
         apps_publication_free(pub);
     free(pub);
     free(zip);
-    draft_free(d);
+    registration_draft_free(d);
     return err;
 }
 
@@ -519,7 +178,7 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         goto out;
     memcpy(old_version, d->r.version, sizeof(old_version));
     before = summary(&d->r);
-    if ((err = apply(ctx, body, d, diag)) || (err = custom_apps_allowed(ctx, diag)))
+    if ((err = registration_apply(ctx, body, d, diag)) || (err = custom_apps_allowed(ctx, diag)))
         goto out;
     bump(d->r.version, sizeof(d->r.version));
     sb_time_now(ctx, d->r.updated);
@@ -552,7 +211,7 @@ out:
         apps_publication_free(pub);
     free(pub);
     free(zip);
-    draft_free(d);
+    registration_draft_free(d);
     return err;
 }
 
