@@ -30,8 +30,8 @@ struct pin {
 };
 
 struct target {
-    char scheme[8];
-    char host[256]; /* lower-case; IPv6 literals without brackets */
+    char scheme[16]; /* as struct net_url's */
+    char host[256];  /* lower-case; IPv6 literals without brackets */
     int port;
 };
 
@@ -53,7 +53,7 @@ static sb_err parse_target(const char *url, struct target *t)
 
     if (err)
         return err;
-    if (strlen(u.scheme) >= sizeof(t->scheme) || u.port < 1) {
+    if (u.port < 1) {
         err = SB_ERR_INVALID;
         goto out;
     }
