@@ -170,6 +170,7 @@ format-check:
 LINT_JOBS ?= $(NPROC)
 lint:
 	@echo "  LAYERS src"
+	@scripts/check-layers --self-test
 	@scripts/check-layers
 	@echo "  TIDY src ($(LINT_JOBS) at once)"
 	@printf '%s\n' $(SRC) src/main.c | xargs -P $(LINT_JOBS) -n 1 bash -c 'set -o pipefail; \
