@@ -69,7 +69,7 @@ sb_err gc_schema_apply(struct sb_ctx *ctx, const char *op_id);
 sb_err gc_operation_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                         const char *op_id, json_t **out, struct sb_diag *diag);
 
-/* ---- items and external groups (items.c) ---- */
+/* ---- items (items.c, their checks in item_check.c) ---- */
 
 /* PUT (replace) or PATCH (merge: properties and acl replace theirs when present). */
 sb_err gc_item_put(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
@@ -82,6 +82,8 @@ sb_err gc_item_delete(struct sb_ctx *ctx, const struct sb_principal *who, const 
 /* Ingestion rate: SB_ERR_THROTTLED with *retry_after_s when the connection's bucket is empty. */
 sb_err gc_item_rate(struct sb_ctx *ctx, const struct store_gc_connection *c, int *retry_after_s,
                     struct sb_diag *diag);
+
+/* ---- external groups and their members (groups.c) ---- */
 
 sb_err gc_group_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                        json_t *body, json_t **out, struct sb_diag *diag);
