@@ -169,6 +169,9 @@ format-check:
 # clang-tidy is slow: one process per file, LINT_JOBS (default: one per core) at once.
 LINT_JOBS ?= $(NPROC)
 lint:
+	@echo "  LAYERS src"
+	@scripts/check-layers --self-test
+	@scripts/check-layers
 	@echo "  TIDY src ($(LINT_JOBS) at once)"
 	@printf '%s\n' $(SRC) src/main.c | xargs -P $(LINT_JOBS) -n 1 bash -c 'set -o pipefail; \
 	    clang-tidy --quiet "$$0" -- $(CPPFLAGS) -std=c11 -D_GNU_SOURCE 2>&1 | \

@@ -252,3 +252,18 @@ json_t *actions_execution_json(const struct store_action_execution *e)
     }
     return j;
 }
+
+sb_err actions_execution_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                             struct store_action_execution *out, struct sb_diag *diag)
+{
+    sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
+
+    if (err)
+        return err;
+    err = store_action_get(ctx->store, id, out);
+    if (!err && strcmp(out->user_id, who->user_id) != 0)
+        err = SB_ERR_NOT_FOUND; /* someone else's click */
+    if (err == SB_ERR_NOT_FOUND)
+        sb_fail(diag, err, "NotFound", "action execution '%s' not found", id);
+    return err;
+}

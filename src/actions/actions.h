@@ -52,6 +52,10 @@ sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const 
                       const char *action_id, json_t *inputs, struct store_action_execution *out,
                       struct sb_diag *diag);
 
+/* The caller's own execution id (anyone else's is NOT_FOUND, with its sentence in diag). */
+sb_err actions_execution_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                             struct store_action_execution *out, struct sb_diag *diag);
+
 /* {id, status, httpStatus, cardActionStatus, error, cardUpdated, createdDateTime,
  * lastModifiedDateTime, messageId, actionId}. */
 json_t *actions_execution_json(const struct store_action_execution *e);

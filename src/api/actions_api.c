@@ -43,16 +43,9 @@ void api_action_execution_get(struct api_call *c)
     struct store_action_execution e;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    err = store_action_get(c->ctx->store, api_param(c, 0), &e);
-    if (!err && strcmp(e.user_id, c->who->user_id) != 0)
-        err = SB_ERR_NOT_FOUND; /* someone else's click */
+    err = actions_execution_get(c->ctx, c->who, api_param(c, 0), &e, &c->diag);
     if (err) {
-        if (err == SB_ERR_NOT_FOUND)
-            api_failf(c, err, "NotFound", "action execution '%s' not found", api_param(c, 0));
-        else
-            api_fail(c, err);
+        api_fail(c, err);
         return;
     }
     api_json(c, 200, actions_execution_json(&e));

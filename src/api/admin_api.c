@@ -94,7 +94,7 @@ void api_admin_audit(struct api_call *c)
             return;
         }
     }
-    err = store_audit_list(c->ctx->store, before, AUDIT_PAGE + 1, &list, &n);
+    err = org_audit_page(c->ctx, before, AUDIT_PAGE + 1, &list, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -120,6 +120,6 @@ void api_admin_audit(struct api_call *c)
                  c->ctx->cfg->public_url, (long long)list[AUDIT_PAGE - 1].seq);
         json_object_set_new(page, "@odata.nextLink", json_string(link));
     }
-    store_audit_free_array(list, n);
+    org_audit_free_array(list, n);
     api_json(c, 200, page);
 }

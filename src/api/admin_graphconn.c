@@ -77,7 +77,7 @@ static void registration_list(struct api_call *c, bool contract)
 
     if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
         return;
-    if ((err = store_gc_registration_list(c->ctx->store, &regs, &n))) {
+    if ((err = gc_registration_list(c->ctx, &regs, &n))) {
         api_fail(c, err);
         return;
     }

@@ -1,6 +1,9 @@
 /*
- * api.h: what every handler shares. A handler parses its request, asks sb_can, calls a service
- * and renders the answer with the helpers below; it contains no SQL and no policy of its own.
+ * api.h: what every handler shares. A handler parses its request, calls a service with the
+ * principal and renders the answer with the helpers below; it contains no SQL and no policy of
+ * its own, calls no store_ function and includes no store header (scripts/check-layers, run by
+ * `make lint`). The service asks sb_can; a handler asks it first (api_can) only where the
+ * refusal must come before parsing a body or a query.
  *
  * The dispatcher (dispatch.c) authenticates the caller before the handler runs (routes marked
  * API_PUBLIC skip that), enforces CSRF protection for cookie sessions, and maps sb_err codes to

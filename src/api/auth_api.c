@@ -227,9 +227,7 @@ void api_session_get(struct api_call *c)
     struct store_user u;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    err = store_user_get(c->ctx->store, c->who->user_id, &u);
+    err = auth_me(c->ctx, c->who, &u, &c->diag);
     if (err) {
         api_fail(c, err);
         return;

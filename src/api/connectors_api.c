@@ -5,44 +5,38 @@
 #include "api/api.h"
 
 #include "connectors/apphost.h"
+#include "connectors/apps.h"
 #include "connectors/catalog.h"
 #include "connectors/configs.h"
 #include "core/config.h"
 #include "core/ids.h"
 #include "core/json.h"
-#include "org/org.h"
 #include "services/services.h"
-#include "webhooks/webhooks.h"
+#include "webhooks/manage.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define DELIVERIES_DEFAULT 50
 
-/* Loads the channel named by path parameter 0 and checks action on it. */
+/* Loads the channel named by path parameter 0 if the caller may do action on it. */
 static bool load_channel(struct api_call *c, enum sb_action action, struct store_channel *ch)
 {
-    sb_err err = store_channel_get(c->ctx->store, api_param(c, 0), ch);
+    sb_err err = webhook_channel_load(c->ctx, c->who, action, api_param(c, 0), ch, &c->diag);
 
-    if (err == SB_ERR_NOT_FOUND)
-        api_failf(c, err, "NotFound", "channel '%s' not found", api_param(c, 0));
-    else if (err)
+    if (err)
         api_fail(c, err);
-    return !err && api_can(c, action, ch->team_id, ch->id, NULL);
+    return !err;
 }
 
-/* Loads the configuration named by path parameter 0 (removed ones are gone) and checks action. */
+/* Loads the configuration named by path parameter 0 if the caller may do action on it. */
 static bool load_connector(struct api_call *c, enum sb_action action, struct store_connector *cc)
 {
-    sb_err err = store_connector_get(c->ctx->store, api_param(c, 0), cc);
+    sb_err err = webhook_config_load(c->ctx, c->who, action, api_param(c, 0), cc, &c->diag);
 
-    if (!err && cc->deleted)
-        err = SB_ERR_NOT_FOUND;
-    if (err == SB_ERR_NOT_FOUND)
-        api_failf(c, err, "NotFound", "connector configuration '%s' not found", api_param(c, 0));
-    else if (err)
+    if (err)
         api_fail(c, err);
-    return !err && api_can(c, action, cc->team_id, cc->channel_id, NULL);
+    return !err;
 }
 
 static bool can_manage(struct api_call *c, const struct store_connector *cc)
@@ -109,20 +103,6 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
     if (strcmp(cc->kind, WEBHOOK_APP_KIND) == 0)
         render_app_fields(c, cc, o, with_urls);
     return o;
-}
-
-/* The audit entry of a connector change, written by the store in the change's transaction;
- * before and after are stolen (NULL allowed, but a failed json_pack gives SB_ERR_NOMEM). */
-static sb_err audit_entry(struct api_call *c, const char *action, const struct store_connector *cc,
-                          json_t *before, bool want_before, json_t *after, struct store_audit *out)
-{
-    sb_err err = (want_before && !before) || !after
-                     ? SB_ERR_NOMEM
-                     : webhook_audit_entry(c->ctx, c->who, action, cc, before, after, out);
-
-    json_decref(before);
-    json_decref(after);
-    return err;
 }
 
 void api_webhook_create(struct api_call *c)
@@ -211,7 +191,7 @@ void api_connector_list(struct api_call *c)
 
     if (!load_channel(c, SB_ACT_CHANNEL_READ, &ch))
         return;
-    err = store_connector_list(c->ctx->store, ch.id, &list, &n);
+    err = webhook_config_list(c->ctx, ch.id, &list, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -273,19 +253,8 @@ void api_connector_patch(struct api_call *c)
             name = NULL; /* renamed already */
         }
     }
-    if (!err && name) {
-        struct store_connector renamed = cc;
-        struct store_audit a = {0};
-
-        snprintf(renamed.name, sizeof(renamed.name), "%s", name);
-        err = audit_entry(c, "connector.update", &cc, webhook_summary(&cc), true,
-                          webhook_summary(&renamed), &a);
-        if (!err)
-            err = store_connector_rename(c->ctx->store, cc.id, name, &a, 1);
-        org_audit_entry_free(&a);
-        if (!err)
-            memcpy(cc.name, renamed.name, sizeof(cc.name));
-    }
+    if (!err && name)
+        err = webhook_config_rename(c->ctx, c->who, &cc, name);
 out:
     json_decref(body);
     if (err) {
@@ -298,17 +267,11 @@ out:
 void api_connector_delete(struct api_call *c)
 {
     struct store_connector cc;
-    struct store_audit a = {0};
-    sb_time now;
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
         return;
-    sb_time_now(c->ctx, now);
-    err = audit_entry(c, "connector.delete", &cc, webhook_summary(&cc), true, json_null(), &a);
-    if (!err)
-        err = store_connector_delete(c->ctx->store, cc.id, now, &a, 1);
-    org_audit_entry_free(&a);
+    err = webhook_config_delete(c->ctx, c->who, &cc);
     if (err) {
         api_fail(c, err);
         return;
@@ -320,13 +283,8 @@ void api_connector_delete(struct api_call *c)
 static void update_service_url(struct api_call *c, struct store_connector *cc)
 {
     char url[WEBHOOK_URL_MAX];
-    struct store_audit a = {0};
-    sb_err err = audit_entry(c, "serviceConnector.updateUrl", cc, NULL, false,
-                             json_pack("{s:b}", "urlReplaced", 1), &a);
+    sb_err err = webhook_service_url_replace(c->ctx, c->who, cc, &c->diag);
 
-    if (!err)
-        err = webhook_update_url(c->ctx, cc, &a, &c->diag);
-    org_audit_entry_free(&a);
     if (!err)
         err = service_url(c->ctx, cc, url, sizeof(url));
     if (err) {
@@ -340,7 +298,6 @@ void api_webhook_update_url(struct api_call *c)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
     struct store_connector cc;
-    struct store_audit a = {0};
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
@@ -353,14 +310,7 @@ void api_webhook_update_url(struct api_call *c)
         api_failf(c, SB_ERR_INVALID, "invalidRequest", "'%s' is not an incoming webhook", cc.id);
         return;
     }
-    /* The URLs themselves are secrets: the log says which shape was replaced, not the URLs.
-     * An update always gives the v2 shape. */
-    err = audit_entry(c, "webhook.updateUrl", &cc,
-                      json_pack("{s:s,s:b}", "urlFormat", cc.url_format, "urlReplaced", 0), true,
-                      json_pack("{s:s,s:b}", "urlFormat", "v2", "urlReplaced", 1), &a);
-    if (!err)
-        err = webhook_update_url(c->ctx, &cc, &a, &c->diag);
-    org_audit_entry_free(&a);
+    err = webhook_url_replace(c->ctx, c->who, &cc, &c->diag);
     if (!err)
         err = webhook_urls(c->ctx, &cc, url, wf, sizeof(url));
     if (err) {
@@ -381,7 +331,7 @@ void api_connector_deliveries(struct api_call *c)
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
         return;
-    err = store_delivery_list(c->ctx->store, cc.id, STORE_DELIVERIES_KEPT, &list, &n);
+    err = webhook_deliveries(c->ctx, cc.id, &list, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -410,10 +360,8 @@ void api_connector_image(struct api_call *c)
 
     if (!load_connector(c, SB_ACT_CHANNEL_READ, &cc))
         return;
-    err = store_connector_image(c->ctx->store, cc.id, type, sizeof(type), &data, &len);
+    err = webhook_config_image(c->ctx, cc.id, type, sizeof(type), &data, &len, &c->diag);
     if (err) {
-        if (err == SB_ERR_NOT_FOUND)
-            sb_fail(&c->diag, err, "NotFound", "this connector has no image");
         api_fail(c, err);
         return;
     }
@@ -477,7 +425,7 @@ void api_connector_catalog(struct api_call *c)
                                                "section", e.section, "retired", e.retired,
                                                "configurationUrl", "kind", e.kind));
     }
-    if (store_app_list(c->ctx->store, ch.team_id, &apps, &napps) == SB_OK) {
+    if (apps_list(c->ctx, c->who, ch.team_id, &apps, &napps, NULL) == SB_OK) {
         for (size_t i = 0; value && i < napps; i++) {
             if (!apps[i].connector_id[0])
                 continue;

@@ -46,7 +46,6 @@ static int64_t last_event_id(struct api_call *c)
 /* Formats what the subscriber missed since `after` into its stream. */
 static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
 {
-    const char *user = c->who->is_admin ? NULL : c->who->user_id;
     struct sb_buf text = {0};
     size_t total = 0, n;
     sb_err err = SB_OK;
@@ -54,7 +53,7 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
     do {
         struct store_message *ms = NULL;
 
-        err = store_message_since(c->ctx->store, user, after, REPLAY_PAGE, &ms, &n);
+        err = teams_message_since(c->ctx, c->who, after, REPLAY_PAGE, &ms, &n);
         for (size_t i = 0; !err && i < n; i++) {
             json_t *j = teams_message_render(c->ctx, &ms[i], NULL);
             char *data = NULL;
@@ -67,7 +66,7 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
             free(data);
             after = ms[i].seq;
         }
-        store_message_free_array(ms, n);
+        teams_message_free_array(ms, n);
         total += n;
     } while (!err && n == REPLAY_PAGE && total < REPLAY_MAX);
     if (!err && text.len)
@@ -91,7 +90,7 @@ void api_events(struct api_call *c)
     if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
         return;
     if (!c->who->is_admin) {
-        err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
+        err = teams_joined(c->ctx, c->who, &teams, &n, &c->diag);
         if (err)
             goto out;
         ids = calloc(n ? n : 1, sizeof(*ids));

@@ -51,7 +51,7 @@ void api_team_feed(struct api_call *c)
     if (!arg(c, "$top", FEED_MAX, FEED_DEFAULT, &top) ||
         !arg(c, "$skiptoken", INT64_MAX, 0, &before))
         return;
-    err = store_message_feed(c->ctx->store, team, "groups", before, (size_t)top + 1, &ms, &n);
+    err = teams_message_feed(c->ctx, team, "groups", before, (size_t)top + 1, &ms, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -80,7 +80,7 @@ void api_team_feed(struct api_call *c)
         json_object_set_new(page, "@odata.nextLink", json_string(link));
     }
     json_decref(days);
-    store_message_free_array(ms, n);
+    teams_message_free_array(ms, n);
     if (!page) {
         api_fail(c, err ? err : SB_ERR_NOMEM);
         return;

@@ -21,15 +21,6 @@ static json_t *render_app(const struct store_app *a)
                      "lastModifiedDateTime", a->updated);
 }
 
-/* Organisation apps are every signed-in person's; apps uploaded to a team are that team's, and
- * others learn nothing of them. Answers the refusal itself. */
-static bool can_see(struct api_call *c, const struct store_app *app)
-{
-    if (app->team_id[0])
-        return api_can(c, SB_ACT_TEAM_READ, app->team_id, NULL, NULL);
-    return api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL);
-}
-
 /* The request body must be the zip itself, as Graph takes it. */
 static bool zip_body(struct api_call *c)
 {
@@ -75,9 +66,7 @@ void api_app_list(struct api_call *c)
     json_t *value;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    err = store_app_list(c->ctx->store, NULL, &apps, &n);
+    err = apps_list(c->ctx, c->who, NULL, &apps, &n, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -93,12 +82,8 @@ void api_app_list(struct api_call *c)
 void api_app_get(struct api_call *c)
 {
     struct store_app app;
-    sb_err err = store_app_get(c->ctx->store, api_param(c, 0), &app);
+    sb_err err = apps_find(c->ctx, c->who, api_param(c, 0), &app, &c->diag);
 
-    if (!err && !can_see(c, &app))
-        return;
-    if (err == SB_ERR_NOT_FOUND)
-        sb_fail(&c->diag, err, "NotFound", "app '%s' not found", api_param(c, 0));
     if (err) {
         api_fail(c, err);
         return;
@@ -121,15 +106,10 @@ void api_app_delete(struct api_call *c)
 
 void api_app_icon(struct api_call *c)
 {
-    struct store_app app;
     void *data = NULL;
     size_t len = 0;
-    sb_err err = store_app_get(c->ctx->store, api_param(c, 0), &app);
+    sb_err err = apps_icon(c->ctx, c->who, api_param(c, 0), &data, &len, &c->diag);
 
-    if (!err && !can_see(c, &app))
-        return;
-    if (!err)
-        err = store_app_icon(c->ctx->store, app.id, &data, &len);
     if (err) {
         api_fail(c, err);
         return;

@@ -54,7 +54,7 @@ void api_ext_connection_create(struct api_call *c)
     http_response_header(c->resp, "Location", "%s/v1.0/external/connections/%s",
                          c->ctx->cfg->public_url, conn.id);
     api_json(c, 201, gc_render_connection(&conn));
-    store_gc_connection_free(&conn);
+    gc_connection_free(&conn);
 }
 
 void api_ext_connection_list(struct api_call *c)
@@ -66,14 +66,14 @@ void api_ext_connection_list(struct api_call *c)
 
     if (!can_connections(c))
         return;
-    if ((err = store_gc_connection_list(c->ctx->store, c->who->user_id, &all, &n))) {
+    if ((err = gc_connection_list(c->ctx, c->who, &all, &n))) {
         api_fail(c, err);
         return;
     }
     value = json_array();
     for (size_t i = 0; value && i < n; i++)
         json_array_append_new(value, gc_render_connection(&all[i]));
-    store_gc_connection_free_array(all, n);
+    gc_connection_free_array(all, n);
     api_json(c, 200, json_pack("{s:o}", "value", value));
 }
 
@@ -90,7 +90,7 @@ void api_ext_connection_get(struct api_call *c)
         return;
     }
     api_json(c, 200, gc_render_connection(&conn));
-    store_gc_connection_free(&conn);
+    gc_connection_free(&conn);
 }
 
 void api_ext_connection_patch(struct api_call *c)
@@ -146,7 +146,7 @@ void api_ext_schema_get(struct api_call *c)
     }
     if (conn.schema)
         schema = json_loads(conn.schema, 0, NULL);
-    store_gc_connection_free(&conn);
+    gc_connection_free(&conn);
     if (!schema) {
         api_failf(c, SB_ERR_NOT_FOUND, "NotFound", "connection '%s' has no schema yet",
                   api_param(c, 0));
@@ -180,7 +180,7 @@ static void item_put(struct api_call *c, bool patch)
     err = gc_connection_find(c->ctx, c->who, api_param(c, 0), &conn, &c->diag);
     if (!err) {
         err = gc_item_rate(c->ctx, &conn, &retry, &c->diag);
-        store_gc_connection_free(&conn);
+        gc_connection_free(&conn);
     }
     if (err == SB_ERR_THROTTLED)
         http_response_header(c->resp, "Retry-After", "%d", retry);

@@ -63,9 +63,7 @@ void api_member_list(struct api_call *c)
     json_t *value;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
-        return;
-    err = store_member_list(c->ctx->store, api_param(c, 0), &ms, &n);
+    err = teams_member_list(c->ctx, c->who, api_param(c, 0), &ms, &n, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -82,12 +80,8 @@ void api_member_get(struct api_call *c)
     struct store_member m;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
-        return;
-    err = store_member_get(c->ctx->store, api_param(c, 0), api_param(c, 1), &m);
-    if (err == SB_ERR_NOT_FOUND)
-        api_failf(c, err, "NotFound", "membership '%s' not found", api_param(c, 1));
-    else if (err)
+    err = teams_member_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &m, &c->diag);
+    if (err)
         api_fail(c, err);
     else
         api_json(c, 200, api_render_member(&m));

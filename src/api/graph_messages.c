@@ -51,7 +51,7 @@ void api_message_list(struct api_call *c)
         !query_int(c, "$skiptoken", 1, INT64_MAX, 0, &before))
         return;
     /* One extra row tells whether another page exists. */
-    err = store_message_page(c->ctx->store, channel, before, (size_t)top + 1, &ms, &n);
+    err = teams_message_page(c->ctx, channel, before, (size_t)top + 1, &ms, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -67,12 +67,11 @@ void api_message_list(struct api_call *c)
                  c->ctx->cfg->public_url, team, channel, top, (long long)ms[top - 1].seq);
         json_object_set_new(page, "@odata.nextLink", json_string(link));
     }
-    store_message_free_array(ms, n);
+    teams_message_free_array(ms, n);
     api_json(c, 200, page);
 }
 
-/* One message, rendered as the list renders it. A message of another channel is as unknown as
- * one that does not exist: its id tells nothing about where it lives. */
+/* One message, rendered as the list renders it. */
 void api_message_get(struct api_call *c)
 {
     const char *team = api_param(c, 0), *channel = api_param(c, 1), *id = api_param(c, 2);
@@ -80,23 +79,13 @@ void api_message_get(struct api_call *c)
     int actions_allowed = -1;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_CHANNEL_READ, team, channel, NULL))
-        return;
-    err = store_message_get(c->ctx->store, id, &m);
-    if (!err && (strcmp(m.team_id, team) != 0 || strcmp(m.channel_id, channel) != 0)) {
-        store_message_free(&m);
-        err = SB_ERR_NOT_FOUND;
-    }
-    if (err == SB_ERR_NOT_FOUND) {
-        api_failf(c, err, "NotFound", "message '%s' not found", id);
-        return;
-    }
+    err = teams_message_get(c->ctx, c->who, team, channel, id, &m, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
     }
     api_json(c, 200, teams_message_render(c->ctx, &m, &actions_allowed));
-    store_message_free(&m);
+    teams_message_free(&m);
 }
 
 void api_message_post(struct api_call *c)
@@ -126,5 +115,5 @@ void api_message_post(struct api_call *c)
         return;
     }
     api_json(c, 201, teams_message_json(&m));
-    store_message_free(&m);
+    teams_message_free(&m);
 }

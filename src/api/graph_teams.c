@@ -5,7 +5,6 @@
 
 #include "core/config.h"
 #include "core/json.h"
-#include "org/org.h"
 #include "teams/teams.h"
 
 #include <stdlib.h>
@@ -51,9 +50,7 @@ void api_team_get(struct api_call *c)
     struct store_team t;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
-        return;
-    err = store_team_get(c->ctx->store, api_param(c, 0), &t);
+    err = teams_team_get(c->ctx, c->who, api_param(c, 0), &t, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -65,7 +62,6 @@ void api_team_patch(struct api_call *c)
 {
     json_t *body, *settings = NULL;
     bool allow = true, present = false;
-    struct store_team before = {0};
     sb_err err;
 
     if (!api_can(c, SB_ACT_TEAM_UPDATE, api_param(c, 0), NULL, NULL))
@@ -78,28 +74,7 @@ void api_team_patch(struct api_call *c)
         err =
             sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present, &c->diag);
     if (!err && present)
-        err = store_team_get(c->ctx->store, api_param(c, 0), &before);
-    if (!err && present) {
-        /* The setting and its audit entry (when it changes) are one transaction. */
-        bool changed = before.allow_connectors != allow;
-        json_t *b = json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors",
-                              before.allow_connectors);
-        json_t *a =
-            json_pack("{s:{s:b}}", "memberSettings", "allowCreateUpdateRemoveConnectors", allow);
-        struct store_audit audit = {0};
-
-        if (!b || !a)
-            err = SB_ERR_NOMEM;
-        else if (changed)
-            err = org_audit_entry(c->ctx, c->who->user_id, c->who->display_name,
-                                  "team.memberSettings", api_param(c, 0), b, a, &audit);
-        if (!err)
-            err = teams_set_member_settings(c->ctx, api_param(c, 0), allow, changed ? &audit : NULL,
-                                            &c->diag);
-        org_audit_entry_free(&audit);
-        json_decref(b);
-        json_decref(a);
-    }
+        err = teams_update_member_settings(c->ctx, c->who, api_param(c, 0), allow, &c->diag);
     json_decref(body);
     if (err)
         api_fail(c, err);
@@ -113,9 +88,7 @@ void api_joined_teams(struct api_call *c)
     size_t n = 0;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    err = store_team_list_for_user(c->ctx->store, c->who->user_id, &teams, &n);
+    err = teams_joined(c->ctx, c->who, &teams, &n, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -130,9 +103,7 @@ void api_channel_list(struct api_call *c)
     json_t *value;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_TEAM_READ, api_param(c, 0), NULL, NULL))
-        return;
-    err = store_channel_list(c->ctx->store, api_param(c, 0), &chans, &n);
+    err = teams_channel_list(c->ctx, c->who, api_param(c, 0), &chans, &n, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -174,9 +145,7 @@ void api_channel_get(struct api_call *c)
     struct store_channel ch;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_CHANNEL_READ, api_param(c, 0), api_param(c, 1), NULL))
-        return;
-    err = store_channel_get(c->ctx->store, api_param(c, 1), &ch);
+    err = teams_channel_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &ch, &c->diag);
     if (err) {
         api_fail(c, err);
         return;

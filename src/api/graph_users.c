@@ -13,9 +13,7 @@ void api_me(struct api_call *c)
     struct store_user u;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    err = store_user_get(c->ctx->store, c->who->user_id, &u);
+    err = auth_me(c->ctx, c->who, &u, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -64,10 +62,8 @@ void api_user_list(struct api_call *c)
     struct store_user *users = NULL;
     size_t n = 0;
     json_t *value;
-    sb_err err = sb_can(c->ctx, c->who, SB_ACT_USER_READ, NULL, &c->diag);
+    sb_err err = auth_user_list(c->ctx, c->who, &users, &n, &c->diag);
 
-    if (!err)
-        err = store_user_list(c->ctx->store, &users, &n);
     if (err) {
         api_fail(c, err);
         return;
@@ -82,14 +78,8 @@ void api_user_list(struct api_call *c)
 void api_user_get(struct api_call *c)
 {
     struct store_user u;
-    sb_err err = sb_can(c->ctx, c->who, SB_ACT_USER_READ, NULL, &c->diag);
+    sb_err err = auth_user_get(c->ctx, c->who, api_param(c, 0), &u, &c->diag);
 
-    if (!err) {
-        err = store_user_get(c->ctx->store, api_param(c, 0), &u);
-        if (err == SB_ERR_NOT_FOUND)
-            sb_fail(&c->diag, err, "Request_ResourceNotFound", "user '%s' not found",
-                    api_param(c, 0));
-    }
     if (err) {
         api_fail(c, err);
         return;

@@ -5,7 +5,7 @@
 
 #include "core/buf.h"
 #include "core/metrics.h"
-#include "store/store.h"
+#include "health/health.h"
 
 void api_healthz(struct api_call *c)
 {
@@ -15,7 +15,7 @@ void api_healthz(struct api_call *c)
 /* Ready when the store answers: a load balancer stops sending here when the database is gone. */
 void api_readyz(struct api_call *c)
 {
-    if (store_ping(c->ctx->store) != SB_OK) {
+    if (health_store_ping(c->ctx) != SB_OK) {
         api_json(c, 503, json_pack("{s:s,s:s}", "status", "unavailable", "store", "down"));
         return;
     }
@@ -60,7 +60,7 @@ void api_metrics(struct api_call *c)
                             (unsigned long long)atomic_load(&m->logins_failed),
                             (unsigned long long)atomic_load(&m->password_hashes),
                             (unsigned long long)atomic_load(&m->signins_throttled),
-                            store_write_queue_depth(c->ctx->store),
+                            health_write_queue_depth(c->ctx),
                             (long long)((sb_now_ms(c->ctx) - m->started_ms) / 1000));
     if (err) {
         sb_buf_free(&b);

@@ -8,7 +8,7 @@
  */
 #include "api/api.h"
 
-#include "connectors/registration.h"
+#include "connectors/registration_ops.h"
 #include "core/config.h"
 #include "teams/teams.h"
 
@@ -40,18 +40,11 @@ static json_t *render(struct api_call *c, const struct store_registration *r)
  * with change, also asks SB_ACT_CONNECTOR_REGISTER. */
 static bool load(struct api_call *c, bool change, struct store_registration *r)
 {
-    sb_err err;
+    sb_err err = registration_find(c->ctx, c->who, api_param(c, 0), change, r, &c->diag);
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return false;
-    err = store_registration_get(c->ctx->store, api_param(c, 0), r);
-    if (!err && !c->who->is_admin && strcmp(r->created_by, c->who->user_id) != 0)
-        err = SB_ERR_NOT_FOUND;
-    if (err == SB_ERR_NOT_FOUND)
-        api_failf(c, err, "NotFound", "connector registration '%.64s' not found", api_param(c, 0));
-    else if (err)
+    if (err)
         api_fail(c, err);
-    return !err && (!change || api_can(c, SB_ACT_CONNECTOR_REGISTER, NULL, NULL, NULL));
+    return !err;
 }
 
 void api_registration_create(struct api_call *c)
@@ -87,10 +80,7 @@ void api_registration_list(struct api_call *c)
     bool can_register;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    err =
-        store_registration_list(c->ctx->store, c->who->is_admin ? NULL : c->who->user_id, &rs, &n);
+    err = registration_list_for(c->ctx, c->who, &rs, &n, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -189,7 +179,7 @@ void api_registration_package(struct api_call *c)
     }
     if (!load(c, false, r))
         goto out;
-    err = store_registration_blob(c->ctx->store, r->id, STORE_REG_PACKAGE, &data, &len);
+    err = registration_package(c->ctx, r, &data, &len);
     if (err) {
         api_fail(c, err);
         goto out;
@@ -209,7 +199,6 @@ out:
 void api_registration_test_card(struct api_call *c)
 {
     struct store_registration *r = malloc(sizeof(*r));
-    struct store_channel ch;
     struct store_message m;
     json_t *body = NULL;
     const char *channel_id;
@@ -226,26 +215,13 @@ void api_registration_test_card(struct api_call *c)
         api_failf(c, SB_ERR_INVALID, "invalidRequest", "channelId is required (a channel id)");
         goto out;
     }
-    err = store_channel_get(c->ctx->store, channel_id, &ch);
-    if (err == SB_ERR_NOT_FOUND) {
-        api_failf(c, err, "NotFound", "channel '%.64s' not found", channel_id);
-        goto out;
-    }
-    if (err) {
-        api_fail(c, err);
-        goto out;
-    }
-    /* Posting as a connector is adding one to the channel, for a moment: the same people and
-     * the same policy. */
-    if (!api_can(c, SB_ACT_CONNECTOR_CREATE, ch.team_id, ch.id, NULL))
-        goto out;
-    err = registration_test_card(c->ctx, c->who, r, ch.team_id, ch.id, &m, &c->diag);
+    err = registration_test_card_post(c->ctx, c->who, r, channel_id, &m, &c->diag);
     if (err) {
         api_fail(c, err);
         goto out;
     }
     api_json(c, 201, teams_message_json(&m));
-    store_message_free(&m);
+    teams_message_free(&m);
 out:
     json_decref(body);
     free(r);

@@ -11,6 +11,7 @@
 #include "org/org.h"
 #include "services/services.h"
 #include "services/template.h"
+#include "webhooks/manage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +23,13 @@ void api_service_create(struct api_call *c)
     struct store_channel ch;
     struct store_connector cc;
     json_t *body, *o;
-    sb_err err = store_channel_get(c->ctx->store, api_param(c, 0), &ch);
+    sb_err err = webhook_channel_load(c->ctx, c->who, SB_ACT_CONNECTOR_CREATE, api_param(c, 0), &ch,
+                                      &c->diag);
 
-    if (err == SB_ERR_NOT_FOUND) {
-        api_failf(c, err, "NotFound", "channel '%s' not found", api_param(c, 0));
-        return;
-    }
     if (err) {
         api_fail(c, err);
         return;
     }
-    if (!api_can(c, SB_ACT_CONNECTOR_CREATE, ch.team_id, ch.id, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;

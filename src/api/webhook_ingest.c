@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "services/services.h"
+#include "teams/teams.h"
 #include "webhooks/webhooks.h"
 
 #include <stdio.h>
@@ -31,7 +32,7 @@ static void answer(struct api_call *c, const struct webhook_post *post, struct w
     }
     if (r->retry_after > 0)
         http_response_header(c->resp, "Retry-After", "%d", r->retry_after);
-    store_message_free(&r->msg);
+    teams_message_free(&r->msg);
 }
 
 /* What a post keeps while its write waits for the group commit. */

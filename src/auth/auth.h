@@ -44,6 +44,15 @@ struct auth_new_user {
 sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, struct store_user *out,
                         struct sb_diag *diag);
 
+/* The directory as handlers read it (directory.c); each asks sb_can (SIGNED_IN for the
+ * caller's own record, USER_READ for the others) and fills diag. The list is a heap array. */
+sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct store_user *out,
+               struct sb_diag *diag);
+sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct store_user **out,
+                      size_t *n, struct sb_diag *diag);
+sb_err auth_user_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *user_id,
+                     struct store_user *out, struct sb_diag *diag);
+
 /* Checks a password; SB_ERR_UNAUTHORIZED for an unknown user or a wrong password (the same
  * message and roughly the same time either way). Argon2id (64 MiB): call it from the hashing
  * pool (pool.h), not from an HTTP thread. */

@@ -1,5 +1,6 @@
 #include "connectors/apps.h"
 
+#include "auth/perm.h"
 #include "connectors/configs.h"
 #include "connectors/package.h"
 #include "core/ids.h"
@@ -156,5 +157,50 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
     org_audit_entry_free(&audit);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "app '%s' not found", id);
+    return err;
+}
+
+sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                 struct store_app **out, size_t *n, struct sb_diag *diag)
+{
+    sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
+
+    if (!err)
+        err = store_app_list(ctx->store, team_id, out, n);
+    return err;
+}
+
+/* Organisation apps are every signed-in person's; apps uploaded to a team are that team's, and
+ * others learn nothing of them. */
+static sb_err can_see(struct sb_ctx *ctx, const struct sb_principal *who,
+                      const struct store_app *app, struct sb_diag *diag)
+{
+    struct sb_resource res = {app->team_id, NULL, NULL};
+
+    if (app->team_id[0])
+        return sb_can(ctx, who, SB_ACT_TEAM_READ, &res, diag);
+    return sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
+}
+
+sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                 struct store_app *out, struct sb_diag *diag)
+{
+    sb_err err = store_app_get(ctx->store, id, out);
+
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "app '%s' not found", id);
+    return err ? err : can_see(ctx, who, out, diag);
+}
+
+sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char *id, void **data,
+                 size_t *len, struct sb_diag *diag)
+{
+    struct store_app app;
+    sb_err err = store_app_get(ctx->store, id, &app);
+
+    if (!err)
+        err = can_see(ctx, who, &app, diag);
+    if (!err)
+        err = store_app_icon(ctx->store, app.id, data, len);
     return err;
 }

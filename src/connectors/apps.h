@@ -46,4 +46,15 @@ json_t *apps_summary(const struct store_app *a);
 sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                    struct sb_diag *diag);
 
+/* Reads for handlers; each asks sb_can. An app uploaded to a team is seen by those who read
+ * the team, an organisation app by everyone signed in. */
+/* The organisation's apps and team_id's uploaded ones (team_id NULL: every app); heap array. */
+sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                 struct store_app **out, size_t *n, struct sb_diag *diag);
+sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                 struct store_app *out, struct sb_diag *diag);
+/* The app's PNG icon (heap: free()). */
+sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char *id, void **data,
+                 size_t *len, struct sb_diag *diag);
+
 #endif

@@ -136,6 +136,11 @@ json_t *gc_render_registration(const struct store_gc_registration *r)
                      "hasCertificate", r->public_key[0] != '\0', "createdDateTime", r->created);
 }
 
+sb_err gc_registration_list(struct sb_ctx *ctx, struct store_gc_registration **out, size_t *n)
+{
+    return store_gc_registration_list(ctx->store, out, n);
+}
+
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag)
 {

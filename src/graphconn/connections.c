@@ -186,6 +186,22 @@ sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, co
     return err;
 }
 
+sb_err gc_connection_list(struct sb_ctx *ctx, const struct sb_principal *who,
+                          struct store_gc_connection **out, size_t *n)
+{
+    return store_gc_connection_list(ctx->store, who->user_id, out, n);
+}
+
+void gc_connection_free(struct store_gc_connection *c)
+{
+    store_gc_connection_free(c);
+}
+
+void gc_connection_free_array(struct store_gc_connection *c, size_t n)
+{
+    store_gc_connection_free_array(c, n);
+}
+
 sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            json_t *body, struct sb_diag *diag)
 {

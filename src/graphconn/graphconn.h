@@ -44,6 +44,11 @@ sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, c
 sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                             struct sb_diag *diag);
 json_t *gc_render_connection(const struct store_gc_connection *c);
+/* The connections who owns (heap array: gc_connection_free_array). */
+sb_err gc_connection_list(struct sb_ctx *ctx, const struct sb_principal *who,
+                          struct store_gc_connection **out, size_t *n);
+void gc_connection_free(struct store_gc_connection *c);
+void gc_connection_free_array(struct store_gc_connection *c, size_t n);
 
 /* ---- schema (schema.c) ---- */
 
@@ -64,7 +69,7 @@ sb_err gc_schema_apply(struct sb_ctx *ctx, const char *op_id);
 sb_err gc_operation_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                         const char *op_id, json_t **out, struct sb_diag *diag);
 
-/* ---- items and external groups (items.c) ---- */
+/* ---- items (items.c, their checks in item_check.c) ---- */
 
 /* PUT (replace) or PATCH (merge: properties and acl replace theirs when present). */
 sb_err gc_item_put(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
@@ -77,6 +82,8 @@ sb_err gc_item_delete(struct sb_ctx *ctx, const struct sb_principal *who, const 
 /* Ingestion rate: SB_ERR_THROTTLED with *retry_after_s when the connection's bucket is empty. */
 sb_err gc_item_rate(struct sb_ctx *ctx, const struct store_gc_connection *c, int *retry_after_s,
                     struct sb_diag *diag);
+
+/* ---- external groups and their members (groups.c) ---- */
 
 sb_err gc_group_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                        json_t *body, json_t **out, struct sb_diag *diag);
@@ -123,6 +130,9 @@ sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag);
 json_t *gc_render_registration(const struct store_gc_registration *r);
+/* Every registration (heap array: free()). No permission check: administrators' (the handler
+ * asks sb_can(ADMIN)). */
+sb_err gc_registration_list(struct sb_ctx *ctx, struct store_gc_registration **out, size_t *n);
 
 /* The organisation catalog's apps with a graphConnector: {value:[{appId, connectorId,
  * displayName, notificationUrl, enabled, notification, registrations, connections}],

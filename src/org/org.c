@@ -343,6 +343,17 @@ void org_audit_entry_free(struct store_audit *a)
     a->before = a->after = NULL;
 }
 
+sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct store_audit **out,
+                      size_t *n)
+{
+    return store_audit_list(ctx->store, before, limit, out, n);
+}
+
+void org_audit_free_array(struct store_audit *list, size_t n)
+{
+    store_audit_free_array(list, n);
+}
+
 sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                           json_t *patch, struct sb_diag *diag)
 {

@@ -42,6 +42,47 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
                           const char *channel_id, const char *content_type, const char *content,
                           struct store_message *out, struct sb_diag *diag);
 
+/* ---- reads for handlers (reads.c) ----
+ * Those with a principal ask sb_can (TEAM_READ, CHANNEL_READ, SIGNED_IN) and fill diag with the
+ * refusal or the resource's NotFound sentence. Lists are heap arrays (free()); messages own heap
+ * fields (teams_message_free / teams_message_free_array). */
+sb_err teams_team_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                      struct store_team *out, struct sb_diag *diag);
+/* The caller's teams. */
+sb_err teams_joined(struct sb_ctx *ctx, const struct sb_principal *who, struct store_team **out,
+                    size_t *n, struct sb_diag *diag);
+sb_err teams_channel_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          struct store_channel **out, size_t *n, struct sb_diag *diag);
+sb_err teams_channel_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                         const char *channel_id, struct store_channel *out, struct sb_diag *diag);
+sb_err teams_member_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                         struct store_member **out, size_t *n, struct sb_diag *diag);
+sb_err teams_member_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                        const char *membership_id, struct store_member *out, struct sb_diag *diag);
+/* One message of that channel (one of another channel is NOT_FOUND). */
+sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                         const char *channel_id, const char *id, struct store_message *out,
+                         struct sb_diag *diag);
+/* Pages, newest first, of messages with seq below before (0: from the newest). No permission
+ * check: the handler asked sb_can before it parsed the paging arguments. */
+sb_err teams_message_page(struct sb_ctx *ctx, const char *channel_id, int64_t before, size_t limit,
+                          struct store_message **out, size_t *n);
+/* A team's connector posts from configurations of app_type ("groups": the group feed). */
+sb_err teams_message_feed(struct sb_ctx *ctx, const char *team_id, const char *app_type,
+                          int64_t before, size_t limit, struct store_message **out, size_t *n);
+/* Messages after seq `after` that who may see (every team's for administrators), oldest first:
+ * the event stream's replay. */
+sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
+                           size_t limit, struct store_message **out, size_t *n);
+void teams_message_free(struct store_message *m);
+void teams_message_free_array(struct store_message *ms, size_t n);
+
+/* PATCH memberSettings.allowCreateUpdateRemoveConnectors by who: the setting and its audit
+ * entry (when it changes) in one transaction. The handler asked sb_can(TEAM_UPDATE) before it
+ * read the body. */
+sb_err teams_update_member_settings(struct sb_ctx *ctx, const struct sb_principal *who,
+                                    const char *team_id, bool allow, struct sb_diag *diag);
+
 /* The Graph chatMessage resource for m (from.user for people, from.application for connectors). */
 json_t *teams_message_json(const struct store_message *m);
 

@@ -1,0 +1,126 @@
+/*
+ * card_output.c: the parts of a chatMessage built from the accepted cards (see cards.h for
+ * their shape): each card serialised as a string inside a Graph-style attachment, the body
+ * naming the attachments, and the notification summary picked from the envelope or the first
+ * card. Cards are re-serialised by jansson, which keeps every string value exactly.
+ */
+#include "cards/internal.h"
+
+#include "core/buf.h"
+#include "core/utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SUMMARY_MAX 256 /* bytes of the notification summary */
+
+/* The first TextBlock with visible text, depth first in document order (jansson keeps the
+ * order of keys). Bounded by the depth check done at load. */
+static bool find_text_block(json_t *v, const char **s, size_t *n)
+{
+    const char *key;
+    json_t *item, *type;
+    size_t i;
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, item)
+        {
+            if (find_text_block(item, s, n))
+                return true;
+        }
+        return false;
+    }
+    if (!json_is_object(v))
+        return false;
+    type = json_object_get(v, "type");
+    if (json_is_string(type) && strcmp(json_string_value(type), "TextBlock") == 0 &&
+        card_nonblank_member(v, "text", s, n))
+        return true;
+    json_object_foreach(v, key, item)
+    {
+        if (find_text_block(item, s, n))
+            return true;
+    }
+    return false;
+}
+
+/* Picks the notification text: the envelope's summary, else the first card's summary, title
+ * or text (MessageCard) or first TextBlock (Adaptive Card), else "Card". */
+static void summary_source(const struct card_set *set, const char **s, size_t *n)
+{
+    json_t *card = set->cards[0].content;
+
+    if (set->envelope && card_nonblank_member(set->envelope, "summary", s, n))
+        return;
+    if (!set->cards[0].adaptive) {
+        if (card_nonblank_member(card, "summary", s, n) ||
+            card_nonblank_member(card, "title", s, n) || card_nonblank_member(card, "text", s, n))
+            return;
+    } else if (find_text_block(json_object_get(card, "body"), s, n)) {
+        return;
+    }
+    *s = "Card";
+    *n = 4;
+}
+
+static sb_err make_summary(const struct card_set *set, char **out)
+{
+    const char *s;
+    size_t n;
+
+    summary_source(set, &s, &n);
+    if (n > SUMMARY_MAX) {
+        n = sb_utf8_prefix_bytes(s, SUMMARY_MAX);
+        s = card_trim(s, &n);
+    }
+    *out = strndup(s, n);
+    return *out ? SB_OK : SB_ERR_NOMEM;
+}
+
+static sb_err add_attachment(json_t *arr, const char *id, const struct card_ref *card)
+{
+    char *content = json_dumps(card->content, JSON_COMPACT);
+    json_t *att;
+
+    if (!content)
+        return SB_ERR_NOMEM;
+    att = json_pack("{s:s, s:s, s:s, s:n}", "id", id, "contentType",
+                    card->adaptive ? CARD_TYPE_ADAPTIVE : CARD_TYPE_MESSAGECARD, "content", content,
+                    "name");
+    free(content);
+    if (!att || json_array_append_new(arr, att) != 0)
+        return SB_ERR_NOMEM;
+    return SB_OK;
+}
+
+sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, char out[37]),
+                         void *id_arg, struct card_message *out)
+{
+    json_t *arr = json_array();
+    struct sb_buf body = {0};
+    sb_err err = SB_ERR_NOMEM;
+
+    if (!arr)
+        goto out;
+    for (size_t i = 0; i < set->n; i++) {
+        char id[SB_ID_LEN + 1] = {0};
+
+        new_id(id_arg, id);
+        id[SB_ID_LEN] = '\0';
+        err = add_attachment(arr, id, &set->cards[i]);
+        if (!err)
+            err = sb_buf_printf(&body, "<attachment id=\"%s\"></attachment>", id);
+        if (err)
+            goto out;
+    }
+    err = SB_ERR_NOMEM;
+    out->attachments = json_dumps(arr, JSON_COMPACT);
+    out->body = sb_buf_take(&body);
+    if (!out->attachments || !out->body)
+        goto out;
+    err = make_summary(set, &out->summary);
+out:
+    json_decref(arr);
+    sb_buf_free(&body);
+    return err;
+}

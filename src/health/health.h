@@ -1,0 +1,18 @@
+/*
+ * health.h: what /readyz and /metrics ask of the running installation's store, so that the
+ * handlers need not know the store.
+ */
+#ifndef SB_HEALTH_H
+#define SB_HEALTH_H
+
+#include "core/sb.h"
+
+#include <stddef.h>
+
+/* SB_OK when the store answers a trivial query (a load balancer stops sending here when the
+ * database is gone). */
+sb_err health_store_ping(struct sb_ctx *ctx);
+/* Writes waiting for the next group commit. */
+size_t health_write_queue_depth(struct sb_ctx *ctx);
+
+#endif
