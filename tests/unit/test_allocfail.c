@@ -37,6 +37,8 @@
 #include "core/config.h"
 #include "net/addr.h"
 #include "net/fetch.h"
+#include "net/url.h"
+#include "proxy/proxy.h"
 #include "services/services.h"
 #include "store/store.h"
 #include "webhooks/url.h"
@@ -796,6 +798,48 @@ static bool op_fetch_urls(const void *arg, char *out, size_t cap)
     return a == SB_OK && b == SB_OK;
 }
 
+/* The URL module: each URL parsed, its origin, the URL rebuilt with another path, and the
+ * proxy's upstream URL. A shortage must make the operation fail, never give another answer. */
+static bool op_net_url(const void *arg, char *out, size_t cap)
+{
+    static const char *const urls[] = {"HTTPS://Vendor.Example:8443/a%20b?q=1#f",
+                                       "http://127.2/",
+                                       "https://[::1]:9/x",
+                                       "https://user@ex%61mple.org/",
+                                       "https:///x",
+                                       "ftp://files.example/",
+                                       "https://a b/",
+                                       "https://ci.example/job/nightly build"};
+    size_t used = 0;
+    bool ok = true;
+
+    (void)arg;
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]) && used < cap; i++) {
+        struct net_url u;
+        char origin[128] = "", *with = NULL, *up = NULL;
+        sb_err e = net_url_parse(urls[i], i == 7 ? NET_URL_ALLOW_SPACE : 0, &u), o = SB_OK,
+               w = SB_OK, p;
+
+        if (!e) {
+            o = net_url_origin(&u, origin, sizeof(origin));
+            w = net_url_with_path(&u, "/p%20q", "r=1", &with);
+        }
+        p = proxy_upstream_url(urls[i], "/x y", "z=1", &up);
+        /* libcurl reports some shortages as a malformed URL (decoding the host's escapes):
+         * a refused URL, the safe answer, which counts as the operation failing too. */
+        ok = ok && e != SB_ERR_NOMEM && w != SB_ERR_NOMEM && p != SB_ERR_NOMEM &&
+             (e == SB_OK) == (i != 4 && i != 6) && (p == SB_OK) == (i < 4 || i == 5);
+        used += (size_t)snprintf(out + used, cap - used, "%d %s %s %d %s %s|%d %s|%d %s|%d %s;",
+                                 (int)e, e ? "" : u.scheme, e ? "" : u.host, e ? 0 : u.port,
+                                 e ? "" : u.path, e || !u.query ? "" : u.query, (int)o, origin,
+                                 (int)w, with ? with : "", (int)p, up ? up : "");
+        free(with);
+        free(up);
+        net_url_free(&u);
+    }
+    return ok;
+}
+
 static bool op_listen_and_addr(const void *arg, char *out, size_t cap)
 {
     static const char *const listen[] = {"127.0.0.1:8080", "[::1]:0", "localhost:65535",
@@ -895,6 +939,7 @@ static void test_urls(void **state)
         runs += run_failing(fetch_urls[i], op_fetch_urls, fetch_urls[i]);
     runs += run_failing("--listen and addresses", op_listen_and_addr, NULL);
     runs += run_failing("URL flags", op_config_flags, NULL);
+    runs += run_failing("net/url", op_net_url, NULL);
     printf("URLs: %lu failing runs\n", runs);
 }
 
