@@ -36,7 +36,7 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
     const char *team = a->team_id[0] ? a->team_id : NULL;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     err = db_query(d,
                    "SELECT id, created_at FROM apps WHERE external_id = ? "
@@ -44,13 +44,15 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
                    &s, "ss", a->external_id, a->team_id);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW) {
+    err = db_step(d, s, &row);
+    if (!err && row) {
         db_col_copy(d, s, 0, a->id, sizeof(a->id));
         db_col_copy(d, s, 1, a->created, sizeof(a->created));
     }
     db_done(d, s);
-    if (rc == DB_ROW)
+    if (err)
+        return err;
+    if (row)
         err = db_run_one(d,
                          "UPDATE apps SET version = ?, display_name = ?, description = ?, "
                          "developer = ?, connector_id = ?, configuration_url = ?, "
@@ -58,8 +60,6 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
                          "sssssssBBss", a->version, a->display_name, a->description, a->developer,
                          a->connector_id, a->configuration_url, a->valid_domains, w->icon,
                          w->icon_len, w->package, w->package_len, a->updated, a->id);
-    else if (rc != DB_DONE)
-        return (sb_err)rc;
     else
         err = db_run(d, NULL,
                      "INSERT INTO apps (id, external_id, team_id, version, display_name, "

@@ -317,7 +317,7 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     struct db_stmt *s = NULL;
     int64_t seq = 0;
     sb_err err;
-    int rc;
+    bool row = false;
 
     err = db_query(d,
                    "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
@@ -326,11 +326,11 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
                    dl->message_id);
     if (err)
         return err;
-    while ((rc = db_step(d, s)) == DB_ROW)
+    while (!(err = db_step(d, s, &row)) && row)
         seq = db_col_int(d, s, 0);
     db_done(d, s);
-    if (rc != DB_DONE)
-        return (sb_err)rc;
+    if (err)
+        return err;
     /* Keep the newest STORE_DELIVERIES_KEPT entries of this configuration. Pruning every
      * insert would scan that many index entries per post; every 16th is enough, since reads
      * are limited to STORE_DELIVERIES_KEPT anyway. At most STORE_PRUNE_BATCH rows go at once

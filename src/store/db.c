@@ -70,8 +70,8 @@ sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, 
 {
     struct db_stmt *s;
     va_list ap;
+    bool row = false;
     sb_err err;
-    int rc;
 
     va_start(ap, fmt);
     err = db_vquery(d, sql, &s, fmt, ap);
@@ -79,17 +79,17 @@ sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, 
     if (err)
         return err;
     do {
-        rc = d->drv->step(s);
-    } while (rc == DB_ROW);
-    if (rc == DB_DONE && changes)
+        err = d->drv->step(s, &row);
+    } while (!err && row);
+    if (!err && changes)
         *changes = d->drv->changes(d->conn);
     d->drv->reset(s);
-    return rc == DB_DONE ? SB_OK : (sb_err)rc;
+    return err;
 }
 
-int db_step(struct db *d, struct db_stmt *s)
+sb_err db_step(struct db *d, struct db_stmt *s, bool *row)
 {
-    return d->drv->step(s);
+    return d->drv->step(s, row);
 }
 
 void db_done(struct db *d, struct db_stmt *s)
@@ -157,21 +157,25 @@ sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...)
 {
     struct db_stmt *s = NULL;
     int64_t n = 0;
+    bool row = false;
     va_list ap;
     sb_err err;
-    int rc;
 
     va_start(ap, fmt);
     err = db_vquery(d, sql, &s, fmt, ap);
     va_end(ap);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_DONE)
+    err = db_step(d, s, &row);
+    /* A statement that returns rows (RETURNING) is not what this runs: a row is an error, as
+     * it was when the step code was compared with "done". */
+    if (!err && row)
+        err = SB_ERR_IO;
+    if (!err)
         n = d->drv->changes(d->conn);
     db_done(d, s);
-    if (rc != DB_DONE)
-        return (sb_err)rc;
+    if (err)
+        return err;
     return n ? SB_OK : SB_ERR_NOT_FOUND;
 }
 

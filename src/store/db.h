@@ -24,8 +24,6 @@
 struct db_conn;
 struct db_stmt;
 
-enum db_step { DB_ROW = 1, DB_DONE = 2 };
-
 struct db_driver {
     const char *name;
     /* Opens a write transaction (the group-commit batch, migrations). The dialects differ:
@@ -58,8 +56,10 @@ struct db_driver {
                         const char *v); /* idx from 1; NULL binds NULL */
     sb_err (*bind_int64)(struct db_stmt *s, int idx, int64_t v);
     sb_err (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t n);
-    /* DB_ROW, DB_DONE, or an error: SB_ERR_CONFLICT for a unique/foreign-key violation. */
-    int (*step)(struct db_stmt *s);
+    /* Advances to the next row: SB_OK with *row true (a row to read) or false (no more rows),
+     * or an error (*row false): SB_ERR_CONFLICT for a unique/foreign-key violation. Rows and
+     * errors travel apart, so a row can never be taken for an error code or the reverse. */
+    sb_err (*step)(struct db_stmt *s, bool *row);
     const char *(*col_text)(struct db_stmt *s, int idx); /* NULL for SQL NULL */
     int64_t (*col_int64)(struct db_stmt *s, int idx);
     const void *(*col_blob)(struct db_stmt *s, int idx, size_t *n);
@@ -117,7 +117,8 @@ sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char
 sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...);
 /* Like db_run for an UPDATE or DELETE that must touch a row: SB_ERR_NOT_FOUND when none. */
 sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...);
-int db_step(struct db *d, struct db_stmt *s);
+/* As db_driver.step: SB_OK and *row (true: a row to read; false: done), or an error. */
+sb_err db_step(struct db *d, struct db_stmt *s, bool *row);
 void db_done(struct db *d, struct db_stmt *s);
 /* Copies column idx into dst (cap bytes, always NUL-terminated; NULL becomes ""). */
 void db_col_copy(struct db *d, struct db_stmt *s, int idx, char *dst, size_t cap);

@@ -233,7 +233,7 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
     struct store_gc_connection *c = arg;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     err = db_query(d,
                    "INSERT INTO gc_connections (id, owner, name, description, state, "
@@ -242,14 +242,14 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
                    c->connector_id, c->extra ? c->extra : "{}", c->created);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW) {
+    err = db_step(d, s, &row);
+    if (!err && row) {
         c->pk = db_col_int(d, s, 0);
         /* RETURNING rows must be stepped to completion before the statement is reset. */
-        rc = db_step(d, s);
+        err = db_step(d, s, &row);
     }
     db_done(d, s);
-    return rc == DB_DONE ? SB_OK : (sb_err)rc;
+    return err;
 }
 
 sb_err store_gc_connection_insert(struct store *st, struct store_gc_connection *c)
@@ -517,18 +517,18 @@ static sb_err item_put_fn(struct db *d, void *arg)
     struct db_stmt *s = NULL;
     int64_t pk = 0;
     sb_err err;
-    int rc;
+    bool row = false;
 
     err = db_query(d, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?", &s, "is", it->conn_pk,
                    it->id);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW)
+    err = db_step(d, s, &row);
+    if (!err && row)
         pk = db_col_int(d, s, 0);
     db_done(d, s);
-    if (rc != DB_ROW && rc != DB_DONE)
-        return (sb_err)rc;
+    if (err)
+        return err;
     p->created = pk == 0;
     if (pk) {
         err = db_run_one(d,
@@ -546,13 +546,12 @@ static sb_err item_put_fn(struct db *d, void *arg)
                        it->content ? it->content : "", it->content_type, it->acl, it->updated);
         if (err)
             return err;
-        rc = db_step(d, s);
-        if (rc == DB_ROW) {
+        err = db_step(d, s, &row);
+        if (!err && row) {
             pk = db_col_int(d, s, 0);
-            rc = db_step(d, s);
+            err = db_step(d, s, &row);
         }
         db_done(d, s);
-        err = rc == DB_DONE ? SB_OK : (sb_err)rc;
     }
     for (size_t i = 0; !err && i < p->nacl; i++)
         err = db_run(d, NULL,
@@ -900,7 +899,7 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
     char *text = NULL;
     struct db d;
     sb_err err;
-    int rc;
+    bool row = false;
 
     *out = NULL;
     *n = 0;
@@ -916,7 +915,7 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
                    src[4], src[5], src[6], src[7], text, q->size, q->from);
     if (err)
         goto out;
-    while ((rc = db_step(&d, s)) == DB_ROW) {
+    while (!(err = db_step(&d, s, &row)) && row) {
         struct store_gc_hit *h;
 
         if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
@@ -931,8 +930,6 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
             goto out;
         *total = db_col_int(&d, s, 6);
     }
-    if (rc != DB_DONE)
-        err = (sb_err)rc;
 out:
     db_done(&d, s);
     store_read_end(st, &d);

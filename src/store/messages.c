@@ -12,7 +12,7 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
 {
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     if (d->drv->seq_lock_sql && !d->seq_locked) {
         err = d->drv->exec(d->conn, d->drv->seq_lock_sql);
@@ -29,14 +29,14 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
                    m->from_image[0] ? m->from_image : NULL);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW)
+    err = db_step(d, s, &row);
+    if (!err && row)
         m->seq = db_col_int(d, s, 0);
-    else
-        err = rc == DB_DONE ? SB_ERR_IO : (sb_err)rc;
+    else if (!err)
+        err = SB_ERR_IO;
     /* RETURNING rows must be stepped to completion before the statement is reset. */
-    while (rc == DB_ROW)
-        rc = db_step(d, s);
+    while (row && db_step(d, s, &row) == SB_OK && row)
+        ;
     db_done(d, s);
     if (!err) {
         char rest[96];

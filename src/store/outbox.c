@@ -113,7 +113,7 @@ static sb_err claim_fn(struct db *d, void *arg)
     struct claim *c = arg;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     err = db_query(d,
                    "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1, "
@@ -123,11 +123,11 @@ static sb_err claim_fn(struct db *d, void *arg)
                    &s, "isiiii", c->lease_until, c->owner, c->now, c->now, c->now, c->now);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW)
+    err = db_step(d, s, &row);
+    if (!err && row)
         read_job_row(d, s, &c->r);
-    else
-        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    else if (!err)
+        err = SB_ERR_NOT_FOUND;
     if (!err)
         err = c->r.err;
     db_done(d, s);

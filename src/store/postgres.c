@@ -422,26 +422,28 @@ static sb_err pg_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
     return SB_OK;
 }
 
-static int pg_step(struct db_stmt *s)
+static sb_err pg_step(struct db_stmt *s, bool *row)
 {
     struct db_conn *c = s->conn;
     PGresult *res;
     sb_err err;
 
+    *row = false;
     if (s->res) {
         free_blobs(s);
         if (s->row < PQntuples(s->res))
             s->row++;
-        return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+        *row = s->row < PQntuples(s->res);
+        return SB_OK;
     }
     if (!s->prepared) {
         err = server_prepare(s);
         if (err)
-            return (int)err;
+            return err;
     }
     res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
     if (!result_ok(res))
-        return (int)fail_result(c, res, "statement", s->sql);
+        return fail_result(c, res, "statement", s->sql);
     /* sqlite3_changes counts INSERT/UPDATE/DELETE only; a SELECT must not overwrite it. */
     if (strncmp(PQcmdStatus(res), "SELECT", 6) != 0)
         c->changes = strtoll(PQcmdTuples(res), NULL, 10);
@@ -449,11 +451,12 @@ static int pg_step(struct db_stmt *s)
     s->blob_lens = calloc((size_t)PQnfields(res) + 1, sizeof(*s->blob_lens));
     if (!s->blobs || !s->blob_lens) {
         PQclear(res);
-        return (int)SB_ERR_NOMEM;
+        return SB_ERR_NOMEM;
     }
     s->res = res;
     s->row = 0;
-    return PQntuples(res) > 0 ? DB_ROW : DB_DONE;
+    *row = PQntuples(res) > 0;
+    return SB_OK;
 }
 
 static bool has_value(struct db_stmt *s, int idx)

@@ -80,7 +80,7 @@ static sb_err update_fn(struct db *d, void *arg)
     const struct store_registration_blobs *b = w->b;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     /* The conditional update decides between concurrent changes (on PostgreSQL it also locks
      * the row until commit); only the winner goes on to publish. */
@@ -110,11 +110,11 @@ static sb_err update_fn(struct db *d, void *arg)
     err = db_query(d, "SELECT 1 FROM connector_registrations WHERE id = ?", &s, "s", r->id);
     if (err)
         return err;
-    rc = db_step(d, s);
+    err = db_step(d, s, &row);
     db_done(d, s);
-    if (rc == DB_ROW)
-        return SB_ERR_CONFLICT;
-    return rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    if (err)
+        return err;
+    return row ? SB_ERR_CONFLICT : SB_ERR_NOT_FOUND;
 }
 
 sb_err store_registration_update(struct store *st, struct store_registration *r,

@@ -169,17 +169,17 @@ static sb_err sq_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
     return map_rc(sqlite3_bind_blob64(s->st, idx, v, n, SQLITE_STATIC));
 }
 
-static int sq_step(struct db_stmt *s)
+static sb_err sq_step(struct db_stmt *s, bool *row)
 {
     int rc = sqlite3_step(s->st);
 
-    if (rc == SQLITE_ROW)
-        return DB_ROW;
-    if (rc == SQLITE_DONE)
-        return DB_DONE;
+    *row = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return SB_OK;
     if ((rc & 0xff) != SQLITE_CONSTRAINT)
         sb_log_error("sqlite: step failed: %s", sqlite3_errmsg(s->conn->db));
-    return (int)map_rc(rc);
+    /* map_rc gives SB_OK only for SQLITE_OK, which sqlite3_step never returns. */
+    return rc == SQLITE_OK ? SB_ERR_IO : map_rc(rc);
 }
 
 static const char *sq_col_text(struct db_stmt *s, int idx)

@@ -393,6 +393,7 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
 {
     struct db d = {st->drv, st->writer, NULL, NULL, false, NULL};
     struct db_stmt *s = NULL;
+    bool row = false;
     int64_t current = 0;
     sb_err err;
 
@@ -417,7 +418,7 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
     err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, "");
     if (err)
         goto out;
-    if (db_step(&d, s) == DB_ROW)
+    if (db_step(&d, s, &row) == SB_OK && row)
         current = db_col_int(&d, s, 0);
     db_done(&d, s);
     for (size_t i = 0; i < count; i++) {
@@ -614,12 +615,15 @@ sb_err store_ping(struct store *st)
 {
     struct db d;
     struct db_stmt *s = NULL;
+    bool row = false;
     sb_err err = store_read_begin(st, &d);
 
     if (err)
         return err;
     err = db_query(&d, "SELECT 1", &s, "");
-    if (!err && db_step(&d, s) != DB_ROW)
+    if (!err)
+        err = db_step(&d, s, &row);
+    if (!err && !row)
         err = SB_ERR_IO;
     db_done(&d, s);
     store_read_end(st, &d);
@@ -644,7 +648,7 @@ sb_err store_meta_get(struct store *st, const char *key, char **out)
     struct db d;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     *out = NULL;
     err = store_read_begin(st, &d);
@@ -653,11 +657,11 @@ sb_err store_meta_get(struct store *st, const char *key, char **out)
     err = db_query(&d, "SELECT value FROM meta WHERE key = ?", &s, "s", key);
     if (err)
         goto out;
-    rc = db_step(&d, s);
-    if (rc == DB_ROW)
+    err = db_step(&d, s, &row);
+    if (!err && row)
         err = db_col_dup(&d, s, 0, out);
-    else
-        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    else if (!err)
+        err = SB_ERR_NOT_FOUND;
 out:
     db_done(&d, s);
     store_read_end(st, &d);
@@ -683,14 +687,14 @@ static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
     size_t len = 0, cap = 0;
     char *v = NULL;
     sb_err err = store_read_begin(st, &d);
-    int rc = DB_DONE;
+    bool row = false;
 
     if (err)
         return err;
     err = db_vquery(&d, sql, &s, fmt, ap);
     if (err)
         goto out;
-    while ((rc = db_step(&d, s)) == DB_ROW) {
+    while (!(err = db_step(&d, s, &row)) && row) {
         if (one) {
             read(&d, s, one);
             break;
@@ -702,10 +706,8 @@ static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
         read(&d, s, v + len * elem);
         len++;
     }
-    if (rc == DB_DONE && one)
+    if (!err && !row && one)
         err = SB_ERR_NOT_FOUND;
-    else if (rc != DB_DONE && rc != DB_ROW)
-        err = (sb_err)rc;
 out:
     db_done(&d, s);
     store_read_end(st, &d);

@@ -247,17 +247,19 @@ struct member_delete {
 
 static sb_err count(struct db *d, struct db_stmt *s, int64_t *out)
 {
-    int rc = db_step(d, s);
+    bool row = false;
+    sb_err err = db_step(d, s, &row);
 
-    *out = rc == DB_ROW ? db_col_int(d, s, 0) : 0;
+    *out = !err && row ? db_col_int(d, s, 0) : 0;
     db_done(d, s);
-    return rc == DB_ROW || rc == DB_DONE ? SB_OK : (sb_err)rc;
+    return err;
 }
 
 static sb_err member_delete_fn(struct db *d, void *arg)
 {
     struct member_delete *md = arg;
     struct db_stmt *s = NULL;
+    bool row = false;
     sb_id user_id = "";
     int64_t is_owner = 0, owners = 0;
     sb_err err;
@@ -286,7 +288,7 @@ static sb_err member_delete_fn(struct db *d, void *arg)
                    md->team_id);
     if (err)
         return err;
-    if (db_step(d, s) == DB_ROW)
+    if (db_step(d, s, &row) == SB_OK && row)
         db_col_copy(d, s, 0, user_id, sizeof(user_id));
     db_done(d, s);
     err = db_run_one(d, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,

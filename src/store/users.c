@@ -140,7 +140,7 @@ sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struc
     sb_err err = store_read_begin(st, &d);
     const void *blob;
     size_t n;
-    int rc;
+    bool row = false;
 
     if (err)
         return err;
@@ -150,11 +150,11 @@ sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struc
                    &s, "B", (const void *)hash, (size_t)32);
     if (err)
         goto out;
-    rc = db_step(&d, s);
-    if (rc != DB_ROW) {
-        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    err = db_step(&d, s, &row);
+    if (!err && !row)
+        err = SB_ERR_NOT_FOUND;
+    if (err)
         goto out;
-    }
     db_col_copy(&d, s, 0, out->id, sizeof(out->id));
     db_col_copy(&d, s, 1, out->user_id, sizeof(out->user_id));
     out->kind = (int)db_col_int(&d, s, 2);
