@@ -27,8 +27,10 @@ static sb_err create_fn(struct db *d, void *arg)
                  "INSERT INTO action_executions (id, message_id, action_id, user_id, connector_id, "
                  "team_id, channel_id, target, status, created, updated) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                 "ssssssssss", e->id, e->message_id, e->action_id, e->user_id, e->connector_id,
-                 e->team_id, e->channel_id, e->target, e->created, e->created);
+                 DB_ARGS(db_text(e->id), db_text(e->message_id), db_text(e->action_id),
+                         db_text(e->user_id), db_text(e->connector_id), db_text(e->team_id),
+                         db_text(e->channel_id), db_text(e->target), db_text(e->created),
+                         db_text(e->created)));
     if (err)
         return err;
     memset(&job, 0, sizeof(job));
@@ -70,7 +72,7 @@ static void read_action(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_action_get(struct store *st, const char *id, struct store_action_execution *out)
 {
     return store_select_one(st, "SELECT " ACTION_COLS " FROM action_executions WHERE id = ?",
-                            read_action, out, "s", id);
+                            read_action, out, DB_ARGS(db_text(id)));
 }
 
 static sb_err finish_fn(struct db *d, void *arg)
@@ -81,8 +83,9 @@ static sb_err finish_fn(struct db *d, void *arg)
                       "UPDATE action_executions SET status = ?, http_status = ?, "
                       "card_action_status = ?, error = ?, card_updated = ?, updated = ? "
                       "WHERE id = ?",
-                      "sissbss", e->status, (int64_t)e->http_status, e->card_action_status,
-                      e->error, (int)e->card_updated, e->updated, e->id);
+                      DB_ARGS(db_text(e->status), db_int(e->http_status),
+                              db_text(e->card_action_status), db_text(e->error),
+                              db_bool(e->card_updated), db_text(e->updated), db_text(e->id)));
 }
 
 sb_err store_action_finish(struct store *st, const struct store_action_execution *e)

@@ -3,7 +3,6 @@
  */
 #include "store/internal.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +29,8 @@ sb_err store_setting_get(struct store *st, const char *key, char **value)
     sb_err err;
 
     *value = NULL;
-    err = store_select_one(st, "SELECT value FROM settings WHERE key = ?", read_text, &r, "s", key);
+    err = store_select_one(st, "SELECT value FROM settings WHERE key = ?", read_text, &r,
+                           DB_ARGS(db_text(key)));
     return err ? err : r.err;
 }
 
@@ -43,11 +43,11 @@ static sb_err setting_set_fn(struct db *d, void *arg)
     struct setting_set *ss = arg;
 
     if (!ss->value)
-        return db_run(d, NULL, "DELETE FROM settings WHERE key = ?", "s", ss->key);
+        return db_run(d, NULL, "DELETE FROM settings WHERE key = ?", DB_ARGS(db_text(ss->key)));
     return db_run(d, NULL,
                   "INSERT INTO settings (key, value) VALUES (?, ?) "
                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                  "ss", ss->key, ss->value);
+                  DB_ARGS(db_text(ss->key), db_text(ss->value)));
 }
 
 sb_err store_setting_set(struct store *st, const char *key, const char *value)
@@ -131,10 +131,12 @@ static sb_err connector_insert_fn(struct db *d, void *arg)
                  "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
                  "image_type, image, created_by, created_at, url_format, url_nonce, settings, "
                  "app_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 "sssssssBssssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
-                 c->name, c->image_type, ci->image, ci->image_len, c->created_by, c->created,
-                 c->url_format, c->url_nonce, ci->settings ? ci->settings : "{}",
-                 c->app_type[0] ? c->app_type : "teams");
+                 DB_ARGS(db_text(c->id), db_text(c->kind), db_text(c->connector_id),
+                         db_text(c->team_id), db_text(c->channel_id), db_text(c->name),
+                         db_text(c->image_type), db_blob(ci->image, ci->image_len),
+                         db_text(c->created_by), db_text(c->created), db_text(c->url_format),
+                         db_text(c->url_nonce), db_text(ci->settings ? ci->settings : "{}"),
+                         db_text(c->app_type[0] ? c->app_type : "teams")));
     return err ? err : audits_insert(d, ci->audits, ci->naudits);
 }
 
@@ -149,13 +151,13 @@ sb_err store_connector_insert(struct store *st, const struct store_connector *c,
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out)
 {
     return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE id = ?",
-                            read_connector, out, "s", id);
+                            read_connector, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_connector_by_key(struct store *st, const char *key, struct store_connector *out)
 {
     return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE url_nonce = ?",
-                            read_connector, out, "s", key);
+                            read_connector, out, DB_ARGS(db_text(key)));
 }
 
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
@@ -164,7 +166,8 @@ sb_err store_connector_list(struct store *st, const char *channel_id, struct sto
     return store_select_all(st,
                             "SELECT " CONNECTOR_COLS " FROM connectors WHERE channel_id = ? "
                             "AND deleted_at IS NULL ORDER BY created_at, id",
-                            read_connector, NULL, sizeof(**out), (void **)out, n, "s", channel_id);
+                            read_connector, NULL, sizeof(**out), (void **)out, n,
+                            DB_ARGS(db_text(channel_id)));
 }
 
 struct connector_update {
@@ -177,7 +180,7 @@ static sb_err rename_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
     sb_err err = db_run_one(d, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
-                            "ss", cu->a, cu->id);
+                            DB_ARGS(db_text(cu->a), db_text(cu->id)));
 
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
@@ -188,7 +191,7 @@ static sb_err set_url_fn(struct db *d, void *arg)
     sb_err err = db_run_one(d,
                             "UPDATE connectors SET url_format = ?, url_nonce = ? "
                             "WHERE id = ? AND deleted_at IS NULL",
-                            "sss", cu->a, cu->b, cu->id);
+                            DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
 
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
@@ -202,7 +205,7 @@ static sb_err delete_fn(struct db *d, void *arg)
     err = db_run_one(d,
                      "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
                      "WHERE id = ? AND deleted_at IS NULL",
-                     "ss", cu->a, cu->id);
+                     DB_ARGS(db_text(cu->a), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
@@ -236,8 +239,8 @@ sb_err store_connector_settings(struct store *st, const char *id, char **setting
     sb_err err;
 
     *settings = NULL;
-    err = store_select_one(st, "SELECT settings FROM connectors WHERE id = ?", read_text, &r, "s",
-                           id);
+    err = store_select_one(st, "SELECT settings FROM connectors WHERE id = ?", read_text, &r,
+                           DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -250,11 +253,11 @@ static sb_err set_settings_fn(struct db *d, void *arg)
         err = db_run_one(d,
                          "UPDATE connectors SET name = ?, settings = ? "
                          "WHERE id = ? AND deleted_at IS NULL",
-                         "sss", cu->a, cu->b, cu->id);
+                         DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
     else
         err =
             db_run_one(d, "UPDATE connectors SET settings = ? WHERE id = ? AND deleted_at IS NULL",
-                       "ss", cu->b, cu->id);
+                       DB_ARGS(db_text(cu->b), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
@@ -306,7 +309,7 @@ sb_err store_connector_image(struct store *st, const char *id, char *type, size_
     err = store_select_one(st,
                            "SELECT image_type, image FROM connectors "
                            "WHERE id = ? AND deleted_at IS NULL",
-                           read_image, &r, "s", id);
+                           read_image, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -322,8 +325,9 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     err = db_query(d,
                    "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-                   &s, "ssiiss", dl->connector_id, dl->at, dl->size, (int64_t)dl->status, dl->error,
-                   dl->message_id);
+                   &s,
+                   DB_ARGS(db_text(dl->connector_id), db_text(dl->at), db_int(dl->size),
+                           db_int(dl->status), db_text(dl->error), db_text(dl->message_id)));
     if (err)
         return err;
     while (!(err = db_step(d, s, &row)) && row)
@@ -343,8 +347,8 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
                   "WHERE connector_id = ? AND seq <= ("
                   "SELECT seq FROM deliveries WHERE connector_id = ? "
                   "ORDER BY seq DESC LIMIT 1 OFFSET ?) ORDER BY seq LIMIT ?)",
-                  "ssii", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT,
-                  (int64_t)STORE_PRUNE_BATCH);
+                  DB_ARGS(db_text(dl->connector_id), db_text(dl->connector_id),
+                          db_int(STORE_DELIVERIES_KEPT), db_int(STORE_PRUNE_BATCH)));
 }
 
 static sb_err delivery_fn(struct db *d, void *arg)
@@ -403,8 +407,8 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
     return store_select_all(st,
                             "SELECT seq, connector_id, at, size, status, error, message_id "
                             "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",
-                            read_delivery, NULL, sizeof(**out), (void **)out, n, "si", connector_id,
-                            (int64_t)limit);
+                            read_delivery, NULL, sizeof(**out), (void **)out, n,
+                            DB_ARGS(db_text(connector_id), db_int(limit)));
 }
 
 struct webhook_deliver {

@@ -1,33 +1,31 @@
 #include "store/db.h"
 #include "store/internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_list ap)
+static sb_err bind_args(struct db *d, struct db_stmt *s, struct db_args args)
 {
     sb_err err = SB_OK;
-    int idx = 1;
 
-    for (const char *f = fmt; *f && !err; f++, idx++) {
-        switch (*f) {
-        case 's':
-            err = d->drv->bind_text(s, idx, va_arg(ap, const char *));
+    for (size_t i = 0; i < args.n && !err; i++) {
+        const struct db_val *v = &args.v[i];
+        int idx = (int)i + 1;
+
+        switch (v->type) {
+        case DB_NULL:
+            err = d->drv->bind_null(s, idx);
             break;
-        case 'i':
-            err = d->drv->bind_int64(s, idx, va_arg(ap, int64_t));
+        case DB_TEXT:
+            err = d->drv->bind_text(s, idx, v->u.text);
             break;
-        case 'b':
-            err = d->drv->bind_int64(s, idx, va_arg(ap, int) ? 1 : 0);
+        case DB_INT:
+            err = d->drv->bind_int64(s, idx, v->u.i);
             break;
-        case 'B': {
-            const void *p = va_arg(ap, const void *);
-            size_t n = va_arg(ap, size_t);
-            err = d->drv->bind_blob(s, idx, p, n);
+        case DB_BLOB:
+            err = d->drv->bind_blob(s, idx, v->u.blob.p, v->u.blob.n);
             break;
-        }
         default:
             err = SB_ERR_INVALID;
         }
@@ -35,7 +33,7 @@ static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_lis
     return err;
 }
 
-sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap)
+sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, struct db_args args)
 {
     struct db_stmt *s;
     sb_err err;
@@ -46,7 +44,7 @@ sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char
     err = d->drv->prepare(d->conn, sql, &s);
     if (err)
         return err;
-    err = bind_args(d, s, fmt, ap);
+    err = bind_args(d, s, args);
     if (err) {
         d->drv->reset(s);
         return err;
@@ -55,27 +53,12 @@ sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char
     return SB_OK;
 }
 
-sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...)
-{
-    va_list ap;
-    sb_err err;
-
-    va_start(ap, fmt);
-    err = db_vquery(d, sql, out, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...)
+sb_err db_run(struct db *d, int64_t *changes, const char *sql, struct db_args args)
 {
     struct db_stmt *s;
-    va_list ap;
     bool row = false;
-    sb_err err;
+    sb_err err = db_query(d, sql, &s, args);
 
-    va_start(ap, fmt);
-    err = db_vquery(d, sql, &s, fmt, ap);
-    va_end(ap);
     if (err)
         return err;
     do {
@@ -153,17 +136,13 @@ void store_lower(const char *in, char *out, size_t cap)
     out[i] = '\0';
 }
 
-sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...)
+sb_err db_run_one(struct db *d, const char *sql, struct db_args args)
 {
     struct db_stmt *s = NULL;
     int64_t n = 0;
     bool row = false;
-    va_list ap;
-    sb_err err;
+    sb_err err = db_query(d, sql, &s, args);
 
-    va_start(ap, fmt);
-    err = db_vquery(d, sql, &s, fmt, ap);
-    va_end(ap);
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -192,7 +171,7 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
         return SB_ERR_INVALID;
     if (!d->drv->notify_sql)
         return sb_buf_append(d->notes, payload, (size_t)len + 1); /* the NUL separates them */
-    return db_run(d, NULL, d->drv->notify_sql, "s", payload);
+    return db_run(d, NULL, d->drv->notify_sql, DB_ARGS(db_text(payload)));
 }
 
 struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql)

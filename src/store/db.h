@@ -16,7 +16,6 @@
 #include "core/buf.h"
 #include "core/sb.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,8 +51,10 @@ struct db_driver {
     /* Returns a statement prepared for sql, cached on the connection by the sql pointer: pass
      * string literals. The statement is reset and unbound by db_reset (stmt_done). */
     sb_err (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
-    sb_err (*bind_text)(struct db_stmt *s, int idx,
-                        const char *v); /* idx from 1; NULL binds NULL */
+    /* Typed binds, idx from 1. Text and blobs are not copied: they must stay valid until the
+     * statement is reset. A NULL text or blob pointer binds SQL NULL, as bind_null does. */
+    sb_err (*bind_null)(struct db_stmt *s, int idx);
+    sb_err (*bind_text)(struct db_stmt *s, int idx, const char *v);
     sb_err (*bind_int64)(struct db_stmt *s, int idx, int64_t v);
     sb_err (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t n);
     /* Advances to the next row: SB_OK with *row true (a row to read) or false (no more rows),
@@ -107,16 +108,63 @@ struct db {
  * listener (SQLite), delivered in commit order after the transaction commits. */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);
 
-/* Convenience wrappers used by the domain functions. Each `db_query` prepares sql and binds
- * the arguments described by fmt: 's' text (const char *, may be NULL), 'i' int64_t,
- * 'b' bool (int), 'B' blob (const void *, size_t). */
-sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...);
-/* The same binding as db_query, for callers that already hold a va_list. */
-sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap);
+/* One statement parameter, typed where it is written: make it with db_text, db_int, db_bool,
+ * db_blob or db_null, so the compiler checks each value against its kind (a varargs format
+ * string could not). */
+enum db_type { DB_NULL, DB_TEXT, DB_INT, DB_BLOB };
+struct db_val {
+    enum db_type type;
+    union {
+        const char *text;
+        int64_t i;
+        struct {
+            const void *p;
+            size_t n;
+        } blob;
+    } u;
+};
+
+static inline struct db_val db_null(void)
+{
+    return (struct db_val){.type = DB_NULL};
+}
+/* NULL binds SQL NULL. */
+static inline struct db_val db_text(const char *v)
+{
+    return (struct db_val){.type = v ? DB_TEXT : DB_NULL, .u.text = v};
+}
+static inline struct db_val db_int(int64_t v)
+{
+    return (struct db_val){.type = DB_INT, .u.i = v};
+}
+/* Stored as the integer 1 or 0 (both databases' schemas use integer flags). */
+static inline struct db_val db_bool(bool v)
+{
+    return db_int(v ? 1 : 0);
+}
+/* A NULL pointer binds SQL NULL; a non-NULL one with n 0 an empty blob. */
+static inline struct db_val db_blob(const void *p, size_t n)
+{
+    return (struct db_val){.type = p ? DB_BLOB : DB_NULL, .u.blob = {p, n}};
+}
+
+/* A statement's parameters in order: DB_ARGS(db_text(id), db_int(n)), or DB_NO_ARGS. The
+ * array is a compound literal of the caller's block; binding copies what it needs from it. */
+struct db_args {
+    const struct db_val *v;
+    size_t n;
+};
+#define DB_ARGS(...)                                                                               \
+    ((struct db_args){(const struct db_val[]){__VA_ARGS__},                                        \
+                      sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val)})
+#define DB_NO_ARGS ((struct db_args){NULL, 0})
+
+/* Convenience wrappers used by the domain functions. db_query prepares sql and binds args. */
+sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, struct db_args args);
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the rows it touched. */
-sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...);
+sb_err db_run(struct db *d, int64_t *changes, const char *sql, struct db_args args);
 /* Like db_run for an UPDATE or DELETE that must touch a row: SB_ERR_NOT_FOUND when none. */
-sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...);
+sb_err db_run_one(struct db *d, const char *sql, struct db_args args);
 /* As db_driver.step: SB_OK and *row (true: a row to read; false: done), or an error. */
 sb_err db_step(struct db *d, struct db_stmt *s, bool *row);
 void db_done(struct db *d, struct db_stmt *s);

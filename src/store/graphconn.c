@@ -55,8 +55,9 @@ static sb_err reg_insert_fn(struct db *d, void *arg)
     err = db_run(d, NULL,
                  "INSERT INTO gc_registrations (id, app_id, display_name, secret_hash, "
                  "public_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 "sssBsss", r->id, r->app_id[0] ? r->app_id : NULL, r->display_name, r->secret_hash,
-                 sizeof(r->secret_hash), r->public_key, r->created_by, r->created);
+                 DB_ARGS(db_text(r->id), db_text(r->app_id[0] ? r->app_id : NULL),
+                         db_text(r->display_name), db_blob(r->secret_hash, sizeof(r->secret_hash)),
+                         db_text(r->public_key), db_text(r->created_by), db_text(r->created)));
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
@@ -72,19 +73,20 @@ sb_err store_gc_registration_get(struct store *st, const char *id,
                                  struct store_gc_registration *out)
 {
     return store_select_one(st, "SELECT " REG_COLS " FROM gc_registrations WHERE id = ?", read_reg,
-                            out, "s", id);
+                            out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n)
 {
     return store_select_all(st, "SELECT " REG_COLS " FROM gc_registrations ORDER BY created_at, id",
-                            read_reg, NULL, sizeof(**out), (void **)out, n, "");
+                            read_reg, NULL, sizeof(**out), (void **)out, n, DB_NO_ARGS);
 }
 
 static sb_err reg_delete_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    sb_err err = db_run_one(d, "DELETE FROM gc_registrations WHERE id = ?", "s", w->id);
+    sb_err err =
+        db_run_one(d, "DELETE FROM gc_registrations WHERE id = ?", DB_ARGS(db_text(w->id)));
 
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
@@ -126,7 +128,8 @@ sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, s
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st, "SELECT package FROM apps WHERE id = ?", read_blob, &b, "s", app_id);
+    err = store_select_one(st, "SELECT package FROM apps WHERE id = ?", read_blob, &b,
+                           DB_ARGS(db_text(app_id)));
     return err ? err : b.err;
 }
 
@@ -162,8 +165,8 @@ static sb_err switch_set_fn(struct db *d, void *arg)
                  "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id) DO UPDATE SET "
                  "enabled = excluded.enabled, ticket = excluded.ticket, job_id = excluded.job_id, "
                  "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                 "sbssss", w->app_id, (int)w->enabled, w->ticket, w->job_id, w->updated_by,
-                 w->updated);
+                 DB_ARGS(db_text(w->app_id), db_bool(w->enabled), db_text(w->ticket),
+                         db_text(w->job_id), db_text(w->updated_by), db_text(w->updated)));
     if (!err)
         err = store_outbox_insert_tx(d, ss->job, ss->payload);
     return err ? err : store_audit_insert_tx(d, ss->audit);
@@ -183,7 +186,7 @@ sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc
     return store_select_one(st,
                             "SELECT app_id, enabled, ticket, job_id, updated_by, updated_at "
                             "FROM gc_switches WHERE app_id = ?",
-                            read_switch, out, "s", app_id);
+                            read_switch, out, DB_ARGS(db_text(app_id)));
 }
 
 /* ---- connections ---- */
@@ -238,8 +241,10 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
     err = db_query(d,
                    "INSERT INTO gc_connections (id, owner, name, description, state, "
                    "connector_id, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                   &s, "ssssssss", c->id, c->owner, c->name, c->description, c->state,
-                   c->connector_id, c->extra ? c->extra : "{}", c->created);
+                   &s,
+                   DB_ARGS(db_text(c->id), db_text(c->owner), db_text(c->name),
+                           db_text(c->description), db_text(c->state), db_text(c->connector_id),
+                           db_text(c->extra ? c->extra : "{}"), db_text(c->created)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -261,7 +266,7 @@ sb_err store_gc_connection_get(struct store *st, const char *id, struct store_gc
 {
     memset(out, 0, sizeof(*out));
     return store_select_one(st, "SELECT " CONN_COLS " FROM gc_connections WHERE id = ?", read_conn,
-                            out, "s", id);
+                            out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_gc_connection_list(struct store *st, const char *owner,
@@ -271,10 +276,10 @@ sb_err store_gc_connection_list(struct store *st, const char *owner,
         return store_select_all(st,
                                 "SELECT " CONN_COLS " FROM gc_connections WHERE owner = ? "
                                 "ORDER BY pk",
-                                read_conn, release_conn, sizeof(**out), (void **)out, n, "s",
-                                owner);
+                                read_conn, release_conn, sizeof(**out), (void **)out, n,
+                                DB_ARGS(db_text(owner)));
     return store_select_all(st, "SELECT " CONN_COLS " FROM gc_connections ORDER BY pk", read_conn,
-                            release_conn, sizeof(**out), (void **)out, n, "");
+                            release_conn, sizeof(**out), (void **)out, n, DB_NO_ARGS);
 }
 
 static void read_count(struct db *d, struct db_stmt *s, void *elem)
@@ -284,13 +289,13 @@ static void read_count(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_gc_connection_count(struct store *st, int64_t *n)
 {
-    return store_select_one(st, "SELECT COUNT(*) FROM gc_connections", read_count, n, "");
+    return store_select_one(st, "SELECT COUNT(*) FROM gc_connections", read_count, n, DB_NO_ARGS);
 }
 
 sb_err store_gc_item_count(struct store *st, int64_t conn_pk, int64_t *n)
 {
     return store_select_one(st, "SELECT COUNT(*) FROM gc_items WHERE conn_pk = ?", read_count, n,
-                            "i", conn_pk);
+                            DB_ARGS(db_int(conn_pk)));
 }
 
 static sb_err conn_update_fn(struct db *d, void *arg)
@@ -300,7 +305,8 @@ static sb_err conn_update_fn(struct db *d, void *arg)
     return db_run_one(d,
                       "UPDATE gc_connections SET name = ?, description = ?, extra = ? "
                       "WHERE pk = ?",
-                      "sssi", c->name, c->description, c->extra ? c->extra : "{}", c->pk);
+                      DB_ARGS(db_text(c->name), db_text(c->description),
+                              db_text(c->extra ? c->extra : "{}"), db_int(c->pk)));
 }
 
 sb_err store_gc_connection_update(struct store *st, const struct store_gc_connection *c)
@@ -318,11 +324,12 @@ static sb_err conn_delete_fn(struct db *d, void *arg)
         (err = db_run(d, NULL,
                       "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
                       "conn_pk = ?)",
-                      "i", *pk)))
+                      DB_ARGS(db_int(*pk)))))
         return err;
-    if ((err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE conn_pk = ?", "i", *pk)))
+    if ((err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE conn_pk = ?",
+                      DB_ARGS(db_int(*pk)))))
         return err;
-    return db_run_one(d, "DELETE FROM gc_connections WHERE pk = ?", "i", *pk);
+    return db_run_one(d, "DELETE FROM gc_connections WHERE pk = ?", DB_ARGS(db_int(*pk)));
 }
 
 /* A batch of the connection's items, their search rows and (cascading) their ACL rows. */
@@ -336,12 +343,12 @@ static sb_err conn_items_prune_fn(struct db *d, void *arg)
         (err = db_run(d, NULL,
                       "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
                       "conn_pk = ? ORDER BY id LIMIT ?)",
-                      "ii", pk, (int64_t)STORE_PRUNE_BATCH)))
+                      DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)))))
         return err;
     return db_run(d, &p->deleted,
                   "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
                   "ORDER BY id LIMIT ?)",
-                  "ii", pk, (int64_t)STORE_PRUNE_BATCH);
+                  DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
 /* A batch of the connection's group memberships: of one group at a time, so that both the
@@ -351,13 +358,14 @@ static sb_err conn_members_prune_fn(struct db *d, void *arg)
     struct store_prune *p = arg;
     int64_t pk = *(const int64_t *)p->arg;
 
-    return db_run(d, &p->deleted,
-                  "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
-                  "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
-                  "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
-                  "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
-                  "ORDER BY member_id LIMIT ?)",
-                  "iiiii", pk, pk, pk, pk, (int64_t)STORE_PRUNE_BATCH);
+    return db_run(
+        d, &p->deleted,
+        "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
+        "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
+        "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
+        "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
+        "ORDER BY member_id LIMIT ?)",
+        DB_ARGS(db_int(pk), db_int(pk), db_int(pk), db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
 /* A batch of the connection's (by now empty) external groups. */
@@ -368,7 +376,7 @@ static sb_err conn_groups_prune_fn(struct db *d, void *arg)
     return db_run(d, &p->deleted,
                   "DELETE FROM gc_groups WHERE (conn_pk, id) IN (SELECT conn_pk, id FROM gc_groups "
                   "WHERE conn_pk = ? LIMIT ?)",
-                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+                  DB_ARGS(db_int(*(const int64_t *)p->arg), db_int(STORE_PRUNE_BATCH)));
 }
 
 sb_err store_gc_connection_delete(struct store *st, int64_t pk)
@@ -425,7 +433,8 @@ static sb_err op_insert_fn(struct db *d, void *arg)
     err = db_run(d, NULL,
                  "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
                  "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                 "sissss", op->id, op->conn_pk, op->status, op->schema, op->error, op->created);
+                 DB_ARGS(db_text(op->id), db_int(op->conn_pk), db_text(op->status),
+                         db_text(op->schema), db_text(op->error), db_text(op->created)));
     return err ? err : store_outbox_insert_tx(d, oi->job, oi->payload);
 }
 
@@ -443,7 +452,7 @@ sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_
     return store_select_one(st,
                             "SELECT id, conn_pk, status, schema_json, error, created_at FROM "
                             "gc_operations WHERE id = ?",
-                            read_op, out, "s", id);
+                            read_op, out, DB_ARGS(db_text(id)));
 }
 
 struct op_finish {
@@ -457,15 +466,16 @@ static sb_err op_finish_fn(struct db *d, void *arg)
     const struct op_finish *f = arg;
     sb_err err;
 
-    err = db_run_one(d, "UPDATE gc_operations SET status = ?, error = ? WHERE id = ?", "sss",
-                     f->ok ? "completed" : "failed", f->ok ? NULL : f->error, f->id);
+    err = db_run_one(d, "UPDATE gc_operations SET status = ?, error = ? WHERE id = ?",
+                     DB_ARGS(db_text(f->ok ? "completed" : "failed"),
+                             db_text(f->ok ? NULL : f->error), db_text(f->id)));
     if (err || !f->ok)
         return err;
     return db_run_one(d,
                       "UPDATE gc_connections SET state = 'ready', schema_json = (SELECT "
                       "schema_json FROM gc_operations WHERE id = ?) WHERE pk = (SELECT conn_pk "
                       "FROM gc_operations WHERE id = ?)",
-                      "ss", f->id, f->id);
+                      DB_ARGS(db_text(f->id), db_text(f->id)));
 }
 
 sb_err store_gc_operation_finish(struct store *st, const char *id, bool ok, const char *error)
@@ -499,15 +509,16 @@ static sb_err item_index(struct db *d, int64_t pk, const char *title, const char
     sb_err err;
 
     if (!is_sqlite(d))
-        return db_run_one(d,
-                          "UPDATE gc_items SET search_title = ?, search_body = ?, fts = "
-                          "setweight(to_tsvector('simple', ?), 'A') || "
-                          "setweight(to_tsvector('simple', ?), 'B') WHERE pk = ?",
-                          "ssssi", title, body, title, body, pk);
-    if ((err = db_run(d, NULL, "DELETE FROM gc_fts WHERE rowid = ?", "i", pk)))
+        return db_run_one(
+            d,
+            "UPDATE gc_items SET search_title = ?, search_body = ?, fts = "
+            "setweight(to_tsvector('simple', ?), 'A') || "
+            "setweight(to_tsvector('simple', ?), 'B') WHERE pk = ?",
+            DB_ARGS(db_text(title), db_text(body), db_text(title), db_text(body), db_int(pk)));
+    if ((err = db_run(d, NULL, "DELETE FROM gc_fts WHERE rowid = ?", DB_ARGS(db_int(pk)))))
         return err;
-    return db_run(d, NULL, "INSERT INTO gc_fts (rowid, title, body) VALUES (?, ?, ?)", "iss", pk,
-                  title, body);
+    return db_run(d, NULL, "INSERT INTO gc_fts (rowid, title, body) VALUES (?, ?, ?)",
+                  DB_ARGS(db_int(pk), db_text(title), db_text(body)));
 }
 
 static sb_err item_put_fn(struct db *d, void *arg)
@@ -519,8 +530,8 @@ static sb_err item_put_fn(struct db *d, void *arg)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?", &s, "is", it->conn_pk,
-                   it->id);
+    err = db_query(d, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?", &s,
+                   DB_ARGS(db_int(it->conn_pk), db_text(it->id)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -534,16 +545,19 @@ static sb_err item_put_fn(struct db *d, void *arg)
         err = db_run_one(d,
                          "UPDATE gc_items SET properties = ?, content = ?, content_type = ?, "
                          "acl = ?, updated_at = ? WHERE pk = ?",
-                         "sssssi", it->properties, it->content ? it->content : "", it->content_type,
-                         it->acl, it->updated, pk);
+                         DB_ARGS(db_text(it->properties), db_text(it->content ? it->content : ""),
+                                 db_text(it->content_type), db_text(it->acl), db_text(it->updated),
+                                 db_int(pk)));
         if (!err)
-            err = db_run(d, NULL, "DELETE FROM gc_acl WHERE item_pk = ?", "i", pk);
+            err = db_run(d, NULL, "DELETE FROM gc_acl WHERE item_pk = ?", DB_ARGS(db_int(pk)));
     } else {
         err = db_query(d,
                        "INSERT INTO gc_items (conn_pk, id, properties, content, content_type, "
                        "acl, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                       &s, "issssss", it->conn_pk, it->id, it->properties,
-                       it->content ? it->content : "", it->content_type, it->acl, it->updated);
+                       &s,
+                       DB_ARGS(db_int(it->conn_pk), db_text(it->id), db_text(it->properties),
+                               db_text(it->content ? it->content : ""), db_text(it->content_type),
+                               db_text(it->acl), db_text(it->updated)));
         if (err)
             return err;
         err = db_step(d, s, &row);
@@ -557,7 +571,8 @@ static sb_err item_put_fn(struct db *d, void *arg)
         err = db_run(d, NULL,
                      "INSERT INTO gc_acl (item_pk, conn_pk, key, deny) VALUES (?, ?, ?, ?) "
                      "ON CONFLICT DO NOTHING",
-                     "iisb", pk, it->conn_pk, p->acl[i].key, (int)p->acl[i].deny);
+                     DB_ARGS(db_int(pk), db_int(it->conn_pk), db_text(p->acl[i].key),
+                             db_bool((int)p->acl[i].deny)));
     return err ? err : item_index(d, pk, p->title, p->body);
 }
 
@@ -596,7 +611,7 @@ sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id,
     err = store_select_one(st,
                            "SELECT pk, conn_pk, id, properties, content, content_type, acl, "
                            "updated_at FROM gc_items WHERE conn_pk = ? AND id = ?",
-                           read_item, out, "is", conn_pk, id);
+                           read_item, out, DB_ARGS(db_int(conn_pk), db_text(id)));
     if (!err && (!out->properties || !out->acl)) {
         store_gc_item_free(out);
         err = SB_ERR_NOMEM;
@@ -618,10 +633,10 @@ static sb_err item_delete_fn(struct db *d, void *arg)
         (err = db_run(d, NULL,
                       "DELETE FROM gc_fts WHERE rowid = (SELECT pk FROM gc_items WHERE "
                       "conn_pk = ? AND id = ?)",
-                      "is", k->conn_pk, k->id)))
+                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)))))
         return err;
-    return db_run_one(d, "DELETE FROM gc_items WHERE conn_pk = ? AND id = ?", "is", k->conn_pk,
-                      k->id);
+    return db_run_one(d, "DELETE FROM gc_items WHERE conn_pk = ? AND id = ?",
+                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
 }
 
 sb_err store_gc_item_delete(struct store *st, int64_t conn_pk, const char *id)
@@ -639,7 +654,8 @@ static sb_err group_insert_fn(struct db *d, void *arg)
     return db_run(d, NULL,
                   "INSERT INTO gc_groups (conn_pk, id, display_name, description) "
                   "VALUES (?, ?, ?, ?)",
-                  "isss", g->conn_pk, g->id, g->display_name, g->description);
+                  DB_ARGS(db_int(g->conn_pk), db_text(g->id), db_text(g->display_name),
+                          db_text(g->description)));
 }
 
 sb_err store_gc_group_insert(struct store *st, const struct store_gc_group *g)
@@ -663,7 +679,7 @@ sb_err store_gc_group_get(struct store *st, int64_t conn_pk, const char *id,
     return store_select_one(st,
                             "SELECT conn_pk, id, display_name, description FROM gc_groups "
                             "WHERE conn_pk = ? AND id = ?",
-                            read_group, out, "is", conn_pk, id);
+                            read_group, out, DB_ARGS(db_int(conn_pk), db_text(id)));
 }
 
 static sb_err group_update_fn(struct db *d, void *arg)
@@ -673,7 +689,8 @@ static sb_err group_update_fn(struct db *d, void *arg)
     return db_run_one(d,
                       "UPDATE gc_groups SET display_name = ?, description = ? "
                       "WHERE conn_pk = ? AND id = ?",
-                      "ssis", g->display_name, g->description, g->conn_pk, g->id);
+                      DB_ARGS(db_text(g->display_name), db_text(g->description), db_int(g->conn_pk),
+                              db_text(g->id)));
 }
 
 sb_err store_gc_group_update(struct store *st, const struct store_gc_group *g)
@@ -687,12 +704,12 @@ static sb_err group_delete_fn(struct db *d, void *arg)
     sb_err err;
 
     /* Memberships of this group in other groups go too: the key would dangle. */
-    err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE member_key = ?", "s",
-                 k->id + strlen(k->id) + 1);
+    err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE member_key = ?",
+                 DB_ARGS(db_text(k->id + strlen(k->id) + 1)));
     if (err)
         return err;
-    return db_run_one(d, "DELETE FROM gc_groups WHERE conn_pk = ? AND id = ?", "is", k->conn_pk,
-                      k->id);
+    return db_run_one(d, "DELETE FROM gc_groups WHERE conn_pk = ? AND id = ?",
+                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
 }
 
 /* A batch of the group's own members. */
@@ -706,7 +723,8 @@ static sb_err group_members_prune_fn(struct db *d, void *arg)
         "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND member_id IN "
         "(SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND group_id = ? "
         "ORDER BY member_id LIMIT ?)",
-        "isisi", k->conn_pk, k->id, k->conn_pk, k->id, (int64_t)STORE_PRUNE_BATCH);
+        DB_ARGS(db_int(k->conn_pk), db_text(k->id), db_int(k->conn_pk), db_text(k->id),
+                db_int(STORE_PRUNE_BATCH)));
 }
 
 sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
@@ -742,7 +760,8 @@ static sb_err member_add_fn(struct db *d, void *arg)
     return db_run(d, NULL,
                   "INSERT INTO gc_group_members (conn_pk, group_id, member_id, type, member_key) "
                   "VALUES (?, ?, ?, ?, ?)",
-                  "issss", a->conn_pk, a->group_id, a->m->id, a->m->type, a->key);
+                  DB_ARGS(db_int(a->conn_pk), db_text(a->group_id), db_text(a->m->id),
+                          db_text(a->m->type), db_text(a->key)));
 }
 
 sb_err store_gc_member_add(struct store *st, int64_t conn_pk, const char *group_id,
@@ -764,7 +783,7 @@ static sb_err member_remove_fn(struct db *d, void *arg)
     return db_run_one(d,
                       "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND "
                       "member_id = ?",
-                      "iss", r->conn_pk, r->group_id, r->member_id);
+                      DB_ARGS(db_int(r->conn_pk), db_text(r->group_id), db_text(r->member_id)));
 }
 
 sb_err store_gc_member_remove(struct store *st, int64_t conn_pk, const char *group_id,
@@ -788,8 +807,8 @@ sb_err store_gc_member_list(struct store *st, int64_t conn_pk, const char *group
     return store_select_all(st,
                             "SELECT member_id, type FROM gc_group_members WHERE conn_pk = ? AND "
                             "group_id = ? ORDER BY member_id",
-                            read_member, NULL, sizeof(**out), (void **)out, n, "is", conn_pk,
-                            group_id);
+                            read_member, NULL, sizeof(**out), (void **)out, n,
+                            DB_ARGS(db_int(conn_pk), db_text(group_id)));
 }
 
 /* ---- search ---- */
@@ -910,9 +929,11 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
         return err;
     if ((err = query_text(is_sqlite(&d), q, &text)))
         goto out;
-    err = db_query(&d, is_sqlite(&d) ? search_sqlite : search_postgres, &s, "ssisssssssssii",
-                   q->user_id, q->user_id, (int64_t)q->nsources, src[0], src[1], src[2], src[3],
-                   src[4], src[5], src[6], src[7], text, q->size, q->from);
+    err = db_query(&d, is_sqlite(&d) ? search_sqlite : search_postgres, &s,
+                   DB_ARGS(db_text(q->user_id), db_text(q->user_id), db_int(q->nsources),
+                           db_text(src[0]), db_text(src[1]), db_text(src[2]), db_text(src[3]),
+                           db_text(src[4]), db_text(src[5]), db_text(src[6]), db_text(src[7]),
+                           db_text(text), db_int(q->size), db_int(q->from)));
     if (err)
         goto out;
     while (!(err = db_step(&d, s, &row)) && row) {

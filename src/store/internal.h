@@ -53,16 +53,16 @@ sb_err store_prune_batches(struct store *st, store_write_fn fn, struct store_pru
 typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
 typedef void (*store_release_fn)(void *elem);
 
-/* Runs a read query (arguments as db_query's fmt) and reads the first row with read into out;
+/* Runs a read query (parameters as db_query's) and reads the first row with read into out;
  * SB_ERR_NOT_FOUND when there is none. */
 sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
-                        const char *fmt, ...);
+                        struct db_args args);
 /* Runs a read query and reads every row with read into a new array of elem-sized elements
  * (caller frees *out). release (may be NULL) frees what one element owns; it is used when the
  * query fails part-way, so nothing leaks. */
 sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
-                        const char *fmt, ...);
+                        struct db_args args);
 
 /* Inserts m inside the caller's write transaction and sets m->seq. */
 sb_err store_message_insert(struct db *d, struct store_message *m);

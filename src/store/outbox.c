@@ -44,7 +44,8 @@ sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, co
     return db_run(d, NULL,
                   "INSERT INTO outbox (id, kind, payload, state, attempts, next_at, created_ms, "
                   "updated_ms) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)",
-                  "sssiii", j->id, j->kind, payload, j->next_at_ms, j->created_ms, j->created_ms);
+                  DB_ARGS(db_text(j->id), db_text(j->kind), db_text(payload), db_int(j->next_at_ms),
+                          db_int(j->created_ms), db_int(j->created_ms)));
 }
 
 struct job_insert {
@@ -75,7 +76,7 @@ sb_err store_outbox_get(struct store *st, const char *id, struct store_outbox_jo
     if (payload)
         *payload = NULL;
     err = store_select_one(st, "SELECT " JOB_COLS " FROM outbox WHERE id = ?", read_job_row, &r,
-                           "s", id);
+                           DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -93,7 +94,7 @@ sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due)
         st,
         "SELECT MIN(CASE WHEN lease_until > ? THEN lease_until ELSE next_at END) FROM outbox "
         "WHERE state = 'pending'",
-        read_due, due, "i", now_ms);
+        read_due, due, DB_ARGS(db_int(now_ms)));
 
     if (err == SB_ERR_NOT_FOUND) {
         *due = INT64_MAX;
@@ -120,7 +121,9 @@ static sb_err claim_fn(struct db *d, void *arg)
                    "updated_ms = ? WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND "
                    "next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT 1) AND "
                    "state = 'pending' AND lease_until <= ? RETURNING " JOB_COLS,
-                   &s, "isiiii", c->lease_until, c->owner, c->now, c->now, c->now, c->now);
+                   &s,
+                   DB_ARGS(db_int(c->lease_until), db_text(c->owner), db_int(c->now),
+                           db_int(c->now), db_int(c->now), db_int(c->now)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -161,8 +164,9 @@ static sb_err finish_fn(struct db *d, void *arg)
     return db_run_one(d,
                       "UPDATE outbox SET state = ?, next_at = ?, last_error = ?, lease_until = 0, "
                       "lease_owner = '', updated_ms = ? WHERE id = ? AND lease_owner = ?",
-                      "sisiss", f->state, f->next_at, f->error ? f->error : "", f->now, f->id,
-                      f->owner);
+                      DB_ARGS(db_text(f->state), db_int(f->next_at),
+                              db_text(f->error ? f->error : ""), db_int(f->now), db_text(f->id),
+                              db_text(f->owner)));
 }
 
 sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, const char *state,
@@ -179,7 +183,7 @@ static sb_err release_fn(struct db *d, void *arg)
     return db_run(d, NULL,
                   "UPDATE outbox SET lease_until = 0, lease_owner = '' WHERE state = 'pending' "
                   "AND lease_until > 0",
-                  "");
+                  DB_NO_ARGS);
 }
 
 sb_err store_outbox_release_leases(struct store *st)

@@ -396,6 +396,11 @@ static sb_err pg_bind_text(struct db_stmt *s, int idx, const char *v)
     return SB_OK;
 }
 
+static sb_err pg_bind_null(struct db_stmt *s, int idx)
+{
+    return pg_bind_text(s, idx, NULL);
+}
+
 static sb_err pg_bind_int64(struct db_stmt *s, int idx, int64_t v)
 {
     sb_err err = check_idx(s, idx);
@@ -569,6 +574,7 @@ const struct db_driver db_postgres = {
     .close = pg_close,
     .exec = pg_exec,
     .prepare = pg_prepare,
+    .bind_null = pg_bind_null,
     .bind_text = pg_bind_text,
     .bind_int64 = pg_bind_int64,
     .bind_blob = pg_bind_blob,

@@ -22,7 +22,7 @@ sb_err store_rate_take(struct store *st, const char *connector_id, int64_t windo
         "INSERT INTO rate_windows (connector_id, window_s, hits) VALUES (?, ?, 1) "
         "ON CONFLICT (connector_id, window_s) DO UPDATE SET hits = rate_windows.hits + 1 "
         "RETURNING hits",
-        read_hits, hits, "si", connector_id, window_s);
+        read_hits, hits, DB_ARGS(db_text(connector_id), db_int(window_s)));
 
     if (!err && *hits == 1 && window_s % 16 == 0) {
         int64_t unused;
@@ -33,7 +33,8 @@ sb_err store_rate_take(struct store *st, const char *connector_id, int64_t windo
                                "DELETE FROM rate_windows WHERE (connector_id, window_s) IN ("
                                "SELECT connector_id, window_s FROM rate_windows "
                                "WHERE window_s < ? LIMIT ?) RETURNING window_s",
-                               read_hits, &unused, "ii", window_s - 60, (int64_t)STORE_PRUNE_BATCH);
+                               read_hits, &unused,
+                               DB_ARGS(db_int(window_s - 60), db_int(STORE_PRUNE_BATCH)));
     }
     return err;
 }

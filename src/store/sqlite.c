@@ -152,6 +152,11 @@ static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
     return SB_OK;
 }
 
+static sb_err sq_bind_null(struct db_stmt *s, int idx)
+{
+    return map_rc(sqlite3_bind_null(s->st, idx));
+}
+
 static sb_err sq_bind_text(struct db_stmt *s, int idx, const char *v)
 {
     int rc =
@@ -225,6 +230,7 @@ const struct db_driver db_sqlite = {
     .close = sq_close,
     .exec = sq_exec,
     .prepare = sq_prepare,
+    .bind_null = sq_bind_null,
     .bind_text = sq_bind_text,
     .bind_int64 = sq_bind_int64,
     .bind_blob = sq_bind_blob,

@@ -12,7 +12,6 @@
 #include "core/log.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,7 +155,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
-    err = db_run(&d, NULL, st->drv->begin_sql, "");
+    err = db_run(&d, NULL, st->drv->begin_sql, DB_NO_ARGS);
     if (err)
         return err;
     /* Each write gets a savepoint, so one failing write does not undo the others. The
@@ -164,7 +163,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     for (struct write_op *op = batch; op; op = op->next) {
         size_t mark = notes ? notes->len : 0;
 
-        err = db_run(&d, NULL, "SAVEPOINT w", "");
+        err = db_run(&d, NULL, "SAVEPOINT w", DB_NO_ARGS);
         if (err)
             goto fail;
         d.fault = fault;
@@ -172,15 +171,15 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
         d.fault = NULL;
         if (op->result) {
             notes_truncate(notes, mark);
-            err = db_run(&d, NULL, "ROLLBACK TO w", "");
+            err = db_run(&d, NULL, "ROLLBACK TO w", DB_NO_ARGS);
             if (err)
                 goto fail;
         }
-        err = db_run(&d, NULL, "RELEASE w", "");
+        err = db_run(&d, NULL, "RELEASE w", DB_NO_ARGS);
         if (err)
             goto fail;
     }
-    err = db_run(&d, NULL, "COMMIT", "");
+    err = db_run(&d, NULL, "COMMIT", DB_NO_ARGS);
     if (!err)
         goto out;
 fail:
@@ -415,7 +414,7 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
                 st->drv->errmsg(st->writer));
         goto out;
     }
-    err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, "");
+    err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, DB_NO_ARGS);
     if (err)
         goto out;
     if (db_step(&d, s, &row) == SB_OK && row)
@@ -430,8 +429,8 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
                     m[i].name, st->drv->errmsg(st->writer));
             goto out;
         }
-        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", "is",
-                     (int64_t)m[i].version, m[i].name);
+        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                     DB_ARGS(db_int((int64_t)m[i].version), db_text(m[i].name)));
         if (err)
             goto out;
         sb_log_info("applied migration %03d_%s", m[i].version, m[i].name);
@@ -620,7 +619,7 @@ sb_err store_ping(struct store *st)
 
     if (err)
         return err;
-    err = db_query(&d, "SELECT 1", &s, "");
+    err = db_query(&d, "SELECT 1", &s, DB_NO_ARGS);
     if (!err)
         err = db_step(&d, s, &row);
     if (!err && !row)
@@ -639,8 +638,8 @@ static sb_err meta_init_fn(struct db *d, void *arg)
     struct meta_init *mi = arg;
 
     return db_run(d, NULL,
-                  "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", "ss",
-                  mi->key, mi->value);
+                  "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                  DB_ARGS(db_text(mi->key), db_text(mi->value)));
 }
 
 sb_err store_meta_get(struct store *st, const char *key, char **out)
@@ -654,7 +653,7 @@ sb_err store_meta_get(struct store *st, const char *key, char **out)
     err = store_read_begin(st, &d);
     if (err)
         return err;
-    err = db_query(&d, "SELECT value FROM meta WHERE key = ?", &s, "s", key);
+    err = db_query(&d, "SELECT value FROM meta WHERE key = ?", &s, DB_ARGS(db_text(key)));
     if (err)
         goto out;
     err = db_step(&d, s, &row);
@@ -680,7 +679,7 @@ sb_err store_meta_init(struct store *st, const char *key, const char *value, cha
 
 static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
                       store_release_fn release, size_t elem, void *one, void **all, size_t *n,
-                      const char *fmt, va_list ap)
+                      struct db_args args)
 {
     struct db d;
     struct db_stmt *s = NULL;
@@ -691,7 +690,7 @@ static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
 
     if (err)
         return err;
-    err = db_vquery(&d, sql, &s, fmt, ap);
+    err = db_query(&d, sql, &s, args);
     if (err)
         goto out;
     while (!(err = db_step(&d, s, &row)) && row) {
@@ -725,30 +724,18 @@ out:
 }
 
 sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
-                        const char *fmt, ...)
+                        struct db_args args)
 {
-    va_list ap;
-    sb_err err;
-
-    va_start(ap, fmt);
-    err = vselect(st, sql, read, NULL, 0, out, NULL, NULL, fmt, ap);
-    va_end(ap);
-    return err;
+    return vselect(st, sql, read, NULL, 0, out, NULL, NULL, args);
 }
 
 sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
-                        const char *fmt, ...)
+                        struct db_args args)
 {
-    va_list ap;
-    sb_err err;
-
     *out = NULL;
     *n = 0;
-    va_start(ap, fmt);
-    err = vselect(st, sql, read, release, elem, NULL, out, n, fmt, ap);
-    va_end(ap);
-    return err;
+    return vselect(st, sql, read, release, elem, NULL, out, n, args);
 }
 
 void store_fault_set(struct store *st, struct store_fault *f)

@@ -33,8 +33,9 @@ static sb_err user_insert_fn(struct db *d, void *arg)
     return db_run(d, NULL,
                   "INSERT INTO users (id, upn, upn_lower, display_name, password_hash, is_admin, "
                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "sssssbs", ui->u->id, ui->u->upn, upn_lower, ui->u->display_name, ui->hash,
-                  (int)ui->u->is_admin, ui->u->created);
+                  DB_ARGS(db_text(ui->u->id), db_text(ui->u->upn), db_text(upn_lower),
+                          db_text(ui->u->display_name), db_text(ui->hash), db_bool(ui->u->is_admin),
+                          db_text(ui->u->created)));
 }
 
 sb_err store_user_insert(struct store *st, const struct store_user *u, const char *password_hash)
@@ -45,8 +46,8 @@ sb_err store_user_insert(struct store *st, const struct store_user *u, const cha
 
 sb_err store_user_get(struct store *st, const char *id, struct store_user *out)
 {
-    return store_select_one(st, "SELECT " USER_COLS " FROM users WHERE id = ?", read_user, out, "s",
-                            id);
+    return store_select_one(st, "SELECT " USER_COLS " FROM users WHERE id = ?", read_user, out,
+                            DB_ARGS(db_text(id)));
 }
 
 struct user_with_hash {
@@ -75,14 +76,14 @@ sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *o
         *password_hash = NULL;
     store_lower(upn, upn_lower, sizeof(upn_lower));
     err = store_select_one(st, "SELECT " USER_COLS ", password_hash FROM users WHERE upn_lower = ?",
-                           read_user_hash, &uh, "s", upn_lower);
+                           read_user_hash, &uh, DB_ARGS(db_text(upn_lower)));
     return err ? err : uh.err;
 }
 
 sb_err store_user_list(struct store *st, struct store_user **out, size_t *n)
 {
     return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id",
-                            read_user, NULL, sizeof(**out), (void **)out, n, "");
+                            read_user, NULL, sizeof(**out), (void **)out, n, DB_NO_ARGS);
 }
 
 struct user_update {
@@ -94,13 +95,15 @@ struct user_update {
 static sb_err set_password_fn(struct db *d, void *arg)
 {
     struct user_update *uu = arg;
-    return db_run_one(d, "UPDATE users SET password_hash = ? WHERE id = ?", "ss", uu->hash, uu->id);
+    return db_run_one(d, "UPDATE users SET password_hash = ? WHERE id = ?",
+                      DB_ARGS(db_text(uu->hash), db_text(uu->id)));
 }
 
 static sb_err set_admin_fn(struct db *d, void *arg)
 {
     struct user_update *uu = arg;
-    return db_run_one(d, "UPDATE users SET is_admin = ? WHERE id = ?", "bs", uu->admin, uu->id);
+    return db_run_one(d, "UPDATE users SET is_admin = ? WHERE id = ?",
+                      DB_ARGS(db_bool(uu->admin), db_text(uu->id)));
 }
 
 sb_err store_user_set_password(struct store *st, const char *id, const char *password_hash)
@@ -124,8 +127,9 @@ static sb_err token_insert_fn(struct db *d, void *arg)
     return db_run(d, NULL,
                   "INSERT INTO tokens (id, user_id, kind, hash, expires_ms, csrf, created_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "ssiBiss", t->id, t->user_id, (int64_t)t->kind, (const void *)t->hash,
-                  sizeof(t->hash), t->expires_ms, t->csrf, t->created);
+                  DB_ARGS(db_text(t->id), db_text(t->user_id), db_int(t->kind),
+                          db_blob(t->hash, sizeof(t->hash)), db_int(t->expires_ms),
+                          db_text(t->csrf), db_text(t->created)));
 }
 
 sb_err store_token_insert(struct store *st, const struct store_token *t)
@@ -147,7 +151,7 @@ sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struc
     err = db_query(&d,
                    "SELECT id, user_id, kind, hash, expires_ms, csrf, created_at FROM tokens "
                    "WHERE hash = ?",
-                   &s, "B", (const void *)hash, (size_t)32);
+                   &s, DB_ARGS(db_blob(hash, (size_t)32)));
     if (err)
         goto out;
     err = db_step(&d, s, &row);
@@ -182,15 +186,15 @@ struct token_delete {
 static sb_err token_delete_fn(struct db *d, void *arg)
 {
     struct token_delete *td = arg;
-    return db_run_one(d, "DELETE FROM tokens WHERE id = ?", "s", td->id);
+    return db_run_one(d, "DELETE FROM tokens WHERE id = ?", DB_ARGS(db_text(td->id)));
 }
 
 static sb_err token_delete_kind_fn(struct db *d, void *arg)
 {
     struct token_delete *td = arg;
 
-    return db_run(d, NULL, "DELETE FROM tokens WHERE user_id = ? AND kind = ?", "si", td->user_id,
-                  (int64_t)td->kind);
+    return db_run(d, NULL, "DELETE FROM tokens WHERE user_id = ? AND kind = ?",
+                  DB_ARGS(db_text(td->user_id), db_int(td->kind)));
 }
 
 sb_err store_token_delete(struct store *st, const char *id)

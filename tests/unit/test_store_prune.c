@@ -85,7 +85,7 @@ static int64_t count(struct store *st, const char *sql)
 {
     int64_t n = -1;
 
-    assert_int_equal(store_select_one(st, sql, read_count, &n, ""), SB_OK);
+    assert_int_equal(store_select_one(st, sql, read_count, &n, DB_NO_ARGS), SB_OK);
     return n;
 }
 
