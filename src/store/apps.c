@@ -7,10 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define APP_COLS                                                                                   \
-    "id, external_id, COALESCE(team_id, ''), version, display_name, description, developer, "      \
-    "connector_id, configuration_url, valid_domains, created_by, created_at, updated_at"
-
 static void read_app(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_app *a = elem;
@@ -38,10 +34,8 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
     sb_err err;
     bool row = false;
 
-    err = db_query(d,
-                   "SELECT id, created_at FROM apps WHERE external_id = ? "
-                   "AND COALESCE(team_id, '') = ?",
-                   &s, DB_ARGS(db_text(a->external_id), db_text(a->team_id)));
+    err = db_query(d, SQL_APP_PUT_SELECT_APPS, &s,
+                   DB_ARGS(db_text(a->external_id), db_text(a->team_id)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -54,20 +48,13 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
         return err;
     if (row)
         err = db_run_one(
-            d,
-            "UPDATE apps SET version = ?, display_name = ?, description = ?, "
-            "developer = ?, connector_id = ?, configuration_url = ?, "
-            "valid_domains = ?, icon = ?, package = ?, updated_at = ? WHERE id = ?",
+            d, SQL_APP_PUT_UPDATE_APPS,
             DB_ARGS(db_text(a->version), db_text(a->display_name), db_text(a->description),
                     db_text(a->developer), db_text(a->connector_id), db_text(a->configuration_url),
                     db_text(a->valid_domains), db_blob(w->icon, w->icon_len),
                     db_blob(w->package, w->package_len), db_text(a->updated), db_text(a->id)));
     else
-        err = db_run(d, NULL,
-                     "INSERT INTO apps (id, external_id, team_id, version, display_name, "
-                     "description, developer, connector_id, configuration_url, valid_domains, "
-                     "icon, package, created_by, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        err = db_run(d, NULL, SQL_APP_PUT_INSERT_APPS,
                      DB_ARGS(db_text(a->id), db_text(a->external_id), db_text(team),
                              db_text(a->version), db_text(a->display_name), db_text(a->description),
                              db_text(a->developer), db_text(a->connector_id),
@@ -92,32 +79,26 @@ sb_err store_app_put(struct store *st, const struct store_app_write *w)
 
 sb_err store_app_get(struct store *st, const char *id, struct store_app *out)
 {
-    return store_select_one(st, "SELECT " APP_COLS " FROM apps WHERE id = ?", read_app, out,
-                            DB_ARGS(db_text(id)));
+    return store_select_one(st, SQL_APP_GET, read_app, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_app_list(struct store *st, const char *team_id, struct store_app **out, size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " APP_COLS " FROM apps WHERE team_id IS NULL OR team_id = ? "
-                            "ORDER BY created_at, id",
-                            read_app, NULL, sizeof(**out), (void **)out, n,
+    return store_select_all(st, SQL_APP_LIST, read_app, NULL, sizeof(**out), (void **)out, n,
                             DB_ARGS(db_text(team_id ? team_id : "")));
 }
 
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
                               struct store_app *out)
 {
-    return store_select_one(st,
-                            "SELECT " APP_COLS " FROM apps WHERE connector_id = ? AND "
-                            "(team_id IS NULL OR team_id = ?) ORDER BY team_id IS NULL LIMIT 1",
-                            read_app, out, DB_ARGS(db_text(connector_id), db_text(team_id)));
+    return store_select_one(st, SQL_APP_BY_CONNECTOR, read_app, out,
+                            DB_ARGS(db_text(connector_id), db_text(team_id)));
 }
 
 sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audit *audit,
                            bool *deleted)
 {
-    sb_err err = db_run_one(d, "DELETE FROM apps WHERE id = ?", DB_ARGS(db_text(id)));
+    sb_err err = db_run_one(d, SQL_APP_DELETE, DB_ARGS(db_text(id)));
 
     if (deleted)
         *deleted = err == SB_OK;
@@ -179,7 +160,6 @@ sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st, "SELECT icon FROM apps WHERE id = ?", read_icon, &r,
-                           DB_ARGS(db_text(id)));
+    err = store_select_one(st, SQL_APP_ICON, read_icon, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }

@@ -9,9 +9,7 @@ sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a)
 {
     if (!a)
         return SB_OK;
-    return db_run(d, NULL,
-                  "INSERT INTO audit (at, actor_id, actor_name, action, target, before, after) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    return db_run(d, NULL, SQL_AUDIT_INSERT,
                   DB_ARGS(db_text(a->at), db_text(a->actor_id), db_text(a->actor_name),
                           db_text(a->action), db_text(a->target), db_text(a->before),
                           db_text(a->after)));
@@ -43,10 +41,8 @@ static void release_audit(void *elem)
 sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
                         size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT seq, at, actor_id, actor_name, action, target, before, after "
-                            "FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?",
-                            read_audit, release_audit, sizeof(**out), (void **)out, n,
+    return store_select_all(st, SQL_AUDIT_LIST, read_audit, release_audit, sizeof(**out),
+                            (void **)out, n,
                             DB_ARGS(db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
 }
 

@@ -6,10 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONNECTOR_COLS                                                                             \
-    "id, kind, connector_id, team_id, channel_id, name, image_type, created_by, created_at, "      \
-    "url_format, url_nonce, deleted_at IS NOT NULL, app_type"
-
 static void read_text(struct db *d, struct db_stmt *s, void *elem)
 {
     struct {
@@ -29,8 +25,7 @@ sb_err store_setting_get(struct store *st, const char *key, char **value)
     sb_err err;
 
     *value = NULL;
-    err = store_select_one(st, "SELECT value FROM settings WHERE key = ?", read_text, &r,
-                           DB_ARGS(db_text(key)));
+    err = store_select_one(st, SQL_CONNECTOR_SETTING_GET, read_text, &r, DB_ARGS(db_text(key)));
     return err ? err : r.err;
 }
 
@@ -43,10 +38,9 @@ static sb_err setting_set_fn(struct db *d, void *arg)
     struct setting_set *ss = arg;
 
     if (!ss->value)
-        return db_run(d, NULL, "DELETE FROM settings WHERE key = ?", DB_ARGS(db_text(ss->key)));
-    return db_run(d, NULL,
-                  "INSERT INTO settings (key, value) VALUES (?, ?) "
-                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        return db_run(d, NULL, SQL_CONNECTOR_SETTING_SET_DELETE_SETTINGS,
+                      DB_ARGS(db_text(ss->key)));
+    return db_run(d, NULL, SQL_CONNECTOR_SETTING_SET_INSERT_SETTINGS,
                   DB_ARGS(db_text(ss->key), db_text(ss->value)));
 }
 
@@ -127,10 +121,7 @@ static sb_err connector_insert_fn(struct db *d, void *arg)
     const struct store_connector *c = ci->c;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
-                 "image_type, image, created_by, created_at, url_format, url_nonce, settings, "
-                 "app_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    err = db_run(d, NULL, SQL_CONNECTOR_INSERT,
                  DB_ARGS(db_text(c->id), db_text(c->kind), db_text(c->connector_id),
                          db_text(c->team_id), db_text(c->channel_id), db_text(c->name),
                          db_text(c->image_type), db_blob(ci->image, ci->image_len),
@@ -150,24 +141,19 @@ sb_err store_connector_insert(struct store *st, const struct store_connector *c,
 
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out)
 {
-    return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE id = ?",
-                            read_connector, out, DB_ARGS(db_text(id)));
+    return store_select_one(st, SQL_CONNECTOR_GET, read_connector, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_connector_by_key(struct store *st, const char *key, struct store_connector *out)
 {
-    return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE url_nonce = ?",
-                            read_connector, out, DB_ARGS(db_text(key)));
+    return store_select_one(st, SQL_CONNECTOR_BY_KEY, read_connector, out, DB_ARGS(db_text(key)));
 }
 
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
                             size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " CONNECTOR_COLS " FROM connectors WHERE channel_id = ? "
-                            "AND deleted_at IS NULL ORDER BY created_at, id",
-                            read_connector, NULL, sizeof(**out), (void **)out, n,
-                            DB_ARGS(db_text(channel_id)));
+    return store_select_all(st, SQL_CONNECTOR_LIST, read_connector, NULL, sizeof(**out),
+                            (void **)out, n, DB_ARGS(db_text(channel_id)));
 }
 
 struct connector_update {
@@ -179,8 +165,7 @@ struct connector_update {
 static sb_err rename_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    sb_err err = db_run_one(d, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
-                            DB_ARGS(db_text(cu->a), db_text(cu->id)));
+    sb_err err = db_run_one(d, SQL_CONNECTOR_RENAME, DB_ARGS(db_text(cu->a), db_text(cu->id)));
 
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
@@ -188,9 +173,7 @@ static sb_err rename_fn(struct db *d, void *arg)
 static sb_err set_url_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    sb_err err = db_run_one(d,
-                            "UPDATE connectors SET url_format = ?, url_nonce = ? "
-                            "WHERE id = ? AND deleted_at IS NULL",
+    sb_err err = db_run_one(d, SQL_CONNECTOR_SET_URL,
                             DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
 
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
@@ -202,10 +185,7 @@ static sb_err delete_fn(struct db *d, void *arg)
     sb_err err;
 
     /* The avatar goes with the configuration; the row stays as a tombstone for 410 answers. */
-    err = db_run_one(d,
-                     "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
-                     "WHERE id = ? AND deleted_at IS NULL",
-                     DB_ARGS(db_text(cu->a), db_text(cu->id)));
+    err = db_run_one(d, SQL_CONNECTOR_DELETE, DB_ARGS(db_text(cu->a), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
@@ -239,8 +219,7 @@ sb_err store_connector_settings(struct store *st, const char *id, char **setting
     sb_err err;
 
     *settings = NULL;
-    err = store_select_one(st, "SELECT settings FROM connectors WHERE id = ?", read_text, &r,
-                           DB_ARGS(db_text(id)));
+    err = store_select_one(st, SQL_CONNECTOR_SETTINGS, read_text, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -250,14 +229,11 @@ static sb_err set_settings_fn(struct db *d, void *arg)
     sb_err err;
 
     if (cu->a)
-        err = db_run_one(d,
-                         "UPDATE connectors SET name = ?, settings = ? "
-                         "WHERE id = ? AND deleted_at IS NULL",
+        err = db_run_one(d, SQL_CONNECTOR_SET_SETTINGS_UPDATE_CONNECTORS,
                          DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
     else
-        err =
-            db_run_one(d, "UPDATE connectors SET settings = ? WHERE id = ? AND deleted_at IS NULL",
-                       DB_ARGS(db_text(cu->b), db_text(cu->id)));
+        err = db_run_one(d, SQL_CONNECTOR_SET_SETTINGS_UPDATE_CONNECTORS_2,
+                         DB_ARGS(db_text(cu->b), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
@@ -306,10 +282,7 @@ sb_err store_connector_image(struct store *st, const char *id, char *type, size_
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st,
-                           "SELECT image_type, image FROM connectors "
-                           "WHERE id = ? AND deleted_at IS NULL",
-                           read_image, &r, DB_ARGS(db_text(id)));
+    err = store_select_one(st, SQL_CONNECTOR_IMAGE, read_image, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -322,10 +295,7 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     sb_err err;
     bool row = false;
 
-    err = db_query(d,
-                   "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
-                   "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-                   &s,
+    err = db_query(d, SQL_DELIVERY_INSERT_INSERT_DELIVERIES, &s,
                    DB_ARGS(db_text(dl->connector_id), db_text(dl->at), db_int(dl->size),
                            db_int(dl->status), db_text(dl->error), db_text(dl->message_id)));
     if (err)
@@ -342,11 +312,7 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
      * which come 16 times as often as one configuration's rows accrue on average. */
     if (seq % DELIVERIES_PRUNE_EVERY != 0)
         return SB_OK;
-    return db_run(d, NULL,
-                  "DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries "
-                  "WHERE connector_id = ? AND seq <= ("
-                  "SELECT seq FROM deliveries WHERE connector_id = ? "
-                  "ORDER BY seq DESC LIMIT 1 OFFSET ?) ORDER BY seq LIMIT ?)",
+    return db_run(d, NULL, SQL_DELIVERY_INSERT_DELETE_DELIVERIES,
                   DB_ARGS(db_text(dl->connector_id), db_text(dl->connector_id),
                           db_int(STORE_DELIVERIES_KEPT), db_int(STORE_PRUNE_BATCH)));
 }
@@ -404,11 +370,8 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
                            struct store_delivery **out, size_t *n)
 {
     store_write_flush(st); /* the refusals logged asynchronously so far are part of the log */
-    return store_select_all(st,
-                            "SELECT seq, connector_id, at, size, status, error, message_id "
-                            "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",
-                            read_delivery, NULL, sizeof(**out), (void **)out, n,
-                            DB_ARGS(db_text(connector_id), db_int(limit)));
+    return store_select_all(st, SQL_DELIVERY_LIST, read_delivery, NULL, sizeof(**out), (void **)out,
+                            n, DB_ARGS(db_text(connector_id), db_int(limit)));
 }
 
 struct webhook_deliver {

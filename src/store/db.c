@@ -33,7 +33,17 @@ static sb_err bind_args(struct db *d, struct db_stmt *s, struct db_args args)
     return err;
 }
 
-sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, struct db_args args)
+const char *db_sql_text(const struct db_driver *drv, enum db_sql id)
+{
+    if (id == SQL_BEGIN)
+        return drv->begin_sql;
+    if (id == SQL_NOTIFY)
+        return drv->notify_sql;
+    return db_sql_table[id];
+}
+
+static sb_err query(struct db *d, enum db_sql id, const char *sql, struct db_stmt **out,
+                    struct db_args args)
 {
     struct db_stmt *s;
     sb_err err;
@@ -41,7 +51,9 @@ sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, struct db_a
     *out = NULL;
     if (d->fault && store_fault_hit(d->fault))
         return SB_ERR_IO;
-    err = d->drv->prepare(d->conn, sql, &s);
+    if (!sql)
+        return SB_ERR_INVALID;
+    err = d->drv->prepare(d->conn, id, sql, &s);
     if (err)
         return err;
     err = bind_args(d, s, args);
@@ -53,11 +65,25 @@ sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, struct db_a
     return SB_OK;
 }
 
-sb_err db_run(struct db *d, int64_t *changes, const char *sql, struct db_args args)
+sb_err db_query(struct db *d, enum db_sql id, struct db_stmt **out, struct db_args args)
+{
+    if ((unsigned)id >= (unsigned)SQL__COUNT) {
+        *out = NULL;
+        return SB_ERR_INVALID;
+    }
+    return query(d, id, db_sql_text(d->drv, id), out, args);
+}
+
+sb_err db_query_text(struct db *d, const char *sql, struct db_stmt **out, struct db_args args)
+{
+    return query(d, SQL_NONE, sql, out, args);
+}
+
+sb_err db_run(struct db *d, int64_t *changes, enum db_sql id, struct db_args args)
 {
     struct db_stmt *s;
     bool row = false;
-    sb_err err = db_query(d, sql, &s, args);
+    sb_err err = db_query(d, id, &s, args);
 
     if (err)
         return err;
@@ -136,12 +162,12 @@ void store_lower(const char *in, char *out, size_t cap)
     out[i] = '\0';
 }
 
-sb_err db_run_one(struct db *d, const char *sql, struct db_args args)
+sb_err db_run_one(struct db *d, enum db_sql id, struct db_args args)
 {
     struct db_stmt *s = NULL;
     int64_t n = 0;
     bool row = false;
-    sb_err err = db_query(d, sql, &s, args);
+    sb_err err = db_query(d, id, &s, args);
 
     if (err)
         return err;
@@ -171,25 +197,5 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
         return SB_ERR_INVALID;
     if (!d->drv->notify_sql)
         return sb_buf_append(d->notes, payload, (size_t)len + 1); /* the NUL separates them */
-    return db_run(d, NULL, d->drv->notify_sql, DB_ARGS(db_text(payload)));
-}
-
-struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->items[i].sql == sql)
-            return c->items[i].stmt;
-    return NULL;
-}
-
-sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt)
-{
-    sb_err err = store_grow((void **)&c->items, &c->cap, c->n, sizeof(*c->items));
-
-    if (err)
-        return err;
-    c->items[c->n].sql = sql;
-    c->items[c->n].stmt = stmt;
-    c->n++;
-    return SB_OK;
+    return db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(payload)));
 }

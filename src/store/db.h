@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/sb.h"
+#include "store/sql.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -48,9 +49,10 @@ struct db_driver {
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
     sb_err (*exec)(struct db_conn *c, const char *sql);
-    /* Returns a statement prepared for sql, cached on the connection by the sql pointer: pass
-     * string literals. The statement is reset and unbound by db_reset (stmt_done). */
-    sb_err (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
+    /* Returns the statement named id, whose text is sql, prepared on first use and cached on
+     * the connection in a slot per name. SQL_NONE: sql is prepared for this one use, not
+     * cached, and reset frees it. The statement is reset and unbound by reset (db_done). */
+    sb_err (*prepare)(struct db_conn *c, enum db_sql id, const char *sql, struct db_stmt **out);
     /* Typed binds, idx from 1. Text and blobs are not copied: they must stay valid until the
      * statement is reset. A NULL text or blob pointer binds SQL NULL, as bind_null does. */
     sb_err (*bind_null)(struct db_stmt *s, int idx);
@@ -73,20 +75,8 @@ struct db_driver {
 
 extern const struct db_driver db_sqlite;
 
-/* A connection's prepared statements, keyed by the address of their SQL literal (the store
- * passes literals). It only grows: a statement a caller holds never moves or disappears. */
-struct db_stmt_cache {
-    struct db_cached {
-        const char *sql;
-        struct db_stmt *stmt;
-    } * items;
-    size_t n, cap;
-};
-
-/* The statement cached for sql, or NULL. */
-struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql);
-/* Remembers stmt for sql; SB_ERR_NOMEM leaves the cache as it was (the caller frees stmt). */
-sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt);
+/* The text of statement id on drv (the driver's own for SQL_BEGIN and SQL_NOTIFY). */
+const char *db_sql_text(const struct db_driver *drv, enum db_sql id);
 extern const struct db_driver db_postgres;
 
 struct store_fault;
@@ -159,12 +149,16 @@ struct db_args {
                       sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val)})
 #define DB_NO_ARGS ((struct db_args){NULL, 0})
 
-/* Convenience wrappers used by the domain functions. db_query prepares sql and binds args. */
-sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, struct db_args args);
+/* Convenience wrappers used by the domain functions. db_query prepares the statement named id
+ * (sql.h) and binds args. */
+sb_err db_query(struct db *d, enum db_sql id, struct db_stmt **out, struct db_args args);
+/* The same for an ad hoc statement (tests, tools): sql is prepared for this use only and freed
+ * by db_done. The store's own statements are named, never ad hoc. */
+sb_err db_query_text(struct db *d, const char *sql, struct db_stmt **out, struct db_args args);
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the rows it touched. */
-sb_err db_run(struct db *d, int64_t *changes, const char *sql, struct db_args args);
+sb_err db_run(struct db *d, int64_t *changes, enum db_sql id, struct db_args args);
 /* Like db_run for an UPDATE or DELETE that must touch a row: SB_ERR_NOT_FOUND when none. */
-sb_err db_run_one(struct db *d, const char *sql, struct db_args args);
+sb_err db_run_one(struct db *d, enum db_sql id, struct db_args args);
 /* As db_driver.step: SB_OK and *row (true: a row to read; false: done), or an error. */
 sb_err db_step(struct db *d, struct db_stmt *s, bool *row);
 void db_done(struct db *d, struct db_stmt *s);

@@ -20,9 +20,6 @@ static bool is_sqlite(const struct db *d)
 
 /* ---- registrations ---- */
 
-#define REG_COLS                                                                                   \
-    "id, COALESCE(app_id, ''), display_name, secret_hash, created_by, created_at, public_key"
-
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_gc_registration *r = elem;
@@ -52,9 +49,7 @@ static sb_err reg_insert_fn(struct db *d, void *arg)
     const struct store_gc_registration *r = w->r;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO gc_registrations (id, app_id, display_name, secret_hash, "
-                 "public_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    err = db_run(d, NULL, SQL_GC_REGISTRATION_INSERT,
                  DB_ARGS(db_text(r->id), db_text(r->app_id[0] ? r->app_id : NULL),
                          db_text(r->display_name), db_blob(r->secret_hash, sizeof(r->secret_hash)),
                          db_text(r->public_key), db_text(r->created_by), db_text(r->created)));
@@ -72,21 +67,19 @@ sb_err store_gc_registration_insert(struct store *st, const struct store_gc_regi
 sb_err store_gc_registration_get(struct store *st, const char *id,
                                  struct store_gc_registration *out)
 {
-    return store_select_one(st, "SELECT " REG_COLS " FROM gc_registrations WHERE id = ?", read_reg,
-                            out, DB_ARGS(db_text(id)));
+    return store_select_one(st, SQL_GC_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n)
 {
-    return store_select_all(st, "SELECT " REG_COLS " FROM gc_registrations ORDER BY created_at, id",
-                            read_reg, NULL, sizeof(**out), (void **)out, n, DB_NO_ARGS);
+    return store_select_all(st, SQL_GC_REGISTRATION_LIST, read_reg, NULL, sizeof(**out),
+                            (void **)out, n, DB_NO_ARGS);
 }
 
 static sb_err reg_delete_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    sb_err err =
-        db_run_one(d, "DELETE FROM gc_registrations WHERE id = ?", DB_ARGS(db_text(w->id)));
+    sb_err err = db_run_one(d, SQL_GC_REGISTRATION_DELETE, DB_ARGS(db_text(w->id)));
 
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
@@ -128,8 +121,7 @@ sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, s
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st, "SELECT package FROM apps WHERE id = ?", read_blob, &b,
-                           DB_ARGS(db_text(app_id)));
+    err = store_select_one(st, SQL_GC_APP_PACKAGE, read_blob, &b, DB_ARGS(db_text(app_id)));
     return err ? err : b.err;
 }
 
@@ -160,11 +152,7 @@ static sb_err switch_set_fn(struct db *d, void *arg)
     const struct store_gc_switch *w = ss->sw;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO gc_switches (app_id, enabled, ticket, job_id, updated_by, "
-                 "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id) DO UPDATE SET "
-                 "enabled = excluded.enabled, ticket = excluded.ticket, job_id = excluded.job_id, "
-                 "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    err = db_run(d, NULL, SQL_GC_SWITCH_SET,
                  DB_ARGS(db_text(w->app_id), db_bool(w->enabled), db_text(w->ticket),
                          db_text(w->job_id), db_text(w->updated_by), db_text(w->updated)));
     if (!err)
@@ -183,16 +171,10 @@ sb_err store_gc_switch_set(struct store *st, const struct store_gc_switch *sw,
 
 sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc_switch *out)
 {
-    return store_select_one(st,
-                            "SELECT app_id, enabled, ticket, job_id, updated_by, updated_at "
-                            "FROM gc_switches WHERE app_id = ?",
-                            read_switch, out, DB_ARGS(db_text(app_id)));
+    return store_select_one(st, SQL_GC_SWITCH_GET, read_switch, out, DB_ARGS(db_text(app_id)));
 }
 
 /* ---- connections ---- */
-
-#define CONN_COLS                                                                                  \
-    "pk, id, owner, name, description, state, connector_id, extra, schema_json, created_at"
 
 static void read_conn(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -238,10 +220,7 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
     sb_err err;
     bool row = false;
 
-    err = db_query(d,
-                   "INSERT INTO gc_connections (id, owner, name, description, state, "
-                   "connector_id, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                   &s,
+    err = db_query(d, SQL_GC_CONN_INSERT, &s,
                    DB_ARGS(db_text(c->id), db_text(c->owner), db_text(c->name),
                            db_text(c->description), db_text(c->state), db_text(c->connector_id),
                            db_text(c->extra ? c->extra : "{}"), db_text(c->created)));
@@ -265,20 +244,17 @@ sb_err store_gc_connection_insert(struct store *st, struct store_gc_connection *
 sb_err store_gc_connection_get(struct store *st, const char *id, struct store_gc_connection *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_select_one(st, "SELECT " CONN_COLS " FROM gc_connections WHERE id = ?", read_conn,
-                            out, DB_ARGS(db_text(id)));
+    return store_select_one(st, SQL_GC_CONNECTION_GET, read_conn, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_gc_connection_list(struct store *st, const char *owner,
                                 struct store_gc_connection **out, size_t *n)
 {
     if (owner)
-        return store_select_all(st,
-                                "SELECT " CONN_COLS " FROM gc_connections WHERE owner = ? "
-                                "ORDER BY pk",
-                                read_conn, release_conn, sizeof(**out), (void **)out, n,
+        return store_select_all(st, SQL_GC_CONNECTION_LIST_SELECT_GC_CONNECTIONS, read_conn,
+                                release_conn, sizeof(**out), (void **)out, n,
                                 DB_ARGS(db_text(owner)));
-    return store_select_all(st, "SELECT " CONN_COLS " FROM gc_connections ORDER BY pk", read_conn,
+    return store_select_all(st, SQL_GC_CONNECTION_LIST_SELECT_GC_CONNECTIONS_2, read_conn,
                             release_conn, sizeof(**out), (void **)out, n, DB_NO_ARGS);
 }
 
@@ -289,22 +265,19 @@ static void read_count(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_gc_connection_count(struct store *st, int64_t *n)
 {
-    return store_select_one(st, "SELECT COUNT(*) FROM gc_connections", read_count, n, DB_NO_ARGS);
+    return store_select_one(st, SQL_GC_CONNECTION_COUNT, read_count, n, DB_NO_ARGS);
 }
 
 sb_err store_gc_item_count(struct store *st, int64_t conn_pk, int64_t *n)
 {
-    return store_select_one(st, "SELECT COUNT(*) FROM gc_items WHERE conn_pk = ?", read_count, n,
-                            DB_ARGS(db_int(conn_pk)));
+    return store_select_one(st, SQL_GC_ITEM_COUNT, read_count, n, DB_ARGS(db_int(conn_pk)));
 }
 
 static sb_err conn_update_fn(struct db *d, void *arg)
 {
     const struct store_gc_connection *c = arg;
 
-    return db_run_one(d,
-                      "UPDATE gc_connections SET name = ?, description = ?, extra = ? "
-                      "WHERE pk = ?",
+    return db_run_one(d, SQL_GC_CONN_UPDATE,
                       DB_ARGS(db_text(c->name), db_text(c->description),
                               db_text(c->extra ? c->extra : "{}"), db_int(c->pk)));
 }
@@ -321,15 +294,11 @@ static sb_err conn_delete_fn(struct db *d, void *arg)
 
     /* The FTS5 table has no foreign key: its rows go first, while the items still exist. */
     if (is_sqlite(d) &&
-        (err = db_run(d, NULL,
-                      "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ?)",
-                      DB_ARGS(db_int(*pk)))))
+        (err = db_run(d, NULL, SQL_GC_CONN_DELETE_DELETE_GC_FTS, DB_ARGS(db_int(*pk)))))
         return err;
-    if ((err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE conn_pk = ?",
-                      DB_ARGS(db_int(*pk)))))
+    if ((err = db_run(d, NULL, SQL_GC_CONN_DELETE_DELETE_GC_GROUP_MEMBERS, DB_ARGS(db_int(*pk)))))
         return err;
-    return db_run_one(d, "DELETE FROM gc_connections WHERE pk = ?", DB_ARGS(db_int(*pk)));
+    return db_run_one(d, SQL_GC_CONN_DELETE_DELETE_GC_CONNECTIONS, DB_ARGS(db_int(*pk)));
 }
 
 /* A batch of the connection's items, their search rows and (cascading) their ACL rows. */
@@ -339,15 +308,10 @@ static sb_err conn_items_prune_fn(struct db *d, void *arg)
     int64_t pk = *(const int64_t *)p->arg;
     sb_err err;
 
-    if (is_sqlite(d) &&
-        (err = db_run(d, NULL,
-                      "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ? ORDER BY id LIMIT ?)",
-                      DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)))))
+    if (is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_CONN_ITEMS_PRUNE_DELETE_GC_FTS,
+                                      DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)))))
         return err;
-    return db_run(d, &p->deleted,
-                  "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
-                  "ORDER BY id LIMIT ?)",
+    return db_run(d, &p->deleted, SQL_GC_CONN_ITEMS_PRUNE_DELETE_GC_ITEMS,
                   DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
@@ -359,12 +323,7 @@ static sb_err conn_members_prune_fn(struct db *d, void *arg)
     int64_t pk = *(const int64_t *)p->arg;
 
     return db_run(
-        d, &p->deleted,
-        "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
-        "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
-        "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
-        "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
-        "ORDER BY member_id LIMIT ?)",
+        d, &p->deleted, SQL_GC_CONN_MEMBERS_PRUNE,
         DB_ARGS(db_int(pk), db_int(pk), db_int(pk), db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
@@ -373,9 +332,7 @@ static sb_err conn_groups_prune_fn(struct db *d, void *arg)
 {
     struct store_prune *p = arg;
 
-    return db_run(d, &p->deleted,
-                  "DELETE FROM gc_groups WHERE (conn_pk, id) IN (SELECT conn_pk, id FROM gc_groups "
-                  "WHERE conn_pk = ? LIMIT ?)",
+    return db_run(d, &p->deleted, SQL_GC_CONN_GROUPS_PRUNE,
                   DB_ARGS(db_int(*(const int64_t *)p->arg), db_int(STORE_PRUNE_BATCH)));
 }
 
@@ -430,9 +387,7 @@ static sb_err op_insert_fn(struct db *d, void *arg)
     const struct store_gc_operation *op = oi->op;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
-                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    err = db_run(d, NULL, SQL_GC_OP_INSERT,
                  DB_ARGS(db_text(op->id), db_int(op->conn_pk), db_text(op->status),
                          db_text(op->schema), db_text(op->error), db_text(op->created)));
     return err ? err : store_outbox_insert_tx(d, oi->job, oi->payload);
@@ -449,10 +404,7 @@ sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operati
 sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_operation *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_select_one(st,
-                            "SELECT id, conn_pk, status, schema_json, error, created_at FROM "
-                            "gc_operations WHERE id = ?",
-                            read_op, out, DB_ARGS(db_text(id)));
+    return store_select_one(st, SQL_GC_OPERATION_GET, read_op, out, DB_ARGS(db_text(id)));
 }
 
 struct op_finish {
@@ -466,15 +418,12 @@ static sb_err op_finish_fn(struct db *d, void *arg)
     const struct op_finish *f = arg;
     sb_err err;
 
-    err = db_run_one(d, "UPDATE gc_operations SET status = ?, error = ? WHERE id = ?",
+    err = db_run_one(d, SQL_GC_OP_FINISH_UPDATE_GC_OPERATIONS,
                      DB_ARGS(db_text(f->ok ? "completed" : "failed"),
                              db_text(f->ok ? NULL : f->error), db_text(f->id)));
     if (err || !f->ok)
         return err;
-    return db_run_one(d,
-                      "UPDATE gc_connections SET state = 'ready', schema_json = (SELECT "
-                      "schema_json FROM gc_operations WHERE id = ?) WHERE pk = (SELECT conn_pk "
-                      "FROM gc_operations WHERE id = ?)",
+    return db_run_one(d, SQL_GC_OP_FINISH_UPDATE_GC_CONNECTIONS,
                       DB_ARGS(db_text(f->id), db_text(f->id)));
 }
 
@@ -510,14 +459,11 @@ static sb_err item_index(struct db *d, int64_t pk, const char *title, const char
 
     if (!is_sqlite(d))
         return db_run_one(
-            d,
-            "UPDATE gc_items SET search_title = ?, search_body = ?, fts = "
-            "setweight(to_tsvector('simple', ?), 'A') || "
-            "setweight(to_tsvector('simple', ?), 'B') WHERE pk = ?",
+            d, SQL_GC_ITEM_INDEX_UPDATE_GC_ITEMS,
             DB_ARGS(db_text(title), db_text(body), db_text(title), db_text(body), db_int(pk)));
-    if ((err = db_run(d, NULL, "DELETE FROM gc_fts WHERE rowid = ?", DB_ARGS(db_int(pk)))))
+    if ((err = db_run(d, NULL, SQL_GC_ITEM_INDEX_DELETE_GC_FTS, DB_ARGS(db_int(pk)))))
         return err;
-    return db_run(d, NULL, "INSERT INTO gc_fts (rowid, title, body) VALUES (?, ?, ?)",
+    return db_run(d, NULL, SQL_GC_ITEM_INDEX_INSERT_GC_FTS,
                   DB_ARGS(db_int(pk), db_text(title), db_text(body)));
 }
 
@@ -530,7 +476,7 @@ static sb_err item_put_fn(struct db *d, void *arg)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?", &s,
+    err = db_query(d, SQL_GC_ITEM_PUT_SELECT_GC_ITEMS, &s,
                    DB_ARGS(db_int(it->conn_pk), db_text(it->id)));
     if (err)
         return err;
@@ -542,19 +488,14 @@ static sb_err item_put_fn(struct db *d, void *arg)
         return err;
     p->created = pk == 0;
     if (pk) {
-        err = db_run_one(d,
-                         "UPDATE gc_items SET properties = ?, content = ?, content_type = ?, "
-                         "acl = ?, updated_at = ? WHERE pk = ?",
+        err = db_run_one(d, SQL_GC_ITEM_PUT_UPDATE_GC_ITEMS,
                          DB_ARGS(db_text(it->properties), db_text(it->content ? it->content : ""),
                                  db_text(it->content_type), db_text(it->acl), db_text(it->updated),
                                  db_int(pk)));
         if (!err)
-            err = db_run(d, NULL, "DELETE FROM gc_acl WHERE item_pk = ?", DB_ARGS(db_int(pk)));
+            err = db_run(d, NULL, SQL_GC_ITEM_PUT_DELETE_GC_ACL, DB_ARGS(db_int(pk)));
     } else {
-        err = db_query(d,
-                       "INSERT INTO gc_items (conn_pk, id, properties, content, content_type, "
-                       "acl, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                       &s,
+        err = db_query(d, SQL_GC_ITEM_PUT_INSERT_GC_ITEMS, &s,
                        DB_ARGS(db_int(it->conn_pk), db_text(it->id), db_text(it->properties),
                                db_text(it->content ? it->content : ""), db_text(it->content_type),
                                db_text(it->acl), db_text(it->updated)));
@@ -568,9 +509,7 @@ static sb_err item_put_fn(struct db *d, void *arg)
         db_done(d, s);
     }
     for (size_t i = 0; !err && i < p->nacl; i++)
-        err = db_run(d, NULL,
-                     "INSERT INTO gc_acl (item_pk, conn_pk, key, deny) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT DO NOTHING",
+        err = db_run(d, NULL, SQL_GC_ITEM_PUT_INSERT_GC_ACL,
                      DB_ARGS(db_int(pk), db_int(it->conn_pk), db_text(p->acl[i].key),
                              db_bool((int)p->acl[i].deny)));
     return err ? err : item_index(d, pk, p->title, p->body);
@@ -608,10 +547,8 @@ sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id,
     sb_err err;
 
     memset(out, 0, sizeof(*out));
-    err = store_select_one(st,
-                           "SELECT pk, conn_pk, id, properties, content, content_type, acl, "
-                           "updated_at FROM gc_items WHERE conn_pk = ? AND id = ?",
-                           read_item, out, DB_ARGS(db_int(conn_pk), db_text(id)));
+    err = store_select_one(st, SQL_GC_ITEM_GET, read_item, out,
+                           DB_ARGS(db_int(conn_pk), db_text(id)));
     if (!err && (!out->properties || !out->acl)) {
         store_gc_item_free(out);
         err = SB_ERR_NOMEM;
@@ -629,13 +566,10 @@ static sb_err item_delete_fn(struct db *d, void *arg)
     const struct item_key *k = arg;
     sb_err err;
 
-    if (is_sqlite(d) &&
-        (err = db_run(d, NULL,
-                      "DELETE FROM gc_fts WHERE rowid = (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ? AND id = ?)",
-                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)))))
+    if (is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_ITEM_DELETE_DELETE_GC_FTS,
+                                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)))))
         return err;
-    return db_run_one(d, "DELETE FROM gc_items WHERE conn_pk = ? AND id = ?",
+    return db_run_one(d, SQL_GC_ITEM_DELETE_DELETE_GC_ITEMS,
                       DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
 }
 
@@ -651,9 +585,7 @@ static sb_err group_insert_fn(struct db *d, void *arg)
 {
     const struct store_gc_group *g = arg;
 
-    return db_run(d, NULL,
-                  "INSERT INTO gc_groups (conn_pk, id, display_name, description) "
-                  "VALUES (?, ?, ?, ?)",
+    return db_run(d, NULL, SQL_GC_GROUP_INSERT,
                   DB_ARGS(db_int(g->conn_pk), db_text(g->id), db_text(g->display_name),
                           db_text(g->description)));
 }
@@ -676,19 +608,15 @@ static void read_group(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_gc_group_get(struct store *st, int64_t conn_pk, const char *id,
                           struct store_gc_group *out)
 {
-    return store_select_one(st,
-                            "SELECT conn_pk, id, display_name, description FROM gc_groups "
-                            "WHERE conn_pk = ? AND id = ?",
-                            read_group, out, DB_ARGS(db_int(conn_pk), db_text(id)));
+    return store_select_one(st, SQL_GC_GROUP_GET, read_group, out,
+                            DB_ARGS(db_int(conn_pk), db_text(id)));
 }
 
 static sb_err group_update_fn(struct db *d, void *arg)
 {
     const struct store_gc_group *g = arg;
 
-    return db_run_one(d,
-                      "UPDATE gc_groups SET display_name = ?, description = ? "
-                      "WHERE conn_pk = ? AND id = ?",
+    return db_run_one(d, SQL_GC_GROUP_UPDATE,
                       DB_ARGS(db_text(g->display_name), db_text(g->description), db_int(g->conn_pk),
                               db_text(g->id)));
 }
@@ -704,11 +632,11 @@ static sb_err group_delete_fn(struct db *d, void *arg)
     sb_err err;
 
     /* Memberships of this group in other groups go too: the key would dangle. */
-    err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE member_key = ?",
+    err = db_run(d, NULL, SQL_GC_GROUP_DELETE_DELETE_GC_GROUP_MEMBERS,
                  DB_ARGS(db_text(k->id + strlen(k->id) + 1)));
     if (err)
         return err;
-    return db_run_one(d, "DELETE FROM gc_groups WHERE conn_pk = ? AND id = ?",
+    return db_run_one(d, SQL_GC_GROUP_DELETE_DELETE_GC_GROUPS,
                       DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
 }
 
@@ -718,13 +646,9 @@ static sb_err group_members_prune_fn(struct db *d, void *arg)
     struct store_prune *p = arg;
     const struct item_key *k = p->arg;
 
-    return db_run(
-        d, &p->deleted,
-        "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND member_id IN "
-        "(SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND group_id = ? "
-        "ORDER BY member_id LIMIT ?)",
-        DB_ARGS(db_int(k->conn_pk), db_text(k->id), db_int(k->conn_pk), db_text(k->id),
-                db_int(STORE_PRUNE_BATCH)));
+    return db_run(d, &p->deleted, SQL_GC_GROUP_MEMBERS_PRUNE,
+                  DB_ARGS(db_int(k->conn_pk), db_text(k->id), db_int(k->conn_pk), db_text(k->id),
+                          db_int(STORE_PRUNE_BATCH)));
 }
 
 sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
@@ -757,9 +681,7 @@ static sb_err member_add_fn(struct db *d, void *arg)
 {
     const struct member_add *a = arg;
 
-    return db_run(d, NULL,
-                  "INSERT INTO gc_group_members (conn_pk, group_id, member_id, type, member_key) "
-                  "VALUES (?, ?, ?, ?, ?)",
+    return db_run(d, NULL, SQL_GC_MEMBER_ADD,
                   DB_ARGS(db_int(a->conn_pk), db_text(a->group_id), db_text(a->m->id),
                           db_text(a->m->type), db_text(a->key)));
 }
@@ -780,9 +702,7 @@ static sb_err member_remove_fn(struct db *d, void *arg)
 {
     const struct member_remove *r = arg;
 
-    return db_run_one(d,
-                      "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND "
-                      "member_id = ?",
+    return db_run_one(d, SQL_GC_MEMBER_REMOVE,
                       DB_ARGS(db_int(r->conn_pk), db_text(r->group_id), db_text(r->member_id)));
 }
 
@@ -804,62 +724,11 @@ static void read_member(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_gc_member_list(struct store *st, int64_t conn_pk, const char *group_id,
                             struct store_gc_member **out, size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT member_id, type FROM gc_group_members WHERE conn_pk = ? AND "
-                            "group_id = ? ORDER BY member_id",
-                            read_member, NULL, sizeof(**out), (void **)out, n,
-                            DB_ARGS(db_int(conn_pk), db_text(group_id)));
+    return store_select_all(st, SQL_GC_MEMBER_LIST, read_member, NULL, sizeof(**out), (void **)out,
+                            n, DB_ARGS(db_int(conn_pk), db_text(group_id)));
 }
 
 /* ---- search ---- */
-
-/* The person's principal keys: themselves, everyone, their teams (Graph groups), and the
- * external groups reaching any of those, through nested external groups. */
-#define KEYS_CTE                                                                                   \
-    "WITH RECURSIVE k(key) AS ("                                                                   \
-    "SELECT CAST('u:' || CAST(? AS TEXT) AS TEXT) UNION SELECT CAST('e' AS TEXT) "                 \
-    "UNION SELECT CAST('eg' AS TEXT) "                                                             \
-    "UNION SELECT CAST('g:' || team_id AS TEXT) FROM members WHERE user_id = ? "                   \
-    "UNION SELECT CAST('x:' || m.conn_pk || ':' || m.group_id AS TEXT) "                           \
-    "FROM gc_group_members m JOIN k ON m.member_key = k.key), "
-
-/* The connections searched: ready ones, all or those named. */
-#define SOURCES_CTE                                                                                \
-    "cs AS (SELECT pk FROM gc_connections c WHERE c.state = 'ready' AND "                          \
-    "(? = 0 OR c.id IN (?, ?, ?, ?, ?, ?, ?, ?))), "
-
-/* A grant matching the person and no deny matching them, in a searched connection: the
- * largest deny flag of the item's entries that match is 0 (no match at all gives NULL). One
- * pass over the item's few ACL rows; on SQLite "+key" keeps the planner from probing the key
- * index once per principal key. */
-#define ACL_TRIM(plus)                                                                             \
-    "AND (SELECT MAX(a.deny) FROM gc_acl a WHERE a.item_pk = " ITEM_PK " AND " plus                \
-    "a.key IN (SELECT key FROM k) AND a.conn_pk IN (SELECT pk FROM cs)) = 0 "
-
-#define ITEM_PK "f.rowid"
-static const char search_sqlite[] = KEYS_CTE SOURCES_CTE
-    "hits AS (SELECT f.rowid AS pk, bm25(gc_fts, 3.0, 1.0) AS r FROM gc_fts f "
-    "WHERE gc_fts MATCH ? " ACL_TRIM(
-        "+") "), "
-             "page AS (SELECT pk, r, COUNT(*) OVER () AS total FROM hits ORDER BY r, pk "
-             "LIMIT ? OFFSET ?) "
-             "SELECT c.id, i.id, i.properties, c.schema_json, f.title, f.body, p.total "
-             "FROM page p JOIN gc_items i ON i.pk = p.pk JOIN gc_connections c ON "
-             "c.pk = i.conn_pk JOIN gc_fts f ON f.rowid = p.pk ORDER BY p.r, p.pk";
-#undef ITEM_PK
-
-#define ITEM_PK "i.pk"
-static const char search_postgres[] = KEYS_CTE SOURCES_CTE
-    "hits AS (SELECT i.pk AS pk, ts_rank(i.fts, q.q) AS r FROM gc_items i, "
-    "(SELECT plainto_tsquery('simple', ?) AS q) q "
-    "WHERE i.fts @@ q.q " ACL_TRIM(
-        "") "), "
-            "page AS (SELECT pk, r, COUNT(*) OVER () AS total FROM hits ORDER BY r DESC, pk "
-            "LIMIT ? OFFSET ?) "
-            "SELECT c.id, i.id, i.properties, c.schema_json, i.search_title, i.search_body, "
-            "p.total FROM page p JOIN gc_items i ON i.pk = p.pk JOIN gc_connections c ON "
-            "c.pk = i.conn_pk ORDER BY p.r DESC, p.pk";
-#undef ITEM_PK
 
 static void release_hit(void *elem)
 {
@@ -929,7 +798,7 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
         return err;
     if ((err = query_text(is_sqlite(&d), q, &text)))
         goto out;
-    err = db_query(&d, is_sqlite(&d) ? search_sqlite : search_postgres, &s,
+    err = db_query(&d, is_sqlite(&d) ? SQL_GC_SEARCH_SQLITE : SQL_GC_SEARCH_POSTGRES, &s,
                    DB_ARGS(db_text(q->user_id), db_text(q->user_id), db_int(q->nsources),
                            db_text(src[0]), db_text(src[1]), db_text(src[2]), db_text(src[3]),
                            db_text(src[4]), db_text(src[5]), db_text(src[6]), db_text(src[7]),

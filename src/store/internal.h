@@ -55,12 +55,15 @@ typedef void (*store_release_fn)(void *elem);
 
 /* Runs a read query (parameters as db_query's) and reads the first row with read into out;
  * SB_ERR_NOT_FOUND when there is none. */
-sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
+sb_err store_select_one(struct store *st, enum db_sql id, store_row_fn read, void *out,
                         struct db_args args);
+/* store_select_one for an ad hoc statement (tests): prepared for this call only. */
+sb_err store_select_one_text(struct store *st, const char *sql, store_row_fn read, void *out,
+                             struct db_args args);
 /* Runs a read query and reads every row with read into a new array of elem-sized elements
  * (caller frees *out). release (may be NULL) frees what one element owns; it is used when the
  * query fails part-way, so nothing leaks. */
-sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
+sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
                         struct db_args args);
 

@@ -3,7 +3,7 @@
  *
  * The domain SQL is shared with SQLite, so this driver adapts PostgreSQL to db.h's model:
  * - `?` placeholders become `$1..$n` when a statement is prepared (PQprepare, server-side,
- *   cached per connection by the address of the SQL literal, like sqlite.c);
+ *   cached per connection in a slot per statement name (sql.h), like sqlite.c);
  * - parameters go as text, except blobs, which go as binary (format 1) so no escaping is needed;
  * - results come as text. A bytea column arrives as `\x<hex>` and is decoded on demand;
  *   a boolean expression (`deleted_at IS NOT NULL`) arrives as 't'/'f' and reads as 1/0;
@@ -34,10 +34,11 @@
 #define PG_BYTEA_OID 17
 
 struct db_stmt {
-    const char *sql; /* cache key: the caller's literal */
+    const char *sql; /* as the store wrote it, for logs */
     char *pg_sql;    /* sql with $n placeholders */
-    char name[24];   /* server-side prepared statement name */
+    char name[24];   /* server-side prepared statement name ("" for an ad hoc one) */
     bool prepared;   /* false until prepared on the current session */
+    bool once;       /* ad hoc (SQL_NONE): not cached, freed by pg_reset */
     struct db_conn *conn;
 
     int nparams;
@@ -52,10 +53,10 @@ struct db_stmt {
     size_t *blob_lens;
 };
 
-/* The cache only grows, as in sqlite.c: a statement a caller holds must never move. */
+/* A cached statement stays until the connection closes, as in sqlite.c. */
 struct db_conn {
     PGconn *pg;
-    struct db_stmt_cache cache;
+    struct db_stmt *stmts[SQL__COUNT];
     unsigned next_name;
     int64_t changes;
     char err[512]; /* the last error, one line, for errmsg() */
@@ -107,8 +108,9 @@ static void reset_session(struct db_conn *c)
     if (PQstatus(c->pg) != CONNECTION_BAD)
         return;
     PQreset(c->pg);
-    for (size_t i = 0; i < c->cache.n; i++)
-        c->cache.items[i].stmt->prepared = false;
+    for (size_t i = 0; i < SQL__COUNT; i++)
+        if (c->stmts[i])
+            c->stmts[i]->prepared = false;
     if (PQstatus(c->pg) == CONNECTION_OK) {
         PQsetClientEncoding(c->pg, "UTF8");
         sb_log_warn("postgres: connection lost and re-established");
@@ -154,7 +156,8 @@ static void free_blobs(struct db_stmt *s)
     }
 }
 
-static void pg_reset(struct db_stmt *s)
+/* Forgets the last execution and the bound values: the statement is ready to bind again. */
+static void clear(struct db_stmt *s)
 {
     free_blobs(s);
     free(s->blobs);
@@ -175,7 +178,7 @@ static void stmt_free(struct db_stmt *s)
 {
     if (!s)
         return;
-    pg_reset(s);
+    clear(s);
     free(s->pg_sql);
     free(s->values);
     free(s->lengths);
@@ -184,13 +187,20 @@ static void stmt_free(struct db_stmt *s)
     free(s);
 }
 
+static void pg_reset(struct db_stmt *s)
+{
+    if (s->once)
+        stmt_free(s);
+    else
+        clear(s);
+}
+
 static void pg_close(struct db_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->cache.n; i++)
-        stmt_free(c->cache.items[i].stmt);
-    free(c->cache.items);
+    for (size_t i = 0; i < SQL__COUNT; i++)
+        stmt_free(c->stmts[i]);
     PQfinish(c->pg);
     free(c);
 }
@@ -337,13 +347,14 @@ static sb_err server_prepare(struct db_stmt *s)
     return SB_OK;
 }
 
-static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+static sb_err pg_prepare(struct db_conn *c, enum db_sql id, const char *sql, struct db_stmt **out)
 {
+    bool once = id == SQL_NONE;
     struct db_stmt *s;
     size_t n;
     sb_err err;
 
-    *out = db_cache_find(&c->cache, sql);
+    *out = once ? NULL : c->stmts[id];
     if (*out)
         return SB_OK;
     s = calloc(1, sizeof(*s));
@@ -361,12 +372,15 @@ static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
         err = SB_ERR_NOMEM;
         goto out;
     }
-    snprintf(s->name, sizeof(s->name), "sb%u", c->next_name++);
+    /* An ad hoc statement is the session's unnamed one, replaced by the next ad hoc prepare. */
+    if (!once)
+        snprintf(s->name, sizeof(s->name), "sb%u", c->next_name++);
     err = server_prepare(s);
-    if (!err)
-        err = db_cache_add(&c->cache, sql, s);
     if (err)
         goto out;
+    s->once = once;
+    if (!once)
+        c->stmts[id] = s;
     *out = s;
     s = NULL;
 out:

@@ -17,23 +17,15 @@ static void read_hits(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_rate_take(struct store *st, const char *connector_id, int64_t window_s, int64_t *hits)
 {
-    sb_err err = store_select_one(
-        st,
-        "INSERT INTO rate_windows (connector_id, window_s, hits) VALUES (?, ?, 1) "
-        "ON CONFLICT (connector_id, window_s) DO UPDATE SET hits = rate_windows.hits + 1 "
-        "RETURNING hits",
-        read_hits, hits, DB_ARGS(db_text(connector_id), db_int(window_s)));
+    sb_err err = store_select_one(st, SQL_RATE_TAKE_INSERT_RATE_WINDOWS, read_hits, hits,
+                                  DB_ARGS(db_text(connector_id), db_int(window_s)));
 
     if (!err && *hits == 1 && window_s % 16 == 0) {
         int64_t unused;
         /* Older windows are no use to anyone; a miss here only leaves rows for the next time.
          * One batch at a time: windows are opened far more often than STORE_PRUNE_BATCH go
          * stale, and an unbounded DELETE would hold the write lock as long as it runs. */
-        (void)store_select_one(st,
-                               "DELETE FROM rate_windows WHERE (connector_id, window_s) IN ("
-                               "SELECT connector_id, window_s FROM rate_windows "
-                               "WHERE window_s < ? LIMIT ?) RETURNING window_s",
-                               read_hits, &unused,
+        (void)store_select_one(st, SQL_RATE_TAKE_DELETE_RATE_WINDOWS, read_hits, &unused,
                                DB_ARGS(db_int(window_s - 60), db_int(STORE_PRUNE_BATCH)));
     }
     return err;

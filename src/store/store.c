@@ -155,7 +155,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
-    err = db_run(&d, NULL, st->drv->begin_sql, DB_NO_ARGS);
+    err = db_run(&d, NULL, SQL_BEGIN, DB_NO_ARGS);
     if (err)
         return err;
     /* Each write gets a savepoint, so one failing write does not undo the others. The
@@ -163,7 +163,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     for (struct write_op *op = batch; op; op = op->next) {
         size_t mark = notes ? notes->len : 0;
 
-        err = db_run(&d, NULL, "SAVEPOINT w", DB_NO_ARGS);
+        err = db_run(&d, NULL, SQL_BATCH_SAVEPOINT, DB_NO_ARGS);
         if (err)
             goto fail;
         d.fault = fault;
@@ -171,15 +171,15 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
         d.fault = NULL;
         if (op->result) {
             notes_truncate(notes, mark);
-            err = db_run(&d, NULL, "ROLLBACK TO w", DB_NO_ARGS);
+            err = db_run(&d, NULL, SQL_BATCH_ROLLBACK, DB_NO_ARGS);
             if (err)
                 goto fail;
         }
-        err = db_run(&d, NULL, "RELEASE w", DB_NO_ARGS);
+        err = db_run(&d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
         if (err)
             goto fail;
     }
-    err = db_run(&d, NULL, "COMMIT", DB_NO_ARGS);
+    err = db_run(&d, NULL, SQL_BATCH_COMMIT, DB_NO_ARGS);
     if (!err)
         goto out;
 fail:
@@ -414,7 +414,7 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
                 st->drv->errmsg(st->writer));
         goto out;
     }
-    err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, DB_NO_ARGS);
+    err = db_query(&d, SQL_MIGRATION_SELECT_SCHEMA_MIGRATIONS, &s, DB_NO_ARGS);
     if (err)
         goto out;
     if (db_step(&d, s, &row) == SB_OK && row)
@@ -429,7 +429,7 @@ static sb_err migrate(struct store *st, const struct store_migration *m, size_t 
                     m[i].name, st->drv->errmsg(st->writer));
             goto out;
         }
-        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+        err = db_run(&d, NULL, SQL_MIGRATION_INSERT_SCHEMA_MIGRATIONS,
                      DB_ARGS(db_int((int64_t)m[i].version), db_text(m[i].name)));
         if (err)
             goto out;
@@ -619,7 +619,7 @@ sb_err store_ping(struct store *st)
 
     if (err)
         return err;
-    err = db_query(&d, "SELECT 1", &s, DB_NO_ARGS);
+    err = db_query(&d, SQL_STORE_PING, &s, DB_NO_ARGS);
     if (!err)
         err = db_step(&d, s, &row);
     if (!err && !row)
@@ -637,9 +637,7 @@ static sb_err meta_init_fn(struct db *d, void *arg)
 {
     struct meta_init *mi = arg;
 
-    return db_run(d, NULL,
-                  "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                  DB_ARGS(db_text(mi->key), db_text(mi->value)));
+    return db_run(d, NULL, SQL_META_INIT, DB_ARGS(db_text(mi->key), db_text(mi->value)));
 }
 
 sb_err store_meta_get(struct store *st, const char *key, char **out)
@@ -653,7 +651,7 @@ sb_err store_meta_get(struct store *st, const char *key, char **out)
     err = store_read_begin(st, &d);
     if (err)
         return err;
-    err = db_query(&d, "SELECT value FROM meta WHERE key = ?", &s, DB_ARGS(db_text(key)));
+    err = db_query(&d, SQL_META_GET, &s, DB_ARGS(db_text(key)));
     if (err)
         goto out;
     err = db_step(&d, s, &row);
@@ -677,7 +675,8 @@ sb_err store_meta_init(struct store *st, const char *key, const char *value, cha
     return store_meta_get(st, key, out);
 }
 
-static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
+/* id names the statement; SQL_NONE runs the ad hoc sql instead. */
+static sb_err vselect(struct store *st, enum db_sql id, const char *sql, store_row_fn read,
                       store_release_fn release, size_t elem, void *one, void **all, size_t *n,
                       struct db_args args)
 {
@@ -690,7 +689,7 @@ static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
 
     if (err)
         return err;
-    err = db_query(&d, sql, &s, args);
+    err = id == SQL_NONE ? db_query_text(&d, sql, &s, args) : db_query(&d, id, &s, args);
     if (err)
         goto out;
     while (!(err = db_step(&d, s, &row)) && row) {
@@ -723,19 +722,25 @@ out:
     return err;
 }
 
-sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
+sb_err store_select_one(struct store *st, enum db_sql id, store_row_fn read, void *out,
                         struct db_args args)
 {
-    return vselect(st, sql, read, NULL, 0, out, NULL, NULL, args);
+    return vselect(st, id, NULL, read, NULL, 0, out, NULL, NULL, args);
 }
 
-sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
+sb_err store_select_one_text(struct store *st, const char *sql, store_row_fn read, void *out,
+                             struct db_args args)
+{
+    return vselect(st, SQL_NONE, sql, read, NULL, 0, out, NULL, NULL, args);
+}
+
+sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
                         struct db_args args)
 {
     *out = NULL;
     *n = 0;
-    return vselect(st, sql, read, release, elem, NULL, out, n, args);
+    return vselect(st, id, NULL, read, release, elem, NULL, out, n, args);
 }
 
 void store_fault_set(struct store *st, struct store_fault *f)
