@@ -24,6 +24,13 @@
 struct db_conn;
 struct db_stmt;
 
+/* What a connection is opened for. DB_WRITER: the group-commit writer (creates a missing
+ * SQLite file; durable commits). DB_READER: the read pool; never writes. DB_COUNTER: writes
+ * counters that nothing acknowledged depends on (rate-limit windows, rate.c), in autocommit
+ * apart from the group commit, so that a refusal never waits for it; PostgreSQL does not wait
+ * for their WAL flush (synchronous_commit off). */
+enum db_role { DB_READER, DB_WRITER, DB_COUNTER };
+
 struct db_driver {
     const char *name;
     /* Opens a write transaction (the group-commit batch, migrations). The dialects differ:
@@ -45,7 +52,8 @@ struct db_driver {
      * may still commit (an event-stream client resuming after seq N would miss it). */
     const char *seq_lock_sql;
     const char *seq_unlock_sql;
-    sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
+    sb_err (*open)(const char *target, enum db_role role, struct db_conn **out,
+                   struct sb_diag *diag);
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
     sb_err (*exec)(struct db_conn *c, const char *sql);

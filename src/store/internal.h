@@ -25,6 +25,11 @@ extern const size_t store_migrations_postgres_count;
 sb_err store_read_begin(struct store *st, struct db *out);
 void store_read_end(struct store *st, struct db *d);
 
+/* Lend a DB_COUNTER connection (db.h): writes in autocommit of counters nothing acknowledged
+ * depends on, outside the group commit (rate.c only). Readers never write. */
+sb_err store_count_begin(struct store *st, struct db *out);
+void store_count_end(struct store *st, struct db *d);
+
 typedef sb_err (*store_write_fn)(struct db *d, void *arg);
 sb_err store_write(struct store *st, store_write_fn fn, void *arg);
 /* Queues fn for the next batch and returns at once; done(done_arg, result) runs on the writer

@@ -235,7 +235,8 @@ static void redact_url(const char *url, char *out, size_t cap)
         snprintf(out, cap, "%.*s", (int)end, url);
 }
 
-static sb_err pg_open(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag)
+static sb_err pg_open(const char *target, enum db_role role, struct db_conn **out,
+                      struct sb_diag *diag)
 {
     /* Later keywords override earlier ones: the URL (expanded from dbname) may set its own
      * connect_timeout, but without one a dead host would block the start for ever. */
@@ -269,7 +270,7 @@ static sb_err pg_open(const char *target, bool writer, struct db_conn **out, str
                       "cannot set client encoding UTF8 on PostgreSQL %s: %s", shown, c->err);
         goto out;
     }
-    if (writer) {
+    if (role == DB_WRITER) {
         /* A 200 promises the change is durable; with synchronous_commit=off it is not. The
          * operator may have reasons (a synchronous standby setting), so warn, do not override. */
         PGresult *res = PQexec(c->pg, "SELECT current_setting('synchronous_commit')");
@@ -279,12 +280,12 @@ static sb_err pg_open(const char *target, bool writer, struct db_conn **out, str
                         "be lost if the database server crashes",
                         shown);
         PQclear(res);
-    } else {
-        /* Readers write only rate-limit windows (rate.c): counters nobody needs after a crash.
-         * Not waiting for their WAL flush answers a throttled post without a disk sync. */
+    } else if (role == DB_COUNTER) {
+        /* Counters (rate.c) are worth nothing after a crash: not waiting for their WAL flush
+         * answers a throttled post without a disk sync. */
         PGresult *res = PQexec(c->pg, "SET synchronous_commit = off");
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            sb_log_warn("postgres: cannot turn synchronous_commit off for readers on %s", shown);
+            sb_log_warn("postgres: cannot turn synchronous_commit off for counters on %s", shown);
         PQclear(res);
     }
     *out = c;
@@ -546,7 +547,8 @@ static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *pa
         struct db_conn *c = NULL;
         PGnotify *n;
 
-        if (pg_open(target, false, &c, &diag) != SB_OK || !c || pg_exec(c, "LISTEN switchboard")) {
+        if (pg_open(target, DB_READER, &c, &diag) != SB_OK || !c ||
+            pg_exec(c, "LISTEN switchboard")) {
             pg_close(c);
             for (int i = 0; i < 10 && !atomic_load(stop); i++)
                 poll(NULL, 0, 100);

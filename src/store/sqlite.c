@@ -75,8 +75,10 @@ static sb_err sq_exec(struct db_conn *c, const char *sql)
     return SB_OK;
 }
 
-static sb_err sq_open(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag)
+static sb_err sq_open(const char *target, enum db_role role, struct db_conn **out,
+                      struct sb_diag *diag)
 {
+    bool writer = role == DB_WRITER;
     struct db_conn *c = calloc(1, sizeof(*c));
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     sb_err err = SB_OK;
@@ -108,7 +110,7 @@ static sb_err sq_open(const char *target, bool writer, struct db_conn **out, str
     /* Readers get a page cache of up to READER_CACHE_KIB each (SQLite's default is 2 MiB):
      * full-text search ranks every match of a common word, and with the default cache those
      * pages are read again for every query. It grows only as pages are used (docs/bench.md). */
-    if (!err && !writer)
+    if (!err && role == DB_READER)
         err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) ";");
     if (err) {
         sb_fail(diag, err, "storeUnavailable", "cannot set up SQLite database %s: %s", target,

@@ -18,6 +18,9 @@
 #include <sys/random.h>
 
 #define BATCH_MAX 512
+/* Connections for counters (rate.c) on a shared database: each upsert is one round trip in
+ * autocommit, so two keep a burst of throttled posts from queueing behind one. */
+#define COUNTER_CONNS 2
 
 struct write_op {
     store_write_fn fn;
@@ -27,6 +30,14 @@ struct write_op {
     store_done_fn on_done; /* asynchronous writes: called after the commit, op is heap */
     void *done_arg;
     struct write_op *next;
+};
+
+/* Connections lent to one thread at a time. */
+struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t free_cv;
+    struct db_conn **conns;
+    size_t n, nfree;
 };
 
 struct store {
@@ -64,11 +75,8 @@ struct store {
     pthread_cond_t fwake;
     struct feed_chunk *fhead, **ftail;
 
-    /* reader pool */
-    pthread_mutex_t rmu;
-    pthread_cond_t rfree;
-    struct db_conn **readers;
-    size_t nreaders, nfree;
+    struct pool readers;  /* DB_READER connections */
+    struct pool counters; /* DB_COUNTER connections (rate.c) */
 };
 
 /* One committed batch's notifications: NUL-terminated payloads back to back. */
@@ -368,23 +376,71 @@ void store_prune_stats(struct store *st, struct store_prune_stats *out)
     pthread_mutex_unlock(&st->wmu);
 }
 
+static void pool_take(const struct store *st, struct pool *p, struct db *out)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->nfree == 0)
+        pthread_cond_wait(&p->free_cv, &p->mu);
+    *out = (struct db){st->drv, p->conns[--p->nfree], NULL, NULL, false, NULL};
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_give(struct pool *p, struct db *d)
+{
+    pthread_mutex_lock(&p->mu);
+    p->conns[p->nfree++] = d->conn;
+    pthread_cond_signal(&p->free_cv);
+    pthread_mutex_unlock(&p->mu);
+    d->conn = NULL;
+}
+
+/* Opens n connections of role into p (p->nfree counts those opened, for pool_close). */
+static sb_err pool_open(struct store *st, struct pool *p, size_t n, enum db_role role,
+                        struct sb_diag *diag)
+{
+    sb_err err = SB_OK;
+
+    p->conns = calloc(n, sizeof(*p->conns));
+    if (!p->conns)
+        return SB_ERR_NOMEM;
+    p->n = n;
+    for (; !err && p->nfree < n; p->nfree++) {
+        err = st->drv->open(st->target, role, &p->conns[p->nfree], diag);
+        if (err)
+            break;
+    }
+    return err;
+}
+
+static void pool_close(const struct store *st, struct pool *p)
+{
+    for (size_t i = 0; p->conns && i < p->nfree; i++)
+        st->drv->close(p->conns[i]);
+    free(p->conns);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->free_cv);
+}
+
 sb_err store_read_begin(struct store *st, struct db *out)
 {
-    pthread_mutex_lock(&st->rmu);
-    while (st->nfree == 0)
-        pthread_cond_wait(&st->rfree, &st->rmu);
-    *out = (struct db){st->drv, st->readers[--st->nfree], NULL, NULL, false, NULL};
-    pthread_mutex_unlock(&st->rmu);
+    pool_take(st, &st->readers, out);
     return SB_OK;
 }
 
 void store_read_end(struct store *st, struct db *d)
 {
-    pthread_mutex_lock(&st->rmu);
-    st->readers[st->nfree++] = d->conn;
-    pthread_cond_signal(&st->rfree);
-    pthread_mutex_unlock(&st->rmu);
-    d->conn = NULL;
+    pool_give(&st->readers, d);
+}
+
+sb_err store_count_begin(struct store *st, struct db *out)
+{
+    pool_take(st, &st->counters, out);
+    return SB_OK;
+}
+
+void store_count_end(struct store *st, struct db *d)
+{
+    pool_give(&st->counters, d);
 }
 
 static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
@@ -509,8 +565,10 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
     pthread_mutex_init(&st->wmu, NULL);
     pthread_cond_init(&st->wake, NULL);
     pthread_cond_init(&st->committed, NULL);
-    pthread_mutex_init(&st->rmu, NULL);
-    pthread_cond_init(&st->rfree, NULL);
+    pthread_mutex_init(&st->readers.mu, NULL);
+    pthread_cond_init(&st->readers.free_cv, NULL);
+    pthread_mutex_init(&st->counters.mu, NULL);
+    pthread_cond_init(&st->counters.free_cv, NULL);
     pthread_mutex_init(&st->fmu, NULL);
     pthread_cond_init(&st->fwake, NULL);
     st->ftail = &st->fhead;
@@ -537,23 +595,21 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
         err = SB_ERR_NOMEM;
         goto out;
     }
-    err = st->drv->open(st->target, true, &st->writer, diag);
+    err = st->drv->open(st->target, DB_WRITER, &st->writer, diag);
     if (err)
         goto out;
     err = migrate(st, migs, nmigs, diag);
     if (err)
         goto out;
-    st->nreaders = opts->readers > 0 ? (size_t)opts->readers : 1;
-    st->readers = calloc(st->nreaders, sizeof(*st->readers));
-    if (!st->readers) {
-        err = SB_ERR_NOMEM;
+    err =
+        pool_open(st, &st->readers, opts->readers > 0 ? (size_t)opts->readers : 1, DB_READER, diag);
+    /* SQLite has one write lock per database: a second counter connection would only wait
+     * on the first. */
+    if (!err)
+        err =
+            pool_open(st, &st->counters, st->drv->notify_sql ? COUNTER_CONNS : 1, DB_COUNTER, diag);
+    if (err)
         goto out;
-    }
-    for (; st->nfree < st->nreaders; st->nfree++) {
-        err = st->drv->open(st->target, false, &st->readers[st->nfree], diag);
-        if (err)
-            goto out;
-    }
     new_node_id(st->node_id);
     if (pthread_create(&st->writer_thread, NULL, writer_main, st) != 0) {
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot start the writer thread");
@@ -589,16 +645,13 @@ void store_close(struct store *st)
         pthread_mutex_unlock(&st->wmu);
         pthread_join(st->writer_thread, NULL);
     }
-    for (size_t i = 0; st->readers && i < st->nfree; i++)
-        st->drv->close(st->readers[i]);
-    free(st->readers);
+    pool_close(st, &st->readers);
+    pool_close(st, &st->counters);
     if (st->writer)
         st->drv->close(st->writer);
     pthread_mutex_destroy(&st->wmu);
     pthread_cond_destroy(&st->wake);
     pthread_cond_destroy(&st->committed);
-    pthread_mutex_destroy(&st->rmu);
-    pthread_cond_destroy(&st->rfree);
     while (st->fhead) {
         struct feed_chunk *c = st->fhead;
         st->fhead = c->next;
