@@ -10,6 +10,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
+#include <pthread.h>
+
 struct store_migration {
     int version;
     const char *name;
@@ -21,6 +23,27 @@ extern const struct store_migration store_migrations_sqlite[];
 extern const size_t store_migrations_sqlite_count;
 extern const struct store_migration store_migrations_postgres[];
 extern const size_t store_migrations_postgres_count;
+
+/* Applies the migrations m[0..count) newer than the database's schema on writer (migrate.c). */
+sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
+                     const struct store_migration *m, size_t count, struct sb_diag *diag);
+
+/* Connections of one role lent to one thread at a time (pool.c). init before anything else
+ * (close is then always safe); open opens n of them (p->nfree counts those opened). */
+struct store_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t free_cv;
+    const struct db_driver *drv;
+    struct db_conn **conns;
+    size_t n, nfree;
+};
+void store_pool_init(struct store_pool *p);
+sb_err store_pool_open(struct store_pool *p, const char *target, size_t n, enum db_role role,
+                       const struct db_driver *drv, struct sb_diag *diag);
+/* Waits until a connection is free and lends it as *out. */
+void store_pool_take(struct store_pool *p, struct db *out);
+void store_pool_give(struct store_pool *p, struct db *d);
+void store_pool_close(struct store_pool *p);
 
 sb_err store_read_begin(struct store *st, struct db *out);
 void store_read_end(struct store *st, struct db *d);

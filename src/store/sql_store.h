@@ -1,5 +1,6 @@
 /*
- * sql_store.h: the SQL of store.c (private to store/).
+ * sql_store.h: the SQL of the store's own machinery: store.c (the batch), migrate.c and
+ * meta.c (private to store/).
  *
  * No include guard on purpose: sql.h includes it with SQL(name, text) defined to make the
  * enum of statement names, sql.c to make the table of their text.

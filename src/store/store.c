@@ -1,6 +1,8 @@
 /*
- * store.c: opening the store, migrations, the reader pool and the group-commit writer.
- * The driver (sqlite.c, postgres.c) is chosen by the URL's scheme; each has its own migrations.
+ * store.c: opening and closing the store, the group-commit writer, and the delivery of
+ * notifications. The driver (sqlite.c, postgres.c) is chosen by the URL's scheme; each has its
+ * own migrations (applied by migrate.c). The connection pools are pool.c's, the read helpers
+ * select.c's, ping and meta meta.c's.
  *
  * Notifications (db_notify) reach store_listen's callback on one thread, in commit order: from
  * PostgreSQL's LISTEN connection, or, where the driver has none (SQLite), from a feed thread
@@ -30,14 +32,6 @@ struct write_op {
     store_done_fn on_done; /* asynchronous writes: called after the commit, op is heap */
     void *done_arg;
     struct write_op *next;
-};
-
-/* Connections lent to one thread at a time. */
-struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t free_cv;
-    struct db_conn **conns;
-    size_t n, nfree;
 };
 
 struct store {
@@ -75,8 +69,8 @@ struct store {
     pthread_cond_t fwake;
     struct feed_chunk *fhead, **ftail;
 
-    struct pool readers;  /* DB_READER connections */
-    struct pool counters; /* DB_COUNTER connections (rate.c) */
+    struct store_pool readers;  /* DB_READER connections */
+    struct store_pool counters; /* DB_COUNTER connections (rate.c) */
 };
 
 /* One committed batch's notifications: NUL-terminated payloads back to back. */
@@ -376,130 +370,26 @@ void store_prune_stats(struct store *st, struct store_prune_stats *out)
     pthread_mutex_unlock(&st->wmu);
 }
 
-static void pool_take(const struct store *st, struct pool *p, struct db *out)
-{
-    pthread_mutex_lock(&p->mu);
-    while (p->nfree == 0)
-        pthread_cond_wait(&p->free_cv, &p->mu);
-    *out = (struct db){st->drv, p->conns[--p->nfree], NULL, NULL, false, NULL};
-    pthread_mutex_unlock(&p->mu);
-}
-
-static void pool_give(struct pool *p, struct db *d)
-{
-    pthread_mutex_lock(&p->mu);
-    p->conns[p->nfree++] = d->conn;
-    pthread_cond_signal(&p->free_cv);
-    pthread_mutex_unlock(&p->mu);
-    d->conn = NULL;
-}
-
-/* Opens n connections of role into p (p->nfree counts those opened, for pool_close). */
-static sb_err pool_open(struct store *st, struct pool *p, size_t n, enum db_role role,
-                        struct sb_diag *diag)
-{
-    sb_err err = SB_OK;
-
-    p->conns = calloc(n, sizeof(*p->conns));
-    if (!p->conns)
-        return SB_ERR_NOMEM;
-    p->n = n;
-    for (; !err && p->nfree < n; p->nfree++) {
-        err = st->drv->open(st->target, role, &p->conns[p->nfree], diag);
-        if (err)
-            break;
-    }
-    return err;
-}
-
-static void pool_close(const struct store *st, struct pool *p)
-{
-    for (size_t i = 0; p->conns && i < p->nfree; i++)
-        st->drv->close(p->conns[i]);
-    free(p->conns);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->free_cv);
-}
-
 sb_err store_read_begin(struct store *st, struct db *out)
 {
-    pool_take(st, &st->readers, out);
+    store_pool_take(&st->readers, out);
     return SB_OK;
 }
 
 void store_read_end(struct store *st, struct db *d)
 {
-    pool_give(&st->readers, d);
+    store_pool_give(&st->readers, d);
 }
 
 sb_err store_count_begin(struct store *st, struct db *out)
 {
-    pool_take(st, &st->counters, out);
+    store_pool_take(&st->counters, out);
     return SB_OK;
 }
 
 void store_count_end(struct store *st, struct db *d)
 {
-    pool_give(&st->counters, d);
-}
-
-static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
-                      struct sb_diag *diag)
-{
-    struct db d = {st->drv, st->writer, NULL, NULL, false, NULL};
-    struct db_stmt *s = NULL;
-    bool row = false;
-    int64_t current = 0;
-    sb_err err;
-
-    /* schema_migrations is created inside the locked transaction: two processes starting at
-     * once on an empty PostgreSQL database would otherwise race on the CREATE itself. */
-    err = st->drv->exec(st->writer, st->drv->begin_sql);
-    if (!err && st->drv->migrate_lock_sql)
-        err = st->drv->exec(st->writer, st->drv->migrate_lock_sql);
-    if (err) {
-        sb_fail(diag, err, "storeUnavailable", "cannot lock the database for migration: %s",
-                st->drv->errmsg(st->writer));
-        goto out;
-    }
-    err = st->drv->exec(st->writer, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                                    "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-    if (err) {
-        sb_fail(diag, err, "storeUnavailable", "cannot create schema_migrations: %s",
-                st->drv->errmsg(st->writer));
-        goto out;
-    }
-    err = db_query(&d, SQL_MIGRATION_SELECT_SCHEMA_MIGRATIONS, &s, DB_NO_ARGS);
-    if (err)
-        goto out;
-    if (db_step(&d, s, &row) == SB_OK && row)
-        current = db_col_int(&d, s, 0);
-    db_done(&d, s);
-    for (size_t i = 0; i < count; i++) {
-        if (m[i].version <= current)
-            continue;
-        err = st->drv->exec(st->writer, m[i].sql);
-        if (err) {
-            sb_fail(diag, err, "storeUnavailable", "migration %03d_%s failed: %s", m[i].version,
-                    m[i].name, st->drv->errmsg(st->writer));
-            goto out;
-        }
-        err = db_run(&d, NULL, SQL_MIGRATION_INSERT_SCHEMA_MIGRATIONS,
-                     DB_ARGS(db_int((int64_t)m[i].version), db_text(m[i].name)));
-        if (err)
-            goto out;
-        sb_log_info("applied migration %03d_%s", m[i].version, m[i].name);
-    }
-    err = st->drv->exec(st->writer, "COMMIT");
-out:
-    if (err) {
-        st->drv->exec(st->writer, "ROLLBACK");
-        if (diag && !diag->message[0])
-            sb_fail(diag, err, "storeUnavailable", "migration failed: %s",
-                    st->drv->errmsg(st->writer));
-    }
-    return err;
+    store_pool_give(&st->counters, d);
 }
 
 /* A random id for this process, so that it can ignore its own notifications. */
@@ -565,10 +455,8 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
     pthread_mutex_init(&st->wmu, NULL);
     pthread_cond_init(&st->wake, NULL);
     pthread_cond_init(&st->committed, NULL);
-    pthread_mutex_init(&st->readers.mu, NULL);
-    pthread_cond_init(&st->readers.free_cv, NULL);
-    pthread_mutex_init(&st->counters.mu, NULL);
-    pthread_cond_init(&st->counters.free_cv, NULL);
+    store_pool_init(&st->readers);
+    store_pool_init(&st->counters);
     pthread_mutex_init(&st->fmu, NULL);
     pthread_cond_init(&st->fwake, NULL);
     st->ftail = &st->fhead;
@@ -598,16 +486,16 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
     err = st->drv->open(st->target, DB_WRITER, &st->writer, diag);
     if (err)
         goto out;
-    err = migrate(st, migs, nmigs, diag);
+    err = store_migrate(st->drv, st->writer, migs, nmigs, diag);
     if (err)
         goto out;
-    err =
-        pool_open(st, &st->readers, opts->readers > 0 ? (size_t)opts->readers : 1, DB_READER, diag);
+    err = store_pool_open(&st->readers, st->target, opts->readers > 0 ? (size_t)opts->readers : 1,
+                          DB_READER, st->drv, diag);
     /* SQLite has one write lock per database: a second counter connection would only wait
      * on the first. */
     if (!err)
-        err =
-            pool_open(st, &st->counters, st->drv->notify_sql ? COUNTER_CONNS : 1, DB_COUNTER, diag);
+        err = store_pool_open(&st->counters, st->target, st->drv->notify_sql ? COUNTER_CONNS : 1,
+                              DB_COUNTER, st->drv, diag);
     if (err)
         goto out;
     new_node_id(st->node_id);
@@ -645,8 +533,8 @@ void store_close(struct store *st)
         pthread_mutex_unlock(&st->wmu);
         pthread_join(st->writer_thread, NULL);
     }
-    pool_close(st, &st->readers);
-    pool_close(st, &st->counters);
+    store_pool_close(&st->readers);
+    store_pool_close(&st->counters);
     if (st->writer)
         st->drv->close(st->writer);
     pthread_mutex_destroy(&st->wmu);
@@ -661,139 +549,6 @@ void store_close(struct store *st)
     pthread_cond_destroy(&st->fwake);
     free(st->target);
     free(st);
-}
-
-sb_err store_ping(struct store *st)
-{
-    struct db d;
-    struct db_stmt *s = NULL;
-    bool row = false;
-    sb_err err = store_read_begin(st, &d);
-
-    if (err)
-        return err;
-    err = db_query(&d, SQL_STORE_PING, &s, DB_NO_ARGS);
-    if (!err)
-        err = db_step(&d, s, &row);
-    if (!err && !row)
-        err = SB_ERR_IO;
-    db_done(&d, s);
-    store_read_end(st, &d);
-    return err;
-}
-
-struct meta_init {
-    const char *key, *value;
-};
-
-static sb_err meta_init_fn(struct db *d, void *arg)
-{
-    struct meta_init *mi = arg;
-
-    return db_run(d, NULL, SQL_META_INIT, DB_ARGS(db_text(mi->key), db_text(mi->value)));
-}
-
-sb_err store_meta_get(struct store *st, const char *key, char **out)
-{
-    struct db d;
-    struct db_stmt *s = NULL;
-    sb_err err;
-    bool row = false;
-
-    *out = NULL;
-    err = store_read_begin(st, &d);
-    if (err)
-        return err;
-    err = db_query(&d, SQL_META_GET, &s, DB_ARGS(db_text(key)));
-    if (err)
-        goto out;
-    err = db_step(&d, s, &row);
-    if (!err && row)
-        err = db_col_dup(&d, s, 0, out);
-    else if (!err)
-        err = SB_ERR_NOT_FOUND;
-out:
-    db_done(&d, s);
-    store_read_end(st, &d);
-    return err;
-}
-
-sb_err store_meta_init(struct store *st, const char *key, const char *value, char **out)
-{
-    struct meta_init mi = {key, value};
-    sb_err err = store_write(st, meta_init_fn, &mi);
-
-    if (err)
-        return err;
-    return store_meta_get(st, key, out);
-}
-
-/* id names the statement; SQL_NONE runs the ad hoc sql instead. */
-static sb_err vselect(struct store *st, enum db_sql id, const char *sql, store_row_fn read,
-                      store_release_fn release, size_t elem, void *one, void **all, size_t *n,
-                      struct db_args args)
-{
-    struct db d;
-    struct db_stmt *s = NULL;
-    size_t len = 0, cap = 0;
-    char *v = NULL;
-    sb_err err = store_read_begin(st, &d);
-    bool row = false;
-
-    if (err)
-        return err;
-    err = id == SQL_NONE ? db_query_text(&d, sql, &s, args) : db_query(&d, id, &s, args);
-    if (err)
-        goto out;
-    while (!(err = db_step(&d, s, &row)) && row) {
-        if (one) {
-            read(&d, s, one);
-            break;
-        }
-        err = store_grow((void **)&v, &cap, len, elem);
-        if (err)
-            goto out;
-        memset(v + len * elem, 0, elem);
-        read(&d, s, v + len * elem);
-        len++;
-    }
-    if (!err && !row && one)
-        err = SB_ERR_NOT_FOUND;
-out:
-    db_done(&d, s);
-    store_read_end(st, &d);
-    if (all) {
-        if (err) {
-            for (size_t i = 0; release && i < len; i++)
-                release(v + i * elem);
-            free(v);
-        } else {
-            *all = v;
-            *n = len;
-        }
-    }
-    return err;
-}
-
-sb_err store_select_one(struct store *st, enum db_sql id, store_row_fn read, void *out,
-                        struct db_args args)
-{
-    return vselect(st, id, NULL, read, NULL, 0, out, NULL, NULL, args);
-}
-
-sb_err store_select_one_text(struct store *st, const char *sql, store_row_fn read, void *out,
-                             struct db_args args)
-{
-    return vselect(st, SQL_NONE, sql, read, NULL, 0, out, NULL, NULL, args);
-}
-
-sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
-                        store_release_fn release, size_t elem, void **out, size_t *n,
-                        struct db_args args)
-{
-    *out = NULL;
-    *n = 0;
-    return vselect(st, id, NULL, read, release, elem, NULL, out, n, args);
 }
 
 void store_fault_set(struct store *st, struct store_fault *f)
