@@ -33,6 +33,11 @@ static sb_err bind_args(struct db *d, struct db_stmt *s, struct db_args args)
     return err;
 }
 
+bool db_is_sqlite(const struct db *d)
+{
+    return d->drv == &db_sqlite;
+}
+
 const char *db_sql_text(const struct db_driver *drv, enum db_sql id)
 {
     if (id == SQL_BEGIN)

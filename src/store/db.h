@@ -102,6 +102,9 @@ struct db {
     struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
 };
 
+/* True on the SQLite driver: for the few statements written in two dialects (full-text search). */
+bool db_is_sqlite(const struct db *d);
+
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
  * listener (SQLite), delivered in commit order after the transaction commits. */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);

@@ -1,5 +1,5 @@
 /*
- * sql_graphconn.h: the SQL of graphconn.c (private to store/).
+ * sql_graphconn.h: the SQL of graphconn.c and graphconn_items.c (private to store/).
  *
  * No include guard on purpose: sql.h includes it with SQL(name, text) defined to make the
  * enum of statement names, sql.c to make the table of their text.
