@@ -34,7 +34,7 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, SQL_APP_PUT_SELECT_APPS, &s,
+    err = db_query(d, SQL_APP_FIND_EXTERNAL, &s,
                    DB_ARGS(db_text(a->external_id), db_text(a->team_id)));
     if (err)
         return err;
@@ -48,13 +48,13 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
         return err;
     if (row)
         err = db_run_one(
-            d, SQL_APP_PUT_UPDATE_APPS,
+            d, SQL_APP_UPDATE,
             DB_ARGS(db_text(a->version), db_text(a->display_name), db_text(a->description),
                     db_text(a->developer), db_text(a->connector_id), db_text(a->configuration_url),
                     db_text(a->valid_domains), db_blob(w->icon, w->icon_len),
                     db_blob(w->package, w->package_len), db_text(a->updated), db_text(a->id)));
     else
-        err = db_run(d, NULL, SQL_APP_PUT_INSERT_APPS,
+        err = db_run(d, NULL, SQL_APP_INSERT,
                      DB_ARGS(db_text(a->id), db_text(a->external_id), db_text(team),
                              db_text(a->version), db_text(a->display_name), db_text(a->description),
                              db_text(a->developer), db_text(a->connector_id),

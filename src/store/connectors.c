@@ -25,7 +25,7 @@ sb_err store_setting_get(struct store *st, const char *key, char **value)
     sb_err err;
 
     *value = NULL;
-    err = store_select_one(st, SQL_CONNECTOR_SETTING_GET, read_text, &r, DB_ARGS(db_text(key)));
+    err = store_select_one(st, SQL_SETTING_GET, read_text, &r, DB_ARGS(db_text(key)));
     return err ? err : r.err;
 }
 
@@ -38,10 +38,8 @@ static sb_err setting_set_fn(struct db *d, void *arg)
     struct setting_set *ss = arg;
 
     if (!ss->value)
-        return db_run(d, NULL, SQL_CONNECTOR_SETTING_SET_DELETE_SETTINGS,
-                      DB_ARGS(db_text(ss->key)));
-    return db_run(d, NULL, SQL_CONNECTOR_SETTING_SET_INSERT_SETTINGS,
-                  DB_ARGS(db_text(ss->key), db_text(ss->value)));
+        return db_run(d, NULL, SQL_SETTING_DELETE, DB_ARGS(db_text(ss->key)));
+    return db_run(d, NULL, SQL_SETTING_UPSERT, DB_ARGS(db_text(ss->key), db_text(ss->value)));
 }
 
 sb_err store_setting_set(struct store *st, const char *key, const char *value)
@@ -229,10 +227,10 @@ static sb_err set_settings_fn(struct db *d, void *arg)
     sb_err err;
 
     if (cu->a)
-        err = db_run_one(d, SQL_CONNECTOR_SET_SETTINGS_UPDATE_CONNECTORS,
+        err = db_run_one(d, SQL_CONNECTOR_SET_NAME_SETTINGS,
                          DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
     else
-        err = db_run_one(d, SQL_CONNECTOR_SET_SETTINGS_UPDATE_CONNECTORS_2,
+        err = db_run_one(d, SQL_CONNECTOR_SET_SETTINGS_ONLY,
                          DB_ARGS(db_text(cu->b), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
@@ -295,7 +293,7 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, SQL_DELIVERY_INSERT_INSERT_DELIVERIES, &s,
+    err = db_query(d, SQL_DELIVERY_INSERT, &s,
                    DB_ARGS(db_text(dl->connector_id), db_text(dl->at), db_int(dl->size),
                            db_int(dl->status), db_text(dl->error), db_text(dl->message_id)));
     if (err)
@@ -312,7 +310,7 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
      * which come 16 times as often as one configuration's rows accrue on average. */
     if (seq % DELIVERIES_PRUNE_EVERY != 0)
         return SB_OK;
-    return db_run(d, NULL, SQL_DELIVERY_INSERT_DELETE_DELIVERIES,
+    return db_run(d, NULL, SQL_DELIVERY_PRUNE,
                   DB_ARGS(db_text(dl->connector_id), db_text(dl->connector_id),
                           db_int(STORE_DELIVERIES_KEPT), db_int(STORE_PRUNE_BATCH)));
 }

@@ -215,7 +215,7 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, SQL_GC_CONN_INSERT, &s,
+    err = db_query(d, SQL_GC_CONNECTION_INSERT, &s,
                    DB_ARGS(db_text(c->id), db_text(c->owner), db_text(c->name),
                            db_text(c->description), db_text(c->state), db_text(c->connector_id),
                            db_text(c->extra ? c->extra : "{}"), db_text(c->created)));
@@ -246,11 +246,10 @@ sb_err store_gc_connection_list(struct store *st, const char *owner,
                                 struct store_gc_connection **out, size_t *n)
 {
     if (owner)
-        return store_select_all(st, SQL_GC_CONNECTION_LIST_SELECT_GC_CONNECTIONS, read_conn,
-                                release_conn, sizeof(**out), (void **)out, n,
-                                DB_ARGS(db_text(owner)));
-    return store_select_all(st, SQL_GC_CONNECTION_LIST_SELECT_GC_CONNECTIONS_2, read_conn,
-                            release_conn, sizeof(**out), (void **)out, n, DB_NO_ARGS);
+        return store_select_all(st, SQL_GC_CONNECTION_LIST_BY_OWNER, read_conn, release_conn,
+                                sizeof(**out), (void **)out, n, DB_ARGS(db_text(owner)));
+    return store_select_all(st, SQL_GC_CONNECTION_LIST_ALL, read_conn, release_conn, sizeof(**out),
+                            (void **)out, n, DB_NO_ARGS);
 }
 
 static void read_count(struct db *d, struct db_stmt *s, void *elem)
@@ -272,7 +271,7 @@ static sb_err conn_update_fn(struct db *d, void *arg)
 {
     const struct store_gc_connection *c = arg;
 
-    return db_run_one(d, SQL_GC_CONN_UPDATE,
+    return db_run_one(d, SQL_GC_CONNECTION_UPDATE,
                       DB_ARGS(db_text(c->name), db_text(c->description),
                               db_text(c->extra ? c->extra : "{}"), db_int(c->pk)));
 }
@@ -289,11 +288,11 @@ static sb_err conn_delete_fn(struct db *d, void *arg)
 
     /* The FTS5 table has no foreign key: its rows go first, while the items still exist. */
     if (db_is_sqlite(d) &&
-        (err = db_run(d, NULL, SQL_GC_CONN_DELETE_DELETE_GC_FTS, DB_ARGS(db_int(*pk)))))
+        (err = db_run(d, NULL, SQL_GC_CONNECTION_DELETE_FTS, DB_ARGS(db_int(*pk)))))
         return err;
-    if ((err = db_run(d, NULL, SQL_GC_CONN_DELETE_DELETE_GC_GROUP_MEMBERS, DB_ARGS(db_int(*pk)))))
+    if ((err = db_run(d, NULL, SQL_GC_CONNECTION_DELETE_MEMBERS, DB_ARGS(db_int(*pk)))))
         return err;
-    return db_run_one(d, SQL_GC_CONN_DELETE_DELETE_GC_CONNECTIONS, DB_ARGS(db_int(*pk)));
+    return db_run_one(d, SQL_GC_CONNECTION_DELETE, DB_ARGS(db_int(*pk)));
 }
 
 /* A batch of the connection's items, their search rows and (cascading) their ACL rows. */
@@ -303,10 +302,10 @@ static sb_err conn_items_prune_fn(struct db *d, void *arg)
     int64_t pk = *(const int64_t *)p->arg;
     sb_err err;
 
-    if (db_is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_CONN_ITEMS_PRUNE_DELETE_GC_FTS,
+    if (db_is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_CONNECTION_PRUNE_FTS,
                                          DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)))))
         return err;
-    return db_run(d, &p->deleted, SQL_GC_CONN_ITEMS_PRUNE_DELETE_GC_ITEMS,
+    return db_run(d, &p->deleted, SQL_GC_CONNECTION_PRUNE_ITEMS,
                   DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
@@ -318,7 +317,7 @@ static sb_err conn_members_prune_fn(struct db *d, void *arg)
     int64_t pk = *(const int64_t *)p->arg;
 
     return db_run(
-        d, &p->deleted, SQL_GC_CONN_MEMBERS_PRUNE,
+        d, &p->deleted, SQL_GC_CONNECTION_PRUNE_MEMBERS,
         DB_ARGS(db_int(pk), db_int(pk), db_int(pk), db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
@@ -327,7 +326,7 @@ static sb_err conn_groups_prune_fn(struct db *d, void *arg)
 {
     struct store_prune *p = arg;
 
-    return db_run(d, &p->deleted, SQL_GC_CONN_GROUPS_PRUNE,
+    return db_run(d, &p->deleted, SQL_GC_CONNECTION_PRUNE_GROUPS,
                   DB_ARGS(db_int(*(const int64_t *)p->arg), db_int(STORE_PRUNE_BATCH)));
 }
 
@@ -382,7 +381,7 @@ static sb_err op_insert_fn(struct db *d, void *arg)
     const struct store_gc_operation *op = oi->op;
     sb_err err;
 
-    err = db_run(d, NULL, SQL_GC_OP_INSERT,
+    err = db_run(d, NULL, SQL_GC_OPERATION_INSERT,
                  DB_ARGS(db_text(op->id), db_int(op->conn_pk), db_text(op->status),
                          db_text(op->schema), db_text(op->error), db_text(op->created)));
     return err ? err : store_outbox_insert_tx(d, oi->job, oi->payload);
@@ -413,13 +412,12 @@ static sb_err op_finish_fn(struct db *d, void *arg)
     const struct op_finish *f = arg;
     sb_err err;
 
-    err = db_run_one(d, SQL_GC_OP_FINISH_UPDATE_GC_OPERATIONS,
+    err = db_run_one(d, SQL_GC_OPERATION_FINISH,
                      DB_ARGS(db_text(f->ok ? "completed" : "failed"),
                              db_text(f->ok ? NULL : f->error), db_text(f->id)));
     if (err || !f->ok)
         return err;
-    return db_run_one(d, SQL_GC_OP_FINISH_UPDATE_GC_CONNECTIONS,
-                      DB_ARGS(db_text(f->id), db_text(f->id)));
+    return db_run_one(d, SQL_GC_OPERATION_APPLY_SCHEMA, DB_ARGS(db_text(f->id), db_text(f->id)));
 }
 
 sb_err store_gc_operation_finish(struct store *st, const char *id, bool ok, const char *error)

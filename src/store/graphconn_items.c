@@ -39,11 +39,11 @@ static sb_err item_index(struct db *d, int64_t pk, const char *title, const char
 
     if (!db_is_sqlite(d))
         return db_run_one(
-            d, SQL_GC_ITEM_INDEX_UPDATE_GC_ITEMS,
+            d, SQL_GC_ITEM_INDEX_POSTGRES,
             DB_ARGS(db_text(title), db_text(body), db_text(title), db_text(body), db_int(pk)));
-    if ((err = db_run(d, NULL, SQL_GC_ITEM_INDEX_DELETE_GC_FTS, DB_ARGS(db_int(pk)))))
+    if ((err = db_run(d, NULL, SQL_GC_ITEM_UNINDEX_SQLITE, DB_ARGS(db_int(pk)))))
         return err;
-    return db_run(d, NULL, SQL_GC_ITEM_INDEX_INSERT_GC_FTS,
+    return db_run(d, NULL, SQL_GC_ITEM_INDEX_SQLITE,
                   DB_ARGS(db_int(pk), db_text(title), db_text(body)));
 }
 
@@ -56,8 +56,7 @@ static sb_err item_put_fn(struct db *d, void *arg)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, SQL_GC_ITEM_PUT_SELECT_GC_ITEMS, &s,
-                   DB_ARGS(db_int(it->conn_pk), db_text(it->id)));
+    err = db_query(d, SQL_GC_ITEM_FIND, &s, DB_ARGS(db_int(it->conn_pk), db_text(it->id)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -68,14 +67,14 @@ static sb_err item_put_fn(struct db *d, void *arg)
         return err;
     p->created = pk == 0;
     if (pk) {
-        err = db_run_one(d, SQL_GC_ITEM_PUT_UPDATE_GC_ITEMS,
+        err = db_run_one(d, SQL_GC_ITEM_UPDATE,
                          DB_ARGS(db_text(it->properties), db_text(it->content ? it->content : ""),
                                  db_text(it->content_type), db_text(it->acl), db_text(it->updated),
                                  db_int(pk)));
         if (!err)
-            err = db_run(d, NULL, SQL_GC_ITEM_PUT_DELETE_GC_ACL, DB_ARGS(db_int(pk)));
+            err = db_run(d, NULL, SQL_GC_ITEM_ACL_CLEAR, DB_ARGS(db_int(pk)));
     } else {
-        err = db_query(d, SQL_GC_ITEM_PUT_INSERT_GC_ITEMS, &s,
+        err = db_query(d, SQL_GC_ITEM_INSERT, &s,
                        DB_ARGS(db_int(it->conn_pk), db_text(it->id), db_text(it->properties),
                                db_text(it->content ? it->content : ""), db_text(it->content_type),
                                db_text(it->acl), db_text(it->updated)));
@@ -89,7 +88,7 @@ static sb_err item_put_fn(struct db *d, void *arg)
         db_done(d, s);
     }
     for (size_t i = 0; !err && i < p->nacl; i++)
-        err = db_run(d, NULL, SQL_GC_ITEM_PUT_INSERT_GC_ACL,
+        err = db_run(d, NULL, SQL_GC_ITEM_ACL_INSERT,
                      DB_ARGS(db_int(pk), db_int(it->conn_pk), db_text(p->acl[i].key),
                              db_bool((int)p->acl[i].deny)));
     return err ? err : item_index(d, pk, p->title, p->body);
@@ -146,11 +145,10 @@ static sb_err item_delete_fn(struct db *d, void *arg)
     const struct item_key *k = arg;
     sb_err err;
 
-    if (db_is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_ITEM_DELETE_DELETE_GC_FTS,
+    if (db_is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_ITEM_DELETE_FTS,
                                          DB_ARGS(db_int(k->conn_pk), db_text(k->id)))))
         return err;
-    return db_run_one(d, SQL_GC_ITEM_DELETE_DELETE_GC_ITEMS,
-                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
+    return db_run_one(d, SQL_GC_ITEM_DELETE, DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
 }
 
 sb_err store_gc_item_delete(struct store *st, int64_t conn_pk, const char *id)
@@ -212,12 +210,11 @@ static sb_err group_delete_fn(struct db *d, void *arg)
     sb_err err;
 
     /* Memberships of this group in other groups go too: the key would dangle. */
-    err = db_run(d, NULL, SQL_GC_GROUP_DELETE_DELETE_GC_GROUP_MEMBERS,
+    err = db_run(d, NULL, SQL_GC_GROUP_DELETE_MEMBERSHIPS,
                  DB_ARGS(db_text(k->id + strlen(k->id) + 1)));
     if (err)
         return err;
-    return db_run_one(d, SQL_GC_GROUP_DELETE_DELETE_GC_GROUPS,
-                      DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
+    return db_run_one(d, SQL_GC_GROUP_DELETE, DB_ARGS(db_int(k->conn_pk), db_text(k->id)));
 }
 
 /* A batch of the group's own members. */

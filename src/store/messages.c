@@ -105,10 +105,10 @@ sb_err store_message_since(struct store *st, const char *user_id, int64_t after,
                            struct store_message **out, size_t *n)
 {
     if (!user_id)
-        return store_select_all(st, SQL_MESSAGE_SINCE_SELECT_MESSAGES, read_message,
-                                release_message, sizeof(**out), (void **)out, n,
+        return store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
+                                sizeof(**out), (void **)out, n,
                                 DB_ARGS(db_int(after), db_int(limit)));
-    return store_select_all(st, SQL_MESSAGE_SINCE_SELECT_MESSAGES_2, read_message, release_message,
+    return store_select_all(st, SQL_MESSAGE_SINCE_FOR_USER, read_message, release_message,
                             sizeof(**out), (void **)out, n,
                             DB_ARGS(db_text(user_id), db_int(after), db_int(limit)));
 }

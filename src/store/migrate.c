@@ -36,7 +36,7 @@ sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
                 drv->errmsg(writer));
         goto out;
     }
-    err = db_query(&d, SQL_MIGRATION_SELECT_SCHEMA_MIGRATIONS, &s, DB_NO_ARGS);
+    err = db_query(&d, SQL_MIGRATION_VERSION, &s, DB_NO_ARGS);
     if (err)
         goto out;
     if (db_step(&d, s, &row) == SB_OK && row)
@@ -51,7 +51,7 @@ sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
                     m[i].name, drv->errmsg(writer));
             goto out;
         }
-        err = db_run(&d, NULL, SQL_MIGRATION_INSERT_SCHEMA_MIGRATIONS,
+        err = db_run(&d, NULL, SQL_MIGRATION_RECORD,
                      DB_ARGS(db_int((int64_t)m[i].version), db_text(m[i].name)));
         if (err)
             goto out;

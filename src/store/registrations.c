@@ -81,7 +81,7 @@ static sb_err update_fn(struct db *d, void *arg)
     /* The conditional update decides between concurrent changes (on PostgreSQL it also locks
      * the row until commit); only the winner goes on to publish. */
     err = db_run_one(
-        d, SQL_REGISTRATION_UPDATE_UPDATE_CONNECTOR_REGISTRATIONS,
+        d, SQL_REGISTRATION_UPDATE,
         DB_ARGS(db_text(r->name), db_text(r->short_description), db_text(r->long_description),
                 db_text(r->website_url), db_text(r->configuration_url), db_text(r->valid_domains),
                 db_bool(r->actions_enabled), db_text(r->actions_url), db_text(r->version),
@@ -93,15 +93,14 @@ static sb_err update_fn(struct db *d, void *arg)
             return err;
         /* An administrator may have removed the entry: publishing made a new one. */
         memcpy(r->catalog_id, w->app->app->id, sizeof(r->catalog_id));
-        err = db_run_one(d, SQL_REGISTRATION_UPDATE_UPDATE_CONNECTOR_REGISTRATIONS_2,
+        err = db_run_one(d, SQL_REGISTRATION_SET_CATALOG,
                          DB_ARGS(db_text(r->catalog_id), db_text(r->id)));
         return err ? err : store_audit_insert_tx(d, w->audit);
     }
     if (err != SB_ERR_NOT_FOUND)
         return err;
     /* Nothing matched: gone, or changed by someone else since the caller read it. */
-    err = db_query(d, SQL_REGISTRATION_UPDATE_SELECT_CONNECTOR_REGISTRATIONS, &s,
-                   DB_ARGS(db_text(r->id)));
+    err = db_query(d, SQL_REGISTRATION_EXISTS, &s, DB_ARGS(db_text(r->id)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -129,10 +128,10 @@ sb_err store_registration_list(struct store *st, const char *created_by,
                                struct store_registration **out, size_t *n)
 {
     if (created_by)
-        return store_select_all(st, SQL_REGISTRATION_LIST_SELECT_CONNECTOR_REGISTRATIONS, read_reg,
-                                NULL, sizeof(**out), (void **)out, n, DB_ARGS(db_text(created_by)));
-    return store_select_all(st, SQL_REGISTRATION_LIST_SELECT_CONNECTOR_REGISTRATIONS_2, read_reg,
-                            NULL, sizeof(**out), (void **)out, n, DB_NO_ARGS);
+        return store_select_all(st, SQL_REGISTRATION_LIST_BY_CREATOR, read_reg, NULL, sizeof(**out),
+                                (void **)out, n, DB_ARGS(db_text(created_by)));
+    return store_select_all(st, SQL_REGISTRATION_LIST_ALL, read_reg, NULL, sizeof(**out),
+                            (void **)out, n, DB_NO_ARGS);
 }
 
 struct reg_delete {

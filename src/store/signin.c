@@ -25,10 +25,10 @@ static sb_err fail_fn(struct db *d, void *arg)
      * expression sees the row as it was before the update. */
     for (size_t i = 0; i < a->n && !err; i++)
         err = db_run(
-            d, NULL, SQL_SIGNIN_FAIL_INSERT_SIGNIN_FAILURES,
+            d, NULL, SQL_SIGNIN_FAIL,
             DB_ARGS(db_text(a->keys[i]), db_int(a->now_ms), db_int(expired), db_int(expired)));
     if (!err)
-        err = db_run(d, NULL, SQL_SIGNIN_FAIL_DELETE_SIGNIN_FAILURES, DB_ARGS(db_int(expired)));
+        err = db_run(d, NULL, SQL_SIGNIN_PRUNE, DB_ARGS(db_int(expired)));
     return err;
 }
 
@@ -89,12 +89,12 @@ static sb_err jti_fn(struct db *d, void *arg)
 
     /* A row left over from an assertion that has expired (not yet pruned) does not count. */
     err = db_run(
-        d, &changes, SQL_SIGNIN_JTI_INSERT_ASSERTION_JTIS,
+        d, &changes, SQL_ASSERTION_JTI_USE,
         DB_ARGS(db_text(a->client_id), db_text(a->jti), db_int(a->exp_ms), db_int(a->now_ms)));
     if (!err && changes == 0)
         return SB_ERR_CONFLICT;
     if (!err)
-        err = db_run(d, NULL, SQL_SIGNIN_JTI_DELETE_ASSERTION_JTIS, DB_ARGS(db_int(a->now_ms)));
+        err = db_run(d, NULL, SQL_ASSERTION_JTI_PRUNE, DB_ARGS(db_int(a->now_ms)));
     return err;
 }
 

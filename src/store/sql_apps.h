@@ -7,17 +7,15 @@
 #define APP_COLS                                                                                   \
     "id, external_id, COALESCE(team_id, ''), version, display_name, description, developer, "      \
     "connector_id, configuration_url, valid_domains, created_by, created_at, updated_at"
-SQL(SQL_APP_PUT_SELECT_APPS, "SELECT id, created_at FROM apps WHERE external_id = ? "
-                             "AND COALESCE(team_id, '') = ?")
-SQL(SQL_APP_PUT_UPDATE_APPS,
-    "UPDATE apps SET version = ?, display_name = ?, description = ?, "
-    "developer = ?, connector_id = ?, configuration_url = ?, "
-    "valid_domains = ?, icon = ?, package = ?, updated_at = ? WHERE id = ?")
-SQL(SQL_APP_PUT_INSERT_APPS,
-    "INSERT INTO apps (id, external_id, team_id, version, display_name, "
-    "description, developer, connector_id, configuration_url, valid_domains, "
-    "icon, package, created_by, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+SQL(SQL_APP_FIND_EXTERNAL, "SELECT id, created_at FROM apps WHERE external_id = ? "
+                           "AND COALESCE(team_id, '') = ?")
+SQL(SQL_APP_UPDATE, "UPDATE apps SET version = ?, display_name = ?, description = ?, "
+                    "developer = ?, connector_id = ?, configuration_url = ?, "
+                    "valid_domains = ?, icon = ?, package = ?, updated_at = ? WHERE id = ?")
+SQL(SQL_APP_INSERT, "INSERT INTO apps (id, external_id, team_id, version, display_name, "
+                    "description, developer, connector_id, configuration_url, valid_domains, "
+                    "icon, package, created_by, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 SQL(SQL_APP_GET, "SELECT " APP_COLS " FROM apps WHERE id = ?")
 SQL(SQL_APP_LIST, "SELECT " APP_COLS " FROM apps WHERE team_id IS NULL OR team_id = ? "
                   "ORDER BY created_at, id")

@@ -23,81 +23,71 @@ SQL(SQL_GC_SWITCH_SET,
     "updated_by = excluded.updated_by, updated_at = excluded.updated_at")
 SQL(SQL_GC_SWITCH_GET, "SELECT app_id, enabled, ticket, job_id, updated_by, updated_at "
                        "FROM gc_switches WHERE app_id = ?")
-SQL(SQL_GC_CONN_INSERT,
+SQL(SQL_GC_CONNECTION_INSERT,
     "INSERT INTO gc_connections (id, owner, name, description, state, "
     "connector_id, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk")
 SQL(SQL_GC_CONNECTION_GET, "SELECT " GC_CONN_COLS " FROM gc_connections WHERE id = ?")
-SQL(SQL_GC_CONNECTION_LIST_SELECT_GC_CONNECTIONS,
-    "SELECT " GC_CONN_COLS " FROM gc_connections WHERE owner = ? "
-    "ORDER BY pk")
-SQL(SQL_GC_CONNECTION_LIST_SELECT_GC_CONNECTIONS_2,
-    "SELECT " GC_CONN_COLS " FROM gc_connections ORDER BY pk")
+SQL(SQL_GC_CONNECTION_LIST_BY_OWNER, "SELECT " GC_CONN_COLS " FROM gc_connections WHERE owner = ? "
+                                     "ORDER BY pk")
+SQL(SQL_GC_CONNECTION_LIST_ALL, "SELECT " GC_CONN_COLS " FROM gc_connections ORDER BY pk")
 SQL(SQL_GC_CONNECTION_COUNT, "SELECT COUNT(*) FROM gc_connections")
 SQL(SQL_GC_ITEM_COUNT, "SELECT COUNT(*) FROM gc_items WHERE conn_pk = ?")
-SQL(SQL_GC_CONN_UPDATE, "UPDATE gc_connections SET name = ?, description = ?, extra = ? "
-                        "WHERE pk = ?")
-SQL(SQL_GC_CONN_DELETE_DELETE_GC_FTS,
+SQL(SQL_GC_CONNECTION_UPDATE, "UPDATE gc_connections SET name = ?, description = ?, extra = ? "
+                              "WHERE pk = ?")
+SQL(SQL_GC_CONNECTION_DELETE_FTS,
     "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
     "conn_pk = ?)")
-SQL(SQL_GC_CONN_DELETE_DELETE_GC_GROUP_MEMBERS, "DELETE FROM gc_group_members WHERE conn_pk = ?")
-SQL(SQL_GC_CONN_DELETE_DELETE_GC_CONNECTIONS, "DELETE FROM gc_connections WHERE pk = ?")
-SQL(SQL_GC_CONN_ITEMS_PRUNE_DELETE_GC_FTS,
-    "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
-    "conn_pk = ? ORDER BY id LIMIT ?)")
-SQL(SQL_GC_CONN_ITEMS_PRUNE_DELETE_GC_ITEMS,
+SQL(SQL_GC_CONNECTION_DELETE_MEMBERS, "DELETE FROM gc_group_members WHERE conn_pk = ?")
+SQL(SQL_GC_CONNECTION_DELETE, "DELETE FROM gc_connections WHERE pk = ?")
+SQL(SQL_GC_CONNECTION_PRUNE_FTS, "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
+                                 "conn_pk = ? ORDER BY id LIMIT ?)")
+SQL(SQL_GC_CONNECTION_PRUNE_ITEMS,
     "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
     "ORDER BY id LIMIT ?)")
-SQL(SQL_GC_CONN_MEMBERS_PRUNE,
+SQL(SQL_GC_CONNECTION_PRUNE_MEMBERS,
     "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
     "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
     "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
     "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
     "ORDER BY member_id LIMIT ?)")
-SQL(SQL_GC_CONN_GROUPS_PRUNE,
+SQL(SQL_GC_CONNECTION_PRUNE_GROUPS,
     "DELETE FROM gc_groups WHERE (conn_pk, id) IN (SELECT conn_pk, id FROM gc_groups "
     "WHERE conn_pk = ? LIMIT ?)")
-SQL(SQL_GC_OP_INSERT, "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
-                      "created_at) VALUES (?, ?, ?, ?, ?, ?)")
+SQL(SQL_GC_OPERATION_INSERT, "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
+                             "created_at) VALUES (?, ?, ?, ?, ?, ?)")
 SQL(SQL_GC_OPERATION_GET, "SELECT id, conn_pk, status, schema_json, error, created_at FROM "
                           "gc_operations WHERE id = ?")
-SQL(SQL_GC_OP_FINISH_UPDATE_GC_OPERATIONS,
-    "UPDATE gc_operations SET status = ?, error = ? WHERE id = ?")
-SQL(SQL_GC_OP_FINISH_UPDATE_GC_CONNECTIONS,
+SQL(SQL_GC_OPERATION_FINISH, "UPDATE gc_operations SET status = ?, error = ? WHERE id = ?")
+SQL(SQL_GC_OPERATION_APPLY_SCHEMA,
     "UPDATE gc_connections SET state = 'ready', schema_json = (SELECT "
     "schema_json FROM gc_operations WHERE id = ?) WHERE pk = (SELECT conn_pk "
     "FROM gc_operations WHERE id = ?)")
-SQL(SQL_GC_ITEM_INDEX_UPDATE_GC_ITEMS,
-    "UPDATE gc_items SET search_title = ?, search_body = ?, fts = "
-    "setweight(to_tsvector('simple', ?), 'A') || "
-    "setweight(to_tsvector('simple', ?), 'B') WHERE pk = ?")
-SQL(SQL_GC_ITEM_INDEX_DELETE_GC_FTS, "DELETE FROM gc_fts WHERE rowid = ?")
-SQL(SQL_GC_ITEM_INDEX_INSERT_GC_FTS, "INSERT INTO gc_fts (rowid, title, body) VALUES (?, ?, ?)")
-SQL(SQL_GC_ITEM_PUT_SELECT_GC_ITEMS, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?")
-SQL(SQL_GC_ITEM_PUT_UPDATE_GC_ITEMS,
-    "UPDATE gc_items SET properties = ?, content = ?, content_type = ?, "
-    "acl = ?, updated_at = ? WHERE pk = ?")
-SQL(SQL_GC_ITEM_PUT_DELETE_GC_ACL, "DELETE FROM gc_acl WHERE item_pk = ?")
-SQL(SQL_GC_ITEM_PUT_INSERT_GC_ITEMS,
-    "INSERT INTO gc_items (conn_pk, id, properties, content, content_type, "
-    "acl, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk")
-SQL(SQL_GC_ITEM_PUT_INSERT_GC_ACL,
-    "INSERT INTO gc_acl (item_pk, conn_pk, key, deny) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT DO NOTHING")
+SQL(SQL_GC_ITEM_INDEX_POSTGRES, "UPDATE gc_items SET search_title = ?, search_body = ?, fts = "
+                                "setweight(to_tsvector('simple', ?), 'A') || "
+                                "setweight(to_tsvector('simple', ?), 'B') WHERE pk = ?")
+SQL(SQL_GC_ITEM_UNINDEX_SQLITE, "DELETE FROM gc_fts WHERE rowid = ?")
+SQL(SQL_GC_ITEM_INDEX_SQLITE, "INSERT INTO gc_fts (rowid, title, body) VALUES (?, ?, ?)")
+SQL(SQL_GC_ITEM_FIND, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?")
+SQL(SQL_GC_ITEM_UPDATE, "UPDATE gc_items SET properties = ?, content = ?, content_type = ?, "
+                        "acl = ?, updated_at = ? WHERE pk = ?")
+SQL(SQL_GC_ITEM_ACL_CLEAR, "DELETE FROM gc_acl WHERE item_pk = ?")
+SQL(SQL_GC_ITEM_INSERT, "INSERT INTO gc_items (conn_pk, id, properties, content, content_type, "
+                        "acl, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk")
+SQL(SQL_GC_ITEM_ACL_INSERT, "INSERT INTO gc_acl (item_pk, conn_pk, key, deny) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING")
 SQL(SQL_GC_ITEM_GET, "SELECT pk, conn_pk, id, properties, content, content_type, acl, "
                      "updated_at FROM gc_items WHERE conn_pk = ? AND id = ?")
-SQL(SQL_GC_ITEM_DELETE_DELETE_GC_FTS,
-    "DELETE FROM gc_fts WHERE rowid = (SELECT pk FROM gc_items WHERE "
-    "conn_pk = ? AND id = ?)")
-SQL(SQL_GC_ITEM_DELETE_DELETE_GC_ITEMS, "DELETE FROM gc_items WHERE conn_pk = ? AND id = ?")
+SQL(SQL_GC_ITEM_DELETE_FTS, "DELETE FROM gc_fts WHERE rowid = (SELECT pk FROM gc_items WHERE "
+                            "conn_pk = ? AND id = ?)")
+SQL(SQL_GC_ITEM_DELETE, "DELETE FROM gc_items WHERE conn_pk = ? AND id = ?")
 SQL(SQL_GC_GROUP_INSERT, "INSERT INTO gc_groups (conn_pk, id, display_name, description) "
                          "VALUES (?, ?, ?, ?)")
 SQL(SQL_GC_GROUP_GET, "SELECT conn_pk, id, display_name, description FROM gc_groups "
                       "WHERE conn_pk = ? AND id = ?")
 SQL(SQL_GC_GROUP_UPDATE, "UPDATE gc_groups SET display_name = ?, description = ? "
                          "WHERE conn_pk = ? AND id = ?")
-SQL(SQL_GC_GROUP_DELETE_DELETE_GC_GROUP_MEMBERS,
-    "DELETE FROM gc_group_members WHERE member_key = ?")
-SQL(SQL_GC_GROUP_DELETE_DELETE_GC_GROUPS, "DELETE FROM gc_groups WHERE conn_pk = ? AND id = ?")
+SQL(SQL_GC_GROUP_DELETE_MEMBERSHIPS, "DELETE FROM gc_group_members WHERE member_key = ?")
+SQL(SQL_GC_GROUP_DELETE, "DELETE FROM gc_groups WHERE conn_pk = ? AND id = ?")
 SQL(SQL_GC_GROUP_MEMBERS_PRUNE,
     "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND member_id IN "
     "(SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND group_id = ? "

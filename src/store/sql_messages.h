@@ -14,12 +14,11 @@ SQL(SQL_MESSAGE_INSERT,
 SQL(SQL_MESSAGE_PAGE, "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
                       "from_name, body_type, body, summary, attachments, from_image FROM messages "
                       "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")
-SQL(SQL_MESSAGE_SINCE_SELECT_MESSAGES, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.seq > ? "
-                                       "ORDER BY m.seq LIMIT ?")
-SQL(SQL_MESSAGE_SINCE_SELECT_MESSAGES_2,
-    "SELECT " MESSAGE_COLS " FROM messages m JOIN members b "
-    "ON b.team_id = m.team_id AND b.user_id = ? WHERE m.seq > ? "
-    "ORDER BY m.seq LIMIT ?")
+SQL(SQL_MESSAGE_SINCE_ALL, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.seq > ? "
+                           "ORDER BY m.seq LIMIT ?")
+SQL(SQL_MESSAGE_SINCE_FOR_USER, "SELECT " MESSAGE_COLS " FROM messages m JOIN members b "
+                                "ON b.team_id = m.team_id AND b.user_id = ? WHERE m.seq > ? "
+                                "ORDER BY m.seq LIMIT ?")
 SQL(SQL_MESSAGE_LAST_SEQ, "SELECT COALESCE(MAX(seq), 0) FROM messages")
 SQL(SQL_MESSAGE_GET, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.id = ?")
 SQL(SQL_MESSAGE_CARD_SET, "UPDATE messages SET attachments = ? WHERE id = ?")

@@ -11,23 +11,18 @@
 SQL(SQL_REGISTRATION_INSERT,
     "INSERT INTO connector_registrations (" REG_COLS ", logo, outline, package) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-SQL(SQL_REGISTRATION_UPDATE_UPDATE_CONNECTOR_REGISTRATIONS,
-    "UPDATE connector_registrations SET name = ?, "
-    "short_description = ?, long_description = ?, website_url = ?, "
-    "configuration_url = ?, valid_domains = ?, actions_enabled = ?, "
-    "actions_url = ?, version = ?, updated_at = ?, logo = ?, outline = ?, "
-    "package = ? WHERE id = ? AND version = ?")
-SQL(SQL_REGISTRATION_UPDATE_UPDATE_CONNECTOR_REGISTRATIONS_2,
-    "UPDATE connector_registrations SET catalog_id = ? WHERE id = ?")
-SQL(SQL_REGISTRATION_UPDATE_SELECT_CONNECTOR_REGISTRATIONS,
-    "SELECT 1 FROM connector_registrations WHERE id = ?")
+SQL(SQL_REGISTRATION_UPDATE, "UPDATE connector_registrations SET name = ?, "
+                             "short_description = ?, long_description = ?, website_url = ?, "
+                             "configuration_url = ?, valid_domains = ?, actions_enabled = ?, "
+                             "actions_url = ?, version = ?, updated_at = ?, logo = ?, outline = ?, "
+                             "package = ? WHERE id = ? AND version = ?")
+SQL(SQL_REGISTRATION_SET_CATALOG, "UPDATE connector_registrations SET catalog_id = ? WHERE id = ?")
+SQL(SQL_REGISTRATION_EXISTS, "SELECT 1 FROM connector_registrations WHERE id = ?")
 SQL(SQL_REGISTRATION_GET, "SELECT " REG_COLS " FROM connector_registrations WHERE id = ?")
-SQL(SQL_REGISTRATION_LIST_SELECT_CONNECTOR_REGISTRATIONS,
-    "SELECT " REG_COLS " FROM connector_registrations "
-    "WHERE created_by = ? ORDER BY created_at, id")
-SQL(SQL_REGISTRATION_LIST_SELECT_CONNECTOR_REGISTRATIONS_2,
-    "SELECT " REG_COLS " FROM connector_registrations "
-    "ORDER BY created_at, id")
+SQL(SQL_REGISTRATION_LIST_BY_CREATOR, "SELECT " REG_COLS " FROM connector_registrations "
+                                      "WHERE created_by = ? ORDER BY created_at, id")
+SQL(SQL_REGISTRATION_LIST_ALL, "SELECT " REG_COLS " FROM connector_registrations "
+                               "ORDER BY created_at, id")
 SQL(SQL_REGISTRATION_DELETE, "DELETE FROM connector_registrations WHERE id = ?")
 SQL(SQL_REGISTRATION_LOGO, "SELECT logo FROM connector_registrations WHERE id = ?")
 SQL(SQL_REGISTRATION_OUTLINE, "SELECT outline FROM connector_registrations WHERE id = ?")

@@ -19,8 +19,8 @@ SQL(SQL_TEAM_CREATE,
     "VALUES (?, ?, ?, ?, ?)")
 SQL(SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM teams t WHERE t.id = ?")
 SQL(SQL_TEAM_ALLOW, "UPDATE teams SET allow_connectors = ? WHERE id = ?")
-SQL(SQL_TEAM_SWITCH_UPDATE_TEAMS, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?")
-SQL(SQL_TEAM_SWITCH_UPDATE_TEAMS_2, "UPDATE teams SET connectors_enabled = ? WHERE id = ?")
+SQL(SQL_TEAM_CLEAR_CONNECTORS_ENABLED, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?")
+SQL(SQL_TEAM_SET_CONNECTORS_ENABLED, "UPDATE teams SET connectors_enabled = ? WHERE id = ?")
 SQL(SQL_TEAM_LIST_FOR_USER, "SELECT " TEAM_COLS " FROM teams t JOIN members m ON m.team_id = t.id "
                             "WHERE m.user_id = ? ORDER BY t.created_at, t.id")
 SQL(SQL_CHANNEL_GET, "SELECT " CHANNEL_COLS " FROM channels WHERE id = ?")
@@ -31,10 +31,9 @@ SQL(SQL_MEMBER_GET, "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id 
 SQL(SQL_MEMBER_LIST, "SELECT " MEMBER_COLS " FROM members m JOIN users u ON u.id = m.user_id "
                      "WHERE m.team_id = ? ORDER BY m.created_at, m.id")
 SQL(SQL_MEMBER_ROLE, "SELECT role FROM members WHERE team_id = ? AND user_id = ?")
-SQL(SQL_MEMBER_DELETE_UPDATE_TEAMS, "UPDATE teams SET id = id WHERE id = ?")
-SQL(SQL_MEMBER_DELETE_SELECT_MEMBERS,
+SQL(SQL_MEMBER_DELETE_LOCK_TEAM, "UPDATE teams SET id = id WHERE id = ?")
+SQL(SQL_MEMBER_DELETE_IS_OWNER,
     "SELECT COUNT(*) FROM members WHERE id = ? AND team_id = ? AND role = ?")
-SQL(SQL_MEMBER_DELETE_SELECT_MEMBERS_2,
-    "SELECT COUNT(*) FROM members WHERE team_id = ? AND role = ?")
-SQL(SQL_MEMBER_DELETE_SELECT_MEMBERS_3, "SELECT user_id FROM members WHERE id = ? AND team_id = ?")
-SQL(SQL_MEMBER_DELETE_DELETE_MEMBERS, "DELETE FROM members WHERE team_id = ? AND id = ?")
+SQL(SQL_MEMBER_DELETE_COUNT_OWNERS, "SELECT COUNT(*) FROM members WHERE team_id = ? AND role = ?")
+SQL(SQL_MEMBER_DELETE_USER, "SELECT user_id FROM members WHERE id = ? AND team_id = ?")
+SQL(SQL_MEMBER_DELETE, "DELETE FROM members WHERE team_id = ? AND id = ?")

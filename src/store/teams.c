@@ -138,9 +138,9 @@ static sb_err team_switch_fn(struct db *d, void *arg)
     sb_err err;
 
     if (ts->value < 0)
-        err = db_run_one(d, SQL_TEAM_SWITCH_UPDATE_TEAMS, DB_ARGS(db_text(ts->id)));
+        err = db_run_one(d, SQL_TEAM_CLEAR_CONNECTORS_ENABLED, DB_ARGS(db_text(ts->id)));
     else
-        err = db_run_one(d, SQL_TEAM_SWITCH_UPDATE_TEAMS_2,
+        err = db_run_one(d, SQL_TEAM_SET_CONNECTORS_ENABLED,
                          DB_ARGS(db_int(ts->value), db_text(ts->id)));
     return err ? err : store_audit_insert_tx(d, ts->audit);
 }
@@ -244,15 +244,15 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     /* A team keeps at least one owner. The no-op update takes the team's row lock first, so
      * two removals cannot both pass the check: within one process the group commit already
      * serialises them, and across processes (PostgreSQL) the lock does. */
-    err = db_run(d, NULL, SQL_MEMBER_DELETE_UPDATE_TEAMS, DB_ARGS(db_text(md->team_id)));
+    err = db_run(d, NULL, SQL_MEMBER_DELETE_LOCK_TEAM, DB_ARGS(db_text(md->team_id)));
     if (err)
         return err;
-    err = db_query(d, SQL_MEMBER_DELETE_SELECT_MEMBERS, &s,
+    err = db_query(d, SQL_MEMBER_DELETE_IS_OWNER, &s,
                    DB_ARGS(db_text(md->id), db_text(md->team_id), db_int(STORE_ROLE_OWNER)));
     if (!err)
         err = count(d, s, &is_owner);
     if (!err && is_owner) {
-        err = db_query(d, SQL_MEMBER_DELETE_SELECT_MEMBERS_2, &s,
+        err = db_query(d, SQL_MEMBER_DELETE_COUNT_OWNERS, &s,
                        DB_ARGS(db_text(md->team_id), db_int(STORE_ROLE_OWNER)));
         if (!err)
             err = count(d, s, &owners);
@@ -261,15 +261,13 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     }
     if (err)
         return err;
-    err = db_query(d, SQL_MEMBER_DELETE_SELECT_MEMBERS_3, &s,
-                   DB_ARGS(db_text(md->id), db_text(md->team_id)));
+    err = db_query(d, SQL_MEMBER_DELETE_USER, &s, DB_ARGS(db_text(md->id), db_text(md->team_id)));
     if (err)
         return err;
     if (db_step(d, s, &row) == SB_OK && row)
         db_col_copy(d, s, 0, user_id, sizeof(user_id));
     db_done(d, s);
-    err = db_run_one(d, SQL_MEMBER_DELETE_DELETE_MEMBERS,
-                     DB_ARGS(db_text(md->team_id), db_text(md->id)));
+    err = db_run_one(d, SQL_MEMBER_DELETE, DB_ARGS(db_text(md->team_id), db_text(md->id)));
     return err ? err : notify_membership(d, user_id, md->team_id, false);
 }
 
