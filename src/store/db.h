@@ -129,10 +129,10 @@ static inline struct db_val db_null(void)
 {
     return (struct db_val){.type = DB_NULL};
 }
-/* NULL binds SQL NULL. */
+/* NULL binds SQL NULL (the drivers' bind_text does). */
 static inline struct db_val db_text(const char *v)
 {
-    return (struct db_val){.type = v ? DB_TEXT : DB_NULL, .u.text = v};
+    return (struct db_val){.type = DB_TEXT, .u.text = v};
 }
 static inline struct db_val db_int(int64_t v)
 {
@@ -143,10 +143,11 @@ static inline struct db_val db_bool(bool v)
 {
     return db_int(v ? 1 : 0);
 }
-/* A NULL pointer binds SQL NULL; a non-NULL one with n 0 an empty blob. */
+/* A NULL pointer binds SQL NULL (the drivers' bind_blob does); a non-NULL one with n 0 an
+ * empty blob. */
 static inline struct db_val db_blob(const void *p, size_t n)
 {
-    return (struct db_val){.type = p ? DB_BLOB : DB_NULL, .u.blob = {p, n}};
+    return (struct db_val){.type = DB_BLOB, .u.blob = {p, n}};
 }
 
 /* A statement's parameters in order: DB_ARGS(db_text(id), db_int(n)), or DB_NO_ARGS. The

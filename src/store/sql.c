@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 const char *const db_sql_table[SQL__COUNT] = {
-#define SQL(name, text) [name] = text,
+#define SQL(name, text) [name] = (text),
 #include "store/sql_actions.h"
 #include "store/sql_apps.h"
 #include "store/sql_audit.h"
