@@ -6,10 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ACTION_COLS                                                                                \
-    "id, message_id, action_id, user_id, connector_id, team_id, channel_id, target, status, "      \
-    "http_status, card_action_status, error, card_updated, created, updated"
-
 struct action_create {
     const struct store_action_execution *e;
     const char *kind, *payload;
@@ -23,12 +19,11 @@ static sb_err create_fn(struct db *d, void *arg)
     struct store_outbox_job job;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO action_executions (id, message_id, action_id, user_id, connector_id, "
-                 "team_id, channel_id, target, status, created, updated) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                 "ssssssssss", e->id, e->message_id, e->action_id, e->user_id, e->connector_id,
-                 e->team_id, e->channel_id, e->target, e->created, e->created);
+    err = db_run(d, NULL, SQL_ACTION_CREATE,
+                 DB_ARGS(db_text(e->id), db_text(e->message_id), db_text(e->action_id),
+                         db_text(e->user_id), db_text(e->connector_id), db_text(e->team_id),
+                         db_text(e->channel_id), db_text(e->target), db_text(e->created),
+                         db_text(e->created)));
     if (err)
         return err;
     memset(&job, 0, sizeof(job));
@@ -69,20 +64,17 @@ static void read_action(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_action_get(struct store *st, const char *id, struct store_action_execution *out)
 {
-    return store_select_one(st, "SELECT " ACTION_COLS " FROM action_executions WHERE id = ?",
-                            read_action, out, "s", id);
+    return store_select_one(st, SQL_ACTION_GET, read_action, out, DB_ARGS(db_text(id)));
 }
 
 static sb_err finish_fn(struct db *d, void *arg)
 {
     const struct store_action_execution *e = arg;
 
-    return db_run_one(d,
-                      "UPDATE action_executions SET status = ?, http_status = ?, "
-                      "card_action_status = ?, error = ?, card_updated = ?, updated = ? "
-                      "WHERE id = ?",
-                      "sissbss", e->status, (int64_t)e->http_status, e->card_action_status,
-                      e->error, (int)e->card_updated, e->updated, e->id);
+    return db_run_one(d, SQL_ACTION_FINISH,
+                      DB_ARGS(db_text(e->status), db_int(e->http_status),
+                              db_text(e->card_action_status), db_text(e->error),
+                              db_bool(e->card_updated), db_text(e->updated), db_text(e->id)));
 }
 
 sb_err store_action_finish(struct store *st, const struct store_action_execution *e)

@@ -7,10 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define APP_COLS                                                                                   \
-    "id, external_id, COALESCE(team_id, ''), version, display_name, description, developer, "      \
-    "connector_id, configuration_url, valid_domains, created_by, created_at, updated_at"
-
 static void read_app(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_app *a = elem;
@@ -36,40 +32,35 @@ sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
     const char *team = a->team_id[0] ? a->team_id : NULL;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
-    err = db_query(d,
-                   "SELECT id, created_at FROM apps WHERE external_id = ? "
-                   "AND COALESCE(team_id, '') = ?",
-                   &s, "ss", a->external_id, a->team_id);
+    err = db_query(d, SQL_APP_FIND_EXTERNAL, &s,
+                   DB_ARGS(db_text(a->external_id), db_text(a->team_id)));
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW) {
+    err = db_step(d, s, &row);
+    if (!err && row) {
         db_col_copy(d, s, 0, a->id, sizeof(a->id));
         db_col_copy(d, s, 1, a->created, sizeof(a->created));
     }
     db_done(d, s);
-    if (rc == DB_ROW)
-        err = db_run_one(d,
-                         "UPDATE apps SET version = ?, display_name = ?, description = ?, "
-                         "developer = ?, connector_id = ?, configuration_url = ?, "
-                         "valid_domains = ?, icon = ?, package = ?, updated_at = ? WHERE id = ?",
-                         "sssssssBBss", a->version, a->display_name, a->description, a->developer,
-                         a->connector_id, a->configuration_url, a->valid_domains, w->icon,
-                         w->icon_len, w->package, w->package_len, a->updated, a->id);
-    else if (rc != DB_DONE)
-        return (sb_err)rc;
+    if (err)
+        return err;
+    if (row)
+        err = db_run_one(
+            d, SQL_APP_UPDATE,
+            DB_ARGS(db_text(a->version), db_text(a->display_name), db_text(a->description),
+                    db_text(a->developer), db_text(a->connector_id), db_text(a->configuration_url),
+                    db_text(a->valid_domains), db_blob(w->icon, w->icon_len),
+                    db_blob(w->package, w->package_len), db_text(a->updated), db_text(a->id)));
     else
-        err = db_run(d, NULL,
-                     "INSERT INTO apps (id, external_id, team_id, version, display_name, "
-                     "description, developer, connector_id, configuration_url, valid_domains, "
-                     "icon, package, created_by, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     "ssssssssssBBsss", a->id, a->external_id, team, a->version, a->display_name,
-                     a->description, a->developer, a->connector_id, a->configuration_url,
-                     a->valid_domains, w->icon, w->icon_len, w->package, w->package_len,
-                     a->created_by, a->created, a->updated);
+        err = db_run(d, NULL, SQL_APP_INSERT,
+                     DB_ARGS(db_text(a->id), db_text(a->external_id), db_text(team),
+                             db_text(a->version), db_text(a->display_name), db_text(a->description),
+                             db_text(a->developer), db_text(a->connector_id),
+                             db_text(a->configuration_url), db_text(a->valid_domains),
+                             db_blob(w->icon, w->icon_len), db_blob(w->package, w->package_len),
+                             db_text(a->created_by), db_text(a->created), db_text(a->updated)));
     if (err || !w->audit)
         return err;
     snprintf(w->audit->target, sizeof(w->audit->target), "%s", a->id);
@@ -88,32 +79,26 @@ sb_err store_app_put(struct store *st, const struct store_app_write *w)
 
 sb_err store_app_get(struct store *st, const char *id, struct store_app *out)
 {
-    return store_select_one(st, "SELECT " APP_COLS " FROM apps WHERE id = ?", read_app, out, "s",
-                            id);
+    return store_select_one(st, SQL_APP_GET, read_app, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_app_list(struct store *st, const char *team_id, struct store_app **out, size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " APP_COLS " FROM apps WHERE team_id IS NULL OR team_id = ? "
-                            "ORDER BY created_at, id",
-                            read_app, NULL, sizeof(**out), (void **)out, n, "s",
-                            team_id ? team_id : "");
+    return store_select_all(st, SQL_APP_LIST, read_app, NULL, sizeof(**out), (void **)out, n,
+                            DB_ARGS(db_text(team_id ? team_id : "")));
 }
 
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
                               struct store_app *out)
 {
-    return store_select_one(st,
-                            "SELECT " APP_COLS " FROM apps WHERE connector_id = ? AND "
-                            "(team_id IS NULL OR team_id = ?) ORDER BY team_id IS NULL LIMIT 1",
-                            read_app, out, "ss", connector_id, team_id);
+    return store_select_one(st, SQL_APP_BY_CONNECTOR, read_app, out,
+                            DB_ARGS(db_text(connector_id), db_text(team_id)));
 }
 
 sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audit *audit,
                            bool *deleted)
 {
-    sb_err err = db_run_one(d, "DELETE FROM apps WHERE id = ?", "s", id);
+    sb_err err = db_run_one(d, SQL_APP_DELETE, DB_ARGS(db_text(id)));
 
     if (deleted)
         *deleted = err == SB_OK;
@@ -175,6 +160,6 @@ sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st, "SELECT icon FROM apps WHERE id = ?", read_icon, &r, "s", id);
+    err = store_select_one(st, SQL_APP_ICON, read_icon, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }

@@ -9,11 +9,10 @@ sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a)
 {
     if (!a)
         return SB_OK;
-    return db_run(d, NULL,
-                  "INSERT INTO audit (at, actor_id, actor_name, action, target, before, after) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "sssssss", a->at, a->actor_id, a->actor_name, a->action, a->target, a->before,
-                  a->after);
+    return db_run(d, NULL, SQL_AUDIT_INSERT,
+                  DB_ARGS(db_text(a->at), db_text(a->actor_id), db_text(a->actor_name),
+                          db_text(a->action), db_text(a->target), db_text(a->before),
+                          db_text(a->after)));
 }
 
 static void read_audit(struct db *d, struct db_stmt *s, void *elem)
@@ -42,11 +41,9 @@ static void release_audit(void *elem)
 sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
                         size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT seq, at, actor_id, actor_name, action, target, before, after "
-                            "FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?",
-                            read_audit, release_audit, sizeof(**out), (void **)out, n, "ii",
-                            before > 0 ? before : INT64_MAX, (int64_t)limit);
+    return store_select_all(st, SQL_AUDIT_LIST, read_audit, release_audit, sizeof(**out),
+                            (void **)out, n,
+                            DB_ARGS(db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
 }
 
 void store_audit_free_array(struct store_audit *a, size_t n)

@@ -3,13 +3,8 @@
  */
 #include "store/internal.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CONNECTOR_COLS                                                                             \
-    "id, kind, connector_id, team_id, channel_id, name, image_type, created_by, created_at, "      \
-    "url_format, url_nonce, deleted_at IS NOT NULL, app_type"
 
 static void read_text(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -30,7 +25,7 @@ sb_err store_setting_get(struct store *st, const char *key, char **value)
     sb_err err;
 
     *value = NULL;
-    err = store_select_one(st, "SELECT value FROM settings WHERE key = ?", read_text, &r, "s", key);
+    err = store_select_one(st, SQL_SETTING_GET, read_text, &r, DB_ARGS(db_text(key)));
     return err ? err : r.err;
 }
 
@@ -43,11 +38,8 @@ static sb_err setting_set_fn(struct db *d, void *arg)
     struct setting_set *ss = arg;
 
     if (!ss->value)
-        return db_run(d, NULL, "DELETE FROM settings WHERE key = ?", "s", ss->key);
-    return db_run(d, NULL,
-                  "INSERT INTO settings (key, value) VALUES (?, ?) "
-                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                  "ss", ss->key, ss->value);
+        return db_run(d, NULL, SQL_SETTING_DELETE, DB_ARGS(db_text(ss->key)));
+    return db_run(d, NULL, SQL_SETTING_UPSERT, DB_ARGS(db_text(ss->key), db_text(ss->value)));
 }
 
 sb_err store_setting_set(struct store *st, const char *key, const char *value)
@@ -127,14 +119,13 @@ static sb_err connector_insert_fn(struct db *d, void *arg)
     const struct store_connector *c = ci->c;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO connectors (id, kind, connector_id, team_id, channel_id, name, "
-                 "image_type, image, created_by, created_at, url_format, url_nonce, settings, "
-                 "app_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 "sssssssBssssss", c->id, c->kind, c->connector_id, c->team_id, c->channel_id,
-                 c->name, c->image_type, ci->image, ci->image_len, c->created_by, c->created,
-                 c->url_format, c->url_nonce, ci->settings ? ci->settings : "{}",
-                 c->app_type[0] ? c->app_type : "teams");
+    err = db_run(d, NULL, SQL_CONNECTOR_INSERT,
+                 DB_ARGS(db_text(c->id), db_text(c->kind), db_text(c->connector_id),
+                         db_text(c->team_id), db_text(c->channel_id), db_text(c->name),
+                         db_text(c->image_type), db_blob(ci->image, ci->image_len),
+                         db_text(c->created_by), db_text(c->created), db_text(c->url_format),
+                         db_text(c->url_nonce), db_text(ci->settings ? ci->settings : "{}"),
+                         db_text(c->app_type[0] ? c->app_type : "teams")));
     return err ? err : audits_insert(d, ci->audits, ci->naudits);
 }
 
@@ -148,23 +139,19 @@ sb_err store_connector_insert(struct store *st, const struct store_connector *c,
 
 sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out)
 {
-    return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE id = ?",
-                            read_connector, out, "s", id);
+    return store_select_one(st, SQL_CONNECTOR_GET, read_connector, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_connector_by_key(struct store *st, const char *key, struct store_connector *out)
 {
-    return store_select_one(st, "SELECT " CONNECTOR_COLS " FROM connectors WHERE url_nonce = ?",
-                            read_connector, out, "s", key);
+    return store_select_one(st, SQL_CONNECTOR_BY_KEY, read_connector, out, DB_ARGS(db_text(key)));
 }
 
 sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
                             size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " CONNECTOR_COLS " FROM connectors WHERE channel_id = ? "
-                            "AND deleted_at IS NULL ORDER BY created_at, id",
-                            read_connector, NULL, sizeof(**out), (void **)out, n, "s", channel_id);
+    return store_select_all(st, SQL_CONNECTOR_LIST, read_connector, NULL, sizeof(**out),
+                            (void **)out, n, DB_ARGS(db_text(channel_id)));
 }
 
 struct connector_update {
@@ -176,8 +163,7 @@ struct connector_update {
 static sb_err rename_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    sb_err err = db_run_one(d, "UPDATE connectors SET name = ? WHERE id = ? AND deleted_at IS NULL",
-                            "ss", cu->a, cu->id);
+    sb_err err = db_run_one(d, SQL_CONNECTOR_RENAME, DB_ARGS(db_text(cu->a), db_text(cu->id)));
 
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
@@ -185,10 +171,8 @@ static sb_err rename_fn(struct db *d, void *arg)
 static sb_err set_url_fn(struct db *d, void *arg)
 {
     struct connector_update *cu = arg;
-    sb_err err = db_run_one(d,
-                            "UPDATE connectors SET url_format = ?, url_nonce = ? "
-                            "WHERE id = ? AND deleted_at IS NULL",
-                            "sss", cu->a, cu->b, cu->id);
+    sb_err err = db_run_one(d, SQL_CONNECTOR_SET_URL,
+                            DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
 
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
@@ -199,10 +183,7 @@ static sb_err delete_fn(struct db *d, void *arg)
     sb_err err;
 
     /* The avatar goes with the configuration; the row stays as a tombstone for 410 answers. */
-    err = db_run_one(d,
-                     "UPDATE connectors SET deleted_at = ?, image = NULL, image_type = '' "
-                     "WHERE id = ? AND deleted_at IS NULL",
-                     "ss", cu->a, cu->id);
+    err = db_run_one(d, SQL_CONNECTOR_DELETE, DB_ARGS(db_text(cu->a), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
@@ -236,8 +217,7 @@ sb_err store_connector_settings(struct store *st, const char *id, char **setting
     sb_err err;
 
     *settings = NULL;
-    err = store_select_one(st, "SELECT settings FROM connectors WHERE id = ?", read_text, &r, "s",
-                           id);
+    err = store_select_one(st, SQL_CONNECTOR_SETTINGS, read_text, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -247,14 +227,11 @@ static sb_err set_settings_fn(struct db *d, void *arg)
     sb_err err;
 
     if (cu->a)
-        err = db_run_one(d,
-                         "UPDATE connectors SET name = ?, settings = ? "
-                         "WHERE id = ? AND deleted_at IS NULL",
-                         "sss", cu->a, cu->b, cu->id);
+        err = db_run_one(d, SQL_CONNECTOR_SET_NAME_SETTINGS,
+                         DB_ARGS(db_text(cu->a), db_text(cu->b), db_text(cu->id)));
     else
-        err =
-            db_run_one(d, "UPDATE connectors SET settings = ? WHERE id = ? AND deleted_at IS NULL",
-                       "ss", cu->b, cu->id);
+        err = db_run_one(d, SQL_CONNECTOR_SET_SETTINGS_ONLY,
+                         DB_ARGS(db_text(cu->b), db_text(cu->id)));
     return err ? err : audits_insert(d, cu->audits, cu->naudits);
 }
 
@@ -303,10 +280,7 @@ sb_err store_connector_image(struct store *st, const char *id, char *type, size_
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st,
-                           "SELECT image_type, image FROM connectors "
-                           "WHERE id = ? AND deleted_at IS NULL",
-                           read_image, &r, "s", id);
+    err = store_select_one(st, SQL_CONNECTOR_IMAGE, read_image, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -317,20 +291,18 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     struct db_stmt *s = NULL;
     int64_t seq = 0;
     sb_err err;
-    int rc;
+    bool row = false;
 
-    err = db_query(d,
-                   "INSERT INTO deliveries (connector_id, at, size, status, error, message_id) "
-                   "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-                   &s, "ssiiss", dl->connector_id, dl->at, dl->size, (int64_t)dl->status, dl->error,
-                   dl->message_id);
+    err = db_query(d, SQL_DELIVERY_INSERT, &s,
+                   DB_ARGS(db_text(dl->connector_id), db_text(dl->at), db_int(dl->size),
+                           db_int(dl->status), db_text(dl->error), db_text(dl->message_id)));
     if (err)
         return err;
-    while ((rc = db_step(d, s)) == DB_ROW)
+    while (!(err = db_step(d, s, &row)) && row)
         seq = db_col_int(d, s, 0);
     db_done(d, s);
-    if (rc != DB_DONE)
-        return (sb_err)rc;
+    if (err)
+        return err;
     /* Keep the newest STORE_DELIVERIES_KEPT entries of this configuration. Pruning every
      * insert would scan that many index entries per post; every 16th is enough, since reads
      * are limited to STORE_DELIVERIES_KEPT anyway. At most STORE_PRUNE_BATCH rows go at once
@@ -338,13 +310,9 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
      * which come 16 times as often as one configuration's rows accrue on average. */
     if (seq % DELIVERIES_PRUNE_EVERY != 0)
         return SB_OK;
-    return db_run(d, NULL,
-                  "DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries "
-                  "WHERE connector_id = ? AND seq <= ("
-                  "SELECT seq FROM deliveries WHERE connector_id = ? "
-                  "ORDER BY seq DESC LIMIT 1 OFFSET ?) ORDER BY seq LIMIT ?)",
-                  "ssii", dl->connector_id, dl->connector_id, (int64_t)STORE_DELIVERIES_KEPT,
-                  (int64_t)STORE_PRUNE_BATCH);
+    return db_run(d, NULL, SQL_DELIVERY_PRUNE,
+                  DB_ARGS(db_text(dl->connector_id), db_text(dl->connector_id),
+                          db_int(STORE_DELIVERIES_KEPT), db_int(STORE_PRUNE_BATCH)));
 }
 
 static sb_err delivery_fn(struct db *d, void *arg)
@@ -400,11 +368,8 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
                            struct store_delivery **out, size_t *n)
 {
     store_write_flush(st); /* the refusals logged asynchronously so far are part of the log */
-    return store_select_all(st,
-                            "SELECT seq, connector_id, at, size, status, error, message_id "
-                            "FROM deliveries WHERE connector_id = ? ORDER BY seq DESC LIMIT ?",
-                            read_delivery, NULL, sizeof(**out), (void **)out, n, "si", connector_id,
-                            (int64_t)limit);
+    return store_select_all(st, SQL_DELIVERY_LIST, read_delivery, NULL, sizeof(**out), (void **)out,
+                            n, DB_ARGS(db_text(connector_id), db_int(limit)));
 }
 
 struct webhook_deliver {

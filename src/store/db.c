@@ -1,33 +1,31 @@
 #include "store/db.h"
 #include "store/internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_list ap)
+static sb_err bind_args(struct db *d, struct db_stmt *s, struct db_args args)
 {
     sb_err err = SB_OK;
-    int idx = 1;
 
-    for (const char *f = fmt; *f && !err; f++, idx++) {
-        switch (*f) {
-        case 's':
-            err = d->drv->bind_text(s, idx, va_arg(ap, const char *));
+    for (size_t i = 0; i < args.n && !err; i++) {
+        const struct db_val *v = &args.v[i];
+        int idx = (int)i + 1;
+
+        switch (v->type) {
+        case DB_NULL:
+            err = d->drv->bind_null(s, idx);
             break;
-        case 'i':
-            err = d->drv->bind_int64(s, idx, va_arg(ap, int64_t));
+        case DB_TEXT:
+            err = d->drv->bind_text(s, idx, v->u.text);
             break;
-        case 'b':
-            err = d->drv->bind_int64(s, idx, va_arg(ap, int) ? 1 : 0);
+        case DB_INT:
+            err = d->drv->bind_int64(s, idx, v->u.i);
             break;
-        case 'B': {
-            const void *p = va_arg(ap, const void *);
-            size_t n = va_arg(ap, size_t);
-            err = d->drv->bind_blob(s, idx, p, n);
+        case DB_BLOB:
+            err = d->drv->bind_blob(s, idx, v->u.blob.p, v->u.blob.n);
             break;
-        }
         default:
             err = SB_ERR_INVALID;
         }
@@ -35,7 +33,22 @@ static sb_err bind_args(struct db *d, struct db_stmt *s, const char *fmt, va_lis
     return err;
 }
 
-sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap)
+bool db_is_sqlite(const struct db *d)
+{
+    return d->drv == &db_sqlite;
+}
+
+const char *db_sql_text(const struct db_driver *drv, enum db_sql id)
+{
+    if (id == SQL_BEGIN)
+        return drv->begin_sql;
+    if (id == SQL_NOTIFY)
+        return drv->notify_sql;
+    return db_sql_table[id];
+}
+
+static sb_err query(struct db *d, enum db_sql id, const char *sql, struct db_stmt **out,
+                    struct db_args args)
 {
     struct db_stmt *s;
     sb_err err;
@@ -43,10 +56,12 @@ sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char
     *out = NULL;
     if (d->fault && store_fault_hit(d->fault))
         return SB_ERR_IO;
-    err = d->drv->prepare(d->conn, sql, &s);
+    if (!sql)
+        return SB_ERR_INVALID;
+    err = d->drv->prepare(d->conn, id, sql, &s);
     if (err)
         return err;
-    err = bind_args(d, s, fmt, ap);
+    err = bind_args(d, s, args);
     if (err) {
         d->drv->reset(s);
         return err;
@@ -55,41 +70,40 @@ sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char
     return SB_OK;
 }
 
-sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...)
+sb_err db_query(struct db *d, enum db_sql id, struct db_stmt **out, struct db_args args)
 {
-    va_list ap;
-    sb_err err;
-
-    va_start(ap, fmt);
-    err = db_vquery(d, sql, out, fmt, ap);
-    va_end(ap);
-    return err;
+    if ((unsigned)id >= (unsigned)SQL__COUNT) {
+        *out = NULL;
+        return SB_ERR_INVALID;
+    }
+    return query(d, id, db_sql_text(d->drv, id), out, args);
 }
 
-sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...)
+sb_err db_query_text(struct db *d, const char *sql, struct db_stmt **out, struct db_args args)
+{
+    return query(d, SQL_NONE, sql, out, args);
+}
+
+sb_err db_run(struct db *d, int64_t *changes, enum db_sql id, struct db_args args)
 {
     struct db_stmt *s;
-    va_list ap;
-    sb_err err;
-    int rc;
+    bool row = false;
+    sb_err err = db_query(d, id, &s, args);
 
-    va_start(ap, fmt);
-    err = db_vquery(d, sql, &s, fmt, ap);
-    va_end(ap);
     if (err)
         return err;
     do {
-        rc = d->drv->step(s);
-    } while (rc == DB_ROW);
-    if (rc == DB_DONE && changes)
+        err = d->drv->step(s, &row);
+    } while (!err && row);
+    if (!err && changes)
         *changes = d->drv->changes(d->conn);
     d->drv->reset(s);
-    return rc == DB_DONE ? SB_OK : (sb_err)rc;
+    return err;
 }
 
-int db_step(struct db *d, struct db_stmt *s)
+sb_err db_step(struct db *d, struct db_stmt *s, bool *row)
 {
-    return d->drv->step(s);
+    return d->drv->step(s, row);
 }
 
 void db_done(struct db *d, struct db_stmt *s)
@@ -153,25 +167,25 @@ void store_lower(const char *in, char *out, size_t cap)
     out[i] = '\0';
 }
 
-sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...)
+sb_err db_run_one(struct db *d, enum db_sql id, struct db_args args)
 {
     struct db_stmt *s = NULL;
     int64_t n = 0;
-    va_list ap;
-    sb_err err;
-    int rc;
+    bool row = false;
+    sb_err err = db_query(d, id, &s, args);
 
-    va_start(ap, fmt);
-    err = db_vquery(d, sql, &s, fmt, ap);
-    va_end(ap);
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_DONE)
+    err = db_step(d, s, &row);
+    /* A statement that returns rows (RETURNING) is not what this runs: a row is an error, as
+     * it was when the step code was compared with "done". */
+    if (!err && row)
+        err = SB_ERR_IO;
+    if (!err)
         n = d->drv->changes(d->conn);
     db_done(d, s);
-    if (rc != DB_DONE)
-        return (sb_err)rc;
+    if (err)
+        return err;
     return n ? SB_OK : SB_ERR_NOT_FOUND;
 }
 
@@ -188,25 +202,5 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
         return SB_ERR_INVALID;
     if (!d->drv->notify_sql)
         return sb_buf_append(d->notes, payload, (size_t)len + 1); /* the NUL separates them */
-    return db_run(d, NULL, d->drv->notify_sql, "s", payload);
-}
-
-struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->items[i].sql == sql)
-            return c->items[i].stmt;
-    return NULL;
-}
-
-sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt)
-{
-    sb_err err = store_grow((void **)&c->items, &c->cap, c->n, sizeof(*c->items));
-
-    if (err)
-        return err;
-    c->items[c->n].sql = sql;
-    c->items[c->n].stmt = stmt;
-    c->n++;
-    return SB_OK;
+    return db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(payload)));
 }

@@ -15,8 +15,8 @@
 
 #include "core/buf.h"
 #include "core/sb.h"
+#include "store/sql.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,7 +24,12 @@
 struct db_conn;
 struct db_stmt;
 
-enum db_step { DB_ROW = 1, DB_DONE = 2 };
+/* What a connection is opened for. DB_WRITER: the group-commit writer (creates a missing
+ * SQLite file; durable commits). DB_READER: the read pool; never writes. DB_COUNTER: writes
+ * counters that nothing acknowledged depends on (rate-limit windows, rate.c), in autocommit
+ * apart from the group commit, so that a refusal never waits for it; PostgreSQL does not wait
+ * for their WAL flush (synchronous_commit off). */
+enum db_role { DB_READER, DB_WRITER, DB_COUNTER };
 
 struct db_driver {
     const char *name;
@@ -47,19 +52,25 @@ struct db_driver {
      * may still commit (an event-stream client resuming after seq N would miss it). */
     const char *seq_lock_sql;
     const char *seq_unlock_sql;
-    sb_err (*open)(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag);
+    sb_err (*open)(const char *target, enum db_role role, struct db_conn **out,
+                   struct sb_diag *diag);
     void (*close)(struct db_conn *c);
     /* Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
     sb_err (*exec)(struct db_conn *c, const char *sql);
-    /* Returns a statement prepared for sql, cached on the connection by the sql pointer: pass
-     * string literals. The statement is reset and unbound by db_reset (stmt_done). */
-    sb_err (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
-    sb_err (*bind_text)(struct db_stmt *s, int idx,
-                        const char *v); /* idx from 1; NULL binds NULL */
+    /* Returns the statement named id, whose text is sql, prepared on first use and cached on
+     * the connection in a slot per name. SQL_NONE: sql is prepared for this one use, not
+     * cached, and reset frees it. The statement is reset and unbound by reset (db_done). */
+    sb_err (*prepare)(struct db_conn *c, enum db_sql id, const char *sql, struct db_stmt **out);
+    /* Typed binds, idx from 1. Text and blobs are not copied: they must stay valid until the
+     * statement is reset. A NULL text or blob pointer binds SQL NULL, as bind_null does. */
+    sb_err (*bind_null)(struct db_stmt *s, int idx);
+    sb_err (*bind_text)(struct db_stmt *s, int idx, const char *v);
     sb_err (*bind_int64)(struct db_stmt *s, int idx, int64_t v);
     sb_err (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t n);
-    /* DB_ROW, DB_DONE, or an error: SB_ERR_CONFLICT for a unique/foreign-key violation. */
-    int (*step)(struct db_stmt *s);
+    /* Advances to the next row: SB_OK with *row true (a row to read) or false (no more rows),
+     * or an error (*row false): SB_ERR_CONFLICT for a unique/foreign-key violation. Rows and
+     * errors travel apart, so a row can never be taken for an error code or the reverse. */
+    sb_err (*step)(struct db_stmt *s, bool *row);
     const char *(*col_text)(struct db_stmt *s, int idx); /* NULL for SQL NULL */
     int64_t (*col_int64)(struct db_stmt *s, int idx);
     const void *(*col_blob)(struct db_stmt *s, int idx, size_t *n);
@@ -72,20 +83,8 @@ struct db_driver {
 
 extern const struct db_driver db_sqlite;
 
-/* A connection's prepared statements, keyed by the address of their SQL literal (the store
- * passes literals). It only grows: a statement a caller holds never moves or disappears. */
-struct db_stmt_cache {
-    struct db_cached {
-        const char *sql;
-        struct db_stmt *stmt;
-    } * items;
-    size_t n, cap;
-};
-
-/* The statement cached for sql, or NULL. */
-struct db_stmt *db_cache_find(const struct db_stmt_cache *c, const char *sql);
-/* Remembers stmt for sql; SB_ERR_NOMEM leaves the cache as it was (the caller frees stmt). */
-sb_err db_cache_add(struct db_stmt_cache *c, const char *sql, struct db_stmt *stmt);
+/* The text of statement id on drv (the driver's own for SQL_BEGIN and SQL_NOTIFY). */
+const char *db_sql_text(const struct db_driver *drv, enum db_sql id);
 extern const struct db_driver db_postgres;
 
 struct store_fault;
@@ -103,21 +102,77 @@ struct db {
     struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
 };
 
+/* True on the SQLite driver: for the few statements written in two dialects (full-text search). */
+bool db_is_sqlite(const struct db *d);
+
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
  * listener (SQLite), delivered in commit order after the transaction commits. */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);
 
-/* Convenience wrappers used by the domain functions. Each `db_query` prepares sql and binds
- * the arguments described by fmt: 's' text (const char *, may be NULL), 'i' int64_t,
- * 'b' bool (int), 'B' blob (const void *, size_t). */
-sb_err db_query(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, ...);
-/* The same binding as db_query, for callers that already hold a va_list. */
-sb_err db_vquery(struct db *d, const char *sql, struct db_stmt **out, const char *fmt, va_list ap);
+/* One statement parameter, typed where it is written: make it with db_text, db_int, db_bool,
+ * db_blob or db_null, so the compiler checks each value against its kind (a varargs format
+ * string could not). */
+enum db_type { DB_NULL, DB_TEXT, DB_INT, DB_BLOB };
+struct db_val {
+    enum db_type type;
+    union {
+        const char *text;
+        int64_t i;
+        struct {
+            const void *p;
+            size_t n;
+        } blob;
+    } u;
+};
+
+static inline struct db_val db_null(void)
+{
+    return (struct db_val){.type = DB_NULL};
+}
+/* NULL binds SQL NULL (the drivers' bind_text does). */
+static inline struct db_val db_text(const char *v)
+{
+    return (struct db_val){.type = DB_TEXT, .u.text = v};
+}
+static inline struct db_val db_int(int64_t v)
+{
+    return (struct db_val){.type = DB_INT, .u.i = v};
+}
+/* Stored as the integer 1 or 0 (both databases' schemas use integer flags). */
+static inline struct db_val db_bool(bool v)
+{
+    return db_int(v ? 1 : 0);
+}
+/* A NULL pointer binds SQL NULL (the drivers' bind_blob does); a non-NULL one with n 0 an
+ * empty blob. */
+static inline struct db_val db_blob(const void *p, size_t n)
+{
+    return (struct db_val){.type = DB_BLOB, .u.blob = {p, n}};
+}
+
+/* A statement's parameters in order: DB_ARGS(db_text(id), db_int(n)), or DB_NO_ARGS. The
+ * array is a compound literal of the caller's block; binding copies what it needs from it. */
+struct db_args {
+    const struct db_val *v;
+    size_t n;
+};
+#define DB_ARGS(...)                                                                               \
+    ((struct db_args){(const struct db_val[]){__VA_ARGS__},                                        \
+                      sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val)})
+#define DB_NO_ARGS ((struct db_args){NULL, 0})
+
+/* Convenience wrappers used by the domain functions. db_query prepares the statement named id
+ * (sql.h) and binds args. */
+sb_err db_query(struct db *d, enum db_sql id, struct db_stmt **out, struct db_args args);
+/* The same for an ad hoc statement (tests, tools): sql is prepared for this use only and freed
+ * by db_done. The store's own statements are named, never ad hoc. */
+sb_err db_query_text(struct db *d, const char *sql, struct db_stmt **out, struct db_args args);
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the rows it touched. */
-sb_err db_run(struct db *d, int64_t *changes, const char *sql, const char *fmt, ...);
+sb_err db_run(struct db *d, int64_t *changes, enum db_sql id, struct db_args args);
 /* Like db_run for an UPDATE or DELETE that must touch a row: SB_ERR_NOT_FOUND when none. */
-sb_err db_run_one(struct db *d, const char *sql, const char *fmt, ...);
-int db_step(struct db *d, struct db_stmt *s);
+sb_err db_run_one(struct db *d, enum db_sql id, struct db_args args);
+/* As db_driver.step: SB_OK and *row (true: a row to read; false: done), or an error. */
+sb_err db_step(struct db *d, struct db_stmt *s, bool *row);
 void db_done(struct db *d, struct db_stmt *s);
 /* Copies column idx into dst (cap bytes, always NUL-terminated; NULL becomes ""). */
 void db_col_copy(struct db *d, struct db_stmt *s, int idx, char *dst, size_t cap);

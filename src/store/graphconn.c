@@ -1,7 +1,7 @@
 /*
  * graphconn.c: Graph connectors in the store: app registrations, the admin switch, external
- * connections, schema operations, items with their ACL entries and index entries, external
- * groups, and the ACL-trimmed full-text search.
+ * connections and their schema operations. Items, external groups and the search are in
+ * graphconn_items.c.
  *
  * The full-text index differs by driver (an FTS5 table on SQLite, a tsvector column on
  * PostgreSQL), so the few statements that touch it come in two dialects; everything else is
@@ -13,15 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_sqlite(const struct db *d)
-{
-    return strcmp(d->drv->name, "sqlite") == 0;
-}
-
 /* ---- registrations ---- */
-
-#define REG_COLS                                                                                   \
-    "id, COALESCE(app_id, ''), display_name, secret_hash, created_by, created_at, public_key"
 
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -52,11 +44,10 @@ static sb_err reg_insert_fn(struct db *d, void *arg)
     const struct store_gc_registration *r = w->r;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO gc_registrations (id, app_id, display_name, secret_hash, "
-                 "public_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 "sssBsss", r->id, r->app_id[0] ? r->app_id : NULL, r->display_name, r->secret_hash,
-                 sizeof(r->secret_hash), r->public_key, r->created_by, r->created);
+    err = db_run(d, NULL, SQL_GC_REGISTRATION_INSERT,
+                 DB_ARGS(db_text(r->id), db_text(r->app_id[0] ? r->app_id : NULL),
+                         db_text(r->display_name), db_blob(r->secret_hash, sizeof(r->secret_hash)),
+                         db_text(r->public_key), db_text(r->created_by), db_text(r->created)));
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
@@ -71,20 +62,19 @@ sb_err store_gc_registration_insert(struct store *st, const struct store_gc_regi
 sb_err store_gc_registration_get(struct store *st, const char *id,
                                  struct store_gc_registration *out)
 {
-    return store_select_one(st, "SELECT " REG_COLS " FROM gc_registrations WHERE id = ?", read_reg,
-                            out, "s", id);
+    return store_select_one(st, SQL_GC_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n)
 {
-    return store_select_all(st, "SELECT " REG_COLS " FROM gc_registrations ORDER BY created_at, id",
-                            read_reg, NULL, sizeof(**out), (void **)out, n, "");
+    return store_select_all(st, SQL_GC_REGISTRATION_LIST, read_reg, NULL, sizeof(**out),
+                            (void **)out, n, DB_NO_ARGS);
 }
 
 static sb_err reg_delete_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    sb_err err = db_run_one(d, "DELETE FROM gc_registrations WHERE id = ?", "s", w->id);
+    sb_err err = db_run_one(d, SQL_GC_REGISTRATION_DELETE, DB_ARGS(db_text(w->id)));
 
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
@@ -126,7 +116,7 @@ sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, s
 
     *data = NULL;
     *len = 0;
-    err = store_select_one(st, "SELECT package FROM apps WHERE id = ?", read_blob, &b, "s", app_id);
+    err = store_select_one(st, SQL_GC_APP_PACKAGE, read_blob, &b, DB_ARGS(db_text(app_id)));
     return err ? err : b.err;
 }
 
@@ -157,13 +147,9 @@ static sb_err switch_set_fn(struct db *d, void *arg)
     const struct store_gc_switch *w = ss->sw;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO gc_switches (app_id, enabled, ticket, job_id, updated_by, "
-                 "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id) DO UPDATE SET "
-                 "enabled = excluded.enabled, ticket = excluded.ticket, job_id = excluded.job_id, "
-                 "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                 "sbssss", w->app_id, (int)w->enabled, w->ticket, w->job_id, w->updated_by,
-                 w->updated);
+    err = db_run(d, NULL, SQL_GC_SWITCH_SET,
+                 DB_ARGS(db_text(w->app_id), db_bool(w->enabled), db_text(w->ticket),
+                         db_text(w->job_id), db_text(w->updated_by), db_text(w->updated)));
     if (!err)
         err = store_outbox_insert_tx(d, ss->job, ss->payload);
     return err ? err : store_audit_insert_tx(d, ss->audit);
@@ -180,16 +166,10 @@ sb_err store_gc_switch_set(struct store *st, const struct store_gc_switch *sw,
 
 sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc_switch *out)
 {
-    return store_select_one(st,
-                            "SELECT app_id, enabled, ticket, job_id, updated_by, updated_at "
-                            "FROM gc_switches WHERE app_id = ?",
-                            read_switch, out, "s", app_id);
+    return store_select_one(st, SQL_GC_SWITCH_GET, read_switch, out, DB_ARGS(db_text(app_id)));
 }
 
 /* ---- connections ---- */
-
-#define CONN_COLS                                                                                  \
-    "pk, id, owner, name, description, state, connector_id, extra, schema_json, created_at"
 
 static void read_conn(struct db *d, struct db_stmt *s, void *elem)
 {
@@ -233,23 +213,22 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
     struct store_gc_connection *c = arg;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
-    err = db_query(d,
-                   "INSERT INTO gc_connections (id, owner, name, description, state, "
-                   "connector_id, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                   &s, "ssssssss", c->id, c->owner, c->name, c->description, c->state,
-                   c->connector_id, c->extra ? c->extra : "{}", c->created);
+    err = db_query(d, SQL_GC_CONNECTION_INSERT, &s,
+                   DB_ARGS(db_text(c->id), db_text(c->owner), db_text(c->name),
+                           db_text(c->description), db_text(c->state), db_text(c->connector_id),
+                           db_text(c->extra ? c->extra : "{}"), db_text(c->created)));
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW) {
+    err = db_step(d, s, &row);
+    if (!err && row) {
         c->pk = db_col_int(d, s, 0);
         /* RETURNING rows must be stepped to completion before the statement is reset. */
-        rc = db_step(d, s);
+        err = db_step(d, s, &row);
     }
     db_done(d, s);
-    return rc == DB_DONE ? SB_OK : (sb_err)rc;
+    return err;
 }
 
 sb_err store_gc_connection_insert(struct store *st, struct store_gc_connection *c)
@@ -260,21 +239,17 @@ sb_err store_gc_connection_insert(struct store *st, struct store_gc_connection *
 sb_err store_gc_connection_get(struct store *st, const char *id, struct store_gc_connection *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_select_one(st, "SELECT " CONN_COLS " FROM gc_connections WHERE id = ?", read_conn,
-                            out, "s", id);
+    return store_select_one(st, SQL_GC_CONNECTION_GET, read_conn, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_gc_connection_list(struct store *st, const char *owner,
                                 struct store_gc_connection **out, size_t *n)
 {
     if (owner)
-        return store_select_all(st,
-                                "SELECT " CONN_COLS " FROM gc_connections WHERE owner = ? "
-                                "ORDER BY pk",
-                                read_conn, release_conn, sizeof(**out), (void **)out, n, "s",
-                                owner);
-    return store_select_all(st, "SELECT " CONN_COLS " FROM gc_connections ORDER BY pk", read_conn,
-                            release_conn, sizeof(**out), (void **)out, n, "");
+        return store_select_all(st, SQL_GC_CONNECTION_LIST_BY_OWNER, read_conn, release_conn,
+                                sizeof(**out), (void **)out, n, DB_ARGS(db_text(owner)));
+    return store_select_all(st, SQL_GC_CONNECTION_LIST_ALL, read_conn, release_conn, sizeof(**out),
+                            (void **)out, n, DB_NO_ARGS);
 }
 
 static void read_count(struct db *d, struct db_stmt *s, void *elem)
@@ -284,23 +259,21 @@ static void read_count(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_gc_connection_count(struct store *st, int64_t *n)
 {
-    return store_select_one(st, "SELECT COUNT(*) FROM gc_connections", read_count, n, "");
+    return store_select_one(st, SQL_GC_CONNECTION_COUNT, read_count, n, DB_NO_ARGS);
 }
 
 sb_err store_gc_item_count(struct store *st, int64_t conn_pk, int64_t *n)
 {
-    return store_select_one(st, "SELECT COUNT(*) FROM gc_items WHERE conn_pk = ?", read_count, n,
-                            "i", conn_pk);
+    return store_select_one(st, SQL_GC_ITEM_COUNT, read_count, n, DB_ARGS(db_int(conn_pk)));
 }
 
 static sb_err conn_update_fn(struct db *d, void *arg)
 {
     const struct store_gc_connection *c = arg;
 
-    return db_run_one(d,
-                      "UPDATE gc_connections SET name = ?, description = ?, extra = ? "
-                      "WHERE pk = ?",
-                      "sssi", c->name, c->description, c->extra ? c->extra : "{}", c->pk);
+    return db_run_one(d, SQL_GC_CONNECTION_UPDATE,
+                      DB_ARGS(db_text(c->name), db_text(c->description),
+                              db_text(c->extra ? c->extra : "{}"), db_int(c->pk)));
 }
 
 sb_err store_gc_connection_update(struct store *st, const struct store_gc_connection *c)
@@ -314,15 +287,12 @@ static sb_err conn_delete_fn(struct db *d, void *arg)
     sb_err err;
 
     /* The FTS5 table has no foreign key: its rows go first, while the items still exist. */
-    if (is_sqlite(d) &&
-        (err = db_run(d, NULL,
-                      "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ?)",
-                      "i", *pk)))
+    if (db_is_sqlite(d) &&
+        (err = db_run(d, NULL, SQL_GC_CONNECTION_DELETE_FTS, DB_ARGS(db_int(*pk)))))
         return err;
-    if ((err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE conn_pk = ?", "i", *pk)))
+    if ((err = db_run(d, NULL, SQL_GC_CONNECTION_DELETE_MEMBERS, DB_ARGS(db_int(*pk)))))
         return err;
-    return db_run_one(d, "DELETE FROM gc_connections WHERE pk = ?", "i", *pk);
+    return db_run_one(d, SQL_GC_CONNECTION_DELETE, DB_ARGS(db_int(*pk)));
 }
 
 /* A batch of the connection's items, their search rows and (cascading) their ACL rows. */
@@ -332,16 +302,11 @@ static sb_err conn_items_prune_fn(struct db *d, void *arg)
     int64_t pk = *(const int64_t *)p->arg;
     sb_err err;
 
-    if (is_sqlite(d) &&
-        (err = db_run(d, NULL,
-                      "DELETE FROM gc_fts WHERE rowid IN (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ? ORDER BY id LIMIT ?)",
-                      "ii", pk, (int64_t)STORE_PRUNE_BATCH)))
+    if (db_is_sqlite(d) && (err = db_run(d, NULL, SQL_GC_CONNECTION_PRUNE_FTS,
+                                         DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)))))
         return err;
-    return db_run(d, &p->deleted,
-                  "DELETE FROM gc_items WHERE pk IN (SELECT pk FROM gc_items WHERE conn_pk = ? "
-                  "ORDER BY id LIMIT ?)",
-                  "ii", pk, (int64_t)STORE_PRUNE_BATCH);
+    return db_run(d, &p->deleted, SQL_GC_CONNECTION_PRUNE_ITEMS,
+                  DB_ARGS(db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
 /* A batch of the connection's group memberships: of one group at a time, so that both the
@@ -351,13 +316,9 @@ static sb_err conn_members_prune_fn(struct db *d, void *arg)
     struct store_prune *p = arg;
     int64_t pk = *(const int64_t *)p->arg;
 
-    return db_run(d, &p->deleted,
-                  "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ("
-                  "SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) AND "
-                  "member_id IN (SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND "
-                  "group_id = (SELECT group_id FROM gc_group_members WHERE conn_pk = ? LIMIT 1) "
-                  "ORDER BY member_id LIMIT ?)",
-                  "iiiii", pk, pk, pk, pk, (int64_t)STORE_PRUNE_BATCH);
+    return db_run(
+        d, &p->deleted, SQL_GC_CONNECTION_PRUNE_MEMBERS,
+        DB_ARGS(db_int(pk), db_int(pk), db_int(pk), db_int(pk), db_int(STORE_PRUNE_BATCH)));
 }
 
 /* A batch of the connection's (by now empty) external groups. */
@@ -365,10 +326,8 @@ static sb_err conn_groups_prune_fn(struct db *d, void *arg)
 {
     struct store_prune *p = arg;
 
-    return db_run(d, &p->deleted,
-                  "DELETE FROM gc_groups WHERE (conn_pk, id) IN (SELECT conn_pk, id FROM gc_groups "
-                  "WHERE conn_pk = ? LIMIT ?)",
-                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+    return db_run(d, &p->deleted, SQL_GC_CONNECTION_PRUNE_GROUPS,
+                  DB_ARGS(db_int(*(const int64_t *)p->arg), db_int(STORE_PRUNE_BATCH)));
 }
 
 sb_err store_gc_connection_delete(struct store *st, int64_t pk)
@@ -422,10 +381,9 @@ static sb_err op_insert_fn(struct db *d, void *arg)
     const struct store_gc_operation *op = oi->op;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO gc_operations (id, conn_pk, status, schema_json, error, "
-                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                 "sissss", op->id, op->conn_pk, op->status, op->schema, op->error, op->created);
+    err = db_run(d, NULL, SQL_GC_OPERATION_INSERT,
+                 DB_ARGS(db_text(op->id), db_int(op->conn_pk), db_text(op->status),
+                         db_text(op->schema), db_text(op->error), db_text(op->created)));
     return err ? err : store_outbox_insert_tx(d, oi->job, oi->payload);
 }
 
@@ -440,10 +398,7 @@ sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operati
 sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_operation *out)
 {
     memset(out, 0, sizeof(*out));
-    return store_select_one(st,
-                            "SELECT id, conn_pk, status, schema_json, error, created_at FROM "
-                            "gc_operations WHERE id = ?",
-                            read_op, out, "s", id);
+    return store_select_one(st, SQL_GC_OPERATION_GET, read_op, out, DB_ARGS(db_text(id)));
 }
 
 struct op_finish {
@@ -457,491 +412,16 @@ static sb_err op_finish_fn(struct db *d, void *arg)
     const struct op_finish *f = arg;
     sb_err err;
 
-    err = db_run_one(d, "UPDATE gc_operations SET status = ?, error = ? WHERE id = ?", "sss",
-                     f->ok ? "completed" : "failed", f->ok ? NULL : f->error, f->id);
+    err = db_run_one(d, SQL_GC_OPERATION_FINISH,
+                     DB_ARGS(db_text(f->ok ? "completed" : "failed"),
+                             db_text(f->ok ? NULL : f->error), db_text(f->id)));
     if (err || !f->ok)
         return err;
-    return db_run_one(d,
-                      "UPDATE gc_connections SET state = 'ready', schema_json = (SELECT "
-                      "schema_json FROM gc_operations WHERE id = ?) WHERE pk = (SELECT conn_pk "
-                      "FROM gc_operations WHERE id = ?)",
-                      "ss", f->id, f->id);
+    return db_run_one(d, SQL_GC_OPERATION_APPLY_SCHEMA, DB_ARGS(db_text(f->id), db_text(f->id)));
 }
 
 sb_err store_gc_operation_finish(struct store *st, const char *id, bool ok, const char *error)
 {
     struct op_finish f = {id, ok, error};
     return store_write(st, op_finish_fn, &f);
-}
-
-/* ---- items ---- */
-
-void store_gc_item_free(struct store_gc_item *it)
-{
-    if (!it)
-        return;
-    free(it->properties);
-    free(it->content);
-    free(it->acl);
-    it->properties = it->content = it->acl = NULL;
-}
-
-struct item_put {
-    const struct store_gc_item *it;
-    const struct store_gc_ace *acl;
-    size_t nacl;
-    const char *title, *body;
-    bool created;
-};
-
-static sb_err item_index(struct db *d, int64_t pk, const char *title, const char *body)
-{
-    sb_err err;
-
-    if (!is_sqlite(d))
-        return db_run_one(d,
-                          "UPDATE gc_items SET search_title = ?, search_body = ?, fts = "
-                          "setweight(to_tsvector('simple', ?), 'A') || "
-                          "setweight(to_tsvector('simple', ?), 'B') WHERE pk = ?",
-                          "ssssi", title, body, title, body, pk);
-    if ((err = db_run(d, NULL, "DELETE FROM gc_fts WHERE rowid = ?", "i", pk)))
-        return err;
-    return db_run(d, NULL, "INSERT INTO gc_fts (rowid, title, body) VALUES (?, ?, ?)", "iss", pk,
-                  title, body);
-}
-
-static sb_err item_put_fn(struct db *d, void *arg)
-{
-    struct item_put *p = arg;
-    const struct store_gc_item *it = p->it;
-    struct db_stmt *s = NULL;
-    int64_t pk = 0;
-    sb_err err;
-    int rc;
-
-    err = db_query(d, "SELECT pk FROM gc_items WHERE conn_pk = ? AND id = ?", &s, "is", it->conn_pk,
-                   it->id);
-    if (err)
-        return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW)
-        pk = db_col_int(d, s, 0);
-    db_done(d, s);
-    if (rc != DB_ROW && rc != DB_DONE)
-        return (sb_err)rc;
-    p->created = pk == 0;
-    if (pk) {
-        err = db_run_one(d,
-                         "UPDATE gc_items SET properties = ?, content = ?, content_type = ?, "
-                         "acl = ?, updated_at = ? WHERE pk = ?",
-                         "sssssi", it->properties, it->content ? it->content : "", it->content_type,
-                         it->acl, it->updated, pk);
-        if (!err)
-            err = db_run(d, NULL, "DELETE FROM gc_acl WHERE item_pk = ?", "i", pk);
-    } else {
-        err = db_query(d,
-                       "INSERT INTO gc_items (conn_pk, id, properties, content, content_type, "
-                       "acl, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                       &s, "issssss", it->conn_pk, it->id, it->properties,
-                       it->content ? it->content : "", it->content_type, it->acl, it->updated);
-        if (err)
-            return err;
-        rc = db_step(d, s);
-        if (rc == DB_ROW) {
-            pk = db_col_int(d, s, 0);
-            rc = db_step(d, s);
-        }
-        db_done(d, s);
-        err = rc == DB_DONE ? SB_OK : (sb_err)rc;
-    }
-    for (size_t i = 0; !err && i < p->nacl; i++)
-        err = db_run(d, NULL,
-                     "INSERT INTO gc_acl (item_pk, conn_pk, key, deny) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT DO NOTHING",
-                     "iisb", pk, it->conn_pk, p->acl[i].key, (int)p->acl[i].deny);
-    return err ? err : item_index(d, pk, p->title, p->body);
-}
-
-sb_err store_gc_item_put(struct store *st, const struct store_gc_item *it,
-                         const struct store_gc_ace *acl, size_t nacl, const char *title,
-                         const char *body, bool *created)
-{
-    struct item_put p = {it, acl, nacl, title, body, false};
-    sb_err err = store_write(st, item_put_fn, &p);
-
-    if (!err && created)
-        *created = p.created;
-    return err;
-}
-
-static void read_item(struct db *d, struct db_stmt *s, void *elem)
-{
-    struct store_gc_item *it = elem;
-
-    it->pk = db_col_int(d, s, 0);
-    it->conn_pk = db_col_int(d, s, 1);
-    db_col_copy(d, s, 2, it->id, sizeof(it->id));
-    (void)db_col_dup(d, s, 3, &it->properties);
-    (void)db_col_dup(d, s, 4, &it->content);
-    db_col_copy(d, s, 5, it->content_type, sizeof(it->content_type));
-    (void)db_col_dup(d, s, 6, &it->acl);
-    db_col_copy(d, s, 7, it->updated, sizeof(it->updated));
-}
-
-sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id,
-                         struct store_gc_item *out)
-{
-    sb_err err;
-
-    memset(out, 0, sizeof(*out));
-    err = store_select_one(st,
-                           "SELECT pk, conn_pk, id, properties, content, content_type, acl, "
-                           "updated_at FROM gc_items WHERE conn_pk = ? AND id = ?",
-                           read_item, out, "is", conn_pk, id);
-    if (!err && (!out->properties || !out->acl)) {
-        store_gc_item_free(out);
-        err = SB_ERR_NOMEM;
-    }
-    return err;
-}
-
-struct item_key {
-    int64_t conn_pk;
-    const char *id;
-};
-
-static sb_err item_delete_fn(struct db *d, void *arg)
-{
-    const struct item_key *k = arg;
-    sb_err err;
-
-    if (is_sqlite(d) &&
-        (err = db_run(d, NULL,
-                      "DELETE FROM gc_fts WHERE rowid = (SELECT pk FROM gc_items WHERE "
-                      "conn_pk = ? AND id = ?)",
-                      "is", k->conn_pk, k->id)))
-        return err;
-    return db_run_one(d, "DELETE FROM gc_items WHERE conn_pk = ? AND id = ?", "is", k->conn_pk,
-                      k->id);
-}
-
-sb_err store_gc_item_delete(struct store *st, int64_t conn_pk, const char *id)
-{
-    struct item_key k = {conn_pk, id};
-    return store_write(st, item_delete_fn, &k);
-}
-
-/* ---- external groups ---- */
-
-static sb_err group_insert_fn(struct db *d, void *arg)
-{
-    const struct store_gc_group *g = arg;
-
-    return db_run(d, NULL,
-                  "INSERT INTO gc_groups (conn_pk, id, display_name, description) "
-                  "VALUES (?, ?, ?, ?)",
-                  "isss", g->conn_pk, g->id, g->display_name, g->description);
-}
-
-sb_err store_gc_group_insert(struct store *st, const struct store_gc_group *g)
-{
-    return store_write(st, group_insert_fn, (void *)g);
-}
-
-static void read_group(struct db *d, struct db_stmt *s, void *elem)
-{
-    struct store_gc_group *g = elem;
-
-    g->conn_pk = db_col_int(d, s, 0);
-    db_col_copy(d, s, 1, g->id, sizeof(g->id));
-    db_col_copy(d, s, 2, g->display_name, sizeof(g->display_name));
-    db_col_copy(d, s, 3, g->description, sizeof(g->description));
-}
-
-sb_err store_gc_group_get(struct store *st, int64_t conn_pk, const char *id,
-                          struct store_gc_group *out)
-{
-    return store_select_one(st,
-                            "SELECT conn_pk, id, display_name, description FROM gc_groups "
-                            "WHERE conn_pk = ? AND id = ?",
-                            read_group, out, "is", conn_pk, id);
-}
-
-static sb_err group_update_fn(struct db *d, void *arg)
-{
-    const struct store_gc_group *g = arg;
-
-    return db_run_one(d,
-                      "UPDATE gc_groups SET display_name = ?, description = ? "
-                      "WHERE conn_pk = ? AND id = ?",
-                      "ssis", g->display_name, g->description, g->conn_pk, g->id);
-}
-
-sb_err store_gc_group_update(struct store *st, const struct store_gc_group *g)
-{
-    return store_write(st, group_update_fn, (void *)g);
-}
-
-static sb_err group_delete_fn(struct db *d, void *arg)
-{
-    const struct item_key *k = arg;
-    sb_err err;
-
-    /* Memberships of this group in other groups go too: the key would dangle. */
-    err = db_run(d, NULL, "DELETE FROM gc_group_members WHERE member_key = ?", "s",
-                 k->id + strlen(k->id) + 1);
-    if (err)
-        return err;
-    return db_run_one(d, "DELETE FROM gc_groups WHERE conn_pk = ? AND id = ?", "is", k->conn_pk,
-                      k->id);
-}
-
-/* A batch of the group's own members. */
-static sb_err group_members_prune_fn(struct db *d, void *arg)
-{
-    struct store_prune *p = arg;
-    const struct item_key *k = p->arg;
-
-    return db_run(
-        d, &p->deleted,
-        "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND member_id IN "
-        "(SELECT member_id FROM gc_group_members WHERE conn_pk = ? AND group_id = ? "
-        "ORDER BY member_id LIMIT ?)",
-        "isisi", k->conn_pk, k->id, k->conn_pk, k->id, (int64_t)STORE_PRUNE_BATCH);
-}
-
-sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
-{
-    char buf[STORE_GC_ITEM_MAX * 2 + 64];
-    size_t len = strlen(id);
-    struct item_key k = {conn_pk, buf};
-    struct store_prune p = {&k, 0};
-    sb_err err;
-
-    if (len > STORE_GC_ITEM_MAX)
-        return SB_ERR_NOT_FOUND;
-    /* id, NUL, then the group's own principal key. */
-    memcpy(buf, id, len + 1);
-    snprintf(buf + len + 1, sizeof(buf) - len - 1, "x:%lld:%s", (long long)conn_pk, id);
-    /* A large group's members go in batches first (a crash part-way leaves the group with
-     * fewer members; deleting it again finishes), the group with the rest last. */
-    err = store_prune_batches(st, group_members_prune_fn, &p);
-    return err ? err : store_write(st, group_delete_fn, &k);
-}
-
-struct member_add {
-    int64_t conn_pk;
-    const char *group_id;
-    const struct store_gc_member *m;
-    const char *key;
-};
-
-static sb_err member_add_fn(struct db *d, void *arg)
-{
-    const struct member_add *a = arg;
-
-    return db_run(d, NULL,
-                  "INSERT INTO gc_group_members (conn_pk, group_id, member_id, type, member_key) "
-                  "VALUES (?, ?, ?, ?, ?)",
-                  "issss", a->conn_pk, a->group_id, a->m->id, a->m->type, a->key);
-}
-
-sb_err store_gc_member_add(struct store *st, int64_t conn_pk, const char *group_id,
-                           const struct store_gc_member *m, const char *key)
-{
-    struct member_add a = {conn_pk, group_id, m, key};
-    return store_write(st, member_add_fn, &a);
-}
-
-struct member_remove {
-    int64_t conn_pk;
-    const char *group_id, *member_id;
-};
-
-static sb_err member_remove_fn(struct db *d, void *arg)
-{
-    const struct member_remove *r = arg;
-
-    return db_run_one(d,
-                      "DELETE FROM gc_group_members WHERE conn_pk = ? AND group_id = ? AND "
-                      "member_id = ?",
-                      "iss", r->conn_pk, r->group_id, r->member_id);
-}
-
-sb_err store_gc_member_remove(struct store *st, int64_t conn_pk, const char *group_id,
-                              const char *member_id)
-{
-    struct member_remove r = {conn_pk, group_id, member_id};
-    return store_write(st, member_remove_fn, &r);
-}
-
-static void read_member(struct db *d, struct db_stmt *s, void *elem)
-{
-    struct store_gc_member *m = elem;
-
-    db_col_copy(d, s, 0, m->id, sizeof(m->id));
-    db_col_copy(d, s, 1, m->type, sizeof(m->type));
-}
-
-sb_err store_gc_member_list(struct store *st, int64_t conn_pk, const char *group_id,
-                            struct store_gc_member **out, size_t *n)
-{
-    return store_select_all(st,
-                            "SELECT member_id, type FROM gc_group_members WHERE conn_pk = ? AND "
-                            "group_id = ? ORDER BY member_id",
-                            read_member, NULL, sizeof(**out), (void **)out, n, "is", conn_pk,
-                            group_id);
-}
-
-/* ---- search ---- */
-
-/* The person's principal keys: themselves, everyone, their teams (Graph groups), and the
- * external groups reaching any of those, through nested external groups. */
-#define KEYS_CTE                                                                                   \
-    "WITH RECURSIVE k(key) AS ("                                                                   \
-    "SELECT CAST('u:' || CAST(? AS TEXT) AS TEXT) UNION SELECT CAST('e' AS TEXT) "                 \
-    "UNION SELECT CAST('eg' AS TEXT) "                                                             \
-    "UNION SELECT CAST('g:' || team_id AS TEXT) FROM members WHERE user_id = ? "                   \
-    "UNION SELECT CAST('x:' || m.conn_pk || ':' || m.group_id AS TEXT) "                           \
-    "FROM gc_group_members m JOIN k ON m.member_key = k.key), "
-
-/* The connections searched: ready ones, all or those named. */
-#define SOURCES_CTE                                                                                \
-    "cs AS (SELECT pk FROM gc_connections c WHERE c.state = 'ready' AND "                          \
-    "(? = 0 OR c.id IN (?, ?, ?, ?, ?, ?, ?, ?))), "
-
-/* A grant matching the person and no deny matching them, in a searched connection: the
- * largest deny flag of the item's entries that match is 0 (no match at all gives NULL). One
- * pass over the item's few ACL rows; on SQLite "+key" keeps the planner from probing the key
- * index once per principal key. */
-#define ACL_TRIM(plus)                                                                             \
-    "AND (SELECT MAX(a.deny) FROM gc_acl a WHERE a.item_pk = " ITEM_PK " AND " plus                \
-    "a.key IN (SELECT key FROM k) AND a.conn_pk IN (SELECT pk FROM cs)) = 0 "
-
-#define ITEM_PK "f.rowid"
-static const char search_sqlite[] = KEYS_CTE SOURCES_CTE
-    "hits AS (SELECT f.rowid AS pk, bm25(gc_fts, 3.0, 1.0) AS r FROM gc_fts f "
-    "WHERE gc_fts MATCH ? " ACL_TRIM(
-        "+") "), "
-             "page AS (SELECT pk, r, COUNT(*) OVER () AS total FROM hits ORDER BY r, pk "
-             "LIMIT ? OFFSET ?) "
-             "SELECT c.id, i.id, i.properties, c.schema_json, f.title, f.body, p.total "
-             "FROM page p JOIN gc_items i ON i.pk = p.pk JOIN gc_connections c ON "
-             "c.pk = i.conn_pk JOIN gc_fts f ON f.rowid = p.pk ORDER BY p.r, p.pk";
-#undef ITEM_PK
-
-#define ITEM_PK "i.pk"
-static const char search_postgres[] = KEYS_CTE SOURCES_CTE
-    "hits AS (SELECT i.pk AS pk, ts_rank(i.fts, q.q) AS r FROM gc_items i, "
-    "(SELECT plainto_tsquery('simple', ?) AS q) q "
-    "WHERE i.fts @@ q.q " ACL_TRIM(
-        "") "), "
-            "page AS (SELECT pk, r, COUNT(*) OVER () AS total FROM hits ORDER BY r DESC, pk "
-            "LIMIT ? OFFSET ?) "
-            "SELECT c.id, i.id, i.properties, c.schema_json, i.search_title, i.search_body, "
-            "p.total FROM page p JOIN gc_items i ON i.pk = p.pk JOIN gc_connections c ON "
-            "c.pk = i.conn_pk ORDER BY p.r DESC, p.pk";
-#undef ITEM_PK
-
-static void release_hit(void *elem)
-{
-    struct store_gc_hit *h = elem;
-
-    free(h->properties);
-    free(h->schema);
-    free(h->title);
-    free(h->body);
-}
-
-void store_gc_hit_free_array(struct store_gc_hit *h, size_t n)
-{
-    for (size_t i = 0; h && i < n; i++)
-        release_hit(&h[i]);
-    free(h);
-}
-
-/* The terms as the driver's query text: FTS5 phrases ("a" "b", quotes doubled), or plain words
- * for plainto_tsquery. */
-static sb_err query_text(bool sqlite, const struct store_gc_query *q, char **out)
-{
-    size_t cap = 1;
-    char *t, *p;
-
-    for (size_t i = 0; i < q->nterms; i++)
-        cap += 2 * strlen(q->terms[i]) + 3;
-    if (!(t = malloc(cap)))
-        return SB_ERR_NOMEM;
-    p = t;
-    for (size_t i = 0; i < q->nterms; i++) {
-        if (i)
-            *p++ = ' ';
-        if (sqlite)
-            *p++ = '"';
-        for (const char *c = q->terms[i]; *c; c++) {
-            if (sqlite && *c == '"')
-                *p++ = '"';
-            *p++ = *c;
-        }
-        if (sqlite)
-            *p++ = '"';
-    }
-    *p = '\0';
-    *out = t;
-    return SB_OK;
-}
-
-sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct store_gc_hit **out,
-                       size_t *n, int64_t *total)
-{
-    const char *src[STORE_GC_SOURCES_MAX] = {0};
-    struct store_gc_hit *v = NULL;
-    size_t len = 0, cap = 0;
-    struct db_stmt *s = NULL;
-    char *text = NULL;
-    struct db d;
-    sb_err err;
-    int rc;
-
-    *out = NULL;
-    *n = 0;
-    *total = 0;
-    for (size_t i = 0; i < q->nsources && i < STORE_GC_SOURCES_MAX; i++)
-        src[i] = q->sources[i];
-    if ((err = store_read_begin(st, &d)))
-        return err;
-    if ((err = query_text(is_sqlite(&d), q, &text)))
-        goto out;
-    err = db_query(&d, is_sqlite(&d) ? search_sqlite : search_postgres, &s, "ssisssssssssii",
-                   q->user_id, q->user_id, (int64_t)q->nsources, src[0], src[1], src[2], src[3],
-                   src[4], src[5], src[6], src[7], text, q->size, q->from);
-    if (err)
-        goto out;
-    while ((rc = db_step(&d, s)) == DB_ROW) {
-        struct store_gc_hit *h;
-
-        if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
-            goto out;
-        h = &v[len++];
-        memset(h, 0, sizeof(*h));
-        db_col_copy(&d, s, 0, h->connection_id, sizeof(h->connection_id));
-        db_col_copy(&d, s, 1, h->item_id, sizeof(h->item_id));
-        if ((err = db_col_dup(&d, s, 2, &h->properties)) ||
-            (err = db_col_dup(&d, s, 3, &h->schema)) || (err = db_col_dup(&d, s, 4, &h->title)) ||
-            (err = db_col_dup(&d, s, 5, &h->body)))
-            goto out;
-        *total = db_col_int(&d, s, 6);
-    }
-    if (rc != DB_DONE)
-        err = (sb_err)rc;
-out:
-    db_done(&d, s);
-    store_read_end(st, &d);
-    free(text);
-    if (err) {
-        store_gc_hit_free_array(v, len);
-        return err;
-    }
-    *out = v;
-    *n = len;
-    return SB_OK;
 }

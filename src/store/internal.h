@@ -10,6 +10,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
+#include <pthread.h>
+
 struct store_migration {
     int version;
     const char *name;
@@ -22,8 +24,34 @@ extern const size_t store_migrations_sqlite_count;
 extern const struct store_migration store_migrations_postgres[];
 extern const size_t store_migrations_postgres_count;
 
+/* Applies the migrations m[0..count) newer than the database's schema on writer (migrate.c). */
+sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
+                     const struct store_migration *m, size_t count, struct sb_diag *diag);
+
+/* Connections of one role lent to one thread at a time (pool.c). init before anything else
+ * (close is then always safe); open opens n of them (p->nfree counts those opened). */
+struct store_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t free_cv;
+    const struct db_driver *drv;
+    struct db_conn **conns;
+    size_t n, nfree;
+};
+void store_pool_init(struct store_pool *p);
+sb_err store_pool_open(struct store_pool *p, const char *target, size_t n, enum db_role role,
+                       const struct db_driver *drv, struct sb_diag *diag);
+/* Waits until a connection is free and lends it as *out. */
+void store_pool_take(struct store_pool *p, struct db *out);
+void store_pool_give(struct store_pool *p, struct db *d);
+void store_pool_close(struct store_pool *p);
+
 sb_err store_read_begin(struct store *st, struct db *out);
 void store_read_end(struct store *st, struct db *d);
+
+/* Lend a DB_COUNTER connection (db.h): writes in autocommit of counters nothing acknowledged
+ * depends on, outside the group commit (rate.c only). Readers never write. */
+sb_err store_count_begin(struct store *st, struct db *out);
+void store_count_end(struct store *st, struct db *d);
 
 typedef sb_err (*store_write_fn)(struct db *d, void *arg);
 sb_err store_write(struct store *st, store_write_fn fn, void *arg);
@@ -53,16 +81,19 @@ sb_err store_prune_batches(struct store *st, store_write_fn fn, struct store_pru
 typedef void (*store_row_fn)(struct db *d, struct db_stmt *s, void *elem);
 typedef void (*store_release_fn)(void *elem);
 
-/* Runs a read query (arguments as db_query's fmt) and reads the first row with read into out;
+/* Runs a read query (parameters as db_query's) and reads the first row with read into out;
  * SB_ERR_NOT_FOUND when there is none. */
-sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
-                        const char *fmt, ...);
+sb_err store_select_one(struct store *st, enum db_sql id, store_row_fn read, void *out,
+                        struct db_args args);
+/* store_select_one for an ad hoc statement (tests): prepared for this call only. */
+sb_err store_select_one_text(struct store *st, const char *sql, store_row_fn read, void *out,
+                             struct db_args args);
 /* Runs a read query and reads every row with read into a new array of elem-sized elements
  * (caller frees *out). release (may be NULL) frees what one element owns; it is used when the
  * query fails part-way, so nothing leaks. */
-sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
+sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
-                        const char *fmt, ...);
+                        struct db_args args);
 
 /* Inserts m inside the caller's write transaction and sets m->seq. */
 sb_err store_message_insert(struct db *d, struct store_message *m);

@@ -12,7 +12,7 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
 {
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     if (d->drv->seq_lock_sql && !d->seq_locked) {
         err = d->drv->exec(d->conn, d->drv->seq_lock_sql);
@@ -20,23 +20,22 @@ sb_err store_message_insert(struct db *d, struct store_message *m)
             return err;
         d->seq_locked = true; /* released by the writer after the COMMIT */
     }
-    err = db_query(d,
-                   "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
-                   "from_name, body_type, body, summary, attachments, from_image) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                   &s, "ssssssssssss", m->id, m->team_id, m->channel_id, m->created, m->from_kind,
-                   m->from_id, m->from_name, m->body_type, m->body, m->summary, m->attachments,
-                   m->from_image[0] ? m->from_image : NULL);
+    err = db_query(d, SQL_MESSAGE_INSERT, &s,
+                   DB_ARGS(db_text(m->id), db_text(m->team_id), db_text(m->channel_id),
+                           db_text(m->created), db_text(m->from_kind), db_text(m->from_id),
+                           db_text(m->from_name), db_text(m->body_type), db_text(m->body),
+                           db_text(m->summary), db_text(m->attachments),
+                           db_text(m->from_image[0] ? m->from_image : NULL)));
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW)
+    err = db_step(d, s, &row);
+    if (!err && row)
         m->seq = db_col_int(d, s, 0);
-    else
-        err = rc == DB_DONE ? SB_ERR_IO : (sb_err)rc;
+    else if (!err)
+        err = SB_ERR_IO;
     /* RETURNING rows must be stepped to completion before the statement is reset. */
-    while (rc == DB_ROW)
-        rc = db_step(d, s);
+    while (row && db_step(d, s, &row) == SB_OK && row)
+        ;
     db_done(d, s);
     if (!err) {
         char rest[96];
@@ -87,12 +86,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
     sb_err err;
 
     err = store_select_all(
-        st,
-        "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
-        "from_name, body_type, body, summary, attachments, from_image FROM messages "
-        "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-        read_message, release_message, sizeof(**out), (void **)out, n, "sii", channel_id,
-        before > 0 ? before : INT64_MAX, (int64_t)limit);
+        st, SQL_MESSAGE_PAGE, read_message, release_message, sizeof(**out), (void **)out, n,
+        DB_ARGS(db_text(channel_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
     if (err)
         return err;
     for (size_t i = 0; i < *n; i++) {
@@ -106,25 +101,16 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
     return SB_OK;
 }
 
-#define MESSAGE_COLS                                                                               \
-    "m.seq, m.id, m.team_id, m.channel_id, m.created_at, m.from_kind, m.from_id, m.from_name, "    \
-    "m.body_type, m.body, m.summary, m.attachments, m.from_image"
-
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct store_message **out, size_t *n)
 {
     if (!user_id)
-        return store_select_all(st,
-                                "SELECT " MESSAGE_COLS " FROM messages m WHERE m.seq > ? "
-                                "ORDER BY m.seq LIMIT ?",
-                                read_message, release_message, sizeof(**out), (void **)out, n, "ii",
-                                after, (int64_t)limit);
-    return store_select_all(st,
-                            "SELECT " MESSAGE_COLS " FROM messages m JOIN members b "
-                            "ON b.team_id = m.team_id AND b.user_id = ? WHERE m.seq > ? "
-                            "ORDER BY m.seq LIMIT ?",
-                            read_message, release_message, sizeof(**out), (void **)out, n, "sii",
-                            user_id, after, (int64_t)limit);
+        return store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
+                                sizeof(**out), (void **)out, n,
+                                DB_ARGS(db_int(after), db_int(limit)));
+    return store_select_all(st, SQL_MESSAGE_SINCE_FOR_USER, read_message, release_message,
+                            sizeof(**out), (void **)out, n,
+                            DB_ARGS(db_text(user_id), db_int(after), db_int(limit)));
 }
 
 static void read_seq(struct db *d, struct db_stmt *s, void *elem)
@@ -135,7 +121,7 @@ static void read_seq(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_message_last_seq(struct store *st, int64_t *out)
 {
     *out = 0;
-    return store_select_one(st, "SELECT COALESCE(MAX(seq), 0) FROM messages", read_seq, out, "");
+    return store_select_one(st, SQL_MESSAGE_LAST_SEQ, read_seq, out, DB_NO_ARGS);
 }
 
 void store_message_free(struct store_message *m)
@@ -158,8 +144,7 @@ sb_err store_message_get(struct store *st, const char *id, struct store_message 
     sb_err err;
 
     memset(out, 0, sizeof(*out));
-    err = store_select_one(st, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.id = ?",
-                           read_message, out, "s", id);
+    err = store_select_one(st, SQL_MESSAGE_GET, read_message, out, DB_ARGS(db_text(id)));
     if (!err && !out->body) {
         store_message_free(out);
         err = SB_ERR_NOMEM;
@@ -175,8 +160,8 @@ static sb_err card_set_fn(struct db *d, void *arg)
 {
     struct card_set *cs = arg;
     char rest[96];
-    sb_err err = db_run_one(d, "UPDATE messages SET attachments = ? WHERE id = ?", "ss",
-                            cs->attachments, cs->id);
+    sb_err err =
+        db_run_one(d, SQL_MESSAGE_CARD_SET, DB_ARGS(db_text(cs->attachments), db_text(cs->id)));
 
     if (err)
         return err;
@@ -195,11 +180,8 @@ sb_err store_message_set_attachments(struct store *st, const char *id, const cha
 sb_err store_message_feed(struct store *st, const char *team_id, const char *app_type,
                           int64_t before, size_t limit, struct store_message **out, size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " MESSAGE_COLS " FROM messages m JOIN connectors c "
-                            "ON c.id = m.from_id WHERE m.team_id = ? AND m.from_kind = "
-                            "'application' AND c.app_type = ? AND m.seq < ? "
-                            "ORDER BY m.seq DESC LIMIT ?",
-                            read_message, release_message, sizeof(**out), (void **)out, n, "ssii",
-                            team_id, app_type, before > 0 ? before : INT64_MAX, (int64_t)limit);
+    return store_select_all(st, SQL_MESSAGE_FEED, read_message, release_message, sizeof(**out),
+                            (void **)out, n,
+                            DB_ARGS(db_text(team_id), db_text(app_type),
+                                    db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
 }

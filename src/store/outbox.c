@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JOB_COLS "id, kind, state, attempts, next_at, created_ms, updated_ms, last_error, payload"
-
 static void read_job(struct db *d, struct db_stmt *s, struct store_outbox_job *j)
 {
     db_col_copy(d, s, 0, j->id, sizeof(j->id));
@@ -41,10 +39,9 @@ static void read_job_row(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, const char *payload)
 {
-    return db_run(d, NULL,
-                  "INSERT INTO outbox (id, kind, payload, state, attempts, next_at, created_ms, "
-                  "updated_ms) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)",
-                  "sssiii", j->id, j->kind, payload, j->next_at_ms, j->created_ms, j->created_ms);
+    return db_run(d, NULL, SQL_OUTBOX_INSERT,
+                  DB_ARGS(db_text(j->id), db_text(j->kind), db_text(payload), db_int(j->next_at_ms),
+                          db_int(j->created_ms), db_int(j->created_ms)));
 }
 
 struct job_insert {
@@ -74,8 +71,7 @@ sb_err store_outbox_get(struct store *st, const char *id, struct store_outbox_jo
 
     if (payload)
         *payload = NULL;
-    err = store_select_one(st, "SELECT " JOB_COLS " FROM outbox WHERE id = ?", read_job_row, &r,
-                           "s", id);
+    err = store_select_one(st, SQL_OUTBOX_GET, read_job_row, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }
 
@@ -89,11 +85,7 @@ static void read_due(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due)
 {
     /* A job whose lease is current is due again when the lease runs out. */
-    sb_err err = store_select_one(
-        st,
-        "SELECT MIN(CASE WHEN lease_until > ? THEN lease_until ELSE next_at END) FROM outbox "
-        "WHERE state = 'pending'",
-        read_due, due, "i", now_ms);
+    sb_err err = store_select_one(st, SQL_OUTBOX_NEXT_DUE, read_due, due, DB_ARGS(db_int(now_ms)));
 
     if (err == SB_ERR_NOT_FOUND) {
         *due = INT64_MAX;
@@ -113,21 +105,18 @@ static sb_err claim_fn(struct db *d, void *arg)
     struct claim *c = arg;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
-    err = db_query(d,
-                   "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1, "
-                   "updated_ms = ? WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND "
-                   "next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT 1) AND "
-                   "state = 'pending' AND lease_until <= ? RETURNING " JOB_COLS,
-                   &s, "isiiii", c->lease_until, c->owner, c->now, c->now, c->now, c->now);
+    err = db_query(d, SQL_OUTBOX_CLAIM, &s,
+                   DB_ARGS(db_int(c->lease_until), db_text(c->owner), db_int(c->now),
+                           db_int(c->now), db_int(c->now), db_int(c->now)));
     if (err)
         return err;
-    rc = db_step(d, s);
-    if (rc == DB_ROW)
+    err = db_step(d, s, &row);
+    if (!err && row)
         read_job_row(d, s, &c->r);
-    else
-        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    else if (!err)
+        err = SB_ERR_NOT_FOUND;
     if (!err)
         err = c->r.err;
     db_done(d, s);
@@ -158,11 +147,10 @@ static sb_err finish_fn(struct db *d, void *arg)
 {
     struct finish *f = arg;
 
-    return db_run_one(d,
-                      "UPDATE outbox SET state = ?, next_at = ?, last_error = ?, lease_until = 0, "
-                      "lease_owner = '', updated_ms = ? WHERE id = ? AND lease_owner = ?",
-                      "sisiss", f->state, f->next_at, f->error ? f->error : "", f->now, f->id,
-                      f->owner);
+    return db_run_one(d, SQL_OUTBOX_FINISH,
+                      DB_ARGS(db_text(f->state), db_int(f->next_at),
+                              db_text(f->error ? f->error : ""), db_int(f->now), db_text(f->id),
+                              db_text(f->owner)));
 }
 
 sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, const char *state,
@@ -176,10 +164,7 @@ sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, 
 static sb_err release_fn(struct db *d, void *arg)
 {
     (void)arg;
-    return db_run(d, NULL,
-                  "UPDATE outbox SET lease_until = 0, lease_owner = '' WHERE state = 'pending' "
-                  "AND lease_until > 0",
-                  "");
+    return db_run(d, NULL, SQL_OUTBOX_RELEASE, DB_NO_ARGS);
 }
 
 sb_err store_outbox_release_leases(struct store *st)

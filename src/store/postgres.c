@@ -3,7 +3,7 @@
  *
  * The domain SQL is shared with SQLite, so this driver adapts PostgreSQL to db.h's model:
  * - `?` placeholders become `$1..$n` when a statement is prepared (PQprepare, server-side,
- *   cached per connection by the address of the SQL literal, like sqlite.c);
+ *   cached per connection in a slot per statement name (sql.h), like sqlite.c);
  * - parameters go as text, except blobs, which go as binary (format 1) so no escaping is needed;
  * - results come as text. A bytea column arrives as `\x<hex>` and is decoded on demand;
  *   a boolean expression (`deleted_at IS NOT NULL`) arrives as 't'/'f' and reads as 1/0;
@@ -34,10 +34,11 @@
 #define PG_BYTEA_OID 17
 
 struct db_stmt {
-    const char *sql; /* cache key: the caller's literal */
+    const char *sql; /* as the store wrote it, for logs */
     char *pg_sql;    /* sql with $n placeholders */
-    char name[24];   /* server-side prepared statement name */
+    char name[24];   /* server-side prepared statement name ("" for an ad hoc one) */
     bool prepared;   /* false until prepared on the current session */
+    bool once;       /* ad hoc (SQL_NONE): not cached, freed by pg_reset */
     struct db_conn *conn;
 
     int nparams;
@@ -52,10 +53,10 @@ struct db_stmt {
     size_t *blob_lens;
 };
 
-/* The cache only grows, as in sqlite.c: a statement a caller holds must never move. */
+/* A cached statement stays until the connection closes, as in sqlite.c. */
 struct db_conn {
     PGconn *pg;
-    struct db_stmt_cache cache;
+    struct db_stmt *stmts[SQL__COUNT];
     unsigned next_name;
     int64_t changes;
     char err[512]; /* the last error, one line, for errmsg() */
@@ -107,8 +108,9 @@ static void reset_session(struct db_conn *c)
     if (PQstatus(c->pg) != CONNECTION_BAD)
         return;
     PQreset(c->pg);
-    for (size_t i = 0; i < c->cache.n; i++)
-        c->cache.items[i].stmt->prepared = false;
+    for (size_t i = 0; i < SQL__COUNT; i++)
+        if (c->stmts[i])
+            c->stmts[i]->prepared = false;
     if (PQstatus(c->pg) == CONNECTION_OK) {
         PQsetClientEncoding(c->pg, "UTF8");
         sb_log_warn("postgres: connection lost and re-established");
@@ -154,7 +156,8 @@ static void free_blobs(struct db_stmt *s)
     }
 }
 
-static void pg_reset(struct db_stmt *s)
+/* Forgets the last execution and the bound values: the statement is ready to bind again. */
+static void clear(struct db_stmt *s)
 {
     free_blobs(s);
     free(s->blobs);
@@ -175,7 +178,7 @@ static void stmt_free(struct db_stmt *s)
 {
     if (!s)
         return;
-    pg_reset(s);
+    clear(s);
     free(s->pg_sql);
     free(s->values);
     free(s->lengths);
@@ -184,13 +187,20 @@ static void stmt_free(struct db_stmt *s)
     free(s);
 }
 
+static void pg_reset(struct db_stmt *s)
+{
+    if (s->once)
+        stmt_free(s);
+    else
+        clear(s);
+}
+
 static void pg_close(struct db_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->cache.n; i++)
-        stmt_free(c->cache.items[i].stmt);
-    free(c->cache.items);
+    for (size_t i = 0; i < SQL__COUNT; i++)
+        stmt_free(c->stmts[i]);
     PQfinish(c->pg);
     free(c);
 }
@@ -225,7 +235,8 @@ static void redact_url(const char *url, char *out, size_t cap)
         snprintf(out, cap, "%.*s", (int)end, url);
 }
 
-static sb_err pg_open(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag)
+static sb_err pg_open(const char *target, enum db_role role, struct db_conn **out,
+                      struct sb_diag *diag)
 {
     /* Later keywords override earlier ones: the URL (expanded from dbname) may set its own
      * connect_timeout, but without one a dead host would block the start for ever. */
@@ -259,7 +270,7 @@ static sb_err pg_open(const char *target, bool writer, struct db_conn **out, str
                       "cannot set client encoding UTF8 on PostgreSQL %s: %s", shown, c->err);
         goto out;
     }
-    if (writer) {
+    if (role == DB_WRITER) {
         /* A 200 promises the change is durable; with synchronous_commit=off it is not. The
          * operator may have reasons (a synchronous standby setting), so warn, do not override. */
         PGresult *res = PQexec(c->pg, "SELECT current_setting('synchronous_commit')");
@@ -269,12 +280,12 @@ static sb_err pg_open(const char *target, bool writer, struct db_conn **out, str
                         "be lost if the database server crashes",
                         shown);
         PQclear(res);
-    } else {
-        /* Readers write only rate-limit windows (rate.c): counters nobody needs after a crash.
-         * Not waiting for their WAL flush answers a throttled post without a disk sync. */
+    } else if (role == DB_COUNTER) {
+        /* Counters (rate.c) are worth nothing after a crash: not waiting for their WAL flush
+         * answers a throttled post without a disk sync. */
         PGresult *res = PQexec(c->pg, "SET synchronous_commit = off");
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            sb_log_warn("postgres: cannot turn synchronous_commit off for readers on %s", shown);
+            sb_log_warn("postgres: cannot turn synchronous_commit off for counters on %s", shown);
         PQclear(res);
     }
     *out = c;
@@ -337,13 +348,14 @@ static sb_err server_prepare(struct db_stmt *s)
     return SB_OK;
 }
 
-static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+static sb_err pg_prepare(struct db_conn *c, enum db_sql id, const char *sql, struct db_stmt **out)
 {
+    bool once = id == SQL_NONE;
     struct db_stmt *s;
     size_t n;
     sb_err err;
 
-    *out = db_cache_find(&c->cache, sql);
+    *out = once ? NULL : c->stmts[id];
     if (*out)
         return SB_OK;
     s = calloc(1, sizeof(*s));
@@ -361,12 +373,15 @@ static sb_err pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **ou
         err = SB_ERR_NOMEM;
         goto out;
     }
-    snprintf(s->name, sizeof(s->name), "sb%u", c->next_name++);
+    /* An ad hoc statement is the session's unnamed one, replaced by the next ad hoc prepare. */
+    if (!once)
+        snprintf(s->name, sizeof(s->name), "sb%u", c->next_name++);
     err = server_prepare(s);
-    if (!err)
-        err = db_cache_add(&c->cache, sql, s);
     if (err)
         goto out;
+    s->once = once;
+    if (!once)
+        c->stmts[id] = s;
     *out = s;
     s = NULL;
 out:
@@ -396,6 +411,11 @@ static sb_err pg_bind_text(struct db_stmt *s, int idx, const char *v)
     return SB_OK;
 }
 
+static sb_err pg_bind_null(struct db_stmt *s, int idx)
+{
+    return pg_bind_text(s, idx, NULL);
+}
+
 static sb_err pg_bind_int64(struct db_stmt *s, int idx, int64_t v)
 {
     sb_err err = check_idx(s, idx);
@@ -422,26 +442,28 @@ static sb_err pg_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
     return SB_OK;
 }
 
-static int pg_step(struct db_stmt *s)
+static sb_err pg_step(struct db_stmt *s, bool *row)
 {
     struct db_conn *c = s->conn;
     PGresult *res;
     sb_err err;
 
+    *row = false;
     if (s->res) {
         free_blobs(s);
         if (s->row < PQntuples(s->res))
             s->row++;
-        return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+        *row = s->row < PQntuples(s->res);
+        return SB_OK;
     }
     if (!s->prepared) {
         err = server_prepare(s);
         if (err)
-            return (int)err;
+            return err;
     }
     res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
     if (!result_ok(res))
-        return (int)fail_result(c, res, "statement", s->sql);
+        return fail_result(c, res, "statement", s->sql);
     /* sqlite3_changes counts INSERT/UPDATE/DELETE only; a SELECT must not overwrite it. */
     if (strncmp(PQcmdStatus(res), "SELECT", 6) != 0)
         c->changes = strtoll(PQcmdTuples(res), NULL, 10);
@@ -449,11 +471,12 @@ static int pg_step(struct db_stmt *s)
     s->blob_lens = calloc((size_t)PQnfields(res) + 1, sizeof(*s->blob_lens));
     if (!s->blobs || !s->blob_lens) {
         PQclear(res);
-        return (int)SB_ERR_NOMEM;
+        return SB_ERR_NOMEM;
     }
     s->res = res;
     s->row = 0;
-    return PQntuples(res) > 0 ? DB_ROW : DB_DONE;
+    *row = PQntuples(res) > 0;
+    return SB_OK;
 }
 
 static bool has_value(struct db_stmt *s, int idx)
@@ -524,7 +547,8 @@ static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *pa
         struct db_conn *c = NULL;
         PGnotify *n;
 
-        if (pg_open(target, false, &c, &diag) != SB_OK || !c || pg_exec(c, "LISTEN switchboard")) {
+        if (pg_open(target, DB_READER, &c, &diag) != SB_OK || !c ||
+            pg_exec(c, "LISTEN switchboard")) {
             pg_close(c);
             for (int i = 0; i < 10 && !atomic_load(stop); i++)
                 poll(NULL, 0, 100);
@@ -566,6 +590,7 @@ const struct db_driver db_postgres = {
     .close = pg_close,
     .exec = pg_exec,
     .prepare = pg_prepare,
+    .bind_null = pg_bind_null,
     .bind_text = pg_bind_text,
     .bind_int64 = pg_bind_int64,
     .bind_blob = pg_bind_blob,

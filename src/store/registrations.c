@@ -8,11 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REG_COLS                                                                                   \
-    "id, app_id, catalog_id, name, short_description, long_description, website_url, "             \
-    "configuration_url, valid_domains, actions_enabled, actions_url, version, created_by, "        \
-    "created_at, updated_at"
-
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_registration *r = elem;
@@ -53,14 +48,15 @@ static sb_err insert_fn(struct db *d, void *arg)
     if ((err = store_app_put_tx(d, w->app)))
         return err;
     memcpy(r->catalog_id, w->app->app->id, sizeof(r->catalog_id));
-    err = db_run(d, NULL,
-                 "INSERT INTO connector_registrations (" REG_COLS ", logo, outline, package) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 "sssssssssbsssssBBB", r->id, r->app_id, r->catalog_id, r->name,
-                 r->short_description, r->long_description, r->website_url, r->configuration_url,
-                 r->valid_domains, (int)r->actions_enabled, r->actions_url, r->version,
-                 r->created_by, r->created, r->updated, b->logo, b->logo_len, b->outline,
-                 b->outline_len, b->package, b->package_len);
+    err =
+        db_run(d, NULL, SQL_REGISTRATION_INSERT,
+               DB_ARGS(db_text(r->id), db_text(r->app_id), db_text(r->catalog_id), db_text(r->name),
+                       db_text(r->short_description), db_text(r->long_description),
+                       db_text(r->website_url), db_text(r->configuration_url),
+                       db_text(r->valid_domains), db_bool(r->actions_enabled),
+                       db_text(r->actions_url), db_text(r->version), db_text(r->created_by),
+                       db_text(r->created), db_text(r->updated), db_blob(b->logo, b->logo_len),
+                       db_blob(b->outline, b->outline_len), db_blob(b->package, b->package_len)));
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
@@ -80,41 +76,38 @@ static sb_err update_fn(struct db *d, void *arg)
     const struct store_registration_blobs *b = w->b;
     struct db_stmt *s = NULL;
     sb_err err;
-    int rc;
+    bool row = false;
 
     /* The conditional update decides between concurrent changes (on PostgreSQL it also locks
      * the row until commit); only the winner goes on to publish. */
-    err =
-        db_run_one(d,
-                   "UPDATE connector_registrations SET name = ?, "
-                   "short_description = ?, long_description = ?, website_url = ?, "
-                   "configuration_url = ?, valid_domains = ?, actions_enabled = ?, "
-                   "actions_url = ?, version = ?, updated_at = ?, logo = ?, outline = ?, "
-                   "package = ? WHERE id = ? AND version = ?",
-                   "ssssssbsssBBBss", r->name, r->short_description, r->long_description,
-                   r->website_url, r->configuration_url, r->valid_domains, (int)r->actions_enabled,
-                   r->actions_url, r->version, r->updated, b->logo, b->logo_len, b->outline,
-                   b->outline_len, b->package, b->package_len, r->id, w->old_version);
+    err = db_run_one(
+        d, SQL_REGISTRATION_UPDATE,
+        DB_ARGS(db_text(r->name), db_text(r->short_description), db_text(r->long_description),
+                db_text(r->website_url), db_text(r->configuration_url), db_text(r->valid_domains),
+                db_bool(r->actions_enabled), db_text(r->actions_url), db_text(r->version),
+                db_text(r->updated), db_blob(b->logo, b->logo_len),
+                db_blob(b->outline, b->outline_len), db_blob(b->package, b->package_len),
+                db_text(r->id), db_text(w->old_version)));
     if (!err) {
         if ((err = store_app_put_tx(d, w->app)))
             return err;
         /* An administrator may have removed the entry: publishing made a new one. */
         memcpy(r->catalog_id, w->app->app->id, sizeof(r->catalog_id));
-        err = db_run_one(d, "UPDATE connector_registrations SET catalog_id = ? WHERE id = ?", "ss",
-                         r->catalog_id, r->id);
+        err = db_run_one(d, SQL_REGISTRATION_SET_CATALOG,
+                         DB_ARGS(db_text(r->catalog_id), db_text(r->id)));
         return err ? err : store_audit_insert_tx(d, w->audit);
     }
     if (err != SB_ERR_NOT_FOUND)
         return err;
     /* Nothing matched: gone, or changed by someone else since the caller read it. */
-    err = db_query(d, "SELECT 1 FROM connector_registrations WHERE id = ?", &s, "s", r->id);
+    err = db_query(d, SQL_REGISTRATION_EXISTS, &s, DB_ARGS(db_text(r->id)));
     if (err)
         return err;
-    rc = db_step(d, s);
+    err = db_step(d, s, &row);
     db_done(d, s);
-    if (rc == DB_ROW)
-        return SB_ERR_CONFLICT;
-    return rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    if (err)
+        return err;
+    return row ? SB_ERR_CONFLICT : SB_ERR_NOT_FOUND;
 }
 
 sb_err store_registration_update(struct store *st, struct store_registration *r,
@@ -128,22 +121,17 @@ sb_err store_registration_update(struct store *st, struct store_registration *r,
 
 sb_err store_registration_get(struct store *st, const char *id, struct store_registration *out)
 {
-    return store_select_one(st, "SELECT " REG_COLS " FROM connector_registrations WHERE id = ?",
-                            read_reg, out, "s", id);
+    return store_select_one(st, SQL_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_registration_list(struct store *st, const char *created_by,
                                struct store_registration **out, size_t *n)
 {
     if (created_by)
-        return store_select_all(st,
-                                "SELECT " REG_COLS " FROM connector_registrations "
-                                "WHERE created_by = ? ORDER BY created_at, id",
-                                read_reg, NULL, sizeof(**out), (void **)out, n, "s", created_by);
-    return store_select_all(st,
-                            "SELECT " REG_COLS " FROM connector_registrations "
-                            "ORDER BY created_at, id",
-                            read_reg, NULL, sizeof(**out), (void **)out, n, "");
+        return store_select_all(st, SQL_REGISTRATION_LIST_BY_CREATOR, read_reg, NULL, sizeof(**out),
+                                (void **)out, n, DB_ARGS(db_text(created_by)));
+    return store_select_all(st, SQL_REGISTRATION_LIST_ALL, read_reg, NULL, sizeof(**out),
+                            (void **)out, n, DB_NO_ARGS);
 }
 
 struct reg_delete {
@@ -156,7 +144,7 @@ static sb_err delete_fn(struct db *d, void *arg)
     const struct reg_delete *rd = arg;
     sb_err err;
 
-    err = db_run_one(d, "DELETE FROM connector_registrations WHERE id = ?", "s", rd->id);
+    err = db_run_one(d, SQL_REGISTRATION_DELETE, DB_ARGS(db_text(rd->id)));
     /* The entry may have been removed by an administrator already: not an error. */
     if (!err)
         err = store_app_delete_tx(d, rd->catalog_id, rd->app_audit, NULL);
@@ -200,24 +188,24 @@ sb_err store_registration_blob(struct store *st, const char *id, enum store_regi
                                void **data, size_t *len)
 {
     struct blob_row r = {data, len, SB_OK};
-    const char *sql;
+    enum db_sql id_sql;
     sb_err err;
 
     *data = NULL;
     *len = 0;
     switch (which) {
     case STORE_REG_LOGO:
-        sql = "SELECT logo FROM connector_registrations WHERE id = ?";
+        id_sql = SQL_REGISTRATION_LOGO;
         break;
     case STORE_REG_OUTLINE:
-        sql = "SELECT outline FROM connector_registrations WHERE id = ?";
+        id_sql = SQL_REGISTRATION_OUTLINE;
         break;
     case STORE_REG_PACKAGE:
-        sql = "SELECT package FROM connector_registrations WHERE id = ?";
+        id_sql = SQL_REGISTRATION_PACKAGE;
         break;
     default:
         return SB_ERR_INVALID;
     }
-    err = store_select_one(st, sql, read_blob, &r, "s", id);
+    err = store_select_one(st, id_sql, read_blob, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
 }

@@ -24,19 +24,11 @@ static sb_err fail_fn(struct db *d, void *arg)
     /* A row whose window has run out starts a new window with this failure. Every SET
      * expression sees the row as it was before the update. */
     for (size_t i = 0; i < a->n && !err; i++)
-        err = db_run(d, NULL,
-                     "INSERT INTO signin_failures (key, first_ms, hits) VALUES (?, ?, 1) "
-                     "ON CONFLICT (key) DO UPDATE SET "
-                     "hits = CASE WHEN signin_failures.first_ms <= ? THEN 1 "
-                     "ELSE signin_failures.hits + 1 END, "
-                     "first_ms = CASE WHEN signin_failures.first_ms <= ? THEN excluded.first_ms "
-                     "ELSE signin_failures.first_ms END",
-                     "siii", a->keys[i], a->now_ms, expired, expired);
+        err = db_run(
+            d, NULL, SQL_SIGNIN_FAIL,
+            DB_ARGS(db_text(a->keys[i]), db_int(a->now_ms), db_int(expired), db_int(expired)));
     if (!err)
-        err = db_run(d, NULL,
-                     "DELETE FROM signin_failures WHERE key IN (SELECT key FROM signin_failures "
-                     "WHERE first_ms <= ? LIMIT 100)",
-                     "i", expired);
+        err = db_run(d, NULL, SQL_SIGNIN_PRUNE, DB_ARGS(db_int(expired)));
     return err;
 }
 
@@ -64,9 +56,8 @@ sb_err store_signin_failures(struct store *st, const char *key, int64_t since_ms
                              int64_t *first_ms)
 {
     struct window w = {0, 0};
-    sb_err err = store_select_one(
-        st, "SELECT first_ms, hits FROM signin_failures WHERE key = ? AND first_ms > ?",
-        read_window, &w, "si", key, since_ms);
+    sb_err err = store_select_one(st, SQL_SIGNIN_FAILURES, read_window, &w,
+                                  DB_ARGS(db_text(key), db_int(since_ms)));
 
     if (err == SB_ERR_NOT_FOUND)
         err = SB_OK;
@@ -77,7 +68,7 @@ sb_err store_signin_failures(struct store *st, const char *key, int64_t since_ms
 
 static sb_err reset_fn(struct db *d, void *arg)
 {
-    return db_run(d, NULL, "DELETE FROM signin_failures WHERE key = ?", "s", (const char *)arg);
+    return db_run(d, NULL, SQL_SIGNIN_RESET, DB_ARGS(db_text((const char *)arg)));
 }
 
 sb_err store_signin_reset(struct store *st, const char *key)
@@ -97,18 +88,13 @@ static sb_err jti_fn(struct db *d, void *arg)
     sb_err err;
 
     /* A row left over from an assertion that has expired (not yet pruned) does not count. */
-    err = db_run(d, &changes,
-                 "INSERT INTO assertion_jtis (client_id, jti, exp_ms) VALUES (?, ?, ?) "
-                 "ON CONFLICT (client_id, jti) DO UPDATE SET exp_ms = excluded.exp_ms "
-                 "WHERE assertion_jtis.exp_ms < ?",
-                 "ssii", a->client_id, a->jti, a->exp_ms, a->now_ms);
+    err = db_run(
+        d, &changes, SQL_ASSERTION_JTI_USE,
+        DB_ARGS(db_text(a->client_id), db_text(a->jti), db_int(a->exp_ms), db_int(a->now_ms)));
     if (!err && changes == 0)
         return SB_ERR_CONFLICT;
     if (!err)
-        err = db_run(d, NULL,
-                     "DELETE FROM assertion_jtis WHERE (client_id, jti) IN (SELECT client_id, "
-                     "jti FROM assertion_jtis WHERE exp_ms < ? LIMIT 100)",
-                     "i", a->now_ms);
+        err = db_run(d, NULL, SQL_ASSERTION_JTI_PRUNE, DB_ARGS(db_int(a->now_ms)));
     return err;
 }
 

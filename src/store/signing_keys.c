@@ -10,10 +10,9 @@ static sb_err insert_fn(struct db *d, void *arg)
 {
     const struct store_signing_key *k = arg;
 
-    return db_run(d, NULL,
-                  "INSERT INTO signing_keys (kid, period, created_ms, private_pem, n, e) "
-                  "VALUES (?, ?, ?, ?, ?, ?)",
-                  "siisss", k->kid, k->period, k->created_ms, k->private_pem, k->n, k->e);
+    return db_run(d, NULL, SQL_SIGNING_KEY_INSERT,
+                  DB_ARGS(db_text(k->kid), db_int(k->period), db_int(k->created_ms),
+                          db_text(k->private_pem), db_text(k->n), db_text(k->e)));
 }
 
 sb_err store_signing_key_insert(struct store *st, const struct store_signing_key *k)
@@ -35,20 +34,16 @@ static void read_key(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT kid, created_ms, private_pem, n, e, period FROM signing_keys "
-                            "ORDER BY period DESC",
-                            read_key, NULL, sizeof(**out), (void **)out, n, "");
+    return store_select_all(st, SQL_SIGNING_KEY_LIST, read_key, NULL, sizeof(**out), (void **)out,
+                            n, DB_NO_ARGS);
 }
 
 static sb_err prune_fn(struct db *d, void *arg)
 {
     struct store_prune *p = arg;
 
-    return db_run(d, &p->deleted,
-                  "DELETE FROM signing_keys WHERE kid IN (SELECT kid FROM signing_keys "
-                  "WHERE created_ms < ? LIMIT ?)",
-                  "ii", *(const int64_t *)p->arg, (int64_t)STORE_PRUNE_BATCH);
+    return db_run(d, &p->deleted, SQL_SIGNING_KEY_PRUNE,
+                  DB_ARGS(db_int(*(const int64_t *)p->arg), db_int(STORE_PRUNE_BATCH)));
 }
 
 sb_err store_signing_key_prune(struct store *st, int64_t created_ms)

@@ -3,7 +3,7 @@
  *
  * Every connection runs in WAL mode with synchronous=FULL, so a COMMIT returns only after the
  * WAL is fsynced: the write path (store.c's group commit) relies on that for durability.
- * Prepared statements are cached per connection, keyed by the address of the SQL literal.
+ * Prepared statements are cached per connection, in a slot per statement name (sql.h).
  * The writer creates a missing database file with mode 0600 (files.c).
  */
 #include "store/db.h"
@@ -21,16 +21,16 @@
 #define STR(x) STR2(x)
 
 struct db_stmt {
-    const char *sql;
     sqlite3_stmt *st;
     struct db_conn *conn;
+    bool once; /* ad hoc (SQL_NONE): not cached, freed by sq_reset */
 };
 
-/* The cache only grows: the store's SQL is a fixed set of literals, and a statement a caller
- * holds must never move or be finalised under it. */
+/* A cached statement stays until the connection closes: one a caller holds must never be
+ * finalised under it. */
 struct db_conn {
     sqlite3 *db;
-    struct db_stmt_cache cache;
+    struct db_stmt *stmts[SQL__COUNT];
 };
 
 static sb_err map_rc(int rc)
@@ -53,11 +53,11 @@ static void sq_close(struct db_conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->cache.n; i++) {
-        sqlite3_finalize(c->cache.items[i].stmt->st);
-        free(c->cache.items[i].stmt);
+    for (size_t i = 0; i < SQL__COUNT; i++) {
+        if (c->stmts[i])
+            sqlite3_finalize(c->stmts[i]->st);
+        free(c->stmts[i]);
     }
-    free(c->cache.items);
     sqlite3_close(c->db);
     free(c);
 }
@@ -75,8 +75,10 @@ static sb_err sq_exec(struct db_conn *c, const char *sql)
     return SB_OK;
 }
 
-static sb_err sq_open(const char *target, bool writer, struct db_conn **out, struct sb_diag *diag)
+static sb_err sq_open(const char *target, enum db_role role, struct db_conn **out,
+                      struct sb_diag *diag)
 {
+    bool writer = role == DB_WRITER;
     struct db_conn *c = calloc(1, sizeof(*c));
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     sb_err err = SB_OK;
@@ -108,7 +110,7 @@ static sb_err sq_open(const char *target, bool writer, struct db_conn **out, str
     /* Readers get a page cache of up to READER_CACHE_KIB each (SQLite's default is 2 MiB):
      * full-text search ranks every match of a common word, and with the default cache those
      * pages are read again for every query. It grows only as pages are used (docs/bench.md). */
-    if (!err && !writer)
+    if (!err && role == DB_READER)
         err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) ";");
     if (err) {
         sb_fail(diag, err, "storeUnavailable", "cannot set up SQLite database %s: %s", target,
@@ -122,34 +124,37 @@ out:
     return err;
 }
 
-static sb_err sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+static sb_err sq_prepare(struct db_conn *c, enum db_sql id, const char *sql, struct db_stmt **out)
 {
+    bool once = id == SQL_NONE;
     struct db_stmt *stmt;
     sqlite3_stmt *st = NULL;
     int rc;
 
-    *out = db_cache_find(&c->cache, sql);
+    *out = once ? NULL : c->stmts[id];
     if (*out)
         return SB_OK;
     stmt = calloc(1, sizeof(*stmt));
     if (!stmt)
         return SB_ERR_NOMEM;
-    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    rc = sqlite3_prepare_v3(c->db, sql, -1, once ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         sb_log_error("sqlite: prepare failed: %s: %s", sqlite3_errmsg(c->db), sql);
         free(stmt);
         return map_rc(rc);
     }
-    stmt->sql = sql;
     stmt->st = st;
     stmt->conn = c;
-    if (db_cache_add(&c->cache, sql, stmt) != SB_OK) {
-        sqlite3_finalize(st);
-        free(stmt);
-        return SB_ERR_NOMEM;
-    }
+    stmt->once = once;
+    if (!once)
+        c->stmts[id] = stmt;
     *out = stmt;
     return SB_OK;
+}
+
+static sb_err sq_bind_null(struct db_stmt *s, int idx)
+{
+    return map_rc(sqlite3_bind_null(s->st, idx));
 }
 
 static sb_err sq_bind_text(struct db_stmt *s, int idx, const char *v)
@@ -169,17 +174,17 @@ static sb_err sq_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
     return map_rc(sqlite3_bind_blob64(s->st, idx, v, n, SQLITE_STATIC));
 }
 
-static int sq_step(struct db_stmt *s)
+static sb_err sq_step(struct db_stmt *s, bool *row)
 {
     int rc = sqlite3_step(s->st);
 
-    if (rc == SQLITE_ROW)
-        return DB_ROW;
-    if (rc == SQLITE_DONE)
-        return DB_DONE;
+    *row = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return SB_OK;
     if ((rc & 0xff) != SQLITE_CONSTRAINT)
         sb_log_error("sqlite: step failed: %s", sqlite3_errmsg(s->conn->db));
-    return (int)map_rc(rc);
+    /* map_rc gives SB_OK only for SQLITE_OK, which sqlite3_step never returns. */
+    return rc == SQLITE_OK ? SB_ERR_IO : map_rc(rc);
 }
 
 static const char *sq_col_text(struct db_stmt *s, int idx)
@@ -202,6 +207,11 @@ static const void *sq_col_blob(struct db_stmt *s, int idx, size_t *n)
 
 static void sq_reset(struct db_stmt *s)
 {
+    if (s->once) {
+        sqlite3_finalize(s->st);
+        free(s);
+        return;
+    }
     sqlite3_reset(s->st);
     sqlite3_clear_bindings(s->st);
 }
@@ -225,6 +235,7 @@ const struct db_driver db_sqlite = {
     .close = sq_close,
     .exec = sq_exec,
     .prepare = sq_prepare,
+    .bind_null = sq_bind_null,
     .bind_text = sq_bind_text,
     .bind_int64 = sq_bind_int64,
     .bind_blob = sq_bind_blob,

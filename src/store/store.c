@@ -1,6 +1,8 @@
 /*
- * store.c: opening the store, migrations, the reader pool and the group-commit writer.
- * The driver (sqlite.c, postgres.c) is chosen by the URL's scheme; each has its own migrations.
+ * store.c: opening and closing the store, the group-commit writer, and the delivery of
+ * notifications. The driver (sqlite.c, postgres.c) is chosen by the URL's scheme; each has its
+ * own migrations (applied by migrate.c). The connection pools are pool.c's, the read helpers
+ * select.c's, ping and meta meta.c's.
  *
  * Notifications (db_notify) reach store_listen's callback on one thread, in commit order: from
  * PostgreSQL's LISTEN connection, or, where the driver has none (SQLite), from a feed thread
@@ -12,13 +14,15 @@
 #include "core/log.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #define BATCH_MAX 512
+/* Connections for counters (rate.c) on a shared database: each upsert is one round trip in
+ * autocommit, so two keep a burst of throttled posts from queueing behind one. */
+#define COUNTER_CONNS 2
 
 struct write_op {
     store_write_fn fn;
@@ -65,11 +69,8 @@ struct store {
     pthread_cond_t fwake;
     struct feed_chunk *fhead, **ftail;
 
-    /* reader pool */
-    pthread_mutex_t rmu;
-    pthread_cond_t rfree;
-    struct db_conn **readers;
-    size_t nreaders, nfree;
+    struct store_pool readers;  /* DB_READER connections */
+    struct store_pool counters; /* DB_COUNTER connections (rate.c) */
 };
 
 /* One committed batch's notifications: NUL-terminated payloads back to back. */
@@ -156,7 +157,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
-    err = db_run(&d, NULL, st->drv->begin_sql, "");
+    err = db_run(&d, NULL, SQL_BEGIN, DB_NO_ARGS);
     if (err)
         return err;
     /* Each write gets a savepoint, so one failing write does not undo the others. The
@@ -164,7 +165,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     for (struct write_op *op = batch; op; op = op->next) {
         size_t mark = notes ? notes->len : 0;
 
-        err = db_run(&d, NULL, "SAVEPOINT w", "");
+        err = db_run(&d, NULL, SQL_BATCH_SAVEPOINT, DB_NO_ARGS);
         if (err)
             goto fail;
         d.fault = fault;
@@ -172,15 +173,15 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
         d.fault = NULL;
         if (op->result) {
             notes_truncate(notes, mark);
-            err = db_run(&d, NULL, "ROLLBACK TO w", "");
+            err = db_run(&d, NULL, SQL_BATCH_ROLLBACK, DB_NO_ARGS);
             if (err)
                 goto fail;
         }
-        err = db_run(&d, NULL, "RELEASE w", "");
+        err = db_run(&d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
         if (err)
             goto fail;
     }
-    err = db_run(&d, NULL, "COMMIT", "");
+    err = db_run(&d, NULL, SQL_BATCH_COMMIT, DB_NO_ARGS);
     if (!err)
         goto out;
 fail:
@@ -371,79 +372,24 @@ void store_prune_stats(struct store *st, struct store_prune_stats *out)
 
 sb_err store_read_begin(struct store *st, struct db *out)
 {
-    pthread_mutex_lock(&st->rmu);
-    while (st->nfree == 0)
-        pthread_cond_wait(&st->rfree, &st->rmu);
-    *out = (struct db){st->drv, st->readers[--st->nfree], NULL, NULL, false, NULL};
-    pthread_mutex_unlock(&st->rmu);
+    store_pool_take(&st->readers, out);
     return SB_OK;
 }
 
 void store_read_end(struct store *st, struct db *d)
 {
-    pthread_mutex_lock(&st->rmu);
-    st->readers[st->nfree++] = d->conn;
-    pthread_cond_signal(&st->rfree);
-    pthread_mutex_unlock(&st->rmu);
-    d->conn = NULL;
+    store_pool_give(&st->readers, d);
 }
 
-static sb_err migrate(struct store *st, const struct store_migration *m, size_t count,
-                      struct sb_diag *diag)
+sb_err store_count_begin(struct store *st, struct db *out)
 {
-    struct db d = {st->drv, st->writer, NULL, NULL, false, NULL};
-    struct db_stmt *s = NULL;
-    int64_t current = 0;
-    sb_err err;
+    store_pool_take(&st->counters, out);
+    return SB_OK;
+}
 
-    /* schema_migrations is created inside the locked transaction: two processes starting at
-     * once on an empty PostgreSQL database would otherwise race on the CREATE itself. */
-    err = st->drv->exec(st->writer, st->drv->begin_sql);
-    if (!err && st->drv->migrate_lock_sql)
-        err = st->drv->exec(st->writer, st->drv->migrate_lock_sql);
-    if (err) {
-        sb_fail(diag, err, "storeUnavailable", "cannot lock the database for migration: %s",
-                st->drv->errmsg(st->writer));
-        goto out;
-    }
-    err = st->drv->exec(st->writer, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                                    "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-    if (err) {
-        sb_fail(diag, err, "storeUnavailable", "cannot create schema_migrations: %s",
-                st->drv->errmsg(st->writer));
-        goto out;
-    }
-    err = db_query(&d, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, "");
-    if (err)
-        goto out;
-    if (db_step(&d, s) == DB_ROW)
-        current = db_col_int(&d, s, 0);
-    db_done(&d, s);
-    for (size_t i = 0; i < count; i++) {
-        if (m[i].version <= current)
-            continue;
-        err = st->drv->exec(st->writer, m[i].sql);
-        if (err) {
-            sb_fail(diag, err, "storeUnavailable", "migration %03d_%s failed: %s", m[i].version,
-                    m[i].name, st->drv->errmsg(st->writer));
-            goto out;
-        }
-        err = db_run(&d, NULL, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", "is",
-                     (int64_t)m[i].version, m[i].name);
-        if (err)
-            goto out;
-        sb_log_info("applied migration %03d_%s", m[i].version, m[i].name);
-    }
-    err = st->drv->exec(st->writer, "COMMIT");
-out:
-    if (err) {
-        st->drv->exec(st->writer, "ROLLBACK");
-        if (diag && !diag->message[0])
-            sb_fail(diag, err, "storeUnavailable", "migration failed: %s",
-                    st->drv->errmsg(st->writer));
-    }
-    return err;
+void store_count_end(struct store *st, struct db *d)
+{
+    store_pool_give(&st->counters, d);
 }
 
 /* A random id for this process, so that it can ignore its own notifications. */
@@ -509,8 +455,8 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
     pthread_mutex_init(&st->wmu, NULL);
     pthread_cond_init(&st->wake, NULL);
     pthread_cond_init(&st->committed, NULL);
-    pthread_mutex_init(&st->rmu, NULL);
-    pthread_cond_init(&st->rfree, NULL);
+    store_pool_init(&st->readers);
+    store_pool_init(&st->counters);
     pthread_mutex_init(&st->fmu, NULL);
     pthread_cond_init(&st->fwake, NULL);
     st->ftail = &st->fhead;
@@ -537,23 +483,21 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
         err = SB_ERR_NOMEM;
         goto out;
     }
-    err = st->drv->open(st->target, true, &st->writer, diag);
+    err = st->drv->open(st->target, DB_WRITER, &st->writer, diag);
     if (err)
         goto out;
-    err = migrate(st, migs, nmigs, diag);
+    err = store_migrate(st->drv, st->writer, migs, nmigs, diag);
     if (err)
         goto out;
-    st->nreaders = opts->readers > 0 ? (size_t)opts->readers : 1;
-    st->readers = calloc(st->nreaders, sizeof(*st->readers));
-    if (!st->readers) {
-        err = SB_ERR_NOMEM;
+    err = store_pool_open(&st->readers, st->target, opts->readers > 0 ? (size_t)opts->readers : 1,
+                          DB_READER, st->drv, diag);
+    /* SQLite has one write lock per database: a second counter connection would only wait
+     * on the first. */
+    if (!err)
+        err = store_pool_open(&st->counters, st->target, st->drv->notify_sql ? COUNTER_CONNS : 1,
+                              DB_COUNTER, st->drv, diag);
+    if (err)
         goto out;
-    }
-    for (; st->nfree < st->nreaders; st->nfree++) {
-        err = st->drv->open(st->target, false, &st->readers[st->nfree], diag);
-        if (err)
-            goto out;
-    }
     new_node_id(st->node_id);
     if (pthread_create(&st->writer_thread, NULL, writer_main, st) != 0) {
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot start the writer thread");
@@ -589,16 +533,13 @@ void store_close(struct store *st)
         pthread_mutex_unlock(&st->wmu);
         pthread_join(st->writer_thread, NULL);
     }
-    for (size_t i = 0; st->readers && i < st->nfree; i++)
-        st->drv->close(st->readers[i]);
-    free(st->readers);
+    store_pool_close(&st->readers);
+    store_pool_close(&st->counters);
     if (st->writer)
         st->drv->close(st->writer);
     pthread_mutex_destroy(&st->wmu);
     pthread_cond_destroy(&st->wake);
     pthread_cond_destroy(&st->committed);
-    pthread_mutex_destroy(&st->rmu);
-    pthread_cond_destroy(&st->rfree);
     while (st->fhead) {
         struct feed_chunk *c = st->fhead;
         st->fhead = c->next;
@@ -608,145 +549,6 @@ void store_close(struct store *st)
     pthread_cond_destroy(&st->fwake);
     free(st->target);
     free(st);
-}
-
-sb_err store_ping(struct store *st)
-{
-    struct db d;
-    struct db_stmt *s = NULL;
-    sb_err err = store_read_begin(st, &d);
-
-    if (err)
-        return err;
-    err = db_query(&d, "SELECT 1", &s, "");
-    if (!err && db_step(&d, s) != DB_ROW)
-        err = SB_ERR_IO;
-    db_done(&d, s);
-    store_read_end(st, &d);
-    return err;
-}
-
-struct meta_init {
-    const char *key, *value;
-};
-
-static sb_err meta_init_fn(struct db *d, void *arg)
-{
-    struct meta_init *mi = arg;
-
-    return db_run(d, NULL,
-                  "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", "ss",
-                  mi->key, mi->value);
-}
-
-sb_err store_meta_get(struct store *st, const char *key, char **out)
-{
-    struct db d;
-    struct db_stmt *s = NULL;
-    sb_err err;
-    int rc;
-
-    *out = NULL;
-    err = store_read_begin(st, &d);
-    if (err)
-        return err;
-    err = db_query(&d, "SELECT value FROM meta WHERE key = ?", &s, "s", key);
-    if (err)
-        goto out;
-    rc = db_step(&d, s);
-    if (rc == DB_ROW)
-        err = db_col_dup(&d, s, 0, out);
-    else
-        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
-out:
-    db_done(&d, s);
-    store_read_end(st, &d);
-    return err;
-}
-
-sb_err store_meta_init(struct store *st, const char *key, const char *value, char **out)
-{
-    struct meta_init mi = {key, value};
-    sb_err err = store_write(st, meta_init_fn, &mi);
-
-    if (err)
-        return err;
-    return store_meta_get(st, key, out);
-}
-
-static sb_err vselect(struct store *st, const char *sql, store_row_fn read,
-                      store_release_fn release, size_t elem, void *one, void **all, size_t *n,
-                      const char *fmt, va_list ap)
-{
-    struct db d;
-    struct db_stmt *s = NULL;
-    size_t len = 0, cap = 0;
-    char *v = NULL;
-    sb_err err = store_read_begin(st, &d);
-    int rc = DB_DONE;
-
-    if (err)
-        return err;
-    err = db_vquery(&d, sql, &s, fmt, ap);
-    if (err)
-        goto out;
-    while ((rc = db_step(&d, s)) == DB_ROW) {
-        if (one) {
-            read(&d, s, one);
-            break;
-        }
-        err = store_grow((void **)&v, &cap, len, elem);
-        if (err)
-            goto out;
-        memset(v + len * elem, 0, elem);
-        read(&d, s, v + len * elem);
-        len++;
-    }
-    if (rc == DB_DONE && one)
-        err = SB_ERR_NOT_FOUND;
-    else if (rc != DB_DONE && rc != DB_ROW)
-        err = (sb_err)rc;
-out:
-    db_done(&d, s);
-    store_read_end(st, &d);
-    if (all) {
-        if (err) {
-            for (size_t i = 0; release && i < len; i++)
-                release(v + i * elem);
-            free(v);
-        } else {
-            *all = v;
-            *n = len;
-        }
-    }
-    return err;
-}
-
-sb_err store_select_one(struct store *st, const char *sql, store_row_fn read, void *out,
-                        const char *fmt, ...)
-{
-    va_list ap;
-    sb_err err;
-
-    va_start(ap, fmt);
-    err = vselect(st, sql, read, NULL, 0, out, NULL, NULL, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-sb_err store_select_all(struct store *st, const char *sql, store_row_fn read,
-                        store_release_fn release, size_t elem, void **out, size_t *n,
-                        const char *fmt, ...)
-{
-    va_list ap;
-    sb_err err;
-
-    *out = NULL;
-    *n = 0;
-    va_start(ap, fmt);
-    err = vselect(st, sql, read, release, elem, NULL, out, n, fmt, ap);
-    va_end(ap);
-    return err;
 }
 
 void store_fault_set(struct store *st, struct store_fault *f)

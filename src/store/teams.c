@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEAM_COLS                                                                                  \
-    "t.id, t.display_name, t.description, t.allow_connectors, t.created_at, "                      \
-    "COALESCE(t.connectors_enabled, -1)"
-#define CHANNEL_COLS                                                                               \
-    "id, team_id, display_name, description, membership_type, is_general, created_at"
-#define MEMBER_COLS "m.id, m.team_id, m.user_id, m.role, u.display_name, m.created_at"
-
 static void read_team(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_team *t = elem;
@@ -61,11 +54,10 @@ static sb_err channel_insert(struct db *d, const struct store_channel *c)
     char name_lower[SB_NAME_MAX + 1];
 
     store_lower(c->display_name, name_lower, sizeof(name_lower));
-    return db_run(d, NULL,
-                  "INSERT INTO channels (id, team_id, display_name, name_lower, description, "
-                  "membership_type, is_general, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  "ssssssbs", c->id, c->team_id, c->display_name, name_lower, c->description,
-                  c->membership_type, (int)c->is_general, c->created);
+    return db_run(d, NULL, SQL_CHANNEL_INSERT,
+                  DB_ARGS(db_text(c->id), db_text(c->team_id), db_text(c->display_name),
+                          db_text(name_lower), db_text(c->description), db_text(c->membership_type),
+                          db_bool(c->is_general), db_text(c->created)));
 }
 
 static sb_err notify_membership(struct db *d, const char *user_id, const char *team_id, bool added)
@@ -78,10 +70,9 @@ static sb_err notify_membership(struct db *d, const char *user_id, const char *t
 
 static sb_err member_insert(struct db *d, const struct store_member *m)
 {
-    sb_err err = db_run(d, NULL,
-                        "INSERT INTO members (id, team_id, user_id, role, created_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        "sssis", m->id, m->team_id, m->user_id, (int64_t)m->role, m->created);
+    sb_err err = db_run(d, NULL, SQL_MEMBER_INSERT,
+                        DB_ARGS(db_text(m->id), db_text(m->team_id), db_text(m->user_id),
+                                db_int(m->role), db_text(m->created)));
 
     return err ? err : notify_membership(d, m->user_id, m->team_id, true);
 }
@@ -97,11 +88,10 @@ static sb_err team_create_fn(struct db *d, void *arg)
     struct team_create *tc = arg;
     sb_err err;
 
-    err = db_run(d, NULL,
-                 "INSERT INTO teams (id, display_name, description, allow_connectors, created_at) "
-                 "VALUES (?, ?, ?, ?, ?)",
-                 "sssbs", tc->t->id, tc->t->display_name, tc->t->description,
-                 (int)tc->t->allow_connectors, tc->t->created);
+    err = db_run(d, NULL, SQL_TEAM_CREATE,
+                 DB_ARGS(db_text(tc->t->id), db_text(tc->t->display_name),
+                         db_text(tc->t->description), db_bool(tc->t->allow_connectors),
+                         db_text(tc->t->created)));
     if (!err)
         err = channel_insert(d, tc->general);
     if (!err)
@@ -118,8 +108,7 @@ sb_err store_team_create(struct store *st, const struct store_team *t,
 
 sb_err store_team_get(struct store *st, const char *id, struct store_team *out)
 {
-    return store_select_one(st, "SELECT " TEAM_COLS " FROM teams t WHERE t.id = ?", read_team, out,
-                            "s", id);
+    return store_select_one(st, SQL_TEAM_GET, read_team, out, DB_ARGS(db_text(id)));
 }
 
 struct team_flag {
@@ -131,8 +120,7 @@ struct team_flag {
 static sb_err team_allow_fn(struct db *d, void *arg)
 {
     struct team_flag *tf = arg;
-    sb_err err = db_run_one(d, "UPDATE teams SET allow_connectors = ? WHERE id = ?", "bs",
-                            tf->value, tf->id);
+    sb_err err = db_run_one(d, SQL_TEAM_ALLOW, DB_ARGS(db_bool(tf->value), db_text(tf->id)));
 
     return err ? err : store_audit_insert_tx(d, tf->audit);
 }
@@ -150,10 +138,10 @@ static sb_err team_switch_fn(struct db *d, void *arg)
     sb_err err;
 
     if (ts->value < 0)
-        err = db_run_one(d, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?", "s", ts->id);
+        err = db_run_one(d, SQL_TEAM_CLEAR_CONNECTORS_ENABLED, DB_ARGS(db_text(ts->id)));
     else
-        err = db_run_one(d, "UPDATE teams SET connectors_enabled = ? WHERE id = ?", "is",
-                         (int64_t)ts->value, ts->id);
+        err = db_run_one(d, SQL_TEAM_SET_CONNECTORS_ENABLED,
+                         DB_ARGS(db_int(ts->value), db_text(ts->id)));
     return err ? err : store_audit_insert_tx(d, ts->audit);
 }
 
@@ -167,10 +155,8 @@ sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int e
 sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
                                 size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " TEAM_COLS " FROM teams t JOIN members m ON m.team_id = t.id "
-                            "WHERE m.user_id = ? ORDER BY t.created_at, t.id",
-                            read_team, NULL, sizeof(**out), (void **)out, n, "s", user_id);
+    return store_select_all(st, SQL_TEAM_LIST_FOR_USER, read_team, NULL, sizeof(**out),
+                            (void **)out, n, DB_ARGS(db_text(user_id)));
 }
 
 static sb_err channel_insert_fn(struct db *d, void *arg)
@@ -185,17 +171,14 @@ sb_err store_channel_insert(struct store *st, const struct store_channel *c)
 
 sb_err store_channel_get(struct store *st, const char *id, struct store_channel *out)
 {
-    return store_select_one(st, "SELECT " CHANNEL_COLS " FROM channels WHERE id = ?", read_channel,
-                            out, "s", id);
+    return store_select_one(st, SQL_CHANNEL_GET, read_channel, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_channel_list(struct store *st, const char *team_id, struct store_channel **out,
                           size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " CHANNEL_COLS " FROM channels WHERE team_id = ? "
-                            "ORDER BY is_general DESC, created_at, id",
-                            read_channel, NULL, sizeof(**out), (void **)out, n, "s", team_id);
+    return store_select_all(st, SQL_CHANNEL_LIST, read_channel, NULL, sizeof(**out), (void **)out,
+                            n, DB_ARGS(db_text(team_id)));
 }
 
 static sb_err member_insert_fn(struct db *d, void *arg)
@@ -211,27 +194,21 @@ sb_err store_member_insert(struct store *st, const struct store_member *m)
 sb_err store_member_get(struct store *st, const char *team_id, const char *membership_id,
                         struct store_member *out)
 {
-    return store_select_one(st,
-                            "SELECT " MEMBER_COLS
-                            " FROM members m JOIN users u ON u.id = m.user_id "
-                            "WHERE m.team_id = ? AND m.id = ?",
-                            read_member, out, "ss", team_id, membership_id);
+    return store_select_one(st, SQL_MEMBER_GET, read_member, out,
+                            DB_ARGS(db_text(team_id), db_text(membership_id)));
 }
 
 sb_err store_member_list(struct store *st, const char *team_id, struct store_member **out,
                          size_t *n)
 {
-    return store_select_all(st,
-                            "SELECT " MEMBER_COLS
-                            " FROM members m JOIN users u ON u.id = m.user_id "
-                            "WHERE m.team_id = ? ORDER BY m.created_at, m.id",
-                            read_member, NULL, sizeof(**out), (void **)out, n, "s", team_id);
+    return store_select_all(st, SQL_MEMBER_LIST, read_member, NULL, sizeof(**out), (void **)out, n,
+                            DB_ARGS(db_text(team_id)));
 }
 
 sb_err store_member_role(struct store *st, const char *team_id, const char *user_id, int *role)
 {
-    sb_err err = store_select_one(st, "SELECT role FROM members WHERE team_id = ? AND user_id = ?",
-                                  read_role, role, "ss", team_id, user_id);
+    sb_err err = store_select_one(st, SQL_MEMBER_ROLE, read_role, role,
+                                  DB_ARGS(db_text(team_id), db_text(user_id)));
 
     if (err == SB_ERR_NOT_FOUND) {
         *role = STORE_ROLE_NONE;
@@ -247,17 +224,19 @@ struct member_delete {
 
 static sb_err count(struct db *d, struct db_stmt *s, int64_t *out)
 {
-    int rc = db_step(d, s);
+    bool row = false;
+    sb_err err = db_step(d, s, &row);
 
-    *out = rc == DB_ROW ? db_col_int(d, s, 0) : 0;
+    *out = !err && row ? db_col_int(d, s, 0) : 0;
     db_done(d, s);
-    return rc == DB_ROW || rc == DB_DONE ? SB_OK : (sb_err)rc;
+    return err;
 }
 
 static sb_err member_delete_fn(struct db *d, void *arg)
 {
     struct member_delete *md = arg;
     struct db_stmt *s = NULL;
+    bool row = false;
     sb_id user_id = "";
     int64_t is_owner = 0, owners = 0;
     sb_err err;
@@ -265,16 +244,16 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     /* A team keeps at least one owner. The no-op update takes the team's row lock first, so
      * two removals cannot both pass the check: within one process the group commit already
      * serialises them, and across processes (PostgreSQL) the lock does. */
-    err = db_run(d, NULL, "UPDATE teams SET id = id WHERE id = ?", "s", md->team_id);
+    err = db_run(d, NULL, SQL_MEMBER_DELETE_LOCK_TEAM, DB_ARGS(db_text(md->team_id)));
     if (err)
         return err;
-    err = db_query(d, "SELECT COUNT(*) FROM members WHERE id = ? AND team_id = ? AND role = ?", &s,
-                   "ssi", md->id, md->team_id, (int64_t)STORE_ROLE_OWNER);
+    err = db_query(d, SQL_MEMBER_DELETE_IS_OWNER, &s,
+                   DB_ARGS(db_text(md->id), db_text(md->team_id), db_int(STORE_ROLE_OWNER)));
     if (!err)
         err = count(d, s, &is_owner);
     if (!err && is_owner) {
-        err = db_query(d, "SELECT COUNT(*) FROM members WHERE team_id = ? AND role = ?", &s, "si",
-                       md->team_id, (int64_t)STORE_ROLE_OWNER);
+        err = db_query(d, SQL_MEMBER_DELETE_COUNT_OWNERS, &s,
+                       DB_ARGS(db_text(md->team_id), db_int(STORE_ROLE_OWNER)));
         if (!err)
             err = count(d, s, &owners);
         if (!err && owners <= 1)
@@ -282,15 +261,13 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     }
     if (err)
         return err;
-    err = db_query(d, "SELECT user_id FROM members WHERE id = ? AND team_id = ?", &s, "ss", md->id,
-                   md->team_id);
+    err = db_query(d, SQL_MEMBER_DELETE_USER, &s, DB_ARGS(db_text(md->id), db_text(md->team_id)));
     if (err)
         return err;
-    if (db_step(d, s) == DB_ROW)
+    if (db_step(d, s, &row) == SB_OK && row)
         db_col_copy(d, s, 0, user_id, sizeof(user_id));
     db_done(d, s);
-    err = db_run_one(d, "DELETE FROM members WHERE team_id = ? AND id = ?", "ss", md->team_id,
-                     md->id);
+    err = db_run_one(d, SQL_MEMBER_DELETE, DB_ARGS(db_text(md->team_id), db_text(md->id)));
     return err ? err : notify_membership(d, user_id, md->team_id, false);
 }
 

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USER_COLS "id, upn, display_name, is_admin, created_at"
-
 static void read_user(struct db *d, struct db_stmt *s, void *elem)
 {
     struct store_user *u = elem;
@@ -30,11 +28,10 @@ static sb_err user_insert_fn(struct db *d, void *arg)
     char upn_lower[SB_NAME_MAX + 1];
 
     store_lower(ui->u->upn, upn_lower, sizeof(upn_lower));
-    return db_run(d, NULL,
-                  "INSERT INTO users (id, upn, upn_lower, display_name, password_hash, is_admin, "
-                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "sssssbs", ui->u->id, ui->u->upn, upn_lower, ui->u->display_name, ui->hash,
-                  (int)ui->u->is_admin, ui->u->created);
+    return db_run(d, NULL, SQL_USER_INSERT,
+                  DB_ARGS(db_text(ui->u->id), db_text(ui->u->upn), db_text(upn_lower),
+                          db_text(ui->u->display_name), db_text(ui->hash), db_bool(ui->u->is_admin),
+                          db_text(ui->u->created)));
 }
 
 sb_err store_user_insert(struct store *st, const struct store_user *u, const char *password_hash)
@@ -45,8 +42,7 @@ sb_err store_user_insert(struct store *st, const struct store_user *u, const cha
 
 sb_err store_user_get(struct store *st, const char *id, struct store_user *out)
 {
-    return store_select_one(st, "SELECT " USER_COLS " FROM users WHERE id = ?", read_user, out, "s",
-                            id);
+    return store_select_one(st, SQL_USER_GET, read_user, out, DB_ARGS(db_text(id)));
 }
 
 struct user_with_hash {
@@ -74,15 +70,14 @@ sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *o
     if (password_hash)
         *password_hash = NULL;
     store_lower(upn, upn_lower, sizeof(upn_lower));
-    err = store_select_one(st, "SELECT " USER_COLS ", password_hash FROM users WHERE upn_lower = ?",
-                           read_user_hash, &uh, "s", upn_lower);
+    err = store_select_one(st, SQL_USER_BY_UPN, read_user_hash, &uh, DB_ARGS(db_text(upn_lower)));
     return err ? err : uh.err;
 }
 
 sb_err store_user_list(struct store *st, struct store_user **out, size_t *n)
 {
-    return store_select_all(st, "SELECT " USER_COLS " FROM users ORDER BY created_at, id",
-                            read_user, NULL, sizeof(**out), (void **)out, n, "");
+    return store_select_all(st, SQL_USER_LIST, read_user, NULL, sizeof(**out), (void **)out, n,
+                            DB_NO_ARGS);
 }
 
 struct user_update {
@@ -94,13 +89,13 @@ struct user_update {
 static sb_err set_password_fn(struct db *d, void *arg)
 {
     struct user_update *uu = arg;
-    return db_run_one(d, "UPDATE users SET password_hash = ? WHERE id = ?", "ss", uu->hash, uu->id);
+    return db_run_one(d, SQL_USER_SET_PASSWORD, DB_ARGS(db_text(uu->hash), db_text(uu->id)));
 }
 
 static sb_err set_admin_fn(struct db *d, void *arg)
 {
     struct user_update *uu = arg;
-    return db_run_one(d, "UPDATE users SET is_admin = ? WHERE id = ?", "bs", uu->admin, uu->id);
+    return db_run_one(d, SQL_USER_SET_ADMIN, DB_ARGS(db_bool(uu->admin), db_text(uu->id)));
 }
 
 sb_err store_user_set_password(struct store *st, const char *id, const char *password_hash)
@@ -121,11 +116,10 @@ static sb_err token_insert_fn(struct db *d, void *arg)
 {
     const struct store_token *t = arg;
 
-    return db_run(d, NULL,
-                  "INSERT INTO tokens (id, user_id, kind, hash, expires_ms, csrf, created_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "ssiBiss", t->id, t->user_id, (int64_t)t->kind, (const void *)t->hash,
-                  sizeof(t->hash), t->expires_ms, t->csrf, t->created);
+    return db_run(d, NULL, SQL_TOKEN_INSERT,
+                  DB_ARGS(db_text(t->id), db_text(t->user_id), db_int(t->kind),
+                          db_blob(t->hash, sizeof(t->hash)), db_int(t->expires_ms),
+                          db_text(t->csrf), db_text(t->created)));
 }
 
 sb_err store_token_insert(struct store *st, const struct store_token *t)
@@ -140,21 +134,18 @@ sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struc
     sb_err err = store_read_begin(st, &d);
     const void *blob;
     size_t n;
-    int rc;
+    bool row = false;
 
     if (err)
         return err;
-    err = db_query(&d,
-                   "SELECT id, user_id, kind, hash, expires_ms, csrf, created_at FROM tokens "
-                   "WHERE hash = ?",
-                   &s, "B", (const void *)hash, (size_t)32);
+    err = db_query(&d, SQL_TOKEN_BY_HASH, &s, DB_ARGS(db_blob(hash, (size_t)32)));
     if (err)
         goto out;
-    rc = db_step(&d, s);
-    if (rc != DB_ROW) {
-        err = rc == DB_DONE ? SB_ERR_NOT_FOUND : (sb_err)rc;
+    err = db_step(&d, s, &row);
+    if (!err && !row)
+        err = SB_ERR_NOT_FOUND;
+    if (err)
         goto out;
-    }
     db_col_copy(&d, s, 0, out->id, sizeof(out->id));
     db_col_copy(&d, s, 1, out->user_id, sizeof(out->user_id));
     out->kind = (int)db_col_int(&d, s, 2);
@@ -182,15 +173,14 @@ struct token_delete {
 static sb_err token_delete_fn(struct db *d, void *arg)
 {
     struct token_delete *td = arg;
-    return db_run_one(d, "DELETE FROM tokens WHERE id = ?", "s", td->id);
+    return db_run_one(d, SQL_TOKEN_DELETE, DB_ARGS(db_text(td->id)));
 }
 
 static sb_err token_delete_kind_fn(struct db *d, void *arg)
 {
     struct token_delete *td = arg;
 
-    return db_run(d, NULL, "DELETE FROM tokens WHERE user_id = ? AND kind = ?", "si", td->user_id,
-                  (int64_t)td->kind);
+    return db_run(d, NULL, SQL_TOKEN_DELETE_KIND, DB_ARGS(db_text(td->user_id), db_int(td->kind)));
 }
 
 sb_err store_token_delete(struct store *st, const char *id)

@@ -229,8 +229,9 @@ static int64_t migration_count(struct store *st)
 {
     int64_t n = -1;
 
-    assert_int_equal(
-        store_select_one(st, "SELECT COUNT(*) FROM schema_migrations", read_int64, &n, ""), SB_OK);
+    assert_int_equal(store_select_one_text(st, "SELECT COUNT(*) FROM schema_migrations", read_int64,
+                                           &n, DB_NO_ARGS),
+                     SB_OK);
     return n;
 }
 
@@ -289,8 +290,8 @@ static void test_migrations_not_reapplied(void **state)
     n1 = migration_count(f->st);
     assert_int_equal(n1, (int64_t)store_migrations_sqlite_count);
     assert_true(n1 >= 1);
-    assert_int_equal(store_select_one(f->st, "SELECT MAX(version) FROM schema_migrations",
-                                      read_int64, &maxv, ""),
+    assert_int_equal(store_select_one_text(f->st, "SELECT MAX(version) FROM schema_migrations",
+                                           read_int64, &maxv, DB_NO_ARGS),
                      SB_OK);
     assert_int_equal(maxv, store_migrations_sqlite[store_migrations_sqlite_count - 1].version);
 

@@ -80,12 +80,12 @@ static void read_count(struct db *d, struct db_stmt *s, void *elem)
     *(int64_t *)elem = db_col_int(d, s, 0);
 }
 
-/* sql: a SELECT COUNT(*) ... without parameters (a literal: statements are cached by it). */
+/* sql: a SELECT COUNT(*) ... without parameters. */
 static int64_t count(struct store *st, const char *sql)
 {
     int64_t n = -1;
 
-    assert_int_equal(store_select_one(st, sql, read_count, &n, ""), SB_OK);
+    assert_int_equal(store_select_one_text(st, sql, read_count, &n, DB_NO_ARGS), SB_OK);
     return n;
 }
 
