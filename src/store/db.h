@@ -105,6 +105,11 @@ struct db {
 /* True on the SQLite driver: for the few statements written in two dialects (full-text search). */
 bool db_is_sqlite(const struct db *d);
 
+/* sql with its `?` placeholders rewritten as PostgreSQL's $1..$n (heap; NULL when out of
+ * memory), leaving string literals, quoted identifiers and comments alone. *n gets the number
+ * of placeholders. */
+char *db_pg_placeholders(const char *sql, int *n);
+
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
  * listener (SQLite), delivered in commit order after the transaction commits. */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);

@@ -2,13 +2,14 @@
  * postgres.c: the PostgreSQL driver for db.h, over libpq.
  *
  * The domain SQL is shared with SQLite, so this driver adapts PostgreSQL to db.h's model:
- * - `?` placeholders become `$1..$n` when a statement is prepared (PQprepare, server-side,
+ * - `?` placeholders become `$1..$n` (db_pg_placeholders, pg_placeholders.c) when a statement
+ *   is prepared (PQprepare, server-side,
  *   cached per connection in a slot per statement name (sql.h), like sqlite.c);
  * - parameters go as text, except blobs, which go as binary (format 1) so no escaping is needed;
  * - results come as text. A bytea column arrives as `\x<hex>` and is decoded on demand;
  *   a boolean expression (`deleted_at IS NOT NULL`) arrives as 't'/'f' and reads as 1/0;
  * - step() is emulated over a whole PGresult: the first step executes, the next ones walk the
- *   rows, DB_DONE after the last. Fetching the whole result keeps the connection free for the
+ *   rows, and "done" after the last. Fetching the whole result keeps the connection free for the
  *   next statement, which the domain code may run while it still holds this one;
  * - SQLSTATE class 23 (integrity constraint violation) is SB_ERR_CONFLICT, as SQLITE_CONSTRAINT
  *   is; anything else is SB_ERR_IO, logged with the server's message.
@@ -295,47 +296,6 @@ out:
     return err;
 }
 
-/* Rewrites `?` placeholders as $1..$n, leaving string literals, quoted identifiers and
- * comments alone. *n gets the number of placeholders. */
-static char *translate(const char *sql, int *n)
-{
-    size_t len = strlen(sql), q = 0, o = 0;
-    char quote = 0;
-    char *out;
-
-    for (const char *p = sql; *p; p++)
-        q += *p == '?';
-    /* Each '?' grows to at most "$" plus 10 digits. */
-    out = malloc(len + q * 10 + 1);
-    if (!out)
-        return NULL;
-    *n = 0;
-    for (const char *p = sql; *p; p++) {
-        if (quote) {
-            /* A doubled quote inside a literal ('it''s') is an escaped quote: the second
-             * character reopens the literal right away, so no special case is needed. */
-            if (*p == quote)
-                quote = 0;
-            out[o++] = *p;
-        } else if (*p == '\'' || *p == '"') {
-            quote = *p;
-            out[o++] = *p;
-        } else if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n')
-                out[o++] = *p++;
-            if (!*p)
-                break;
-            out[o++] = *p;
-        } else if (*p == '?') {
-            o += (size_t)sprintf(out + o, "$%d", ++*n);
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* Prepares s on the connection's current session. */
 static sb_err server_prepare(struct db_stmt *s)
 {
@@ -363,7 +323,7 @@ static sb_err pg_prepare(struct db_conn *c, enum db_sql id, const char *sql, str
         return SB_ERR_NOMEM;
     s->sql = sql;
     s->conn = c;
-    s->pg_sql = translate(sql, &s->nparams);
+    s->pg_sql = db_pg_placeholders(sql, &s->nparams);
     n = s->nparams > 0 ? (size_t)s->nparams : 1;
     s->values = calloc(n, sizeof(*s->values));
     s->lengths = calloc(n, sizeof(*s->lengths));
