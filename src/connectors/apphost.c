@@ -10,6 +10,7 @@
 #include "http/static.h"
 #include "net/fetch.h"
 #include "org/org.h"
+#include "proxy/proxy.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -108,21 +109,6 @@ bool apphost_match(const struct sb_ctx *ctx, const struct http_request *req,
 }
 
 /* ---- answers of our own ---- */
-
-static void plain(struct http_response *resp, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void plain(struct http_response *resp, int status, const char *fmt, ...)
-{
-    char text[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    http_response_text(resp, status, "text/plain; charset=utf-8", text);
-    http_response_header(resp, "Cache-Control", "no-store");
-}
 
 static void public_origin(const struct sb_ctx *ctx, char *out, size_t cap)
 {
@@ -236,17 +222,19 @@ static bool sandbox_admit(struct sb_ctx *ctx, const char *app_id, struct http_re
                      APPHOST_SESSION_TTL_MS / 1000, cookie_attrs(ctx));
             return true;
         }
-        plain(resp, 403,
-              "This configuration page's link has expired or is not valid. Close the dialog and "
-              "open the connector again from Switchboard.");
+        proxy_plain(
+            resp, 403,
+            "This configuration page's link has expired or is not valid. Close the dialog and "
+            "open the connector again from Switchboard.");
         return false;
     }
     http_headers_each(req, session_in_header, &f);
     if (f.found && user_exists(ctx, user_id))
         return true;
-    plain(resp, 403,
-          "This configuration page opens only from Switchboard's Connectors dialog, for someone "
-          "signed in who may configure the connector.");
+    proxy_plain(
+        resp, 403,
+        "This configuration page opens only from Switchboard's Connectors dialog, for someone "
+        "signed in who may configure the connector.");
     return false;
 }
 
@@ -261,7 +249,7 @@ static void relay(struct sb_ctx *ctx, const char *app_id, const struct store_app
     sb_err err = apphost_origin(ctx, app_id, sandbox, sizeof(sandbox));
 
     if (err) {
-        plain(resp, 414, "The request's URL is too long to relay.");
+        proxy_plain(resp, 414, "The request's URL is too long to relay.");
         return;
     }
     err = org_fetch_policy(ctx, &policy);
@@ -269,8 +257,9 @@ static void relay(struct sb_ctx *ctx, const char *app_id, const struct store_app
         err = proxy_start(ctx, &t, req, resp);
     org_fetch_policy_free(&policy);
     if (err)
-        plain(resp, 500, "%s",
-              err == SB_ERR_NOMEM ? "Out of memory." : "The outbound policy could not be read.");
+        proxy_plain(resp, 500, "%s",
+                    err == SB_ERR_NOMEM ? "Out of memory."
+                                        : "The outbound policy could not be read.");
 }
 
 void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request *req,
@@ -291,7 +280,7 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
      * "//host/x" or "http://host/x" must never get that far. Checked on the target as received,
      * before percent-decoding turned "%40" into "@". */
     if (!proxy_target_ok(req->target)) {
-        plain(resp, 400, "The request target must be a path starting with a single \"/\".");
+        proxy_plain(resp, 400, "The request target must be a path starting with a single \"/\".");
         return;
     }
     /* Nothing of the sandbox, not even whether the app exists, without a ticket or session. */
@@ -299,36 +288,36 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         return;
     err = store_app_get(ctx->store, app_id, &app);
     if (err || !app.connector_id[0] || !app.configuration_url[0]) {
-        plain(resp, 404, "There is no connector app with a configuration page here.");
+        proxy_plain(resp, 404, "There is no connector app with a configuration page here.");
         return;
     }
     if (!config_url_split(app.configuration_url, scheme, sizeof(scheme), host, sizeof(host), &port,
                           &path)) {
-        plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
+        proxy_plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
         return;
     }
     if (!config_url_allowed(ctx, app.valid_domains, app.configuration_url, why, sizeof(why))) {
-        plain(resp, 403, "This configuration page is not allowed: configurationUrl %s.", why);
+        proxy_plain(resp, 403, "This configuration page is not allowed: configurationUrl %s.", why);
         return;
     }
     if (fetch_url_origin(app.configuration_url, upstream, sizeof(upstream)) != SB_OK) {
-        plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
+        proxy_plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
         return;
     }
     if (strncmp(req->path, APPHOST_PREFIX, strlen(APPHOST_PREFIX)) == 0) {
         const char *rest = req->path + strlen(APPHOST_PREFIX);
 
         if (strcmp(req->method, "GET") != 0)
-            plain(resp, 405, "Only GET is supported here.");
+            proxy_plain(resp, 405, "Only GET is supported here.");
         else if (strcmp(rest, "host.html") == 0)
             host_page(ctx, upstream, set_cookie, resp);
         else if (strcmp(rest, "apphost.js") != 0 ||
                  http_static_serve(ctx->cfg->web_root, "/apphost.js", resp) != SB_OK)
-            plain(resp, 404, "Not found.");
+            proxy_plain(resp, 404, "Not found.");
         return;
     }
     if (req->body_too_large) {
-        plain(resp, 413, "The request body is larger than %d bytes.", PROXY_BODY_MAX);
+        proxy_plain(resp, 413, "The request body is larger than %d bytes.", PROXY_BODY_MAX);
         return;
     }
     relay(ctx, app_id, &app, req, resp);

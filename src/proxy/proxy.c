@@ -21,10 +21,7 @@
 #define PROXY_TIMEOUT_MS 15000
 #define PROXY_MAX_HEADERS 48
 
-static void plain(struct http_response *resp, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void plain(struct http_response *resp, int status, const char *fmt, ...)
+void proxy_plain(struct http_response *resp, int status, const char *fmt, ...)
 {
     char text[1024];
     va_list ap;
@@ -282,13 +279,13 @@ sb_err proxy_start(struct sb_ctx *ctx, const struct proxy_target *t, struct http
     }
     if (fetch_url_origin(t->page_url, p->upstream, sizeof(p->upstream)) != SB_OK) {
         proxy_free(p);
-        plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
+        proxy_plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
         return SB_OK;
     }
     if ((size_t)snprintf(p->sandbox, sizeof(p->sandbox), "%s", t->sandbox) >= sizeof(p->sandbox) ||
         !http_query_string(req, query, sizeof(query))) {
         proxy_free(p);
-        plain(resp, 414, "The request's URL is too long to relay.");
+        proxy_plain(resp, 414, "The request's URL is too long to relay.");
         return SB_OK;
     }
     err = proxy_upstream_url(t->page_url, req->path, query, &p->url);
@@ -296,7 +293,8 @@ sb_err proxy_start(struct sb_ctx *ctx, const struct proxy_target *t, struct http
         proxy_free(p);
         if (err != SB_ERR_INVALID)
             return err;
-        plain(resp, 400, "This request cannot be relayed to the configuration page's origin.");
+        proxy_plain(resp, 400,
+                    "This request cannot be relayed to the configuration page's origin.");
         return SB_OK;
     }
     http_headers_each(req, forward_header, p);
@@ -304,10 +302,10 @@ sb_err proxy_start(struct sb_ctx *ctx, const struct proxy_target *t, struct http
     if (in_flight >= PROXY_MAX_IN_FLIGHT || !relay_begin(ctx->relays)) {
         atomic_fetch_sub(&ctx->metrics->proxy_in_flight, 1);
         proxy_free(p);
-        plain(resp, 503,
-              in_flight >= PROXY_MAX_IN_FLIGHT
-                  ? "Too many configuration-page requests are being relayed; try again."
-                  : "The server is shutting down.");
+        proxy_plain(resp, 503,
+                    in_flight >= PROXY_MAX_IN_FLIGHT
+                        ? "Too many configuration-page requests are being relayed; try again."
+                        : "The server is shutting down.");
         http_response_header(resp, "Retry-After", "1");
         return SB_OK;
     }
@@ -374,8 +372,8 @@ void proxy_finish(struct sb_ctx *ctx, struct http_request *req, struct http_resp
     atomic_fetch_sub(&ctx->metrics->proxy_in_flight, 1);
     if (p->err) {
         sb_log_info("configuration page %s: %s", p->url, p->diag.message);
-        plain(resp, p->err == SB_ERR_FORBIDDEN ? 403 : 502,
-              "Switchboard could not load this configuration page: %s", p->diag.message);
+        proxy_plain(resp, p->err == SB_ERR_FORBIDDEN ? 403 : 502,
+                    "Switchboard could not load this configuration page: %s", p->diag.message);
         proxy_free(p);
         return;
     }

@@ -32,6 +32,10 @@
 /* Whether a raw request target (as received, before percent-decoding) is in origin form: it
  * starts with "/" and not with "//". Nothing else is relayed (absolute form, "@host", "*"). */
 bool proxy_target_ok(const char *raw);
+
+/* An answer of the sandbox origin's own (not the vendor's): plain text, never cached. */
+void proxy_plain(struct http_response *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The upstream URL of a relayed request, built from parts with the URL module: scheme, host
  * and port of page_url, then path (percent-decoded; encoded again here; must pass
  * proxy_target_ok, at most PROXY_PATH_MAX bytes) and query (already encoded, without "?";
