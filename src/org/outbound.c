@@ -4,6 +4,7 @@
 #include "org/org.h"
 
 #include "net/url.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 
