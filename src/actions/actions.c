@@ -11,7 +11,12 @@
 #include "net/fetch.h"
 #include "org/org.h"
 #include "outbox/outbox.h"
-#include "store/store.h"
+#include "store/actions.h"
+#include "store/apps.h"
+#include "store/connectors.h"
+#include "store/messages.h"
+#include "store/rate.h"
+#include "store/registrations.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,7 +13,10 @@
 #include "org/org.h"
 #include "outbox/outbox.h"
 #include "teams/teams.h"
-#include "store/store.h"
+#include "store/actions.h"
+#include "store/connectors.h"
+#include "store/messages.h"
+#include "store/users.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  */
 #include "auth/auth.h"
 #include "auth/perm.h"
-#include "store/store.h"
+#include "store/users.h"
 
 sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_user *out,
                struct sb_diag *diag)

@@ -1,7 +1,7 @@
 #include "auth/perm.h"
 
 #include "org/org.h"
-#include "store/store.h"
+#include "store/teams.h"
 
 #include <string.h>
 

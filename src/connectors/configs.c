@@ -8,7 +8,8 @@
 #include "net/url.h"
 #include "org/org.h"
 #include "webhooks/webhooks.h"
-#include "store/store.h"
+#include "store/apps.h"
+#include "store/connectors.h"
 
 #include <ctype.h>
 #include <stdio.h>

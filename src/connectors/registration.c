@@ -18,7 +18,9 @@
 #include "core/ids.h"
 #include "org/org.h"
 #include "teams/teams.h"
-#include "store/store.h"
+#include "store/apps.h"
+#include "store/messages.h"
+#include "store/registrations.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,8 @@
 #include "connectors/registration_ops.h"
 
 #include "auth/perm.h"
-#include "store/store.h"
+#include "store/registrations.h"
+#include "store/teams.h"
 
 #include <string.h>
 

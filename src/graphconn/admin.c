@@ -10,7 +10,8 @@
 #include "core/json.h"
 #include "org/org.h"
 #include "outbox/outbox.h"
-#include "store/store.h"
+#include "store/apps.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <sodium.h>

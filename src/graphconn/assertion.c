@@ -6,7 +6,7 @@
  * twice (a replayed assertion is refused).
  */
 #include "graphconn/graphconn.h"
-#include "store/store.h"
+#include "store/signin.h"
 
 #include <jansson.h>
 #include <openssl/evp.h>

@@ -10,7 +10,8 @@
 
 #include "core/ids.h"
 #include "core/json.h"
-#include "store/store.h"
+#include "store/apps.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <sodium.h>

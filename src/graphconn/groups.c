@@ -8,7 +8,7 @@
 
 #include "core/ids.h"
 #include "core/json.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #include "graphconn/items_internal.h"
 
 #include "core/ids.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "webhooks/ratelimit.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -23,7 +23,7 @@
 #include "net/fetch.h"
 #include "org/org.h"
 #include "outbox/outbox.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "outbox/outbox.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>

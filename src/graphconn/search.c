@@ -11,7 +11,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/utf8.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>

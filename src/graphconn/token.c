@@ -13,7 +13,7 @@
 
 #include "auth/jwt.h"
 #include "core/config.h"
-#include "store/store.h"
+#include "store/graphconn.h"
 
 #include <stdio.h>
 #include <string.h>

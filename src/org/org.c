@@ -2,7 +2,9 @@
 
 #include "core/ids.h"
 #include "core/json.h"
-#include "store/store.h"
+#include "store/audit.h"
+#include "store/settings.h"
+#include "store/teams.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include "org/org.h"
 
 #include "net/url.h"
-#include "store/store.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 

@@ -8,7 +8,7 @@
 #include "services/services.h"
 
 #include "services/internal.h"
-#include "store/store.h"
+#include "store/connectors.h"
 
 #include <ctype.h>
 #include <sodium.h>

@@ -11,7 +11,7 @@
 #include "org/org.h"
 #include "services/template.h"
 #include "webhooks/webhooks.h"
-#include "store/store.h"
+#include "store/connectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>

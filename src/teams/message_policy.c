@@ -9,7 +9,7 @@
 #include "core/json.h"
 #include "events/bus.h"
 #include "org/org.h"
-#include "store/store.h"
+#include "store/teams.h"
 
 #include <stdlib.h>
 

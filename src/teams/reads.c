@@ -7,7 +7,8 @@
 #include "auth/perm.h"
 #include "org/org.h"
 #include "teams/teams.h"
-#include "store/store.h"
+#include "store/messages.h"
+#include "store/teams.h"
 
 #include <string.h>
 

@@ -4,7 +4,9 @@
 #include "core/json.h"
 #include "core/metrics.h"
 #include "events/bus.h"
-#include "store/store.h"
+#include "store/messages.h"
+#include "store/teams.h"
+#include "store/users.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,8 @@
 
 #include "core/ids.h"
 #include "org/org.h"
-#include "store/store.h"
+#include "store/connectors.h"
+#include "store/teams.h"
 
 #include <stdio.h>
 #include <string.h>

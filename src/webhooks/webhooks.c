@@ -7,7 +7,7 @@
 #include "core/ids.h"
 #include "net/url.h"
 #include "org/org.h"
-#include "store/store.h"
+#include "store/connectors.h"
 
 #include <sodium.h>
 #include <stdio.h>
