@@ -11,6 +11,12 @@
 #include "net/fetch.h"
 #include "org/org.h"
 #include "outbox/outbox.h"
+#include "store/actions.h"
+#include "store/apps.h"
+#include "store/connectors.h"
+#include "store/messages.h"
+#include "store/rate.h"
+#include "store/registrations.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +54,7 @@ static sb_err check_inputs(json_t *inputs, struct sb_diag *diag)
 static sb_err check_actions_url(struct sb_ctx *ctx, const char *connector_id, const char *url,
                                 struct sb_diag *diag)
 {
-    struct store_registration *r = calloc(1, sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
     sb_err err;
     size_t n;
 
@@ -72,10 +78,10 @@ static sb_err check_actions_url(struct sb_ctx *ctx, const char *connector_id, co
 }
 
 /* A connector app's configuration: the target must be on one of the app's valid domains. */
-static sb_err check_registered(struct sb_ctx *ctx, const struct store_connector *cc,
-                               const char *url, struct sb_diag *diag)
+static sb_err check_registered(struct sb_ctx *ctx, const struct sb_connector *cc, const char *url,
+                               struct sb_diag *diag)
 {
-    struct store_app *app;
+    struct sb_app *app;
     char scheme[8], host[256];
     int port = 0;
     sb_err err;
@@ -149,11 +155,11 @@ out:
 }
 
 sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const char *message_id,
-                      const char *action_id, json_t *inputs, struct store_action_execution *out,
+                      const char *action_id, json_t *inputs, struct sb_action_execution *out,
                       struct sb_diag *diag)
 {
-    struct store_message m;
-    struct store_connector cc;
+    struct sb_message m;
+    struct sb_connector cc;
     struct card_action a;
     struct sb_resource res;
     char *payload = NULL;
@@ -175,7 +181,7 @@ sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const 
     err = check_inputs(inputs, diag);
     if (err)
         goto out;
-    if (strlen(action_id) > STORE_ACTION_ID_MAX || strcmp(m.from_kind, "application") != 0) {
+    if (strlen(action_id) > SB_ACTION_ID_MAX || strcmp(m.from_kind, "application") != 0) {
         err = sb_fail(diag, SB_ERR_NOT_FOUND, "actionNotFound",
                       "this message has no action with that id");
         goto out;
@@ -237,7 +243,7 @@ static json_t *text_or_null(const char *s)
     return s[0] ? json_string(s) : json_null();
 }
 
-json_t *actions_execution_json(const struct store_action_execution *e)
+json_t *actions_execution_json(const struct sb_action_execution *e)
 {
     json_t *j =
         json_pack("{s:s,s:s,s:b,s:s,s:s,s:s,s:s}", "id", e->id, "status", e->status, "cardUpdated",
@@ -254,7 +260,7 @@ json_t *actions_execution_json(const struct store_action_execution *e)
 }
 
 sb_err actions_execution_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                             struct store_action_execution *out, struct sb_diag *diag)
+                             struct sb_action_execution *out, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
 

@@ -32,7 +32,7 @@
 
 #include "auth/auth.h"
 #include "core/sb.h"
-#include "store/store.h"
+#include "model/actions.h"
 
 #include <jansson.h>
 
@@ -49,16 +49,16 @@ struct outbox;
 
 /* Accepts a click (see above). inputs: {id: string} or NULL. */
 sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const char *message_id,
-                      const char *action_id, json_t *inputs, struct store_action_execution *out,
+                      const char *action_id, json_t *inputs, struct sb_action_execution *out,
                       struct sb_diag *diag);
 
 /* The caller's own execution id (anyone else's is NOT_FOUND, with its sentence in diag). */
 sb_err actions_execution_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                             struct store_action_execution *out, struct sb_diag *diag);
+                             struct sb_action_execution *out, struct sb_diag *diag);
 
 /* {id, status, httpStatus, cardActionStatus, error, cardUpdated, createdDateTime,
  * lastModifiedDateTime, messageId, actionId}. */
-json_t *actions_execution_json(const struct store_action_execution *e);
+json_t *actions_execution_json(const struct sb_action_execution *e);
 
 /* Registers the outbox handler that runs executions. */
 sb_err actions_register(struct outbox *ob);

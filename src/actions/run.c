@@ -13,6 +13,10 @@
 #include "org/org.h"
 #include "outbox/outbox.h"
 #include "teams/teams.h"
+#include "store/actions.h"
+#include "store/connectors.h"
+#include "store/messages.h"
+#include "store/users.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +47,10 @@ static bool reserved_header(const char *name)
 }
 
 /* The signed token for this call (heap). */
-static sb_err make_token(struct sb_ctx *ctx, const struct store_action_execution *e,
-                         const struct store_connector *cc, const char *audience, char **token)
+static sb_err make_token(struct sb_ctx *ctx, const struct sb_action_execution *e,
+                         const struct sb_connector *cc, const char *audience, char **token)
 {
-    struct store_user u;
+    struct sb_user u;
     int64_t now = sb_now_ms(ctx) / 1000;
     json_t *claims;
     sb_err err = store_user_get(ctx->store, e->user_id, &u);
@@ -92,8 +96,8 @@ static char *fmt(const char *a, const char *b)
 }
 
 /* The request's headers: the card's own, then ours. */
-static sb_err build_lines(json_t *payload, const struct store_action_execution *e,
-                          const char *token, struct call *c)
+static sb_err build_lines(json_t *payload, const struct sb_action_execution *e, const char *token,
+                          struct call *c)
 {
     json_t *h;
     size_t i;
@@ -152,11 +156,11 @@ static void clean_copy(char *dst, size_t cap, const char *src)
 /* Replaces the card of the action (attachment att_id; for jobs queued before the payload named
  * it, the prefix of the "<attachment id>:<pointer>" action id) from the response body and tells
  * every viewer. */
-static sb_err update_card(struct sb_ctx *ctx, const struct store_action_execution *e,
+static sb_err update_card(struct sb_ctx *ctx, const struct sb_action_execution *e,
                           const char *att_id_payload, const struct fetch_response *r, char *why,
                           size_t why_cap)
 {
-    struct store_message m;
+    struct sb_message m;
     struct sb_diag diag = {{0}, {0}};
     char *attachments = NULL;
     const char *colon = strchr(e->action_id, ':');
@@ -183,10 +187,10 @@ static sb_err update_card(struct sb_ctx *ctx, const struct store_action_executio
     return err;
 }
 
-static void log_delivery(struct sb_ctx *ctx, const struct store_action_execution *e,
-                         const char *who, size_t size)
+static void log_delivery(struct sb_ctx *ctx, const struct sb_action_execution *e, const char *who,
+                         size_t size)
 {
-    struct store_delivery d;
+    struct sb_delivery d;
 
     memset(&d, 0, sizeof(d));
     memcpy(d.connector_id, e->connector_id, sizeof(d.connector_id));
@@ -202,10 +206,10 @@ static void log_delivery(struct sb_ctx *ctx, const struct store_action_execution
         sb_log_error("cannot log card action %s", e->id);
 }
 
-static void finish(struct sb_ctx *ctx, struct store_action_execution *e, const char *status,
+static void finish(struct sb_ctx *ctx, struct sb_action_execution *e, const char *status,
                    size_t size)
 {
-    struct store_user u;
+    struct sb_user u;
 
     snprintf(e->status, sizeof(e->status), "%s", status);
     sb_time_now(ctx, e->updated);
@@ -218,7 +222,7 @@ static void finish(struct sb_ctx *ctx, struct store_action_execution *e, const c
 }
 
 /* Interprets the service's answer. */
-static void take_response(struct sb_ctx *ctx, struct store_action_execution *e, const char *att_id,
+static void take_response(struct sb_ctx *ctx, struct sb_action_execution *e, const char *att_id,
                           const struct fetch_response *r)
 {
     char value[512] = "", update[16] = "";
@@ -253,8 +257,8 @@ static void take_response(struct sb_ctx *ctx, struct store_action_execution *e, 
 static outbox_result run(struct sb_ctx *ctx, const char *job_id, json_t *payload, int attempt,
                          int64_t *retry_in_ms, char *error, size_t error_cap)
 {
-    struct store_action_execution e;
-    struct store_connector cc;
+    struct sb_action_execution e;
+    struct sb_connector cc;
     struct fetch_request rq;
     struct fetch_policy policy = {0};
     struct fetch_response r = {0, NULL, NULL, 0};

@@ -12,7 +12,7 @@
 
 void api_message_action(struct api_call *c)
 {
-    struct store_action_execution e;
+    struct sb_action_execution e;
     const char *action_id = NULL;
     json_t *body, *inputs = NULL;
     sb_err err;
@@ -23,7 +23,7 @@ void api_message_action(struct api_call *c)
     body = api_body_object(c);
     if (!body)
         return;
-    err = sb_json_string(body, "actionId", true, STORE_ACTION_ID_MAX, &action_id, &c->diag);
+    err = sb_json_string(body, "actionId", true, SB_ACTION_ID_MAX, &action_id, &c->diag);
     if (!err) {
         inputs = json_object_get(body, "inputs");
         if (json_is_null(inputs))
@@ -40,7 +40,7 @@ void api_message_action(struct api_call *c)
 
 void api_action_execution_get(struct api_call *c)
 {
-    struct store_action_execution e;
+    struct sb_action_execution e;
     sb_err err;
 
     err = actions_execution_get(c->ctx, c->who, api_param(c, 0), &e, &c->diag);

@@ -77,7 +77,7 @@ void api_admin_team_patch(struct api_call *c)
 void api_admin_audit(struct api_call *c)
 {
     const char *skip = http_query(c->req, "$skiptoken");
-    struct store_audit *list = NULL;
+    struct sb_audit *list = NULL;
     long long before = 0;
     size_t n = 0;
     json_t *value, *page;

@@ -16,7 +16,7 @@
  * application's own id, the client_id of the token endpoint, and the answer says which tenant
  * issues its tokens; the catalog app a registration belongs to is teamsAppId there. The older
  * /api/v1/admin/appRegistrations keeps its names (clientId, and appId for the catalog app). */
-static json_t *render(struct api_call *c, const struct store_gc_registration *reg, bool contract)
+static json_t *render(struct api_call *c, const struct sb_gc_registration *reg, bool contract)
 {
     json_t *o = gc_render_registration(reg);
 
@@ -46,7 +46,7 @@ static sb_err body_to_registration(struct api_call *c, json_t *body)
 
 static void registration_create(struct api_call *c, bool contract)
 {
-    struct store_gc_registration reg;
+    struct sb_gc_registration reg;
     char secret[GC_SECRET_LEN + 1];
     json_t *body, *out;
     sb_err err;
@@ -70,7 +70,7 @@ static void registration_create(struct api_call *c, bool contract)
 
 static void registration_list(struct api_call *c, bool contract)
 {
-    struct store_gc_registration *regs = NULL;
+    struct sb_gc_registration *regs = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err;
@@ -136,7 +136,7 @@ void api_graph_connector_list(struct api_call *c)
 
 void api_graph_connector_patch(struct api_call *c)
 {
-    struct store_gc_switch sw;
+    struct sb_gc_switch sw;
     bool enabled = false, present = false;
     json_t *body;
     sb_err err;

@@ -16,6 +16,7 @@
 #include "auth/perm.h"
 #include "core/sb.h"
 #include "http/http.h"
+#include "model/teams.h"
 
 #include <jansson.h>
 
@@ -65,10 +66,10 @@ bool api_origin_ok(const struct api_call *c);
 const char *api_session_cookie(const struct sb_ctx *ctx);
 
 /* ---- Graph renderings shared by several handlers (render.c) ---- */
-json_t *api_render_user(const struct store_user *u);
-json_t *api_render_team(const struct store_team *t);
-json_t *api_render_channel(const struct store_channel *ch);
-json_t *api_render_member(const struct store_member *m);
+json_t *api_render_user(const struct sb_user *u);
+json_t *api_render_team(const struct sb_team *t);
+json_t *api_render_channel(const struct sb_channel *ch);
+json_t *api_render_member(const struct sb_member *m);
 
 /* ---- handlers, one file per resource family ---- */
 void api_healthz(struct api_call *c);

@@ -33,7 +33,7 @@ struct signin {
     bool queued; /* false: the pool refused or cancelled the job (full or stopping) */
     sb_err err;
     struct sb_diag diag;
-    struct store_user user;
+    struct sb_user user;
 };
 
 static void signin_free(struct signin *s)
@@ -84,7 +84,7 @@ static bool finish(struct api_call *c, struct signin *s)
 
 /* Checks {userPrincipalName, password}: true (once the check has run) when u signed in;
  * false when the request was answered, or deferred until the check is done. */
-static bool check_login(struct api_call *c, struct store_user *u)
+static bool check_login(struct api_call *c, struct sb_user *u)
 {
     struct signin *s = c->req->state;
     json_t *body;
@@ -148,7 +148,7 @@ static bool check_login(struct api_call *c, struct store_user *u)
 void api_token_create(struct api_call *c)
 {
     char secret[AUTH_SECRET_LEN + 1];
-    struct store_user u;
+    struct sb_user u;
     sb_err err;
 
     if (!check_login(c, &u))
@@ -172,7 +172,7 @@ static bool json_content(const char *type)
 void api_session_create(struct api_call *c)
 {
     char secret[AUTH_SECRET_LEN + 1], csrf[65];
-    struct store_user u;
+    struct sb_user u;
     bool https = strncasecmp(c->ctx->cfg->public_url, "https:", 6) == 0;
     sb_err err;
 
@@ -224,7 +224,7 @@ void api_session_delete(struct api_call *c)
  * cannot send with a readable response (SameSite=Lax, no CORS), so handing it out is safe. */
 void api_session_get(struct api_call *c)
 {
-    struct store_user u;
+    struct sb_user u;
     sb_err err;
 
     err = auth_me(c->ctx, c->who, &u, &c->diag);

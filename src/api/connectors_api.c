@@ -20,7 +20,7 @@
 #define DELIVERIES_DEFAULT 50
 
 /* Loads the channel named by path parameter 0 if the caller may do action on it. */
-static bool load_channel(struct api_call *c, enum sb_action action, struct store_channel *ch)
+static bool load_channel(struct api_call *c, enum sb_action action, struct sb_channel *ch)
 {
     sb_err err = webhook_channel_load(c->ctx, c->who, action, api_param(c, 0), ch, &c->diag);
 
@@ -30,7 +30,7 @@ static bool load_channel(struct api_call *c, enum sb_action action, struct store
 }
 
 /* Loads the configuration named by path parameter 0 if the caller may do action on it. */
-static bool load_connector(struct api_call *c, enum sb_action action, struct store_connector *cc)
+static bool load_connector(struct api_call *c, enum sb_action action, struct sb_connector *cc)
 {
     sb_err err = webhook_config_load(c->ctx, c->who, action, api_param(c, 0), cc, &c->diag);
 
@@ -39,7 +39,7 @@ static bool load_connector(struct api_call *c, enum sb_action action, struct sto
     return !err;
 }
 
-static bool can_manage(struct api_call *c, const struct store_connector *cc)
+static bool can_manage(struct api_call *c, const struct sb_connector *cc)
 {
     struct sb_resource res = {cc->team_id, cc->channel_id, NULL};
     return sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_MANAGE, &res, NULL) == SB_OK;
@@ -47,7 +47,7 @@ static bool can_manage(struct api_call *c, const struct store_connector *cc)
 
 /* A connector app's configuration also carries what its pages set (settings.setSettings) and
  * where the configuration host serves its pages. */
-static void render_app_fields(struct api_call *c, const struct store_connector *cc, json_t *o,
+static void render_app_fields(struct api_call *c, const struct sb_connector *cc, json_t *o,
                               bool manage)
 {
     char host[APPHOST_FRAME_URL_MAX];
@@ -70,7 +70,7 @@ static void render_app_fields(struct api_call *c, const struct store_connector *
 }
 
 /* The configuration resource; URLs only for those who may manage it. */
-static json_t *render(struct api_call *c, const struct store_connector *cc, bool with_urls)
+static json_t *render(struct api_call *c, const struct sb_connector *cc, bool with_urls)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX], image[640];
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", cc->id, "kind",
@@ -107,8 +107,8 @@ static json_t *render(struct api_call *c, const struct store_connector *cc, bool
 
 void api_webhook_create(struct api_call *c)
 {
-    struct store_channel ch;
-    struct store_connector cc;
+    struct sb_channel ch;
+    struct sb_connector cc;
     const char *name, *image, *app_type = NULL;
     json_t *body;
     sb_err err;
@@ -153,8 +153,8 @@ static sb_err app_fields(struct api_call *c, json_t *body, struct config_fields 
 /* What the configuration host sends when a connector app's page saves. */
 void api_connector_create(struct api_call *c)
 {
-    struct store_channel ch;
-    struct store_connector cc;
+    struct sb_channel ch;
+    struct sb_connector cc;
     struct config_fields f = {0};
     const char *connector_id = NULL, *app_type = NULL;
     json_t *body;
@@ -182,8 +182,8 @@ void api_connector_create(struct api_call *c)
 
 void api_connector_list(struct api_call *c)
 {
-    struct store_channel ch;
-    struct store_connector *list = NULL;
+    struct sb_channel ch;
+    struct sb_connector *list = NULL;
     size_t n = 0;
     json_t *value;
     bool manage;
@@ -206,7 +206,7 @@ void api_connector_list(struct api_call *c)
 
 void api_connector_get(struct api_call *c)
 {
-    struct store_connector cc;
+    struct sb_connector cc;
 
     if (!load_connector(c, SB_ACT_CHANNEL_READ, &cc))
         return;
@@ -215,7 +215,7 @@ void api_connector_get(struct api_call *c)
 
 void api_connector_patch(struct api_call *c)
 {
-    struct store_connector cc;
+    struct sb_connector cc;
     const char *name = NULL, *config_name = NULL;
     json_t *body;
     sb_err err;
@@ -266,7 +266,7 @@ out:
 
 void api_connector_delete(struct api_call *c)
 {
-    struct store_connector cc;
+    struct sb_connector cc;
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
@@ -280,7 +280,7 @@ void api_connector_delete(struct api_call *c)
 }
 
 /* A service connector's URL is replaced the same way (a new nonce): the old one stops. */
-static void update_service_url(struct api_call *c, struct store_connector *cc)
+static void update_service_url(struct api_call *c, struct sb_connector *cc)
 {
     char url[WEBHOOK_URL_MAX];
     sb_err err = webhook_service_url_replace(c->ctx, c->who, cc, &c->diag);
@@ -297,7 +297,7 @@ static void update_service_url(struct api_call *c, struct store_connector *cc)
 void api_webhook_update_url(struct api_call *c)
 {
     char url[WEBHOOK_URL_MAX], wf[WEBHOOK_URL_MAX];
-    struct store_connector cc;
+    struct sb_connector cc;
     sb_err err;
 
     if (!load_connector(c, SB_ACT_CONNECTOR_MANAGE, &cc))
@@ -323,8 +323,8 @@ void api_webhook_update_url(struct api_call *c)
 
 void api_connector_deliveries(struct api_call *c)
 {
-    struct store_connector cc;
-    struct store_delivery *list = NULL;
+    struct sb_connector cc;
+    struct sb_delivery *list = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err;
@@ -352,7 +352,7 @@ void api_connector_deliveries(struct api_call *c)
 
 void api_connector_image(struct api_call *c)
 {
-    struct store_connector cc;
+    struct sb_connector cc;
     char type[64];
     void *data = NULL;
     size_t len = 0;
@@ -393,10 +393,10 @@ void api_connector_image(struct api_call *c)
  * connectors off for this person here. */
 void api_connector_catalog(struct api_call *c)
 {
-    struct store_channel ch;
+    struct sb_channel ch;
     struct sb_resource res;
     struct sb_diag why = {{0}, {0}};
-    struct store_app *apps = NULL;
+    struct sb_app *apps = NULL;
     size_t napps = 0;
     json_t *value, *page;
     char icon[640];

@@ -51,7 +51,7 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
     sb_err err = SB_OK;
 
     do {
-        struct store_message *ms = NULL;
+        struct sb_message *ms = NULL;
 
         err = teams_message_since(c->ctx, c->who, after, REPLAY_PAGE, &ms, &n);
         for (size_t i = 0; !err && i < n; i++) {
@@ -80,7 +80,7 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
 void api_events(struct api_call *c)
 {
     struct events_transport t = {http_stream_pause, http_stream_wake, c->req->conn};
-    struct store_team *teams = NULL;
+    struct sb_team *teams = NULL;
     struct events_sub *sub = NULL;
     int64_t after = last_event_id(c);
     sb_id *ids = NULL;

@@ -39,7 +39,7 @@ static bool arg(struct api_call *c, const char *name, long long max, long long d
 void api_team_feed(struct api_call *c)
 {
     const char *team = api_param(c, 0);
-    struct store_message *ms = NULL;
+    struct sb_message *ms = NULL;
     size_t n = 0;
     long long top, before;
     int allowed = -1;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-static json_t *render_app(const struct store_app *a)
+static json_t *render_app(const struct sb_app *a)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s}", "id", a->id, "externalId", a->external_id,
                      "displayName", a->display_name, "distributionMethod",
@@ -42,7 +42,7 @@ static bool zip_body(struct api_call *c)
 
 void api_app_publish(struct api_call *c)
 {
-    struct store_app app;
+    struct sb_app app;
     bool updated = false;
     sb_err err;
 
@@ -61,7 +61,7 @@ void api_app_publish(struct api_call *c)
 
 void api_app_list(struct api_call *c)
 {
-    struct store_app *apps = NULL;
+    struct sb_app *apps = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err;
@@ -81,7 +81,7 @@ void api_app_list(struct api_call *c)
 
 void api_app_get(struct api_call *c)
 {
-    struct store_app app;
+    struct sb_app app;
     sb_err err = apps_find(c->ctx, c->who, api_param(c, 0), &app, &c->diag);
 
     if (err) {
@@ -125,7 +125,7 @@ void api_app_icon(struct api_call *c)
 /* A custom app uploaded to one team: it shows in that team's "Uploaded" section. */
 void api_team_app_upload(struct api_call *c)
 {
-    struct store_app app;
+    struct sb_app app;
     bool updated = false;
     sb_err err;
 

@@ -38,7 +38,7 @@ static void answer(struct api_call *c, sb_err err, int status, json_t *v)
 
 void api_ext_connection_create(struct api_call *c)
 {
-    struct store_gc_connection conn;
+    struct sb_gc_connection conn;
     json_t *body;
     sb_err err;
 
@@ -59,7 +59,7 @@ void api_ext_connection_create(struct api_call *c)
 
 void api_ext_connection_list(struct api_call *c)
 {
-    struct store_gc_connection *all = NULL;
+    struct sb_gc_connection *all = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err;
@@ -79,7 +79,7 @@ void api_ext_connection_list(struct api_call *c)
 
 void api_ext_connection_get(struct api_call *c)
 {
-    struct store_gc_connection conn;
+    struct sb_gc_connection conn;
     sb_err err;
 
     if (!can_connections(c))
@@ -134,7 +134,7 @@ void api_ext_schema_register(struct api_call *c)
 
 void api_ext_schema_get(struct api_call *c)
 {
-    struct store_gc_connection conn;
+    struct sb_gc_connection conn;
     json_t *schema = NULL;
     sb_err err;
 
@@ -170,7 +170,7 @@ void api_ext_operation_get(struct api_call *c)
 
 static void item_put(struct api_call *c, bool patch)
 {
-    struct store_gc_connection conn;
+    struct sb_gc_connection conn;
     json_t *body, *out = NULL;
     int retry = 1;
     sb_err err;

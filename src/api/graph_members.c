@@ -39,7 +39,7 @@ static int parse_roles(json_t *roles)
 {
     size_t i;
     json_t *r;
-    int role = STORE_ROLE_MEMBER;
+    int role = SB_ROLE_MEMBER;
 
     json_array_foreach(roles, i, r)
     {
@@ -47,9 +47,9 @@ static int parse_roles(json_t *roles)
         if (!s)
             return 0;
         if (strcmp(s, "owner") == 0)
-            role = STORE_ROLE_OWNER;
-        else if (strcmp(s, "guest") == 0 && role != STORE_ROLE_OWNER)
-            role = STORE_ROLE_GUEST;
+            role = SB_ROLE_OWNER;
+        else if (strcmp(s, "guest") == 0 && role != SB_ROLE_OWNER)
+            role = SB_ROLE_GUEST;
         else if (strcmp(s, "member") != 0 && strcmp(s, "guest") != 0)
             return 0;
     }
@@ -58,7 +58,7 @@ static int parse_roles(json_t *roles)
 
 void api_member_list(struct api_call *c)
 {
-    struct store_member *ms = NULL;
+    struct sb_member *ms = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err;
@@ -77,7 +77,7 @@ void api_member_list(struct api_call *c)
 
 void api_member_get(struct api_call *c)
 {
-    struct store_member m;
+    struct sb_member m;
     sb_err err;
 
     err = teams_member_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &m, &c->diag);
@@ -89,11 +89,11 @@ void api_member_get(struct api_call *c)
 
 void api_member_add(struct api_call *c)
 {
-    struct store_member m;
+    struct sb_member m;
     const char *bind;
     json_t *body, *roles;
     sb_id user_id;
-    int role = STORE_ROLE_MEMBER;
+    int role = SB_ROLE_MEMBER;
     sb_err err;
 
     if (!api_can(c, SB_ACT_MEMBER_ADD, api_param(c, 0), NULL, NULL))

@@ -38,7 +38,7 @@ static bool query_int(struct api_call *c, const char *name, long long min, long 
 void api_message_list(struct api_call *c)
 {
     const char *team = api_param(c, 0), *channel = api_param(c, 1);
-    struct store_message *ms = NULL;
+    struct sb_message *ms = NULL;
     long long top, before;
     size_t n = 0;
     int actions_allowed = -1; /* one team: one policy answer for the page */
@@ -75,7 +75,7 @@ void api_message_list(struct api_call *c)
 void api_message_get(struct api_call *c)
 {
     const char *team = api_param(c, 0), *channel = api_param(c, 1), *id = api_param(c, 2);
-    struct store_message m;
+    struct sb_message m;
     int actions_allowed = -1;
     sb_err err;
 
@@ -92,7 +92,7 @@ void api_message_post(struct api_call *c)
 {
     const char *team = api_param(c, 0), *channel = api_param(c, 1);
     const char *content_type, *content;
-    struct store_message m;
+    struct sb_message m;
     json_t *body, *mbody;
     sb_err err;
 

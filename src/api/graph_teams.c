@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-static void send_teams(struct api_call *c, struct store_team *teams, size_t n)
+static void send_teams(struct api_call *c, struct sb_team *teams, size_t n)
 {
     json_t *value = json_array();
 
@@ -22,7 +22,7 @@ static void send_teams(struct api_call *c, struct store_team *teams, size_t n)
 void api_team_create(struct api_call *c)
 {
     const char *name, *description;
-    struct store_team t;
+    struct sb_team t;
     json_t *body;
     sb_err err;
 
@@ -47,7 +47,7 @@ void api_team_create(struct api_call *c)
 
 void api_team_get(struct api_call *c)
 {
-    struct store_team t;
+    struct sb_team t;
     sb_err err;
 
     err = teams_team_get(c->ctx, c->who, api_param(c, 0), &t, &c->diag);
@@ -84,7 +84,7 @@ void api_team_patch(struct api_call *c)
 
 void api_joined_teams(struct api_call *c)
 {
-    struct store_team *teams = NULL;
+    struct sb_team *teams = NULL;
     size_t n = 0;
     sb_err err;
 
@@ -98,7 +98,7 @@ void api_joined_teams(struct api_call *c)
 
 void api_channel_list(struct api_call *c)
 {
-    struct store_channel *chans = NULL;
+    struct sb_channel *chans = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err;
@@ -118,7 +118,7 @@ void api_channel_list(struct api_call *c)
 void api_channel_create(struct api_call *c)
 {
     const char *name, *description;
-    struct store_channel ch;
+    struct sb_channel ch;
     json_t *body;
     sb_err err;
 
@@ -142,7 +142,7 @@ void api_channel_create(struct api_call *c)
 
 void api_channel_get(struct api_call *c)
 {
-    struct store_channel ch;
+    struct sb_channel ch;
     sb_err err;
 
     err = teams_channel_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &ch, &c->diag);

@@ -10,7 +10,7 @@
 
 void api_me(struct api_call *c)
 {
-    struct store_user u;
+    struct sb_user u;
     sb_err err;
 
     err = auth_me(c->ctx, c->who, &u, &c->diag);
@@ -24,7 +24,7 @@ void api_me(struct api_call *c)
 void api_user_create(struct api_call *c)
 {
     struct auth_new_user nu = {0};
-    struct store_user u;
+    struct sb_user u;
     json_t *body, *profile;
     sb_err err;
 
@@ -59,7 +59,7 @@ void api_user_create(struct api_call *c)
 
 void api_user_list(struct api_call *c)
 {
-    struct store_user *users = NULL;
+    struct sb_user *users = NULL;
     size_t n = 0;
     json_t *value;
     sb_err err = auth_user_list(c->ctx, c->who, &users, &n, &c->diag);
@@ -77,7 +77,7 @@ void api_user_list(struct api_call *c)
 
 void api_user_get(struct api_call *c)
 {
-    struct store_user u;
+    struct sb_user u;
     sb_err err = auth_user_get(c->ctx, c->who, api_param(c, 0), &u, &c->diag);
 
     if (err) {

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *render(struct api_call *c, const struct store_registration *r)
+static json_t *render(struct api_call *c, const struct sb_registration *r)
 {
     const char *base = c->ctx->cfg->public_url;
     char icon[640], package[640];
@@ -38,7 +38,7 @@ static json_t *render(struct api_call *c, const struct store_registration *r)
 
 /* Loads the registration of path parameter 0 if the caller may see it (else answers 404);
  * with change, also asks SB_ACT_CONNECTOR_REGISTER. */
-static bool load(struct api_call *c, bool change, struct store_registration *r)
+static bool load(struct api_call *c, bool change, struct sb_registration *r)
 {
     sb_err err = registration_find(c->ctx, c->who, api_param(c, 0), change, r, &c->diag);
 
@@ -49,7 +49,7 @@ static bool load(struct api_call *c, bool change, struct store_registration *r)
 
 void api_registration_create(struct api_call *c)
 {
-    struct store_registration *r;
+    struct sb_registration *r;
     json_t *body;
     sb_err err;
 
@@ -74,7 +74,7 @@ void api_registration_create(struct api_call *c)
 
 void api_registration_list(struct api_call *c)
 {
-    struct store_registration *rs = NULL;
+    struct sb_registration *rs = NULL;
     size_t n = 0;
     json_t *value;
     bool can_register;
@@ -95,7 +95,7 @@ void api_registration_list(struct api_call *c)
 
 void api_registration_get(struct api_call *c)
 {
-    struct store_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = malloc(sizeof(*r));
 
     if (!r)
         api_fail(c, SB_ERR_NOMEM);
@@ -106,7 +106,7 @@ void api_registration_get(struct api_call *c)
 
 void api_registration_patch(struct api_call *c)
 {
-    struct store_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = malloc(sizeof(*r));
     json_t *body = NULL;
     sb_err err;
 
@@ -127,7 +127,7 @@ void api_registration_patch(struct api_call *c)
 
 void api_registration_delete(struct api_call *c)
 {
-    struct store_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = malloc(sizeof(*r));
     sb_err err;
 
     if (!r) {
@@ -167,7 +167,7 @@ static void file_name(const char *name, char *out, size_t cap)
 
 void api_registration_package(struct api_call *c)
 {
-    struct store_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = malloc(sizeof(*r));
     char name[64];
     void *data = NULL;
     size_t len = 0;
@@ -198,8 +198,8 @@ out:
 
 void api_registration_test_card(struct api_call *c)
 {
-    struct store_registration *r = malloc(sizeof(*r));
-    struct store_message m;
+    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_message m;
     json_t *body = NULL;
     const char *channel_id;
     sb_err err;

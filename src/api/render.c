@@ -3,13 +3,13 @@
  */
 #include "api/api.h"
 
-json_t *api_render_user(const struct store_user *u)
+json_t *api_render_user(const struct sb_user *u)
 {
     return json_pack("{s:s,s:s,s:s,s:s}", "@odata.type", "#microsoft.graph.user", "id", u->id,
                      "displayName", u->display_name, "userPrincipalName", u->upn);
 }
 
-json_t *api_render_team(const struct store_team *t)
+json_t *api_render_team(const struct sb_team *t)
 {
     json_t *o =
         json_pack("{s:s,s:s,s:s,s:s,s:b,s:{s:b,s:b,s:b,s:b,s:b}}", "id", t->id, "displayName",
@@ -26,7 +26,7 @@ json_t *api_render_team(const struct store_team *t)
     return o;
 }
 
-json_t *api_render_channel(const struct store_channel *ch)
+json_t *api_render_channel(const struct sb_channel *ch)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", ch->id, "displayName", ch->display_name,
                      "description", ch->description, "membershipType", ch->membership_type,
@@ -35,10 +35,10 @@ json_t *api_render_channel(const struct store_channel *ch)
 
 static const char *role_name(int role)
 {
-    return role == STORE_ROLE_OWNER ? "owner" : role == STORE_ROLE_GUEST ? "guest" : NULL;
+    return role == SB_ROLE_OWNER ? "owner" : role == SB_ROLE_GUEST ? "guest" : NULL;
 }
 
-json_t *api_render_member(const struct store_member *m)
+json_t *api_render_member(const struct sb_member *m)
 {
     const char *role = role_name(m->role);
     json_t *roles = role ? json_pack("[s]", role) : json_array();

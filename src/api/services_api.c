@@ -20,8 +20,8 @@
  * template?} -> 201 the configuration with its url and settings (the secret included). */
 void api_service_create(struct api_call *c)
 {
-    struct store_channel ch;
-    struct store_connector cc;
+    struct sb_channel ch;
+    struct sb_connector cc;
     json_t *body, *o;
     sb_err err = webhook_channel_load(c->ctx, c->who, SB_ACT_CONNECTOR_CREATE, api_param(c, 0), &ch,
                                       &c->diag);

@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "store/store.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ static bool upn_valid(const char *upn)
     return true;
 }
 
-sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, struct store_user *out,
+sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, struct sb_user *out,
                         struct sb_diag *diag)
 {
     char hash[crypto_pwhash_STRBYTES];
@@ -73,7 +74,7 @@ sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, stru
     return err;
 }
 
-sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, struct store_user *out,
+sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, struct sb_user *out,
                   struct sb_diag *diag)
 {
     char *hash = NULL;
@@ -104,7 +105,7 @@ sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, str
 static sb_err credential_insert(struct sb_ctx *ctx, const char *user_id, int kind,
                                 const char *secret, int64_t ttl_ms, const char *csrf, bool replace)
 {
-    struct store_token t;
+    struct sb_token t;
 
     memset(&t, 0, sizeof(t));
     sb_id_new(ctx, t.id);
@@ -121,7 +122,7 @@ static sb_err credential_insert(struct sb_ctx *ctx, const char *user_id, int kin
 sb_err auth_token_issue(struct sb_ctx *ctx, const char *user_id, char *secret)
 {
     new_secret(ctx, secret);
-    return credential_insert(ctx, user_id, STORE_TOKEN_API, secret, 0, NULL, false);
+    return credential_insert(ctx, user_id, SB_TOKEN_API, secret, 0, NULL, false);
 }
 
 sb_err auth_session_start(struct sb_ctx *ctx, const char *user_id, char *secret, char *csrf)
@@ -131,7 +132,7 @@ sb_err auth_session_start(struct sb_ctx *ctx, const char *user_id, char *secret,
     new_secret(ctx, secret);
     sb_random(ctx, raw, sizeof(raw));
     sb_hex(raw, sizeof(raw), csrf);
-    return credential_insert(ctx, user_id, STORE_TOKEN_SESSION, secret, AUTH_SESSION_TTL_MS, csrf,
+    return credential_insert(ctx, user_id, SB_TOKEN_SESSION, secret, AUTH_SESSION_TTL_MS, csrf,
                              false);
 }
 
@@ -139,8 +140,8 @@ sb_err auth_authenticate(struct sb_ctx *ctx, const char *secret, bool is_session
                          struct sb_principal *out)
 {
     unsigned char hash[32];
-    struct store_token t;
-    struct store_user u;
+    struct sb_token t;
+    struct sb_user u;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
@@ -154,7 +155,7 @@ sb_err auth_authenticate(struct sb_ctx *ctx, const char *secret, bool is_session
         return err;
     if (sodium_memcmp(hash, t.hash, sizeof(hash)) != 0)
         return SB_ERR_UNAUTHORIZED;
-    if ((t.kind == STORE_TOKEN_SESSION) != is_session)
+    if ((t.kind == SB_TOKEN_SESSION) != is_session)
         return SB_ERR_UNAUTHORIZED;
     if (t.expires_ms && t.expires_ms <= sb_now_ms(ctx))
         return SB_ERR_UNAUTHORIZED;
@@ -188,7 +189,7 @@ bool auth_csrf_check(const struct sb_principal *who, const char *presented)
     return sodium_memcmp(who->csrf, presented, n) == 0;
 }
 
-static sb_err ensure_admin(struct sb_ctx *ctx, const char *password, struct store_user *out,
+static sb_err ensure_admin(struct sb_ctx *ctx, const char *password, struct sb_user *out,
                            struct sb_diag *diag)
 {
     struct auth_new_user nu = {"Administrator", ADMIN_UPN, password, true};
@@ -203,7 +204,7 @@ static sb_err ensure_admin(struct sb_ctx *ctx, const char *password, struct stor
 
 sb_err auth_bootstrap_token(struct sb_ctx *ctx, const char *token, struct sb_diag *diag)
 {
-    struct store_user admin = {0};
+    struct sb_user admin = {0};
     sb_err err;
 
     if (strlen(token) < 16)
@@ -212,7 +213,7 @@ sb_err auth_bootstrap_token(struct sb_ctx *ctx, const char *token, struct sb_dia
     err = ensure_admin(ctx, NULL, &admin, diag);
     /* The old bootstrap token goes only if the new one is stored: one transaction. */
     if (!err)
-        err = credential_insert(ctx, admin.id, STORE_TOKEN_BOOTSTRAP, token, 0, NULL, true);
+        err = credential_insert(ctx, admin.id, SB_TOKEN_BOOTSTRAP, token, 0, NULL, true);
     if (err == SB_ERR_CONFLICT)
         return sb_fail(diag, err, "conflict",
                        "SWITCHBOARD_ADMIN_TOKEN is already in use by another credential");
@@ -223,7 +224,7 @@ sb_err auth_bootstrap_first_admin(struct sb_ctx *ctx, char *password, size_t cap
                                   struct sb_diag *diag)
 {
     unsigned char raw[18];
-    struct store_user admin = {0};
+    struct sb_user admin = {0};
     char *done = NULL;
     sb_err err;
 

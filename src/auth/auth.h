@@ -10,7 +10,7 @@
 #define SB_AUTH_H
 
 #include "core/sb.h"
-#include "store/store.h"
+#include "model/users.h"
 
 #include <stdbool.h>
 
@@ -41,22 +41,22 @@ struct auth_new_user {
 };
 
 /* Validates and creates a user. SB_ERR_CONFLICT when the UPN is taken. */
-sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, struct store_user *out,
+sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, struct sb_user *out,
                         struct sb_diag *diag);
 
 /* The directory as handlers read it (directory.c); each asks sb_can (SIGNED_IN for the
  * caller's own record, USER_READ for the others) and fills diag. The list is a heap array. */
-sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct store_user *out,
+sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_user *out,
                struct sb_diag *diag);
-sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct store_user **out,
+sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_user **out,
                       size_t *n, struct sb_diag *diag);
 sb_err auth_user_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *user_id,
-                     struct store_user *out, struct sb_diag *diag);
+                     struct sb_user *out, struct sb_diag *diag);
 
 /* Checks a password; SB_ERR_UNAUTHORIZED for an unknown user or a wrong password (the same
  * message and roughly the same time either way). Argon2id (64 MiB): call it from the hashing
  * pool (pool.h), not from an HTTP thread. */
-sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, struct store_user *out,
+sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, struct sb_user *out,
                   struct sb_diag *diag);
 
 /* Issues a new API token for the user; secret receives the token text (AUTH_SECRET_LEN + 1). */

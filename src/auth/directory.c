@@ -3,8 +3,9 @@
  */
 #include "auth/auth.h"
 #include "auth/perm.h"
+#include "store/users.h"
 
-sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct store_user *out,
+sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_user *out,
                struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
@@ -14,7 +15,7 @@ sb_err auth_me(struct sb_ctx *ctx, const struct sb_principal *who, struct store_
     return err;
 }
 
-sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct store_user **out,
+sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_user **out,
                       size_t *n, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_USER_READ, NULL, diag);
@@ -25,7 +26,7 @@ sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct
 }
 
 sb_err auth_user_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *user_id,
-                     struct store_user *out, struct sb_diag *diag)
+                     struct sb_user *out, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_USER_READ, NULL, diag);
 

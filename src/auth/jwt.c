@@ -154,7 +154,7 @@ static EVP_PKEY *pem_to_key(const char *pem)
 
 static sb_err load_set(struct sb_ctx *ctx, struct key_set *out)
 {
-    struct store_signing_key *rows = NULL;
+    struct sb_signing_key *rows = NULL;
     size_t n = 0;
     sb_err err = store_signing_key_list(ctx->store, &rows, &n);
 
@@ -264,7 +264,7 @@ static sb_err bn_param_b64(EVP_PKEY *k, const char *name, char *out, size_t cap)
  * have made that period's key first: then theirs stays and this one is dropped. */
 static sb_err make_key(struct sb_ctx *ctx, int64_t period)
 {
-    struct store_signing_key *row = calloc(1, sizeof(*row));
+    struct sb_signing_key *row = calloc(1, sizeof(*row));
     EVP_PKEY *k = NULL;
     BIO *bio = NULL;
     char *pem = NULL, *canon = NULL;

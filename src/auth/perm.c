@@ -1,6 +1,7 @@
 #include "auth/perm.h"
 
 #include "org/org.h"
+#include "store/teams.h"
 
 #include <string.h>
 
@@ -37,10 +38,10 @@ static sb_err forbidden(struct sb_diag *diag, const char *what)
 }
 
 /* Checks that the team (and channel, if named) exist and belong together. */
-static sb_err locate(struct sb_ctx *ctx, const struct sb_resource *res, struct store_team *team,
+static sb_err locate(struct sb_ctx *ctx, const struct sb_resource *res, struct sb_team *team,
                      struct sb_diag *diag)
 {
-    struct store_channel ch;
+    struct sb_channel ch;
     sb_err err;
 
     if (!res || !res->team_id)
@@ -59,10 +60,10 @@ static sb_err locate(struct sb_ctx *ctx, const struct sb_resource *res, struct s
 static sb_err member_remove(struct sb_ctx *ctx, const struct sb_principal *who, int role,
                             const struct sb_resource *res, struct sb_diag *diag)
 {
-    struct store_member m;
+    struct sb_member m;
     sb_err err;
 
-    if (role == STORE_ROLE_OWNER)
+    if (role == SB_ROLE_OWNER)
         return SB_OK;
     if (!res->member_id)
         return forbidden(diag, "only team owners can remove members");
@@ -77,7 +78,7 @@ static sb_err member_remove(struct sb_ctx *ctx, const struct sb_principal *who, 
 }
 
 /* Organisation and group connector switches: the organisation wins over the group. */
-static sb_err policy(struct sb_ctx *ctx, const struct store_team *team, struct sb_diag *diag)
+static sb_err policy(struct sb_ctx *ctx, const struct sb_team *team, struct sb_diag *diag)
 {
     struct org_settings org;
     const char *why;
@@ -126,7 +127,7 @@ static sb_err app_can(const struct sb_principal *who, enum sb_action action, str
 }
 
 /* Connectors on for the team, and actionable messages on for the organisation. */
-static sb_err action_policy(struct sb_ctx *ctx, const struct store_team *team, struct sb_diag *diag)
+static sb_err action_policy(struct sb_ctx *ctx, const struct sb_team *team, struct sb_diag *diag)
 {
     struct org_settings org;
     sb_err err = policy(ctx, team, diag);
@@ -143,8 +144,8 @@ static sb_err action_policy(struct sb_ctx *ctx, const struct store_team *team, s
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
               const struct sb_resource *res, struct sb_diag *diag)
 {
-    struct store_team team = {0};
-    int role = STORE_ROLE_NONE;
+    struct sb_team team = {0};
+    int role = SB_ROLE_NONE;
     sb_err err;
 
     if (action == SB_ACT_WEBHOOK_POST) {
@@ -176,7 +177,7 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     err = store_member_role(ctx->store, team.id, who->user_id, &role);
     if (err)
         return err;
-    if (role == STORE_ROLE_NONE)
+    if (role == SB_ROLE_NONE)
         return not_found(diag, res);
 
     switch (action) {
@@ -187,19 +188,18 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     case SB_ACT_MESSAGE_ACTION:
         return action_policy(ctx, &team, diag);
     case SB_ACT_CHANNEL_CREATE:
-        return role >= STORE_ROLE_MEMBER ? SB_OK : forbidden(diag, "guests cannot create channels");
+        return role >= SB_ROLE_MEMBER ? SB_OK : forbidden(diag, "guests cannot create channels");
     case SB_ACT_TEAM_UPDATE:
-        return role == STORE_ROLE_OWNER ? SB_OK
-                                        : forbidden(diag, "only team owners can change settings");
+        return role == SB_ROLE_OWNER ? SB_OK
+                                     : forbidden(diag, "only team owners can change settings");
     case SB_ACT_MEMBER_ADD:
-        return role == STORE_ROLE_OWNER ? SB_OK
-                                        : forbidden(diag, "only team owners can add members");
+        return role == SB_ROLE_OWNER ? SB_OK : forbidden(diag, "only team owners can add members");
     case SB_ACT_MEMBER_REMOVE:
         return member_remove(ctx, who, role, res, diag);
     case SB_ACT_CONNECTOR_CREATE:
     case SB_ACT_CONNECTOR_MANAGE:
-        if (role != STORE_ROLE_OWNER && !(role == STORE_ROLE_MEMBER && team.allow_connectors))
-            return forbidden(diag, role == STORE_ROLE_GUEST
+        if (role != SB_ROLE_OWNER && !(role == SB_ROLE_MEMBER && team.allow_connectors))
+            return forbidden(diag, role == SB_ROLE_GUEST
                                        ? "guests cannot manage connectors"
                                        : "this team does not allow members to manage connectors");
         return action == SB_ACT_CONNECTOR_CREATE ? policy(ctx, &team, diag) : SB_OK;

@@ -155,7 +155,7 @@ static int unified_group(struct sb_ctx *ctx, bool set, int argc, char **argv)
         {"ConnectorsEnabled", "connectorsEnabled", NULL},
     };
     struct sb_diag diag = {{0}, {0}};
-    struct store_team t;
+    struct sb_team t;
     int rc = parse_params(argc, argv, params, set ? 2 : 1);
     sb_err err;
 

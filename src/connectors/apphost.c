@@ -176,7 +176,7 @@ static void session_in_header(void *arg, const char *name, const char *value)
 /* Whether the user still exists: the sandbox is for people who may use Switchboard now. */
 static bool user_exists(struct sb_ctx *ctx, const char *user_id)
 {
-    struct store_user u;
+    struct sb_user u;
 
     return store_user_get(ctx->store, user_id, &u) == SB_OK;
 }
@@ -240,7 +240,7 @@ static bool sandbox_admit(struct sb_ctx *ctx, const char *app_id, struct http_re
 
 /* Hands the request to the proxy with the app's page, its sandbox origin and the outbound policy
  * of now. */
-static void relay(struct sb_ctx *ctx, const char *app_id, const struct store_app *app,
+static void relay(struct sb_ctx *ctx, const char *app_id, const struct sb_app *app,
                   struct http_request *req, struct http_response *resp)
 {
     char sandbox[APPHOST_URL_MAX];
@@ -265,7 +265,7 @@ static void relay(struct sb_ctx *ctx, const char *app_id, const struct store_app
 void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request *req,
                     struct http_response *resp)
 {
-    struct store_app app;
+    struct sb_app app;
     char scheme[8], host[256], upstream[APPHOST_URL_MAX], why[320],
         set_cookie[APPHOST_TOKEN_MAX * 2];
     const char *path;

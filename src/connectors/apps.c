@@ -1,4 +1,5 @@
 #include "connectors/apps.h"
+#include "connectors/apps_publication.h"
 
 #include "auth/perm.h"
 #include "connectors/configs.h"
@@ -12,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-json_t *apps_summary(const struct store_app *a)
+json_t *apps_summary(const struct sb_app *a)
 {
     return json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "externalId", a->external_id, "displayName",
                      a->display_name, "version", a->version, "connectorId",
@@ -21,7 +22,7 @@ json_t *apps_summary(const struct store_app *a)
 }
 
 static void fill(struct sb_ctx *ctx, const struct sb_principal *who, const struct package_info *p,
-                 const char *team_id, struct store_app *a)
+                 const char *team_id, struct sb_app *a)
 {
     json_t *domains = json_array();
     char *text = NULL;
@@ -113,7 +114,7 @@ void apps_publication_free(struct apps_publication *pub)
 }
 
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
-                    const char *team_id, struct store_app *out, bool *updated, struct sb_diag *diag)
+                    const char *team_id, struct sb_app *out, bool *updated, struct sb_diag *diag)
 {
     struct apps_publication *pub = malloc(sizeof(*pub));
     sb_time created;
@@ -140,8 +141,8 @@ out:
 sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                    struct sb_diag *diag)
 {
-    struct store_app a;
-    struct store_audit audit = {0};
+    struct sb_app a;
+    struct sb_audit audit = {0};
     json_t *before = NULL;
     sb_err err = store_app_get(ctx->store, id, &a);
 
@@ -161,7 +162,7 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
 }
 
 sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                 struct store_app **out, size_t *n, struct sb_diag *diag)
+                 struct sb_app **out, size_t *n, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
 
@@ -172,8 +173,8 @@ sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char 
 
 /* Organisation apps are every signed-in person's; apps uploaded to a team are that team's, and
  * others learn nothing of them. */
-static sb_err can_see(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_app *app, struct sb_diag *diag)
+static sb_err can_see(struct sb_ctx *ctx, const struct sb_principal *who, const struct sb_app *app,
+                      struct sb_diag *diag)
 {
     struct sb_resource res = {app->team_id, NULL, NULL};
 
@@ -183,7 +184,7 @@ static sb_err can_see(struct sb_ctx *ctx, const struct sb_principal *who,
 }
 
 sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                 struct store_app *out, struct sb_diag *diag)
+                 struct sb_app *out, struct sb_diag *diag)
 {
     sb_err err = store_app_get(ctx->store, id, out);
 
@@ -195,7 +196,7 @@ sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char 
 sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char *id, void **data,
                  size_t *len, struct sb_diag *diag)
 {
-    struct store_app app;
+    struct sb_app app;
     sb_err err = store_app_get(ctx->store, id, &app);
 
     if (!err)

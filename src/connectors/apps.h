@@ -10,38 +10,19 @@
 #define SB_APPS_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/apps.h"
 
 #include <jansson.h>
 
 #define APPS_PACKAGE_MAX (1024 * 1024)
 
-struct package_info;
-
-/* A validated publication, ready to be written (store_app_put, or with another change in one
- * transaction: store_registration_insert/update). w points into the structure: keep it where
- * apps_prepare filled it. */
-struct apps_publication {
-    struct store_app app;
-    struct package_info *info; /* the package's facts; the icon bytes w refers to */
-    struct store_audit audit;  /* "app.publish" / "app.upload", target set when written */
-    struct store_app_write w;
-};
-
-/* Checks policy (custom apps allowed), size and package rules and fills *pub; zip must stay
- * valid until the write. team_id NULL: the organisation catalog. */
-sb_err apps_prepare(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
-                    const char *team_id, struct apps_publication *pub, struct sb_diag *diag);
-void apps_publication_free(struct apps_publication *pub);
-
 /* apps_prepare, then the write. team_id NULL: the organisation catalog. */
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
-                    const char *team_id, struct store_app *out, bool *updated,
-                    struct sb_diag *diag);
+                    const char *team_id, struct sb_app *out, bool *updated, struct sb_diag *diag);
 
 /* What the audit log records of an entry: {externalId, displayName, version, connectorId?,
  * teamId?}. */
-json_t *apps_summary(const struct store_app *a);
+json_t *apps_summary(const struct sb_app *a);
 
 sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                    struct sb_diag *diag);
@@ -50,9 +31,9 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
  * the team, an organisation app by everyone signed in. */
 /* The organisation's apps and team_id's uploaded ones (team_id NULL: every app); heap array. */
 sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                 struct store_app **out, size_t *n, struct sb_diag *diag);
+                 struct sb_app **out, size_t *n, struct sb_diag *diag);
 sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                 struct store_app *out, struct sb_diag *diag);
+                 struct sb_app *out, struct sb_diag *diag);
 /* The app's PNG icon (heap: free()). */
 sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char *id, void **data,
                  size_t *len, struct sb_diag *diag);

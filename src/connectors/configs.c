@@ -8,6 +8,8 @@
 #include "net/url.h"
 #include "org/org.h"
 #include "webhooks/webhooks.h"
+#include "store/apps.h"
+#include "store/connectors.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -90,7 +92,7 @@ bool config_http_host_allowed(struct sb_ctx *ctx, const char *url)
            org_outbound_allowed(ctx, host, port, &allowed) == SB_OK && allowed;
 }
 
-static sb_err check_url(struct sb_ctx *ctx, const struct store_app *app, const char *name,
+static sb_err check_url(struct sb_ctx *ctx, const struct sb_app *app, const char *name,
                         const char *url, struct sb_diag *diag)
 {
     char why[320];
@@ -116,7 +118,7 @@ static sb_err check_name(const char *name, struct sb_diag *diag)
 }
 
 /* Checks every field that is set against the app; all before anything is written. */
-static sb_err check_fields(struct sb_ctx *ctx, const struct store_app *app,
+static sb_err check_fields(struct sb_ctx *ctx, const struct sb_app *app,
                            const struct config_fields *f, struct sb_diag *diag)
 {
     sb_err err = SB_OK;
@@ -134,7 +136,7 @@ static sb_err check_fields(struct sb_ctx *ctx, const struct store_app *app,
 }
 
 static sb_err find_app(struct sb_ctx *ctx, const char *team_id, const char *connector_id,
-                       struct store_app *app, struct sb_diag *diag)
+                       struct sb_app *app, struct sb_diag *diag)
 {
     struct catalog_entry e;
     struct org_settings org;
@@ -176,12 +178,12 @@ static char *settings_text(const char *app_id, const char *entity_id, const char
 }
 
 sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
-                     const struct store_channel *ch, const char *connector_id,
-                     const struct config_fields *f, const char *app_type,
-                     struct store_connector *out, struct sb_diag *diag)
+                     const struct sb_channel *ch, const char *connector_id,
+                     const struct config_fields *f, const char *app_type, struct sb_connector *out,
+                     struct sb_diag *diag)
 {
-    struct store_app app;
-    struct store_audit audit = {0};
+    struct sb_app app;
+    struct sb_audit audit = {0};
     void *icon = NULL;
     size_t icon_len = 0;
     char *settings = NULL;
@@ -227,7 +229,7 @@ out:
     return err;
 }
 
-sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, json_t **out)
+sb_err config_settings(struct sb_ctx *ctx, const struct sb_connector *cc, json_t **out)
 {
     char *text = NULL;
     sb_err err = store_connector_settings(ctx->store, cc->id, &text);
@@ -240,12 +242,12 @@ sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, jso
     return *out && json_is_object(*out) ? SB_OK : SB_ERR_IO;
 }
 
-sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct store_connector *cc,
+sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_connector *cc,
                      const struct config_fields *f, struct sb_diag *diag)
 {
-    struct store_app app;
-    struct store_audit audit = {0};
-    struct store_connector changed = *cc;
+    struct sb_app app;
+    struct sb_audit audit = {0};
+    struct sb_connector changed = *cc;
     json_t *cur = NULL, *before = NULL, *after = NULL;
     char *settings = NULL;
     const char *remove_url;

@@ -15,7 +15,8 @@
 #define SB_CONFIGS_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/connectors.h"
+#include "model/teams.h"
 
 #include <jansson.h>
 
@@ -33,17 +34,17 @@ struct config_fields {
 /* Creates a connector app's configuration with its "connector.create" audit entry, in one
  * transaction. */
 sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
-                     const struct store_channel *ch, const char *connector_id,
-                     const struct config_fields *f, const char *app_type,
-                     struct store_connector *out, struct sb_diag *diag);
+                     const struct sb_channel *ch, const char *connector_id,
+                     const struct config_fields *f, const char *app_type, struct sb_connector *out,
+                     struct sb_diag *diag);
 
 /* Changes the configuration (and its name, f->config_name) with its "connector.update" audit
  * entry by who, in one transaction. */
-sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct store_connector *cc,
+sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_connector *cc,
                      const struct config_fields *f, struct sb_diag *diag);
 
 /* The stored settings: {appId, entityId, contentUrl, removeUrl?}. */
-sb_err config_settings(struct sb_ctx *ctx, const struct store_connector *cc, json_t **out);
+sb_err config_settings(struct sb_ctx *ctx, const struct sb_connector *cc, json_t **out);
 
 /* Whether url (http or https) may be loaded for an app with these validDomains (JSON array
  * text): the host matches an entry ("x.y" exactly, "*.y" any subdomain), and plain http is

@@ -14,9 +14,13 @@
 
 #include "cards/cards.h"
 #include "connectors/apps.h"
+#include "connectors/apps_publication.h"
 #include "core/ids.h"
 #include "org/org.h"
 #include "teams/teams.h"
+#include "store/apps.h"
+#include "store/messages.h"
+#include "store/registrations.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +29,7 @@
 
 #define BAD(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
 
-static json_t *summary(const struct store_registration *r)
+static json_t *summary(const struct sb_registration *r)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "connectorId", r->id, "appId", r->app_id, "name",
                      r->name, "version", r->version, "configurationUrl", r->configuration_url,
@@ -54,7 +58,7 @@ static sb_err prepare_publication(struct sb_ctx *ctx, const struct sb_principal 
 
 /* The audit entry of a registration change (before/after may be NULL). */
 static sb_err reg_audit(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
-                        const char *id, json_t *before, json_t *after, struct store_audit *out)
+                        const char *id, json_t *before, json_t *after, struct sb_audit *out)
 {
     return org_audit_entry(ctx, who->user_id, who->display_name, action, id, before, after, out);
 }
@@ -67,11 +71,11 @@ static struct store_registration_blobs blobs_of(const struct draft *d, const voi
 }
 
 sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
-                           struct store_registration *out, struct sb_diag *diag)
+                           struct sb_registration *out, struct sb_diag *diag)
 {
     struct draft *d = calloc(1, sizeof(*d));
     struct apps_publication *pub = calloc(1, sizeof(*pub));
-    struct store_audit audit = {0};
+    struct sb_audit audit = {0};
     struct store_registration_blobs b;
     void *zip = NULL;
     size_t len = 0;
@@ -147,11 +151,11 @@ static sb_err custom_apps_allowed(struct sb_ctx *ctx, struct sb_diag *diag)
 }
 
 sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                           json_t *body, struct store_registration *out, struct sb_diag *diag)
+                           json_t *body, struct sb_registration *out, struct sb_diag *diag)
 {
     struct draft *d = calloc(1, sizeof(*d));
     struct apps_publication *pub = calloc(1, sizeof(*pub));
-    struct store_audit audit = {0};
+    struct sb_audit audit = {0};
     struct store_registration_blobs b;
     char old_version[sizeof(d->r.version)];
     json_t *before = NULL, *after = NULL;
@@ -218,9 +222,9 @@ out:
 sb_err registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            struct sb_diag *diag)
 {
-    struct store_registration *r = malloc(sizeof(*r));
-    struct store_audit audit = {0}, app_audit = {0};
-    struct store_app *app = malloc(sizeof(*app));
+    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_audit audit = {0}, app_audit = {0};
+    struct sb_app *app = malloc(sizeof(*app));
     json_t *before = NULL, *app_before = NULL;
     bool listed = false;
     sb_err err;
@@ -272,9 +276,8 @@ static void new_attachment_id(void *arg, char out[37])
 }
 
 sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who,
-                              const struct store_registration *r, const char *team_id,
-                              const char *channel_id, struct store_message *out,
-                              struct sb_diag *diag)
+                              const struct sb_registration *r, const char *team_id,
+                              const char *channel_id, struct sb_message *out, struct sb_diag *diag)
 {
     struct card_message card = {0};
     char title[200], *text = NULL, *action_body = NULL;

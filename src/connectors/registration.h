@@ -23,20 +23,21 @@
 #define SB_REGISTRATION_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/messages.h"
+#include "model/registrations.h"
 
 #include <jansson.h>
 
 #define REGISTRATION_LOGO_MAX (256 * 1024) /* bytes of one PNG, decoded */
 
 sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
-                           struct store_registration *out, struct sb_diag *diag);
+                           struct sb_registration *out, struct sb_diag *diag);
 
 /* Applies the fields body names to the registration id (the others stay), regenerates the
  * package with the next patch version and republishes it. SB_ERR_CONFLICT when another change
  * came first. */
 sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                           json_t *body, struct store_registration *out, struct sb_diag *diag);
+                           json_t *body, struct sb_registration *out, struct sb_diag *diag);
 
 /* Removes the app from the organisation catalog and forgets the registration. */
 sb_err registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
@@ -46,14 +47,13 @@ sb_err registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, c
  * connector (from.application with its name and icon), through the normal message path.
  * SB_ERR_INVALID when r has no actions, SB_ERR_FORBIDDEN when custom apps are not allowed. */
 sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who,
-                              const struct store_registration *r, const char *team_id,
-                              const char *channel_id, struct store_message *out,
-                              struct sb_diag *diag);
+                              const struct sb_registration *r, const char *team_id,
+                              const char *channel_id, struct sb_message *out, struct sb_diag *diag);
 
 /* The app package of r with these icons: manifest.json (manifest version
  * REGISTRATION_MANIFEST_VERSION), color.png and outline.png. *zip is heap (caller frees). */
 #define REGISTRATION_MANIFEST_VERSION "1.17"
-sb_err registration_package_build(const struct store_registration *r, const void *logo,
+sb_err registration_package_build(const struct sb_registration *r, const void *logo,
                                   size_t logo_len, const void *outline, size_t outline_len,
                                   void **zip, size_t *len);
 

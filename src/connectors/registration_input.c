@@ -234,7 +234,7 @@ static sb_err domains_field(json_t *body, char *dst, size_t cap, struct sb_diag 
 
 /* Adds the configuration page's host to validDomains unless an entry covers it: Teams loads
  * the page only from a valid domain. */
-static sb_err cover_configuration_host(struct store_registration *r, struct sb_diag *diag)
+static sb_err cover_configuration_host(struct sb_registration *r, struct sb_diag *diag)
 {
     struct net_url u;
     char *text;
@@ -287,7 +287,7 @@ out:
 
 sb_err registration_apply(struct sb_ctx *ctx, json_t *body, struct draft *d, struct sb_diag *diag)
 {
-    struct store_registration *r = &d->r;
+    struct sb_registration *r = &d->r;
     const char *key;
     json_t *v;
     sb_err err;

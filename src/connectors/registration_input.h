@@ -13,7 +13,7 @@
 
 /* A registration being built or changed, with its icons (heap). */
 struct draft {
-    struct store_registration r;
+    struct sb_registration r;
     unsigned char *logo, *outline;
     size_t logo_len, outline_len;
 };

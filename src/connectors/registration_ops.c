@@ -4,11 +4,13 @@
 #include "connectors/registration_ops.h"
 
 #include "auth/perm.h"
+#include "store/registrations.h"
+#include "store/teams.h"
 
 #include <string.h>
 
 sb_err registration_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                         bool change, struct store_registration *out, struct sb_diag *diag)
+                         bool change, struct sb_registration *out, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
 
@@ -25,7 +27,7 @@ sb_err registration_find(struct sb_ctx *ctx, const struct sb_principal *who, con
 }
 
 sb_err registration_list_for(struct sb_ctx *ctx, const struct sb_principal *who,
-                             struct store_registration **out, size_t *n, struct sb_diag *diag)
+                             struct sb_registration **out, size_t *n, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
 
@@ -34,18 +36,18 @@ sb_err registration_list_for(struct sb_ctx *ctx, const struct sb_principal *who,
     return err;
 }
 
-sb_err registration_package(struct sb_ctx *ctx, const struct store_registration *r, void **data,
+sb_err registration_package(struct sb_ctx *ctx, const struct sb_registration *r, void **data,
                             size_t *len)
 {
     return store_registration_blob(ctx->store, r->id, STORE_REG_PACKAGE, data, len);
 }
 
 sb_err registration_test_card_post(struct sb_ctx *ctx, const struct sb_principal *who,
-                                   const struct store_registration *r, const char *channel_id,
-                                   struct store_message *out, struct sb_diag *diag)
+                                   const struct sb_registration *r, const char *channel_id,
+                                   struct sb_message *out, struct sb_diag *diag)
 {
     struct sb_resource res = {NULL, NULL, NULL};
-    struct store_channel ch;
+    struct sb_channel ch;
     sb_err err = store_channel_get(ctx->store, channel_id, &ch);
 
     if (err == SB_ERR_NOT_FOUND)

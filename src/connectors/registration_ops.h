@@ -10,17 +10,17 @@
 
 /* The registration id if who may see it; with change, also asks SB_ACT_CONNECTOR_REGISTER. */
 sb_err registration_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                         bool change, struct store_registration *out, struct sb_diag *diag);
+                         bool change, struct sb_registration *out, struct sb_diag *diag);
 /* The registrations who may see (heap array: free()). */
 sb_err registration_list_for(struct sb_ctx *ctx, const struct sb_principal *who,
-                             struct store_registration **out, size_t *n, struct sb_diag *diag);
+                             struct sb_registration **out, size_t *n, struct sb_diag *diag);
 /* The stored app package of r (heap: free()). */
-sb_err registration_package(struct sb_ctx *ctx, const struct store_registration *r, void **data,
+sb_err registration_package(struct sb_ctx *ctx, const struct sb_registration *r, void **data,
                             size_t *len);
 /* registration_test_card into channel_id, if who may add a connector there (posting as a
  * connector is adding one to the channel, for a moment: the same people and the same policy). */
 sb_err registration_test_card_post(struct sb_ctx *ctx, const struct sb_principal *who,
-                                   const struct store_registration *r, const char *channel_id,
-                                   struct store_message *out, struct sb_diag *diag);
+                                   const struct sb_registration *r, const char *channel_id,
+                                   struct sb_message *out, struct sb_diag *diag);
 
 #endif

@@ -59,7 +59,7 @@ static void website_host(const char *url, char out[DEVELOPER_NAME_MAX * 4 + 1])
              (int)sb_utf8_prefix_chars(host, DEVELOPER_NAME_MAX), host);
 }
 
-static json_t *manifest(const struct store_registration *r)
+static json_t *manifest(const struct sb_registration *r)
 {
     char developer[DEVELOPER_NAME_MAX * 4 + 1];
     json_t *domains = json_loads(r->valid_domains, 0, NULL), *m;
@@ -98,7 +98,7 @@ static int add(zip_t *za, const char *name, const void *data, size_t len)
     return 0;
 }
 
-sb_err registration_package_build(const struct store_registration *r, const void *logo,
+sb_err registration_package_build(const struct sb_registration *r, const void *logo,
                                   size_t logo_len, const void *outline, size_t outline_len,
                                   void **zip, size_t *len)
 {

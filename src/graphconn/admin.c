@@ -10,6 +10,8 @@
 #include "core/json.h"
 #include "org/org.h"
 #include "outbox/outbox.h"
+#include "store/apps.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -20,7 +22,7 @@
 #define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
 
 /* The catalog app's package facts when it has a graphConnector (SB_ERR_NOT_FOUND otherwise). */
-static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct store_app *app,
+static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct sb_app *app,
                           struct package_info *info)
 {
     void *zip = NULL;
@@ -47,12 +49,12 @@ static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct store_a
 }
 
 sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
-                              struct store_gc_registration *out, char *secret, struct sb_diag *diag)
+                              struct sb_gc_registration *out, char *secret, struct sb_diag *diag)
 {
     unsigned char raw[32];
     const char *name, *app_id, *cert;
-    struct store_app app;
-    struct store_audit audit;
+    struct sb_app app;
+    struct sb_audit audit;
     json_t *after;
     sb_err err;
 
@@ -105,7 +107,7 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
 }
 
 sb_err gc_registration_find(struct sb_ctx *ctx, const char *client_id,
-                            struct store_gc_registration *out)
+                            struct sb_gc_registration *out)
 {
     sb_id id;
     sb_err err;
@@ -121,7 +123,7 @@ sb_err gc_registration_find(struct sb_ctx *ctx, const char *client_id,
     return err == SB_ERR_NOT_FOUND ? SB_ERR_UNAUTHORIZED : err;
 }
 
-sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secret)
+sb_err gc_secret_check(const struct sb_gc_registration *reg, const char *secret)
 {
     unsigned char h[32];
 
@@ -129,14 +131,14 @@ sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secr
     return sodium_memcmp(h, reg->secret_hash, sizeof(h)) == 0 ? SB_OK : SB_ERR_UNAUTHORIZED;
 }
 
-json_t *gc_render_registration(const struct store_gc_registration *r)
+json_t *gc_render_registration(const struct sb_gc_registration *r)
 {
     return json_pack("{s:s,s:s,s:s?,s:s,s:b,s:s}", "id", r->id, "clientId", r->id, "appId",
                      r->app_id[0] ? r->app_id : NULL, "displayName", r->display_name,
                      "hasCertificate", r->public_key[0] != '\0', "createdDateTime", r->created);
 }
 
-sb_err gc_registration_list(struct sb_ctx *ctx, struct store_gc_registration **out, size_t *n)
+sb_err gc_registration_list(struct sb_ctx *ctx, struct sb_gc_registration **out, size_t *n)
 {
     return store_gc_registration_list(ctx->store, out, n);
 }
@@ -144,7 +146,7 @@ sb_err gc_registration_list(struct sb_ctx *ctx, struct store_gc_registration **o
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag)
 {
-    struct store_audit audit;
+    struct sb_audit audit;
     sb_err err = org_audit_entry(ctx, who->user_id, who->display_name, "appRegistration.delete", id,
                                  NULL, NULL, &audit);
 
@@ -159,7 +161,7 @@ sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who
 
 static json_t *render_connections(struct sb_ctx *ctx, const char *client_id)
 {
-    struct store_gc_connection *all = NULL;
+    struct sb_gc_connection *all = NULL;
     json_t *v = json_array();
     size_t n = 0;
 
@@ -179,8 +181,8 @@ static json_t *render_connections(struct sb_ctx *ctx, const char *client_id)
 
 sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
 {
-    struct store_app *apps = NULL;
-    struct store_gc_registration *regs = NULL;
+    struct sb_app *apps = NULL;
+    struct sb_gc_registration *regs = NULL;
     size_t napps = 0, nregs = 0;
     json_t *value = json_array(), *unlinked = json_array();
     sb_err err;
@@ -195,8 +197,8 @@ sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
         goto out;
     for (size_t i = 0; i < napps; i++) {
         struct package_info info;
-        struct store_app app;
-        struct store_gc_switch sw = {0};
+        struct sb_app app;
+        struct sb_gc_switch sw = {0};
         json_t *entry, *clients = json_array(), *conns = json_array(), *notif = NULL;
 
         if (gc_app_info(ctx, apps[i].id, &app, &info) != SB_OK) {
@@ -242,13 +244,13 @@ out:
 }
 
 sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *app_id,
-                     bool enabled, struct store_gc_switch *out, struct sb_diag *diag)
+                     bool enabled, struct sb_gc_switch *out, struct sb_diag *diag)
 {
     struct package_info info;
-    struct store_app app;
-    struct store_gc_switch before = {0};
-    struct store_outbox_job job;
-    struct store_audit audit = {0};
+    struct sb_app app;
+    struct sb_gc_switch before = {0};
+    struct sb_outbox_job job;
+    struct sb_audit audit = {0};
     unsigned char raw[32];
     char *payload = NULL;
     json_t *b = NULL, *a = NULL;

@@ -6,6 +6,7 @@
  * twice (a replayed assertion is refused).
  */
 #include "graphconn/graphconn.h"
+#include "store/signin.h"
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -114,7 +115,7 @@ out:
     return ok;
 }
 
-sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration *reg,
+sb_err gc_assertion_check(struct sb_ctx *ctx, const struct sb_gc_registration *reg,
                           const char *assertion, const char *audience)
 {
     const char *dot1 = strchr(assertion, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;

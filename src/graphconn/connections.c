@@ -10,6 +10,8 @@
 
 #include "core/ids.h"
 #include "core/json.h"
+#include "store/apps.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -31,8 +33,8 @@ static sb_err check_id(const char *id, struct sb_diag *diag)
 {
     size_t n = strlen(id);
 
-    if (n < 3 || n > STORE_GC_ID_MAX)
-        return FAIL("id must be 3 to %d characters", STORE_GC_ID_MAX);
+    if (n < 3 || n > SB_GC_ID_MAX)
+        return FAIL("id must be 3 to %d characters", SB_GC_ID_MAX);
     for (const char *c = id; *c; c++)
         if (!isalnum((unsigned char)*c))
             return FAIL("id must contain only letters and digits");
@@ -92,9 +94,9 @@ static sb_err text_field(json_t *body, const char *key, bool required, size_t ma
 static sb_err check_ticket(struct sb_ctx *ctx, const struct sb_principal *who, const char *ticket,
                            const char *connector_id, struct sb_diag *diag)
 {
-    struct store_gc_registration reg;
-    struct store_gc_switch sw;
-    struct store_app app;
+    struct sb_gc_registration reg;
+    struct sb_gc_switch sw;
+    struct sb_app app;
     sb_err err;
 
     if (!ticket != !connector_id)
@@ -122,10 +124,9 @@ static sb_err check_ticket(struct sb_ctx *ctx, const struct sb_principal *who, c
 }
 
 sb_err gc_connection_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
-                            const char *ticket, struct store_gc_connection *out,
-                            struct sb_diag *diag)
+                            const char *ticket, struct sb_gc_connection *out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
+    struct sb_gc_connection c = {0};
     const char *id, *connector_id;
     json_t *extra = json_object();
     int64_t count = 0;
@@ -173,7 +174,7 @@ out:
 }
 
 sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                          struct store_gc_connection *out, struct sb_diag *diag)
+                          struct sb_gc_connection *out, struct sb_diag *diag)
 {
     sb_err err = store_gc_connection_get(ctx->store, id, out);
 
@@ -187,17 +188,17 @@ sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, co
 }
 
 sb_err gc_connection_list(struct sb_ctx *ctx, const struct sb_principal *who,
-                          struct store_gc_connection **out, size_t *n)
+                          struct sb_gc_connection **out, size_t *n)
 {
     return store_gc_connection_list(ctx->store, who->user_id, out, n);
 }
 
-void gc_connection_free(struct store_gc_connection *c)
+void gc_connection_free(struct sb_gc_connection *c)
 {
     store_gc_connection_free(c);
 }
 
-void gc_connection_free_array(struct store_gc_connection *c, size_t n)
+void gc_connection_free_array(struct sb_gc_connection *c, size_t n)
 {
     store_gc_connection_free_array(c, n);
 }
@@ -205,7 +206,7 @@ void gc_connection_free_array(struct store_gc_connection *c, size_t n)
 sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            json_t *body, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
+    struct sb_gc_connection c = {0};
     json_t *extra = NULL;
     sb_err err;
 
@@ -240,7 +241,7 @@ out:
 sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                             struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
+    struct sb_gc_connection c = {0};
     sb_err err;
 
     if ((err = gc_connection_find(ctx, who, id, &c, diag)))
@@ -250,7 +251,7 @@ sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, 
     return err;
 }
 
-json_t *gc_render_connection(const struct store_gc_connection *c)
+json_t *gc_render_connection(const struct sb_gc_connection *c)
 {
     json_t *extra = json_loads(c->extra ? c->extra : "{}", 0, NULL);
     json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "id", c->id, "name", c->name, "description",

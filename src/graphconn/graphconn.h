@@ -21,7 +21,9 @@
 #define SB_GRAPHCONN_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/apps.h"
+#include "model/graphconn.h"
+#include "model/outbox.h"
 
 #include <jansson.h>
 
@@ -34,21 +36,20 @@
 
 /* ticket: the GraphConnectors-Ticket header (NULL when absent). */
 sb_err gc_connection_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
-                            const char *ticket, struct store_gc_connection *out,
-                            struct sb_diag *diag);
+                            const char *ticket, struct sb_gc_connection *out, struct sb_diag *diag);
 /* The caller's connection id (SB_ERR_NOT_FOUND when absent or another app's). */
 sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                          struct store_gc_connection *out, struct sb_diag *diag);
+                          struct sb_gc_connection *out, struct sb_diag *diag);
 sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            json_t *body, struct sb_diag *diag);
 sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                             struct sb_diag *diag);
-json_t *gc_render_connection(const struct store_gc_connection *c);
+json_t *gc_render_connection(const struct sb_gc_connection *c);
 /* The connections who owns (heap array: gc_connection_free_array). */
 sb_err gc_connection_list(struct sb_ctx *ctx, const struct sb_principal *who,
-                          struct store_gc_connection **out, size_t *n);
-void gc_connection_free(struct store_gc_connection *c);
-void gc_connection_free_array(struct store_gc_connection *c, size_t n);
+                          struct sb_gc_connection **out, size_t *n);
+void gc_connection_free(struct sb_gc_connection *c);
+void gc_connection_free_array(struct sb_gc_connection *c, size_t n);
 
 /* ---- schema (schema.c) ---- */
 
@@ -60,7 +61,7 @@ sb_err gc_schema_normalise(json_t *body, json_t **out, struct sb_diag *diag);
 sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                           json_t *body, char *op_id, struct sb_diag *diag);
 /* The outbox job that runs operation op_id, and its payload text (heap), not yet stored. */
-sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct store_outbox_job *job,
+sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct sb_outbox_job *job,
                      char **payload);
 /* Runs operation op_id: a schema may only add properties to the registered one (items were
  * validated against it); otherwise the operation fails with the reason. */
@@ -80,7 +81,7 @@ sb_err gc_item_get(struct sb_ctx *ctx, const struct sb_principal *who, const cha
 sb_err gc_item_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                       const char *item_id, struct sb_diag *diag);
 /* Ingestion rate: SB_ERR_THROTTLED with *retry_after_s when the connection's bucket is empty. */
-sb_err gc_item_rate(struct sb_ctx *ctx, const struct store_gc_connection *c, int *retry_after_s,
+sb_err gc_item_rate(struct sb_ctx *ctx, const struct sb_gc_connection *c, int *retry_after_s,
                     struct sb_diag *diag);
 
 /* ---- external groups and their members (groups.c) ---- */
@@ -110,13 +111,12 @@ sb_err gc_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, cons
  * notifications agree on one app id). secret receives the client secret (GC_SECRET_LEN + 1),
  * shown only now. */
 sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
-                              struct store_gc_registration *out, char *secret,
-                              struct sb_diag *diag);
+                              struct sb_gc_registration *out, char *secret, struct sb_diag *diag);
 /* The registration of client_id (a GUID in any case); SB_ERR_UNAUTHORIZED when unknown. */
 sb_err gc_registration_find(struct sb_ctx *ctx, const char *client_id,
-                            struct store_gc_registration *out);
+                            struct sb_gc_registration *out);
 /* Client secret check (constant time): SB_OK or SB_ERR_UNAUTHORIZED. */
-sb_err gc_secret_check(const struct store_gc_registration *reg, const char *secret);
+sb_err gc_secret_check(const struct sb_gc_registration *reg, const char *secret);
 
 /* ---- certificate credentials (assertion.c) ---- */
 
@@ -125,14 +125,14 @@ sb_err gc_public_key_normalise(const char *pem, char *out, size_t cap, struct sb
 /* A client assertion (RFC 7523, RS256 or PS256) signed with the registration's key, for the
  * token endpoint at audience, with a jti: SB_OK (the jti is then used up), SB_ERR_UNAUTHORIZED,
  * or SB_ERR_CONFLICT when that jti was used before (a replay). */
-sb_err gc_assertion_check(struct sb_ctx *ctx, const struct store_gc_registration *reg,
+sb_err gc_assertion_check(struct sb_ctx *ctx, const struct sb_gc_registration *reg,
                           const char *assertion, const char *audience);
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag);
-json_t *gc_render_registration(const struct store_gc_registration *r);
+json_t *gc_render_registration(const struct sb_gc_registration *r);
 /* Every registration (heap array: free()). No permission check: administrators' (the handler
  * asks sb_can(ADMIN)). */
-sb_err gc_registration_list(struct sb_ctx *ctx, struct store_gc_registration **out, size_t *n);
+sb_err gc_registration_list(struct sb_ctx *ctx, struct sb_gc_registration **out, size_t *n);
 
 /* The organisation catalog's apps with a graphConnector: {value:[{appId, connectorId,
  * displayName, notificationUrl, enabled, notification, registrations, connections}],
@@ -142,15 +142,15 @@ sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out);
  * app's notificationUrl through the outbox, the switch, the job and the audit entry in one
  * transaction. The app needs a registration. */
 sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *app_id,
-                     bool enabled, struct store_gc_switch *out, struct sb_diag *diag);
+                     bool enabled, struct sb_gc_switch *out, struct sb_diag *diag);
 
 /* The notification job of sw for app and its payload text (heap), not yet stored (notify.c);
  * sets sw->job_id. */
-struct store_app;
+struct sb_app;
 struct package_info;
-sb_err gc_notify_job(struct sb_ctx *ctx, const struct store_app *app,
-                     const struct package_info *info, struct store_gc_switch *sw,
-                     struct store_outbox_job *job, char **payload, struct sb_diag *diag);
+sb_err gc_notify_job(struct sb_ctx *ctx, const struct sb_app *app, const struct package_info *info,
+                     struct sb_gc_switch *sw, struct sb_outbox_job *job, char **payload,
+                     struct sb_diag *diag);
 /* The notification job's state for the admin page: {state, attempts, lastError, ...}. */
 json_t *gc_notification_state(struct sb_ctx *ctx, const char *job_id);
 /* Registers the outbox handlers (notifications, schema operations); main calls it once. */

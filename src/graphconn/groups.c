@@ -8,6 +8,7 @@
 
 #include "core/ids.h"
 #include "core/json.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -16,14 +17,14 @@
 
 #define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
 
-static json_t *render_group(const struct store_gc_group *g)
+static json_t *render_group(const struct sb_gc_group *g)
 {
     return json_pack("{s:s,s:s,s:s,s:s}", "@odata.type",
                      "#microsoft.graph.externalConnectors.externalGroup", "id", g->id,
                      "displayName", g->display_name, "description", g->description);
 }
 
-static sb_err group_fields(json_t *body, struct store_gc_group *g, struct sb_diag *diag)
+static sb_err group_fields(json_t *body, struct sb_gc_group *g, struct sb_diag *diag)
 {
     const char *s;
     sb_err err;
@@ -41,8 +42,8 @@ static sb_err group_fields(json_t *body, struct store_gc_group *g, struct sb_dia
 
 /* The connection (the caller's) and, when group_id is given, its group. */
 static sb_err locate_group(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
-                           const char *group_id, struct store_gc_connection *c,
-                           struct store_gc_group *g, struct sb_diag *diag)
+                           const char *group_id, struct sb_gc_connection *c, struct sb_gc_group *g,
+                           struct sb_diag *diag)
 {
     sb_err err = gc_connection_find(ctx, who, conn_id, c, diag);
 
@@ -59,18 +60,18 @@ static sb_err locate_group(struct sb_ctx *ctx, const struct sb_principal *who, c
 sb_err gc_group_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                        json_t *body, json_t **out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
     const char *id;
     sb_err err;
 
     *out = NULL;
     if ((err = locate_group(ctx, who, conn_id, NULL, &c, NULL, diag)))
         return err;
-    if ((err = sb_json_string(body, "id", true, STORE_GC_ITEM_MAX, &id, diag)))
+    if ((err = sb_json_string(body, "id", true, SB_GC_ITEM_MAX, &id, diag)))
         goto out;
     if (!gc_valid_id(id)) {
-        err = FAIL("id must be 1 to %d letters, digits, '-' or '_'", STORE_GC_ITEM_MAX);
+        err = FAIL("id must be 1 to %d letters, digits, '-' or '_'", SB_GC_ITEM_MAX);
         goto out;
     }
     g.conn_pk = c.pk;
@@ -90,8 +91,8 @@ out:
 sb_err gc_group_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                     const char *group_id, json_t **out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
     sb_err err;
 
     *out = NULL;
@@ -106,8 +107,8 @@ sb_err gc_group_get(struct sb_ctx *ctx, const struct sb_principal *who, const ch
 sb_err gc_group_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                       const char *group_id, json_t *body, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
     sb_err err;
 
     if ((err = locate_group(ctx, who, conn_id, group_id, &c, &g, diag)))
@@ -121,8 +122,8 @@ sb_err gc_group_patch(struct sb_ctx *ctx, const struct sb_principal *who, const 
 sb_err gc_group_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                        const char *group_id, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
     sb_err err;
 
     if ((err = locate_group(ctx, who, conn_id, group_id, &c, &g, diag)))
@@ -135,17 +136,17 @@ sb_err gc_group_delete(struct sb_ctx *ctx, const struct sb_principal *who, const
 sb_err gc_member_add(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                      const char *group_id, json_t *body, json_t **out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
-    struct store_gc_member m = {0};
-    char key[STORE_GC_ITEM_MAX + 48];
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
+    struct sb_gc_member m = {0};
+    char key[SB_GC_ITEM_MAX + 48];
     const char *id, *type;
     sb_err err;
 
     *out = NULL;
     if ((err = locate_group(ctx, who, conn_id, group_id, &c, &g, diag)))
         return err;
-    if ((err = sb_json_string(body, "id", true, STORE_GC_ITEM_MAX, &id, diag)) ||
+    if ((err = sb_json_string(body, "id", true, SB_GC_ITEM_MAX, &id, diag)) ||
         (err = sb_json_string(body, "type", true, 16, &type, diag)))
         goto out;
     if ((!strcmp(type, "user") || !strcmp(type, "group")) && sb_id_valid(id)) {
@@ -180,9 +181,9 @@ out:
 sb_err gc_member_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                       const char *group_id, json_t **out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
-    struct store_gc_member *m = NULL;
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
+    struct sb_gc_member *m = NULL;
     json_t *value;
     size_t n = 0;
     sb_err err;
@@ -209,8 +210,8 @@ out:
 sb_err gc_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                         const char *group_id, const char *member_id, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_group g = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_group g = {0};
     sb_err err;
 
     if ((err = locate_group(ctx, who, conn_id, group_id, &c, &g, diag)))

@@ -10,6 +10,7 @@
 #include "graphconn/items_internal.h"
 
 #include "core/ids.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -279,10 +280,10 @@ sb_err gc_item_check_acl(json_t *acl, int64_t conn_pk, struct store_gc_ace **out
             free(v);
             return FAIL("acl[%zu].accessType must be grant or deny", i);
         }
-        if (!value || !*value || strlen(value) > STORE_GC_ITEM_MAX) {
+        if (!value || !*value || strlen(value) > SB_GC_ITEM_MAX) {
             free(v);
             return FAIL("acl[%zu].value must be a non-empty string of at most %d bytes", i,
-                        STORE_GC_ITEM_MAX);
+                        SB_GC_ITEM_MAX);
         }
         v[i].deny = access[0] == 'd';
         if (type && !strcmp(type, "user") && sb_id_valid(value))

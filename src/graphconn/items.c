@@ -12,6 +12,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "webhooks/ratelimit.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ bool gc_valid_id(const char *s)
 {
     size_t n = strlen(s);
 
-    if (n == 0 || n > STORE_GC_ITEM_MAX)
+    if (n == 0 || n > SB_GC_ITEM_MAX)
         return false;
     for (; *s; s++)
         if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
@@ -34,7 +35,7 @@ bool gc_valid_id(const char *s)
     return true;
 }
 
-sb_err gc_item_rate(struct sb_ctx *ctx, const struct store_gc_connection *c, int *retry_after_s,
+sb_err gc_item_rate(struct sb_ctx *ctx, const struct sb_gc_connection *c, int *retry_after_s,
                     struct sb_diag *diag)
 {
     char key[48];
@@ -50,7 +51,7 @@ sb_err gc_item_rate(struct sb_ctx *ctx, const struct store_gc_connection *c, int
 
 /* The connection, which must be the caller's and have a schema. */
 static sb_err ready_connection(struct sb_ctx *ctx, const struct sb_principal *who,
-                               const char *conn_id, struct store_gc_connection *c, json_t **schema,
+                               const char *conn_id, struct sb_gc_connection *c, json_t **schema,
                                struct sb_diag *diag)
 {
     sb_err err = gc_connection_find(ctx, who, conn_id, c, diag);
@@ -71,7 +72,7 @@ static sb_err ready_connection(struct sb_ctx *ctx, const struct sb_principal *wh
     return SB_OK;
 }
 
-static json_t *render_item(const struct store_gc_item *it)
+static json_t *render_item(const struct sb_gc_item *it)
 {
     json_t *props = json_loads(it->properties, 0, NULL), *acl = json_loads(it->acl, 0, NULL);
 
@@ -86,8 +87,8 @@ sb_err gc_item_put(struct sb_ctx *ctx, const struct sb_principal *who, const cha
                    const char *item_id, json_t *body, bool patch, json_t **out,
                    struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_item old = {0}, it = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_item old = {0}, it = {0};
     struct store_gc_ace *aces = NULL;
     json_t *schema = NULL, *norm = NULL, *props, *acl, *content, *idv, *merged = NULL;
     const char *cvalue, *ctype;
@@ -100,7 +101,7 @@ sb_err gc_item_put(struct sb_ctx *ctx, const struct sb_principal *who, const cha
     if ((err = ready_connection(ctx, who, conn_id, &c, &schema, diag)))
         return err;
     if (!gc_valid_id(item_id)) {
-        err = FAIL("the item id must be 1 to %d letters, digits, '-' or '_'", STORE_GC_ITEM_MAX);
+        err = FAIL("the item id must be 1 to %d letters, digits, '-' or '_'", SB_GC_ITEM_MAX);
         goto out;
     }
     idv = json_object_get(body, "id");
@@ -173,8 +174,8 @@ out:
 sb_err gc_item_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                    const char *item_id, json_t **out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_item it = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_item it = {0};
     sb_err err;
 
     *out = NULL;
@@ -193,7 +194,7 @@ sb_err gc_item_get(struct sb_ctx *ctx, const struct sb_principal *who, const cha
 sb_err gc_item_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                       const char *item_id, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
+    struct sb_gc_connection c = {0};
     sb_err err;
 
     if ((err = gc_connection_find(ctx, who, conn_id, &c, diag)))

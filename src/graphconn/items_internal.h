@@ -7,13 +7,14 @@
 #define SB_GRAPHCONN_ITEMS_INTERNAL_H
 
 #include "graphconn/graphconn.h"
+#include "store/graphconn.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Item and external group ids: 1 to STORE_GC_ITEM_MAX letters, digits, '-' and '_'. */
+/* Item and external group ids: 1 to SB_GC_ITEM_MAX letters, digits, '-' and '_'. */
 bool gc_valid_id(const char *s);
 
 /* Checks properties against the schema; *norm gets them under the schema's names and *title

@@ -23,6 +23,7 @@
 #include "net/fetch.h"
 #include "org/org.h"
 #include "outbox/outbox.h"
+#include "store/graphconn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +166,7 @@ sb_err gc_outbox_register(struct sb_ctx *ctx)
     return outbox_register(ctx->outbox, "gc.schema", schema_run);
 }
 
-sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct store_outbox_job *job,
+sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct sb_outbox_job *job,
                      char **payload)
 {
     json_t *p = json_pack("{s:s}", "operation", op_id);
@@ -179,11 +180,11 @@ sb_err gc_schema_job(struct sb_ctx *ctx, const char *op_id, struct store_outbox_
     return err;
 }
 
-sb_err gc_notify_job(struct sb_ctx *ctx, const struct store_app *app,
-                     const struct package_info *info, struct store_gc_switch *sw,
-                     struct store_outbox_job *job, char **text, struct sb_diag *diag)
+sb_err gc_notify_job(struct sb_ctx *ctx, const struct sb_app *app, const struct package_info *info,
+                     struct sb_gc_switch *sw, struct sb_outbox_job *job, char **text,
+                     struct sb_diag *diag)
 {
-    struct store_gc_registration *regs = NULL;
+    struct sb_gc_registration *regs = NULL;
     const char *aud = NULL;
     json_t *payload = NULL;
     sb_id sub;
@@ -225,7 +226,7 @@ out:
 
 json_t *gc_notification_state(struct sb_ctx *ctx, const char *job_id)
 {
-    struct outbox_job job = {0};
+    struct sb_outbox_job job = {0};
     sb_time next;
 
     if (outbox_get(ctx, job_id, &job) != SB_OK)

@@ -10,6 +10,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "outbox/outbox.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -241,9 +242,9 @@ out:
 sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                           json_t *body, char *op_id, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_operation op = {0};
-    struct store_outbox_job job;
+    struct sb_gc_connection c = {0};
+    struct sb_gc_operation op = {0};
+    struct sb_outbox_job job;
     char *payload = NULL;
     json_t *norm = NULL;
     sb_err err;
@@ -304,8 +305,8 @@ static const char *incompatible(json_t *old, json_t *new, char *buf, size_t cap)
 
 sb_err gc_schema_apply(struct sb_ctx *ctx, const char *op_id)
 {
-    struct store_gc_operation op = {0};
-    struct store_gc_connection *all = NULL;
+    struct sb_gc_operation op = {0};
+    struct sb_gc_connection *all = NULL;
     json_t *old = NULL, *new = NULL, *error = NULL;
     const char *why = NULL;
     char buf[256], *text = NULL;
@@ -346,8 +347,8 @@ out:
 sb_err gc_operation_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *conn_id,
                         const char *op_id, json_t **out, struct sb_diag *diag)
 {
-    struct store_gc_connection c = {0};
-    struct store_gc_operation op = {0};
+    struct sb_gc_connection c = {0};
+    struct sb_gc_operation op = {0};
     json_t *error = NULL;
     sb_err err;
 

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/utf8.h"
+#include "store/graphconn.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -243,7 +244,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
     char words[TERMS_MAX][TERM_MAX + 1];
     const char *terms[TERMS_MAX];
     struct store_gc_query q = {0};
-    struct store_gc_hit *hits = NULL;
+    struct sb_gc_hit *hits = NULL;
     json_t *types = json_object_get(r, "entityTypes"), *fields, *value = NULL, *st = NULL;
     const char *qs;
     size_t n = 0, nterms = 0;
@@ -286,7 +287,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
     if (n == 0 && q.from > 0) {
         /* Past the last page: the count still says how many there are. */
         struct store_gc_query first = q;
-        struct store_gc_hit *one = NULL;
+        struct sb_gc_hit *one = NULL;
         size_t n1 = 0;
 
         first.from = 0;

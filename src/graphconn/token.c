@@ -13,6 +13,7 @@
 
 #include "auth/jwt.h"
 #include "core/config.h"
+#include "store/graphconn.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static bool known_audience(const struct sb_ctx *ctx, const char *aud, size_t len
 sb_err gc_token_issue(struct sb_ctx *ctx, const struct gc_credentials *cr, char **token,
                       int *expires_in, struct sb_oauth_error *e)
 {
-    struct store_gc_registration reg;
+    struct sb_gc_registration reg;
     char aud[600];
     const char *dflt, *scope = cr->scope;
     json_t *claims;
@@ -102,7 +103,7 @@ sb_err gc_token_issue(struct sb_ctx *ctx, const struct gc_credentials *cr, char 
 
 sb_err gc_authenticate(struct sb_ctx *ctx, const char *token, struct sb_principal *out)
 {
-    struct store_gc_registration reg;
+    struct sb_gc_registration reg;
     json_t *claims = NULL, *roles;
     const char *aud, *appid;
     sb_err err;

@@ -2,6 +2,9 @@
 
 #include "core/ids.h"
 #include "core/json.h"
+#include "store/audit.h"
+#include "store/settings.h"
+#include "store/teams.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,7 +225,7 @@ static void invalidate(struct sb_ctx *ctx)
     pthread_mutex_unlock(&ctx->org->mu);
 }
 
-bool org_team_connectors_enabled(const struct org_settings *org, const struct store_team *team,
+bool org_team_connectors_enabled(const struct org_settings *org, const struct sb_team *team,
                                  const char **why)
 {
     if (!org->connectors_enabled || !org->connectors_for_teams) {
@@ -317,7 +320,7 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
 
 sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *action, const char *target, json_t *before, json_t *after,
-                       struct store_audit *out)
+                       struct sb_audit *out)
 {
     sb_err err = SB_OK;
 
@@ -336,20 +339,20 @@ sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *act
     return err;
 }
 
-void org_audit_entry_free(struct store_audit *a)
+void org_audit_entry_free(struct sb_audit *a)
 {
     free(a->before);
     free(a->after);
     a->before = a->after = NULL;
 }
 
-sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct store_audit **out,
+sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct sb_audit **out,
                       size_t *n)
 {
     return store_audit_list(ctx->store, before, limit, out, n);
 }
 
-void org_audit_free_array(struct store_audit *list, size_t n)
+void org_audit_free_array(struct sb_audit *list, size_t n)
 {
     store_audit_free_array(list, n);
 }
@@ -360,7 +363,7 @@ sb_err org_settings_patch(struct sb_ctx *ctx, const char *actor_id, const char *
     const char *keys[NSETTINGS], *vals[NSETTINGS];
     char *texts[NSETTINGS] = {0};
     json_t *before = NULL, *after = NULL, *v;
-    struct store_audit audit = {0};
+    struct sb_audit audit = {0};
     struct org_settings ignored;
     bool changed;
     const char *key;
@@ -411,8 +414,8 @@ out:
 sb_err org_team_switch(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *team_id, int enabled, struct sb_diag *diag)
 {
-    struct store_team t;
-    struct store_audit audit = {0};
+    struct sb_team t;
+    struct sb_audit audit = {0};
     json_t *before, *after;
     sb_err err = store_team_get(ctx->store, team_id, &t);
 

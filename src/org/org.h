@@ -31,7 +31,8 @@
 
 #include "core/sb.h"
 #include "net/fetch.h"
-#include "store/store.h"
+#include "model/audit.h"
+#include "model/teams.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -68,7 +69,7 @@ void org_cache_destroy(struct org_cache *c);
 sb_err org_settings_get(struct sb_ctx *ctx, struct org_settings *out);
 
 /* Whether connectors are on for this team, with the reason when they are not (for messages). */
-bool org_team_connectors_enabled(const struct org_settings *org, const struct store_team *team,
+bool org_team_connectors_enabled(const struct org_settings *org, const struct sb_team *team,
                                  const char **why);
 
 /* The organisation resource: effective values, tenantId, `customConnectorsAllowed` and
@@ -100,13 +101,13 @@ void org_fetch_policy_free(struct fetch_policy *p);
  * the transaction of the change it records; release with org_audit_entry_free. */
 sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *actor_name,
                        const char *action, const char *target, json_t *before, json_t *after,
-                       struct store_audit *out);
-void org_audit_entry_free(struct store_audit *a);
+                       struct sb_audit *out);
+void org_audit_entry_free(struct sb_audit *a);
 /* A page of the audit log, newest first, entries with seq below before (0: from the newest).
  * No permission check: the handler asked sb_can(ADMIN) before it parsed the page token.
  * Release with org_audit_free_array. */
-sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct store_audit **out,
+sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct sb_audit **out,
                       size_t *n);
-void org_audit_free_array(struct store_audit *list, size_t n);
+void org_audit_free_array(struct sb_audit *list, size_t n);
 
 #endif

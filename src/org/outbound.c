@@ -4,6 +4,7 @@
 #include "org/org.h"
 
 #include "net/url.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 

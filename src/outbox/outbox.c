@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -88,7 +89,7 @@ static int64_t backoff_ms(int attempt)
 }
 
 /* Runs one claimed job and records its result. */
-static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct outbox_job *job,
+static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct sb_outbox_job *job,
                       const char *payload_text)
 {
     outbox_handler fn = find(ob, job->kind);
@@ -126,7 +127,7 @@ static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct outbox
 
 sb_err outbox_run_due(struct outbox *ob, struct sb_ctx *ctx, int max, int *ran)
 {
-    struct outbox_job job;
+    struct sb_outbox_job job;
     char *payload = NULL;
     sb_err err = SB_OK;
 
@@ -243,8 +244,8 @@ void outbox_free(struct outbox *ob)
     free(ob);
 }
 
-sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload, struct outbox_job *job,
-                      char **text)
+sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload,
+                      struct sb_outbox_job *job, char **text)
 {
     sb_err err;
 
@@ -264,7 +265,7 @@ sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload, str
 sb_err outbox_enqueue(struct sb_ctx *ctx, const char *kind, json_t *payload,
                       char job_id[SB_ID_LEN + 1])
 {
-    struct outbox_job job;
+    struct sb_outbox_job job;
     char *text = NULL;
     sb_err err;
 
@@ -280,7 +281,7 @@ sb_err outbox_enqueue(struct sb_ctx *ctx, const char *kind, json_t *payload,
     return SB_OK;
 }
 
-sb_err outbox_get(struct sb_ctx *ctx, const char *job_id, struct outbox_job *out)
+sb_err outbox_get(struct sb_ctx *ctx, const char *job_id, struct sb_outbox_job *out)
 {
     return store_outbox_get(ctx->store, job_id, out, NULL);
 }

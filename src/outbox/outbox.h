@@ -20,7 +20,7 @@
 #define SB_OUTBOX_H
 
 #include "core/sb.h"
-#include "store/store.h"
+#include "model/outbox.h"
 
 #include <jansson.h>
 
@@ -37,7 +37,6 @@ typedef outbox_result (*outbox_handler)(struct sb_ctx *ctx, const char *job_id, 
                                         size_t error_cap);
 
 struct outbox;
-#define outbox_job store_outbox_job
 
 sb_err outbox_new(struct outbox **out);
 /* Register every kind before outbox_start. */
@@ -54,11 +53,11 @@ sb_err outbox_enqueue(struct sb_ctx *ctx, const char *kind, json_t *payload,
 /* Fills *job (a new id, kind, due now) and *text (payload as JSON text, heap; caller frees)
  * without writing: for a store function that writes the job in the same transaction as the
  * change it follows up (one transaction per operation), after which the caller kicks. */
-sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload, struct outbox_job *job,
-                      char **text);
+sb_err outbox_prepare(struct sb_ctx *ctx, const char *kind, json_t *payload,
+                      struct sb_outbox_job *job, char **text);
 /* Wakes the worker (after a job was inserted with store_outbox_insert_tx by a domain write). */
 void outbox_kick(struct outbox *ob);
-sb_err outbox_get(struct sb_ctx *ctx, const char *job_id, struct outbox_job *out);
+sb_err outbox_get(struct sb_ctx *ctx, const char *job_id, struct sb_outbox_job *out);
 
 /* Runs the jobs due now on the calling thread until none is left (or max runs); *ran gets
  * the count. For tests and the command line; the worker uses the same path. */

@@ -8,6 +8,7 @@
 #include "services/services.h"
 
 #include "services/internal.h"
+#include "store/connectors.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -93,7 +94,7 @@ static void template_post(const json_t *settings, const json_t *payload, struct 
         r->outcome = SERVICE_POST;
 }
 
-enum service_outcome service_card(const struct store_connector *c, const char *settings_text,
+enum service_outcome service_card(const struct sb_connector *c, const char *settings_text,
                                   const struct service_headers *h, const char *body, size_t len,
                                   char **card, int *status, char *why, size_t why_cap)
 {
@@ -155,7 +156,7 @@ out:
     return r.outcome;
 }
 
-enum webhook_transform_outcome service_transform(void *arg, const struct store_connector *c,
+enum webhook_transform_outcome service_transform(void *arg, const struct sb_connector *c,
                                                  const char *body, size_t len, char **card,
                                                  int *status, char *why, size_t why_cap)
 {

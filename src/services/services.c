@@ -11,6 +11,7 @@
 #include "org/org.h"
 #include "services/template.h"
 #include "webhooks/webhooks.h"
+#include "store/connectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,13 +189,13 @@ static sb_err check_name(const char *name, struct sb_diag *diag)
 }
 
 sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_channel *ch, json_t *body, struct store_connector *out,
+                      const struct sb_channel *ch, json_t *body, struct sb_connector *out,
                       struct sb_diag *diag)
 {
     const char *kind = NULL, *name = NULL;
     const struct kind *k;
     json_t *settings = json_object(), *after = NULL;
-    struct store_audit audit = {0};
+    struct sb_audit audit = {0};
     char *text = NULL;
     bool changed;
     sb_err err;
@@ -272,12 +273,12 @@ static sb_err load_settings(struct sb_ctx *ctx, const char *id, json_t **out)
 }
 
 sb_err service_update(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_connector *c, json_t *body, const char *name,
-                      bool *changed, struct sb_diag *diag)
+                      const struct sb_connector *c, json_t *body, const char *name, bool *changed,
+                      struct sb_diag *diag)
 {
     const struct kind *k = find_kind(c->kind);
-    struct store_connector renamed = *c;
-    struct store_audit audits[2] = {{0}, {0}};
+    struct sb_connector renamed = *c;
+    struct sb_audit audits[2] = {{0}, {0}};
     json_t *settings = NULL, *flag = NULL, *before = NULL, *after = NULL;
     size_t naudits = 0;
     char *text = NULL;
@@ -325,7 +326,7 @@ out:
     return err;
 }
 
-sb_err service_url(const struct sb_ctx *ctx, const struct store_connector *c, char *url, size_t cap)
+sb_err service_url(const struct sb_ctx *ctx, const struct sb_connector *c, char *url, size_t cap)
 {
     struct webhook_url u;
 
@@ -337,7 +338,7 @@ sb_err service_url(const struct sb_ctx *ctx, const struct store_connector *c, ch
     return webhook_url_format(ctx->cfg->public_url, &u, url, cap);
 }
 
-sb_err service_render(struct sb_ctx *ctx, const struct store_connector *c, json_t *o)
+sb_err service_render(struct sb_ctx *ctx, const struct sb_connector *c, json_t *o)
 {
     char url[WEBHOOK_URL_MAX];
     json_t *settings = NULL;

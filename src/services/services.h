@@ -25,7 +25,8 @@
 #define SB_SERVICES_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/connectors.h"
+#include "model/teams.h"
 #include "webhooks/webhooks.h"
 
 #include <jansson.h>
@@ -49,7 +50,7 @@ const char *service_icon(const char *kind);
  * template?}, with its "serviceConnector.create" audit entry in the same transaction. GitHub and
  * GitLab get a generated secret when none is given. */
 sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_channel *ch, json_t *body, struct store_connector *out,
+                      const struct sb_channel *ch, json_t *body, struct sb_connector *out,
                       struct sb_diag *diag);
 
 /* Applies {secret?, events?, branches?, template?} of a PATCH body to the configuration's
@@ -58,16 +59,15 @@ sb_err service_create(struct sb_ctx *ctx, const struct sb_principal *who,
  * "connector.update" for a new name), all in one transaction: a PATCH of both applies whole or
  * not at all. */
 sb_err service_update(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_connector *c, json_t *body, const char *name,
-                      bool *changed, struct sb_diag *diag);
+                      const struct sb_connector *c, json_t *body, const char *name, bool *changed,
+                      struct sb_diag *diag);
 
 /* Adds url and the settings (secret included: the manager pastes it into the service) to a
  * rendered configuration. */
-sb_err service_render(struct sb_ctx *ctx, const struct store_connector *c, json_t *o);
+sb_err service_render(struct sb_ctx *ctx, const struct sb_connector *c, json_t *o);
 
 /* The configuration's ingest URL. */
-sb_err service_url(const struct sb_ctx *ctx, const struct store_connector *c, char *url,
-                   size_t cap);
+sb_err service_url(const struct sb_ctx *ctx, const struct sb_connector *c, char *url, size_t cap);
 
 /* What the service sent besides the body. */
 struct service_headers {
@@ -84,7 +84,7 @@ enum service_outcome {
 };
 
 /* Turns one post into a card (heap JSON text in *card). */
-enum service_outcome service_card(const struct store_connector *c, const char *settings,
+enum service_outcome service_card(const struct sb_connector *c, const char *settings,
                                   const struct service_headers *h, const char *body, size_t len,
                                   char **card, int *status, char *why, size_t why_cap);
 
@@ -94,7 +94,7 @@ struct service_request {
     struct sb_ctx *ctx;
     struct service_headers headers;
 };
-enum webhook_transform_outcome service_transform(void *arg, const struct store_connector *c,
+enum webhook_transform_outcome service_transform(void *arg, const struct sb_connector *c,
                                                  const char *body, size_t len, char **card,
                                                  int *status, char *why, size_t why_cap);
 

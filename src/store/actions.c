@@ -7,7 +7,7 @@
 #include <string.h>
 
 struct action_create {
-    const struct store_action_execution *e;
+    const struct sb_action_execution *e;
     const char *kind, *payload;
     int64_t now;
 };
@@ -15,8 +15,8 @@ struct action_create {
 static sb_err create_fn(struct db *d, void *arg)
 {
     struct action_create *ac = arg;
-    const struct store_action_execution *e = ac->e;
-    struct store_outbox_job job;
+    const struct sb_action_execution *e = ac->e;
+    struct sb_outbox_job job;
     sb_err err;
 
     err = db_run(d, NULL, SQL_ACTION_CREATE,
@@ -33,7 +33,7 @@ static sb_err create_fn(struct db *d, void *arg)
     return store_outbox_insert_tx(d, &job, ac->payload);
 }
 
-sb_err store_action_create(struct store *st, const struct store_action_execution *e,
+sb_err store_action_create(struct store *st, const struct sb_action_execution *e,
                            const char *job_kind, const char *payload, int64_t now_ms)
 {
     struct action_create ac = {e, job_kind, payload, now_ms};
@@ -43,7 +43,7 @@ sb_err store_action_create(struct store *st, const struct store_action_execution
 
 static void read_action(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_action_execution *e = elem;
+    struct sb_action_execution *e = elem;
 
     db_col_copy(d, s, 0, e->id, sizeof(e->id));
     db_col_copy(d, s, 1, e->message_id, sizeof(e->message_id));
@@ -62,14 +62,14 @@ static void read_action(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 14, e->updated, sizeof(e->updated));
 }
 
-sb_err store_action_get(struct store *st, const char *id, struct store_action_execution *out)
+sb_err store_action_get(struct store *st, const char *id, struct sb_action_execution *out)
 {
     return store_select_one(st, SQL_ACTION_GET, read_action, out, DB_ARGS(db_text(id)));
 }
 
 static sb_err finish_fn(struct db *d, void *arg)
 {
-    const struct store_action_execution *e = arg;
+    const struct sb_action_execution *e = arg;
 
     return db_run_one(d, SQL_ACTION_FINISH,
                       DB_ARGS(db_text(e->status), db_int(e->http_status),
@@ -77,7 +77,7 @@ static sb_err finish_fn(struct db *d, void *arg)
                               db_bool(e->card_updated), db_text(e->updated), db_text(e->id)));
 }
 
-sb_err store_action_finish(struct store *st, const struct store_action_execution *e)
+sb_err store_action_finish(struct store *st, const struct sb_action_execution *e)
 {
     return store_write(st, finish_fn, (void *)e);
 }

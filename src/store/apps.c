@@ -9,7 +9,7 @@
 
 static void read_app(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_app *a = elem;
+    struct sb_app *a = elem;
 
     db_col_copy(d, s, 0, a->id, sizeof(a->id));
     db_col_copy(d, s, 1, a->external_id, sizeof(a->external_id));
@@ -28,7 +28,7 @@ static void read_app(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
 {
-    struct store_app *a = w->app;
+    struct sb_app *a = w->app;
     const char *team = a->team_id[0] ? a->team_id : NULL;
     struct db_stmt *s = NULL;
     sb_err err;
@@ -77,25 +77,25 @@ sb_err store_app_put(struct store *st, const struct store_app_write *w)
     return store_write(st, app_put_fn, (void *)w);
 }
 
-sb_err store_app_get(struct store *st, const char *id, struct store_app *out)
+sb_err store_app_get(struct store *st, const char *id, struct sb_app *out)
 {
     return store_select_one(st, SQL_APP_GET, read_app, out, DB_ARGS(db_text(id)));
 }
 
-sb_err store_app_list(struct store *st, const char *team_id, struct store_app **out, size_t *n)
+sb_err store_app_list(struct store *st, const char *team_id, struct sb_app **out, size_t *n)
 {
     return store_select_all(st, SQL_APP_LIST, read_app, NULL, sizeof(**out), (void **)out, n,
                             DB_ARGS(db_text(team_id ? team_id : "")));
 }
 
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
-                              struct store_app *out)
+                              struct sb_app *out)
 {
     return store_select_one(st, SQL_APP_BY_CONNECTOR, read_app, out,
                             DB_ARGS(db_text(connector_id), db_text(team_id)));
 }
 
-sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audit *audit,
+sb_err store_app_delete_tx(struct db *d, const char *id, const struct sb_audit *audit,
                            bool *deleted)
 {
     sb_err err = db_run_one(d, SQL_APP_DELETE, DB_ARGS(db_text(id)));
@@ -109,7 +109,7 @@ sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audi
 
 struct app_delete {
     const char *id;
-    const struct store_audit *audit;
+    const struct sb_audit *audit;
     bool deleted;
 };
 
@@ -121,7 +121,7 @@ static sb_err app_delete_fn(struct db *d, void *arg)
     return !err && !ad->deleted ? SB_ERR_NOT_FOUND : err;
 }
 
-sb_err store_app_delete(struct store *st, const char *id, const struct store_audit *audit)
+sb_err store_app_delete(struct store *st, const char *id, const struct sb_audit *audit)
 {
     struct app_delete ad = {id, audit, false};
 

@@ -9,51 +9,36 @@
 #define SB_STORE_APPS_H
 
 #include "core/sb.h"
+#include "model/apps.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct store;
-struct store_audit;
-
-struct store_app {
-    sb_id id;             /* Switchboard's id of the catalog entry */
-    char external_id[64]; /* the manifest's id */
-    sb_id team_id;        /* "" for the organisation catalog */
-    char version[32];
-    char display_name[SB_NAME_MAX + 1];
-    char description[512];
-    char developer[SB_NAME_MAX + 1];
-    char connector_id[64]; /* "" when the app has no connector */
-    char configuration_url[2049];
-    char valid_domains[8192]; /* JSON array text */
-    sb_id created_by;
-    sb_time created;
-    sb_time updated;
-};
+struct sb_audit;
 
 /* A publication: the entry, its icon and package, and its audit entry (may be NULL; its
  * target is set to the entry's id, known only once written). */
 struct store_app_write {
-    struct store_app *app;
+    struct sb_app *app;
     const void *icon, *package;
     size_t icon_len, package_len;
-    struct store_audit *audit;
+    struct sb_audit *audit;
 };
 
 /* Publishes w->app, or replaces the content of the app with the same external id in the same
  * scope (a new version keeps its id): app->id and app->created are set to the stored ones. The
  * entry and its audit entry are one transaction. */
 sb_err store_app_put(struct store *st, const struct store_app_write *w);
-sb_err store_app_get(struct store *st, const char *id, struct store_app *out);
+sb_err store_app_get(struct store *st, const char *id, struct sb_app *out);
 /* The organisation catalog, and with team_id also that team's uploaded apps; oldest first. */
-sb_err store_app_list(struct store *st, const char *team_id, struct store_app **out, size_t *n);
+sb_err store_app_list(struct store *st, const char *team_id, struct sb_app **out, size_t *n);
 /* The entry that provides connector_id to a channel of team_id (organisation or that team's). */
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
-                              struct store_app *out);
+                              struct sb_app *out);
 /* Removes the entry and writes its audit entry (may be NULL) in one transaction. */
-sb_err store_app_delete(struct store *st, const char *id, const struct store_audit *audit);
+sb_err store_app_delete(struct store *st, const char *id, const struct sb_audit *audit);
 /* The colour icon (PNG bytes, heap). */
 sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len);
 

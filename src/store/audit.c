@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a)
+sb_err store_audit_insert_tx(struct db *d, const struct sb_audit *a)
 {
     if (!a)
         return SB_OK;
@@ -17,7 +17,7 @@ sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a)
 
 static void read_audit(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_audit *a = elem;
+    struct sb_audit *a = elem;
 
     a->seq = db_col_int(d, s, 0);
     db_col_copy(d, s, 1, a->at, sizeof(a->at));
@@ -32,13 +32,13 @@ static void read_audit(struct db *d, struct db_stmt *s, void *elem)
 
 static void release_audit(void *elem)
 {
-    struct store_audit *a = elem;
+    struct sb_audit *a = elem;
 
     free(a->before);
     free(a->after);
 }
 
-sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct store_audit **out,
+sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct sb_audit **out,
                         size_t *n)
 {
     return store_select_all(st, SQL_AUDIT_LIST, read_audit, release_audit, sizeof(**out),
@@ -46,7 +46,7 @@ sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct s
                             DB_ARGS(db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
 }
 
-void store_audit_free_array(struct store_audit *a, size_t n)
+void store_audit_free_array(struct sb_audit *a, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         release_audit(&a[i]);

@@ -51,7 +51,7 @@ sb_err store_setting_set(struct store *st, const char *key, const char *value)
 struct settings_put {
     const char *const *keys, *const *values;
     size_t n;
-    const struct store_audit *audit;
+    const struct sb_audit *audit;
 };
 
 static sb_err settings_put_fn(struct db *d, void *arg)
@@ -68,7 +68,7 @@ static sb_err settings_put_fn(struct db *d, void *arg)
 }
 
 sb_err store_settings_put(struct store *st, const char *const *keys, const char *const *values,
-                          size_t n, const struct store_audit *audit)
+                          size_t n, const struct sb_audit *audit)
 {
     struct settings_put sp = {keys, values, n, audit};
 
@@ -77,7 +77,7 @@ sb_err store_settings_put(struct store *st, const char *const *keys, const char 
 
 static void read_connector(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_connector *c = elem;
+    struct sb_connector *c = elem;
 
     db_col_copy(d, s, 0, c->id, sizeof(c->id));
     db_col_copy(d, s, 1, c->kind, sizeof(c->kind));
@@ -95,7 +95,7 @@ static void read_connector(struct db *d, struct db_stmt *s, void *elem)
 }
 
 /* The audit entries of a configuration change, inside its transaction. */
-static sb_err audits_insert(struct db *d, const struct store_audit *audits, size_t n)
+static sb_err audits_insert(struct db *d, const struct sb_audit *audits, size_t n)
 {
     sb_err err = SB_OK;
 
@@ -105,18 +105,18 @@ static sb_err audits_insert(struct db *d, const struct store_audit *audits, size
 }
 
 struct connector_insert {
-    const struct store_connector *c;
+    const struct sb_connector *c;
     const void *image;
     size_t image_len;
     const char *settings;
-    const struct store_audit *audits;
+    const struct sb_audit *audits;
     size_t naudits;
 };
 
 static sb_err connector_insert_fn(struct db *d, void *arg)
 {
     struct connector_insert *ci = arg;
-    const struct store_connector *c = ci->c;
+    const struct sb_connector *c = ci->c;
     sb_err err;
 
     err = db_run(d, NULL, SQL_CONNECTOR_INSERT,
@@ -129,25 +129,25 @@ static sb_err connector_insert_fn(struct db *d, void *arg)
     return err ? err : audits_insert(d, ci->audits, ci->naudits);
 }
 
-sb_err store_connector_insert(struct store *st, const struct store_connector *c, const void *image,
-                              size_t image_len, const char *settings,
-                              const struct store_audit *audits, size_t naudits)
+sb_err store_connector_insert(struct store *st, const struct sb_connector *c, const void *image,
+                              size_t image_len, const char *settings, const struct sb_audit *audits,
+                              size_t naudits)
 {
     struct connector_insert ci = {c, image, image_len, settings, audits, naudits};
     return store_write(st, connector_insert_fn, &ci);
 }
 
-sb_err store_connector_get(struct store *st, const char *id, struct store_connector *out)
+sb_err store_connector_get(struct store *st, const char *id, struct sb_connector *out)
 {
     return store_select_one(st, SQL_CONNECTOR_GET, read_connector, out, DB_ARGS(db_text(id)));
 }
 
-sb_err store_connector_by_key(struct store *st, const char *key, struct store_connector *out)
+sb_err store_connector_by_key(struct store *st, const char *key, struct sb_connector *out)
 {
     return store_select_one(st, SQL_CONNECTOR_BY_KEY, read_connector, out, DB_ARGS(db_text(key)));
 }
 
-sb_err store_connector_list(struct store *st, const char *channel_id, struct store_connector **out,
+sb_err store_connector_list(struct store *st, const char *channel_id, struct sb_connector **out,
                             size_t *n)
 {
     return store_select_all(st, SQL_CONNECTOR_LIST, read_connector, NULL, sizeof(**out),
@@ -156,7 +156,7 @@ sb_err store_connector_list(struct store *st, const char *channel_id, struct sto
 
 struct connector_update {
     const char *id, *a, *b;
-    const struct store_audit *audits;
+    const struct sb_audit *audits;
     size_t naudits;
 };
 
@@ -188,21 +188,21 @@ static sb_err delete_fn(struct db *d, void *arg)
 }
 
 sb_err store_connector_rename(struct store *st, const char *id, const char *name,
-                              const struct store_audit *audits, size_t naudits)
+                              const struct sb_audit *audits, size_t naudits)
 {
     struct connector_update cu = {id, name, NULL, audits, naudits};
     return store_write(st, rename_fn, &cu);
 }
 
 sb_err store_connector_set_url(struct store *st, const char *id, const char *format,
-                               const char *nonce, const struct store_audit *audits, size_t naudits)
+                               const char *nonce, const struct sb_audit *audits, size_t naudits)
 {
     struct connector_update cu = {id, format, nonce, audits, naudits};
     return store_write(st, set_url_fn, &cu);
 }
 
 sb_err store_connector_delete(struct store *st, const char *id, const char *at,
-                              const struct store_audit *audits, size_t naudits)
+                              const struct sb_audit *audits, size_t naudits)
 {
     struct connector_update cu = {id, at, NULL, audits, naudits};
     return store_write(st, delete_fn, &cu);
@@ -236,7 +236,7 @@ static sb_err set_settings_fn(struct db *d, void *arg)
 }
 
 sb_err store_connector_set_settings(struct store *st, const char *id, const char *name,
-                                    const char *settings, const struct store_audit *audits,
+                                    const char *settings, const struct sb_audit *audits,
                                     size_t naudits)
 {
     struct connector_update cu = {id, name, settings, audits, naudits};
@@ -286,7 +286,7 @@ sb_err store_connector_image(struct store *st, const char *id, char *type, size_
 
 #define DELIVERIES_PRUNE_EVERY 16
 
-static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
+static sb_err delivery_insert(struct db *d, const struct sb_delivery *dl)
 {
     struct db_stmt *s = NULL;
     int64_t seq = 0;
@@ -303,16 +303,16 @@ static sb_err delivery_insert(struct db *d, const struct store_delivery *dl)
     db_done(d, s);
     if (err)
         return err;
-    /* Keep the newest STORE_DELIVERIES_KEPT entries of this configuration. Pruning every
+    /* Keep the newest SB_DELIVERIES_KEPT entries of this configuration. Pruning every
      * insert would scan that many index entries per post; every 16th is enough, since reads
-     * are limited to STORE_DELIVERIES_KEPT anyway. At most STORE_PRUNE_BATCH rows go at once
+     * are limited to SB_DELIVERIES_KEPT anyway. At most STORE_PRUNE_BATCH rows go at once
      * (this runs inside a post's write); the oldest first, the rest with the next prunes,
      * which come 16 times as often as one configuration's rows accrue on average. */
     if (seq % DELIVERIES_PRUNE_EVERY != 0)
         return SB_OK;
     return db_run(d, NULL, SQL_DELIVERY_PRUNE,
                   DB_ARGS(db_text(dl->connector_id), db_text(dl->connector_id),
-                          db_int(STORE_DELIVERIES_KEPT), db_int(STORE_PRUNE_BATCH)));
+                          db_int(SB_DELIVERIES_KEPT), db_int(STORE_PRUNE_BATCH)));
 }
 
 static sb_err delivery_fn(struct db *d, void *arg)
@@ -320,7 +320,7 @@ static sb_err delivery_fn(struct db *d, void *arg)
     return delivery_insert(d, arg);
 }
 
-sb_err store_delivery_append(struct store *st, const struct store_delivery *d)
+sb_err store_delivery_append(struct store *st, const struct sb_delivery *d)
 {
     return store_write(st, delivery_fn, (void *)d);
 }
@@ -334,9 +334,9 @@ static void delivery_logged(void *arg, sb_err err)
     free(arg);
 }
 
-sb_err store_delivery_log(struct store *st, const struct store_delivery *d)
+sb_err store_delivery_log(struct store *st, const struct sb_delivery *d)
 {
-    struct store_delivery *copy;
+    struct sb_delivery *copy;
     sb_err err;
 
     if (store_write_backlog(st) >= DELIVERY_LOG_BACKLOG_MAX)
@@ -353,7 +353,7 @@ sb_err store_delivery_log(struct store *st, const struct store_delivery *d)
 
 static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_delivery *dl = elem;
+    struct sb_delivery *dl = elem;
 
     dl->seq = db_col_int(d, s, 0);
     db_col_copy(d, s, 1, dl->connector_id, sizeof(dl->connector_id));
@@ -365,7 +365,7 @@ static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
 }
 
 sb_err store_delivery_list(struct store *st, const char *connector_id, size_t limit,
-                           struct store_delivery **out, size_t *n)
+                           struct sb_delivery **out, size_t *n)
 {
     store_write_flush(st); /* the refusals logged asynchronously so far are part of the log */
     return store_select_all(st, SQL_DELIVERY_LIST, read_delivery, NULL, sizeof(**out), (void **)out,
@@ -373,8 +373,8 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
 }
 
 struct webhook_deliver {
-    struct store_message *m;
-    const struct store_delivery *d;
+    struct sb_message *m;
+    const struct sb_delivery *d;
     store_done_fn done;
     void *arg;
 };
@@ -397,8 +397,8 @@ static sb_err webhook_deliver_fn(struct db *d, void *arg)
     return err ? err : delivery_insert(d, wd->d);
 }
 
-sb_err store_webhook_deliver(struct store *st, struct store_message *m,
-                             const struct store_delivery *d, store_done_fn done, void *arg)
+sb_err store_webhook_deliver(struct store *st, struct sb_message *m, const struct sb_delivery *d,
+                             store_done_fn done, void *arg)
 {
     struct webhook_deliver *wd = malloc(sizeof(*wd));
     sb_err err;

@@ -17,7 +17,7 @@
 
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_registration *r = elem;
+    struct sb_gc_registration *r = elem;
     size_t n = 0;
     const void *h;
 
@@ -33,15 +33,15 @@ static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 }
 
 struct reg_write {
-    const struct store_gc_registration *r;
+    const struct sb_gc_registration *r;
     const char *id;
-    const struct store_audit *audit;
+    const struct sb_audit *audit;
 };
 
 static sb_err reg_insert_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    const struct store_gc_registration *r = w->r;
+    const struct sb_gc_registration *r = w->r;
     sb_err err;
 
     err = db_run(d, NULL, SQL_GC_REGISTRATION_INSERT,
@@ -51,21 +51,20 @@ static sb_err reg_insert_fn(struct db *d, void *arg)
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r,
-                                    const struct store_audit *audit)
+sb_err store_gc_registration_insert(struct store *st, const struct sb_gc_registration *r,
+                                    const struct sb_audit *audit)
 {
     struct reg_write w = {r, NULL, audit};
 
     return store_write(st, reg_insert_fn, &w);
 }
 
-sb_err store_gc_registration_get(struct store *st, const char *id,
-                                 struct store_gc_registration *out)
+sb_err store_gc_registration_get(struct store *st, const char *id, struct sb_gc_registration *out)
 {
     return store_select_one(st, SQL_GC_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
 }
 
-sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n)
+sb_err store_gc_registration_list(struct store *st, struct sb_gc_registration **out, size_t *n)
 {
     return store_select_all(st, SQL_GC_REGISTRATION_LIST, read_reg, NULL, sizeof(**out),
                             (void **)out, n, DB_NO_ARGS);
@@ -79,8 +78,7 @@ static sb_err reg_delete_fn(struct db *d, void *arg)
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_gc_registration_delete(struct store *st, const char *id,
-                                    const struct store_audit *audit)
+sb_err store_gc_registration_delete(struct store *st, const char *id, const struct sb_audit *audit)
 {
     struct reg_write w = {NULL, id, audit};
 
@@ -124,7 +122,7 @@ sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, s
 
 static void read_switch(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_switch *w = elem;
+    struct sb_gc_switch *w = elem;
 
     db_col_copy(d, s, 0, w->app_id, sizeof(w->app_id));
     w->enabled = db_col_int(d, s, 1) != 0;
@@ -135,16 +133,16 @@ static void read_switch(struct db *d, struct db_stmt *s, void *elem)
 }
 
 struct switch_set {
-    const struct store_gc_switch *sw;
-    const struct store_outbox_job *job;
+    const struct sb_gc_switch *sw;
+    const struct sb_outbox_job *job;
     const char *payload;
-    const struct store_audit *audit;
+    const struct sb_audit *audit;
 };
 
 static sb_err switch_set_fn(struct db *d, void *arg)
 {
     const struct switch_set *ss = arg;
-    const struct store_gc_switch *w = ss->sw;
+    const struct sb_gc_switch *w = ss->sw;
     sb_err err;
 
     err = db_run(d, NULL, SQL_GC_SWITCH_SET,
@@ -155,16 +153,16 @@ static sb_err switch_set_fn(struct db *d, void *arg)
     return err ? err : store_audit_insert_tx(d, ss->audit);
 }
 
-sb_err store_gc_switch_set(struct store *st, const struct store_gc_switch *sw,
-                           const struct store_outbox_job *job, const char *payload,
-                           const struct store_audit *audit)
+sb_err store_gc_switch_set(struct store *st, const struct sb_gc_switch *sw,
+                           const struct sb_outbox_job *job, const char *payload,
+                           const struct sb_audit *audit)
 {
     struct switch_set ss = {sw, job, payload, audit};
 
     return store_write(st, switch_set_fn, &ss);
 }
 
-sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc_switch *out)
+sb_err store_gc_switch_get(struct store *st, const char *app_id, struct sb_gc_switch *out)
 {
     return store_select_one(st, SQL_GC_SWITCH_GET, read_switch, out, DB_ARGS(db_text(app_id)));
 }
@@ -173,7 +171,7 @@ sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc
 
 static void read_conn(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_connection *c = elem;
+    struct sb_gc_connection *c = elem;
 
     c->pk = db_col_int(d, s, 0);
     db_col_copy(d, s, 1, c->id, sizeof(c->id));
@@ -187,7 +185,7 @@ static void read_conn(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 9, c->created, sizeof(c->created));
 }
 
-void store_gc_connection_free(struct store_gc_connection *c)
+void store_gc_connection_free(struct sb_gc_connection *c)
 {
     if (!c)
         return;
@@ -201,7 +199,7 @@ static void release_conn(void *elem)
     store_gc_connection_free(elem);
 }
 
-void store_gc_connection_free_array(struct store_gc_connection *c, size_t n)
+void store_gc_connection_free_array(struct sb_gc_connection *c, size_t n)
 {
     for (size_t i = 0; c && i < n; i++)
         store_gc_connection_free(&c[i]);
@@ -210,7 +208,7 @@ void store_gc_connection_free_array(struct store_gc_connection *c, size_t n)
 
 static sb_err conn_insert_fn(struct db *d, void *arg)
 {
-    struct store_gc_connection *c = arg;
+    struct sb_gc_connection *c = arg;
     struct db_stmt *s = NULL;
     sb_err err;
     bool row = false;
@@ -231,19 +229,19 @@ static sb_err conn_insert_fn(struct db *d, void *arg)
     return err;
 }
 
-sb_err store_gc_connection_insert(struct store *st, struct store_gc_connection *c)
+sb_err store_gc_connection_insert(struct store *st, struct sb_gc_connection *c)
 {
     return store_write(st, conn_insert_fn, c);
 }
 
-sb_err store_gc_connection_get(struct store *st, const char *id, struct store_gc_connection *out)
+sb_err store_gc_connection_get(struct store *st, const char *id, struct sb_gc_connection *out)
 {
     memset(out, 0, sizeof(*out));
     return store_select_one(st, SQL_GC_CONNECTION_GET, read_conn, out, DB_ARGS(db_text(id)));
 }
 
-sb_err store_gc_connection_list(struct store *st, const char *owner,
-                                struct store_gc_connection **out, size_t *n)
+sb_err store_gc_connection_list(struct store *st, const char *owner, struct sb_gc_connection **out,
+                                size_t *n)
 {
     if (owner)
         return store_select_all(st, SQL_GC_CONNECTION_LIST_BY_OWNER, read_conn, release_conn,
@@ -269,14 +267,14 @@ sb_err store_gc_item_count(struct store *st, int64_t conn_pk, int64_t *n)
 
 static sb_err conn_update_fn(struct db *d, void *arg)
 {
-    const struct store_gc_connection *c = arg;
+    const struct sb_gc_connection *c = arg;
 
     return db_run_one(d, SQL_GC_CONNECTION_UPDATE,
                       DB_ARGS(db_text(c->name), db_text(c->description),
                               db_text(c->extra ? c->extra : "{}"), db_int(c->pk)));
 }
 
-sb_err store_gc_connection_update(struct store *st, const struct store_gc_connection *c)
+sb_err store_gc_connection_update(struct store *st, const struct sb_gc_connection *c)
 {
     return store_write(st, conn_update_fn, (void *)c);
 }
@@ -350,7 +348,7 @@ sb_err store_gc_connection_delete(struct store *st, int64_t pk)
 
 static void read_op(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_operation *op = elem;
+    struct sb_gc_operation *op = elem;
 
     db_col_copy(d, s, 0, op->id, sizeof(op->id));
     op->conn_pk = db_col_int(d, s, 1);
@@ -360,7 +358,7 @@ static void read_op(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 5, op->created, sizeof(op->created));
 }
 
-void store_gc_operation_free(struct store_gc_operation *op)
+void store_gc_operation_free(struct sb_gc_operation *op)
 {
     if (!op)
         return;
@@ -370,15 +368,15 @@ void store_gc_operation_free(struct store_gc_operation *op)
 }
 
 struct op_insert {
-    const struct store_gc_operation *op;
-    const struct store_outbox_job *job;
+    const struct sb_gc_operation *op;
+    const struct sb_outbox_job *job;
     const char *payload;
 };
 
 static sb_err op_insert_fn(struct db *d, void *arg)
 {
     const struct op_insert *oi = arg;
-    const struct store_gc_operation *op = oi->op;
+    const struct sb_gc_operation *op = oi->op;
     sb_err err;
 
     err = db_run(d, NULL, SQL_GC_OPERATION_INSERT,
@@ -387,15 +385,15 @@ static sb_err op_insert_fn(struct db *d, void *arg)
     return err ? err : store_outbox_insert_tx(d, oi->job, oi->payload);
 }
 
-sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operation *op,
-                                 const struct store_outbox_job *job, const char *payload)
+sb_err store_gc_operation_insert(struct store *st, const struct sb_gc_operation *op,
+                                 const struct sb_outbox_job *job, const char *payload)
 {
     struct op_insert oi = {op, job, payload};
 
     return store_write(st, op_insert_fn, &oi);
 }
 
-sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_operation *out)
+sb_err store_gc_operation_get(struct store *st, const char *id, struct sb_gc_operation *out)
 {
     memset(out, 0, sizeof(*out));
     return store_select_one(st, SQL_GC_OPERATION_GET, read_op, out, DB_ARGS(db_text(id)));

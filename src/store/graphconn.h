@@ -10,157 +10,87 @@
 #define SB_STORE_GRAPHCONN_H
 
 #include "core/sb.h"
+#include "model/graphconn.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct store;
-struct store_audit;
-struct store_outbox_job;
-
-struct store_gc_registration {
-    sb_id id;     /* the client id */
-    sb_id app_id; /* the catalog app it belongs to; "" when none */
-    char display_name[SB_NAME_MAX + 1];
-    unsigned char secret_hash[32];
-    char public_key[2048]; /* PEM public key of a certificate credential; "" when none */
-    sb_id created_by;
-    sb_time created;
-};
+struct sb_audit;
+struct sb_outbox_job;
 
 /* The registration and its audit entry (may be NULL) in one transaction. */
-sb_err store_gc_registration_insert(struct store *st, const struct store_gc_registration *r,
-                                    const struct store_audit *audit);
-sb_err store_gc_registration_get(struct store *st, const char *id,
-                                 struct store_gc_registration *out);
-sb_err store_gc_registration_list(struct store *st, struct store_gc_registration **out, size_t *n);
+sb_err store_gc_registration_insert(struct store *st, const struct sb_gc_registration *r,
+                                    const struct sb_audit *audit);
+sb_err store_gc_registration_get(struct store *st, const char *id, struct sb_gc_registration *out);
+sb_err store_gc_registration_list(struct store *st, struct sb_gc_registration **out, size_t *n);
 /* Deletes the registration and writes its audit entry (may be NULL) in one transaction. */
-sb_err store_gc_registration_delete(struct store *st, const char *id,
-                                    const struct store_audit *audit);
+sb_err store_gc_registration_delete(struct store *st, const char *id, const struct sb_audit *audit);
 /* The package zip of a catalog app (heap; caller frees). */
 sb_err store_gc_app_package(struct store *st, const char *app_id, void **data, size_t *len);
-
-/* The administrator's on/off switch of a catalog app with a graphConnector. */
-struct store_gc_switch {
-    sb_id app_id;
-    bool enabled;
-    char ticket[64]; /* the connectorsTicket sent with the last notification */
-    char job_id[64]; /* the outbox job of the last notification ("" when none) */
-    sb_id updated_by;
-    sb_time updated;
-};
 
 /* Turns the switch (sw->job_id names job) and stores the notification job with payload and
  * the audit entry (may be NULL), all in one transaction: the notification goes out only when
  * the state it announces is committed, and always then. */
-sb_err store_gc_switch_set(struct store *st, const struct store_gc_switch *sw,
-                           const struct store_outbox_job *job, const char *payload,
-                           const struct store_audit *audit);
-sb_err store_gc_switch_get(struct store *st, const char *app_id, struct store_gc_switch *out);
+sb_err store_gc_switch_set(struct store *st, const struct sb_gc_switch *sw,
+                           const struct sb_outbox_job *job, const char *payload,
+                           const struct sb_audit *audit);
+sb_err store_gc_switch_get(struct store *st, const char *app_id, struct sb_gc_switch *out);
 
-#define STORE_GC_ID_MAX 32    /* connection ids */
-#define STORE_GC_ITEM_MAX 128 /* item and external group ids */
-
-struct store_gc_connection {
-    int64_t pk;
-    char id[STORE_GC_ID_MAX + 1];
-    sb_id owner; /* the registration that created it */
-    char name[128 * 4 + 1];
-    char description[SB_DESC_MAX + 1];
-    char state[16]; /* "draft" or "ready" */
-    char connector_id[64];
-    char *extra;  /* JSON object text: configuration, activitySettings, searchSettings */
-    char *schema; /* JSON object text of the registered schema, NULL before */
-    sb_time created;
-};
-
-void store_gc_connection_free(struct store_gc_connection *c);
-void store_gc_connection_free_array(struct store_gc_connection *c, size_t n);
+void store_gc_connection_free(struct sb_gc_connection *c);
+void store_gc_connection_free_array(struct sb_gc_connection *c, size_t n);
 /* SB_ERR_CONFLICT when the id is taken (by any owner). */
-sb_err store_gc_connection_insert(struct store *st, struct store_gc_connection *c);
-sb_err store_gc_connection_get(struct store *st, const char *id, struct store_gc_connection *out);
+sb_err store_gc_connection_insert(struct store *st, struct sb_gc_connection *c);
+sb_err store_gc_connection_get(struct store *st, const char *id, struct sb_gc_connection *out);
 /* owner NULL: every connection. Oldest first. */
-sb_err store_gc_connection_list(struct store *st, const char *owner,
-                                struct store_gc_connection **out, size_t *n);
+sb_err store_gc_connection_list(struct store *st, const char *owner, struct sb_gc_connection **out,
+                                size_t *n);
 sb_err store_gc_connection_count(struct store *st, int64_t *n);
-sb_err store_gc_connection_update(struct store *st, const struct store_gc_connection *c);
+sb_err store_gc_connection_update(struct store *st, const struct sb_gc_connection *c);
 /* Removes the connection with its items, groups, operations and index entries. */
 sb_err store_gc_connection_delete(struct store *st, int64_t pk);
 sb_err store_gc_item_count(struct store *st, int64_t conn_pk, int64_t *n);
 
-struct store_gc_operation {
-    char id[SB_ID_LEN + 1];
-    int64_t conn_pk;
-    char status[16]; /* "inprogress", "completed", "failed" */
-    char *schema;    /* the schema the operation registers */
-    char *error;     /* JSON publicError text when failed, else NULL */
-    sb_time created;
-};
-
-void store_gc_operation_free(struct store_gc_operation *op);
+void store_gc_operation_free(struct sb_gc_operation *op);
 /* Stores a pending operation and the outbox job (payload JSON text) that carries it out, in
  * one transaction: no operation without its job, no job without its operation. */
-sb_err store_gc_operation_insert(struct store *st, const struct store_gc_operation *op,
-                                 const struct store_outbox_job *job, const char *payload);
-sb_err store_gc_operation_get(struct store *st, const char *id, struct store_gc_operation *out);
+sb_err store_gc_operation_insert(struct store *st, const struct sb_gc_operation *op,
+                                 const struct sb_outbox_job *job, const char *payload);
+sb_err store_gc_operation_get(struct store *st, const char *id, struct sb_gc_operation *out);
 /* Finishes an operation: completed stores its schema on the connection and makes the
  * connection ready; failed records error (JSON text). */
 sb_err store_gc_operation_finish(struct store *st, const char *id, bool ok, const char *error);
 
-struct store_gc_item {
-    int64_t pk;
-    int64_t conn_pk;
-    char id[STORE_GC_ITEM_MAX + 1];
-    char *properties; /* JSON object text */
-    char *content;
-    char content_type[8]; /* "text" or "html" */
-    char *acl;            /* JSON array text, as given */
-    sb_time updated;
-};
-
 /* One ACL entry as a principal key (see the migration's comment) and whether it denies. */
 struct store_gc_ace {
-    char key[STORE_GC_ITEM_MAX + 48];
+    char key[SB_GC_ITEM_MAX + 48];
     bool deny;
 };
 
-void store_gc_item_free(struct store_gc_item *it);
+void store_gc_item_free(struct sb_gc_item *it);
 /* Creates or replaces the item with its ACL and its index entry (title: the searchable
  * properties' text, body: the content as text). *created tells which. */
-sb_err store_gc_item_put(struct store *st, const struct store_gc_item *it,
+sb_err store_gc_item_put(struct store *st, const struct sb_gc_item *it,
                          const struct store_gc_ace *acl, size_t nacl, const char *title,
                          const char *body, bool *created);
-sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id,
-                         struct store_gc_item *out);
+sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id, struct sb_gc_item *out);
 sb_err store_gc_item_delete(struct store *st, int64_t conn_pk, const char *id);
 
-struct store_gc_group {
-    int64_t conn_pk;
-    char id[STORE_GC_ITEM_MAX + 1];
-    char display_name[SB_NAME_MAX + 1];
-    char description[SB_DESC_MAX + 1];
-};
-
 /* SB_ERR_CONFLICT when the group exists. */
-sb_err store_gc_group_insert(struct store *st, const struct store_gc_group *g);
+sb_err store_gc_group_insert(struct store *st, const struct sb_gc_group *g);
 sb_err store_gc_group_get(struct store *st, int64_t conn_pk, const char *id,
-                          struct store_gc_group *out);
-sb_err store_gc_group_update(struct store *st, const struct store_gc_group *g);
+                          struct sb_gc_group *out);
+sb_err store_gc_group_update(struct store *st, const struct sb_gc_group *g);
 sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id);
-
-struct store_gc_member {
-    char id[STORE_GC_ITEM_MAX + 1];
-    char type[16]; /* "user", "group", "externalGroup" */
-};
 
 /* key: the member's principal key. SB_ERR_CONFLICT when already a member. */
 sb_err store_gc_member_add(struct store *st, int64_t conn_pk, const char *group_id,
-                           const struct store_gc_member *m, const char *key);
+                           const struct sb_gc_member *m, const char *key);
 sb_err store_gc_member_remove(struct store *st, int64_t conn_pk, const char *group_id,
                               const char *member_id);
 sb_err store_gc_member_list(struct store *st, int64_t conn_pk, const char *group_id,
-                            struct store_gc_member **out, size_t *n);
+                            struct sb_gc_member **out, size_t *n);
 
 #define STORE_GC_SOURCES_MAX 8
 
@@ -173,19 +103,10 @@ struct store_gc_query {
     int64_t from, size;
 };
 
-struct store_gc_hit {
-    char connection_id[STORE_GC_ID_MAX + 1];
-    char item_id[STORE_GC_ITEM_MAX + 1];
-    char *properties;
-    char *schema;
-    char *title; /* the indexed text, for highlights */
-    char *body;
-};
-
-void store_gc_hit_free_array(struct store_gc_hit *h, size_t n);
+void store_gc_hit_free_array(struct sb_gc_hit *h, size_t n);
 /* Ranked full-text search over ready connections, trimmed by ACL in SQL (a grant matching
  * the person and no deny matching them); *total counts every permitted match. */
-sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct store_gc_hit **out,
+sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct sb_gc_hit **out,
                        size_t *n, int64_t *total);
 
 #endif

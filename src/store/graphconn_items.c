@@ -15,7 +15,7 @@
 
 /* ---- items ---- */
 
-void store_gc_item_free(struct store_gc_item *it)
+void store_gc_item_free(struct sb_gc_item *it)
 {
     if (!it)
         return;
@@ -26,7 +26,7 @@ void store_gc_item_free(struct store_gc_item *it)
 }
 
 struct item_put {
-    const struct store_gc_item *it;
+    const struct sb_gc_item *it;
     const struct store_gc_ace *acl;
     size_t nacl;
     const char *title, *body;
@@ -50,7 +50,7 @@ static sb_err item_index(struct db *d, int64_t pk, const char *title, const char
 static sb_err item_put_fn(struct db *d, void *arg)
 {
     struct item_put *p = arg;
-    const struct store_gc_item *it = p->it;
+    const struct sb_gc_item *it = p->it;
     struct db_stmt *s = NULL;
     int64_t pk = 0;
     sb_err err;
@@ -94,7 +94,7 @@ static sb_err item_put_fn(struct db *d, void *arg)
     return err ? err : item_index(d, pk, p->title, p->body);
 }
 
-sb_err store_gc_item_put(struct store *st, const struct store_gc_item *it,
+sb_err store_gc_item_put(struct store *st, const struct sb_gc_item *it,
                          const struct store_gc_ace *acl, size_t nacl, const char *title,
                          const char *body, bool *created)
 {
@@ -108,7 +108,7 @@ sb_err store_gc_item_put(struct store *st, const struct store_gc_item *it,
 
 static void read_item(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_item *it = elem;
+    struct sb_gc_item *it = elem;
 
     it->pk = db_col_int(d, s, 0);
     it->conn_pk = db_col_int(d, s, 1);
@@ -120,8 +120,7 @@ static void read_item(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 7, it->updated, sizeof(it->updated));
 }
 
-sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id,
-                         struct store_gc_item *out)
+sb_err store_gc_item_get(struct store *st, int64_t conn_pk, const char *id, struct sb_gc_item *out)
 {
     sb_err err;
 
@@ -161,21 +160,21 @@ sb_err store_gc_item_delete(struct store *st, int64_t conn_pk, const char *id)
 
 static sb_err group_insert_fn(struct db *d, void *arg)
 {
-    const struct store_gc_group *g = arg;
+    const struct sb_gc_group *g = arg;
 
     return db_run(d, NULL, SQL_GC_GROUP_INSERT,
                   DB_ARGS(db_int(g->conn_pk), db_text(g->id), db_text(g->display_name),
                           db_text(g->description)));
 }
 
-sb_err store_gc_group_insert(struct store *st, const struct store_gc_group *g)
+sb_err store_gc_group_insert(struct store *st, const struct sb_gc_group *g)
 {
     return store_write(st, group_insert_fn, (void *)g);
 }
 
 static void read_group(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_group *g = elem;
+    struct sb_gc_group *g = elem;
 
     g->conn_pk = db_col_int(d, s, 0);
     db_col_copy(d, s, 1, g->id, sizeof(g->id));
@@ -184,7 +183,7 @@ static void read_group(struct db *d, struct db_stmt *s, void *elem)
 }
 
 sb_err store_gc_group_get(struct store *st, int64_t conn_pk, const char *id,
-                          struct store_gc_group *out)
+                          struct sb_gc_group *out)
 {
     return store_select_one(st, SQL_GC_GROUP_GET, read_group, out,
                             DB_ARGS(db_int(conn_pk), db_text(id)));
@@ -192,14 +191,14 @@ sb_err store_gc_group_get(struct store *st, int64_t conn_pk, const char *id,
 
 static sb_err group_update_fn(struct db *d, void *arg)
 {
-    const struct store_gc_group *g = arg;
+    const struct sb_gc_group *g = arg;
 
     return db_run_one(d, SQL_GC_GROUP_UPDATE,
                       DB_ARGS(db_text(g->display_name), db_text(g->description), db_int(g->conn_pk),
                               db_text(g->id)));
 }
 
-sb_err store_gc_group_update(struct store *st, const struct store_gc_group *g)
+sb_err store_gc_group_update(struct store *st, const struct sb_gc_group *g)
 {
     return store_write(st, group_update_fn, (void *)g);
 }
@@ -230,13 +229,13 @@ static sb_err group_members_prune_fn(struct db *d, void *arg)
 
 sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
 {
-    char buf[STORE_GC_ITEM_MAX * 2 + 64];
+    char buf[SB_GC_ITEM_MAX * 2 + 64];
     size_t len = strlen(id);
     struct item_key k = {conn_pk, buf};
     struct store_prune p = {&k, 0};
     sb_err err;
 
-    if (len > STORE_GC_ITEM_MAX)
+    if (len > SB_GC_ITEM_MAX)
         return SB_ERR_NOT_FOUND;
     /* id, NUL, then the group's own principal key. */
     memcpy(buf, id, len + 1);
@@ -250,7 +249,7 @@ sb_err store_gc_group_delete(struct store *st, int64_t conn_pk, const char *id)
 struct member_add {
     int64_t conn_pk;
     const char *group_id;
-    const struct store_gc_member *m;
+    const struct sb_gc_member *m;
     const char *key;
 };
 
@@ -264,7 +263,7 @@ static sb_err member_add_fn(struct db *d, void *arg)
 }
 
 sb_err store_gc_member_add(struct store *st, int64_t conn_pk, const char *group_id,
-                           const struct store_gc_member *m, const char *key)
+                           const struct sb_gc_member *m, const char *key)
 {
     struct member_add a = {conn_pk, group_id, m, key};
     return store_write(st, member_add_fn, &a);
@@ -292,14 +291,14 @@ sb_err store_gc_member_remove(struct store *st, int64_t conn_pk, const char *gro
 
 static void read_member(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_gc_member *m = elem;
+    struct sb_gc_member *m = elem;
 
     db_col_copy(d, s, 0, m->id, sizeof(m->id));
     db_col_copy(d, s, 1, m->type, sizeof(m->type));
 }
 
 sb_err store_gc_member_list(struct store *st, int64_t conn_pk, const char *group_id,
-                            struct store_gc_member **out, size_t *n)
+                            struct sb_gc_member **out, size_t *n)
 {
     return store_select_all(st, SQL_GC_MEMBER_LIST, read_member, NULL, sizeof(**out), (void **)out,
                             n, DB_ARGS(db_int(conn_pk), db_text(group_id)));
@@ -309,7 +308,7 @@ sb_err store_gc_member_list(struct store *st, int64_t conn_pk, const char *group
 
 static void release_hit(void *elem)
 {
-    struct store_gc_hit *h = elem;
+    struct sb_gc_hit *h = elem;
 
     free(h->properties);
     free(h->schema);
@@ -317,7 +316,7 @@ static void release_hit(void *elem)
     free(h->body);
 }
 
-void store_gc_hit_free_array(struct store_gc_hit *h, size_t n)
+void store_gc_hit_free_array(struct sb_gc_hit *h, size_t n)
 {
     for (size_t i = 0; h && i < n; i++)
         release_hit(&h[i]);
@@ -354,11 +353,11 @@ static sb_err query_text(bool sqlite, const struct store_gc_query *q, char **out
     return SB_OK;
 }
 
-sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct store_gc_hit **out,
+sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct sb_gc_hit **out,
                        size_t *n, int64_t *total)
 {
     const char *src[STORE_GC_SOURCES_MAX] = {0};
-    struct store_gc_hit *v = NULL;
+    struct sb_gc_hit *v = NULL;
     size_t len = 0, cap = 0;
     struct db_stmt *s = NULL;
     char *text = NULL;
@@ -383,7 +382,7 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
     if (err)
         goto out;
     while (!(err = db_step(&d, s, &row)) && row) {
-        struct store_gc_hit *h;
+        struct sb_gc_hit *h;
 
         if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
             goto out;

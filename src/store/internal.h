@@ -96,20 +96,20 @@ sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
                         struct db_args args);
 
 /* Inserts m inside the caller's write transaction and sets m->seq. */
-sb_err store_message_insert(struct db *d, struct store_message *m);
+sb_err store_message_insert(struct db *d, struct sb_message *m);
 
 /* Inserts a pending outbox job inside the caller's write transaction (a domain write and the
  * job that follows it up commit together). */
-sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, const char *payload);
+sb_err store_outbox_insert_tx(struct db *d, const struct sb_outbox_job *j, const char *payload);
 
 /* Appends an audit entry inside the caller's write transaction (the change and its record
  * commit together); NULL writes nothing. */
-sb_err store_audit_insert_tx(struct db *d, const struct store_audit *a);
+sb_err store_audit_insert_tx(struct db *d, const struct sb_audit *a);
 
 /* store_app_put and store_app_delete inside the caller's write transaction; *deleted (may be
  * NULL) says whether the entry was there (a missing one is not an error here). */
 sb_err store_app_put_tx(struct db *d, const struct store_app_write *w);
-sb_err store_app_delete_tx(struct db *d, const char *id, const struct store_audit *audit,
+sb_err store_app_delete_tx(struct db *d, const char *id, const struct sb_audit *audit,
                            bool *deleted);
 
 /* Makes room in a growing array *arr (element size `size`) for one element beyond len. */

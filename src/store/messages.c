@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-sb_err store_message_insert(struct db *d, struct store_message *m)
+sb_err store_message_insert(struct db *d, struct sb_message *m)
 {
     struct db_stmt *s = NULL;
     sb_err err;
@@ -50,7 +50,7 @@ static sb_err message_append_fn(struct db *d, void *arg)
     return store_message_insert(d, arg);
 }
 
-sb_err store_message_append(struct store *st, struct store_message *m)
+sb_err store_message_append(struct store *st, struct sb_message *m)
 {
     return store_write(st, message_append_fn, m);
 }
@@ -62,7 +62,7 @@ static void release_message(void *elem)
 
 static void read_message(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_message *m = elem;
+    struct sb_message *m = elem;
 
     m->seq = db_col_int(d, s, 0);
     db_col_copy(d, s, 1, m->id, sizeof(m->id));
@@ -81,7 +81,7 @@ static void read_message(struct db *d, struct db_stmt *s, void *elem)
 }
 
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
-                          struct store_message **out, size_t *n)
+                          struct sb_message **out, size_t *n)
 {
     sb_err err;
 
@@ -102,7 +102,7 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
 }
 
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
-                           struct store_message **out, size_t *n)
+                           struct sb_message **out, size_t *n)
 {
     if (!user_id)
         return store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
@@ -124,7 +124,7 @@ sb_err store_message_last_seq(struct store *st, int64_t *out)
     return store_select_one(st, SQL_MESSAGE_LAST_SEQ, read_seq, out, DB_NO_ARGS);
 }
 
-void store_message_free(struct store_message *m)
+void store_message_free(struct sb_message *m)
 {
     free(m->body);
     free(m->summary);
@@ -132,14 +132,14 @@ void store_message_free(struct store_message *m)
     m->body = m->summary = m->attachments = NULL;
 }
 
-void store_message_free_array(struct store_message *ms, size_t n)
+void store_message_free_array(struct sb_message *ms, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         store_message_free(&ms[i]);
     free(ms);
 }
 
-sb_err store_message_get(struct store *st, const char *id, struct store_message *out)
+sb_err store_message_get(struct store *st, const char *id, struct sb_message *out)
 {
     sb_err err;
 
@@ -178,7 +178,7 @@ sb_err store_message_set_attachments(struct store *st, const char *id, const cha
 }
 
 sb_err store_message_feed(struct store *st, const char *team_id, const char *app_type,
-                          int64_t before, size_t limit, struct store_message **out, size_t *n)
+                          int64_t before, size_t limit, struct sb_message **out, size_t *n)
 {
     return store_select_all(st, SQL_MESSAGE_FEED, read_message, release_message, sizeof(**out),
                             (void **)out, n,

@@ -8,6 +8,7 @@
 #define SB_STORE_MESSAGES_H
 
 #include "core/sb.h"
+#include "model/messages.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,35 +16,19 @@
 
 struct store;
 
-struct store_message {
-    int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
-    sb_id id;
-    sb_id team_id;
-    sb_id channel_id;
-    sb_time created;
-    char from_kind[16]; /* "user" or "application" */
-    sb_id from_id;
-    char from_name[SB_NAME_MAX + 1];
-    char body_type[8]; /* "text" or "html" */
-    char *body;
-    char *summary;        /* may be NULL */
-    char *attachments;    /* JSON array text; may be NULL */
-    char from_image[128]; /* connectors: path of the sender's avatar, "" when none */
-};
-
 /* Appends m durably and sets m->seq. */
-sb_err store_message_append(struct store *st, struct store_message *m);
+sb_err store_message_append(struct store *st, struct sb_message *m);
 /* Up to limit messages of the channel with seq < before (0 = from the newest), newest first. */
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
-                          struct store_message **out, size_t *n);
+                          struct sb_message **out, size_t *n);
 /* Messages with seq > after in teams user_id belongs to (every team when user_id is NULL),
  * oldest first: what an event stream missed. */
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
-                           struct store_message **out, size_t *n);
+                           struct sb_message **out, size_t *n);
 /* The highest seq stored so far (0 when there is none). */
 sb_err store_message_last_seq(struct store *st, int64_t *out);
 /* One message by id (heap fields: store_message_free). */
-sb_err store_message_get(struct store *st, const char *id, struct store_message *out);
+sb_err store_message_get(struct store *st, const char *id, struct sb_message *out);
 /* Replaces a message's attachments (a card updated by its service); the other processes are
  * told ("u NODE MESSAGE TEAM") so their subscribers see the new card. */
 sb_err store_message_set_attachments(struct store *st, const char *id, const char *team_id,
@@ -51,8 +36,8 @@ sb_err store_message_set_attachments(struct store *st, const char *id, const cha
 /* A team's connector posts from configurations of client type app_type ("groups": the group
  * feed), newest first, seq < before (0 = from the newest). */
 sb_err store_message_feed(struct store *st, const char *team_id, const char *app_type,
-                          int64_t before, size_t limit, struct store_message **out, size_t *n);
-void store_message_free(struct store_message *m);
-void store_message_free_array(struct store_message *ms, size_t n);
+                          int64_t before, size_t limit, struct sb_message **out, size_t *n);
+void store_message_free(struct sb_message *m);
+void store_message_free_array(struct sb_message *ms, size_t n);
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void read_job(struct db *d, struct db_stmt *s, struct store_outbox_job *j)
+static void read_job(struct db *d, struct db_stmt *s, struct sb_outbox_job *j)
 {
     db_col_copy(d, s, 0, j->id, sizeof(j->id));
     db_col_copy(d, s, 1, j->kind, sizeof(j->kind));
@@ -23,7 +23,7 @@ static void read_job(struct db *d, struct db_stmt *s, struct store_outbox_job *j
 }
 
 struct job_read {
-    struct store_outbox_job *job;
+    struct sb_outbox_job *job;
     char **payload;
     sb_err err;
 };
@@ -37,7 +37,7 @@ static void read_job_row(struct db *d, struct db_stmt *s, void *elem)
         r->err = db_col_dup(d, s, 8, r->payload);
 }
 
-sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, const char *payload)
+sb_err store_outbox_insert_tx(struct db *d, const struct sb_outbox_job *j, const char *payload)
 {
     return db_run(d, NULL, SQL_OUTBOX_INSERT,
                   DB_ARGS(db_text(j->id), db_text(j->kind), db_text(payload), db_int(j->next_at_ms),
@@ -45,7 +45,7 @@ sb_err store_outbox_insert_tx(struct db *d, const struct store_outbox_job *j, co
 }
 
 struct job_insert {
-    const struct store_outbox_job *j;
+    const struct sb_outbox_job *j;
     const char *payload;
 };
 
@@ -56,15 +56,14 @@ static sb_err insert_fn(struct db *d, void *arg)
     return store_outbox_insert_tx(d, ji->j, ji->payload);
 }
 
-sb_err store_outbox_insert(struct store *st, const struct store_outbox_job *j, const char *payload)
+sb_err store_outbox_insert(struct store *st, const struct sb_outbox_job *j, const char *payload)
 {
     struct job_insert ji = {j, payload};
 
     return store_write(st, insert_fn, &ji);
 }
 
-sb_err store_outbox_get(struct store *st, const char *id, struct store_outbox_job *out,
-                        char **payload)
+sb_err store_outbox_get(struct store *st, const char *id, struct sb_outbox_job *out, char **payload)
 {
     struct job_read r = {out, payload, SB_OK};
     sb_err err;
@@ -124,7 +123,7 @@ static sb_err claim_fn(struct db *d, void *arg)
 }
 
 sb_err store_outbox_claim(struct store *st, int64_t now_ms, int64_t lease_until_ms,
-                          const char *owner, struct store_outbox_job *out, char **payload)
+                          const char *owner, struct sb_outbox_job *out, char **payload)
 {
     struct claim c = {now_ms, lease_until_ms, owner, {out, payload, SB_OK}};
     sb_err err;

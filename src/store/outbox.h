@@ -8,6 +8,7 @@
 #define SB_STORE_OUTBOX_H
 
 #include "core/sb.h"
+#include "model/outbox.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,21 +16,10 @@
 
 struct store;
 
-struct store_outbox_job {
-    sb_id id;
-    char kind[32];
-    char state[8]; /* "pending", "done", "failed" */
-    int attempts;  /* runs started so far */
-    int64_t next_at_ms;
-    int64_t created_ms;
-    int64_t updated_ms;
-    char last_error[512];
-};
-
 /* Inserts a pending job (j->state, attempts ignored) with its payload (JSON text). */
-sb_err store_outbox_insert(struct store *st, const struct store_outbox_job *j, const char *payload);
+sb_err store_outbox_insert(struct store *st, const struct sb_outbox_job *j, const char *payload);
 /* The job; *payload (may be NULL to skip) is heap JSON text. */
-sb_err store_outbox_get(struct store *st, const char *id, struct store_outbox_job *out,
+sb_err store_outbox_get(struct store *st, const char *id, struct sb_outbox_job *out,
                         char **payload);
 /* The earliest next_at of a pending job whose lease has run out at now_ms (*due = INT64_MAX
  * when there is none): a read, so an idle worker does not write. */
@@ -37,7 +27,7 @@ sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due);
 /* Claims one due pending job for owner until lease_until_ms and counts the attempt; at most one
  * process wins a job (the UPDATE re-checks the lease). SB_ERR_NOT_FOUND when none is due. */
 sb_err store_outbox_claim(struct store *st, int64_t now_ms, int64_t lease_until_ms,
-                          const char *owner, struct store_outbox_job *out, char **payload);
+                          const char *owner, struct sb_outbox_job *out, char **payload);
 /* Records the result of a run by owner: state "pending" (retry at next_at_ms), "done" or
  * "failed". SB_ERR_NOT_FOUND when owner no longer holds the lease. */
 sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, const char *state,

@@ -10,7 +10,7 @@
 
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_registration *r = elem;
+    struct sb_registration *r = elem;
 
     db_col_copy(d, s, 0, r->id, sizeof(r->id));
     db_col_copy(d, s, 1, r->app_id, sizeof(r->app_id));
@@ -30,17 +30,17 @@ static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 }
 
 struct reg_write {
-    struct store_registration *r;
+    struct sb_registration *r;
     const char *old_version;
     const struct store_registration_blobs *b;
     const struct store_app_write *app;
-    const struct store_audit *audit;
+    const struct sb_audit *audit;
 };
 
 static sb_err insert_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    struct store_registration *r = w->r;
+    struct sb_registration *r = w->r;
     const struct store_registration_blobs *b = w->b;
     sb_err err;
 
@@ -60,9 +60,9 @@ static sb_err insert_fn(struct db *d, void *arg)
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_registration_insert(struct store *st, struct store_registration *r,
+sb_err store_registration_insert(struct store *st, struct sb_registration *r,
                                  const struct store_registration_blobs *b,
-                                 const struct store_app_write *app, const struct store_audit *audit)
+                                 const struct store_app_write *app, const struct sb_audit *audit)
 {
     struct reg_write w = {r, NULL, b, app, audit};
 
@@ -72,7 +72,7 @@ sb_err store_registration_insert(struct store *st, struct store_registration *r,
 static sb_err update_fn(struct db *d, void *arg)
 {
     const struct reg_write *w = arg;
-    struct store_registration *r = w->r;
+    struct sb_registration *r = w->r;
     const struct store_registration_blobs *b = w->b;
     struct db_stmt *s = NULL;
     sb_err err;
@@ -110,22 +110,22 @@ static sb_err update_fn(struct db *d, void *arg)
     return row ? SB_ERR_CONFLICT : SB_ERR_NOT_FOUND;
 }
 
-sb_err store_registration_update(struct store *st, struct store_registration *r,
+sb_err store_registration_update(struct store *st, struct sb_registration *r,
                                  const char *old_version, const struct store_registration_blobs *b,
-                                 const struct store_app_write *app, const struct store_audit *audit)
+                                 const struct store_app_write *app, const struct sb_audit *audit)
 {
     struct reg_write w = {r, old_version, b, app, audit};
 
     return store_write(st, update_fn, &w);
 }
 
-sb_err store_registration_get(struct store *st, const char *id, struct store_registration *out)
+sb_err store_registration_get(struct store *st, const char *id, struct sb_registration *out)
 {
     return store_select_one(st, SQL_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_registration_list(struct store *st, const char *created_by,
-                               struct store_registration **out, size_t *n)
+                               struct sb_registration **out, size_t *n)
 {
     if (created_by)
         return store_select_all(st, SQL_REGISTRATION_LIST_BY_CREATOR, read_reg, NULL, sizeof(**out),
@@ -136,7 +136,7 @@ sb_err store_registration_list(struct store *st, const char *created_by,
 
 struct reg_delete {
     const char *id, *catalog_id;
-    const struct store_audit *app_audit, *audit;
+    const struct sb_audit *app_audit, *audit;
 };
 
 static sb_err delete_fn(struct db *d, void *arg)
@@ -152,8 +152,7 @@ static sb_err delete_fn(struct db *d, void *arg)
 }
 
 sb_err store_registration_delete(struct store *st, const char *id, const char *catalog_id,
-                                 const struct store_audit *app_audit,
-                                 const struct store_audit *audit)
+                                 const struct sb_audit *app_audit, const struct sb_audit *audit)
 {
     struct reg_delete rd = {id, catalog_id, app_audit, audit};
 

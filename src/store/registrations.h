@@ -9,32 +9,15 @@
 #define SB_STORE_REGISTRATIONS_H
 
 #include "core/sb.h"
+#include "model/registrations.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct store;
-struct store_audit;
+struct sb_audit;
 struct store_app_write;
-
-struct store_registration {
-    sb_id id;         /* the connector id */
-    sb_id app_id;     /* the generated package's manifest id */
-    sb_id catalog_id; /* the organisation catalog entry it published (store_app.id) */
-    char name[30 * 4 + 1];
-    char short_description[80 * 4 + 1];
-    char long_description[4000 * 4 + 1];
-    char website_url[2049];
-    char configuration_url[2049];
-    char valid_domains[8192]; /* JSON array text */
-    bool actions_enabled;
-    char actions_url[2049]; /* "" without actions */
-    char version[32];
-    sb_id created_by;
-    sb_time created;
-    sb_time updated;
-};
 
 /* The bytes stored with a registration: the colour logo, the outline icon, the app package. */
 struct store_registration_blobs {
@@ -48,29 +31,26 @@ enum store_registration_blob { STORE_REG_LOGO, STORE_REG_OUTLINE, STORE_REG_PACK
  * transaction, with the audit entries (app->audit, audit; either may be NULL): never a
  * registration without its catalog entry or the other way round. r->catalog_id is set to the
  * entry's id. */
-sb_err store_registration_insert(struct store *st, struct store_registration *r,
+sb_err store_registration_insert(struct store *st, struct sb_registration *r,
                                  const struct store_registration_blobs *b,
-                                 const struct store_app_write *app,
-                                 const struct store_audit *audit);
+                                 const struct store_app_write *app, const struct sb_audit *audit);
 /* Replaces everything but the ids, creator and creation time, if the stored version still is
  * old_version: SB_ERR_CONFLICT when another change came first, SB_ERR_NOT_FOUND when gone.
  * The new package is published (app) in the same transaction, so the catalog always carries
  * the stored version; r->catalog_id is set to the entry's id (a new one when an administrator
  * had removed the entry). */
-sb_err store_registration_update(struct store *st, struct store_registration *r,
+sb_err store_registration_update(struct store *st, struct sb_registration *r,
                                  const char *old_version, const struct store_registration_blobs *b,
-                                 const struct store_app_write *app,
-                                 const struct store_audit *audit);
-sb_err store_registration_get(struct store *st, const char *id, struct store_registration *out);
+                                 const struct store_app_write *app, const struct sb_audit *audit);
+sb_err store_registration_get(struct store *st, const char *id, struct sb_registration *out);
 /* Those created by created_by, or all when it is NULL; oldest first. */
 sb_err store_registration_list(struct store *st, const char *created_by,
-                               struct store_registration **out, size_t *n);
+                               struct sb_registration **out, size_t *n);
 /* Removes the registration and its catalog entry catalog_id in one transaction, with audit
  * and, when the entry was still there, app_audit (either may be NULL). SB_ERR_NOT_FOUND (and
  * nothing changed) when the registration is gone. */
 sb_err store_registration_delete(struct store *st, const char *id, const char *catalog_id,
-                                 const struct store_audit *app_audit,
-                                 const struct store_audit *audit);
+                                 const struct sb_audit *app_audit, const struct sb_audit *audit);
 /* One stored blob (heap; caller frees). */
 sb_err store_registration_blob(struct store *st, const char *id, enum store_registration_blob which,
                                void **data, size_t *len);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 struct store;
-struct store_audit;
+struct sb_audit;
 
 sb_err store_setting_get(struct store *st, const char *key, char **value);
 /* value NULL removes the explicit value. */
@@ -22,6 +22,6 @@ sb_err store_setting_set(struct store *st, const char *key, const char *value);
 /* Sets n explicit values (values[i] NULL removes keys[i]) and writes the audit entry (may be
  * NULL) in one transaction: a change of several settings applies whole or not at all. */
 sb_err store_settings_put(struct store *st, const char *const *keys, const char *const *values,
-                          size_t n, const struct store_audit *audit);
+                          size_t n, const struct sb_audit *audit);
 
 #endif

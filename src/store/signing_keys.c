@@ -8,21 +8,21 @@
 
 static sb_err insert_fn(struct db *d, void *arg)
 {
-    const struct store_signing_key *k = arg;
+    const struct sb_signing_key *k = arg;
 
     return db_run(d, NULL, SQL_SIGNING_KEY_INSERT,
                   DB_ARGS(db_text(k->kid), db_int(k->period), db_int(k->created_ms),
                           db_text(k->private_pem), db_text(k->n), db_text(k->e)));
 }
 
-sb_err store_signing_key_insert(struct store *st, const struct store_signing_key *k)
+sb_err store_signing_key_insert(struct store *st, const struct sb_signing_key *k)
 {
     return store_write(st, insert_fn, (void *)k);
 }
 
 static void read_key(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_signing_key *k = elem;
+    struct sb_signing_key *k = elem;
 
     db_col_copy(d, s, 0, k->kid, sizeof(k->kid));
     k->created_ms = db_col_int(d, s, 1);
@@ -32,7 +32,7 @@ static void read_key(struct db *d, struct db_stmt *s, void *elem)
     k->period = db_col_int(d, s, 5);
 }
 
-sb_err store_signing_key_list(struct store *st, struct store_signing_key **out, size_t *n)
+sb_err store_signing_key_list(struct store *st, struct sb_signing_key **out, size_t *n)
 {
     return store_select_all(st, SQL_SIGNING_KEY_LIST, read_key, NULL, sizeof(**out), (void **)out,
                             n, DB_NO_ARGS);

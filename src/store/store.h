@@ -14,8 +14,10 @@
  * Errors: SB_ERR_NOT_FOUND when the row is absent, SB_ERR_CONFLICT for a uniqueness violation,
  * SB_ERR_IO for database failures (logged), SB_ERR_NOMEM.
  *
- * Records use fixed-size text fields sized by the limits the services enforce; variable-size
- * fields (message bodies) are heap strings released by the matching *_free function.
+ * The records are the model's (model/<family>.h, struct sb_...), shared with the services and
+ * the handlers; they use fixed-size text fields sized by the limits the services enforce;
+ * variable-size fields (message bodies) are heap strings released by the matching *_free
+ * function. Types only a store call takes (write plumbing, queries) stay in store/<family>.h.
  *
  * This header holds the store's life cycle and write machinery (open, close, listen, pruning,
  * backup, fault injection, file modes). Each family of records and functions has its own

@@ -9,7 +9,7 @@
 
 static void read_team(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_team *t = elem;
+    struct sb_team *t = elem;
 
     db_col_copy(d, s, 0, t->id, sizeof(t->id));
     db_col_copy(d, s, 1, t->display_name, sizeof(t->display_name));
@@ -21,7 +21,7 @@ static void read_team(struct db *d, struct db_stmt *s, void *elem)
 
 static void read_channel(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_channel *c = elem;
+    struct sb_channel *c = elem;
 
     db_col_copy(d, s, 0, c->id, sizeof(c->id));
     db_col_copy(d, s, 1, c->team_id, sizeof(c->team_id));
@@ -34,7 +34,7 @@ static void read_channel(struct db *d, struct db_stmt *s, void *elem)
 
 static void read_member(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_member *m = elem;
+    struct sb_member *m = elem;
 
     db_col_copy(d, s, 0, m->id, sizeof(m->id));
     db_col_copy(d, s, 1, m->team_id, sizeof(m->team_id));
@@ -49,7 +49,7 @@ static void read_role(struct db *d, struct db_stmt *s, void *elem)
     *(int *)elem = (int)db_col_int(d, s, 0);
 }
 
-static sb_err channel_insert(struct db *d, const struct store_channel *c)
+static sb_err channel_insert(struct db *d, const struct sb_channel *c)
 {
     char name_lower[SB_NAME_MAX + 1];
 
@@ -68,7 +68,7 @@ static sb_err notify_membership(struct db *d, const char *user_id, const char *t
     return db_notify(d, "j", rest);
 }
 
-static sb_err member_insert(struct db *d, const struct store_member *m)
+static sb_err member_insert(struct db *d, const struct sb_member *m)
 {
     sb_err err = db_run(d, NULL, SQL_MEMBER_INSERT,
                         DB_ARGS(db_text(m->id), db_text(m->team_id), db_text(m->user_id),
@@ -78,9 +78,9 @@ static sb_err member_insert(struct db *d, const struct store_member *m)
 }
 
 struct team_create {
-    const struct store_team *t;
-    const struct store_channel *general;
-    const struct store_member *owner;
+    const struct sb_team *t;
+    const struct sb_channel *general;
+    const struct sb_member *owner;
 };
 
 static sb_err team_create_fn(struct db *d, void *arg)
@@ -99,14 +99,14 @@ static sb_err team_create_fn(struct db *d, void *arg)
     return err;
 }
 
-sb_err store_team_create(struct store *st, const struct store_team *t,
-                         const struct store_channel *general, const struct store_member *owner)
+sb_err store_team_create(struct store *st, const struct sb_team *t,
+                         const struct sb_channel *general, const struct sb_member *owner)
 {
     struct team_create tc = {t, general, owner};
     return store_write(st, team_create_fn, &tc);
 }
 
-sb_err store_team_get(struct store *st, const char *id, struct store_team *out)
+sb_err store_team_get(struct store *st, const char *id, struct sb_team *out)
 {
     return store_select_one(st, SQL_TEAM_GET, read_team, out, DB_ARGS(db_text(id)));
 }
@@ -114,7 +114,7 @@ sb_err store_team_get(struct store *st, const char *id, struct store_team *out)
 struct team_flag {
     const char *id;
     int value;
-    const struct store_audit *audit;
+    const struct sb_audit *audit;
 };
 
 static sb_err team_allow_fn(struct db *d, void *arg)
@@ -126,7 +126,7 @@ static sb_err team_allow_fn(struct db *d, void *arg)
 }
 
 sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool allow,
-                                       const struct store_audit *audit)
+                                       const struct sb_audit *audit)
 {
     struct team_flag tf = {id, allow, audit};
     return store_write(st, team_allow_fn, &tf);
@@ -146,13 +146,13 @@ static sb_err team_switch_fn(struct db *d, void *arg)
 }
 
 sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled,
-                                         const struct store_audit *audit)
+                                         const struct sb_audit *audit)
 {
     struct team_flag ts = {id, enabled, audit};
     return store_write(st, team_switch_fn, &ts);
 }
 
-sb_err store_team_list_for_user(struct store *st, const char *user_id, struct store_team **out,
+sb_err store_team_list_for_user(struct store *st, const char *user_id, struct sb_team **out,
                                 size_t *n)
 {
     return store_select_all(st, SQL_TEAM_LIST_FOR_USER, read_team, NULL, sizeof(**out),
@@ -164,18 +164,17 @@ static sb_err channel_insert_fn(struct db *d, void *arg)
     return channel_insert(d, arg);
 }
 
-sb_err store_channel_insert(struct store *st, const struct store_channel *c)
+sb_err store_channel_insert(struct store *st, const struct sb_channel *c)
 {
     return store_write(st, channel_insert_fn, (void *)c);
 }
 
-sb_err store_channel_get(struct store *st, const char *id, struct store_channel *out)
+sb_err store_channel_get(struct store *st, const char *id, struct sb_channel *out)
 {
     return store_select_one(st, SQL_CHANNEL_GET, read_channel, out, DB_ARGS(db_text(id)));
 }
 
-sb_err store_channel_list(struct store *st, const char *team_id, struct store_channel **out,
-                          size_t *n)
+sb_err store_channel_list(struct store *st, const char *team_id, struct sb_channel **out, size_t *n)
 {
     return store_select_all(st, SQL_CHANNEL_LIST, read_channel, NULL, sizeof(**out), (void **)out,
                             n, DB_ARGS(db_text(team_id)));
@@ -186,20 +185,19 @@ static sb_err member_insert_fn(struct db *d, void *arg)
     return member_insert(d, arg);
 }
 
-sb_err store_member_insert(struct store *st, const struct store_member *m)
+sb_err store_member_insert(struct store *st, const struct sb_member *m)
 {
     return store_write(st, member_insert_fn, (void *)m);
 }
 
 sb_err store_member_get(struct store *st, const char *team_id, const char *membership_id,
-                        struct store_member *out)
+                        struct sb_member *out)
 {
     return store_select_one(st, SQL_MEMBER_GET, read_member, out,
                             DB_ARGS(db_text(team_id), db_text(membership_id)));
 }
 
-sb_err store_member_list(struct store *st, const char *team_id, struct store_member **out,
-                         size_t *n)
+sb_err store_member_list(struct store *st, const char *team_id, struct sb_member **out, size_t *n)
 {
     return store_select_all(st, SQL_MEMBER_LIST, read_member, NULL, sizeof(**out), (void **)out, n,
                             DB_ARGS(db_text(team_id)));
@@ -211,7 +209,7 @@ sb_err store_member_role(struct store *st, const char *team_id, const char *user
                                   DB_ARGS(db_text(team_id), db_text(user_id)));
 
     if (err == SB_ERR_NOT_FOUND) {
-        *role = STORE_ROLE_NONE;
+        *role = SB_ROLE_NONE;
         return SB_OK;
     }
     return err;
@@ -248,12 +246,12 @@ static sb_err member_delete_fn(struct db *d, void *arg)
     if (err)
         return err;
     err = db_query(d, SQL_MEMBER_DELETE_IS_OWNER, &s,
-                   DB_ARGS(db_text(md->id), db_text(md->team_id), db_int(STORE_ROLE_OWNER)));
+                   DB_ARGS(db_text(md->id), db_text(md->team_id), db_int(SB_ROLE_OWNER)));
     if (!err)
         err = count(d, s, &is_owner);
     if (!err && is_owner) {
         err = db_query(d, SQL_MEMBER_DELETE_COUNT_OWNERS, &s,
-                       DB_ARGS(db_text(md->team_id), db_int(STORE_ROLE_OWNER)));
+                       DB_ARGS(db_text(md->team_id), db_int(SB_ROLE_OWNER)));
         if (!err)
             err = count(d, s, &owners);
         if (!err && owners <= 1)

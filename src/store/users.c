@@ -8,7 +8,7 @@
 
 static void read_user(struct db *d, struct db_stmt *s, void *elem)
 {
-    struct store_user *u = elem;
+    struct sb_user *u = elem;
 
     db_col_copy(d, s, 0, u->id, sizeof(u->id));
     db_col_copy(d, s, 1, u->upn, sizeof(u->upn));
@@ -18,7 +18,7 @@ static void read_user(struct db *d, struct db_stmt *s, void *elem)
 }
 
 struct user_insert {
-    const struct store_user *u;
+    const struct sb_user *u;
     const char *hash;
 };
 
@@ -34,19 +34,19 @@ static sb_err user_insert_fn(struct db *d, void *arg)
                           db_text(ui->u->created)));
 }
 
-sb_err store_user_insert(struct store *st, const struct store_user *u, const char *password_hash)
+sb_err store_user_insert(struct store *st, const struct sb_user *u, const char *password_hash)
 {
     struct user_insert ui = {u, password_hash};
     return store_write(st, user_insert_fn, &ui);
 }
 
-sb_err store_user_get(struct store *st, const char *id, struct store_user *out)
+sb_err store_user_get(struct store *st, const char *id, struct sb_user *out)
 {
     return store_select_one(st, SQL_USER_GET, read_user, out, DB_ARGS(db_text(id)));
 }
 
 struct user_with_hash {
-    struct store_user *u;
+    struct sb_user *u;
     char **hash;
     sb_err err;
 };
@@ -60,7 +60,7 @@ static void read_user_hash(struct db *d, struct db_stmt *s, void *elem)
         uh->err = db_col_dup(d, s, 5, uh->hash);
 }
 
-sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *out,
+sb_err store_user_by_upn(struct store *st, const char *upn, struct sb_user *out,
                          char **password_hash)
 {
     char upn_lower[SB_NAME_MAX + 1];
@@ -74,7 +74,7 @@ sb_err store_user_by_upn(struct store *st, const char *upn, struct store_user *o
     return err ? err : uh.err;
 }
 
-sb_err store_user_list(struct store *st, struct store_user **out, size_t *n)
+sb_err store_user_list(struct store *st, struct sb_user **out, size_t *n)
 {
     return store_select_all(st, SQL_USER_LIST, read_user, NULL, sizeof(**out), (void **)out, n,
                             DB_NO_ARGS);
@@ -114,7 +114,7 @@ sb_err store_user_set_admin(struct store *st, const char *id, bool is_admin)
 
 static sb_err token_insert_fn(struct db *d, void *arg)
 {
-    const struct store_token *t = arg;
+    const struct sb_token *t = arg;
 
     return db_run(d, NULL, SQL_TOKEN_INSERT,
                   DB_ARGS(db_text(t->id), db_text(t->user_id), db_int(t->kind),
@@ -122,12 +122,12 @@ static sb_err token_insert_fn(struct db *d, void *arg)
                           db_text(t->csrf), db_text(t->created)));
 }
 
-sb_err store_token_insert(struct store *st, const struct store_token *t)
+sb_err store_token_insert(struct store *st, const struct sb_token *t)
 {
     return store_write(st, token_insert_fn, (void *)t);
 }
 
-sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struct store_token *out)
+sb_err store_token_by_hash(struct store *st, const unsigned char hash[32], struct sb_token *out)
 {
     struct db d;
     struct db_stmt *s = NULL;
@@ -197,14 +197,14 @@ sb_err store_token_delete_kind(struct store *st, const char *user_id, int kind)
 
 static sb_err token_replace_fn(struct db *d, void *arg)
 {
-    const struct store_token *t = arg;
+    const struct sb_token *t = arg;
     struct token_delete td = {NULL, t->user_id, t->kind};
     sb_err err = token_delete_kind_fn(d, &td);
 
     return err ? err : token_insert_fn(d, arg);
 }
 
-sb_err store_token_replace_kind(struct store *st, const struct store_token *t)
+sb_err store_token_replace_kind(struct store *st, const struct sb_token *t)
 {
     return store_write(st, token_replace_fn, (void *)t);
 }

@@ -3,7 +3,7 @@
  */
 #include "teams/teams.h"
 
-json_t *teams_message_json(const struct store_message *m)
+json_t *teams_message_json(const struct sb_message *m)
 {
     json_t *from, *attachments = NULL;
     bool is_user = m->from_kind[0] == 'u';

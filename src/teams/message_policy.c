@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "events/bus.h"
 #include "org/org.h"
+#include "store/teams.h"
 
 #include <stdlib.h>
 
@@ -16,7 +17,7 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
                              const char **why)
 {
     struct org_settings org;
-    struct store_team team;
+    struct sb_team team;
     sb_err err = org_settings_get(ctx, &org);
 
     *allowed = false;
@@ -34,7 +35,7 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
     return SB_OK;
 }
 
-json_t *teams_message_render(struct sb_ctx *ctx, const struct store_message *m, int *allowed_memo)
+json_t *teams_message_render(struct sb_ctx *ctx, const struct sb_message *m, int *allowed_memo)
 {
     json_t *j = teams_message_json(m);
     int local = -1, *memo = allowed_memo ? allowed_memo : &local;
@@ -57,7 +58,7 @@ json_t *teams_message_render(struct sb_ctx *ctx, const struct store_message *m, 
     return j;
 }
 
-void teams_message_update_event(struct sb_ctx *ctx, const struct store_message *m)
+void teams_message_update_event(struct sb_ctx *ctx, const struct sb_message *m)
 {
     json_t *j;
     char *text = NULL;

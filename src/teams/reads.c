@@ -7,11 +7,13 @@
 #include "auth/perm.h"
 #include "org/org.h"
 #include "teams/teams.h"
+#include "store/messages.h"
+#include "store/teams.h"
 
 #include <string.h>
 
 sb_err teams_team_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                      struct store_team *out, struct sb_diag *diag)
+                      struct sb_team *out, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, NULL, NULL};
     sb_err err = sb_can(ctx, who, SB_ACT_TEAM_READ, &res, diag);
@@ -21,7 +23,7 @@ sb_err teams_team_get(struct sb_ctx *ctx, const struct sb_principal *who, const 
     return err;
 }
 
-sb_err teams_joined(struct sb_ctx *ctx, const struct sb_principal *who, struct store_team **out,
+sb_err teams_joined(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_team **out,
                     size_t *n, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
@@ -32,7 +34,7 @@ sb_err teams_joined(struct sb_ctx *ctx, const struct sb_principal *who, struct s
 }
 
 sb_err teams_channel_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                          struct store_channel **out, size_t *n, struct sb_diag *diag)
+                          struct sb_channel **out, size_t *n, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, NULL, NULL};
     sb_err err = sb_can(ctx, who, SB_ACT_TEAM_READ, &res, diag);
@@ -43,7 +45,7 @@ sb_err teams_channel_list(struct sb_ctx *ctx, const struct sb_principal *who, co
 }
 
 sb_err teams_channel_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                         const char *channel_id, struct store_channel *out, struct sb_diag *diag)
+                         const char *channel_id, struct sb_channel *out, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, channel_id, NULL};
     sb_err err = sb_can(ctx, who, SB_ACT_CHANNEL_READ, &res, diag);
@@ -54,7 +56,7 @@ sb_err teams_channel_get(struct sb_ctx *ctx, const struct sb_principal *who, con
 }
 
 sb_err teams_member_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                         struct store_member **out, size_t *n, struct sb_diag *diag)
+                         struct sb_member **out, size_t *n, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, NULL, NULL};
     sb_err err = sb_can(ctx, who, SB_ACT_TEAM_READ, &res, diag);
@@ -65,7 +67,7 @@ sb_err teams_member_list(struct sb_ctx *ctx, const struct sb_principal *who, con
 }
 
 sb_err teams_member_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                        const char *membership_id, struct store_member *out, struct sb_diag *diag)
+                        const char *membership_id, struct sb_member *out, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, NULL, NULL};
     sb_err err = sb_can(ctx, who, SB_ACT_TEAM_READ, &res, diag);
@@ -79,13 +81,13 @@ sb_err teams_member_get(struct sb_ctx *ctx, const struct sb_principal *who, cons
 }
 
 sb_err teams_message_page(struct sb_ctx *ctx, const char *channel_id, int64_t before, size_t limit,
-                          struct store_message **out, size_t *n)
+                          struct sb_message **out, size_t *n)
 {
     return store_message_page(ctx->store, channel_id, before, limit, out, n);
 }
 
 sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                         const char *channel_id, const char *id, struct store_message *out,
+                         const char *channel_id, const char *id, struct sb_message *out,
                          struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, channel_id, NULL};
@@ -106,24 +108,24 @@ sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, con
 }
 
 sb_err teams_message_feed(struct sb_ctx *ctx, const char *team_id, const char *app_type,
-                          int64_t before, size_t limit, struct store_message **out, size_t *n)
+                          int64_t before, size_t limit, struct sb_message **out, size_t *n)
 {
     return store_message_feed(ctx->store, team_id, app_type, before, limit, out, n);
 }
 
 sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
-                           size_t limit, struct store_message **out, size_t *n)
+                           size_t limit, struct sb_message **out, size_t *n)
 {
     return store_message_since(ctx->store, who->is_admin ? NULL : who->user_id, after, limit, out,
                                n);
 }
 
-void teams_message_free(struct store_message *m)
+void teams_message_free(struct sb_message *m)
 {
     store_message_free(m);
 }
 
-void teams_message_free_array(struct store_message *ms, size_t n)
+void teams_message_free_array(struct sb_message *ms, size_t n)
 {
     store_message_free_array(ms, n);
 }
@@ -131,8 +133,8 @@ void teams_message_free_array(struct store_message *ms, size_t n)
 sb_err teams_update_member_settings(struct sb_ctx *ctx, const struct sb_principal *who,
                                     const char *team_id, bool allow, struct sb_diag *diag)
 {
-    struct store_team before = {0};
-    struct store_audit audit = {0};
+    struct sb_team before = {0};
+    struct sb_audit audit = {0};
     json_t *b = NULL, *a = NULL;
     bool changed;
     sb_err err = store_team_get(ctx->store, team_id, &before);

@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "events/bus.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 static void catch_up(struct sb_ctx *ctx, int64_t seen)
 {
     int64_t through = events_bus_through(ctx->bus);
-    struct store_message *ms = NULL;
+    struct sb_message *ms = NULL;
     size_t n = 0;
 
     if (seen && seen <= through)
@@ -55,7 +56,7 @@ static void catch_up(struct sb_ctx *ctx, int64_t seen)
 /* A card replaced on some node: published after the message itself. */
 static void card_update(struct sb_ctx *ctx, const char *message_id, const char *team_id)
 {
-    struct store_message m;
+    struct sb_message m;
 
     catch_up(ctx, 0);
     if (!events_bus_wanted(ctx->bus, team_id) ||

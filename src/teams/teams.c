@@ -4,6 +4,9 @@
 #include "core/json.h"
 #include "core/metrics.h"
 #include "events/bus.h"
+#include "store/messages.h"
+#include "store/teams.h"
+#include "store/users.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +33,10 @@ static sb_err check_name(const char *field, const char *name, size_t max, struct
 }
 
 sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
-                    const char *description, struct store_team *out, struct sb_diag *diag)
+                    const char *description, struct sb_team *out, struct sb_diag *diag)
 {
-    struct store_channel general;
-    struct store_member owner;
+    struct sb_channel general;
+    struct sb_member owner;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
@@ -59,7 +62,7 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
     sb_id_new(ctx, owner.id);
     memcpy(owner.team_id, out->id, sizeof(owner.team_id));
     memcpy(owner.user_id, who->user_id, sizeof(owner.user_id));
-    owner.role = STORE_ROLE_OWNER;
+    owner.role = SB_ROLE_OWNER;
     memcpy(owner.created, out->created, sizeof(owner.created));
     err = store_team_create(ctx->store, out, &general, &owner);
     if (!err && ctx->bus)
@@ -68,7 +71,7 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
 }
 
 sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
-                                 const struct store_audit *audit, struct sb_diag *diag)
+                                 const struct sb_audit *audit, struct sb_diag *diag)
 {
     sb_err err = store_team_set_allow_connectors(ctx->store, team_id, allow_connectors, audit);
 
@@ -81,8 +84,7 @@ sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool a
 static const char channel_forbidden[] = "~#%&*{}+/\\:<>?|'\"";
 
 sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
-                            const char *description, struct store_channel *out,
-                            struct sb_diag *diag)
+                            const char *description, struct sb_channel *out, struct sb_diag *diag)
 {
     sb_err err;
 
@@ -113,13 +115,13 @@ sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char 
 }
 
 sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *user_id, int role,
-                        struct store_member *out, struct sb_diag *diag)
+                        struct sb_member *out, struct sb_diag *diag)
 {
-    struct store_user u;
+    struct sb_user u;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
-    if (role < STORE_ROLE_GUEST || role > STORE_ROLE_OWNER)
+    if (role < SB_ROLE_GUEST || role > SB_ROLE_OWNER)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "roles is not valid");
     err = store_user_get(ctx->store, user_id, &u);
     if (err == SB_ERR_NOT_FOUND)
@@ -144,7 +146,7 @@ sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *use
 sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
                            struct sb_diag *diag)
 {
-    struct store_member m;
+    struct sb_member m;
     sb_err err = store_member_get(ctx->store, team_id, membership_id, &m);
 
     if (!err)
@@ -162,7 +164,7 @@ sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *
 
 sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *content_type, const char *content,
-                          struct store_message *out, struct sb_diag *diag)
+                          struct sb_message *out, struct sb_diag *diag)
 {
     sb_err err;
 
@@ -196,7 +198,7 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
     return SB_OK;
 }
 
-void teams_message_event(struct sb_ctx *ctx, const struct store_message *m)
+void teams_message_event(struct sb_ctx *ctx, const struct sb_message *m)
 {
     json_t *j;
     char *text = NULL;

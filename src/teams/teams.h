@@ -8,7 +8,9 @@
 #define SB_TEAMS_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/audit.h"
+#include "model/messages.h"
+#include "model/teams.h"
 
 #include <jansson.h>
 
@@ -17,21 +19,20 @@
 
 /* Creates a team with its General channel; the creator becomes its owner. */
 sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
-                    const char *description, struct store_team *out, struct sb_diag *diag);
+                    const char *description, struct sb_team *out, struct sb_diag *diag);
 
 /* Sets memberSettings.allowCreateUpdateRemoveConnectors; audit (may be NULL) is written in the
  * same transaction. */
 sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
-                                 const struct store_audit *audit, struct sb_diag *diag);
+                                 const struct sb_audit *audit, struct sb_diag *diag);
 
 sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
-                            const char *description, struct store_channel *out,
-                            struct sb_diag *diag);
+                            const char *description, struct sb_channel *out, struct sb_diag *diag);
 
-/* Adds user_id with role (enum store_role, not NONE). SB_ERR_NOT_FOUND for an unknown user,
+/* Adds user_id with role (enum sb_role, not NONE). SB_ERR_NOT_FOUND for an unknown user,
  * SB_ERR_CONFLICT when already a member. */
 sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *user_id, int role,
-                        struct store_member *out, struct sb_diag *diag);
+                        struct sb_member *out, struct sb_diag *diag);
 
 sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
                            struct sb_diag *diag);
@@ -40,42 +41,42 @@ sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *
  * (store_message_free). */
 sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *content_type, const char *content,
-                          struct store_message *out, struct sb_diag *diag);
+                          struct sb_message *out, struct sb_diag *diag);
 
 /* ---- reads for handlers (reads.c) ----
  * Those with a principal ask sb_can (TEAM_READ, CHANNEL_READ, SIGNED_IN) and fill diag with the
  * refusal or the resource's NotFound sentence. Lists are heap arrays (free()); messages own heap
  * fields (teams_message_free / teams_message_free_array). */
 sb_err teams_team_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                      struct store_team *out, struct sb_diag *diag);
+                      struct sb_team *out, struct sb_diag *diag);
 /* The caller's teams. */
-sb_err teams_joined(struct sb_ctx *ctx, const struct sb_principal *who, struct store_team **out,
+sb_err teams_joined(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_team **out,
                     size_t *n, struct sb_diag *diag);
 sb_err teams_channel_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                          struct store_channel **out, size_t *n, struct sb_diag *diag);
+                          struct sb_channel **out, size_t *n, struct sb_diag *diag);
 sb_err teams_channel_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                         const char *channel_id, struct store_channel *out, struct sb_diag *diag);
+                         const char *channel_id, struct sb_channel *out, struct sb_diag *diag);
 sb_err teams_member_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                         struct store_member **out, size_t *n, struct sb_diag *diag);
+                         struct sb_member **out, size_t *n, struct sb_diag *diag);
 sb_err teams_member_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                        const char *membership_id, struct store_member *out, struct sb_diag *diag);
+                        const char *membership_id, struct sb_member *out, struct sb_diag *diag);
 /* One message of that channel (one of another channel is NOT_FOUND). */
 sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                         const char *channel_id, const char *id, struct store_message *out,
+                         const char *channel_id, const char *id, struct sb_message *out,
                          struct sb_diag *diag);
 /* Pages, newest first, of messages with seq below before (0: from the newest). No permission
  * check: the handler asked sb_can before it parsed the paging arguments. */
 sb_err teams_message_page(struct sb_ctx *ctx, const char *channel_id, int64_t before, size_t limit,
-                          struct store_message **out, size_t *n);
+                          struct sb_message **out, size_t *n);
 /* A team's connector posts from configurations of app_type ("groups": the group feed). */
 sb_err teams_message_feed(struct sb_ctx *ctx, const char *team_id, const char *app_type,
-                          int64_t before, size_t limit, struct store_message **out, size_t *n);
+                          int64_t before, size_t limit, struct sb_message **out, size_t *n);
 /* Messages after seq `after` that who may see (every team's for administrators), oldest first:
  * the event stream's replay. */
 sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
-                           size_t limit, struct store_message **out, size_t *n);
-void teams_message_free(struct store_message *m);
-void teams_message_free_array(struct store_message *ms, size_t n);
+                           size_t limit, struct sb_message **out, size_t *n);
+void teams_message_free(struct sb_message *m);
+void teams_message_free_array(struct sb_message *ms, size_t n);
 
 /* PATCH memberSettings.allowCreateUpdateRemoveConnectors by who: the setting and its audit
  * entry (when it changes) in one transaction. The handler asked sb_can(TEAM_UPDATE) before it
@@ -84,7 +85,7 @@ sb_err teams_update_member_settings(struct sb_ctx *ctx, const struct sb_principa
                                     const char *team_id, bool allow, struct sb_diag *diag);
 
 /* The Graph chatMessage resource for m (from.user for people, from.application for connectors). */
-json_t *teams_message_json(const struct store_message *m);
+json_t *teams_message_json(const struct sb_message *m);
 
 /* Whether card actions (actionable messages) are on in team_id: the organisation's
  * connectorsActionableMessagesEnabled and the connector switches; *why says why not. */
@@ -93,17 +94,17 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
 /* teams_message_json under that policy: the service-calling card actions are removed when
  * they are off. allowed_memo (may be NULL) caches the answer across messages of one team:
  * start it at -1. */
-json_t *teams_message_render(struct sb_ctx *ctx, const struct store_message *m, int *allowed_memo);
+json_t *teams_message_render(struct sb_ctx *ctx, const struct sb_message *m, int *allowed_memo);
 /* A changed message (a card its service updated) for this process's subscribers: event
  * "messageUpdated", live only (no id). remote.c calls it after the change committed. */
-void teams_message_update_event(struct sb_ctx *ctx, const struct store_message *m);
+void teams_message_update_event(struct sb_ctx *ctx, const struct sb_message *m);
 
 /* Counts a message this process stored. Its live event does not come from here: the thread
  * that stored it is not the one to publish it (remote.c publishes in commit order). */
 void teams_message_stored(struct sb_ctx *ctx);
 /* Renders m once for this process's subscribers, when any of them may see its team; only
  * remote.c calls it, in seq order. */
-void teams_message_event(struct sb_ctx *ctx, const struct store_message *m);
+void teams_message_event(struct sb_ctx *ctx, const struct sb_message *m);
 
 /* Publishes the messages and card updates that this and every other server process on the
  * same database store, in commit order (remote.c). */

@@ -13,6 +13,7 @@
 #include "org/org.h"
 #include "teams/teams.h"
 #include "webhooks/ratelimit.h"
+#include "store/store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ static bool unsigned_kind(int kind)
 /* The rules of the unsigned forms, for a configuration found and matching the URL's parts.
  * The organisation switch comes first: once off, no unsigned URL reaches anything. */
 static bool unsigned_ok(struct sb_ctx *ctx, const struct webhook_url *u,
-                        const struct store_connector *c, struct webhook_result *r)
+                        const struct sb_connector *c, struct webhook_result *r)
 {
     struct org_settings org;
 
@@ -85,7 +86,7 @@ static bool unsigned_ok(struct sb_ctx *ctx, const struct webhook_url *u,
 }
 
 /* Finds the configuration and checks that the URL really is one of its current URLs. */
-static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct store_connector *c,
+static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct sb_connector *c,
                          struct webhook_result *r)
 {
     const char *kind = u->kind == WEBHOOK_URL_SERVICE ? u->service : WEBHOOK_KIND;
@@ -136,16 +137,16 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
 bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,
                        struct webhook_result *result)
 {
-    struct store_connector c;
+    struct sb_connector c;
 
     memset(result, 0, sizeof(*result));
     return authenticate(ctx, url, &c, result);
 }
 
-static void log_delivery(struct sb_ctx *ctx, const struct store_connector *c, size_t size,
+static void log_delivery(struct sb_ctx *ctx, const struct sb_connector *c, size_t size,
                          const struct webhook_result *r)
 {
-    struct store_delivery d;
+    struct sb_delivery d;
 
     memset(&d, 0, sizeof(d));
     memcpy(d.connector_id, c->id, sizeof(d.connector_id));
@@ -158,8 +159,8 @@ static void log_delivery(struct sb_ctx *ctx, const struct store_connector *c, si
     (void)store_delivery_log(ctx->store, &d);
 }
 
-static void build_message(struct sb_ctx *ctx, const struct store_connector *c,
-                          struct card_message *card, struct store_message *m)
+static void build_message(struct sb_ctx *ctx, const struct sb_connector *c,
+                          struct card_message *card, struct sb_message *m)
 {
     memset(m, 0, sizeof(*m));
     sb_id_new(ctx, m->id);
@@ -205,7 +206,7 @@ static bool rate_ok(struct sb_ctx *ctx, const char *config_id, int *retry)
 }
 
 /* A service connector's payload becomes a card (*card, heap) or a final answer in r. */
-static bool transform(const struct webhook_post *post, const struct store_connector *c, char **card,
+static bool transform(const struct webhook_post *post, const struct sb_connector *c, char **card,
                       struct webhook_result *r)
 {
     char why[256] = "";
@@ -239,7 +240,7 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
                           struct webhook_result *r, void (*done)(void *arg), void *arg)
 {
     struct sb_resource res;
-    struct store_connector c;
+    struct sb_connector c;
     struct card_message card = {0};
     struct sb_diag diag = {{0}, {0}};
     const char *body = post->body;

@@ -5,13 +5,15 @@
 
 #include "core/ids.h"
 #include "org/org.h"
+#include "store/connectors.h"
+#include "store/teams.h"
 
 #include <stdio.h>
 #include <string.h>
 
 sb_err webhook_channel_load(struct sb_ctx *ctx, const struct sb_principal *who,
-                            enum sb_action action, const char *channel_id,
-                            struct store_channel *out, struct sb_diag *diag)
+                            enum sb_action action, const char *channel_id, struct sb_channel *out,
+                            struct sb_diag *diag)
 {
     struct sb_resource res = {NULL, NULL, NULL};
     sb_err err = store_channel_get(ctx->store, channel_id, out);
@@ -26,7 +28,7 @@ sb_err webhook_channel_load(struct sb_ctx *ctx, const struct sb_principal *who,
 }
 
 sb_err webhook_config_load(struct sb_ctx *ctx, const struct sb_principal *who,
-                           enum sb_action action, const char *id, struct store_connector *out,
+                           enum sb_action action, const char *id, struct sb_connector *out,
                            struct sb_diag *diag)
 {
     struct sb_resource res = {NULL, NULL, NULL};
@@ -43,7 +45,7 @@ sb_err webhook_config_load(struct sb_ctx *ctx, const struct sb_principal *who,
     return sb_can(ctx, who, action, &res, diag);
 }
 
-sb_err webhook_config_list(struct sb_ctx *ctx, const char *channel_id, struct store_connector **out,
+sb_err webhook_config_list(struct sb_ctx *ctx, const char *channel_id, struct sb_connector **out,
                            size_t *n)
 {
     return store_connector_list(ctx->store, channel_id, out, n);
@@ -52,8 +54,8 @@ sb_err webhook_config_list(struct sb_ctx *ctx, const char *channel_id, struct st
 /* The audit entry of a change to cc; before and after are stolen (NULL allowed, but a failed
  * json_pack gives SB_ERR_NOMEM). */
 static sb_err audit_entry(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
-                          const struct store_connector *cc, json_t *before, bool want_before,
-                          json_t *after, struct store_audit *out)
+                          const struct sb_connector *cc, json_t *before, bool want_before,
+                          json_t *after, struct sb_audit *out)
 {
     sb_err err = (want_before && !before) || !after
                      ? SB_ERR_NOMEM
@@ -65,10 +67,10 @@ static sb_err audit_entry(struct sb_ctx *ctx, const struct sb_principal *who, co
 }
 
 sb_err webhook_config_rename(struct sb_ctx *ctx, const struct sb_principal *who,
-                             struct store_connector *cc, const char *name)
+                             struct sb_connector *cc, const char *name)
 {
-    struct store_connector renamed = *cc;
-    struct store_audit a = {0};
+    struct sb_connector renamed = *cc;
+    struct sb_audit a = {0};
     sb_err err;
 
     snprintf(renamed.name, sizeof(renamed.name), "%s", name);
@@ -83,9 +85,9 @@ sb_err webhook_config_rename(struct sb_ctx *ctx, const struct sb_principal *who,
 }
 
 sb_err webhook_config_delete(struct sb_ctx *ctx, const struct sb_principal *who,
-                             const struct store_connector *cc)
+                             const struct sb_connector *cc)
 {
-    struct store_audit a = {0};
+    struct sb_audit a = {0};
     sb_time now;
     sb_err err;
 
@@ -98,9 +100,9 @@ sb_err webhook_config_delete(struct sb_ctx *ctx, const struct sb_principal *who,
 }
 
 sb_err webhook_url_replace(struct sb_ctx *ctx, const struct sb_principal *who,
-                           struct store_connector *cc, struct sb_diag *diag)
+                           struct sb_connector *cc, struct sb_diag *diag)
 {
-    struct store_audit a = {0};
+    struct sb_audit a = {0};
     /* The URLs themselves are secrets: the log says which shape was replaced, not the URLs.
      * An update always gives the v2 shape. */
     sb_err err = audit_entry(ctx, who, "webhook.updateUrl", cc,
@@ -114,9 +116,9 @@ sb_err webhook_url_replace(struct sb_ctx *ctx, const struct sb_principal *who,
 }
 
 sb_err webhook_service_url_replace(struct sb_ctx *ctx, const struct sb_principal *who,
-                                   struct store_connector *cc, struct sb_diag *diag)
+                                   struct sb_connector *cc, struct sb_diag *diag)
 {
-    struct store_audit a = {0};
+    struct sb_audit a = {0};
     sb_err err = audit_entry(ctx, who, "serviceConnector.updateUrl", cc, NULL, false,
                              json_pack("{s:b}", "urlReplaced", 1), &a);
 
@@ -126,10 +128,9 @@ sb_err webhook_service_url_replace(struct sb_ctx *ctx, const struct sb_principal
     return err;
 }
 
-sb_err webhook_deliveries(struct sb_ctx *ctx, const char *id, struct store_delivery **out,
-                          size_t *n)
+sb_err webhook_deliveries(struct sb_ctx *ctx, const char *id, struct sb_delivery **out, size_t *n)
 {
-    return store_delivery_list(ctx->store, id, STORE_DELIVERIES_KEPT, out, n);
+    return store_delivery_list(ctx->store, id, SB_DELIVERIES_KEPT, out, n);
 }
 
 sb_err webhook_config_image(struct sb_ctx *ctx, const char *id, char *type, size_t type_cap,

@@ -44,7 +44,7 @@ enum webhook_url_kind {
     WEBHOOK_URL_UNSIGNED, /* /webhookb2/... without the V2 segment */
 };
 
-#define WEBHOOK_SERVICE_MAX 15 /* a service connector's kind, as store_connector.kind */
+#define WEBHOOK_SERVICE_MAX 15 /* a service connector's kind, as sb_connector.kind */
 
 struct webhook_url {
     int kind;        /* enum webhook_url_kind */

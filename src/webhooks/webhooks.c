@@ -7,6 +7,7 @@
 #include "core/ids.h"
 #include "net/url.h"
 #include "org/org.h"
+#include "store/connectors.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -101,11 +102,11 @@ static bool https_url_ok(const char *url)
 }
 
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_channel *ch, const char *name, const char *image,
-                      const char *app_type, struct store_connector *out, struct sb_diag *diag)
+                      const struct sb_channel *ch, const char *name, const char *image,
+                      const char *app_type, struct sb_connector *out, struct sb_diag *diag)
 {
     unsigned char *bytes = NULL;
-    struct store_audit audit = {0};
+    struct sb_audit audit = {0};
     const void *img = NULL;
     size_t img_len = 0;
     json_t *after = NULL;
@@ -151,22 +152,22 @@ sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
     return err;
 }
 
-json_t *webhook_summary(const struct store_connector *c)
+json_t *webhook_summary(const struct sb_connector *c)
 {
     return json_pack("{s:s,s:s,s:s,s:s}", "name", c->name, "kind", c->kind, "teamId", c->team_id,
                      "channelId", c->channel_id);
 }
 
 sb_err webhook_audit_entry(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
-                           const struct store_connector *c, json_t *before, json_t *after,
-                           struct store_audit *out)
+                           const struct sb_connector *c, json_t *before, json_t *after,
+                           struct sb_audit *out)
 {
     return org_audit_entry(ctx, who->user_id, who->display_name, action, c->id, before, after, out);
 }
 
 sb_err webhook_config_init(struct sb_ctx *ctx, const struct sb_principal *who,
-                           const struct store_channel *ch, const char *kind,
-                           const char *connector_id, const char *name, struct store_connector *out)
+                           const struct sb_channel *ch, const char *kind, const char *connector_id,
+                           const char *name, struct sb_connector *out)
 {
     struct org_settings org;
     sb_err err = org_settings_get(ctx, &org);
@@ -187,12 +188,12 @@ sb_err webhook_config_init(struct sb_ctx *ctx, const struct sb_principal *who,
     return SB_OK;
 }
 
-bool webhook_attention_required(const struct store_connector *c)
+bool webhook_attention_required(const struct sb_connector *c)
 {
     return strcmp(c->url_format, "legacy") == 0;
 }
 
-sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, char *url,
+sb_err webhook_urls(const struct sb_ctx *ctx, const struct sb_connector *c, char *url,
                     char *workflow_url, size_t cap)
 {
     struct webhook_url u;
@@ -216,8 +217,8 @@ sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, c
     return webhook_url_format(ctx->cfg->public_url, &u, workflow_url, cap);
 }
 
-sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c,
-                          const struct store_audit *audit, struct sb_diag *diag)
+sb_err webhook_update_url(struct sb_ctx *ctx, struct sb_connector *c, const struct sb_audit *audit,
+                          struct sb_diag *diag)
 {
     char nonce[33];
     sb_err err;

@@ -8,7 +8,10 @@
 #define SB_WEBHOOKS_H
 
 #include "auth/auth.h"
-#include "store/store.h"
+#include "model/audit.h"
+#include "model/connectors.h"
+#include "model/messages.h"
+#include "model/teams.h"
 #include "webhooks/url.h"
 
 #include <jansson.h>
@@ -26,37 +29,37 @@
  * organisation's webhookUrlFormat setting. The "webhook.create" audit entry is written with
  * it. */
 sb_err webhook_create(struct sb_ctx *ctx, const struct sb_principal *who,
-                      const struct store_channel *ch, const char *name, const char *image,
-                      const char *app_type, struct store_connector *out, struct sb_diag *diag);
+                      const struct sb_channel *ch, const char *name, const char *image,
+                      const char *app_type, struct sb_connector *out, struct sb_diag *diag);
 
 /* Fills a new configuration of kind on the channel (id, creator, time, URL shape and nonce per
  * the organisation's webhookUrlFormat) for store_connector_insert(): every kind that receives
  * posts on a webhook URL starts here. out must be zeroed by the caller. */
 sb_err webhook_config_init(struct sb_ctx *ctx, const struct sb_principal *who,
-                           const struct store_channel *ch, const char *kind,
-                           const char *connector_id, const char *name, struct store_connector *out);
+                           const struct sb_channel *ch, const char *kind, const char *connector_id,
+                           const char *name, struct sb_connector *out);
 
 /* The configuration's current URLs (connector shape and workflow shape). */
-sb_err webhook_urls(const struct sb_ctx *ctx, const struct store_connector *c, char *url,
+sb_err webhook_urls(const struct sb_ctx *ctx, const struct sb_connector *c, char *url,
                     char *workflow_url, size_t cap);
 
 /* True while the webhook still has a legacy URL ("Attention required"). */
-bool webhook_attention_required(const struct store_connector *c);
+bool webhook_attention_required(const struct sb_connector *c);
 
 /* "Update URL": new signed URLs; every earlier URL of the webhook stops working. audit (may be
  * NULL) is written in the same transaction. */
-sb_err webhook_update_url(struct sb_ctx *ctx, struct store_connector *c,
-                          const struct store_audit *audit, struct sb_diag *diag);
+sb_err webhook_update_url(struct sb_ctx *ctx, struct sb_connector *c, const struct sb_audit *audit,
+                          struct sb_diag *diag);
 
 /* What the audit log records of a configuration: {name, kind, teamId, channelId} (no secret,
  * no URL). */
-json_t *webhook_summary(const struct store_connector *c);
+json_t *webhook_summary(const struct sb_connector *c);
 /* The audit entry of action on configuration c by who; before/after are borrowed and may be
  * NULL. Written by the store function of the change, in its transaction; release it with
  * org_audit_entry_free. */
 sb_err webhook_audit_entry(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
-                           const struct store_connector *c, json_t *before, json_t *after,
-                           struct store_audit *out);
+                           const struct sb_connector *c, json_t *before, json_t *after,
+                           struct sb_audit *out);
 
 /* ---- ingestion ---- */
 
@@ -72,9 +75,9 @@ enum webhook_transform_outcome {
  * Runs inside webhook_ingest_start after the URL, policy and size checks and before the rate
  * limit, so refused and ignored posts do not use up the configuration's tokens. */
 struct webhook_transform {
-    enum webhook_transform_outcome (*fn)(void *arg, const struct store_connector *c,
-                                         const char *body, size_t len, char **card, int *status,
-                                         char *why, size_t why_cap);
+    enum webhook_transform_outcome (*fn)(void *arg, const struct sb_connector *c, const char *body,
+                                         size_t len, char **card, int *status, char *why,
+                                         size_t why_cap);
     void *arg;
 };
 
@@ -90,13 +93,13 @@ struct webhook_post {
 };
 
 struct webhook_result {
-    int status;               /* HTTP status Teams answers for this case (200 on success) */
-    int retry_after;          /* seconds, with 429 */
-    char code[48];            /* machine code for JSON (workflow) answers */
-    char message[512];        /* the text Teams answers (plain-text body) */
-    struct store_message msg; /* the stored message on success (release with store_message_free) */
+    int status;            /* HTTP status Teams answers for this case (200 on success) */
+    int retry_after;       /* seconds, with 429 */
+    char code[48];         /* machine code for JSON (workflow) answers */
+    char message[512];     /* the text Teams answers (plain-text body) */
+    struct sb_message msg; /* the stored message on success (release with store_message_free) */
     /* private to ingest.c: the write in progress */
-    struct store_delivery delivery;
+    struct sb_delivery delivery;
     sb_err write_err;
     void (*done)(void *arg);
     void *done_arg;

@@ -614,7 +614,7 @@ struct service_case {
 static bool op_service_card(const void *arg, char *out, size_t cap)
 {
     const struct service_case *sc = arg;
-    struct store_connector c;
+    struct sb_connector c;
     char *card = NULL, why[256] = "";
     int status = 0;
     enum service_outcome o;

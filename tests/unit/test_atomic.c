@@ -221,7 +221,7 @@ static unsigned char *graph_package(size_t *len)
 }
 
 /* Publishes the graphConnector app and registers an app linked to it: the switch's setting. */
-static void graph_app(struct cfx *f, struct store_app *app, struct store_gc_registration *reg)
+static void graph_app(struct cfx *f, struct sb_app *app, struct sb_gc_registration *reg)
 {
     char secret[GC_SECRET_LEN + 1];
     struct sb_diag diag = {{0}, {0}};
@@ -244,7 +244,7 @@ static void graph_app(struct cfx *f, struct store_app *app, struct store_gc_regi
 struct switch_run {
     const char *app_id;
     bool enabled;
-    struct store_gc_switch sw;
+    struct sb_gc_switch sw;
 };
 
 static sb_err switch_op(struct cfx *f, void *arg)
@@ -258,9 +258,9 @@ static sb_err switch_op(struct cfx *f, void *arg)
 static void test_switch(void **state)
 {
     struct cfx *f = *state;
-    struct store_gc_registration reg;
-    struct store_gc_switch stored;
-    struct store_app app;
+    struct sb_gc_registration reg;
+    struct sb_gc_switch stored;
+    struct sb_app app;
     int64_t jobs, audits;
 
     graph_app(f, &app, &reg);
@@ -294,7 +294,7 @@ static void test_switch(void **state)
 
 struct reg_run {
     const char *app_id;
-    struct store_gc_registration reg;
+    struct sb_gc_registration reg;
 };
 
 static sb_err gc_reg_create_op(struct cfx *f, void *arg)
@@ -354,7 +354,7 @@ static sb_err schema_op(struct cfx *f, void *arg)
 static void test_schema_operation(void **state)
 {
     struct cfx *f = *state;
-    struct store_gc_connection c;
+    struct sb_gc_connection c;
     struct sb_diag diag = {{0}, {0}};
     struct schema_run r;
     struct reg_run reg;
@@ -384,7 +384,7 @@ static void test_schema_operation(void **state)
 /* ---- connector registration: the registration, its catalog entry and audit entries ---- */
 
 struct dev_run {
-    struct store_registration r;
+    struct sb_registration r;
     const char *name;
 };
 
@@ -505,7 +505,7 @@ static sb_err member_settings_op(struct cfx *f, void *arg)
 {
     struct policy_run *r = arg;
     struct sb_diag diag = {{0}, {0}};
-    struct store_audit audit;
+    struct sb_audit audit;
     json_t *after = json_pack("{s:b}", "allowCreateUpdateRemoveConnectors", r->enabled);
     sb_err err = org_audit_entry(&f->ctx, ADMIN_ID, "Admin", "team.memberSettings", r->team_id,
                                  NULL, after, &audit);
@@ -520,9 +520,9 @@ static sb_err member_settings_op(struct cfx *f, void *arg)
 static void test_policy(void **state)
 {
     struct cfx *f = *state;
-    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
     struct sb_diag diag = {{0}, {0}};
-    struct store_team team;
+    struct sb_team team;
     struct policy_run r = {0};
     char v[256];
 
@@ -557,7 +557,7 @@ static void test_policy(void **state)
 /* ---- a service connector's PATCH: new settings and a new name ---- */
 
 struct service_run {
-    struct store_connector cc;
+    struct sb_connector cc;
     const char *name;
 };
 
@@ -576,10 +576,10 @@ static sb_err service_patch_op(struct cfx *f, void *arg)
 static void test_service_patch(void **state)
 {
     struct cfx *f = *state;
-    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
     struct sb_diag diag = {{0}, {0}};
-    struct store_channel *chans = NULL;
-    struct store_team team;
+    struct sb_channel *chans = NULL;
+    struct sb_team team;
     struct service_run r;
     size_t n = 0;
     json_t *body;
@@ -614,8 +614,8 @@ static void test_service_patch(void **state)
 /* ---- webhooks: created, URL replaced and removed, each with its audit entry ---- */
 
 struct hook_run {
-    struct store_channel ch;
-    struct store_connector cc;
+    struct sb_channel ch;
+    struct sb_connector cc;
 };
 
 static sb_err hook_create_op(struct cfx *f, void *arg)
@@ -630,7 +630,7 @@ static sb_err hook_url_op(struct cfx *f, void *arg)
 {
     struct hook_run *r = arg;
     struct sb_diag diag = {{0}, {0}};
-    struct store_audit a;
+    struct sb_audit a;
     json_t *after = json_pack("{s:b}", "urlReplaced", 1);
     sb_err err = webhook_audit_entry(&f->ctx, &admin, "webhook.updateUrl", &r->cc, NULL, after, &a);
 
@@ -644,7 +644,7 @@ static sb_err hook_url_op(struct cfx *f, void *arg)
 static sb_err hook_delete_op(struct cfx *f, void *arg)
 {
     struct hook_run *r = arg;
-    struct store_audit a;
+    struct sb_audit a;
     sb_err err = webhook_audit_entry(&f->ctx, &admin, "connector.delete", &r->cc, NULL, NULL, &a);
 
     if (!err)
@@ -656,10 +656,10 @@ static sb_err hook_delete_op(struct cfx *f, void *arg)
 static void test_webhook_changes(void **state)
 {
     struct cfx *f = *state;
-    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
     struct sb_diag diag = {{0}, {0}};
-    struct store_channel *chans = NULL;
-    struct store_team team;
+    struct sb_channel *chans = NULL;
+    struct sb_team team;
     struct hook_run r;
     size_t n = 0;
 
@@ -684,8 +684,8 @@ static void test_webhook_changes(void **state)
 /* ---- a connector app's configuration: created and changed, each with its audit entry ---- */
 
 struct config_run {
-    struct store_channel ch;
-    struct store_connector cc;
+    struct sb_channel ch;
+    struct sb_connector cc;
     struct config_fields fields;
 };
 
@@ -709,12 +709,12 @@ static sb_err config_update_op(struct cfx *f, void *arg)
 static void test_app_configuration(void **state)
 {
     struct cfx *f = *state;
-    struct store_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
     struct sb_diag diag = {{0}, {0}};
-    struct store_channel *chans = NULL;
-    struct store_gc_registration reg;
-    struct store_team team;
-    struct store_app app;
+    struct sb_channel *chans = NULL;
+    struct sb_gc_registration reg;
+    struct sb_team team;
+    struct sb_app app;
     struct config_run r;
     size_t n = 0;
 
@@ -767,9 +767,8 @@ static void test_bootstrap_token(void **state)
     const char *first = "first-bootstrap-token-0123456789",
                *second = "second-bootstrap-token-98765";
     struct sb_diag diag = {{0}, {0}};
-    struct store_token other = {.id = "00000000-0000-4000-8000-0000000000f1",
-                                .kind = STORE_TOKEN_API};
-    struct store_user admin_user;
+    struct sb_token other = {.id = "00000000-0000-4000-8000-0000000000f1", .kind = SB_TOKEN_API};
+    struct sb_user admin_user;
 
     assert_int_equal(auth_bootstrap_token(&f->ctx, first, &diag), SB_OK);
     assert_true(authenticates(f, first));
@@ -791,8 +790,8 @@ static void test_bootstrap_token(void **state)
 static void test_fault_plan(void **state)
 {
     struct cfx *f = *state;
-    struct store_user u = {.id = "00000000-0000-4000-8000-000000000001", .upn = "a@x"};
-    struct store_user got;
+    struct sb_user u = {.id = "00000000-0000-4000-8000-000000000001", .upn = "a@x"};
+    struct sb_user got;
 
     store_fault_arm(f->fault, 1);
     assert_int_equal(store_user_insert(f->ctx.store, &u, NULL), SB_ERR_IO);

@@ -224,7 +224,7 @@ static void test_one_key_per_period(void **state)
 {
     struct cfx *f = *state;
     struct sb_ctx other = f->ctx;
-    struct store_signing_key k;
+    struct sb_signing_key k;
     char *t1, *t2, kid1[64], kid2[64];
 
     assert_int_equal(jwt_cache_new(&f->ctx.jwt), SB_OK);

@@ -93,7 +93,7 @@ static void enqueue(struct cfx *f, const char *v, sb_id id)
 
 static void expect_job(struct cfx *f, const char *id, const char *state, int attempts)
 {
-    struct outbox_job j;
+    struct sb_outbox_job j;
 
     assert_int_equal(outbox_get(&f->ctx, id, &j), SB_OK);
     assert_string_equal(j.state, state);
@@ -112,7 +112,7 @@ static void test_runs_once(void **state)
 {
     struct cfx *f = *state;
     struct outbox *ob = new_outbox();
-    struct outbox_job j;
+    struct sb_outbox_job j;
     sb_id id;
 
     enqueue(f, "hello", id);
@@ -134,7 +134,7 @@ static void test_retry_and_backoff(void **state)
 {
     struct cfx *f = *state;
     struct outbox *ob = new_outbox();
-    struct outbox_job j;
+    struct sb_outbox_job j;
     sb_id id;
 
     enqueue(f, "x", id);
@@ -164,7 +164,7 @@ static void test_give_up(void **state)
 {
     struct cfx *f = *state;
     struct outbox *ob = new_outbox();
-    struct outbox_job j;
+    struct sb_outbox_job j;
     sb_id a, b;
 
     enqueue(f, "a", a);
@@ -220,7 +220,7 @@ static void test_lease(void **state)
 {
     struct cfx *f = *state;
     struct outbox *ob = new_outbox();
-    struct outbox_job j;
+    struct sb_outbox_job j;
     char *payload = NULL;
     int64_t now = atomic_load(&f->now_ms), due = 0;
     sb_id id;
@@ -269,7 +269,7 @@ static void test_worker_thread(void **state)
 {
     struct cfx *f = *state;
     struct outbox *ob = new_outbox();
-    struct outbox_job j;
+    struct sb_outbox_job j;
     char *payload = NULL;
     int64_t now = atomic_load(&f->now_ms);
     sb_id crashed, fresh;

@@ -49,9 +49,9 @@ struct fx {
     struct sb_metrics metrics;
     struct sb_ctx ctx;
     struct sb_principal who[NPRINCIPALS];
-    struct store_team team, other;
-    struct store_channel general, foreign, second; /* second: another channel of team */
-    struct store_member m_member, m_guest, m_outsider_other;
+    struct sb_team team, other;
+    struct sb_channel general, foreign, second; /* second: another channel of team */
+    struct sb_member m_member, m_guest, m_outsider_other;
     sb_id m_owner; /* the owner's membership in team */
     struct sb_resource res[NRESOURCES];
 };
@@ -77,7 +77,7 @@ static void remove_dir(const char *dir)
 static sb_err make_user(struct fx *f, int p, const char *upn, bool is_admin)
 {
     struct auth_new_user in = {upn, upn, NULL, is_admin};
-    struct store_user u;
+    struct sb_user u;
     struct sb_diag diag;
     sb_err err = auth_user_create(&f->ctx, &in, &u, &diag);
 
@@ -96,7 +96,7 @@ static sb_err make_user(struct fx *f, int p, const char *upn, bool is_admin)
 /* Finds the owner's membership id in team. */
 static sb_err find_membership(struct fx *f, const char *team_id, const char *user_id, sb_id out)
 {
-    struct store_member *ms = NULL;
+    struct sb_member *ms = NULL;
     size_t n = 0;
     sb_err err = store_member_list(f->ctx.store, team_id, &ms, &n);
 
@@ -113,9 +113,9 @@ static sb_err find_membership(struct fx *f, const char *team_id, const char *use
     return err;
 }
 
-static sb_err find_general(struct fx *f, const char *team_id, struct store_channel *out)
+static sb_err find_general(struct fx *f, const char *team_id, struct sb_channel *out)
 {
-    struct store_channel *cs = NULL;
+    struct sb_channel *cs = NULL;
     size_t n = 0;
     sb_err err = store_channel_list(f->ctx.store, team_id, &cs, &n);
 
@@ -135,7 +135,7 @@ static sb_err find_general(struct fx *f, const char *team_id, struct store_chann
 static int populate(struct fx *f)
 {
     struct sb_diag diag;
-    struct store_channel other_general;
+    struct sb_channel other_general;
 
 #define TRY(x)                                                                                     \
     do {                                                                                           \
@@ -154,17 +154,17 @@ static int populate(struct fx *f)
     TRY(make_user(f, P_OUTSIDER, "outsider@example.com", false));
 
     TRY(teams_create(&f->ctx, &f->who[P_OWNER], "Team", "the team", &f->team, &diag));
-    TRY(teams_member_add(&f->ctx, f->team.id, f->who[P_MEMBER].user_id, STORE_ROLE_MEMBER,
+    TRY(teams_member_add(&f->ctx, f->team.id, f->who[P_MEMBER].user_id, SB_ROLE_MEMBER,
                          &f->m_member, &diag));
-    TRY(teams_member_add(&f->ctx, f->team.id, f->who[P_GUEST].user_id, STORE_ROLE_GUEST,
-                         &f->m_guest, &diag));
+    TRY(teams_member_add(&f->ctx, f->team.id, f->who[P_GUEST].user_id, SB_ROLE_GUEST, &f->m_guest,
+                         &diag));
     TRY(find_general(f, f->team.id, &f->general));
     TRY(find_membership(f, f->team.id, f->who[P_OWNER].user_id, f->m_owner));
     TRY(teams_channel_create(&f->ctx, f->team.id, "Second", NULL, &f->second, &diag));
 
     /* another team, of the same owner, with the outsider as a member */
     TRY(teams_create(&f->ctx, &f->who[P_OWNER], "Other", NULL, &f->other, &diag));
-    TRY(teams_member_add(&f->ctx, f->other.id, f->who[P_OUTSIDER].user_id, STORE_ROLE_MEMBER,
+    TRY(teams_member_add(&f->ctx, f->other.id, f->who[P_OUTSIDER].user_id, SB_ROLE_MEMBER,
                          &f->m_outsider_other, &diag));
     TRY(teams_channel_create(&f->ctx, f->other.id, "Elsewhere", NULL, &f->foreign, &diag));
     TRY(find_general(f, f->other.id, &other_general));
@@ -699,15 +699,15 @@ static void test_role_changes_take_effect(void **state)
 {
     struct fx *f = *state;
     struct sb_diag diag;
-    struct store_member m;
+    struct sb_member m;
     struct sb_resource r = {f->team.id, NULL, NULL};
 
     /* the outsider joins as a guest: the team becomes visible but not writable */
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_TEAM_READ, &r, NULL), NF);
-    assert_int_equal(teams_member_add(&f->ctx, f->team.id, f->who[P_OUTSIDER].user_id,
-                                      STORE_ROLE_GUEST, &m, &diag),
-                     SB_OK);
+    assert_int_equal(
+        teams_member_add(&f->ctx, f->team.id, f->who[P_OUTSIDER].user_id, SB_ROLE_GUEST, &m, &diag),
+        SB_OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_TEAM_READ, &r, NULL), OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_CHANNEL_CREATE, &r, NULL), FB);
     /* and leaves again */

@@ -39,9 +39,9 @@ static void png_header(unsigned w, unsigned h, unsigned char out[45])
     memcpy(out + 33, iend, 12);
 }
 
-static struct store_registration *sample(void)
+static struct sb_registration *sample(void)
 {
-    struct store_registration *r = calloc(1, sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
 
     assert_non_null(r);
     snprintf(r->id, sizeof(r->id), "0f0e0d0c-0b0a-4908-8706-050403020100");
@@ -57,7 +57,7 @@ static struct store_registration *sample(void)
 }
 
 /* Builds r's package with real-looking icons and validates it; returns the validator's error. */
-static sb_err build_and_validate(const struct store_registration *r, struct package_info *info)
+static sb_err build_and_validate(const struct sb_registration *r, struct package_info *info)
 {
     unsigned char color[45], outline[45];
     struct sb_diag diag;
@@ -81,7 +81,7 @@ static sb_err build_and_validate(const struct store_registration *r, struct pack
 
 static void test_package_round_trip(void **state)
 {
-    struct store_registration *r = sample();
+    struct sb_registration *r = sample();
     struct package_info info;
 
     (void)state;
@@ -108,7 +108,7 @@ static void test_package_round_trip(void **state)
 
 static void test_limits_and_developer_name(void **state)
 {
-    struct store_registration *r = sample();
+    struct sb_registration *r = sample();
     struct package_info info;
 
     (void)state;
@@ -137,7 +137,7 @@ static void test_limits_and_developer_name(void **state)
  * use them is apps_publish's question (outboundAllowedHosts), asked in the e2e tests. */
 static void test_http_configuration_page(void **state)
 {
-    struct store_registration *r = sample();
+    struct sb_registration *r = sample();
     struct package_info info;
 
     (void)state;

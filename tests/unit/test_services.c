@@ -22,9 +22,9 @@
 #define GH_BODY "Hello, World!"
 #define GH_SIG "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
 
-static struct store_connector conn(const char *kind)
+static struct sb_connector conn(const char *kind)
 {
-    struct store_connector c;
+    struct sb_connector c;
 
     memset(&c, 0, sizeof(c));
     snprintf(c.kind, sizeof(c.kind), "%s", kind);
@@ -42,7 +42,7 @@ struct outcome {
 static struct outcome run(const char *kind, const char *settings, const struct service_headers *h,
                           const char *body)
 {
-    struct store_connector c = conn(kind);
+    struct sb_connector c = conn(kind);
     struct outcome r;
     char *card = NULL;
 

@@ -129,7 +129,7 @@ static void fx_reopen(struct fx *f)
 
 /* ---- builders ---- */
 
-static void fill_user(struct store_user *u, const char *upn, const char *name, int t)
+static void fill_user(struct sb_user *u, const char *upn, const char *name, int t)
 {
     memset(u, 0, sizeof(*u));
     new_id(u->id);
@@ -138,17 +138,16 @@ static void fill_user(struct store_user *u, const char *upn, const char *name, i
     fixed_time(t, u->created);
 }
 
-static void add_user(struct store *st, struct store_user *u, const char *upn, const char *name,
-                     int t)
+static void add_user(struct store *st, struct sb_user *u, const char *upn, const char *name, int t)
 {
     fill_user(u, upn, name, t);
     assert_int_equal(store_user_insert(st, u, "hash"), SB_OK);
 }
 
 struct team_parts {
-    struct store_team team;
-    struct store_channel general;
-    struct store_member owner;
+    struct sb_team team;
+    struct sb_channel general;
+    struct sb_member owner;
 };
 
 static void fill_team(struct team_parts *p, const char *name, const char *owner_user_id, int t)
@@ -170,7 +169,7 @@ static void fill_team(struct team_parts *p, const char *name, const char *owner_
     new_id(p->owner.id);
     memcpy(p->owner.team_id, p->team.id, sizeof(sb_id));
     copy_str(p->owner.user_id, sizeof(p->owner.user_id), owner_user_id);
-    p->owner.role = STORE_ROLE_OWNER;
+    p->owner.role = SB_ROLE_OWNER;
     fixed_time(t, p->owner.created);
 }
 
@@ -181,7 +180,7 @@ static void add_team(struct store *st, struct team_parts *p, const char *name,
     assert_int_equal(store_team_create(st, &p->team, &p->general, &p->owner), SB_OK);
 }
 
-static void fill_channel(struct store_channel *c, const char *team_id, const char *name, int t)
+static void fill_channel(struct sb_channel *c, const char *team_id, const char *name, int t)
 {
     memset(c, 0, sizeof(*c));
     new_id(c->id);
@@ -192,7 +191,7 @@ static void fill_channel(struct store_channel *c, const char *team_id, const cha
     fixed_time(t, c->created);
 }
 
-static void fill_member(struct store_member *m, const char *team_id, const char *user_id, int role,
+static void fill_member(struct sb_member *m, const char *team_id, const char *user_id, int role,
                         int t)
 {
     memset(m, 0, sizeof(*m));
@@ -204,8 +203,8 @@ static void fill_member(struct store_member *m, const char *team_id, const char 
 }
 
 /* The message's body is a heap copy of body (freed with store_message_free). */
-static void fill_message(struct store_message *m, const struct store_channel *c,
-                         const struct store_user *from, const char *body, int t)
+static void fill_message(struct sb_message *m, const struct sb_channel *c,
+                         const struct sb_user *from, const char *body, int t)
 {
     memset(m, 0, sizeof(*m));
     new_id(m->id);
@@ -247,10 +246,10 @@ static void test_open_ping(void **state)
 static void test_reopen_keeps_data(void **state)
 {
     struct fx *f = *state;
-    struct store_user u, got;
+    struct sb_user u, got;
     struct team_parts tp;
-    struct store_message m;
-    struct store_message *page = NULL;
+    struct sb_message m;
+    struct sb_message *page = NULL;
     size_t n = 0;
     char *v = NULL;
 
@@ -451,7 +450,7 @@ static void test_meta_init_concurrent_agree(void **state)
 static void test_user_insert_get(void **state)
 {
     struct fx *f = *state;
-    struct store_user u, got;
+    struct sb_user u, got;
 
     fill_user(&u, "Ada.Lovelace@Example.COM", "Ada Lovelace", 5);
     u.is_admin = true;
@@ -472,7 +471,7 @@ static void test_user_insert_get(void **state)
 static void test_user_by_upn_case_insensitive(void **state)
 {
     struct fx *f = *state;
-    struct store_user u, nohash, got;
+    struct sb_user u, nohash, got;
     char *hash = (char *)"junk";
 
     fill_user(&u, "Ada@Example.com", "Ada", 1);
@@ -507,7 +506,7 @@ static void test_user_by_upn_case_insensitive(void **state)
 static void test_user_duplicate_upn(void **state)
 {
     struct fx *f = *state;
-    struct store_user u, dup, got, *list = NULL;
+    struct sb_user u, dup, got, *list = NULL;
     size_t n = 0;
 
     add_user(f->st, &u, "ada@example.com", "Ada", 1);
@@ -529,7 +528,7 @@ static void test_user_duplicate_upn(void **state)
 static void test_user_list(void **state)
 {
     struct fx *f = *state;
-    struct store_user a, b, c, *list = (struct store_user *)&a;
+    struct sb_user a, b, c, *list = (struct sb_user *)&a;
     size_t n = 99;
 
     assert_int_equal(store_user_list(f->st, &list, &n), SB_OK);
@@ -556,7 +555,7 @@ static void test_user_list(void **state)
 
     /* Many users: the array grows past its first allocation. */
     for (int i = 0; i < 40; i++) {
-        struct store_user u;
+        struct sb_user u;
         char upn[64];
 
         snprintf(upn, sizeof(upn), "user%02d@example.com", i);
@@ -571,7 +570,7 @@ static void test_user_list(void **state)
 static void test_user_set_password_admin(void **state)
 {
     struct fx *f = *state;
-    struct store_user u, got;
+    struct sb_user u, got;
     char *hash = NULL;
     const char *missing = "00000000-0000-4000-8000-fffffffffffe";
 
@@ -601,7 +600,7 @@ static void test_user_set_password_admin(void **state)
 
 /* ---- tokens ---- */
 
-static void fill_token(struct store_token *t, const char *user_id, int kind, unsigned char seed)
+static void fill_token(struct sb_token *t, const char *user_id, int kind, unsigned char seed)
 {
     memset(t, 0, sizeof(*t));
     new_id(t->id);
@@ -616,12 +615,12 @@ static void fill_token(struct store_token *t, const char *user_id, int kind, uns
 static void test_tokens(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
-    struct store_token t, got, dup;
+    struct sb_user u;
+    struct sb_token t, got, dup;
     unsigned char unknown[32];
 
     add_user(f->st, &u, "ada@example.com", "Ada", 1);
-    fill_token(&t, u.id, STORE_TOKEN_SESSION, 1);
+    fill_token(&t, u.id, SB_TOKEN_SESSION, 1);
     t.expires_ms = INT64_C(1795599324123);
     copy_str(t.csrf, sizeof(t.csrf),
              "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
@@ -631,7 +630,7 @@ static void test_tokens(void **state)
     assert_int_equal(store_token_by_hash(f->st, t.hash, &got), SB_OK);
     assert_string_equal(got.id, t.id);
     assert_string_equal(got.user_id, u.id);
-    assert_int_equal(got.kind, STORE_TOKEN_SESSION);
+    assert_int_equal(got.kind, SB_TOKEN_SESSION);
     assert_memory_equal(got.hash, t.hash, sizeof(t.hash));
     assert_int_equal(got.expires_ms, INT64_C(1795599324123));
     assert_string_equal(got.csrf, t.csrf);
@@ -642,9 +641,9 @@ static void test_tokens(void **state)
     assert_int_equal(store_token_by_hash(f->st, unknown, &got), SB_ERR_NOT_FOUND);
 
     /* Same hash again: conflict. Unknown user: conflict (foreign key). */
-    fill_token(&dup, u.id, STORE_TOKEN_API, 1);
+    fill_token(&dup, u.id, SB_TOKEN_API, 1);
     assert_int_equal(store_token_insert(f->st, &dup), SB_ERR_CONFLICT);
-    fill_token(&dup, "00000000-0000-4000-8000-fffffffffffd", STORE_TOKEN_API, 50);
+    fill_token(&dup, "00000000-0000-4000-8000-fffffffffffd", SB_TOKEN_API, 50);
     assert_int_equal(store_token_insert(f->st, &dup), SB_ERR_CONFLICT);
     assert_int_equal(store_token_by_hash(f->st, dup.hash, &got), SB_ERR_NOT_FOUND);
 
@@ -656,21 +655,21 @@ static void test_tokens(void **state)
 static void test_token_delete_kind(void **state)
 {
     struct fx *f = *state;
-    struct store_user a, b;
-    struct store_token a_boot1, a_boot2, a_api, b_boot, got;
+    struct sb_user a, b;
+    struct sb_token a_boot1, a_boot2, a_api, b_boot, got;
 
     add_user(f->st, &a, "a@example.com", "A", 1);
     add_user(f->st, &b, "b@example.com", "B", 2);
-    fill_token(&a_boot1, a.id, STORE_TOKEN_BOOTSTRAP, 10);
-    fill_token(&a_boot2, a.id, STORE_TOKEN_BOOTSTRAP, 20);
-    fill_token(&a_api, a.id, STORE_TOKEN_API, 30);
-    fill_token(&b_boot, b.id, STORE_TOKEN_BOOTSTRAP, 40);
+    fill_token(&a_boot1, a.id, SB_TOKEN_BOOTSTRAP, 10);
+    fill_token(&a_boot2, a.id, SB_TOKEN_BOOTSTRAP, 20);
+    fill_token(&a_api, a.id, SB_TOKEN_API, 30);
+    fill_token(&b_boot, b.id, SB_TOKEN_BOOTSTRAP, 40);
     assert_int_equal(store_token_insert(f->st, &a_boot1), SB_OK);
     assert_int_equal(store_token_insert(f->st, &a_boot2), SB_OK);
     assert_int_equal(store_token_insert(f->st, &a_api), SB_OK);
     assert_int_equal(store_token_insert(f->st, &b_boot), SB_OK);
 
-    assert_int_equal(store_token_delete_kind(f->st, a.id, STORE_TOKEN_BOOTSTRAP), SB_OK);
+    assert_int_equal(store_token_delete_kind(f->st, a.id, SB_TOKEN_BOOTSTRAP), SB_OK);
     assert_int_equal(store_token_by_hash(f->st, a_boot1.hash, &got), SB_ERR_NOT_FOUND);
     assert_int_equal(store_token_by_hash(f->st, a_boot2.hash, &got), SB_ERR_NOT_FOUND);
     assert_int_equal(store_token_by_hash(f->st, a_api.hash, &got), SB_OK);
@@ -679,8 +678,8 @@ static void test_token_delete_kind(void **state)
     assert_string_equal(got.id, b_boot.id);
 
     /* Nothing left to delete is not an error. */
-    assert_int_equal(store_token_delete_kind(f->st, a.id, STORE_TOKEN_BOOTSTRAP), SB_OK);
-    assert_int_equal(store_token_delete_kind(f->st, a.id, STORE_TOKEN_SESSION), SB_OK);
+    assert_int_equal(store_token_delete_kind(f->st, a.id, SB_TOKEN_BOOTSTRAP), SB_OK);
+    assert_int_equal(store_token_delete_kind(f->st, a.id, SB_TOKEN_SESSION), SB_OK);
 }
 
 /* ---- teams, channels, members ---- */
@@ -688,11 +687,11 @@ static void test_token_delete_kind(void **state)
 static void test_team_create(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp;
-    struct store_team got, *teams = NULL;
-    struct store_channel ch, *chans = NULL;
-    struct store_member mem, *mems = NULL;
+    struct sb_team got, *teams = NULL;
+    struct sb_channel ch, *chans = NULL;
+    struct sb_member mem, *mems = NULL;
     size_t n = 0;
     int role = -1;
 
@@ -724,14 +723,14 @@ static void test_team_create(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(mems[0].id, tp.owner.id);
     assert_string_equal(mems[0].user_id, u.id);
-    assert_int_equal(mems[0].role, STORE_ROLE_OWNER);
+    assert_int_equal(mems[0].role, SB_ROLE_OWNER);
     assert_string_equal(mems[0].display_name, "Ada Lovelace");
     free(mems);
 
     assert_int_equal(store_member_get(f->st, tp.team.id, tp.owner.id, &mem), SB_OK);
     assert_string_equal(mem.display_name, "Ada Lovelace");
     assert_int_equal(store_member_role(f->st, tp.team.id, u.id, &role), SB_OK);
-    assert_int_equal(role, STORE_ROLE_OWNER);
+    assert_int_equal(role, SB_ROLE_OWNER);
 
     assert_int_equal(store_team_list_for_user(f->st, u.id, &teams, &n), SB_OK);
     assert_int_equal(n, 1);
@@ -746,10 +745,10 @@ static void test_team_create(void **state)
 static void test_team_create_atomic(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp, ok;
-    struct store_team got, *teams = NULL;
-    struct store_channel ch;
+    struct sb_team got, *teams = NULL;
+    struct sb_channel ch;
     size_t n = 0;
 
     add_user(f->st, &u, "ada@example.com", "Ada", 1);
@@ -784,8 +783,8 @@ static void test_team_create_atomic(void **state)
 static void test_team_get_unknown(void **state)
 {
     struct fx *f = *state;
-    struct store_team got;
-    struct store_team *teams = NULL;
+    struct sb_team got;
+    struct sb_team *teams = NULL;
     size_t n = 1;
 
     assert_int_equal(store_team_get(f->st, "00000000-0000-4000-8000-fffffffffffa", &got),
@@ -803,10 +802,10 @@ static void test_team_get_unknown(void **state)
 static void test_team_list_for_user(void **state)
 {
     struct fx *f = *state;
-    struct store_user a, b;
+    struct sb_user a, b;
     struct team_parts t1, t2, t3;
-    struct store_member m;
-    struct store_team *teams = NULL;
+    struct sb_member m;
+    struct sb_team *teams = NULL;
     size_t n = 0;
 
     add_user(f->st, &a, "a@example.com", "A", 1);
@@ -814,7 +813,7 @@ static void test_team_list_for_user(void **state)
     add_team(f->st, &t2, "Second", a.id, 20);
     add_team(f->st, &t1, "First", a.id, 10);
     add_team(f->st, &t3, "Bs", b.id, 30);
-    fill_member(&m, t3.team.id, a.id, STORE_ROLE_GUEST, 31);
+    fill_member(&m, t3.team.id, a.id, SB_ROLE_GUEST, 31);
     assert_int_equal(store_member_insert(f->st, &m), SB_OK);
 
     assert_int_equal(store_team_list_for_user(f->st, a.id, &teams, &n), SB_OK);
@@ -832,9 +831,9 @@ static void test_team_list_for_user(void **state)
 static void test_channel_duplicate_name(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp, other;
-    struct store_channel c, dup, got, *list = NULL;
+    struct sb_channel c, dup, got, *list = NULL;
     size_t n = 0;
 
     add_user(f->st, &u, "ada@example.com", "Ada", 1);
@@ -882,9 +881,9 @@ static void test_channel_duplicate_name(void **state)
 static void test_member_duplicate_and_role(void **state)
 {
     struct fx *f = *state;
-    struct store_user a, b, c;
+    struct sb_user a, b, c;
     struct team_parts tp;
-    struct store_member m, dup, got;
+    struct sb_member m, dup, got;
     int role = -1;
 
     add_user(f->st, &a, "a@example.com", "A", 1);
@@ -892,36 +891,36 @@ static void test_member_duplicate_and_role(void **state)
     add_user(f->st, &c, "c@example.com", "C", 3);
     add_team(f->st, &tp, "Ops", a.id, 4);
 
-    fill_member(&m, tp.team.id, b.id, STORE_ROLE_MEMBER, 5);
+    fill_member(&m, tp.team.id, b.id, SB_ROLE_MEMBER, 5);
     assert_int_equal(store_member_insert(f->st, &m), SB_OK);
     assert_int_equal(store_member_get(f->st, tp.team.id, m.id, &got), SB_OK);
     assert_string_equal(got.user_id, b.id);
     assert_string_equal(got.display_name, "Bee");
-    assert_int_equal(got.role, STORE_ROLE_MEMBER);
+    assert_int_equal(got.role, SB_ROLE_MEMBER);
     assert_string_equal(got.created, m.created);
 
     /* The same user again (new membership id, other role): conflict. */
-    fill_member(&dup, tp.team.id, b.id, STORE_ROLE_OWNER, 6);
+    fill_member(&dup, tp.team.id, b.id, SB_ROLE_OWNER, 6);
     assert_int_equal(store_member_insert(f->st, &dup), SB_ERR_CONFLICT);
     assert_int_equal(store_member_get(f->st, tp.team.id, dup.id, &got), SB_ERR_NOT_FOUND);
     /* The owner again: conflict. */
-    fill_member(&dup, tp.team.id, a.id, STORE_ROLE_MEMBER, 7);
+    fill_member(&dup, tp.team.id, a.id, SB_ROLE_MEMBER, 7);
     assert_int_equal(store_member_insert(f->st, &dup), SB_ERR_CONFLICT);
     /* Unknown user or team: conflict (foreign key). */
-    fill_member(&dup, tp.team.id, "00000000-0000-4000-8000-fffffffffff7", STORE_ROLE_MEMBER, 8);
+    fill_member(&dup, tp.team.id, "00000000-0000-4000-8000-fffffffffff7", SB_ROLE_MEMBER, 8);
     assert_int_equal(store_member_insert(f->st, &dup), SB_ERR_CONFLICT);
-    fill_member(&dup, "00000000-0000-4000-8000-fffffffffff7", c.id, STORE_ROLE_MEMBER, 8);
+    fill_member(&dup, "00000000-0000-4000-8000-fffffffffff7", c.id, SB_ROLE_MEMBER, 8);
     assert_int_equal(store_member_insert(f->st, &dup), SB_ERR_CONFLICT);
 
     assert_int_equal(store_member_role(f->st, tp.team.id, b.id, &role), SB_OK);
-    assert_int_equal(role, STORE_ROLE_MEMBER);
+    assert_int_equal(role, SB_ROLE_MEMBER);
     role = -1;
     assert_int_equal(store_member_role(f->st, tp.team.id, c.id, &role), SB_OK);
-    assert_int_equal(role, STORE_ROLE_NONE);
+    assert_int_equal(role, SB_ROLE_NONE);
     role = -1;
     assert_int_equal(store_member_role(f->st, "00000000-0000-4000-8000-fffffffffff6", a.id, &role),
                      SB_OK);
-    assert_int_equal(role, STORE_ROLE_NONE);
+    assert_int_equal(role, SB_ROLE_NONE);
 
     /* Membership ids are scoped by team. */
     assert_int_equal(store_member_get(f->st, "00000000-0000-4000-8000-fffffffffff6", m.id, &got),
@@ -931,9 +930,9 @@ static void test_member_duplicate_and_role(void **state)
 static void test_member_delete_owners(void **state)
 {
     struct fx *f = *state;
-    struct store_user a, b, c;
+    struct sb_user a, b, c;
     struct team_parts tp;
-    struct store_member second, plain, *list = NULL;
+    struct sb_member second, plain, *list = NULL;
     size_t n = 0;
     int role = -1;
 
@@ -945,19 +944,19 @@ static void test_member_delete_owners(void **state)
     /* The only owner cannot leave. */
     assert_int_equal(store_member_delete(f->st, tp.team.id, tp.owner.id), SB_ERR_CONFLICT);
     assert_int_equal(store_member_role(f->st, tp.team.id, a.id, &role), SB_OK);
-    assert_int_equal(role, STORE_ROLE_OWNER);
+    assert_int_equal(role, SB_ROLE_OWNER);
 
-    fill_member(&plain, tp.team.id, c.id, STORE_ROLE_MEMBER, 5);
+    fill_member(&plain, tp.team.id, c.id, SB_ROLE_MEMBER, 5);
     assert_int_equal(store_member_insert(f->st, &plain), SB_OK);
     /* A plain member does not count as an owner. */
     assert_int_equal(store_member_delete(f->st, tp.team.id, tp.owner.id), SB_ERR_CONFLICT);
 
-    fill_member(&second, tp.team.id, b.id, STORE_ROLE_OWNER, 6);
+    fill_member(&second, tp.team.id, b.id, SB_ROLE_OWNER, 6);
     assert_int_equal(store_member_insert(f->st, &second), SB_OK);
     /* With two owners, either may go; then the remaining one is the last. */
     assert_int_equal(store_member_delete(f->st, tp.team.id, tp.owner.id), SB_OK);
     assert_int_equal(store_member_role(f->st, tp.team.id, a.id, &role), SB_OK);
-    assert_int_equal(role, STORE_ROLE_NONE);
+    assert_int_equal(role, SB_ROLE_NONE);
     assert_int_equal(store_member_delete(f->st, tp.team.id, second.id), SB_ERR_CONFLICT);
 
     /* Members can be removed freely; twice is not found. */
@@ -978,9 +977,9 @@ static void test_member_delete_owners(void **state)
 static void test_message_append_seq(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp;
-    struct store_message m[5], dup, *page = NULL;
+    struct sb_message m[5], dup, *page = NULL;
     size_t n = 0;
 
     add_user(f->st, &u, "ada@example.com", "Ada", 1);
@@ -1042,9 +1041,9 @@ static void test_message_append_seq(void **state)
 static void test_message_large_body(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp;
-    struct store_message m, *page = NULL;
+    struct sb_message m, *page = NULL;
     size_t n = 0, len = 256 * 1024;
     char *body = malloc(len + 1);
 
@@ -1069,10 +1068,10 @@ static void test_message_large_body(void **state)
 static void test_message_page(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp;
-    struct store_channel other;
-    struct store_message m, *page = NULL;
+    struct sb_channel other;
+    struct sb_message m, *page = NULL;
     int64_t seqs[25];
     size_t n = 0;
 
@@ -1166,8 +1165,8 @@ static void test_message_page(void **state)
 
 struct append_thread {
     struct store *st;
-    const struct store_channel *ch;
-    const struct store_user *from;
+    const struct sb_channel *ch;
+    const struct sb_user *from;
     int index;
     int64_t seqs[PER_WRITER];
     int failures;
@@ -1179,7 +1178,7 @@ static void *append_thread_main(void *arg)
     struct append_thread *at = arg;
 
     for (int i = 0; i < PER_WRITER; i++) {
-        struct store_message m;
+        struct sb_message m;
         char body[48];
 
         memset(&m, 0, sizeof(m));
@@ -1221,7 +1220,7 @@ static void *reader_thread_main(void *arg)
     size_t last = 0;
 
     while (!atomic_load(&rt->stop)) {
-        struct store_message *page = NULL;
+        struct sb_message *page = NULL;
         size_t n = 0;
 
         if (store_message_page(rt->st, rt->channel_id, 0, 100000, &page, &n) != SB_OK) {
@@ -1247,12 +1246,12 @@ static int cmp_int64(const void *a, const void *b)
 static void test_concurrent_appends(void **state)
 {
     struct fx *f = *state;
-    struct store_user u;
+    struct sb_user u;
     struct team_parts tp;
     struct append_thread *at = calloc(WRITERS, sizeof(*at));
     struct reader_thread rt;
     pthread_t th[WRITERS], reader;
-    struct store_message *page = NULL;
+    struct sb_message *page = NULL;
     size_t n = 0;
     int64_t *all = malloc(sizeof(int64_t) * WRITERS * PER_WRITER);
     int per[WRITERS][PER_WRITER];
@@ -1366,7 +1365,7 @@ static void *gate_thread_main(void *arg)
 
 struct user_thread {
     struct store *st;
-    struct store_user u;
+    struct sb_user u;
     sb_err err;
 };
 
@@ -1395,14 +1394,14 @@ static void *team_thread_main(void *arg)
 static void test_failed_write_does_not_undo_batch(void **state)
 {
     struct fx *f = *state;
-    struct store_user existing, got;
+    struct sb_user existing, got;
     struct gate g;
     struct gate_thread gt;
     struct user_thread good1, bad, good2;
     struct team_thread badteam;
     pthread_t tg, t1, t2, t3, t4;
-    struct store_team team;
-    struct store_user *list = NULL;
+    struct sb_team team;
+    struct sb_user *list = NULL;
     size_t n = 0;
 
     add_user(f->st, &existing, "taken@example.com", "Taken", 1);
@@ -1480,7 +1479,7 @@ static void test_concurrent_duplicate_upn(void **state)
     struct user_thread ut[8];
     pthread_t th[8];
     int ok = 0, conflict = 0;
-    struct store_user got;
+    struct sb_user got;
 
     for (int i = 0; i < 8; i++) {
         memset(&ut[i], 0, sizeof(ut[i]));

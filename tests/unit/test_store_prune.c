@@ -194,19 +194,19 @@ static void make_hook(struct store *st)
                  "'x', 't1', 'c1', 'Hook', 'u1', '2026-01-01T00:00:00.000Z', 'v2', 'nonce')");
 }
 
-/* The delivery log keeps STORE_DELIVERIES_KEPT rows per configuration, pruned inside posts'
+/* The delivery log keeps SB_DELIVERIES_KEPT rows per configuration, pruned inside posts'
  * writes: one prune removes at most a batch, the following ones the rest. */
 static void test_delivery_log_pruned_in_batches(void **state)
 {
     struct fx *f = *state;
-    struct store_delivery d;
+    struct sb_delivery d;
     int64_t before, after, prunes = 0;
 
     make_hook(f->st);
     insert_series(f->st,
                   "INSERT INTO deliveries (connector_id, at, size, status) "
                   "SELECT 'h1', '2026-01-01T00:00:00.000Z', i, 200 FROM r",
-                  1, STORE_DELIVERIES_KEPT + DUE);
+                  1, SB_DELIVERIES_KEPT + DUE);
     memset(&d, 0, sizeof(d));
     snprintf(d.connector_id, sizeof(d.connector_id), "h1");
     snprintf(d.at, sizeof(d.at), "2026-01-01T00:00:01.000Z");
@@ -218,10 +218,10 @@ static void test_delivery_log_pruned_in_batches(void **state)
             prunes++;
             assert_true(before + 1 - after <= STORE_PRUNE_BATCH);
         }
-        if (after == STORE_DELIVERIES_KEPT)
+        if (after == SB_DELIVERIES_KEPT)
             break;
     }
-    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM deliveries"), STORE_DELIVERIES_KEPT);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM deliveries"), SB_DELIVERIES_KEPT);
     assert_true(prunes >= (DUE + STORE_PRUNE_BATCH - 1) / STORE_PRUNE_BATCH);
 }
 

@@ -1,0 +1,34 @@
+/*
+ * model/messages.h: a channel message, posted by a person or by a connector.
+ *
+ * Part of the model: the records that services hand to handlers and to the store, types
+ * only. The store (store/messages.h) reads and writes them; services and api/ use them without
+ * seeing the store.
+ */
+#ifndef SB_MODEL_MESSAGES_H
+#define SB_MODEL_MESSAGES_H
+
+#include "core/sb.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A channel message as stored; body, summary and attachments are heap strings. */
+struct sb_message {
+    int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
+    sb_id id;
+    sb_id team_id;
+    sb_id channel_id;
+    sb_time created;
+    char from_kind[16]; /* "user" or "application" */
+    sb_id from_id;
+    char from_name[SB_NAME_MAX + 1];
+    char body_type[8]; /* "text" or "html" */
+    char *body;
+    char *summary;        /* may be NULL */
+    char *attachments;    /* JSON array text; may be NULL */
+    char from_image[128]; /* connectors: path of the sender's avatar, "" when none */
+};
+
+#endif
