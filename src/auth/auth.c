@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "store/store.h"
+#include "store/users.h"
 
 #include <sodium.h>
 #include <stdio.h>

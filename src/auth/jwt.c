@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "store/store.h"
+#include "store/signing_keys.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>

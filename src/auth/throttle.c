@@ -4,6 +4,7 @@
 #include "auth/throttle.h"
 
 #include "store/store.h"
+#include "store/signin.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "org/org.h"
 #include "store/store.h"
+#include "store/teams.h"
 
 #include <errno.h>
 #include <sodium.h>

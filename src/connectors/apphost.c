@@ -12,6 +12,8 @@
 #include "org/org.h"
 #include "proxy/proxy.h"
 #include "store/store.h"
+#include "store/users.h"
+#include "store/apps.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

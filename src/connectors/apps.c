@@ -6,6 +6,7 @@
 #include "connectors/package.h"
 #include "core/ids.h"
 #include "org/org.h"
+#include "store/apps.h"
 
 #include <jansson.h>
 #include <stdio.h>

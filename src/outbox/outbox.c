@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "store/store.h"
+#include "store/outbox.h"
 
 #include <errno.h>
 #include <pthread.h>

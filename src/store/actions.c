@@ -1,6 +1,9 @@
 /*
  * actions.c: executions of card actions (actionable messages).
  */
+#include "store/actions.h"
+
+#include "model/outbox.h"
 #include "store/internal.h"
 
 #include <stdio.h>

@@ -1,6 +1,9 @@
 /*
  * apps.c: uploaded app packages, in the organisation catalog or uploaded to one team.
  */
+#include "store/apps.h"
+
+#include "model/audit.h"
 #include "store/internal.h"
 
 #include <stdio.h>

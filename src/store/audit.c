@@ -1,6 +1,8 @@
 /*
  * audit.c: the audit log of policy and connector changes.
  */
+#include "store/audit.h"
+
 #include "store/internal.h"
 
 #include <stdlib.h>

@@ -1,7 +1,11 @@
 /*
  * connectors.c: connector configurations, their delivery logs, and organisation settings.
  */
+#include "store/connectors.h"
+
+#include "model/audit.h"
 #include "store/internal.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 #include <string.h>

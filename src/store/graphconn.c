@@ -7,6 +7,8 @@
  * PostgreSQL), so the few statements that touch it come in two dialects; everything else is
  * written once.
  */
+#include "store/graphconn.h"
+
 #include "store/internal.h"
 
 #include <stdio.h>

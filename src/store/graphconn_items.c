@@ -8,6 +8,7 @@
  * written once.
  */
 #include "store/internal.h"
+#include "store/graphconn.h"
 
 #include <stdio.h>
 #include <stdlib.h>

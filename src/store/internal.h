@@ -12,6 +12,12 @@
 
 #include <pthread.h>
 
+/* Records the in-transaction writes below take (their family headers define them). */
+struct sb_audit;
+struct sb_message;
+struct sb_outbox_job;
+struct store_app_write;
+
 struct store_migration {
     int version;
     const char *name;

@@ -2,6 +2,8 @@
  * messages.c: channel messages. seq is the store-wide order: paging and event-stream resume
  * both use it.
  */
+#include "store/messages.h"
+
 #include "store/internal.h"
 
 #include <stdio.h>

@@ -5,6 +5,8 @@
  * raced for the same row re-evaluates the condition after the first commits and updates nothing;
  * on SQLite the single writer serialises claims.
  */
+#include "store/outbox.h"
+
 #include "store/internal.h"
 
 #include <stdlib.h>

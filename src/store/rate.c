@@ -10,6 +10,8 @@
  * the limit within one second that straddles a window boundary. Old windows are deleted now
  * and then by the process that opens a new one, STORE_PRUNE_BATCH at a time.
  */
+#include "store/rate.h"
+
 #include "store/internal.h"
 
 sb_err store_rate_take(struct store *st, const char *connector_id, int64_t window_s, int64_t *hits)

@@ -3,7 +3,10 @@
  * logo, outline icon and generated app package. Each change publishes to (or removes from)
  * the organisation catalog in the same transaction.
  */
+#include "store/registrations.h"
+
 #include "store/internal.h"
+#include "store/apps.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,8 @@
  * deleted in batches of at most 100 by the writes themselves (no unbounded delete holds the
  * writer).
  */
+#include "store/signin.h"
+
 #include "store/internal.h"
 
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * signing_keys.c: the RSA keys that sign Switchboard's own tokens.
  */
+#include "store/signing_keys.h"
+
 #include "store/internal.h"
 
 #include <stdlib.h>

@@ -21,9 +21,8 @@
  *
  * This header holds the store's life cycle and write machinery (open, close, listen, pruning,
  * backup, fault injection, file modes). Each family of records and functions has its own
- * header, store/<family>.h (users, teams, messages, connectors, ...). For the transition this
- * header includes all of them, so that `#include "store/store.h"` keeps compiling everywhere;
- * new code includes the family headers it uses.
+ * header, store/<family>.h (users, teams, messages, connectors, ...), which does not come
+ * through this one: each source includes the family headers it uses.
  */
 #ifndef SB_STORE_H
 #define SB_STORE_H
@@ -119,21 +118,5 @@ long store_fault_seen(const struct store_fault *f);
  * each path it changes (or cannot change). Symlinks are not followed. Run at start, before
  * store_open: files made by older versions or by hand under umask 022 are readable by all. */
 void store_files_repair(const char *data_dir, const char *db_file);
-
-/* The families (see the comment at the top): included here only for the transition. */
-#include "store/rate.h"
-#include "store/signin.h"
-#include "store/users.h"
-#include "store/teams.h"
-#include "store/messages.h"
-#include "store/settings.h"
-#include "store/connectors.h"
-#include "store/audit.h"
-#include "store/apps.h"
-#include "store/registrations.h"
-#include "store/graphconn.h"
-#include "store/signing_keys.h"
-#include "store/outbox.h"
-#include "store/actions.h"
 
 #endif

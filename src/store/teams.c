@@ -1,6 +1,8 @@
 /*
  * teams.c: teams, channels and memberships.
  */
+#include "store/teams.h"
+
 #include "store/internal.h"
 
 #include <stdio.h>

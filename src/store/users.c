@@ -1,6 +1,8 @@
 /*
  * users.c: users and their credentials (API tokens, sessions).
  */
+#include "store/users.h"
+
 #include "store/internal.h"
 
 #include <stdlib.h>

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "events/bus.h"
 #include "store/store.h"
+#include "store/messages.h"
 
 #include <stdio.h>
 #include <string.h>

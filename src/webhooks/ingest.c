@@ -14,6 +14,9 @@
 #include "teams/teams.h"
 #include "webhooks/ratelimit.h"
 #include "store/store.h"
+#include "store/rate.h"
+#include "store/messages.h"
+#include "store/connectors.h"
 
 #include <stdarg.h>
 #include <stdio.h>

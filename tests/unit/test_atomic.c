@@ -26,6 +26,10 @@
 #include "services/services.h"
 #include "teams/teams.h"
 #include "webhooks/webhooks.h"
+#include "store/users.h"
+#include "store/teams.h"
+#include "store/connectors.h"
+#include "store/graphconn.h"
 
 #include <sqlite3.h>
 #include <zip.h>

@@ -14,6 +14,7 @@
 #include "ctx_fixture.h"
 #include "net/fetch.h"
 #include "org/org.h"
+#include "store/settings.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -12,6 +12,7 @@
 
 #include "auth/jwt.h"
 #include "ctx_fixture.h"
+#include "store/signing_keys.h"
 
 static json_t *claims_at(struct cfx *f, int64_t ttl_s)
 {

@@ -12,6 +12,7 @@
 
 #include "ctx_fixture.h"
 #include "outbox/outbox.h"
+#include "store/outbox.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -20,6 +20,8 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "store/store.h"
+#include "store/teams.h"
+#include "store/settings.h"
 #include "teams/teams.h"
 
 #include <dirent.h>

@@ -11,6 +11,9 @@
 
 #include "store/internal.h"
 #include "store/store.h"
+#include "store/users.h"
+#include "store/teams.h"
+#include "store/messages.h"
 
 #include <dirent.h>
 #include <pthread.h>

@@ -14,6 +14,10 @@
 #include "ctx_fixture.h"
 #include "store/internal.h"
 #include "store/store.h"
+#include "store/rate.h"
+#include "store/connectors.h"
+#include "store/graphconn.h"
+#include "store/signing_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
