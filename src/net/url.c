@@ -370,6 +370,26 @@ bool net_url_host_listed(const char *list_json, const char *host, int port)
     return found;
 }
 
+bool net_url_host_entry_ok(const char *entry)
+{
+    char text[NET_URL_HOST_MAX + 24], back[NET_URL_HOST_MAX + 16];
+    struct net_url u;
+    bool ok;
+
+    if (!entry[0] || strlen(entry) > NET_URL_HOST_MAX + 8)
+        return false;
+    snprintf(text, sizeof(text), "http://%s/", entry);
+    if (net_url_parse(text, 0, &u) != SB_OK)
+        return false;
+    snprintf(back, sizeof(back), "%s%s%s", u.ipv6 ? "[" : "", u.host, u.ipv6 ? "]" : "");
+    if (u.port_given)
+        snprintf(back + strlen(back), sizeof(back) - strlen(back), ":%d", u.port);
+    ok = !u.userinfo && !u.idn && !u.query && strcmp(u.path, "/") == 0 &&
+         (!u.port_given || (u.port >= 1 && u.port <= 65535)) && strcasecmp(back, entry) == 0;
+    net_url_free(&u);
+    return ok;
+}
+
 static bool v4_in(uint32_t a, uint32_t net, int bits)
 {
     return (a & (0xFFFFFFFFu << (32 - bits))) == net;

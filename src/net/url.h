@@ -92,6 +92,12 @@ sb_err net_url_with_path(const struct net_url *u, const char *path, const char *
  * compare case-insensitively. NULL or unparsable text allows nothing. */
 bool net_url_host_listed(const char *list_json, const char *host, int port);
 
+/* Whether entry may stand in such an allow list: "host" or "host:port" (port 1 to 65535, IPv6
+ * in brackets) that net_url_parse reads back unchanged (case aside), so that
+ * net_url_host_listed can match it: "127.1" (read as 127.0.0.1), "h:080", "h:" or "a%2eb" are
+ * refused, as are paths, user names and non-ASCII names. */
+bool net_url_host_entry_ok(const char *entry);
+
 /* The kind of a host as net_url_parse normalises it (NET_HOST_NAME unless an IP literal). */
 enum net_host_kind net_host_kind_of(const char *host);
 

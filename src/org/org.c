@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "core/json.h"
+#include "net/url.h"
 #include "store/audit.h"
 #include "store/settings.h"
 #include "store/teams.h"
@@ -247,31 +248,6 @@ sb_err org_settings_render(struct sb_ctx *ctx, json_t **out)
     return compute(ctx, &s, out, NULL);
 }
 
-/* host or host:port, letters, digits, dots, dashes, or an IPv6 literal in brackets. */
-static bool host_entry_ok(const char *h)
-{
-    const char *colon = h[0] == '[' ? strstr(h, "]:") : strrchr(h, ':');
-    size_t len = strlen(h);
-
-    if (len == 0 || len > 260)
-        return false;
-    for (const char *p = h; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr(".-:[]", *p)))
-            return false;
-    if (colon && h[0] == '[')
-        colon++;
-    if (colon && h[0] != '[' && strchr(h, ':') != colon)
-        return false; /* an IPv6 literal must be in brackets */
-    if (colon) {
-        long port = strtol(colon + 1, NULL, 10);
-        if (!colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1) || port < 1 ||
-            port > 65535)
-            return false;
-    }
-    return true;
-}
-
 static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
 {
     int64_t ms;
@@ -300,7 +276,7 @@ static sb_err check(const struct setting *s, json_t *v, struct sb_diag *diag)
                            "%s must be an array of at most 256 \"host[:port]\" strings", s->name);
         json_array_foreach(v, i, h)
         {
-            if (!json_is_string(h) || !host_entry_ok(json_string_value(h)))
+            if (!json_is_string(h) || !net_url_host_entry_ok(json_string_value(h)))
                 return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                                "%s[%zu] must be \"host\" or \"host:port\"", s->name, i);
         }

@@ -103,6 +103,16 @@ describe('GET/PATCH /api/v1/admin/organization: access and validation', () => {
     expectGraphError(await admin('PATCH', ORG, { legacyWebhookUrlCutoff: 1700000000 }), 400, 'legacyWebhookUrlCutoff');
   });
 
+  test('outboundAllowedHosts entries the outbound check could never match -> 400, nothing stored', async () => {
+    // "127.1" is read as 127.0.0.1 and "h:080" as port 80: the allow list compares entries
+    // with the parsed host and port, so such an entry would allow nothing.
+    for (const bad of ['127.1', 'svc.internal:080', 'a%2eb', 'h:', '::1'])
+      expectGraphError(await admin('PATCH', ORG, { outboundAllowedHosts: [bad] }), 400, 'outboundAllowedHosts');
+    const o = await patchOrg({ outboundAllowedHosts: ['127.0.0.1:8081', 'Svc.Internal', '[::1]:7'] });
+    assert.deepEqual(o.outboundAllowedHosts, ['127.0.0.1:8081', 'Svc.Internal', '[::1]:7']);
+    await patchOrg({ outboundAllowedHosts: null });
+  });
+
   test('tenantId is read-only -> 400', async () => {
     expectGraphError(await admin('PATCH', ORG, { tenantId: '00000000-0000-4000-8000-000000000000' }), 400, 'tenantId');
   });

@@ -260,6 +260,29 @@ static void test_listed(void **state)
     assert_false(net_url_host_listed("not json", "svc.internal", 1));
 }
 
+static void test_host_entry(void **state)
+{
+    static const char *const good[] = {"svc.internal",
+                                       "Svc.Internal",
+                                       "127.0.0.1:8081",
+                                       "[::1]",
+                                       "[::1]:7",
+                                       "a-b.example:65535",
+                                       "x"};
+    /* Unchanged from the hand-written check it replaces: */
+    static const char *const bad[] = {"", "h:", "h:0", "h:65536", "h:x", "::1", "h/p", "u@h", "h?q",
+                                      "h#f", "h p", "[::1", "h:1:2",
+                                      /* accepted before, yet net_url_host_listed never matched
+                                       * them: the parser reads them as another host or port */
+                                      "127.1", "0x7f.0.0.1", "h:080", "a%2eb"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(net_url_host_entry_ok(good[i]));
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(net_url_host_entry_ok(bad[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_space_flag), cmocka_unit_test(test_userinfo),
         cmocka_unit_test(test_idn),        cmocka_unit_test(test_domains),
         cmocka_unit_test(test_origin),     cmocka_unit_test(test_listed),
+        cmocka_unit_test(test_host_entry),
     };
     int rc;
 
