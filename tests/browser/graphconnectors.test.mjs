@@ -97,9 +97,16 @@ test('the admin page lists Graph connector apps with a switch, the notification 
   // Registering it shows the secret once.
   await dlg.getByLabel('Display name').fill('Helpdesk connector');
   await dlg.getByLabel('Catalog app').selectOption(appId);
+  // through the contract's form of the route (not the older appRegistrations alias)
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/admin/applications');
   await dlg.getByRole('button', { name: 'Register' }).click();
+  await sent;
   await dlg.getByText('Copy the client secret now').waitFor();
   assert.match(await dlg.locator('.gc-creds code').nth(1).textContent(), /^sbcs_/);
+  // The client id shown is the new registration's, and it is linked to the catalog app chosen.
+  const clientId = await dlg.locator('.gc-creds code').nth(0).textContent();
+  assert.ok(clientId, 'a client id is shown');
+  await dlg.locator('.gc-app', { hasText: 'Helpdesk' }).getByText(`Client id: ${clientId}`).waitFor();
   // Turning it on queues the notification (the URL is not allowed: it stays pending).
   await dlg.getByRole('checkbox', { name: 'Helpdesk' }).check();
   await dlg.getByText(/turned on, the app is notified/).waitFor();

@@ -32,10 +32,12 @@ export function graphConnectorsSection(showError) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
-        const r = await post('/api/v1/admin/appRegistrations', { displayName: name.value, ...(app.value ? { appId: app.value } : {}) });
+        // The contract's form: the catalog app is teamsAppId, and appId in the answer is the
+        // new application's own id, the client id of the token endpoint.
+        const r = await post('/api/v1/admin/applications', { displayName: name.value, ...(app.value ? { teamsAppId: app.value } : {}) });
         clear(secretBox);
         secretBox.append(h('p', { text: 'Copy the client secret now: it is not shown again.' }),
-          h('dl.gc-creds', {}, h('dt', { text: 'Client id' }), h('dd', {}, h('code', { text: r.clientId })),
+          h('dl.gc-creds', {}, h('dt', { text: 'Client id' }), h('dd', {}, h('code', { text: r.appId })),
             h('dt', { text: 'Client secret' }), h('dd', {}, h('code', { text: r.clientSecret }))));
         secretBox.hidden = false;
         name.value = '';
