@@ -73,6 +73,7 @@ static sb_err check_actions_url(struct sb_ctx *ctx, const char *connector_id, co
             err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                           "the target is not the connector's registered actions URL");
     }
+    store_registration_free(r);
     free(r);
     return err;
 }

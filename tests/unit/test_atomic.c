@@ -475,6 +475,7 @@ static void test_connector_registration(void **state)
     assert_true(every_step(f, dev_delete_op, &d) >= 2);
     assert_int_equal(count(f, "SELECT COUNT(*) FROM connector_registrations", NULL), 0);
     assert_int_equal(count(f, "SELECT COUNT(*) FROM apps", NULL), 0);
+    registration_free(&d.r);
 }
 
 /* ---- organisation settings and team switches: the values and their audit entry ---- */
