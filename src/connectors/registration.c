@@ -242,7 +242,7 @@ sb_err registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, c
 {
     struct sb_registration *r = calloc(1, sizeof(*r));
     struct sb_audit audit = {0}, app_audit = {0};
-    struct sb_app *app = malloc(sizeof(*app));
+    struct sb_app *app = calloc(1, sizeof(*app));
     json_t *before = NULL, *app_before = NULL;
     bool listed = false;
     sb_err err;
@@ -283,6 +283,7 @@ out:
     json_decref(app_before);
     org_audit_entry_free(&audit);
     org_audit_entry_free(&app_audit);
+    store_app_free(app);
     free(app);
     registration_free(r);
     free(r);
