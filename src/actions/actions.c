@@ -73,6 +73,7 @@ static sb_err check_actions_url(struct sb_ctx *ctx, const char *connector_id, co
             err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                           "the target is not the connector's registered actions URL");
     }
+    store_registration_free(r);
     free(r);
     return err;
 }
@@ -100,6 +101,7 @@ static sb_err check_registered(struct sb_ctx *ctx, const struct sb_connector *cc
     else if (!err && !config_domain_listed(app->valid_domains, host, port))
         err = sb_fail(diag, SB_ERR_FORBIDDEN, "outboundRefused",
                       "%s is not one of the connector app's valid domains", host);
+    store_app_free(app);
     free(app);
     if (!err)
         err = check_actions_url(ctx, cc->connector_id, url, diag);

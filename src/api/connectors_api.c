@@ -453,7 +453,7 @@ void api_connector_catalog(struct api_call *c)
                 json_object_set_new(e, "configurationHostUrl", json_string(host));
             json_array_append_new(value, e);
         }
-        free(apps);
+        apps_free_array(apps, napps);
     }
     api_json(c, 200, page);
 }

@@ -42,7 +42,7 @@ static bool zip_body(struct api_call *c)
 
 void api_app_publish(struct api_call *c)
 {
-    struct sb_app app;
+    struct sb_app app = {0};
     bool updated = false;
     sb_err err;
 
@@ -52,11 +52,12 @@ void api_app_publish(struct api_call *c)
                        &c->diag);
     if (err) {
         api_fail(c, err);
-        return;
+    } else {
+        http_response_header(c->resp, "Location", "%s/v1.0/appCatalogs/teamsApps/%s",
+                             c->ctx->cfg->public_url, app.id);
+        api_json(c, updated ? 200 : 201, render_app(&app));
     }
-    http_response_header(c->resp, "Location", "%s/v1.0/appCatalogs/teamsApps/%s",
-                         c->ctx->cfg->public_url, app.id);
-    api_json(c, updated ? 200 : 201, render_app(&app));
+    apps_free(&app);
 }
 
 void api_app_list(struct api_call *c)
@@ -75,7 +76,7 @@ void api_app_list(struct api_call *c)
     for (size_t i = 0; value && i < n; i++)
         if (!apps[i].team_id[0])
             json_array_append_new(value, render_app(&apps[i]));
-    free(apps);
+    apps_free_array(apps, n);
     api_json(c, 200, json_pack("{s:o}", "value", value));
 }
 
@@ -84,11 +85,11 @@ void api_app_get(struct api_call *c)
     struct sb_app app;
     sb_err err = apps_find(c->ctx, c->who, api_param(c, 0), &app, &c->diag);
 
-    if (err) {
+    if (err)
         api_fail(c, err);
-        return;
-    }
-    api_json(c, 200, render_app(&app));
+    else
+        api_json(c, 200, render_app(&app));
+    apps_free(&app);
 }
 
 void api_app_delete(struct api_call *c)
@@ -125,7 +126,7 @@ void api_app_icon(struct api_call *c)
 /* A custom app uploaded to one team: it shows in that team's "Uploaded" section. */
 void api_team_app_upload(struct api_call *c)
 {
-    struct sb_app app;
+    struct sb_app app = {0};
     bool updated = false;
     sb_err err;
 
@@ -133,10 +134,10 @@ void api_team_app_upload(struct api_call *c)
         return;
     err = apps_publish(c->ctx, c->who, c->req->body, c->req->body_len, api_param(c, 0), &app,
                        &updated, &c->diag);
-    if (err) {
+    if (err)
         api_fail(c, err);
-        return;
-    }
-    api_json(c, updated ? 200 : 201,
-             json_pack("{s:s,s:o}", "id", app.id, "teamsApp", render_app(&app)));
+    else
+        api_json(c, updated ? 200 : 201,
+                 json_pack("{s:s,s:o}", "id", app.id, "teamsApp", render_app(&app)));
+    apps_free(&app);
 }

@@ -55,7 +55,7 @@ void api_registration_create(struct api_call *c)
 
     if (!api_can(c, SB_ACT_CONNECTOR_REGISTER, NULL, NULL, NULL) || !(body = api_body_object(c)))
         return;
-    if (!(r = malloc(sizeof(*r)))) {
+    if (!(r = calloc(1, sizeof(*r)))) {
         json_decref(body);
         api_fail(c, SB_ERR_NOMEM);
         return;
@@ -69,6 +69,7 @@ void api_registration_create(struct api_call *c)
                              c->ctx->cfg->public_url, r->id);
         api_json(c, 201, render(c, r));
     }
+    registration_free(r);
     free(r);
 }
 
@@ -89,24 +90,25 @@ void api_registration_list(struct api_call *c)
     value = json_array();
     for (size_t i = 0; value && i < n; i++)
         json_array_append_new(value, render(c, &rs[i]));
-    free(rs);
+    registration_free_array(rs, n);
     api_json(c, 200, json_pack("{s:o,s:b}", "value", value, "canRegister", can_register));
 }
 
 void api_registration_get(struct api_call *c)
 {
-    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
 
     if (!r)
         api_fail(c, SB_ERR_NOMEM);
     else if (load(c, false, r))
         api_json(c, 200, render(c, r));
+    registration_free(r);
     free(r);
 }
 
 void api_registration_patch(struct api_call *c)
 {
-    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
     json_t *body = NULL;
     sb_err err;
 
@@ -122,12 +124,13 @@ void api_registration_patch(struct api_call *c)
             api_json(c, 200, render(c, r));
     }
     json_decref(body);
+    registration_free(r);
     free(r);
 }
 
 void api_registration_delete(struct api_call *c)
 {
-    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
     sb_err err;
 
     if (!r) {
@@ -141,6 +144,7 @@ void api_registration_delete(struct api_call *c)
         else
             api_no_content(c);
     }
+    registration_free(r);
     free(r);
 }
 
@@ -167,7 +171,7 @@ static void file_name(const char *name, char *out, size_t cap)
 
 void api_registration_package(struct api_call *c)
 {
-    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
     char name[64];
     void *data = NULL;
     size_t len = 0;
@@ -193,12 +197,13 @@ void api_registration_package(struct api_call *c)
                          r->version);
     http_response_header(c->resp, "Cache-Control", "private, no-store");
 out:
+    registration_free(r);
     free(r);
 }
 
 void api_registration_test_card(struct api_call *c)
 {
-    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
     struct sb_message m;
     json_t *body = NULL;
     const char *channel_id;
@@ -224,5 +229,6 @@ void api_registration_test_card(struct api_call *c)
     teams_message_free(&m);
 out:
     json_decref(body);
+    registration_free(r);
     free(r);
 }

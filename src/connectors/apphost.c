@@ -291,20 +291,20 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
     err = store_app_get(ctx->store, app_id, &app);
     if (err || !app.connector_id[0] || !app.configuration_url[0]) {
         proxy_plain(resp, 404, "There is no connector app with a configuration page here.");
-        return;
+        goto out;
     }
     if (!config_url_split(app.configuration_url, scheme, sizeof(scheme), host, sizeof(host), &port,
                           &path)) {
         proxy_plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
-        return;
+        goto out;
     }
     if (!config_url_allowed(ctx, app.valid_domains, app.configuration_url, why, sizeof(why))) {
         proxy_plain(resp, 403, "This configuration page is not allowed: configurationUrl %s.", why);
-        return;
+        goto out;
     }
     if (fetch_url_origin(app.configuration_url, upstream, sizeof(upstream)) != SB_OK) {
         proxy_plain(resp, 404, "This app's configurationUrl is not an http(s) URL.");
-        return;
+        goto out;
     }
     if (strncmp(req->path, APPHOST_PREFIX, strlen(APPHOST_PREFIX)) == 0) {
         const char *rest = req->path + strlen(APPHOST_PREFIX);
@@ -316,11 +316,13 @@ void apphost_handle(struct sb_ctx *ctx, const char *app_id, struct http_request 
         else if (strcmp(rest, "apphost.js") != 0 ||
                  http_static_serve(ctx->cfg->web_root, "/apphost.js", resp) != SB_OK)
             proxy_plain(resp, 404, "Not found.");
-        return;
+        goto out;
     }
     if (req->body_too_large) {
         proxy_plain(resp, 413, "The request body is larger than %d bytes.", PROXY_BODY_MAX);
-        return;
+        goto out;
     }
     relay(ctx, app_id, &app, req, resp);
+out:
+    store_app_free(&app);
 }

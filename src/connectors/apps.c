@@ -22,8 +22,20 @@ json_t *apps_summary(const struct sb_app *a)
                      a->team_id[0] ? a->team_id : NULL);
 }
 
-static void fill(struct sb_ctx *ctx, const struct sb_principal *who, const struct package_info *p,
-                 const char *team_id, struct sb_app *a)
+void apps_free(struct sb_app *a)
+{
+    store_app_free(a);
+}
+
+void apps_free_array(struct sb_app *as, size_t n)
+{
+    store_app_free_array(as, n);
+}
+
+/* Fills a (zeroed first) for a publication of p; its heap fields are a's (store_app_free), also
+ * after an error. */
+static sb_err fill(struct sb_ctx *ctx, const struct sb_principal *who, const struct package_info *p,
+                   const char *team_id, struct sb_app *a)
 {
     json_t *domains = json_array();
     char *text = NULL;
@@ -38,18 +50,24 @@ static void fill(struct sb_ctx *ctx, const struct sb_principal *who, const struc
     snprintf(a->developer, sizeof(a->developer), "%s", p->developer_name);
     if (p->has_connector) {
         snprintf(a->connector_id, sizeof(a->connector_id), "%s", p->connector_id);
-        snprintf(a->configuration_url, sizeof(a->configuration_url), "%s", p->configuration_url);
     }
+    a->configuration_url = strdup(p->has_connector ? p->configuration_url : "");
     for (size_t i = 0; domains && i < p->valid_domain_count; i++)
         json_array_append_new(domains, json_string(p->valid_domains[i]));
     text = domains ? json_dumps(domains, JSON_COMPACT) : NULL;
-    snprintf(a->valid_domains, sizeof(a->valid_domains), "%s",
-             text && strlen(text) < sizeof(a->valid_domains) ? text : "[]");
+    /* A list that does not fit (or could not be made) is stored as "[]", as it always was. */
+    if (text && strlen(text) < SB_APP_DOMAINS_CAP) {
+        a->valid_domains = text;
+        text = NULL;
+    } else {
+        a->valid_domains = strdup("[]");
+    }
     free(text);
     json_decref(domains);
     memcpy(a->created_by, who->user_id, sizeof(a->created_by));
     sb_time_now(ctx, a->created);
     memcpy(a->updated, a->created, sizeof(a->updated));
+    return a->configuration_url && a->valid_domains ? SB_OK : SB_ERR_NOMEM;
 }
 
 sb_err apps_prepare(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
@@ -85,7 +103,10 @@ sb_err apps_prepare(struct sb_ctx *ctx, const struct sb_principal *who, const vo
                        "manifest.json: connectors[0].configurationUrl must be an https URL "
                        "(plain http only for hosts in outboundAllowedHosts)");
     }
-    fill(ctx, who, pub->info, team_id, &pub->app);
+    if ((err = fill(ctx, who, pub->info, team_id, &pub->app))) {
+        apps_publication_free(pub);
+        return err;
+    }
     after = apps_summary(&pub->app);
     err = after ? org_audit_entry(ctx, who->user_id, who->display_name,
                                   team_id ? "app.upload" : "app.publish", "", NULL, after,
@@ -112,12 +133,13 @@ void apps_publication_free(struct apps_publication *pub)
     free(pub->info);
     pub->info = NULL;
     org_audit_entry_free(&pub->audit);
+    store_app_free(&pub->app);
 }
 
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
                     const char *team_id, struct sb_app *out, bool *updated, struct sb_diag *diag)
 {
-    struct apps_publication *pub = malloc(sizeof(*pub));
+    struct apps_publication *pub = calloc(1, sizeof(*pub));
     sb_time created;
     sb_err err;
 
@@ -128,13 +150,16 @@ sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const vo
         goto out;
     memcpy(created, pub->app.created, sizeof(created));
     err = store_app_put(ctx->store, &pub->w);
-    apps_publication_free(pub);
     if (err)
         goto out;
     /* store_app_put keeps the first publication's id and time for a new version. */
     *updated = strcmp(created, pub->app.created) != 0;
-    *out = pub->app;
+    /* The record moves to out: what it owns goes with it. */
+    store_app_free(out);
+    memcpy(out, &pub->app, sizeof(*out));
+    memset(&pub->app, 0, sizeof(pub->app));
 out:
+    apps_publication_free(pub);
     free(pub);
     return err;
 }
@@ -157,6 +182,7 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
         err = store_app_delete(ctx->store, id, &audit);
     json_decref(before);
     org_audit_entry_free(&audit);
+    store_app_free(&a);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "app '%s' not found", id);
     return err;
@@ -204,5 +230,6 @@ sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char 
         err = can_see(ctx, who, &app, diag);
     if (!err)
         err = store_app_icon(ctx->store, app.id, data, len);
+    store_app_free(&app);
     return err;
 }

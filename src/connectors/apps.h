@@ -16,7 +16,14 @@
 
 #define APPS_PACKAGE_MAX (1024 * 1024)
 
-/* apps_prepare, then the write. team_id NULL: the organisation catalog. */
+/* Releases what an entry owns (not a itself), also one left partly filled by an error; NULL
+ * does nothing. */
+void apps_free(struct sb_app *a);
+/* Frees an array from apps_list. */
+void apps_free_array(struct sb_app *as, size_t n);
+
+/* apps_prepare, then the write. team_id NULL: the organisation catalog. *out (zeroed or freed
+ * before) gets the entry; its heap fields are the caller's (apps_free). */
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
                     const char *team_id, struct sb_app *out, bool *updated, struct sb_diag *diag);
 
@@ -29,7 +36,8 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
 
 /* Reads for handlers; each asks sb_can. An app uploaded to a team is seen by those who read
  * the team, an organisation app by everyone signed in. */
-/* The organisation's apps and team_id's uploaded ones (team_id NULL: every app); heap array. */
+/* The organisation's apps and team_id's uploaded ones (team_id NULL: every app); heap array
+ * (apps_free_array). apps_find's out: apps_free, on success and on error. */
 sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                  struct sb_app **out, size_t *n, struct sb_diag *diag);
 sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,

@@ -182,7 +182,7 @@ sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
                      const struct config_fields *f, const char *app_type, struct sb_connector *out,
                      struct sb_diag *diag)
 {
-    struct sb_app app;
+    struct sb_app app = {0};
     struct sb_audit audit = {0};
     void *icon = NULL;
     size_t icon_len = 0;
@@ -222,6 +222,7 @@ sb_err config_create(struct sb_ctx *ctx, const struct sb_principal *who,
         goto out;
     err = store_connector_insert(ctx->store, out, icon, icon_len, settings, &audit, 1);
 out:
+    store_app_free(&app);
     org_audit_entry_free(&audit);
     json_decref(after);
     free(icon);
@@ -245,7 +246,7 @@ sb_err config_settings(struct sb_ctx *ctx, const struct sb_connector *cc, json_t
 sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_connector *cc,
                      const struct config_fields *f, struct sb_diag *diag)
 {
-    struct sb_app app;
+    struct sb_app app = {0};
     struct sb_audit audit = {0};
     struct sb_connector changed = *cc;
     json_t *cur = NULL, *before = NULL, *after = NULL;
@@ -287,6 +288,7 @@ sb_err config_update(struct sb_ctx *ctx, const struct sb_principal *who, struct 
     if (!err)
         memcpy(cc->name, changed.name, sizeof(cc->name));
 out:
+    store_app_free(&app);
     org_audit_entry_free(&audit);
     json_decref(before);
     json_decref(after);

@@ -57,6 +57,24 @@ static sb_err prepare_publication(struct sb_ctx *ctx, const struct sb_principal 
 }
 
 /* The audit entry of a registration change (before/after may be NULL). */
+void registration_free(struct sb_registration *r)
+{
+    store_registration_free(r);
+}
+
+void registration_free_array(struct sb_registration *rs, size_t n)
+{
+    store_registration_free_array(rs, n);
+}
+
+/* Moves src's record into out (out's heap fields released first): the draft is freed after. */
+static void move_registration(struct sb_registration *out, struct sb_registration *src)
+{
+    registration_free(out);
+    memcpy(out, src, sizeof(*out));
+    memset(src, 0, sizeof(*src));
+}
+
 static sb_err reg_audit(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
                         const char *id, json_t *before, json_t *after, struct sb_audit *out)
 {
@@ -106,7 +124,7 @@ sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, j
     b = blobs_of(d, zip, len);
     if ((err = store_registration_insert(ctx->store, &d->r, &b, &pub->w, &audit)))
         goto out;
-    *out = d->r;
+    move_registration(out, &d->r);
 out:
     json_decref(after);
     org_audit_entry_free(&audit);
@@ -206,7 +224,7 @@ sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, c
         err = not_found(diag, id);
     if (err)
         goto out;
-    *out = d->r;
+    move_registration(out, &d->r);
 out:
     json_decref(before);
     json_decref(after);
@@ -222,9 +240,9 @@ out:
 sb_err registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            struct sb_diag *diag)
 {
-    struct sb_registration *r = malloc(sizeof(*r));
+    struct sb_registration *r = calloc(1, sizeof(*r));
     struct sb_audit audit = {0}, app_audit = {0};
-    struct sb_app *app = malloc(sizeof(*app));
+    struct sb_app *app = calloc(1, sizeof(*app));
     json_t *before = NULL, *app_before = NULL;
     bool listed = false;
     sb_err err;
@@ -265,7 +283,9 @@ out:
     json_decref(app_before);
     org_audit_entry_free(&audit);
     org_audit_entry_free(&app_audit);
+    store_app_free(app);
     free(app);
+    registration_free(r);
     free(r);
     return err;
 }

@@ -30,12 +30,20 @@
 
 #define REGISTRATION_LOGO_MAX (256 * 1024) /* bytes of one PNG, decoded */
 
+/* Registers the connector body describes; *out (zeroed or freed before) gets the new record,
+ * whose heap fields the caller releases with registration_free. */
 sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
                            struct sb_registration *out, struct sb_diag *diag);
 
+/* Releases what a registration owns (not r itself), also one left partly filled by an error;
+ * NULL does nothing. */
+void registration_free(struct sb_registration *r);
+/* Frees an array from registration_list_for. */
+void registration_free_array(struct sb_registration *rs, size_t n);
+
 /* Applies the fields body names to the registration id (the others stay), regenerates the
  * package with the next patch version and republishes it. SB_ERR_CONFLICT when another change
- * came first. */
+ * came first. *out as registration_create's (what it held is released first). */
 sb_err registration_update(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            json_t *body, struct sb_registration *out, struct sb_diag *diag);
 

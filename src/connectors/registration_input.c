@@ -25,7 +25,20 @@ void registration_draft_free(struct draft *d)
         return;
     free(d->logo);
     free(d->outline);
+    registration_free(&d->r);
     free(d);
+}
+
+/* Replaces the heap string *dst with a copy of s. */
+static sb_err set_text(char **dst, const char *s)
+{
+    char *copy = strdup(s);
+
+    if (!copy)
+        return SB_ERR_NOMEM;
+    free(*dst);
+    *dst = copy;
+    return SB_OK;
 }
 
 static const char *const known_fields[] = {
@@ -52,14 +65,15 @@ static size_t utf8_chars(const char *s)
 }
 
 /* A text field of 1..max characters, not blank; single-line ones allow no control characters,
- * the others allow line breaks and tabs. Absent keeps dst. */
-static sb_err text_field(json_t *body, const char *key, size_t max, bool single_line, char *dst,
-                         size_t cap, struct sb_diag *diag)
+ * the others allow line breaks and tabs. Absent keeps *out (NULL). */
+static sb_err text_value(json_t *body, const char *key, size_t max, bool single_line, size_t cap,
+                         const char **out, struct sb_diag *diag)
 {
     json_t *v = json_object_get(body, key);
     const char *s;
     bool blank = true;
 
+    *out = NULL;
     if (!v)
         return SB_OK;
     if (!json_is_string(v))
@@ -78,11 +92,33 @@ static sb_err text_field(json_t *body, const char *key, size_t max, bool single_
     }
     if (blank)
         return BAD("%s is required (1 to %zu characters)", key, max);
-    snprintf(dst, cap, "%s", s);
+    *out = s;
     return SB_OK;
 }
 
-static sb_err https_field(json_t *body, const char *key, bool nullable, char *dst, size_t cap,
+/* text_value into a fixed array of cap bytes. */
+static sb_err text_field(json_t *body, const char *key, size_t max, bool single_line, char *dst,
+                         size_t cap, struct sb_diag *diag)
+{
+    const char *s;
+    sb_err err = text_value(body, key, max, single_line, cap, &s, diag);
+
+    if (!err && s)
+        snprintf(dst, cap, "%s", s);
+    return err;
+}
+
+/* text_value into a heap string. */
+static sb_err text_heap(json_t *body, const char *key, size_t max, bool single_line, char **dst,
+                        size_t cap, struct sb_diag *diag)
+{
+    const char *s;
+    sb_err err = text_value(body, key, max, single_line, cap, &s, diag);
+
+    return !err && s ? set_text(dst, s) : err;
+}
+
+static sb_err https_field(json_t *body, const char *key, bool nullable, char **dst, size_t cap,
                           struct sb_diag *diag)
 {
     json_t *v = json_object_get(body, key);
@@ -90,17 +126,15 @@ static sb_err https_field(json_t *body, const char *key, bool nullable, char *ds
     if (!v)
         return SB_OK;
     if (nullable && (json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0]))) {
-        dst[0] = '\0';
-        return SB_OK;
+        return set_text(dst, "");
     }
     if (!json_is_string(v) || json_string_length(v) >= cap ||
         !package_https_url(json_string_value(v)))
         return BAD("%s must be an https URL", key);
-    snprintf(dst, cap, "%s", json_string_value(v));
-    return SB_OK;
+    return set_text(dst, json_string_value(v));
 }
 
-static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char *dst, size_t cap,
+static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char **dst, size_t cap,
                                   struct sb_diag *diag)
 {
     json_t *v = json_object_get(body, "configurationUrl");
@@ -122,8 +156,7 @@ static sb_err configuration_field(struct sb_ctx *ctx, json_t *body, char *dst, s
     if (!s || json_string_length(v) >= cap || (!package_https_url(s) && !allowed))
         return BAD("configurationUrl must be an https URL (http only for a host listed in "
                    "outboundAllowedHosts)");
-    snprintf(dst, cap, "%s", s);
-    return SB_OK;
+    return set_text(dst, s);
 }
 
 /* A PNG data URL of size x size pixels, decoded into *out (heap). Absent keeps *out. */
@@ -183,7 +216,7 @@ static sb_err default_outline(struct draft *d)
     return SB_OK;
 }
 
-static sb_err domains_field(json_t *body, char *dst, size_t cap, struct sb_diag *diag)
+static sb_err domains_field(json_t *body, char **dst, size_t cap, struct sb_diag *diag)
 {
     json_t *v = json_object_get(body, "validDomains"), *out, *d;
     char *text;
@@ -191,10 +224,8 @@ static sb_err domains_field(json_t *body, char *dst, size_t cap, struct sb_diag 
 
     if (!v)
         return SB_OK;
-    if (json_is_null(v)) {
-        snprintf(dst, cap, "[]");
-        return SB_OK;
-    }
+    if (json_is_null(v))
+        return set_text(dst, "[]");
     if (!json_is_array(v) || json_array_size(v) > PACKAGE_DOMAINS_MAX)
         return BAD("validDomains must be an array of at most %d host names", PACKAGE_DOMAINS_MAX);
     if (!(out = json_array()))
@@ -227,8 +258,8 @@ static sb_err domains_field(json_t *body, char *dst, size_t cap, struct sb_diag 
         free(text);
         return BAD("validDomains is too long");
     }
-    snprintf(dst, cap, "%s", text);
-    free(text);
+    free(*dst);
+    *dst = text;
     return SB_OK;
 }
 
@@ -274,11 +305,13 @@ static sb_err cover_configuration_host(struct sb_registration *r, struct sb_diag
         err = SB_ERR_NOMEM;
         goto out;
     }
-    if (strlen(text) >= sizeof(r->valid_domains))
+    if (strlen(text) >= SB_REG_DOMAINS_CAP) {
         err = BAD("validDomains is too long");
-    else
-        snprintf(r->valid_domains, sizeof(r->valid_domains), "%s", text);
-    free(text);
+        free(text);
+    } else {
+        free(r->valid_domains);
+        r->valid_domains = text;
+    }
 out:
     json_decref(arr);
     net_url_free(&u);
@@ -305,14 +338,12 @@ sb_err registration_apply(struct sb_ctx *ctx, json_t *body, struct draft *d, str
         (err = png_field(body, "logo", 192, &d->logo, &d->logo_len, diag)) ||
         (err = text_field(body, "shortDescription", 80, true, r->short_description,
                           sizeof(r->short_description), diag)) ||
-        (err = text_field(body, "longDescription", 4000, false, r->long_description,
-                          sizeof(r->long_description), diag)) ||
-        (err = https_field(body, "websiteUrl", false, r->website_url, sizeof(r->website_url),
-                           diag)) ||
-        (err = configuration_field(ctx, body, r->configuration_url, sizeof(r->configuration_url),
-                                   diag)) ||
-        (err = domains_field(body, r->valid_domains, sizeof(r->valid_domains), diag)) ||
-        (err = https_field(body, "actionsUrl", true, r->actions_url, sizeof(r->actions_url), diag)))
+        (err = text_heap(body, "longDescription", 4000, false, &r->long_description,
+                         SB_REG_LONG_DESCRIPTION_CAP, diag)) ||
+        (err = https_field(body, "websiteUrl", false, &r->website_url, SB_REG_URL_CAP, diag)) ||
+        (err = configuration_field(ctx, body, &r->configuration_url, SB_REG_URL_CAP, diag)) ||
+        (err = domains_field(body, &r->valid_domains, SB_REG_DOMAINS_CAP, diag)) ||
+        (err = https_field(body, "actionsUrl", true, &r->actions_url, SB_REG_URL_CAP, diag)))
         return err;
     v = json_object_get(body, "outlineLogo");
     if (v && json_is_null(v))
@@ -334,16 +365,18 @@ sb_err registration_apply(struct sb_ctx *ctx, json_t *body, struct draft *d, str
         return BAD("logo is required: a 192x192 PNG image as a data URL");
     if (!r->short_description[0])
         return BAD("shortDescription is required (1 to 80 characters)");
-    if (!r->long_description[0])
+    if (!r->long_description || !r->long_description[0])
         return BAD("longDescription is required (1 to 4000 characters)");
-    if (!r->website_url[0])
+    if (!r->website_url || !r->website_url[0])
         return BAD("websiteUrl is required (an https URL)");
-    if (!r->configuration_url[0])
+    if (!r->configuration_url || !r->configuration_url[0])
         return BAD("configurationUrl is required (an https URL)");
-    if (r->actions_enabled && !r->actions_url[0])
+    if (r->actions_enabled && (!r->actions_url || !r->actions_url[0]))
         return BAD("actionsUrl is required when actionsEnabled is true (an https URL)");
-    if (!r->valid_domains[0])
-        snprintf(r->valid_domains, sizeof(r->valid_domains), "[]");
+    /* The record is complete: every heap field is a string ("" or "[]" when not given). */
+    if ((!r->actions_url && (err = set_text(&r->actions_url, ""))) ||
+        ((!r->valid_domains || !r->valid_domains[0]) && (err = set_text(&r->valid_domains, "[]"))))
+        return err;
     if (!d->outline && (err = default_outline(d)))
         return err;
     return cover_configuration_host(r, diag);

@@ -8,10 +8,11 @@
 
 #include "connectors/registration.h"
 
-/* The registration id if who may see it; with change, also asks SB_ACT_CONNECTOR_REGISTER. */
+/* The registration id if who may see it; with change, also asks SB_ACT_CONNECTOR_REGISTER.
+ * out's heap fields: registration_free, on success and on error. */
 sb_err registration_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                          bool change, struct sb_registration *out, struct sb_diag *diag);
-/* The registrations who may see (heap array: free()). */
+/* The registrations who may see (heap array: registration_free_array). */
 sb_err registration_list_for(struct sb_ctx *ctx, const struct sb_principal *who,
                              struct sb_registration **out, size_t *n, struct sb_diag *diag);
 /* The stored app package of r (heap: free()). */

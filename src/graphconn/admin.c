@@ -21,7 +21,9 @@
 
 #define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
 
-/* The catalog app's package facts when it has a graphConnector (SB_ERR_NOT_FOUND otherwise). */
+/* The catalog app's package facts when it has a graphConnector (SB_ERR_NOT_FOUND otherwise).
+ * On success app's heap fields are the caller's (store_app_free); after an error app holds
+ * none. */
 static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct sb_app *app,
                           struct package_info *info)
 {
@@ -33,19 +35,26 @@ static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct sb_app 
     memset(info, 0, sizeof(*info));
     if ((err = store_app_get(ctx->store, app_id, app)))
         return err;
-    if (app->team_id[0])
-        return SB_ERR_NOT_FOUND;
+    if (app->team_id[0]) {
+        err = SB_ERR_NOT_FOUND;
+        goto out;
+    }
     if ((err = store_gc_app_package(ctx->store, app_id, &zip, &len)))
-        return err;
+        goto out;
     err = package_validate(zip, len, info, &diag);
     free(zip);
-    if (err)
-        return SB_ERR_NOT_FOUND; /* stored under older rules: not a connector now */
+    if (err) {
+        err = SB_ERR_NOT_FOUND; /* stored under older rules: not a connector now */
+        goto out;
+    }
     if (!info->has_graph_connector) {
         package_info_free(info);
-        return SB_ERR_NOT_FOUND;
+        err = SB_ERR_NOT_FOUND;
     }
-    return SB_OK;
+out:
+    if (err)
+        store_app_free(app);
+    return err;
 }
 
 sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
@@ -81,6 +90,7 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
         if (info.web_app_id[0])
             snprintf(out->id, sizeof(out->id), "%s", info.web_app_id);
         package_info_free(&info);
+        store_app_free(&app);
     }
     snprintf(out->display_name, sizeof(out->display_name), "%s", name);
     sb_random(ctx, raw, sizeof(raw));
@@ -224,6 +234,7 @@ sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
                           clients ? clients : json_array(), "connections",
                           conns ? conns : json_array());
         package_info_free(&info);
+        store_app_free(&app);
         if (!entry) {
             err = SB_ERR_NOMEM;
             goto out;
@@ -238,7 +249,7 @@ sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
 out:
     json_decref(value);
     json_decref(unlinked);
-    free(apps);
+    store_app_free_array(apps, napps);
     free(regs);
     return err;
 }
@@ -296,5 +307,6 @@ out:
     json_decref(b);
     json_decref(a);
     free(payload);
+    store_app_free(&app);
     return err;
 }

@@ -96,7 +96,7 @@ static sb_err check_ticket(struct sb_ctx *ctx, const struct sb_principal *who, c
 {
     struct sb_gc_registration reg;
     struct sb_gc_switch sw;
-    struct sb_app app;
+    struct sb_app app = {0};
     sb_err err;
 
     if (!ticket != !connector_id)
@@ -109,17 +109,21 @@ static sb_err check_ticket(struct sb_ctx *ctx, const struct sb_principal *who, c
         err = SB_ERR_NOT_FOUND;
     if (!err)
         err = store_app_get(ctx->store, reg.app_id, &app);
-    if (err == SB_ERR_NOT_FOUND || (!err && strcasecmp(app.external_id, connector_id) != 0))
-        return FAIL("connectorId must be the id of this application's Teams app");
+    if (err == SB_ERR_NOT_FOUND || (!err && strcasecmp(app.external_id, connector_id) != 0)) {
+        err = FAIL("connectorId must be the id of this application's Teams app");
+        goto out;
+    }
     if (err)
-        return err;
+        goto out;
     err = store_gc_switch_get(ctx->store, app.id, &sw);
     if (err == SB_ERR_NOT_FOUND ||
         (!err && (!sw.enabled || strlen(sw.ticket) != strlen(ticket) ||
                   sodium_memcmp(sw.ticket, ticket, strlen(ticket)) != 0)))
-        return sb_fail(diag, SB_ERR_FORBIDDEN, "Forbidden",
-                       "the GraphConnectors-Ticket is not the current ticket of this connector "
-                       "(or the administrator turned it off)");
+        err = sb_fail(diag, SB_ERR_FORBIDDEN, "Forbidden",
+                      "the GraphConnectors-Ticket is not the current ticket of this connector "
+                      "(or the administrator turned it off)");
+out:
+    store_app_free(&app);
     return err;
 }
 

@@ -14,7 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A catalog entry: the facts of an app package (manifest) as published. */
+/* Upper bound of valid_domains in bytes, terminator included (a longer list is stored as
+ * "[]", as before the field was a heap string). */
+#define SB_APP_DOMAINS_CAP 8192
+
+/* A catalog entry: the facts of an app package (manifest) as published. configuration_url and
+ * valid_domains are heap strings the record owns (never NULL in a record read from the store
+ * or filled for a publication); store_app_free releases them (apps_free for api/), so a record
+ * is moved, never copied with `=`. */
 struct sb_app {
     sb_id id;             /* Switchboard's id of the catalog entry */
     char external_id[64]; /* the manifest's id */
@@ -23,9 +30,9 @@ struct sb_app {
     char display_name[SB_NAME_MAX + 1];
     char description[512];
     char developer[SB_NAME_MAX + 1];
-    char connector_id[64]; /* "" when the app has no connector */
-    char configuration_url[2049];
-    char valid_domains[8192]; /* JSON array text */
+    char connector_id[64];   /* "" when the app has no connector */
+    char *configuration_url; /* "" when the app has no connector */
+    char *valid_domains;     /* JSON array text */
     sb_id created_by;
     sb_time created;
     sb_time updated;

@@ -10,6 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Duplicates column idx; NULL becomes "". A failed allocation leaves NULL, which complete()
+ * turns into SB_ERR_NOMEM (a row reader cannot return an error). */
+static void col_str(struct db *d, struct db_stmt *s, int idx, char **out)
+{
+    if (db_col_dup(d, s, idx, out) == SB_OK && !*out)
+        *out = strdup("");
+}
+
 static void read_app(struct db *d, struct db_stmt *s, void *elem)
 {
     struct sb_app *a = elem;
@@ -22,8 +30,8 @@ static void read_app(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 5, a->description, sizeof(a->description));
     db_col_copy(d, s, 6, a->developer, sizeof(a->developer));
     db_col_copy(d, s, 7, a->connector_id, sizeof(a->connector_id));
-    db_col_copy(d, s, 8, a->configuration_url, sizeof(a->configuration_url));
-    db_col_copy(d, s, 9, a->valid_domains, sizeof(a->valid_domains));
+    col_str(d, s, 8, &a->configuration_url);
+    col_str(d, s, 9, &a->valid_domains);
     db_col_copy(d, s, 10, a->created_by, sizeof(a->created_by));
     db_col_copy(d, s, 11, a->created, sizeof(a->created));
     db_col_copy(d, s, 12, a->updated, sizeof(a->updated));
@@ -80,22 +88,73 @@ sb_err store_app_put(struct store *st, const struct store_app_write *w)
     return store_write(st, app_put_fn, (void *)w);
 }
 
+/* Whether read_app got every heap field (each is "" at least). */
+static bool complete(const struct sb_app *a)
+{
+    return a->configuration_url && a->valid_domains;
+}
+
+static void release_app(void *elem)
+{
+    store_app_free(elem);
+}
+
+void store_app_free(struct sb_app *a)
+{
+    if (!a)
+        return;
+    free(a->configuration_url);
+    free(a->valid_domains);
+    a->configuration_url = a->valid_domains = NULL;
+}
+
+void store_app_free_array(struct sb_app *as, size_t n)
+{
+    for (size_t i = 0; as && i < n; i++)
+        store_app_free(&as[i]);
+    free(as);
+}
+
+/* store_select_one into a zeroed out, which holds nothing after an error. */
+static sb_err select_app(struct store *st, enum db_sql id, struct sb_app *out, struct db_args args)
+{
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = store_select_one(st, id, read_app, out, args);
+    if (!err && !complete(out))
+        err = SB_ERR_NOMEM;
+    if (err)
+        store_app_free(out);
+    return err;
+}
+
 sb_err store_app_get(struct store *st, const char *id, struct sb_app *out)
 {
-    return store_select_one(st, SQL_APP_GET, read_app, out, DB_ARGS(db_text(id)));
+    return select_app(st, SQL_APP_GET, out, DB_ARGS(db_text(id)));
 }
 
 sb_err store_app_list(struct store *st, const char *team_id, struct sb_app **out, size_t *n)
 {
-    return store_select_all(st, SQL_APP_LIST, read_app, NULL, sizeof(**out), (void **)out, n,
-                            DB_ARGS(db_text(team_id ? team_id : "")));
+    sb_err err = store_select_all(st, SQL_APP_LIST, read_app, release_app, sizeof(**out),
+                                  (void **)out, n, DB_ARGS(db_text(team_id ? team_id : "")));
+
+    for (size_t i = 0; !err && i < *n; i++)
+        if (!complete(&(*out)[i]))
+            err = SB_ERR_NOMEM;
+    if (err) {
+        store_app_free_array(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
 }
 
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
                               struct sb_app *out)
 {
-    return store_select_one(st, SQL_APP_BY_CONNECTOR, read_app, out,
-                            DB_ARGS(db_text(connector_id), db_text(team_id)));
+    return select_app(st, SQL_APP_BY_CONNECTOR, out,
+                      DB_ARGS(db_text(connector_id), db_text(team_id)));
 }
 
 sb_err store_app_delete_tx(struct db *d, const char *id, const struct sb_audit *audit,

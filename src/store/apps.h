@@ -31,10 +31,17 @@ struct store_app_write {
  * scope (a new version keeps its id): app->id and app->created are set to the stored ones. The
  * entry and its audit entry are one transaction. */
 sb_err store_app_put(struct store *st, const struct store_app_write *w);
+/* One entry by id into out (heap fields: store_app_free, also after an error, when out holds
+ * none). */
 sb_err store_app_get(struct store *st, const char *id, struct sb_app *out);
-/* The organisation catalog, and with team_id also that team's uploaded apps; oldest first. */
+/* Releases what a (not a itself) owns and leaves its heap fields NULL; NULL does nothing. */
+void store_app_free(struct sb_app *a);
+void store_app_free_array(struct sb_app *as, size_t n);
+/* The organisation catalog, and with team_id also that team's uploaded apps; oldest first
+ * (store_app_free_array). */
 sb_err store_app_list(struct store *st, const char *team_id, struct sb_app **out, size_t *n);
-/* The entry that provides connector_id to a channel of team_id (organisation or that team's). */
+/* The entry that provides connector_id to a channel of team_id (organisation or that team's);
+ * out as store_app_get's. */
 sb_err store_app_by_connector(struct store *st, const char *team_id, const char *connector_id,
                               struct sb_app *out);
 /* Removes the entry and writes its audit entry (may be NULL) in one transaction. */

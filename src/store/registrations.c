@@ -11,6 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Duplicates column idx; NULL becomes "". A failed allocation leaves NULL, which complete()
+ * turns into SB_ERR_NOMEM (a row reader cannot return an error). */
+static void col_str(struct db *d, struct db_stmt *s, int idx, char **out)
+{
+    if (db_col_dup(d, s, idx, out) == SB_OK && !*out)
+        *out = strdup("");
+}
+
 static void read_reg(struct db *d, struct db_stmt *s, void *elem)
 {
     struct sb_registration *r = elem;
@@ -20,16 +28,48 @@ static void read_reg(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 2, r->catalog_id, sizeof(r->catalog_id));
     db_col_copy(d, s, 3, r->name, sizeof(r->name));
     db_col_copy(d, s, 4, r->short_description, sizeof(r->short_description));
-    db_col_copy(d, s, 5, r->long_description, sizeof(r->long_description));
-    db_col_copy(d, s, 6, r->website_url, sizeof(r->website_url));
-    db_col_copy(d, s, 7, r->configuration_url, sizeof(r->configuration_url));
-    db_col_copy(d, s, 8, r->valid_domains, sizeof(r->valid_domains));
+    col_str(d, s, 5, &r->long_description);
+    col_str(d, s, 6, &r->website_url);
+    col_str(d, s, 7, &r->configuration_url);
+    col_str(d, s, 8, &r->valid_domains);
     r->actions_enabled = db_col_int(d, s, 9) != 0;
-    db_col_copy(d, s, 10, r->actions_url, sizeof(r->actions_url));
+    col_str(d, s, 10, &r->actions_url);
     db_col_copy(d, s, 11, r->version, sizeof(r->version));
     db_col_copy(d, s, 12, r->created_by, sizeof(r->created_by));
     db_col_copy(d, s, 13, r->created, sizeof(r->created));
     db_col_copy(d, s, 14, r->updated, sizeof(r->updated));
+}
+
+/* Whether read_reg got every heap field (each is "" at least). */
+static bool complete(const struct sb_registration *r)
+{
+    return r->long_description && r->website_url && r->configuration_url && r->valid_domains &&
+           r->actions_url;
+}
+
+static void release_reg(void *elem)
+{
+    store_registration_free(elem);
+}
+
+void store_registration_free(struct sb_registration *r)
+{
+    if (!r)
+        return;
+    free(r->long_description);
+    free(r->website_url);
+    free(r->configuration_url);
+    free(r->valid_domains);
+    free(r->actions_url);
+    r->long_description = r->website_url = r->configuration_url = NULL;
+    r->valid_domains = r->actions_url = NULL;
+}
+
+void store_registration_free_array(struct sb_registration *rs, size_t n)
+{
+    for (size_t i = 0; rs && i < n; i++)
+        store_registration_free(&rs[i]);
+    free(rs);
 }
 
 struct reg_write {
@@ -124,17 +164,37 @@ sb_err store_registration_update(struct store *st, struct sb_registration *r,
 
 sb_err store_registration_get(struct store *st, const char *id, struct sb_registration *out)
 {
-    return store_select_one(st, SQL_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = store_select_one(st, SQL_REGISTRATION_GET, read_reg, out, DB_ARGS(db_text(id)));
+    if (!err && !complete(out))
+        err = SB_ERR_NOMEM;
+    if (err)
+        store_registration_free(out);
+    return err;
 }
 
 sb_err store_registration_list(struct store *st, const char *created_by,
                                struct sb_registration **out, size_t *n)
 {
+    sb_err err;
+
     if (created_by)
-        return store_select_all(st, SQL_REGISTRATION_LIST_BY_CREATOR, read_reg, NULL, sizeof(**out),
-                                (void **)out, n, DB_ARGS(db_text(created_by)));
-    return store_select_all(st, SQL_REGISTRATION_LIST_ALL, read_reg, NULL, sizeof(**out),
-                            (void **)out, n, DB_NO_ARGS);
+        err = store_select_all(st, SQL_REGISTRATION_LIST_BY_CREATOR, read_reg, release_reg,
+                               sizeof(**out), (void **)out, n, DB_ARGS(db_text(created_by)));
+    else
+        err = store_select_all(st, SQL_REGISTRATION_LIST_ALL, read_reg, release_reg, sizeof(**out),
+                               (void **)out, n, DB_NO_ARGS);
+    for (size_t i = 0; !err && i < *n; i++)
+        if (!complete(&(*out)[i]))
+            err = SB_ERR_NOMEM;
+    if (err) {
+        store_registration_free_array(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
 }
 
 struct reg_delete {

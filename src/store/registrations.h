@@ -42,10 +42,16 @@ sb_err store_registration_insert(struct store *st, struct sb_registration *r,
 sb_err store_registration_update(struct store *st, struct sb_registration *r,
                                  const char *old_version, const struct store_registration_blobs *b,
                                  const struct store_app_write *app, const struct sb_audit *audit);
+/* One registration by id into out (heap fields: store_registration_free, also after an error,
+ * when out holds none). */
 sb_err store_registration_get(struct store *st, const char *id, struct sb_registration *out);
-/* Those created by created_by, or all when it is NULL; oldest first. */
+/* Those created by created_by, or all when it is NULL; oldest first
+ * (store_registration_free_array). */
 sb_err store_registration_list(struct store *st, const char *created_by,
                                struct sb_registration **out, size_t *n);
+/* Releases what r owns (not r itself) and leaves its heap fields NULL; NULL does nothing. */
+void store_registration_free(struct sb_registration *r);
+void store_registration_free_array(struct sb_registration *rs, size_t n);
 /* Removes the registration and its catalog entry catalog_id in one transaction, with audit
  * and, when the entry was still there, app_audit (either may be NULL). SB_ERR_NOT_FOUND (and
  * nothing changed) when the registration is gone. */

@@ -264,7 +264,7 @@ static void test_switch(void **state)
     struct cfx *f = *state;
     struct sb_gc_registration reg;
     struct sb_gc_switch stored;
-    struct sb_app app;
+    struct sb_app app = {0};
     int64_t jobs, audits;
 
     graph_app(f, &app, &reg);
@@ -292,6 +292,7 @@ static void test_switch(void **state)
             1);
         assert_int_equal(count(f, "SELECT COUNT(*) FROM audit", NULL), audits + 1);
     }
+    apps_free(&app);
 }
 
 /* ---- app registrations of Graph connectors: the row and its audit entry ---- */
@@ -479,6 +480,7 @@ static void test_connector_registration(void **state)
     assert_true(every_step(f, dev_delete_op, &d) >= 2);
     assert_int_equal(count(f, "SELECT COUNT(*) FROM connector_registrations", NULL), 0);
     assert_int_equal(count(f, "SELECT COUNT(*) FROM apps", NULL), 0);
+    registration_free(&d.r);
 }
 
 /* ---- organisation settings and team switches: the values and their audit entry ---- */
@@ -718,7 +720,7 @@ static void test_app_configuration(void **state)
     struct sb_channel *chans = NULL;
     struct sb_gc_registration reg;
     struct sb_team team;
-    struct sb_app app;
+    struct sb_app app = {0};
     struct config_run r;
     size_t n = 0;
 
@@ -747,6 +749,7 @@ static void test_app_configuration(void **state)
                            "('connector.create', 'connector.update')",
                            r.cc.id),
                      2);
+    apps_free(&app);
 }
 
 /* ---- the bootstrap token's rotation: the old one goes only if the new one is stored ---- */

@@ -39,6 +39,14 @@ static void png_header(unsigned w, unsigned h, unsigned char out[45])
     memcpy(out + 33, iend, 12);
 }
 
+/* Replaces the heap string *dst with a copy of s. */
+static void set(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = strdup(s);
+    assert_non_null(*dst);
+}
+
 static struct sb_registration *sample(void)
 {
     struct sb_registration *r = calloc(1, sizeof(*r));
@@ -48,10 +56,11 @@ static struct sb_registration *sample(void)
     snprintf(r->app_id, sizeof(r->app_id), "6a1c9a1e-2b3c-4d5e-8f90-a1b2c3d4e5f6");
     snprintf(r->name, sizeof(r->name), "Build alerts");
     snprintf(r->short_description, sizeof(r->short_description), "Build results");
-    snprintf(r->long_description, sizeof(r->long_description), "Every build.\nOne card each.");
-    snprintf(r->website_url, sizeof(r->website_url), "https://ci.example.org/about");
-    snprintf(r->configuration_url, sizeof(r->configuration_url), "https://ci.example.org/config");
-    snprintf(r->valid_domains, sizeof(r->valid_domains), "[\"ci.example.org\",\"*.example.net\"]");
+    set(&r->long_description, "Every build.\nOne card each.");
+    set(&r->website_url, "https://ci.example.org/about");
+    set(&r->configuration_url, "https://ci.example.org/config");
+    set(&r->valid_domains, "[\"ci.example.org\",\"*.example.net\"]");
+    set(&r->actions_url, "");
     snprintf(r->version, sizeof(r->version), "1.0.3");
     return r;
 }
@@ -103,6 +112,7 @@ static void test_package_round_trip(void **state)
     assert_string_equal(info.valid_domains[1], "*.example.net");
     assert_int_equal(info.color_icon_len, 45);
     package_info_free(&info);
+    registration_free(r);
     free(r);
 }
 
@@ -119,17 +129,20 @@ static void test_limits_and_developer_name(void **state)
     r->short_description[0] = '\0';
     for (int i = 0; i < 80; i++)
         strcat(r->short_description, "\xc3\xa9");
+    free(r->long_description);
+    r->long_description = malloc(8001);
+    assert_non_null(r->long_description);
     for (int i = 0; i < 4000; i++)
         memcpy(r->long_description + 2 * i, "\xc3\xa9", 2);
     r->long_description[8000] = '\0';
     /* user info and port are not part of the name; a long host is cut at 32 characters */
-    snprintf(r->website_url, sizeof(r->website_url),
-             "https://someone@a-very-long-host-name-for-a-company.example.org:8443/x");
-    snprintf(r->valid_domains, sizeof(r->valid_domains), "[]");
+    set(&r->website_url, "https://someone@a-very-long-host-name-for-a-company.example.org:8443/x");
+    set(&r->valid_domains, "[]");
     assert_int_equal(build_and_validate(r, &info), SB_OK);
     assert_string_equal(info.developer_name, "a-very-long-host-name-for-a-comp");
     assert_int_equal(info.valid_domain_count, 0);
     package_info_free(&info);
+    registration_free(r);
     free(r);
 }
 
@@ -141,19 +154,20 @@ static void test_http_configuration_page(void **state)
     struct package_info info;
 
     (void)state;
-    snprintf(r->configuration_url, sizeof(r->configuration_url), "http://127.0.0.1:9/config");
+    set(&r->configuration_url, "http://127.0.0.1:9/config");
     assert_int_equal(build_and_validate(r, &info), SB_OK);
     assert_string_equal(info.configuration_url, "http://127.0.0.1:9/config");
     package_info_free(&info);
     assert_true(package_http_url("http://127.0.0.1:9/config"));
     assert_false(package_http_url("https://127.0.0.1:9/config"));
     /* other schemes, spaces and missing hosts stay refused */
-    snprintf(r->configuration_url, sizeof(r->configuration_url), "http://127.0.0.1:9/a b");
+    set(&r->configuration_url, "http://127.0.0.1:9/a b");
     assert_int_equal(build_and_validate(r, &info), SB_ERR_INVALID);
     assert_false(package_http_url(r->configuration_url));
-    snprintf(r->configuration_url, sizeof(r->configuration_url), "ftp://127.0.0.1:9/config");
+    set(&r->configuration_url, "ftp://127.0.0.1:9/config");
     assert_int_equal(build_and_validate(r, &info), SB_ERR_INVALID);
     assert_false(package_http_url("http:///config"));
+    registration_free(r);
     free(r);
 }
 
