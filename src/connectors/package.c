@@ -11,6 +11,8 @@
 
 #include "net/url.h"
 
+#include "core/utf8.h"
+
 #include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -23,16 +25,6 @@
 #define MANIFEST "manifest.json"
 
 /* ---- small checks ---- */
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
 
 static bool is_guid(const char *s)
 {
@@ -157,7 +149,7 @@ static sb_err get_str(json_t *obj, const char *key, const char *path, bool requi
 
     if (required && s[0] == '\0')
         return FAIL("manifest.json: %s must not be empty", path);
-    if (max && utf8_chars(s) > max)
+    if (max && sb_utf8_chars(s) > max)
         return FAIL("manifest.json: %s must be at most %zu characters", path, max);
     *out = s;
     return SB_OK;

@@ -10,6 +10,8 @@
 #include "net/url.h"
 #include "org/org.h"
 
+#include "core/utf8.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,16 +56,6 @@ static const char *const known_fields[] = {
     "actionsUrl",
 };
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* A text field of 1..max characters, not blank; single-line ones allow no control characters,
  * the others allow line breaks and tabs. Absent keeps *out (NULL). */
 static sb_err text_value(json_t *body, const char *key, size_t max, bool single_line, size_t cap,
@@ -81,7 +73,7 @@ static sb_err text_value(json_t *body, const char *key, size_t max, bool single_
     s = json_string_value(v);
     if (json_string_length(v) != strlen(s))
         return BAD("%s must not contain NUL characters", key);
-    if (utf8_chars(s) > max || strlen(s) >= cap)
+    if (sb_utf8_chars(s) > max || strlen(s) >= cap)
         return BAD("%s must be at most %zu characters", key, max);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p < 0x20 || *p == 0x7f) && (single_line || (*p != '\n' && *p != '\r' && *p != '\t')))
