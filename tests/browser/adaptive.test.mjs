@@ -187,6 +187,8 @@ test('Table and Carousel render, with Teams\' container styles and font sizes', 
   await card.waitFor();
   await card.getByText('Table cell task').waitFor();
   await card.getByText('Carousel page one').waitFor();
+  await card.getByRole('button', { name: /next slide/i }).click();
+  await card.getByText('Carousel page two').waitFor({ state: 'visible' });
   // Teams' light host config (adaptivecards-designer microsoft-teams-light.json).
   assert.equal(await styleAround(page, 'Build passed', '.ac-container', 'backgroundColor'), 'rgb(204, 255, 204)');
   assert.equal(await styleAround(page, 'Two tests flaky', '.ac-container', 'backgroundColor'), 'rgb(255, 197, 178)');

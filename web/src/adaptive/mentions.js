@@ -28,7 +28,8 @@ function entitiesOf(card) {
 export function markMentions(card) {
   const byText = entitiesOf(card);
   const mentions = [];
-  const rich = (s) => s.replace(AT, (tag, inner) => {
+  // The card's own private-use markers are dropped first: only ours name a mention.
+  const rich = (s) => s.replace(/[\uE000\uE001]/g, '').replace(AT, (tag, inner) => {
     const e = byText.get(tag);
     mentions.push(e ? { text: inner, ...e } : { text: inner });
     return `\uE000${mentions.length - 1}\uE001`;
@@ -36,7 +37,7 @@ export function markMentions(card) {
   const plain = (s) => s.replace(AT, (tag, inner) => inner);
   const walk = (v, key, inFacts) => {
     if (typeof v === 'string') {
-      if (!v.includes('<')) return v;
+      if (!v.includes('<') && !/[\uE000\uE001]/.test(v)) return v;
       if (RICH_KEYS.has(key) || (inFacts && (key === 'title' || key === 'value'))) return rich(v);
       return PLAIN_KEYS.has(key) ? plain(v) : v;
     }
