@@ -273,15 +273,16 @@ test('<at> mentions with msteams.entities render as mention pills, never as a li
   await page.context().close();
 });
 
-test('targetWidth: elements show only at their card width', T, async () => {
-  for (const [width, shown, hidden] of [[1280, 'Layout for wide cards', 'Layout for phones'], [375, 'Layout for phones', 'Layout for wide cards']]) {
-    const page = await openGeneral({ width });
-    const card = cardWith(page, 'Responsive card');
-    await card.waitFor();
+test('targetWidth: elements show only at their card width, also when the window is resized', T, async () => {
+  const page = await openGeneral({ width: 1280 });
+  const card = cardWith(page, 'Responsive card');
+  await card.waitFor();
+  for (const [width, shown, hidden] of [[1280, 'Layout for wide cards', 'Layout for phones'], [375, 'Layout for phones', 'Layout for wide cards'], [1280, 'Layout for wide cards', 'Layout for phones']]) {
+    await page.setViewportSize({ width, height: 900 });
     await card.getByText(shown).waitFor({ state: 'visible' });
     await card.getByText(hidden).waitFor({ state: 'hidden' });
-    await page.context().close();
   }
+  await page.context().close();
 });
 
 test('at 375 px nothing overflows: buttons wrap, facts stack, images and columns fit', T, async () => {

@@ -28,7 +28,8 @@ export function matches(tw, cat) {
 }
 
 // Returns {card, targets}: a copy of the card in which every element with a string
-// targetWidth has an id, and the map id -> targetWidth.
+// targetWidth has an id, and the map id -> {tw, visible} (visible: isVisible as the card says:
+// an element the card hides stays hidden at its width too).
 export function markTargetWidths(card) {
   const targets = new Map();
   const walk = (v) => {
@@ -36,9 +37,9 @@ export function markTargetWidths(card) {
     if (!v || typeof v !== 'object') return v;
     const out = {};
     for (const [k, x] of Object.entries(v)) out[k] = k === 'msteams' ? x : walk(x);
-    if (typeof out.type === 'string' && typeof out.targetWidth === 'string' && out.type !== 'AdaptiveCard') {
+    if (typeof out.type === 'string' && typeof out.targetWidth === 'string' && out.type !== 'AdaptiveCard' && !out.type.startsWith('Action.')) {
       if (typeof out.id !== 'string' || !out.id) out.id = `sb-tw-${++counter}`;
-      targets.set(out.id, out.targetWidth);
+      targets.set(out.id, { tw: out.targetWidth, visible: out.isVisible !== false });
     }
     return out;
   };
@@ -54,9 +55,9 @@ export function followWidth(card, wrap, targets) {
     const cat = category(wrap.clientWidth);
     if (cat === current || !wrap.clientWidth) return;
     current = cat;
-    for (const [id, tw] of targets) {
+    for (const [id, { tw, visible }] of targets) {
       const el = card.getElementById(id);
-      if (el) el.isVisible = matches(tw, cat);
+      if (el) el.isVisible = visible && matches(tw, cat);
     }
   };
   const observer = new ResizeObserver(update);
