@@ -94,11 +94,13 @@ const CARDS = {
     body: [
       tb('Deploy approved by <at>Adele UPN</at> and <at>Nobody Known</at>'),
       { type: 'FactSet', facts: [{ title: 'Reviewer', value: '<at>Lee AAD</at>' }] },
+      tb('Hostile: <at><img src=x onerror=alert(1)></at>'),
     ],
     msteams: {
       entities: [
         { type: 'mention', text: '<at>Adele UPN</at>', mentioned: { id: 'AdeleV@contoso.onmicrosoft.com', name: 'Adele Vance' } },
         { type: 'mention', text: '<at>Lee AAD</at>', mentioned: { id: '87d349ed-44d7-43e1-9a83-5f2406dee5bd', name: 'Lee Gu' } },
+        { type: 'mention', text: '<at><img src=x onerror=alert(1)></at>', mentioned: { id: 'x', name: '<b>bold</b>' } },
       ],
     },
   },
@@ -263,13 +265,18 @@ test('<at> mentions with msteams.entities render as mention pills, never as a li
   const card = cardWith(page, 'Deploy approved by');
   await card.waitFor();
   const pills = card.locator('.ac-mention');
-  assert.deepEqual(await pills.allTextContents(), ['Adele UPN', 'Lee AAD']);
+  assert.deepEqual(await pills.allTextContents(), ['Adele UPN', 'Lee AAD', '<img src=x onerror=alert(1)>']);
   assert.equal(await pills.first().getAttribute('title'), 'Adele Vance');
   assert.equal(await pills.nth(1).getAttribute('title'), 'Lee Gu');
+  // A hostile mention is text: no element made from it.
+  assert.equal(await card.locator('img').count(), 0);
+  assert.equal(await pills.nth(2).getAttribute('title'), '<b>bold</b>');
   const text = await card.innerText();
   assert.ok(!/<\/?at>/i.test(text), text);
   assert.match(text, /Deploy approved by Adele UPN and Nobody Known/);
   await shot(page, '62-adaptive-mentions');
+  assert.deepEqual(page.dialogs, []);
+  assert.deepEqual(scriptErrors(page), []);
   await page.context().close();
 });
 
