@@ -198,6 +198,7 @@ test('Table and Carousel render, with Teams\' container styles and font sizes', 
   assert.equal(await styleAround(page, 'Sprint board', '.ac-textBlock', 'fontSize'), '18px');
   assert.equal(await styleAround(page, 'Build passed', '.ac-textBlock', 'fontSize'), '14px');
   assert.equal(await styleAround(page, 'Sprint board', '.ac-adaptiveCard', 'paddingLeft'), '16px');
+  await card.scrollIntoViewIfNeeded();
   await shot(page, '60-adaptive-table-carousel');
   assert.deepEqual(scriptErrors(page), []);
   await page.context().close();
@@ -274,6 +275,7 @@ test('<at> mentions with msteams.entities render as mention pills, never as a li
   const text = await card.innerText();
   assert.ok(!/<\/?at>/i.test(text), text);
   assert.match(text, /Deploy approved by Adele UPN and Nobody Known/);
+  await card.scrollIntoViewIfNeeded();
   await shot(page, '62-adaptive-mentions');
   assert.deepEqual(page.dialogs, []);
   assert.deepEqual(scriptErrors(page), []);
