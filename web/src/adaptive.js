@@ -78,8 +78,8 @@ function checkImages(el) {
 // them again in the new theme's host config.
 const rendered = new WeakMap();
 
-// Renders json into wrap (emptied first) with the host config of the current theme.
-function renderInto(wrap, json, ctx) {
+// Renders json into wrap (emptied first) with the host config of `theme`.
+function renderInto(wrap, json, ctx, theme) {
   const source = rendered.get(wrap);
   if (source.observer) source.observer.disconnect();
   source.observer = null;
@@ -90,7 +90,7 @@ function renderInto(wrap, json, ctx) {
   try {
     const card = new AC.AdaptiveCard();
     const status = actionStatus();
-    card.hostConfig = hostConfigFor(currentTheme());
+    card.hostConfig = hostConfigFor(theme);
     const marked = markMentions(ctx ? tagHttpActions(json, own) : json);
     const targeted = markTargetWidths(marked.card);
     const finish = (root) => {
@@ -132,10 +132,11 @@ function renderInto(wrap, json, ctx) {
   }
 }
 
-window.addEventListener('sb-themechange', () => {
+window.addEventListener('sb-themechange', (e) => {
+  const theme = (e.detail && e.detail.theme) || currentTheme();
   for (const wrap of document.querySelectorAll('.card.adaptivecard')) {
     const source = rendered.get(wrap);
-    if (source) renderInto(wrap, source.json, source.ctx);
+    if (source) renderInto(wrap, source.json, source.ctx, theme);
   }
 });
 
@@ -143,6 +144,6 @@ window.addEventListener('sb-themechange', () => {
 export function renderAdaptiveCard(json, ctx = null) {
   const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
   rendered.set(wrap, { json, ctx, observer: null });
-  renderInto(wrap, json, ctx);
+  renderInto(wrap, json, ctx, currentTheme());
   return wrap;
 }
