@@ -67,7 +67,7 @@ static void sign(const char *secret, const char *body, char out[72])
     crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, strlen(body));
     crypto_auth_hmacsha256_final(&st, mac);
-    memcpy(out, "sha256=", 7);
+    memcpy(out, "sha256=", 8); /* with its NUL; the hex follows at out + 7 */
     sodium_bin2hex(out + 7, 65, mac, sizeof(mac));
 }
 
