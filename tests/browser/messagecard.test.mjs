@@ -83,6 +83,7 @@ test('a MessageCard shows its sections, activity, hero image, facts, images, the
         text: '# Heading one\r- first\r- second\n\n> quoted\n\n<h3>HTML head</h3><ul><li>html item</li></ul><p><strike>gone</strike></p><blockquote>bq</blockquote>',
       },
       { markdown: false, activityTitle: '**plain** title', text: '**not bold** as typed' },
+      { activityTitle: 'Assigned to <at>Grace Hopper</at>', facts: [{ name: 'Owner', value: '<at>Alan Turing</at>' }], text: 'Ping <at>Ada</at>' },
     ],
   });
   const page = await newPage(browser, server);
@@ -130,6 +131,12 @@ test('a MessageCard shows its sections, activity, hero image, facts, images, the
   assert.equal(await plain.locator('.mc-activity-title').textContent(), '**plain** title');
   assert.equal(await plain.locator('.mc-text').textContent(), '**not bold** as typed');
   assert.equal(await plain.locator('strong').count(), 0);
+  // A MessageCard has no mention entities: <at> shows the name, never the tags.
+  const mentions = mc.locator('.mc-section').nth(2);
+  assert.equal(await mentions.locator('.mc-activity-title').textContent(), 'Assigned to Grace Hopper');
+  assert.equal(await mentions.locator('.mc-facts td').textContent(), 'Alan Turing');
+  assert.equal((await mentions.locator(':scope > .mc-text').textContent()).trim(), 'Ping Ada');
+  assert.doesNotMatch(await mc.innerText(), /<\/?at>/);
   await mc.scrollIntoViewIfNeeded();
   await shot(page, '50-messagecard-full');
   assert.deepEqual(scriptErrors(page), []);
@@ -262,7 +269,7 @@ test('at 375 px facts stack name above value, buttons wrap, images scale and not
     return {
       card: { left: r(card).left, right: r(card).right },
       th: r(th), td: r(td),
-      hero: r(card.querySelector('.mc-hero')).width,
+      hero: card.querySelector('.mc-hero') ? r(card.querySelector('.mc-hero')).width : 0,
       image: r(card.querySelector('.mc-images img')).width,
       buttons: [...card.querySelectorAll('.mc-button')].map((b) => [r(b).left, r(b).right]),
       rows: new Set([...card.querySelectorAll('.mc-actions > *')].map((b) => Math.round(r(b).top))).size,

@@ -63,15 +63,21 @@ function timeNode(iso) {
 
 // ---- Text --------------------------------------------------------------------------------
 
+// Mentions are an Adaptive Card feature (msteams.entities); a MessageCard has no entities, so
+// "<at>Name</at>" shows the name, never the tags.
+const unmention = (s) => s.replace(/<at>([\s\S]*?)<\/at>/gi, '$1');
+
 // A text field (card text, section text, activityText).
-function textNode(value, cls, markdown = true) {
+function textNode(raw, cls, markdown = true) {
+  const value = unmention(raw);
   if (isIsoTimestamp(value)) return h(`div.${cls.split(' ').join('.')}`, {}, timeNode(value));
   if (!markdown) return h(`div.${cls.split(' ').join('.')}.mc-plain`, { text: value });
   return messageCardTextNode(value, cls + ' md');
 }
 
 // A one-line field (titles, fact names and values).
-function inlineNode(value, markdown = true) {
+function inlineNode(raw, markdown = true) {
+  const value = unmention(raw);
   if (isIsoTimestamp(value)) return timeNode(value);
   if (!markdown) return h('span.mc-plain', { text: value });
   return markdownInlineNode(value);
