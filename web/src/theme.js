@@ -91,6 +91,9 @@ export function themeMenu() {
     });
   }
   mark();
-  window.addEventListener('storage', mark);
+  // The setting may have changed in another tab: the entries are marked again on opening.
+  const button = wrap.querySelector('button');
+  button.addEventListener('click', mark);
+  button.addEventListener('keydown', mark);
   return wrap;
 }
