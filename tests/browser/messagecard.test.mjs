@@ -151,7 +151,10 @@ test('text rules: links only http, https and mailto; data: images never shown as
       + '<a href="https://example.com/h">htmllink</a> <a href="javascript:window.__pwned=2">badhtml</a>\n\n'
       + `![pixel](${SMALL}) and ![vector](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)\n\n`
       + '<script>window.__pwned=3</script> <img src=x onerror="window.__pwned=4"> <b>notbold</b> <iframe src="https://example.com/f"></iframe>',
-    sections: [{ text: `<img src="${SMALL}" alt="htmlpixel"></img> <img src="http://example.com/insecure.png" alt="insecure">` }],
+    sections: [{
+      text: `<img src="${SMALL}" alt="htmlpixel"></img> <img src="http://example.com/insecure.png" alt="insecure">\n\n| not | a table |\n|---|---|\n| x | y |`,
+      facts: [{ name: 'Screenshot', value: SMALL }, { name: 'Vector', value: 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=' }],
+    }],
   });
   const page = await newPage(browser, server);
   await signIn(page, server);
@@ -170,6 +173,12 @@ test('text rules: links only http, https and mailto; data: images never shown as
   assert.match(shown, /and vector/);
   assert.match(shown, /\bdat\b/);
   assert.equal(await mc.locator('img[alt="insecure"]').count(), 0, 'http images are not loaded inline');
+  // A fact value that is a data: URL: the image, or the word "image".
+  assert.ok(await mc.locator('.mc-facts td img').evaluate((img) => img.complete && img.naturalWidth === 8));
+  assert.equal(await mc.locator('.mc-facts td').nth(1).textContent(), 'image');
+  // Tables are not in Teams' markdown for connector cards: the rows stay text.
+  assert.equal(await mc.locator('table:not(.mc-facts)').count(), 0);
+  assert.match(shown, /\| not \| a table \|/);
   // Markup outside Teams' subset, and allowed tags with a bad link, show as the characters sent.
   for (const s of ['<a href="javascript:window.__pwned=2">badhtml', '<script>window.__pwned=3</script>', '<img src=x onerror="window.__pwned=4">', '<b>notbold</b>', '<iframe src="https://example.com/f"></iframe>']) {
     assert.ok(shown.includes(s), `shown as text: ${s}`);

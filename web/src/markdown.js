@@ -91,7 +91,8 @@ export function filterTeamsHtml(html, state = { links: 0 }) {
   return out + escapeText(html.slice(last));
 }
 
-const mcMd = configure(new MarkdownIt({ html: true, linkify: true, breaks: false, typographer: false }));
+// Tables are not in Teams' list for connector cards: their rows stay text.
+const mcMd = configure(new MarkdownIt({ html: true, linkify: true, breaks: false, typographer: false })).disable('table');
 mcMd.renderer.rules.html_block = (tokens, idx, options, env) => filterTeamsHtml(tokens[idx].content, env.teamsHtml);
 mcMd.renderer.rules.html_inline = (tokens, idx, options, env) => filterTeamsHtml(tokens[idx].content, env.teamsHtml);
 

@@ -67,9 +67,18 @@ function timeNode(iso) {
 // "<at>Name</at>" shows the name, never the tags.
 const unmention = (s) => s.replace(/<at>([\s\S]*?)<\/at>/gi, '$1');
 
+// A field that is nothing but a data: image URL (senders paste screenshots and charts so) is
+// that image when it is a raster one, else the word "image": never the base64 as text.
+const DATA_IMAGE = /^\s*data:image\/[^\s]*\s*$/i;
+function dataImageNode(value) {
+  const src = safeImageUrl(value);
+  return src ? h('img.mc-inline-image', { src, alt: '' }) : h('span.mc-plain', { text: 'image' });
+}
+
 // A text field (card text, section text, activityText).
 function textNode(raw, cls, markdown = true) {
   const value = unmention(raw);
+  if (DATA_IMAGE.test(value)) return h(`div.${cls.split(' ').join('.')}`, {}, dataImageNode(value));
   if (isIsoTimestamp(value)) return h(`div.${cls.split(' ').join('.')}`, {}, timeNode(value));
   if (!markdown) return h(`div.${cls.split(' ').join('.')}.mc-plain`, { text: value });
   return messageCardTextNode(value, cls + ' md');
@@ -78,6 +87,7 @@ function textNode(raw, cls, markdown = true) {
 // A one-line field (titles, fact names and values).
 function inlineNode(raw, markdown = true) {
   const value = unmention(raw);
+  if (DATA_IMAGE.test(value)) return dataImageNode(value);
   if (isIsoTimestamp(value)) return timeNode(value);
   if (!markdown) return h('span.mc-plain', { text: value });
   return markdownInlineNode(value);
