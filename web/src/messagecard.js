@@ -8,7 +8,9 @@
 // - every action of a row is a visible button, wrapping on narrow cards: Teams shows six
 //   ("The actionable messages include six visible buttons on the card", learn.microsoft.com/
 //   microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using) and the webhook
-//   accepts at most four per potentialAction (docs/cards.md), so no row ever needs a menu;
+//   accepts at most four per potentialAction (docs/cards.md; the MessageCard reference's limit,
+//   as atc0005/go-teams-notify messagecard.PotentialActionMaxSupported cites it), so no row ever
+//   needs an overflow menu;
 // - OpenUri opens the target for the person's OS (iOS, android, windows), else `default`, else
 //   the first;
 // - a section with `markdown: false` shows its texts as typed;
