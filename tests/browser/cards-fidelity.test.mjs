@@ -186,6 +186,7 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
   const refTexts = [];
   const refImages = [];
   const refActions = [];
+  const refTimes = [];
   let refOverflowMenu = false;
   attachments.forEach((content, i) => {
     const frame = document.createElement('div');
@@ -210,6 +211,9 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
     const str = (v) => (typeof v === 'string' ? v : '');
     const addText = (s, tag = 'div') => {
       if (!str(s).trim()) return;
+      // A value that is exactly an ISO 8601 UTC time is shown relative by the client, as
+      // <time datetime="..."> with the exact time on hover (PLAN19's shared interface).
+      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(str(s).trim())) { refTimes.push(str(s).trim()); return; }
       const doc = new DOMParser().parseFromString(md.render(str(s)), 'text/html');
       for (const img of doc.querySelectorAll('img')) {
         const src = img.getAttribute('src') || '';
@@ -278,11 +282,14 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
   }
   // Action names show in the reference's innerText too: they are checked as actions, not texts.
   const actionNames = new Set([...refActions, '...', '\u2026']);
-  out.reference = { texts: refTexts.length, images: refImages.length, actions: refActions.length };
+  out.reference = { texts: refTexts.length + refTimes.length, images: refImages.length, actions: refActions.length };
 
   for (const t of refTexts) if (!actionNames.has(t) && !clientText.includes(t)) out.missingText.push(t);
   for (const { src } of refImages) if (!clientImages.has(src)) out.missingImages.push(src);
   for (const a of refActions) if (!clientActions.has(a)) out.missingActions.push(a);
+  for (const t of refTimes) {
+    if (![...body.querySelectorAll('time')].some((el) => el.getAttribute('datetime') === t && visible(el)) && !clientText.includes(t)) out.missingText.push(t);
+  }
   if (refOverflowMenu && !hasOverflowMenu) out.missingActions.push('the overflow menu ("...") of secondary actions');
   out.missingText = [...new Set(out.missingText)];
   out.missingImages = [...new Set(out.missingImages)];
@@ -293,6 +300,8 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
 // Waits until every image of the message and of the reference has loaded or failed.
 function imagesSettled(messageId) {
   const imgs = [...document.querySelectorAll(`li.message[data-id="${messageId}"] img`)];
+  // A lazy image below the fold would never load: the picture wants them all.
+  for (const i of imgs) if (i.loading === 'lazy') i.loading = 'eager';
   const ref = document.getElementById('fidelity-reference');
   if (ref && ref.shadowRoot) imgs.push(...ref.shadowRoot.querySelectorAll('img'));
   return Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => { i.addEventListener('load', r, { once: true }); i.addEventListener('error', r, { once: true }); }))));
@@ -301,7 +310,8 @@ function imagesSettled(messageId) {
 // ---- In Node -----------------------------------------------------------------------------------
 
 async function openView(view) {
-  const page = await newPage(browser, server, { viewport: { width: view.width, height: 900 } });
+  // Tall, so that a long card fits in the message list for its picture; the width is what counts.
+  const page = await newPage(browser, server, { viewport: { width: view.width, height: 1800 } });
   await page.context().route((url) => !url.href.startsWith(server.url), (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: PLACEHOLDER }));
   await page.emulateMedia({ colorScheme: view.theme });
   // The user setting of the theme (web/src/theme.js reads it), besides the system setting above.
