@@ -92,6 +92,18 @@ function attachmentsOf(body) {
 // serialised by Playwright).
 function compareInPage({ messageId, attachments, kinds, reference, carouselCss, narrow }) {
   const norm = (s) => String(s).replace(/[\u200b-\u200d\ufeff]/g, '').replace(/<at>(.*?)<\/at>/gi, '$1').replace(/\s+/g, ' ').trim();
+  // A mention shows as the text between <at> and </at>; a client that shows the mentioned
+  // person's name instead (msteams.entities[].mentioned.name) is accepted too.
+  const mentionNames = new Map();
+  for (const content of attachments) {
+    const ms = content && (content.msteams || content.msTeams);
+    for (const e of (ms && Array.isArray(ms.entities) ? ms.entities : [])) {
+      if (e && e.type === 'mention' && typeof e.text === 'string' && e.mentioned && typeof e.mentioned.name === 'string') {
+        mentionNames.set(e.text.replace(/^<at>|<\/at>$/gi, ''), e.mentioned.name);
+      }
+    }
+  }
+  const withNames = (raw) => String(raw).replace(/<at>(.*?)<\/at>/gi, (m, t) => mentionNames.get(t) || t);
   const visible = (el) => {
     if (!el.getClientRects().length) return false;
     const cs = getComputedStyle(el);
@@ -269,7 +281,7 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
   // innerText separates blocks by newlines and table cells by tabs: each piece is one text.
   for (const line of [...root.children].filter((c) => c.tagName !== 'STYLE').map((c) => c.innerText).join('\n').split(/[\n\t]/)) {
     const t = norm(line);
-    if (t) refTexts.push(t);
+    if (t) refTexts.push({ text: t, alt: norm(withNames(line)) });
   }
   for (const img of root.querySelectorAll('img')) if (visible(img) && img.getAttribute('src')) refImages.push({ src: absUrl(img.getAttribute('src')) });
   // Every button: action buttons (enabled or not), inline actions of inputs, the overflow button.
@@ -284,7 +296,9 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
   const actionNames = new Set([...refActions, '...', '\u2026']);
   out.reference = { texts: refTexts.length + refTimes.length, images: refImages.length, actions: refActions.length };
 
-  for (const t of refTexts) if (!actionNames.has(t) && !clientText.includes(t)) out.missingText.push(t);
+  for (const { text, alt } of refTexts) {
+    if (!actionNames.has(text) && !clientText.includes(text) && !clientText.includes(alt)) out.missingText.push(text);
+  }
   for (const { src } of refImages) if (!clientImages.has(src)) out.missingImages.push(src);
   for (const a of refActions) if (!clientActions.has(a)) out.missingActions.push(a);
   for (const t of refTimes) {
