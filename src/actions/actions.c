@@ -169,6 +169,10 @@ sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const 
 
     memset(out, 0, sizeof(*out));
     memset(&a, 0, sizeof(a));
+    /* A person's action: an app token is refused before the message is looked up. */
+    err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
+    if (err)
+        return err;
     if (!sb_id_valid(message_id) || store_message_get(ctx->store, message_id, &m) != SB_OK)
         return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "message '%s' not found", message_id);
     res.team_id = m.team_id;

@@ -17,9 +17,6 @@ void api_message_action(struct api_call *c)
     json_t *body, *inputs = NULL;
     sb_err err;
 
-    /* Permission is asked by actions_accept once the message's team is known. */
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;

@@ -4,8 +4,8 @@
  */
 #include "api/api.h"
 
+#include "admin/admin.h"
 #include "core/config.h"
-#include "core/json.h"
 #include "org/org.h"
 
 #include <errno.h>
@@ -19,9 +19,7 @@ void api_org_get(struct api_call *c)
     json_t *o = NULL;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
-    err = org_settings_render(c->ctx, &o);
+    err = admin_org_get(c->ctx, c->who, &o, &c->diag);
     if (err)
         api_fail(c, err);
     else
@@ -33,15 +31,11 @@ void api_org_patch(struct api_call *c)
     json_t *body, *o = NULL;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
-    err = org_settings_patch(c->ctx, c->who->user_id, c->who->display_name, body, &c->diag);
+    err = admin_org_patch(c->ctx, c->who, body, &o, &c->diag);
     json_decref(body);
-    if (!err)
-        err = org_settings_render(c->ctx, &o);
     if (err)
         api_fail(c, err);
     else
@@ -54,8 +48,6 @@ void api_admin_team_patch(struct api_call *c)
     sb_err err = SB_OK;
     int enabled;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
@@ -65,8 +57,7 @@ void api_admin_team_patch(struct api_call *c)
                       "connectorsEnabled must be true, false or null");
     enabled = json_is_null(v) ? -1 : json_is_true(v);
     if (!err)
-        err = org_team_switch(c->ctx, c->who->user_id, c->who->display_name, api_param(c, 0),
-                              enabled, &c->diag);
+        err = admin_team_switch(c->ctx, c->who, api_param(c, 0), enabled, &c->diag);
     json_decref(body);
     if (err)
         api_fail(c, err);
@@ -84,8 +75,6 @@ void api_admin_audit(struct api_call *c)
     char *end;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
     if (skip) {
         errno = 0;
         before = strtoll(skip, &end, 10);
@@ -94,7 +83,7 @@ void api_admin_audit(struct api_call *c)
             return;
         }
     }
-    err = org_audit_page(c->ctx, before, AUDIT_PAGE + 1, &list, &n);
+    err = admin_audit_page(c->ctx, c->who, before, AUDIT_PAGE + 1, &list, &n, &c->diag);
     if (err) {
         api_fail(c, err);
         return;

@@ -51,7 +51,7 @@ static void registration_create(struct api_call *c, bool contract)
     json_t *body, *out;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = contract ? body_to_registration(c, body) : SB_OK;
     if (!err)
@@ -75,9 +75,7 @@ static void registration_list(struct api_call *c, bool contract)
     json_t *value;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
-    if ((err = gc_registration_list(c->ctx, &regs, &n))) {
+    if ((err = gc_registration_list(c->ctx, c->who, &regs, &n, &c->diag))) {
         api_fail(c, err);
         return;
     }
@@ -112,8 +110,6 @@ void api_app_registration_delete(struct api_call *c)
 {
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
     err = gc_registration_delete(c->ctx, c->who, api_param(c, 0), &c->diag);
     if (err)
         api_fail(c, err);
@@ -126,9 +122,7 @@ void api_graph_connector_list(struct api_call *c)
     json_t *out = NULL;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL))
-        return;
-    if ((err = gc_admin_list(c->ctx, &out)))
+    if ((err = gc_admin_list(c->ctx, c->who, &out, &c->diag)))
         api_fail(c, err);
     else
         api_json(c, 200, out);
@@ -141,7 +135,7 @@ void api_graph_connector_patch(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_ADMIN, NULL, NULL, NULL) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = sb_json_bool(body, "enabled", &enabled, &present, &c->diag);
     json_decref(body);

@@ -2,8 +2,9 @@
  * api.h: what every handler shares. A handler parses its request, calls a service with the
  * principal and renders the answer with the helpers below; it contains no SQL and no policy of
  * its own, calls no store_ function and includes no store header (scripts/check-layers, run by
- * `make lint`). The service asks sb_can; a handler asks it first (api_can) only where the
- * refusal must come before parsing a body or a query.
+ * `make lint`). Nor does it ask sb_can: the service it calls does, before it looks at the
+ * input's meaning. What a handler refuses itself (a malformed body, a $top out of range) depends
+ * only on the request, never on what is stored, so it tells nobody whether a resource exists.
  *
  * The dispatcher (dispatch.c) authenticates the caller before the handler runs (routes marked
  * API_PUBLIC skip that), enforces CSRF protection for cookie sessions, and maps sb_err codes to
@@ -43,9 +44,6 @@ void api_fail(struct api_call *c, sb_err err);
 /* Fills c->diag and sends it: api_failf(c, SB_ERR_INVALID, "invalidRequest", "x is bad"). */
 void api_failf(struct api_call *c, sb_err err, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Asks sb_can; on refusal answers the request itself and returns false. */
-bool api_can(struct api_call *c, enum sb_action action, const char *team_id, const char *channel_id,
-             const char *member_id);
 /* Parses the body as a JSON object, or answers 400 and returns NULL. */
 json_t *api_body_object(struct api_call *c);
 /* Path parameter i of the matched route. */

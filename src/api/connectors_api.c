@@ -5,11 +5,9 @@
 #include "api/api.h"
 
 #include "connectors/apphost.h"
-#include "connectors/apps.h"
 #include "connectors/catalog.h"
 #include "connectors/configs.h"
 #include "core/config.h"
-#include "core/ids.h"
 #include "core/json.h"
 #include "services/services.h"
 #include "webhooks/manage.h"
@@ -37,12 +35,6 @@ static bool load_connector(struct api_call *c, enum sb_action action, struct sb_
     if (err)
         api_fail(c, err);
     return !err;
-}
-
-static bool can_manage(struct api_call *c, const struct sb_connector *cc)
-{
-    struct sb_resource res = {cc->team_id, cc->channel_id, NULL};
-    return sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_MANAGE, &res, NULL) == SB_OK;
 }
 
 /* A connector app's configuration also carries what its pages set (settings.setSettings) and
@@ -196,7 +188,7 @@ void api_connector_list(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    manage = n > 0 && can_manage(c, &list[0]);
+    manage = n > 0 && webhook_may_manage(c->ctx, c->who, &list[0]);
     value = json_array();
     for (size_t i = 0; value && i < n; i++)
         json_array_append_new(value, render(c, &list[i], manage));
@@ -210,7 +202,7 @@ void api_connector_get(struct api_call *c)
 
     if (!load_connector(c, SB_ACT_CHANNEL_READ, &cc))
         return;
-    api_json(c, 200, render(c, &cc, can_manage(c, &cc)));
+    api_json(c, 200, render(c, &cc, webhook_may_manage(c->ctx, c->who, &cc)));
 }
 
 void api_connector_patch(struct api_call *c)
@@ -388,72 +380,14 @@ void api_connector_image(struct api_call *c)
     http_response_header(c->resp, "Content-Security-Policy", "default-src 'none'; sandbox");
 }
 
-/* What can be added here: the built-in entries (retired ones marked), then the organisation's
- * connector apps and the team's uploaded ones. Empty, with the reason, when policy turns
- * connectors off for this person here. */
+/* What can be added here (catalog_for_channel). */
 void api_connector_catalog(struct api_call *c)
 {
-    struct sb_channel ch;
-    struct sb_resource res;
-    struct sb_diag why = {{0}, {0}};
-    struct sb_app *apps = NULL;
-    size_t napps = 0;
-    json_t *value, *page;
-    char icon[640];
+    json_t *page = NULL;
+    sb_err err = catalog_for_channel(c->ctx, c->who, api_param(c, 0), &page, &c->diag);
 
-    if (!load_channel(c, SB_ACT_CHANNEL_READ, &ch))
-        return;
-    res.team_id = ch.team_id;
-    res.channel_id = ch.id;
-    res.member_id = NULL;
-    value = json_array();
-    page = json_pack("{s:o,s:s}", "value", value, "tenantId", c->ctx->tenant_id);
-    if (sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_CREATE, &res, &why) != SB_OK) {
-        json_object_set_new(page, "disabledReason", json_string(why.message));
+    if (err)
+        api_fail(c, err);
+    else
         api_json(c, 200, page);
-        return;
-    }
-    for (size_t i = 0; value && i < catalog_builtin_count(); i++) {
-        struct catalog_entry e;
-
-        catalog_builtin(i, &e);
-        if (e.icon)
-            snprintf(icon, sizeof(icon), "%s%s", c->ctx->cfg->public_url, e.icon);
-        json_array_append_new(value, json_pack("{s:s,s:s,s:s,s:s?,s:s,s:b,s:n,s:s?}", "connectorId",
-                                               e.connector_id, "name", e.name, "description",
-                                               e.description, "iconUrl", e.icon ? icon : NULL,
-                                               "section", e.section, "retired", e.retired,
-                                               "configurationUrl", "kind", e.kind));
-    }
-    if (apps_list(c->ctx, c->who, ch.team_id, &apps, &napps, NULL) == SB_OK) {
-        for (size_t i = 0; value && i < napps; i++) {
-            if (!apps[i].connector_id[0])
-                continue;
-            snprintf(icon, sizeof(icon), "%s/v1.0/appCatalogs/teamsApps/%s/icon",
-                     c->ctx->cfg->public_url, apps[i].id);
-            json_t *e = json_pack(
-                "{s:s,s:s,s:s,s:s,s:s,s:b,s:s?,s:s}", "connectorId", apps[i].connector_id, "name",
-                apps[i].display_name, "description", apps[i].description, "iconUrl", icon,
-                "section", apps[i].team_id[0] ? "uploaded" : "organization", "retired", 0,
-                "configurationUrl", apps[i].configuration_url[0] ? apps[i].configuration_url : NULL,
-                "appId", apps[i].id);
-            char reason[320], host[APPHOST_FRAME_URL_MAX];
-
-            if (e && !apps[i].configuration_url[0])
-                json_object_set_new(e, "unavailableReason",
-                                    json_string("This connector has no configuration page."));
-            else if (e && !config_url_allowed(c->ctx, apps[i].valid_domains,
-                                              apps[i].configuration_url, reason, sizeof(reason)))
-                json_object_set_new(
-                    e, "unavailableReason",
-                    json_sprintf("The configuration page cannot be shown: configurationUrl %s.",
-                                 reason));
-            else if (e && apphost_frame_url(c->ctx, apps[i].id, c->who->user_id, host,
-                                            sizeof(host)) == SB_OK)
-                json_object_set_new(e, "configurationHostUrl", json_string(host));
-            json_array_append_new(value, e);
-        }
-        apps_free_array(apps, napps);
-    }
-    api_json(c, 200, page);
 }

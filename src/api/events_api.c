@@ -80,36 +80,16 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
 void api_events(struct api_call *c)
 {
     struct events_transport t = {http_stream_pause, http_stream_wake, c->req->conn};
-    struct sb_team *teams = NULL;
     struct events_sub *sub = NULL;
     int64_t after = last_event_id(c);
-    sb_id *ids = NULL;
-    size_t n = 0;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
-    if (!c->who->is_admin) {
-        err = teams_joined(c->ctx, c->who, &teams, &n, &c->diag);
-        if (err)
-            goto out;
-        ids = calloc(n ? n : 1, sizeof(*ids));
-        if (!ids) {
-            err = SB_ERR_NOMEM;
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++)
-            memcpy(ids[i], teams[i].id, sizeof(sb_id));
-    }
     /* Subscribe before replaying, so nothing published in between is missed. */
-    err = events_subscribe(c->ctx->bus, c->who->user_id, c->who->is_admin, ids, n, after, &t, &sub);
+    err = teams_subscribe(c->ctx, c->who, after, &t, &sub, &c->diag);
     if (!err)
         err = events_sub_prepend(sub, "retry: 3000\n\n", 13, 0);
     if (!err && after > 0)
         err = replay(c, sub, after);
-out:
-    free(teams);
-    free(ids);
     if (err) {
         events_unsubscribe(sub);
         api_fail(c, err);

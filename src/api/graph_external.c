@@ -13,16 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool can_connections(struct api_call *c)
-{
-    return api_can(c, SB_ACT_EXTERNAL_CONNECTION, NULL, NULL, NULL);
-}
-
-static bool can_items(struct api_call *c)
-{
-    return api_can(c, SB_ACT_EXTERNAL_ITEM, NULL, NULL, NULL);
-}
-
 /* Answers err, or status with v (stolen; NULL = no content). */
 static void answer(struct api_call *c, sb_err err, int status, json_t *v)
 {
@@ -42,7 +32,7 @@ void api_ext_connection_create(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!can_connections(c) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_connection_create(c->ctx, c->who, body, http_header(c->req, "GraphConnectors-Ticket"),
                                &conn, &c->diag);
@@ -64,9 +54,7 @@ void api_ext_connection_list(struct api_call *c)
     json_t *value;
     sb_err err;
 
-    if (!can_connections(c))
-        return;
-    if ((err = gc_connection_list(c->ctx, c->who, &all, &n))) {
+    if ((err = gc_connection_list(c->ctx, c->who, &all, &n, &c->diag))) {
         api_fail(c, err);
         return;
     }
@@ -82,9 +70,8 @@ void api_ext_connection_get(struct api_call *c)
     struct sb_gc_connection conn;
     sb_err err;
 
-    if (!can_connections(c))
-        return;
-    err = gc_connection_find(c->ctx, c->who, api_param(c, 0), &conn, &c->diag);
+    err = gc_connection_find(c->ctx, c->who, SB_ACT_EXTERNAL_CONNECTION, api_param(c, 0), &conn,
+                             &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -98,7 +85,7 @@ void api_ext_connection_patch(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!can_connections(c) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_connection_patch(c->ctx, c->who, api_param(c, 0), body, &c->diag);
     json_decref(body);
@@ -108,8 +95,6 @@ void api_ext_connection_patch(struct api_call *c)
 /* 202: Graph deletes connections asynchronously; here the deletion is done when we answer. */
 void api_ext_connection_delete(struct api_call *c)
 {
-    if (!can_connections(c))
-        return;
     answer(c, gc_connection_delete(c->ctx, c->who, api_param(c, 0), &c->diag), 202, NULL);
 }
 
@@ -119,7 +104,7 @@ void api_ext_schema_register(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!can_connections(c) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_schema_register(c->ctx, c->who, api_param(c, 0), body, op_id, &c->diag);
     json_decref(body);
@@ -138,9 +123,8 @@ void api_ext_schema_get(struct api_call *c)
     json_t *schema = NULL;
     sb_err err;
 
-    if (!can_connections(c))
-        return;
-    if ((err = gc_connection_find(c->ctx, c->who, api_param(c, 0), &conn, &c->diag))) {
+    if ((err = gc_connection_find(c->ctx, c->who, SB_ACT_EXTERNAL_CONNECTION, api_param(c, 0),
+                                  &conn, &c->diag))) {
         api_fail(c, err);
         return;
     }
@@ -162,8 +146,6 @@ void api_ext_operation_get(struct api_call *c)
     json_t *op = NULL;
     sb_err err;
 
-    if (!can_connections(c))
-        return;
     err = gc_operation_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &op, &c->diag);
     answer(c, err, 200, op);
 }
@@ -175,9 +157,8 @@ static void item_put(struct api_call *c, bool patch)
     int retry = 1;
     sb_err err;
 
-    if (!can_items(c))
-        return;
-    err = gc_connection_find(c->ctx, c->who, api_param(c, 0), &conn, &c->diag);
+    err =
+        gc_connection_find(c->ctx, c->who, SB_ACT_EXTERNAL_ITEM, api_param(c, 0), &conn, &c->diag);
     if (!err) {
         err = gc_item_rate(c->ctx, &conn, &retry, &c->diag);
         gc_connection_free(&conn);
@@ -211,16 +192,12 @@ void api_ext_item_get(struct api_call *c)
     json_t *out = NULL;
     sb_err err;
 
-    if (!can_items(c))
-        return;
     err = gc_item_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &out, &c->diag);
     answer(c, err, 200, out);
 }
 
 void api_ext_item_delete(struct api_call *c)
 {
-    if (!can_items(c))
-        return;
     answer(c, gc_item_delete(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &c->diag), 204,
            NULL);
 }
@@ -230,7 +207,7 @@ void api_ext_group_create(struct api_call *c)
     json_t *body, *out = NULL;
     sb_err err;
 
-    if (!can_items(c) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_group_create(c->ctx, c->who, api_param(c, 0), body, &out, &c->diag);
     json_decref(body);
@@ -242,8 +219,6 @@ void api_ext_group_get(struct api_call *c)
     json_t *out = NULL;
     sb_err err;
 
-    if (!can_items(c))
-        return;
     err = gc_group_get(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &out, &c->diag);
     answer(c, err, 200, out);
 }
@@ -253,7 +228,7 @@ void api_ext_group_patch(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!can_items(c) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_group_patch(c->ctx, c->who, api_param(c, 0), api_param(c, 1), body, &c->diag);
     json_decref(body);
@@ -262,8 +237,6 @@ void api_ext_group_patch(struct api_call *c)
 
 void api_ext_group_delete(struct api_call *c)
 {
-    if (!can_items(c))
-        return;
     answer(c, gc_group_delete(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &c->diag), 204,
            NULL);
 }
@@ -273,7 +246,7 @@ void api_ext_member_add(struct api_call *c)
     json_t *body, *out = NULL;
     sb_err err;
 
-    if (!can_items(c) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_member_add(c->ctx, c->who, api_param(c, 0), api_param(c, 1), body, &out, &c->diag);
     json_decref(body);
@@ -285,16 +258,12 @@ void api_ext_member_list(struct api_call *c)
     json_t *out = NULL;
     sb_err err;
 
-    if (!can_items(c))
-        return;
     err = gc_member_list(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &out, &c->diag);
     answer(c, err, 200, out);
 }
 
 void api_ext_member_remove(struct api_call *c)
 {
-    if (!can_items(c))
-        return;
     answer(c,
            gc_member_remove(c->ctx, c->who, api_param(c, 0), api_param(c, 1), api_param(c, 2),
                             &c->diag),
@@ -307,7 +276,7 @@ void api_search_query(struct api_call *c)
     char context[700];
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SEARCH, NULL, NULL, NULL) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     err = gc_search(c->ctx, c->who, body, &out, &c->diag);
     json_decref(body);
@@ -327,34 +296,16 @@ void api_tenant_information(struct api_call *c)
     const char *fn = api_param(c, 0);
     static const char prefix[] = "findTenantInformationByTenantId(tenantId='";
     char id[SB_ID_LEN + 1];
-    char context[700];
-    size_t n;
+    json_t *out = NULL;
+    size_t n = strlen(fn);
+    sb_err err;
 
-    if (!api_can(c, SB_ACT_TENANT_READ, NULL, NULL, NULL))
-        return;
-    n = strlen(fn);
     if (strncmp(fn, prefix, sizeof(prefix) - 1) != 0 || n < sizeof(prefix) + 1 ||
         strcmp(fn + n - 2, "')") != 0 || n - (sizeof(prefix) - 1) - 2 > SB_ID_LEN) {
         api_failf(c, SB_ERR_NOT_FOUND, "NotFound", "no such resource: %s", c->req->path);
         return;
     }
     snprintf(id, sizeof(id), "%.*s", (int)(n - (sizeof(prefix) - 1) - 2), fn + sizeof(prefix) - 1);
-    if (strcasecmp(id, c->ctx->tenant_id) != 0) {
-        api_failf(c, SB_ERR_NOT_FOUND, "NotFound", "tenant '%s' not found", id);
-        return;
-    }
-    snprintf(context, sizeof(context), "%s/v1.0/$metadata#microsoft.graph.tenantInformation",
-             c->ctx->cfg->public_url);
-    {
-        /* The public URL's host stands for the tenant's domain. */
-        const char *host = strstr(c->ctx->cfg->public_url, "://");
-        char domain[sizeof(c->ctx->cfg->public_url)];
-
-        snprintf(domain, sizeof(domain), "%s", host ? host + 3 : c->ctx->cfg->public_url);
-        domain[strcspn(domain, ":/[")] = '\0';
-        api_json(c, 200,
-                 json_pack("{s:s,s:s,s:n,s:s,s:s}", "@odata.context", context, "tenantId",
-                           c->ctx->tenant_id, "federationBrandName", "displayName", "Switchboard",
-                           "defaultDomainName", domain[0] ? domain : "localhost"));
-    }
+    err = gc_tenant_information(c->ctx, c->who, id, &out, &c->diag);
+    answer(c, err, 200, out);
 }

@@ -96,8 +96,6 @@ void api_member_add(struct api_call *c)
     int role = SB_ROLE_MEMBER;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_MEMBER_ADD, api_param(c, 0), NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
@@ -117,7 +115,7 @@ void api_member_add(struct api_call *c)
             goto out;
         }
     }
-    err = teams_member_add(c->ctx, api_param(c, 0), user_id, role, &m, &c->diag);
+    err = teams_member_add(c->ctx, c->who, api_param(c, 0), user_id, role, &m, &c->diag);
 out:
     json_decref(body);
     if (err)
@@ -130,9 +128,7 @@ void api_member_remove(struct api_call *c)
 {
     sb_err err;
 
-    if (!api_can(c, SB_ACT_MEMBER_REMOVE, api_param(c, 0), NULL, api_param(c, 1)))
-        return;
-    err = teams_member_remove(c->ctx, api_param(c, 0), api_param(c, 1), &c->diag);
+    err = teams_member_remove(c->ctx, c->who, api_param(c, 0), api_param(c, 1), &c->diag);
     if (err)
         api_fail(c, err);
     else

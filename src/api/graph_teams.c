@@ -26,8 +26,6 @@ void api_team_create(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_TEAM_CREATE, NULL, NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
@@ -64,8 +62,6 @@ void api_team_patch(struct api_call *c)
     bool allow = true, present = false;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_TEAM_UPDATE, api_param(c, 0), NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
@@ -122,8 +118,6 @@ void api_channel_create(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_CHANNEL_CREATE, api_param(c, 0), NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
@@ -131,7 +125,8 @@ void api_channel_create(struct api_call *c)
     if (!err)
         err = sb_json_string(body, "description", false, SB_DESC_MAX, &description, &c->diag);
     if (!err)
-        err = teams_channel_create(c->ctx, api_param(c, 0), name, description, &ch, &c->diag);
+        err =
+            teams_channel_create(c->ctx, c->who, api_param(c, 0), name, description, &ch, &c->diag);
     json_decref(body);
     if (err) {
         api_fail(c, err);

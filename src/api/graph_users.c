@@ -28,11 +28,6 @@ void api_user_create(struct api_call *c)
     json_t *body, *profile;
     sb_err err;
 
-    err = sb_can(c->ctx, c->who, SB_ACT_USER_CREATE, NULL, &c->diag);
-    if (err) {
-        api_fail(c, err);
-        return;
-    }
     body = api_body_object(c);
     if (!body)
         return;
@@ -49,7 +44,7 @@ void api_user_create(struct api_call *c)
         sb_fail(&c->diag, err, "invalidRequest", "passwordProfile.%.300s", rule);
     }
     if (!err)
-        err = auth_user_create(c->ctx, &nu, &u, &c->diag);
+        err = auth_user_add(c->ctx, c->who, &nu, &u, &c->diag);
     if (err)
         api_fail(c, err);
     else

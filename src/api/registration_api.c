@@ -53,7 +53,7 @@ void api_registration_create(struct api_call *c)
     json_t *body;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_CONNECTOR_REGISTER, NULL, NULL, NULL) || !(body = api_body_object(c)))
+    if (!(body = api_body_object(c)))
         return;
     if (!(r = calloc(1, sizeof(*r)))) {
         json_decref(body);
@@ -86,7 +86,7 @@ void api_registration_list(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    can_register = sb_can(c->ctx, c->who, SB_ACT_CONNECTOR_REGISTER, NULL, NULL) == SB_OK;
+    can_register = registration_may_register(c->ctx, c->who);
     value = json_array();
     for (size_t i = 0; value && i < n; i++)
         json_array_append_new(value, render(c, &rs[i]));

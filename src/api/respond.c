@@ -124,17 +124,6 @@ const char *api_param(const struct api_call *c, size_t i)
     return i < c->req->nparams ? c->req->params[i] : "";
 }
 
-bool api_can(struct api_call *c, enum sb_action action, const char *team_id, const char *channel_id,
-             const char *member_id)
-{
-    struct sb_resource res = {team_id, channel_id, member_id};
-    sb_err err = sb_can(c->ctx, c->who, action, &res, &c->diag);
-
-    if (err)
-        api_fail(c, err);
-    return !err;
-}
-
 void api_webhook_not_found(struct api_call *c, bool workflow)
 {
     static const char text[] =

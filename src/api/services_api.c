@@ -5,12 +5,7 @@
  */
 #include "api/api.h"
 
-#include "cards/cards.h"
-#include "core/ids.h"
-#include "core/json.h"
-#include "org/org.h"
 #include "services/services.h"
-#include "services/template.h"
 #include "webhooks/manage.h"
 
 #include <stdlib.h>
@@ -51,45 +46,20 @@ void api_service_create(struct api_call *c)
     api_json(c, 201, o);
 }
 
-static void preview_id(void *arg, char out[37])
-{
-    sb_id_new(arg, out);
-}
-
 /* POST /api/v1/serviceConnectors/preview {template, sample} -> 200 {card}: the card the
  * template connector would post for sample, checked as a webhook post is checked. */
 void api_service_preview(struct api_call *c)
 {
-    struct card_message msg = {0};
-    json_t *body, *tmpl, *sample, *card = NULL;
-    char *text = NULL;
+    json_t *body, *card = NULL;
     sb_err err;
 
-    if (!api_can(c, SB_ACT_SIGNED_IN, NULL, NULL, NULL))
-        return;
     body = api_body_object(c);
     if (!body)
         return;
-    tmpl = json_object_get(body, "template");
-    sample = json_object_get(body, "sample");
-    if (!json_is_object(tmpl))
-        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "template must be an object");
-    else if (!sample)
-        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest",
-                      "sample is required (the JSON a service would post)");
-    else
-        err = template_check(tmpl, &c->diag);
-    if (!err)
-        err = service_template_card(tmpl, sample, &card, &c->diag);
-    if (!err)
-        err = sb_json_dump(card, &text);
-    if (!err)
-        err = card_message_parse(text, strlen(text), NULL, preview_id, c->ctx, &msg, &c->diag);
-    free(text);
-    card_message_free(&msg);
+    err = service_preview(c->ctx, c->who, json_object_get(body, "template"),
+                          json_object_get(body, "sample"), &card, &c->diag);
     json_decref(body);
     if (err) {
-        json_decref(card);
         api_fail(c, err);
         return;
     }

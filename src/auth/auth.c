@@ -2,6 +2,7 @@
  * auth.c: users, passwords, tokens and sessions.
  */
 #include "auth/auth.h"
+#include "auth/perm.h"
 
 #include "core/ids.h"
 #include "core/log.h"
@@ -175,9 +176,12 @@ sb_err auth_authenticate(struct sb_ctx *ctx, const char *secret, bool is_session
     return SB_OK;
 }
 
-sb_err auth_logout(struct sb_ctx *ctx, const struct sb_principal *who)
+sb_err auth_logout(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_diag *diag)
 {
-    sb_err err = store_token_delete(ctx->store, who->credential_id);
+    sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
+
+    if (!err)
+        err = store_token_delete(ctx->store, who->credential_id);
     return err == SB_ERR_NOT_FOUND ? SB_OK : err;
 }
 

@@ -52,6 +52,9 @@ sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct
                       size_t *n, struct sb_diag *diag);
 sb_err auth_user_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *user_id,
                      struct sb_user *out, struct sb_diag *diag);
+/* auth_user_create by who (SB_ACT_USER_CREATE: administrators). */
+sb_err auth_user_add(struct sb_ctx *ctx, const struct sb_principal *who,
+                     const struct auth_new_user *in, struct sb_user *out, struct sb_diag *diag);
 
 /* Checks a password; SB_ERR_UNAUTHORIZED for an unknown user or a wrong password (the same
  * message and roughly the same time either way). Argon2id (64 MiB): call it from the hashing
@@ -70,8 +73,9 @@ sb_err auth_session_start(struct sb_ctx *ctx, const char *user_id, char *secret,
 sb_err auth_authenticate(struct sb_ctx *ctx, const char *secret, bool is_session,
                          struct sb_principal *out);
 
-/* Ends the session or revokes the token the principal authenticated with. */
-sb_err auth_logout(struct sb_ctx *ctx, const struct sb_principal *who);
+/* Ends the session or revokes the token the principal authenticated with (a person's: an
+ * app's token is refused). */
+sb_err auth_logout(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_diag *diag);
 
 /* Constant-time comparison of the presented CSRF token with the session's. */
 bool auth_csrf_check(const struct sb_principal *who, const char *presented);

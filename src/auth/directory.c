@@ -37,3 +37,11 @@ sb_err auth_user_get(struct sb_ctx *ctx, const struct sb_principal *who, const c
         sb_fail(diag, err, "Request_ResourceNotFound", "user '%s' not found", user_id);
     return err;
 }
+
+sb_err auth_user_add(struct sb_ctx *ctx, const struct sb_principal *who,
+                     const struct auth_new_user *in, struct sb_user *out, struct sb_diag *diag)
+{
+    sb_err err = sb_can(ctx, who, SB_ACT_USER_CREATE, NULL, diag);
+
+    return err ? err : auth_user_create(ctx, in, out, diag);
+}

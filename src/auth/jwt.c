@@ -183,9 +183,7 @@ static sb_err load_set(struct sb_ctx *ctx, struct key_set *out)
         out->n++;
     }
 out:
-    for (size_t i = 0; i < n; i++)
-        sodium_memzero(rows[i].private_pem, sizeof(rows[i].private_pem));
-    free(rows);
+    store_signing_key_free_array(rows, n);
     if (err)
         set_free(out);
     return err;
@@ -280,9 +278,12 @@ static sb_err make_key(struct sb_ctx *ctx, int64_t period)
     if (!k || !bio || PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL) != 1)
         goto out;
     pem_len = BIO_get_mem_data(bio, &pem);
-    if (pem_len <= 0 || (size_t)pem_len >= sizeof(row->private_pem))
+    if (pem_len <= 0)
         goto out;
-    memcpy(row->private_pem, pem, (size_t)pem_len);
+    if (!(row->private_pem = strndup(pem, (size_t)pem_len))) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
     if (bn_param_b64(k, OSSL_PKEY_PARAM_RSA_N, row->n, sizeof(row->n)) != SB_OK ||
         bn_param_b64(k, OSSL_PKEY_PARAM_RSA_E, row->e, sizeof(row->e)) != SB_OK)
         goto out;
@@ -306,8 +307,7 @@ out:
     free(canon);
     BIO_free(bio);
     EVP_PKEY_free(k);
-    sodium_memzero(row, sizeof(*row));
-    free(row);
+    store_signing_key_free_array(row, 1);
     return err;
 }
 

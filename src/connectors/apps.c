@@ -139,11 +139,17 @@ void apps_publication_free(struct apps_publication *pub)
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
                     const char *team_id, struct sb_app *out, bool *updated, struct sb_diag *diag)
 {
-    struct apps_publication *pub = calloc(1, sizeof(*pub));
+    struct sb_resource res = {team_id, NULL, NULL};
+    struct apps_publication *pub;
     sb_time created;
     sb_err err;
 
     *updated = false;
+    err = team_id ? sb_can(ctx, who, SB_ACT_CONNECTOR_CREATE, &res, diag)
+                  : sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag);
+    if (err)
+        return err;
+    pub = calloc(1, sizeof(*pub));
     if (!pub)
         return SB_ERR_NOMEM;
     if ((err = apps_prepare(ctx, who, zip, len, team_id, pub, diag)))
@@ -170,8 +176,11 @@ sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const cha
     struct sb_app a;
     struct sb_audit audit = {0};
     json_t *before = NULL;
-    sb_err err = store_app_get(ctx->store, id, &a);
+    sb_err err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag);
 
+    if (err)
+        return err;
+    err = store_app_get(ctx->store, id, &a);
     if (!err) {
         before = apps_summary(&a);
         err = before ? org_audit_entry(ctx, who->user_id, who->display_name, "app.delete", id,

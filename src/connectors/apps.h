@@ -22,8 +22,9 @@ void apps_free(struct sb_app *a);
 /* Frees an array from apps_list. */
 void apps_free_array(struct sb_app *as, size_t n);
 
-/* apps_prepare, then the write. team_id NULL: the organisation catalog. *out (zeroed or freed
- * before) gets the entry; its heap fields are the caller's (apps_free). */
+/* apps_prepare, then the write. team_id NULL: the organisation catalog (administrators);
+ * otherwise that team's "Uploaded" section (SB_ACT_CONNECTOR_CREATE on the team). *out (zeroed or
+ * freed before) gets the entry; its heap fields are the caller's (apps_free). */
 sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
                     const char *team_id, struct sb_app *out, bool *updated, struct sb_diag *diag);
 
@@ -31,6 +32,7 @@ sb_err apps_publish(struct sb_ctx *ctx, const struct sb_principal *who, const vo
  * teamId?}. */
 json_t *apps_summary(const struct sb_app *a);
 
+/* Removes an organisation catalog entry (administrators). */
 sb_err apps_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                    struct sb_diag *diag);
 

@@ -8,8 +8,10 @@
 #ifndef SB_CATALOG_H
 #define SB_CATALOG_H
 
+#include "auth/auth.h"
 #include "core/sb.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 
 struct catalog_entry {
@@ -27,5 +29,12 @@ size_t catalog_builtin_count(void);
 void catalog_builtin(size_t i, struct catalog_entry *out);
 /* Finds a built-in or retired entry by connector id; false when unknown. */
 bool catalog_find(const char *connector_id, struct catalog_entry *out);
+
+/* What who can add to channel_id (CHANNEL_READ): {value:[entries], tenantId}, the built-in
+ * entries (retired ones marked), then the organisation's connector apps and the team's uploaded
+ * ones; empty with disabledReason when policy turns connectors off for who there
+ * (catalog_list.c). */
+sb_err catalog_for_channel(struct sb_ctx *ctx, const struct sb_principal *who,
+                           const char *channel_id, json_t **out, struct sb_diag *diag);
 
 #endif

@@ -12,6 +12,7 @@
 #include "connectors/registration.h"
 #include "connectors/registration_input.h"
 
+#include "auth/perm.h"
 #include "cards/cards.h"
 #include "connectors/apps.h"
 #include "connectors/apps_publication.h"
@@ -100,6 +101,8 @@ sb_err registration_create(struct sb_ctx *ctx, const struct sb_principal *who, j
     json_t *after = NULL;
     sb_err err;
 
+    if ((err = sb_can(ctx, who, SB_ACT_CONNECTOR_REGISTER, NULL, diag)))
+        goto out;
     if (!d || !pub) {
         err = SB_ERR_NOMEM;
         goto out;

@@ -36,6 +36,11 @@ sb_err registration_list_for(struct sb_ctx *ctx, const struct sb_principal *who,
     return err;
 }
 
+bool registration_may_register(struct sb_ctx *ctx, const struct sb_principal *who)
+{
+    return sb_can(ctx, who, SB_ACT_CONNECTOR_REGISTER, NULL, NULL) == SB_OK;
+}
+
 sb_err registration_package(struct sb_ctx *ctx, const struct sb_registration *r, void **data,
                             size_t *len)
 {

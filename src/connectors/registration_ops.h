@@ -12,6 +12,8 @@
  * out's heap fields: registration_free, on success and on error. */
 sb_err registration_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                          bool change, struct sb_registration *out, struct sb_diag *diag);
+/* Whether who may register connectors now (the list's canRegister). */
+bool registration_may_register(struct sb_ctx *ctx, const struct sb_principal *who);
 /* The registrations who may see (heap array: registration_free_array). */
 sb_err registration_list_for(struct sb_ctx *ctx, const struct sb_principal *who,
                              struct sb_registration **out, size_t *n, struct sb_diag *diag);

@@ -5,6 +5,7 @@
  */
 #include "graphconn/graphconn.h"
 
+#include "auth/perm.h"
 #include "connectors/package.h"
 #include "core/ids.h"
 #include "core/json.h"
@@ -69,7 +70,8 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
 
     memset(out, 0, sizeof(*out));
 
-    if ((err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &name, diag)) ||
+    if ((err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag)) ||
+        (err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &name, diag)) ||
         (err = sb_json_string(body, "appId", false, SB_ID_LEN, &app_id, diag)) ||
         (err = sb_json_string(body, "certificate", false, 16384, &cert, diag)))
         return err;
@@ -148,18 +150,23 @@ json_t *gc_render_registration(const struct sb_gc_registration *r)
                      "hasCertificate", r->public_key[0] != '\0', "createdDateTime", r->created);
 }
 
-sb_err gc_registration_list(struct sb_ctx *ctx, struct sb_gc_registration **out, size_t *n)
+sb_err gc_registration_list(struct sb_ctx *ctx, const struct sb_principal *who,
+                            struct sb_gc_registration **out, size_t *n, struct sb_diag *diag)
 {
-    return store_gc_registration_list(ctx->store, out, n);
+    sb_err err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag);
+
+    return err ? err : store_gc_registration_list(ctx->store, out, n);
 }
 
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag)
 {
     struct sb_audit audit;
-    sb_err err = org_audit_entry(ctx, who->user_id, who->display_name, "appRegistration.delete", id,
-                                 NULL, NULL, &audit);
+    sb_err err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag);
 
+    if (!err)
+        err = org_audit_entry(ctx, who->user_id, who->display_name, "appRegistration.delete", id,
+                              NULL, NULL, &audit);
     if (err)
         return err;
     err = store_gc_registration_delete(ctx->store, id, &audit);
@@ -189,7 +196,8 @@ static json_t *render_connections(struct sb_ctx *ctx, const char *client_id)
     return v;
 }
 
-sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
+sb_err gc_admin_list(struct sb_ctx *ctx, const struct sb_principal *who, json_t **out,
+                     struct sb_diag *diag)
 {
     struct sb_app *apps = NULL;
     struct sb_gc_registration *regs = NULL;
@@ -198,6 +206,8 @@ sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out)
     sb_err err;
 
     *out = NULL;
+    if ((err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag)))
+        goto out;
     if (!value || !unlinked) {
         err = SB_ERR_NOMEM;
         goto out;
@@ -268,6 +278,9 @@ sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const c
     sb_err err;
 
     memset(out, 0, sizeof(*out));
+    err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag);
+    if (err)
+        return err;
     err = gc_app_info(ctx, app_id, &app, &info);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound",

@@ -139,7 +139,8 @@ sb_err gc_connection_create(struct sb_ctx *ctx, const struct sb_principal *who, 
     memset(out, 0, sizeof(*out));
     if (!extra)
         return SB_ERR_NOMEM;
-    if ((err = sb_json_string(body, "id", true, 64, &id, diag)) || (err = check_id(id, diag)))
+    if ((err = sb_can(ctx, who, SB_ACT_EXTERNAL_CONNECTION, NULL, diag)) ||
+        (err = sb_json_string(body, "id", true, 64, &id, diag)) || (err = check_id(id, diag)))
         goto out;
     snprintf(c.id, sizeof(c.id), "%s", id);
     if ((err = text_field(body, "name", true, 128, c.name, sizeof(c.name), diag)) ||
@@ -177,11 +178,15 @@ out:
     return err;
 }
 
-sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                          struct sb_gc_connection *out, struct sb_diag *diag)
+sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
+                          const char *id, struct sb_gc_connection *out, struct sb_diag *diag)
 {
-    sb_err err = store_gc_connection_get(ctx->store, id, out);
+    sb_err err = sb_can(ctx, who, action, NULL, diag);
 
+    memset(out, 0, sizeof(*out));
+    if (err)
+        return err;
+    err = store_gc_connection_get(ctx->store, id, out);
     if (!err && strcmp(out->owner, who->user_id) != 0) {
         store_gc_connection_free(out);
         err = SB_ERR_NOT_FOUND;
@@ -192,9 +197,13 @@ sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, co
 }
 
 sb_err gc_connection_list(struct sb_ctx *ctx, const struct sb_principal *who,
-                          struct sb_gc_connection **out, size_t *n)
+                          struct sb_gc_connection **out, size_t *n, struct sb_diag *diag)
 {
-    return store_gc_connection_list(ctx->store, who->user_id, out, n);
+    sb_err err = sb_can(ctx, who, SB_ACT_EXTERNAL_CONNECTION, NULL, diag);
+
+    *out = NULL;
+    *n = 0;
+    return err ? err : store_gc_connection_list(ctx->store, who->user_id, out, n);
 }
 
 void gc_connection_free(struct sb_gc_connection *c)
@@ -214,7 +223,7 @@ sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, c
     json_t *extra = NULL;
     sb_err err;
 
-    if ((err = gc_connection_find(ctx, who, id, &c, diag)))
+    if ((err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_CONNECTION, id, &c, diag)))
         return err;
     json_t *idv = json_object_get(body, "id");
 
@@ -248,7 +257,7 @@ sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, 
     struct sb_gc_connection c = {0};
     sb_err err;
 
-    if ((err = gc_connection_find(ctx, who, id, &c, diag)))
+    if ((err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_CONNECTION, id, &c, diag)))
         return err;
     err = store_gc_connection_delete(ctx->store, c.pk);
     store_gc_connection_free(&c);

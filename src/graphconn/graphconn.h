@@ -21,6 +21,7 @@
 #define SB_GRAPHCONN_H
 
 #include "auth/auth.h"
+#include "auth/perm.h"
 #include "model/apps.h"
 #include "model/graphconn.h"
 #include "model/outbox.h"
@@ -34,12 +35,17 @@
 
 /* ---- connections (connections.c) ---- */
 
+/* Every function with a principal asks sb_can first: SB_ACT_EXTERNAL_CONNECTION for
+ * connections, schemas and operations, SB_ACT_EXTERNAL_ITEM for items, groups and their
+ * members (app tokens with the matching role only), SB_ACT_SEARCH for search. */
+
 /* ticket: the GraphConnectors-Ticket header (NULL when absent). */
 sb_err gc_connection_create(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body,
                             const char *ticket, struct sb_gc_connection *out, struct sb_diag *diag);
-/* The caller's connection id (SB_ERR_NOT_FOUND when absent or another app's). */
-sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
-                          struct sb_gc_connection *out, struct sb_diag *diag);
+/* The caller's connection id, for action (SB_ACT_EXTERNAL_CONNECTION or _ITEM): SB_ERR_NOT_FOUND
+ * when absent or another app's. */
+sb_err gc_connection_find(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,
+                          const char *id, struct sb_gc_connection *out, struct sb_diag *diag);
 sb_err gc_connection_patch(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                            json_t *body, struct sb_diag *diag);
 sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
@@ -47,9 +53,14 @@ sb_err gc_connection_delete(struct sb_ctx *ctx, const struct sb_principal *who, 
 json_t *gc_render_connection(const struct sb_gc_connection *c);
 /* The connections who owns (heap array: gc_connection_free_array). */
 sb_err gc_connection_list(struct sb_ctx *ctx, const struct sb_principal *who,
-                          struct sb_gc_connection **out, size_t *n);
+                          struct sb_gc_connection **out, size_t *n, struct sb_diag *diag);
 void gc_connection_free(struct sb_gc_connection *c);
 void gc_connection_free_array(struct sb_gc_connection *c, size_t n);
+
+/* The tenantInformation resource of tenant_id when it is this installation's tenant
+ * (SB_ACT_TENANT_READ; any other id is SB_ERR_NOT_FOUND) (tenant.c). */
+sb_err gc_tenant_information(struct sb_ctx *ctx, const struct sb_principal *who,
+                             const char *tenant_id, json_t **out, struct sb_diag *diag);
 
 /* ---- schema (schema.c) ---- */
 
@@ -130,14 +141,15 @@ sb_err gc_assertion_check(struct sb_ctx *ctx, const struct sb_gc_registration *r
 sb_err gc_registration_delete(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                               struct sb_diag *diag);
 json_t *gc_render_registration(const struct sb_gc_registration *r);
-/* Every registration (heap array: free()). No permission check: administrators' (the handler
- * asks sb_can(ADMIN)). */
-sb_err gc_registration_list(struct sb_ctx *ctx, struct sb_gc_registration **out, size_t *n);
+/* Every registration (heap array: free()). */
+sb_err gc_registration_list(struct sb_ctx *ctx, const struct sb_principal *who,
+                            struct sb_gc_registration **out, size_t *n, struct sb_diag *diag);
 
 /* The organisation catalog's apps with a graphConnector: {value:[{appId, connectorId,
  * displayName, notificationUrl, enabled, notification, registrations, connections}],
  * otherRegistrations:[...]}. */
-sb_err gc_admin_list(struct sb_ctx *ctx, json_t **out);
+sb_err gc_admin_list(struct sb_ctx *ctx, const struct sb_principal *who, json_t **out,
+                     struct sb_diag *diag);
 /* Turns the connector of catalog app app_id on or off: a new ticket, and a notification to the
  * app's notificationUrl through the outbox, the switch, the job and the audit entry in one
  * transaction. The app needs a registration. */

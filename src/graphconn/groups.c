@@ -45,7 +45,7 @@ static sb_err locate_group(struct sb_ctx *ctx, const struct sb_principal *who, c
                            const char *group_id, struct sb_gc_connection *c, struct sb_gc_group *g,
                            struct sb_diag *diag)
 {
-    sb_err err = gc_connection_find(ctx, who, conn_id, c, diag);
+    sb_err err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_ITEM, conn_id, c, diag);
 
     if (err || !group_id)
         return err;

@@ -54,7 +54,7 @@ static sb_err ready_connection(struct sb_ctx *ctx, const struct sb_principal *wh
                                const char *conn_id, struct sb_gc_connection *c, json_t **schema,
                                struct sb_diag *diag)
 {
-    sb_err err = gc_connection_find(ctx, who, conn_id, c, diag);
+    sb_err err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_ITEM, conn_id, c, diag);
 
     *schema = NULL;
     if (err)
@@ -179,7 +179,7 @@ sb_err gc_item_get(struct sb_ctx *ctx, const struct sb_principal *who, const cha
     sb_err err;
 
     *out = NULL;
-    if ((err = gc_connection_find(ctx, who, conn_id, &c, diag)))
+    if ((err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_ITEM, conn_id, &c, diag)))
         return err;
     err = store_gc_item_get(ctx->store, c.pk, item_id, &it);
     if (err == SB_ERR_NOT_FOUND)
@@ -197,7 +197,7 @@ sb_err gc_item_delete(struct sb_ctx *ctx, const struct sb_principal *who, const 
     struct sb_gc_connection c = {0};
     sb_err err;
 
-    if ((err = gc_connection_find(ctx, who, conn_id, &c, diag)))
+    if ((err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_ITEM, conn_id, &c, diag)))
         return err;
     err = store_gc_item_delete(ctx->store, c.pk, item_id);
     if (err == SB_ERR_NOT_FOUND)

@@ -249,7 +249,7 @@ sb_err gc_schema_register(struct sb_ctx *ctx, const struct sb_principal *who, co
     json_t *norm = NULL;
     sb_err err;
 
-    if ((err = gc_connection_find(ctx, who, id, &c, diag)))
+    if ((err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_CONNECTION, id, &c, diag)))
         return err;
     if ((err = gc_schema_normalise(body, &norm, diag)))
         goto out;
@@ -353,7 +353,7 @@ sb_err gc_operation_get(struct sb_ctx *ctx, const struct sb_principal *who, cons
     sb_err err;
 
     *out = NULL;
-    if ((err = gc_connection_find(ctx, who, conn_id, &c, diag)))
+    if ((err = gc_connection_find(ctx, who, SB_ACT_EXTERNAL_CONNECTION, conn_id, &c, diag)))
         return err;
     err = store_gc_operation_get(ctx->store, op_id, &op);
     if (!err && op.conn_pk != c.pk)

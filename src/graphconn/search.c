@@ -358,9 +358,11 @@ sb_err gc_search(struct sb_ctx *ctx, const struct sb_principal *who, json_t *bod
                  struct sb_diag *diag)
 {
     json_t *reqs = json_object_get(body, "requests"), *value;
-    sb_err err = SB_OK;
+    sb_err err = sb_can(ctx, who, SB_ACT_SEARCH, NULL, diag);
 
     *out = NULL;
+    if (err)
+        return err;
     if (!json_is_array(reqs) || json_array_size(reqs) < 1 || json_array_size(reqs) > 4)
         return FAIL("requests must be an array of 1 to 4 search requests");
     if (!(value = json_array()))

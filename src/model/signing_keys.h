@@ -20,9 +20,9 @@ struct sb_signing_key {
     char kid[48];
     int64_t period; /* 1 for the first key, +1 per rotation; unique */
     int64_t created_ms;
-    char private_pem[4096]; /* PKCS#8 PEM */
-    char n[512];            /* public modulus, base64url */
-    char e[16];             /* public exponent, base64url */
+    char *private_pem; /* PKCS#8 PEM, owned: store_signing_key_free_array wipes and frees it */
+    char n[512];       /* public modulus, base64url */
+    char e[16];        /* public exponent, base64url */
 };
 
 #endif

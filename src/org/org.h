@@ -104,8 +104,7 @@ sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *act
                        struct sb_audit *out);
 void org_audit_entry_free(struct sb_audit *a);
 /* A page of the audit log, newest first, entries with seq below before (0: from the newest).
- * No permission check: the handler asked sb_can(ADMIN) before it parsed the page token.
- * Release with org_audit_free_array. */
+ * No permission check: admin/ asks it for the API. Release with org_audit_free_array. */
 sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct sb_audit **out,
                       size_t *n);
 void org_audit_free_array(struct sb_audit *list, size_t n);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define CARD_KEY_MAX 64
 
@@ -180,6 +181,23 @@ void svc_link(struct svc_card *c, json_t *section, const char *name, const char 
         c->failed = true;
 }
 
+void svc_fact_time(struct svc_card *c, json_t *section, const char *name, const char *value)
+{
+    char iso[SVC_ISO_LEN];
+    long long t;
+
+    if (!value || !*value)
+        return;
+    if (!svc_time(value, &t)) {
+        /* Go's zero time (year 1) means "not set"; any other text is shown as it came. */
+        if (strncmp(value, "0001-", 5) != 0)
+            svc_fact(c, section, name, value);
+        return;
+    }
+    svc_iso_utc(t, iso);
+    svc_fact(c, section, name, iso);
+}
+
 sb_err svc_card_finish(struct svc_card *c, char **out)
 {
     *out = NULL;
@@ -335,4 +353,99 @@ void svc_commit_list(struct svc_card *c, const json_t *commits, long long total,
             c->failed = true;
         free(esc);
     }
+}
+
+/* n decimal digits at s into *v; false unless all n are digits. */
+static bool digits(const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (Howard Hinnant's
+ * days_from_civil): no timegm(), which is not C11 and may consult the time zone database. */
+static long long days_from_civil(int y, int m, int d)
+{
+    long long era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+bool svc_time(const char *s, long long *epoch)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+    const char *p;
+
+    if (strlen(s) < 19 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+        s[7] != '-' || !digits(s + 8, 2, &d) || !strchr("Tt ", s[10]) || !digits(s + 11, 2, &h) ||
+        s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &sec))
+        return false;
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+        sec > 60 || (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))))
+        return false;
+    p = s + 19;
+    if (*p == '.') /* a fraction of any length; the card shows whole seconds */
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+        sign = 0;
+    else if (strcmp(p, " UTC") == 0)
+        sign = 0;
+    else if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) &&
+             ((p[3] == ':' && digits(p + 4, 2, &om) && p[6] == '\0') ||
+              (digits(p + 3, 2, &om) && p[5] == '\0')) &&
+             oh < 24 && om < 60)
+        sign = *p == '+' ? 1 : -1;
+    else
+        return false;
+    *epoch = days_from_civil(y, mo, d) * 86400 + h * 3600LL + mi * 60LL + (sec > 59 ? 59 : sec) -
+             sign * (oh * 3600LL + om * 60LL);
+    return *epoch >= 0;
+}
+
+void svc_iso_utc(long long epoch, char out[SVC_ISO_LEN])
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || strftime(out, SVC_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = '\0';
+}
+
+void svc_duration(long long s, char *out, size_t cap)
+{
+    /* The two largest units that apply; the smaller one left out when it is zero. */
+    static const struct {
+        long long size;
+        const char *name;
+    } unit[] = {{86400, "d"}, {3600, "h"}, {60, "min"}, {1, "s"}};
+    size_t i = 0;
+
+    if (s < 0)
+        s = 0;
+    while (i + 1 < sizeof(unit) / sizeof(unit[0]) && s < unit[i].size)
+        i++;
+    if (i + 1 < sizeof(unit) / sizeof(unit[0]) && s % unit[i].size / unit[i + 1].size)
+        snprintf(out, cap, "%lld %s %lld %s", s / unit[i].size, unit[i].name,
+                 s % unit[i].size / unit[i + 1].size, unit[i + 1].name);
+    else
+        snprintf(out, cap, "%lld %s", s / unit[i].size, unit[i].name);
+}
+
+const char *svc_md_url(const char *url)
+{
+    if (!url || net_url_link(url) != SB_OK || strpbrk(url, " \t\r\n()<>\\"))
+        return NULL;
+    return url;
 }

@@ -7,8 +7,15 @@
  * pull_request_review (submitted: approved, changes requested, commented), release
  * (published) and workflow_run (completed: success green, failure red, other conclusions grey).
  * Other actions of these events and other events are acknowledged and ignored; the delivery log
- * says why. The branch filter applies to push (branches, not tags), pull_request (the base
- * branch) and workflow_run (the head branch).
+ * says why.
+ *
+ * Each card says each thing once: the title names the repository, the event, the branch and the
+ * actor, so no fact repeats them; the section is headed by who acted; facts only add what the
+ * title does not (the branches of a pull request, an author other than the actor, a run's
+ * start as an ISO 8601 UTC time the client shows relative, and its duration); one link per card
+ * (the changes, the pull request, the issue, the comment, the review, the release, the run). The
+ * branch filter applies to push (branches, not tags), pull_request (the base branch) and
+ * workflow_run (the head branch).
  */
 #include "services/internal.h"
 
@@ -33,7 +40,6 @@ static void push(const json_t *settings, const json_t *p, struct svc_result *r)
     char title[600];
     struct sb_buf text = {0};
     struct svc_card c;
-    json_t *sec;
 
     name = tag ? ref + 10 : strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
     kind = tag ? "tag" : "branch";
@@ -52,16 +58,23 @@ static void push(const json_t *settings, const json_t *p, struct svc_result *r)
                  n == 1 ? "" : "s", name, svc_str(p, "pusher.name"));
     svc_card_init(&c, title, svc_bool(p, "deleted") ? COLOR_NEUTRAL : COLOR_INFO);
     svc_commit_list(&c, commits, (long long)n, 7, &text);
-    sec = svc_card_section(&c, NULL, NULL);
-    svc_fact(&c, sec, "Repository", repo_name(p));
-    svc_fact(&c, sec, tag ? "Tag" : "Branch", name);
-    svc_fact(&c, sec, "Pushed by", svc_str(p, "pusher.name"));
+    /* Repository, branch and pusher are in the title: the section is the commits alone. */
     if (text.data)
-        svc_section_text(&c, sec, text.data);
+        svc_section_text(&c, svc_card_section(&c, NULL, NULL), text.data);
     sb_buf_free(&text);
-    svc_link(&c, NULL, "View changes", svc_str(p, "compare"));
-    svc_link(&c, NULL, "Repository", svc_str(p, "repository.html_url"));
+    /* A deleted ref has no changes to compare: the repository is the one link then. */
+    if (svc_bool(p, "deleted"))
+        svc_link(&c, NULL, "View repository", svc_str(p, "repository.html_url"));
+    else
+        svc_link(&c, NULL, "View changes", svc_str(p, "compare"));
     svc_post(r, &c);
+}
+
+/* The author of what was acted on, when it is not the actor heading the section. */
+static void author_fact(struct svc_card *c, json_t *sec, const char *author, const char *actor)
+{
+    if (strcmp(author, actor) != 0)
+        svc_fact(c, sec, "Author", author);
 }
 
 static void pull_request(const json_t *settings, const json_t *p, struct svc_result *r)
@@ -99,12 +112,11 @@ static void pull_request(const json_t *settings, const json_t *p, struct svc_res
     snprintf(title, sizeof(title), "[%s] Pull request #%lld %s: %s", repo_name(p),
              svc_int(p, "number"), verb, svc_str(pr, "title"));
     svc_card_init(&c, title, color);
-    sec = svc_card_section(&c, svc_str(p, "sender.login"), verb);
-    svc_fact(&c, sec, "Repository", repo_name(p));
+    sec = svc_card_section(&c, svc_str(p, "sender.login"), NULL);
     snprintf(branches, sizeof(branches), "%s \xE2\x86\x92 %s", svc_str(pr, "head.ref"),
              svc_str(pr, "base.ref"));
     svc_fact(&c, sec, "Branches", branches);
-    svc_fact(&c, sec, "Author", svc_str(pr, "user.login"));
+    author_fact(&c, sec, svc_str(pr, "user.login"), svc_str(p, "sender.login"));
     if (strcmp(action, "review_requested") == 0)
         svc_fact(&c, sec, "Reviewer",
                  *svc_str(p, "requested_reviewer.login") ? svc_str(p, "requested_reviewer.login")
@@ -136,9 +148,8 @@ static void issues(const json_t *p, struct svc_result *r)
     snprintf(title, sizeof(title), "[%s] Issue #%lld %s: %s", repo_name(p),
              svc_int(issue, "number"), action, svc_str(issue, "title"));
     svc_card_init(&c, title, color);
-    sec = svc_card_section(&c, svc_str(p, "sender.login"), action);
-    svc_fact(&c, sec, "Repository", repo_name(p));
-    svc_fact(&c, sec, "Author", svc_str(issue, "user.login"));
+    sec = svc_card_section(&c, svc_str(p, "sender.login"), NULL);
+    author_fact(&c, sec, svc_str(issue, "user.login"), svc_str(p, "sender.login"));
     if (strcmp(action, "opened") == 0) {
         svc_cut(svc_str(issue, "body"), SVC_TEXT_MAX, body, sizeof(body));
         svc_section_text(&c, sec, body);
@@ -164,10 +175,9 @@ static void comment(const json_t *p, bool review, struct svc_result *r)
              review ? "review " : "", is_pr ? "pull request" : "issue", svc_int(on, "number"),
              svc_str(on, "title"));
     svc_card_init(&c, title, COLOR_INFO);
-    sec = svc_card_section(&c, svc_str(p, "comment.user.login"), "commented");
+    sec = svc_card_section(&c, svc_str(p, "comment.user.login"), NULL);
     svc_cut(svc_str(p, "comment.body"), SVC_TEXT_MAX, body, sizeof(body));
     svc_section_text(&c, sec, body);
-    svc_fact(&c, sec, "Repository", repo_name(p));
     if (review)
         svc_fact(&c, sec, "File", svc_str(p, "comment.path"));
     svc_link(&c, NULL, "View comment", svc_str(p, "comment.html_url"));
@@ -200,9 +210,8 @@ static void review(const json_t *p, struct svc_result *r)
     snprintf(title, sizeof(title), "[%s] Pull request #%lld %s by %s: %s", repo_name(p),
              svc_int(pr, "number"), verb, svc_str(p, "review.user.login"), svc_str(pr, "title"));
     svc_card_init(&c, title, color);
-    sec = svc_card_section(&c, svc_str(p, "review.user.login"), verb);
-    svc_fact(&c, sec, "Repository", repo_name(p));
-    svc_fact(&c, sec, "Author", svc_str(pr, "user.login"));
+    sec = svc_card_section(&c, svc_str(p, "review.user.login"), NULL);
+    author_fact(&c, sec, svc_str(pr, "user.login"), svc_str(p, "review.user.login"));
     svc_cut(svc_str(p, "review.body"), SVC_TEXT_MAX, body, sizeof(body));
     svc_section_text(&c, sec, body);
     svc_link(&c, NULL, "View review", svc_str(p, "review.html_url"));
@@ -225,13 +234,27 @@ static void release(const json_t *p, struct svc_result *r)
     snprintf(title, sizeof(title), "[%s] %s %s published", repo_name(p),
              svc_bool(rel, "prerelease") ? "Pre-release" : "Release", name);
     svc_card_init(&c, title, COLOR_SUCCESS);
-    sec = svc_card_section(&c, svc_str(rel, "author.login"), "published a release");
-    svc_fact(&c, sec, "Repository", repo_name(p));
-    svc_fact(&c, sec, "Tag", svc_str(rel, "tag_name"));
+    sec = svc_card_section(&c, svc_str(rel, "author.login"), NULL);
+    if (strcmp(name, svc_str(rel, "tag_name")) != 0) /* the title names the release */
+        svc_fact(&c, sec, "Tag", svc_str(rel, "tag_name"));
     svc_cut(svc_str(rel, "body"), SVC_TEXT_MAX, body, sizeof(body));
     svc_section_text(&c, sec, body);
     svc_link(&c, NULL, "View release", svc_str(rel, "html_url"));
     svc_post(r, &c);
+}
+
+/* A run's colour: green success, red failure (also timed out or failing to start), amber
+ * when it waits for someone's approval, grey otherwise (cancelled, skipped, neutral, stale). */
+static const char *run_color(const char *conclusion)
+{
+    if (strcmp(conclusion, "success") == 0)
+        return COLOR_SUCCESS;
+    if (strcmp(conclusion, "failure") == 0 || strcmp(conclusion, "timed_out") == 0 ||
+        strcmp(conclusion, "startup_failure") == 0)
+        return COLOR_FAILURE;
+    if (strcmp(conclusion, "action_required") == 0)
+        return COLOR_WARNING;
+    return COLOR_NEUTRAL;
 }
 
 static void workflow_run(const json_t *settings, const json_t *p, struct svc_result *r)
@@ -239,10 +262,8 @@ static void workflow_run(const json_t *settings, const json_t *p, struct svc_res
     const json_t *run = svc_get(p, "workflow_run");
     const char *conclusion = svc_str(run, "conclusion"), *branch = svc_str(run, "head_branch");
     const char *name = *svc_str(run, "name") ? svc_str(run, "name") : svc_str(p, "workflow.name");
-    const char *color = strcmp(conclusion, "success") == 0   ? COLOR_SUCCESS
-                        : strcmp(conclusion, "failure") == 0 ? COLOR_FAILURE
-                                                             : COLOR_NEUTRAL;
-    char title[700], number[24], commit[200];
+    char title[700], number[24], commit[200], took[48];
+    long long from, to;
     struct svc_card c;
     json_t *sec;
 
@@ -256,17 +277,22 @@ static void workflow_run(const json_t *settings, const json_t *p, struct svc_res
     }
     snprintf(title, sizeof(title), "[%s] Workflow %s: %s on %s", repo_name(p), name,
              *conclusion ? conclusion : "completed", branch);
-    svc_card_init(&c, title, color);
-    sec = svc_card_section(&c, NULL, NULL);
-    svc_fact(&c, sec, "Repository", repo_name(p));
-    svc_fact(&c, sec, "Workflow", name);
-    svc_fact(&c, sec, "Result", conclusion);
-    svc_fact(&c, sec, "Branch", branch);
-    snprintf(number, sizeof(number), "%lld", svc_int(run, "run_number"));
+    svc_card_init(&c, title, run_color(conclusion));
+    /* Workflow, result and branch are in the title. */
+    sec = svc_card_section(
+        &c, *svc_str(run, "actor.login") ? svc_str(run, "actor.login") : svc_str(p, "sender.login"),
+        NULL);
+    snprintf(number, sizeof(number), "#%lld", svc_int(run, "run_number"));
     svc_fact(&c, sec, "Run", number);
     svc_fact(&c, sec, "Triggered by", svc_str(run, "event"));
     svc_first_line(svc_str(run, "head_commit.message"), 120, commit, sizeof(commit));
     svc_fact(&c, sec, "Commit", commit);
+    svc_fact_time(&c, sec, "Started", svc_str(run, "run_started_at"));
+    if (svc_time(svc_str(run, "run_started_at"), &from) &&
+        svc_time(svc_str(run, "updated_at"), &to) && to > from) {
+        svc_duration(to - from, took, sizeof(took));
+        svc_fact(&c, sec, "Duration", took);
+    }
     svc_link(&c, NULL, "View run", svc_str(run, "html_url"));
     svc_post(r, &c);
 }

@@ -7,10 +7,18 @@
  * acknowledged and ignored so that a pipeline gives one card). The configuration's event names
  * are push, tag_push, merge_request, issue and pipeline (the payloads' object_kind); the branch
  * filter applies to pushes, merge requests (the target branch) and pipelines.
+ *
+ * As GitLab's own Teams and Slack notifications (the chat_message classes of its
+ * app/models/integrations), each card says each thing once: project, event, branch and actor are in
+ * the title or the section heading, never repeated as facts; a pipeline adds its duration as a
+ * person says it, when it finished (an ISO 8601 UTC time the client shows relative), the commit and
+ * the jobs that failed without a successful retry. One link per card: the changes, the merge
+ * request, the issue, the pipeline.
  */
 #include "services/internal.h"
 
 #include "core/buf.h"
+#include "core/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +47,6 @@ static void push(const json_t *settings, const json_t *p, bool tag, struct svc_r
     char title[600], compare[1200];
     struct sb_buf text = {0};
     struct svc_card c;
-    json_t *sec;
 
     if (!tag && !svc_branch_wanted(settings, ref)) {
         svc_ignore(r, "push to branch '%.100s' is filtered out", ref);
@@ -55,21 +62,17 @@ static void push(const json_t *settings, const json_t *p, bool tag, struct svc_r
                  total, total == 1 ? "" : "s", ref, svc_str(p, "user_name"));
     svc_card_init(&c, title, COLOR_INFO);
     svc_commit_list(&c, commits, total, 8, &text);
-    sec = svc_card_section(&c, NULL, NULL);
-    svc_fact(&c, sec, "Project", project(p));
-    svc_fact(&c, sec, tag ? "Tag" : "Branch", ref);
-    svc_fact(&c, sec, "Pushed by", svc_str(p, "user_name"));
+    /* Project, branch and pusher are in the title: the section is the commits alone. */
     if (text.data)
-        svc_section_text(&c, sec, text.data);
+        svc_section_text(&c, svc_card_section(&c, NULL, NULL), text.data);
     sb_buf_free(&text);
-    if (!tag && *svc_str(p, "before") && *svc_str(p, "after")) {
-        /* A cut URL would be a wrong link (and may end inside a character): left out. */
-        if (snprintf(compare, sizeof(compare), "%s/-/compare/%s...%s",
-                     svc_str(p, "project.web_url"), svc_str(p, "before"),
-                     svc_str(p, "after")) < (int)sizeof(compare))
-            svc_link(&c, NULL, "View changes", compare);
-    }
-    svc_link(&c, NULL, "Project", svc_str(p, "project.web_url"));
+    /* A cut URL would be a wrong link (and may end inside a character): the project instead. */
+    if (!tag && *svc_str(p, "before") && *svc_str(p, "after") &&
+        snprintf(compare, sizeof(compare), "%s/-/compare/%s...%s", svc_str(p, "project.web_url"),
+                 svc_str(p, "before"), svc_str(p, "after")) < (int)sizeof(compare))
+        svc_link(&c, NULL, "View changes", compare);
+    else
+        svc_link(&c, NULL, "View project", svc_str(p, "project.web_url"));
     svc_post(r, &c);
 }
 
@@ -106,8 +109,7 @@ static void merge_request(const json_t *settings, const json_t *p, struct svc_re
     snprintf(title, sizeof(title), "[%s] Merge request !%lld %s: %s", project(p),
              svc_int(mr, "iid"), verb, svc_str(mr, "title"));
     svc_card_init(&c, title, color);
-    sec = svc_card_section(&c, svc_str(p, "user.name"), verb);
-    svc_fact(&c, sec, "Project", project(p));
+    sec = svc_card_section(&c, svc_str(p, "user.name"), NULL);
     snprintf(branches, sizeof(branches), "%s \xE2\x86\x92 %s", svc_str(mr, "source_branch"),
              svc_str(mr, "target_branch"));
     svc_fact(&c, sec, "Branches", branches);
@@ -143,8 +145,7 @@ static void issue(const json_t *p, struct svc_result *r)
     snprintf(title, sizeof(title), "[%s] Issue #%lld %s: %s", project(p), svc_int(is, "iid"), verb,
              svc_str(is, "title"));
     svc_card_init(&c, title, color);
-    sec = svc_card_section(&c, svc_str(p, "user.name"), verb);
-    svc_fact(&c, sec, "Project", project(p));
+    sec = svc_card_section(&c, svc_str(p, "user.name"), NULL);
     if (strcmp(action, "open") == 0) {
         svc_cut(svc_str(is, "description"), SVC_TEXT_MAX, body, sizeof(body));
         svc_section_text(&c, sec, body);
@@ -153,16 +154,80 @@ static void issue(const json_t *p, struct svc_result *r)
     svc_post(r, &c);
 }
 
+/* "rspec (test), lint (build)": the jobs that failed without a later successful run of the
+ * same name (GitLab's "actually failed jobs"), at most ten, into out. */
+static void failed_jobs(const json_t *builds, char *out, size_t cap)
+{
+    const json_t *b, *other;
+    size_t i, j, used = 0, shown = 0, more = 0;
+
+    out[0] = '\0';
+    json_array_foreach(builds, i, b)
+    {
+        bool retried_ok = false, seen = false;
+        const char *name = svc_str(b, "name");
+
+        if (strcmp(svc_str(b, "status"), "failed") != 0)
+            continue;
+        json_array_foreach(builds, j, other)
+        {
+            bool same = strcmp(svc_str(other, "name"), name) == 0;
+            retried_ok |= same && strcmp(svc_str(other, "status"), "success") == 0;
+            seen |= same && j < i && strcmp(svc_str(other, "status"), "failed") == 0;
+        }
+        if (retried_ok || seen)
+            continue;
+        if (shown == 10 || used >= cap - 1) {
+            more++;
+            continue;
+        }
+        used += (size_t)snprintf(out + used, cap - used, "%s%s (%s)", shown ? ", " : "", name,
+                                 svc_str(b, "stage"));
+        used = used < cap ? used : cap - 1;
+        shown++;
+    }
+    if (more && used < cap - 1)
+        snprintf(out + used, cap - used, " and %zu more", more);
+    sb_utf8_scrub(out); /* a name cut at the end of out may end inside a character */
+}
+
+/* "[`bcbb5ec3`](url) first line of the message", the id and message escaped; the id alone
+ * when the URL cannot be a link. */
+static void commit_fact(struct svc_card *c, json_t *sec, const json_t *commit)
+{
+    char line[200], sha[4 * 8 + 1], *esc_line = NULL, *esc_sha = NULL;
+    const char *url = svc_md_url(svc_str(commit, "url"));
+    struct sb_buf b = {0};
+
+    if (!*svc_str(commit, "id"))
+        return;
+    svc_first_line(svc_str(commit, "message"), 120, line, sizeof(line));
+    snprintf(sha, sizeof(sha), "%.*s", (int)sb_utf8_prefix_chars(svc_str(commit, "id"), 8),
+             svc_str(commit, "id"));
+    sb_utf8_scrub(sha);
+    if (svc_md_escape(line, &esc_line) != SB_OK || svc_md_escape(sha, &esc_sha) != SB_OK ||
+        (url ? sb_buf_printf(&b, "[%s](%s) %s", esc_sha, url, esc_line)
+             : sb_buf_printf(&b, "%s %s", esc_sha, esc_line)) != SB_OK)
+        c->failed = true;
+    else
+        svc_fact(c, sec, "Commit", b.data);
+    sb_buf_free(&b);
+    free(esc_line);
+    free(esc_sha);
+}
+
 static void pipeline(const json_t *settings, const json_t *p, struct svc_result *r)
 {
     const json_t *pl = svc_get(p, "object_attributes");
     const char *status = svc_str(pl, "status"), *ref = svc_str(pl, "ref"), *color;
-    char title[700], url[1200], duration[32], commit[200];
+    char title[700], url[1200], duration[48], jobs[600];
     struct svc_card c;
     json_t *sec;
 
     if (strcmp(status, "success") == 0)
-        color = COLOR_SUCCESS;
+        /* GitLab colours "passed with warnings" (allowed failures) as a warning. */
+        color = strcmp(svc_str(pl, "detailed_status"), "passed with warnings") == 0 ? COLOR_WARNING
+                                                                                    : COLOR_SUCCESS;
     else if (strcmp(status, "failed") == 0)
         color = COLOR_FAILURE;
     else if (strcmp(status, "canceled") == 0)
@@ -179,23 +244,22 @@ static void pipeline(const json_t *settings, const json_t *p, struct svc_result 
     snprintf(title, sizeof(title), "[%s] Pipeline #%lld %s on %s", project(p), svc_int(pl, "id"),
              status, ref);
     svc_card_init(&c, title, color);
+    /* Project, status and ref are in the title. */
     sec = svc_card_section(&c, svc_str(p, "user.name"), NULL);
-    svc_fact(&c, sec, "Project", project(p));
-    svc_fact(&c, sec, "Status", status);
-    svc_fact(&c, sec, svc_bool(pl, "tag") ? "Tag" : "Branch", ref);
     if (svc_int(pl, "duration") > 0) {
-        snprintf(duration, sizeof(duration), "%lld s", svc_int(pl, "duration"));
+        svc_duration(svc_int(pl, "duration"), duration, sizeof(duration));
         svc_fact(&c, sec, "Duration", duration);
     }
-    svc_first_line(svc_str(p, "commit.message"), 120, commit, sizeof(commit));
-    svc_fact(&c, sec, "Commit", commit);
+    svc_fact_time(&c, sec, "Finished", svc_str(pl, "finished_at"));
+    commit_fact(&c, sec, svc_get(p, "commit"));
+    failed_jobs(svc_get(p, "builds"), jobs, sizeof(jobs));
+    svc_fact(&c, sec, "Failed jobs", jobs);
     /* Older GitLab versions send no url: the pipeline page is under the project. */
     if (*svc_str(pl, "url"))
         svc_link(&c, NULL, "View pipeline", svc_str(pl, "url"));
     else if (snprintf(url, sizeof(url), "%s/-/pipelines/%lld", svc_str(p, "project.web_url"),
                       svc_int(pl, "id")) < (int)sizeof(url))
         svc_link(&c, NULL, "View pipeline", url); /* a cut URL would be a wrong link */
-    svc_link(&c, NULL, "View commit", svc_str(p, "commit.url"));
     svc_post(r, &c);
 }
 

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-/* Card colours: success, failure (and firing alerts), information, merged, neutral. */
+/* Card colours: success, failure (and critical alerts), information, merged, neutral, warning. */
 #define COLOR_SUCCESS "2EB886"
 #define COLOR_FAILURE "D63333"
 #define COLOR_INFO "0366D6"
@@ -48,6 +48,11 @@ void svc_fact(struct svc_card *c, json_t *section, const char *name, const char 
 /* An OpenUri action on the card (section NULL) or a section; skipped unless url is http(s) and
  * there is room (4 per list). */
 void svc_link(struct svc_card *c, json_t *section, const char *name, const char *url);
+/* A fact whose value is a moment: svc_iso_utc() of value, or value itself when it is not a
+ * time the parser knows; skipped when empty or Go's zero time ("0001-01-01T00:00:00Z" means
+ * "not set" in Alertmanager payloads). The web client shows a value that is exactly an ISO
+ * 8601 UTC time as a relative time ("3 min ago") with the exact local time on hover. */
+void svc_fact_time(struct svc_card *c, json_t *section, const char *name, const char *value);
 /* Serialises the card into *out (heap); frees the tree. */
 sb_err svc_card_finish(struct svc_card *c, char **out);
 void svc_card_discard(struct svc_card *c);
@@ -64,6 +69,18 @@ sb_err svc_md_escape(const char *s, char **out);
 #define SVC_COMMITS_SHOWN 10
 void svc_commit_list(struct svc_card *c, const json_t *commits, long long total, int sha_len,
                      struct sb_buf *text);
+
+/* "2026-11-25T09:00:00.123+02:00" (RFC 3339, any fraction, Z or an offset) or GitLab's
+ * "2026-11-25 09:00:00 UTC" as seconds since 1970; false when s is neither or before 1970. */
+bool svc_time(const char *s, long long *epoch);
+#define SVC_ISO_LEN 21 /* "2026-11-25T07:00:00Z" and its NUL */
+/* epoch as ISO 8601 UTC to the second ("2026-11-25T07:00:00Z"). */
+void svc_iso_utc(long long epoch, char out[SVC_ISO_LEN]);
+/* A duration as a person says it: "42 s", "3 min 5 s", "2 h 4 min", "3 d 2 h". */
+void svc_duration(long long seconds, char *out, size_t cap);
+/* url when it may be the target of a markdown link we write (an http(s) URL without characters
+ * that end a link destination: spaces, parentheses, angle brackets), else NULL. */
+const char *svc_md_url(const char *url);
 
 /* Filters: list is the settings' "events" or "branches" array; empty or missing = all. */
 bool svc_event_wanted(const json_t *settings, const char *event);

@@ -101,5 +101,9 @@ enum webhook_transform_outcome service_transform(void *arg, const struct sb_conn
 /* The template connector's preview: template (a JSON value) applied to sample -> *card. */
 sb_err service_template_card(const json_t *tmpl, const json_t *sample, json_t **card,
                              struct sb_diag *diag);
+/* The preview the configuration dialog shows (any signed-in person): the template's card for
+ * sample, checked as a webhook post is (preview.c). */
+sb_err service_preview(struct sb_ctx *ctx, const struct sb_principal *who, const json_t *tmpl,
+                       const json_t *sample, json_t **card, struct sb_diag *diag);
 
 #endif

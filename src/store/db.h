@@ -25,7 +25,8 @@ struct db_conn;
 struct db_stmt;
 
 /* What a connection is opened for. DB_WRITER: the group-commit writer (creates a missing
- * SQLite file; durable commits). DB_READER: the read pool; never writes. DB_COUNTER: writes
+ * SQLite file; durable commits). DB_READER: the read pool; the database refuses its writes
+ * (SQLite query_only, PostgreSQL default_transaction_read_only). DB_COUNTER: writes
  * counters that nothing acknowledged depends on (rate-limit windows, rate.c), in autocommit
  * apart from the group commit, so that a refusal never waits for it; PostgreSQL does not wait
  * for their WAL flush (synchronous_commit off). */

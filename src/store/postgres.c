@@ -281,6 +281,14 @@ static sb_err pg_open(const char *target, enum db_role role, struct db_conn **ou
                         "be lost if the database server crashes",
                         shown);
         PQclear(res);
+    } else if (role == DB_READER) {
+        /* Readers cannot write: the store's writes go through the writer (and counters
+         * through their own connections); PostgreSQL refuses a reader's write. */
+        if (pg_exec(c, "SET default_transaction_read_only = on")) {
+            err = sb_fail(diag, SB_ERR_IO, "storeUnavailable",
+                          "cannot make a reader read-only on PostgreSQL %s: %s", shown, c->err);
+            goto out;
+        }
     } else if (role == DB_COUNTER) {
         /* Counters (rate.c) are worth nothing after a crash: not waiting for their WAL flush
          * answers a throttled post without a disk sync. */

@@ -110,8 +110,10 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
     /* Readers get a page cache of up to READER_CACHE_KIB each (SQLite's default is 2 MiB):
      * full-text search ranks every match of a common word, and with the default cache those
      * pages are read again for every query. It grows only as pages are used (docs/bench.md). */
+    /* A reader that tried to write would fail here, not in a later race with the writer: the
+     * store's writes go through the writer (and counters through their own connection). */
     if (!err && role == DB_READER)
-        err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) ";");
+        err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) "; PRAGMA query_only=ON;");
     if (err) {
         sb_fail(diag, err, "storeUnavailable", "cannot set up SQLite database %s: %s", target,
                 sqlite3_errmsg(c->db));

@@ -1,8 +1,6 @@
 /*
  * reads.c: what handlers read about teams, channels, memberships and messages. Each function
- * that takes a principal asks sb_can itself (the answer and its diag are the handler's error);
- * the paging functions do not, because their handlers must refuse a caller before they parse
- * the query (an unknown team answers 404 whatever $top says).
+ * that takes a principal asks sb_can itself (the answer and its diag are the handler's error).
  */
 #include "auth/perm.h"
 #include "org/org.h"
@@ -80,10 +78,16 @@ sb_err teams_member_get(struct sb_ctx *ctx, const struct sb_principal *who, cons
     return err;
 }
 
-sb_err teams_message_page(struct sb_ctx *ctx, const char *channel_id, int64_t before, size_t limit,
-                          struct sb_message **out, size_t *n)
+sb_err teams_message_page(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, int64_t before, size_t limit,
+                          struct sb_message **out, size_t *n, struct sb_diag *diag)
 {
-    return store_message_page(ctx->store, channel_id, before, limit, out, n);
+    struct sb_resource res = {team_id, channel_id, NULL};
+    sb_err err = sb_can(ctx, who, SB_ACT_CHANNEL_READ, &res, diag);
+
+    if (!err)
+        err = store_message_page(ctx->store, channel_id, before, limit, out, n);
+    return err;
 }
 
 sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
@@ -107,10 +111,16 @@ sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, con
     return err;
 }
 
-sb_err teams_message_feed(struct sb_ctx *ctx, const char *team_id, const char *app_type,
-                          int64_t before, size_t limit, struct sb_message **out, size_t *n)
+sb_err teams_message_feed(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *app_type, int64_t before, size_t limit,
+                          struct sb_message **out, size_t *n, struct sb_diag *diag)
 {
-    return store_message_feed(ctx->store, team_id, app_type, before, limit, out, n);
+    struct sb_resource res = {team_id, NULL, NULL};
+    sb_err err = sb_can(ctx, who, SB_ACT_TEAM_READ, &res, diag);
+
+    if (!err)
+        err = store_message_feed(ctx->store, team_id, app_type, before, limit, out, n);
+    return err;
 }
 
 sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
@@ -133,12 +143,15 @@ void teams_message_free_array(struct sb_message *ms, size_t n)
 sb_err teams_update_member_settings(struct sb_ctx *ctx, const struct sb_principal *who,
                                     const char *team_id, bool allow, struct sb_diag *diag)
 {
+    struct sb_resource res = {team_id, NULL, NULL};
     struct sb_team before = {0};
     struct sb_audit audit = {0};
     json_t *b = NULL, *a = NULL;
     bool changed;
-    sb_err err = store_team_get(ctx->store, team_id, &before);
+    sb_err err = sb_can(ctx, who, SB_ACT_TEAM_UPDATE, &res, diag);
 
+    if (!err)
+        err = store_team_get(ctx->store, team_id, &before);
     if (err)
         goto out;
     /* The setting and its audit entry (when it changes) are one transaction. */

@@ -1,5 +1,6 @@
 #include "teams/teams.h"
 
+#include "auth/perm.h"
 #include "core/ids.h"
 #include "core/json.h"
 #include "core/metrics.h"
@@ -42,7 +43,9 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
     memset(out, 0, sizeof(*out));
     memset(&general, 0, sizeof(general));
     memset(&owner, 0, sizeof(owner));
-    err = check_name("displayName", display_name, SB_NAME_MAX, diag);
+    err = sb_can(ctx, who, SB_ACT_TEAM_CREATE, NULL, diag);
+    if (!err)
+        err = check_name("displayName", display_name, SB_NAME_MAX, diag);
     if (err)
         return err;
     sb_id_new(ctx, out->id);
@@ -83,12 +86,17 @@ sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool a
 /* Teams refuses these characters in channel names. */
 static const char channel_forbidden[] = "~#%&*{}+/\\:<>?|'\"";
 
-sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
-                            const char *description, struct sb_channel *out, struct sb_diag *diag)
+sb_err teams_channel_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                            const char *display_name, const char *description,
+                            struct sb_channel *out, struct sb_diag *diag)
 {
+    struct sb_resource res = {team_id, NULL, NULL};
     sb_err err;
 
     memset(out, 0, sizeof(*out));
+    err = sb_can(ctx, who, SB_ACT_CHANNEL_CREATE, &res, diag);
+    if (err)
+        return err;
     err = check_name("displayName", display_name, TEAMS_CHANNEL_NAME_MAX, diag);
     if (err)
         return err;
@@ -114,13 +122,17 @@ sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char 
     return err;
 }
 
-sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *user_id, int role,
-                        struct sb_member *out, struct sb_diag *diag)
+sb_err teams_member_add(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                        const char *user_id, int role, struct sb_member *out, struct sb_diag *diag)
 {
+    struct sb_resource res = {team_id, NULL, NULL};
     struct sb_user u;
     sb_err err;
 
     memset(out, 0, sizeof(*out));
+    err = sb_can(ctx, who, SB_ACT_MEMBER_ADD, &res, diag);
+    if (err)
+        return err;
     if (role < SB_ROLE_GUEST || role > SB_ROLE_OWNER)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "roles is not valid");
     err = store_user_get(ctx->store, user_id, &u);
@@ -143,12 +155,16 @@ sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *use
     return err;
 }
 
-sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
-                           struct sb_diag *diag)
+sb_err teams_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                           const char *membership_id, struct sb_diag *diag)
 {
+    struct sb_resource res = {team_id, NULL, membership_id};
     struct sb_member m;
-    sb_err err = store_member_get(ctx->store, team_id, membership_id, &m);
+    sb_err err = sb_can(ctx, who, SB_ACT_MEMBER_REMOVE, &res, diag);
 
+    if (err)
+        return err;
+    err = store_member_get(ctx->store, team_id, membership_id, &m);
     if (!err)
         err = store_member_delete(ctx->store, team_id, membership_id);
     if (!err && ctx->bus)
@@ -166,9 +182,13 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
                           const char *channel_id, const char *content_type, const char *content,
                           struct sb_message *out, struct sb_diag *diag)
 {
+    struct sb_resource res = {team_id, channel_id, NULL};
     sb_err err;
 
     memset(out, 0, sizeof(*out));
+    err = sb_can(ctx, who, SB_ACT_MESSAGE_POST, &res, diag);
+    if (err)
+        return err;
     if (strcmp(content_type, "text") != 0 && strcmp(content_type, "html") != 0)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "body.contentType must be \"text\" or \"html\"");

@@ -1,8 +1,9 @@
 /*
  * teams.h: teams, channels, memberships and people's messages.
  *
- * These functions validate input and change the store; they do not check permissions (the
- * handler has asked sb_can first). Every failure fills diag with a message naming the field.
+ * Every function that takes a principal asks sb_can first (SB_ERR_NOT_FOUND for what who may
+ * not see, before any check of the input), then validates and changes the store. Every failure
+ * fills diag with a message naming the field or the refusal.
  */
 #ifndef SB_TEAMS_H
 #define SB_TEAMS_H
@@ -17,28 +18,32 @@
 #define TEAMS_CHANNEL_NAME_MAX 50     /* Teams' limit on channel names */
 #define TEAMS_MESSAGE_MAX (28 * 1024) /* Teams' limit on a message */
 
-/* Creates a team with its General channel; the creator becomes its owner. */
+/* Creates a team with its General channel; the creator becomes its owner (SB_ACT_TEAM_CREATE). */
 sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
                     const char *description, struct sb_team *out, struct sb_diag *diag);
 
 /* Sets memberSettings.allowCreateUpdateRemoveConnectors; audit (may be NULL) is written in the
- * same transaction. */
+ * same transaction. No permission check: its callers (teams_update_member_settings, the
+ * administrators' team switch) asked. */
 sb_err teams_set_member_settings(struct sb_ctx *ctx, const char *team_id, bool allow_connectors,
                                  const struct sb_audit *audit, struct sb_diag *diag);
 
-sb_err teams_channel_create(struct sb_ctx *ctx, const char *team_id, const char *display_name,
-                            const char *description, struct sb_channel *out, struct sb_diag *diag);
+/* SB_ACT_CHANNEL_CREATE. */
+sb_err teams_channel_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                            const char *display_name, const char *description,
+                            struct sb_channel *out, struct sb_diag *diag);
 
-/* Adds user_id with role (enum sb_role, not NONE). SB_ERR_NOT_FOUND for an unknown user,
- * SB_ERR_CONFLICT when already a member. */
-sb_err teams_member_add(struct sb_ctx *ctx, const char *team_id, const char *user_id, int role,
-                        struct sb_member *out, struct sb_diag *diag);
+/* Adds user_id with role (enum sb_role, not NONE) (SB_ACT_MEMBER_ADD). SB_ERR_NOT_FOUND for an
+ * unknown user, SB_ERR_CONFLICT when already a member. */
+sb_err teams_member_add(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                        const char *user_id, int role, struct sb_member *out, struct sb_diag *diag);
 
-sb_err teams_member_remove(struct sb_ctx *ctx, const char *team_id, const char *membership_id,
-                           struct sb_diag *diag);
+/* SB_ACT_MEMBER_REMOVE (owners, and anyone for their own membership). */
+sb_err teams_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                           const char *membership_id, struct sb_diag *diag);
 
-/* Posts a person's message. content_type is "text" or "html". out owns heap fields
- * (store_message_free). */
+/* Posts a person's message (SB_ACT_MESSAGE_POST). content_type is "text" or "html". out owns heap
+ * fields (store_message_free). */
 sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *content_type, const char *content,
                           struct sb_message *out, struct sb_diag *diag);
@@ -64,13 +69,15 @@ sb_err teams_member_get(struct sb_ctx *ctx, const struct sb_principal *who, cons
 sb_err teams_message_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                          const char *channel_id, const char *id, struct sb_message *out,
                          struct sb_diag *diag);
-/* Pages, newest first, of messages with seq below before (0: from the newest). No permission
- * check: the handler asked sb_can before it parsed the paging arguments. */
-sb_err teams_message_page(struct sb_ctx *ctx, const char *channel_id, int64_t before, size_t limit,
-                          struct sb_message **out, size_t *n);
-/* A team's connector posts from configurations of app_type ("groups": the group feed). */
-sb_err teams_message_feed(struct sb_ctx *ctx, const char *team_id, const char *app_type,
-                          int64_t before, size_t limit, struct sb_message **out, size_t *n);
+/* Pages, newest first, of messages with seq below before (0: from the newest) (CHANNEL_READ). */
+sb_err teams_message_page(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, int64_t before, size_t limit,
+                          struct sb_message **out, size_t *n, struct sb_diag *diag);
+/* A team's connector posts from configurations of app_type ("groups": the group feed)
+ * (TEAM_READ). */
+sb_err teams_message_feed(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *app_type, int64_t before, size_t limit,
+                          struct sb_message **out, size_t *n, struct sb_diag *diag);
 /* Messages after seq `after` that who may see (every team's for administrators), oldest first:
  * the event stream's replay. */
 sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
@@ -78,9 +85,8 @@ sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, i
 void teams_message_free(struct sb_message *m);
 void teams_message_free_array(struct sb_message *ms, size_t n);
 
-/* PATCH memberSettings.allowCreateUpdateRemoveConnectors by who: the setting and its audit
- * entry (when it changes) in one transaction. The handler asked sb_can(TEAM_UPDATE) before it
- * read the body. */
+/* PATCH memberSettings.allowCreateUpdateRemoveConnectors by who (TEAM_UPDATE): the setting and
+ * its audit entry (when it changes) in one transaction. */
 sb_err teams_update_member_settings(struct sb_ctx *ctx, const struct sb_principal *who,
                                     const char *team_id, bool allow, struct sb_diag *diag);
 
@@ -105,6 +111,15 @@ void teams_message_stored(struct sb_ctx *ctx);
 /* Renders m once for this process's subscribers, when any of them may see its team; only
  * remote.c calls it, in seq order. */
 void teams_message_event(struct sb_ctx *ctx, const struct sb_message *m);
+
+/* Subscribes who to the events of the teams they may read (every team for a global
+ * administrator; the bus follows later membership changes); after: the seq already replayed
+ * (stream.c). */
+struct events_sub;
+struct events_transport;
+sb_err teams_subscribe(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
+                       const struct events_transport *t, struct events_sub **out,
+                       struct sb_diag *diag);
 
 /* Publishes the messages and card updates that this and every other server process on the
  * same database store, in commit order (remote.c). */

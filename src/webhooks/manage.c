@@ -142,3 +142,11 @@ sb_err webhook_config_image(struct sb_ctx *ctx, const char *id, char *type, size
         sb_fail(diag, err, "NotFound", "this connector has no image");
     return err;
 }
+
+bool webhook_may_manage(struct sb_ctx *ctx, const struct sb_principal *who,
+                        const struct sb_connector *cc)
+{
+    struct sb_resource res = {cc->team_id, cc->channel_id, NULL};
+
+    return sb_can(ctx, who, SB_ACT_CONNECTOR_MANAGE, &res, NULL) == SB_OK;
+}

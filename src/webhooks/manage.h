@@ -21,6 +21,9 @@ sb_err webhook_channel_load(struct sb_ctx *ctx, const struct sb_principal *who,
 sb_err webhook_config_load(struct sb_ctx *ctx, const struct sb_principal *who,
                            enum sb_action action, const char *id, struct sb_connector *out,
                            struct sb_diag *diag);
+/* Whether who may manage (rename, remove, change) configurations in cc's channel. */
+bool webhook_may_manage(struct sb_ctx *ctx, const struct sb_principal *who,
+                        const struct sb_connector *cc);
 /* The channel's configurations (heap array: free()); the caller loaded the channel. */
 sb_err webhook_config_list(struct sb_ctx *ctx, const char *channel_id, struct sb_connector **out,
                            size_t *n);

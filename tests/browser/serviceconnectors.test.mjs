@@ -1,7 +1,9 @@
 // Built-in service connectors in a real browser: GitHub configured through the Connectors
 // dialog (form, URL and secret to paste, set-up steps), a signed push event posted with the
 // secret read from the page arrives as a card; Alertmanager and GitLab cards; the JSON template
-// preview. Screenshots 30-35 show what the cards look like.
+// preview. Screenshots 30-35 show what the cards look like: laid out for a reader (nothing said
+// twice, severity colour, one link per item, times as ISO 8601 UTC fact values the client shows
+// relative).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -98,7 +100,10 @@ test('GitHub through the dialog: form, URL and secret to paste, a signed push be
   const card = page.locator('.messagecard', { hasText: '1 new commit pushed to master by Codertocat' });
   await card.waitFor();
   await card.getByRole('link', { name: 'View changes' }).waitFor();
-  await card.locator('.mc-facts th', { hasText: 'Branch' }).waitFor();
+  await card.getByRole('link', { name: /^[0-9a-f]{7}$/ }).waitFor();
+  // Repository, branch and pusher are in the title: no facts table repeats them, one button.
+  assert.equal(await card.locator('.mc-facts').count(), 0);
+  assert.equal(await card.locator('.mc-button').count(), 1);
   assert.equal(await page.locator('.messages img[src="x"]').count(), 0, 'payload markup stays text');
   await page.locator('.messagecard', { hasText: 'Pull request #2 opened' }).waitFor();
   await card.scrollIntoViewIfNeeded();
@@ -108,16 +113,18 @@ test('GitHub through the dialog: form, URL and secret to paste, a signed push be
 
 test('Alertmanager and GitLab cards', T, async () => {
   const am = await server.api('POST', `/api/v1/channels/${general.id}/serviceConnectors`, { kind: 'alertmanager', name: 'Alertmanager' });
+  // Times relative to now, as Alertmanager sends them (nanoseconds, UTC).
+  const ago = (min) => new Date(Date.now() - min * 60000).toISOString().replace('Z', '123456Z');
   const alert = (job, status) => ({
-    status, labels: { alertname: 'HighLatency', job, severity: 'critical', instance: `${job}-1:9090` },
-    annotations: { summary: `p99 latency above 1s on ${job}`, runbook: 'https://runbooks.example.com/latency' },
-    startsAt: '2026-11-25T09:00:00Z', endsAt: status === 'resolved' ? '2026-11-25T09:20:00Z' : '0001-01-01T00:00:00Z',
+    status, labels: { alertname: 'HighLatency', job, severity: 'critical', instance: `${job}-1:9090`, cluster: 'eu-west' },
+    annotations: { summary: `p99 latency above 1s on ${job}`, runbook_url: 'https://runbooks.example.com/latency' },
+    startsAt: ago(25), endsAt: status === 'resolved' ? ago(2) : '0001-01-01T00:00:00Z',
     generatorURL: `http://prometheus.example.com/graph?g0.expr=latency_${job}`, fingerprint: crypto.randomBytes(8).toString('hex'),
   });
   const notify = (status) => ({
     version: '4', groupKey: '{}:{alertname="HighLatency"}', truncatedAlerts: 0, status, receiver: 'switchboard',
-    groupLabels: { alertname: 'HighLatency' }, commonLabels: { alertname: 'HighLatency', severity: 'critical' },
-    commonAnnotations: {}, externalURL: 'http://alertmanager.example.com:9093',
+    groupLabels: { alertname: 'HighLatency' }, commonLabels: { alertname: 'HighLatency', severity: 'critical', cluster: 'eu-west' },
+    commonAnnotations: { runbook_url: 'https://runbooks.example.com/latency' }, externalURL: 'http://alertmanager.example.com:9093',
     alerts: [alert('api', status), alert('web', status)],
   });
   assert.equal((await post(am.url, JSON.stringify(notify('firing')), {})).status, 200);
@@ -125,11 +132,23 @@ test('Alertmanager and GitLab cards', T, async () => {
   const firing = page.locator('.messagecard', { hasText: '[FIRING:2] HighLatency' });
   await firing.waitFor();
   await firing.getByRole('link', { name: 'Silence' }).waitFor();
-  await firing.scrollIntoViewIfNeeded();
+  await firing.getByRole('link', { name: 'Runbook' }).waitFor();
+  // Shared labels once, each alert only what differs, headed by its own summary, one link each.
+  const th = (name) => firing.locator('.mc-facts th', { hasText: new RegExp(`^${name}$`) }).count();
+  assert.equal(await th('severity'), 1);
+  assert.equal(await th('cluster'), 1);
+  assert.equal(await th('job'), 2);
+  assert.equal(await th('alertname'), 0);
+  assert.equal(await th('runbook_url'), 0);
+  await firing.locator('.mc-activity-title', { hasText: 'p99 latency above 1s on web' }).waitFor();
+  assert.equal(await firing.getByRole('link', { name: 'Source' }).count(), 2);
+  await firing.evaluate((el) => el.scrollIntoView({ block: 'start' })); // the colour bar and title in view
   await shot(page, '32-alertmanager-firing');
   const resolved = page.locator('.messagecard', { hasText: '[RESOLVED] HighLatency' });
   await resolved.waitFor();
-  await resolved.scrollIntoViewIfNeeded();
+  assert.equal(await resolved.locator('.mc-facts th', { hasText: /^Lasted$/ }).count(), 2);
+  assert.equal(await resolved.getByRole('link', { name: 'Silence' }).count(), 0);
+  await resolved.evaluate((el) => el.scrollIntoView({ block: 'start' })); // the colour bar and title in view
   await shot(page, '33-alertmanager-resolved');
 
   const gl = await server.api('POST', `/api/v1/channels/${general.id}/serviceConnectors`, { kind: 'gitlab', name: 'GitLab' });
@@ -140,8 +159,9 @@ test('Alertmanager and GitLab cards', T, async () => {
   };
   const pipeline = {
     object_kind: 'pipeline', user: { name: 'Administrator', username: 'root' }, project,
-    object_attributes: { id: 31, ref: 'master', tag: false, status: 'failed', duration: 63, url: 'http://example.com/mike/diaspora/-/pipelines/31' },
-    commit: { message: 'fixed readme\n', url: 'http://example.com/mike/diaspora/commit/da15608' },
+    object_attributes: { id: 31, ref: 'master', tag: false, status: 'failed', duration: 63, finished_at: new Date(Date.now() - 4 * 60000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), url: 'http://example.com/mike/diaspora/-/pipelines/31' },
+    commit: { id: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7', message: 'fixed readme\n', url: 'http://example.com/mike/diaspora/commit/da1560886d4f094c3e6c9ef40349f7d38b5d27d7' },
+    builds: [{ id: 377, stage: 'test', name: 'rspec', status: 'failed' }, { id: 376, stage: 'build', name: 'build-image', status: 'success' }],
   };
   assert.equal((await post(gl.url, JSON.stringify(mr), { 'X-Gitlab-Event': 'Merge Request Hook', 'X-Gitlab-Token': gl.settings.secret })).status, 200);
   assert.equal((await post(gl.url, JSON.stringify(pipeline), { 'X-Gitlab-Event': 'Pipeline Hook', 'X-Gitlab-Token': 'wrong-token-123' })).status, 401);
@@ -149,6 +169,9 @@ test('Alertmanager and GitLab cards', T, async () => {
   await page.locator('.messagecard', { hasText: 'Merge request !1 merged: MS-Viewport' }).waitFor();
   const failed = page.locator('.messagecard', { hasText: 'Pipeline #31 failed on master' });
   await failed.waitFor();
+  await failed.locator('.mc-facts td', { hasText: 'rspec (test)' }).waitFor();
+  await failed.getByRole('link', { name: 'da156088' }).waitFor();
+  assert.equal(await failed.locator('.mc-button').count(), 1, 'one link: View pipeline');
   await failed.scrollIntoViewIfNeeded();
   await shot(page, '34-gitlab-cards');
   assert.deepEqual(page.dialogs, []);

@@ -210,6 +210,36 @@ describe('outsiders learn nothing', () => {
     }
   });
 
+  // Handlers refuse a malformed request (bad JSON, wrong types, $top out of range) before the
+  // service asks permission. Such a refusal must depend on the request alone: the outsider gets
+  // the very same answer for the hidden team as for a team that does not exist.
+  test('a malformed request gets the same answer for a hidden team as for an unknown one', async () => {
+    const cases = [
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages`, '{"body":'],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages`, { body: { content: 42 } }],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages`, { body: { content: 'hi' } }],
+      ['GET', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages?$top=0`],
+      ['GET', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages?$top=5`],
+      ['POST', (t) => `/v1.0/teams/${t}/channels`, '[1, 2]'],
+      ['POST', (t) => `/v1.0/teams/${t}/channels`, { displayName: 7 }],
+      ['POST', (t) => `/v1.0/teams/${t}/channels`, { displayName: 'Fine name' }],
+      ['POST', (t) => `/v1.0/teams/${t}/members`, { 'user@odata.bind': 'nonsense' }],
+      ['PATCH', (t) => `/v1.0/teams/${t}`, { memberSettings: 'yes' }],
+      ['GET', (t) => `/api/v1/teams/${t}/feed?$top=1000`],
+    ];
+    const unknownChannel = '19:00000000000000000000000000000000@thread.tacv2';
+    for (const [method, path, body] of cases) {
+      const a = await outsider.api(method, path(team.id, general.id), body);
+      const b = await outsider.api(method, path(unknownTeam, unknownChannel), body);
+      const what = `${method} ${path('T', 'C')} ${typeof body === 'string' ? body : JSON.stringify(body)}`;
+      assert.ok(a.status === 400 || a.status === 404, `${what}: ${a.status}`);
+      assert.equal(a.status, b.status, what);
+      assert.equal(a.body.error.code, b.body.error.code, what);
+      assert.equal(a.body.error.message.replaceAll(team.id, 'T').replaceAll(general.id, 'C'),
+        b.body.error.message.replaceAll(unknownTeam, 'T').replaceAll(unknownChannel, 'C'), what);
+    }
+  });
+
   test('joinedTeams does not list the team for an outsider or the admin (not a member)', async () => {
     for (const call of [outsider.api, adminCall]) {
       const value = expectCollection(await call('GET', '/v1.0/me/joinedTeams'));

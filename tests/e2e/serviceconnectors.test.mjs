@@ -95,6 +95,20 @@ function links(card) {
   return Object.fromEntries((card.potentialAction || []).map((a) => [a.name, a.targets[0].uri]));
 }
 
+// What a person reads: nothing the title or the section heading says is said again as a fact,
+// and the card has at most one link of its own (items, such as alerts, carry theirs).
+function saysThingsOnce(card) {
+  for (const s of card.sections || []) {
+    for (const f of s.facts || []) {
+      assert.ok(!card.title.includes(f.value), `fact ${f.name}: "${f.value}" repeats the title "${card.title}"`);
+      assert.notEqual(f.value, s.activityTitle, `fact ${f.name} repeats the section heading`);
+    }
+  }
+  assert.ok((card.potentialAction || []).length <= 1, `one link: ${JSON.stringify(card.potentialAction)}`);
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
 async function deliveries(cfg) {
   return expectStatus(await owner.api('GET', `/api/v1/connectors/${cfg.id}/deliveries`), 200).body.value;
 }
@@ -224,16 +238,20 @@ describe('GitHub', () => {
     ['push', () => example('push', (e) => e.ref === 'refs/heads/master' && e.commits.length), (c) => {
       assert.match(c.title, /^\[Codertocat\/Hello-World\] 1 new commit pushed to master by Codertocat$/);
       assert.match(c.sections[0].text, /\[`[0-9a-f]{7}`\]\(https:\/\/github\.com\/.+\)/);
-      assert.equal(facts(c).Branch, 'master');
+      assert.deepEqual(facts(c), {}, 'repository, branch and pusher are in the title');
       assert.equal(links(c)['View changes'], 'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246');
     }],
     ['push', () => example('push', (e) => e.ref.startsWith('refs/tags/') && e.created), (c) => {
       assert.equal(c.title, '[Codertocat/Hello-World] New tag simple-tag pushed by Codertocat');
+      assert.equal(c.sections, undefined, 'no commits: the title says it all');
     }],
     ['pull_request', () => example('pull_request', (e) => e.action === 'opened'), (c) => {
       assert.match(c.title, /^\[Codertocat\/Hello-World\] Pull request #2 opened: Update the README with new information\.$/);
       assert.equal(c.themeColor, '2EB886');
       assert.equal(facts(c).Branches, 'changes \u2192 master');
+      assert.equal(c.sections[0].activityTitle, 'Codertocat');
+      assert.equal(c.sections[0].activitySubtitle, undefined, 'the verb is in the title');
+      assert.equal(facts(c).Author, undefined, 'the author is the actor heading the section');
       assert.equal(links(c)['View pull request'], 'https://github.com/Codertocat/Hello-World/pull/2');
     }],
     ['pull_request', () => example('pull_request', (e) => e.action === 'closed'), (c) => {
@@ -286,12 +304,14 @@ describe('GitHub', () => {
     ['workflow_run', () => example('workflow_run', (e) => e.action === 'completed' && e.workflow_run.conclusion === 'success'), (c) => {
       assert.match(c.title, /Workflow .*: success on master$/);
       assert.equal(c.themeColor, '2EB886');
+      assert.equal(facts(c).Run, '#163');
+      assert.equal(facts(c).Started, '2020-10-05T16:33:49Z');
       assert.equal(links(c)['View run'], 'https://github.com/octo-org/octo-repo/actions/runs/289782451');
     }],
     ['workflow_run', () => { const e = example('workflow_run', (x) => x.action === 'completed' && x.workflow_run.conclusion === 'success'); e.workflow_run.conclusion = 'failure'; return e; }, (c) => {
       assert.match(c.title, /: failure on master$/);
       assert.equal(c.themeColor, 'D63333');
-      assert.equal(facts(c).Result, 'failure');
+      assert.equal(facts(c).Result, undefined, 'the result is in the title');
     }],
   ];
 
@@ -307,6 +327,7 @@ describe('GitHub', () => {
       assert.equal(m.from.application.imageUrl, `/api/v1/connectors/${conf.id}/image`);
       assert.equal(card['@type'], 'MessageCard');
       check(card);
+      saysThingsOnce(card);
     });
   }
 
@@ -415,7 +436,7 @@ describe('GitHub', () => {
     for (const short of ['abcdef\u00e9', 'abcde\u20ac1', 'ab\u{1F600}cdef']) assert.ok(text.includes(`[\`${short}\`]`), `short id ${short} in ${text}`);
     assert.ok(text.includes('x'.repeat(119) + '\u2026'), 'the first line is cut before the 4-byte character');
     assert.ok(text.includes('Zo\u00eb 2'));
-    assert.equal(facts(card)['Pushed by'], '\u00c5sa');
+    assert.ok(card.title.endsWith(' by \u00c5sa'), card.title);
     assert.ok(!JSON.stringify(card).includes('\uFFFD'));
     // The delivery log's note quotes the branch cut at 100 bytes, here inside a character.
     const f = example('push', (x) => x.ref === 'refs/heads/master' && x.commits.length);
@@ -448,8 +469,14 @@ describe('GitLab', () => {
   };
   const pipelineHook = (status) => ({
     object_kind: 'pipeline', user: { id: 1, name: 'Administrator', username: 'root' }, project,
-    object_attributes: { id: 31, iid: 3, ref: 'master', tag: false, sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2', status, detailed_status: status, stages: ['build', 'test', 'deploy'], duration: 63, url: 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31' },
+    object_attributes: { id: 31, iid: 3, ref: 'master', tag: false, sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2', status, detailed_status: status, stages: ['build', 'test', 'deploy'], created_at: '2016-08-12 15:23:28 UTC', finished_at: '2016-08-12 15:26:29 UTC', duration: 63, url: 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31' },
     commit: { id: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2', message: 'test\n', url: 'http://example.com/gitlab-org/gitlab-test/commit/bcbb5ec396a2c0f828686f14fac9b80b780504f2', author: { name: 'User', email: 'user@gitlab.com' } },
+    builds: [
+      { id: 380, stage: 'deploy', name: 'production', status: status === 'failed' ? 'skipped' : 'success' },
+      { id: 377, stage: 'test', name: 'test-image', status: status === 'failed' ? 'failed' : 'success' },
+      { id: 378, stage: 'test', name: 'test-build', status: 'success' },
+      { id: 376, stage: 'build', name: 'build-image', status: 'success' },
+    ],
   });
 
   test('push, merge request, issue and pipeline events become cards', async () => {
@@ -471,8 +498,16 @@ describe('GitLab', () => {
     assert.equal(all[2].title, '[mike/diaspora] Issue #23 opened: New API: create/update/delete file');
     assert.equal(all[3].title, '[mike/diaspora] Pipeline #31 failed on master');
     assert.equal(all[3].themeColor, 'D63333');
+    assert.deepEqual(facts(all[3]), {
+      Duration: '1 min 3 s',
+      Finished: '2016-08-12T15:26:29Z',
+      Commit: '[bcbb5ec3](http://example.com/gitlab-org/gitlab-test/commit/bcbb5ec396a2c0f828686f14fac9b80b780504f2) test',
+      'Failed jobs': 'test-image (test)',
+    });
     assert.equal(all[4].themeColor, '2EB886');
+    assert.equal(facts(all[4])['Failed jobs'], undefined);
     assert.equal(links(all[4])['View pipeline'], 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31');
+    for (const c of all) saysThingsOnce(c);
     const log = await deliveries(cfg);
     assert.ok(log.some((d) => /pipeline status 'running'/.test(d.error)));
   });
@@ -510,7 +545,7 @@ describe('GitLab', () => {
     assert.ok(text.includes('\u00e9'.repeat(59) + '\u2026'), 'a first line of 2-byte characters is cut on a character');
     assert.equal(card.title, '[mike/diaspora] 4 new commits pushed to master by J\u00f6rg');
     assert.equal(links(card)['View changes'], undefined, 'a compare link that does not fit is left out');
-    assert.equal(links(card).Project, hook.project.web_url);
+    assert.equal(links(card)['View project'], hook.project.web_url);
   });
 });
 
@@ -681,13 +716,24 @@ describe('Prometheus Alertmanager', { skip: !fs.existsSync('/usr/bin/prometheus-
         JSON.parse(ev.json.attachments[0].content).title.startsWith(status);
       const firing = JSON.parse((await events.nextMatching(isOurs('[FIRING'), { timeoutMs: 30_000, what: 'a firing card' })).json.attachments[0].content);
       assert.equal(firing.title, `[FIRING:2] ${name}`);
-      assert.equal(firing.themeColor, 'D63333');
-      assert.equal(firing.sections.length, 2, 'both alerts of the group in one card');
-      assert.equal(firing.sections[0].activityTitle, `${name} \u2014 firing`);
-      const f = facts({ sections: [firing.sections[0]] });
-      assert.equal(f.severity, 'critical');
-      assert.equal(f.description, '<b>p99</b> > 1s');
-      assert.match(firing.sections[0].potentialAction[0].targets[0].uri, /^http:\/\/prometheus\.example\.com\/graph/);
+      assert.equal(firing.themeColor, 'D63333', 'critical');
+      // What both alerts share is said once: the description as the text, the severity in a
+      // first section; then one section per alert with only what differs.
+      assert.equal(firing.text, '<b>p99</b> > 1s');
+      assert.equal(firing.sections.length, 3, 'the shared section and both alerts of the group in one card');
+      assert.deepEqual(facts({ sections: [firing.sections[0]] }), { severity: 'critical' });
+      const byJob = {};
+      for (const s of firing.sections.slice(1)) {
+        const f = facts({ sections: [s] });
+        byJob[f.job] = s;
+        assert.equal(s.activityTitle, `Latency is high on ${f.job}`);
+        assert.deepEqual(Object.keys(f).sort(), ['Started', 'job'], JSON.stringify(f));
+        assert.match(f.Started, ISO_UTC);
+        assert.equal(Date.parse(f.Started), Math.floor(Date.parse(startsAt) / 1000) * 1000);
+        assert.equal(s.potentialAction.length, 1);
+        assert.equal(s.potentialAction[0].targets[0].uri, `http://prometheus.example.com/graph?g0.expr=latency_${f.job}`);
+      }
+      assert.deepEqual(Object.keys(byJob).sort(), ['api', 'web']);
       assert.equal(links(firing)['Open Alertmanager'], amUrl);
       assert.ok(links(firing).Silence.startsWith(`${amUrl}/#/silences/new?filter=`));
       assert.ok(decodeURIComponent(links(firing).Silence).includes(`alertname="${name}"`));
@@ -697,7 +743,11 @@ describe('Prometheus Alertmanager', { skip: !fs.existsSync('/usr/bin/prometheus-
       const resolved = JSON.parse((await events.nextMatching(isOurs('[RESOLVED'), { timeoutMs: 30_000, what: 'a resolved card' })).json.attachments[0].content);
       assert.equal(resolved.title, `[RESOLVED] ${name}`);
       assert.equal(resolved.themeColor, '2EB886');
-      assert.ok(facts({ sections: [resolved.sections[0]] }).Ended);
+      const ended = facts({ sections: [resolved.sections[1]] });
+      assert.match(ended.Ended, ISO_UTC);
+      assert.ok(ended.Lasted, JSON.stringify(ended));
+      assert.equal(resolved.sections[1].activitySubtitle, undefined, 'all resolved: nothing to tell apart');
+      assert.equal(links(resolved).Silence, undefined);
       const log = await deliveries(cfg);
       assert.ok(log.filter((d) => d.status === 200 && d.messageId).length >= 2);
     } finally {

@@ -156,19 +156,21 @@ static int populate(struct fx *f)
     TRY(make_user(f, P_OUTSIDER, "outsider@example.com", false));
 
     TRY(teams_create(&f->ctx, &f->who[P_OWNER], "Team", "the team", &f->team, &diag));
-    TRY(teams_member_add(&f->ctx, f->team.id, f->who[P_MEMBER].user_id, SB_ROLE_MEMBER,
-                         &f->m_member, &diag));
-    TRY(teams_member_add(&f->ctx, f->team.id, f->who[P_GUEST].user_id, SB_ROLE_GUEST, &f->m_guest,
-                         &diag));
+    TRY(teams_member_add(&f->ctx, &f->who[P_OWNER], f->team.id, f->who[P_MEMBER].user_id,
+                         SB_ROLE_MEMBER, &f->m_member, &diag));
+    TRY(teams_member_add(&f->ctx, &f->who[P_OWNER], f->team.id, f->who[P_GUEST].user_id,
+                         SB_ROLE_GUEST, &f->m_guest, &diag));
     TRY(find_general(f, f->team.id, &f->general));
     TRY(find_membership(f, f->team.id, f->who[P_OWNER].user_id, f->m_owner));
-    TRY(teams_channel_create(&f->ctx, f->team.id, "Second", NULL, &f->second, &diag));
+    TRY(teams_channel_create(&f->ctx, &f->who[P_OWNER], f->team.id, "Second", NULL, &f->second,
+                             &diag));
 
     /* another team, of the same owner, with the outsider as a member */
     TRY(teams_create(&f->ctx, &f->who[P_OWNER], "Other", NULL, &f->other, &diag));
-    TRY(teams_member_add(&f->ctx, f->other.id, f->who[P_OUTSIDER].user_id, SB_ROLE_MEMBER,
-                         &f->m_outsider_other, &diag));
-    TRY(teams_channel_create(&f->ctx, f->other.id, "Elsewhere", NULL, &f->foreign, &diag));
+    TRY(teams_member_add(&f->ctx, &f->who[P_OWNER], f->other.id, f->who[P_OUTSIDER].user_id,
+                         SB_ROLE_MEMBER, &f->m_outsider_other, &diag));
+    TRY(teams_channel_create(&f->ctx, &f->who[P_OWNER], f->other.id, "Elsewhere", NULL, &f->foreign,
+                             &diag));
     TRY(find_general(f, f->other.id, &other_general));
 #undef TRY
 
@@ -707,13 +709,14 @@ static void test_role_changes_take_effect(void **state)
     /* the outsider joins as a guest: the team becomes visible but not writable */
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_TEAM_READ, &r, NULL), NF);
-    assert_int_equal(
-        teams_member_add(&f->ctx, f->team.id, f->who[P_OUTSIDER].user_id, SB_ROLE_GUEST, &m, &diag),
-        SB_OK);
+    assert_int_equal(teams_member_add(&f->ctx, &f->who[P_OWNER], f->team.id,
+                                      f->who[P_OUTSIDER].user_id, SB_ROLE_GUEST, &m, &diag),
+                     SB_OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_TEAM_READ, &r, NULL), OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_CHANNEL_CREATE, &r, NULL), FB);
-    /* and leaves again */
-    assert_int_equal(teams_member_remove(&f->ctx, f->team.id, m.id, &diag), SB_OK);
+    /* and leaves again (anyone may remove their own membership) */
+    assert_int_equal(teams_member_remove(&f->ctx, &f->who[P_OUTSIDER], f->team.id, m.id, &diag),
+                     SB_OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_TEAM_READ, &r, NULL), NF);
 }
 

@@ -246,6 +246,28 @@ static void test_open_ping(void **state)
     assert_int_equal(store_ping(f->st), SB_OK);
 }
 
+/* Writes go through the writer: a reader connection is refused one by the database itself. */
+static void test_reader_cannot_write(void **state)
+{
+    struct fx *f = *state;
+    struct db d;
+    struct db_stmt *s = NULL;
+    bool row = true;
+    char *value = NULL;
+    sb_err err;
+
+    assert_int_equal(store_read_begin(f->st, &d), SB_OK);
+    err = db_query_text(&d, "INSERT INTO meta (key, value) VALUES ('reader', 'wrote')", &s,
+                        DB_NO_ARGS);
+    if (!err)
+        err = db_step(&d, s, &row);
+    db_done(&d, s);
+    store_read_end(f->st, &d);
+    assert_int_not_equal(err, SB_OK);
+    assert_int_equal(store_meta_get(f->st, "reader", &value), SB_ERR_NOT_FOUND);
+    free(value);
+}
+
 static void test_reopen_keeps_data(void **state)
 {
     struct fx *f = *state;
@@ -1509,6 +1531,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(test_open_ping),
+        T(test_reader_cannot_write),
         T(test_reopen_keeps_data),
         T(test_migrations_not_reapplied),
         cmocka_unit_test(test_open_bad_url),

@@ -1,4 +1,6 @@
 // Entry point: decide between the sign-in form and the app, and switch on sign in / sign out.
+// theme.js first: it sets <html data-theme> before anything is drawn.
+import './theme.js';
 import { get, del, csrfToken, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { renderSignIn } from './signin.js';
 import { renderShell } from './shell.js';

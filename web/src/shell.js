@@ -11,6 +11,7 @@ import { formDialog } from './dialog.js';
 import { isAdmin, openAdmin } from './admin.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
+import { themeMenu } from './theme.js';
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), unread: new Map(), current: null, view: null, expanded: new Set() };
@@ -36,6 +37,7 @@ export function renderShell(root, { user, onSignOut }) {
     developerBtn,
     searchBtn,
     adminBtn,
+    themeMenu(),
     signOutBtn);
 
   const drawerBtn = () => {
