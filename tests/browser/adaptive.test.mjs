@@ -89,6 +89,8 @@ const CARDS = {
   },
   full: { type: 'AdaptiveCard', version: '1.2', msteams: { width: 'Full' }, body: [tb('Digest card full width')] },
   normal: { type: 'AdaptiveCard', version: '1.2', body: [tb('Digest card normal width')] },
+  // As the Jenkins Office 365 Connector plugin and Grafana spell it.
+  fullCamel: { type: 'AdaptiveCard', version: '1.2', msTeams: { width: 'full' }, body: [tb('Digest card msTeams full')] },
   mentions: {
     type: 'AdaptiveCard', version: '1.0',
     body: [
@@ -254,9 +256,11 @@ test('msteams.width "Full" spans the message column; other cards keep their widt
   await normal.waitFor();
   const column = await full.evaluate((el) => el.closest('.message-body').getBoundingClientRect().width);
   const fullWidth = (await full.boundingBox()).width;
+  const camelWidth = (await cardWith(page, 'Digest card msTeams full').boundingBox()).width;
   const normalWidth = (await normal.boundingBox()).width;
   assert.ok(column > 700, `the message column is ${column}px at 1280`);
   assert.ok(Math.abs(fullWidth - column) <= 1, `full card ${fullWidth}px, column ${column}px`);
+  assert.ok(Math.abs(camelWidth - column) <= 1, `msTeams full card ${camelWidth}px, column ${column}px`);
   assert.ok(normalWidth <= 640, `normal card ${normalWidth}px`);
   await page.context().close();
 });

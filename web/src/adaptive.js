@@ -18,7 +18,7 @@ import { runAction, actionStatus, actionIdFor, pointerToken } from './actions.js
 import { currentTheme } from './theme.js';
 import { elementRegistry, actionRegistry } from './adaptive/registry.js';
 import { hostConfigFor } from './adaptive/hostconfig.js';
-import { markMentions, renderMentions } from './adaptive/mentions.js';
+import { markMentions, renderMentions, teamsPropsOf } from './adaptive/mentions.js';
 import { markTargetWidths, followWidth } from './adaptive/targetwidth.js';
 
 const ACTION_ID = 'sb-action:';
@@ -85,7 +85,8 @@ function renderInto(wrap, json, ctx, theme) {
   source.observer = null;
   wrap.replaceChildren();
   const own = new Map(); // pointer -> the Action.Http as the card has it
-  const wide = json && json.msteams && typeof json.msteams.width === 'string' && json.msteams.width.toLowerCase() === 'full';
+  const props = teamsPropsOf(json);
+  const wide = props && typeof props.width === 'string' && props.width.toLowerCase() === 'full';
   wrap.classList.toggle('ac-width-full', !!wide);
   try {
     const card = new AC.AdaptiveCard();

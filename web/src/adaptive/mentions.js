@@ -12,8 +12,18 @@ const RICH_KEYS = new Set(['text']);
 // Other shown strings: the tag is dropped, its text stays.
 const PLAIN_KEYS = new Set(['title', 'value', 'label', 'placeholder', 'altText', 'fallbackText', 'errorMessage', 'tooltip']);
 
+// The card's `msteams` member, whatever the case of its name (integrations also send
+// `msTeams`; Teams reads the payload without regard to case).
+export function teamsPropsOf(card) {
+  if (!card || typeof card !== 'object') return null;
+  const key = Object.keys(card).find((k) => k.toLowerCase() === 'msteams');
+  const v = key ? card[key] : null;
+  return v && typeof v === 'object' ? v : null;
+}
+
 function entitiesOf(card) {
-  const list = card && card.msteams && Array.isArray(card.msteams.entities) ? card.msteams.entities : [];
+  const props = teamsPropsOf(card);
+  const list = props && Array.isArray(props.entities) ? props.entities : [];
   const byText = new Map();
   for (const e of list) {
     if (!e || e.type !== 'mention' || typeof e.text !== 'string') continue;
@@ -44,7 +54,7 @@ export function markMentions(card) {
     if (Array.isArray(v)) return v.map((x) => walk(x, key, key === 'facts'));
     if (!v || typeof v !== 'object') return v;
     const out = {};
-    for (const [k, x] of Object.entries(v)) out[k] = k === 'msteams' ? x : walk(x, k, inFacts);
+    for (const [k, x] of Object.entries(v)) out[k] = k.toLowerCase() === 'msteams' ? x : walk(x, k, inFacts);
     return out;
   };
   return { card: walk(card, '', false), mentions };

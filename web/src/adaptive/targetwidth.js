@@ -36,7 +36,7 @@ export function markTargetWidths(card) {
     if (Array.isArray(v)) return v.map(walk);
     if (!v || typeof v !== 'object') return v;
     const out = {};
-    for (const [k, x] of Object.entries(v)) out[k] = k === 'msteams' ? x : walk(x);
+    for (const [k, x] of Object.entries(v)) out[k] = k.toLowerCase() === 'msteams' ? x : walk(x);
     if (typeof out.type === 'string' && typeof out.targetWidth === 'string' && out.type !== 'AdaptiveCard' && !out.type.startsWith('Action.')) {
       if (typeof out.id !== 'string' || !out.id) out.id = `sb-tw-${++counter}`;
       targets.set(out.id, { tw: out.targetWidth, visible: out.isVisible !== false });
