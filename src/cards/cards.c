@@ -193,7 +193,7 @@ static sb_err check_message_card(struct card_vctx *vc, json_t *card)
         return card_bad(vc, "@type", "must be \"MessageCard\"");
     err = card_opt_strings(vc, card, keys);
     if (!err)
-        err = card_check_list(vc, card, "sections", false, 0, CARD_MAX_SECTIONS, check_section);
+        err = card_check_list(vc, card, "sections", false, 0, NO_LIMIT, check_section);
     if (!err)
         err =
             card_check_list(vc, card, "potentialAction", false, 0, CARD_MAX_ACTIONS, check_action);

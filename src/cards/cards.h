@@ -24,7 +24,13 @@
 #include <stdbool.h>
 
 #define CARD_MAX_ATTACHMENTS 10
-#define CARD_MAX_SECTIONS 10
+/* Teams shows a MessageCard's first 10 sections and drops the rest, as it shows the first 5
+ * images of a section ("Each connector card can display a maximum of 10 sections, and each
+ * section can contain a maximum of five images and five actions. Any additional sections,
+ * images, or actions in a message do not appear": Teams' cards reference). It accepts the
+ * card; so does the check. The built-in connectors stay within it so that nothing they say is
+ * dropped. */
+#define CARD_SHOWN_SECTIONS 10
 #define CARD_MAX_ACTIONS 4
 
 #define CARD_TYPE_MESSAGECARD "application/vnd.microsoft.teams.card.o365connector"

@@ -22,20 +22,33 @@
 
 #define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
 
-/* The catalog app's package facts when it has a graphConnector (SB_ERR_NOT_FOUND otherwise).
- * On success app's heap fields are the caller's (store_app_free); after an error app holds
- * none. */
-static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct sb_app *app,
-                          struct package_info *info)
+static void info_release(struct package_info *info)
 {
+    if (info)
+        package_info_free(info);
+    free(info);
+}
+
+/* The catalog app's package facts when it has a graphConnector (SB_ERR_NOT_FOUND otherwise),
+ * in *out (heap: a package's facts are 16 KB, too much for a stack frame; info_release). On
+ * success app's heap fields are the caller's (store_app_free); after an error app holds none
+ * and *out is NULL. */
+static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct sb_app *app,
+                          struct package_info **out)
+{
+    struct package_info *info = calloc(1, sizeof(*info));
     void *zip = NULL;
     size_t len = 0;
     struct sb_diag diag;
     sb_err err;
 
-    memset(info, 0, sizeof(*info));
-    if ((err = store_app_get(ctx->store, app_id, app)))
+    *out = NULL;
+    if (!info)
+        return SB_ERR_NOMEM;
+    if ((err = store_app_get(ctx->store, app_id, app))) {
+        free(info);
         return err;
+    }
     if (app->team_id[0]) {
         err = SB_ERR_NOT_FOUND;
         goto out;
@@ -48,13 +61,15 @@ static sb_err gc_app_info(struct sb_ctx *ctx, const char *app_id, struct sb_app 
         err = SB_ERR_NOT_FOUND; /* stored under older rules: not a connector now */
         goto out;
     }
-    if (!info->has_graph_connector) {
-        package_info_free(info);
+    if (!info->has_graph_connector)
         err = SB_ERR_NOT_FOUND;
-    }
 out:
-    if (err)
+    if (err) {
         store_app_free(app);
+        info_release(info);
+    } else {
+        *out = info;
+    }
     return err;
 }
 
@@ -80,7 +95,7 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
         return err;
     sb_id_new(ctx, out->id);
     if (app_id) {
-        struct package_info info;
+        struct package_info *info;
 
         err = gc_app_info(ctx, app_id, &app, &info);
         if (err == SB_ERR_NOT_FOUND)
@@ -89,9 +104,9 @@ sb_err gc_registration_create(struct sb_ctx *ctx, const struct sb_principal *who
         if (err)
             return err;
         snprintf(out->app_id, sizeof(out->app_id), "%s", app.id);
-        if (info.web_app_id[0])
-            snprintf(out->id, sizeof(out->id), "%s", info.web_app_id);
-        package_info_free(&info);
+        if (info->web_app_id[0])
+            snprintf(out->id, sizeof(out->id), "%s", info->web_app_id);
+        info_release(info);
         store_app_free(&app);
     }
     snprintf(out->display_name, sizeof(out->display_name), "%s", name);
@@ -216,7 +231,7 @@ sb_err gc_admin_list(struct sb_ctx *ctx, const struct sb_principal *who, json_t 
         (err = store_gc_registration_list(ctx->store, &regs, &nregs)))
         goto out;
     for (size_t i = 0; i < napps; i++) {
-        struct package_info info;
+        struct package_info *info;
         struct sb_app app;
         struct sb_gc_switch sw = {0};
         json_t *entry, *clients = json_array(), *conns = json_array(), *notif = NULL;
@@ -239,11 +254,11 @@ sb_err gc_admin_list(struct sb_ctx *ctx, const struct sb_principal *who, json_t 
             notif = gc_notification_state(ctx, sw.job_id);
         entry = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?,s:o?,s:o,s:o}", "appId", app.id, "connectorId",
                           app.external_id, "displayName", app.display_name, "notificationUrl",
-                          info.notification_url, "enabled", sw.enabled, "updatedDateTime",
+                          info->notification_url, "enabled", sw.enabled, "updatedDateTime",
                           sw.updated[0] ? sw.updated : NULL, "notification", notif, "registrations",
                           clients ? clients : json_array(), "connections",
                           conns ? conns : json_array());
-        package_info_free(&info);
+        info_release(info);
         store_app_free(&app);
         if (!entry) {
             err = SB_ERR_NOMEM;
@@ -267,7 +282,7 @@ out:
 sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *app_id,
                      bool enabled, struct sb_gc_switch *out, struct sb_diag *diag)
 {
-    struct package_info info;
+    struct package_info *info;
     struct sb_app app;
     struct sb_gc_switch before = {0};
     struct sb_outbox_job job;
@@ -297,8 +312,8 @@ sb_err gc_switch_set(struct sb_ctx *ctx, const struct sb_principal *who, const c
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     snprintf(out->updated_by, sizeof(out->updated_by), "%s", who->user_id);
     sb_time_now(ctx, out->updated);
-    err = gc_notify_job(ctx, &app, &info, out, &job, &payload, diag);
-    package_info_free(&info);
+    err = gc_notify_job(ctx, &app, info, out, &job, &payload, diag);
+    info_release(info);
     if (err)
         goto out;
     b = json_pack("{s:b}", "enabled", before.enabled);

@@ -282,7 +282,7 @@ void svc_alertmanager(const json_t *p, struct svc_result *r)
     struct notice n = {
         p,    svc_get(p, "commonLabels"),     svc_get(p, "commonAnnotations"), NULL, false,
         NULL, strcmp(status, "resolved") != 0};
-    size_t nfiring = 0, room = CARD_MAX_SECTIONS, i;
+    size_t nfiring = 0, room = CARD_SHOWN_SECTIONS, i;
     char *title = NULL, *silence = NULL, more[80];
     struct svc_card c;
 

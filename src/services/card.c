@@ -119,7 +119,7 @@ json_t *svc_card_section(struct svc_card *c, const char *activity_title,
         if (c->failed)
             return NULL;
     }
-    if (json_array_size(c->sections) >= CARD_MAX_SECTIONS)
+    if (json_array_size(c->sections) >= CARD_SHOWN_SECTIONS)
         return NULL;
     s = json_object();
     if (!s || json_array_append_new(c->sections, s) != 0) {

@@ -257,7 +257,8 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
     };
     addText(content.title, 'h3');
     addText(content.text);
-    for (const s of Array.isArray(content.sections) ? content.sections : []) {
+    // Teams shows the first 10 sections and a section's first 5 images (its cards reference).
+    for (const s of Array.isArray(content.sections) ? content.sections.slice(0, 10) : []) {
       if (!s || typeof s !== 'object') continue;
       addText(s.title, 'h4');
       addImage(s.activityImage, '36px');
@@ -271,7 +272,7 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
         addText(f.value);
       }
       addText(s.text);
-      for (const im of Array.isArray(s.images) ? s.images : []) if (im && typeof im === 'object') addImage(im.image);
+      for (const im of Array.isArray(s.images) ? s.images.slice(0, 5) : []) if (im && typeof im === 'object') addImage(im.image);
       addActions(s.potentialAction);
     }
     addActions(content.potentialAction);

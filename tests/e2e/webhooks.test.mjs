@@ -322,6 +322,16 @@ describe('posting with the ms-teams-webhook client (connector URL)', () => {
     assert.equal(m.summary, card.summary);
   });
 
+  // Teams accepts a MessageCard of more than 10 sections and shows the first 10 (its cards
+  // reference); refusing it would break clients that work against Teams.
+  test('send(MessageCard with 12 sections) resolves with 1; all 12 are stored as written', async () => {
+    const sections = Array.from({ length: 12 }, (_, i) => ({ activityTitle: `Step ${i + 1}`, text: `section ${i + 1}` }));
+    const card = messageCard(uniqueName('twelve sections'), { sections });
+    assert.equal(await client.send(card), 1);
+    const m = await newestMessage(owner.api, team.id, channel.id);
+    assert.deepEqual(expectWebhookMessage(m, hook, channel), card);
+  });
+
   test('sendText("hello") (a text/plain body) -> 200, data 1; stored as a card with that text', async () => {
     const res = await client.sendText('hello');
     assert.equal(res.status, 200);

@@ -37,6 +37,9 @@ function configure(m) {
     return defaultLinkOpen(tokens, idx, options, env, self);
   };
   m.renderer.rules.link_close = (tokens, idx, options, env, self) => (tokens[idx].meta && tokens[idx].meta.drop ? '' : defaultLinkClose(tokens, idx, options, env, self));
+  // A URL made into a link shows as written: markdown-it would show it percent-decoded
+  // (%28 as "("), which is not the text the sender wrote, nor what Teams shows.
+  m.normalizeLinkText = (text) => text;
   const defaultImage = m.renderer.rules.image;
   m.renderer.rules.image = (tokens, idx, options, env, self) => {
     if (!inlineImageUrl(tokens[idx].attrGet('src') || '')) return m.utils.escapeHtml(tokens[idx].content || '');

@@ -21,6 +21,11 @@ import { h, safeLinkUrl, safeImageUrl, neutraliseLinks } from './dom.js';
 import { markdownInlineNode, messageCardTextNode } from './markdown.js';
 import { runAction, actionStatus, actionIdFor } from './actions.js';
 
+// Teams shows a card's first 10 sections and a section's first 5 images, and drops the rest
+// ("Any additional sections, images, or actions in a message do not appear": Teams' cards
+// reference); the server accepts such cards as Teams does.
+const SHOWN_SECTIONS = 10;
+const SHOWN_IMAGES = 5;
 const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const arr = (v) => (Array.isArray(v) ? v : []);
 
@@ -244,7 +249,7 @@ function section(sec, ctx, base) {
     el.append(h('table.mc-facts', { role: 'table' }, h('tbody', { role: 'rowgroup' }, body)));
   }
   if (str(sec.text)) el.append(textNode(str(sec.text), 'mc-text', markdown));
-  const images = arr(sec.images).filter((i) => i && typeof i === 'object' && safeImageUrl(str(i.image)));
+  const images = arr(sec.images).slice(0, SHOWN_IMAGES).filter((i) => i && typeof i === 'object' && safeImageUrl(str(i.image)));
   if (images.length) {
     el.append(h('div.mc-images', {}, images.map((i) => h('img', { src: safeImageUrl(str(i.image)), alt: str(i.title), title: str(i.title) || null, loading: 'lazy', referrerPolicy: 'no-referrer' }))));
   }
@@ -267,7 +272,7 @@ export function renderMessageCard(card, ctx = null) {
   if (str(card.title)) root.append(h('h3.mc-title', {}, inlineNode(str(card.title))));
   if (str(card.text)) root.append(textNode(str(card.text), 'mc-text'));
   let sections = 0;
-  arr(card.sections).forEach((sec, i) => {
+  arr(card.sections).slice(0, SHOWN_SECTIONS).forEach((sec, i) => {
     if (!sec || typeof sec !== 'object') return;
     sections++;
     root.append(section(sec, ctx, `/sections/${i}`));
