@@ -38,6 +38,12 @@ static uint32_t next_cp(const unsigned char **p)
     return c;
 }
 
+/* Skin tones modify the emoji before them; alone they are no reaction. */
+static bool skin_tone(uint32_t c)
+{
+    return c >= 0x1F3FB && c <= 0x1F3FF;
+}
+
 /* Pictographs that begin an emoji (Unicode's Extended_Pictographic, in ranges wide enough to
  * take new emoji of those blocks without a table update). */
 static bool pictograph(uint32_t c)
@@ -46,7 +52,8 @@ static bool pictograph(uint32_t c)
            (c >= 0x2194 && c <= 0x21AA) || (c >= 0x231A && c <= 0x23FF) || c == 0x24C2 ||
            (c >= 0x25AA && c <= 0x27BF) || (c >= 0x2934 && c <= 0x2935) ||
            (c >= 0x2B05 && c <= 0x2B55) || c == 0x3030 || c == 0x303D || c == 0x3297 ||
-           c == 0x3299 || (c >= 0x1F000 && c <= 0x1F1E5) || (c >= 0x1F200 && c <= 0x1FAFF);
+           c == 0x3299 || (c >= 0x1F000 && c <= 0x1F1E5) ||
+           ((c >= 0x1F200 && c <= 0x1FAFF) && !skin_tone(c));
 }
 
 static bool regional(uint32_t c)
@@ -58,7 +65,7 @@ static bool regional(uint32_t c)
  * tones, tags (subdivision flags). */
 static bool modifier(uint32_t c)
 {
-    return c == 0xFE0E || c == 0xFE0F || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) ||
+    return c == 0xFE0E || c == 0xFE0F || c == 0x20E3 || skin_tone(c) ||
            (c >= 0xE0020 && c <= 0xE007F);
 }
 
