@@ -113,7 +113,7 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
     if (!err)
         err = check_page(*out, *n);
     if (!err)
-        err = store_message_reactions_fill(st, channel_id, *out, *n);
+        err = store_message_reactions_fill(st, channel_id, NULL, *out, *n);
     if (err)
         drop_page(out, n);
     return err;
@@ -130,7 +130,7 @@ sb_err store_message_replies(struct store *st, const char *channel_id, const cha
     if (!err)
         err = check_page(*out, *n);
     if (!err)
-        err = store_message_reactions_fill(st, channel_id, *out, *n);
+        err = store_message_reactions_fill(st, channel_id, parent_id, *out, *n);
     if (err)
         drop_page(out, n);
     return err;

@@ -59,10 +59,10 @@ sb_err store_reaction_put(struct store *st, const char *message_id, const char *
                           const char *user_id, const char *type, const char *created, bool set);
 /* Fills the reactions of m (m->reactions, m->n_reactions). */
 sb_err store_message_reactions_of(struct store *st, struct sb_message *m);
-/* Fills the reactions of ms[0..n) (a page in seq order either way; channel_id may be NULL when
- * the page spans channels). */
-sb_err store_message_reactions_fill(struct store *st, const char *channel_id, struct sb_message *ms,
-                                    size_t n);
+/* Fills the reactions of ms[0..n), in one query over the page's seq range: a page of
+ * parent_id's replies, else of channel_id's messages, else (both NULL) of any channels. */
+sb_err store_message_reactions_fill(struct store *st, const char *channel_id, const char *parent_id,
+                                    struct sb_message *ms, size_t n);
 /* Replaces a message's attachments (a card updated by its service); the other processes are
  * told ("u NODE MESSAGE TEAM") so their subscribers see the new card. */
 sb_err store_message_set_attachments(struct store *st, const char *id, const char *team_id,

@@ -98,8 +98,8 @@ sb_err store_message_reactions_of(struct store *st, struct sb_message *m)
     return err;
 }
 
-sb_err store_message_reactions_fill(struct store *st, const char *channel_id, struct sb_message *ms,
-                                    size_t n)
+sb_err store_message_reactions_fill(struct store *st, const char *channel_id, const char *parent_id,
+                                    struct sb_message *ms, size_t n)
 {
     struct reaction_row *rows = NULL;
     size_t nrows = 0;
@@ -112,7 +112,11 @@ sb_err store_message_reactions_fill(struct store *st, const char *channel_id, st
         lo = ms[i].seq < lo ? ms[i].seq : lo;
         hi = ms[i].seq > hi ? ms[i].seq : hi;
     }
-    if (channel_id)
+    if (parent_id)
+        err = store_select_all(st, SQL_REACTION_OF_REPLIES_RANGE, read_row, NULL, sizeof(*rows),
+                               (void **)&rows, &nrows,
+                               DB_ARGS(db_text(parent_id), db_int(lo), db_int(hi)));
+    else if (channel_id)
         err = store_select_all(st, SQL_REACTION_OF_CHANNEL_RANGE, read_row, NULL, sizeof(*rows),
                                (void **)&rows, &nrows,
                                DB_ARGS(db_text(channel_id), db_int(lo), db_int(hi)));

@@ -22,6 +22,11 @@ SQL(SQL_REACTION_OF_CHANNEL_RANGE,
     "SELECT " REACTION_COLS "FROM message_reactions r JOIN messages m ON m.id = r.message_id "
     "LEFT JOIN users u ON u.id = r.user_id WHERE m.channel_id = ? AND m.seq >= ? AND m.seq <= ? "
     "ORDER BY r.created, r.user_id")
+/* The reactions to a page of one message's replies (the reply_to index, not the channel's). */
+SQL(SQL_REACTION_OF_REPLIES_RANGE,
+    "SELECT " REACTION_COLS "FROM message_reactions r JOIN messages m ON m.id = r.message_id "
+    "LEFT JOIN users u ON u.id = r.user_id WHERE m.reply_to = ? AND m.seq >= ? AND m.seq <= ? "
+    "ORDER BY r.created, r.user_id")
 /* The same over every channel: an event stream's replay. */
 SQL(SQL_REACTION_OF_RANGE,
     "SELECT " REACTION_COLS "FROM message_reactions r JOIN messages m ON m.id = r.message_id "

@@ -132,7 +132,7 @@ sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, i
     /* A replay shows the reactions given since; the live path (remote.c) reads new messages
      * without them, as they have none yet. */
     if (!err)
-        err = store_message_reactions_fill(ctx->store, NULL, *out, *n);
+        err = store_message_reactions_fill(ctx->store, NULL, NULL, *out, *n);
     if (err && *out) {
         store_message_free_array(*out, *n);
         *out = NULL;
