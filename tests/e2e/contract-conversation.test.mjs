@@ -191,11 +191,17 @@ describe('§6 mentions, search and read state', () => {
     const es = await openEvents(srv, { token: owner.token, label: 'updates' });
     try {
       expectStatus(await member.api('PATCH', msgPath(m.id), { body: { contentType: 'text', content: 'edited again' } }), 204);
-      const ev = await es.nextMatching((e) => e.event === 'messageUpdated' && e.json?.id === m.id, { what: 'messageUpdated' });
+      // The first edit's own event may still reach a stream opened after it (notifications are
+      // delivered asynchronously on PostgreSQL): wait for the one that shows the second edit.
+      const ev = await es.nextMatching((e) => e.event === 'messageUpdated' && e.json?.id === m.id && e.json.body?.content === 'edited again', { what: 'messageUpdated' });
       assert.equal(ev.json.body.content, 'edited again');
       const reply = expectStatus(await member.api('POST', `${msgPath(m.id)}/replies`, { body: { contentType: 'text', content: 'a reply event' } }), 201).body;
       const rev = await es.nextMatching((e) => e.event === 'message' && e.json?.id === reply.id, { what: 'the reply' });
       assert.equal(rev.json.replyToId, m.id);
+      expectStatus(await owner.api('POST', `${msgPath(m.id)}/setReaction`, { reactionType: 'like' }), 204);
+      await es.nextMatching((e) => e.event === 'messageUpdated' && e.json?.id === m.id && e.json.reactions?.some((x) => x.reactionType === 'like'), { what: 'messageUpdated on a reaction' });
+      expectStatus(await member.api('POST', `${msgPath(m.id)}/softDelete`), 204);
+      await es.nextMatching((e) => e.event === 'messageUpdated' && e.json?.id === m.id && e.json.deletedDateTime, { what: 'messageUpdated on a delete' });
     } finally {
       es.close();
     }
