@@ -101,8 +101,9 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
  * they are off. allowed_memo (may be NULL) caches the answer across messages of one team:
  * start it at -1. */
 json_t *teams_message_render(struct sb_ctx *ctx, const struct sb_message *m, int *allowed_memo);
-/* A changed message (a card its service updated) for this process's subscribers: event
- * "messageUpdated", live only (no id). remote.c calls it after the change committed. */
+/* A changed message (a card its service updated; an edit, a reaction, a soft delete or its
+ * undo) for this process's subscribers: event "messageUpdated", live only (no id). remote.c
+ * calls it after the change committed. */
 void teams_message_update_event(struct sb_ctx *ctx, const struct sb_message *m);
 
 /* Counts a message this process stored. Its live event does not come from here: the thread
