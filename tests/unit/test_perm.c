@@ -472,7 +472,7 @@ static void test_matrix(void **state)
     bool covered[SB_ACT_TENANT_READ + 1][NRESOURCES];
 
     /* the table names every action on every resource (but those of one message, which
-     * test_message_author asks with a message named) */
+     * test_threads.c asks with a message named) */
     memset(covered, 0, sizeof(covered));
     for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
         covered[matrix[i].action][matrix[i].resource] = true;
@@ -704,72 +704,6 @@ static void test_member_remove(void **state)
     }
 }
 
-/* Edits are the author's alone (administrators included); soft deletes the author's, the
- * team owners' and administrators'; the message must be of the channel named. */
-static void test_message_author(void **state)
-{
-    struct fx *f = *state;
-    struct sb_diag diag;
-    struct sb_message mine, owners, elsewhere;
-    struct {
-        enum sb_action action;
-        int who;
-        const char *message, *channel;
-        sb_err want;
-    } cases[] = {
-        {SB_ACT_MESSAGE_EDIT, P_MEMBER, mine.id, f->general.id, OK},
-        {SB_ACT_MESSAGE_EDIT, P_OWNER, mine.id, f->general.id, FB},
-        {SB_ACT_MESSAGE_EDIT, P_ADMIN, mine.id, f->general.id, FB},
-        {SB_ACT_MESSAGE_EDIT, P_GUEST, mine.id, f->general.id, FB},
-        {SB_ACT_MESSAGE_EDIT, P_OUTSIDER, mine.id, f->general.id, NF},
-        {SB_ACT_MESSAGE_EDIT, P_NONE, mine.id, f->general.id, UN},
-        {SB_ACT_MESSAGE_EDIT, P_OWNER, owners.id, f->general.id, OK},
-        {SB_ACT_MESSAGE_DELETE, P_MEMBER, mine.id, f->general.id, OK},
-        {SB_ACT_MESSAGE_DELETE, P_OWNER, mine.id, f->general.id, OK},
-        {SB_ACT_MESSAGE_DELETE, P_ADMIN, mine.id, f->general.id, OK},
-        {SB_ACT_MESSAGE_DELETE, P_GUEST, mine.id, f->general.id, FB},
-        {SB_ACT_MESSAGE_DELETE, P_MEMBER, owners.id, f->general.id, FB},
-        {SB_ACT_MESSAGE_DELETE, P_OUTSIDER, mine.id, f->general.id, NF},
-        {SB_ACT_MESSAGE_DELETE, P_NONE, mine.id, f->general.id, UN},
-        /* a message named under another channel than its own, or none at all */
-        {SB_ACT_MESSAGE_EDIT, P_MEMBER, mine.id, f->second.id, NF},
-        {SB_ACT_MESSAGE_DELETE, P_OWNER, elsewhere.id, f->general.id, NF},
-        {SB_ACT_MESSAGE_EDIT, P_MEMBER, UNKNOWN_ID, f->general.id, NF},
-        {SB_ACT_MESSAGE_DELETE, P_ADMIN, UNKNOWN_ID, f->general.id, NF},
-        {SB_ACT_MESSAGE_DELETE, P_OWNER, NULL, f->general.id, NF},
-    };
-
-    memset(&diag, 0, sizeof(diag));
-    assert_int_equal(teams_message_post(&f->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        "text", "mine", &mine, &diag),
-                     SB_OK);
-    assert_int_equal(teams_message_post(&f->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
-                                        "text", "the owner's", &owners, &diag),
-                     SB_OK);
-    assert_int_equal(teams_message_post(&f->ctx, &f->who[P_OWNER], f->team.id, f->second.id, "text",
-                                        "in the second channel", &elsewhere, &diag),
-                     SB_OK);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct sb_resource r = {f->team.id, cases[i].channel, cases[i].message};
-        sb_err got;
-
-        memset(&diag, 0, sizeof(diag));
-        got = sb_can(&f->ctx, principal(f, cases[i].who), cases[i].action, &r, &diag);
-        if (got != cases[i].want)
-            print_error("case %zu: %s by %s: got %s, want %s (%s)\n", i,
-                        action_name(cases[i].action), principal_names[cases[i].who],
-                        sb_err_name(got), sb_err_name(cases[i].want), diag.message);
-        assert_int_equal(got, cases[i].want);
-        if (got == FB)
-            assert_string_equal(diag.code, "Forbidden");
-        if (got == NF)
-            assert_string_equal(diag.code, "NotFound");
-    }
-    teams_message_free(&mine);
-    teams_message_free(&owners);
-    teams_message_free(&elsewhere);
-}
-
 static void test_role_changes_take_effect(void **state)
 {
     struct fx *f = *state;
@@ -912,7 +846,6 @@ int main(void)
         cmocka_unit_test(test_policy_switches),
         cmocka_unit_test(test_developers_register),
         cmocka_unit_test(test_member_remove),
-        cmocka_unit_test(test_message_author),
         cmocka_unit_test(test_role_changes_take_effect),
     };
 
