@@ -113,6 +113,12 @@ void api_message_post(struct api_call *c);
  * and returns false when it is not one. */
 bool api_query_int(struct api_call *c, const char *name, long long min, long long max,
                    long long def, long long *out);
+/* Sends a page of messages fetched with one extra row (ms[top] says another page exists): the
+ * first top as rendered for people, and then @odata.nextLink, path (under --public-url) with
+ * $top and the $skiptoken after the last one. Frees ms. */
+struct sb_message;
+void api_send_message_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
+                           const char *path);
 /* graph_replies.c: replies (GET/POST .../messages/{m}/replies, GET .../replies/{r}), and for a
  * message or a reply: PATCH, softDelete, undoSoftDelete, setReaction, unsetReaction. */
 void api_reply_list(struct api_call *c);

@@ -51,8 +51,7 @@ void api_reply_list(struct api_call *c)
     struct sb_message *ms = NULL;
     long long top, before;
     size_t n = 0;
-    int actions_allowed = -1;
-    json_t *value, *page;
+    char path[512];
     sb_err err;
 
     if (!api_query_int(c, "$top", 1, API_PAGE_MAX, API_PAGE_DEFAULT, &top) ||
@@ -65,19 +64,9 @@ void api_reply_list(struct api_call *c)
         api_fail(c, err);
         return;
     }
-    value = json_array();
-    for (size_t i = 0; value && i < n && i < (size_t)top; i++)
-        json_array_append_new(value, teams_message_render(c->ctx, &ms[i], &actions_allowed));
-    page = json_pack("{s:o}", "value", value);
-    if (page && n > (size_t)top) {
-        char link[1024];
-        snprintf(link, sizeof(link),
-                 "%s/v1.0/teams/%s/channels/%s/messages/%s/replies?$top=%lld&$skiptoken=%lld",
-                 c->ctx->cfg->public_url, team, channel, parent, top, (long long)ms[top - 1].seq);
-        json_object_set_new(page, "@odata.nextLink", json_string(link));
-    }
-    teams_message_free_array(ms, n);
-    api_json(c, 200, page);
+    snprintf(path, sizeof(path), "/v1.0/teams/%s/channels/%s/messages/%s/replies", team, channel,
+             parent);
+    api_send_message_page(c, ms, n, top, path);
 }
 
 void api_reply_post(struct api_call *c)
