@@ -5,6 +5,7 @@
 #include "store/messages.h"
 
 #include "store/internal.h"
+#include "store/message_search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,16 @@
 sb_err store_message_insert(struct db *d, struct sb_message *m)
 {
     struct db_stmt *s = NULL;
+    char *text = NULL;
     sb_err err;
     bool row = false;
 
+    if ((err = store_message_search_text(m, &text)))
+        return err;
     if (d->drv->seq_lock_sql && !d->seq_locked) {
         err = d->drv->exec(d->conn, d->drv->seq_lock_sql);
         if (err)
-            return err;
+            goto out;
         d->seq_locked = true; /* released by the writer after the COMMIT */
     }
     err = db_query(d, SQL_MESSAGE_INSERT, &s,
@@ -27,9 +31,9 @@ sb_err store_message_insert(struct db *d, struct sb_message *m)
                            db_text(m->created), db_text(m->from_kind), db_text(m->from_id),
                            db_text(m->from_name), db_text(m->body_type), db_text(m->body),
                            db_text(m->summary), db_text(m->attachments),
-                           db_text(m->from_image[0] ? m->from_image : NULL)));
+                           db_text(m->from_image[0] ? m->from_image : NULL), db_text(text)));
     if (err)
-        return err;
+        goto out;
     err = db_step(d, s, &row);
     if (!err && row)
         m->seq = db_col_int(d, s, 0);
@@ -44,6 +48,8 @@ sb_err store_message_insert(struct db *d, struct sb_message *m)
         snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);
         err = db_notify(d, "m", rest);
     }
+out:
+    free(text);
     return err;
 }
 
@@ -165,6 +171,9 @@ static sb_err card_set_fn(struct db *d, void *arg)
     sb_err err =
         db_run_one(d, SQL_MESSAGE_CARD_SET, DB_ARGS(db_text(cs->attachments), db_text(cs->id)));
 
+    /* The card's words change with it (store/message_search.h). */
+    if (!err)
+        err = store_message_reindex_tx(d, cs->id);
     if (err)
         return err;
     snprintf(rest, sizeof(rest), "%s %s", cs->id, cs->team_id);

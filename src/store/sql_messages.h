@@ -9,8 +9,8 @@
     "m.body_type, m.body, m.summary, m.attachments, m.from_image"
 SQL(SQL_MESSAGE_INSERT,
     "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
-    "from_name, body_type, body, summary, attachments, from_image) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")
+    "from_name, body_type, body, summary, attachments, from_image, search_text) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")
 SQL(SQL_MESSAGE_PAGE, "SELECT seq, id, team_id, channel_id, created_at, from_kind, from_id, "
                       "from_name, body_type, body, summary, attachments, from_image FROM messages "
                       "WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")

@@ -1,0 +1,347 @@
+/*
+ * message_search.c: the search text of messages and the search over it
+ * (store/message_search.h).
+ *
+ * The text is computed here, where every message is written, rather than by each of the
+ * services that post messages (people, webhooks, service connectors, registrations) and
+ * change cards (card actions): none of them can forget it.
+ */
+#include "store/message_search.h"
+
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "store/internal.h"
+#include "store/messages.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CARD_DEPTH_MAX 32
+
+/* The card properties that hold text people read (MessageCard and Adaptive Card). */
+static const char *const text_keys[] = {
+    "title",        "subtitle", "text",  "summary", "activityTitle", "activitySubtitle",
+    "activityText", "name",     "value", "altText", "fallbackText",  "label",
+    "placeholder",  NULL,
+};
+
+static bool is_text_key(const char *key)
+{
+    for (size_t i = 0; key && text_keys[i]; i++)
+        if (!strcmp(key, text_keys[i]))
+            return true;
+    return false;
+}
+
+static sb_err put_piece(struct sb_buf *b, const char *s, size_t n)
+{
+    if (!n || b->len >= STORE_SEARCH_TEXT_MAX)
+        return SB_OK;
+    if (b->len && sb_buf_append(b, "\n", 1))
+        return SB_ERR_NOMEM;
+    return sb_buf_append(b, s, n);
+}
+
+static const struct {
+    const char *name;
+    char c;
+} entities[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
+                {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+
+/* HTML as the words it shows: tags become spaces, the common entities their character. */
+static sb_err put_html(struct sb_buf *b, const char *html)
+{
+    struct sb_buf t = {0};
+    sb_err err = SB_OK;
+
+    for (const char *p = html; !err && *p;) {
+        size_t k = 0;
+
+        if (*p == '<') {
+            const char *end = strchr(p, '>');
+
+            p = end ? end + 1 : p + strlen(p);
+            err = sb_buf_append(&t, " ", 1);
+            continue;
+        }
+        if (*p == '&')
+            for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++)
+                if (!strncmp(p, entities[k].name, strlen(entities[k].name)))
+                    break;
+        if (*p == '&' && k < sizeof(entities) / sizeof(entities[0])) {
+            err = sb_buf_append(&t, &entities[k].c, 1);
+            p += strlen(entities[k].name);
+        } else {
+            err = sb_buf_append(&t, p++, 1);
+        }
+    }
+    if (!err && t.len)
+        err = put_piece(b, t.data, t.len);
+    sb_buf_free(&t);
+    return err;
+}
+
+static sb_err walk_card(struct sb_buf *b, json_t *v, const char *key, int depth)
+{
+    const char *k, *s;
+    json_t *e;
+    size_t i;
+    sb_err err = SB_OK;
+
+    if (depth > CARD_DEPTH_MAX)
+        return SB_OK;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, e)
+        {
+            if ((err = walk_card(b, e, k, depth + 1)))
+                return err;
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, e)
+        {
+            if ((err = walk_card(b, e, key, depth + 1)))
+                return err;
+        }
+    } else if (json_is_string(v) && is_text_key(key)) {
+        s = json_string_value(v);
+        /* Links are not words people search for. */
+        if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0 &&
+            strncmp(s, "data:", 5) != 0)
+            err = put_piece(b, s, json_string_length(v));
+    }
+    return err;
+}
+
+static sb_err put_cards(struct sb_buf *b, const char *attachments)
+{
+    json_t *all = json_loads(attachments, 0, NULL), *a;
+    size_t i;
+    sb_err err = SB_OK;
+
+    json_array_foreach(all, i, a)
+    {
+        json_t *content = json_object_get(a, "content"), *card = NULL;
+
+        if (json_is_string(content))
+            card = json_loads(json_string_value(content), 0, NULL);
+        err = walk_card(b, card ? card : content, NULL, 0);
+        json_decref(card);
+        if (err)
+            break;
+    }
+    json_decref(all);
+    return err;
+}
+
+sb_err store_message_search_text(const struct sb_message *m, char **out)
+{
+    struct sb_buf b = {0};
+    sb_err err = SB_OK;
+
+    *out = NULL;
+    if (m->body && !strcmp(m->body_type, "html"))
+        err = put_html(&b, m->body);
+    else if (m->body)
+        err = put_piece(&b, m->body, strlen(m->body));
+    if (!err && m->summary)
+        err = put_piece(&b, m->summary, strlen(m->summary));
+    if (!err && m->attachments)
+        err = put_cards(&b, m->attachments);
+    if (!err && !b.data)
+        err = sb_buf_append(&b, "", 0);
+    if (err) {
+        sb_buf_free(&b);
+        return err;
+    }
+    b.data[sb_utf8_prefix_bytes(b.data, STORE_SEARCH_TEXT_MAX)] = '\0';
+    sb_utf8_scrub(b.data);
+    *out = sb_buf_take(&b);
+    return SB_OK;
+}
+
+/* Reads the columns the text is made of (seq, body_type, body, summary, attachments). */
+static sb_err read_source(struct db *d, struct db_stmt *s, struct sb_message *m)
+{
+    sb_err err;
+
+    memset(m, 0, sizeof(*m));
+    m->seq = db_col_int(d, s, 0);
+    db_col_copy(d, s, 1, m->body_type, sizeof(m->body_type));
+    if ((err = db_col_dup(d, s, 2, &m->body)) || (err = db_col_dup(d, s, 3, &m->summary)) ||
+        (err = db_col_dup(d, s, 4, &m->attachments)))
+        store_message_free(m);
+    return err;
+}
+
+static sb_err set_text(struct db *d, const struct sb_message *m)
+{
+    char *text = NULL;
+    sb_err err = store_message_search_text(m, &text);
+
+    if (!err)
+        err = db_run(d, NULL, SQL_MESSAGE_SEARCH_SET, DB_ARGS(db_text(text), db_int(m->seq)));
+    free(text);
+    return err;
+}
+
+sb_err store_message_reindex_tx(struct db *d, const char *id)
+{
+    struct sb_message m = {0};
+    struct db_stmt *s = NULL;
+    bool row = false;
+    sb_err err = db_query(d, SQL_MESSAGE_SEARCH_SOURCE, &s, DB_ARGS(db_text(id)));
+
+    if (!err && !(err = db_step(d, s, &row)) && !row)
+        err = SB_ERR_NOT_FOUND;
+    if (!err)
+        err = read_source(d, s, &m);
+    db_done(d, s);
+    if (!err)
+        err = set_text(d, &m);
+    store_message_free(&m);
+    return err;
+}
+
+struct backfill {
+    int64_t done, batch;
+};
+
+static sb_err backfill_fn(struct db *d, void *arg)
+{
+    struct backfill *bf = arg;
+    struct sb_message ms[STORE_PRUNE_BATCH];
+    struct db_stmt *s = NULL;
+    size_t n = 0;
+    bool row = false;
+    sb_err err = db_query(d, SQL_MESSAGE_SEARCH_PENDING, &s, DB_ARGS(db_int(STORE_PRUNE_BATCH)));
+
+    /* Read the batch first: the updates change the rows the query walks. */
+    while (!err && n < STORE_PRUNE_BATCH && !(err = db_step(d, s, &row)) && row)
+        if (!(err = read_source(d, s, &ms[n])))
+            n++;
+    db_done(d, s);
+    for (size_t i = 0; !err && i < n; i++)
+        err = set_text(d, &ms[i]);
+    for (size_t i = 0; i < n; i++)
+        store_message_free(&ms[i]);
+    bf->batch = err ? 0 : (int64_t)n;
+    return err;
+}
+
+sb_err store_message_index_backfill(struct store *st, int64_t *done)
+{
+    struct backfill bf = {0, 0};
+    sb_err err;
+
+    do {
+        if ((err = store_write(st, backfill_fn, &bf)))
+            break;
+        bf.done += bf.batch;
+    } while (bf.batch == STORE_PRUNE_BATCH);
+    if (done)
+        *done = bf.done;
+    return err;
+}
+
+/* The words as the driver's query text: FTS5 phrases ("a" "b": every word must occur, none is
+ * an operator), or plain words for plainto_tsquery. Words hold no quote (core/words.h), but
+ * doubling one keeps the phrase a phrase whatever the caller passes. */
+static sb_err query_text(bool sqlite, const struct store_message_query *q, char **out)
+{
+    struct sb_buf b = {0};
+    sb_err err = SB_OK;
+
+    for (size_t i = 0; !err && i < q->nterms; i++) {
+        if (i)
+            err = sb_buf_append(&b, " ", 1);
+        if (!err && sqlite)
+            err = sb_buf_append(&b, "\"", 1);
+        for (const char *c = q->terms[i]; !err && *c; c++)
+            err = sqlite && *c == '"' ? sb_buf_append(&b, "\"\"", 2) : sb_buf_append(&b, c, 1);
+        if (!err && sqlite)
+            err = sb_buf_append(&b, "\"", 1);
+    }
+    if (!err && !b.data)
+        err = sb_buf_append(&b, "", 0);
+    if (err) {
+        sb_buf_free(&b);
+        return err;
+    }
+    *out = sb_buf_take(&b);
+    return SB_OK;
+}
+
+void store_message_hit_free_array(struct sb_message_hit *h, size_t n)
+{
+    for (size_t i = 0; h && i < n; i++) {
+        store_message_free(&h[i].m);
+        free(h[i].text);
+    }
+    free(h);
+}
+
+sb_err store_message_search(struct store *st, const struct store_message_query *q,
+                            struct sb_message_hit **out, size_t *n, int64_t *total)
+{
+    struct sb_message_hit *v = NULL;
+    size_t len = 0, cap = 0, kept = 0;
+    struct db_stmt *s = NULL;
+    char *text = NULL;
+    struct db d;
+    bool row = false;
+    sb_err err;
+
+    *out = NULL;
+    *n = 0;
+    *total = 0;
+    if ((err = store_read_begin(st, &d)))
+        return err;
+    if ((err = query_text(db_is_sqlite(&d), q, &text)))
+        goto out;
+    err =
+        db_query(&d, db_is_sqlite(&d) ? SQL_MESSAGE_SEARCH_SQLITE : SQL_MESSAGE_SEARCH_POSTGRES, &s,
+                 DB_ARGS(db_text(text), db_int(q->user_id ? 0 : 1),
+                         db_text(q->user_id ? q->user_id : ""), db_int(q->size), db_int(q->from)));
+    while (!err && !(err = db_step(&d, s, &row)) && row) {
+        if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
+            break;
+        memset(&v[len], 0, sizeof(v[len]));
+        db_col_copy(&d, s, 0, v[len].m.id, sizeof(v[len].m.id));
+        err = db_col_dup(&d, s, 1, &v[len].text);
+        *total = db_col_int(&d, s, 2);
+        len++;
+    }
+out:
+    db_done(&d, s);
+    store_read_end(st, &d);
+    free(text);
+    /* The messages themselves are read as every message read is (store_message_get), so a hit
+     * shows exactly what GET .../messages/{id} shows; one that went in between is left out. */
+    for (size_t i = 0; !err && i < len; i++) {
+        struct sb_message m;
+        sb_err e = store_message_get(st, v[i].m.id, &m);
+
+        if (e == SB_ERR_NOT_FOUND) {
+            free(v[i].text);
+            v[i].text = NULL;
+            continue;
+        }
+        if ((err = e))
+            break;
+        v[kept].m = m;
+        v[kept].text = v[i].text;
+        if (kept != i)
+            v[i].text = NULL;
+        kept++;
+    }
+    if (err) {
+        for (size_t i = kept; i < len; i++)
+            free(v[i].text);
+        store_message_hit_free_array(v, kept);
+        return err;
+    }
+    *out = v;
+    *n = kept;
+    return SB_OK;
+}

@@ -1,0 +1,25 @@
+/*
+ * sql_search.h: the SQL of message_search.c (private to store/).
+ *
+ * No include guard on purpose: see sql.h. The full-text index differs by driver (an FTS5
+ * table on SQLite, a tsvector column on PostgreSQL), so the search comes in two dialects;
+ * the rest is shared.
+ */
+SQL(SQL_MESSAGE_SEARCH_SOURCE, "SELECT seq, body_type, body, summary, attachments FROM messages "
+                               "WHERE id = ?")
+SQL(SQL_MESSAGE_SEARCH_PENDING, "SELECT seq, body_type, body, summary, attachments FROM messages "
+                                "WHERE search_text IS NULL ORDER BY seq LIMIT ?")
+SQL(SQL_MESSAGE_SEARCH_SET, "UPDATE messages SET search_text = ? WHERE seq = ?")
+
+/* The teams searched: the person's (? = 0) or every team (? = 1). Newest first: in a channel
+ * what was said last is what people look for. */
+#define MSG_SEARCH_TEAMS                                                                           \
+    "AND (? = 1 OR m.team_id IN (SELECT team_id FROM members WHERE user_id = ?)) "
+SQL(SQL_MESSAGE_SEARCH_SQLITE,
+    "SELECT m.id, m.search_text, COUNT(*) OVER () FROM message_fts f JOIN messages m "
+    "ON m.seq = f.rowid WHERE message_fts MATCH ? " MSG_SEARCH_TEAMS
+    "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
+SQL(SQL_MESSAGE_SEARCH_POSTGRES,
+    "SELECT m.id, m.search_text, COUNT(*) OVER () FROM messages m "
+    "WHERE m.search_tsv @@ plainto_tsquery('simple', ?) " MSG_SEARCH_TEAMS
+    "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
