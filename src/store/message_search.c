@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CARD_DEPTH_MAX 32
 
@@ -49,7 +50,36 @@ static const struct {
 } entities[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
                 {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
 
-/* HTML as the words it shows: tags become spaces, the common entities their character. */
+/* Tags after which the text shown starts a new line (every other tag is inline: the words
+ * around <strong> or <at> run on). */
+static const char *const block_tags[] = {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th",
+                                         "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+                                         "pre", "hr", "table", NULL};
+
+static bool is_block_tag(const char *tag)
+{
+    size_t n;
+
+    tag += *tag == '/';
+    n = strcspn(tag, " \t\r\n/>");
+    for (size_t i = 0; block_tags[i]; i++)
+        if (strlen(block_tags[i]) == n && !strncasecmp(tag, block_tags[i], n))
+            return true;
+    return false;
+}
+
+/* Appends c, collapsing runs of white space into one space and dropping it at the start. */
+static sb_err put_char(struct sb_buf *t, char c)
+{
+    bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+
+    if (space && (!t->len || t->data[t->len - 1] == ' '))
+        return SB_OK;
+    return sb_buf_append(t, space ? " " : &c, 1);
+}
+
+/* HTML as the words it shows: inline tags vanish, block tags separate, the common entities
+ * become their character, white space is collapsed. */
 static sb_err put_html(struct sb_buf *b, const char *html)
 {
     struct sb_buf t = {0};
@@ -61,8 +91,9 @@ static sb_err put_html(struct sb_buf *b, const char *html)
         if (*p == '<') {
             const char *end = strchr(p, '>');
 
+            if (is_block_tag(p + 1))
+                err = put_char(&t, ' ');
             p = end ? end + 1 : p + strlen(p);
-            err = sb_buf_append(&t, " ", 1);
             continue;
         }
         if (*p == '&')
@@ -70,12 +101,14 @@ static sb_err put_html(struct sb_buf *b, const char *html)
                 if (!strncmp(p, entities[k].name, strlen(entities[k].name)))
                     break;
         if (*p == '&' && k < sizeof(entities) / sizeof(entities[0])) {
-            err = sb_buf_append(&t, &entities[k].c, 1);
+            err = put_char(&t, entities[k].c);
             p += strlen(entities[k].name);
         } else {
-            err = sb_buf_append(&t, p++, 1);
+            err = put_char(&t, *p++);
         }
     }
+    while (!err && t.len && t.data[t.len - 1] == ' ')
+        t.data[--t.len] = '\0';
     if (!err && t.len)
         err = put_piece(b, t.data, t.len);
     sb_buf_free(&t);
