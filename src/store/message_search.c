@@ -52,9 +52,9 @@ static const struct {
 
 /* Tags after which the text shown starts a new line (every other tag is inline: the words
  * around <strong> or <at> run on). */
-static const char *const block_tags[] = {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th",
-                                         "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-                                         "pre", "hr", "table", NULL};
+static const char *const block_tags[] = {"p",  "div",        "br",  "li", "ul",    "ol", "tr",
+                                         "td", "th",         "h1",  "h2", "h3",    "h4", "h5",
+                                         "h6", "blockquote", "pre", "hr", "table", NULL};
 
 static bool is_block_tag(const char *tag)
 {
