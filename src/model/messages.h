@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A channel message as stored; body, summary and attachments are heap strings. */
+/* A channel message as stored; body, summary, attachments and card_text are heap strings. */
 struct sb_message {
     int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
     sb_id id;
@@ -29,6 +29,9 @@ struct sb_message {
     char *summary;        /* may be NULL */
     char *attachments;    /* JSON array text; may be NULL */
     char from_image[128]; /* connectors: path of the sender's avatar, "" when none */
+    char *card_text; /* the text of its cards (core/cardtext.h) when the service that built them
+                        has it, so the store need not parse them again to index the message;
+                        NULL: the store reads it from attachments. Not stored: NULL on reads. */
 };
 
 #endif

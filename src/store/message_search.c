@@ -9,6 +9,7 @@
 #include "store/message_search.h"
 
 #include "core/buf.h"
+#include "core/cardtext.h"
 #include "core/utf8.h"
 #include "store/internal.h"
 #include "store/messages.h"
@@ -17,23 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define CARD_DEPTH_MAX 32
-
-/* The card properties that hold text people read (MessageCard and Adaptive Card). */
-static const char *const text_keys[] = {
-    "title",        "subtitle", "text",  "summary", "activityTitle", "activitySubtitle",
-    "activityText", "name",     "value", "altText", "fallbackText",  "label",
-    "placeholder",  NULL,
-};
-
-static bool is_text_key(const char *key)
-{
-    for (size_t i = 0; key && text_keys[i]; i++)
-        if (!strcmp(key, text_keys[i]))
-            return true;
-    return false;
-}
 
 static sb_err put_piece(struct sb_buf *b, const char *s, size_t n)
 {
@@ -115,37 +99,6 @@ static sb_err put_html(struct sb_buf *b, const char *html)
     return err;
 }
 
-static sb_err walk_card(struct sb_buf *b, json_t *v, const char *key, int depth)
-{
-    const char *k, *s;
-    json_t *e;
-    size_t i;
-    sb_err err = SB_OK;
-
-    if (depth > CARD_DEPTH_MAX)
-        return SB_OK;
-    if (json_is_object(v)) {
-        json_object_foreach(v, k, e)
-        {
-            if ((err = walk_card(b, e, k, depth + 1)))
-                return err;
-        }
-    } else if (json_is_array(v)) {
-        json_array_foreach(v, i, e)
-        {
-            if ((err = walk_card(b, e, key, depth + 1)))
-                return err;
-        }
-    } else if (json_is_string(v) && is_text_key(key)) {
-        s = json_string_value(v);
-        /* Links are not words people search for. */
-        if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0 &&
-            strncmp(s, "data:", 5) != 0)
-            err = put_piece(b, s, json_string_length(v));
-    }
-    return err;
-}
-
 static sb_err put_cards(struct sb_buf *b, const char *attachments)
 {
     json_t *all = json_loads(attachments, 0, NULL), *a;
@@ -158,7 +111,7 @@ static sb_err put_cards(struct sb_buf *b, const char *attachments)
 
         if (json_is_string(content))
             card = json_loads(json_string_value(content), 0, NULL);
-        err = walk_card(b, card ? card : content, NULL, 0);
+        err = sb_card_text_append(b, card ? card : content, STORE_SEARCH_TEXT_MAX);
         json_decref(card);
         if (err)
             break;
@@ -179,7 +132,11 @@ sb_err store_message_search_text(const struct sb_message *m, char **out)
         err = put_piece(&b, m->body, strlen(m->body));
     if (!err && m->summary)
         err = put_piece(&b, m->summary, strlen(m->summary));
-    if (!err && m->attachments)
+    /* The cards' text as the service that built them gave it, else read from the stored
+     * attachments (two JSON parses: the array, then each card's string). */
+    if (!err && m->card_text)
+        err = put_piece(&b, m->card_text, strlen(m->card_text));
+    else if (!err && m->attachments)
         err = put_cards(&b, m->attachments);
     if (!err && !b.data)
         err = sb_buf_append(&b, "", 0);

@@ -4,15 +4,16 @@
  *
  * Part of the store's interface (store/store.h states its rules). A message's search text is
  * its text (HTML tags removed, the common entities decoded), its summary and the text of its
- * cards (MessageCard titles, texts, sections and facts; Adaptive Card TextBlocks, TextRuns,
- * FactSets and action titles), one piece a line. The store writes it whenever it writes a
- * message or a message's card, in the same transaction, so every writer of messages gets it
- * without asking; the index over it is FTS5 on SQLite and a tsvector with a GIN index on
- * PostgreSQL (migration 014).
+ * cards (core/cardtext.h), one piece a line; the cards' text comes from the message's card_text
+ * when the service that built the cards gave it (cards/ does), else from its attachments. The
+ * store writes it whenever it writes a message or a message's card, in the same transaction,
+ * so every writer of messages gets it without asking; the index over it is FTS5 on SQLite and
+ * a tsvector with a GIN index on PostgreSQL (migration 014).
  */
 #ifndef SB_STORE_MESSAGE_SEARCH_H
 #define SB_STORE_MESSAGE_SEARCH_H
 
+#include "core/cardtext.h"
 #include "core/sb.h"
 #include "model/conversation.h"
 
@@ -22,7 +23,7 @@
 struct store;
 struct db;
 
-#define STORE_SEARCH_TEXT_MAX (64 * 1024) /* bytes of a message's search text kept */
+#define STORE_SEARCH_TEXT_MAX SB_CARD_TEXT_MAX /* bytes of a message's search text kept */
 
 /* m's search text (heap, never NULL on success; "" for a message without text). */
 sb_err store_message_search_text(const struct sb_message *m, char **out);

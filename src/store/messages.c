@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-sb_err store_message_insert(struct db *d, struct sb_message *m)
+sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text)
 {
     struct db_stmt *s = NULL;
     char *text = NULL;
     sb_err err;
     bool row = false;
 
-    if ((err = store_message_search_text(m, &text)))
+    if (!search_text && (err = store_message_search_text(m, &text)))
         return err;
     if (d->drv->seq_lock_sql && !d->seq_locked) {
         err = d->drv->exec(d->conn, d->drv->seq_lock_sql);
@@ -31,7 +31,8 @@ sb_err store_message_insert(struct db *d, struct sb_message *m)
                            db_text(m->created), db_text(m->from_kind), db_text(m->from_id),
                            db_text(m->from_name), db_text(m->body_type), db_text(m->body),
                            db_text(m->summary), db_text(m->attachments),
-                           db_text(m->from_image[0] ? m->from_image : NULL), db_text(text)));
+                           db_text(m->from_image[0] ? m->from_image : NULL),
+                           db_text(search_text ? search_text : text)));
     if (err)
         goto out;
     err = db_step(d, s, &row);
@@ -53,14 +54,29 @@ out:
     return err;
 }
 
+struct message_append {
+    struct sb_message *m;
+    const char *text;
+};
+
 static sb_err message_append_fn(struct db *d, void *arg)
 {
-    return store_message_insert(d, arg);
+    struct message_append *a = arg;
+
+    return store_message_insert(d, a->m, a->text);
 }
 
 sb_err store_message_append(struct store *st, struct sb_message *m)
 {
-    return store_write(st, message_append_fn, m);
+    struct message_append a = {m, NULL};
+    char *text = NULL;
+    sb_err err = store_message_search_text(m, &text);
+
+    a.text = text;
+    if (!err)
+        err = store_write(st, message_append_fn, &a);
+    free(text);
+    return err;
 }
 
 static void release_message(void *elem)
@@ -137,7 +153,8 @@ void store_message_free(struct sb_message *m)
     free(m->body);
     free(m->summary);
     free(m->attachments);
-    m->body = m->summary = m->attachments = NULL;
+    free(m->card_text);
+    m->body = m->summary = m->attachments = m->card_text = NULL;
 }
 
 void store_message_free_array(struct sb_message *ms, size_t n)
