@@ -1,7 +1,7 @@
 /*
  * test_message_search.c: the search text of a message (store_message_search_text: HTML by the
- * text it shows, cards' text, no links) and the start-up backfill that indexes messages stored
- * before the index existed (migration 014), on SQLite.
+ * text it shows, cards' text, no links), the start-up backfill that indexes messages stored
+ * before the index existed (migration 014), and reindexing a replaced card, on SQLite.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -138,6 +138,12 @@ static void test_backfill_at_open(void **state)
     assert_int_equal(open_store(&f), 0);
     assert_int_equal(hits_for(f.st, "db7"), 1);
     assert_int_equal(hits_for(f.st, "disk"), 1);
+    /* A card its service replaced is found by its new words only. */
+    assert_int_equal(store_message_set_attachments(f.st, "m1", "t",
+                                                   "[{\"content\":{\"title\":\"Resolved db9\"}}]"),
+                     SB_OK);
+    assert_int_equal(hits_for(f.st, "db7"), 0);
+    assert_int_equal(hits_for(f.st, "db9"), 1);
     store_close(f.st);
     cfx_remove_dir(f.dir);
 }
