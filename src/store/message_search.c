@@ -279,7 +279,10 @@ sb_err store_message_search(struct store *st, const struct store_message_query *
     struct db_stmt *s = NULL;
     char *text = NULL;
     struct db d;
-    bool row = false;
+    const char *user = q->user_id ? q->user_id : "";
+    int64_t all = q->user_id ? 0 : 1;
+    int64_t count_max = q->count_max > q->from + q->size ? q->count_max : q->from + q->size + 1;
+    bool row = false, sqlite;
     sb_err err;
 
     *out = NULL;
@@ -287,19 +290,28 @@ sb_err store_message_search(struct store *st, const struct store_message_query *
     *total = 0;
     if ((err = store_read_begin(st, &d)))
         return err;
-    if ((err = query_text(db_is_sqlite(&d), q, &text)))
+    sqlite = db_is_sqlite(&d);
+    if ((err = query_text(sqlite, q, &text)))
         goto out;
-    err =
-        db_query(&d, db_is_sqlite(&d) ? SQL_MESSAGE_SEARCH_SQLITE : SQL_MESSAGE_SEARCH_POSTGRES, &s,
-                 DB_ARGS(db_text(text), db_int(q->user_id ? 0 : 1),
-                         db_text(q->user_id ? q->user_id : ""), db_int(q->size), db_int(q->from)));
+    /* The count, then the page (a message stored in between may be in one and not the other:
+     * both are answers of a moment). */
+    err = db_query(&d, sqlite ? SQL_MESSAGE_SEARCH_COUNT_SQLITE : SQL_MESSAGE_SEARCH_COUNT_POSTGRES,
+                   &s, DB_ARGS(db_text(text), db_int(all), db_text(user), db_int(count_max)));
+    if (!err && !(err = db_step(&d, s, &row)) && row)
+        *total = db_col_int(&d, s, 0);
+    db_done(&d, s);
+    s = NULL;
+    if (err)
+        goto out;
+    err = db_query(
+        &d, sqlite ? SQL_MESSAGE_SEARCH_SQLITE : SQL_MESSAGE_SEARCH_POSTGRES, &s,
+        DB_ARGS(db_text(text), db_int(all), db_text(user), db_int(q->size), db_int(q->from)));
     while (!err && !(err = db_step(&d, s, &row)) && row) {
         if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
             break;
         memset(&v[len], 0, sizeof(v[len]));
         db_col_copy(&d, s, 0, v[len].m.id, sizeof(v[len].m.id));
         err = db_col_dup(&d, s, 1, &v[len].text);
-        *total = db_col_int(&d, s, 2);
         len++;
     }
 out:

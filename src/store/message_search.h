@@ -41,10 +41,13 @@ struct store_message_query {
     const char *const *terms; /* words (core/words.h): all must occur */
     size_t nterms;
     int64_t from, size;
+    int64_t count_max; /* count at most this many matches (at least from + size + 1 are) */
 };
 
 /* The page [from, from + size) of the messages holding every term, newest first; *total is
- * how many match in all. *out is a heap array: store_message_hit_free_array. */
+ * how many match in all, counted up to q->count_max (or from + size + 1 when that is more):
+ * a total at that bound means "at least". *out is a heap array:
+ * store_message_hit_free_array. */
 sb_err store_message_search(struct store *st, const struct store_message_query *q,
                             struct sb_message_hit **out, size_t *n, int64_t *total);
 void store_message_hit_free_array(struct sb_message_hit *h, size_t n);

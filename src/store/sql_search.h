@@ -12,14 +12,20 @@ SQL(SQL_MESSAGE_SEARCH_PENDING, "SELECT seq, body_type, body, summary, attachmen
 SQL(SQL_MESSAGE_SEARCH_SET, "UPDATE messages SET search_text = ? WHERE seq = ?")
 
 /* The teams searched: the person's (? = 0) or every team (? = 1). Newest first: in a channel
- * what was said last is what people look for. */
+ * what was said last is what people look for, and it is the order both indexes walk cheaply:
+ * FTS5 hands out rowids (= seq) in descending order without sorting, so a page stops after
+ * its rows; the count is bounded by its LIMIT for the same reason. */
 #define MSG_SEARCH_TEAMS                                                                           \
     "AND (? = 1 OR m.team_id IN (SELECT team_id FROM members WHERE user_id = ?)) "
+#define MSG_SEARCH_SQLITE                                                                          \
+    "FROM message_fts f JOIN messages m ON m.seq = f.rowid WHERE message_fts MATCH "               \
+    "? " MSG_SEARCH_TEAMS
+#define MSG_SEARCH_POSTGRES                                                                        \
+    "FROM messages m WHERE m.search_tsv @@ plainto_tsquery('simple', ?) " MSG_SEARCH_TEAMS
 SQL(SQL_MESSAGE_SEARCH_SQLITE,
-    "SELECT m.id, m.search_text, COUNT(*) OVER () FROM message_fts f JOIN messages m "
-    "ON m.seq = f.rowid WHERE message_fts MATCH ? " MSG_SEARCH_TEAMS
-    "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
+    "SELECT m.id, m.search_text " MSG_SEARCH_SQLITE "ORDER BY f.rowid DESC LIMIT ? OFFSET ?")
+SQL(SQL_MESSAGE_SEARCH_COUNT_SQLITE, "SELECT COUNT(*) FROM (SELECT 1 " MSG_SEARCH_SQLITE "LIMIT ?)")
 SQL(SQL_MESSAGE_SEARCH_POSTGRES,
-    "SELECT m.id, m.search_text, COUNT(*) OVER () FROM messages m "
-    "WHERE m.search_tsv @@ plainto_tsquery('simple', ?) " MSG_SEARCH_TEAMS
-    "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
+    "SELECT m.id, m.search_text " MSG_SEARCH_POSTGRES "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
+SQL(SQL_MESSAGE_SEARCH_COUNT_POSTGRES,
+    "SELECT COUNT(*) FROM (SELECT 1 " MSG_SEARCH_POSTGRES "LIMIT ?) c")

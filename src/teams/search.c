@@ -80,20 +80,9 @@ sb_err teams_message_search(struct sb_ctx *ctx, const struct sb_principal *who, 
     q.user_id = who->is_admin ? NULL : who->user_id;
     q.terms = terms;
     q.nterms = nterms;
+    q.count_max = TEAMS_SEARCH_COUNT_MAX;
     if ((err = store_message_search(ctx->store, &q, &hits, &n, &total)))
         return err;
-    if (n == 0 && q.from > 0) {
-        /* Past the last page: the count still says how many there are. */
-        struct store_message_query first = q;
-        struct sb_message_hit *one = NULL;
-        size_t n1 = 0;
-
-        first.from = 0;
-        first.size = 1;
-        if ((err = store_message_search(ctx->store, &first, &one, &n1, &total)))
-            return err;
-        store_message_hit_free_array(one, n1);
-    }
     if (!(value = json_array()) || !(st = json_array())) {
         err = SB_ERR_NOMEM;
         goto out;

@@ -136,9 +136,13 @@ sb_err teams_read_state_set(struct sb_ctx *ctx, const struct sb_principal *who,
                             const char *channel_id, const char *message_id, struct sb_diag *diag);
 
 #define TEAMS_SEARCH_SIZE_MAX 100 /* hits per page of a message search */
+#define TEAMS_SEARCH_COUNT_MAX                                                                     \
+    10000 /* matches a search counts for its total (beyond: at                                     \
+             least this many, as Graph's totals are estimates) */
 /* One request of POST /search/query for entityTypes ["chatMessage"] (SB_ACT_SEARCH): *out is
  * its Graph searchResponse {searchTerms, hitsContainers}. Only messages of the caller's teams
- * (every team for administrators), newest first, each hit's summary highlighting the words.
+ * (every team for administrators), newest first, each hit's summary highlighting the words;
+ * total counts up to TEAMS_SEARCH_COUNT_MAX matches (or the end of the page asked for).
  * The query string is only ever read as words (core/words.h). */
 sb_err teams_message_search(struct sb_ctx *ctx, const struct sb_principal *who, json_t *request,
                             json_t **out, struct sb_diag *diag);

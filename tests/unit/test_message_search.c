@@ -1,7 +1,8 @@
 /*
  * test_message_search.c: the search text of a message (store_message_search_text: HTML by the
  * text it shows, cards' text, no links), the start-up backfill that indexes messages stored
- * before the index existed (migration 014), and reindexing a replaced card, on SQLite.
+ * before the index existed (migration 014), reindexing a replaced card, and bounded totals, on
+ * SQLite.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -92,7 +93,7 @@ static int open_store(struct fx *f)
 static int64_t hits_for(struct store *st, const char *word)
 {
     const char *terms[] = {word};
-    struct store_message_query q = {NULL, terms, 1, 0, 10};
+    struct store_message_query q = {NULL, terms, 1, 0, 10, 100};
     struct sb_message_hit *h = NULL;
     size_t n = 0;
     int64_t total = 0;
@@ -102,10 +103,39 @@ static int64_t hits_for(struct store *st, const char *word)
     return (int64_t)n;
 }
 
+static int64_t total_for(struct store *st, const char *word, int64_t size, int64_t count_max,
+                         size_t *n)
+{
+    const char *terms[] = {word};
+    struct store_message_query q = {NULL, terms, 1, 0, size, count_max};
+    struct sb_message_hit *h = NULL;
+    int64_t total = 0;
+
+    assert_int_equal(store_message_search(st, &q, &h, n, &total), SB_OK);
+    store_message_hit_free_array(h, *n);
+    return total;
+}
+
+static void append(struct store *st, const char *id, const char *body, const char *attachments)
+{
+    struct sb_message m = {0};
+
+    snprintf(m.id, sizeof(m.id), "%s", id);
+    snprintf(m.team_id, sizeof(m.team_id), "t");
+    snprintf(m.channel_id, sizeof(m.channel_id), "c");
+    snprintf(m.created, sizeof(m.created), "2026-01-01T00:00:00Z");
+    snprintf(m.from_kind, sizeof(m.from_kind), "application");
+    snprintf(m.from_id, sizeof(m.from_id), "x");
+    snprintf(m.body_type, sizeof(m.body_type), "text");
+    m.body = (char *)body;
+    m.attachments = (char *)attachments;
+    assert_int_equal(store_message_append(st, &m), SB_OK);
+}
+
 static void test_backfill_at_open(void **state)
 {
     struct fx f = {{0}, {0}, NULL};
-    struct sb_message m = {0};
+    size_t n = 0;
     const char *setup[] = {
         "INSERT INTO teams (id, display_name, created_at) VALUES ('t', 'T', '2026-01-01')",
         "INSERT INTO channels (id, team_id, display_name, name_lower, created_at) "
@@ -119,16 +149,7 @@ static void test_backfill_at_open(void **state)
     snprintf(f.url, sizeof(f.url), "sqlite:%s/t.db", f.dir);
     assert_int_equal(open_store(&f), 0);
     assert_int_equal(store_write(f.st, exec_fn, setup), SB_OK);
-    snprintf(m.id, sizeof(m.id), "m1");
-    snprintf(m.team_id, sizeof(m.team_id), "t");
-    snprintf(m.channel_id, sizeof(m.channel_id), "c");
-    snprintf(m.created, sizeof(m.created), "2026-01-01T00:00:00Z");
-    snprintf(m.from_kind, sizeof(m.from_kind), "application");
-    snprintf(m.from_id, sizeof(m.from_id), "x");
-    snprintf(m.body_type, sizeof(m.body_type), "text");
-    m.body = (char *)"";
-    m.attachments = (char *)CARD;
-    assert_int_equal(store_message_append(f.st, &m), SB_OK);
+    append(f.st, "m1", "", CARD);
     assert_int_equal(hits_for(f.st, "db7"), 1);
     /* As a message stored before migration 014: no search text, not in the index. */
     assert_int_equal(store_write(f.st, exec_fn, forget), SB_OK);
@@ -144,6 +165,18 @@ static void test_backfill_at_open(void **state)
                      SB_OK);
     assert_int_equal(hits_for(f.st, "db7"), 0);
     assert_int_equal(hits_for(f.st, "db9"), 1);
+    /* Totals are counted up to count_max, or past the page asked for when that is more. */
+    for (int i = 0; i < 5; i++) {
+        char id[8];
+
+        snprintf(id, sizeof(id), "c%d", i);
+        append(f.st, id, "counted", NULL);
+    }
+    assert_int_equal(total_for(f.st, "counted", 1, 10, &n), 5);
+    assert_int_equal(n, 1);
+    assert_int_equal(total_for(f.st, "counted", 1, 2, &n), 2);
+    assert_int_equal(total_for(f.st, "counted", 3, 2, &n), 4);
+    assert_int_equal(n, 3);
     store_close(f.st);
     cfx_remove_dir(f.dir);
 }
