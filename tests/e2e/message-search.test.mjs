@@ -175,6 +175,18 @@ describe('query strings and bad input', () => {
     assert.deepEqual((await search(member.api, `${w} AND OR NOT NEAR`)).hits.map((h) => h.hitId), [withAnd.id]);
   });
 
+  test('words in other scripts are words; emoji and other symbols never make an error', async () => {
+    const w = word('naïve');
+    const m = await postMessage(member.api, team.id, channel.id, `a ${w} 東京${w} approach 🎉`);
+    assert.deepEqual((await search(member.api, w)).hits.map((h) => h.hitId), [m.id]);
+    assert.deepEqual((await search(member.api, `東京${w}`)).hits.map((h) => h.hitId), [m.id]);
+    for (const q of ['🎉', `${w} 🎉`, '—', `${w}—approach`]) {
+      expectStatus(await member.api('POST', '/v1.0/search/query', query(q)), 200, JSON.stringify(q));
+    }
+    // What JSON itself refuses here (NUL, a lone surrogate) is a 400, not a search.
+    for (const q of ['\u0000x', '\ud83d']) expectGraphError(await member.api('POST', '/v1.0/search/query', query(q)), 400);
+  });
+
   test('bad requests -> 400 in the Graph error shape', async () => {
     const bad = [
       query('!!! ** ""'),
