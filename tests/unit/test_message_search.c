@@ -167,7 +167,7 @@ static void test_backfill_at_open(void **state)
     assert_int_equal(hits_for(f.st, "db9"), 1);
     /* Totals are counted up to count_max, or past the page asked for when that is more. */
     for (int i = 0; i < 5; i++) {
-        char id[8];
+        char id[16];
 
         snprintf(id, sizeof(id), "c%d", i);
         append(f.st, id, "counted", NULL);
