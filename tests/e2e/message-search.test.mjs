@@ -6,8 +6,11 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 
-import { startServer, api, newUser } from './lib/server.mjs';
+import { startServer, api, newUser, getToken, STORE } from './lib/server.mjs';
+import { PG_BIN } from './lib/postgres.mjs';
 import {
   expectStatus, expectGraphError, createTeam, createChannel, generalChannel, addMember, postMessage, messagesPath,
 } from './lib/graph.mjs';
@@ -113,6 +116,50 @@ describe('what is found', () => {
     assert.equal((await search(member.api, tb)).hits.length, 1);
     assert.equal((await search(member.api, fact)).hits.length, 1);
     assert.equal((await search(member.api, `${tb}linkonly`)).hits.length, 0);
+  });
+});
+
+// Runs SQL against the server's database (sqlite3 shell / psql), as webhook-urls.test.mjs does.
+function runSql(server, text) {
+  const sh = STORE === 'postgres'
+    ? spawn(path.join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', server.dbUrl], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('sqlite3', [path.join(server.dataDir, 'switchboard.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  sh.stdout.on('data', (d) => { out += d; });
+  sh.stderr.on('data', (d) => { err += d; });
+  return new Promise((resolve, reject) => {
+    sh.on('error', reject);
+    sh.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${sh.spawnfile} exit ${code}: ${err}`))));
+    sh.stdin.end(text + '\n');
+  });
+}
+
+describe('messages stored before the index', () => {
+  test('are indexed when the server starts (more than one batch of 128), cards included', async () => {
+    const own = await startServer({ args: ['--webhook-rate-limit', '0'] });
+    try {
+      const u = await newUser(own, 'old');
+      const t = await createTeam(u.api);
+      const c = await generalChannel(u.api, t.id);
+      const w = word('backfill');
+      for (let i = 0; i < 130; i++) await postMessage(u.api, t.id, c.id, `old ${w} ${i}`);
+      const h = await createWebhook(u.api, c.id);
+      expectAccepted(await postTo(h.url, messageCard(`card ${w}card`)));
+      assert.equal((await search(u.api, w)).total, 130);
+      await own.stop();
+      // As a database of the version before migration 014 left them: no search text, no index entry.
+      await runSql(own, 'UPDATE messages SET search_text = NULL;');
+      await own.restart();
+      const again = api(own, await getToken(own, u.userPrincipalName, u.password));
+      const c2 = await search(again, w, { size: 1 });
+      assert.equal(c2.total, 130);
+      assert.match(c2.hits[0].summary, new RegExp(`<c0>${w}</c0>`));
+      assert.equal((await search(again, `${w}card`)).total, 1);
+      assert.equal((await runSql(own, 'SELECT COUNT(*) FROM messages WHERE search_text IS NULL;')).trim(), '0');
+    } finally {
+      await own.close();
+    }
   });
 });
 
