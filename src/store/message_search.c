@@ -13,6 +13,7 @@
 #include "core/utf8.h"
 #include "store/internal.h"
 #include "store/messages.h"
+#include "store/sql.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -275,7 +276,7 @@ sb_err store_message_search(struct store *st, const struct store_message_query *
                             struct sb_message_hit **out, size_t *n, int64_t *total)
 {
     struct sb_message_hit *v = NULL;
-    size_t len = 0, cap = 0, kept = 0;
+    size_t len = 0, cap = 0;
     struct db_stmt *s = NULL;
     char *text = NULL;
     struct db d;
@@ -310,40 +311,23 @@ sb_err store_message_search(struct store *st, const struct store_message_query *
         if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
             break;
         memset(&v[len], 0, sizeof(v[len]));
-        db_col_copy(&d, s, 0, v[len].m.id, sizeof(v[len].m.id));
-        err = db_col_dup(&d, s, 1, &v[len].text);
+        if ((err = store_message_row(&d, s, &v[len].m)))
+            break;
+        if ((err = db_col_dup(&d, s, MESSAGE_NCOLS, &v[len].text))) {
+            store_message_free(&v[len].m);
+            break;
+        }
         len++;
     }
 out:
     db_done(&d, s);
     store_read_end(st, &d);
     free(text);
-    /* The messages themselves are read as every message read is (store_message_get), so a hit
-     * shows exactly what GET .../messages/{id} shows; one that went in between is left out. */
-    for (size_t i = 0; !err && i < len; i++) {
-        struct sb_message m;
-        sb_err e = store_message_get(st, v[i].m.id, &m);
-
-        if (e == SB_ERR_NOT_FOUND) {
-            free(v[i].text);
-            v[i].text = NULL;
-            continue;
-        }
-        if ((err = e))
-            break;
-        v[kept].m = m;
-        v[kept].text = v[i].text;
-        if (kept != i)
-            v[i].text = NULL;
-        kept++;
-    }
     if (err) {
-        for (size_t i = kept; i < len; i++)
-            free(v[i].text);
-        store_message_hit_free_array(v, kept);
+        store_message_hit_free_array(v, len);
         return err;
     }
     *out = v;
-    *n = kept;
+    *n = len;
     return SB_OK;
 }

@@ -104,6 +104,15 @@ static void read_message(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 12, m->from_image, sizeof(m->from_image));
 }
 
+sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m)
+{
+    read_message(d, s, m);
+    if (m->body)
+        return SB_OK;
+    store_message_free(m);
+    return SB_ERR_NOMEM;
+}
+
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
                           struct sb_message **out, size_t *n)
 {

@@ -7,6 +7,9 @@
 #define MESSAGE_COLS                                                                               \
     "m.seq, m.id, m.team_id, m.channel_id, m.created_at, m.from_kind, m.from_id, m.from_name, "    \
     "m.body_type, m.body, m.summary, m.attachments, m.from_image"
+/* How many columns MESSAGE_COLS names (read_message reads them): a query may select more after
+ * them (message_search.c). Keep the two in step. */
+#define MESSAGE_NCOLS 13
 SQL(SQL_MESSAGE_INSERT,
     "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
     "from_name, body_type, body, summary, attachments, from_image, search_text) "

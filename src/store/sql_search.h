@@ -3,7 +3,8 @@
  *
  * No include guard on purpose: see sql.h. The full-text index differs by driver (an FTS5
  * table on SQLite, a tsvector column on PostgreSQL), so the search comes in two dialects;
- * the rest is shared.
+ * the rest is shared. The pages select MESSAGE_COLS (sql_messages.h, included before this
+ * file) and the search text after them.
  */
 SQL(SQL_MESSAGE_SEARCH_SOURCE, "SELECT seq, body_type, body, summary, attachments FROM messages "
                                "WHERE id = ?")
@@ -22,10 +23,10 @@ SQL(SQL_MESSAGE_SEARCH_SET, "UPDATE messages SET search_text = ? WHERE seq = ?")
     "? " MSG_SEARCH_TEAMS
 #define MSG_SEARCH_POSTGRES                                                                        \
     "FROM messages m WHERE m.search_tsv @@ plainto_tsquery('simple', ?) " MSG_SEARCH_TEAMS
-SQL(SQL_MESSAGE_SEARCH_SQLITE,
-    "SELECT m.id, m.search_text " MSG_SEARCH_SQLITE "ORDER BY f.rowid DESC LIMIT ? OFFSET ?")
+SQL(SQL_MESSAGE_SEARCH_SQLITE, "SELECT " MESSAGE_COLS ", m.search_text " MSG_SEARCH_SQLITE
+                               "ORDER BY f.rowid DESC LIMIT ? OFFSET ?")
 SQL(SQL_MESSAGE_SEARCH_COUNT_SQLITE, "SELECT COUNT(*) FROM (SELECT 1 " MSG_SEARCH_SQLITE "LIMIT ?)")
-SQL(SQL_MESSAGE_SEARCH_POSTGRES,
-    "SELECT m.id, m.search_text " MSG_SEARCH_POSTGRES "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
+SQL(SQL_MESSAGE_SEARCH_POSTGRES, "SELECT " MESSAGE_COLS ", m.search_text " MSG_SEARCH_POSTGRES
+                                 "ORDER BY m.seq DESC LIMIT ? OFFSET ?")
 SQL(SQL_MESSAGE_SEARCH_COUNT_POSTGRES,
     "SELECT COUNT(*) FROM (SELECT 1 " MSG_SEARCH_POSTGRES "LIMIT ?) c")
