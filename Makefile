@@ -135,7 +135,8 @@ FUZZ_SECONDS ?= 3600
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 # The fuzzers link the library without the HTTP layer and what sits on it.
-FUZZ_LIB := $(filter-out src/api/% src/http/% src/connectors/apphost.c src/proxy/proxy.c,$(SRC))
+FUZZ_LIB := $(filter-out src/api/% src/http/% src/connectors/apphost.c src/connectors/catalog_list.c \
+                          src/proxy/proxy.c,$(SRC))
 FUZZ_OBJ := $(FUZZ_LIB:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/migrations_sqlite.o \
             build/fuzz/obj/gen/migrations_postgres.o
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \

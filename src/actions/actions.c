@@ -177,7 +177,7 @@ sb_err actions_accept(struct sb_ctx *ctx, const struct sb_principal *who, const 
         return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "message '%s' not found", message_id);
     res.team_id = m.team_id;
     res.channel_id = m.channel_id;
-    res.member_id = NULL;
+    res.item_id = NULL;
     err = sb_can(ctx, who, SB_ACT_MESSAGE_ACTION, &res, diag);
     if (err) {
         if (err == SB_ERR_NOT_FOUND)

@@ -108,6 +108,24 @@ void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
+/* Pages of channel messages and of replies: $top in [1, API_PAGE_MAX], API_PAGE_DEFAULT when
+ * absent. */
+#define API_PAGE_DEFAULT 20
+#define API_PAGE_MAX 50 /* Graph's largest page of channel messages */
+/* Parses the decimal query argument name in [min, max] into *out (def when absent); answers 400
+ * and returns false when it is not one. */
+bool api_query_int(struct api_call *c, const char *name, long long min, long long max,
+                   long long def, long long *out);
+/* graph_replies.c: replies (GET/POST .../messages/{m}/replies, GET .../replies/{r}), and for a
+ * message or a reply: PATCH, softDelete, undoSoftDelete, setReaction, unsetReaction. */
+void api_reply_list(struct api_call *c);
+void api_reply_post(struct api_call *c);
+void api_reply_get(struct api_call *c);
+void api_message_patch(struct api_call *c);
+void api_message_soft_delete(struct api_call *c);
+void api_message_undo_soft_delete(struct api_call *c);
+void api_message_set_reaction(struct api_call *c);
+void api_message_unset_reaction(struct api_call *c);
 void api_webhook_post_v2(struct api_call *c);
 void api_webhook_post_unsigned(struct api_call *c);
 void api_webhook_post_legacy(struct api_call *c);

@@ -1,5 +1,7 @@
 /*
- * graph_messages.c: channel messages, newest first, paged with $top and @odata.nextLink.
+ * graph_messages.c: channel messages, newest first, paged with $top and @odata.nextLink. The
+ * list holds the channel's root messages, as Graph's does; replies are listed under their
+ * parent (graph_replies.c).
  */
 #include "api/api.h"
 
@@ -12,12 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_DEFAULT 20
-#define PAGE_MAX 50 /* Graph's largest page of channel messages */
-
-/* Parses a decimal query argument in [min, max]; def when absent. */
-static bool query_int(struct api_call *c, const char *name, long long min, long long max,
-                      long long def, long long *out)
+bool api_query_int(struct api_call *c, const char *name, long long min, long long max,
+                   long long def, long long *out)
 {
     const char *v = http_query(c->req, name);
     char *end;
@@ -45,8 +43,8 @@ void api_message_list(struct api_call *c)
     json_t *value, *page;
     sb_err err;
 
-    if (!query_int(c, "$top", 1, PAGE_MAX, PAGE_DEFAULT, &top) ||
-        !query_int(c, "$skiptoken", 1, INT64_MAX, 0, &before))
+    if (!api_query_int(c, "$top", 1, API_PAGE_MAX, API_PAGE_DEFAULT, &top) ||
+        !api_query_int(c, "$skiptoken", 1, INT64_MAX, 0, &before))
         return;
     /* One extra row tells whether another page exists. */
     err = teams_message_page(c->ctx, c->who, team, channel, before, (size_t)top + 1, &ms, &n,

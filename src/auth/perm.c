@@ -1,6 +1,7 @@
 #include "auth/perm.h"
 
 #include "org/org.h"
+#include "store/messages.h"
 #include "store/teams.h"
 
 #include <string.h>
@@ -65,16 +66,45 @@ static sb_err member_remove(struct sb_ctx *ctx, const struct sb_principal *who, 
 
     if (role == SB_ROLE_OWNER)
         return SB_OK;
-    if (!res->member_id)
+    if (!res->item_id)
         return forbidden(diag, "only team owners can remove members");
-    err = store_member_get(ctx->store, res->team_id, res->member_id, &m);
+    err = store_member_get(ctx->store, res->team_id, res->item_id, &m);
     if (err == SB_ERR_NOT_FOUND)
-        return sb_fail(diag, err, "NotFound", "membership '%s' not found", res->member_id);
+        return sb_fail(diag, err, "NotFound", "membership '%s' not found", res->item_id);
     if (err)
         return err;
     if (strcmp(m.user_id, who->user_id) == 0)
         return SB_OK;
     return forbidden(diag, "only team owners can remove other members");
+}
+
+/* Edits (the author's) and soft deletes (the author's and owners') of a message of the
+ * channel; role is SB_ROLE_OWNER for administrators, who may delete but not edit. */
+static sb_err message_author(struct sb_ctx *ctx, const struct sb_principal *who, int role,
+                             enum sb_action action, const struct sb_resource *res,
+                             struct sb_diag *diag)
+{
+    struct store_message_ref m;
+    sb_err err;
+    bool author;
+
+    if (!res->item_id)
+        return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "message not found");
+    err = store_message_ref(ctx->store, res->item_id, &m);
+    if (err == SB_ERR_NOT_FOUND || (!err && strcmp(m.channel_id, res->channel_id) != 0))
+        return sb_fail(diag, SB_ERR_NOT_FOUND, "NotFound", "message '%s' not found", res->item_id);
+    if (err)
+        return err;
+    author = strcmp(m.from_kind, "user") == 0 && strcmp(m.from_id, who->user_id) == 0;
+    if (author)
+        return SB_OK;
+    if (action == SB_ACT_MESSAGE_DELETE)
+        return role == SB_ROLE_OWNER
+                   ? SB_OK
+                   : forbidden(diag, "only the author and team owners can delete a message");
+    return forbidden(diag, strcmp(m.from_kind, "user") == 0
+                               ? "only the author can edit a message"
+                               : "a connector's card cannot be edited by people");
 }
 
 /* Organisation and group connector switches: the organisation wins over the group. */
@@ -170,6 +200,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     if (err)
         return err;
     if (who->is_admin) {
+        if (action == SB_ACT_MESSAGE_EDIT || action == SB_ACT_MESSAGE_DELETE)
+            return message_author(ctx, who, SB_ROLE_OWNER, action, res, diag);
         if (action == SB_ACT_MESSAGE_ACTION)
             return action_policy(ctx, &team, diag);
         return action == SB_ACT_CONNECTOR_CREATE ? policy(ctx, &team, diag) : SB_OK;
@@ -187,6 +219,9 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
         return SB_OK;
     case SB_ACT_MESSAGE_ACTION:
         return action_policy(ctx, &team, diag);
+    case SB_ACT_MESSAGE_EDIT:
+    case SB_ACT_MESSAGE_DELETE:
+        return message_author(ctx, who, role, action, res, diag);
     case SB_ACT_CHANNEL_CREATE:
         return role >= SB_ROLE_MEMBER ? SB_OK : forbidden(diag, "guests cannot create channels");
     case SB_ACT_TEAM_UPDATE:

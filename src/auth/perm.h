@@ -8,7 +8,8 @@
  * Rules: global administrators may do everything. Any signed-in user may read the directory,
  * their own view (SB_ACT_SIGNED_IN) and the organisation app catalog, and create teams; only
  * administrators create users. Within a team: guests, members and owners read the team, its
- * channels, members and messages and post messages; members and owners create channels; only owners
+ * channels, members and messages and post messages, replies and reactions; authors edit their
+ * messages, authors and owners soft-delete them; members and owners create channels; only owners
  * change team settings and manage members (anyone may remove their own membership). Connectors are
  * managed by owners, and by members when the team's
  * memberSettings.allowCreateUpdateRemoveConnectors is true. New configurations
@@ -57,14 +58,20 @@ enum sb_action {
     SB_ACT_EXTERNAL_ITEM,       /* an app with ExternalItem.ReadWrite.OwnedBy */
     SB_ACT_SEARCH,              /* a person searching external items */
     SB_ACT_TENANT_READ,         /* the installation's tenant information: people and apps */
+    SB_ACT_MESSAGE_EDIT,        /* change a message's body: its author only (administrators
+                                   included: nobody puts words in another's mouth); a
+                                   connector's card cannot be edited by people */
+    SB_ACT_MESSAGE_DELETE,      /* soft delete and its undo: the author and team owners */
 };
 
 /* What the action applies to. team_id is required for team-scoped actions; channel_id for
- * channel-scoped ones (it must belong to team_id); member_id for SB_ACT_MEMBER_REMOVE. */
+ * channel-scoped ones (it must belong to team_id); item_id is the membership for
+ * SB_ACT_MEMBER_REMOVE and the message (of channel_id) for SB_ACT_MESSAGE_EDIT and
+ * SB_ACT_MESSAGE_DELETE. */
 struct sb_resource {
     const char *team_id;
     const char *channel_id;
-    const char *member_id;
+    const char *item_id;
 };
 
 sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action action,

@@ -14,7 +14,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A channel message as stored; body, summary, attachments and card_text are heap strings. */
+/* Longest reactionType kept: a Teams name or one emoji sequence (a family or a flag with its
+ * modifiers is at most about 35 bytes of UTF-8). */
+#define SB_REACTION_MAX 64
+
+/* One person's reaction to a message (one per person per message, as Teams has it). */
+struct sb_reaction {
+    char type[SB_REACTION_MAX + 1]; /* "like", "heart", ... or a unicode emoji */
+    sb_id user_id;
+    char user_name[SB_NAME_MAX + 1];
+    sb_time created;
+};
+
+/* A channel message as stored; body, summary, attachments, card_text and reactions are on the
+ * heap. */
 struct sb_message {
     int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
     sb_id id;
@@ -29,6 +42,11 @@ struct sb_message {
     char *summary;        /* may be NULL */
     char *attachments;    /* JSON array text; may be NULL */
     char from_image[128]; /* connectors: path of the sender's avatar, "" when none */
+    sb_id reply_to;       /* the parent message of a reply, "" for a message of the channel */
+    sb_time edited;       /* when its author last edited the body, "" when never */
+    sb_time deleted;      /* when it was soft-deleted, "" while it is there */
+    struct sb_reaction *reactions; /* oldest first; NULL when none */
+    size_t n_reactions;
     char *card_text; /* the text of its cards (core/cardtext.h) when the service that built them
                         has it, so the store need not parse them again to index the message;
                         NULL: the store reads it from attachments. Not stored: NULL on reads. */

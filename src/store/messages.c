@@ -32,6 +32,7 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
                            db_text(m->from_name), db_text(m->body_type), db_text(m->body),
                            db_text(m->summary), db_text(m->attachments),
                            db_text(m->from_image[0] ? m->from_image : NULL),
+                           db_text(m->reply_to[0] ? m->reply_to : NULL),
                            db_text(search_text ? search_text : text)));
     if (err)
         goto out;
@@ -102,6 +103,25 @@ static void read_message(struct db *d, struct db_stmt *s, void *elem)
     (void)db_col_dup(d, s, 10, &m->summary);
     (void)db_col_dup(d, s, 11, &m->attachments);
     db_col_copy(d, s, 12, m->from_image, sizeof(m->from_image));
+    db_col_copy(d, s, 13, m->reply_to, sizeof(m->reply_to));
+    db_col_copy(d, s, 14, m->edited, sizeof(m->edited));
+    db_col_copy(d, s, 15, m->deleted, sizeof(m->deleted));
+}
+
+static void drop_page(struct sb_message **out, size_t *n)
+{
+    store_message_free_array(*out, *n);
+    *out = NULL;
+    *n = 0;
+}
+
+/* A page's bodies were all copied (body is NOT NULL): SB_ERR_NOMEM when one copy failed. */
+static sb_err check_page(const struct sb_message *ms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!ms[i].body)
+            return SB_ERR_NOMEM;
+    return SB_OK;
 }
 
 sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m)
@@ -121,17 +141,30 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
     err = store_select_all(
         st, SQL_MESSAGE_PAGE, read_message, release_message, sizeof(**out), (void **)out, n,
         DB_ARGS(db_text(channel_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
+    if (!err)
+        err = check_page(*out, *n);
+    if (!err)
+        err = store_message_reactions_fill(st, channel_id, NULL, *out, *n);
     if (err)
-        return err;
-    for (size_t i = 0; i < *n; i++) {
-        if (!(*out)[i].body) {
-            store_message_free_array(*out, *n);
-            *out = NULL;
-            *n = 0;
-            return SB_ERR_NOMEM;
-        }
-    }
-    return SB_OK;
+        drop_page(out, n);
+    return err;
+}
+
+sb_err store_message_replies(struct store *st, const char *channel_id, const char *parent_id,
+                             int64_t before, size_t limit, struct sb_message **out, size_t *n)
+{
+    sb_err err;
+
+    err = store_select_all(
+        st, SQL_MESSAGE_REPLIES, read_message, release_message, sizeof(**out), (void **)out, n,
+        DB_ARGS(db_text(parent_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
+    if (!err)
+        err = check_page(*out, *n);
+    if (!err)
+        err = store_message_reactions_fill(st, channel_id, parent_id, *out, *n);
+    if (err)
+        drop_page(out, n);
+    return err;
 }
 
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
@@ -163,7 +196,10 @@ void store_message_free(struct sb_message *m)
     free(m->summary);
     free(m->attachments);
     free(m->card_text);
+    free(m->reactions);
     m->body = m->summary = m->attachments = m->card_text = NULL;
+    m->reactions = NULL;
+    m->n_reactions = 0;
 }
 
 void store_message_free_array(struct sb_message *ms, size_t n)
@@ -179,10 +215,80 @@ sb_err store_message_get(struct store *st, const char *id, struct sb_message *ou
 
     memset(out, 0, sizeof(*out));
     err = store_select_one(st, SQL_MESSAGE_GET, read_message, out, DB_ARGS(db_text(id)));
-    if (!err && !out->body) {
-        store_message_free(out);
+    if (!err && !out->body)
         err = SB_ERR_NOMEM;
-    }
+    if (!err)
+        err = store_message_reactions_of(st, out);
+    if (err)
+        store_message_free(out);
+    return err;
+}
+
+static void read_ref(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct store_message_ref *r = elem;
+
+    db_col_copy(d, s, 0, r->channel_id, sizeof(r->channel_id));
+    db_col_copy(d, s, 1, r->from_kind, sizeof(r->from_kind));
+    db_col_copy(d, s, 2, r->from_id, sizeof(r->from_id));
+    db_col_copy(d, s, 3, r->reply_to, sizeof(r->reply_to));
+    db_col_copy(d, s, 4, r->deleted, sizeof(r->deleted));
+}
+
+sb_err store_message_ref(struct store *st, const char *id, struct store_message_ref *out)
+{
+    memset(out, 0, sizeof(*out));
+    return store_select_one(st, SQL_MESSAGE_REF, read_ref, out, DB_ARGS(db_text(id)));
+}
+
+/* An edit or a (un)delete of one message, and the notification that publishes it. */
+struct message_change {
+    enum db_sql sql;
+    const char *id, *team_id;
+    struct db_args args;
+    bool changed;
+};
+
+static sb_err change_fn(struct db *d, void *arg)
+{
+    struct message_change *mc = arg;
+    int64_t changes = 0;
+    char rest[96];
+    sb_err err = db_run(d, &changes, mc->sql, mc->args);
+
+    if (err || changes == 0)
+        return err;
+    mc->changed = true;
+    /* An edit changes the words the message is found by (store/message_search.h). */
+    if (mc->sql == SQL_MESSAGE_EDIT && (err = store_message_reindex_tx(d, mc->id)))
+        return err;
+    snprintf(rest, sizeof(rest), "%s %s", mc->id, mc->team_id);
+    return db_notify(d, "u", rest);
+}
+
+sb_err store_message_edit(struct store *st, const char *id, const char *team_id,
+                          const char *body_type, const char *body, const char *edited)
+{
+    struct message_change mc = {
+        SQL_MESSAGE_EDIT, id, team_id,
+        DB_ARGS(db_text(body_type), db_text(body), db_text(edited), db_text(id)), false};
+    sb_err err = store_write(st, change_fn, &mc);
+
+    /* Nothing changed: the message was deleted meanwhile (or is gone). */
+    return !err && !mc.changed ? SB_ERR_CONFLICT : err;
+}
+
+sb_err store_message_set_deleted(struct store *st, const char *id, const char *team_id,
+                                 const char *deleted, bool *changed)
+{
+    /* Both built here: DB_ARGS' array lives as long as the block that spells it. */
+    struct message_change del = {SQL_MESSAGE_SOFT_DELETE, id, team_id,
+                                 DB_ARGS(db_text(deleted), db_text(id)), false};
+    struct message_change undo = {SQL_MESSAGE_UNDELETE, id, team_id, DB_ARGS(db_text(id)), false};
+    struct message_change *mc = deleted ? &del : &undo;
+    sb_err err = store_write(st, change_fn, mc);
+
+    *changed = mc->changed;
     return err;
 }
 

@@ -3,7 +3,9 @@
  * before the writer thread starts: the pending migrations of the driver's directory
  * (store/migrations/<driver>/NNN_name.sql, embedded at build time), all in one transaction
  * that also takes the driver's migration lock, so two processes starting at once on an empty
- * database do not both create the schema.
+ * database do not both create the schema. A migration is pending when schema_migrations does
+ * not record it, whatever later ones it records: one missing from a database (restored by hand,
+ * or from a branch that added it later) is applied, in order.
  */
 #include "store/internal.h"
 
@@ -13,9 +15,6 @@ sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
                      const struct store_migration *m, size_t count, struct sb_diag *diag)
 {
     struct db d = {drv, writer, NULL, NULL, false, NULL};
-    struct db_stmt *s = NULL;
-    bool row = false;
-    int64_t current = 0;
     sb_err err;
 
     /* schema_migrations is created inside the locked transaction: two processes starting at
@@ -36,14 +35,17 @@ sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
                 drv->errmsg(writer));
         goto out;
     }
-    err = db_query(&d, SQL_MIGRATION_VERSION, &s, DB_NO_ARGS);
-    if (err)
-        goto out;
-    if (db_step(&d, s, &row) == SB_OK && row)
-        current = db_col_int(&d, s, 0);
-    db_done(&d, s);
     for (size_t i = 0; i < count; i++) {
-        if (m[i].version <= current)
+        struct db_stmt *s = NULL;
+        bool applied = false;
+
+        err = db_query(&d, SQL_MIGRATION_APPLIED, &s, DB_ARGS(db_int((int64_t)m[i].version)));
+        if (!err)
+            err = db_step(&d, s, &applied);
+        db_done(&d, s);
+        if (err)
+            goto out;
+        if (applied)
             continue;
         err = drv->exec(writer, m[i].sql);
         if (err) {

@@ -15,6 +15,7 @@ const char *const db_sql_table[SQL__COUNT] = {
 #include "store/sql_graphconn.h"
 #include "store/sql_messages.h"
 #include "store/sql_outbox.h"
+#include "store/sql_reactions.h"
 #include "store/sql_rate.h"
 #include "store/sql_readstate.h"
 #include "store/sql_registrations.h"

@@ -23,6 +23,7 @@ enum db_sql {
 #include "store/sql_graphconn.h"
 #include "store/sql_messages.h"
 #include "store/sql_outbox.h"
+#include "store/sql_reactions.h"
 #include "store/sql_rate.h"
 #include "store/sql_readstate.h"
 #include "store/sql_registrations.h"

@@ -12,12 +12,14 @@ SQL(SQL_MESSAGE_SEARCH_PENDING, "SELECT seq, body_type, body, summary, attachmen
                                 "WHERE search_text IS NULL ORDER BY seq LIMIT ?")
 SQL(SQL_MESSAGE_SEARCH_SET, "UPDATE messages SET search_text = ? WHERE seq = ?")
 
-/* The teams searched: the person's (? = 0) or every team (? = 1). Newest first: in a channel
+/* Messages that are there (not soft-deleted; replies included) of the teams searched: the
+ * person's (? = 0) or every team (? = 1). Newest first: in a channel
  * what was said last is what people look for, and it is the order both indexes walk cheaply:
  * FTS5 hands out rowids (= seq) in descending order without sorting, so a page stops after
  * its rows; the count is bounded by its LIMIT for the same reason. */
 #define MSG_SEARCH_TEAMS                                                                           \
-    "AND (? = 1 OR m.team_id IN (SELECT team_id FROM members WHERE user_id = ?)) "
+    "AND m.deleted_at IS NULL AND "                                                                \
+    "(? = 1 OR m.team_id IN (SELECT team_id FROM members WHERE user_id = ?)) "
 #define MSG_SEARCH_SQLITE                                                                          \
     "FROM message_fts f JOIN messages m ON m.seq = f.rowid WHERE message_fts MATCH "               \
     "? " MSG_SEARCH_TEAMS

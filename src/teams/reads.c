@@ -126,8 +126,19 @@ sb_err teams_message_feed(struct sb_ctx *ctx, const struct sb_principal *who, co
 sb_err teams_message_since(struct sb_ctx *ctx, const struct sb_principal *who, int64_t after,
                            size_t limit, struct sb_message **out, size_t *n)
 {
-    return store_message_since(ctx->store, who->is_admin ? NULL : who->user_id, after, limit, out,
-                               n);
+    sb_err err =
+        store_message_since(ctx->store, who->is_admin ? NULL : who->user_id, after, limit, out, n);
+
+    /* A replay shows the reactions given since; the live path (remote.c) reads new messages
+     * without them, as they have none yet. */
+    if (!err)
+        err = store_message_reactions_fill(ctx->store, NULL, NULL, *out, *n);
+    if (err && *out) {
+        store_message_free_array(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
 }
 
 void teams_message_free(struct sb_message *m)

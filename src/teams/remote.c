@@ -8,8 +8,10 @@
  * A notification only says "something was stored": the messages are read back from the bus's
  * watermark onwards (every seq above it that is visible has committed, and so has every lower
  * one: the writers commit seqs in order, see db.h seq_lock_sql), so a lost notification (the
- * LISTEN connection broke) only delays events until the next one. Card updates follow the
- * messages they change. Membership changes keep this node's subscribers' team sets current.
+ * LISTEN connection broke) only delays events until the next one. Updates of a message (a card
+ * its service replaced, an edit, a reaction, a soft delete or its undo: "u" notifications) follow
+ * the messages they change, each read back whole when its notification arrives. Membership changes
+ * keep this node's subscribers' team sets current.
  */
 #include "teams/teams.h"
 
@@ -54,7 +56,8 @@ static void catch_up(struct sb_ctx *ctx, int64_t seen)
     } while (n == FEED_PAGE);
 }
 
-/* A card replaced on some node: published after the message itself. */
+/* A message changed on some node (card, edit, reaction, delete): published after the message
+ * itself, as it reads now. */
 static void card_update(struct sb_ctx *ctx, const char *message_id, const char *team_id)
 {
     struct sb_message m;

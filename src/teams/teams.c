@@ -178,23 +178,22 @@ sb_err teams_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, c
     return err;
 }
 
-sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
-                          const char *channel_id, const char *content_type, const char *content,
-                          struct sb_message *out, struct sb_diag *diag)
+sb_err teams_body_check(const char *content_type, const char *content, struct sb_diag *diag)
 {
-    struct sb_resource res = {team_id, channel_id, NULL};
-    sb_err err;
-
-    memset(out, 0, sizeof(*out));
-    err = sb_can(ctx, who, SB_ACT_MESSAGE_POST, &res, diag);
-    if (err)
-        return err;
     if (strcmp(content_type, "text") != 0 && strcmp(content_type, "html") != 0)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "body.contentType must be \"text\" or \"html\"");
     if (strlen(content) > TEAMS_MESSAGE_MAX)
         return sb_fail(diag, SB_ERR_TOO_LARGE, "RequestEntityTooLarge",
                        "body.content is too large (at most %d bytes)", TEAMS_MESSAGE_MAX);
+    return SB_OK;
+}
+
+sb_err teams_message_new(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                         const char *channel_id, const char *content_type, const char *content,
+                         struct sb_message *out)
+{
+    memset(out, 0, sizeof(*out));
     sb_id_new(ctx, out->id);
     snprintf(out->team_id, sizeof(out->team_id), "%s", team_id);
     snprintf(out->channel_id, sizeof(out->channel_id), "%s", channel_id);
@@ -209,6 +208,24 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
         store_message_free(out);
         return SB_ERR_NOMEM;
     }
+    return SB_OK;
+}
+
+sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, const char *content_type, const char *content,
+                          struct sb_message *out, struct sb_diag *diag)
+{
+    struct sb_resource res = {team_id, channel_id, NULL};
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = sb_can(ctx, who, SB_ACT_MESSAGE_POST, &res, diag);
+    if (!err)
+        err = teams_body_check(content_type, content, diag);
+    if (!err)
+        err = teams_message_new(ctx, who, team_id, channel_id, content_type, content, out);
+    if (err)
+        return err;
     err = store_message_append(ctx->store, out);
     if (err) {
         store_message_free(out);

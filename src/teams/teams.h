@@ -102,8 +102,9 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
  * they are off. allowed_memo (may be NULL) caches the answer across messages of one team:
  * start it at -1. */
 json_t *teams_message_render(struct sb_ctx *ctx, const struct sb_message *m, int *allowed_memo);
-/* A changed message (a card its service updated) for this process's subscribers: event
- * "messageUpdated", live only (no id). remote.c calls it after the change committed. */
+/* A changed message (a card its service updated; an edit, a reaction, a soft delete or its
+ * undo) for this process's subscribers: event "messageUpdated", live only (no id). remote.c
+ * calls it after the change committed. */
 void teams_message_update_event(struct sb_ctx *ctx, const struct sb_message *m);
 
 /* Counts a message this process stored. Its live event does not come from here: the thread
@@ -122,6 +123,56 @@ sb_err teams_subscribe(struct sb_ctx *ctx, const struct sb_principal *who, int64
                        const struct events_transport *t, struct events_sub **out,
                        struct sb_diag *diag);
 
+/* ---- threads: replies, edits, soft delete (thread.c) and reactions (reactions.c) ----
+ * The message acted on is `id` of the channel; with parent_id (the .../replies/{r} paths) it
+ * must also be a reply to parent_id, else SB_ERR_NOT_FOUND. Changes reach the subscribers of
+ * every process as "messageUpdated" events (the store's "u" notification, remote.c); a reply
+ * is a new message and arrives as "message" with its replyToId. */
+
+/* Checks a person's message body: contentType "text" or "html", at most TEAMS_MESSAGE_MAX
+ * bytes. */
+sb_err teams_body_check(const char *content_type, const char *content, struct sb_diag *diag);
+/* Fills out as a new message of who's in the channel (id, time, sender, body, no attachments);
+ * out owns heap fields (teams_message_free) and is not stored yet. */
+sb_err teams_message_new(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                         const char *channel_id, const char *content_type, const char *content,
+                         struct sb_message *out);
+/* Posts a reply to parent_id (SB_ACT_MESSAGE_POST): SB_ERR_NOT_FOUND for a parent that is not
+ * in the channel, SB_ERR_INVALID for a parent that is itself a reply (one level, as Teams) or
+ * is deleted. */
+sb_err teams_reply_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                        const char *channel_id, const char *parent_id, const char *content_type,
+                        const char *content, struct sb_message *out, struct sb_diag *diag);
+/* A page of parent_id's replies, newest first, seq below before (0: from the newest)
+ * (SB_ACT_CHANNEL_READ). */
+sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                        const char *channel_id, const char *parent_id, int64_t before, size_t limit,
+                        struct sb_message **out, size_t *n, struct sb_diag *diag);
+/* One reply to parent_id (SB_ACT_CHANNEL_READ). */
+sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                       const char *channel_id, const char *parent_id, const char *id,
+                       struct sb_message *out, struct sb_diag *diag);
+/* Replaces the body of who's own message (SB_ACT_MESSAGE_EDIT) and sets lastEditedDateTime;
+ * SB_ERR_INVALID for a deleted message. */
+sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, const char *parent_id, const char *id,
+                          const char *content_type, const char *content, struct sb_diag *diag);
+/* Soft-deletes a message, or undoes that (SB_ACT_MESSAGE_DELETE: author, team owners); doing
+ * what is already done changes nothing and succeeds. */
+sb_err teams_message_soft_delete(struct sb_ctx *ctx, const struct sb_principal *who,
+                                 const char *team_id, const char *channel_id, const char *parent_id,
+                                 const char *id, bool undo, struct sb_diag *diag);
+/* Whether type is a reaction people may give: one of Teams' names (like, heart, laugh,
+ * surprised, sad, angry) or one emoji (a single emoji sequence: modifiers, ZWJ sequences, flags
+ * and keycaps), at most SB_REACTION_MAX bytes. */
+bool teams_reaction_type_valid(const char *type);
+/* Sets who's reaction to the message to type, replacing another of theirs (set), or removes it
+ * when it is that type (!set) (SB_ACT_MESSAGE_POST: whoever may post may react); SB_ERR_INVALID
+ * for an unknown type or a deleted message. */
+sb_err teams_reaction_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                          const char *channel_id, const char *parent_id, const char *id,
+                          const char *type, bool set, struct sb_diag *diag);
+
 /* ---- read state (readstate.c) and message search (search.c) ---- */
 
 /* The caller's channel states: every channel of their teams with its unread count (messages
@@ -136,9 +187,9 @@ sb_err teams_read_state_set(struct sb_ctx *ctx, const struct sb_principal *who,
                             const char *channel_id, const char *message_id, struct sb_diag *diag);
 
 #define TEAMS_SEARCH_SIZE_MAX 100 /* hits per page of a message search */
-#define TEAMS_SEARCH_COUNT_MAX                                                                     \
-    10000 /* matches a search counts for its total (beyond: at                                     \
-             least this many, as Graph's totals are estimates) */
+/* Matches a search counts for its total (beyond: at least this many, as Graph's totals are
+ * estimates). */
+#define TEAMS_SEARCH_COUNT_MAX 10000
 /* One request of POST /search/query for entityTypes ["chatMessage"] (SB_ACT_SEARCH): *out is
  * its Graph searchResponse {searchTerms, hitsContainers}. Only messages of the caller's teams
  * (every team for administrators), newest first, each hit's summary highlighting the words;

@@ -258,7 +258,7 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
         return false;
     res.team_id = c.team_id;
     res.channel_id = c.channel_id;
-    res.member_id = NULL;
+    res.item_id = NULL;
     err = sb_can(ctx, NULL, SB_ACT_WEBHOOK_POST, &res, &diag);
     if (err == SB_ERR_NOT_FOUND) {
         refuse(r, 410, "WebhookRemoved", "The channel of this webhook no longer exists.");

@@ -190,7 +190,8 @@ test('an Adaptive Card is rendered with the official renderer and markdown', T, 
   assert.equal(await ac.locator('strong', { hasText: '42' }).count(), 1);
   await ac.getByText('Severity').waitFor();
   await ac.locator('button.ac-pushButton', { hasText: 'Open incident' }).waitFor();
-  assert.equal(await ac.locator('button', { hasText: 'Ack' }).count(), 0, 'Action.Submit is not offered');
+  // Action.Submit is shown as Teams shows it on a webhook's card (adaptive.test.mjs clicks it).
+  await ac.locator('button', { hasText: 'Ack' }).waitFor();
   assert.equal(await ac.locator('a', { hasText: 'the runbook' }).getAttribute('rel'), 'noopener noreferrer');
   await shot(page, '05-adaptivecard');
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import zlib from 'node:zlib';
+import { png } from '../e2e/lib/package.mjs';
 import { startServer } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
 
@@ -15,26 +15,6 @@ let browser;
 let page;
 let team;
 let channel;
-
-// A w x h RGBA PNG of one colour.
-function png(w, h, rgba = [0x46, 0x4e, 0xb8, 0xff]) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 6;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 4, Buffer.from(rgba))]);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.concat(Array.from({ length: h }, () => row)))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 // The entry names of a zip, from its central directory.
 function zipNames(buf) {

@@ -7,7 +7,7 @@
 // Images are generated PNGs as data: URLs (no network beyond loopback).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
+import { png as pngFile } from '../e2e/lib/package.mjs';
 import { startServer, postWebhook } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
 
@@ -18,27 +18,10 @@ let team;
 let general;
 let webhook;
 
-// A solid-colour PNG of w x h pixels as a data: URL.
-function png(w, h, rgb = [0, 120, 212]) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, () => rgb).flat())]);
-  const raw = Buffer.concat(Array.from({ length: h }, () => row));
-  const file = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-  return 'data:image/png;base64,' + file.toString('base64');
-}
-const WIDE = png(1600, 120);
-const SMALL = png(8, 8, [200, 60, 60]);
+// Solid-colour PNGs as data: URLs.
+const png = (w, h, rgba) => 'data:image/png;base64,' + pngFile(w, h, rgba).toString('base64');
+const WIDE = png(1600, 120, [0, 120, 212, 255]);
+const SMALL = png(8, 8, [200, 60, 60, 255]);
 
 before(async () => {
   server = await startServer();

@@ -66,6 +66,30 @@ test('a message in another channel shows an unread count, cleared when opened', 
   await page.context().close();
 });
 
+// Replies belong under their message (threads come with the conversation work): they never show
+// up in the channel's list, live or after a reload; a soft-deleted message says so, live.
+test('a reply made through the API stays out of the channel list; a deleted message says so live', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.live-state[data-state="live"]').waitFor();
+  const base = `/v1.0/teams/${team.id}/channels/${general.id}/messages`;
+  const root = await server.api('POST', base, { body: { contentType: 'text', content: 'Root of a thread' } });
+  await page.locator('.message .text', { hasText: 'Root of a thread' }).waitFor();
+  await server.api('POST', `${base}/${root.id}/replies`, { body: { contentType: 'text', content: 'A reply, not a root' } });
+  const after = await server.api('POST', base, { body: { contentType: 'text', content: 'Posted after the reply' } });
+  await page.locator('.message .text', { hasText: 'Posted after the reply' }).waitFor();
+  assert.equal(await page.locator('.message', { hasText: 'A reply, not a root' }).count(), 0);
+  await server.api('POST', `${base}/${after.id}/softDelete`);
+  const gone = page.locator(`.message[data-id="${after.id}"]`);
+  await gone.locator('.deleted', { hasText: 'This message has been deleted.' }).waitFor();
+  assert.equal(await gone.locator('.text', { hasText: 'Posted after the reply' }).count(), 0);
+  await page.reload();
+  await page.locator('.message .text', { hasText: 'Root of a thread' }).waitFor();
+  assert.equal(await page.locator('.message', { hasText: 'A reply, not a root' }).count(), 0);
+  await page.context().close();
+});
+
 test('phone width 375x740: the channel list is a drawer; a live message is readable', T, async () => {
   const page = await newPage(browser, server, { viewport: { width: 375, height: 740 } });
   await signIn(page, server);

@@ -6,7 +6,10 @@
 // never leak that it exists); guest reads everything and posts messages, but may not create
 // channels, change settings or manage members (403); member = guest + may create channels;
 // owner may do everything on the team; admin may do everything everywhere; only admin creates
-// users (everyone else signed in -> 403).
+// users (everyone else signed in -> 403). Conversation (contract §6): everyone in the team
+// replies and reacts; only the author edits a message (editOwners: the owner's message, so
+// administrators get 403 too); the author, owners and administrators soft-delete one
+// (deleteMembers: the member's message).
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,17 +24,18 @@ const ROLES = ['admin', 'owner', 'member', 'guest', 'outsider', 'anonymous'];
 
 // Expected status per role and action. Success codes: 200 read, 201 create, 204 update/delete.
 const EXPECT = {
-  //          readTeam patchTeam listChannels createChannel listMembers addMember removeMember readMessages postMessage createUser
-  admin:     [200,     204,      200,         201,          200,        201,      204,         200,         201,        201],
-  owner:     [200,     204,      200,         201,          200,        201,      204,         200,         201,        403],
-  member:    [200,     403,      200,         201,          200,        403,      403,         200,         201,        403],
-  guest:     [200,     403,      200,         403,          200,        403,      403,         200,         201,        403],
-  outsider:  [404,     404,      404,         404,          404,        404,      404,         404,         404,        403],
-  anonymous: [401,     401,      401,         401,          401,        401,      401,         401,         401,        401],
+  //          readTeam patchTeam listChannels createChannel listMembers addMember removeMember readMessages postMessage createUser reply editOwners deleteMembers react
+  admin:     [200,     204,      200,         201,          200,        201,      204,         200,         201,        201,       201,  403,       204,          204],
+  owner:     [200,     204,      200,         201,          200,        201,      204,         200,         201,        403,       201,  204,       204,          204],
+  member:    [200,     403,      200,         201,          200,        403,      403,         200,         201,        403,       201,  403,       204,          204],
+  guest:     [200,     403,      200,         403,          200,        403,      403,         200,         201,        403,       201,  403,       403,          204],
+  outsider:  [404,     404,      404,         404,          404,        404,      404,         404,         404,        403,       404,  404,       404,          404],
+  anonymous: [401,     401,      401,         401,          401,        401,      401,         401,         401,        401,       401,  401,       401,          401],
 };
 const ACTION_NAMES = [
   'readTeam', 'patchTeam', 'listChannels', 'createChannel', 'listMembers',
   'addMember', 'removeMember', 'readMessages', 'postMessage', 'createUser',
+  'reply', 'editOwners', 'deleteMembers', 'react',
 ];
 
 let srv;
@@ -154,6 +158,55 @@ const ACTIONS = {
       expectGraphError(r, 401);
     },
   },
+  reply: {
+    prepare: () => ({ content: uniqueName('matrix reply') }),
+    run: (call, p) => call('POST', `${messagesPath(team.id, general.id)}/${seed.id}/replies`, { body: { contentType: 'text', content: p.content } }),
+    allowed: (res, p) => {
+      assert.equal(res.body.replyToId, seed.id);
+      assert.equal(res.body.body.content, p.content);
+    },
+    denied: async (p) => {
+      const value = expectCollection(await owner.api('GET', `${messagesPath(team.id, general.id)}/${seed.id}/replies?$top=50`));
+      assert.ok(!value.some((m) => m.body.content === p.content));
+    },
+  },
+  editOwners: {
+    prepare: async () => ({ m: await postMessage(owner.api, team.id, general.id, 'the owner wrote this'), content: uniqueName('edited') }),
+    run: (call, p) => call('PATCH', `${messagesPath(team.id, general.id)}/${p.m.id}`, { body: { contentType: 'text', content: p.content } }),
+    allowed: async (res, p) => {
+      const got = expectStatus(await owner.api('GET', `${messagesPath(team.id, general.id)}/${p.m.id}`), 200).body;
+      assert.equal(got.body.content, p.content);
+    },
+    denied: async (p) => {
+      const got = expectStatus(await owner.api('GET', `${messagesPath(team.id, general.id)}/${p.m.id}`), 200).body;
+      assert.equal(got.body.content, 'the owner wrote this');
+      assert.equal(got.lastEditedDateTime, null);
+    },
+  },
+  deleteMembers: {
+    prepare: async () => ({ m: await postMessage(member.api, team.id, general.id, 'the member wrote this') }),
+    run: (call, p) => call('POST', `${messagesPath(team.id, general.id)}/${p.m.id}/softDelete`),
+    allowed: async (res, p) => {
+      const got = expectStatus(await owner.api('GET', `${messagesPath(team.id, general.id)}/${p.m.id}`), 200).body;
+      assert.ok(got.deletedDateTime);
+    },
+    denied: async (p) => {
+      const got = expectStatus(await owner.api('GET', `${messagesPath(team.id, general.id)}/${p.m.id}`), 200).body;
+      assert.equal(got.deletedDateTime, null);
+    },
+  },
+  react: {
+    prepare: async () => ({ m: await postMessage(owner.api, team.id, general.id, 'react to this') }),
+    run: (call, p) => call('POST', `${messagesPath(team.id, general.id)}/${p.m.id}/setReaction`, { reactionType: 'like' }),
+    allowed: async (res, p, role) => {
+      const got = expectStatus(await owner.api('GET', `${messagesPath(team.id, general.id)}/${p.m.id}`), 200).body;
+      assert.deepEqual(got.reactions.map((r) => [r.reactionType, r.user.user.id]), [['like', ids[role]]]);
+    },
+    denied: async (p) => {
+      const got = expectStatus(await owner.api('GET', `${messagesPath(team.id, general.id)}/${p.m.id}`), 200).body;
+      assert.deepEqual(got.reactions, []);
+    },
+  },
 };
 
 test('the matrix covers every role and action', () => {
@@ -226,6 +279,14 @@ describe('outsiders learn nothing', () => {
       ['POST', (t) => `/v1.0/teams/${t}/members`, { 'user@odata.bind': 'nonsense' }],
       ['PATCH', (t) => `/v1.0/teams/${t}`, { memberSettings: 'yes' }],
       ['GET', (t) => `/api/v1/teams/${t}/feed?$top=1000`],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}/replies`, '{"body":'],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}/replies`, { body: { content: 'hi' } }],
+      ['GET', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}/replies?$top=0`],
+      ['PATCH', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}`, { body: { content: 42 } }],
+      ['PATCH', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}`, { body: { content: 'hi' } }],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}/softDelete`],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}/setReaction`, '{"reactionType":'],
+      ['POST', (t, c) => `/v1.0/teams/${t}/channels/${c}/messages/${seed.id}/setReaction`, { reactionType: 'not-a-reaction' }],
     ];
     const unknownChannel = '19:00000000000000000000000000000000@thread.tacv2';
     for (const [method, path, body] of cases) {

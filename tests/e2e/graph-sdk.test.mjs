@@ -227,6 +227,30 @@ describe('Graph SDK over HTTPS (authProvider + customHosts)', () => {
     }
   });
 
+  test('the conversation under a message: replies, setReaction, PATCH, softDelete and undoSoftDelete resolve (contract §6)', async () => {
+    assert.ok(team, 'needs the team');
+    const channels = await worker.ok('call', { path: `/teams/${team.id}/channels` });
+    const general = channels.value.find((c) => c.displayName === 'General');
+    const mpath = `/teams/${team.id}/channels/${general.id}/messages`;
+    const m = await worker.ok('call', { path: mpath, method: 'post', body: { body: { contentType: 'text', content: 'a thread through the SDK' } } });
+    const r = await worker.ok('call', { path: `${mpath}/${m.id}/replies`, method: 'post', body: { body: { contentType: 'text', content: 'a reply' } } });
+    assert.equal(r.replyToId, m.id);
+    const replies = await worker.ok('call', { path: `${mpath}/${m.id}/replies` });
+    assert.deepEqual(replies.value.map((x) => x.id), [r.id]);
+    await worker.ok('call', { path: `${mpath}/${m.id}/setReaction`, method: 'post', body: { reactionType: '👍' } });
+    await worker.ok('call', { path: `${mpath}/${m.id}/replies/${r.id}`, method: 'patch', body: { body: { contentType: 'text', content: 'an edited reply' } } });
+    await worker.ok('call', { path: `${mpath}/${m.id}/softDelete`, method: 'post' });
+    const gone = await worker.ok('call', { path: `${mpath}/${m.id}` });
+    assert.ok(gone.deletedDateTime);
+    await worker.ok('call', { path: `${mpath}/${m.id}/undoSoftDelete`, method: 'post' });
+    const back = await worker.ok('call', { path: `${mpath}/${m.id}` });
+    assert.equal(back.deletedDateTime, null);
+    assert.deepEqual(back.reactions.map((x) => [x.reactionType, x.user.user.id]), [['👍', user.id]]);
+    assert.equal((await worker.ok('call', { path: `${mpath}/${m.id}/replies/${r.id}` })).body.content, 'an edited reply');
+    const e = await worker.err('call', { path: `${mpath}/${r.id}/replies`, method: 'post', body: { body: { contentType: 'text', content: 'too deep' } } });
+    assert.equal(e.statusCode, 400);
+  });
+
   test('a bad token -> GraphError 401', async () => {
     const e = await worker.err('call', { name: 'bad', path: '/me' });
     assert.equal(e.statusCode, 401);

@@ -163,6 +163,42 @@ describe('messages stored before the index', () => {
   });
 });
 
+describe('replies, edits and deletes', () => {
+  const msgPath = (ch, m) => `${messagesPath(team.id, ch.id)}/${m}`;
+
+  test('replies are found; an edited message by its new words only; a soft-deleted one not until undone', async () => {
+    const [w, old, neu, gone] = [word('thread'), word('before'), word('after'), word('deleted')];
+    const parent = await postMessage(owner.api, team.id, channel.id, `parent ${w}`);
+    const reply = expectStatus(await member.api('POST', `${msgPath(channel, parent.id)}/replies`, { body: { contentType: 'text', content: `reply ${w}` } }), 201).body;
+    const found = (await search(member.api, w)).hits;
+    assert.deepEqual(found.map((h) => h.hitId), [reply.id, parent.id]);
+    assert.equal(found[0].resource.replyToId, parent.id);
+
+    const m = await postMessage(member.api, team.id, channel.id, `text ${old}`);
+    expectStatus(await member.api('PATCH', msgPath(channel, m.id), { body: { contentType: 'text', content: `text ${neu}` } }), 204);
+    assert.equal((await search(member.api, old)).total, 0);
+    const edited = (await search(member.api, neu)).hits;
+    assert.deepEqual(edited.map((h) => h.hitId), [m.id]);
+    assert.equal(edited[0].resource.body.content, `text ${neu}`);
+
+    const d = await postMessage(member.api, team.id, channel.id, `text ${gone}`);
+    expectStatus(await member.api('POST', `${msgPath(channel, d.id)}/softDelete`), 204);
+    assert.equal((await search(member.api, gone)).total, 0);
+    expectStatus(await member.api('POST', `${msgPath(channel, d.id)}/undoSoftDelete`), 204);
+    assert.deepEqual((await search(member.api, gone)).hits.map((h) => h.hitId), [d.id]);
+  });
+
+  test('a hit shows the message\'s reactions as GET does', async () => {
+    const w = word('reacted');
+    const m = await postMessage(owner.api, team.id, channel.id, `react ${w}`);
+    expectStatus(await member.api('POST', `${msgPath(channel, m.id)}/setReaction`, { reactionType: 'like' }), 204);
+    const hit = (await search(member.api, w)).hits[0];
+    const got = expectStatus(await member.api('GET', msgPath(channel, m.id)), 200).body;
+    assert.deepEqual(hit.resource, { ...got, '@odata.type': '#microsoft.graph.chatMessage' });
+    assert.equal(hit.resource.reactions.length, 1);
+  });
+});
+
 describe('who finds what', () => {
   test('only messages of the caller\'s teams; administrators find every team\'s', async () => {
     const w = word('secret');

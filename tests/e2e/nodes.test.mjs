@@ -1,6 +1,7 @@
 // Several server processes on one PostgreSQL database: a message stored through node A reaches
 // event-stream subscribers on node B (LISTEN/NOTIFY), Last-Event-ID resumes on either node, a
-// membership change made on A reaches B's open streams, and policy set on A applies on B.
+// membership change made on A reaches B's open streams, edits, reactions, deletes and replies
+// made on A reach B's streams, and policy set on A applies on B.
 // Runs when the suite runs on PostgreSQL (SB_STORE=postgres); SQLite has one process by design.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,6 +76,29 @@ test('a membership added on node A opens that team to a stream already open on n
   await postMessage(api(a, a.adminToken), team.id, channel.id, 'after joining, via A');
   const ev = await onB.nextMatching((e) => e.event === 'message', { what: 'the message of the team joined on A' });
   assert.equal(ev.json.body.content, 'after joining, via A');
+});
+
+test('an edit, a reaction and a soft delete made on node A reach node B as messageUpdated; a reply as message', { skip }, async () => {
+  const adminA = api(a, a.adminToken);
+  const team = await createTeam(adminA);
+  const channel = await generalChannel(adminA, team.id);
+  const path = `/v1.0/teams/${team.id}/channels/${channel.id}/messages`;
+  const m = await postMessage(adminA, team.id, channel.id, 'discussed on two nodes');
+  const onB = await stream(b, { token: b.adminToken });
+  const updated = (what, pred) => onB.nextMatching((e) => e.event === 'messageUpdated' && e.json?.id === m.id && pred(e.json), { what });
+  assert.equal((await adminA('PATCH', `${path}/${m.id}`, { body: { contentType: 'text', content: 'edited on A' } })).status, 204);
+  await updated('the edit made on A, on B', (j) => j.body.content === 'edited on A');
+  assert.equal((await adminA('POST', `${path}/${m.id}/setReaction`, { reactionType: 'like' })).status, 204);
+  await updated('the reaction made on A, on B', (j) => j.reactions.some((r) => r.reactionType === 'like'));
+  assert.equal((await adminA('POST', `${path}/${m.id}/softDelete`)).status, 204);
+  await updated('the delete made on A, on B', (j) => j.deletedDateTime !== null);
+  const reply = await adminA('POST', `${path}/${m.id}/replies`, { body: { contentType: 'text', content: 'a reply on A' } });
+  assert.equal(reply.status, 400, 'a deleted message takes no replies');
+  assert.equal((await adminA('POST', `${path}/${m.id}/undoSoftDelete`)).status, 204);
+  const r = await adminA('POST', `${path}/${m.id}/replies`, { body: { contentType: 'text', content: 'a reply on A' } });
+  assert.equal(r.status, 201);
+  const ev = await onB.nextMatching((e) => e.event === 'message' && e.json?.id === r.body.id, { what: 'the reply made on A, on B' });
+  assert.equal(ev.json.replyToId, m.id);
 });
 
 test('a policy change made on node A applies on node B within a second', { skip }, async () => {

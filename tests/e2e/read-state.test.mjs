@@ -96,6 +96,21 @@ describe('read position', () => {
     assert.deepEqual(await stateOf(owner.api, ch.id), { teamId: team.id, channelId: ch.id, unreadCount: 1, mentionCount: 0, lastReadMessageId: null });
   });
 
+  test('replies count as unread; soft-deleted messages do not', async () => {
+    const ch = await createChannel(owner.api, team.id);
+    const m = await postMessage(owner.api, team.id, ch.id, 'root');
+    expectStatus(await member.api('PUT', readState(ch.id), { lastReadMessageId: m.id }), 204);
+    const path = `/v1.0/teams/${team.id}/channels/${ch.id}/messages`;
+    const reply = expectStatus(await owner.api('POST', `${path}/${m.id}/replies`, { body: { contentType: 'text', content: 'a reply' } }), 201).body;
+    const other = await postMessage(owner.api, team.id, ch.id, 'to be deleted');
+    assert.equal((await stateOf(member.api, ch.id)).unreadCount, 2);
+    expectStatus(await owner.api('POST', `${path}/${other.id}/softDelete`), 204);
+    assert.equal((await stateOf(member.api, ch.id)).unreadCount, 1);
+    // A reply is a message of the channel: reading up to it is allowed.
+    expectStatus(await member.api('PUT', readState(ch.id), { lastReadMessageId: reply.id }), 204);
+    assert.equal((await stateOf(member.api, ch.id)).unreadCount, 0);
+  });
+
   test('guests keep a read state too', async () => {
     const ch = await createChannel(owner.api, team.id);
     const m = await postMessage(owner.api, team.id, ch.id, 'for the guest');

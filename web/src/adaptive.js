@@ -1,16 +1,30 @@
-// Adaptive Cards through the official renderer. Markdown goes through markdown-it (html:false)
-// and the sanitizer; Action.OpenUrl and selectAction open only http, https and mailto URLs, and
-// every href the renderer writes (a TextRun's selectAction becomes <a href>) is checked against
-// the same rule, in show-cards too when they open; Action.Submit/Execute are not
-// registered (a webhook has no bot to receive them), so the renderer leaves them out.
+// Adaptive Cards through the official renderer, as Teams shows them: Teams' host config for
+// the theme (adaptive/hostconfig.js; cards are rendered again when the theme changes), every
+// element and action up to 1.5 and Teams' 1.6 registered explicitly (adaptive/registry.js),
+// targetWidth (adaptive/targetwidth.js), msteams.width "Full", and <at> mentions from
+// msteams.entities as mention pills (adaptive/mentions.js).
+//
+// Markdown goes through markdown-it (html:false) and the sanitizer; Action.OpenUrl and
+// selectAction open only http, https and mailto URLs, and every href the renderer writes (a
+// TextRun's selectAction becomes <a href>) is checked against the same rule, in show-cards too
+// when they open. Action.Submit and Action.Execute are shown, as Teams shows them on a webhook's
+// card, and answer a click with Teams' message: a webhook has no bot to receive them.
 // Action.Http is registered when the message allows it (ctx given): the server runs it
 // (actions.js), named by the JSON Pointer of the action in the stored card.
 import * as AC from 'adaptivecards';
 import { h, safeLinkUrl, neutraliseLinks } from './dom.js';
 import { renderMarkdown, sanitizeHtml } from './markdown.js';
 import { runAction, actionStatus, actionIdFor, pointerToken } from './actions.js';
+import { currentTheme } from './theme.js';
+import { elementRegistry, actionRegistry } from './adaptive/registry.js';
+import { hostConfigFor } from './adaptive/hostconfig.js';
+import { markMentions, renderMentions, teamsPropsOf } from './adaptive/mentions.js';
+import { markTargetWidths, followWidth } from './adaptive/targetwidth.js';
 
 const ACTION_ID = 'sb-action:';
+// What Teams says when a card's Submit/Execute action reaches no bot (an incoming webhook's
+// card has none): MicrosoftDocs/msteams-docs#6497, microsoft/AdaptiveCards#7712.
+export const NO_BOT_MESSAGE = 'Unable to reach app. Please try again.';
 
 AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
   const frag = sanitizeHtml(renderMarkdown(text));
@@ -19,26 +33,13 @@ AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
   result.outputHtml = div.innerHTML;
   result.didProcess = true;
 };
-
-const hostConfig = new AC.HostConfig({
-  fontFamily: "'Segoe UI', system-ui, -apple-system, sans-serif",
-  spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 24, padding: 12 },
-  supportsInteractivity: true,
-  containerStyles: {
-    default: { backgroundColor: '#FFFFFF', foregroundColors: { default: { default: '#242424', subtle: '#616161' }, accent: { default: '#5b5fc7', subtle: '#6264a7' }, attention: { default: '#c4314b' }, good: { default: '#237b4b' }, warning: { default: '#835c00' } } },
-    emphasis: { backgroundColor: '#F5F5F5', foregroundColors: { default: { default: '#242424', subtle: '#616161' } } },
-  },
-  actions: { maxActions: 6, actionsOrientation: 'horizontal', buttonSpacing: 8, showCard: { actionMode: 'inline', inlineTopMargin: 8 } },
-});
+// More actions than the host config's maxActions go to the "..." menu instead of being dropped.
+AC.GlobalSettings.allowMoreThanMaxActionsInOverflowMenu = true;
 
 function context(withHttp) {
   const ctx = new AC.SerializationContext();
-  const actions = new AC.CardObjectRegistry();
-  AC.GlobalRegistry.populateWithDefaultActions(actions);
-  actions.unregister('Action.Submit');
-  actions.unregister('Action.Execute');
-  if (withHttp) actions.register(AC.HttpAction.JsonTypeName, AC.HttpAction);
-  ctx.setActionRegistry(actions);
+  ctx.setElementRegistry(elementRegistry());
+  ctx.setActionRegistry(actionRegistry(withHttp));
   return ctx;
 }
 
@@ -56,18 +57,54 @@ function tagHttpActions(v, own, pointer = '') {
   return out;
 }
 
-// ctx: {messageId, attachmentId, uniqueIds} for a message whose actions the server allows.
-export function renderAdaptiveCard(json, ctx = null) {
-  const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
+// Shows a message in the card's status line (a polite live region).
+function say(status, text) {
+  status.hidden = false;
+  status.dataset.kind = 'error';
+  status.textContent = text;
+}
+
+// Images the renderer created point only at https or data: rasters (CSP blocks the rest
+// anyway), and leak no referrer.
+function checkImages(el) {
+  for (const img of el.querySelectorAll('img')) {
+    const src = img.getAttribute('src') || '';
+    if (!/^(https:\/\/|data:image\/(png|jpeg|gif|webp);)/i.test(src)) img.removeAttribute('src');
+    img.referrerPolicy = 'no-referrer';
+  }
+}
+
+// The cards on screen and what they were rendered from ({json, ctx, observer}), for rendering
+// them again in the new theme's host config.
+const rendered = new WeakMap();
+
+// Renders json into wrap (emptied first) with the host config of `theme`.
+function renderInto(wrap, json, ctx, theme) {
+  const source = rendered.get(wrap);
+  if (source.observer) source.observer.disconnect();
+  source.observer = null;
+  wrap.replaceChildren();
   const own = new Map(); // pointer -> the Action.Http as the card has it
+  const props = teamsPropsOf(json);
+  const wide = props && typeof props.width === 'string' && props.width.toLowerCase() === 'full';
+  wrap.classList.toggle('ac-width-full', !!wide);
   try {
     const card = new AC.AdaptiveCard();
     const status = actionStatus();
-    card.hostConfig = hostConfig;
+    card.hostConfig = hostConfigFor(theme);
+    const marked = markMentions(ctx ? tagHttpActions(json, own) : json);
+    const targeted = markTargetWidths(marked.card);
+    const finish = (root) => {
+      neutraliseLinks(root);
+      checkImages(root);
+      renderMentions(root, marked.mentions);
+    };
     card.onExecuteAction = (action) => {
       if (action instanceof AC.OpenUrlAction) {
         const url = safeLinkUrl(action.url);
         if (url) window.open(url, '_blank', 'noopener,noreferrer');
+      } else if (action instanceof AC.SubmitAction || action instanceof AC.ExecuteAction) {
+        say(status, NO_BOT_MESSAGE);
       } else if (ctx && action instanceof AC.HttpAction && String(action.id).startsWith(ACTION_ID)) {
         const inputs = {};
         for (const input of card.getAllInputs()) {
@@ -81,24 +118,33 @@ export function renderAdaptiveCard(json, ctx = null) {
       }
     };
     // A show-card is rendered only when it is first opened.
-    card.onInlineCardExpanded = () => neutraliseLinks(wrap);
-    card.parse(ctx ? tagHttpActions(json, own) : json, context(!!ctx));
+    card.onInlineCardExpanded = () => finish(wrap);
+    card.parse(targeted.card, context(!!ctx));
     const el = card.render();
     if (el) {
-      neutraliseLinks(el);
-      // The renderer's anchors (from markdown) already went through the sanitizer; make sure
-      // images it created point only at https or data: rasters (CSP blocks the rest anyway).
-      for (const img of el.querySelectorAll('img')) {
-        const src = img.getAttribute('src') || '';
-        if (!/^(https:\/\/|data:image\/(png|jpeg|gif|webp);)/i.test(src)) img.removeAttribute('src');
-        img.referrerPolicy = 'no-referrer';
-      }
+      finish(el);
       wrap.append(el, status);
+      source.observer = followWidth(card, wrap, targeted.targets);
     } else {
       wrap.append(h('p.card-error', { text: 'This card could not be shown.' }));
     }
   } catch (err) {
     wrap.append(h('p.card-error', { text: 'This card could not be shown: ' + (err && err.message) }));
   }
+}
+
+window.addEventListener('sb-themechange', (e) => {
+  const theme = (e.detail && e.detail.theme) || currentTheme();
+  for (const wrap of document.querySelectorAll('.card.adaptivecard')) {
+    const source = rendered.get(wrap);
+    if (source) renderInto(wrap, source.json, source.ctx, theme);
+  }
+});
+
+// ctx: {messageId, attachmentId, uniqueIds} for a message whose actions the server allows.
+export function renderAdaptiveCard(json, ctx = null) {
+  const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
+  rendered.set(wrap, { json, ctx, observer: null });
+  renderInto(wrap, json, ctx, currentTheme());
   return wrap;
 }

@@ -56,7 +56,9 @@ export function renderMessage(msg, { continuation = false } = {}) {
   const body = h('div.message-body');
   const atts = Array.isArray(msg.attachments) ? msg.attachments : [];
   const content = msg.body && typeof msg.body.content === 'string' ? msg.body.content : '';
-  if (atts.length) {
+  if (msg.deletedDateTime) {
+    body.append(h('p.text.deleted', { text: 'This message has been deleted.' }));
+  } else if (atts.length) {
     const uniqueIds = uniqueActionIds(atts.map(cardOf));
     for (const a of atts) body.append(renderAttachment(a, msg, uniqueIds));
   } else if (msg.body && String(msg.body.contentType).toLowerCase() === 'html') {

@@ -18,9 +18,9 @@ CREATE TABLE read_states (
     PRIMARY KEY (user_id, channel_id)
 );
 
--- Unread counts walk a channel's messages after the read position and skip the person's own:
--- (channel_id, seq, from_id) answers that from the index alone.
-CREATE INDEX messages_unread ON messages (channel_id, seq, from_id);
+-- Unread counts walk a channel's messages after the read position and skip the person's own
+-- and deleted ones (013's deleted_at): the index answers that alone.
+CREATE INDEX messages_unread ON messages (channel_id, seq, from_id, deleted_at);
 
 ALTER TABLE messages ADD COLUMN search_text TEXT;
 
