@@ -66,6 +66,8 @@ static const struct http_route routes[] = {
     R("POST", "/api/v1/session", api_session_create, API_PUBLIC),
     R("DELETE", "/api/v1/session", api_session_delete, 0),
     R("GET", "/api/v1/session", api_session_get, 0),
+    R("GET", "/api/v1/me/channelStates", api_channel_states, 0),
+    R("PUT", "/api/v1/channels/{channel}/readState", api_read_state_put, 0),
     R("GET", "/v1.0/me", api_me, 0),
     R("GET", "/v1.0/me/joinedTeams", api_joined_teams, 0),
     R("GET", "/v1.0/users", api_user_list, 0),

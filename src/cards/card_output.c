@@ -7,6 +7,7 @@
 #include "cards/internal.h"
 
 #include "core/buf.h"
+#include "core/cardtext.h"
 #include "core/utf8.h"
 
 #include <stdlib.h>
@@ -97,7 +98,7 @@ sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, c
                          void *id_arg, struct card_message *out)
 {
     json_t *arr = json_array();
-    struct sb_buf body = {0};
+    struct sb_buf body = {0}, text = {0};
     sb_err err = SB_ERR_NOMEM;
 
     if (!arr)
@@ -110,17 +111,24 @@ sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, c
         err = add_attachment(arr, id, &set->cards[i]);
         if (!err)
             err = sb_buf_printf(&body, "<attachment id=\"%s\"></attachment>", id);
+        /* The text search indexes, taken from the parsed card while it is at hand. */
+        if (!err)
+            err = sb_card_text_append(&text, set->cards[i].content, SB_CARD_TEXT_MAX);
         if (err)
             goto out;
     }
     err = SB_ERR_NOMEM;
+    if (!text.data && sb_buf_append(&text, "", 0))
+        goto out;
     out->attachments = json_dumps(arr, JSON_COMPACT);
     out->body = sb_buf_take(&body);
+    out->card_text = sb_buf_take(&text);
     if (!out->attachments || !out->body)
         goto out;
     err = make_summary(set, &out->summary);
 out:
     json_decref(arr);
     sb_buf_free(&body);
+    sb_buf_free(&text);
     return err;
 }

@@ -326,7 +326,9 @@ void card_message_free(struct card_message *m)
     free(m->summary);
     free(m->body);
     free(m->attachments);
+    free(m->card_text);
     m->summary = NULL;
     m->body = NULL;
     m->attachments = NULL;
+    m->card_text = NULL;
 }

@@ -42,6 +42,7 @@ struct card_message {
     char *body;        /* chatMessage body.content: `<attachment id="ID"></attachment>` per card */
     char *attachments; /* JSON array text: [{id, contentType, content, name}] where content is
                           the card JSON serialised as a string (Graph's chatMessage shape) */
+    char *card_text;   /* the words people read in the cards, for search (core/cardtext.h) */
 };
 
 /* Validates and normalises one webhook body. content_type may be NULL (treated as JSON).

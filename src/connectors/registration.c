@@ -354,7 +354,8 @@ sb_err registration_test_card(struct sb_ctx *ctx, const struct sb_principal *who
     out->body = card.body;
     out->summary = card.summary;
     out->attachments = card.attachments;
-    card.body = card.summary = card.attachments = NULL;
+    out->card_text = card.card_text;
+    card.body = card.summary = card.attachments = card.card_text = NULL;
     err = store_message_append(ctx->store, out);
     if (err) {
         store_message_free(out);

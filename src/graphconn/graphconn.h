@@ -200,11 +200,5 @@ sb_err gc_authenticate(struct sb_ctx *ctx, const char *token, struct sb_principa
  * collection {value:[...]}. */
 sb_err gc_search(struct sb_ctx *ctx, const struct sb_principal *who, json_t *body, json_t **out,
                  struct sb_diag *diag);
-/* Wraps every occurrence of a term (case-insensitive, at word starts) in <c0>..</c0> within an
- * excerpt of text around the first one; longer text is cut at word boundaries and the cuts
- * marked <ddd/>. Markup-significant characters of text are not escaped (the summary is text
- * with highlight tags, as Graph's). *out is heap. */
-sb_err gc_highlight(const char *text, const char *const *terms, size_t nterms, size_t max,
-                    char **out);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * search.c: POST /search/query for external items.
+ * search.c: POST /search/query for external items (requests for chatMessage go to the teams
+ * service, teams/search.c).
  *
  * The query string is split into words (letters and digits; every non-ASCII byte counts as a
  * letter), all of which must occur in an item's searchable properties or content. The store
@@ -10,133 +11,17 @@
 
 #include "core/buf.h"
 #include "core/json.h"
-#include "core/utf8.h"
+#include "core/words.h"
 #include "store/graphconn.h"
+#include "teams/teams.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define FAIL(...) sb_fail(diag, SB_ERR_INVALID, "invalidRequest", __VA_ARGS__)
-#define TERMS_MAX 16
-#define TERM_MAX 64
 #define SUMMARY_MAX 240
-
-static bool word_char(unsigned char c)
-{
-    return isalnum(c) || c >= 0x80;
-}
-
-/* Splits q into lower-cased words. */
-static sb_err split_terms(const char *q, char terms[TERMS_MAX][TERM_MAX + 1], size_t *n,
-                          struct sb_diag *diag)
-{
-    *n = 0;
-    while (*q) {
-        size_t len = 0;
-
-        while (*q && !word_char((unsigned char)*q))
-            q++;
-        if (!*q)
-            break;
-        if (*n == TERMS_MAX)
-            return FAIL("query.queryString may hold at most %d words", TERMS_MAX);
-        while (*q && word_char((unsigned char)*q)) {
-            if (len < TERM_MAX)
-                terms[*n][len++] = (char)tolower((unsigned char)*q);
-            q++;
-        }
-        terms[*n][len] = '\0';
-        sb_utf8_scrub(terms[*n]); /* a long word is cut at TERM_MAX bytes, maybe in a character */
-        (*n)++;
-    }
-    if (*n == 0)
-        return FAIL("query.queryString must contain at least one word");
-    return SB_OK;
-}
-
-/* Whether a term occurs as a whole word at text[i] (text[i] starts a word); its length. */
-static size_t term_at(const char *text, size_t i, const char *const *terms, size_t nterms)
-{
-    for (size_t t = 0; t < nterms; t++) {
-        size_t n = strlen(terms[t]);
-
-        if (!strncasecmp(text + i, terms[t], n) && !word_char((unsigned char)text[i + n]))
-            return n;
-    }
-    return 0;
-}
-
-static sb_err put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t ncap = (*len + n + 1) * 2;
-        char *p = realloc(*buf, ncap);
-
-        if (!p)
-            return SB_ERR_NOMEM;
-        *buf = p;
-        *cap = ncap;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return SB_OK;
-}
-
-sb_err gc_highlight(const char *text, const char *const *terms, size_t nterms, size_t max,
-                    char **out)
-{
-    size_t tlen = strlen(text), first = tlen, start = 0, end, len = 0, cap = 0;
-    char *buf = NULL;
-    sb_err err = SB_OK;
-
-    *out = NULL;
-    for (size_t i = 0; i < tlen; i++)
-        if ((i == 0 || !word_char((unsigned char)text[i - 1])) && term_at(text, i, terms, nterms)) {
-            first = i;
-            break;
-        }
-    if (first < tlen && first > max / 3) {
-        start = first - max / 3;
-        while (start < first && word_char((unsigned char)text[start]))
-            start++; /* do not begin inside a word */
-        while (start < first && !word_char((unsigned char)text[start]))
-            start++;
-    }
-    end = start + max < tlen ? start + max : tlen;
-    while (end < tlen && end > start && word_char((unsigned char)text[end]))
-        end--; /* do not end inside a word */
-    if (start > 0)
-        err = put(&buf, &len, &cap, "<ddd/>", 6);
-    for (size_t i = start; !err && i < end;) {
-        size_t n = 0;
-
-        if (i == 0 || !word_char((unsigned char)text[i - 1]))
-            n = term_at(text, i, terms, nterms);
-        if (n) {
-            if (!(err = put(&buf, &len, &cap, "<c0>", 4)) &&
-                !(err = put(&buf, &len, &cap, text + i, n)))
-                err = put(&buf, &len, &cap, "</c0>", 5);
-            i += n;
-        } else {
-            err = put(&buf, &len, &cap, text + i, 1);
-            i++;
-        }
-    }
-    if (!err && end < tlen)
-        err = put(&buf, &len, &cap, "<ddd/>", 6);
-    if (!err && !buf)
-        err = put(&buf, &len, &cap, "", 0);
-    if (err) {
-        free(buf);
-        return err;
-    }
-    *out = buf;
-    return SB_OK;
-}
 
 /* The properties a hit shows: the requested fields, else all, of the retrievable ones; and the
  * values of the title, url and iconUrl labels on retrievable properties. A property marked
@@ -241,8 +126,8 @@ static sb_err sources(json_t *r, struct store_gc_query *q, struct sb_diag *diag)
 static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, json_t *r,
                           json_t **out, struct sb_diag *diag)
 {
-    char words[TERMS_MAX][TERM_MAX + 1];
-    const char *terms[TERMS_MAX];
+    char words[SB_WORDS_MAX][SB_WORD_MAX + 1];
+    const char *terms[SB_WORDS_MAX];
     struct store_gc_query q = {0};
     struct sb_gc_hit *hits = NULL;
     json_t *types = json_object_get(r, "entityTypes"), *fields, *value = NULL, *st = NULL;
@@ -255,10 +140,14 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
     if (!json_is_object(r))
         return FAIL("requests[] must be objects");
     if (!json_is_array(types) || json_array_size(types) != 1 ||
-        !json_is_string(json_array_get(types, 0)) ||
-        strcasecmp(json_string_value(json_array_get(types, 0)), "externalItem") != 0)
-        return FAIL("entityTypes must be [\"externalItem\"]: Switchboard searches external "
-                    "items only");
+        !json_is_string(json_array_get(types, 0)))
+        return FAIL("entityTypes must be [\"externalItem\"] or [\"chatMessage\"]");
+    /* Channel messages are the teams service's (contract §6). */
+    if (!strcasecmp(json_string_value(json_array_get(types, 0)), "chatMessage"))
+        return teams_message_search(ctx, who, r, out, diag);
+    if (strcasecmp(json_string_value(json_array_get(types, 0)), "externalItem") != 0)
+        return FAIL("entityTypes must be [\"externalItem\"] or [\"chatMessage\"]: "
+                    "Switchboard searches external items and channel messages");
     if ((err = sb_json_string(json_object_get(r, "query"), "queryString", true, 1024, &qs, diag))) {
         if (!json_is_object(json_object_get(r, "query")))
             return FAIL("query must be an object {queryString}");
@@ -272,7 +161,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
     if (json_is_integer(json_object_get(r, "size")) &&
         json_integer_value(json_object_get(r, "size")) == 0)
         return FAIL("size must be an integer from 1 to %d", GC_SEARCH_SIZE_MAX);
-    if ((err = split_terms(qs, words, &nterms, diag)) ||
+    if ((err = sb_words_split(qs, words, &nterms, diag)) ||
         (err = int_field(r, "from", 0, 100000, &q.from, diag)) ||
         (err = int_field(r, "size", 25, GC_SEARCH_SIZE_MAX, &q.size, diag)) ||
         (err = sources(r, &q, diag)))
@@ -316,7 +205,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
 
             from_text = hits[i].body && *hits[i].body ? hits[i].body : text;
             if (hits[i].body && *hits[i].body &&
-                gc_highlight(hits[i].body, terms, nterms, SUMMARY_MAX, &probe) == SB_OK &&
+                sb_highlight(hits[i].body, terms, nterms, SUMMARY_MAX, &probe) == SB_OK &&
                 !strstr(probe, "<c0>"))
                 from_text = text;
             free(probe);
@@ -324,7 +213,7 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
         snprintf(source, sizeof(source), "/external/connections/%s", hits[i].connection_id);
         snprintf(hit_id, sizeof(hit_id), "%s", hits[i].item_id);
         if (from_text && labels && (shown = hit_properties(props, schema, fields, labels)) &&
-            gc_highlight(from_text, terms, nterms, SUMMARY_MAX, &summary) == SB_OK)
+            sb_highlight(from_text, terms, nterms, SUMMARY_MAX, &summary) == SB_OK)
             hit = json_pack("{s:s,s:I,s:s,s:s,s:{s:s,s:O},s:O}", "hitId", hit_id, "rank",
                             (json_int_t)q.from + (json_int_t)i + 1, "summary", summary,
                             "contentSource", source, "resource", "@odata.type",

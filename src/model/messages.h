@@ -26,7 +26,8 @@ struct sb_reaction {
     sb_time created;
 };
 
-/* A channel message as stored; body, summary, attachments and reactions are on the heap. */
+/* A channel message as stored; body, summary, attachments, card_text and reactions are on the
+ * heap. */
 struct sb_message {
     int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
     sb_id id;
@@ -46,6 +47,9 @@ struct sb_message {
     sb_time deleted;      /* when it was soft-deleted, "" while it is there */
     struct sb_reaction *reactions; /* oldest first; NULL when none */
     size_t n_reactions;
+    char *card_text; /* the text of its cards (core/cardtext.h) when the service that built them
+                        has it, so the store need not parse them again to index the message;
+                        NULL: the store reads it from attachments. Not stored: NULL on reads. */
 };
 
 #endif

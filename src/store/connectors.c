@@ -5,6 +5,7 @@
 
 #include "model/audit.h"
 #include "store/internal.h"
+#include "store/message_search.h"
 #include "store/settings.h"
 
 #include <stdlib.h>
@@ -379,6 +380,7 @@ sb_err store_delivery_list(struct store *st, const char *connector_id, size_t li
 struct webhook_deliver {
     struct sb_message *m;
     const struct sb_delivery *d;
+    char *search_text; /* computed on the posting thread, not the writer's */
     store_done_fn done;
     void *arg;
 };
@@ -389,6 +391,7 @@ static void webhook_delivered(void *arg, sb_err err)
     store_done_fn done = wd->done;
     void *done_arg = wd->arg;
 
+    free(wd->search_text);
     free(wd);
     done(done_arg, err);
 }
@@ -396,7 +399,7 @@ static void webhook_delivered(void *arg, sb_err err)
 static sb_err webhook_deliver_fn(struct db *d, void *arg)
 {
     struct webhook_deliver *wd = arg;
-    sb_err err = store_message_insert(d, wd->m);
+    sb_err err = store_message_insert(d, wd->m, wd->search_text);
 
     return err ? err : delivery_insert(d, wd->d);
 }
@@ -413,8 +416,14 @@ sb_err store_webhook_deliver(struct store *st, struct sb_message *m, const struc
     wd->d = d;
     wd->done = done;
     wd->arg = arg;
-    err = store_write_async(st, webhook_deliver_fn, wd, webhook_delivered, wd);
-    if (err)
+    if ((err = store_message_search_text(m, &wd->search_text))) {
         free(wd);
+        return err;
+    }
+    err = store_write_async(st, webhook_deliver_fn, wd, webhook_delivered, wd);
+    if (err) {
+        free(wd->search_text);
+        free(wd);
+    }
     return err;
 }

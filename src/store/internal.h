@@ -101,8 +101,13 @@ sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
                         struct db_args args);
 
-/* Inserts m inside the caller's write transaction and sets m->seq. */
-sb_err store_message_insert(struct db *d, struct sb_message *m);
+/* Inserts m inside the caller's write transaction and sets m->seq. search_text is m's
+ * (store_message_search_text), computed by the caller before the write so that parsing cards
+ * does not hold up the writer thread; NULL: computed here. */
+sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text);
+/* Reads the MESSAGE_COLS columns (sql_messages.h) of the current row of s into m (zeroed by the
+ * caller); SB_ERR_NOMEM when a heap field could not be copied (m is then freed). */
+sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m);
 
 /* Inserts a pending outbox job inside the caller's write transaction (a domain write and the
  * job that follows it up commit together). */

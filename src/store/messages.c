@@ -5,21 +5,25 @@
 #include "store/messages.h"
 
 #include "store/internal.h"
+#include "store/message_search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-sb_err store_message_insert(struct db *d, struct sb_message *m)
+sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text)
 {
     struct db_stmt *s = NULL;
+    char *text = NULL;
     sb_err err;
     bool row = false;
 
+    if (!search_text && (err = store_message_search_text(m, &text)))
+        return err;
     if (d->drv->seq_lock_sql && !d->seq_locked) {
         err = d->drv->exec(d->conn, d->drv->seq_lock_sql);
         if (err)
-            return err;
+            goto out;
         d->seq_locked = true; /* released by the writer after the COMMIT */
     }
     err = db_query(d, SQL_MESSAGE_INSERT, &s,
@@ -28,9 +32,10 @@ sb_err store_message_insert(struct db *d, struct sb_message *m)
                            db_text(m->from_name), db_text(m->body_type), db_text(m->body),
                            db_text(m->summary), db_text(m->attachments),
                            db_text(m->from_image[0] ? m->from_image : NULL),
-                           db_text(m->reply_to[0] ? m->reply_to : NULL)));
+                           db_text(m->reply_to[0] ? m->reply_to : NULL),
+                           db_text(search_text ? search_text : text)));
     if (err)
-        return err;
+        goto out;
     err = db_step(d, s, &row);
     if (!err && row)
         m->seq = db_col_int(d, s, 0);
@@ -45,17 +50,34 @@ sb_err store_message_insert(struct db *d, struct sb_message *m)
         snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);
         err = db_notify(d, "m", rest);
     }
+out:
+    free(text);
     return err;
 }
 
+struct message_append {
+    struct sb_message *m;
+    const char *text;
+};
+
 static sb_err message_append_fn(struct db *d, void *arg)
 {
-    return store_message_insert(d, arg);
+    struct message_append *a = arg;
+
+    return store_message_insert(d, a->m, a->text);
 }
 
 sb_err store_message_append(struct store *st, struct sb_message *m)
 {
-    return store_write(st, message_append_fn, m);
+    struct message_append a = {m, NULL};
+    char *text = NULL;
+    sb_err err = store_message_search_text(m, &text);
+
+    a.text = text;
+    if (!err)
+        err = store_write(st, message_append_fn, &a);
+    free(text);
+    return err;
 }
 
 static void release_message(void *elem)
@@ -100,6 +122,15 @@ static sb_err check_page(const struct sb_message *ms, size_t n)
         if (!ms[i].body)
             return SB_ERR_NOMEM;
     return SB_OK;
+}
+
+sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m)
+{
+    read_message(d, s, m);
+    if (m->body)
+        return SB_OK;
+    store_message_free(m);
+    return SB_ERR_NOMEM;
 }
 
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
@@ -164,8 +195,9 @@ void store_message_free(struct sb_message *m)
     free(m->body);
     free(m->summary);
     free(m->attachments);
+    free(m->card_text);
     free(m->reactions);
-    m->body = m->summary = m->attachments = NULL;
+    m->body = m->summary = m->attachments = m->card_text = NULL;
     m->reactions = NULL;
     m->n_reactions = 0;
 }
@@ -227,6 +259,9 @@ static sb_err change_fn(struct db *d, void *arg)
     if (err || changes == 0)
         return err;
     mc->changed = true;
+    /* An edit changes the words the message is found by (store/message_search.h). */
+    if (mc->sql == SQL_MESSAGE_EDIT && (err = store_message_reindex_tx(d, mc->id)))
+        return err;
     snprintf(rest, sizeof(rest), "%s %s", mc->id, mc->team_id);
     return db_notify(d, "u", rest);
 }
@@ -268,6 +303,9 @@ static sb_err card_set_fn(struct db *d, void *arg)
     sb_err err =
         db_run_one(d, SQL_MESSAGE_CARD_SET, DB_ARGS(db_text(cs->attachments), db_text(cs->id)));
 
+    /* The card's words change with it (store/message_search.h). */
+    if (!err)
+        err = store_message_reindex_tx(d, cs->id);
     if (err)
         return err;
     snprintf(rest, sizeof(rest), "%s %s", cs->id, cs->team_id);

@@ -8,10 +8,13 @@
     "m.seq, m.id, m.team_id, m.channel_id, m.created_at, m.from_kind, m.from_id, m.from_name, "    \
     "m.body_type, m.body, m.summary, m.attachments, m.from_image, m.reply_to, m.edited_at, "       \
     "m.deleted_at"
+/* How many columns MESSAGE_COLS names (read_message reads them): a query may select more after
+ * them (message_search.c). Keep the two in step. */
+#define MESSAGE_NCOLS 16
 SQL(SQL_MESSAGE_INSERT,
     "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
-    "from_name, body_type, body, summary, attachments, from_image, reply_to) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")
+    "from_name, body_type, body, summary, attachments, from_image, reply_to, search_text) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")
 /* A channel's list is its root messages, as Graph's: replies are read from their parent. */
 SQL(SQL_MESSAGE_PAGE, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.channel_id = ? AND "
                       "m.reply_to IS NULL AND m.seq < ? ORDER BY m.seq DESC LIMIT ?")

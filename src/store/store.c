@@ -10,6 +10,7 @@
  * there (teams/remote.c) is what keeps them in commit order.
  */
 #include "store/internal.h"
+#include "store/message_search.h"
 
 #include "core/log.h"
 
@@ -504,6 +505,12 @@ sb_err store_open(const struct store_opts *opts, struct store **out, struct sb_d
         goto out;
     }
     st->writer_started = true;
+    /* Messages stored before the search index existed (migration 014) are indexed before the
+     * store is used; afterwards every write of a message indexes it. */
+    if ((err = store_message_index_backfill(st, NULL))) {
+        sb_fail(diag, err, "storeUnavailable", "cannot index the stored messages for search");
+        goto out;
+    }
     *out = st;
     st = NULL;
 out:

@@ -10,6 +10,7 @@
 
 #include "auth/auth.h"
 #include "model/audit.h"
+#include "model/conversation.h"
 #include "model/messages.h"
 #include "model/teams.h"
 
@@ -171,6 +172,31 @@ bool teams_reaction_type_valid(const char *type);
 sb_err teams_reaction_set(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *parent_id, const char *id,
                           const char *type, bool set, struct sb_diag *diag);
+
+/* ---- read state (readstate.c) and message search (search.c) ---- */
+
+/* The caller's channel states: every channel of their teams with its unread count (messages
+ * after their read position that others wrote) and mention count (SB_ACT_SIGNED_IN). *out is a
+ * heap array (free()). */
+sb_err teams_channel_states(struct sb_ctx *ctx, const struct sb_principal *who,
+                            struct sb_channel_state **out, size_t *n, struct sb_diag *diag);
+/* Moves the caller's read position in channel_id to message_id (SB_ACT_CHANNEL_READ: an
+ * unknown or invisible channel is NOT_FOUND); a message that is not of that channel is
+ * SB_ERR_INVALID. */
+sb_err teams_read_state_set(struct sb_ctx *ctx, const struct sb_principal *who,
+                            const char *channel_id, const char *message_id, struct sb_diag *diag);
+
+#define TEAMS_SEARCH_SIZE_MAX 100 /* hits per page of a message search */
+/* Matches a search counts for its total (beyond: at least this many, as Graph's totals are
+ * estimates). */
+#define TEAMS_SEARCH_COUNT_MAX 10000
+/* One request of POST /search/query for entityTypes ["chatMessage"] (SB_ACT_SEARCH): *out is
+ * its Graph searchResponse {searchTerms, hitsContainers}. Only messages of the caller's teams
+ * (every team for administrators), newest first, each hit's summary highlighting the words;
+ * total counts up to TEAMS_SEARCH_COUNT_MAX matches (or the end of the page asked for).
+ * The query string is only ever read as words (core/words.h). */
+sb_err teams_message_search(struct sb_ctx *ctx, const struct sb_principal *who, json_t *request,
+                            json_t **out, struct sb_diag *diag);
 
 /* Publishes the messages and card updates that this and every other server process on the
  * same database store, in commit order (remote.c). */

@@ -180,7 +180,8 @@ static void build_message(struct sb_ctx *ctx, const struct sb_connector *c,
     m->body = card->body;
     m->summary = card->summary;
     m->attachments = card->attachments;
-    card->body = card->summary = card->attachments = NULL;
+    m->card_text = card->card_text;
+    card->body = card->summary = card->attachments = card->card_text = NULL;
 }
 
 /* The per-webhook limit. One process keeps token buckets in memory; several processes on one

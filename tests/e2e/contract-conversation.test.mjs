@@ -152,7 +152,7 @@ describe('§6 mentions, search and read state', () => {
     assert.equal(expectCollection(await owner.api('GET', `${messagesPath(team.id, channel.id)}?$top=1`))[0]?.id, before1, 'nothing stored');
   });
 
-  test('§6 POST /v1.0/search/query {requests:[{entityTypes:["chatMessage"], query:{queryString}}]} -> searchResponse of readable messages, cards\' text included', CONVERSATION('chatMessage search'), async () => {
+  test('§6 POST /v1.0/search/query {requests:[{entityTypes:["chatMessage"], query:{queryString}}]} -> searchResponse of readable messages, cards\' text included', async () => {
     const word = `zebra${Date.now().toString(36)}`;
     const m = await postMessage(member.api, team.id, channel.id, `the ${word} is here`);
     const hook = await createWebhook(owner.api, channel.id);
@@ -167,7 +167,7 @@ describe('§6 mentions, search and read state', () => {
     assert.equal((none.body.value[0].hitsContainers[0].hits || []).length, 0, 'only messages the caller can read');
   });
 
-  test('§6 GET /api/v1/me/channelStates -> {value:[{teamId, channelId, unreadCount, mentionCount, lastReadMessageId}]}', CONVERSATION('channel states'), async () => {
+  test('§6 GET /api/v1/me/channelStates -> {value:[{teamId, channelId, unreadCount, mentionCount, lastReadMessageId}]}', async () => {
     const value = expectCollection(await member.api('GET', '/api/v1/me/channelStates'));
     const s = value.find((x) => x.channelId === channel.id);
     assert.ok(s, JSON.stringify(value));
@@ -176,7 +176,7 @@ describe('§6 mentions, search and read state', () => {
     assert.ok('lastReadMessageId' in s);
   });
 
-  test('§6 PUT /api/v1/channels/{c}/readState {lastReadMessageId} -> 204; kept on the server (another token sees it)', CONVERSATION('read state'), async () => {
+  test('§6 PUT /api/v1/channels/{c}/readState {lastReadMessageId} -> 204; kept on the server (another token sees it)', async () => {
     const m = await postMessage(owner.api, team.id, channel.id, 'read up to here');
     expectStatus(await member.api('PUT', `/api/v1/channels/${channel.id}/readState`, { lastReadMessageId: m.id }), 204);
     const other = api(srv, await getToken(srv, member.userPrincipalName, member.password));

@@ -1,6 +1,6 @@
 /*
  * test_graphconn.c: unit tests for the pure parts of src/graphconn: search summaries
- * (gc_highlight) and schema normalisation (gc_schema_normalise).
+ * (sb_highlight) and schema normalisation (gc_schema_normalise).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/words.h"
 #include "graphconn/graphconn.h"
 
 #include <jansson.h>
@@ -20,7 +21,7 @@ static void expect_highlight(const char *text, const char *const *terms, size_t 
 {
     char *out = NULL;
 
-    assert_int_equal(gc_highlight(text, terms, n, max, &out), SB_OK);
+    assert_int_equal(sb_highlight(text, terms, n, max, &out), SB_OK);
     assert_string_equal(out, want);
     free(out);
 }

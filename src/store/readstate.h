@@ -1,0 +1,28 @@
+/*
+ * store/readstate.h: how far each person has read each channel (readstate.c).
+ *
+ * Part of the store's interface (store/store.h states its rules); SQLite and PostgreSQL
+ * implement it alike. Unread counts are computed when asked, from the read position and the
+ * messages_channel index: nothing is counted up on every message.
+ */
+#ifndef SB_STORE_READSTATE_H
+#define SB_STORE_READSTATE_H
+
+#include "core/sb.h"
+#include "model/conversation.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* Sets user_id's read position in channel_id to the message seq/message_id (moving it back
+ * too: "mark as unread"). */
+sb_err store_read_state_set(struct store *st, const char *user_id, const char *channel_id,
+                            int64_t seq, const char *message_id, const char *now);
+/* Every channel of the teams user_id belongs to, by team and channel id, with its unread count
+ * (messages after the read position whose sender is not user_id); *out is a heap array. */
+sb_err store_channel_states(struct store *st, const char *user_id, struct sb_channel_state **out,
+                            size_t *n);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * sql_readstate.h: the SQL of readstate.c (private to store/).
+ *
+ * No include guard on purpose: see sql.h.
+ */
+SQL(SQL_READ_STATE_SET,
+    "INSERT INTO read_states (user_id, channel_id, last_read_seq, last_read_id, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, channel_id) DO UPDATE SET "
+    "last_read_seq = excluded.last_read_seq, last_read_id = excluded.last_read_id, "
+    "updated_at = excluded.updated_at")
+/* One row per channel of the person's teams; the count (replies included, soft-deleted messages
+ * not) walks the index messages_unread (channel_id, seq, from_id, deleted_at) from the read
+ * position only, never the rows. A connector's
+ * from_id is its configuration's GUID, never a person's id, so from_id alone tells the
+ * person's own messages. */
+SQL(SQL_CHANNEL_STATES,
+    "SELECT c.team_id, c.id, COALESCE(r.last_read_id, ''), "
+    "(SELECT COUNT(*) FROM messages m WHERE m.channel_id = c.id AND "
+    "m.seq > COALESCE(r.last_read_seq, 0) AND m.from_id <> ? AND m.deleted_at IS NULL) "
+    "FROM members b JOIN channels c ON c.team_id = b.team_id "
+    "LEFT JOIN read_states r ON r.user_id = b.user_id AND r.channel_id = c.id "
+    "WHERE b.user_id = ? ORDER BY c.team_id, c.id")
