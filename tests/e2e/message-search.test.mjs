@@ -6,11 +6,8 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 
-import { startServer, api, newUser, getToken, STORE } from './lib/server.mjs';
-import { PG_BIN } from './lib/postgres.mjs';
+import { startServer, api, newUser, getToken, runSql } from './lib/server.mjs';
 import {
   expectStatus, expectGraphError, createTeam, createChannel, generalChannel, addMember, postMessage, messagesPath,
 } from './lib/graph.mjs';
@@ -118,22 +115,6 @@ describe('what is found', () => {
     assert.equal((await search(member.api, `${tb}linkonly`)).hits.length, 0);
   });
 });
-
-// Runs SQL against the server's database (sqlite3 shell / psql), as webhook-urls.test.mjs does.
-function runSql(server, text) {
-  const sh = STORE === 'postgres'
-    ? spawn(path.join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', server.dbUrl], { stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn('sqlite3', [path.join(server.dataDir, 'switchboard.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  sh.stdout.on('data', (d) => { out += d; });
-  sh.stderr.on('data', (d) => { err += d; });
-  return new Promise((resolve, reject) => {
-    sh.on('error', reject);
-    sh.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${sh.spawnfile} exit ${code}: ${err}`))));
-    sh.stdin.end(text + '\n');
-  });
-}
 
 describe('messages stored before the index', () => {
   test('are indexed when the server starts (more than one batch of 128), cards included', async () => {

@@ -22,11 +22,8 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 
-import { startServer, api, newUser, rawRequest, STORE, GUID_RE } from './lib/server.mjs';
-import { PG_BIN } from './lib/postgres.mjs';
+import { startServer, api, newUser, rawRequest, STORE, GUID_RE, runSql } from './lib/server.mjs';
 import {
   expectStatus, expectJson, expectGraphError, expectCollection, createTeam, generalChannel, createChannel, uniqueName,
 } from './lib/graph.mjs';
@@ -308,22 +305,6 @@ describe('URLs handed out before keys (the configuration id in the key slot)', (
     expectAccepted(await postTo(unsignedUrl(hook.url), messageCard('unsigned after migration')));
   });
 });
-
-// Runs SQL against the server's database (sqlite3 shell / psql) and resolves with its stdout.
-function runSql(server, text) {
-  const sh = STORE === 'postgres'
-    ? spawn(path.join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', server.dbUrl], { stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn('sqlite3', [path.join(server.dataDir, 'switchboard.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  sh.stdout.on('data', (d) => { out += d; });
-  sh.stderr.on('data', (d) => { err += d; });
-  return new Promise((resolve, reject) => {
-    sh.on('error', reject);
-    sh.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${sh.spawnfile} exit ${code}: ${err}`))));
-    sh.stdin.end(text + '\n');
-  });
-}
 
 describe('any Host header reaches the webhook', () => {
   for (const host of ['contoso.webhook.office.com', 'outlook.office.com', 'example.invalid:8443']) {

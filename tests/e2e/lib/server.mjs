@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { sharedCluster, usingPostgres } from './postgres.mjs';
+import { PG_BIN, sharedCluster, usingPostgres } from './postgres.mjs';
 
 export const STORE = usingPostgres() ? 'postgres' : 'sqlite';
 
@@ -544,5 +544,21 @@ export async function rawRequest(target, method, p, { headers = {}, chunks = [],
       }
       if (!req.destroyed) req.end();
     })().catch(() => {});
+  });
+}
+
+// Runs SQL against the server's database (sqlite3 shell / psql) and resolves with its stdout.
+export function runSql(server, text) {
+  const sh = STORE === 'postgres'
+    ? spawn(path.join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', server.dbUrl], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('sqlite3', [path.join(server.dataDir, 'switchboard.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  sh.stdout.on('data', (d) => { out += d; });
+  sh.stderr.on('data', (d) => { err += d; });
+  return new Promise((resolve, reject) => {
+    sh.on('error', reject);
+    sh.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${sh.spawnfile} exit ${code}: ${err}`))));
+    sh.stdin.end(text + '\n');
   });
 }
