@@ -45,6 +45,8 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
     while (row && db_step(d, s, &row) == SB_OK && row)
         ;
     db_done(d, s);
+    if (!err)
+        err = store_mentions_insert(d, m);
     if (!err) {
         char rest[96];
         snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);
@@ -145,6 +147,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
         err = check_page(*out, *n);
     if (!err)
         err = store_message_reactions_fill(st, channel_id, NULL, *out, *n);
+    if (!err)
+        err = store_message_mentions_fill(st, channel_id, *out, *n);
     if (err)
         drop_page(out, n);
     return err;
@@ -162,6 +166,8 @@ sb_err store_message_replies(struct store *st, const char *channel_id, const cha
         err = check_page(*out, *n);
     if (!err)
         err = store_message_reactions_fill(st, channel_id, parent_id, *out, *n);
+    if (!err)
+        err = store_message_mentions_fill(st, channel_id, *out, *n);
     if (err)
         drop_page(out, n);
     return err;
@@ -170,13 +176,22 @@ sb_err store_message_replies(struct store *st, const char *channel_id, const cha
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct sb_message **out, size_t *n)
 {
+    sb_err err;
+
     if (!user_id)
-        return store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
-                                sizeof(**out), (void **)out, n,
-                                DB_ARGS(db_int(after), db_int(limit)));
-    return store_select_all(st, SQL_MESSAGE_SINCE_FOR_USER, read_message, release_message,
-                            sizeof(**out), (void **)out, n,
-                            DB_ARGS(db_text(user_id), db_int(after), db_int(limit)));
+        err =
+            store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
+                             sizeof(**out), (void **)out, n, DB_ARGS(db_int(after), db_int(limit)));
+    else
+        err = store_select_all(st, SQL_MESSAGE_SINCE_FOR_USER, read_message, release_message,
+                               sizeof(**out), (void **)out, n,
+                               DB_ARGS(db_text(user_id), db_int(after), db_int(limit)));
+    /* New messages carry their mentions from the start: the live path reads them here too. */
+    if (!err)
+        err = store_message_mentions_fill(st, NULL, *out, *n);
+    if (err && *out)
+        drop_page(out, n);
+    return err;
 }
 
 static void read_seq(struct db *d, struct db_stmt *s, void *elem)
@@ -197,9 +212,12 @@ void store_message_free(struct sb_message *m)
     free(m->attachments);
     free(m->card_text);
     free(m->reactions);
+    free(m->mentions);
     m->body = m->summary = m->attachments = m->card_text = NULL;
     m->reactions = NULL;
     m->n_reactions = 0;
+    m->mentions = NULL;
+    m->n_mentions = 0;
 }
 
 void store_message_free_array(struct sb_message *ms, size_t n)
@@ -219,6 +237,8 @@ sb_err store_message_get(struct store *st, const char *id, struct sb_message *ou
         err = SB_ERR_NOMEM;
     if (!err)
         err = store_message_reactions_of(st, out);
+    if (!err)
+        err = store_message_mentions_of(st, out);
     if (err)
         store_message_free(out);
     return err;

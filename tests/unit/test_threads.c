@@ -173,13 +173,14 @@ static void test_message_author(void **state)
 
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        "text", "mine", &mine, &diag),
+                                        "text", "mine", NULL, 0, &mine, &diag),
                      SB_OK);
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
-                                        "text", "the owner's", &owners, &diag),
+                                        "text", "the owner's", NULL, 0, &owners, &diag),
                      SB_OK);
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->second.id,
-                                        "text", "in the second channel", &elsewhere, &diag),
+                                        "text", "in the second channel", NULL, 0, &elsewhere,
+                                        &diag),
                      SB_OK);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct sb_resource r = {f->team.id, cases[i].channel, cases[i].message};
@@ -212,7 +213,7 @@ static void test_failed_edit(void **state)
     (void)state;
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        "text", "before", &m, &diag),
+                                        "text", "before", NULL, 0, &m, &diag),
                      SB_OK);
     store_fault_arm(f->c->fault, 1);
     assert_int_not_equal(teams_message_edit(&f->c->ctx, &f->who[P_MEMBER], f->team.id,
