@@ -13,7 +13,7 @@ import {
   expectStatus, expectGraphError, expectCollection, createTeam, createChannel, generalChannel, addMember,
   messagesPath, postMessage,
 } from './lib/graph.mjs';
-import { openEvents } from './lib/webhooks.mjs';
+import { openEvents, createWebhook, postTo, expectAccepted, newestMessage, ADAPTIVE_TYPE } from './lib/webhooks.mjs';
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -26,7 +26,7 @@ let team;
 let general;
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--webhook-rate-limit', '0'] });
   [owner, member, guest, outsider] = await Promise.all([
     newUser(srv, 'owner'), newUser(srv, 'member'), newUser(srv, 'guest'), newUser(srv, 'outsider'),
   ]);
@@ -181,6 +181,40 @@ describe('mentionCount', () => {
     assert.deepEqual(s, { teamId: team.id, channelId: ch.id, unreadCount: 0, mentionCount: 0, lastReadMessageId: second.id });
     expectStatus(await member.api('PUT', `/api/v1/channels/${ch.id}/readState`, { lastReadMessageId: first.id }), 204);
     assert.equal(await mentionCount(member, ch.id), 1, 'moving back counts again');
+  });
+});
+
+describe('mentions in webhook cards (Adaptive Card msteams.entities)', () => {
+  const entity = (text, id) => ({ type: 'mention', text: `<at>${text}</at>`, mentioned: { id, name: text } });
+  const card = (entities) => ({
+    type: 'message',
+    attachments: [{
+      contentType: ADAPTIVE_TYPE,
+      content: {
+        type: 'AdaptiveCard', version: '1.4',
+        body: [{ type: 'TextBlock', text: entities.map((e) => e.text).join(' ') + ' please look' }],
+        msteams: { entities },
+      },
+    }],
+  });
+
+  test('members named by id or userPrincipalName are mentioned (mentionCount); outsiders and unknown ids are left as text and the card is accepted', async () => {
+    const ch = await createChannel(owner.api, team.id);
+    const hook = await createWebhook(owner.api, ch.id);
+    expectAccepted(await postTo(hook.url, card([
+      entity('Member', member.id),
+      entity('Guest', guest.userPrincipalName.toUpperCase()),
+      entity('Outsider', outsider.id),
+      entity('Nobody', 'nobody@example.invalid'),
+      { type: 'mention', text: '<at>Broken</at>', mentioned: {} },
+    ])));
+    const m = await newestMessage(owner.api, team.id, ch.id);
+    assert.deepEqual(m.mentions.map((x) => [x.id, x.mentionText, x.mentioned.user.id, x.mentioned.user.displayName]),
+      [[0, 'Member', member.id, member.displayName], [1, 'Guest', guest.id, guest.displayName]]);
+    assert.equal(await mentionCount(member, ch.id), 1);
+    assert.equal(await mentionCount(guest, ch.id), 1);
+    assert.equal(await mentionCount(owner, ch.id), 0);
+    assert.deepEqual(expectStatus(await member.api('GET', msgPath(ch, m.id)), 200).body.mentions, m.mentions);
   });
 });
 
