@@ -27,6 +27,19 @@ sb_err store_mentions_insert(struct db *d, const struct sb_message *m)
     return err;
 }
 
+sb_err store_mentions_replace(struct db *d, const char *message_id, const struct sb_mention *ms,
+                              size_t n)
+{
+    sb_err err = db_run(d, NULL, SQL_MENTION_DELETE_OF, DB_ARGS(db_text(message_id)));
+
+    for (size_t i = 0; !err && i < n; i++)
+        err = db_run(d, NULL, SQL_MENTION_INSERT_FOR,
+                     DB_ARGS(db_int(ms[i].id), db_text(ms[i].channel ? "channel" : "user"),
+                             db_text(ms[i].target), db_text(ms[i].text), db_text(ms[i].name),
+                             db_text(message_id)));
+    return err;
+}
+
 /* A row of the mention queries: the message it belongs to and the mention. */
 struct mention_row {
     sb_id message_id;

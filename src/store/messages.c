@@ -267,6 +267,8 @@ struct message_change {
     const char *id, *team_id;
     struct db_args args;
     bool changed;
+    const struct sb_mention *mentions; /* an edit's, which replace the message's */
+    size_t n_mentions;
 };
 
 static sb_err change_fn(struct db *d, void *arg)
@@ -282,16 +284,25 @@ static sb_err change_fn(struct db *d, void *arg)
     /* An edit changes the words the message is found by (store/message_search.h). */
     if (mc->sql == SQL_MESSAGE_EDIT && (err = store_message_reindex_tx(d, mc->id)))
         return err;
+    if (mc->sql == SQL_MESSAGE_EDIT &&
+        (err = store_mentions_replace(d, mc->id, mc->mentions, mc->n_mentions)))
+        return err;
     snprintf(rest, sizeof(rest), "%s %s", mc->id, mc->team_id);
     return db_notify(d, "u", rest);
 }
 
 sb_err store_message_edit(struct store *st, const char *id, const char *team_id,
-                          const char *body_type, const char *body, const char *edited)
+                          const char *body_type, const char *body, const char *edited,
+                          const struct sb_mention *mentions, size_t n_mentions)
 {
     struct message_change mc = {
-        SQL_MESSAGE_EDIT, id, team_id,
-        DB_ARGS(db_text(body_type), db_text(body), db_text(edited), db_text(id)), false};
+        SQL_MESSAGE_EDIT,
+        id,
+        team_id,
+        DB_ARGS(db_text(body_type), db_text(body), db_text(edited), db_text(id)),
+        false,
+        mentions,
+        n_mentions};
     sb_err err = store_write(st, change_fn, &mc);
 
     /* Nothing changed: the message was deleted meanwhile (or is gone). */
@@ -302,9 +313,15 @@ sb_err store_message_set_deleted(struct store *st, const char *id, const char *t
                                  const char *deleted, bool *changed)
 {
     /* Both built here: DB_ARGS' array lives as long as the block that spells it. */
-    struct message_change del = {SQL_MESSAGE_SOFT_DELETE, id, team_id,
-                                 DB_ARGS(db_text(deleted), db_text(id)), false};
-    struct message_change undo = {SQL_MESSAGE_UNDELETE, id, team_id, DB_ARGS(db_text(id)), false};
+    struct message_change del = {SQL_MESSAGE_SOFT_DELETE,
+                                 id,
+                                 team_id,
+                                 DB_ARGS(db_text(deleted), db_text(id)),
+                                 false,
+                                 NULL,
+                                 0};
+    struct message_change undo = {
+        SQL_MESSAGE_UNDELETE, id, team_id, DB_ARGS(db_text(id)), false, NULL, 0};
     struct message_change *mc = deleted ? &del : &undo;
     sb_err err = store_write(st, change_fn, mc);
 

@@ -44,11 +44,12 @@ sb_err store_message_last_seq(struct store *st, int64_t *out);
 sb_err store_message_get(struct store *st, const char *id, struct sb_message *out);
 /* Where a message is and who wrote it; SB_ERR_NOT_FOUND when there is no such message. */
 sb_err store_message_ref(struct store *st, const char *id, struct store_message_ref *out);
-/* Replaces the body of a message that is not deleted and sets edited_at (SB_ERR_CONFLICT when
- * it was deleted meanwhile or is gone); its team's subscribers on every process are told ("u"
- * notification, as store_message_set_attachments). */
+/* Replaces the body and the mentions (ms[0..n), may be none) of a message that is not deleted
+ * and sets edited_at (SB_ERR_CONFLICT when it was deleted meanwhile or is gone); its team's
+ * subscribers on every process are told ("u" notification, as store_message_set_attachments). */
 sb_err store_message_edit(struct store *st, const char *id, const char *team_id,
-                          const char *body_type, const char *body, const char *edited);
+                          const char *body_type, const char *body, const char *edited,
+                          const struct sb_mention *mentions, size_t n_mentions);
 /* Soft-deletes a message at time deleted, or undoes that (deleted NULL); *changed says whether
  * it was not already so (and only then are the subscribers told). */
 sb_err store_message_set_deleted(struct store *st, const char *id, const char *team_id,

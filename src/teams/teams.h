@@ -166,11 +166,13 @@ sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, cons
 sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                        const char *channel_id, const char *parent_id, const char *id,
                        struct sb_message *out, struct sb_diag *diag);
-/* Replaces the body of who's own message (SB_ACT_MESSAGE_EDIT) and sets lastEditedDateTime;
- * SB_ERR_INVALID for a deleted message. */
+/* Replaces the body and the mentions of who's own message (SB_ACT_MESSAGE_EDIT; the mentions
+ * are checked against the new body as teams_message_post checks them, none given: none kept)
+ * and sets lastEditedDateTime; SB_ERR_INVALID for a deleted message. */
 sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *parent_id, const char *id,
-                          const char *content_type, const char *content, struct sb_diag *diag);
+                          const char *content_type, const char *content,
+                          struct sb_mention *mentions, size_t n_mentions, struct sb_diag *diag);
 /* Soft-deletes a message, or undoes that (SB_ACT_MESSAGE_DELETE: author, team owners); doing
  * what is already done changes nothing and succeeds. */
 sb_err teams_message_soft_delete(struct sb_ctx *ctx, const struct sb_principal *who,

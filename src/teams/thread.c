@@ -111,7 +111,8 @@ sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const
 
 sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *parent_id, const char *id,
-                          const char *content_type, const char *content, struct sb_diag *diag)
+                          const char *content_type, const char *content,
+                          struct sb_mention *mentions, size_t n_mentions, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, channel_id, id};
     struct store_message_ref m;
@@ -125,10 +126,14 @@ sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, co
     if (m.deleted[0])
         return deleted(diag, id);
     err = teams_body_check(content_type, content, diag);
+    if (!err)
+        err = teams_mentions_check(ctx, team_id, channel_id, content_type, content, mentions,
+                                   n_mentions, diag);
     if (err)
         return err;
     sb_time_now(ctx, now);
-    err = store_message_edit(ctx->store, id, team_id, content_type, content, now);
+    err = store_message_edit(ctx->store, id, team_id, content_type, content, now, mentions,
+                             n_mentions);
     if (err == SB_ERR_CONFLICT)
         return deleted(diag, id); /* deleted between the check and the write */
     return err;

@@ -117,6 +117,30 @@ describe('mentions on messages and replies', () => {
     assert.equal(await mentionCount(owner, ch.id), 1, 'a reply\'s mention counts');
   });
 
+  test('an edit replaces the mentions with those it gives (checked against the new body), none given: none; mentionCount follows', async () => {
+    const ch = await createChannel(owner.api, team.id);
+    const m = await post(owner, ch, html(`hi ${at(0, member.displayName)}`, [userMention(0, member)]));
+    const path = msgPath(ch, m.id);
+    assert.equal(await mentionCount(member, ch.id), 1);
+    expectStatus(await owner.api('PATCH', path, html(`now ${at(3, guest.displayName)}`, [userMention(3, guest)])), 204);
+    const edited = expectStatus(await owner.api('GET', path), 200).body;
+    assert.deepEqual(edited.mentions.map((x) => [x.id, x.mentioned.user.id]), [[3, guest.id]]);
+    assert.equal(await mentionCount(member, ch.id), 0);
+    assert.equal(await mentionCount(guest, ch.id), 1);
+    // Refused edits change nothing.
+    for (const body of [
+      html(`now ${at(0, outsider.displayName)}`, [userMention(0, outsider)]),
+      html(`now ${at(3, guest.displayName)}`, undefined),
+      html('no tags', [userMention(3, guest)]),
+    ]) {
+      expectGraphError(await owner.api('PATCH', path, body), 400);
+      assert.deepEqual(expectStatus(await owner.api('GET', path), 200).body, edited);
+    }
+    expectStatus(await owner.api('PATCH', path, html('no one now', undefined)), 204);
+    assert.deepEqual(expectStatus(await owner.api('GET', path), 200).body.mentions, []);
+    assert.equal(await mentionCount(guest, ch.id), 0);
+  });
+
   test('messages without mentions render mentions: []; a soft-deleted message shows none', async () => {
     const ch = await createChannel(owner.api, team.id);
     const plain = await postMessage(owner.api, team.id, ch.id, 'no one');

@@ -217,7 +217,8 @@ static void test_failed_edit(void **state)
                      SB_OK);
     store_fault_arm(f->c->fault, 1);
     assert_int_not_equal(teams_message_edit(&f->c->ctx, &f->who[P_MEMBER], f->team.id,
-                                            f->general.id, NULL, m.id, "text", "after", &diag),
+                                            f->general.id, NULL, m.id, "text", "after", NULL, 0,
+                                            &diag),
                          SB_OK);
     store_fault_arm(f->c->fault, 0);
     assert_int_equal(teams_message_get(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
@@ -227,7 +228,7 @@ static void test_failed_edit(void **state)
     assert_string_equal(got.edited, "");
     teams_message_free(&got);
     assert_int_equal(teams_message_edit(&f->c->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        NULL, m.id, "text", "after", &diag),
+                                        NULL, m.id, "text", "after", NULL, 0, &diag),
                      SB_OK);
     assert_int_equal(teams_message_get(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
                                        m.id, &got, &diag),
