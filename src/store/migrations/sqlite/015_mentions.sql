@@ -2,7 +2,7 @@
 -- (target_kind 'user', target_id the user's id) or the message's channel ('channel', the
 -- channel's id). channel_id and seq repeat the message's so that a page of a channel (or an
 -- event stream's replay, by seq alone) reads its mentions from an index, and mention counts
--- find a channel's mentions of a person after their read position.
+-- find a channel's mentions of a person after their read position from the index alone.
 CREATE TABLE message_mentions (
     message_id   TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
     mention_id   INTEGER NOT NULL,
@@ -14,5 +14,5 @@ CREATE TABLE message_mentions (
     display_name TEXT NOT NULL,
     PRIMARY KEY (message_id, mention_id)
 );
-CREATE INDEX message_mentions_channel ON message_mentions (channel_id, seq);
+CREATE INDEX message_mentions_channel ON message_mentions (channel_id, seq, target_id);
 CREATE INDEX message_mentions_seq ON message_mentions (seq);
