@@ -1,6 +1,6 @@
 // Contract conformance, §6 Conversation, people and identity (table rows): one test per row.
-// Most rows are built by later issues (20: conversation; 21: people and identity) and are
-// marked todo with what is missing; node:test still runs them. The prose of §6 (web sign-in,
+// The rows of issue 21 (people and identity) are marked todo with what is missing; node:test
+// still runs them. Issue 20's rows (the conversation) are plain tests. The prose of §6 (web sign-in,
 // single sign-on, forced password change, reset-password) is contract-identity.test.mjs.
 // One server for the file.
 
@@ -15,7 +15,6 @@ import {
 import { createWebhook, postTo, expectAccepted, messageCard, openEvents, newestMessage } from './lib/webhooks.mjs';
 import { todo } from './lib/contract.mjs';
 
-const CONVERSATION = (what) => todo(20, what);
 const PEOPLE = (what) => todo(21, what);
 
 let srv;
