@@ -1,7 +1,8 @@
 // Contract conformance, §6 Conversation, people and identity (table rows): one test per row.
 // The rows of issue 21 (people and identity) are marked todo with what is missing; node:test
-// still runs them. Issue 20's rows (the conversation) are plain tests. The prose of §6 (web sign-in,
-// single sign-on, forced password change, reset-password) is contract-identity.test.mjs.
+// still runs them. Issue 20's rows (the conversation) are plain tests. The prose of §6 (web
+// sign-in, single sign-on, forced password change, reset-password) is
+// contract-identity.test.mjs.
 // One server for the file.
 
 import { describe, test, before, after } from 'node:test';
