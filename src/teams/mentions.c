@@ -102,15 +102,30 @@ static sb_err match_tags(const char *content, struct sb_mention *ms, size_t n, b
     return SB_OK;
 }
 
+sb_err teams_user_reads_channel(struct sb_ctx *ctx, const struct sb_user *u, const char *team_id,
+                                const char *channel_id, bool *reads)
+{
+    struct sb_resource res = {team_id, channel_id, NULL};
+    struct sb_principal them = {0};
+    struct sb_diag scratch;
+    sb_err err;
+
+    memcpy(them.user_id, u->id, sizeof(them.user_id));
+    memcpy(them.display_name, u->display_name, sizeof(them.display_name));
+    memcpy(them.upn, u->upn, sizeof(them.upn));
+    them.is_admin = u->is_admin;
+    err = sb_can(ctx, &them, SB_ACT_CHANNEL_READ, &res, &scratch);
+    *reads = err == SB_OK;
+    return err == SB_ERR_FORBIDDEN || err == SB_ERR_NOT_FOUND ? SB_OK : err;
+}
+
 /* Checks who m mentions and sets its display name from the store. */
 static sb_err resolve(struct sb_ctx *ctx, const char *team_id, const char *channel_id,
                       struct sb_mention *m, struct sb_diag *diag)
 {
-    struct sb_resource res = {team_id, channel_id, NULL};
-    struct sb_principal them = {0};
     struct sb_channel ch;
     struct sb_user u;
-    struct sb_diag scratch;
+    bool reads = false;
     sb_err err;
 
     if (m->channel) {
@@ -127,12 +142,8 @@ static sb_err resolve(struct sb_ctx *ctx, const char *team_id, const char *chann
                        "mentions: user '%s' cannot read this channel", m->target);
     if (err)
         return err;
-    memcpy(them.user_id, u.id, sizeof(them.user_id));
-    memcpy(them.display_name, u.display_name, sizeof(them.display_name));
-    memcpy(them.upn, u.upn, sizeof(them.upn));
-    them.is_admin = u.is_admin;
-    err = sb_can(ctx, &them, SB_ACT_CHANNEL_READ, &res, &scratch);
-    if (err == SB_ERR_FORBIDDEN || err == SB_ERR_NOT_FOUND)
+    err = teams_user_reads_channel(ctx, &u, team_id, channel_id, &reads);
+    if (!err && !reads)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "mentions: user '%s' cannot read this channel", m->target);
     if (!err)

@@ -13,6 +13,7 @@
 #include "model/conversation.h"
 #include "model/messages.h"
 #include "model/teams.h"
+#include "model/users.h"
 
 #include <jansson.h>
 
@@ -155,6 +156,10 @@ sb_err teams_reply_post(struct sb_ctx *ctx, const struct sb_principal *who, cons
 sb_err teams_mentions_check(struct sb_ctx *ctx, const char *team_id, const char *channel_id,
                             const char *content_type, const char *content, struct sb_mention *ms,
                             size_t n, struct sb_diag *diag);
+/* *reads: whether user u may read the channel (sb_can as u, SB_ACT_CHANNEL_READ): whom a
+ * mention may reach. */
+sb_err teams_user_reads_channel(struct sb_ctx *ctx, const struct sb_user *u, const char *team_id,
+                                const char *channel_id, bool *reads);
 /* Gives m a copy of ms[0..n) in id order (freed with the message). */
 sb_err teams_mentions_attach(struct sb_message *m, const struct sb_mention *ms, size_t n);
 /* A page of parent_id's replies, newest first, seq below before (0: from the newest)

@@ -17,7 +17,6 @@
 #include "store/rate.h"
 #include "store/messages.h"
 #include "store/connectors.h"
-#include "store/teams.h"
 #include "store/users.h"
 
 #include <stdarg.h>
@@ -186,7 +185,7 @@ static void build_message(struct sb_ctx *ctx, const struct sb_connector *c,
     card->body = card->summary = card->attachments = card->card_text = NULL;
 }
 
-/* The cards' msteams.entities mentions of members of the channel's team (mentioned.id: the
+/* The cards' msteams.entities mentions of people who can read the channel (mentioned.id: the
  * user's id or userPrincipalName) become mentions of the message, so they count in those
  * people's mentionCount. Anyone else is left as the text the card shows: a card is never
  * refused for whom it names (Teams shows it), and a mention never reaches someone who cannot
@@ -203,14 +202,14 @@ static void card_mentions(struct sb_ctx *ctx, const struct sb_connector *c,
         const struct card_mention *cm = &card->mentions[i];
         struct sb_mention *x = &m->mentions[k];
         struct sb_user u;
-        int role = SB_ROLE_NONE;
+        bool reads = false;
         sb_err err = store_user_get(ctx->store, cm->who, &u);
 
         if (err == SB_ERR_NOT_FOUND)
             err = store_user_by_upn(ctx->store, cm->who, &u, NULL);
         if (!err)
-            err = store_member_role(ctx->store, c->team_id, u.id, &role);
-        if (err || role == SB_ROLE_NONE)
+            err = teams_user_reads_channel(ctx, &u, c->team_id, c->channel_id, &reads);
+        if (err || !reads)
             continue;
         x->id = (int64_t)i;
         memcpy(x->target, u.id, sizeof(x->target));

@@ -8,7 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, newUser } from './lib/server.mjs';
+import { startServer, newUser, api } from './lib/server.mjs';
 import {
   expectStatus, expectGraphError, expectCollection, createTeam, createChannel, generalChannel, addMember,
   messagesPath, postMessage,
@@ -139,6 +139,21 @@ describe('mentions on messages and replies', () => {
     expectStatus(await owner.api('PATCH', path, html('no one now', undefined)), 204);
     assert.deepEqual(expectStatus(await owner.api('GET', path), 200).body.mentions, []);
     assert.equal(await mentionCount(guest, ch.id), 0);
+  });
+
+  test('an administrator outside the team reads every channel, so may be mentioned (by people and by cards)', async () => {
+    const ch = await createChannel(owner.api, team.id);
+    const me = expectStatus(await api(srv, srv.adminToken)('GET', '/v1.0/me'), 200).body;
+    const who = { id: me.id, displayName: me.displayName };
+    const m = await post(member, ch, html(`${at(0, who.displayName)} look`, [userMention(0, who)]));
+    expectUserMention(m.mentions[0], 0, who);
+    const hook = await createWebhook(owner.api, ch.id);
+    expectAccepted(await postTo(hook.url, {
+      type: 'message',
+      attachments: [{ contentType: ADAPTIVE_TYPE, content: { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: '<at>Admin</at>' }], msteams: { entities: [{ type: 'mention', text: '<at>Admin</at>', mentioned: { id: me.userPrincipalName } }] } } }],
+    }));
+    const card = await newestMessage(owner.api, team.id, ch.id);
+    assert.deepEqual(card.mentions.map((x) => x.mentioned.user.id), [me.id]);
   });
 
   test('messages without mentions render mentions: []; a soft-deleted message shows none', async () => {
