@@ -17,6 +17,7 @@
 #include "auth/perm.h"
 #include "core/sb.h"
 #include "http/http.h"
+#include "model/messages.h"
 #include "model/teams.h"
 
 #include <jansson.h>
@@ -46,6 +47,10 @@ void api_failf(struct api_call *c, sb_err err, const char *code, const char *fmt
     __attribute__((format(printf, 4, 5)));
 /* Parses the body as a JSON object, or answers 400 and returns NULL. */
 json_t *api_body_object(struct api_call *c);
+/* Reads body's mentions (Graph's chatMessageMention array; absent or null: none) into *out
+ * (heap, caller frees, NULL when none): shape only, the service checks them against the body
+ * and the channel. SB_ERR_INVALID with c->diag set when malformed. */
+sb_err api_mentions_read(struct api_call *c, json_t *body, struct sb_mention **out, size_t *n);
 /* Path parameter i of the matched route. */
 const char *api_param(const struct api_call *c, size_t i);
 /* Teams' answer to a URL that is no webhook (404 and its delivery-failure sentence: as text on

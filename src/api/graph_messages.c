@@ -92,10 +92,92 @@ void api_message_get(struct api_call *c)
     teams_message_free(&m);
 }
 
+static sb_err mention_invalid(struct api_call *c, size_t i, const char *what)
+{
+    return sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "mentions[%zu]: %s", i, what);
+}
+
+/* Copies obj[key] (a string of at most dst_size - 1 bytes, required) into dst. */
+static sb_err copy_string(struct api_call *c, json_t *obj, const char *key, char *dst,
+                          size_t dst_size)
+{
+    const char *v;
+    sb_err err = sb_json_string(obj, key, true, dst_size - 1, &v, &c->diag);
+
+    if (!err)
+        memcpy(dst, v, strlen(v) + 1);
+    return err;
+}
+
+/* mentions[i]: {id, mentionText, mentioned:{user:{id}} or {conversation:{id,
+ * conversationIdentityType:"channel"}}}; the displayName sent is not kept (the server's is). */
+static sb_err mention_read(struct api_call *c, size_t i, json_t *j, struct sb_mention *x)
+{
+    json_t *id = json_object_get(j, "id"), *mentioned = NULL, *user = NULL, *conv = NULL;
+    const char *kind = NULL;
+    sb_err err;
+
+    if (!json_is_object(j))
+        return mention_invalid(c, i, "must be an object");
+    if (!json_is_integer(id) || json_integer_value(id) < 0 || json_integer_value(id) > 999999999)
+        return mention_invalid(c, i, "id must be an integer from 0 to 999999999");
+    x->id = json_integer_value(id);
+    err = copy_string(c, j, "mentionText", x->text, sizeof(x->text));
+    if (!err)
+        err = sb_json_object(j, "mentioned", true, &mentioned, &c->diag);
+    if (!err)
+        err = sb_json_object(mentioned, "user", false, &user, &c->diag);
+    if (!err)
+        err = sb_json_object(mentioned, "conversation", false, &conv, &c->diag);
+    if (err)
+        return err;
+    if (!user == !conv)
+        return mention_invalid(c, i, "mentioned must name a user or the channel (conversation)");
+    if (user)
+        return copy_string(c, user, "id", x->target, sizeof(x->target));
+    err = sb_json_string(conv, "conversationIdentityType", true, 16, &kind, &c->diag);
+    if (!err && strcmp(kind, "channel") != 0)
+        return mention_invalid(c, i, "only the channel can be mentioned as a conversation");
+    x->channel = true;
+    return err ? err : copy_string(c, conv, "id", x->target, sizeof(x->target));
+}
+
+sb_err api_mentions_read(struct api_call *c, json_t *body, struct sb_mention **out, size_t *n)
+{
+    json_t *a = json_object_get(body, "mentions");
+    sb_err err = SB_OK;
+
+    *out = NULL;
+    *n = 0;
+    if (!a || json_is_null(a))
+        return SB_OK;
+    if (!json_is_array(a))
+        return sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "mentions must be an array");
+    if (json_array_size(a) > SB_MENTIONS_MAX)
+        return sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest",
+                       "mentions: at most %d mentions in one message", SB_MENTIONS_MAX);
+    if (json_array_size(a) == 0)
+        return SB_OK;
+    *out = calloc(json_array_size(a), sizeof(**out));
+    if (!*out)
+        return SB_ERR_NOMEM;
+    for (size_t i = 0; !err && i < json_array_size(a); i++)
+        err = mention_read(c, i, json_array_get(a, i), &(*out)[i]);
+    if (err) {
+        free(*out);
+        *out = NULL;
+        return err;
+    }
+    *n = json_array_size(a);
+    return SB_OK;
+}
+
 void api_message_post(struct api_call *c)
 {
     const char *team = api_param(c, 0), *channel = api_param(c, 1);
     const char *content_type, *content;
+    struct sb_mention *mentions = NULL;
+    size_t n_mentions = 0;
     struct sb_message m;
     json_t *body, *mbody;
     sb_err err;
@@ -109,8 +191,12 @@ void api_message_post(struct api_call *c)
     if (!err)
         err = sb_json_string(mbody, "content", true, c->ctx->cfg->max_body, &content, &c->diag);
     if (!err)
-        err = teams_message_post(c->ctx, c->who, team, channel,
-                                 content_type ? content_type : "text", content, &m, &c->diag);
+        err = api_mentions_read(c, body, &mentions, &n_mentions);
+    if (!err)
+        err =
+            teams_message_post(c->ctx, c->who, team, channel, content_type ? content_type : "text",
+                               content, mentions, n_mentions, &m, &c->diag);
+    free(mentions);
     json_decref(body);
     if (err) {
         api_fail(c, err);

@@ -11,6 +11,7 @@
 #include "teams/teams.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The message a route acts on, and its parent on the reply routes (NULL otherwise). */
 static void target(const struct api_call *c, const char **parent, const char **id)
@@ -72,14 +73,19 @@ void api_reply_list(struct api_call *c)
 void api_reply_post(struct api_call *c)
 {
     const char *content_type, *content;
+    struct sb_mention *mentions = NULL;
+    size_t n_mentions = 0;
     struct sb_message m;
     json_t *body = message_body(c, &content_type, &content);
     sb_err err;
 
     if (!body)
         return;
-    err = teams_reply_post(c->ctx, c->who, api_param(c, 0), api_param(c, 1), api_param(c, 2),
-                           content_type, content, &m, &c->diag);
+    err = api_mentions_read(c, body, &mentions, &n_mentions);
+    if (!err)
+        err = teams_reply_post(c->ctx, c->who, api_param(c, 0), api_param(c, 1), api_param(c, 2),
+                               content_type, content, mentions, n_mentions, &m, &c->diag);
+    free(mentions);
     json_decref(body);
     if (err) {
         api_fail(c, err);
@@ -107,14 +113,19 @@ void api_reply_get(struct api_call *c)
 void api_message_patch(struct api_call *c)
 {
     const char *content_type, *content, *parent, *id;
+    struct sb_mention *mentions = NULL;
+    size_t n_mentions = 0;
     json_t *body = message_body(c, &content_type, &content);
     sb_err err;
 
     if (!body)
         return;
     target(c, &parent, &id);
-    err = teams_message_edit(c->ctx, c->who, api_param(c, 0), api_param(c, 1), parent, id,
-                             content_type, content, &c->diag);
+    err = api_mentions_read(c, body, &mentions, &n_mentions);
+    if (!err)
+        err = teams_message_edit(c->ctx, c->who, api_param(c, 0), api_param(c, 1), parent, id,
+                                 content_type, content, mentions, n_mentions, &c->diag);
+    free(mentions);
     json_decref(body);
     if (err)
         api_fail(c, err);

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SUMMARY_MAX 256 /* bytes of the notification summary */
 
@@ -94,6 +95,59 @@ static sb_err add_attachment(json_t *arr, const char *id, const struct card_ref 
     return SB_OK;
 }
 
+/* s without a surrounding <at>..</at> (Teams' entity text is "<at>Name</at>"). */
+static void mention_text(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s);
+
+    if (n >= 9 && strncasecmp(s, "<at>", 4) == 0 && strcasecmp(s + n - 5, "</at>") == 0) {
+        s += 4;
+        n -= 9;
+    }
+    if (n >= size)
+        n = sb_utf8_prefix_bytes(s, size - 1);
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+/* The mentions of the Adaptive Cards' msteams.entities ({type:"mention", text, mentioned:{id}});
+ * entries of other shapes are left to the renderer, as Teams does. */
+static sb_err collect_mentions(const struct card_set *set, struct card_message *out)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        json_t *ents =
+            json_object_get(json_object_get(set->cards[i].content, "msteams"), "entities");
+        json_t *e;
+        size_t k;
+
+        if (!set->cards[i].adaptive || !json_is_array(ents))
+            continue;
+        json_array_foreach(ents, k, e)
+        {
+            const char *type = json_string_value(json_object_get(e, "type"));
+            const char *text = json_string_value(json_object_get(e, "text"));
+            const char *who =
+                json_string_value(json_object_get(json_object_get(e, "mentioned"), "id"));
+            struct card_mention *m;
+
+            if (!type || strcmp(type, "mention") != 0 || !text || !who || !who[0] ||
+                strlen(who) > SB_NAME_MAX)
+                continue;
+            if (out->n_mentions == CARD_MENTIONS_MAX)
+                return SB_OK;
+            if (!out->mentions) {
+                out->mentions = calloc(CARD_MENTIONS_MAX, sizeof(*out->mentions));
+                if (!out->mentions)
+                    return SB_ERR_NOMEM;
+            }
+            m = &out->mentions[out->n_mentions++];
+            memcpy(m->who, who, strlen(who) + 1);
+            mention_text(text, m->text, sizeof(m->text));
+        }
+    }
+    return SB_OK;
+}
+
 sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, char out[37]),
                          void *id_arg, struct card_message *out)
 {
@@ -126,6 +180,8 @@ sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, c
     if (!out->attachments || !out->body)
         goto out;
     err = make_summary(set, &out->summary);
+    if (!err)
+        err = collect_mentions(set, out);
 out:
     json_decref(arr);
     sb_buf_free(&body);

@@ -327,6 +327,9 @@ void card_message_free(struct card_message *m)
     free(m->body);
     free(m->attachments);
     free(m->card_text);
+    free(m->mentions);
+    m->mentions = NULL;
+    m->n_mentions = 0;
     m->summary = NULL;
     m->body = NULL;
     m->attachments = NULL;

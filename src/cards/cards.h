@@ -36,6 +36,18 @@
 #define CARD_TYPE_MESSAGECARD "application/vnd.microsoft.teams.card.o365connector"
 #define CARD_TYPE_ADAPTIVE "application/vnd.microsoft.card.adaptive"
 
+/* Most msteams.entities mentions of one message that are kept (the rest are shown, not
+ * counted). */
+#define CARD_MENTIONS_MAX 50
+
+/* A mention of an Adaptive Card's msteams.entities: who (mentioned.id: a user's id or
+ * userPrincipalName, as Teams takes either) and the text inside its <at> tag. Who that is, and
+ * whether they may be told, is for the caller to find out. */
+struct card_mention {
+    char who[SB_NAME_MAX + 1];
+    char text[SB_NAME_MAX + 1];
+};
+
 struct card_message {
     char *summary;     /* notification text: the card's summary, title or text, at most 256
                           bytes, cut at a UTF-8 boundary; never NULL on success */
@@ -43,6 +55,9 @@ struct card_message {
     char *attachments; /* JSON array text: [{id, contentType, content, name}] where content is
                           the card JSON serialised as a string (Graph's chatMessage shape) */
     char *card_text;   /* the words people read in the cards, for search (core/cardtext.h) */
+    struct card_mention *mentions; /* the cards' mentions (at most CARD_MENTIONS_MAX), in order;
+                                      NULL when none */
+    size_t n_mentions;
 };
 
 /* Validates and normalises one webhook body. content_type may be NULL (treated as JSON).

@@ -26,8 +26,22 @@ struct sb_reaction {
     sb_time created;
 };
 
-/* A channel message as stored; body, summary, attachments, card_text and reactions are on the
- * heap. */
+/* Most mentions one message may carry (contract §6 leaves it open; Teams' own client stops
+ * well below this). */
+#define SB_MENTIONS_MAX 50
+
+/* One <at id="N">text</at> of a message's html body: a member of the team, or the message's
+ * channel (Graph's mentioned.conversation with conversationIdentityType "channel"). */
+struct sb_mention {
+    int64_t id;                 /* N: unique within the message */
+    bool channel;               /* the channel (target = its id), else a person */
+    sb_id target;               /* the user's or the channel's id */
+    char text[SB_NAME_MAX + 1]; /* mentionText: the text inside the tag */
+    char name[SB_NAME_MAX + 1]; /* the user's or the channel's display name */
+};
+
+/* A channel message as stored; body, summary, attachments, card_text, reactions and mentions are
+ * on the heap. */
 struct sb_message {
     int64_t seq; /* store-wide, increasing; orders messages and resumes event streams */
     sb_id id;
@@ -47,6 +61,8 @@ struct sb_message {
     sb_time deleted;      /* when it was soft-deleted, "" while it is there */
     struct sb_reaction *reactions; /* oldest first; NULL when none */
     size_t n_reactions;
+    struct sb_mention *mentions; /* in id order; NULL when none */
+    size_t n_mentions;
     char *card_text; /* the text of its cards (core/cardtext.h) when the service that built them
                         has it, so the store need not parse them again to index the message;
                         NULL: the store reads it from attachments. Not stored: NULL on reads. */

@@ -14,6 +14,7 @@
 
 /* Records the in-transaction writes below take (their family headers define them). */
 struct sb_audit;
+struct sb_mention;
 struct sb_message;
 struct sb_outbox_job;
 struct store_app_write;
@@ -105,6 +106,12 @@ sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
  * (store_message_search_text), computed by the caller before the write so that parsing cards
  * does not hold up the writer thread; NULL: computed here. */
 sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text);
+/* Writes the mentions of m (after its insert: m->seq is set), in the caller's transaction. */
+sb_err store_mentions_insert(struct db *d, const struct sb_message *m);
+/* Replaces the mentions of the stored message message_id with ms[0..n), in the caller's
+ * transaction (an edit). */
+sb_err store_mentions_replace(struct db *d, const char *message_id, const struct sb_mention *ms,
+                              size_t n);
 /* Reads the MESSAGE_COLS columns (sql_messages.h) of the current row of s into m (zeroed by the
  * caller); SB_ERR_NOMEM when a heap field could not be copied (m is then freed). */
 sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m);

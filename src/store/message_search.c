@@ -323,9 +323,13 @@ out:
     db_done(&d, s);
     store_read_end(st, &d);
     free(text);
-    /* A hit shows the message as GET .../messages/{id} does, its reactions included. */
-    for (size_t i = 0; !err && i < len; i++)
+    /* A hit shows the message as GET .../messages/{id} does, its reactions and mentions
+     * included. */
+    for (size_t i = 0; !err && i < len; i++) {
         err = store_message_reactions_of(st, &v[i].m);
+        if (!err)
+            err = store_message_mentions_of(st, &v[i].m);
+    }
     if (err) {
         store_message_hit_free_array(v, len);
         return err;

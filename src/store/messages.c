@@ -45,6 +45,8 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
     while (row && db_step(d, s, &row) == SB_OK && row)
         ;
     db_done(d, s);
+    if (!err)
+        err = store_mentions_insert(d, m);
     if (!err) {
         char rest[96];
         snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);
@@ -145,6 +147,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
         err = check_page(*out, *n);
     if (!err)
         err = store_message_reactions_fill(st, channel_id, NULL, *out, *n);
+    if (!err)
+        err = store_message_mentions_fill(st, channel_id, *out, *n);
     if (err)
         drop_page(out, n);
     return err;
@@ -162,6 +166,8 @@ sb_err store_message_replies(struct store *st, const char *channel_id, const cha
         err = check_page(*out, *n);
     if (!err)
         err = store_message_reactions_fill(st, channel_id, parent_id, *out, *n);
+    if (!err)
+        err = store_message_mentions_fill(st, channel_id, *out, *n);
     if (err)
         drop_page(out, n);
     return err;
@@ -170,13 +176,22 @@ sb_err store_message_replies(struct store *st, const char *channel_id, const cha
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,
                            struct sb_message **out, size_t *n)
 {
+    sb_err err;
+
     if (!user_id)
-        return store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
-                                sizeof(**out), (void **)out, n,
-                                DB_ARGS(db_int(after), db_int(limit)));
-    return store_select_all(st, SQL_MESSAGE_SINCE_FOR_USER, read_message, release_message,
-                            sizeof(**out), (void **)out, n,
-                            DB_ARGS(db_text(user_id), db_int(after), db_int(limit)));
+        err =
+            store_select_all(st, SQL_MESSAGE_SINCE_ALL, read_message, release_message,
+                             sizeof(**out), (void **)out, n, DB_ARGS(db_int(after), db_int(limit)));
+    else
+        err = store_select_all(st, SQL_MESSAGE_SINCE_FOR_USER, read_message, release_message,
+                               sizeof(**out), (void **)out, n,
+                               DB_ARGS(db_text(user_id), db_int(after), db_int(limit)));
+    /* New messages carry their mentions from the start: the live path reads them here too. */
+    if (!err)
+        err = store_message_mentions_fill(st, NULL, *out, *n);
+    if (err && *out)
+        drop_page(out, n);
+    return err;
 }
 
 static void read_seq(struct db *d, struct db_stmt *s, void *elem)
@@ -197,9 +212,12 @@ void store_message_free(struct sb_message *m)
     free(m->attachments);
     free(m->card_text);
     free(m->reactions);
+    free(m->mentions);
     m->body = m->summary = m->attachments = m->card_text = NULL;
     m->reactions = NULL;
     m->n_reactions = 0;
+    m->mentions = NULL;
+    m->n_mentions = 0;
 }
 
 void store_message_free_array(struct sb_message *ms, size_t n)
@@ -219,6 +237,8 @@ sb_err store_message_get(struct store *st, const char *id, struct sb_message *ou
         err = SB_ERR_NOMEM;
     if (!err)
         err = store_message_reactions_of(st, out);
+    if (!err)
+        err = store_message_mentions_of(st, out);
     if (err)
         store_message_free(out);
     return err;
@@ -247,6 +267,8 @@ struct message_change {
     const char *id, *team_id;
     struct db_args args;
     bool changed;
+    const struct sb_mention *mentions; /* an edit's, which replace the message's */
+    size_t n_mentions;
 };
 
 static sb_err change_fn(struct db *d, void *arg)
@@ -262,16 +284,25 @@ static sb_err change_fn(struct db *d, void *arg)
     /* An edit changes the words the message is found by (store/message_search.h). */
     if (mc->sql == SQL_MESSAGE_EDIT && (err = store_message_reindex_tx(d, mc->id)))
         return err;
+    if (mc->sql == SQL_MESSAGE_EDIT &&
+        (err = store_mentions_replace(d, mc->id, mc->mentions, mc->n_mentions)))
+        return err;
     snprintf(rest, sizeof(rest), "%s %s", mc->id, mc->team_id);
     return db_notify(d, "u", rest);
 }
 
 sb_err store_message_edit(struct store *st, const char *id, const char *team_id,
-                          const char *body_type, const char *body, const char *edited)
+                          const char *body_type, const char *body, const char *edited,
+                          const struct sb_mention *mentions, size_t n_mentions)
 {
     struct message_change mc = {
-        SQL_MESSAGE_EDIT, id, team_id,
-        DB_ARGS(db_text(body_type), db_text(body), db_text(edited), db_text(id)), false};
+        SQL_MESSAGE_EDIT,
+        id,
+        team_id,
+        DB_ARGS(db_text(body_type), db_text(body), db_text(edited), db_text(id)),
+        false,
+        mentions,
+        n_mentions};
     sb_err err = store_write(st, change_fn, &mc);
 
     /* Nothing changed: the message was deleted meanwhile (or is gone). */
@@ -282,9 +313,15 @@ sb_err store_message_set_deleted(struct store *st, const char *id, const char *t
                                  const char *deleted, bool *changed)
 {
     /* Both built here: DB_ARGS' array lives as long as the block that spells it. */
-    struct message_change del = {SQL_MESSAGE_SOFT_DELETE, id, team_id,
-                                 DB_ARGS(db_text(deleted), db_text(id)), false};
-    struct message_change undo = {SQL_MESSAGE_UNDELETE, id, team_id, DB_ARGS(db_text(id)), false};
+    struct message_change del = {SQL_MESSAGE_SOFT_DELETE,
+                                 id,
+                                 team_id,
+                                 DB_ARGS(db_text(deleted), db_text(id)),
+                                 false,
+                                 NULL,
+                                 0};
+    struct message_change undo = {
+        SQL_MESSAGE_UNDELETE, id, team_id, DB_ARGS(db_text(id)), false, NULL, 0};
     struct message_change *mc = deleted ? &del : &undo;
     sb_err err = store_write(st, change_fn, mc);
 

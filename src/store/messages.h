@@ -25,7 +25,7 @@ struct store_message_ref {
     sb_time deleted; /* "" unless soft-deleted */
 };
 
-/* Appends m durably and sets m->seq. */
+/* Appends m and its mentions durably (one transaction) and sets m->seq. */
 sb_err store_message_append(struct store *st, struct sb_message *m);
 /* Up to limit messages of the channel with seq < before (0 = from the newest), newest first. */
 sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
@@ -40,15 +40,16 @@ sb_err store_message_since(struct store *st, const char *user_id, int64_t after,
                            struct sb_message **out, size_t *n);
 /* The highest seq stored so far (0 when there is none). */
 sb_err store_message_last_seq(struct store *st, int64_t *out);
-/* One message by id, with its reactions (heap fields: store_message_free). */
+/* One message by id, with its reactions and mentions (heap fields: store_message_free). */
 sb_err store_message_get(struct store *st, const char *id, struct sb_message *out);
 /* Where a message is and who wrote it; SB_ERR_NOT_FOUND when there is no such message. */
 sb_err store_message_ref(struct store *st, const char *id, struct store_message_ref *out);
-/* Replaces the body of a message that is not deleted and sets edited_at (SB_ERR_CONFLICT when
- * it was deleted meanwhile or is gone); its team's subscribers on every process are told ("u"
- * notification, as store_message_set_attachments). */
+/* Replaces the body and the mentions (ms[0..n), may be none) of a message that is not deleted
+ * and sets edited_at (SB_ERR_CONFLICT when it was deleted meanwhile or is gone); its team's
+ * subscribers on every process are told ("u" notification, as store_message_set_attachments). */
 sb_err store_message_edit(struct store *st, const char *id, const char *team_id,
-                          const char *body_type, const char *body, const char *edited);
+                          const char *body_type, const char *body, const char *edited,
+                          const struct sb_mention *mentions, size_t n_mentions);
 /* Soft-deletes a message at time deleted, or undoes that (deleted NULL); *changed says whether
  * it was not already so (and only then are the subscribers told). */
 sb_err store_message_set_deleted(struct store *st, const char *id, const char *team_id,
@@ -63,6 +64,12 @@ sb_err store_message_reactions_of(struct store *st, struct sb_message *m);
  * parent_id's replies, else of channel_id's messages, else (both NULL) of any channels. */
 sb_err store_message_reactions_fill(struct store *st, const char *channel_id, const char *parent_id,
                                     struct sb_message *ms, size_t n);
+/* Fills the mentions of m (m->mentions, m->n_mentions). */
+sb_err store_message_mentions_of(struct store *st, struct sb_message *m);
+/* Fills the mentions of ms[0..n), in one query over the page's seq range: a page of
+ * channel_id's messages or replies, else (NULL) of any channels. */
+sb_err store_message_mentions_fill(struct store *st, const char *channel_id, struct sb_message *ms,
+                                   size_t n);
 /* Replaces a message's attachments (a card updated by its service); the other processes are
  * told ("u NODE MESSAGE TEAM") so their subscribers see the new card. */
 sb_err store_message_set_attachments(struct store *st, const char *id, const char *team_id,

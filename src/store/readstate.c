@@ -37,12 +37,13 @@ static void read_state(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 1, c->channel_id, sizeof(c->channel_id));
     db_col_copy(d, s, 2, c->last_read_id, sizeof(c->last_read_id));
     c->unread = db_col_int(d, s, 3);
-    c->mention_count = 0;
+    c->mention_count = db_col_int(d, s, 4);
 }
 
 sb_err store_channel_states(struct store *st, const char *user_id, struct sb_channel_state **out,
                             size_t *n)
 {
-    return store_select_all(st, SQL_CHANNEL_STATES, read_state, NULL, sizeof(**out), (void **)out,
-                            n, DB_ARGS(db_text(user_id), db_text(user_id)));
+    return store_select_all(
+        st, SQL_CHANNEL_STATES, read_state, NULL, sizeof(**out), (void **)out, n,
+        DB_ARGS(db_text(user_id), db_text(user_id), db_text(user_id), db_text(user_id)));
 }

@@ -13,10 +13,17 @@ SQL(SQL_READ_STATE_SET,
  * position only, never the rows. A connector's
  * from_id is its configuration's GUID, never a person's id, so from_id alone tells the
  * person's own messages. */
+/* The mention count walks the channel's mentions after the read position that name the person
+ * or the channel (the covering index message_mentions_channel (channel_id, seq, target_id):
+ * mentions are far fewer than messages) and looks each message up by seq, its primary key, for
+ * its author and deletion; a message mentioning both counts once (DISTINCT seq). */
 SQL(SQL_CHANNEL_STATES,
     "SELECT c.team_id, c.id, COALESCE(r.last_read_id, ''), "
     "(SELECT COUNT(*) FROM messages m WHERE m.channel_id = c.id AND "
-    "m.seq > COALESCE(r.last_read_seq, 0) AND m.from_id <> ? AND m.deleted_at IS NULL) "
+    "m.seq > COALESCE(r.last_read_seq, 0) AND m.from_id <> ? AND m.deleted_at IS NULL), "
+    "(SELECT COUNT(DISTINCT x.seq) FROM message_mentions x JOIN messages m "
+    "ON m.seq = x.seq WHERE x.channel_id = c.id AND x.seq > COALESCE(r.last_read_seq, 0) "
+    "AND x.target_id IN (?, c.id) AND m.from_id <> ? AND m.deleted_at IS NULL) "
     "FROM members b JOIN channels c ON c.team_id = b.team_id "
     "LEFT JOIN read_states r ON r.user_id = b.user_id AND r.channel_id = c.id "
     "WHERE b.user_id = ? ORDER BY c.team_id, c.id")

@@ -1,8 +1,8 @@
 /*
  * message_json.c: a stored message as a Graph chatMessage (used by the API and the event stream).
  * A soft-deleted message keeps its place and its metadata but shows nothing of what it said: an
- * empty body, no summary, attachments or reactions (Graph gives deletedDateTime and an empty
- * body); its author or an owner may bring it back (undoSoftDelete).
+ * empty body, no summary, attachments, mentions or reactions (Graph gives deletedDateTime and an
+ * empty body); its author or an owner may bring it back (undoSoftDelete).
  */
 #include "teams/teams.h"
 
@@ -25,6 +25,37 @@ static json_t *reactions_json(const struct sb_message *m)
     return a;
 }
 
+/* Graph's chatMessageMention: mentioned names a user (teamworkUserIdentity) or the channel
+ * (teamworkConversationIdentity), the other identities null. */
+static json_t *mention_json(const struct sb_mention *x)
+{
+    json_t *who;
+
+    if (x->channel)
+        who = json_pack("{s:n,s:n,s:n,s:n,s:{s:s,s:s,s:s}}", "application", "device", "user", "tag",
+                        "conversation", "id", x->target, "displayName", x->name,
+                        "conversationIdentityType", "channel");
+    else
+        who = json_pack("{s:n,s:n,s:n,s:n,s:{s:s,s:s,s:s,s:s}}", "application", "device",
+                        "conversation", "tag", "user", "@odata.type",
+                        "#microsoft.graph.teamworkUserIdentity", "id", x->target, "displayName",
+                        x->name, "userIdentityType", "aadUser");
+    return json_pack("{s:I,s:s,s:o}", "id", (json_int_t)x->id, "mentionText", x->text, "mentioned",
+                     who);
+}
+
+static json_t *mentions_json(const struct sb_message *m)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a && i < m->n_mentions && !m->deleted[0]; i++)
+        if (json_array_append_new(a, mention_json(&m->mentions[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 /* The latest of the message's times (RFC 3339 UTC text sorts as time). */
 static const char *last_modified(const struct sb_message *m)
 {
@@ -39,7 +70,7 @@ static const char *last_modified(const struct sb_message *m)
 
 json_t *teams_message_json(const struct sb_message *m)
 {
-    json_t *from, *attachments = NULL, *reactions;
+    json_t *from, *attachments = NULL, *reactions, *mentions;
     bool is_user = m->from_kind[0] == 'u', gone = m->deleted[0] != 0;
 
     if (m->attachments && !gone)
@@ -49,6 +80,7 @@ json_t *teams_message_json(const struct sb_message *m)
         attachments = json_array();
     }
     reactions = reactions_json(m);
+    mentions = mentions_json(m);
     if (is_user)
         from = json_pack("{s:n,s:n,s:{s:s,s:s,s:s,s:s}}", "application", "device", "user",
                          "@odata.type", "#microsoft.graph.teamworkUserIdentity", "id", m->from_id,
@@ -57,16 +89,16 @@ json_t *teams_message_json(const struct sb_message *m)
         from = json_pack("{s:{s:s,s:s,s:s,s:s*},s:n,s:n}", "application", "id", m->from_id,
                          "displayName", m->from_name, "applicationIdentityType", "connector",
                          "imageUrl", m->from_image[0] ? m->from_image : NULL, "device", "user");
-    /* json_pack takes the references of from, attachments and reactions ("o"), also when it
-     * fails, and a NULL one makes it fail. */
+    /* json_pack takes the references of from, attachments, mentions and reactions ("o"), also when
+     * it fails, and a NULL one makes it fail. */
     return json_pack(
         "{s:s,s:s?,s:s,s:s,s:s,s:s,s:s?,s:s?,s:n,s:s?,s:s,s:s,s:o,s:{s:s,s:s},s:o,"
-        "s:[],s:o,s:{s:s,s:s}}",
+        "s:o,s:o,s:{s:s,s:s}}",
         "id", m->id, "replyToId", m->reply_to[0] ? m->reply_to : NULL, "etag", m->id, "messageType",
         "message", "createdDateTime", m->created, "lastModifiedDateTime", last_modified(m),
         "lastEditedDateTime", m->edited[0] ? m->edited : NULL, "deletedDateTime",
         gone ? m->deleted : NULL, "subject", "summary", gone ? NULL : m->summary, "importance",
         "normal", "locale", "en-us", "from", from, "body", "contentType", m->body_type, "content",
-        gone ? "" : m->body, "attachments", attachments, "mentions", "reactions", reactions,
-        "channelIdentity", "teamId", m->team_id, "channelId", m->channel_id);
+        gone ? "" : m->body, "attachments", attachments, "mentions", mentions, "reactions",
+        reactions, "channelIdentity", "teamId", m->team_id, "channelId", m->channel_id);
 }

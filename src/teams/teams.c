@@ -213,7 +213,8 @@ sb_err teams_message_new(struct sb_ctx *ctx, const struct sb_principal *who, con
 
 sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *content_type, const char *content,
-                          struct sb_message *out, struct sb_diag *diag)
+                          struct sb_mention *mentions, size_t n_mentions, struct sb_message *out,
+                          struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, channel_id, NULL};
     sb_err err;
@@ -223,10 +224,15 @@ sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, co
     if (!err)
         err = teams_body_check(content_type, content, diag);
     if (!err)
+        err = teams_mentions_check(ctx, team_id, channel_id, content_type, content, mentions,
+                                   n_mentions, diag);
+    if (!err)
         err = teams_message_new(ctx, who, team_id, channel_id, content_type, content, out);
     if (err)
         return err;
-    err = store_message_append(ctx->store, out);
+    err = teams_mentions_attach(out, mentions, n_mentions);
+    if (!err)
+        err = store_message_append(ctx->store, out);
     if (err) {
         store_message_free(out);
         return err;

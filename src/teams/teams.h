@@ -13,6 +13,7 @@
 #include "model/conversation.h"
 #include "model/messages.h"
 #include "model/teams.h"
+#include "model/users.h"
 
 #include <jansson.h>
 
@@ -43,11 +44,13 @@ sb_err teams_member_add(struct sb_ctx *ctx, const struct sb_principal *who, cons
 sb_err teams_member_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                            const char *membership_id, struct sb_diag *diag);
 
-/* Posts a person's message (SB_ACT_MESSAGE_POST). content_type is "text" or "html". out owns heap
- * fields (store_message_free). */
+/* Posts a person's message (SB_ACT_MESSAGE_POST). content_type is "text" or "html"; mentions
+ * (n_mentions of them, may be NULL when 0) are checked by teams_mentions_check, which fills
+ * their names, and stored with the message. out owns heap fields (store_message_free). */
 sb_err teams_message_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *content_type, const char *content,
-                          struct sb_message *out, struct sb_diag *diag);
+                          struct sb_mention *mentions, size_t n_mentions, struct sb_message *out,
+                          struct sb_diag *diag);
 
 /* ---- reads for handlers (reads.c) ----
  * Those with a principal ask sb_can (TEAM_READ, CHANNEL_READ, SIGNED_IN) and fill diag with the
@@ -142,7 +145,23 @@ sb_err teams_message_new(struct sb_ctx *ctx, const struct sb_principal *who, con
  * is deleted. */
 sb_err teams_reply_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                         const char *channel_id, const char *parent_id, const char *content_type,
-                        const char *content, struct sb_message *out, struct sb_diag *diag);
+                        const char *content, struct sb_mention *mentions, size_t n_mentions,
+                        struct sb_message *out, struct sb_diag *diag);
+
+/* ---- mentions (mentions.c) ---- */
+
+/* SB_ERR_INVALID (nothing stored) unless the mentions ms[0..n) fit the body (one <at id="N">
+ * per mention, mentionText its text, ids unique, html, at most SB_MENTIONS_MAX) and name people
+ * who can read the channel or the channel itself; fills their display names from the store. */
+sb_err teams_mentions_check(struct sb_ctx *ctx, const char *team_id, const char *channel_id,
+                            const char *content_type, const char *content, struct sb_mention *ms,
+                            size_t n, struct sb_diag *diag);
+/* *reads: whether user u may read the channel (sb_can as u, SB_ACT_CHANNEL_READ): whom a
+ * mention may reach. */
+sb_err teams_user_reads_channel(struct sb_ctx *ctx, const struct sb_user *u, const char *team_id,
+                                const char *channel_id, bool *reads);
+/* Gives m a copy of ms[0..n) in id order (freed with the message). */
+sb_err teams_mentions_attach(struct sb_message *m, const struct sb_mention *ms, size_t n);
 /* A page of parent_id's replies, newest first, seq below before (0: from the newest)
  * (SB_ACT_CHANNEL_READ). */
 sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
@@ -152,11 +171,13 @@ sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, cons
 sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                        const char *channel_id, const char *parent_id, const char *id,
                        struct sb_message *out, struct sb_diag *diag);
-/* Replaces the body of who's own message (SB_ACT_MESSAGE_EDIT) and sets lastEditedDateTime;
- * SB_ERR_INVALID for a deleted message. */
+/* Replaces the body and the mentions of who's own message (SB_ACT_MESSAGE_EDIT; the mentions
+ * are checked against the new body as teams_message_post checks them, none given: none kept)
+ * and sets lastEditedDateTime; SB_ERR_INVALID for a deleted message. */
 sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *parent_id, const char *id,
-                          const char *content_type, const char *content, struct sb_diag *diag);
+                          const char *content_type, const char *content,
+                          struct sb_mention *mentions, size_t n_mentions, struct sb_diag *diag);
 /* Soft-deletes a message, or undoes that (SB_ACT_MESSAGE_DELETE: author, team owners); doing
  * what is already done changes nothing and succeeds. */
 sb_err teams_message_soft_delete(struct sb_ctx *ctx, const struct sb_principal *who,

@@ -39,7 +39,8 @@ static sb_err deleted(struct sb_diag *diag, const char *id)
 
 sb_err teams_reply_post(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                         const char *channel_id, const char *parent_id, const char *content_type,
-                        const char *content, struct sb_message *out, struct sb_diag *diag)
+                        const char *content, struct sb_mention *mentions, size_t n_mentions,
+                        struct sb_message *out, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, channel_id, NULL};
     struct store_message_ref parent;
@@ -59,11 +60,16 @@ sb_err teams_reply_post(struct sb_ctx *ctx, const struct sb_principal *who, cons
         return deleted(diag, parent_id);
     err = teams_body_check(content_type, content, diag);
     if (!err)
+        err = teams_mentions_check(ctx, team_id, channel_id, content_type, content, mentions,
+                                   n_mentions, diag);
+    if (!err)
         err = teams_message_new(ctx, who, team_id, channel_id, content_type, content, out);
     if (err)
         return err;
     snprintf(out->reply_to, sizeof(out->reply_to), "%s", parent_id);
-    err = store_message_append(ctx->store, out);
+    err = teams_mentions_attach(out, mentions, n_mentions);
+    if (!err)
+        err = store_message_append(ctx->store, out);
     if (err) {
         teams_message_free(out);
         return err;
@@ -105,7 +111,8 @@ sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const
 
 sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                           const char *channel_id, const char *parent_id, const char *id,
-                          const char *content_type, const char *content, struct sb_diag *diag)
+                          const char *content_type, const char *content,
+                          struct sb_mention *mentions, size_t n_mentions, struct sb_diag *diag)
 {
     struct sb_resource res = {team_id, channel_id, id};
     struct store_message_ref m;
@@ -119,10 +126,14 @@ sb_err teams_message_edit(struct sb_ctx *ctx, const struct sb_principal *who, co
     if (m.deleted[0])
         return deleted(diag, id);
     err = teams_body_check(content_type, content, diag);
+    if (!err)
+        err = teams_mentions_check(ctx, team_id, channel_id, content_type, content, mentions,
+                                   n_mentions, diag);
     if (err)
         return err;
     sb_time_now(ctx, now);
-    err = store_message_edit(ctx->store, id, team_id, content_type, content, now);
+    err = store_message_edit(ctx->store, id, team_id, content_type, content, now, mentions,
+                             n_mentions);
     if (err == SB_ERR_CONFLICT)
         return deleted(diag, id); /* deleted between the check and the write */
     return err;

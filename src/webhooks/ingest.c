@@ -17,6 +17,7 @@
 #include "store/rate.h"
 #include "store/messages.h"
 #include "store/connectors.h"
+#include "store/users.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,6 +185,44 @@ static void build_message(struct sb_ctx *ctx, const struct sb_connector *c,
     card->body = card->summary = card->attachments = card->card_text = NULL;
 }
 
+/* The cards' msteams.entities mentions of people who can read the channel (mentioned.id: the
+ * user's id or userPrincipalName) become mentions of the message, so they count in those
+ * people's mentionCount. Anyone else is left as the text the card shows: a card is never
+ * refused for whom it names (Teams shows it), and a mention never reaches someone who cannot
+ * read the channel. A failed lookup or allocation drops the mention, not the post. Takes
+ * card->mentions. */
+static void card_mentions(struct sb_ctx *ctx, const struct sb_connector *c,
+                          struct card_message *card, struct sb_message *m)
+{
+    size_t k = 0;
+
+    if (card->n_mentions > 0)
+        m->mentions = calloc(card->n_mentions, sizeof(*m->mentions));
+    for (size_t i = 0; m->mentions && i < card->n_mentions; i++) {
+        const struct card_mention *cm = &card->mentions[i];
+        struct sb_mention *x = &m->mentions[k];
+        struct sb_user u;
+        bool reads = false;
+        sb_err err = store_user_get(ctx->store, cm->who, &u);
+
+        if (err == SB_ERR_NOT_FOUND)
+            err = store_user_by_upn(ctx->store, cm->who, &u, NULL);
+        if (!err)
+            err = teams_user_reads_channel(ctx, &u, c->team_id, c->channel_id, &reads);
+        if (err || !reads)
+            continue;
+        x->id = (int64_t)i;
+        memcpy(x->target, u.id, sizeof(x->target));
+        memcpy(x->text, cm->text, sizeof(x->text));
+        memcpy(x->name, u.display_name, sizeof(x->name));
+        k++;
+    }
+    m->n_mentions = m->mentions ? k : 0;
+    free(card->mentions);
+    card->mentions = NULL;
+    card->n_mentions = 0;
+}
+
 /* The per-webhook limit. One process keeps token buckets in memory; several processes on one
  * database (store_shared) count fixed windows in the database so the limit holds for all of
  * them together (see store/rate.c for the accuracy). A store failure lets the post through:
@@ -301,6 +340,7 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
         goto refused;
     }
     build_message(ctx, &c, &card, &r->msg);
+    card_mentions(ctx, &c, &card, &r->msg);
     memcpy(r->delivery.connector_id, c.id, sizeof(r->delivery.connector_id));
     memcpy(r->delivery.at, r->msg.created, sizeof(r->delivery.at));
     r->delivery.size = (int64_t)post->len;

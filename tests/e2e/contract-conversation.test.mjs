@@ -1,7 +1,8 @@
 // Contract conformance, §6 Conversation, people and identity (table rows): one test per row.
-// Most rows are built by later issues (20: conversation; 21: people and identity) and are
-// marked todo with what is missing; node:test still runs them. The prose of §6 (web sign-in,
-// single sign-on, forced password change, reset-password) is contract-identity.test.mjs.
+// The rows of issue 21 (people and identity) are marked todo with what is missing; node:test
+// still runs them. Issue 20's rows (the conversation) are plain tests. The prose of §6 (web
+// sign-in, single sign-on, forced password change, reset-password) is
+// contract-identity.test.mjs.
 // One server for the file.
 
 import { describe, test, before, after } from 'node:test';
@@ -15,7 +16,6 @@ import {
 import { createWebhook, postTo, expectAccepted, messageCard, openEvents, newestMessage } from './lib/webhooks.mjs';
 import { todo } from './lib/contract.mjs';
 
-const CONVERSATION = (what) => todo(20, what);
 const PEOPLE = (what) => todo(21, what);
 
 let srv;
@@ -124,7 +124,7 @@ describe('§6 messages and replies', () => {
 });
 
 describe('§6 mentions, search and read state', () => {
-  test('§6 mentions: html with <at id="0">Name</at> and mentions[] -> the mentioned member\'s mentionCount goes up', CONVERSATION('mentions and channel states'), async () => {
+  test('§6 mentions: html with <at id="0">Name</at> and mentions[] -> the mentioned member\'s mentionCount goes up', async () => {
     const before1 = expectCollection(await member.api('GET', '/api/v1/me/channelStates')).find((s) => s.channelId === channel.id);
     const r = expectStatus(await owner.api('POST', messagesPath(team.id, channel.id), {
       body: { contentType: 'html', content: `Hi <at id="0">${member.displayName}</at>` },
@@ -135,7 +135,7 @@ describe('§6 mentions, search and read state', () => {
     assert.equal(after1.mentionCount, (before1?.mentionCount || 0) + 1);
   });
 
-  test('§6 mentions: mentioned.conversation (conversationIdentityType "channel") mentions the channel', CONVERSATION('channel mentions'), async () => {
+  test('§6 mentions: mentioned.conversation (conversationIdentityType "channel") mentions the channel', async () => {
     const r = expectStatus(await owner.api('POST', messagesPath(team.id, channel.id), {
       body: { contentType: 'html', content: '<at id="0">General</at> heads up' },
       mentions: [{ id: 0, mentionText: 'General', mentioned: { conversation: { id: channel.id, displayName: 'General', conversationIdentityType: 'channel' } } }],
@@ -143,7 +143,7 @@ describe('§6 mentions, search and read state', () => {
     assert.equal(r.body.mentions[0].mentioned.conversation.conversationIdentityType, 'channel');
   });
 
-  test('§6 a mention of someone who cannot read the channel -> 400', CONVERSATION('mentions'), async () => {
+  test('§6 a mention of someone who cannot read the channel -> 400', async () => {
     const before1 = expectCollection(await owner.api('GET', `${messagesPath(team.id, channel.id)}?$top=1`))[0]?.id;
     expectGraphError(await owner.api('POST', messagesPath(team.id, channel.id), {
       body: { contentType: 'html', content: `<at id="0">${outsider.displayName}</at>` },

@@ -361,6 +361,36 @@ static void test_envelope_one_adaptive(void **state)
     free(body);
 }
 
+/* msteams.entities mentions of Adaptive Cards: the id (user id or UPN) and the text inside the
+ * <at> tag, in order; entries without a type "mention", a text or a mentioned.id are skipped,
+ * and so are MessageCards' (which have no entities). */
+static void test_adaptive_mentions(void **state)
+{
+    struct card_message m;
+
+    (void)state;
+    parse_ok(
+        "{\"type\":\"message\",\"attachments\":[{\"contentType\":\"" CARD_TYPE_ADAPTIVE
+        "\",\"content\":{\"type\":\"AdaptiveCard\",\"version\":\"1.4\",\"body\":[{\"type\":"
+        "\"TextBlock\",\"text\":\"<at>Ann</at> <at>Bo</at>\"}],\"msteams\":{\"entities\":["
+        "{\"type\":\"mention\",\"text\":\"<at>Ann</at>\",\"mentioned\":{\"id\":\"ann@x.test\"}},"
+        "{\"type\":\"mention\",\"text\":\"<at>Cy</at>\",\"mentioned\":{}},"
+        "{\"type\":\"other\",\"text\":\"<at>Di</at>\",\"mentioned\":{\"id\":\"d\"}},"
+        "{\"type\":\"mention\",\"text\":\"Bo\",\"mentioned\":{\"id\":\"b-id\"}}]}}}]}",
+        &m);
+    assert_int_equal(m.n_mentions, 2);
+    assert_string_equal(m.mentions[0].who, "ann@x.test");
+    assert_string_equal(m.mentions[0].text, "Ann");
+    assert_string_equal(m.mentions[1].who, "b-id");
+    assert_string_equal(m.mentions[1].text, "Bo");
+    card_message_free(&m);
+    assert_null(m.mentions);
+    parse_ok("{\"text\":\"<at>Ann</at>\"}", &m);
+    assert_int_equal(m.n_mentions, 0);
+    assert_null(m.mentions);
+    card_message_free(&m);
+}
+
 static void test_envelope_three_adaptive(void **state)
 {
     struct card_message m;
@@ -993,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_summary_order),
         cmocka_unit_test(test_text_plain),
         cmocka_unit_test(test_envelope_one_adaptive),
+        cmocka_unit_test(test_adaptive_mentions),
         cmocka_unit_test(test_envelope_three_adaptive),
         cmocka_unit_test(test_connector_envelope),
         cmocka_unit_test(test_lenient_parts),

@@ -173,13 +173,14 @@ static void test_message_author(void **state)
 
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        "text", "mine", &mine, &diag),
+                                        "text", "mine", NULL, 0, &mine, &diag),
                      SB_OK);
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
-                                        "text", "the owner's", &owners, &diag),
+                                        "text", "the owner's", NULL, 0, &owners, &diag),
                      SB_OK);
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->second.id,
-                                        "text", "in the second channel", &elsewhere, &diag),
+                                        "text", "in the second channel", NULL, 0, &elsewhere,
+                                        &diag),
                      SB_OK);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct sb_resource r = {f->team.id, cases[i].channel, cases[i].message};
@@ -212,11 +213,12 @@ static void test_failed_edit(void **state)
     (void)state;
     memset(&diag, 0, sizeof(diag));
     assert_int_equal(teams_message_post(&f->c->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        "text", "before", &m, &diag),
+                                        "text", "before", NULL, 0, &m, &diag),
                      SB_OK);
     store_fault_arm(f->c->fault, 1);
     assert_int_not_equal(teams_message_edit(&f->c->ctx, &f->who[P_MEMBER], f->team.id,
-                                            f->general.id, NULL, m.id, "text", "after", &diag),
+                                            f->general.id, NULL, m.id, "text", "after", NULL, 0,
+                                            &diag),
                          SB_OK);
     store_fault_arm(f->c->fault, 0);
     assert_int_equal(teams_message_get(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
@@ -226,7 +228,7 @@ static void test_failed_edit(void **state)
     assert_string_equal(got.edited, "");
     teams_message_free(&got);
     assert_int_equal(teams_message_edit(&f->c->ctx, &f->who[P_MEMBER], f->team.id, f->general.id,
-                                        NULL, m.id, "text", "after", &diag),
+                                        NULL, m.id, "text", "after", NULL, 0, &diag),
                      SB_OK);
     assert_int_equal(teams_message_get(&f->c->ctx, &f->who[P_OWNER], f->team.id, f->general.id,
                                        m.id, &got, &diag),
@@ -235,6 +237,60 @@ static void test_failed_edit(void **state)
     assert_string_not_equal(got.edited, "");
     teams_message_free(&got);
     teams_message_free(&m);
+}
+
+/* One mention checked against a body: the channel (channel true) or the principal p. */
+static sb_err check_one(struct fx *f, const char *body, int64_t id, const char *text, bool channel,
+                        int p, struct sb_mention *x)
+{
+    struct sb_diag diag;
+
+    memset(x, 0, sizeof(*x));
+    x->id = id;
+    x->channel = channel;
+    snprintf(x->text, sizeof(x->text), "%s", text);
+    memcpy(x->target, channel ? f->general.id : f->who[p].user_id, sizeof(x->target));
+    return teams_mentions_check(&f->c->ctx, f->team.id, f->general.id, "html", body, x, 1, &diag);
+}
+
+/* The <at> tag syntax taken (either quote, any case, spaces before '>'; <attachment> is no
+ * tag), the refusals, who may be mentioned, and the names taken from the store. */
+static void mention_rules(void **state)
+{
+    struct fx *f = &fx;
+    struct sb_mention x;
+    char body[4096];
+    struct sb_diag diag;
+
+    (void)state;
+    snprintf(body, sizeof(body), "<attachment id=\"a\"></attachment> <AT id='7' >%s</aT>",
+             f->general.display_name);
+    assert_int_equal(check_one(f, body, 7, f->general.display_name, true, 0, &x), SB_OK);
+    assert_string_equal(x.name, f->general.display_name);
+    assert_int_equal(check_one(f, "<at id=\"0\">Gus</at>", 0, "Gus", false, P_GUEST, &x), SB_OK);
+    assert_string_equal(x.name, f->who[P_GUEST].display_name);
+    assert_int_equal(check_one(f, "<at id=\"0\">Out</at>", 0, "Out", false, P_OUTSIDER, &x),
+                     SB_ERR_INVALID);
+    assert_int_equal(check_one(f, "<at id=0>Gus</at>", 0, "Gus", false, P_GUEST, &x),
+                     SB_ERR_INVALID);
+    assert_int_equal(
+        check_one(f, "<at id=\"1234567890\">Gus</at>", 1234567890, "Gus", false, P_GUEST, &x),
+        SB_ERR_INVALID);
+    assert_int_equal(check_one(f, "<at id=\"0\">Gus </at>", 0, "Gus", false, P_GUEST, &x),
+                     SB_ERR_INVALID);
+    assert_int_equal(check_one(f, "<at id=\"0\">Gus", 0, "Gus", false, P_GUEST, &x),
+                     SB_ERR_INVALID);
+    assert_int_equal(
+        check_one(f, "<at>Gus</at> <at id=\"0\">Gus</at>", 0, "Gus", false, P_GUEST, &x),
+        SB_ERR_INVALID);
+    /* No mentions: a text body of any content, an html body without tags. */
+    assert_int_equal(teams_mentions_check(&f->c->ctx, f->team.id, f->general.id, "text",
+                                          "<at id=\"0\">x</at>", NULL, 0, &diag),
+                     SB_OK);
+    assert_int_equal(teams_mentions_check(&f->c->ctx, f->team.id, f->general.id, "html",
+                                          "<b>hi</b> <attachment id=\"x\"></attachment>", NULL, 0,
+                                          &diag),
+                     SB_OK);
 }
 
 static void names(void **state)
@@ -322,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_message_author),
         cmocka_unit_test(test_failed_edit),
+        cmocka_unit_test(mention_rules),
         cmocka_unit_test(names),
         cmocka_unit_test(emoji),
         cmocka_unit_test(bounds),
