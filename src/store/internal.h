@@ -102,6 +102,15 @@ sb_err store_select_all(struct store *st, enum db_sql id, store_row_fn read,
                         store_release_fn release, size_t elem, void **out, size_t *n,
                         struct db_args args);
 
+/* What a message carries from a table of its own (reactions, mentions) is read for a page in
+ * one query over the page's seq range, then handed out: store_seq_range gives the range of
+ * ms[0..n) (n > 0), and store_rows_of copies into *out (calloc, NULL when none) the item at
+ * item_off (item_size bytes) of every row whose leading sb_id is message_id, in the rows'
+ * order, with their count in *n. */
+void store_seq_range(const struct sb_message *ms, size_t n, int64_t *lo, int64_t *hi);
+sb_err store_rows_of(const void *rows, size_t nrows, size_t row_size, size_t item_off,
+                     size_t item_size, const char *message_id, void **out, size_t *n);
+
 /* Inserts m inside the caller's write transaction and sets m->seq. search_text is m's
  * (store_message_search_text), computed by the caller before the write so that parsing cards
  * does not hold up the writer thread; NULL: computed here. */

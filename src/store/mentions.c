@@ -9,6 +9,7 @@
 
 #include "store/internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,24 +65,14 @@ static void read_row(struct db *d, struct db_stmt *s, void *elem)
 static sb_err distribute(const struct mention_row *rows, size_t nrows, struct sb_message *ms,
                          size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
+    sb_err err = SB_OK;
 
-        for (size_t j = 0; j < nrows; j++)
-            k += strcmp(rows[j].message_id, ms[i].id) == 0;
+    for (size_t i = 0; !err && i < n; i++) {
         free(ms[i].mentions);
-        ms[i].mentions = NULL;
-        ms[i].n_mentions = 0;
-        if (k == 0)
-            continue;
-        ms[i].mentions = calloc(k, sizeof(*ms[i].mentions));
-        if (!ms[i].mentions)
-            return SB_ERR_NOMEM;
-        for (size_t j = 0; j < nrows; j++)
-            if (strcmp(rows[j].message_id, ms[i].id) == 0)
-                ms[i].mentions[ms[i].n_mentions++] = rows[j].x;
+        err = store_rows_of(rows, nrows, sizeof(*rows), offsetof(struct mention_row, x),
+                            sizeof(rows->x), ms[i].id, (void **)&ms[i].mentions, &ms[i].n_mentions);
     }
-    return SB_OK;
+    return err;
 }
 
 sb_err store_message_mentions_of(struct store *st, struct sb_message *m)
@@ -102,15 +93,12 @@ sb_err store_message_mentions_fill(struct store *st, const char *channel_id, str
 {
     struct mention_row *rows = NULL;
     size_t nrows = 0;
-    int64_t lo = INT64_MAX, hi = 0;
+    int64_t lo, hi;
     sb_err err;
 
     if (n == 0)
         return SB_OK;
-    for (size_t i = 0; i < n; i++) {
-        lo = ms[i].seq < lo ? ms[i].seq : lo;
-        hi = ms[i].seq > hi ? ms[i].seq : hi;
-    }
+    store_seq_range(ms, n, &lo, &hi);
     if (channel_id)
         err = store_select_all(st, SQL_MENTION_OF_CHANNEL_RANGE, read_row, NULL, sizeof(*rows),
                                (void **)&rows, &nrows,

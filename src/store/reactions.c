@@ -8,6 +8,7 @@
 #include "store/internal.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,24 +66,15 @@ static void read_row(struct db *d, struct db_stmt *s, void *elem)
 static sb_err distribute(const struct reaction_row *rows, size_t nrows, struct sb_message *ms,
                          size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
+    sb_err err = SB_OK;
 
-        for (size_t j = 0; j < nrows; j++)
-            k += strcmp(rows[j].message_id, ms[i].id) == 0;
+    for (size_t i = 0; !err && i < n; i++) {
         free(ms[i].reactions);
-        ms[i].reactions = NULL;
-        ms[i].n_reactions = 0;
-        if (k == 0)
-            continue;
-        ms[i].reactions = calloc(k, sizeof(*ms[i].reactions));
-        if (!ms[i].reactions)
-            return SB_ERR_NOMEM;
-        for (size_t j = 0; j < nrows; j++)
-            if (strcmp(rows[j].message_id, ms[i].id) == 0)
-                ms[i].reactions[ms[i].n_reactions++] = rows[j].r;
+        err =
+            store_rows_of(rows, nrows, sizeof(*rows), offsetof(struct reaction_row, r),
+                          sizeof(rows->r), ms[i].id, (void **)&ms[i].reactions, &ms[i].n_reactions);
     }
-    return SB_OK;
+    return err;
 }
 
 sb_err store_message_reactions_of(struct store *st, struct sb_message *m)
@@ -103,15 +95,12 @@ sb_err store_message_reactions_fill(struct store *st, const char *channel_id, co
 {
     struct reaction_row *rows = NULL;
     size_t nrows = 0;
-    int64_t lo = INT64_MAX, hi = 0;
+    int64_t lo, hi;
     sb_err err;
 
     if (n == 0)
         return SB_OK;
-    for (size_t i = 0; i < n; i++) {
-        lo = ms[i].seq < lo ? ms[i].seq : lo;
-        hi = ms[i].seq > hi ? ms[i].seq : hi;
-    }
+    store_seq_range(ms, n, &lo, &hi);
     if (parent_id)
         err = store_select_all(st, SQL_REACTION_OF_REPLIES_RANGE, read_row, NULL, sizeof(*rows),
                                (void **)&rows, &nrows,
