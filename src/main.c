@@ -309,7 +309,7 @@ out:
     /* Shutdown order. A suspended connection (event stream, parked webhook post, relayed
      * configuration-page request, sign-in waiting for its hash) is resumed by another thread;
      * that resume must come before the daemon stops, so whoever resumes is stopped first:
-     *  1. the server stops accepting, and refuses new requests on open connections;
+     *  1. the server refuses every new request (503);
      *  2. event streams end (the bus wakes and closes every paused stream);
      *  3. the sandbox relays: new ones are refused, running ones finish and resume theirs;
      *  4. the password-hashing pool: after 1, so no new sign-in reaches it (one that still does

@@ -137,8 +137,9 @@ struct http_server;
 
 sb_err http_server_start(const struct http_server_opts *opts, const struct http_app *app,
                          struct http_server **out, struct sb_diag *diag);
-/* Stops accepting connections; requests that arrive on open connections from now on get 503
- * and the connection is closed. Requests in progress go on (deferred ones can still resume). */
+/* Refuses new work: every request that arrives from now on, on an open connection or a new
+ * one, gets 503 and its connection is closed; the listening socket closes when the server
+ * stops. Requests in progress go on (deferred ones can still resume). */
 void http_server_quiesce(struct http_server *srv);
 /* Quiesces (if not done), waits until no request is deferred or paused (whoever holds them
  * must resume them: stop those first, see main.c), waits up to timeout_ms for requests still
