@@ -1,7 +1,8 @@
 // The channel view: header with the "..." menu, the message stream (newest at the bottom, older
-// pages loaded through @odata.nextLink when scrolled to the top), and the composer.
-import { h, announce } from './dom.js';
-import { get, post, enc, localPath } from './api.js';
+// pages loaded through @odata.nextLink when scrolled to the top), and the composer (composer.js).
+import { h } from './dom.js';
+import { get, enc, localPath } from './api.js';
+import { createComposer } from './composer.js';
 import { renderMessage } from './message.js';
 import { menuButton } from './menu.js';
 
@@ -15,14 +16,7 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
   const scroller = h('div.stream', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '0', 'aria-label': 'Conversation' }, sentinel, olderBtn, status, list);
   const empty = h('p.empty', { text: 'No messages yet. Start the conversation, or add a connector from the \u2026 menu.', hidden: true });
 
-  const textarea = h('textarea#composer', { rows: 1, placeholder: 'Type a message', 'aria-describedby': 'composer-help', maxlength: 28000 });
-  const sendBtn = h('button.button.primary.send', { type: 'submit', 'aria-label': 'Send', text: 'Send' });
-  const composerError = h('p.error', { role: 'alert', hidden: true });
-  const composer = h('form.composer', { 'aria-label': 'New message' },
-    h('label.visually-hidden', { for: 'composer', text: `Message ${channel.displayName}` }),
-    h('span#composer-help.visually-hidden', { text: 'Enter sends, Shift+Enter adds a new line.' }),
-    composerError,
-    h('div.composer-row', {}, textarea, sendBtn));
+  const composer = createComposer({ team, channel, onSent: (msg) => { addLive(msg); scrollToBottom(); } });
 
   const menu = menuButton({
     label: `More options for ${channel.displayName}`,
@@ -37,7 +31,7 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     h('div.channel-title', {}, h('h1', { text: channel.displayName }), h('span.team-name', { text: team.displayName })),
     menu);
 
-  const root = h('section.channel', { 'aria-labelledby': 'channel-h1' }, header, h('div.stream-wrap', {}, scroller, empty), composer);
+  const root = h('section.channel', { 'aria-labelledby': 'channel-h1' }, header, h('div.stream-wrap', {}, scroller, empty), composer.root);
   header.querySelector('h1').id = 'channel-h1';
 
   const seen = new Set();
@@ -108,39 +102,6 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     if (hadFocus) next.focus();
   }
 
-  async function send() {
-    const text = textarea.value;
-    if (!text.trim()) return;
-    sendBtn.disabled = true;
-    composerError.hidden = true;
-    try {
-      const msg = await post(`/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages`, { body: { contentType: 'text', content: text } });
-      textarea.value = '';
-      autosize();
-      addLive(msg);
-      scrollToBottom();
-      announce('Message sent');
-    } catch (err) {
-      composerError.textContent = err.message;
-      composerError.hidden = false;
-    } finally {
-      sendBtn.disabled = false;
-      textarea.focus();
-    }
-  }
-  function autosize() {
-    textarea.style.height = 'auto';
-    textarea.style.height = Math.min(textarea.scrollHeight, 160) + 'px';
-  }
-  textarea.addEventListener('input', autosize);
-  textarea.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      send();
-    }
-  });
-  composer.addEventListener('submit', (e) => { e.preventDefault(); send(); });
-
   loadPage(null);
 
   return {
@@ -149,7 +110,7 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     addLive,
     replaceMessage,
     reload() { list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
-    focusComposer() { textarea.focus(); },
-    destroy() { destroyed = true; observer.disconnect(); },
+    focusComposer() { composer.focus(); },
+    destroy() { destroyed = true; observer.disconnect(); composer.destroy(); },
   };
 }

@@ -1,0 +1,3 @@
+// en: the account area.
+export default {
+};

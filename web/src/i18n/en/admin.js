@@ -1,0 +1,3 @@
+// en: the admin area.
+export default {
+};

@@ -1,0 +1,3 @@
+// en: the apps area.
+export default {
+};

@@ -1,0 +1,3 @@
+// en: the common area.
+export default {
+};

@@ -1,0 +1,3 @@
+// en: the connectors area.
+export default {
+};

@@ -1,0 +1,3 @@
+// en: the conversation area.
+export default {
+};

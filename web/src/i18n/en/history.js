@@ -1,0 +1,3 @@
+// en: the history area.
+export default {
+};

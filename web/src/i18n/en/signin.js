@@ -1,0 +1,3 @@
+// en: the signin area.
+export default {
+};

@@ -1,0 +1,3 @@
+// fr: the account area.
+export default {
+};

@@ -1,0 +1,3 @@
+// fr: the admin area.
+export default {
+};

@@ -1,0 +1,3 @@
+// fr: the apps area.
+export default {
+};

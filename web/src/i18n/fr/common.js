@@ -1,0 +1,3 @@
+// fr: the common area.
+export default {
+};

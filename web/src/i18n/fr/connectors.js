@@ -1,0 +1,3 @@
+// fr: the connectors area.
+export default {
+};

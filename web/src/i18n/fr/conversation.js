@@ -1,0 +1,3 @@
+// fr: the conversation area.
+export default {
+};

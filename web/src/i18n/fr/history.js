@@ -1,0 +1,3 @@
+// fr: the history area.
+export default {
+};

@@ -1,0 +1,3 @@
+// fr: the signin area.
+export default {
+};
