@@ -8,7 +8,8 @@ import { createChannelView } from './channel.js';
 import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
 import { formDialog } from './dialog.js';
-import { isAdmin, openAdmin } from './admin.js';
+import { isAdmin, openAdmin, isAdminPath } from './admin.js';
+import { languageMenu } from './language.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
 import { themeMenu } from './theme.js';
@@ -25,7 +26,7 @@ export function renderShell(root, { user, onSignOut }) {
   const signOutBtn = h('button.button.subtle', { type: 'button', text: 'Sign out' });
   const searchBtn = h('button.button.subtle', { type: 'button', text: 'Search', onclick: () => openSearch() });
   const adminBtn = h('button.button.subtle', { type: 'button', text: 'Admin', hidden: true });
-  adminBtn.addEventListener('click', () => openAdmin());
+  adminBtn.addEventListener('click', () => openAdmin({ content, drawerButton: drawerBtn() }));
   isAdmin().then((yes) => { adminBtn.hidden = !yes; });
   const developerBtn = h('button.button.subtle', { type: 'button', text: 'Developer', hidden: true, onclick: () => openDeveloper() });
   canUseDeveloper().then((yes) => { developerBtn.hidden = !yes; });
@@ -38,6 +39,7 @@ export function renderShell(root, { user, onSignOut }) {
     searchBtn,
     adminBtn,
     themeMenu(),
+    languageMenu(),
     signOutBtn);
 
   const drawerBtn = () => {
@@ -160,6 +162,7 @@ export function renderShell(root, { user, onSignOut }) {
   }
 
   function openFromLocation() {
+    if (isAdminPath()) { openAdmin({ content, drawerButton: drawerBtn(), push: false }); return; }
     const f = /^\/t\/([^/]+)\/feed$/.exec(location.pathname);
     const feedTeam = f && state.teams.find((t) => t.id === decodeURIComponent(f[1]));
     if (feedTeam) {
