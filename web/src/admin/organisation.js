@@ -83,6 +83,7 @@ export function cloudSection() {
       await load();
     });
     s.body.append(h('div.field', {}, h('label', { for: 'admin-cloud', text: t('admin.cloud.label') }), sel,
+      // i18n-ignore: the setting's name in the API, shown as the technical reference
       h('p.admin-cmdlet', { id: 'admin-cloud-c' }, h('code', { text: 'cloudEnvironment' }))),
     h('p.muted', { text: org.customConnectorsAllowed ? t('admin.cloud.customAllowed') : t('admin.cloud.customNotAllowed') }));
   };

@@ -42,6 +42,7 @@ export function webhookUrlsSection() {
       h('div.admin-switch', {},
         h('div.admin-switch-main', {}, cb, h('label', { for: 'admin-sw-unsigned', text: t('admin.urls.unsigned') })),
         h('p.muted', { id: 'admin-unsigned-d', text: t('admin.urls.unsigned.help') }),
+        // i18n-ignore: the setting's name in the API, shown as the technical reference
         h('p.admin-cmdlet', { id: 'admin-unsigned-c' }, h('code', { text: 'unsignedWebhookUrlsAccepted' }))),
       h('div.field', {}, h('label', { for: 'admin-url-format', text: t('admin.urls.formatLabel') }), format));
   };
