@@ -142,7 +142,7 @@ test('webhook URLs: refusing unsigned URLs names the webhooks that have only uns
   const page = await newPage(browser, server);
   await signIn(page, server);
   await openAdminPage(page, 'Webhook URLs');
-  await page.getByLabel('Accept unsigned webhook URLs').click();
+  await page.getByRole('checkbox', { name: 'Accept unsigned webhook URLs', exact: true }).click();
   const dlg = page.getByRole('dialog', { name: 'Refuse unsigned webhook URLs?' });
   await dlg.getByText('Every webhook has a signed URL: none stops entirely.').waitFor();
   await dlg.getByRole('button', { name: 'Cancel' }).click();
@@ -230,7 +230,7 @@ test('in French through the language menu; screenshots of every section in both 
     const sections = await page.getByRole('navigation', { name: 'Administration sections' }).getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     for (const lang of ['en', 'fr']) {
       if (lang === 'fr') {
-        await page.getByRole('button', { name: 'Language' }).click();
+        await page.getByRole('button', { name: 'Language EN' }).click();
         await Promise.all([page.waitForEvent('load'), page.getByRole('menuitemradio', { name: 'Fran\u00e7ais' }).click()]);
         await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
         assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
@@ -255,7 +255,7 @@ test('in French through the language menu; screenshots of every section in both 
     await page.getByRole('heading', { level: 2, name: 'Journal d\u2019audit' }).waitFor();
     await page.getByRole('cell', { name: 'Webhook cr\u00e9\u00e9' }).first().waitFor();
     // Back to English for the next width (the setting is this browser's).
-    await page.getByRole('button', { name: 'Langue' }).click();
+    await page.getByRole('button', { name: 'Langue FR' }).click();
     await Promise.all([page.waitForEvent('load'), page.getByRole('menuitemradio', { name: 'English' }).click()]);
     await page.getByRole('heading', { level: 2, name: 'Audit log' }).waitFor();
     assert.deepEqual(jsErrors(page), []);

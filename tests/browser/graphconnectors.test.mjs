@@ -89,7 +89,8 @@ test('the admin page lists Graph connector apps with a switch, the notification 
   const page = await newPage(browser, server);
   await signIn(page, server);
   await page.getByRole('button', { name: 'Admin' }).click();
-  const dlg = page.getByRole('dialog', { name: 'Administration' });
+  await page.getByRole('link', { name: 'Apps' }).click();
+  const dlg = page.locator('.admin-content');
   const sw = dlg.getByRole('checkbox', { name: 'Helpdesk' });
   await sw.waitFor();
   assert.equal(await sw.isChecked(), false);

@@ -6,7 +6,8 @@ import { t, lang, setLang, LANGUAGES } from './i18n.js';
 
 export function languageMenu({ reload = () => location.reload() } = {}) {
   const items = LANGUAGES.map((l) => ({ label: l.label, action: () => { if (l.id !== lang()) { setLang(l.id); reload(); } } }));
-  const wrap = menuButton({ label: t('admin.language.menu'), items, text: lang().toUpperCase() });
+  // The button shows the current language's code; its name contains it (WCAG 2.5.3).
+  const wrap = menuButton({ label: t('admin.language.button', { code: lang().toUpperCase() }), items, text: lang().toUpperCase() });
   wrap.classList.add('language-menu');
   const entries = [...wrap.querySelectorAll('[role=menuitem]')];
   LANGUAGES.forEach((l, i) => {

@@ -19,7 +19,8 @@ export const CLOUDS = ['commercial', 'gcc', 'gcch', 'dod'];
 // Clouds where the connector switches that nobody set are off (org.h).
 const OFF_BY_DEFAULT = new Set(['gcc', 'gcch']);
 
-function switchRow(org, explicit, name, cmdlet, onChange, onReset) {
+// One switch: plain words, the state (set or default) with "Use default", and the cmdlet.
+export function switchRow(org, explicit, name, cmdlet, onChange, onReset) {
   const id = `admin-sw-${name}`;
   const cb = h(`input#${id}`, { type: 'checkbox', checked: !!org[name], 'aria-describedby': `${id}-d ${id}-c` });
   cb.addEventListener('change', () => onChange(cb));

@@ -4,6 +4,7 @@ import { h, clear } from '../dom.js';
 import { get, patch } from '../api.js';
 import { t } from '../i18n.js';
 import { section, readImpact, reachText, confirmChange } from './common.js';
+import { switchRow } from './organisation.js';
 
 const ORG = '/api/v1/admin/organization';
 
@@ -18,8 +19,8 @@ export function webhookUrlsSection() {
       try { await patch(ORG, body); s.saved(); } catch (err) { s.showError(err); }
       await load();
     };
-    const cb = h('input#admin-sw-unsigned', { type: 'checkbox', checked: !!org.unsignedWebhookUrlsAccepted, 'aria-describedby': 'admin-unsigned-d admin-unsigned-c' });
-    cb.addEventListener('change', async () => {
+    const explicit = new Set(org.explicitSettings || []);
+    const row = switchRow(org, explicit, 'unsignedWebhookUrlsAccepted', 'Set-OrganizationConfig -UnsignedWebhookUrlsAccepted', async (cb) => {
       if (!cb.checked) {
         const im = await readImpact();
         const ok = await confirmChange({ title: t('admin.urls.confirmOff'),
@@ -28,7 +29,7 @@ export function webhookUrlsSection() {
         if (!ok) { cb.checked = true; return; }
       }
       await save({ unsignedWebhookUrlsAccepted: cb.checked });
-    });
+    }, () => save({ unsignedWebhookUrlsAccepted: null }));
     const format = h('select#admin-url-format', {},
       ['v2', 'legacy'].map((f) => h('option', { value: f, text: t(`admin.urls.format.${f}`), selected: (org.webhookUrlFormat || 'v2') === f })));
     format.addEventListener('change', async () => {
@@ -38,12 +39,7 @@ export function webhookUrlsSection() {
       }
       await save({ webhookUrlFormat: format.value });
     });
-    s.body.append(
-      h('div.admin-switch', {},
-        h('div.admin-switch-main', {}, cb, h('label', { for: 'admin-sw-unsigned', text: t('admin.urls.unsigned') })),
-        h('p.muted', { id: 'admin-unsigned-d', text: t('admin.urls.unsigned.help') }),
-        // i18n-ignore: the setting's name in the API, shown as the technical reference
-        h('p.admin-cmdlet', { id: 'admin-unsigned-c' }, h('code', { text: 'unsignedWebhookUrlsAccepted' }))),
+    s.body.append(row,
       h('div.field', {}, h('label', { for: 'admin-url-format', text: t('admin.urls.formatLabel') }), format));
   };
   load();

@@ -15,6 +15,7 @@ export default {
   'admin.theme.light': 'Light',
   'admin.theme.dark': 'Dark',
   'admin.theme.contrast': 'High contrast',
+  'admin.language.button': 'Language {code}',
   'admin.language.menu': 'Language',
 
   'admin.section.organisation': 'Organisation',
@@ -82,8 +83,8 @@ export default {
   'admin.outbound.addConsequence': 'Connectors and cards will be able to reach {host} even on your internal network and over plain http.',
 
   'admin.urls.intro': 'Webhook URLs are signed. Clients built before 2024 post to the unsigned forms of the same URLs.',
-  'admin.urls.unsigned': 'Accept unsigned webhook URLs',
-  'admin.urls.unsigned.help': 'The unsigned forms (/webhookb2/… without the signature and /webhook/…) reach their webhook.',
+  'admin.org.unsignedWebhookUrlsAccepted': 'Accept unsigned webhook URLs',
+  'admin.org.unsignedWebhookUrlsAccepted.help': 'The unsigned forms (/webhookb2/… without the signature and /webhook/…) reach their webhook.',
   'admin.urls.confirmOff': 'Refuse unsigned webhook URLs?',
   'admin.urls.otherUnsigned': 'Services posting to the unsigned form of any other webhook will be refused; signed URLs keep working.',
   'admin.urls.formatLabel': 'URLs of new webhooks',
@@ -117,7 +118,7 @@ export default {
   'admin.users.signedOut': '{name} is signed out everywhere at once and their API tokens stop working.',
   'admin.users.cannotSignIn': 'They cannot sign in until the account is enabled again.',
   'admin.users.reset': 'Reset password',
-  'admin.users.resetWho': 'Reset the password of {name}',
+  'admin.users.resetWho': 'Reset password for {name}',
   'admin.users.confirmReset': 'Reset the password of {name}?',
   'admin.users.resetConsequence': '{name} signs in with a one-time password shown next, and must choose a new one at once.',
   'admin.users.delete': 'Delete',

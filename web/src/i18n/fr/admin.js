@@ -15,6 +15,7 @@ export default {
   'admin.theme.light': 'Clair',
   'admin.theme.dark': 'Sombre',
   'admin.theme.contrast': 'Contraste \u00e9lev\u00e9',
+  'admin.language.button': 'Langue {code}',
   'admin.language.menu': 'Langue',
 
   'admin.section.organisation': 'Organisation',
@@ -82,8 +83,8 @@ export default {
   'admin.outbound.addConsequence': 'Les connecteurs et les cartes pourront atteindre {host} m\u00eame sur votre r\u00e9seau interne et en http non chiffr\u00e9.',
 
   'admin.urls.intro': 'Les URL des webhooks sont sign\u00e9es. Les clients con\u00e7us avant 2024 publient sur les formes non sign\u00e9es de ces m\u00eames URL.',
-  'admin.urls.unsigned': 'Accepter les URL de webhook non sign\u00e9es',
-  'admin.urls.unsigned.help': 'Les formes non sign\u00e9es (/webhookb2/\u2026 sans la signature et /webhook/\u2026) atteignent leur webhook.',
+  'admin.org.unsignedWebhookUrlsAccepted': 'Accepter les URL de webhook non sign\u00e9es',
+  'admin.org.unsignedWebhookUrlsAccepted.help': 'Les formes non sign\u00e9es (/webhookb2/\u2026 sans la signature et /webhook/\u2026) atteignent leur webhook.',
   'admin.urls.confirmOff': 'Refuser les URL de webhook non sign\u00e9es\u00a0?',
   'admin.urls.otherUnsigned': 'Les services qui publient sur la forme non sign\u00e9e de tout autre webhook seront refus\u00e9s\u00a0; les URL sign\u00e9es continuent de fonctionner.',
   'admin.urls.formatLabel': 'URL des nouveaux webhooks',
