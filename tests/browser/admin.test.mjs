@@ -211,6 +211,29 @@ test('audit log: names, not ids; filters; CSV export of what the filters select'
   await page.context().close();
 });
 
+test('users: adding a person shows a one-time password once, which signs them in', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await openAdminPage(page, 'Users');
+  await page.getByRole('row').filter({ hasText: 'Olive Owner' }).waitFor();
+  await page.getByLabel('Name', { exact: true }).fill('Nina New');
+  await page.getByLabel('Sign-in name (email)').fill('nina.new@switchboard.test');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const secret = page.getByRole('region', { name: 'One-time password' });
+  await secret.getByText('One-time password for Nina New:').waitFor();
+  const password = await secret.locator('code').textContent();
+  assert.match(password, /^[A-Za-z0-9]{16}$/);
+  await page.getByRole('row').filter({ hasText: 'nina.new@switchboard.test' }).waitFor();
+  await shot(page, 'admin-user-added-en-1280');
+  // The password shown is the account's: it gets a token.
+  assert.ok(await getToken(server.url, 'nina.new@switchboard.test', password));
+  // Shown once: reloading the section does not show it again.
+  await page.reload();
+  await page.getByRole('row').filter({ hasText: 'nina.new@switchboard.test' }).waitFor();
+  assert.equal(await page.getByText(password).count(), 0);
+  await page.context().close();
+});
+
 test('members who open /admin are told it is not for them, and see no Admin button', T, async () => {
   const page = await newPage(browser, server);
   await signIn(page, server, member.upn, PASSWORD);
