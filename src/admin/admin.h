@@ -30,10 +30,12 @@ sb_err admin_team_switch(struct sb_ctx *ctx, const struct sb_principal *who, con
 sb_err admin_audit_page(struct sb_ctx *ctx, const struct sb_principal *who, int64_t before,
                         const struct sb_audit_filter *filter, size_t limit, struct sb_audit **out,
                         size_t *n, struct sb_diag *diag);
-/* Every team of the organisation with its counts (at most ADMIN_TEAMS_MAX); free(*out). */
+/* Every team of the organisation with its counts (at most ADMIN_TEAMS_MAX) and the owners of
+ * every team (by team id); free(*out) and free(*owners). */
 #define ADMIN_TEAMS_MAX 1000
 sb_err admin_teams(struct sb_ctx *ctx, const struct sb_principal *who,
-                   struct sb_team_overview **out, size_t *n, struct sb_diag *diag);
+                   struct sb_team_overview **out, size_t *n, struct sb_team_owner **owners,
+                   size_t *nowners, struct sb_diag *diag);
 /* What the organisation switches would reach now, for the confirmations of the admin page. */
 sb_err admin_impact(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_impact *out,
                     struct sb_diag *diag);

@@ -151,11 +151,12 @@ void api_admin_audit(struct api_call *c)
 void api_admin_teams(struct api_call *c)
 {
     struct sb_team_overview *list = NULL;
+    struct sb_team_owner *owners = NULL;
     json_t *value, *page = NULL;
-    size_t n = 0;
+    size_t n = 0, nowners = 0;
     sb_err err;
 
-    err = admin_teams(c->ctx, c->who, &list, &n, &c->diag);
+    err = admin_teams(c->ctx, c->who, &list, &n, &owners, &nowners, &c->diag);
     if (err) {
         api_fail(c, err);
         return;
@@ -165,16 +166,23 @@ void api_admin_teams(struct api_call *c)
         const struct sb_team_overview *o = &list[i];
         json_t *sw =
             o->team.connectors_enabled < 0 ? json_null() : json_boolean(o->team.connectors_enabled);
+        json_t *own = json_array();
 
+        /* Owners come sorted by team id: a linear scan per team is enough for ADMIN_TEAMS_MAX. */
+        for (size_t j = 0; own && j < nowners; j++)
+            if (strcmp(owners[j].team_id, o->team.id) == 0)
+                json_array_append_new(own, json_pack("{s:s,s:s}", "id", owners[j].user_id,
+                                                     "displayName", owners[j].display_name));
         json_array_append_new(
-            value,
-            json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I}", "id", o->team.id, "displayName",
-                      o->team.display_name, "description", o->team.description, "createdDateTime",
-                      o->team.created, "connectorsEnabled", sw, "memberCount",
-                      (json_int_t)o->members, "ownerCount", (json_int_t)o->owners, "connectorCount",
-                      (json_int_t)o->connectors, "webhookCount", (json_int_t)o->webhooks));
+            value, json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:o?,s:I,s:I}", "id", o->team.id,
+                             "displayName", o->team.display_name, "description",
+                             o->team.description, "createdDateTime", o->team.created,
+                             "connectorsEnabled", sw, "memberCount", (json_int_t)o->members,
+                             "ownerCount", (json_int_t)o->owners, "owners", own, "connectorCount",
+                             (json_int_t)o->connectors, "webhookCount", (json_int_t)o->webhooks));
     }
     free(list);
+    free(owners);
     if (value)
         page = json_pack("{s:o}", "value", value);
     if (!page) {

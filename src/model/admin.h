@@ -21,6 +21,13 @@ struct sb_team_overview {
     int64_t webhooks;   /* live incoming webhooks */
 };
 
+/* An owner of a team, for the list of every team. */
+struct sb_team_owner {
+    sb_id team_id;
+    sb_id user_id;
+    char display_name[SB_NAME_MAX + 1];
+};
+
 /* How many live configurations (and in how many teams) one kind of change reaches. */
 struct sb_reach {
     int64_t count;

@@ -27,6 +27,21 @@ sb_err store_admin_teams(struct store *st, size_t limit, struct sb_team_overview
                             (void **)out, n, DB_ARGS(db_int((int64_t)limit)));
 }
 
+static void read_owner(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct sb_team_owner *o = elem;
+
+    db_col_copy(d, s, 0, o->team_id, sizeof(o->team_id));
+    db_col_copy(d, s, 1, o->user_id, sizeof(o->user_id));
+    db_col_copy(d, s, 2, o->display_name, sizeof(o->display_name));
+}
+
+sb_err store_admin_owners(struct store *st, struct sb_team_owner **out, size_t *n)
+{
+    return store_select_all(st, SQL_ADMIN_OWNERS, read_owner, NULL, sizeof(**out), (void **)out, n,
+                            DB_NO_ARGS);
+}
+
 static void read_reach(struct db *d, struct db_stmt *s, void *elem)
 {
     struct sb_reach *r = elem;

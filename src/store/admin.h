@@ -17,6 +17,8 @@ struct store;
 /* Every team by name (at most limit), with member, owner and configuration counts; caller
  * frees *out. */
 sb_err store_admin_teams(struct store *st, size_t limit, struct sb_team_overview **out, size_t *n);
+/* The owners of every team, by team id then name; caller frees *out. */
+sb_err store_admin_owners(struct store *st, struct sb_team_owner **out, size_t *n);
 /* Counts of live configurations reached by the organisation switches. */
 sb_err store_admin_impact(struct store *st, struct sb_impact *out);
 

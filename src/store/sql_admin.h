@@ -13,6 +13,9 @@ SQL(SQL_ADMIN_TEAMS,
     "(SELECT COUNT(*) FROM connectors c WHERE c.team_id = t.id AND c.deleted_at IS NULL "
     "AND c.kind = 'incomingWebhook') "
     "FROM teams t ORDER BY t.display_name, t.id LIMIT ?")
+SQL(SQL_ADMIN_OWNERS, "SELECT m.team_id, u.id, u.display_name FROM members m "
+                      "JOIN users u ON u.id = m.user_id WHERE m.role = 3 "
+                      "ORDER BY m.team_id, u.display_name, u.id")
 /* kind and url_format: '' matches every value. */
 SQL(SQL_ADMIN_REACH, "SELECT COUNT(*), COUNT(DISTINCT team_id) FROM connectors "
                      "WHERE deleted_at IS NULL AND (CAST(? AS TEXT) = '' OR kind = ?) "

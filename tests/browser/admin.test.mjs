@@ -157,6 +157,7 @@ test('teams: every team with counts; switching a team off states its webhooks an
   const row = page.getByRole('row').filter({ hasText: 'Operations' });
   await row.waitFor();
   assert.match(await row.textContent(), /2 \(2 webhooks\)/);
+  assert.match(await row.textContent(), /Olive Owner/, 'owners by name');
   await row.getByRole('combobox', { name: 'Connectors for Operations' }).selectOption('false');
   const dlg = page.getByRole('dialog', { name: 'Turn off connectors for Operations?' });
   await dlg.getByText('2 webhooks and connectors in Operations will stop accepting posts.').waitFor();

@@ -51,6 +51,7 @@ test('GET /api/v1/admin/teams lists every team, also those the admin is not in, 
   assert.equal(a.displayName, alpha.displayName);
   assert.equal(a.memberCount, 2, 'owner and member');
   assert.equal(a.ownerCount, 1);
+  assert.deepEqual(a.owners, [{ id: owner.id, displayName: owner.displayName }], 'owners by name');
   assert.equal(a.webhookCount, 1);
   assert.equal(a.connectorCount, 1);
   assert.equal(a.connectorsEnabled, null, 'group switch not set');

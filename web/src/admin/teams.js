@@ -3,10 +3,17 @@
 // first and says how many webhooks and connectors stop.
 import { h, clear } from '../dom.js';
 import { get, patch, enc } from '../api.js';
-import { t, formatNumber, formatDate } from '../i18n.js';
+import { t, lang, formatNumber, formatDate } from '../i18n.js';
 import { section, confirmChange } from './common.js';
 
 const VALUES = [['null', 'admin.teams.switch.unset'], ['false', 'admin.teams.switch.off'], ['true', 'admin.teams.switch.on']];
+
+// The owners by name ("Ada, Bob and Cy" in the page's language); none: "No owner".
+function ownersText(team) {
+  const names = (team.owners || []).map((o) => o.displayName);
+  if (!names.length) return team.ownerCount ? formatNumber(team.ownerCount) : t('admin.teams.noOwner');
+  return new Intl.ListFormat(lang(), { type: 'conjunction' }).format(names);
+}
 
 export function teamsSection() {
   const s = section('teams', t('admin.section.teams'), t('admin.teams.intro'));
@@ -40,7 +47,7 @@ export function teamsSection() {
         h('th', { scope: 'row' }, h('span.admin-team-name', { text: team.displayName }),
           h('span.muted.admin-small', { text: t('admin.teams.created', { date: formatDate(team.createdDateTime, { dateStyle: 'medium' }) }) })),
         h('td', { 'data-label': t('admin.teams.col.members'), text: formatNumber(team.memberCount) }),
-        h('td', { 'data-label': t('admin.teams.col.owners'), text: formatNumber(team.ownerCount) }),
+        h('td', { 'data-label': t('admin.teams.col.owners'), text: ownersText(team) }),
         h('td', { 'data-label': t('admin.teams.col.connectors'), text: t('admin.teams.connectorCount', { count: team.connectorCount, webhooks: t('admin.teams.webhooks', { count: team.webhookCount }) }) }),
         h('td', { 'data-label': t('admin.teams.col.switch') }, sel)));
     }

@@ -144,6 +144,7 @@ export default {
   'admin.teams.col.owners': 'Owners',
   'admin.teams.col.connectors': 'Webhooks and connectors',
   'admin.teams.col.switch': 'Connectors',
+  'admin.teams.noOwner': 'No owner',
   'admin.teams.created': 'Created {date}',
   'admin.teams.connectorCount': '{count} ({webhooks})',
   'admin.teams.webhooks': { one: '{count} webhook', other: '{count} webhooks' },

@@ -144,6 +144,7 @@ export default {
   'admin.teams.col.owners': 'Propri\u00e9taires',
   'admin.teams.col.connectors': 'Webhooks et connecteurs',
   'admin.teams.col.switch': 'Connecteurs',
+  'admin.teams.noOwner': 'Aucun propri\u00e9taire',
   'admin.teams.created': 'Cr\u00e9\u00e9e le {date}',
   'admin.teams.connectorCount': '{count} ({webhooks})',
   'admin.teams.webhooks': { one: '{count}\u00a0webhook', other: '{count}\u00a0webhooks' },
