@@ -6,6 +6,8 @@ export default {
   'admin.notAdmin': 'Only global administrators can use this page.',
   'admin.saved': 'Saved',
   'admin.button': 'Admin',
+  'admin.ui.network': 'Cannot reach the server. Check your connection and try again.',
+  'admin.ui.serverAnswered': 'The server answered {status}.',
   'admin.ui.close': 'Close',
   'admin.ui.cancel': 'Cancel',
   'admin.ui.save': 'Save',

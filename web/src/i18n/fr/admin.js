@@ -6,6 +6,8 @@ export default {
   'admin.notAdmin': 'Seuls les administrateurs g\u00e9n\u00e9raux peuvent utiliser cette page.',
   'admin.saved': 'Enregistr\u00e9',
   'admin.button': 'Administration',
+  'admin.ui.network': 'Impossible de joindre le serveur. V\u00e9rifiez votre connexion et r\u00e9essayez.',
+  'admin.ui.serverAnswered': 'Le serveur a r\u00e9pondu {status}.',
   'admin.ui.close': 'Fermer',
   'admin.ui.cancel': 'Annuler',
   'admin.ui.save': 'Enregistrer',
