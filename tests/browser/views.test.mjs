@@ -222,7 +222,7 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   await shot(page, '14-admin');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await adm.locator('td', { hasText: 'Organisation settings changed' }).first().waitFor();
-  assert.match(await adm.locator('table.admin-audit tbody tr').first().textContent(), /connectorsEnabled: on → off/);
+  assert.match(await adm.locator('table.admin-audit tbody tr').first().textContent(), /Connectors and incoming webhooks: on → off/);
   await page.getByRole('link', { name: 'Organisation' }).click();
   await adm.getByRole('button', { name: 'Use the default for Connectors and incoming webhooks' }).click();
   await adm.getByRole('button', { name: 'Use the default for Connectors and incoming webhooks' }).waitFor({ state: 'hidden' });

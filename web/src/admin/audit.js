@@ -39,7 +39,9 @@ export function changeText(e) {
   if (!e.after) return t('admin.audit.removed');
   if (!e.before) return t('admin.audit.added');
   const keys = Object.keys(e.after).filter((k) => JSON.stringify(e.before[k]) !== JSON.stringify(e.after[k]));
-  return keys.map((k) => t('admin.audit.changed', { field: k, from: show(e.before[k]), to: show(e.after[k]) })).join('; ');
+  // Settings by their plain names where the admin page has one (connectorsEnabled -> "Connectors and incoming webhooks").
+  const field = (k) => (has(`admin.org.${k}`) ? t(`admin.org.${k}`) : k);
+  return keys.map((k) => t('admin.audit.changed', { field: field(k), from: show(e.before[k]), to: show(e.after[k]) })).join('; ');
 }
 
 function csvCell(v) {
