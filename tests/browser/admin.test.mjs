@@ -235,6 +235,43 @@ test('users: adding a person shows a one-time password once, which signs them in
   await page.context().close();
 });
 
+// Disabling, resetting and deleting use PATCH/DELETE /v1.0/users/{id} (contract §6), which the
+// people branch (issue 21 item 1) adds: a todo until it is merged, then a plain test.
+test('users: disable (cancel changes nothing), reset a password, delete; each states its consequences', { ...T, todo: 'needs PATCH and DELETE /v1.0/users/{id} (people branch)' }, async () => {
+  const upn = 'dana.disable@switchboard.test';
+  await server.api('POST', '/v1.0/users', { displayName: 'Dana Disable', userPrincipalName: upn, passwordProfile: { password: PASSWORD } });
+  const token = await getToken(server.url, upn, PASSWORD);
+  const dana = api(server.url, token);
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await openAdminPage(page, 'Users');
+  const row = page.getByRole('row').filter({ hasText: upn });
+  await row.getByRole('button', { name: 'Disable Dana Disable' }).click();
+  const dlg = page.getByRole('dialog', { name: 'Disable Dana Disable?' });
+  await dlg.getByText('Dana Disable is signed out everywhere at once and their API tokens stop working.').waitFor();
+  await dlg.getByRole('button', { name: 'Cancel' }).click();
+  assert.ok(await dana('GET', '/v1.0/me'), 'cancel: the token still works');
+  await row.getByRole('button', { name: 'Disable Dana Disable' }).click();
+  await dlg.getByRole('button', { name: 'Disable' }).click();
+  await row.getByText('Disabled', { exact: true }).waitFor();
+  await assert.rejects(dana('GET', '/v1.0/me'), /401/);
+  await row.getByRole('button', { name: 'Enable Dana Disable' }).click();
+  await row.getByText('Active', { exact: true }).waitFor();
+  // Reset: a one-time password shown once; the old one no longer works.
+  await row.getByRole('button', { name: 'Reset password for Dana Disable' }).click();
+  await page.getByRole('dialog', { name: 'Reset the password of Dana Disable?' }).getByRole('button', { name: 'Reset password' }).click();
+  const secret = page.getByRole('region', { name: 'One-time password' });
+  await secret.getByText('One-time password for Dana Disable:').waitFor();
+  await assert.rejects(getToken(server.url, upn, PASSWORD));
+  // Delete: messages stay, connectors keep working; the person is gone from the list.
+  await row.getByRole('button', { name: 'Delete Dana Disable' }).click();
+  const del = page.getByRole('dialog', { name: 'Delete Dana Disable?' });
+  await del.getByText('Their messages stay, shown as from a former member.').waitFor();
+  await del.getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached' });
+  await page.context().close();
+});
+
 test('members who open /admin are told it is not for them, and see no Admin button', T, async () => {
   const page = await newPage(browser, server);
   await signIn(page, server, member.upn, PASSWORD);
