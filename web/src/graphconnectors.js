@@ -4,6 +4,7 @@
 // secret is shown once).
 import { h, clear, formatTime } from './dom.js';
 import { get, post, patch, enc } from './api.js';
+import { confirmChange } from './admin/common.js';
 import { t } from './i18n.js';
 
 function notificationText(n) {
@@ -59,6 +60,15 @@ export function graphConnectorsSection(showError) {
       const id = `gc-sw-${a.appId}`;
       const cb = h(`input#${id}`, { type: 'checkbox', checked: !!a.enabled });
       cb.addEventListener('change', async () => {
+        if (!cb.checked) {
+          // Off tells the app to delete its connections: say how much stops being searchable.
+          const conns = a.connections || [];
+          const items = conns.reduce((n, x) => n + (x.itemCount || 0), 0);
+          const ok = await confirmChange({ title: t('apps.graph.confirmOff', { name: a.displayName }),
+            consequences: [t('apps.graph.offConsequence', { name: a.displayName, count: items, connections: t('apps.graph.connections', { count: conns.length }) })],
+            confirmLabel: t('admin.confirm.turnOff') });
+          if (!ok) { cb.checked = true; return; }
+        }
         cb.disabled = true;
         try {
           await patch(`/api/v1/admin/graphConnectors/${enc(a.appId)}`, { enabled: cb.checked });

@@ -102,4 +102,7 @@ export default {
   "apps.dev.registeredNow": "{name} was registered. Its app is in the organization’s catalog.",
   "apps.dev.notPng": "must be a PNG image",
   "apps.dev.unreadable": "could not be read",
+  "apps.graph.confirmOff": "Turn off {name}?",
+  "apps.graph.offConsequence": {"one": "{name} is told to delete its {connections}: {count} item stops being searchable.", "other": "{name} is told to delete its {connections}: {count} items stop being searchable."},
+  "apps.graph.connections": {"one": "{count} connection", "other": "{count} connections"},
 };

@@ -102,4 +102,7 @@ export default {
   "apps.dev.registeredNow": "{name} a été inscrit. Son application est dans le catalogue de l’organisation.",
   "apps.dev.notPng": "doit être une image PNG",
   "apps.dev.unreadable": "n’a pas pu être lu",
+  "apps.graph.confirmOff": "Désactiver {name} ?",
+  "apps.graph.offConsequence": {"one": "{name} est prévenue de supprimer ses {connections} : {count} élément cesse d’être trouvable par la recherche.", "other": "{name} est prévenue de supprimer ses {connections} : {count} éléments cessent d’être trouvables par la recherche."},
+  "apps.graph.connections": {"one": "{count} connexion", "other": "{count} connexions"},
 };
