@@ -29,6 +29,11 @@ export async function isAdmin() {
   try { await get('/api/v1/admin/organization'); return true; } catch { return false; }
 }
 
+// The user menu's entry (usermenu.js addUserMenuItem) once the top bar's Admin button moves there.
+export function adminMenuItem() {
+  return { id: 'admin', label: t('admin.button'), action: () => openAdmin(), visible: isAdmin };
+}
+
 export function isAdminPath(path = location.pathname) {
   return path === '/admin' || path.startsWith('/admin/');
 }

@@ -18,3 +18,9 @@ export function languageMenu({ reload = () => location.reload() } = {}) {
   });
   return wrap;
 }
+
+// The same choice as items of the user menu (usermenu.js addUserMenuItem), for when the top
+// bar's entries move there: one item per language, named in its own language.
+export function languageMenuItems({ reload = () => location.reload() } = {}) {
+  return LANGUAGES.map((l) => ({ id: `language-${l.id}`, label: l.label, action: () => { if (l.id !== lang()) { setLang(l.id); reload(); } } }));
+}
