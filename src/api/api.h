@@ -91,6 +91,10 @@ void api_openid_configuration_tenant(struct api_call *c);
 void api_jwks(struct api_call *c);
 void api_metrics(struct api_call *c);
 void api_token_create(struct api_call *c);
+/* oidc_api.c: single sign-on (contract §6) */
+void api_auth_providers(struct api_call *c);
+void api_oidc_start(struct api_call *c);
+void api_oidc_callback(struct api_call *c);
 void api_session_create(struct api_call *c);
 void api_session_delete(struct api_call *c);
 void api_session_get(struct api_call *c);
