@@ -115,6 +115,8 @@ void api_message_get(struct api_call *c);
 void api_member_list(struct api_call *c);
 void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
+void api_member_patch(struct api_call *c);
+void api_team_list(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
 /* Pages of channel messages and of replies: $top in [1, API_PAGE_MAX], API_PAGE_DEFAULT when
