@@ -42,15 +42,15 @@ function saveDraft(key, text, picked) {
 
 // Toolbar actions: wrap the selection (or the current line for block ones) in markers.
 const TOOLS = [
-  { id: 'bold', key: 'b', wrap: ['**', '**'], icon: 'B' },
-  { id: 'italic', key: 'i', wrap: ['_', '_'], icon: 'I' },
-  { id: 'strike', wrap: ['~~', '~~'], icon: 'S' },
-  { id: 'code', key: 'e', wrap: ['`', '`'], icon: '</>' },
-  { id: 'codeBlock', wrap: ['```\n', '\n```'], block: true, icon: '{ }' },
-  { id: 'quote', prefix: '> ', icon: '\u201C' },
-  { id: 'bullets', prefix: '- ', icon: '\u2022' },
-  { id: 'numbers', prefix: '1. ', icon: '1.' },
-  { id: 'link', link: true, icon: '\u{1F517}' },
+  { id: 'bold', key: 'b', wrap: ['**', '**'], icon: 'B', label: () => t('conversation.format.bold') },
+  { id: 'italic', key: 'i', wrap: ['_', '_'], icon: 'I', label: () => t('conversation.format.italic') },
+  { id: 'strike', wrap: ['~~', '~~'], icon: 'S', label: () => t('conversation.format.strike') },
+  { id: 'code', key: 'e', wrap: ['`', '`'], icon: '</>', label: () => t('conversation.format.code') },
+  { id: 'codeBlock', wrap: ['```\n', '\n```'], block: true, icon: '{ }', label: () => t('conversation.format.codeBlock') },
+  { id: 'quote', prefix: '> ', icon: '\u201C', label: () => t('conversation.format.quote') },
+  { id: 'bullets', prefix: '- ', icon: '\u2022', label: () => t('conversation.format.bullets') },
+  { id: 'numbers', prefix: '1. ', icon: '1.', label: () => t('conversation.format.numbers') },
+  { id: 'link', link: true, icon: '\u{1F517}', label: () => t('conversation.format.link') },
 ];
 
 function applyTool(textarea, tool) {
@@ -106,8 +106,8 @@ export function createComposer({ team, channel, onSent = () => {}, replyTo = nul
   const picker = attachMentionPicker(textarea, { team, channel, picked, onChange: () => persist() });
   const toolbar = h('div.format-toolbar', { role: 'toolbar', 'aria-label': t('conversation.formatting'), 'aria-controls': textareaId },
     TOOLS.map((tool, i) => {
-      const name = t(`conversation.format.${tool.id}`);
-      const b = h('button.format-button', { type: 'button', tabindex: i === 0 ? '0' : '-1', 'aria-label': name, title: tool.key ? `${name} (Ctrl+${tool.key.toUpperCase()})` : name, text: tool.icon, dataset: { tool: tool.id } });
+      const name = tool.label();
+      const b = h('button.format-button', { type: 'button', tabindex: i === 0 ? '0' : '-1', 'aria-label': name, title: tool.key ? t('conversation.format.withShortcut', { name, key: 'Ctrl+' + tool.key.toUpperCase() }) : name, text: tool.icon, dataset: { tool: tool.id } });
       b.addEventListener('mousedown', (e) => e.preventDefault());
       b.addEventListener('click', () => applyTool(textarea, tool));
       return b;

@@ -10,7 +10,21 @@ export const TEAMS_REACTIONS = [
   ['like', '\u{1F44D}'], ['heart', '\u2764\uFE0F'], ['laugh', '\u{1F606}'],
   ['surprised', '\u{1F62E}'], ['sad', '\u{1F622}'], ['angry', '\u{1F620}'],
 ];
-const EXTRA = ['\u{1F389}', '\u2705', '\u{1F440}', '\u{1F64F}', '\u{1F525}', '\u{1F44F}'];
+// The picker's names (Teams' six, then a few emoji sent as themselves).
+const CHOICES = () => [
+  { type: 'like', emoji: '\u{1F44D}', name: t('conversation.reaction.like') },
+  { type: 'heart', emoji: '\u2764\uFE0F', name: t('conversation.reaction.heart') },
+  { type: 'laugh', emoji: '\u{1F606}', name: t('conversation.reaction.laugh') },
+  { type: 'surprised', emoji: '\u{1F62E}', name: t('conversation.reaction.surprised') },
+  { type: 'sad', emoji: '\u{1F622}', name: t('conversation.reaction.sad') },
+  { type: 'angry', emoji: '\u{1F620}', name: t('conversation.reaction.angry') },
+  { type: '\u{1F389}', emoji: '\u{1F389}', name: t('conversation.reaction.party') },
+  { type: '\u2705', emoji: '\u2705', name: t('conversation.reaction.done') },
+  { type: '\u{1F440}', emoji: '\u{1F440}', name: t('conversation.reaction.eyes') },
+  { type: '\u{1F64F}', emoji: '\u{1F64F}', name: t('conversation.reaction.thanks') },
+  { type: '\u{1F525}', emoji: '\u{1F525}', name: t('conversation.reaction.fire') },
+  { type: '\u{1F44F}', emoji: '\u{1F44F}', name: t('conversation.reaction.clap') },
+];
 const EMOJI = new Map(TEAMS_REACTIONS);
 
 export function reactionEmoji(type) { return EMOJI.get(type) || type; }
@@ -84,7 +98,7 @@ let pickerSeq = 0;
 export function reactionPicker({ onPick, label = t('conversation.addReaction') }) {
   const id = `reaction-picker-${++pickerSeq}`;
   const button = h('button.icon-button.react-button', { type: 'button', 'aria-haspopup': 'true', 'aria-expanded': 'false', 'aria-controls': id, 'aria-label': label, title: label, text: '\u{1F642}' });
-  const choices = [...TEAMS_REACTIONS.map(([type, emoji]) => ({ type, emoji, name: t(`conversation.reaction.${type}`) })), ...EXTRA.map((e) => ({ type: e, emoji: e, name: e }))];
+  const choices = CHOICES();
   const items = choices.map((c) => h('button.reaction-choice', { type: 'button', tabindex: '-1', 'aria-label': c.name, title: c.name, text: c.emoji, dataset: { type: c.type } }));
   const panel = h('div.reaction-picker', { id, role: 'group', 'aria-label': label, hidden: true }, items);
   const wrap = h('div.picker-wrap', {}, button, panel);
