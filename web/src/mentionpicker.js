@@ -69,6 +69,9 @@ export function attachMentionPicker(textarea, { team, channel, picked, onChange 
     const m = /(^|\s)@([^\s@]{0,30}(?: [^\s@]{0,30})?)$/u.exec(upto);
     if (!m || textarea.selectionEnd !== caret) { close(); return; }
     const start = caret - m[2].length - 1;
+    // A mention already picked and complete ("@Ann Lee" right before the caret) is not asked
+    // about again: Enter then sends.
+    if (picked.some((p) => p.text === m[2])) { close(); return; }
     const q = m[2].toLowerCase();
     query = { start, text: m[2] };
     let members = [];

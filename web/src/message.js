@@ -217,6 +217,8 @@ export function createMessageItem(msg, ctx) {
     li.classList.toggle('is-deleted', !!current.deletedDateTime);
     li.classList.toggle('mine', mine());
     li.classList.toggle('mentions-me', !!(me && (current.mentions || []).some((m) => m.mentioned && m.mentioned.user && m.mentioned.user.id === me.id)));
+    // A re-render (the stream's copy of a change we just made) keeps the focus on Undo.
+    const undoHadFocus = !!(document.activeElement && document.activeElement.classList.contains('undo') && body.contains(document.activeElement));
     avatarBox.replaceChildren(avatar(sender.name, sender.image, isReply ? 24 : 32));
     head.replaceChildren(...renderHead(current).filter(Boolean));
     body.replaceChildren(...renderBody(current, me));
@@ -224,6 +226,7 @@ export function createMessageItem(msg, ctx) {
       const undo = h('button.button.link.undo', { type: 'button', text: t('conversation.undo') });
       undo.addEventListener('click', undoDelete);
       body.querySelector('.deleted').append(' ', undo);
+      if (undoHadFocus) undo.focus();
     }
     reactions.render(current.deletedDateTime ? [] : current.reactions, me);
     actions.hidden = !!current.deletedDateTime;
