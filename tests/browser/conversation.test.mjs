@@ -122,7 +122,7 @@ test('a reply from one person appears live under the message for the other, coll
   await aItem.locator('.replies .message .msg-html', { hasText: 'On it, clearing old logs' }).waitFor();
   // Replies are not in the channel's own list.
   assert.equal(await pa.locator('.messages > li.message > .message-main > .message-body', { hasText: 'On it, clearing' }).count(), 0);
-  await shot(pa, '40-thread-open');
+  await shot(pa, '70-conversation-thread');
 });
 
 test('a reaction from the picker appears live with who reacted; pressing it toggles your own', T, async () => {
@@ -182,7 +182,7 @@ test('the message menu by keyboard: the author edits (Edited shows live); someon
   // The server refuses Bea's edit of Ann's message and nothing changes.
   await assert.rejects(beaApi('PATCH', msgPath(rootId), { body: { contentType: 'text', content: 'hijacked' } }), /403/);
   assert.equal((await server.api('GET', msgPath(rootId))).body.content, after.body.content);
-  await shot(pa, '41-edited-reactions');
+  await shot(pa, '71-conversation-edited-reactions');
 });
 
 test('delete shows "This message has been deleted" to the other; the author\'s Undo brings it back', T, async () => {
@@ -198,7 +198,7 @@ test('delete shows "This message has been deleted" to the other; the author\'s U
   assert.ok((await server.api('GET', msgPath(rootId))).deletedDateTime);
   // The replies stay, as in Teams.
   assert.equal(await rootItem(pb).locator('.replies .message').count(), 1);
-  await shot(pb, '42-deleted-for-others');
+  await shot(pb, '72-conversation-deleted');
   await undo.click();
   await rootItem(pb).locator('.message-body .msg-html', { hasText: 'fixed by Bea Member' }).first().waitFor();
   assert.equal((await server.api('GET', msgPath(rootId))).deletedDateTime, null);
@@ -250,7 +250,7 @@ test('the toolbar formats the selection; on a phone Enter is a newline and the b
   await box.evaluate((el) => el.setSelectionRange(9, 15));
   await phone.getByRole('button', { name: 'Bold' }).click();
   assert.equal(await box.inputValue(), 'line one\n**urgent**');
-  await shot(phone, '43-phone-composer');
+  await shot(phone, '73-conversation-phone-composer');
   await phone.getByRole('button', { name: 'Send', exact: true }).click();
   const text = phone.locator('.messages .msg-html', { hasText: 'urgent' });
   await text.waitFor();
@@ -264,7 +264,7 @@ test('the toolbar formats the selection; on a phone Enter is a newline and the b
   await item.locator('.thread-toggle').click();
   await item.locator('.replies .message').first().waitFor();
   await item.scrollIntoViewIfNeeded();
-  await shot(phone, '44-phone-thread');
+  await shot(phone, '74-conversation-phone-thread');
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 375), 'no horizontal scroll at 375 px');
   assert.deepEqual(faults(phone), []);
   await phone.context().close();

@@ -128,10 +128,11 @@ export function createThreadSection(root, ctx, createItem) {
       if (!people.some((p) => p.name === s.name)) people.push(s);
     }
     const label = e.expanded ? t('conversation.hideReplies') : more ? t('conversation.repliesMore', { count: n }) : t('conversation.replies', { count: n });
-    toggle.replaceChildren(
+    toggle.replaceChildren(...[
       e.expanded ? null : h('span.repliers', { 'aria-hidden': 'true' }, people.map((p) => avatar(p.name, p.image, 20))),
       h('span.thread-count', { text: label }),
-      e.expanded || !people.length ? null : h('span.visually-hidden', { text: t('conversation.lastRepliers', { names: people.map((p) => p.name).join(', ') }) }));
+      e.expanded || !people.length ? null : h('span.visually-hidden', { text: t('conversation.lastRepliers', { names: people.map((p) => p.name).join(', ') }) }),
+    ].filter(Boolean));
   }
 
   function renderList(e) {
