@@ -271,3 +271,42 @@ test('the toolbar formats the selection; on a phone Enter is a newline and the b
   assert.deepEqual(faults(pa), []);
   assert.deepEqual(faults(pb), []);
 });
+
+test('in French: the conversation\'s words are French; the channel is mentioned from the list; who reacted on a right click', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server, BEA_UPN, BEA_PW);
+  await page.evaluate(() => localStorage.setItem('sb.lang', 'fr'));
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  const box = page.locator('#composer');
+  await box.waitFor();
+  assert.equal(await box.getAttribute('placeholder'), 'Tapez un message');
+  const item = page.locator(`.messages > li.message[data-id="${rootId}"]`);
+  await item.locator('.thread-toggle', { hasText: '1 réponse' }).waitFor();
+  assert.equal(await page.getByRole('toolbar', { name: 'Mise en forme' }).count() > 0, true);
+
+  // Who reacted: a right click (a long press on touch screens) lists them.
+  await item.locator('.reaction[data-type="like"]').first().click({ button: 'right' });
+  const who = item.locator('.reaction-who');
+  await who.waitFor();
+  assert.match(await who.textContent(), /Vous/, 'Bea sees herself as "Vous"');
+
+  await box.click();
+  await page.keyboard.type('Point à 15 h pour @Gen');
+  await page.getByRole('option', { name: /General/ }).waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Tab'); // Tab picks too
+  assert.equal(await box.inputValue(), 'Point à 15 h pour @General ');
+  await shot(page, '75-conversation-fr');
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await page.locator('.messages .mention.mention-channel', { hasText: 'General' }).waitFor();
+  const stored = (await server.api('GET', `/v1.0/teams/${team.id}/channels/${general.id}/messages`)).value[0];
+  assert.equal(stored.body.content, 'Point à 15 h pour <at id="0">General</at>');
+  assert.equal(stored.mentions[0].mentioned.conversation.id, general.id);
+  assert.equal(stored.mentions[0].mentioned.conversation.conversationIdentityType, 'channel');
+  // Ann's mention count of General went up (a channel mention counts for everyone in it).
+  const annStates = (await server.api('GET', '/api/v1/me/channelStates')).value;
+  assert.ok(annStates.find((s) => s.channelId === general.id).mentionCount >= 1);
+  assert.deepEqual(faults(page), []);
+  await page.context().close();
+});

@@ -4,7 +4,7 @@
 //   delete with undo), and, for a root message, its thread (thread.js). ctx = { team, channel,
 //   me, threads } where threads is the channel's createThreadState(). The item answers
 //   { el, update(msg), addReply(reply), destroy() } (and `msg`, the message it shows).
-import { h, avatar, formatTime, announce } from './dom.js';
+import { h, avatar, announce } from './dom.js';
 import { post, patch, get, enc } from './api.js';
 import { t, formatDate } from './i18n.js';
 import { renderMessageCard } from './messagecard.js';
@@ -54,9 +54,18 @@ function renderAttachment(att, msg, uniqueIds) {
   return h('p.card-error', { text: t('conversation.attachmentOther', { type: att.contentType || t('conversation.unknownType'), name: att.name || t('conversation.unnamed') }) });
 }
 
+// The time of a message in the page's language: today's as the time only.
+function messageTime(iso) {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return '';
+  return d.toDateString() === new Date().toDateString()
+    ? formatDate(d, { hour: '2-digit', minute: '2-digit' })
+    : formatDate(d, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
 function renderHead(msg) {
   const sender = senderOf(msg);
-  const time = h('time', { datetime: msg.createdDateTime || '', text: formatTime(msg.createdDateTime), title: msg.createdDateTime ? formatDate(msg.createdDateTime, { dateStyle: 'full', timeStyle: 'short' }) : null });
+  const time = h('time', { datetime: msg.createdDateTime || '', text: messageTime(msg.createdDateTime), title: msg.createdDateTime ? formatDate(msg.createdDateTime, { dateStyle: 'full', timeStyle: 'short' }) : null });
   const edited = msg.lastEditedDateTime && !msg.deletedDateTime
     ? h('span.edited', { text: t('conversation.edited'), title: formatDate(msg.lastEditedDateTime, { dateStyle: 'medium', timeStyle: 'short' }) })
     : null;
