@@ -202,6 +202,19 @@ test('delete shows "This message has been deleted" to the other; the author\'s U
   await undo.click();
   await rootItem(pb).locator('.message-body .msg-html', { hasText: 'fixed by Bea Member' }).first().waitFor();
   assert.equal((await server.api('GET', msgPath(rootId))).deletedDateTime, null);
+
+  // A team owner deletes someone else's reply (Bea's) and undoes it; Bea sees both live.
+  const reply = rootItem(pa).locator('.replies > li.message').first();
+  const replyId = await reply.getAttribute('data-id');
+  await reply.hover();
+  await reply.locator('.message-menu-button').click();
+  assert.equal(await reply.getByRole('menuitem', { name: 'Edit' }).count(), 0, 'no Edit of someone else\'s reply');
+  await reply.getByRole('menuitem', { name: 'Delete' }).click();
+  await rootItem(pb).locator(`.replies > li.message[data-id="${replyId}"] .deleted`).waitFor();
+  assert.ok((await server.api('GET', `${msgPath(rootId)}/replies/${replyId}`)).deletedDateTime);
+  await reply.getByRole('button', { name: 'Undo' }).click();
+  await rootItem(pb).locator(`.replies > li.message[data-id="${replyId}"] .msg-html`, { hasText: 'old logs' }).waitFor();
+  assert.equal((await server.api('GET', `${msgPath(rootId)}/replies/${replyId}`)).deletedDateTime, null);
 });
 
 test('people\'s html through the API stays inert: no script, no image, no javascript: link', T, async () => {

@@ -19,7 +19,7 @@ import { teamMembers } from './mentionpicker.js';
 
 const MESSAGE_CARD = 'application/vnd.microsoft.teams.card.o365connector';
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-// How long the author of a deleted message is offered "Undo" in place (the server allows an
+// How long the person who deleted a message is offered "Undo" in place (the server allows an
 // undo at any time; after this the message just reads as deleted).
 export const UNDO_MS = 30000;
 
@@ -231,7 +231,8 @@ export function createMessageItem(msg, ctx) {
     avatarBox.replaceChildren(avatar(sender.name, sender.image, isReply ? 24 : 32));
     head.replaceChildren(...renderHead(current).filter(Boolean));
     body.replaceChildren(...renderBody(current, me));
-    if (current.deletedDateTime && mine() && Date.now() < undoUntil) {
+    // Undo is offered to whoever deleted it here (the author, or a team owner), for a while.
+    if (current.deletedDateTime && Date.now() < undoUntil) {
       const undo = h('button.button.link.undo', { type: 'button', text: t('conversation.undo') });
       undo.addEventListener('click', undoDelete);
       body.querySelector('.deleted').append(' ', undo);
