@@ -49,7 +49,8 @@ const TOOLS = [
   { id: 'codeBlock', wrap: ['```\n', '\n```'], block: true, icon: '{ }', label: () => t('conversation.format.codeBlock') },
   { id: 'quote', prefix: '> ', icon: '\u201C', label: () => t('conversation.format.quote') },
   { id: 'bullets', prefix: '- ', icon: '\u2022', label: () => t('conversation.format.bullets') },
-  { id: 'numbers', prefix: '1. ', icon: '1.', label: () => t('conversation.format.numbers') },
+  { id: 'numbers', prefix: '1. ', icon: '', // drawn by conversation.css: a visible "1." would be taken for the button's name
+    label: () => t('conversation.format.numbers') },
   { id: 'link', link: true, icon: '\u{1F517}', label: () => t('conversation.format.link') },
 ];
 
@@ -107,7 +108,8 @@ export function createComposer({ team, channel, onSent = () => {}, replyTo = nul
   const toolbar = h('div.format-toolbar', { role: 'toolbar', 'aria-label': t('conversation.formatting'), 'aria-controls': textareaId },
     TOOLS.map((tool, i) => {
       const name = tool.label();
-      const b = h('button.format-button', { type: 'button', tabindex: i === 0 ? '0' : '-1', 'aria-label': name, title: tool.key ? t('conversation.format.withShortcut', { name, key: 'Ctrl+' + tool.key.toUpperCase() }) : name, text: tool.icon, dataset: { tool: tool.id } });
+      const b = h('button.format-button', { type: 'button', tabindex: i === 0 ? '0' : '-1', 'aria-label': name, title: tool.key ? t('conversation.format.withShortcut', { name, key: 'Ctrl+' + tool.key.toUpperCase() }) : name, dataset: { tool: tool.id } },
+        h('span', { 'aria-hidden': 'true', text: tool.icon }));
       b.addEventListener('mousedown', (e) => e.preventDefault());
       b.addEventListener('click', () => applyTool(textarea, tool));
       return b;

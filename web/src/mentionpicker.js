@@ -26,8 +26,9 @@ export function attachMentionPicker(textarea, { team, channel, picked, onChange 
   const id = `mention-list-${++seq}`;
   const list = h('ul.mention-list', { id, role: 'listbox', 'aria-label': t('conversation.mentionSuggestions'), hidden: true });
   textarea.setAttribute('aria-autocomplete', 'list');
+  // aria-expanded is not allowed on a textarea (it cannot be a combobox): the list's own
+  // visibility and aria-activedescendant carry it.
   textarea.setAttribute('aria-controls', id);
-  textarea.setAttribute('aria-expanded', 'false');
   let options = [];
   let active = 0;
   let query = null; // {start, text} of the "@..." being typed
@@ -36,7 +37,6 @@ export function attachMentionPicker(textarea, { team, channel, picked, onChange 
     list.hidden = true;
     options = [];
     query = null;
-    textarea.setAttribute('aria-expanded', 'false');
     textarea.removeAttribute('aria-activedescendant');
   }
 
@@ -97,7 +97,6 @@ export function attachMentionPicker(textarea, { team, channel, picked, onChange 
     });
     list.replaceChildren(...options.map((o) => o.el));
     list.hidden = false;
-    textarea.setAttribute('aria-expanded', 'true');
     setActive(0);
   }
 
