@@ -125,8 +125,8 @@ export function createMessageItem(msg, ctx) {
   const picker = reactionPicker({ onPick: (type) => react(type, true) });
   const menu = messageMenu({ label: t('conversation.moreOptions'), items: menuItems });
   const actions = h('div.message-actions', { role: 'group', 'aria-label': t('conversation.messageActions') }, picker.el, menu.el);
-  const error = h('p.error.message-error', { role: 'alert', hidden: true });
-  const main = h('div.message-main', {}, head, body, error, reactions.el, actions);
+  let error = null; // made on the first error
+  const main = h('div.message-main', {}, head, body, reactions.el, actions);
   const thread = isReply ? null : createThreadSection(msg, ctx, (r) => createMessageItem(r, ctx));
   if (thread) main.append(thread.el);
   li.append(avatarBox, main);
@@ -134,6 +134,11 @@ export function createMessageItem(msg, ctx) {
   const mine = () => !!(me && current.from && current.from.user && current.from.user.id === me.id);
 
   function showError(err) {
+    if (!err && !error) return;
+    if (!error) {
+      error = h('p.error.message-error', { role: 'alert' });
+      reactions.el.before(error);
+    }
     error.textContent = err ? err.message : '';
     error.hidden = !err;
   }

@@ -98,12 +98,24 @@ let pickerSeq = 0;
 export function reactionPicker({ onPick, label = t('conversation.addReaction') }) {
   const id = `reaction-picker-${++pickerSeq}`;
   const button = h('button.icon-button.react-button', { type: 'button', 'aria-haspopup': 'true', 'aria-expanded': 'false', 'aria-controls': id, 'aria-label': label, title: label, text: '\u{1F642}' });
-  const choices = CHOICES();
-  const items = choices.map((c) => h('button.reaction-choice', { type: 'button', tabindex: '-1', 'aria-label': c.name, title: c.name, text: c.emoji, dataset: { type: c.type } }));
-  const panel = h('div.reaction-picker', { id, role: 'group', 'aria-label': label, hidden: true }, items);
+  // The choices are made when the picker first opens: a channel shows many messages, each
+  // with a picker, and the list keeps few DOM nodes per message (history.js's budget).
+  let choices = [];
+  let items = [];
+  const panel = h('div.reaction-picker', { id, role: 'group', 'aria-label': label, hidden: true });
   const wrap = h('div.picker-wrap', {}, button, panel);
   const onDoc = (e) => { if (!wrap.contains(e.target)) close(false); };
+  function build() {
+    choices = CHOICES();
+    items = choices.map((c, i) => {
+      const b = h('button.reaction-choice', { type: 'button', tabindex: '-1', 'aria-label': c.name, title: c.name, text: c.emoji, dataset: { type: c.type } });
+      b.addEventListener('click', () => { close(true); onPick(choices[i].type); });
+      return b;
+    });
+    panel.replaceChildren(...items);
+  }
   function open() {
+    if (!items.length) build();
     panel.hidden = false;
     button.setAttribute('aria-expanded', 'true');
     items[0].tabIndex = 0;
@@ -117,9 +129,6 @@ export function reactionPicker({ onPick, label = t('conversation.addReaction') }
     if (focus) button.focus();
   }
   button.addEventListener('click', () => (panel.hidden ? open() : close()));
-  items.forEach((b, i) => {
-    b.addEventListener('click', () => { close(true); onPick(choices[i].type); });
-  });
   panel.addEventListener('keydown', (e) => {
     const i = items.indexOf(document.activeElement);
     const per = 6;

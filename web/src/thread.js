@@ -57,8 +57,11 @@ export function createThreadState() {
 
   async function fetchPage(e, url) {
     const page = await get(localPath(url));
-    // The server lists replies newest first; a live reply may already be there.
-    for (const r of page.value || []) if (!e.replies.some((x) => x.id === r.id)) e.replies.push(r);
+    // The server lists replies newest first; a live reply may already be there. An older page
+    // goes before what is there; the sort is stable, so replies of the same millisecond keep
+    // the server's order.
+    const older = (page.value || []).slice().reverse().filter((r) => !e.replies.some((x) => x.id === r.id));
+    e.replies = [...older, ...e.replies];
     e.replies.sort((a, b) => String(a.createdDateTime).localeCompare(String(b.createdDateTime)));
     e.nextLink = page['@odata.nextLink'] || null;
   }
@@ -107,11 +110,20 @@ export function createThreadSection(root, ctx, createItem) {
   const rootId = root.id;
   const section = h('div.thread', { role: 'group', 'aria-label': t('conversation.threadLabel') });
   const toggle = h('button.thread-toggle', { type: 'button', 'aria-expanded': 'false' });
-  const list = h('ol.replies', { 'aria-label': t('conversation.repliesLabel') });
-  const moreBtn = h('button.button.link.more-replies', { type: 'button', text: t('conversation.olderReplies'), hidden: true });
   const replyBtn = h('button.button.link.reply-button', { type: 'button', text: t('conversation.reply') });
-  const body = h('div.thread-body', { hidden: true }, moreBtn, list);
-  section.append(toggle, body, replyBtn);
+  section.append(toggle, replyBtn);
+  // The open thread's parts are made when it first opens (few DOM nodes per message).
+  let list = null;
+  let moreBtn = null;
+  let body = null;
+  function ensureBody() {
+    if (body) return;
+    list = h('ol.replies', { 'aria-label': t('conversation.repliesLabel') });
+    moreBtn = h('button.button.link.more-replies', { type: 'button', text: t('conversation.olderReplies'), hidden: true });
+    moreBtn.addEventListener('click', () => threads.loadMore(rootId).catch(() => {}));
+    body = h('div.thread-body', { hidden: true }, moreBtn, list);
+    toggle.after(body);
+  }
   const items = new Map();
   let composer = null;
   let destroyed = false;
@@ -156,6 +168,7 @@ export function createThreadSection(root, ctx, createItem) {
 
   function ensureComposer() {
     if (composer) return composer;
+    ensureBody();
     composer = createComposer({ team, channel, replyTo: rootId, onSent: (reply) => threads.addReply(reply) });
     body.append(composer.root);
     return composer;
@@ -165,7 +178,8 @@ export function createThreadSection(root, ctx, createItem) {
     if (destroyed) return;
     const e = threads.get(rootId);
     renderToggle(e);
-    body.hidden = !e.expanded;
+    if (e.expanded) ensureBody();
+    if (body) body.hidden = !e.expanded;
     replyBtn.hidden = e.expanded || !canReply;
     if (e.expanded) {
       renderList(e);
@@ -184,7 +198,6 @@ export function createThreadSection(root, ctx, createItem) {
     threads.setExpanded(rootId, true);
     ensureComposer().focus();
   });
-  moreBtn.addEventListener('click', () => threads.loadMore(rootId).catch(() => {}));
   threads.load(team, channel, rootId).catch(() => {});
   render();
 
