@@ -342,3 +342,38 @@ test('a long thread: "50+ replies", the newest 50 first, "Show older replies" br
   assert.equal(await item.getByRole('button', { name: 'Show older replies' }).isVisible(), false);
   await toggle.filter({ hasText: 'Hide replies' }).waitFor();
 });
+
+test('on a touch screen a long press on a reaction shows who reacted, without toggling it', T, async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, baseURL: server.url, hasTouch: true, isMobile: true, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  await signIn(page, server, BEA_UPN, BEA_PW);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  const reaction = page.locator(`.messages > li.message[data-id="${rootId}"] .reaction[data-type="like"]`).first();
+  await reaction.waitFor();
+  const before = (await server.api('GET', msgPath(rootId))).reactions;
+  await reaction.dispatchEvent('pointerdown', { pointerType: 'touch', isPrimary: true });
+  const who = page.locator('.reaction-who');
+  await who.waitFor();
+  assert.match(await who.textContent(), /You/);
+  // The click that ends a long press does not toggle the reaction: the page's fetch calls are
+  // recorded as they are made (a toggle calls fetch within the click handler).
+  await page.evaluate(() => {
+    window.__calls = [];
+    const f = window.fetch;
+    window.fetch = (...a) => { window.__calls.push(String(a[0])); return f(...a); };
+  });
+  await reaction.dispatchEvent('pointerup', { pointerType: 'touch', isPrimary: true });
+  await reaction.dispatchEvent('click');
+  assert.deepEqual(await page.evaluate(() => window.__calls.filter((u) => /Reaction$/.test(u))), []);
+  assert.equal(await reaction.getAttribute('aria-pressed'), 'true');
+  assert.deepEqual((await server.api('GET', msgPath(rootId))).reactions, before);
+  // A plain tap afterwards does toggle it (the check above can fail).
+  await reaction.dispatchEvent('click');
+  assert.deepEqual(await page.evaluate(() => window.__calls.filter((u) => /Reaction$/.test(u)).length), 1);
+  await page.locator(`.messages > li.message[data-id="${rootId}"] .reaction[data-type="like"]`).waitFor({ state: 'detached' });
+  assert.deepEqual((await server.api('GET', msgPath(rootId))).reactions, []);
+  // The actions are always shown on a touch screen (no hover).
+  assert.ok(await page.locator(`.messages > li.message[data-id="${rootId}"] > .message-main > .message-actions`).isVisible());
+  await context.close();
+});
