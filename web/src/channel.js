@@ -37,11 +37,11 @@ export function createChannelView({ team, channel, me = null, onOpenConnectors, 
 
   const seen = new Set();
   // The message items by id (message.js) and the threads under them (thread.js).
-  const items = new Map();
+  const msgItems = new Map();
   const threads = createThreadState();
   const itemFor = (m) => {
     const item = createMessageItem(m, { team, channel, me, threads });
-    items.set(m.id, item);
+    msgItems.set(m.id, item);
     return item.el;
   };
   let nextLink = null;
@@ -106,7 +106,7 @@ export function createChannelView({ team, channel, me = null, onOpenConnectors, 
   // updates in place, so focus, an open thread and a reply being typed stay.
   function replaceMessage(msg) {
     if (msg.replyToId) { threads.addReply(msg); return; }
-    const item = items.get(msg.id);
+    const item = msgItems.get(msg.id);
     if (item) item.update(msg);
   }
 
@@ -117,8 +117,8 @@ export function createChannelView({ team, channel, me = null, onOpenConnectors, 
     channelId: channel.id,
     addLive,
     replaceMessage,
-    reload() { for (const it of items.values()) it.destroy(); items.clear(); list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
+    reload() { for (const it of msgItems.values()) it.destroy(); msgItems.clear(); list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
     focusComposer() { composer.focus(); },
-    destroy() { destroyed = true; observer.disconnect(); composer.destroy(); for (const it of items.values()) it.destroy(); },
+    destroy() { destroyed = true; observer.disconnect(); composer.destroy(); for (const it of msgItems.values()) it.destroy(); },
   };
 }
