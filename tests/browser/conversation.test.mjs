@@ -341,6 +341,14 @@ test('a long thread: "50+ replies", the newest 50 first, "Show older replies" br
   assert.deepEqual(await texts(), Array.from({ length: 55 }, (_, i) => `r${i + 1}`));
   assert.equal(await item.getByRole('button', { name: 'Show older replies' }).isVisible(), false);
   await toggle.filter({ hasText: 'Hide replies' }).waitFor();
+  // Shift+F10 on a focused message opens its menu, Escape closes it onto the menu button.
+  await item.evaluate((el) => el.focus());
+  await pa.keyboard.press('Shift+F10');
+  await item.getByRole('menuitem', { name: 'Edit' }).first().waitFor();
+  assert.equal(await pa.evaluate(() => document.activeElement.textContent), 'Edit');
+  await pa.keyboard.press('Escape');
+  assert.equal(await pa.evaluate(() => document.activeElement.getAttribute('aria-label')), 'More options');
+  assert.equal(await item.locator(':scope > .message-main > .message-actions .message-menu-button').getAttribute('aria-expanded'), 'false');
 });
 
 test('on a touch screen a long press on a reaction shows who reacted, without toggling it', T, async () => {
