@@ -147,7 +147,7 @@ export function renderShell(root, { user, onSignOut }) {
     state.current = { team, channel };
     state.unread.delete(channel.id);
     state.view = createChannelView({
-      team, channel,
+      team, channel, me: user,
       drawerButton: drawerBtn(),
       onOpenConnectors: () => openConnectorsDialog({ team, channel, user }),
       onOpenTeamSettings: () => openTeamSettings({ team, user, onChanged: (t) => { Object.assign(team, t); } }),
