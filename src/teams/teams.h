@@ -186,6 +186,20 @@ sb_err teams_mentions_attach(struct sb_message *m, const struct sb_mention *ms, 
 sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                         const char *channel_id, const char *parent_id, int64_t before, size_t limit,
                         struct sb_message **out, size_t *n, struct sb_diag *diag);
+/* A message's replies as GET .../messages?$expand=replies gives them: the newest `limit` of
+ * them (newest first) and how many there are. */
+struct teams_replies {
+    struct sb_message *ms;
+    size_t n;
+    int64_t total;
+};
+/* teams_message_page, and for each of its *n messages its replies in (*replies)[i] (freed with
+ * teams_replies_free). One permission check covers the page and its threads. */
+sb_err teams_message_page_replies(struct sb_ctx *ctx, const struct sb_principal *who,
+                                  const char *team_id, const char *channel_id, int64_t before,
+                                  size_t limit, size_t replies_limit, struct sb_message **out,
+                                  size_t *n, struct teams_replies **replies, struct sb_diag *diag);
+void teams_replies_free(struct teams_replies *r, size_t n);
 /* One reply to parent_id (SB_ACT_CHANNEL_READ). */
 sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                        const char *channel_id, const char *parent_id, const char *id,

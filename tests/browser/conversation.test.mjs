@@ -324,14 +324,14 @@ test('in French: the conversation\'s words are French; the channel is mentioned 
   await page.context().close();
 });
 
-test('a long thread: "50+ replies", the newest 50 first, "Show older replies" brings the rest in order', T, async () => {
+test('a long thread: "55 replies" (the count of $expand=replies), the newest 50 first, "Show older replies" brings the rest in order', T, async () => {
   const base = `/v1.0/teams/${team.id}/channels/${second.id}/messages`;
   const root = await server.api('POST', base, { body: { contentType: 'text', content: 'long thread' } });
   for (let i = 1; i <= 55; i++) await server.api('POST', `${base}/${root.id}/replies`, { body: { contentType: 'text', content: `r${i}` } });
   await pa.goto(`/t/${team.id}/c/${second.id}`);
   const item = pa.locator(`.messages > li.message[data-id="${root.id}"]`);
   const toggle = item.locator('.thread-toggle');
-  await toggle.filter({ hasText: '50+ replies' }).waitFor();
+  await toggle.filter({ hasText: '55 replies' }).waitFor();
   await toggle.click();
   const texts = () => item.locator('.replies > li.message .text').allTextContents();
   await item.locator('.replies > li.message .text', { hasText: /^r55$/ }).waitFor();

@@ -61,7 +61,7 @@ export function createChannelView({ team, channel, me = null, onOpenConnectors, 
     loading = true;
     status.textContent = url ? 'Loading older messages\u2026' : 'Loading messages\u2026';
     try {
-      const page = await get(url ? localPath(url) : `/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages?$top=${PAGE}`);
+      const page = await get(url ? localPath(url) : `/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages?$top=${PAGE}&$expand=replies`);
       if (destroyed) return;
       const items = (page.value || []).filter((m) => !seen.has(m.id));
       const before = scroller.scrollHeight - scroller.scrollTop;

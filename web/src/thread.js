@@ -25,7 +25,7 @@ export function createThreadState() {
   function entry(rootId) {
     let e = entries.get(rootId);
     if (!e) {
-      e = { replies: [], loaded: false, loading: null, nextLink: null, expanded: false, listeners: new Set() };
+      e = { replies: [], total: null, loaded: false, loading: null, nextLink: null, expanded: false, listeners: new Set() };
       entries.set(rootId, e);
     }
     return e;
@@ -36,6 +36,7 @@ export function createThreadState() {
     const i = e.replies.findIndex((r) => r.id === reply.id);
     if (i >= 0) e.replies[i] = reply;
     else {
+      if (e.total !== null) e.total++;
       e.replies.push(reply);
       e.replies.sort((a, b) => String(a.createdDateTime).localeCompare(String(b.createdDateTime)));
     }
@@ -68,6 +69,20 @@ export function createThreadState() {
 
   return {
     get: entry,
+    // A root read with $expand=replies brings its first page of replies and their count: the
+    // thread needs no request of its own.
+    seed(root) {
+      if (!Array.isArray(root.replies)) return;
+      const e = entry(root.id);
+      if (e.loaded) return;
+      const known = root.replies.slice().reverse().filter((r) => !e.replies.some((x) => x.id === r.id));
+      e.replies = [...known, ...e.replies];
+      e.replies.sort((a, b) => String(a.createdDateTime).localeCompare(String(b.createdDateTime)));
+      e.nextLink = root['replies@odata.nextLink'] || null;
+      const count = root['replies@odata.count'];
+      e.total = Number.isInteger(count) ? Math.max(count, e.replies.length) : null;
+      e.loaded = true;
+    },
     // The first page of a root's replies, once.
     load(team, channel, rootId) {
       const e = entry(rootId);
@@ -130,8 +145,8 @@ export function createThreadSection(root, ctx, createItem) {
   let canReply = true;
 
   function renderToggle(e) {
-    const n = e.replies.length;
-    const more = !!e.nextLink;
+    const n = e.total ?? e.replies.length;
+    const more = e.total === null && !!e.nextLink;
     toggle.hidden = n === 0;
     toggle.setAttribute('aria-expanded', e.expanded ? 'true' : 'false');
     const people = [];
@@ -188,6 +203,7 @@ export function createThreadSection(root, ctx, createItem) {
     if (composer) composer.root.hidden = !canReply;
   }
 
+  threads.seed(root);
   const unsubscribe = threads.subscribe(rootId, render);
   toggle.addEventListener('click', () => {
     const e = threads.get(rootId);
