@@ -3,12 +3,13 @@
 import { h } from './dom.js';
 import { get, enc, localPath } from './api.js';
 import { createComposer } from './composer.js';
-import { renderMessage } from './message.js';
+import { createMessageItem } from './message.js';
+import { createThreadState } from './thread.js';
 import { menuButton } from './menu.js';
 
 const PAGE = 25;
 
-export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamSettings, onToggleDrawer, drawerButton }) {
+export function createChannelView({ team, channel, me = null, onOpenConnectors, onOpenTeamSettings, onToggleDrawer, drawerButton }) {
   const list = h('ol.messages', { 'aria-label': `Messages in ${channel.displayName}` });
   const status = h('p.history-status', { role: 'status' });
   const olderBtn = h('button.button.link.load-older', { type: 'button', text: 'Load older messages', hidden: true });
@@ -35,6 +36,14 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
   header.querySelector('h1').id = 'channel-h1';
 
   const seen = new Set();
+  // The message items by id (message.js) and the threads under them (thread.js).
+  const msgItems = new Map();
+  const threads = createThreadState();
+  const itemFor = (m) => {
+    const item = createMessageItem(m, { team, channel, me, threads });
+    msgItems.set(m.id, item);
+    return item.el;
+  };
   let nextLink = null;
   let loading = false;
   let destroyed = false;
@@ -52,14 +61,14 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     loading = true;
     status.textContent = url ? 'Loading older messages\u2026' : 'Loading messages\u2026';
     try {
-      const page = await get(url ? localPath(url) : `/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages?$top=${PAGE}`);
+      const page = await get(url ? localPath(url) : `/v1.0/teams/${enc(team.id)}/channels/${enc(channel.id)}/messages?$top=${PAGE}&$expand=replies`);
       if (destroyed) return;
       const items = (page.value || []).filter((m) => !seen.has(m.id));
       const before = scroller.scrollHeight - scroller.scrollTop;
       const frag = document.createDocumentFragment();
       for (const m of items.slice().reverse()) {
         seen.add(m.id);
-        frag.append(renderMessage(m));
+        frag.append(itemFor(m));
       }
       list.prepend(frag);
       nextLink = page['@odata.nextLink'] || null;
@@ -84,22 +93,21 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
   olderBtn.addEventListener('click', () => nextLink && loadPage(nextLink));
 
   function addLive(msg) {
+    if (msg.replyToId) { threads.addReply(msg); return; }
     if (seen.has(msg.id)) return;
     seen.add(msg.id);
     const stick = nearBottom();
-    list.append(renderMessage(msg));
+    list.append(itemFor(msg));
     setOlder();
     if (stick) scrollToBottom();
   }
 
-  // A message changed (a card its service updated): re-rendered in place, focus kept nearby.
+  // A message changed (a card its service updated, an edit, a reaction, a delete): the item
+  // updates in place, so focus, an open thread and a reply being typed stay.
   function replaceMessage(msg) {
-    const old = [...list.children].find((li) => li.dataset.id === msg.id);
-    if (!old) return;
-    const next = renderMessage(msg, { continuation: old.classList.contains('continued') });
-    const hadFocus = old.contains(document.activeElement);
-    old.replaceWith(next);
-    if (hadFocus) next.focus();
+    if (msg.replyToId) { threads.addReply(msg); return; }
+    const item = msgItems.get(msg.id);
+    if (item) item.update(msg);
   }
 
   loadPage(null);
@@ -109,8 +117,8 @@ export function createChannelView({ team, channel, onOpenConnectors, onOpenTeamS
     channelId: channel.id,
     addLive,
     replaceMessage,
-    reload() { list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
+    reload() { for (const it of msgItems.values()) it.destroy(); msgItems.clear(); list.replaceChildren(); seen.clear(); nextLink = null; loadPage(null); },
     focusComposer() { composer.focus(); },
-    destroy() { destroyed = true; observer.disconnect(); composer.destroy(); },
+    destroy() { destroyed = true; observer.disconnect(); composer.destroy(); for (const it of msgItems.values()) it.destroy(); },
   };
 }

@@ -21,12 +21,11 @@ export function connectEvents({ onMessage, onUpdate, onState }) {
       if (e.lastEventId) lastId = e.lastEventId;
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
-      // A reply belongs under its message, not in the channel's list (which holds root
-      // messages, as Graph's does); threads are not shown yet.
-      if (msg.replyToId) return;
+      // A reply (replyToId) goes to its thread: the channel view puts it there.
       onMessage(msg);
     });
-    // A card its service replaced: live only (no id), the whole message again.
+    // A card its service replaced, an edit, a reaction, a delete: live only (no id), the whole
+    // message again.
     es.addEventListener('messageUpdated', (e) => {
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }

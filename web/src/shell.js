@@ -7,6 +7,7 @@ import { createFeedView } from './feed.js';
 import { createChannelView } from './channel.js';
 import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
+import { browseTeamsButton } from './teamsdirectory.js';
 import { formDialog } from './dialog.js';
 import { isAdmin, openAdmin, isAdminPath } from './admin.js';
 import { languageMenu } from './language.js';
@@ -148,7 +149,7 @@ export function renderShell(root, { user, onSignOut }) {
     state.current = { team, channel };
     state.unread.delete(channel.id);
     state.view = createChannelView({
-      team, channel,
+      team, channel, me: user,
       drawerButton: drawerBtn(),
       onOpenConnectors: () => openConnectorsDialog({ team, channel, user }),
       onOpenTeamSettings: () => openTeamSettings({ team, user, onChanged: (t) => { Object.assign(team, t); } }),
@@ -199,6 +200,7 @@ export function renderShell(root, { user, onSignOut }) {
     announce(`Team ${team.displayName} created`);
   }
   newTeamBtn.addEventListener('click', createTeam);
+  nav.querySelector('.sidebar-head').append(browseTeamsButton({ onJoined: async (id) => { await loadTeams(); const t = state.teams.find((x) => x.id === id); const ch = t && (state.channels.get(id) || [])[0]; if (ch) openChannel(t, ch, true); } }));
 
   async function createChannel(team) {
     const ch = await formDialog({
