@@ -31,7 +31,7 @@ struct signin {
     char password[1025];
     struct auth_throttle_keys keys;
     int64_t expires_in; /* POST /api/v1/tokens: seconds (0: the default) */
-    bool queued; /* false: the pool refused or cancelled the job (full or stopping) */
+    bool queued;        /* false: the pool refused or cancelled the job (full or stopping) */
     sb_err err;
     struct sb_diag diag;
     struct sb_user user;

@@ -21,12 +21,12 @@
 #include <strings.h>
 
 enum {
-    API_PUBLIC = 1,   /* no authentication */
-    API_WEBHOOK = 2,  /* body limit --max-payload; the handler answers oversized bodies itself */
-    API_PACKAGE = 4,  /* body limit APPS_PACKAGE_MAX (an app package zip) */
-    API_APPHOST = 8,  /* a request to an app's sandbox origin (apphost.h), not to the API */
-    API_SERVICE = 16, /* body limit SERVICE_BODY_MAX (a service's native webhook payload) */
-    API_ITEM = 32,    /* body limit GC_ITEM_BYTES_MAX (a Graph connector's external item) */
+    API_PUBLIC = 1,     /* no authentication */
+    API_WEBHOOK = 2,    /* body limit --max-payload; the handler answers oversized bodies itself */
+    API_PACKAGE = 4,    /* body limit APPS_PACKAGE_MAX (an app package zip) */
+    API_APPHOST = 8,    /* a request to an app's sandbox origin (apphost.h), not to the API */
+    API_SERVICE = 16,   /* body limit SERVICE_BODY_MAX (a service's native webhook payload) */
+    API_ITEM = 32,      /* body limit GC_ITEM_BYTES_MAX (a Graph connector's external item) */
     API_PW_CHANGE = 64, /* open to a caller whose password must be changed first (contract §6:
                            every other call is 403 until changePassword succeeds) */
 };

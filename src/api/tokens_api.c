@@ -44,9 +44,8 @@ static void list(struct api_call *c, int kind)
     }
     value = json_array();
     for (size_t i = 0; value && i < n; i++)
-        json_array_append_new(value, render(&ts[i], kind == SB_TOKEN_SESSION
-                                                        ? c->who->credential_id
-                                                        : NULL));
+        json_array_append_new(
+            value, render(&ts[i], kind == SB_TOKEN_SESSION ? c->who->credential_id : NULL));
     free(ts);
     api_json(c, 200, json_pack("{s:o}", "value", value));
 }

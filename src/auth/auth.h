@@ -16,7 +16,7 @@
 
 #define AUTH_SECRET_LEN 46 /* "sb_" + 43 base64url characters */
 #define AUTH_SESSION_TTL_MS (14LL * 24 * 3600 * 1000)
-#define AUTH_TOKEN_TTL_S (90LL * 24 * 3600)       /* API tokens: expiresIn by default */
+#define AUTH_TOKEN_TTL_S (90LL * 24 * 3600)          /* API tokens: expiresIn by default */
 #define AUTH_TOKEN_TTL_MAX_S (2LL * 365 * 24 * 3600) /* the longest expiresIn accepted */
 #define AUTH_TOUCH_MS 60000LL /* lastUsedDateTime is written at most this often */
 #define AUTH_PASSWORD_MIN 12  /* characters (code points) */
@@ -134,8 +134,8 @@ sb_err auth_user_remove(struct sb_ctx *ctx, const struct sb_principal *who, cons
 /* POST /v1.0/me/changePassword: checks current (SB_ERR_FORBIDDEN when wrong) and the policy,
  * stores the new one, clears a forced change and ends the caller's other sessions and tokens
  * (the calling one stays). Argon2id twice: call it from the hashing pool. */
-sb_err auth_password_change(struct sb_ctx *ctx, const struct sb_principal *who,
-                            const char *current, const char *password, struct sb_diag *diag);
+sb_err auth_password_change(struct sb_ctx *ctx, const struct sb_principal *who, const char *current,
+                            const char *password, struct sb_diag *diag);
 
 /* `switchboard admin reset-password <upn>`: a one-time password (written to password, at least
  * 25 bytes) that must be changed at next sign-in; ends the user's sessions and API tokens

@@ -85,8 +85,8 @@ sb_err auth_user_update(struct sb_ctx *ctx, const struct sb_principal *who, cons
                         const struct auth_user_patch *in, struct sb_diag *diag)
 {
     char hash[crypto_pwhash_STRBYTES];
-    struct sb_user_change ch = {in->display_name, in->enabled, in->is_admin, in->is_guest, -1,
-                                NULL, SB_CREDS_KEEP, NULL};
+    struct sb_user_change ch = {in->display_name, in->enabled, in->is_admin, in->is_guest, -1, NULL,
+                                SB_CREDS_KEEP,    NULL};
     struct sb_user before, after;
     struct sb_audit audit = {0};
     sb_err err = sb_can(ctx, who, SB_ACT_USER_MANAGE, NULL, diag);
@@ -100,8 +100,8 @@ sb_err auth_user_update(struct sb_ctx *ctx, const struct sb_principal *who, cons
                        "you cannot disable your own account or remove your own administrator "
                        "role: ask another administrator");
     if (in->display_name && (!*in->display_name || strlen(in->display_name) > SB_NAME_MAX))
-        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                       "displayName must be 1 to %d bytes", SB_NAME_MAX);
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "displayName must be 1 to %d bytes",
+                       SB_NAME_MAX);
     if (in->password) {
         err = auth_password_check(in->password, before.upn, "passwordProfile.password", diag);
         if (!err)
@@ -161,8 +161,8 @@ sb_err auth_user_remove(struct sb_ctx *ctx, const struct sb_principal *who, cons
     return err;
 }
 
-sb_err auth_password_change(struct sb_ctx *ctx, const struct sb_principal *who,
-                            const char *current, const char *password, struct sb_diag *diag)
+sb_err auth_password_change(struct sb_ctx *ctx, const struct sb_principal *who, const char *current,
+                            const char *password, struct sb_diag *diag)
 {
     char hash[crypto_pwhash_STRBYTES];
     struct sb_user_change ch = {NULL, -1, -1, -1, 0, NULL, SB_CREDS_END_OTHERS, NULL};

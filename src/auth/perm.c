@@ -217,9 +217,10 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
             return SB_OK;
         if (action == SB_ACT_CONNECTOR_REGISTER)
             return developers(ctx, diag);
-        return forbidden(diag, action == SB_ACT_USER_CREATE   ? "only administrators can create users"
-                               : action == SB_ACT_USER_MANAGE ? "only administrators can change users"
-                                                              : "only administrators can do this");
+        return forbidden(diag, action == SB_ACT_USER_CREATE ? "only administrators can create users"
+                               : action == SB_ACT_USER_MANAGE
+                                   ? "only administrators can change users"
+                                   : "only administrators can do this");
     }
     err = locate(ctx, res, &team, diag);
     if (err)

@@ -35,12 +35,13 @@ static int usage(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr,
-            "\nusage: switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
-            "cmdlets: Get-OrganizationConfig, Set-OrganizationConfig, Get-UnifiedGroup, "
-            "Set-UnifiedGroup\n"
-            "       switchboard admin [--db URL | --data DIR] backup <file> | restore <file>\n"
-            "       switchboard admin [--db URL | --data DIR] reset-password <userPrincipalName>\n");
+    fprintf(
+        stderr,
+        "\nusage: switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
+        "cmdlets: Get-OrganizationConfig, Set-OrganizationConfig, Get-UnifiedGroup, "
+        "Set-UnifiedGroup\n"
+        "       switchboard admin [--db URL | --data DIR] backup <file> | restore <file>\n"
+        "       switchboard admin [--db URL | --data DIR] reset-password <userPrincipalName>\n");
     return USAGE;
 }
 
@@ -282,8 +283,9 @@ static int reset_password(struct sb_ctx *ctx, int argc, char **argv)
                 diag.message[0] ? diag.message : sb_err_name(err));
         return EXIT_FAILURE;
     }
-    fprintf(stderr, "switchboard admin: %s must choose a new password at next sign-in; their "
-                    "sessions and API tokens have ended\n",
+    fprintf(stderr,
+            "switchboard admin: %s must choose a new password at next sign-in; their "
+            "sessions and API tokens have ended\n",
             argv[0]);
     printf("one-time password for %s: %s\n", argv[0], password);
     sodium_memzero(password, sizeof(password));

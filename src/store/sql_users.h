@@ -22,8 +22,7 @@ SQL(SQL_USER_LIST_TOP, "SELECT " USER_COLS " FROM users WHERE deleted_at IS NULL
                        "ORDER BY created_at, id LIMIT ?")
 /* Locks and finds the row (SB_ERR_NOT_FOUND from db_run_one) before a change of several parts. */
 SQL(SQL_USER_TOUCH, "UPDATE users SET upn = upn WHERE id = ? AND deleted_at IS NULL")
-SQL(SQL_USER_SET_NAME,
-    "UPDATE users SET display_name = ? WHERE id = ? AND deleted_at IS NULL")
+SQL(SQL_USER_SET_NAME, "UPDATE users SET display_name = ? WHERE id = ? AND deleted_at IS NULL")
 SQL(SQL_USER_SET_ENABLED,
     "UPDATE users SET account_enabled = ? WHERE id = ? AND deleted_at IS NULL")
 SQL(SQL_USER_SET_GUEST, "UPDATE users SET is_guest = ? WHERE id = ? AND deleted_at IS NULL")
@@ -35,8 +34,7 @@ SQL(SQL_USER_DELETE, "UPDATE users SET deleted_at = ?, upn_lower = ?, account_en
                      "password_hash = NULL WHERE id = ? AND deleted_at IS NULL")
 /* Team memberships of a user: guest only (count > 0, highest role guest) closes the directory. */
 SQL(SQL_USER_ROLES, "SELECT COUNT(*), COALESCE(MAX(role), 0) FROM members WHERE user_id = ?")
-SQL(SQL_USER_SET_PASSWORD,
-    "UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at IS NULL")
+SQL(SQL_USER_SET_PASSWORD, "UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at IS NULL")
 SQL(SQL_USER_SET_ADMIN, "UPDATE users SET is_admin = ? WHERE id = ? AND deleted_at IS NULL")
 SQL(SQL_TOKEN_INSERT, "INSERT INTO tokens (id, user_id, kind, hash, expires_ms, csrf, created_at) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?)")

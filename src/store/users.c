@@ -110,8 +110,8 @@ sb_err store_user_search(struct store *st, const char *search, int64_t top, stru
     char lower[SB_NAME_MAX + 1], pattern[2 * SB_NAME_MAX + 4];
 
     if (!search || !*search)
-        return store_select_all(st, SQL_USER_LIST_TOP, read_user, NULL, sizeof(**out),
-                                (void **)out, n, DB_ARGS(db_int(top)));
+        return store_select_all(st, SQL_USER_LIST_TOP, read_user, NULL, sizeof(**out), (void **)out,
+                                n, DB_ARGS(db_int(top)));
     store_lower(search, lower, sizeof(lower));
     if (!like_pattern(lower, pattern, sizeof(pattern)))
         return SB_ERR_INVALID;
@@ -159,8 +159,9 @@ static sb_err end_credentials(struct db *d, const char *user, int how, const cha
     if (how == SB_CREDS_END_ALL)
         return db_run(d, NULL, SQL_TOKEN_DELETE_USER, DB_ARGS(db_text(user)));
     if (how == SB_CREDS_END_OTHERS)
-        return db_run(d, NULL, SQL_TOKEN_DELETE_OTHERS,
-                      DB_ARGS(db_text(user), db_text(keep ? keep : ""), db_int(SB_TOKEN_BOOTSTRAP)));
+        return db_run(
+            d, NULL, SQL_TOKEN_DELETE_OTHERS,
+            DB_ARGS(db_text(user), db_text(keep ? keep : ""), db_int(SB_TOKEN_BOOTSTRAP)));
     return SB_OK;
 }
 
