@@ -188,6 +188,10 @@ static sb_err user_update_fn(struct db *d, void *arg)
                          DB_ARGS(db_text(ch->password_hash), db_text(uc->id)));
     if (!err)
         err = end_credentials(d, uc->id, (int)ch->end_credentials, ch->keep_id);
+    /* Every node ends the user's event streams once this commits (teams/remote.c), unless the
+     * caller keeps a credential (their own password change). */
+    if (!err && ch->end_credentials != SB_CREDS_KEEP && !ch->keep_id)
+        err = db_notify(d, "x", uc->id);
     if (!err)
         err = store_audit_insert_tx(d, uc->audit);
     return err;
@@ -211,6 +215,8 @@ static sb_err user_delete_fn(struct db *d, void *arg)
     err = db_run_one(d, SQL_USER_DELETE, DB_ARGS(db_text(uc->at), db_text(freed), db_text(uc->id)));
     if (!err)
         err = end_credentials(d, uc->id, SB_CREDS_END_ALL, NULL);
+    if (!err)
+        err = db_notify(d, "x", uc->id);
     if (!err)
         err = store_audit_insert_tx(d, uc->audit);
     return err;

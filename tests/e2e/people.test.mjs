@@ -12,7 +12,7 @@ import {
   expectStatus, expectGraphError, expectCollection, createTeam, generalChannel, addMember, messagesPath, postMessage,
   uniqueName, RFC3339_UTC_RE,
 } from './lib/graph.mjs';
-import { createWebhook, postTo, expectAccepted, messageCard, newestMessage } from './lib/webhooks.mjs';
+import { createWebhook, postTo, expectAccepted, messageCard, newestMessage, openEvents } from './lib/webhooks.mjs';
 import { request, until } from './lib/contract.mjs';
 
 let srv;
@@ -148,6 +148,22 @@ describe('PATCH /v1.0/users/{id}', () => {
     expectStatus(await admin('PATCH', `/v1.0/users/${u.id}`, { accountEnabled: true }), 204);
     expectGraphError(await me(u.api), 401); // ended credentials stay ended
     await getToken(srv, u.userPrincipalName, u.password);
+  });
+
+  test('disabling or deleting ends the person\'s open event streams at once; another person\'s stream stays', async () => {
+    const u = await newUser(srv, 'streamer');
+    const v = await newUser(srv, 'streamer2');
+    const other = await newUser(srv, 'bystander');
+    const [su, sv, so] = [await openEvents(srv, { token: u.token }), await openEvents(srv, { token: v.token }), await openEvents(srv, { token: other.token })];
+    try {
+      expectStatus(await admin('PATCH', `/v1.0/users/${u.id}`, { accountEnabled: false }), 204);
+      await su.waitEnd();
+      expectStatus(await admin('DELETE', `/v1.0/users/${v.id}`), 204);
+      await sv.waitEnd();
+      assert.equal(so.ended, false);
+    } finally {
+      for (const s of [su, sv, so]) s.close();
+    }
   });
 
   test('a password set by an administrator ends the credentials; forceChangePasswordNextSignIn:false signs in normally', async () => {
