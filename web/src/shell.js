@@ -12,6 +12,7 @@ import { isAdmin, openAdmin } from './admin.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
 import { themeMenu } from './theme.js';
+import { accountButton } from './account.js';
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), unread: new Map(), current: null, view: null, expanded: new Set() };
@@ -38,6 +39,7 @@ export function renderShell(root, { user, onSignOut }) {
     searchBtn,
     adminBtn,
     themeMenu(),
+    accountButton({ user, onSignedOut: () => onSignOut() }),
     signOutBtn);
 
   const drawerBtn = () => {
