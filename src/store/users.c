@@ -1,5 +1,11 @@
 /*
  * users.c: users and their credentials (API tokens, sessions).
+ *
+ * Whenever credentials of a user end (revoked, signed out everywhere, a password change, the
+ * account disabled or deleted), the transaction queues the notification "x <user id>": every
+ * node then ends that user's event streams (teams/remote.c). A stream does not know which
+ * credential opened it; the ones still valid reconnect at once with Last-Event-ID and lose
+ * nothing, the others meet their 401.
  */
 #include "store/users.h"
 
@@ -188,9 +194,7 @@ static sb_err user_update_fn(struct db *d, void *arg)
                          DB_ARGS(db_text(ch->password_hash), db_text(uc->id)));
     if (!err)
         err = end_credentials(d, uc->id, (int)ch->end_credentials, ch->keep_id);
-    /* Every node ends the user's event streams once this commits (teams/remote.c), unless the
-     * caller keeps a credential (their own password change). */
-    if (!err && ch->end_credentials != SB_CREDS_KEEP && !ch->keep_id)
+    if (!err && ch->end_credentials != SB_CREDS_KEEP)
         err = db_notify(d, "x", uc->id);
     if (!err)
         err = store_audit_insert_tx(d, uc->audit);
@@ -343,9 +347,10 @@ struct token_owned {
 static sb_err token_delete_owned_fn(struct db *d, void *arg)
 {
     struct token_owned *t = arg;
+    sb_err err = db_run_one(d, SQL_TOKEN_DELETE_OWNED,
+                            DB_ARGS(db_text(t->id), db_text(t->user_id), db_int(t->kind)));
 
-    return db_run_one(d, SQL_TOKEN_DELETE_OWNED,
-                      DB_ARGS(db_text(t->id), db_text(t->user_id), db_int(t->kind)));
+    return err ? err : db_notify(d, "x", t->user_id);
 }
 
 sb_err store_token_delete_owned(struct store *st, const char *id, const char *user_id, int kind)
@@ -404,8 +409,10 @@ static sb_err token_delete_fn(struct db *d, void *arg)
 static sb_err token_delete_kind_fn(struct db *d, void *arg)
 {
     struct token_delete *td = arg;
+    sb_err err =
+        db_run(d, NULL, SQL_TOKEN_DELETE_KIND, DB_ARGS(db_text(td->user_id), db_int(td->kind)));
 
-    return db_run(d, NULL, SQL_TOKEN_DELETE_KIND, DB_ARGS(db_text(td->user_id), db_int(td->kind)));
+    return err ? err : db_notify(d, "x", td->user_id);
 }
 
 sb_err store_token_delete(struct store *st, const char *id)

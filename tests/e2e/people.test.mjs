@@ -370,6 +370,29 @@ describe('web sessions: GET/DELETE /api/v1/me/sessions', () => {
     assert.equal(expectCollection(await a.call('GET', '/api/v1/me/sessions')).length, 1);
   });
 
+  test('an ended session\'s or token\'s event stream ends at once; streams of others stay', async () => {
+    const u = await newUser(srv, 'streamends');
+    const other = await newUser(srv, 'streamstays');
+    const a = await session(u);
+    const b = await session(u);
+    const second = await getToken(srv, u.userPrincipalName, u.password);
+    const sb = await openEvents(srv, { cookie: b.cookie });
+    const st = await openEvents(srv, { token: second });
+    const so = await openEvents(srv, { token: other.token });
+    try {
+      const other_ = expectCollection(await a.call('GET', '/api/v1/me/sessions')).find((x) => !x.isCurrent);
+      expectStatus(await a.call('DELETE', `/api/v1/me/sessions/${other_.id}`), 204);
+      await sb.waitEnd();
+      const tokens = expectCollection(await a.call('GET', '/api/v1/tokens'));
+      const newest = [...tokens].sort((x, y) => Date.parse(y.createdDateTime) - Date.parse(x.createdDateTime))[0];
+      expectStatus(await a.call('DELETE', `/api/v1/tokens/${newest.id}`), 204);
+      await st.waitEnd();
+      assert.equal(so.ended, false);
+    } finally {
+      for (const s of [sb, st, so]) s.close();
+    }
+  });
+
   test('DELETE /api/v1/me/sessions signs out everywhere (this session included, cookie cleared); API tokens stay', async () => {
     const u = await newUser(srv, 'everywhere');
     const a = await session(u);
