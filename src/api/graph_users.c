@@ -4,8 +4,11 @@
  */
 #include "api/api.h"
 
+#include "auth/pool.h"
 #include "core/json.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,35 +25,122 @@ void api_me(struct api_call *c)
     api_json(c, 200, api_render_user(&u));
 }
 
+/* A creation, or a change that sets a password: argon2id (64 MiB) runs on the hashing pool, not
+ * on this HTTP thread, as for sign-ins (auth_api.c): the handler defers the connection and
+ * answers on the resumed call. The job owns copies of what it needs from the body. */
+struct user_job {
+    struct sb_ctx *ctx;
+    struct http_request *req;
+    struct sb_principal who;
+    bool create;
+    sb_id id;
+    char display_name[SB_NAME_MAX + 1];
+    char upn[SB_NAME_MAX + 1];
+    char password[1025];
+    struct auth_user_patch patch; /* its strings point into this job */
+    bool queued;                  /* false: the pool refused or cancelled it (full, stopping) */
+    sb_err err;
+    struct sb_diag diag;
+    struct sb_user user;
+};
+
+static void user_job_free(struct user_job *j)
+{
+    sodium_memzero(j->password, sizeof(j->password));
+    free(j);
+}
+
+static void user_job_run(void *arg, bool cancelled)
+{
+    struct user_job *j = arg;
+    struct auth_new_user nu = {j->display_name, j->upn, j->password, false};
+
+    if (cancelled)
+        j->queued = false;
+    else if (j->create)
+        j->err = auth_user_add(j->ctx, &j->who, &nu, &j->user, &j->diag);
+    else
+        j->err = auth_user_update(j->ctx, &j->who, j->id, &j->patch, &j->diag);
+    sodium_memzero(j->password, sizeof(j->password));
+    http_resume(j->req);
+}
+
+/* The resumed call of a deferred job: answers it and returns true. */
+static bool user_job_finish(struct api_call *c)
+{
+    struct user_job *j = c->req->state;
+
+    if (!c->req->resumed || !j)
+        return false;
+    c->req->state = NULL;
+    if (!j->queued) {
+        http_response_header(c->resp, "Retry-After", "1");
+        api_failf(c, SB_ERR_UNAVAILABLE, "ServiceUnavailable",
+                  "too many passwords are being hashed; try again in a moment");
+    } else if (j->err) {
+        c->diag = j->diag;
+        api_fail(c, j->err);
+    } else if (j->create) {
+        api_json(c, 201, api_render_user(&j->user));
+    } else {
+        api_no_content(c);
+    }
+    user_job_free(j);
+    return true;
+}
+
+static void user_job_submit(struct api_call *c, struct user_job *j)
+{
+    j->ctx = c->ctx;
+    j->req = c->req;
+    j->who = *c->who;
+    c->req->state = j;
+    http_defer(c->req);
+    j->queued = true; /* before the job can run: a cancelled job clears it */
+    if (auth_pool_submit(c->ctx->auth_pool, user_job_run, j) != SB_OK) {
+        j->queued = false;
+        http_resume(c->req); /* answered (503) on the resumed call */
+    }
+}
+
 void api_user_create(struct api_call *c)
 {
-    struct auth_new_user nu = {0};
-    struct sb_user u;
+    const char *name = NULL, *upn = NULL, *password = NULL;
+    struct user_job *j = NULL;
     json_t *body, *profile;
     sb_err err;
 
+    if (user_job_finish(c))
+        return;
     body = api_body_object(c);
     if (!body)
         return;
-    err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &nu.display_name, &c->diag);
+    err = sb_json_string(body, "displayName", true, SB_NAME_MAX, &name, &c->diag);
     if (!err)
-        err = sb_json_string(body, "userPrincipalName", true, SB_NAME_MAX, &nu.upn, &c->diag);
+        err = sb_json_string(body, "userPrincipalName", true, SB_NAME_MAX, &upn, &c->diag);
     if (!err)
         err = sb_json_object(body, "passwordProfile", true, &profile, &c->diag);
     if (!err)
-        err = sb_json_string(profile, "password", true, 1024, &nu.password, &c->diag);
+        err = sb_json_string(profile, "password", true, 1024, &password, &c->diag);
     if (err && strncmp(c->diag.message, "password ", 9) == 0) {
         char rule[sizeof(c->diag.message)];
         memcpy(rule, c->diag.message, sizeof(rule));
         sb_fail(&c->diag, err, "invalidRequest", "passwordProfile.%.300s", rule);
     }
-    if (!err)
-        err = auth_user_add(c->ctx, c->who, &nu, &u, &c->diag);
-    if (err)
-        api_fail(c, err);
-    else
-        api_json(c, 201, api_render_user(&u));
+    if (!err && !(j = calloc(1, sizeof(*j))))
+        err = SB_ERR_NOMEM;
+    if (!err) {
+        j->create = true;
+        snprintf(j->display_name, sizeof(j->display_name), "%s", name);
+        snprintf(j->upn, sizeof(j->upn), "%s", upn);
+        snprintf(j->password, sizeof(j->password), "%s", password);
+    }
     json_decref(body);
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    user_job_submit(c, j);
 }
 
 /* What administrators see besides: whether the account is on, and its organisation role
@@ -176,11 +266,14 @@ static sb_err roles_of(json_t *body, struct auth_user_patch *p, struct sb_diag *
 void api_user_patch(struct api_call *c)
 {
     struct auth_user_patch p = {NULL, -1, -1, -1, NULL, false};
-    json_t *body = api_body_object(c), *profile = NULL;
+    struct user_job *j = NULL;
+    json_t *body, *profile = NULL;
     int force = -1;
     sb_err err;
 
-    if (!body)
+    if (user_job_finish(c))
+        return;
+    if (!(body = api_body_object(c)))
         return;
     err = sb_json_string(body, "displayName", false, SB_NAME_MAX, &p.display_name, &c->diag);
     if (!err)
@@ -195,13 +288,30 @@ void api_user_patch(struct api_call *c)
         err = tristate(profile, "forceChangePasswordNextSignIn", &force, &c->diag);
     /* Graph's default for a password an administrator sets: change it at next sign-in. */
     p.force_change = force != 0;
-    if (!err)
+    if (!err && !p.password) {
         err = auth_user_update(c->ctx, c->who, api_param(c, 0), &p, &c->diag);
+        if (!err)
+            api_no_content(c);
+    } else if (!err && strlen(api_param(c, 0)) >= sizeof(j->id)) {
+        /* Not an id: copied into the job it would be cut to some other user's id. */
+        err = sb_fail(&c->diag, SB_ERR_NOT_FOUND, "Request_ResourceNotFound",
+                      "user '%.64s' not found", api_param(c, 0));
+    } else if (!err && !(j = calloc(1, sizeof(*j)))) {
+        err = SB_ERR_NOMEM;
+    } else if (!err) {
+        snprintf(j->id, sizeof(j->id), "%s", api_param(c, 0));
+        snprintf(j->password, sizeof(j->password), "%s", p.password);
+        if (p.display_name)
+            snprintf(j->display_name, sizeof(j->display_name), "%s", p.display_name);
+        j->patch = p;
+        j->patch.display_name = p.display_name ? j->display_name : NULL;
+        j->patch.password = j->password;
+    }
+    json_decref(body);
     if (err)
         api_fail(c, err);
-    else
-        api_no_content(c);
-    json_decref(body);
+    else if (j)
+        user_job_submit(c, j);
 }
 
 void api_user_delete(struct api_call *c)

@@ -104,6 +104,9 @@ describe('PATCH /v1.0/users/{id}', () => {
     const before = await userAsAdmin(u.id);
     expectGraphError(await other.api('PATCH', `/v1.0/users/${u.id}`, { displayName: 'Hijacked', accountEnabled: false }), 403);
     expectGraphError(await admin('PATCH', '/v1.0/users/00000000-0000-4000-8000-000000000000', { displayName: 'Ghost' }), 404);
+    // An id with more after it is not that user's (whatever the handler copies it into).
+    expectGraphError(await admin('PATCH', `/v1.0/users/${u.id}0`, { passwordProfile: { password: 'Long-enough-pw-77' } }), 404);
+    expectGraphError(await admin('PATCH', `/v1.0/users/${u.id}0`, { displayName: 'Longer' }), 404);
     expectGraphError(await admin('PATCH', `/v1.0/users/${u.id}`, { accountEnabled: 'no' }), 400);
     expectGraphError(await admin('PATCH', `/v1.0/users/${u.id}`, { displayName: 'Half', roles: ['king'] }), 400);
     expectGraphError(await admin('PATCH', `/v1.0/users/${u.id}`, { displayName: '' }), 400);
