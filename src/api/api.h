@@ -91,6 +91,10 @@ void api_openid_configuration_tenant(struct api_call *c);
 void api_jwks(struct api_call *c);
 void api_metrics(struct api_call *c);
 void api_token_create(struct api_call *c);
+/* oidc_api.c: single sign-on (contract §6) */
+void api_auth_providers(struct api_call *c);
+void api_oidc_start(struct api_call *c);
+void api_oidc_callback(struct api_call *c);
 void api_session_create(struct api_call *c);
 void api_session_delete(struct api_call *c);
 void api_session_get(struct api_call *c);
@@ -119,6 +123,8 @@ void api_message_get(struct api_call *c);
 void api_member_list(struct api_call *c);
 void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
+void api_member_patch(struct api_call *c);
+void api_team_list(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
 /* Pages of channel messages and of replies: $top in [1, API_PAGE_MAX], API_PAGE_DEFAULT when

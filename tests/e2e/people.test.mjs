@@ -14,6 +14,7 @@ import {
 } from './lib/graph.mjs';
 import { createWebhook, postTo, expectAccepted, messageCard, newestMessage, openEvents } from './lib/webhooks.mjs';
 import { request, until } from './lib/contract.mjs';
+import { startOidcProvider } from './lib/oidc.mjs';
 
 let srv;
 let admin;
@@ -405,5 +406,39 @@ describe('web sessions: GET/DELETE /api/v1/me/sessions', () => {
     expectGraphError(await a.call('GET', '/v1.0/me'), 401);
     expectGraphError(await b.call('GET', '/v1.0/me'), 401);
     expectStatus(await me(u.api), 200);
+  });
+});
+
+describe('a disabled account and single sign-on', () => {
+  let idp;
+  let s;
+  before(async () => {
+    idp = await startOidcProvider();
+    s = await startServer({ args: ['--oidc-issuer', idp.issuer, '--oidc-client-id', idp.clientId], env: { SWITCHBOARD_OIDC_CLIENT_SECRET: idp.clientSecret } });
+    idp.configure(`${s.url}/api/v1/auth/oidc/callback`);
+    expectStatus(await api(s, s.adminToken)('PATCH', '/api/v1/admin/organization', { outboundAllowedHosts: [idp.host] }), 200);
+  });
+  after(async () => {
+    await s?.close();
+    await idp?.close();
+  });
+
+  test('the provider signs the person in, but a disabled account gets no session; enabled again, it does', async () => {
+    const u = await createUser(s, { userPrincipalName: uniqueUpn('ssooff') });
+    idp.people.set('ssooff', { preferred_username: u.userPrincipalName, email: u.userPrincipalName, name: 'Off' });
+    const through = async () => {
+      const start = await request(s, 'GET', '/api/v1/auth/oidc/start');
+      assert.equal(start.status, 302, start.text);
+      const back = new URL(await idp.signIn(start.headers.location, 'ssooff'));
+      const cookies = start.setCookie.map((c) => c.split(';')[0]).filter((c) => !/=$/.test(c)).join('; ');
+      return request(s, 'GET', back.pathname + back.search, { headers: { Cookie: cookies } });
+    };
+    const session = (r) => r.setCookie.find((c) => /^sb_session=[^;]/.test(c));
+    expectStatus(await api(s, s.adminToken)('PATCH', `/v1.0/users/${u.id}`, { accountEnabled: false }), 204);
+    const refused = await through();
+    assert.equal(session(refused), undefined, refused.setCookie.join(' | '));
+    expectStatus(await api(s, s.adminToken)('PATCH', `/v1.0/users/${u.id}`, { accountEnabled: true }), 204);
+    const ok = await through();
+    assert.ok(session(ok), ok.setCookie.join(' | '));
   });
 });

@@ -7,6 +7,7 @@ import { createFeedView } from './feed.js';
 import { createChannelView } from './channel.js';
 import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
+import { browseTeamsButton } from './teamsdirectory.js';
 import { formDialog } from './dialog.js';
 import { isAdmin, openAdmin } from './admin.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
@@ -198,6 +199,7 @@ export function renderShell(root, { user, onSignOut }) {
     announce(`Team ${team.displayName} created`);
   }
   newTeamBtn.addEventListener('click', createTeam);
+  nav.querySelector('.sidebar-head').append(browseTeamsButton({ onJoined: async (id) => { await loadTeams(); const t = state.teams.find((x) => x.id === id); const ch = t && (state.channels.get(id) || [])[0]; if (ch) openChannel(t, ch, true); } }));
 
   async function createChannel(team) {
     const ch = await formDialog({
