@@ -4,8 +4,20 @@
 // change after an administrator's reset, at 1280 and 375 px, in English and French.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api } from './lib/server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, api, REPO_ROOT } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
+
+// axe-core on what is on screen: the serious and critical violations (issue 21 item 8). Run
+// through evaluate: the page's Content-Security-Policy refuses injected script tags.
+const AXE = fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+async function axeSerious(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const T = { timeout: 60000 };
 let server;
@@ -111,6 +123,7 @@ test('API tokens: a wrong password is refused without signing out; a new token i
   await tokens.getByRole('listitem').first().waitFor();
   assert.match(await tokens.textContent(), /expires/);
   await shot(page, '61-account-token-1280');
+  assert.deepEqual(await axeSerious(page), []);
   await tokens.getByRole('button', { name: /^Revoke the token/ }).click();
   await dlg.getByRole('group').getByRole('button', { name: 'Revoke' }).click();
   await dlg.getByText('You have no API tokens.').waitFor();
@@ -131,6 +144,7 @@ test('at 375 px the account view fits the screen', T, async () => {
   });
   assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
   await shot(page, '62-account-375');
+  assert.deepEqual(await axeSerious(page), []);
   await page.context().close();
 });
 
@@ -148,6 +162,7 @@ test('forced change after an administrator\'s reset: the app waits for a new pas
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     assert.equal(await page.locator('.app .topbar').count(), 0, 'no app before the change');
     await shot(page, `63-password-change-${suffix}`);
+    assert.deepEqual(await axeSerious(page), []);
     if (width === 375) {
       await page.context().close();
       continue;
@@ -185,6 +200,7 @@ test('in French: « Votre compte » and the forced change screen', T, async () =
   await dlg.getByRole('button', { name: 'Se déconnecter partout' }).waitFor();
   await dlg.getByText('Ce navigateur').waitFor();
   await shot(page, '64-account-fr-1280');
+  assert.deepEqual(await axeSerious(page), []);
   await page.context().close();
   await admin('PATCH', `/v1.0/users/${fanny.id}`, { passwordProfile: { password: 'Temporary-Passw0rd-2' } });
   const forced = await newPage(browser, server, { viewport: { width: 375, height: 800 } });
@@ -197,5 +213,6 @@ test('in French: « Votre compte » and the forced change screen', T, async () =
   await forced.getByRole('heading', { name: 'Choisissez un nouveau mot de passe' }).waitFor();
   assert.equal(await forced.title(), 'Choisissez un nouveau mot de passe | Switchboard');
   await shot(forced, '65-password-change-fr-375');
+  assert.deepEqual(await axeSerious(forced), []);
   await forced.context().close();
 });
