@@ -127,20 +127,17 @@ void api_user_create(struct api_call *c)
         memcpy(rule, c->diag.message, sizeof(rule));
         sb_fail(&c->diag, err, "invalidRequest", "passwordProfile.%.300s", rule);
     }
-    if (!err && !(j = calloc(1, sizeof(*j))))
-        err = SB_ERR_NOMEM;
-    if (!err) {
+    if (!err && (j = calloc(1, sizeof(*j))) != NULL) {
         j->create = true;
         snprintf(j->display_name, sizeof(j->display_name), "%s", name);
         snprintf(j->upn, sizeof(j->upn), "%s", upn);
         snprintf(j->password, sizeof(j->password), "%s", password);
     }
     json_decref(body);
-    if (err) {
-        api_fail(c, err);
-        return;
-    }
-    user_job_submit(c, j);
+    if (j)
+        user_job_submit(c, j);
+    else
+        api_fail(c, err ? err : SB_ERR_NOMEM);
 }
 
 /* What administrators see besides: whether the account is on, and its organisation role

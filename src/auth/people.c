@@ -55,16 +55,17 @@ static json_t *audit_view(const struct sb_user *u)
                      u->is_admin, "guest", u->is_guest);
 }
 
+/* The entry for a change of the user `before` (after: NULL for a deletion). */
 static sb_err write_audit(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
                           const struct sb_user *before, const struct sb_user *after,
                           struct sb_audit *out)
 {
-    json_t *b = before ? audit_view(before) : NULL, *a = after ? audit_view(after) : NULL;
-    sb_err err = (before && !b) || (after && !a)
+    json_t *b = audit_view(before), *a = after ? audit_view(after) : NULL;
+    sb_err err = !b || (after && !a)
                      ? SB_ERR_NOMEM
                      : org_audit_entry(ctx, who ? who->user_id : "",
                                        who ? who->display_name : "switchboard admin", action,
-                                       before ? before->id : after->id, b, a, out);
+                                       before->id, b, a, out);
 
     json_decref(b);
     json_decref(a);
@@ -87,7 +88,7 @@ sb_err auth_user_update(struct sb_ctx *ctx, const struct sb_principal *who, cons
     char hash[crypto_pwhash_STRBYTES];
     struct sb_user_change ch = {in->display_name, in->enabled, in->is_admin, in->is_guest, -1, NULL,
                                 SB_CREDS_KEEP,    NULL};
-    struct sb_user before, after;
+    struct sb_user before = {0}, after;
     struct sb_audit audit = {0};
     sb_err err = sb_can(ctx, who, SB_ACT_USER_MANAGE, NULL, diag);
 
@@ -139,7 +140,7 @@ sb_err auth_user_update(struct sb_ctx *ctx, const struct sb_principal *who, cons
 sb_err auth_user_remove(struct sb_ctx *ctx, const struct sb_principal *who, const char *user_id,
                         struct sb_diag *diag)
 {
-    struct sb_user before;
+    struct sb_user before = {0};
     struct sb_audit audit = {0};
     sb_time now;
     sb_err err = sb_can(ctx, who, SB_ACT_USER_MANAGE, NULL, diag);
@@ -166,7 +167,7 @@ sb_err auth_password_change(struct sb_ctx *ctx, const struct sb_principal *who, 
 {
     char hash[crypto_pwhash_STRBYTES];
     struct sb_user_change ch = {NULL, -1, -1, -1, 0, NULL, SB_CREDS_END_OTHERS, NULL};
-    struct sb_user u;
+    struct sb_user u = {0};
     struct sb_audit audit = {0};
     struct sb_diag ignored;
     sb_err err = sb_can(ctx, who, SB_ACT_SIGNED_IN, NULL, diag);
@@ -206,7 +207,7 @@ sb_err auth_password_reset(struct sb_ctx *ctx, const char *upn, char *password, 
     char hash[crypto_pwhash_STRBYTES];
     unsigned char raw[18];
     struct sb_user_change ch = {NULL, -1, -1, -1, 1, NULL, SB_CREDS_END_OTHERS, NULL};
-    struct sb_user u;
+    struct sb_user u = {0};
     struct sb_audit audit = {0};
     sb_err err;
 
