@@ -31,7 +31,8 @@ struct signin {
     char upn[SB_NAME_MAX + 1];
     char password[1025];
     struct auth_throttle_keys keys;
-    bool queued; /* false: the pool refused or cancelled the job (full or stopping) */
+    int64_t expires_in; /* POST /api/v1/tokens: seconds (0: the default) */
+    bool queued;        /* false: the pool refused or cancelled the job (full or stopping) */
     sb_err err;
     struct sb_diag diag;
     struct sb_user user;
@@ -88,7 +89,7 @@ static bool finish(struct api_call *c, struct signin *s)
 static bool check_login(struct api_call *c, struct sb_user *u)
 {
     struct signin *s = c->req->state;
-    json_t *body;
+    json_t *body, *expires;
     const char *upn, *password;
     char address[INET6_ADDRSTRLEN];
     int retry = 0;
@@ -113,9 +114,17 @@ static bool check_login(struct api_call *c, struct sb_user *u)
     if (!err && !oidc_password_allowed(c->ctx, upn))
         err = sb_fail(&c->diag, SB_ERR_FORBIDDEN, "passwordSignInDisabled",
                       "password sign-in is turned off; sign in with single sign-on");
+    expires = json_object_get(body, "expiresIn");
+    if (!err && expires && !json_is_null(expires) &&
+        (!json_is_integer(expires) || json_integer_value(expires) < 60 ||
+         json_integer_value(expires) > AUTH_TOKEN_TTL_MAX_S))
+        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest",
+                      "expiresIn must be a whole number of seconds from 60 to %lld",
+                      (long long)AUTH_TOKEN_TTL_MAX_S);
     if (!err && !(s = calloc(1, sizeof(*s))))
         err = SB_ERR_NOMEM;
     if (!err) {
+        s->expires_in = json_is_integer(expires) ? (int64_t)json_integer_value(expires) : 0;
         s->ctx = c->ctx;
         s->req = c->req;
         snprintf(s->upn, sizeof(s->upn), "%s", upn);
@@ -153,12 +162,14 @@ static bool check_login(struct api_call *c, struct sb_user *u)
 void api_token_create(struct api_call *c)
 {
     char secret[AUTH_SECRET_LEN + 1];
+    struct signin *s = c->req->state;
     struct sb_user u;
+    int64_t ttl = s ? s->expires_in : 0; /* check_login frees s on the resumed call */
     sb_err err;
 
     if (!check_login(c, &u))
         return;
-    err = auth_token_issue(c->ctx, u.id, secret);
+    err = auth_token_issue(c->ctx, u.id, ttl, secret);
     if (err) {
         api_fail(c, err);
         return;
@@ -204,7 +215,9 @@ void api_session_create(struct api_call *c)
     http_response_header(
         c->resp, "Set-Cookie", "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s",
         api_session_cookie(c->ctx), secret, AUTH_SESSION_TTL_MS / 1000, https ? "; Secure" : "");
-    api_json(c, 200, json_pack("{s:o,s:s}", "user", api_render_user(&u), "csrfToken", csrf));
+    api_json(c, 200,
+             json_pack("{s:o,s:s,s:b}", "user", api_render_user(&u), "csrfToken", csrf,
+                       "passwordChangeRequired", u.must_change));
 }
 
 void api_session_delete(struct api_call *c)
@@ -236,6 +249,110 @@ void api_session_get(struct api_call *c)
         return;
     }
     api_json(c, 200,
-             json_pack("{s:o,s:s?}", "user", api_render_user(&u), "csrfToken",
-                       c->who->via_session ? c->who->csrf : NULL));
+             json_pack("{s:o,s:s?,s:b}", "user", api_render_user(&u), "csrfToken",
+                       c->who->via_session ? c->who->csrf : NULL, "passwordChangeRequired",
+                       c->who->must_change_password));
+}
+
+/* ---- POST /v1.0/me/changePassword: two argon2id runs, on the hashing pool like a sign-in ---- */
+
+struct change {
+    struct sb_ctx *ctx;
+    struct http_request *req;
+    struct sb_principal who;
+    char current[1025];
+    char password[1025];
+    struct auth_throttle_keys keys;
+    bool queued;
+    sb_err err;
+    struct sb_diag diag;
+};
+
+static void change_free(struct change *ch)
+{
+    sodium_memzero(ch->current, sizeof(ch->current));
+    sodium_memzero(ch->password, sizeof(ch->password));
+    free(ch);
+}
+
+static void change_run(void *arg, bool cancelled)
+{
+    struct change *ch = arg;
+
+    if (cancelled)
+        ch->queued = false;
+    else
+        ch->err = auth_password_change(ch->ctx, &ch->who, ch->current, ch->password, &ch->diag);
+    sodium_memzero(ch->current, sizeof(ch->current));
+    sodium_memzero(ch->password, sizeof(ch->password));
+    http_resume(ch->req);
+}
+
+/* A wrong current password counts as a failed sign-in of the account (the throttle of contract
+ * §6), so a stolen session cannot be used to guess it faster than the sign-in page allows. */
+void api_change_password(struct api_call *c)
+{
+    struct change *ch = c->req->state;
+    const char *current = NULL, *password = NULL;
+    char address[INET6_ADDRSTRLEN];
+    int retry = 0;
+    json_t *body;
+    sb_err err;
+
+    if (c->req->resumed && ch) {
+        c->req->state = NULL;
+        if (!ch->queued) {
+            http_response_header(c->resp, "Retry-After", "1");
+            api_failf(c, SB_ERR_UNAVAILABLE, "ServiceUnavailable",
+                      "too many passwords are being checked; try again in a moment");
+        } else if (ch->err) {
+            if (ch->err == SB_ERR_FORBIDDEN && strcmp(ch->diag.code, "InvalidPassword") == 0 &&
+                auth_throttle_failed(c->ctx, &ch->keys) != SB_OK)
+                sb_log_error("cannot count a failed password check for %s", ch->keys.account);
+            c->diag = ch->diag;
+            api_fail(c, ch->err);
+        } else {
+            api_no_content(c);
+        }
+        change_free(ch);
+        return;
+    }
+    if (!(body = api_body_object(c)))
+        return;
+    err = sb_json_string(body, "currentPassword", true, 1024, &current, &c->diag);
+    if (!err)
+        err = sb_json_string(body, "newPassword", true, 1024, &password, &c->diag);
+    if (!err && !(ch = calloc(1, sizeof(*ch))))
+        err = SB_ERR_NOMEM;
+    if (!err) {
+        ch->ctx = c->ctx;
+        ch->req = c->req;
+        ch->who = *c->who;
+        snprintf(ch->current, sizeof(ch->current), "%s", current);
+        snprintf(ch->password, sizeof(ch->password), "%s", password);
+        auth_throttle_keys(c->who->upn,
+                           http_peer_address(c->req, address, sizeof(address)) ? address : NULL,
+                           &ch->keys);
+        err = auth_throttle_check(c->ctx, &ch->keys, &retry);
+    }
+    json_decref(body);
+    if (err == SB_ERR_THROTTLED) {
+        http_response_header(c->resp, "Retry-After", "%d", retry);
+        api_failf(c, err, "TooManyRequests",
+                  "too many wrong passwords for this account; try again in %d seconds", retry);
+    } else if (err) {
+        api_fail(c, err);
+    }
+    if (err) {
+        if (ch)
+            change_free(ch);
+        return;
+    }
+    c->req->state = ch;
+    http_defer(c->req);
+    ch->queued = true;
+    if (auth_pool_submit(c->ctx->auth_pool, change_run, ch) != SB_OK) {
+        ch->queued = false;
+        http_resume(c->req);
+    }
 }

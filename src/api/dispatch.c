@@ -21,12 +21,14 @@
 #include <strings.h>
 
 enum {
-    API_PUBLIC = 1,   /* no authentication */
-    API_WEBHOOK = 2,  /* body limit --max-payload; the handler answers oversized bodies itself */
-    API_PACKAGE = 4,  /* body limit APPS_PACKAGE_MAX (an app package zip) */
-    API_APPHOST = 8,  /* a request to an app's sandbox origin (apphost.h), not to the API */
-    API_SERVICE = 16, /* body limit SERVICE_BODY_MAX (a service's native webhook payload) */
-    API_ITEM = 32,    /* body limit GC_ITEM_BYTES_MAX (a Graph connector's external item) */
+    API_PUBLIC = 1,     /* no authentication */
+    API_WEBHOOK = 2,    /* body limit --max-payload; the handler answers oversized bodies itself */
+    API_PACKAGE = 4,    /* body limit APPS_PACKAGE_MAX (an app package zip) */
+    API_APPHOST = 8,    /* a request to an app's sandbox origin (apphost.h), not to the API */
+    API_SERVICE = 16,   /* body limit SERVICE_BODY_MAX (a service's native webhook payload) */
+    API_ITEM = 32,      /* body limit GC_ITEM_BYTES_MAX (a Graph connector's external item) */
+    API_PW_CHANGE = 64, /* open to a caller whose password must be changed first (contract §6:
+                           every other call is 403 until changePassword succeeds) */
 };
 
 struct api_route {
@@ -67,8 +69,14 @@ static const struct http_route routes[] = {
     R("GET", "/api/v1/auth/providers", api_auth_providers, API_PUBLIC),
     R("GET", "/api/v1/auth/oidc/start", api_oidc_start, API_PUBLIC),
     R("GET", "/api/v1/auth/oidc/callback", api_oidc_callback, API_PUBLIC),
-    R("DELETE", "/api/v1/session", api_session_delete, 0),
-    R("GET", "/api/v1/session", api_session_get, 0),
+    R("DELETE", "/api/v1/session", api_session_delete, API_PW_CHANGE),
+    R("GET", "/api/v1/session", api_session_get, API_PW_CHANGE),
+    R("GET", "/api/v1/tokens", api_token_list, 0),
+    R("DELETE", "/api/v1/tokens/{id}", api_token_delete, 0),
+    R("GET", "/api/v1/me/sessions", api_my_session_list, 0),
+    R("DELETE", "/api/v1/me/sessions", api_my_sessions_end, API_PW_CHANGE),
+    R("DELETE", "/api/v1/me/sessions/{id}", api_my_session_delete, 0),
+    R("POST", "/v1.0/me/changePassword", api_change_password, API_PW_CHANGE),
     R("GET", "/api/v1/me/channelStates", api_channel_states, 0),
     R("PUT", "/api/v1/channels/{channel}/readState", api_read_state_put, 0),
     R("GET", "/v1.0/me", api_me, 0),
@@ -76,6 +84,8 @@ static const struct http_route routes[] = {
     R("GET", "/v1.0/users", api_user_list, 0),
     R("POST", "/v1.0/users", api_user_create, 0),
     R("GET", "/v1.0/users/{id}", api_user_get, 0),
+    R("PATCH", "/v1.0/users/{id}", api_user_patch, 0),
+    R("DELETE", "/v1.0/users/{id}", api_user_delete, 0),
     R("GET", "/v1.0/teams", api_team_list, 0),
     R("POST", "/v1.0/teams", api_team_create, 0),
     R("GET", "/v1.0/teams/{team}", api_team_get, 0),
@@ -392,6 +402,9 @@ static void prepare(void *arg, struct http_request *req, struct http_response *r
         goto out;
     }
     err = authenticate(&c, who);
+    if (!err && who->must_change_password && !(ar->flags & API_PW_CHANGE))
+        err = sb_fail(&c.diag, SB_ERR_FORBIDDEN, "PasswordChangeRequired",
+                      "your password must be changed first: POST /v1.0/me/changePassword");
     if (err) {
         api_fail(&c, err);
         goto out;

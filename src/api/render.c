@@ -3,10 +3,14 @@
  */
 #include "api/api.h"
 
+#include <string.h>
+
 json_t *api_render_user(const struct sb_user *u)
 {
-    return json_pack("{s:s,s:s,s:s,s:s}", "@odata.type", "#microsoft.graph.user", "id", u->id,
-                     "displayName", u->display_name, "userPrincipalName", u->upn);
+    /* mail: the UPN when it is an address (Graph's users have one; ours are both). */
+    return json_pack("{s:s,s:s,s:s,s:s,s:s?}", "@odata.type", "#microsoft.graph.user", "id", u->id,
+                     "displayName", u->display_name, "userPrincipalName", u->upn, "mail",
+                     strchr(u->upn, '@') ? u->upn : NULL);
 }
 
 json_t *api_render_team(const struct sb_team *t)

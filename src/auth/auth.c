@@ -16,8 +16,6 @@
 #include <string.h>
 
 #define ADMIN_UPN "admin"
-#define PASSWORD_MIN 8
-#define PASSWORD_MAX 256
 
 static void hash_secret(const char *secret, unsigned char out[32])
 {
@@ -55,12 +53,11 @@ sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, stru
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "userPrincipalName must not contain spaces, quotes or slashes");
     if (in->password) {
-        size_t len = strlen(in->password);
-        if (len < PASSWORD_MIN || len > PASSWORD_MAX)
-            return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
-                           "passwordProfile.password must be %d to %d characters", PASSWORD_MIN,
-                           PASSWORD_MAX);
-        if (crypto_pwhash_str(hash, in->password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        err = auth_password_check(in->password, in->upn, "passwordProfile.password", diag);
+        if (err)
+            return err;
+        if (crypto_pwhash_str(hash, in->password, strlen(in->password),
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
             return SB_ERR_NOMEM;
     }
@@ -68,6 +65,7 @@ sb_err auth_user_create(struct sb_ctx *ctx, const struct auth_new_user *in, stru
     snprintf(out->upn, sizeof(out->upn), "%s", in->upn);
     snprintf(out->display_name, sizeof(out->display_name), "%s", in->display_name);
     out->is_admin = in->is_admin;
+    out->enabled = true;
     sb_time_now(ctx, out->created);
     err = store_user_insert(ctx->store, out, in->password ? hash : NULL);
     if (err == SB_ERR_CONFLICT)
@@ -99,6 +97,10 @@ sb_err auth_login(struct sb_ctx *ctx, const char *upn, const char *password, str
     if (err == SB_ERR_UNAUTHORIZED)
         return sb_fail(diag, err, "InvalidAuthenticationToken",
                        "the user name or password is incorrect");
+    /* Said only to whoever knows the password: the account exists but may not sign in. */
+    if (!err && !out->enabled)
+        return sb_fail(diag, SB_ERR_FORBIDDEN, "AccountDisabled",
+                       "this account is disabled; ask an administrator to enable it");
     return err;
 }
 
@@ -121,10 +123,11 @@ static sb_err credential_insert(struct sb_ctx *ctx, const char *user_id, int kin
     return replace ? store_token_replace_kind(ctx->store, &t) : store_token_insert(ctx->store, &t);
 }
 
-sb_err auth_token_issue(struct sb_ctx *ctx, const char *user_id, char *secret)
+sb_err auth_token_issue(struct sb_ctx *ctx, const char *user_id, int64_t ttl_s, char *secret)
 {
     new_secret(ctx, secret);
-    return credential_insert(ctx, user_id, SB_TOKEN_API, secret, 0, NULL, false);
+    return credential_insert(ctx, user_id, SB_TOKEN_API, secret,
+                             (ttl_s > 0 ? ttl_s : AUTH_TOKEN_TTL_S) * 1000, NULL, false);
 }
 
 sb_err auth_session_start(struct sb_ctx *ctx, const char *user_id, char *secret, char *csrf)
@@ -162,14 +165,22 @@ sb_err auth_authenticate(struct sb_ctx *ctx, const char *secret, bool is_session
     if (t.expires_ms && t.expires_ms <= sb_now_ms(ctx))
         return SB_ERR_UNAUTHORIZED;
     err = store_user_get(ctx->store, t.user_id, &u);
-    if (err == SB_ERR_NOT_FOUND)
+    if (err == SB_ERR_NOT_FOUND || (!err && !u.enabled))
         return SB_ERR_UNAUTHORIZED;
     if (err)
         return err;
+    /* lastUsedDateTime, at most once a minute per credential; a lost write is not an error. */
+    if (sb_now_ms(ctx) - t.last_used_ms >= AUTH_TOUCH_MS &&
+        store_token_touch(ctx->store, t.id, sb_now_ms(ctx)) != SB_OK)
+        sb_log_warn("cannot record the use of credential %s", t.id);
     memcpy(out->user_id, u.id, sizeof(out->user_id));
     memcpy(out->display_name, u.display_name, sizeof(out->display_name));
     memcpy(out->upn, u.upn, sizeof(out->upn));
     out->is_admin = u.is_admin;
+    out->is_guest = u.is_guest;
+    /* The bootstrap token is the installation's own (SWITCHBOARD_ADMIN_TOKEN), not a password's:
+     * a reset of the admin's password does not stop scripts that use it. */
+    out->must_change_password = u.must_change && t.kind != SB_TOKEN_BOOTSTRAP;
     out->via_session = is_session;
     memcpy(out->credential_id, t.id, sizeof(out->credential_id));
     memcpy(out->csrf, t.csrf, sizeof(out->csrf));

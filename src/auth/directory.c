@@ -26,10 +26,11 @@ sb_err auth_user_list(struct sb_ctx *ctx, const struct sb_principal *who, struct
 }
 
 sb_err auth_user_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *user_id,
-                     struct sb_user *out, struct sb_diag *diag)
+                     struct sb_user *out, bool *full, struct sb_diag *diag)
 {
     sb_err err = sb_can(ctx, who, SB_ACT_USER_READ, NULL, diag);
 
+    *full = who && who->is_admin;
     if (err)
         return err;
     err = store_user_get(ctx->store, user_id, out);

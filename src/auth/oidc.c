@@ -554,6 +554,10 @@ sb_err oidc_finish(struct sb_ctx *ctx, const struct oidc_callback *in, struct sb
         err = verify(ctx, &p, id_token, nonce, &claims, diag);
     if (!err)
         err = match_user(ctx, claims, user, diag);
+    /* A disabled account (issue 21, docs/identity.md) gets no session by any way in. */
+    if (!err && !user->enabled)
+        err = sb_fail(diag, SB_ERR_FORBIDDEN, "accountDisabled",
+                      "this account is disabled; ask an administrator to enable it");
     if (!err)
         err = auth_session_start(ctx, user->id, secret, csrf);
 out:

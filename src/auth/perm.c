@@ -3,6 +3,7 @@
 #include "org/org.h"
 #include "store/messages.h"
 #include "store/teams.h"
+#include "store/users.h"
 
 #include <string.h>
 
@@ -12,6 +13,7 @@ static bool team_scoped(enum sb_action a)
     case SB_ACT_SIGNED_IN:
     case SB_ACT_USER_READ:
     case SB_ACT_USER_CREATE:
+    case SB_ACT_USER_MANAGE:
     case SB_ACT_TEAM_CREATE:
     case SB_ACT_CONNECTOR_REGISTER:
     case SB_ACT_ADMIN:
@@ -135,6 +137,26 @@ static sb_err developers(struct sb_ctx *ctx, struct sb_diag *diag)
                                  "organization (developersMayRegisterConnectors is off)");
 }
 
+/* The directory is for the organisation's members: not for organisation guests, nor for people
+ * who are in teams only as guests (what Teams' guests see: their teams, not the directory). */
+static sb_err directory(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_diag *diag)
+{
+    int64_t count = 0;
+    int highest = 0;
+    sb_err err;
+
+    if (who->is_admin)
+        return SB_OK;
+    if (who->is_guest)
+        return forbidden(diag, "guests cannot browse the directory");
+    err = store_user_team_roles(ctx->store, who->user_id, &count, &highest);
+    if (err)
+        return err;
+    return count > 0 && highest == SB_ROLE_GUEST
+               ? forbidden(diag, "guests cannot browse the directory")
+               : SB_OK;
+}
+
 /* Applications act only on external connections and items, as far as their roles go. */
 static sb_err app_can(const struct sb_principal *who, enum sb_action action, struct sb_diag *diag)
 {
@@ -188,13 +210,17 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     if (who->is_app || action == SB_ACT_EXTERNAL_CONNECTION || action == SB_ACT_EXTERNAL_ITEM)
         return app_can(who, action, diag);
     if (!team_scoped(action)) {
+        if (action == SB_ACT_USER_READ)
+            return directory(ctx, who, diag);
         if (action == SB_ACT_SIGNED_IN || action == SB_ACT_SEARCH || action == SB_ACT_TENANT_READ ||
-            action == SB_ACT_USER_READ || action == SB_ACT_TEAM_CREATE || who->is_admin)
+            action == SB_ACT_TEAM_CREATE || who->is_admin)
             return SB_OK;
         if (action == SB_ACT_CONNECTOR_REGISTER)
             return developers(ctx, diag);
         return forbidden(diag, action == SB_ACT_USER_CREATE ? "only administrators can create users"
-                                                            : "only administrators can do this");
+                               : action == SB_ACT_USER_MANAGE
+                                   ? "only administrators can change users"
+                                   : "only administrators can do this");
     }
     err = locate(ctx, res, &team, diag);
     if (err)

@@ -7,11 +7,12 @@
  *
  * Rules: global administrators may do everything. Any signed-in user may read the directory,
  * their own view (SB_ACT_SIGNED_IN) and the organisation app catalog, and create teams; only
- * administrators create users. Within a team: guests, members and owners read the team, its
- * channels, members and messages and post messages, replies and reactions; authors edit their
- * messages, authors and owners soft-delete them; members and owners create channels; only owners
- * change team settings and manage members (anyone may remove their own membership). Connectors are
- * managed by owners, and by members when the team's
+ * administrators create and manage users. Guests may not read the directory (SB_ACT_USER_READ:
+ * organisation guests, and people whose every team membership is a guest's). Within a team: guests,
+ * members and owners read the team, its channels, members and messages and post messages, replies
+ * and reactions; authors edit their messages, authors and owners soft-delete them; members and
+ * owners create channels; only owners change team settings and manage members (anyone may remove
+ * their own membership). Connectors are managed by owners, and by members when the team's
  * memberSettings.allowCreateUpdateRemoveConnectors is true. New configurations
  * (SB_ACT_CONNECTOR_CREATE) and webhook posts (SB_ACT_WEBHOOK_POST) also need connectors to be
  * on for the team by organisation and group policy (org/org.h); when they are off, existing
@@ -38,6 +39,7 @@ enum sb_action {
                          the organisation app catalog */
     SB_ACT_USER_READ,
     SB_ACT_USER_CREATE,
+    SB_ACT_USER_MANAGE, /* change, disable, delete a user or set their password: administrators */
     SB_ACT_TEAM_CREATE,
     SB_ACT_TEAM_READ,
     SB_ACT_TEAM_UPDATE,

@@ -1,5 +1,6 @@
 #include "cli/admin.h"
 
+#include "auth/auth.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "org/org.h"
@@ -34,11 +35,13 @@ static int usage(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr,
-            "\nusage: switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
-            "cmdlets: Get-OrganizationConfig, Set-OrganizationConfig, Get-UnifiedGroup, "
-            "Set-UnifiedGroup\n"
-            "       switchboard admin [--db URL | --data DIR] backup <file> | restore <file>\n");
+    fprintf(
+        stderr,
+        "\nusage: switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
+        "cmdlets: Get-OrganizationConfig, Set-OrganizationConfig, Get-UnifiedGroup, "
+        "Set-UnifiedGroup\n"
+        "       switchboard admin [--db URL | --data DIR] backup <file> | restore <file>\n"
+        "       switchboard admin [--db URL | --data DIR] reset-password <userPrincipalName>\n");
     return USAGE;
 }
 
@@ -264,6 +267,31 @@ static int backup_restore(bool backup, const char *db_url, const char *data_dir,
     return EXIT_SUCCESS;
 }
 
+/* `reset-password <upn>`: a one-time password on stdout (its last word, for scripts); the
+ * person must choose a new one at next sign-in. Also for the bootstrap administrator, who has
+ * no password until then. */
+static int reset_password(struct sb_ctx *ctx, int argc, char **argv)
+{
+    struct sb_diag diag = {{0}, {0}};
+    char password[64];
+    sb_err err;
+
+    err = auth_password_reset(ctx, argv[0], password, sizeof(password), &diag);
+    (void)argc;
+    if (err) {
+        fprintf(stderr, "switchboard admin: %s\n",
+                diag.message[0] ? diag.message : sb_err_name(err));
+        return EXIT_FAILURE;
+    }
+    fprintf(stderr,
+            "switchboard admin: %s must choose a new password at next sign-in; their "
+            "sessions and API tokens have ended\n",
+            argv[0]);
+    printf("one-time password for %s: %s\n", argv[0], password);
+    sodium_memzero(password, sizeof(password));
+    return EXIT_SUCCESS;
+}
+
 int cli_admin(int argc, char **argv)
 {
     char db_url[1200] = "", data[1024] = "./var";
@@ -303,7 +331,10 @@ int cli_admin(int argc, char **argv)
     if (strcasecmp(cmdlet, "backup") == 0 || strcasecmp(cmdlet, "restore") == 0)
         return backup_restore(strcasecmp(cmdlet, "backup") == 0, db_url, data_dir, argc - i,
                               argv + i);
-    if (strcasecmp(cmdlet, "Get-OrganizationConfig") != 0 &&
+    if (strcasecmp(cmdlet, "reset-password") == 0 && (argc - i != 1 || !argv[i][0]))
+        return usage("%s", "reset-password <userPrincipalName>: give exactly one account");
+    if (strcasecmp(cmdlet, "reset-password") != 0 &&
+        strcasecmp(cmdlet, "Get-OrganizationConfig") != 0 &&
         strcasecmp(cmdlet, "Set-OrganizationConfig") != 0 &&
         strcasecmp(cmdlet, "Get-UnifiedGroup") != 0 && strcasecmp(cmdlet, "Set-UnifiedGroup") != 0)
         return usage("unknown cmdlet '%s'", cmdlet);
@@ -320,7 +351,9 @@ int cli_admin(int argc, char **argv)
     if (store_meta_get(ctx.store, "tenant_id", &tenant) == SB_OK)
         snprintf(ctx.tenant_id, sizeof(ctx.tenant_id), "%s", tenant);
     free(tenant);
-    if (strcasecmp(cmdlet, "Get-OrganizationConfig") == 0)
+    if (strcasecmp(cmdlet, "reset-password") == 0)
+        rc = reset_password(&ctx, argc - i, argv + i);
+    else if (strcasecmp(cmdlet, "Get-OrganizationConfig") == 0)
         rc = get_org(&ctx);
     else if (strcasecmp(cmdlet, "Set-OrganizationConfig") == 0)
         rc = set_org(&ctx, argc - i, argv + i);

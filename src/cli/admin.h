@@ -10,6 +10,9 @@
  *   switchboard admin ... Get-UnifiedGroup -Identity <team-id>
  *   switchboard admin ... Set-UnifiedGroup -Identity <team-id> -ConnectorsEnabled:$false
  *
+ *   switchboard admin [--db URL | --data DIR] reset-password <userPrincipalName>
+ *       prints a one-time password that must be changed at next sign-in (any account, the
+ *       bootstrap administrator included)
  *   switchboard admin [--db URL | --data DIR] backup <file>    (SQLite; while servers run)
  *   switchboard admin [--db URL | --data DIR] restore <file>   (SQLite; servers stopped)
  *

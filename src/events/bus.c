@@ -288,6 +288,20 @@ void events_membership(struct events_bus *b, const char *user_id, const char *te
     pthread_mutex_unlock(&b->mu);
 }
 
+void events_end_user(struct events_bus *b, const char *user_id)
+{
+    pthread_mutex_lock(&b->mu);
+    for (struct events_sub *s = b->head; s; s = s->next) {
+        if (strcmp(s->user_id, user_id) != 0)
+            continue;
+        pthread_mutex_lock(&s->mu);
+        s->closed = true;
+        wake_locked(s);
+        pthread_mutex_unlock(&s->mu);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
 sb_err events_subscribe(struct events_bus *b, const char *user_id, bool all_teams,
                         const sb_id *teams, size_t nteams, int64_t after_seq,
                         const struct events_transport *t, struct events_sub **out)

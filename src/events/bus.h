@@ -58,6 +58,10 @@ void events_bus_set_through(struct events_bus *b, int64_t seq);
 /* Keeps subscribers' team sets current when a membership is added or removed. */
 void events_membership(struct events_bus *b, const char *user_id, const char *team_id, bool added);
 
+/* Ends every stream of user_id (their account was disabled or deleted, or their sessions
+ * ended): the client's reconnection then meets the 401. */
+void events_end_user(struct events_bus *b, const char *user_id);
+
 /* Subscribes user_id (all_teams: a global administrator) to events of teams[0..nteams).
  * after_seq: events with seq <= after_seq are not delivered live (they were replayed). */
 sb_err events_subscribe(struct events_bus *b, const char *user_id, bool all_teams,

@@ -86,6 +86,8 @@ static void on_notify(void *arg, const char *payload)
     else if (kind[0] == 'j' && strcmp(node, store_node_id(ctx->store)) != 0 &&
              sscanf(payload, "%*s %*s %39s %39s %d", a, b, &added) == 3)
         events_membership(ctx->bus, a, b, added != 0); /* ours was applied when it was made */
+    else if (kind[0] == 'x' && sscanf(payload, "%*s %*s %39s", a) == 1)
+        events_end_user(ctx->bus, a); /* a user's credentials ended: their streams end too */
 }
 
 sb_err teams_remote_start(struct sb_ctx *ctx)

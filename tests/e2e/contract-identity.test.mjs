@@ -298,7 +298,7 @@ describe('§6 single sign-on', () => {
 });
 
 describe('§6 password changes', () => {
-  test('§6 a password that must be changed signs in with passwordChangeRequired: true, and every other call gets 403 until changePassword succeeds', PEOPLE('forced password change'), async () => {
+  test('§6 a password that must be changed signs in with passwordChangeRequired: true, and every other call gets 403 until changePassword succeeds', async () => {
     const admin = api(srv, srv.adminToken);
     const u = await newUser(srv, 'forced');
     expectStatus(await admin('PATCH', `/v1.0/users/${u.id}`, { passwordProfile: { password: 'Temp-Passw0rd-1', forceChangePasswordNextSignIn: true } }), 204);
@@ -312,7 +312,7 @@ describe('§6 password changes', () => {
   });
 
   for (const who of ['a user', 'the bootstrap administrator']) {
-    test(`§6 switchboard admin reset-password <userPrincipalName> prints a one-time password; ${who} must choose a new one at next sign-in`, PEOPLE('admin reset-password'), async () => {
+    test(`§6 switchboard admin reset-password <userPrincipalName> prints a one-time password; ${who} must choose a new one at next sign-in`, async () => {
       const upn = who === 'a user' ? (await newUser(srv, 'forgot')).userPrincipalName : 'admin';
       const r = await runCli(['admin', '--data', srv.dataDir, 'reset-password', upn]);
       assert.equal(r.code, 0, r.stderr);

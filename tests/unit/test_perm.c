@@ -252,14 +252,18 @@ static const struct row matrix[] = {
     {SB_ACT_SIGNED_IN, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_SIGNED_IN, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_SIGNED_IN, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
-    {SB_ACT_USER_READ, R_TEAM, {UN, OK, OK, OK, OK, OK}},
-    {SB_ACT_USER_READ, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
-    {SB_ACT_USER_READ, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
-    {SB_ACT_USER_READ, R_UNKNOWN, {UN, OK, OK, OK, OK, OK}},
+    {SB_ACT_USER_READ, R_TEAM, {UN, OK, OK, OK, FB, OK}},
+    {SB_ACT_USER_READ, R_GENERAL, {UN, OK, OK, OK, FB, OK}},
+    {SB_ACT_USER_READ, R_FOREIGN, {UN, OK, OK, OK, FB, OK}},
+    {SB_ACT_USER_READ, R_UNKNOWN, {UN, OK, OK, OK, FB, OK}},
     {SB_ACT_USER_CREATE, R_TEAM, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_USER_CREATE, R_GENERAL, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_USER_CREATE, R_FOREIGN, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_USER_CREATE, R_UNKNOWN, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_USER_MANAGE, R_TEAM, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_USER_MANAGE, R_GENERAL, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_USER_MANAGE, R_FOREIGN, {UN, OK, FB, FB, FB, FB}},
+    {SB_ACT_USER_MANAGE, R_UNKNOWN, {UN, OK, FB, FB, FB, FB}},
     {SB_ACT_TEAM_CREATE, R_TEAM, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_TEAM_CREATE, R_GENERAL, {UN, OK, OK, OK, OK, OK}},
     {SB_ACT_TEAM_CREATE, R_FOREIGN, {UN, OK, OK, OK, OK, OK}},
@@ -370,6 +374,8 @@ static const char *action_name(enum sb_action a)
         return "USER_READ";
     case SB_ACT_USER_CREATE:
         return "USER_CREATE";
+    case SB_ACT_USER_MANAGE:
+        return "USER_MANAGE";
     case SB_ACT_TEAM_CREATE:
         return "TEAM_CREATE";
     case SB_ACT_TEAM_READ:
@@ -615,7 +621,9 @@ static void test_missing_resource(void **state)
     assert_string_equal(diag.code, "NotFound");
     assert_int_equal(sb_can(&f->ctx, NULL, SB_ACT_WEBHOOK_POST, &no_team, &diag), NF);
     /* installation-wide actions need none */
-    assert_int_equal(sb_can(&f->ctx, &f->who[P_GUEST], SB_ACT_USER_READ, NULL, NULL), OK);
+    /* the directory is closed to people who are in teams only as guests (issue 21) */
+    assert_int_equal(sb_can(&f->ctx, &f->who[P_GUEST], SB_ACT_USER_READ, NULL, NULL), FB);
+    assert_int_equal(sb_can(&f->ctx, &f->who[P_OUTSIDER], SB_ACT_USER_READ, NULL, NULL), OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_GUEST], SB_ACT_TEAM_CREATE, NULL, NULL), OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_ADMIN], SB_ACT_ADMIN, NULL, NULL), OK);
     assert_int_equal(sb_can(&f->ctx, &f->who[P_OWNER], SB_ACT_ADMIN, NULL, NULL), FB);

@@ -1,9 +1,12 @@
-// Entry point: decide between the sign-in form and the app, and switch on sign in / sign out.
-// theme.js first: it sets <html data-theme> before anything is drawn.
+// Entry point: decide between the sign-in form, the forced password change and the app, and
+// switch on sign in / sign out. theme.js first: it sets <html data-theme> before anything is
+// drawn.
 import './theme.js';
-import { get, del, csrfToken, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { get, del, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { renderSignIn } from './signin.js';
 import { renderShell } from './shell.js';
+import { renderPasswordChange } from './account.js';
+import { t } from './i18n.js';
 
 const root = document.getElementById('app');
 let shell = null;
@@ -11,40 +14,55 @@ let shell = null;
 function showSignIn(notice) {
   if (shell) { shell.destroy(); shell = null; }
   document.body.classList.remove('drawer-open');
-  document.title = 'Sign in | Switchboard';
-  renderSignIn(root, { onSignedIn: showApp, notice });
+  document.title = t('account.signInPageTitle');
+  renderSignIn(root, { onSignedIn: afterSignIn, notice });
+}
+
+async function signOut() {
+  try { await del('/api/v1/session'); } catch { /* the cookie may already be gone */ }
+  setCsrfToken(null);
+  showSignIn();
 }
 
 function showApp(user) {
   if (shell) shell.destroy();
-  shell = renderShell(root, {
-    user,
-    onSignOut: async () => {
-      try { await del('/api/v1/session'); } catch { /* the cookie may already be gone */ }
-      setCsrfToken(null);
-      showSignIn();
-    },
-  });
+  shell = renderShell(root, { user, onSignOut: signOut });
+}
+
+// A session whose password must be changed first (contract §6: every other call is 403 until
+// then) gets the password form instead of the app.
+function showSession(session) {
+  if (session.passwordChangeRequired) {
+    if (shell) { shell.destroy(); shell = null; }
+    renderPasswordChange(root, { user: session.user, onDone: showApp, onSignOut: signOut });
+  } else {
+    showApp(session.user);
+  }
+}
+
+// The sign-in answer has the same flag, but signin.js hands over only the user: ask again.
+async function afterSignIn(user) {
+  try {
+    showSession(await get('/api/v1/session'));
+  } catch {
+    showApp(user);
+  }
 }
 
 setUnauthorizedHandler(() => {
   setCsrfToken(null);
-  showSignIn('Your session has ended. Sign in again.');
+  showSignIn(t('account.sessionEnded'));
 });
 
 async function start() {
-  // The cookie outlives the tab; the CSRF token lives in sessionStorage. A new tab asks the
-  // server for the session's token (GET /api/v1/session needs the cookie itself).
+  // The cookie outlives the tab; the CSRF token lives in sessionStorage. GET /api/v1/session
+  // (it needs the cookie itself) gives a new tab the session's token, and says whether the
+  // password must be changed first.
   try {
-    if (!csrfToken()) {
-      const session = await get('/api/v1/session');
-      if (!session.csrfToken) { showSignIn(); return; }
-      setCsrfToken(session.csrfToken);
-      showApp(session.user);
-      return;
-    }
-    const me = await get('/v1.0/me');
-    showApp(me);
+    const session = await get('/api/v1/session');
+    if (!session.csrfToken) { showSignIn(); return; }
+    setCsrfToken(session.csrfToken);
+    showSession(session);
   } catch {
     showSignIn();
   }

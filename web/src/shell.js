@@ -14,6 +14,7 @@ import { languageMenu } from './language.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
 import { themeMenu } from './theme.js';
+import { accountButton } from './account.js';
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), unread: new Map(), current: null, view: null, expanded: new Set() };
@@ -41,6 +42,7 @@ export function renderShell(root, { user, onSignOut }) {
     adminBtn,
     themeMenu(),
     languageMenu(),
+    accountButton({ user, onSignedOut: () => onSignOut() }),
     signOutBtn);
 
   const drawerBtn = () => {
