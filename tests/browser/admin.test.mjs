@@ -235,9 +235,8 @@ test('users: adding a person shows a one-time password once, which signs them in
   await page.context().close();
 });
 
-// Disabling, resetting and deleting use PATCH/DELETE /v1.0/users/{id} (contract §6), which the
-// people branch (issue 21 item 1) adds: a todo until it is merged, then a plain test.
-test('users: disable (cancel changes nothing), reset a password, delete; each states its consequences', { ...T, todo: 'needs PATCH and DELETE /v1.0/users/{id} (people branch)' }, async () => {
+// Disabling, resetting and deleting use PATCH/DELETE /v1.0/users/{id} (contract §6).
+test('users: disable (cancel changes nothing), reset a password, delete; each states its consequences', T, async () => {
   const upn = 'dana.disable@switchboard.test';
   await server.api('POST', '/v1.0/users', { displayName: 'Dana Disable', userPrincipalName: upn, passwordProfile: { password: PASSWORD } });
   const token = await getToken(server.url, upn, PASSWORD);

@@ -305,7 +305,7 @@ export function renderPasswordChange(root, { user, onDone, onSignOut }) {
   });
   const signOut = h('button.button.link', { type: 'button', text: t('account.forced.signOut'), onclick: onSignOut });
   root.replaceChildren(h('main.signin.password-change', { id: 'main' },
-    h('div.signin-brand', { 'aria-hidden': 'true', text: 'S' }),
+    h('div.signin-brand', { 'aria-hidden': 'true', text: 'S' }), // i18n-ignore: the logo's letter, hidden from assistive technology
     h('div.signin-form', { role: 'region', 'aria-labelledby': 'forced-title' },
       h('h1#forced-title', { text: t('account.forced.title') }),
       h('p', { text: t('account.forced.intro', { name: user.displayName }) }),

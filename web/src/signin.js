@@ -78,7 +78,7 @@ export function renderSignIn(root, { onSignedIn, notice }) {
   const card = h('section.signin-form', { 'aria-labelledby': 'signin-title' },
     h('h1#signin-title', { text: t('signin.title') }));
   document.title = t('signin.documentTitle');
-  root.replaceChildren(h('main.signin', { id: 'main' }, h('div.signin-brand', { 'aria-hidden': 'true', text: 'S' }), card));
+  root.replaceChildren(h('main.signin', { id: 'main' }, h('div.signin-brand', { 'aria-hidden': 'true', text: 'S' }), card)); // i18n-ignore: the logo's letter, hidden from assistive technology
 
   loadProviders().then(({ providers, passwordSignIn }) => {
     const sso = providers.map((p) => h('a.button.primary.signin-sso', {
