@@ -225,8 +225,10 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     err = locate(ctx, res, &team, diag);
     if (err)
         return err;
+    /* Organisation guests join by invitation only: a public team is as closed to them as a
+     * private one. */
     if (action == SB_ACT_TEAM_JOIN)
-        return team.is_public ? SB_OK : not_found(diag, res);
+        return team.is_public && !who->is_guest ? SB_OK : not_found(diag, res);
     if (who->is_admin) {
         if (action == SB_ACT_MESSAGE_EDIT || action == SB_ACT_MESSAGE_DELETE)
             return message_author(ctx, who, SB_ROLE_OWNER, action, res, diag);

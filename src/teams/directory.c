@@ -19,6 +19,9 @@ sb_err teams_directory(struct sb_ctx *ctx, const struct sb_principal *who, struc
     *n = 0;
     if (err)
         return err;
+    /* Guests join teams by invitation only: the directory shows them their own teams. */
+    if (who->is_guest && !who->is_admin)
+        return store_team_list_for_user(ctx->store, who->user_id, out, n);
     return store_team_list_directory(ctx->store, who->user_id, who->is_admin, out, n);
 }
 

@@ -108,6 +108,19 @@ describe('browse and join', () => {
     expectGraphError(await outsider.api('POST', `/v1.0/teams/${pub.id}/members`, memberBody(third.id)), 404);
     assert.deepEqual(await listMembers(owner.api, pub.id), before);
   });
+
+  test('an organisation guest cannot join a public team (404, as if it did not exist); an owner can still invite them; nothing changes on the refusal', async () => {
+    const pub = await team('public');
+    const g = await newUser(srv, 'orgguest');
+    expectStatus(await admin('PATCH', `/v1.0/users/${g.id}`, { roles: ['guest'] }), 204);
+    const before = await listMembers(owner.api, pub.id);
+    assert.ok(!ids(await g.api('GET', '/v1.0/teams')).includes(pub.id), 'the directory does not show guests public teams');
+    expectGraphError(await g.api('POST', `/v1.0/teams/${pub.id}/members`, memberBody(g.id)), 404);
+    assert.deepEqual(await listMembers(owner.api, pub.id), before);
+    expectStatus(await owner.api('POST', `/v1.0/teams/${pub.id}/members`, memberBody(g.id, ['guest'])), 201);
+    assert.ok((await listMembers(owner.api, pub.id)).some((m) => m.userId === g.id));
+    assert.deepEqual(ids(await g.api('GET', '/v1.0/teams')), [pub.id], 'a guest\'s directory is their own teams');
+  });
 });
 
 describe('roles', () => {
