@@ -45,6 +45,9 @@ SQL(SQL_TOKEN_LIST_USER, "SELECT id, user_id, kind, expires_ms, created_at, last
                          "FROM tokens WHERE user_id = ? AND kind = ? AND "
                          "(expires_ms = 0 OR expires_ms > ?) ORDER BY created_at, id")
 SQL(SQL_TOKEN_DELETE_OWNED, "DELETE FROM tokens WHERE id = ? AND user_id = ? AND kind = ?")
+/* A deleted person leaves every team, as one who is removed does (their connectors stay: the
+ * continuity rule does not depend on the creator's membership). */
+SQL(SQL_USER_LEAVE_TEAMS, "DELETE FROM members WHERE user_id = ?")
 SQL(SQL_TOKEN_DELETE_USER, "DELETE FROM tokens WHERE user_id = ?")
 SQL(SQL_TOKEN_DELETE_OTHERS, "DELETE FROM tokens WHERE user_id = ? AND id <> ? AND kind <> ?")
 SQL(SQL_TOKEN_TOUCH, "UPDATE tokens SET last_used_ms = ? WHERE id = ?")

@@ -218,6 +218,8 @@ static sb_err user_delete_fn(struct db *d, void *arg)
     snprintf(freed, sizeof(freed), "deleted/%s", uc->id);
     err = db_run_one(d, SQL_USER_DELETE, DB_ARGS(db_text(uc->at), db_text(freed), db_text(uc->id)));
     if (!err)
+        err = db_run(d, NULL, SQL_USER_LEAVE_TEAMS, DB_ARGS(db_text(uc->id)));
+    if (!err)
         err = end_credentials(d, uc->id, SB_CREDS_END_ALL, NULL);
     if (!err)
         err = db_notify(d, "x", uc->id);

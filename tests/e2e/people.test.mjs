@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { startServer, api, newUser, createUser, getToken, runCli, uniqueUpn } from './lib/server.mjs';
 import {
   expectStatus, expectGraphError, expectCollection, createTeam, generalChannel, addMember, messagesPath, postMessage,
-  uniqueName, RFC3339_UTC_RE,
+  uniqueName, RFC3339_UTC_RE, listMembers,
 } from './lib/graph.mjs';
 import { createWebhook, postTo, expectAccepted, messageCard, newestMessage, openEvents } from './lib/webhooks.mjs';
 import { request, until } from './lib/contract.mjs';
@@ -203,7 +203,7 @@ describe('DELETE /v1.0/users/{id}', () => {
     await userAsAdmin(u.id);
   });
 
-  test('a deleted person is a former member: messages stay with their name, their webhook keeps posting, the UPN is free, a second DELETE is 404', async () => {
+  test('a deleted person is a former member: gone from the team members, messages stay with their name, their webhook keeps posting, the UPN is free, a second DELETE is 404', async () => {
     const u = await newUser(srv, 'leaver');
     const team = await createTeam(u.api, uniqueName('Leaver'));
     const channel = await generalChannel(u.api, team.id);
@@ -216,6 +216,7 @@ describe('DELETE /v1.0/users/{id}', () => {
     expectGraphError(await signIn(u.userPrincipalName, u.password), 401);
     expectGraphError(await admin('GET', `/v1.0/users/${u.id}`), 404);
     assert.ok(!expectCollection(await admin('GET', '/v1.0/users')).some((x) => x.id === u.id));
+    assert.deepEqual((await listMembers(stayer.api, team.id)).map((m) => m.userId), [stayer.id]);
     const kept = expectStatus(await stayer.api('GET', `${messagesPath(team.id, channel.id)}/${sent.id}`), 200).body;
     assert.equal(kept.from.user.id, u.id);
     assert.equal(kept.from.user.displayName, u.displayName);
