@@ -100,10 +100,24 @@ VACUUM ANALYZE message_mentions;`);
     }
     return lat;
   }
+  // The machine is shared: each measured request is preceded by a reference request
+  // (GET /v1.0/me), so both see the same moments of noise; lat.ref holds the reference's.
+  async function timed(n, call) {
+    const ref = [];
+    const lat = await time(n, async (i) => {
+      ref.push((await time(1, async () => must(await reader('GET', '/v1.0/me'), 200, 'me')))[0]);
+      await call(i);
+    });
+    // time() measured both: take the reference's share out.
+    for (let i = 0; i < n; i++) lat[i] -= ref[i];
+    lat.ref = ref;
+    return lat;
+  }
+  const vsRef = (lat) => `(reference alongside: p50 ${pct(lat.ref, 50).toFixed(2)} ms, p95 ${pct(lat.ref, 95).toFixed(2)} ms; p95 ${(pct(lat, 95) / pct(lat.ref, 95)).toFixed(1)}x the reference's)`;
   const search = (who, qs) => who('POST', '/v1.0/search/query', { requests: [{ entityTypes: ['chatMessage'], query: { queryString: qs }, from: 0, size: 25 }] });
   async function searchBand(who, terms) {
     let totals = 0;
-    const lat = await time(terms.length, async (i) => {
+    const lat = await timed(terms.length, async (i) => {
       const r = await search(who, terms[i]);
       if (r.status !== 200) throw new Error(`search ${terms[i]}: ${r.status} ${r.text}`);
       totals += r.body.value[0].hitsContainers[0].total;
@@ -129,17 +143,19 @@ VACUUM ANALYZE message_mentions;`);
   ];
   await searchBand(reader, pick(100, 20000, 50)); // warm the caches
   const all = [];
+  all.ref = [];
   for (const [name, terms] of bands) {
     const { lat, avgTotal } = await searchBand(reader, terms);
     all.push(...lat);
-    rows.push(`| ${STORE}: message search at ${N} messages, the person (200 of 250 channels), ${name}, mean total ${avgTotal} | ${fmt(lat)} (p95 ${(pct(lat, 95) / pct(ref, 95)).toFixed(1)}x the reference) | p95 <= 50 ms |`);
-    raw.push(`search_${name.split(' ')[0]}_p95_ms=${pct(lat, 95).toFixed(3)} total=${avgTotal}`);
+    all.ref.push(...lat.ref);
+    rows.push(`| ${STORE}: message search at ${N} messages, the person (200 of 250 channels), ${name}, mean total ${avgTotal} | ${fmt(lat)} ${vsRef(lat)} | p95 <= 50 ms |`);
+    raw.push(`search_${name.split(' ')[0]}_p95_ms=${pct(lat, 95).toFixed(3)} ref_p95_ms=${pct(lat.ref, 95).toFixed(3)} total=${avgTotal}`);
   }
-  rows.push(`| ${STORE}: message search, all ${all.length} queries above | ${fmt(all)} | p95 <= 50 ms |`);
+  rows.push(`| ${STORE}: message search, all ${all.length} queries above | ${fmt(all)} ${vsRef(all)} | p95 <= 50 ms |`);
   const adm = await searchBand(admin, bands[2][1]);
   const admTop = await searchBand(admin, bands[3][1]);
-  rows.push(`| ${STORE}: message search, administrator (every team), common words, mean total ${adm.avgTotal} | ${fmt(adm.lat)} | p95 <= 50 ms |`);
-  rows.push(`| ${STORE}: message search, administrator, the 10 most common words, mean total ${admTop.avgTotal} | ${fmt(admTop.lat)} | p95 <= 50 ms |`);
+  rows.push(`| ${STORE}: message search, administrator (every team), common words, mean total ${adm.avgTotal} | ${fmt(adm.lat)} ${vsRef(adm.lat)} | p95 <= 50 ms |`);
+  rows.push(`| ${STORE}: message search, administrator, the 10 most common words, mean total ${admTop.avgTotal} | ${fmt(admTop.lat)} ${vsRef(admTop.lat)} | p95 <= 50 ms |`);
 
   // Unread counts: the person has read each of their channels up to 0-100 messages from its end.
   const ks = [...mine].map((c, i) => `('${c}', ${1 + ((i * 37) % 101)})`).join(', ');
@@ -152,14 +168,14 @@ WHERE rn = k;`);
   let states = null;
   const stateCall = async () => { states = must(await reader('GET', '/api/v1/me/channelStates'), 200, 'states').value; };
   await time(20, stateCall);
-  const typical = await time(QUERIES, stateCall);
+  const typical = await timed(QUERIES, stateCall);
   const sum = (k) => states.reduce((a, s) => a + s[k], 0);
-  rows.push(`| ${STORE}: unread counts, \`GET /api/v1/me/channelStates\`, ${states.length} channels, read up to 0-100 from the end (${sum('unreadCount')} unread, ${sum('mentionCount')} mentions) | ${fmt(typical)} (p95 ${(pct(typical, 95) / pct(ref, 95)).toFixed(1)}x the reference) | <= 5 ms |`);
-  raw.push(`states_read_p95_ms=${pct(typical, 95).toFixed(3)} channels=${states.length}`);
+  rows.push(`| ${STORE}: unread counts, \`GET /api/v1/me/channelStates\`, ${states.length} channels, read up to 0-100 from the end (${sum('unreadCount')} unread, ${sum('mentionCount')} mentions) | ${fmt(typical)} ${vsRef(typical)} | <= 5 ms |`);
+  raw.push(`states_read_p95_ms=${pct(typical, 95).toFixed(3)} states_read_ref_p95_ms=${pct(typical.ref, 95).toFixed(3)} channels=${states.length}`);
   await runSql(srv, `DELETE FROM read_states WHERE user_id = '${person.id}';`);
   await time(5, stateCall);
-  const never = await time(Math.max(20, QUERIES / 10), stateCall);
-  rows.push(`| ${STORE}: unread counts, ${states.length} channels, nothing read (${sum('unreadCount')} unread, ${sum('mentionCount')} mentions) | ${fmt(never)} | |`);
+  const never = await timed(Math.max(20, QUERIES / 10), stateCall);
+  rows.push(`| ${STORE}: unread counts, ${states.length} channels, nothing read (${sum('unreadCount')} unread, ${sum('mentionCount')} mentions) | ${fmt(never)} ${vsRef(never)} | |`);
   raw.push(`states_unread_p95_ms=${pct(never, 95).toFixed(3)} load_s=${loadS.toFixed(0)}`);
   if (states.length !== mine.size) throw new Error(`channelStates: ${states.length} channels, expected ${mine.size}`);
 
