@@ -263,6 +263,20 @@ static sb_err query_text(bool sqlite, const struct store_message_query *q, char 
     return SB_OK;
 }
 
+/* Runs the search statement id. On PostgreSQL it is prepared for this one use: a named
+ * statement switches to a generic plan after five runs, and the generic plan cannot know how
+ * common the words are. It took a bitmap of every match (700,000 TIDs, 140 ms for a word in
+ * most messages) where walking the newest messages stops after a page, and walked where a
+ * rare word wants the bitmap. Planned with the words, the planner reads their frequencies
+ * from the tsvector's statistics and picks per query; the cost is a parse and a plan,
+ * about 0.2 ms. SQLite's FTS5 walks its index the same way whatever the words: named. */
+static sb_err search_query(struct db *d, enum db_sql id, struct db_stmt **s, struct db_args args)
+{
+    if (db_is_sqlite(d))
+        return db_query(d, id, s, args);
+    return db_query_text(d, db_sql_table[id], s, args);
+}
+
 void store_message_hit_free_array(struct sb_message_hit *h, size_t n)
 {
     for (size_t i = 0; h && i < n; i++) {
@@ -296,15 +310,16 @@ sb_err store_message_search(struct store *st, const struct store_message_query *
         goto out;
     /* The count, then the page (a message stored in between may be in one and not the other:
      * both are answers of a moment). */
-    err = db_query(&d, sqlite ? SQL_MESSAGE_SEARCH_COUNT_SQLITE : SQL_MESSAGE_SEARCH_COUNT_POSTGRES,
-                   &s, DB_ARGS(db_text(text), db_int(all), db_text(user), db_int(count_max)));
+    err = search_query(&d,
+                       sqlite ? SQL_MESSAGE_SEARCH_COUNT_SQLITE : SQL_MESSAGE_SEARCH_COUNT_POSTGRES,
+                       &s, DB_ARGS(db_text(text), db_int(all), db_text(user), db_int(count_max)));
     if (!err && !(err = db_step(&d, s, &row)) && row)
         *total = db_col_int(&d, s, 0);
     db_done(&d, s);
     s = NULL;
     if (err)
         goto out;
-    err = db_query(
+    err = search_query(
         &d, sqlite ? SQL_MESSAGE_SEARCH_SQLITE : SQL_MESSAGE_SEARCH_POSTGRES, &s,
         DB_ARGS(db_text(text), db_int(all), db_text(user), db_int(q->size), db_int(q->from)));
     while (!err && !(err = db_step(&d, s, &row)) && row) {

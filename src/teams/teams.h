@@ -242,8 +242,9 @@ sb_err teams_read_state_set(struct sb_ctx *ctx, const struct sb_principal *who,
 
 #define TEAMS_SEARCH_SIZE_MAX 100 /* hits per page of a message search */
 /* Matches a search counts for its total (beyond: at least this many, as Graph's totals are
- * estimates). */
-#define TEAMS_SEARCH_COUNT_MAX 10000
+ * estimates). Each counted match costs a visit of its row: 10,000 made the count of a common
+ * word the slowest part of a search at 1,000,000 messages (docs/conversation.md). */
+#define TEAMS_SEARCH_COUNT_MAX 1000
 /* One request of POST /search/query for entityTypes ["chatMessage"] (SB_ACT_SEARCH): *out is
  * its Graph searchResponse {searchTerms, hitsContainers}. Only messages of the caller's teams
  * (every team for administrators), newest first, each hit's summary highlighting the words;

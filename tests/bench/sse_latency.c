@@ -1,12 +1,18 @@
 /*
  * sse_latency.c: post-to-delivery latency of Server-Sent Events, for `make bench`.
  *
- *   sse_latency HOST PORT TOKEN WEBHOOK_PATH SUBSCRIBERS MESSAGES
+ *   sse_latency HOST PORT TOKEN PATH SUBSCRIBERS MESSAGES [card|reply|reaction]
  *
- * Opens SUBSCRIBERS event streams on one epoll loop, then posts MESSAGES cards (one at a time,
+ * Opens SUBSCRIBERS event streams on one epoll loop, then sends MESSAGES probes (one at a time,
  * each after the previous one reached every subscriber) and records, for every subscriber, the
- * time from just before the post was written to the arrival of the event. A C client keeps the
- * measuring side cheap, so the figure is the server's, not the client's.
+ * time from just before the probe was written to the arrival of its event. A C client keeps the
+ * measuring side cheap, so the figure is the server's, not the client's. The probes:
+ *   card      (default) a card posted to the webhook PATH (event: message)
+ *   reply     a reply posted with TOKEN to PATH = .../messages/{id}/replies (event: message)
+ *   reaction  a reaction set with TOKEN on one of MESSAGES messages posted to PATH =
+ *             .../channels/{id}/messages before the streams open (event: messageUpdated, which
+ *             carries the whole message and so its text)
+ * Each probe's event holds the marker "lat-<n>-".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -67,6 +73,32 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
+/* One request with Connection: close; the answer (up to cap - 1 bytes) goes to resp. */
+static int request(const char *host, int port, const char *method, const char *path,
+                   const char *token, const char *body, char *resp, size_t cap)
+{
+    char req[4096];
+    size_t len = 0;
+    ssize_t r;
+    int fd = connect_to(host, port);
+
+    if (fd < 0)
+        return -1;
+    snprintf(req, sizeof(req),
+             "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             method, path, host, token, strlen(body), body);
+    if (write_all(fd, req, strlen(req)) != 0) {
+        close(fd);
+        return -1;
+    }
+    while (len + 1 < cap && (r = read(fd, resp + len, cap - 1 - len)) > 0)
+        len += (size_t)r;
+    resp[len] = '\0';
+    close(fd);
+    return strncmp(resp, "HTTP/1.1 2", 10) == 0 ? 0 : -1;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -99,10 +131,13 @@ int main(int argc, char **argv)
     struct sub *ss;
     double *sent, *lat;
     size_t nlat = 0;
-    char req[1024], buf[65536];
+    char req[1024], buf[65536], (*ids)[64] = NULL;
+    const char *mode = argc == 8 ? argv[7] : "card";
 
-    if (argc != 7) {
-        fprintf(stderr, "usage: sse_latency HOST PORT TOKEN WEBHOOK_PATH SUBSCRIBERS MESSAGES\n");
+    if ((argc != 7 && argc != 8) ||
+        (strcmp(mode, "card") && strcmp(mode, "reply") && strcmp(mode, "reaction"))) {
+        fprintf(stderr, "usage: sse_latency HOST PORT TOKEN PATH SUBSCRIBERS MESSAGES "
+                        "[card|reply|reaction]\n");
         return 2;
     }
     host = argv[1];
@@ -117,6 +152,23 @@ int main(int argc, char **argv)
     ep = epoll_create1(0);
     if (!ss || !sent || !lat || ep < 0)
         return 1;
+    /* The messages to react to, posted before any stream listens (their own events are not
+     * seen: a stream without Last-Event-ID replays nothing). */
+    if (!strcmp(mode, "reaction")) {
+        if (!(ids = calloc((size_t)messages, sizeof(*ids))))
+            return 1;
+        for (int m = 0; m < messages; m++) {
+            char body[128];
+            const char *id;
+
+            snprintf(body, sizeof(body), "{\"body\":{\"content\":\"lat-%d- reaction target\"}}", m);
+            if (request(host, port, "POST", hook, token, body, buf, sizeof(buf)) != 0 ||
+                !(id = strstr(buf, "\"id\":\"")) || sscanf(id + 6, "%63[^\"]", ids[m]) != 1) {
+                fprintf(stderr, "sse_latency: posting message %d failed: %.300s\n", m, buf);
+                return 1;
+            }
+        }
+    }
 
     snprintf(req, sizeof(req),
              "GET /api/v1/events HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
@@ -138,15 +190,27 @@ int main(int argc, char **argv)
     }
 
     for (int m = 0; m < messages; m++) {
-        char body[128], post[2048];
+        char body[128], post[2048], path[1024], auth[256] = "";
         int pfd = connect_to(host, port), got = 0, blen;
         double deadline;
 
-        blen = snprintf(body, sizeof(body), "{\"text\":\"lat-%d- delivery probe\"}", m);
+        if (!strcmp(mode, "card")) {
+            blen = snprintf(body, sizeof(body), "{\"text\":\"lat-%d- delivery probe\"}", m);
+            snprintf(path, sizeof(path), "%s", hook);
+        } else {
+            snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n", token);
+            if (!strcmp(mode, "reply")) {
+                blen = snprintf(body, sizeof(body), "{\"body\":{\"content\":\"lat-%d- reply\"}}", m);
+                snprintf(path, sizeof(path), "%s", hook);
+            } else {
+                blen = snprintf(body, sizeof(body), "{\"reactionType\":\"like\"}");
+                snprintf(path, sizeof(path), "%s/%s/setReaction", hook, ids[m]);
+            }
+        }
         snprintf(post, sizeof(post),
-                 "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                 "POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: application/json\r\n"
                  "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
-                 hook, host, blen, body);
+                 path, host, auth, blen, body);
         sent[m] = now_ms();
         if (pfd < 0 || write_all(pfd, post, strlen(post)) != 0) {
             fprintf(stderr, "sse_latency: post %d failed\n", m);
@@ -178,9 +242,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "sse_latency: no deliveries\n");
         return 1;
     }
+    free(ids);
     qsort(lat, nlat, sizeof(*lat), cmp_double);
-    printf("RESULT subscribers=%d messages=%d deliveries=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-           subs, messages, nlat, lat[nlat / 2], lat[(size_t)((double)nlat * 0.99)],
+    printf("RESULT mode=%s subscribers=%d messages=%d deliveries=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+           mode, subs, messages, nlat, lat[nlat / 2], lat[(size_t)((double)nlat * 0.99)],
            lat[nlat - 1]);
     return 0;
 }

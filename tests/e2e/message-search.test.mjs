@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, api, newUser, getToken, runSql } from './lib/server.mjs';
+import { startServer, api, newUser, getToken, runSql, STORE } from './lib/server.mjs';
 import {
   expectStatus, expectGraphError, createTeam, createChannel, generalChannel, addMember, postMessage, messagesPath,
 } from './lib/graph.mjs';
@@ -220,6 +220,27 @@ describe('paging and order', () => {
     const past = await search(member.api, w, { from: 10, size: 2 });
     assert.equal(past.hits.length, 0);
     assert.equal(past.total, 3);
+  });
+});
+
+describe('total', () => {
+  test('counts up to 1,000 matches (then means "at least"), or to the end of the page asked for', async () => {
+    const w = word('many');
+    // 1,005 messages with the word, written as the store writes them (search text included), in
+    // one statement: posting them one by one would take most of the test's time.
+    const rows = STORE === 'postgres' ? 'generate_series(1, 1005) AS g(i)' : '(WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 1005) SELECT i FROM g) g';
+    await runSql(srv, `INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, from_name, body_type, body, search_text)
+      SELECT '${w}-' || g.i, '${team.id}', '${channel.id}', '2026-01-01T00:00:00.000Z', 'user', '${owner.id}', 'Owner', 'text', 'bulk ${w}', 'bulk ${w}' FROM ${rows};`);
+    const first = await search(member.api, w);
+    assert.equal(first.hits.length, 25);
+    assert.equal(first.total, 1000);
+    assert.equal(first.moreResultsAvailable, true);
+    const last = await search(member.api, w, { from: 990, size: 25 });
+    assert.equal(last.hits.length, 15);
+    assert.equal(last.total, 1005);
+    assert.equal(last.moreResultsAvailable, false);
+    assert.equal(last.hits[14].hitId, `${w}-1`);
+    assert.equal((await search(outsider.api, w)).total, 0);
   });
 });
 
