@@ -3,7 +3,7 @@
 
 CC ?= cc
 VARIANT ?= release
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip libcurl
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip libcurl libsystemd
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -45,7 +45,7 @@ all: $(BIN) web
 # The web client: plain ES modules in web/src bundled into web/dist by scripts/build-web.
 WEB_SRC := $(shell find web/src -type f 2>/dev/null)
 web: $(if $(WEB_SRC),web/dist/.built)
-web/dist/.built: $(WEB_SRC) scripts/build-web package-lock.json
+web/dist/.built: $(WEB_SRC) scripts/build-web scripts/finish-web package-lock.json
 	@echo "  WEB web/dist"
 	@scripts/build-web
 	@touch $@

@@ -330,7 +330,7 @@ static void not_api(struct api_call *c)
     enum family family = family_of(c->req->path);
 
     if (family == FAMILY_WEB && strcmp(c->req->method, "GET") == 0 &&
-        http_static_serve(c->ctx->cfg->web_root, c->req->path, c->resp) == SB_OK)
+        http_static_serve_request(c->ctx->cfg->web_root, c->req, c->resp) == SB_OK)
         return;
     if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), c->req, &route) ==
         HTTP_NO_METHOD) {

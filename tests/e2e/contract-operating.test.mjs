@@ -76,7 +76,7 @@ describe('§7 installing', () => {
     assert.match(unit, /\/var\/lib\/switchboard|StateDirectory=switchboard/);
   });
 
-  test('§7 serve --config FILE reads SWITCHBOARD_<FLAG>=value lines; flags win over the file, the file over the environment', OPERATING('--config'), async () => {
+  test('§7 serve --config FILE reads SWITCHBOARD_<FLAG>=value lines; flags win over the file, the file over the environment', async () => {
     const file = path.join(dir(), 'switchboard.conf');
     fs.writeFileSync(file, '# comment\nSWITCHBOARD_MAX_PAYLOAD=3000\n');
     const fromFile = await startServer({ args: ['--config', file], env: { SWITCHBOARD_MAX_PAYLOAD: '2000' } });
@@ -97,7 +97,7 @@ describe('§7 installing', () => {
 });
 
 describe('§7 metrics and assets', () => {
-  test('§7 GET /metrics answers loopback callers, and callers with Authorization: Bearer <--metrics-token>', OPERATING('--metrics-token'), async () => {
+  test('§7 GET /metrics answers loopback callers, and callers with Authorization: Bearer <--metrics-token>', async () => {
     const s = await startServer({ args: ['--metrics-token', 'metrics-secret-0123456789'] });
     try {
       expectStatus(await request(s, 'GET', '/metrics', { headers: { Accept: 'text/plain' } }), 200);
@@ -118,7 +118,7 @@ describe('§7 metrics and assets', () => {
     });
   }
 
-  test('§7 the web client\'s assets: gzip or brotli by Accept-Encoding, content-hashed names cached immutable, an ETag on the HTML', OPERATING('compressed, hashed and cached assets'), async () => {
+  test('§7 the web client\'s assets: gzip or brotli by Accept-Encoding, content-hashed names cached immutable, an ETag on the HTML', async () => {
     const html = await fetch(srv.url + '/', { headers: { 'Accept-Encoding': 'gzip' } });
     assert.equal(html.status, 200);
     const etag = html.headers.get('etag');
