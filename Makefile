@@ -25,7 +25,7 @@ WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
         -Wmissing-prototypes -Wformat=2
 CPPFLAGS := -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS := $(OPT) $(WARN) $(EXTRA_CFLAGS)
-LDFLAGS := $(OPT)
+LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRC := $(sort $(wildcard src/*/*.c))
@@ -39,7 +39,7 @@ FORMAT_FILES := $(SRC) src/main.c $(sort $(wildcard src/*/*.h)) $(UNIT_SRC) \
                 $(sort $(wildcard tests/unit/*.h)) $(sort $(wildcard tests/fuzz/*.c))
 
 .PHONY: all run test bench fuzz fuzz-build format format-check lint clean setup asan tsan unit \
-        unit-build web
+        unit-build web man install deb test-package setup-test setup-bench
 all: $(BIN) web
 
 # The web client: plain ES modules in web/src bundled into web/dist by scripts/build-web.
@@ -108,6 +108,53 @@ tsan:
 
 setup:
 	scripts/setup
+
+# What the tests and the benchmark need on top of building and running (scripts/setup).
+setup-test:
+	scripts/setup test
+
+setup-bench:
+	scripts/setup bench
+
+# The man page switchboard(8), from its scdoc source.
+man: build/switchboard.8
+build/switchboard.8: man/switchboard.8.scd
+	@mkdir -p build
+	@echo "  MAN $@"
+	@scdoc <$< >$@
+
+# `make install [PREFIX=/usr/local] [DESTDIR=]`: the binary, the web client (precompressed and
+# hashed as built), the man page, the systemd unit and /etc/switchboard/switchboard.conf (an
+# existing one is kept). The binary finds the web client at ../share/switchboard/web.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL ?= install
+install: $(BIN) web build/switchboard.8
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/switchboard $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/switchboard
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/switchboard
+	rm -rf $(DESTDIR)$(PREFIX)/share/switchboard/web
+	cp -R web/dist $(DESTDIR)$(PREFIX)/share/switchboard/web
+	rm -f $(DESTDIR)$(PREFIX)/share/switchboard/web/.built
+	find $(DESTDIR)$(PREFIX)/share/switchboard/web -type d -exec chmod 0755 {} +
+	find $(DESTDIR)$(PREFIX)/share/switchboard/web -type f -exec chmod 0644 {} +
+	gzip -9n <build/switchboard.8 >$(DESTDIR)$(PREFIX)/share/man/man8/switchboard.8.gz
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/switchboard.8.gz
+	sed 's|@BINDIR@|$(PREFIX)/bin|' packaging/switchboard.service.in >$(DESTDIR)$(UNITDIR)/switchboard.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/switchboard.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.conf ] || \
+	    $(INSTALL) -m 0640 packaging/switchboard.conf $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.conf
+
+# `make deb`: build/switchboard_<version>_<arch>.deb, built by dpkg-buildpackage (debian/) in a
+# copy of the tree under build/deb, so that its outputs (written beside the source directory)
+# stay in build/. See scripts/make-deb.
+deb:
+	scripts/make-deb
+
+# The package's test (scripts/test-package): builds it, unpacks and runs it, checks the unit.
+test-package:
+	scripts/test-package
 
 run: setup
 	$(MAKE) all

@@ -102,10 +102,12 @@ static char *read_file(const char *path)
 }
 
 /* The web client's files: --web-root, else web/dist beside the build directory of the binary
- * (build/switchboard -> web/dist). */
+ * (build/switchboard -> web/dist), else where `make install` puts them
+ * (PREFIX/bin/switchboard -> PREFIX/share/switchboard/web). */
 static void default_web_root(struct sb_config *cfg)
 {
-    char exe[900];
+    static const char *const beside[] = {"../web/dist", "../share/switchboard/web"};
+    char exe[900], probe[1100];
     ssize_t n;
     char *slash;
 
@@ -119,7 +121,13 @@ static void default_web_root(struct sb_config *cfg)
     if (!slash)
         return;
     *slash = '\0';
-    snprintf(cfg->web_root, sizeof(cfg->web_root), "%s/../web/dist", exe);
+    for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+        snprintf(probe, sizeof(probe), "%s/%s/index.html", exe, beside[i]);
+        if (i + 1 == sizeof(beside) / sizeof(beside[0]) || access(probe, R_OK) == 0) {
+            snprintf(cfg->web_root, sizeof(cfg->web_root), "%s/%s", exe, beside[i]);
+            return;
+        }
+    }
 }
 
 static int fail(const char *what, const struct sb_diag *diag, sb_err err)

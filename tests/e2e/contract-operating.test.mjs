@@ -47,7 +47,7 @@ after(async () => {
 });
 
 describe('§7 installing', () => {
-  test('§7 make install [PREFIX] [DESTDIR] installs the binary, the web client, switchboard(8), switchboard.service and /etc/switchboard/switchboard.conf', OPERATING('make install'), () => {
+  test('§7 make install [PREFIX] [DESTDIR] installs the binary, the web client, switchboard(8), switchboard.service and /etc/switchboard/switchboard.conf', () => {
     const dest = dir();
     execFileSync('make', ['--no-print-directory', 'install', 'PREFIX=/usr/local', `DESTDIR=${dest}`], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const files = execFileSync('find', [dest, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.slice(dest.length));
