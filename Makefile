@@ -149,8 +149,15 @@ install: $(BIN) web build/switchboard.8
 # `make deb`: build/switchboard_<version>_<arch>.deb, built by dpkg-buildpackage (debian/) in a
 # copy of the tree under build/deb, so that its outputs (written beside the source directory)
 # stay in build/. See scripts/make-deb.
-deb:
+# Rebuilt only when what goes into it changed (the e2e contract test and scripts/test-package
+# both ask for it).
+DEB_INPUTS = $(shell find src web/src debian packaging man -type f 2>/dev/null) Makefile \
+             docs/deploy.md package-lock.json $(wildcard scripts/build-web scripts/finish-web \
+             scripts/make-deb scripts/embed-sql scripts/check-web-*)
+deb: build/deb/.stamp
+build/deb/.stamp: $(DEB_INPUTS)
 	scripts/make-deb
+	@touch $@
 
 # The package's test (scripts/test-package): builds it, unpacks and runs it, checks the unit.
 test-package:
@@ -164,14 +171,14 @@ run: setup
 # builds use every core (NPROC) unless make was given its own -j.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 BUILD_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
-test: setup
+test: setup-test
 	$(MAKE) $(BUILD_J) all unit-build
 	$(MAKE) $(BUILD_J) VARIANT=asan all unit-build
 	$(MAKE) $(BUILD_J) VARIANT=tsan all unit-build
 	$(MAKE) $(BUILD_J) fuzz-build
 	scripts/test
 
-bench: setup
+bench: setup-bench
 	$(MAKE) all
 	scripts/bench
 
