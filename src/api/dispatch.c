@@ -70,6 +70,7 @@ static const struct http_route routes[] = {
     R("DELETE", "/api/v1/session", api_session_delete, 0),
     R("GET", "/api/v1/session", api_session_get, 0),
     R("GET", "/api/v1/me/channelStates", api_channel_states, 0),
+    R("GET", "/api/v1/bootstrap", api_bootstrap, 0),
     R("PUT", "/api/v1/channels/{channel}/readState", api_read_state_put, 0),
     R("GET", "/v1.0/me", api_me, 0),
     R("GET", "/v1.0/me/joinedTeams", api_joined_teams, 0),

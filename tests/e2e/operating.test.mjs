@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { startServer, runCli, tempDir, REPO_ROOT } from './lib/server.mjs';
-import { expectStatus, createTeam, generalChannel } from './lib/graph.mjs';
+import { expectStatus, expectGraphError, createTeam, generalChannel, addMember, postMessage } from './lib/graph.mjs';
 import { createWebhook, postTo, expectAccepted, expectRefused, messageCard } from './lib/webhooks.mjs';
-import { newUser } from './lib/server.mjs';
+import { newUser, api } from './lib/server.mjs';
 
 const WEB_ROOT = path.join(REPO_ROOT, 'web', 'dist');
 const dirs = [];
@@ -170,6 +170,42 @@ test('web client: 304 for the HTML\'s ETag, q=0 refuses a coding, Vary on compre
     const unhashed = await fetch(s.url + '/app.js');
     assert.match(unhashed.headers.get('cache-control'), /max-age=300/);
     assert.doesNotMatch(unhashed.headers.get('cache-control'), /immutable/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('GET /api/v1/bootstrap answers me, joined teams with their channels and channel states, as the separate calls do', async () => {
+  const s = await startServer();
+  try {
+    const a = await newUser(s, 'boot-a');
+    const b = await newUser(s, 'boot-b');
+    const shared = await createTeam(a.api);
+    const own = await createTeam(b.api);
+    const me = expectStatus(await b.api('GET', '/v1.0/me'), 200).body;
+    await addMember(a.api, shared.id, me.id);
+    const general = await generalChannel(a.api, shared.id);
+    await postMessage(a.api, shared.id, general.id, 'unread for b');
+    expectStatus(await a.api('POST', `/v1.0/teams/${shared.id}/channels`, { displayName: 'second' }), 201);
+
+    const boot = expectStatus(await b.api('GET', '/api/v1/bootstrap'), 200).body;
+    assert.deepEqual(boot.me, me);
+    const joined = expectStatus(await b.api('GET', '/v1.0/me/joinedTeams'), 200).body.value;
+    assert.deepEqual(boot.teams.map(({ channels, ...t }) => t), joined);
+    assert.deepEqual(new Set(boot.teams.map((t) => t.id)), new Set([shared.id, own.id]));
+    for (const t of boot.teams) {
+      const chans = expectStatus(await b.api('GET', `/v1.0/teams/${t.id}/channels`), 200).body.value;
+      assert.deepEqual(t.channels, chans);
+    }
+    assert.equal(boot.teams.find((t) => t.id === shared.id).channels.length, 2);
+    const states = expectStatus(await b.api('GET', '/api/v1/me/channelStates'), 200).body.value;
+    assert.deepEqual(boot.channelStates, states);
+    assert.equal(boot.channelStates.find((x) => x.channelId === general.id).unreadCount, 1);
+
+    // Someone else's view holds nothing of b's team; no caller, no answer.
+    const other = expectStatus(await a.api('GET', '/api/v1/bootstrap'), 200).body;
+    assert.ok(!other.teams.some((t) => t.id === own.id));
+    expectGraphError(await api(s)('GET', '/api/v1/bootstrap'), 401);
   } finally {
     await s.close();
   }
