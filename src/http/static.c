@@ -115,14 +115,23 @@ static bool accepts(const char *header, const char *coding)
     return false;
 }
 
-/* A content-hashed name as scripts/build-web writes them: NAME.<16 hex digits>.EXT. Such a file
- * never changes under its name, so browsers may keep it for a year without asking again. */
+/* A content-hashed name as scripts/build-web writes them: NAME.<16 hex digits>.EXT, or
+ * esbuild's code-split chunks, /chunk-<8 or more letters and digits>.js. Such a file never
+ * changes under its name, so browsers may keep it for a year without asking again. */
 static bool hashed_name(const char *rel)
 {
     const char *last = strrchr(rel, '/'), *ext = strrchr(rel, '.');
     const char *h;
 
-    if (!last || !ext || ext - last < 18)
+    if (!last || !ext)
+        return false;
+    if (strncmp(last, "/chunk-", 7) == 0 && strcmp(ext, ".js") == 0 && ext - last >= 7 + 8) {
+        for (h = last + 7; h < ext; h++)
+            if (!isalnum((unsigned char)*h))
+                return false;
+        return true;
+    }
+    if (ext - last < 18)
         return false;
     h = ext - 17;
     if (*h != '.')
