@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define MASK "***"
 
@@ -192,7 +193,19 @@ void sb_log_set_level(int level)
 }
 
 /* Under systemd (stderr connected to the journal, JOURNAL_STREAM set) each line starts with its
- * syslog priority, "<3>" and so on, which journald reads as the entry's priority. */
+ * syslog priority, "<3>" and so on, which journald reads as the entry's priority. Only when
+ * stderr really is that stream (JOURNAL_STREAM is "device:inode" of it): a child whose stderr
+ * was redirected elsewhere inherits the variable but must not get the prefixes. */
+static int stderr_is_journal(void)
+{
+    const char *v = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+
+    return v && sscanf(v, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+           (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 static int journal = -1; /* -1: not checked yet; a benign race, every thread finds the same */
 
 /* The format attribute lets clang's -Wformat-nonliteral see that fmt is checked by callers. */
@@ -205,7 +218,7 @@ __attribute__((format(printf, 3, 0))) static void emit(int lvl, const char *leve
     if (level && lvl > atomic_load_explicit(&min_level, memory_order_relaxed))
         return;
     if (journal < 0)
-        journal = getenv("JOURNAL_STREAM") != NULL;
+        journal = stderr_is_journal();
     if (journal && level)
         snprintf(pre, sizeof(pre), "<%c>", prio[lvl]);
     vsnprintf(line, sizeof(line), fmt, ap);
