@@ -12,24 +12,23 @@
 
 /* OPT_BOOL flags take no value (--flag), or --flag=true|false; their environment variable
  * takes true/false/1/0. */
-enum opt_kind { OPT_STR, OPT_LISTEN, OPT_SIZE, OPT_RATE, OPT_INT, OPT_BOOL, OPT_LEVEL };
+/* OPT_SECRET is a string from the file or the environment only, never the command line. */
+enum opt_kind { OPT_STR, OPT_SECRET, OPT_LISTEN, OPT_SIZE, OPT_RATE, OPT_INT, OPT_BOOL, OPT_LEVEL };
 
 struct opt {
     const char *flag; /* without the leading dashes */
     enum opt_kind kind;
     size_t offset;
     size_t cap;
-    bool no_flag; /* a secret: from the file or the environment only, never the command line */
 };
 
 #define STR_OPT(flag, field)                                                                       \
     {                                                                                              \
-        flag, OPT_STR, offsetof(struct sb_config, field), sizeof(((struct sb_config *)0)->field),  \
-            false                                                                                  \
+        flag, OPT_STR, offsetof(struct sb_config, field), sizeof(((struct sb_config *)0)->field)   \
     }
 
 static const struct opt opts[] = {
-    {"listen", OPT_LISTEN, 0, 0, false},
+    {"listen", OPT_LISTEN, 0, 0},
     STR_OPT("data", data_dir),
     STR_OPT("db", db_url),
     STR_OPT("public-url", public_url),
@@ -37,28 +36,25 @@ static const struct opt opts[] = {
     STR_OPT("tls-key", tls_key),
     STR_OPT("web-root", web_root),
     STR_OPT("apps-url", apps_url),
-    {"webhook-rate-limit", OPT_RATE, offsetof(struct sb_config, webhook_rate_limit), 0, false},
-    {"max-payload", OPT_SIZE, offsetof(struct sb_config, max_payload), 0, false},
-    {"max-body", OPT_SIZE, offsetof(struct sb_config, max_body), 0, false},
-    {"threads", OPT_INT, offsetof(struct sb_config, threads), 0, false},
-    {"graph-item-rate", OPT_RATE, offsetof(struct sb_config, graph_item_rate), 0, false},
-    {"graph-notify-retry-ms", OPT_INT, offsetof(struct sb_config, graph_notify_retry_ms), 0, false},
-    {"max-connections-per-ip", OPT_INT, offsetof(struct sb_config, max_connections_per_ip), 0,
-     false},
-    {"unauthenticated-body-budget", OPT_SIZE, offsetof(struct sb_config, public_body_budget), 0,
-     false},
+    {"webhook-rate-limit", OPT_RATE, offsetof(struct sb_config, webhook_rate_limit), 0},
+    {"max-payload", OPT_SIZE, offsetof(struct sb_config, max_payload), 0},
+    {"max-body", OPT_SIZE, offsetof(struct sb_config, max_body), 0},
+    {"threads", OPT_INT, offsetof(struct sb_config, threads), 0},
+    {"graph-item-rate", OPT_RATE, offsetof(struct sb_config, graph_item_rate), 0},
+    {"graph-notify-retry-ms", OPT_INT, offsetof(struct sb_config, graph_notify_retry_ms), 0},
+    {"max-connections-per-ip", OPT_INT, offsetof(struct sb_config, max_connections_per_ip), 0},
+    {"unauthenticated-body-budget", OPT_SIZE, offsetof(struct sb_config, public_body_budget), 0},
     STR_OPT("oidc-issuer", oidc_issuer),
     STR_OPT("oidc-client-id", oidc_client_id),
     STR_OPT("oidc-client-secret", oidc_client_secret),
     STR_OPT("oidc-name", oidc_name),
-    {"oidc-create-users", OPT_BOOL, offsetof(struct sb_config, oidc_create_users), 0, false},
-    {"disable-password-sign-in", OPT_BOOL, offsetof(struct sb_config, disable_password_sign_in), 0,
-     false},
+    {"oidc-create-users", OPT_BOOL, offsetof(struct sb_config, oidc_create_users), 0},
+    {"disable-password-sign-in", OPT_BOOL, offsetof(struct sb_config, disable_password_sign_in), 0},
     STR_OPT("break-glass-admin", break_glass_admin),
     STR_OPT("metrics-token", metrics_token),
-    {"log-level", OPT_LEVEL, offsetof(struct sb_config, log_level), 0, false},
-    {"admin-token", OPT_STR, offsetof(struct sb_config, admin_token),
-     sizeof(((struct sb_config *)0)->admin_token), true},
+    {"log-level", OPT_LEVEL, offsetof(struct sb_config, log_level), 0},
+    {"admin-token", OPT_SECRET, offsetof(struct sb_config, admin_token),
+     sizeof(((struct sb_config *)0)->admin_token)},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -103,6 +99,7 @@ static sb_err set_opt(struct sb_config *cfg, const struct opt *o, const char *va
 
     switch (o->kind) {
     case OPT_STR:
+    case OPT_SECRET:
         if (strlen(val) >= o->cap || !val[0])
             return sb_fail(diag, SB_ERR_INVALID, "usage", "invalid %s%s: '%s'", src, o->flag, val);
         snprintf(base, o->cap, "%s", val);
@@ -347,6 +344,8 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
         size_t nlen;
         size_t k;
 
+        if (!arg)
+            break;
         if (strcmp(arg, "--config") == 0) {
             i++;
             continue;
@@ -361,7 +360,7 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
         eq = strchr(name, '=');
         nlen = eq ? (size_t)(eq - name) : strlen(name);
         for (k = 0; k < NOPTS; k++)
-            if (!opts[k].no_flag && strlen(opts[k].flag) == nlen &&
+            if (opts[k].kind != OPT_SECRET && strlen(opts[k].flag) == nlen &&
                 strncmp(opts[k].flag, name, nlen) == 0)
                 break;
         if (k == NOPTS) {
