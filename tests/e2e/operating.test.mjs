@@ -210,3 +210,26 @@ test('GET /api/v1/bootstrap answers me, joined teams with their channels and cha
     await s.close();
   }
 });
+
+test('answers given before a body would be read keep the connection: web files, 401, 404 on one socket', async () => {
+  const http = await import('node:http');
+  const s = await startServer({ args: ['--web-root', WEB_ROOT] });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const get = (p) => new Promise((resolve, reject) => {
+      const req = http.get(s.url + p, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, reused: req.reusedSocket, connection: res.headers.connection }));
+      });
+      req.on('error', reject);
+    });
+    const seen = [];
+    for (const p of ['/', '/app.js', '/v1.0/me', '/api/nothing', '/index.html']) seen.push({ p, ...(await get(p)) });
+    assert.deepEqual(seen.map((x) => x.status), [200, 200, 401, 404, 200]);
+    assert.deepEqual(seen.map((x) => x.reused), [false, true, true, true, true], JSON.stringify(seen));
+    assert.ok(seen.every((x) => x.connection !== 'close'), JSON.stringify(seen));
+  } finally {
+    agent.destroy();
+    await s.close();
+  }
+});
