@@ -206,7 +206,7 @@ static int stderr_is_journal(void)
            (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
-static int journal = -1; /* -1: not checked yet; a benign race, every thread finds the same */
+static _Atomic int journal = -1; /* -1: not checked yet; every thread finds the same */
 
 /* The format attribute lets clang's -Wformat-nonliteral see that fmt is checked by callers. */
 __attribute__((format(printf, 3, 0))) static void emit(int lvl, const char *level, const char *fmt,
@@ -217,9 +217,9 @@ __attribute__((format(printf, 3, 0))) static void emit(int lvl, const char *leve
 
     if (level && lvl > atomic_load_explicit(&min_level, memory_order_relaxed))
         return;
-    if (journal < 0)
-        journal = stderr_is_journal();
-    if (journal && level)
+    if (atomic_load_explicit(&journal, memory_order_relaxed) < 0)
+        atomic_store_explicit(&journal, stderr_is_journal(), memory_order_relaxed);
+    if (atomic_load_explicit(&journal, memory_order_relaxed) == 1 && level)
         snprintf(pre, sizeof(pre), "<%c>", prio[lvl]);
     vsnprintf(line, sizeof(line), fmt, ap);
     /* One fprintf per line so that lines from different threads do not interleave. */
