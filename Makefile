@@ -3,7 +3,7 @@
 
 CC ?= cc
 VARIANT ?= release
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip libcurl
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto libzip libcurl libsystemd
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -25,7 +25,7 @@ WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
         -Wmissing-prototypes -Wformat=2
 CPPFLAGS := -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS := $(OPT) $(WARN) $(EXTRA_CFLAGS)
-LDFLAGS := $(OPT)
+LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRC := $(sort $(wildcard src/*/*.c))
@@ -39,13 +39,13 @@ FORMAT_FILES := $(SRC) src/main.c $(sort $(wildcard src/*/*.h)) $(UNIT_SRC) \
                 $(sort $(wildcard tests/unit/*.h)) $(sort $(wildcard tests/fuzz/*.c))
 
 .PHONY: all run test bench fuzz fuzz-build format format-check lint clean setup asan tsan unit \
-        unit-build web
+        unit-build web man install deb test-package setup-test setup-bench
 all: $(BIN) web
 
 # The web client: plain ES modules in web/src bundled into web/dist by scripts/build-web.
 WEB_SRC := $(shell find web/src -type f 2>/dev/null)
 web: $(if $(WEB_SRC),web/dist/.built)
-web/dist/.built: $(WEB_SRC) scripts/build-web package-lock.json
+web/dist/.built: $(WEB_SRC) scripts/build-web scripts/finish-web package-lock.json
 	@echo "  WEB web/dist"
 	@scripts/build-web
 	@touch $@
@@ -109,6 +109,60 @@ tsan:
 setup:
 	scripts/setup
 
+# What the tests and the benchmark need on top of building and running (scripts/setup).
+setup-test:
+	scripts/setup test
+
+setup-bench:
+	scripts/setup bench
+
+# The man page switchboard(8), from its scdoc source.
+man: build/switchboard.8
+build/switchboard.8: man/switchboard.8.scd
+	@mkdir -p build
+	@echo "  MAN $@"
+	@scdoc <$< >$@
+
+# `make install [PREFIX=/usr/local] [DESTDIR=]`: the binary, the web client (precompressed and
+# hashed as built), the man page, the systemd unit and /etc/switchboard/switchboard.conf (an
+# existing one is kept). The binary finds the web client at ../share/switchboard/web.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL ?= install
+install: $(BIN) web build/switchboard.8
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/switchboard $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/switchboard
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/switchboard
+	rm -rf $(DESTDIR)$(PREFIX)/share/switchboard/web
+	cp -R web/dist $(DESTDIR)$(PREFIX)/share/switchboard/web
+	rm -f $(DESTDIR)$(PREFIX)/share/switchboard/web/.built
+	find $(DESTDIR)$(PREFIX)/share/switchboard/web -type d -exec chmod 0755 {} +
+	find $(DESTDIR)$(PREFIX)/share/switchboard/web -type f -exec chmod 0644 {} +
+	gzip -9n <build/switchboard.8 >$(DESTDIR)$(PREFIX)/share/man/man8/switchboard.8.gz
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/switchboard.8.gz
+	sed 's|@BINDIR@|$(PREFIX)/bin|' packaging/switchboard.service.in >$(DESTDIR)$(UNITDIR)/switchboard.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/switchboard.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.conf ] || \
+	    $(INSTALL) -m 0640 packaging/switchboard.conf $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.conf
+
+# `make deb`: build/switchboard_<version>_<arch>.deb, built by dpkg-buildpackage (debian/) in a
+# copy of the tree under build/deb, so that its outputs (written beside the source directory)
+# stay in build/. See scripts/make-deb.
+# Rebuilt only when what goes into it changed (the e2e contract test and scripts/test-package
+# both ask for it).
+DEB_INPUTS = $(shell find src web/src debian packaging man -type f 2>/dev/null) Makefile \
+             docs/deploy.md package-lock.json $(wildcard scripts/build-web scripts/finish-web \
+             scripts/make-deb scripts/embed-sql scripts/check-web-*)
+deb: build/deb/.stamp
+build/deb/.stamp: $(DEB_INPUTS)
+	scripts/make-deb
+	@touch $@
+
+# The package's test (scripts/test-package): builds it, unpacks and runs it, checks the unit.
+test-package:
+	scripts/test-package
+
 run: setup
 	$(MAKE) all
 	scripts/run
@@ -117,14 +171,14 @@ run: setup
 # builds use every core (NPROC) unless make was given its own -j.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 BUILD_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
-test: setup
+test: setup-test
 	$(MAKE) $(BUILD_J) all unit-build
 	$(MAKE) $(BUILD_J) VARIANT=asan all unit-build
 	$(MAKE) $(BUILD_J) VARIANT=tsan all unit-build
 	$(MAKE) $(BUILD_J) fuzz-build
 	scripts/test
 
-bench: setup
+bench: setup-bench
 	$(MAKE) all
 	scripts/bench
 

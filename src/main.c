@@ -31,10 +31,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #define SB_VERSION "0.1.0"
@@ -49,9 +51,13 @@ static void usage(FILE *f)
                "                         [--graph-item-rate N] [--graph-notify-retry-ms MS]\n"
                "                         [--max-connections-per-ip N]\n"
                "                         [--unauthenticated-body-budget BYTES]\n"
+               "                         [--config FILE] [--metrics-token TOKEN]\n"
+               "                         [--log-level error|warn|info]\n"
                "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
-               "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
+               "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment or as a\n"
+               "SWITCHBOARD_<FLAG>=value line of the --config file (flag > file > environment).\n"
+               "See switchboard(8).\n");
 }
 
 /* mkdir -p */
@@ -96,10 +102,12 @@ static char *read_file(const char *path)
 }
 
 /* The web client's files: --web-root, else web/dist beside the build directory of the binary
- * (build/switchboard -> web/dist). */
+ * (build/switchboard -> web/dist), else where `make install` puts them
+ * (PREFIX/bin/switchboard -> PREFIX/share/switchboard/web). */
 static void default_web_root(struct sb_config *cfg)
 {
-    char exe[900];
+    static const char *const beside[] = {"../web/dist", "../share/switchboard/web"};
+    char exe[900], probe[1100];
     ssize_t n;
     char *slash;
 
@@ -113,7 +121,13 @@ static void default_web_root(struct sb_config *cfg)
     if (!slash)
         return;
     *slash = '\0';
-    snprintf(cfg->web_root, sizeof(cfg->web_root), "%s/../web/dist", exe);
+    for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+        snprintf(probe, sizeof(probe), "%s/%s/index.html", exe, beside[i]);
+        if (i + 1 == sizeof(beside) / sizeof(beside[0]) || access(probe, R_OK) == 0) {
+            snprintf(cfg->web_root, sizeof(cfg->web_root), "%s/%s", exe, beside[i]);
+            return;
+        }
+    }
 }
 
 static int fail(const char *what, const struct sb_diag *diag, sb_err err)
@@ -152,7 +166,7 @@ static sb_err load_identity(struct sb_ctx *ctx)
 
 static sb_err bootstrap_admin(struct sb_ctx *ctx, struct sb_diag *diag)
 {
-    const char *token = getenv("SWITCHBOARD_ADMIN_TOKEN");
+    const char *token = ctx->cfg->admin_token;
     char password[64];
     bool created = false;
     sb_err err;
@@ -167,6 +181,36 @@ static sb_err bootstrap_admin(struct sb_ctx *ctx, struct sb_diag *diag)
         sb_log_raw("first start: created administrator 'admin' with password: %s", password);
     sodium_memzero(password, sizeof(password));
     return err;
+}
+
+/* SIGHUP: reads the flags, the --config file and the environment again and applies what can
+ * change while running: the rate limits, the log level, and the organisation settings cache
+ * (outbound hosts and the rest are read from the store again on next use). The rest (listen
+ * address, store, TLS, tokens) needs a restart; a file that no longer parses changes nothing. */
+static void reload(struct sb_ctx *ctx, struct sb_config *cfg, int argc, char **argv)
+{
+    static struct sb_config fresh; /* large; only the main thread reloads */
+    struct sb_diag diag = {{0}, {0}};
+
+    sd_notify(0, "RELOADING=1");
+    if (sb_config_parse(&fresh, argc, argv, &diag) != SB_OK) {
+        sb_log_error("reload: %s; keeping the running settings", diag.message);
+    } else {
+        double wh = atomic_load(&fresh.webhook_rate_limit);
+        double gi = atomic_load(&fresh.graph_item_rate);
+
+        atomic_store(&cfg->webhook_rate_limit, wh);
+        atomic_store(&cfg->graph_item_rate, gi);
+        webhook_limiter_set_rate(ctx->limiter, wh);
+        webhook_limiter_set_rate(ctx->gc_item_limiter, gi);
+        sb_log_set_level(fresh.log_level);
+        pthread_mutex_lock(&ctx->org->mu);
+        ctx->org->valid = false;
+        pthread_mutex_unlock(&ctx->org->mu);
+        sb_log_info("reloaded the settings: webhook rate limit %g/s, graph item rate %g/s", wh, gi);
+    }
+    sodium_memzero(&fresh, sizeof(fresh));
+    sd_notify(0, "READY=1");
 }
 
 static int serve(int argc, char **argv)
@@ -192,6 +236,7 @@ static int serve(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    sb_log_set_level(cfg.log_level);
     default_web_root(&cfg);
     if (sodium_init() < 0 || fetch_global_init() != SB_OK) {
         sb_log_error("cannot initialise libsodium or libcurl");
@@ -201,6 +246,7 @@ static int serve(int argc, char **argv)
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -302,8 +348,17 @@ static int serve(int argc, char **argv)
         sb_log_raw("listening on %s://%s%s%s:%d", cert ? "https" : "http", v6 ? "[" : "",
                    cfg.listen_host, v6 ? "]" : "", listener.port);
     }
-    while (sigwait(&sigs, &sig) != 0)
-        ;
+    /* Under systemd (Type=notify) this tells it the server is ready: it listens and the store
+     * is migrated. Without NOTIFY_SOCKET it does nothing. */
+    sd_notify(0, "READY=1");
+    for (;;) {
+        if (sigwait(&sigs, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        reload(&ctx, &cfg, argc, argv);
+    }
+    sd_notify(0, "STOPPING=1");
     sb_log_info("received signal %d: finishing requests in progress", sig);
     rc = EXIT_SUCCESS;
 out:

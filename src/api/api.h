@@ -82,6 +82,7 @@ void api_message_action(struct api_call *c);
 void api_action_execution_get(struct api_call *c);
 /* readstate_api.c (contract §6) */
 void api_channel_states(struct api_call *c);
+void api_bootstrap(struct api_call *c);
 void api_read_state_put(struct api_call *c);
 /* feed_api.c */
 void api_team_feed(struct api_call *c);

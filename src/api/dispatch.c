@@ -78,6 +78,7 @@ static const struct http_route routes[] = {
     R("DELETE", "/api/v1/me/sessions/{id}", api_my_session_delete, 0),
     R("POST", "/v1.0/me/changePassword", api_change_password, API_PW_CHANGE),
     R("GET", "/api/v1/me/channelStates", api_channel_states, 0),
+    R("GET", "/api/v1/bootstrap", api_bootstrap, 0),
     R("PUT", "/api/v1/channels/{channel}/readState", api_read_state_put, 0),
     R("GET", "/v1.0/me", api_me, 0),
     R("GET", "/v1.0/me/joinedTeams", api_joined_teams, 0),
@@ -342,7 +343,7 @@ static void not_api(struct api_call *c)
     enum family family = family_of(c->req->path);
 
     if (family == FAMILY_WEB && strcmp(c->req->method, "GET") == 0 &&
-        http_static_serve(c->ctx->cfg->web_root, c->req->path, c->resp) == SB_OK)
+        http_static_serve_request(c->ctx->cfg->web_root, c->req, c->resp) == SB_OK)
         return;
     if (http_route_match(routes, sizeof(routes) / sizeof(routes[0]), c->req, &route) ==
         HTTP_NO_METHOD) {

@@ -12,7 +12,9 @@ void api_healthz(struct api_call *c)
     api_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-/* Ready when the store answers: a load balancer stops sending here when the database is gone. */
+/* Ready when the store answers: a load balancer stops sending here when the database is gone.
+ * The migrations ran before the server started listening (store_open), so an answer here also
+ * means they are done; /healthz only says the process is up. */
 void api_readyz(struct api_call *c)
 {
     if (health_store_ping(c->ctx) != SB_OK) {
@@ -26,8 +28,14 @@ void api_metrics(struct api_call *c)
 {
     struct sb_metrics *m = c->ctx->metrics;
     struct sb_buf b = {0};
+    char peer[64];
     sb_err err;
 
+    if (!health_metrics_allowed(c->ctx, http_peer_address(c->req, peer, sizeof(peer)) ? peer : NULL,
+                                http_header(c->req, "Authorization"))) {
+        api_failf(c, SB_ERR_NOT_FOUND, "NotFound", "no such resource: %s", c->req->path);
+        return;
+    }
     err = sb_buf_puts(&b, "# HELP switchboard_http_requests_total HTTP requests answered, by "
                           "status class.\n# TYPE switchboard_http_requests_total counter\n");
     for (int cls = 1; cls <= 5 && !err; cls++)

@@ -5,10 +5,13 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define MASK "***"
 
@@ -181,32 +184,63 @@ size_t sb_log_redact(const char *in, char *out, size_t cap)
     return o.len;
 }
 
+/* The lowest level printed (SB_LOG_ERROR..SB_LOG_INFO); set at start and on SIGHUP. */
+static _Atomic int min_level = SB_LOG_INFO;
+
+void sb_log_set_level(int level)
+{
+    atomic_store_explicit(&min_level, level, memory_order_relaxed);
+}
+
+/* Under systemd (stderr connected to the journal, JOURNAL_STREAM set) each line starts with its
+ * syslog priority, "<3>" and so on, which journald reads as the entry's priority. Only when
+ * stderr really is that stream (JOURNAL_STREAM is "device:inode" of it): a child whose stderr
+ * was redirected elsewhere inherits the variable but must not get the prefixes. */
+static int stderr_is_journal(void)
+{
+    const char *v = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+
+    return v && sscanf(v, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+           (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+static _Atomic int journal = -1; /* -1: not checked yet; every thread finds the same */
+
 /* The format attribute lets clang's -Wformat-nonliteral see that fmt is checked by callers. */
-__attribute__((format(printf, 2, 0))) static void emit(const char *level, const char *fmt,
+__attribute__((format(printf, 3, 0))) static void emit(int lvl, const char *level, const char *fmt,
                                                        va_list ap)
 {
-    char line[1024], clean[1024];
+    static const char prio[] = {'3', '4', '6'};
+    char line[1024], clean[1024], pre[4] = "";
 
+    if (level && lvl > atomic_load_explicit(&min_level, memory_order_relaxed))
+        return;
+    if (atomic_load_explicit(&journal, memory_order_relaxed) < 0)
+        atomic_store_explicit(&journal, stderr_is_journal(), memory_order_relaxed);
+    if (atomic_load_explicit(&journal, memory_order_relaxed) == 1 && level)
+        snprintf(pre, sizeof(pre), "<%c>", prio[lvl]);
     vsnprintf(line, sizeof(line), fmt, ap);
     /* One fprintf per line so that lines from different threads do not interleave. */
     if (level) {
         sb_log_redact(line, clean, sizeof(clean));
-        fprintf(stderr, "switchboard: %s: %s\n", level, clean);
+        fprintf(stderr, "%sswitchboard: %s: %s\n", pre, level, clean);
     } else {
         fprintf(stderr, "%s\n", line);
     }
 }
 
-#define DEFINE_LOG(name, level)                                                                    \
+#define DEFINE_LOG(name, lvl, level)                                                               \
     void name(const char *fmt, ...)                                                                \
     {                                                                                              \
         va_list ap;                                                                                \
         va_start(ap, fmt);                                                                         \
-        emit(level, fmt, ap);                                                                      \
+        emit(lvl, level, fmt, ap);                                                                 \
         va_end(ap);                                                                                \
     }
 
-DEFINE_LOG(sb_log_info, "info")
-DEFINE_LOG(sb_log_warn, "warning")
-DEFINE_LOG(sb_log_error, "error")
-DEFINE_LOG(sb_log_raw, NULL)
+DEFINE_LOG(sb_log_info, SB_LOG_INFO, "info")
+DEFINE_LOG(sb_log_warn, SB_LOG_WARN, "warning")
+DEFINE_LOG(sb_log_error, SB_LOG_ERROR, "error")
+DEFINE_LOG(sb_log_raw, SB_LOG_ERROR, NULL)

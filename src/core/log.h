@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+/* Levels for sb_log_set_level: lines above the level are not printed (raw lines always are). */
+enum { SB_LOG_ERROR = 0, SB_LOG_WARN = 1, SB_LOG_INFO = 2 };
+void sb_log_set_level(int level);
+
 void sb_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sb_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sb_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -211,6 +211,11 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
     atomic_fetch_add(&srv->in_flight, 1);
     memset(&resp, 0, sizeof(resp));
     srv->app.prepare(srv->app.arg, &rs->req, &resp);
+    if (resp.status && !te && (!cl || strcmp(cl, "0") == 0)) {
+        rs->early = resp;
+        rs->has_early = true;
+        return MHD_YES;
+    }
     if (resp.status)
         return http_queue(srv, conn, url, &resp);
     if (cl)
@@ -283,6 +288,12 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const ch
         *upload_data_size = 0;
         return on_body(srv, rs, upload_data, n);
     }
+    if (rs->has_early) {
+        rs->has_early = false;
+        resp = rs->early;
+        memset(&rs->early, 0, sizeof(rs->early));
+        return http_queue(srv, conn, url, &resp);
+    }
     if (rs->over_budget)
         return http_refuse(srv, conn, url, 503, "ServiceNotAvailable",
                            "Too many request bodies are being received; try again.", true);
@@ -312,6 +323,8 @@ void http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!rs)
         return;
     atomic_fetch_sub(&srv->public_bytes, rs->counted);
+    if (rs->has_early) /* the client went away before the answer was sent */
+        http_response_clear(&rs->early);
     free(rs->body);
     free(rs->target);
     free(rs->req.auth);

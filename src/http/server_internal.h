@@ -39,6 +39,11 @@ struct http_req_state {
     size_t counted;   /* bytes of this body in srv->public_bytes */
     bool over_budget; /* the public body budget was exhausted: body discarded, answer 503 */
     bool deferred;
+    /* prepare()'s answer to a request without a body, sent at the request's end: queued
+     * before MHD has seen the (empty) body, it would close the connection, and a browser on a
+     * slow link would pay a new connection for every file and call. */
+    bool has_early;
+    struct http_response early;
 };
 
 /* ---- request.c: the daemon's request callbacks (cls is the struct http_server) ---- */

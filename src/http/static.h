@@ -11,7 +11,16 @@
 
 #include "http/http.h"
 
-/* Fills resp with the file for path; SB_ERR_NOT_FOUND when there is none. */
+/* Fills resp with the file for req's path, negotiated: the precompressed FILE.br or FILE.gz
+ * that scripts/build-web writes beside it when Accept-Encoding takes it (Content-Encoding,
+ * Vary), an ETag of the bytes sent and 304 for a matching If-None-Match, and Cache-Control
+ * "immutable" for a year on content-hashed names (NAME.<16 hex>.EXT, and esbuild's chunk-HASH.js),
+ * "no-cache" on index.html,
+ * five minutes on the rest. SB_ERR_NOT_FOUND when there is no file. */
+sb_err http_static_serve_request(const char *root, const struct http_request *req,
+                                 struct http_response *resp);
+
+/* The file for path as it is (no negotiation): the sandbox host's frame script. */
 sb_err http_static_serve(const char *root, const char *path, struct http_response *resp);
 
 #endif

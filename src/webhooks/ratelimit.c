@@ -1,6 +1,7 @@
 #include "webhooks/ratelimit.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,7 @@ struct stripe {
 };
 
 struct webhook_limiter {
-    double rate;
-    double burst;
+    _Atomic double rate; /* changed by webhook_limiter_set_rate (SIGHUP) while posts take */
     struct stripe stripes[STRIPES];
 };
 
@@ -42,12 +42,16 @@ sb_err webhook_limiter_new(double rate, struct webhook_limiter **out)
     *out = NULL;
     if (!l)
         return SB_ERR_NOMEM;
-    l->rate = rate;
-    l->burst = rate < 1 ? 1 : rate;
+    atomic_init(&l->rate, rate);
     for (int i = 0; i < STRIPES; i++)
         pthread_mutex_init(&l->stripes[i].mu, NULL);
     *out = l;
     return SB_OK;
+}
+
+void webhook_limiter_set_rate(struct webhook_limiter *l, double rate)
+{
+    atomic_store_explicit(&l->rate, rate, memory_order_relaxed);
 }
 
 void webhook_limiter_free(struct webhook_limiter *l)
@@ -74,9 +78,11 @@ bool webhook_limiter_take(struct webhook_limiter *l, const char *key, int64_t no
     uint32_t h = hash(key);
     struct stripe *s = &l->stripes[h % STRIPES];
     struct bucket **slot = &s->slots[(h / STRIPES) % SLOTS_PER_STRIPE], *b;
+    double rate = atomic_load_explicit(&l->rate, memory_order_relaxed);
+    double burst = rate < 1 ? 1 : rate;
     bool ok;
 
-    if (l->rate <= 0)
+    if (rate <= 0)
         return true;
     if (strlen(key) > SB_ID_LEN)
         key = "";
@@ -91,20 +97,20 @@ bool webhook_limiter_take(struct webhook_limiter *l, const char *key, int64_t no
             return true;
         }
         strncpy(b->key, key, SB_ID_LEN);
-        b->tokens = l->burst;
+        b->tokens = burst;
         b->last_ms = now_ms;
         b->next = *slot;
         *slot = b;
     }
     if (now_ms > b->last_ms) {
-        b->tokens = fmin(l->burst, b->tokens + (double)(now_ms - b->last_ms) * l->rate / 1000.0);
+        b->tokens = fmin(burst, b->tokens + (double)(now_ms - b->last_ms) * rate / 1000.0);
         b->last_ms = now_ms;
     }
     ok = b->tokens >= 1.0;
     if (ok)
         b->tokens -= 1.0;
     else
-        *retry_after_s = (int)ceil((1.0 - b->tokens) / l->rate);
+        *retry_after_s = (int)ceil((1.0 - b->tokens) / rate);
     if (!ok && *retry_after_s < 1)
         *retry_after_s = 1;
     pthread_mutex_unlock(&s->mu);

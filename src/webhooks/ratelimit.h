@@ -17,6 +17,8 @@ struct webhook_limiter;
 
 /* rate: tokens per second; 0 disables limiting. */
 sb_err webhook_limiter_new(double rate, struct webhook_limiter **out);
+/* Changes the rate (SIGHUP); buckets keep their tokens, capped by the new burst. */
+void webhook_limiter_set_rate(struct webhook_limiter *l, double rate);
 void webhook_limiter_free(struct webhook_limiter *l);
 /* Takes a token for key (an id; longer keys all share one bucket). When none is left returns
  * false and sets *retry_after_s (>= 1). */

@@ -22,7 +22,6 @@ import {
 } from './lib/webhooks.mjs';
 import { todo, request, until } from './lib/contract.mjs';
 
-const OPERATING = (what) => todo(22, what);
 const FORWARDING = (what) => todo(24, what);
 const WEB_ROOT = path.join(REPO_ROOT, 'web', 'dist');
 
@@ -47,7 +46,7 @@ after(async () => {
 });
 
 describe('§7 installing', () => {
-  test('§7 make install [PREFIX] [DESTDIR] installs the binary, the web client, switchboard(8), switchboard.service and /etc/switchboard/switchboard.conf', OPERATING('make install'), () => {
+  test('§7 make install [PREFIX] [DESTDIR] installs the binary, the web client, switchboard(8), switchboard.service and /etc/switchboard/switchboard.conf', () => {
     const dest = dir();
     execFileSync('make', ['--no-print-directory', 'install', 'PREFIX=/usr/local', `DESTDIR=${dest}`], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const files = execFileSync('find', [dest, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.slice(dest.length));
@@ -61,7 +60,7 @@ describe('§7 installing', () => {
     }
   });
 
-  test('§7 make deb builds build/switchboard_<version>_<arch>.deb: own unprivileged user, data in /var/lib/switchboard (0700)', OPERATING('make deb'), () => {
+  test('§7 make deb builds build/switchboard_<version>_<arch>.deb: own unprivileged user, data in /var/lib/switchboard (0700)', () => {
     execFileSync('make', ['--no-print-directory', 'deb'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const debs = fs.readdirSync(path.join(REPO_ROOT, 'build')).filter((f) => /^switchboard_[^_]+_[a-z0-9]+\.deb$/.test(f));
     assert.equal(debs.length, 1, debs.join(' '));
@@ -76,7 +75,7 @@ describe('§7 installing', () => {
     assert.match(unit, /\/var\/lib\/switchboard|StateDirectory=switchboard/);
   });
 
-  test('§7 serve --config FILE reads SWITCHBOARD_<FLAG>=value lines; flags win over the file, the file over the environment', OPERATING('--config'), async () => {
+  test('§7 serve --config FILE reads SWITCHBOARD_<FLAG>=value lines; flags win over the file, the file over the environment', async () => {
     const file = path.join(dir(), 'switchboard.conf');
     fs.writeFileSync(file, '# comment\nSWITCHBOARD_MAX_PAYLOAD=3000\n');
     const fromFile = await startServer({ args: ['--config', file], env: { SWITCHBOARD_MAX_PAYLOAD: '2000' } });
@@ -97,7 +96,7 @@ describe('§7 installing', () => {
 });
 
 describe('§7 metrics and assets', () => {
-  test('§7 GET /metrics answers loopback callers, and callers with Authorization: Bearer <--metrics-token>', OPERATING('--metrics-token'), async () => {
+  test('§7 GET /metrics answers loopback callers, and callers with Authorization: Bearer <--metrics-token>', async () => {
     const s = await startServer({ args: ['--metrics-token', 'metrics-secret-0123456789'] });
     try {
       expectStatus(await request(s, 'GET', '/metrics', { headers: { Accept: 'text/plain' } }), 200);
@@ -118,7 +117,7 @@ describe('§7 metrics and assets', () => {
     });
   }
 
-  test('§7 the web client\'s assets: gzip or brotli by Accept-Encoding, content-hashed names cached immutable, an ETag on the HTML', OPERATING('compressed, hashed and cached assets'), async () => {
+  test('§7 the web client\'s assets: gzip or brotli by Accept-Encoding, content-hashed names cached immutable, an ETag on the HTML', async () => {
     const html = await fetch(srv.url + '/', { headers: { 'Accept-Encoding': 'gzip' } });
     assert.equal(html.status, 200);
     const etag = html.headers.get('etag');

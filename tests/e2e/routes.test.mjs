@@ -166,7 +166,7 @@ describe('unknown paths under the API prefixes', () => {
       const r = await anon('GET', p);
       assert.equal(r.status, 200, `${p}: ${r.status}`);
       assert.match(r.contentType, /^text\/html/, p);
-      assert.match(r.text, /<script[^>]+src="\/app\.js"/, p);
+      assert.match(r.text, /<script[^>]+src="\/app\.[0-9a-f]{16}\.js"/, p); // content-hashed (issue 22)
     }
     const js = await anon('GET', '/app.js');
     assert.equal(js.status, 200);

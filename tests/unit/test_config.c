@@ -13,10 +13,12 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const env_names[] = {
     "SWITCHBOARD_LISTEN",
@@ -38,6 +40,10 @@ static const char *const env_names[] = {
     "SWITCHBOARD_OIDC_CREATE_USERS",
     "SWITCHBOARD_DISABLE_PASSWORD_SIGN_IN",
     "SWITCHBOARD_BREAK_GLASS_ADMIN",
+    "SWITCHBOARD_METRICS_TOKEN",
+    "SWITCHBOARD_LOG_LEVEL",
+    "SWITCHBOARD_ADMIN_TOKEN",
+    "SWITCHBOARD_CONFIG",
 };
 #define NENV (sizeof(env_names) / sizeof(env_names[0]))
 
@@ -598,22 +604,111 @@ static void test_null_diag(void **state)
     assert_int_equal(sb_config_parse(&cfg, 1, argv, NULL), SB_ERR_INVALID);
 }
 
+/* ---- the --config file ---- */
+
+/* Writes text to a fresh temporary file; its name into path (cap bytes). */
+static void write_conf(char *path, size_t cap, const char *text)
+{
+    FILE *f;
+
+    snprintf(path, cap, "/tmp/sb-test-config-XXXXXX");
+    {
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        f = fdopen(fd, "w");
+    }
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Flag > file > environment, quotes and comments as EnvironmentFile= reads them, the last line
+ * of a name wins, the secret that is no flag. */
+static void test_config_file_precedence(void **state)
+{
+    struct sb_config cfg;
+    char path[64];
+
+    (void)state;
+    write_conf(path, sizeof(path),
+               "# comment\n; another\n\n  SWITCHBOARD_MAX_PAYLOAD = \"3000\"\n"
+               "SWITCHBOARD_THREADS=3\nSWITCHBOARD_THREADS='5'\nSWITCHBOARD_ADMIN_TOKEN=tok\n"
+               "SWITCHBOARD_LOG_LEVEL=warn\nSWITCHBOARD_METRICS_TOKEN=m\n");
+    setenv("SWITCHBOARD_MAX_PAYLOAD", "2000", 1);
+    setenv("SWITCHBOARD_MAX_BODY", "4096", 1);
+    PARSE_OK(&cfg, "--config", path, "--metrics-token", "flag");
+    assert_int_equal(cfg.max_payload, 3000); /* file over environment */
+    assert_int_equal(cfg.max_body, 4096);    /* environment when the file is silent */
+    assert_int_equal(cfg.threads, 5);        /* the last line wins */
+    assert_string_equal(cfg.admin_token, "tok");
+    assert_string_equal(cfg.metrics_token, "flag"); /* flag over file */
+    assert_int_equal(cfg.log_level, SB_LOG_WARN);
+    assert_string_equal(cfg.config_file, path);
+    PARSE_OK(&cfg,
+             "--config="
+             "/dev/null",
+             "--max-payload", "100");
+    assert_int_equal(cfg.max_payload, 100);
+    setenv("SWITCHBOARD_CONFIG", path, 1);
+    PARSE_OK(&cfg, "--listen", "127.0.0.1:1");
+    assert_int_equal(cfg.threads, 5);
+    unlink(path);
+}
+
+static void test_config_file_errors_name_the_line(void **state)
+{
+    static const struct {
+        const char *text, *piece;
+    } cases[] = {
+        {"SWITCHBOARD_THREADS=2\nSWITCHBOARD_THREADS 3\n", "line 2: expected"},
+        {"\n\nTHREADS=3\n", "line 3: expected"},
+        {"SWITCHBOARD_NOPE=1\n", "line 1: unknown setting SWITCHBOARD_NOPE"},
+        {"SWITCHBOARD_THREADS=\"3\n", "line 1: unbalanced quote"},
+        {"SWITCHBOARD_THREADS=x\n", "line 1: --threads 'x'"},
+        {"SWITCHBOARD_LOG_LEVEL=loud\n", "expected error, warn or info"},
+    };
+    char path[64];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        write_conf(path, sizeof(path), cases[i].text);
+        FAILS(path, cases[i].piece, "--config", path);
+        unlink(path);
+    }
+    FAILS("cannot read --config", "/nonexistent/x.conf", "--config", "/nonexistent/x.conf");
+    FAILS("--config needs a file", NULL, "--config");
+    FAILS("unknown flag --admin-token", NULL, "--admin-token", "x");
+}
+
 #define T(f) cmocka_unit_test_setup(f, clear_env)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_defaults),           T(test_connection_and_body_limits),
-        T(test_each_flag),          T(test_equals_form),
-        T(test_listen_forms),       T(test_bad_listen),
-        T(test_public_url),         T(test_public_url_needs_a_host),
-        T(test_unknown_flag),       T(test_missing_value),
-        T(test_bad_rate),           T(test_rate_not_a_number),
-        T(test_bad_numbers),        T(test_tls_pair),
-        T(test_too_long_values),    T(test_last_flag_wins),
-        T(test_env_used),           T(test_env_empty_is_unset),
-        T(test_flag_wins_over_env), T(test_env_errors_name_the_variable),
-        T(test_null_diag),          T(test_oidc_flags),
+        T(test_defaults),
+        T(test_connection_and_body_limits),
+        T(test_each_flag),
+        T(test_equals_form),
+        T(test_listen_forms),
+        T(test_bad_listen),
+        T(test_public_url),
+        T(test_public_url_needs_a_host),
+        T(test_unknown_flag),
+        T(test_missing_value),
+        T(test_bad_rate),
+        T(test_rate_not_a_number),
+        T(test_bad_numbers),
+        T(test_tls_pair),
+        T(test_too_long_values),
+        T(test_last_flag_wins),
+        T(test_env_used),
+        T(test_env_empty_is_unset),
+        T(test_flag_wins_over_env),
+        T(test_env_errors_name_the_variable),
+        T(test_null_diag),
+        T(test_oidc_flags),
+        T(test_config_file_precedence),
+        T(test_config_file_errors_name_the_line),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

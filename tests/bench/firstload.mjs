@@ -1,0 +1,91 @@
+// First load of the web client's channel view on a throttled link (issue 22): Chromium with
+// Lighthouse's "slow 3G" (562.5 ms round trip, 1.6 Mbit/s down, 750 kbit/s up) and its CPU
+// slowed 4x, a signed-in person with an empty cache opening `/`, timed until the channel view
+// is usable (its header and the composer shown). Run twice: with the web client as built
+// (content-hashed, brotli/gzip precompressed) and with the same files without the compressed
+// copies (as the client was served before issue 22). Prints a Markdown section for
+// docs/bench.md. Usage: node tests/bench/firstload.mjs [runs]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, REPO_ROOT } from '../browser/lib/server.mjs';
+import { launch } from '../browser/lib/browser.mjs';
+
+const RUNS = Number(process.argv[2] || 5);
+const NETWORK = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
+const DIST = path.join(REPO_ROOT, 'web', 'dist');
+
+// web/dist without the .gz/.br copies.
+function plainCopy() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-firstload-'));
+  fs.cpSync(DIST, dir, { recursive: true, filter: (src) => !/\.(gz|br)$/.test(src) });
+  return dir;
+}
+
+async function measure(browser, webRoot) {
+  const server = await startServer({ args: webRoot ? ['--web-root', webRoot] : [] });
+  try {
+    const team = await server.api('POST', '/v1.0/teams', { displayName: 'Bench' }).catch(() => null);
+    const setup = await browser.newContext({ baseURL: server.url });
+    const p0 = await setup.newPage();
+    await p0.goto('/');
+    await p0.getByLabel('User name').fill(server.adminName);
+    await p0.getByLabel('Password').fill(server.password);
+    await p0.getByRole('button', { name: 'Sign in' }).click();
+    await p0.locator('.channel-header h1').waitFor({ timeout: 20000 });
+    const state = await setup.storageState();
+    await setup.close();
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const ctx = await browser.newContext({ baseURL: server.url, storageState: state, viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', NETWORK);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      let received = 0;
+      cdp.on('Network.loadingFinished', (e) => { received += e.encodedDataLength; });
+      const t0 = Date.now();
+      await page.goto('/', { waitUntil: 'commit', timeout: 60000 });
+      await page.locator('.channel-header h1').waitFor({ timeout: 60000 });
+      await page.locator('#composer').waitFor({ timeout: 60000 });
+      times.push(Date.now() - t0);
+      bytes = received;
+      await ctx.close();
+    }
+    void team;
+    times.sort((a, b) => a - b);
+    return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], bytes };
+  } finally {
+    await server.stop();
+  }
+}
+
+const browser = await launch();
+const plainDir = plainCopy();
+let before;
+let now;
+try {
+  before = await measure(browser, plainDir);
+  now = await measure(browser, null);
+} finally {
+  await browser.close();
+  fs.rmSync(plainDir, { recursive: true, force: true });
+}
+const s = (ms) => (ms / 1000).toFixed(2) + ' s';
+const kb = (b) => Math.round(b / 1024) + ' KB';
+console.log(`## First load on a slow link (issue 22)
+
+The channel view's first load for a signed-in person with an empty cache, Chromium with
+Lighthouse's "slow 3G" (562.5 ms round trip, 1.6 Mbit/s down) and 4x CPU slowdown, from
+navigation to the channel header and composer shown; median of ${RUNS} (tests/bench/firstload.mjs).
+
+| web client | median | min | max | bytes over the wire |
+|---|---|---|---|---|
+| uncompressed (before) | ${s(before.median)} | ${s(before.min)} | ${s(before.max)} | ${kb(before.bytes)} |
+| brotli, hashed, immutable (now) | ${s(now.median)} | ${s(now.min)} | ${s(now.max)} | ${kb(now.bytes)} |
+
+The client still makes its start-up API calls one after another (session, me, joined teams,
+channels per team, channel states, messages): each costs a round trip. GET /api/v1/bootstrap
+answers the middle four in one (docs/deploy.md); the client's use of it is the next step.`);
