@@ -108,7 +108,7 @@ export function openSearch({ teams = [], channelsOf = () => [], onJump = () => {
       return h('li.search-hit', {}, h('button.search-go', { type: 'button', disabled: !first, onclick: () => { d.close(); onOpenChannel(team, first); } }, h('strong', { text: team.displayName })));
     }));
     // People: the directory search of the server, when it has one (members may list people).
-    get(`/v1.0/users?$search=${enc('"displayName:' + q.replace(/"/g, '') + '"')}&$top=5`).then((r) => {
+    get(`/v1.0/users?$search=${enc('"' + q.replace(/"/g, '') + '"')}&$top=5`).then((r) => {
       if (query !== q) return;
       section(t('history.searchPeople'), (r.value || []).map((u) => h('li.search-hit', {}, avatar(u.displayName, null, 24),
         h('div.search-text', {}, h('strong', { text: u.displayName }), ' ', h('span.muted', { text: u.mail || u.userPrincipalName || '' })))));

@@ -1,0 +1,323 @@
+// The channel list and history at scale (issue 20, web): 1,000 cards in a virtualized list
+// (DOM nodes counted), the history kept when switching channels, unread and mention counts from
+// the server agreeing across two tabs, the "New messages" divider and the tab title, a mention
+// raising a browser notification, message search finding a card's text and jumping to it,
+// reconnecting after the stream was cut, and the keyboard (quick switcher, Alt+Up/Down, `?`,
+// the skip link). Screenshots at 1280 and 375 px.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, postWebhook, getToken, api } from './lib/server.mjs';
+import { launch, newPage, signIn, shot } from './lib/browser.mjs';
+
+const T = { timeout: 180000 };
+const CARDS = 1000;
+let server;
+let browser;
+let team;
+let general;
+let alerts;
+let quiet;
+let hook;
+let alertsHook;
+let member;
+const MEMBER_PW = 'member-password-1';
+
+const card = (i) => ({
+  '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: `Card ${i}`, themeColor: '0076D7',
+  title: `Build ${i} finished`,
+  text: i === 17 ? 'The zebrafish pipeline needs a look' : `Build number ${i} went out`,
+  sections: [{ facts: [{ name: 'Number', value: String(i) }, { name: 'Branch', value: 'main' }] }],
+});
+
+const domCount = (page) => page.evaluate(() => document.querySelectorAll('*').length);
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  team = await server.api('POST', '/v1.0/teams', { displayName: 'Scale team' });
+  general = (await server.api('GET', `/v1.0/teams/${team.id}/channels`)).value[0];
+  alerts = await server.api('POST', `/v1.0/teams/${team.id}/channels`, { displayName: 'Alerts' });
+  quiet = await server.api('POST', `/v1.0/teams/${team.id}/channels`, { displayName: 'Quiet' });
+  hook = await server.api('POST', `/api/v1/channels/${general.id}/webhooks`, { name: 'Builds' });
+  alertsHook = await server.api('POST', `/api/v1/channels/${alerts.id}/webhooks`, { name: 'Pager' });
+  const upn = `member${Date.now()}@switchboard.test`;
+  member = await server.api('POST', '/v1.0/users', { displayName: 'Mia Member', userPrincipalName: upn, passwordProfile: { password: MEMBER_PW } });
+  member.upn = upn;
+  await server.api('POST', `/v1.0/teams/${team.id}/members`, { '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: [], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${member.id}')` });
+  member.api = api(server.url, await getToken(server.url, upn, MEMBER_PW));
+}, { timeout: 60000 });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+}, { timeout: 20000 });
+
+let bigPage;
+
+test('1,000 cards posted live through a webhook stay under 5,000 DOM nodes, scrolling both ways', T, async () => {
+  const page = bigPage = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.live-state[data-state="live"]').waitFor();
+  for (let i = 1; i <= CARDS; i++) {
+    const r = await postWebhook(hook.url, card(i));
+    assert.equal(r.status, 200, r.text);
+  }
+  await page.locator('.messagecard', { hasText: `Build ${CARDS} finished` }).waitFor({ timeout: 60000 });
+  let max = await domCount(page);
+  const live = max;
+  // Scroll to the very beginning, a window at a time, counting the DOM on the way.
+  for (let i = 0; i < 400; i++) {
+    if (await page.locator('.messagecard', { hasText: /^Build 1 finished/ }).count()) break;
+    await page.locator('.stream').evaluate((el) => { el.scrollTop = 0; });
+    await page.waitForFunction(() => document.querySelector('.stream').scrollTop > 0 || document.querySelector('.history-status').textContent.includes('beginning'), null, { timeout: 10000 });
+    max = Math.max(max, await domCount(page));
+  }
+  await page.locator('.messagecard', { hasText: /^Build 1 finished/ }).waitFor();
+  assert.match(await page.locator('.history-status').textContent(), /beginning of the conversation/);
+  assert.equal(await page.locator('.messagecard', { hasText: `Build ${CARDS} finished` }).count(), 0, 'the newest cards left the DOM');
+  // And back down to the newest by scrolling.
+  for (let i = 0; i < 400; i++) {
+    if (await page.locator('.messagecard', { hasText: `Build ${CARDS} finished` }).count()) break;
+    await page.locator('.stream').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    max = Math.max(max, await domCount(page));
+  }
+  await page.locator('.messagecard', { hasText: `Build ${CARDS} finished` }).waitFor();
+  const cardsInDom = await page.locator('.messagecard').count();
+  console.log(`# DOM nodes with ${CARDS} cards: ${live} at the newest, at most ${max} while scrolling both ways; ${cardsInDom} cards rendered`);
+  assert.ok(max < 5000, `${max} DOM nodes`);
+  assert.ok(cardsInDom < CARDS / 2, `${cardsInDom} cards in the DOM`);
+  // Every card once, in order, across the window: numbers along the list increase by one.
+  const numbers = await page.locator('.mc-facts td:nth-child(2)').evaluateAll((tds) => tds.filter((td, i) => i % 2 === 0).map((td) => Number(td.textContent)));
+  for (let i = 1; i < numbers.length; i++) assert.equal(numbers[i], numbers[i - 1] + 1, `card order at ${i}: ${numbers.slice(Math.max(0, i - 3), i + 2)}`);
+  await shot(page, '60-history-1000-cards');
+});
+
+test('the history and the scroll place are kept when switching channels and back (no new request)', T, async () => {
+  const page = bigPage;
+  await page.locator('.stream').evaluate((el) => { el.scrollTop = el.scrollHeight / 3; });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const firstVisible = () => page.evaluate(() => {
+    const top = document.querySelector('.stream').getBoundingClientRect().top;
+    const li = [...document.querySelectorAll('.messages > li.message')].find((x) => x.getBoundingClientRect().bottom > top + 1);
+    return li && li.dataset.id;
+  });
+  const before = await firstVisible();
+  await page.locator(`.channel-link[data-channel-id="${quiet.id}"]`).click();
+  await page.locator('.channel-header h1', { hasText: 'Quiet' }).waitFor();
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes(`/channels/${general.id}/messages`)) asked.push(r.url()); });
+  await page.locator(`.channel-link[data-channel-id="${general.id}"]`).click();
+  await page.locator('.channel-header h1', { hasText: 'General' }).waitFor();
+  await page.locator(`.message[data-id="${before}"]`).waitFor();
+  assert.equal(await firstVisible(), before, 'the same message is at the top of the view');
+  assert.deepEqual(asked, [], 'nothing was fetched again');
+  // Jump to latest brings the newest card back.
+  await page.getByRole('button', { name: /Jump to latest/ }).click();
+  await page.locator('.messagecard', { hasText: `Build ${CARDS} finished` }).waitFor();
+  assert.ok(await domCount(page) < 5000);
+});
+
+test('search finds a card\'s text among 1,000, by keyboard, and jumps to it (far back, paged in)', T, async () => {
+  const page = bigPage;
+  await page.reload();
+  await page.locator('.messagecard', { hasText: `Build ${CARDS} finished` }).waitFor();
+  assert.equal(await page.locator('.messagecard', { hasText: 'zebrafish' }).count(), 0, 'not loaded yet');
+  await page.keyboard.press('Control+Shift+F');
+  const dlg = page.getByRole('dialog', { name: 'Search' });
+  await dlg.getByLabel('Search messages, channels and people').fill('ZEBRAFISH');
+  await page.keyboard.press('Enter');
+  await dlg.getByRole('status').filter({ hasText: '1 result' }).waitFor();
+  const hit = dlg.locator('.search-message');
+  assert.match(await hit.textContent(), /Builds.*Scale team › General/);
+  assert.equal(await hit.locator('mark').textContent(), 'zebrafish');
+  await shot(page, '61-search-messages');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('search-message')), true);
+  await page.keyboard.press('Enter');
+  await dlg.waitFor({ state: 'detached' });
+  const found = page.locator('.message', { has: page.locator('.messagecard', { hasText: 'zebrafish' }) });
+  await found.waitFor();
+  assert.ok(await found.evaluate((el) => el === document.activeElement), 'the message has focus');
+  assert.ok(await found.isVisible());
+  assert.match(page.url(), new RegExp(`/t/${team.id}/c/${general.id}/m/`));
+  assert.ok(await domCount(page) < 5000);
+  // The link of a message opens the channel at it in a new tab.
+  const other = await page.context().newPage();
+  await other.goto(page.url());
+  await other.locator('.message', { has: other.locator('.messagecard', { hasText: 'zebrafish' }) }).waitFor();
+  await other.close();
+  await page.context().close();
+});
+
+test('unread counts from the server agree across two tabs; reading in one clears the other', T, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url, reducedMotion: 'reduce' });
+  const a = await context.newPage();
+  await signIn(a, server);
+  await a.goto(`/t/${team.id}/c/${quiet.id}`);
+  const b = await context.newPage();
+  await b.goto(`/t/${team.id}/c/${quiet.id}`);
+  for (const p of [a, b]) await p.locator('.live-state[data-state="live"]').waitFor();
+  // General holds 1,000 unread cards already (read in the first test? the admin read them there).
+  const before = (await server.api('GET', '/api/v1/me/channelStates')).value.find((v) => v.channelId === alerts.id);
+  assert.equal(before.unreadCount, 0);
+  for (let i = 1; i <= 3; i++) assert.equal((await postWebhook(alertsHook.url, { text: `disk alert ${i}` })).status, 200);
+  for (const p of [a, b]) await p.locator(`.channel-link[data-channel-id="${alerts.id}"] .unread`, { hasText: '3' }).waitFor();
+  assert.match(await a.title(), /^\(3\) Quiet \| Scale team \| Switchboard$/);
+  await shot(a, '62-unread-badges');
+  // Read in tab B.
+  await b.bringToFront();
+  await b.locator(`.channel-link[data-channel-id="${alerts.id}"]`).click();
+  await b.locator('.message .md', { hasText: 'disk alert 3' }).waitFor();
+  await b.waitForFunction(() => !document.querySelector('.channel-link.has-unread'));
+  const after = (await server.api('GET', '/api/v1/me/channelStates')).value.find((v) => v.channelId === alerts.id);
+  assert.equal(after.unreadCount, 0, 'the server has the read position');
+  // Tab A agrees once it is looked at again.
+  await a.bringToFront();
+  await a.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await a.locator(`.channel-link[data-channel-id="${alerts.id}"] .unread`).waitFor({ state: 'detached' });
+  assert.equal(await a.title(), 'Quiet | Scale team | Switchboard');
+  // Two more while neither tab looks at Alerts: opening it in tab A shows the "New messages"
+  // divider before them.
+  await b.locator(`.channel-link[data-channel-id="${quiet.id}"]`).click();
+  await b.locator('.channel-header h1', { hasText: 'Quiet' }).waitFor();
+  for (let i = 4; i <= 5; i++) assert.equal((await postWebhook(alertsHook.url, { text: `disk alert ${i}` })).status, 200);
+  for (const p of [a, b]) await p.locator(`.channel-link[data-channel-id="${alerts.id}"] .unread`, { hasText: '2' }).waitFor();
+  await a.locator(`.channel-link[data-channel-id="${alerts.id}"]`).click();
+  const divider = a.locator('.new-divider');
+  await divider.waitFor();
+  const order = await a.locator('.messages > li').evaluateAll((lis) => lis.map((li) => (li.classList.contains('new-divider') ? 'NEW' : (li.textContent.match(/disk alert \d/) || [''])[0])).filter(Boolean));
+  assert.deepEqual(order.slice(-3), ['NEW', 'disk alert 4', 'disk alert 5']);
+  await shot(a, '63-new-messages-divider');
+  await b.bringToFront();
+  await b.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await b.locator(`.channel-link[data-channel-id="${alerts.id}"] .unread`).waitFor({ state: 'detached' });
+  await context.close();
+});
+
+test('a mention raises a browser notification and a mention badge for the person mentioned', T, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url, reducedMotion: 'reduce', permissions: ['notifications'] });
+  // Records every notification the page shows (the real constructor still runs).
+  await context.addInitScript(() => {
+    const Real = window.Notification;
+    window.__notes = [];
+    window.Notification = class extends Real {
+      constructor(title, opts) { super(title, opts); window.__notes.push({ title, body: opts && opts.body }); }
+    };
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await signIn(page, server, member.upn, MEMBER_PW);
+  await page.goto(`/t/${team.id}/c/${quiet.id}`);
+  await page.locator('.live-state[data-state="live"]').waitFor();
+  assert.equal(await page.evaluate(() => Notification.permission), 'granted');
+  // A plain message in Alerts: no notification (not opted in), only the count.
+  await server.api('POST', `/v1.0/teams/${team.id}/channels/${alerts.id}/messages`, { body: { contentType: 'text', content: 'no mention here' } });
+  await server.api('POST', `/v1.0/teams/${team.id}/channels/${alerts.id}/messages`, {
+    body: { contentType: 'html', content: `Can you look, <at id="0">Mia Member</at>?` },
+    mentions: [{ id: 0, mentionText: 'Mia Member', mentioned: { user: { id: member.id, displayName: 'Mia Member' } } }],
+  });
+  const link = page.locator(`.channel-link[data-channel-id="${alerts.id}"]`);
+  await link.locator('.mention-badge', { hasText: '@1' }).waitFor();
+  await page.waitForFunction(() => window.__notes.length > 0);
+  const adminName = (await server.api('GET', '/v1.0/me')).displayName;
+  assert.deepEqual(await page.evaluate(() => window.__notes), [{ title: `${adminName} mentioned you in Alerts`, body: 'Can you look, Mia Member?' }]);
+  // Opting in for every message of Alerts notifies a plain one too.
+  await page.locator(`.channel-link[data-channel-id="${alerts.id}"]`).click();
+  await page.getByRole('button', { name: 'More options for Alerts' }).click();
+  await page.getByRole('menuitem', { name: 'Notify me of every message' }).click();
+  await page.locator(`.channel-link[data-channel-id="${quiet.id}"]`).click();
+  await server.api('POST', `/v1.0/teams/${team.id}/channels/${alerts.id}/messages`, { body: { contentType: 'text', content: 'plain but opted in' } });
+  await page.waitForFunction(() => window.__notes.length > 1);
+  assert.equal((await page.evaluate(() => window.__notes))[1].body, 'plain but opted in');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a server restart shows "Reconnecting"; messages posted before the stream is back arrive once (Last-Event-ID)', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${quiet.id}`);
+  await page.locator('.live-state[data-state="live"]').waitFor();
+  await member.api('POST', `/v1.0/teams/${team.id}/channels/${quiet.id}/messages`, { body: { contentType: 'text', content: 'before the restart' } });
+  await page.locator('.message .text', { hasText: 'before the restart' }).waitFor();
+  // The browser cannot reach the stream until unroute: what is posted meanwhile is a real gap.
+  await page.route('**/api/v1/events**', (r) => r.abort());
+  await server.restart();
+  await page.locator('.live-state:not([data-state="live"])').waitFor();
+  assert.match(await page.locator('.live-state').textContent(), /Reconnecting|Offline/);
+  for (let i = 1; i <= 3; i++) await member.api('POST', `/v1.0/teams/${team.id}/channels/${quiet.id}/messages`, { body: { contentType: 'text', content: `while you were away ${i}` } });
+  await shot(page, '64-reconnecting');
+  assert.equal(await page.locator('.message .text', { hasText: 'while you were away' }).count(), 0);
+  await page.unroute('**/api/v1/events**');
+  await page.locator('.live-state[data-state="live"]').waitFor({ timeout: 40000 });
+  for (let i = 1; i <= 3; i++) await page.locator('.message .text', { hasText: `while you were away ${i}` }).waitFor();
+  assert.equal(await page.locator('.message .text', { hasText: 'while you were away' }).count(), 3, 'each once');
+  assert.equal(await page.locator('.message .text', { hasText: 'before the restart' }).count(), 1, 'nothing twice');
+  await page.context().close();
+});
+
+test('keyboard: Ctrl+K switches channel, Alt+Up/Down move, ? lists the shortcuts, the skip link reaches the composer', T, async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, server);
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.channel-header h1', { hasText: 'General' }).waitFor();
+  await page.locator('#composer').waitFor();
+  // Tab stops before the composer from the top of a freshly loaded page, without the skip link
+  // and with it.
+  let stops = 0;
+  for (; stops < 200; stops++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement && document.activeElement.id === 'composer')) break;
+  }
+  console.log(`# tab stops before the composer: ${stops} without the skip link, 1 with it`);
+  await page.reload();
+  await page.locator('.channel-header h1', { hasText: 'General' }).waitFor();
+  await page.locator('#composer').waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'composer');
+
+  await page.keyboard.press('Control+k');
+  const sw = page.getByRole('dialog', { name: 'Go to a channel' });
+  await sw.waitFor();
+  await page.keyboard.type('aler');
+  assert.deepEqual(await sw.getByRole('option').allTextContents(), ['AlertsScale team']);
+  await shot(page, '65-switcher');
+  await page.keyboard.press('Enter');
+  await page.locator('.channel-header h1', { hasText: 'Alerts' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'composer');
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.locator('.channel-header h1', { hasText: 'Quiet' }).waitFor();
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.locator('.channel-header h1', { hasText: 'General' }).waitFor();
+  await page.locator('.stream').focus();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  assert.ok((await help.locator('tr').count()) >= 7);
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  // The user menu opens by keyboard and lists its items.
+  await page.getByRole('button', { name: 'Profile menu' }).focus();
+  await page.keyboard.press('ArrowDown');
+  const items = await page.getByRole('menuitem').allTextContents();
+  assert.ok(items.includes('Keyboard shortcuts') && items.includes('Sign out'), items.join(', '));
+  await page.keyboard.press('Escape');
+  assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  // Phone width: the channel with its history and the user menu fit.
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.locator('.channel-header h1', { hasText: 'General' }).waitFor();
+  await page.locator('#composer').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 375 px (${overflow})`);
+  await shot(page, '66-history-phone');
+  await page.getByRole('button', { name: 'Profile menu' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByLabel('User name').waitFor();
+  await page.context().close();
+});
