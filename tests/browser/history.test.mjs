@@ -92,6 +92,16 @@ test('1,000 cards posted live through a webhook stay under 5,000 DOM nodes, scro
   const numbers = await page.locator('.mc-facts td:nth-child(2)').evaluateAll((tds) => tds.filter((td, i) => i % 2 === 0).map((td) => Number(td.textContent)));
   for (let i = 1; i < numbers.length; i++) assert.equal(numbers[i], numbers[i - 1] + 1, `card order at ${i}: ${numbers.slice(Math.max(0, i - 3), i + 2)}`);
   await shot(page, '60-history-1000-cards');
+  // Read at the newest: the server's position is the newest card (the writes of a fast stream
+  // of reads land in order).
+  const newest = (await server.api('GET', `/v1.0/teams/${team.id}/channels/${general.id}/messages?$top=1`)).value[0].id;
+  let st;
+  for (let i = 0; i < 50; i++) {
+    st = (await server.api('GET', '/api/v1/me/channelStates')).value.find((v) => v.channelId === general.id);
+    if (st.lastReadMessageId === newest) break;
+    await page.waitForTimeout(100);
+  }
+  assert.deepEqual({ unread: st.unreadCount, last: st.lastReadMessageId }, { unread: 0, last: newest });
 });
 
 test('the history and the scroll place are kept when switching channels and back (no new request)', T, async () => {
@@ -110,6 +120,7 @@ test('the history and the scroll place are kept when switching channels and back
   page.on('request', (r) => { if (r.url().includes(`/channels/${general.id}/messages`)) asked.push(r.url()); });
   await page.locator(`.channel-link[data-channel-id="${general.id}"]`).click();
   await page.locator('.channel-header h1', { hasText: 'General' }).waitFor();
+  await page.locator('.messagecard').first().waitFor();
   await page.locator(`.message[data-id="${before}"]`).waitFor();
   assert.equal(await firstVisible(), before, 'the same message is at the top of the view');
   assert.deepEqual(asked, [], 'nothing was fetched again');

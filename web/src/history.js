@@ -92,9 +92,12 @@ export function loadOlder(s) {
 // A message from the stream (or the composer): roots join the list, replies their thread.
 export function addMessage(s, msg) {
   if (msg.replyToId) {
+    // The root's item takes it when it is rendered (it keeps the thread state itself),
+    // otherwise the thread state does, for when the root is rendered again.
     s.latestId = msg.id;
-    s.threads.addReply(msg);
-    emit(s, { type: 'reply', reply: msg });
+    const e = { type: 'reply', reply: msg, taken: false };
+    emit(s, e);
+    if (!e.taken) s.threads.addReply(msg);
     return;
   }
   if (s.olderLink === undefined) return; // never loaded: the first page will bring it
@@ -107,7 +110,8 @@ export function addMessage(s, msg) {
 
 export function updateMessage(s, msg) {
   if (msg.replyToId) {
-    if (s.threads.updateReply) s.threads.updateReply(msg);
+    // Not part of the item interface yet: a thread state that knows how takes the new version.
+    if (typeof s.threads.updateReply === 'function') s.threads.updateReply(msg);
     emit(s, { type: 'replyUpdate', reply: msg });
     return;
   }
@@ -336,7 +340,7 @@ export function createHistoryList({ store: s, ctx, onAtLatest, label }) {
     }
     if (e.type === 'reply') {
       const it = items.get(e.reply.replyToId);
-      if (it) it.item.addReply(e.reply);
+      if (it) { it.item.addReply(e.reply); e.taken = true; }
       updateJump();
       return;
     }

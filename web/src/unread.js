@@ -31,16 +31,28 @@ export function createUnread({ onChange }) {
     timer = setTimeout(refresh, ms);
   }
 
+  // One write at a time per channel, the newest wanted position last: two PUTs in flight could
+  // land in either order and leave the server's position behind the one shown.
+  const inflight = new Set();
+  const wanted = new Map();
   async function markRead(channelId, messageId) {
     const st = states.get(channelId);
     if (!messageId || (st && st.lastReadMessageId === messageId && !st.unreadCount && !st.mentionCount)) return;
-    if (pendingRead.get(channelId) === messageId) return;
+    if (pendingRead.get(channelId) === messageId || wanted.get(channelId) === messageId) return;
+    wanted.set(channelId, messageId);
     pendingRead.set(channelId, messageId);
     if (st) Object.assign(st, { unreadCount: 0, mentionCount: 0, lastReadMessageId: messageId });
     onChange();
-    try {
-      await request('PUT', `/api/v1/channels/${enc(channelId)}/readState`, { lastReadMessageId: messageId });
-    } catch { /* a message we cannot name as read (deleted): the counts come back from the server */ }
+    if (inflight.has(channelId)) return;
+    inflight.add(channelId);
+    while (wanted.has(channelId)) {
+      const id = wanted.get(channelId);
+      wanted.delete(channelId);
+      try {
+        await request('PUT', `/api/v1/channels/${enc(channelId)}/readState`, { lastReadMessageId: id });
+      } catch { /* a message we cannot name as read (deleted): the counts come back from the server */ }
+    }
+    inflight.delete(channelId);
     pendingRead.delete(channelId);
     soon();
   }
