@@ -332,3 +332,34 @@ test('keyboard: Ctrl+K switches channel, Alt+Up/Down move, ? lists the shortcuts
   await page.getByLabel('User name').waitFor();
   await page.context().close();
 });
+
+test('in French (the language setting): the list, the history and the title', T, async () => {
+  const page = await newPage(browser, server, { viewport: { width: 375, height: 740 } });
+  await signIn(page, server);
+  await page.evaluate(() => localStorage.setItem('sb.lang', 'fr'));
+  await server.api('POST', `/v1.0/teams/${team.id}/channels/${general.id}/messages`, { body: { contentType: 'text', content: 'Bonjour' } });
+  await page.goto(`/t/${team.id}/c/${general.id}`);
+  await page.locator('.message .text', { hasText: 'Bonjour' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+  await page.locator('.live-state[data-state="live"]', { hasText: 'En direct' }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 375 px (${overflow})`);
+  // Nothing in the top bar overlaps: each item's box ends before the next one's starts.
+  const boxes = await page.locator('.topbar > *:visible').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => [r.left, r.right]));
+  for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i][0] >= boxes[i - 1][1] - 0.5, `top bar items overlap: ${JSON.stringify(boxes)}`);
+  await shot(page, '68-history-fr-375');
+  await page.getByRole('button', { name: 'Menu du profil' }).click();
+  assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['Raccourcis clavier', 'D\u00e9veloppeur', 'Administration', 'Se d\u00e9connecter']);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.title(), 'General | Scale team | Switchboard');
+  await page.locator('.channel-header .drawer-toggle[aria-label="Afficher les \u00e9quipes et les canaux"]').click();
+  await page.getByRole('navigation', { name: '\u00c9quipes et canaux' }).waitFor();
+  await page.keyboard.press('Escape');
+  const day = await page.locator('.day-divider').last().textContent();
+  assert.equal(day, 'Aujourd\u2019hui');
+  await page.keyboard.press('Control+k');
+  await page.getByRole('dialog', { name: 'Aller \u00e0 un canal' }).waitFor();
+  await shot(page, '67-switcher-fr-375');
+  await page.keyboard.press('Escape');
+  await page.context().close();
+});

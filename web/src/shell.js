@@ -37,11 +37,14 @@ export function renderShell(root, { user, onSignOut }) {
   const liveState = h('span.live-state', { role: 'status', text: t('history.connecting') });
   const signOutBtn = h('button.button.subtle.sign-out', { type: 'button', text: t('common.signOut') });
   const searchBtn = h('button.button.subtle', { type: 'button', text: t('history.searchTitle'), onclick: () => search() });
-  const adminBtn = h('button.button.subtle', { type: 'button', text: t('common.admin'), hidden: true });
+  // Below 480 px Admin and Developer leave the top bar for the user menu (.wide-only).
+  const allowed = { admin: false, developer: false };
+  const adminBtn = h('button.button.subtle.wide-only', { type: 'button', text: t('common.admin'), hidden: true });
   adminBtn.addEventListener('click', () => openAdmin());
-  isAdmin().then((yes) => { adminBtn.hidden = !yes; });
-  const developerBtn = h('button.button.subtle', { type: 'button', text: t('common.developer'), hidden: true, onclick: () => openDeveloper() });
-  canUseDeveloper().then((yes) => { developerBtn.hidden = !yes; });
+  isAdmin().then((yes) => { adminBtn.hidden = !yes; allowed.admin = yes; });
+  const developerBtn = h('button.button.subtle.wide-only', { type: 'button', text: t('common.developer'), hidden: true, onclick: () => openDeveloper() });
+  canUseDeveloper().then((yes) => { developerBtn.hidden = !yes; allowed.developer = yes; });
+  const narrow = () => window.matchMedia('(max-width: 480px)').matches;
   const skip = h('a.skip-link', { href: '#composer', text: t('history.skipToComposer') });
   skip.addEventListener('click', (e) => {
     const c = document.getElementById('composer');
@@ -57,6 +60,8 @@ export function renderShell(root, { user, onSignOut }) {
     visible: () => notificationsSupported() && permission() === 'default',
     action: async () => { const p = await askPermission(); announce(p === 'granted' ? t('history.notificationsOn') : t('history.notificationsOff')); },
   });
+  addUserMenuItem({ id: 'developer', label: () => t('common.developer'), visible: () => allowed.developer && narrow(), action: () => openDeveloper() });
+  addUserMenuItem({ id: 'admin', label: () => t('common.admin'), visible: () => allowed.admin && narrow(), action: () => openAdmin() });
   addUserMenuItem({ id: 'signout', label: () => t('common.signOut'), action: () => signOut() });
 
   const topbar = h('header.topbar', {},

@@ -30,7 +30,9 @@ export function userMenu(user) {
   function build() {
     entries = [];
     menu.replaceChildren();
-    for (const it of registered) {
+    // Sign out stays last whoever adds items after it.
+    const ordered = registered.filter((x) => x.id !== 'signout').concat(registered.filter((x) => x.id === 'signout'));
+    for (const it of ordered) {
       if (it.visible && !it.visible()) continue;
       const li = h('li', { role: 'menuitem', tabindex: '-1', text: typeof it.label === 'function' ? it.label() : it.label });
       const run = () => { close(true); it.action(); };
