@@ -4,9 +4,11 @@
 // raising a browser notification, message search finding a card's text and jumping to it,
 // reconnecting after the stream was cut, and the keyboard (quick switcher, Alt+Up/Down, `?`,
 // the skip link). Screenshots at 1280 and 375 px.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, postWebhook, getToken, api } from './lib/server.mjs';
+import { startServer, postWebhook, getToken, api, REPO_ROOT } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
 
 const T = { timeout: 180000 };
@@ -362,4 +364,47 @@ test('in French (the language setting): the list, the history and the title', T,
   await shot(page, '67-switcher-fr-375');
   await page.keyboard.press('Escape');
   await page.context().close();
+});
+
+// axe-core (npm) on this file's views in both languages: no serious or critical violation.
+test('axe: the channel with its history, the switcher, search, shortcuts and user menu, en and fr', T, async () => {
+  const axe = fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const found = [];
+  assert.equal((await postWebhook(alertsHook.url, { title: 'Disk alert for axe', text: 'disk **full**' })).status, 200);
+  for (const lang of ['en', 'fr']) {
+    for (const width of [1280, 375]) {
+      const page = await newPage(browser, server, { viewport: { width, height: 800 } });
+      await signIn(page, server);
+      await page.evaluate((l) => localStorage.setItem('sb.lang', l), lang);
+      await page.goto(`/t/${team.id}/c/${alerts.id}`);
+      await page.locator('.message').first().waitFor();
+      await page.evaluate(axe + '\n;true'); // through the debugger: the page's CSP allows no inline script
+      const check = async (view) => {
+        const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+          .filter((x) => x.impact === 'serious' || x.impact === 'critical').map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+        for (const x of v) found.push(`${lang} ${width} ${view}: ${x}`);
+      };
+      await check('channel');
+      await page.keyboard.press('Control+k');
+      await page.locator('.switcher-dialog').waitFor();
+      await check('switcher');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Shift+F');
+      await page.locator('#search-q').fill('disk');
+      await page.keyboard.press('Enter');
+      await page.locator('.search-message').first().waitFor();
+      await check('search');
+      await page.keyboard.press('Escape');
+      await page.locator('.stream').focus();
+      await page.keyboard.press('?');
+      await page.locator('.shortcuts').waitFor();
+      await check('shortcuts');
+      await page.keyboard.press('Escape');
+      await page.locator('.me-button').click();
+      await page.getByRole('menuitem').first().waitFor();
+      await check('user menu');
+      await page.context().close();
+    }
+  }
+  assert.deepEqual(found, []);
 });

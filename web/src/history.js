@@ -228,12 +228,12 @@ export function createHistoryList({ store: s, ctx, onAtLatest, label }) {
       let broke = false;
       if (!prev || dayKey(prev) !== dayKey(m)) {
         const key = 'day:' + dayKey(m) + ':' + m.id;
-        want.push(sep(key, () => h('li.day-divider', { role: 'separator', 'aria-label': dayLabel(m) }, h('span', { text: dayLabel(m) }))));
+        want.push(sep(key, () => h('li.day-divider', {}, h('span', { text: dayLabel(m) }))));
         used.add(key);
         broke = true;
       }
       if (prev && dividerAfter && prev.id === dividerAfter) {
-        want.push(sep('new', () => h('li.new-divider', { role: 'separator', 'aria-label': t('history.newMessages') }, h('span', { text: t('history.newMessages') }))));
+        want.push(sep('new', () => h('li.new-divider', {}, h('span', { text: t('history.newMessages') }))));
         used.add('new');
         broke = true;
       }

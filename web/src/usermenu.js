@@ -20,10 +20,16 @@ export function removeUserMenuItem(id) {
 
 export function userMenu(user) {
   const label = t('common.userMenu');
-  const button = h('button.me-button', { type: 'button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'user-menu', 'aria-label': label, title: label },
-    avatar(user.displayName, null, 28), h('span.me-name', { text: user.displayName }));
+  // The button is the avatar, named "Profile menu"; the name beside it is text that opens the
+  // menu too (inside the button it would have to be part of the button's name).
+  const av = avatar(user.displayName, null, 28);
+  // The initials are drawn by CSS (attr()), so the button's only text is its name.
+  for (const ini of av.querySelectorAll('.avatar-initials')) { ini.dataset.initials = ini.textContent; ini.textContent = ''; }
+  const button = h('button.me-button', { type: 'button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'user-menu', 'aria-label': label, title: label }, av);
+  const name = h('span.me-name', { text: user.displayName });
+  name.addEventListener('click', () => button.click());
   const menu = h('ul.menu#user-menu', { role: 'menu', 'aria-label': label, hidden: true });
-  const wrap = h('div.menu-wrap.me', {}, button, menu);
+  const wrap = h('div.menu-wrap.me', {}, button, name, menu);
   let entries = [];
 
   const onDocClick = (e) => { if (!wrap.contains(e.target)) close(false); };
