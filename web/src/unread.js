@@ -55,7 +55,11 @@ export function createUnread({ onChange }) {
     inflight.delete(channelId);
     pendingRead.delete(channelId);
     soon();
+    if (tabs) tabs.postMessage({ channelId });
   }
+
+  const tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('sb-readstate') : null;
+  if (tabs) tabs.onmessage = () => soon(0);
 
   const onFocus = () => soon(0);
   const onVisible = () => { if (document.visibilityState === 'visible') soon(0); };
@@ -73,6 +77,7 @@ export function createUnread({ onChange }) {
     destroy() {
       clearTimeout(timer);
       window.removeEventListener('focus', onFocus);
+      if (tabs) tabs.close();
       document.removeEventListener('visibilitychange', onVisible);
     },
   };
