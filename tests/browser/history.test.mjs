@@ -255,7 +255,7 @@ test('a mention raises a browser notification and a mention badge for the person
   await context.close();
 });
 
-test('a server restart shows "Reconnecting"; messages posted before the stream is back arrive once (Last-Event-ID)', T, async () => {
+test('a server restart shows "Reconnecting"/"Offline"; messages posted before the stream is back arrive once (Last-Event-ID, and ?lastEventId= after CLOSED)', T, async () => {
   const page = await newPage(browser, server);
   await signIn(page, server);
   await page.goto(`/t/${team.id}/c/${quiet.id}`);
@@ -275,6 +275,20 @@ test('a server restart shows "Reconnecting"; messages posted before the stream i
   for (let i = 1; i <= 3; i++) await page.locator('.message .text', { hasText: `while you were away ${i}` }).waitFor();
   assert.equal(await page.locator('.message .text', { hasText: 'while you were away' }).count(), 3, 'each once');
   assert.equal(await page.locator('.message .text', { hasText: 'before the restart' }).count(), 1, 'nothing twice');
+
+  // When the stream is answered with an error the browser gives up (CLOSED): the client opens a
+  // new EventSource itself, naming the last event it saw, and the server replays the gap.
+  await page.route('**/api/v1/events**', (r) => r.fulfill({ status: 503, body: 'down' }));
+  await server.restart();
+  await page.locator('.live-state[data-state="offline"]', { hasText: 'Offline, retrying' }).waitFor();
+  for (let i = 1; i <= 2; i++) await member.api('POST', `/v1.0/teams/${team.id}/channels/${quiet.id}/messages`, { body: { contentType: 'text', content: `after the error ${i}` } });
+  const opened = page.waitForRequest((r) => r.url().includes('/api/v1/events?lastEventId='));
+  await page.unroute('**/api/v1/events**');
+  await opened;
+  await page.locator('.live-state[data-state="live"]').waitFor({ timeout: 40000 });
+  for (let i = 1; i <= 2; i++) await page.locator('.message .text', { hasText: `after the error ${i}` }).waitFor();
+  assert.equal(await page.locator('.message .text', { hasText: 'after the error' }).count(), 2, 'each once');
+  assert.equal(await page.locator('.message .text', { hasText: 'while you were away' }).count(), 3, 'nothing twice');
   await page.context().close();
 });
 
