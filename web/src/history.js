@@ -7,39 +7,19 @@
 // latest" and jump to a message by id (paging back until it is loaded).
 import { h } from './dom.js';
 import { get, enc, localPath } from './api.js';
-import { renderMessage } from './message.js';
+// Until the thread work lands: then `import { createMessageItem } from './message.js'` and
+// `import { createThreadState } from './thread.js'` replace this line (and itemadapter.js goes).
+import { createMessageItem, createThreadState } from './itemadapter.js';
 import { t, formatDate } from './i18n.js';
 
 const PAGE = 50; // Graph's largest page of channel messages
-const NODE_BUDGET = 2500; // DOM nodes the rendered messages may use together
+const NODE_BUDGET = 2500; // DOM nodes the rendered messages may use together (counted live)
 const STEP = 15; // messages added at an edge at a time
 const INITIAL = 30; // messages in a fresh window
 const MIN_WINDOW = 8;
 const EDGE = 400; // px from an edge that slides the window
 const JUMP_PAGES = 40; // at most 2,000 messages paged back to find a message
 const GROUP_MS = 5 * 60 * 1000;
-
-// Until message.js exports createMessageItem (thread work, in parallel), the same interface
-// around renderMessage: the merge replaces these two functions by imports.
-function createMessageItem(msg) {
-  let el = renderMessage(msg);
-  return {
-    get el() { return el; },
-    update(next) {
-      const n = renderMessage(next);
-      n.className = el.className;
-      const hadFocus = el.contains(document.activeElement);
-      el.replaceWith(n);
-      el = n;
-      if (hadFocus) el.focus();
-    },
-    addReply() {},
-    destroy() {},
-  };
-}
-function createThreadState() {
-  return { addReply() {}, updateReply() {} };
-}
 
 // ---- The per-channel cache -------------------------------------------------------------------
 
@@ -182,7 +162,7 @@ export function createHistoryList({ store: s, ctx, onAtLatest, label }) {
   const empty = h('p.empty', { text: t('history.empty'), hidden: true });
   const root = h('div.stream-wrap', {}, scroller, empty, jumpBtn);
 
-  const items = new Map(); // message id -> {item, nodes}
+  const items = new Map(); // message id -> {item}
   const seps = new Map(); // separator key -> element
   let lo = 0;
   let hi = 0;
@@ -222,7 +202,7 @@ export function createHistoryList({ store: s, ctx, onAtLatest, label }) {
       let it = items.get(m.id);
       if (!it) {
         const item = createMessageItem(m, ctx);
-        it = { item, nodes: item.el.getElementsByTagName('*').length + 1 };
+        it = { item };
         items.set(m.id, it);
       }
       let broke = false;
@@ -261,15 +241,17 @@ export function createHistoryList({ store: s, ctx, onAtLatest, label }) {
     updateJump();
   }
 
-  const nodesOf = (a, b) => { let n = 0; for (let i = a; i < b; i++) { const it = items.get(s.msgs[i].id); n += it ? it.nodes : 0; } return n; };
+  // Counted when needed, not when rendered: an item grows (a thread opened, a card updated).
+  const nodesAt = (i) => { const it = items.get(s.msgs[i].id); return it ? it.item.el.getElementsByTagName('*').length + 1 : 0; };
 
   // Trims the far side once the window is over its budget: 'top' or 'bottom'.
   function trim(side) {
-    let total = nodesOf(lo, hi);
+    let total = 0;
+    for (let i = lo; i < hi; i++) total += nodesAt(i);
     if (total <= NODE_BUDGET) return false;
     while (total > NODE_BUDGET && hi - lo > MIN_WINDOW) {
-      if (side === 'top') { total -= (items.get(s.msgs[lo].id) || { nodes: 0 }).nodes; lo++; }
-      else { hi--; total -= (items.get(s.msgs[hi].id) || { nodes: 0 }).nodes; }
+      if (side === 'top') { total -= nodesAt(lo); lo++; }
+      else { hi--; total -= nodesAt(hi); }
     }
     return true;
   }

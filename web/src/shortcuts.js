@@ -7,16 +7,17 @@ import { openDialog } from './dialog.js';
 import { t } from './i18n.js';
 
 const mac = /Mac|iPhone|iPad/.test(navigator.platform || '');
+const mod = () => (mac ? '\u2318' : t('history.keyCtrl'));
 
 export const SHORTCUTS = [
-  { keys: () => [mac ? '\u2318' : 'Ctrl', 'K'], label: 'history.shortcutSwitcher' },
-  { keys: () => ['Alt', '\u2191'], label: 'history.shortcutPrevChannel' },
-  { keys: () => ['Alt', '\u2193'], label: 'history.shortcutNextChannel' },
-  { keys: () => [mac ? '\u2318' : 'Ctrl', 'Shift', 'F'], label: 'history.shortcutSearch' },
-  { keys: () => ['?'], label: 'history.shortcutHelp' },
-  { keys: () => ['Esc'], label: 'history.shortcutEscape' },
-  { keys: () => ['Enter'], label: 'history.shortcutSend' },
-  { keys: () => ['Shift', 'Enter'], label: 'history.shortcutNewline' },
+  { keys: () => [mod(), 'K'], action: 'history.shortcutSwitcher' },
+  { keys: () => [t('history.keyAlt'), '\u2191'], action: 'history.shortcutPrevChannel' },
+  { keys: () => [t('history.keyAlt'), '\u2193'], action: 'history.shortcutNextChannel' },
+  { keys: () => [mod(), t('history.keyShift'), 'F'], action: 'history.shortcutSearch' },
+  { keys: () => ['?'], action: 'history.shortcutHelp' },
+  { keys: () => [t('history.keyEscape')], action: 'history.shortcutEscape' },
+  { keys: () => [t('history.keyEnter')], action: 'history.shortcutSend' },
+  { keys: () => [t('history.keyShift'), t('history.keyEnter')], action: 'history.shortcutNewline' },
 ];
 
 export function openShortcutsHelp() {
@@ -25,7 +26,7 @@ export function openShortcutsHelp() {
     h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('history.shortcutKeys') }), h('th', { scope: 'col', text: t('history.shortcutAction') }))),
     h('tbody', {}, ...SHORTCUTS.map((s) => h('tr', {},
       h('td', {}, ...s.keys().flatMap((k, i) => (i ? [' + ', h('kbd', { text: k })] : [h('kbd', { text: k })]))),
-      h('td', { text: t(s.label) }))))));
+      h('td', { text: t(s.action) }))))));
   d.focusFirst();
   return d;
 }

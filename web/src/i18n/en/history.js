@@ -91,4 +91,9 @@ export default {
   'history.shortcutEscape': 'Close a dialog, menu or the channel list',
   'history.shortcutSend': 'Send the message (on a computer)',
   'history.shortcutNewline': 'New line in the message',
+  'history.keyCtrl': 'Ctrl',
+  'history.keyAlt': 'Alt',
+  'history.keyShift': 'Shift',
+  'history.keyEnter': 'Enter',
+  'history.keyEscape': 'Esc',
 };

@@ -91,4 +91,9 @@ export default {
   'history.shortcutEscape': 'Fermer une bo\u00eete de dialogue, un menu ou la liste des canaux',
   'history.shortcutSend': 'Envoyer le message (sur un ordinateur)',
   'history.shortcutNewline': 'Nouvelle ligne dans le message',
+  'history.keyCtrl': 'Ctrl',
+  'history.keyAlt': 'Alt',
+  'history.keyShift': 'Maj',
+  'history.keyEnter': 'Entr\u00e9e',
+  'history.keyEscape': '\u00c9chap',
 };
