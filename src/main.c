@@ -270,6 +270,7 @@ static int serve(int argc, char **argv)
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
         outbox_new(&ctx.outbox) != SB_OK ||
         auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK ||
+        auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.oidc_pool) != SB_OK ||
         proxy_relays_new(&ctx.relays) != SB_OK) {
         sb_log_error("cannot start: out of memory");
         goto out;
@@ -322,8 +323,10 @@ out:
     events_bus_shutdown(ctx.bus);
     proxy_stop(&ctx);
     auth_pool_stop(ctx.auth_pool);
+    auth_pool_stop(ctx.oidc_pool); /* as 4: its jobs resume single sign-on requests */
     http_server_stop(srv, rc == EXIT_SUCCESS ? 10000 : 0);
     auth_pool_free(ctx.auth_pool);
+    auth_pool_free(ctx.oidc_pool);
     outbox_stop(ctx.outbox);
     store_close(ctx.store);
     proxy_relays_free(ctx.relays);

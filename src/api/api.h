@@ -91,6 +91,10 @@ void api_openid_configuration_tenant(struct api_call *c);
 void api_jwks(struct api_call *c);
 void api_metrics(struct api_call *c);
 void api_token_create(struct api_call *c);
+/* oidc_api.c: single sign-on (contract §6) */
+void api_auth_providers(struct api_call *c);
+void api_oidc_start(struct api_call *c);
+void api_oidc_callback(struct api_call *c);
 void api_session_create(struct api_call *c);
 void api_session_delete(struct api_call *c);
 void api_session_get(struct api_call *c);
@@ -111,6 +115,8 @@ void api_message_get(struct api_call *c);
 void api_member_list(struct api_call *c);
 void api_member_add(struct api_call *c);
 void api_member_remove(struct api_call *c);
+void api_member_patch(struct api_call *c);
+void api_team_list(struct api_call *c);
 void api_message_list(struct api_call *c);
 void api_message_post(struct api_call *c);
 /* Pages of channel messages and of replies: $top in [1, API_PAGE_MAX], API_PAGE_DEFAULT when
@@ -123,10 +129,14 @@ bool api_query_int(struct api_call *c, const char *name, long long min, long lon
                    long long def, long long *out);
 /* Sends a page of messages fetched with one extra row (ms[top] says another page exists): the
  * first top as rendered for people, and then @odata.nextLink, path (under --public-url) with
- * $top and the $skiptoken after the last one. Frees ms. */
+ * $top and the $skiptoken after the last one. Frees ms. With replies (one per message, fetched
+ * with one extra row each; NULL for none) each message also carries Graph's expanded
+ * `replies`, `replies@odata.count` and, when there are more, `replies@odata.nextLink`; frees
+ * them too. */
 struct sb_message;
+struct teams_replies;
 void api_send_message_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
-                           const char *path);
+                           const char *path, struct teams_replies *replies);
 /* graph_replies.c: replies (GET/POST .../messages/{m}/replies, GET .../replies/{r}), and for a
  * message or a reply: PATCH, softDelete, undoSoftDelete, setReaction, unsetReaction. */
 void api_reply_list(struct api_call *c);

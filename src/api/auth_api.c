@@ -10,6 +10,7 @@
  */
 #include "api/api.h"
 
+#include "auth/oidc.h"
 #include "auth/pool.h"
 #include "auth/throttle.h"
 #include "core/config.h"
@@ -108,6 +109,10 @@ static bool check_login(struct api_call *c, struct sb_user *u)
     err = sb_json_string(body, "userPrincipalName", true, SB_NAME_MAX, &upn, &c->diag);
     if (!err)
         err = sb_json_string(body, "password", true, 1024, &password, &c->diag);
+    /* --disable-password-sign-in: only the break-glass administrator, before any hashing. */
+    if (!err && !oidc_password_allowed(c->ctx, upn))
+        err = sb_fail(&c->diag, SB_ERR_FORBIDDEN, "passwordSignInDisabled",
+                      "password sign-in is turned off; sign in with single sign-on");
     if (!err && !(s = calloc(1, sizeof(*s))))
         err = SB_ERR_NOMEM;
     if (!err) {

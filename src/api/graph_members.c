@@ -134,3 +134,29 @@ void api_member_remove(struct api_call *c)
     else
         api_no_content(c);
 }
+
+/* PATCH .../members/{m} {roles:[...]}: an owner changes a member's role (Graph's update of a
+ * conversationMember). */
+void api_member_patch(struct api_call *c)
+{
+    struct sb_member m;
+    json_t *body, *roles;
+    int role = 0;
+    sb_err err = SB_OK;
+
+    body = api_body_object(c);
+    if (!body)
+        return;
+    roles = json_object_get(body, "roles");
+    if (!json_is_array(roles) || !(role = parse_roles(roles)))
+        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest",
+                      "roles must be an array of \"owner\", \"member\" or \"guest\"");
+    if (!err)
+        err = teams_member_set_role(c->ctx, c->who, api_param(c, 0), api_param(c, 1), role, &m,
+                                    &c->diag);
+    json_decref(body);
+    if (err)
+        api_fail(c, err);
+    else
+        api_json(c, 200, api_render_member(&m));
+}

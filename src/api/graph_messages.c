@@ -33,10 +33,16 @@ bool api_query_int(struct api_call *c, const char *name, long long min, long lon
     return true;
 }
 
+/* Replies expanded per message: Graph's list gives up to 1,000; we give a page's worth, with
+ * the count and a nextLink to the rest, which is what a thread summary needs. */
+#define EXPAND_REPLIES API_PAGE_MAX
+
 void api_message_list(struct api_call *c)
 {
     const char *team = api_param(c, 0), *channel = api_param(c, 1);
+    const char *expand = http_query(c->req, "$expand");
     struct sb_message *ms = NULL;
+    struct teams_replies *replies = NULL;
     long long top, before;
     size_t n = 0;
     char path[512];
@@ -45,32 +51,65 @@ void api_message_list(struct api_call *c)
     if (!api_query_int(c, "$top", 1, API_PAGE_MAX, API_PAGE_DEFAULT, &top) ||
         !api_query_int(c, "$skiptoken", 1, INT64_MAX, 0, &before))
         return;
-    /* One extra row tells whether another page exists. */
-    err = teams_message_page(c->ctx, c->who, team, channel, before, (size_t)top + 1, &ms, &n,
-                             &c->diag);
+    if (expand && strcmp(expand, "replies") != 0) {
+        api_failf(c, SB_ERR_INVALID, "BadRequest",
+                  "$expand supports only 'replies' on channel messages");
+        return;
+    }
+    /* One extra row tells whether another page exists (of messages, and of each one's replies). */
+    if (expand)
+        err = teams_message_page_replies(c->ctx, c->who, team, channel, before, (size_t)top + 1,
+                                         EXPAND_REPLIES + 1, &ms, &n, &replies, &c->diag);
+    else
+        err = teams_message_page(c->ctx, c->who, team, channel, before, (size_t)top + 1, &ms, &n,
+                                 &c->diag);
     if (err) {
         api_fail(c, err);
         return;
     }
     snprintf(path, sizeof(path), "/v1.0/teams/%s/channels/%s/messages", team, channel);
-    api_send_message_page(c, ms, n, top, path);
+    api_send_message_page(c, ms, n, top, path, replies);
+}
+
+static void expand_replies(struct api_call *c, json_t *msg, const struct teams_replies *r,
+                           const char *path, int *actions_allowed)
+{
+    json_t *value = json_array();
+    const char *id = json_string_value(json_object_get(msg, "id"));
+
+    for (size_t i = 0; value && i < r->n && i < EXPAND_REPLIES; i++)
+        json_array_append_new(value, teams_message_render(c->ctx, &r->ms[i], actions_allowed));
+    json_object_set_new(msg, "replies", value ? value : json_array());
+    json_object_set_new(msg, "replies@odata.count", json_integer(r->total));
+    if (r->n > EXPAND_REPLIES && id) {
+        char link[1024];
+        snprintf(link, sizeof(link), "%s%s/%s/replies?$top=%d&$skiptoken=%lld",
+                 c->ctx->cfg->public_url, path, id, EXPAND_REPLIES,
+                 (long long)r->ms[EXPAND_REPLIES - 1].seq);
+        json_object_set_new(msg, "replies@odata.nextLink", json_string(link));
+    }
 }
 
 void api_send_message_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
-                           const char *path)
+                           const char *path, struct teams_replies *replies)
 {
     int actions_allowed = -1; /* one team: one policy answer for the page */
     json_t *value = json_array(), *page;
 
-    for (size_t i = 0; value && i < n && i < (size_t)top; i++)
-        json_array_append_new(value, teams_message_render(c->ctx, &ms[i], &actions_allowed));
+    for (size_t i = 0; value && i < n && i < (size_t)top; i++) {
+        json_t *msg = teams_message_render(c->ctx, &ms[i], &actions_allowed);
+        if (msg && replies)
+            expand_replies(c, msg, &replies[i], path, &actions_allowed);
+        json_array_append_new(value, msg);
+    }
     page = json_pack("{s:o}", "value", value);
     if (page && n > (size_t)top) {
         char link[1024];
-        snprintf(link, sizeof(link), "%s%s?$top=%lld&$skiptoken=%lld", c->ctx->cfg->public_url,
-                 path, top, (long long)ms[top - 1].seq);
+        snprintf(link, sizeof(link), "%s%s?$top=%lld&$skiptoken=%lld%s", c->ctx->cfg->public_url,
+                 path, top, (long long)ms[top - 1].seq, replies ? "&$expand=replies" : "");
         json_object_set_new(page, "@odata.nextLink", json_string(link));
     }
+    teams_replies_free(replies, n);
     teams_message_free_array(ms, n);
     api_json(c, 200, page);
 }

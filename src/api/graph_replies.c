@@ -67,7 +67,7 @@ void api_reply_list(struct api_call *c)
     }
     snprintf(path, sizeof(path), "/v1.0/teams/%s/channels/%s/messages/%s/replies", team, channel,
              parent);
-    api_send_message_page(c, ms, n, top, path);
+    api_send_message_page(c, ms, n, top, path, NULL);
 }
 
 void api_reply_post(struct api_call *c)

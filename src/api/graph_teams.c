@@ -8,6 +8,24 @@
 #include "teams/teams.h"
 
 #include <stdlib.h>
+#include <strings.h>
+
+/* Graph's visibility ("public" or "private", any case) into *is_public; absent leaves it. */
+static sb_err read_visibility(json_t *body, bool *is_public, bool *present, struct sb_diag *diag)
+{
+    const char *v = NULL;
+    sb_err err = sb_json_string(body, "visibility", false, 32, &v, diag);
+
+    *present = false;
+    if (err || !v)
+        return err;
+    if (strcasecmp(v, "public") != 0 && strcasecmp(v, "private") != 0)
+        return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
+                       "visibility must be \"public\" or \"private\"");
+    *is_public = strcasecmp(v, "public") == 0;
+    *present = true;
+    return SB_OK;
+}
 
 static void send_teams(struct api_call *c, struct sb_team *teams, size_t n)
 {
@@ -19,11 +37,26 @@ static void send_teams(struct api_call *c, struct sb_team *teams, size_t n)
     api_json(c, 200, json_pack("{s:o}", "value", value));
 }
 
+/* GET /v1.0/teams: the directory (public teams and the caller's own). */
+void api_team_list(struct api_call *c)
+{
+    struct sb_team *teams = NULL;
+    size_t n = 0;
+    sb_err err = teams_directory(c->ctx, c->who, &teams, &n, &c->diag);
+
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    send_teams(c, teams, n);
+}
+
 void api_team_create(struct api_call *c)
 {
     const char *name, *description;
     struct sb_team t;
     json_t *body;
+    bool is_public = false, present = false;
     sb_err err;
 
     body = api_body_object(c);
@@ -33,7 +66,9 @@ void api_team_create(struct api_call *c)
     if (!err)
         err = sb_json_string(body, "description", false, SB_DESC_MAX, &description, &c->diag);
     if (!err)
-        err = teams_create(c->ctx, c->who, name, description, &t, &c->diag);
+        err = read_visibility(body, &is_public, &present, &c->diag);
+    if (!err)
+        err = teams_create_visible(c->ctx, c->who, name, description, is_public, &t, &c->diag);
     json_decref(body);
     if (err) {
         api_fail(c, err);
@@ -59,7 +94,7 @@ void api_team_get(struct api_call *c)
 void api_team_patch(struct api_call *c)
 {
     json_t *body, *settings = NULL;
-    bool allow = true, present = false;
+    bool allow = true, present = false, is_public = false, vis_present = false;
     sb_err err;
 
     body = api_body_object(c);
@@ -69,8 +104,12 @@ void api_team_patch(struct api_call *c)
     if (!err && settings)
         err =
             sb_json_bool(settings, "allowCreateUpdateRemoveConnectors", &allow, &present, &c->diag);
+    if (!err)
+        err = read_visibility(body, &is_public, &vis_present, &c->diag);
     if (!err && present)
         err = teams_update_member_settings(c->ctx, c->who, api_param(c, 0), allow, &c->diag);
+    if (!err && vis_present)
+        err = teams_set_visibility(c->ctx, c->who, api_param(c, 0), is_public, &c->diag);
     json_decref(body);
     if (err)
         api_fail(c, err);

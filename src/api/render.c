@@ -18,6 +18,8 @@ json_t *api_render_team(const struct sb_team *t)
                   "allowDeleteChannels", 1, "allowAddRemoveApps", 1, "allowCreateUpdateRemoveTabs",
                   1, "allowCreateUpdateRemoveConnectors", t->allow_connectors);
 
+    if (o)
+        json_object_set_new(o, "visibility", json_string(t->is_public ? "public" : "private"));
     /* Not in Graph: the group-level connector switch (null when not set), for the admin page. */
     if (o)
         json_object_set_new(o, "connectorsEnabled",

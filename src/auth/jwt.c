@@ -13,6 +13,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <pthread.h>
@@ -586,4 +587,113 @@ sb_err jwt_openid_configuration(struct sb_ctx *ctx, json_t **doc)
                      "token", "subject_types_supported", "public",
                      "token_endpoint_auth_methods_supported", "client_secret_post");
     return *doc ? SB_OK : SB_ERR_NOMEM;
+}
+
+/* The RSA public key of a JWK {kty:"RSA", n, e} (base64url big-endian integers). */
+static EVP_PKEY *jwk_rsa_key(const json_t *jwk)
+{
+    const char *n64 = json_string_value(json_object_get(jwk, "n"));
+    const char *e64 = json_string_value(json_object_get(jwk, "e"));
+    const char *kty = json_string_value(json_object_get(jwk, "kty"));
+    unsigned char *n = NULL, *e = NULL;
+    size_t nlen = 0, elen = 0;
+    BIGNUM *bn = NULL, *be = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_PKEY *key = NULL;
+
+    if (!kty || strcmp(kty, "RSA") != 0 || !n64 || !e64 || strlen(n64) > 2048 || strlen(e64) > 64 ||
+        unb64url(n64, strlen(n64), &n, &nlen) != SB_OK ||
+        unb64url(e64, strlen(e64), &e, &elen) != SB_OK)
+        goto out;
+    /* RS256 with a key under 2048 bits is refused (RFC 7518 3.3). */
+    if (nlen < 256 || !(bn = BN_bin2bn(n, (int)nlen, NULL)) ||
+        !(be = BN_bin2bn(e, (int)elen, NULL)) || !(bld = OSSL_PARAM_BLD_new()) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
+        !(params = OSSL_PARAM_BLD_to_param(bld)) ||
+        !(pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) ||
+        EVP_PKEY_fromdata_init(pctx) != 1 ||
+        EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+        key = NULL;
+out:
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn);
+    BN_free(be);
+    free(n);
+    free(e);
+    return key;
+}
+
+/* The key of jwks that may have signed a token with this kid: the RSA signing key of that kid,
+ * or without a kid the set's only RSA key. */
+static const json_t *jwks_find(const json_t *jwks, const char *kid)
+{
+    const json_t *keys = json_object_get(jwks, "keys"), *found = NULL;
+    size_t i, candidates = 0;
+    json_t *k;
+
+    json_array_foreach(keys, i, k)
+    {
+        const char *kty = json_string_value(json_object_get(k, "kty"));
+        const char *use = json_string_value(json_object_get(k, "use"));
+        const char *alg = json_string_value(json_object_get(k, "alg"));
+        const char *id = json_string_value(json_object_get(k, "kid"));
+
+        if (!kty || strcmp(kty, "RSA") != 0 || (use && strcmp(use, "sig") != 0) ||
+            (alg && strcmp(alg, "RS256") != 0))
+            continue;
+        if (kid ? (id && strcmp(id, kid) == 0) : true) {
+            found = k;
+            candidates++;
+        }
+    }
+    return candidates == 1 ? found : NULL;
+}
+
+sb_err jwt_verify_jwks(const char *token, const json_t *jwks, json_t **claims)
+{
+    const char *dot1 = token ? strchr(token, '.') : NULL;
+    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    json_t *header = NULL, *body = NULL;
+    const json_t *jwk;
+    const char *alg;
+    unsigned char *sig = NULL;
+    size_t sig_len = 0;
+    EVP_PKEY *key = NULL;
+    EVP_MD_CTX *md = NULL;
+    sb_err err = SB_ERR_UNAUTHORIZED;
+
+    *claims = NULL;
+    if (!dot1 || !dot2 || strchr(dot2 + 1, '.') || strlen(token) > 16384)
+        return SB_ERR_UNAUTHORIZED;
+    header = decode_part(token, (size_t)(dot1 - token));
+    alg = json_string_value(json_object_get(header, "alg"));
+    /* Only RS256: never "none", never an HMAC keyed with the public key. */
+    if (!alg || strcmp(alg, "RS256") != 0)
+        goto out;
+    jwk = jwks_find(jwks, json_string_value(json_object_get(header, "kid")));
+    if (!jwk || !(key = jwk_rsa_key(jwk)))
+        goto out;
+    if (unb64url(dot2 + 1, strlen(dot2 + 1), &sig, &sig_len) != SB_OK)
+        goto out;
+    md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+        EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)token, (size_t)(dot2 - token)) !=
+            1)
+        goto out;
+    body = decode_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+    if (!body)
+        goto out;
+    *claims = body;
+    err = SB_OK;
+out:
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    free(sig);
+    json_decref(header);
+    return err;
 }

@@ -47,6 +47,11 @@ sb_err jwt_sign(struct sb_ctx *ctx, json_t *claims, char **token);
  * nbf when present) with JWT_SKEW_S of skew, iss = the public URL. The audience is the caller's
  * to check. SB_ERR_UNAUTHORIZED for any failure; *claims is a new reference. */
 sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims);
+/* Verifies a token signed by another issuer (an OpenID provider's ID token) against its JWKS
+ * ({keys:[{kty:"RSA", kid, n, e}]}): header alg RS256 only, the key named by the header's kid
+ * (without a kid, the set's only RSA key), the signature. No claim is checked: iss, aud, exp
+ * and nonce are the caller's. SB_ERR_UNAUTHORIZED for any failure; *claims is a new reference. */
+sb_err jwt_verify_jwks(const char *token, const json_t *jwks, json_t **claims);
 /* The published keys: {keys:[{kty,use,kid,alg,n,e}]} (new reference), read from the store (not
  * the cache), so a key another process just made is listed. */
 sb_err jwt_jwks(struct sb_ctx *ctx, json_t **jwks);

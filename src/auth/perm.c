@@ -199,6 +199,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
     err = locate(ctx, res, &team, diag);
     if (err)
         return err;
+    if (action == SB_ACT_TEAM_JOIN)
+        return team.is_public ? SB_OK : not_found(diag, res);
     if (who->is_admin) {
         if (action == SB_ACT_MESSAGE_EDIT || action == SB_ACT_MESSAGE_DELETE)
             return message_author(ctx, who, SB_ROLE_OWNER, action, res, diag);
@@ -231,6 +233,8 @@ sb_err sb_can(struct sb_ctx *ctx, const struct sb_principal *who, enum sb_action
         return role == SB_ROLE_OWNER ? SB_OK : forbidden(diag, "only team owners can add members");
     case SB_ACT_MEMBER_REMOVE:
         return member_remove(ctx, who, role, res, diag);
+    case SB_ACT_MEMBER_UPDATE:
+        return role == SB_ROLE_OWNER ? SB_OK : forbidden(diag, "only team owners can change roles");
     case SB_ACT_CONNECTOR_CREATE:
     case SB_ACT_CONNECTOR_MANAGE:
         if (role != SB_ROLE_OWNER && !(role == SB_ROLE_MEMBER && team.allow_connectors))

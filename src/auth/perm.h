@@ -62,6 +62,9 @@ enum sb_action {
                                    included: nobody puts words in another's mouth); a
                                    connector's card cannot be edited by people */
     SB_ACT_MESSAGE_DELETE,      /* soft delete and its undo: the author and team owners */
+    SB_ACT_TEAM_JOIN,           /* join a team as a member yourself: anyone, public teams only
+                                   (a private team stays invisible: 404) */
+    SB_ACT_MEMBER_UPDATE,       /* change a member's role: team owners */
 };
 
 /* What the action applies to. team_id is required for team-scoped actions; channel_id for

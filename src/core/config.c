@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_kind { OPT_STR, OPT_LISTEN, OPT_SIZE, OPT_RATE, OPT_INT };
+/* OPT_BOOL flags take no value (--flag), or --flag=true|false; their environment variable
+ * takes true/false/1/0. */
+enum opt_kind { OPT_STR, OPT_LISTEN, OPT_SIZE, OPT_RATE, OPT_INT, OPT_BOOL };
 
 struct opt {
     const char *flag; /* without the leading dashes */
@@ -38,6 +40,13 @@ static const struct opt opts[] = {
     {"graph-notify-retry-ms", OPT_INT, offsetof(struct sb_config, graph_notify_retry_ms), 0},
     {"max-connections-per-ip", OPT_INT, offsetof(struct sb_config, max_connections_per_ip), 0},
     {"unauthenticated-body-budget", OPT_SIZE, offsetof(struct sb_config, public_body_budget), 0},
+    STR_OPT("oidc-issuer", oidc_issuer),
+    STR_OPT("oidc-client-id", oidc_client_id),
+    STR_OPT("oidc-client-secret", oidc_client_secret),
+    STR_OPT("oidc-name", oidc_name),
+    {"oidc-create-users", OPT_BOOL, offsetof(struct sb_config, oidc_create_users), 0},
+    {"disable-password-sign-in", OPT_BOOL, offsetof(struct sb_config, disable_password_sign_in), 0},
+    STR_OPT("break-glass-admin", break_glass_admin),
 };
 
 sb_err sb_config_parse_listen(const char *s, char *host, size_t host_cap, int *port)
@@ -123,6 +132,15 @@ static sb_err set_opt(struct sb_config *cfg, const struct opt *o, const char *va
                            "invalid %s%s '%s': expected a number >= 0", src, o->flag, val);
         *(double *)(void *)base = d;
         return SB_OK;
+    case OPT_BOOL:
+        if (strcmp(val, "true") == 0 || strcmp(val, "1") == 0)
+            *(bool *)(void *)base = true;
+        else if (strcmp(val, "false") == 0 || strcmp(val, "0") == 0)
+            *(bool *)(void *)base = false;
+        else
+            return sb_fail(diag, SB_ERR_INVALID, "usage",
+                           "invalid %s%s '%s': expected true or false", src, o->flag, val);
+        return SB_OK;
     }
     return SB_ERR_INVALID;
 }
@@ -176,6 +194,8 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
             return sb_fail(diag, SB_ERR_INVALID, "usage", "unknown flag --%.*s", (int)nlen, name);
         if (eq) {
             val = eq + 1;
+        } else if (opts[k].kind == OPT_BOOL) {
+            val = "true";
         } else {
             if (i + 1 >= argc)
                 return sb_fail(diag, SB_ERR_INVALID, "usage", "flag --%s needs a value",
@@ -206,6 +226,20 @@ sb_err sb_config_parse(struct sb_config *cfg, int argc, char **argv, struct sb_d
         return sb_fail(diag, SB_ERR_INVALID, "usage", "--data path is too long");
     if ((cfg->tls_cert[0] != '\0') != (cfg->tls_key[0] != '\0'))
         return sb_fail(diag, SB_ERR_INVALID, "usage", "--tls-cert and --tls-key go together");
+    if (!cfg->break_glass_admin[0])
+        snprintf(cfg->break_glass_admin, sizeof(cfg->break_glass_admin), "admin");
+    if (cfg->oidc_issuer[0] && (!cfg->oidc_client_id[0] || !cfg->oidc_client_secret[0]))
+        return sb_fail(diag, SB_ERR_INVALID, "usage",
+                       "--oidc-issuer needs --oidc-client-id and --oidc-client-secret");
+    if (cfg->oidc_issuer[0] && strncmp(cfg->oidc_issuer, "https://", 8) != 0 &&
+        strncmp(cfg->oidc_issuer, "http://", 7) != 0)
+        return sb_fail(diag, SB_ERR_INVALID, "usage",
+                       "invalid --oidc-issuer '%s': expected an https:// URL", cfg->oidc_issuer);
+    if (!cfg->oidc_issuer[0] && cfg->disable_password_sign_in)
+        return sb_fail(
+            diag, SB_ERR_INVALID, "usage",
+            "--disable-password-sign-in needs --oidc-issuer (else only %s could sign in)",
+            cfg->break_glass_admin);
     if (cfg->threads < 1 || cfg->threads > 1024)
         return sb_fail(diag, SB_ERR_INVALID, "usage", "invalid --threads: expected 1 to 1024");
     return SB_OK;

@@ -33,6 +33,15 @@ struct sb_config {
                                    (webhooks, sign-in, tokens, sandboxes) held at once */
     int graph_notify_retry_ms;  /* first retry of a connector notification; the schedule
                                    doubles it up to 32x and gives up after 240x (4 h at 60 s) */
+    /* Single sign-on with an OpenID provider (auth/oidc.h); off while oidc_issuer is "". */
+    char oidc_issuer[512];
+    char oidc_client_id[256];
+    char oidc_client_secret[512]; /* never logged; better from the environment */
+    char oidc_name[128];          /* the label of "Sign in with LABEL" */
+    bool oidc_create_users;       /* unknown people are created on first sign-in */
+    /* Password sign-in only for the break-glass administrator (everyone else uses SSO). */
+    bool disable_password_sign_in;
+    char break_glass_admin[256]; /* that administrator's userPrincipalName; default "admin" */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */

@@ -79,6 +79,7 @@ struct sb_ctx {
     struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
     struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
     struct auth_pool *auth_pool;             /* password hashing off the HTTP threads */
+    struct auth_pool *oidc_pool; /* single sign-on's calls to the provider (auth/oidc.h) */
     struct proxy_relays *relays; /* the configuration-page proxy's relay threads (NULL: none) */
 };
 

@@ -21,6 +21,8 @@ struct sb_team {
     char description[SB_DESC_MAX + 1];
     bool allow_connectors;  /* memberSettings.allowCreateUpdateRemoveConnectors */
     int connectors_enabled; /* group switch: -1 not set, 0 off, 1 on */
+    bool is_public;         /* Graph visibility "public": listed and joinable by everyone;
+                               "private": by invitation only */
     sb_time created;
 };
 

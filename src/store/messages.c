@@ -205,6 +205,13 @@ sb_err store_message_last_seq(struct store *st, int64_t *out)
     return store_select_one(st, SQL_MESSAGE_LAST_SEQ, read_seq, out, DB_NO_ARGS);
 }
 
+sb_err store_message_reply_count(struct store *st, const char *parent_id, int64_t *out)
+{
+    *out = 0;
+    return store_select_one(st, SQL_MESSAGE_REPLY_COUNT, read_seq, out,
+                            DB_ARGS(db_text(parent_id)));
+}
+
 void store_message_free(struct sb_message *m)
 {
     free(m->body);

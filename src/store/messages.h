@@ -34,6 +34,8 @@ sb_err store_message_page(struct store *st, const char *channel_id, int64_t befo
  * newest first, with their reactions. */
 sb_err store_message_replies(struct store *st, const char *channel_id, const char *parent_id,
                              int64_t before, size_t limit, struct sb_message **out, size_t *n);
+/* How many replies parent_id has (deleted ones included, as the list of replies shows them). */
+sb_err store_message_reply_count(struct store *st, const char *parent_id, int64_t *out);
 /* Messages with seq > after in teams user_id belongs to (every team when user_id is NULL),
  * oldest first: what an event stream missed. */
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,

@@ -14,6 +14,7 @@ const char *const db_sql_table[SQL__COUNT] = {
 #include "store/sql_connectors.h"
 #include "store/sql_graphconn.h"
 #include "store/sql_mentions.h"
+#include "store/sql_oidc.h"
 #include "store/sql_messages.h"
 #include "store/sql_outbox.h"
 #include "store/sql_reactions.h"

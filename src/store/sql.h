@@ -22,6 +22,7 @@ enum db_sql {
 #include "store/sql_connectors.h"
 #include "store/sql_graphconn.h"
 #include "store/sql_mentions.h"
+#include "store/sql_oidc.h"
 #include "store/sql_messages.h"
 #include "store/sql_outbox.h"
 #include "store/sql_reactions.h"

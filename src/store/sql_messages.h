@@ -20,6 +20,7 @@ SQL(SQL_MESSAGE_PAGE, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.channel_i
                       "m.reply_to IS NULL AND m.seq < ? ORDER BY m.seq DESC LIMIT ?")
 SQL(SQL_MESSAGE_REPLIES, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.reply_to = ? AND "
                          "m.seq < ? ORDER BY m.seq DESC LIMIT ?")
+SQL(SQL_MESSAGE_REPLY_COUNT, "SELECT COUNT(*) FROM messages WHERE reply_to = ?")
 SQL(SQL_MESSAGE_REF, "SELECT channel_id, from_kind, from_id, reply_to, deleted_at FROM messages "
                      "WHERE id = ?")
 SQL(SQL_MESSAGE_EDIT, "UPDATE messages SET body_type = ?, body = ?, edited_at = ? "

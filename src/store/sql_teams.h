@@ -6,7 +6,7 @@
  */
 #define TEAM_COLS                                                                                  \
     "t.id, t.display_name, t.description, t.allow_connectors, t.created_at, "                      \
-    "COALESCE(t.connectors_enabled, -1)"
+    "COALESCE(t.connectors_enabled, -1), t.visibility"
 #define CHANNEL_COLS                                                                               \
     "id, team_id, display_name, description, membership_type, is_general, created_at"
 #define MEMBER_COLS "m.id, m.team_id, m.user_id, m.role, u.display_name, m.created_at"
@@ -15,8 +15,15 @@ SQL(SQL_CHANNEL_INSERT, "INSERT INTO channels (id, team_id, display_name, name_l
 SQL(SQL_MEMBER_INSERT, "INSERT INTO members (id, team_id, user_id, role, created_at) "
                        "VALUES (?, ?, ?, ?, ?)")
 SQL(SQL_TEAM_CREATE,
-    "INSERT INTO teams (id, display_name, description, allow_connectors, created_at) "
-    "VALUES (?, ?, ?, ?, ?)")
+    "INSERT INTO teams (id, display_name, description, allow_connectors, created_at, visibility) "
+    "VALUES (?, ?, ?, ?, ?, ?)")
+SQL(SQL_TEAM_SET_VISIBILITY, "UPDATE teams SET visibility = ? WHERE id = ?")
+/* The directory: public teams and the caller's own (every team for administrators). */
+SQL(SQL_TEAM_LIST_DIRECTORY,
+    "SELECT " TEAM_COLS " FROM teams t WHERE ? = 1 OR t.visibility = 'public' OR EXISTS "
+    "(SELECT 1 FROM members m WHERE m.team_id = t.id AND m.user_id = ?) "
+    "ORDER BY t.display_name, t.id")
+SQL(SQL_MEMBER_SET_ROLE, "UPDATE members SET role = ? WHERE team_id = ? AND id = ?")
 SQL(SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM teams t WHERE t.id = ?")
 SQL(SQL_TEAM_ALLOW, "UPDATE teams SET allow_connectors = ? WHERE id = ?")
 SQL(SQL_TEAM_CLEAR_CONNECTORS_ENABLED, "UPDATE teams SET connectors_enabled = NULL WHERE id = ?")

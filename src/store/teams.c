@@ -19,6 +19,11 @@ static void read_team(struct db *d, struct db_stmt *s, void *elem)
     t->allow_connectors = db_col_int(d, s, 3) != 0;
     db_col_copy(d, s, 4, t->created, sizeof(t->created));
     t->connectors_enabled = (int)db_col_int(d, s, 5);
+    {
+        char vis[16];
+        db_col_copy(d, s, 6, vis, sizeof(vis));
+        t->is_public = strcmp(vis, "public") == 0;
+    }
 }
 
 static void read_channel(struct db *d, struct db_stmt *s, void *elem)
@@ -90,10 +95,11 @@ static sb_err team_create_fn(struct db *d, void *arg)
     struct team_create *tc = arg;
     sb_err err;
 
-    err = db_run(d, NULL, SQL_TEAM_CREATE,
-                 DB_ARGS(db_text(tc->t->id), db_text(tc->t->display_name),
-                         db_text(tc->t->description), db_bool(tc->t->allow_connectors),
-                         db_text(tc->t->created)));
+    err =
+        db_run(d, NULL, SQL_TEAM_CREATE,
+               DB_ARGS(db_text(tc->t->id), db_text(tc->t->display_name),
+                       db_text(tc->t->description), db_bool(tc->t->allow_connectors),
+                       db_text(tc->t->created), db_text(tc->t->is_public ? "public" : "private")));
     if (!err)
         err = channel_insert(d, tc->general);
     if (!err)
@@ -275,4 +281,70 @@ sb_err store_member_delete(struct store *st, const char *team_id, const char *me
 {
     struct member_delete md = {team_id, membership_id};
     return store_write(st, member_delete_fn, &md);
+}
+
+static sb_err team_visibility_fn(struct db *d, void *arg)
+{
+    struct team_flag *tv = arg;
+    sb_err err = db_run_one(d, SQL_TEAM_SET_VISIBILITY,
+                            DB_ARGS(db_text(tv->value ? "public" : "private"), db_text(tv->id)));
+
+    return err ? err : store_audit_insert_tx(d, tv->audit);
+}
+
+sb_err store_team_set_visibility(struct store *st, const char *id, bool is_public,
+                                 const struct sb_audit *audit)
+{
+    struct team_flag tv = {id, is_public, audit};
+    return store_write(st, team_visibility_fn, &tv);
+}
+
+sb_err store_team_list_directory(struct store *st, const char *user_id, bool all,
+                                 struct sb_team **out, size_t *n)
+{
+    return store_select_all(st, SQL_TEAM_LIST_DIRECTORY, read_team, NULL, sizeof(**out),
+                            (void **)out, n, DB_ARGS(db_int(all ? 1 : 0), db_text(user_id)));
+}
+
+struct member_role {
+    const char *team_id;
+    const char *id;
+    int role;
+    const struct sb_audit *audit;
+};
+
+static sb_err member_role_fn(struct db *d, void *arg)
+{
+    struct member_role *mr = arg;
+    struct db_stmt *s = NULL;
+    int64_t is_owner = 0, owners = 0;
+    sb_err err;
+
+    /* Demoting the last owner is refused as removing it is (member_delete_fn: same lock). */
+    err = db_run(d, NULL, SQL_MEMBER_DELETE_LOCK_TEAM, DB_ARGS(db_text(mr->team_id)));
+    if (!err && mr->role != SB_ROLE_OWNER) {
+        err = db_query(d, SQL_MEMBER_DELETE_IS_OWNER, &s,
+                       DB_ARGS(db_text(mr->id), db_text(mr->team_id), db_int(SB_ROLE_OWNER)));
+        if (!err)
+            err = count(d, s, &is_owner);
+        if (!err && is_owner) {
+            err = db_query(d, SQL_MEMBER_DELETE_COUNT_OWNERS, &s,
+                           DB_ARGS(db_text(mr->team_id), db_int(SB_ROLE_OWNER)));
+            if (!err)
+                err = count(d, s, &owners);
+            if (!err && owners <= 1)
+                return SB_ERR_CONFLICT;
+        }
+    }
+    if (!err)
+        err = db_run_one(d, SQL_MEMBER_SET_ROLE,
+                         DB_ARGS(db_int(mr->role), db_text(mr->team_id), db_text(mr->id)));
+    return err ? err : store_audit_insert_tx(d, mr->audit);
+}
+
+sb_err store_member_set_role(struct store *st, const char *team_id, const char *membership_id,
+                             int role, const struct sb_audit *audit)
+{
+    struct member_role mr = {team_id, membership_id, role, audit};
+    return store_write(st, member_role_fn, &mr);
 }

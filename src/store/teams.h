@@ -29,6 +29,18 @@ sb_err store_team_set_allow_connectors(struct store *st, const char *id, bool al
  * in the same transaction. */
 sb_err store_team_set_connectors_enabled(struct store *st, const char *id, int enabled,
                                          const struct sb_audit *audit);
+/* Graph visibility (public or private), with its audit entry (may be NULL) in the same
+ * transaction. */
+sb_err store_team_set_visibility(struct store *st, const char *id, bool is_public,
+                                 const struct sb_audit *audit);
+/* The teams directory: public teams and those user_id is a member of (all: every team), by
+ * name. */
+sb_err store_team_list_directory(struct store *st, const char *user_id, bool all,
+                                 struct sb_team **out, size_t *n);
+/* A member's role, with its audit entry (may be NULL); SB_ERR_CONFLICT when it would leave the
+ * team without an owner, SB_ERR_NOT_FOUND for an unknown membership. */
+sb_err store_member_set_role(struct store *st, const char *team_id, const char *membership_id,
+                             int role, const struct sb_audit *audit);
 /* Teams the user is a member of, oldest first. */
 sb_err store_team_list_for_user(struct store *st, const char *user_id, struct sb_team **out,
                                 size_t *n);

@@ -36,6 +36,13 @@ static sb_err check_name(const char *field, const char *name, size_t max, struct
 sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
                     const char *description, struct sb_team *out, struct sb_diag *diag)
 {
+    return teams_create_visible(ctx, who, display_name, description, false, out, diag);
+}
+
+sb_err teams_create_visible(struct sb_ctx *ctx, const struct sb_principal *who,
+                            const char *display_name, const char *description, bool is_public,
+                            struct sb_team *out, struct sb_diag *diag)
+{
     struct sb_channel general;
     struct sb_member owner;
     sb_err err;
@@ -53,6 +60,7 @@ sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const ch
     snprintf(out->description, sizeof(out->description), "%s", description ? description : "");
     out->allow_connectors = true;
     out->connectors_enabled = -1; /* the group-level switch is not set: as a read gives it */
+    out->is_public = is_public;
     sb_time_now(ctx, out->created);
 
     sb_id_new(ctx, general.id);
@@ -131,6 +139,16 @@ sb_err teams_member_add(struct sb_ctx *ctx, const struct sb_principal *who, cons
 
     memset(out, 0, sizeof(*out));
     err = sb_can(ctx, who, SB_ACT_MEMBER_ADD, &res, diag);
+    /* Joining: anyone may add themselves as a member (not owner) of a public team. A private
+     * team keeps the owners' answer (404 to outsiders). */
+    if (err && (err == SB_ERR_NOT_FOUND || err == SB_ERR_FORBIDDEN) && who &&
+        strcmp(user_id, who->user_id) == 0) {
+        struct sb_diag join = {0};
+        if (sb_can(ctx, who, SB_ACT_TEAM_JOIN, &res, &join) == SB_OK)
+            err = role == SB_ROLE_MEMBER ? SB_OK
+                                         : sb_fail(diag, SB_ERR_FORBIDDEN, "Forbidden",
+                                                   "you can join a public team as a member only");
+    }
     if (err)
         return err;
     if (role < SB_ROLE_GUEST || role > SB_ROLE_OWNER)

@@ -24,6 +24,25 @@
 sb_err teams_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *display_name,
                     const char *description, struct sb_team *out, struct sb_diag *diag);
 
+/* The same with Graph's visibility: is_public lists the team in the directory, where anyone may
+ * join it as a member (teams_member_add with themselves); private teams are by invitation. */
+sb_err teams_create_visible(struct sb_ctx *ctx, const struct sb_principal *who,
+                            const char *display_name, const char *description, bool is_public,
+                            struct sb_team *out, struct sb_diag *diag);
+
+/* ---- the teams directory (directory.c) ---- */
+/* Public teams and the caller's own, by name (every team for administrators): GET /v1.0/teams. */
+sb_err teams_directory(struct sb_ctx *ctx, const struct sb_principal *who, struct sb_team **out,
+                       size_t *n, struct sb_diag *diag);
+/* PATCH visibility by who (TEAM_UPDATE: owners), audited in the same transaction. */
+sb_err teams_set_visibility(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
+                            bool is_public, struct sb_diag *diag);
+/* A member's role by who (MEMBER_UPDATE: owners); *out is the membership as it now is.
+ * 409 when it would leave the team without an owner. */
+sb_err teams_member_set_role(struct sb_ctx *ctx, const struct sb_principal *who,
+                             const char *team_id, const char *membership_id, int role,
+                             struct sb_member *out, struct sb_diag *diag);
+
 /* Sets memberSettings.allowCreateUpdateRemoveConnectors; audit (may be NULL) is written in the
  * same transaction. No permission check: its callers (teams_update_member_settings, the
  * administrators' team switch) asked. */
@@ -167,6 +186,20 @@ sb_err teams_mentions_attach(struct sb_message *m, const struct sb_mention *ms, 
 sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                         const char *channel_id, const char *parent_id, int64_t before, size_t limit,
                         struct sb_message **out, size_t *n, struct sb_diag *diag);
+/* A message's replies as GET .../messages?$expand=replies gives them: the newest `limit` of
+ * them (newest first) and how many there are. */
+struct teams_replies {
+    struct sb_message *ms;
+    size_t n;
+    int64_t total;
+};
+/* teams_message_page, and for each of its *n messages its replies in (*replies)[i] (freed with
+ * teams_replies_free). One permission check covers the page and its threads. */
+sb_err teams_message_page_replies(struct sb_ctx *ctx, const struct sb_principal *who,
+                                  const char *team_id, const char *channel_id, int64_t before,
+                                  size_t limit, size_t replies_limit, struct sb_message **out,
+                                  size_t *n, struct teams_replies **replies, struct sb_diag *diag);
+void teams_replies_free(struct teams_replies *r, size_t n);
 /* One reply to parent_id (SB_ACT_CHANNEL_READ). */
 sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,
                        const char *channel_id, const char *parent_id, const char *id,

@@ -12,6 +12,7 @@
 #include "store/messages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static sb_err message_not_found(struct sb_diag *diag, const char *id)
@@ -94,6 +95,50 @@ sb_err teams_reply_page(struct sb_ctx *ctx, const struct sb_principal *who, cons
     if (!err)
         err = store_message_replies(ctx->store, channel_id, parent_id, before, limit, out, n);
     return err;
+}
+
+sb_err teams_message_page_replies(struct sb_ctx *ctx, const struct sb_principal *who,
+                                  const char *team_id, const char *channel_id, int64_t before,
+                                  size_t limit, size_t replies_limit, struct sb_message **out,
+                                  size_t *n, struct teams_replies **replies, struct sb_diag *diag)
+{
+    struct teams_replies *r = NULL;
+    sb_err err;
+
+    *replies = NULL;
+    err = teams_message_page(ctx, who, team_id, channel_id, before, limit, out, n, diag);
+    if (err || *n == 0)
+        return err;
+    r = calloc(*n, sizeof(*r));
+    if (!r) {
+        err = SB_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < *n && !err; i++) {
+        err = store_message_replies(ctx->store, channel_id, (*out)[i].id, 0, replies_limit,
+                                    &r[i].ms, &r[i].n);
+        if (!err)
+            err = store_message_reply_count(ctx->store, (*out)[i].id, &r[i].total);
+    }
+out:
+    if (err) {
+        teams_replies_free(r, r ? *n : 0);
+        teams_message_free_array(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return err;
+    }
+    *replies = r;
+    return SB_OK;
+}
+
+void teams_replies_free(struct teams_replies *r, size_t n)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < n; i++)
+        teams_message_free_array(r[i].ms, r[i].n);
+    free(r);
 }
 
 sb_err teams_reply_get(struct sb_ctx *ctx, const struct sb_principal *who, const char *team_id,

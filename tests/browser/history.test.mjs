@@ -301,7 +301,7 @@ test('keyboard: Ctrl+K switches channel, Alt+Up/Down move, ? lists the shortcuts
   // Tab stops before the composer from the top of a freshly loaded page, without the skip link
   // and with it.
   let stops = 0;
-  for (; stops < 200; stops++) {
+  for (; stops < 1000; stops++) {
     await page.keyboard.press('Tab');
     if (await page.evaluate(() => document.activeElement && document.activeElement.id === 'composer')) break;
   }

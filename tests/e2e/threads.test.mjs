@@ -78,6 +78,34 @@ describe('replies', () => {
     expectGraphError(await owner.api('GET', `${msgPath(parent.id)}/replies?$top=51`), 400);
   });
 
+  test('$expand=replies: each message of a page carries its replies as the replies list gives them, replies@odata.count and, past 50, replies@odata.nextLink', async () => {
+    const quiet = await createChannel(owner.api, team.id);
+    const lone = await postMessage(owner.api, team.id, quiet.id, 'no replies');
+    const busy = await postMessage(owner.api, team.id, quiet.id, 'a busy thread');
+    for (let i = 0; i < 52; i++) expectStatus(await member.api('POST', `${msgPath(busy.id, quiet)}/replies`, TEXT(`busy ${i}`)), 201);
+    const path = `${messagesPath(team.id, quiet.id)}?$top=1&$expand=replies`;
+    const page = expectStatus(await guest.api('GET', path), 200).body;
+    const [top] = page.value;
+    assert.equal(top.id, busy.id);
+    assert.equal(top['replies@odata.count'], 52);
+    const listed = expectCollection(await owner.api('GET', `${msgPath(busy.id, quiet)}/replies?$top=50`));
+    assert.deepEqual(top.replies, listed, 'the expanded replies are the first page of the replies list');
+    const rest = expectStatus(await owner.api('GET', new URL(top['replies@odata.nextLink']).pathname + new URL(top['replies@odata.nextLink']).search), 200).body;
+    assert.deepEqual(rest.value.map((x) => x.content ?? x.body.content), ['busy 1', 'busy 0']);
+    // The page's own nextLink keeps the expansion.
+    assert.match(page['@odata.nextLink'], /\$expand=replies/);
+    const next = expectStatus(await owner.api('GET', new URL(page['@odata.nextLink']).pathname + new URL(page['@odata.nextLink']).search), 200).body;
+    assert.equal(next.value[0].id, lone.id);
+    assert.deepEqual(next.value[0].replies, []);
+    assert.equal(next.value[0]['replies@odata.count'], 0);
+    assert.equal(next.value[0]['replies@odata.nextLink'], undefined);
+    // Without $expand nothing changes; another expansion is refused; outsiders see nothing.
+    const plain = expectStatus(await owner.api('GET', `${messagesPath(team.id, quiet.id)}?$top=1`), 200).body;
+    assert.equal(plain.value[0].replies, undefined);
+    expectGraphError(await owner.api('GET', `${messagesPath(team.id, quiet.id)}?$expand=hostedContents`), 400, 'replies');
+    expectGraphError(await outsider.api('GET', path), 404);
+  });
+
   test('a reply to a card from a webhook', async () => {
     const hook = await createWebhook(owner.api, channel.id);
     expectAccepted(await postTo(hook.url, messageCard('a card to discuss')));

@@ -31,6 +31,13 @@ static const char *const env_names[] = {
     "SWITCHBOARD_THREADS",
     "SWITCHBOARD_MAX_CONNECTIONS_PER_IP",
     "SWITCHBOARD_UNAUTHENTICATED_BODY_BUDGET",
+    "SWITCHBOARD_OIDC_ISSUER",
+    "SWITCHBOARD_OIDC_CLIENT_ID",
+    "SWITCHBOARD_OIDC_CLIENT_SECRET",
+    "SWITCHBOARD_OIDC_NAME",
+    "SWITCHBOARD_OIDC_CREATE_USERS",
+    "SWITCHBOARD_DISABLE_PASSWORD_SIGN_IN",
+    "SWITCHBOARD_BREAK_GLASS_ADMIN",
 };
 #define NENV (sizeof(env_names) / sizeof(env_names[0]))
 
@@ -540,6 +547,48 @@ static void test_env_errors_name_the_variable(void **state)
     unsetenv("SWITCHBOARD_TLS_CERT");
 }
 
+/* Single sign-on: the flags, the boolean ones without a value (or =true/false, or from the
+ * environment), the issuer needing its client, password sign-in off needing the issuer. */
+static void test_oidc_flags(void **state)
+{
+    struct sb_config cfg;
+
+    (void)state;
+    PARSE_OK(&cfg, "--listen", "127.0.0.1:1");
+    assert_string_equal(cfg.oidc_issuer, "");
+    assert_false(cfg.oidc_create_users);
+    assert_false(cfg.disable_password_sign_in);
+    assert_string_equal(cfg.break_glass_admin, "admin");
+    PARSE_OK(&cfg, "--oidc-issuer", "https://id.example", "--oidc-client-id", "sb",
+             "--oidc-client-secret", "s3", "--oidc-name", "Example ID", "--oidc-create-users",
+             "--disable-password-sign-in", "--break-glass-admin", "root@example.com");
+    assert_string_equal(cfg.oidc_issuer, "https://id.example");
+    assert_string_equal(cfg.oidc_client_id, "sb");
+    assert_string_equal(cfg.oidc_client_secret, "s3");
+    assert_string_equal(cfg.oidc_name, "Example ID");
+    assert_true(cfg.oidc_create_users);
+    assert_true(cfg.disable_password_sign_in);
+    assert_string_equal(cfg.break_glass_admin, "root@example.com");
+    PARSE_OK(&cfg, "--oidc-issuer", "https://id.example", "--oidc-client-id", "sb",
+             "--oidc-client-secret", "s3", "--oidc-create-users=false");
+    assert_false(cfg.oidc_create_users);
+    setenv("SWITCHBOARD_OIDC_ISSUER", "https://id.example", 1);
+    setenv("SWITCHBOARD_OIDC_CLIENT_ID", "sb", 1);
+    setenv("SWITCHBOARD_OIDC_CLIENT_SECRET", "from-env", 1);
+    setenv("SWITCHBOARD_OIDC_CREATE_USERS", "1", 1);
+    PARSE_OK(&cfg, "--listen", "127.0.0.1:1");
+    assert_string_equal(cfg.oidc_client_secret, "from-env");
+    assert_true(cfg.oidc_create_users);
+    setenv("SWITCHBOARD_OIDC_CREATE_USERS", "maybe", 1);
+    parse_env_fails("oidc-create-users", "maybe");
+    clear_env(NULL);
+    FAILS("--oidc-create-users", "yes", "--oidc-create-users=yes");
+    FAILS("--oidc-client-id", NULL, "--oidc-issuer", "https://id.example");
+    FAILS("--oidc-issuer", "ftp://id.example", "--oidc-issuer", "ftp://id.example",
+          "--oidc-client-id", "a", "--oidc-client-secret", "b");
+    FAILS("--disable-password-sign-in", "--oidc-issuer", "--disable-password-sign-in");
+}
+
 static void test_null_diag(void **state)
 {
     struct sb_config cfg;
@@ -564,7 +613,7 @@ int main(void)
         T(test_too_long_values),    T(test_last_flag_wins),
         T(test_env_used),           T(test_env_empty_is_unset),
         T(test_flag_wins_over_env), T(test_env_errors_name_the_variable),
-        T(test_null_diag),
+        T(test_null_diag),          T(test_oidc_flags),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

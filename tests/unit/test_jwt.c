@@ -322,6 +322,65 @@ static void test_openid_configuration(void **state)
     json_decref(doc);
 }
 
+/* jwt_verify_jwks (an OpenID provider's ID tokens): a token of ours stands for the provider's,
+ * our JWKS for its key set. The signature and the key are checked, never the claims. */
+static void test_verify_jwks(void **state)
+{
+    struct cfx *f = *state;
+    char *token = sign(f, 300), *bad = NULL;
+    json_t *jwks = NULL, *claims = NULL, *key;
+    char kid[64];
+
+    assert_int_equal(jwt_jwks(&f->ctx, &jwks), SB_OK);
+    assert_int_equal(jwt_verify_jwks(token, jwks, &claims), SB_OK);
+    assert_string_equal(json_string_value(json_object_get(claims, "sub")), "user-1");
+    json_decref(claims);
+    claims = NULL;
+    /* Claims are the caller's: an expired token still verifies here. */
+    atomic_fetch_add(&f->now_ms, 3600 * 1000LL);
+    assert_int_equal(jwt_verify_jwks(token, jwks, &claims), SB_OK);
+    json_decref(claims);
+    claims = NULL;
+    /* A changed payload. */
+    bad = strdup(token);
+    assert_non_null(bad);
+    strchr(bad, '.')[3] = strchr(bad, '.')[3] == 'A' ? 'B' : 'A';
+    assert_int_equal(jwt_verify_jwks(bad, jwks, &claims), SB_ERR_UNAUTHORIZED);
+    assert_null(claims);
+    free(bad);
+    /* "alg":"none", and HS256 (an HMAC keyed with the public key would verify otherwise). */
+    {
+        const char *p = strchr(token, '.') + 1;
+        size_t plen = (size_t)(strrchr(token, '.') - p);
+        const char *hdrs[] = {"eyJhbGciOiJub25lIiwia2lkIjoieCJ9",    /* {"alg":"none","kid":"x"} */
+                              "eyJhbGciOiJIUzI1NiIsImtpZCI6IngifQ"}; /* {"alg":"HS256","kid":"x"} */
+        for (size_t i = 0; i < 2; i++) {
+            bad = malloc(strlen(hdrs[i]) + plen + 8);
+            assert_non_null(bad);
+            sprintf(bad, "%s.%.*s.AAAA", hdrs[i], (int)plen, p);
+            assert_int_equal(jwt_verify_jwks(bad, jwks, &claims), SB_ERR_UNAUTHORIZED);
+            free(bad);
+        }
+    }
+    /* The key set without the token's kid; then with a key too short for RS256. */
+    token_kid(token, kid, sizeof(kid));
+    key = json_array_get(json_object_get(jwks, "keys"), 0);
+    json_object_set_new(key, "kid", json_string("another"));
+    assert_int_equal(jwt_verify_jwks(token, jwks, &claims), SB_ERR_UNAUTHORIZED);
+    json_object_set_new(key, "kid", json_string(kid));
+    json_object_set_new(key, "n", json_string("AQAB"));
+    assert_int_equal(jwt_verify_jwks(token, jwks, &claims), SB_ERR_UNAUTHORIZED);
+    {
+        json_t *empty = json_object();
+        assert_int_equal(jwt_verify_jwks(token, empty, &claims), SB_ERR_UNAUTHORIZED);
+        json_decref(empty);
+    }
+    assert_int_equal(jwt_verify_jwks(NULL, jwks, &claims), SB_ERR_UNAUTHORIZED);
+    assert_null(claims);
+    json_decref(jwks);
+    free(token);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, cfx_setup, cfx_teardown)
@@ -335,6 +394,7 @@ int main(void)
         T(test_one_key_per_period),
         T(test_openid_configuration),
         T(test_unknown_kid_reload_limited),
+        T(test_verify_jwks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

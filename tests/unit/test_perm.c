@@ -329,6 +329,13 @@ static const struct row matrix[] = {
     {SB_ACT_MEMBER_ADD, R_GENERAL, {UN, OK, OK, FB, FB, NF}},
     {SB_ACT_MEMBER_ADD, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
     {SB_ACT_MEMBER_ADD, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
+    /* the team is private: nobody joins it by themselves (admins and owners add people) */
+    {SB_ACT_TEAM_JOIN, R_TEAM, {UN, NF, NF, NF, NF, NF}},
+    {SB_ACT_TEAM_JOIN, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
+    {SB_ACT_MEMBER_UPDATE, R_TEAM, {UN, OK, OK, FB, FB, NF}},
+    {SB_ACT_MEMBER_UPDATE, R_GENERAL, {UN, OK, OK, FB, FB, NF}},
+    {SB_ACT_MEMBER_UPDATE, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
+    {SB_ACT_MEMBER_UPDATE, R_UNKNOWN, {UN, NF, NF, NF, NF, NF}},
     {SB_ACT_MEMBER_REMOVE, R_TEAM, {UN, OK, OK, FB, FB, NF}},
     {SB_ACT_MEMBER_REMOVE, R_GENERAL, {UN, OK, OK, FB, FB, NF}},
     {SB_ACT_MEMBER_REMOVE, R_FOREIGN, {UN, NF, NF, NF, NF, NF}},
@@ -403,6 +410,10 @@ static const char *action_name(enum sb_action a)
         return "MESSAGE_EDIT";
     case SB_ACT_MESSAGE_DELETE:
         return "MESSAGE_DELETE";
+    case SB_ACT_TEAM_JOIN:
+        return "TEAM_JOIN";
+    case SB_ACT_MEMBER_UPDATE:
+        return "MEMBER_UPDATE";
     }
     return "?";
 }

@@ -7,9 +7,8 @@
 // latest" and jump to a message by id (paging back until it is loaded).
 import { h } from './dom.js';
 import { get, enc, localPath } from './api.js';
-// Until the thread work lands: then `import { createMessageItem } from './message.js'` and
-// `import { createThreadState } from './thread.js'` replace this line (and itemadapter.js goes).
-import { createMessageItem, createThreadState } from './itemadapter.js';
+import { createMessageItem } from './message.js';
+import { createThreadState } from './thread.js';
 import { t, formatDate } from './i18n.js';
 
 const PAGE = 50; // Graph's largest page of channel messages
@@ -49,7 +48,8 @@ export function allStores() { return [...stores.values()]; }
 export function forgetStores() { stores.clear(); }
 
 function emit(s, e) { for (const fn of s.listeners) fn(e); }
-const firstUrl = (s) => `/v1.0/teams/${enc(s.team.id)}/channels/${enc(s.channel.id)}/messages?$top=${PAGE}`;
+// $expand=replies: each root brings its newest replies and their count (thread.js seeds them).
+const firstUrl = (s) => `/v1.0/teams/${enc(s.team.id)}/channels/${enc(s.channel.id)}/messages?$top=${PAGE}&$expand=replies`;
 
 // One page further back (or the first page); resolves with the number of messages added.
 export function loadOlder(s) {
@@ -90,9 +90,8 @@ export function addMessage(s, msg) {
 
 export function updateMessage(s, msg) {
   if (msg.replyToId) {
-    // Not part of the item interface yet: a thread state that knows how takes the new version.
-    if (typeof s.threads.updateReply === 'function') s.threads.updateReply(msg);
-    emit(s, { type: 'replyUpdate', reply: msg });
+    // The thread state replaces a reply it has and tells the items that show it.
+    s.threads.addReply(msg);
     return;
   }
   const i = s.msgs.findIndex((m) => m.id === msg.id);

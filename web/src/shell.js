@@ -10,6 +10,7 @@ import { createFeedView } from './feed.js';
 import { createChannelView } from './channel.js';
 import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
+import { browseTeamsButton } from './teamsdirectory.js';
 import { formDialog } from './dialog.js';
 import { isAdmin, openAdmin } from './admin.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
@@ -306,6 +307,7 @@ export function renderShell(root, { user, onSignOut }) {
     announce(t('history.teamCreated', { team: team.displayName }));
   }
   newTeamBtn.addEventListener('click', createTeam);
+  nav.querySelector('.sidebar-head').append(browseTeamsButton({ onJoined: async (id) => { await loadTeams(); const tm = state.teams.find((x) => x.id === id); const ch = tm && (state.channels.get(id) || [])[0]; if (ch) openChannel(tm, ch, true); } }));
 
   async function createChannel(team) {
     const ch = await formDialog({

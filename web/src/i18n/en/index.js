@@ -7,5 +7,6 @@ import signin from './signin.js';
 import admin from './admin.js';
 import connectors from './connectors.js';
 import apps from './apps.js';
+import directory from './directory.js';
 
-export default { ...common, ...conversation, ...history, ...account, ...signin, ...admin, ...connectors, ...apps };
+export default { ...common, ...conversation, ...history, ...account, ...signin, ...admin, ...connectors, ...apps, ...directory };
