@@ -175,6 +175,8 @@ void api_org_get(struct api_call *c);
 void api_org_patch(struct api_call *c);
 void api_admin_team_patch(struct api_call *c);
 void api_admin_audit(struct api_call *c);
+void api_admin_teams(struct api_call *c);
+void api_admin_impact(struct api_call *c);
 void api_events(struct api_call *c);
 void api_app_publish(struct api_call *c);
 void api_app_list(struct api_call *c);

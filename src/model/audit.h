@@ -22,8 +22,17 @@ struct sb_audit {
     char actor_name[SB_NAME_MAX + 1];
     char action[64];  /* e.g. "organization.update", "webhook.create" */
     char target[128]; /* what it applies to: "organization", a team or configuration id */
-    char *before;     /* JSON text or NULL */
-    char *after;      /* JSON text or NULL */
+    char target_name[SB_NAME_MAX + 1]; /* the target's name now, when it names one ("" else) */
+    char *before;                      /* JSON text or NULL */
+    char *after;                       /* JSON text or NULL */
+};
+
+/* Which entries a page of the log shows; NULL or "" fields match everything. */
+struct sb_audit_filter {
+    const char *action; /* an action ("webhook.create") or a family ("webhook.") */
+    const char *actor;  /* part of the actor's name, any case */
+    const char *since;  /* entries at or after this time (RFC 3339) */
+    const char *until;  /* entries before this time (RFC 3339) */
 };
 
 #endif

@@ -322,10 +322,10 @@ void org_audit_entry_free(struct sb_audit *a)
     a->before = a->after = NULL;
 }
 
-sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct sb_audit **out,
-                      size_t *n)
+sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, const struct sb_audit_filter *filter,
+                      size_t limit, struct sb_audit **out, size_t *n)
 {
-    return store_audit_list(ctx->store, before, limit, out, n);
+    return store_audit_list(ctx->store, before, filter, limit, out, n);
 }
 
 void org_audit_free_array(struct sb_audit *list, size_t n)

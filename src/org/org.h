@@ -103,10 +103,11 @@ sb_err org_audit_entry(struct sb_ctx *ctx, const char *actor_id, const char *act
                        const char *action, const char *target, json_t *before, json_t *after,
                        struct sb_audit *out);
 void org_audit_entry_free(struct sb_audit *a);
-/* A page of the audit log, newest first, entries with seq below before (0: from the newest).
+/* A page of the audit log, newest first, entries with seq below before (0: from the newest)
+ * that match filter (may be NULL).
  * No permission check: admin/ asks it for the API. Release with org_audit_free_array. */
-sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, size_t limit, struct sb_audit **out,
-                      size_t *n);
+sb_err org_audit_page(struct sb_ctx *ctx, int64_t before, const struct sb_audit_filter *filter,
+                      size_t limit, struct sb_audit **out, size_t *n);
 void org_audit_free_array(struct sb_audit *list, size_t n);
 
 #endif

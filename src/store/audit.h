@@ -16,9 +16,10 @@
 
 struct store;
 
-/* Newest first, entries with seq < before (0 = from the newest). */
-sb_err store_audit_list(struct store *st, int64_t before, size_t limit, struct sb_audit **out,
-                        size_t *n);
+/* Newest first, entries with seq < before (0 = from the newest) that match filter (may be
+ * NULL). */
+sb_err store_audit_list(struct store *st, int64_t before, const struct sb_audit_filter *filter,
+                        size_t limit, struct sb_audit **out, size_t *n);
 void store_audit_free_array(struct sb_audit *a, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 const char *const db_sql_table[SQL__COUNT] = {
 #define SQL(name, text) [name] = (text),
 #include "store/sql_actions.h"
+#include "store/sql_admin.h"
 #include "store/sql_apps.h"
 #include "store/sql_audit.h"
 #include "store/sql_connectors.h"

@@ -17,6 +17,7 @@
 enum db_sql {
 #define SQL(name, text) name,
 #include "store/sql_actions.h"
+#include "store/sql_admin.h"
 #include "store/sql_apps.h"
 #include "store/sql_audit.h"
 #include "store/sql_connectors.h"

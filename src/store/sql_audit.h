@@ -6,5 +6,17 @@
  */
 SQL(SQL_AUDIT_INSERT, "INSERT INTO audit (at, actor_id, actor_name, action, target, before, after) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?)")
-SQL(SQL_AUDIT_LIST, "SELECT seq, at, actor_id, actor_name, action, target, before, after "
-                    "FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?")
+/* The target's name from whichever table holds it now (a team, a configuration, a person, an
+ * app); the filters' empty values match everything; ? LIKE patterns escape with '!'. */
+SQL(SQL_AUDIT_LIST,
+    "SELECT a.seq, a.at, a.actor_id, a.actor_name, a.action, a.target, a.before, a.after, "
+    "COALESCE((SELECT t.display_name FROM teams t WHERE t.id = a.target), "
+    "(SELECT c.name FROM connectors c WHERE c.id = a.target), "
+    "(SELECT u.display_name FROM users u WHERE u.id = a.target), "
+    "(SELECT p.display_name FROM apps p WHERE p.id = a.target), '') "
+    "FROM audit a WHERE a.seq < ? "
+    "AND (CAST(? AS TEXT) = '' OR a.action LIKE ? ESCAPE '!') "
+    "AND (CAST(? AS TEXT) = '' OR LOWER(a.actor_name) LIKE ? ESCAPE '!') "
+    "AND (CAST(? AS TEXT) = '' OR a.at >= ?) "
+    "AND (CAST(? AS TEXT) = '' OR a.at < ?) "
+    "ORDER BY a.seq DESC LIMIT ?")

@@ -44,7 +44,8 @@ after(async () => {
 test('the admin page publishes a package, shows a broken one\'s rule, and deletes', T, async () => {
   await page.goto(`/t/${team.id}/c/${general.id}`);
   await page.getByRole('button', { name: 'Admin' }).click();
-  const dlg = page.getByRole('dialog', { name: 'Administration' });
+  await page.getByRole('link', { name: 'Apps' }).click();
+  const dlg = page.locator('.admin-content');
   const input = dlg.getByLabel(/Publish an app package/);
   await input.setInputFiles(file('broken.zip', zip([{ name: 'manifest.json', data: '{"manifestVersion":"1.17"' }])));
   await dlg.getByRole('alert').filter({ hasText: /manifest\.json/ }).waitFor();
@@ -58,10 +59,15 @@ test('the admin page publishes a package, shows a broken one\'s rule, and delete
   const catalog = await server.api('GET', `/api/v1/channels/${general.id}/connectorCatalog`);
   assert.ok(catalog.value.some((e) => e.name === 'Org Alerts' && e.section === 'organization'));
   await dlg.getByRole('button', { name: 'Delete Org Alerts' }).click();
+  // Deleting asks first; cancelling keeps the app.
+  const confirm = page.getByRole('dialog', { name: 'Delete Org Alerts from the catalog?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  assert.ok((await server.api('GET', `/api/v1/channels/${general.id}/connectorCatalog`)).value.some((e) => e.name === 'Org Alerts'));
+  await dlg.getByRole('button', { name: 'Delete Org Alerts' }).click();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
   await dlg.getByText('No apps have been published to the organization.').waitFor();
   const after = await server.api('GET', `/api/v1/channels/${general.id}/connectorCatalog`);
   assert.ok(!after.value.some((e) => e.name === 'Org Alerts'));
-  await dlg.getByRole('button', { name: 'Close' }).first().click();
 });
 
 test('the connectors dialog uploads a custom app to the team: it is listed under "Uploaded"', T, async () => {

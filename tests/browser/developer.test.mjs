@@ -205,8 +205,8 @@ test('a person who is not an administrator gets the Developer page once the admi
   assert.equal(await dev.getByRole('button', { name: 'Developer' }).isVisible(), false);
 
   await page.getByRole('button', { name: 'Admin' }).click();
-  const adm = page.getByRole('dialog', { name: 'Administration' });
-  const sw = adm.getByRole('checkbox', { name: 'Everyone may register connectors (Developer page)' });
+  const adm = page.locator('.admin-content');
+  const sw = adm.getByRole('checkbox', { name: 'Everyone may register connectors', exact: true });
   assert.equal(await sw.isChecked(), false);
   await sw.check();
   await adm.getByRole('button', { name: /Use the default for Everyone may register connectors/ }).waitFor();

@@ -90,7 +90,8 @@ test('the admin page lists Graph connector apps with a switch, the notification 
   const page = await newPage(browser, server);
   await signIn(page, server);
   await page.getByRole('button', { name: 'Admin' }).click();
-  const dlg = page.getByRole('dialog', { name: 'Administration' });
+  await page.getByRole('link', { name: 'Apps' }).click();
+  const dlg = page.locator('.admin-content');
   const sw = dlg.getByRole('checkbox', { name: 'Helpdesk' });
   await sw.waitFor();
   assert.equal(await sw.isChecked(), false);
@@ -114,6 +115,14 @@ test('the admin page lists Graph connector apps with a switch, the notification 
   await dlg.getByText(/Notification pending/).waitFor();
   assert.equal(await dlg.getByRole('checkbox', { name: 'Helpdesk' }).isChecked(), true);
   await shot(page, '52-admin-graph-connectors');
+  // Turning it off asks first and says what stops; cancelling leaves it on.
+  await dlg.getByRole('checkbox', { name: 'Helpdesk' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Turn off Helpdesk?' });
+  await confirm.getByText('Helpdesk is told to delete its 0 connections: 0 items stop being searchable.').waitFor();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.gc-app input[type=checkbox]')].some((c) => c.checked));
+  const list = await server.api('GET', '/api/v1/admin/graphConnectors');
+  assert.equal(list.value.find((a) => a.displayName === 'Helpdesk').enabled, true, 'cancel kept it on');
   // (failed loads are the session probe before signing in and the favicon)
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
   await page.context().close();

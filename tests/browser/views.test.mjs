@@ -208,21 +208,25 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   await page.goto(`/t/${team.id}/c/${general.id}`);
   const adminBtn = page.getByRole('button', { name: 'Admin' });
   await adminBtn.click();
-  const dlg = page.getByRole('dialog', { name: 'Administration' });
-  const sw = dlg.getByLabel(/^Connectors \(Set-OrganizationConfig/);
+  // A full page at /admin (issue 21): the switches in plain words, the cmdlet beside them.
+  await page.waitForURL('**/admin/organisation');
+  const adm = page.locator('.admin-content');
+  const sw = adm.getByRole('checkbox', { name: 'Connectors and incoming webhooks', exact: true });
   assert.equal(await sw.isChecked(), true);
   await sw.uncheck();
-  // The dialog reloads from the server: the switch is off, explicitly set, and audited.
-  await dlg.locator('td', { hasText: 'organization.update' }).first().waitFor();
-  await dlg.getByRole('button', { name: /Use the default for Connectors \(Set-OrganizationConfig/ }).waitFor();
+  await page.getByRole('dialog').getByRole('button', { name: 'Turn off' }).click();
+  // The section reloads from the server: the switch is off, explicitly set, and audited.
+  await adm.getByRole('button', { name: 'Use the default for Connectors and incoming webhooks' }).waitFor();
   const org = await server.api('GET', '/api/v1/admin/organization');
   assert.equal(org.connectorsEnabled, false);
-  assert.match(await dlg.locator('table.audit tbody tr').first().textContent(), /connectorsEnabled: true → false/);
   await shot(page, '14-admin');
-  await dlg.getByRole('button', { name: /Use the default for Connectors \(Set-OrganizationConfig/ }).click();
-  await dlg.getByRole('button', { name: /Use the default for Connectors \(Set-OrganizationConfig/ }).waitFor({ state: 'hidden' });
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await adm.locator('td', { hasText: 'Organisation settings changed' }).first().waitFor();
+  assert.match(await adm.locator('table.admin-audit tbody tr').first().textContent(), /Connectors and incoming webhooks: on → off/);
+  await page.getByRole('link', { name: 'Organisation' }).click();
+  await adm.getByRole('button', { name: 'Use the default for Connectors and incoming webhooks' }).click();
+  await adm.getByRole('button', { name: 'Use the default for Connectors and incoming webhooks' }).waitFor({ state: 'hidden' });
   assert.equal((await server.api('GET', '/api/v1/admin/organization')).connectorsEnabled, true);
-  await page.keyboard.press('Escape');
   await page.context().close();
 
   // unsignedWebhookUrlsAccepted: a labelled switch like the others; off refuses the unsigned
@@ -231,19 +235,19 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   assert.equal((await postWebhook(unsigned, { text: 'unsigned before' })).status, 200);
   const page2 = await newPage(browser, server);
   await signIn(page2, server);
-  await page2.goto(`/t/${team.id}/c/${general.id}`);
-  await page2.getByRole('button', { name: 'Admin' }).click();
-  const dlg2 = page2.getByRole('dialog', { name: 'Administration' });
-  const usw = dlg2.getByRole('checkbox', { name: 'Unsigned webhook URLs (-UnsignedWebhookUrlsAccepted)' });
+  await page2.goto('/admin/webhook-urls');
+  const dlg2 = page2.locator('.admin-content');
+  const usw = dlg2.getByRole('checkbox', { name: 'Accept unsigned webhook URLs', exact: true });
   assert.equal(await usw.isChecked(), true);
   await usw.uncheck();
-  await dlg2.getByRole('button', { name: /Use the default for Unsigned webhook URLs/ }).waitFor();
+  await page2.getByRole('dialog').getByRole('button', { name: 'Turn off' }).click();
+  await dlg2.getByRole('button', { name: /Use the default for Accept unsigned webhook URLs/ }).waitFor();
   assert.equal((await server.api('GET', '/api/v1/admin/organization')).unsignedWebhookUrlsAccepted, false);
-  assert.equal(await dlg2.getByRole('checkbox', { name: 'Unsigned webhook URLs (-UnsignedWebhookUrlsAccepted)' }).isChecked(), false);
+  assert.equal(await dlg2.getByRole('checkbox', { name: 'Accept unsigned webhook URLs', exact: true }).isChecked(), false);
   assert.equal((await postWebhook(unsigned, { text: 'unsigned while off' })).status, 410);
   assert.equal((await postWebhook(webhook.url, { text: 'signed while unsigned off' })).status, 200);
-  await dlg2.getByRole('button', { name: /Use the default for Unsigned webhook URLs/ }).click();
-  await dlg2.getByRole('button', { name: /Use the default for Unsigned webhook URLs/ }).waitFor({ state: 'hidden' });
+  await dlg2.getByRole('button', { name: /Use the default for Accept unsigned webhook URLs/ }).click();
+  await dlg2.getByRole('button', { name: /Use the default for Accept unsigned webhook URLs/ }).waitFor({ state: 'hidden' });
   assert.equal((await server.api('GET', '/api/v1/admin/organization')).unsignedWebhookUrlsAccepted, true);
   assert.equal((await postWebhook(unsigned, { text: 'unsigned again' })).status, 200);
   await page2.context().close();

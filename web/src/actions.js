@@ -7,6 +7,7 @@
 // A card the service replaced arrives for everyone as a messageUpdated event.
 import { h } from './dom.js';
 import { post, get, enc } from './api.js';
+import { t } from './i18n.js';
 
 // RFC 6901 escaping of one pointer token.
 export function pointerToken(t) {
@@ -83,16 +84,16 @@ export async function runAction({ messageId, actionId, inputs, statusEl, buttons
       exec = await get(`/api/v1/actionExecutions/${enc(exec.id)}`);
     }
     if (exec.status === 'succeeded') {
-      let text = exec.cardActionStatus || (exec.cardUpdated ? 'The card was updated.' : 'Done.');
+      let text = exec.cardActionStatus || (exec.cardUpdated ? t('connectors.action.cardUpdated') : t('connectors.action.done'));
       if (exec.error) text += ` (${exec.error})`;
       show(statusEl, text, 'ok', messageId);
     } else {
-      const why = exec.cardActionStatus ? `${exec.cardActionStatus} (${exec.error || 'failed'})` : exec.error || 'The action failed.';
-      show(statusEl, `Could not complete the action: ${why}`, 'error', messageId);
+      const why = exec.cardActionStatus ? `${exec.cardActionStatus} (${exec.error || t('connectors.action.failed')})` : exec.error || t('connectors.action.actionFailed');
+      show(statusEl, t('connectors.action.couldNot', { why }), 'error', messageId);
     }
     return exec;
   } catch (err) {
-    show(statusEl, `Could not complete the action: ${err.message}`, 'error', messageId);
+    show(statusEl, t('connectors.action.couldNot', { why: err.message }), 'error', messageId);
     return null;
   } finally {
     for (const b of buttons) b.disabled = false;

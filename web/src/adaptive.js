@@ -20,6 +20,7 @@ import { elementRegistry, actionRegistry } from './adaptive/registry.js';
 import { hostConfigFor } from './adaptive/hostconfig.js';
 import { markMentions, renderMentions, teamsPropsOf } from './adaptive/mentions.js';
 import { markTargetWidths, followWidth } from './adaptive/targetwidth.js';
+import { t } from './i18n.js';
 
 const ACTION_ID = 'sb-action:';
 // What Teams says when a card's Submit/Execute action reaches no bot (an incoming webhook's
@@ -126,10 +127,10 @@ function renderInto(wrap, json, ctx, theme) {
       wrap.append(el, status);
       source.observer = followWidth(card, wrap, targeted.targets);
     } else {
-      wrap.append(h('p.card-error', { text: 'This card could not be shown.' }));
+      wrap.append(h('p.card-error', { text: t('connectors.card.notShown') }));
     }
   } catch (err) {
-    wrap.append(h('p.card-error', { text: 'This card could not be shown: ' + (err && err.message) }));
+    wrap.append(h('p.card-error', { text: t('connectors.card.notShownWhy', { error: err && err.message }) }));
   }
 }
 
@@ -143,7 +144,7 @@ window.addEventListener('sb-themechange', (e) => {
 
 // ctx: {messageId, attachmentId, uniqueIds} for a message whose actions the server allows.
 export function renderAdaptiveCard(json, ctx = null) {
-  const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': 'Adaptive Card' });
+  const wrap = h('div.card.adaptivecard', { role: 'article', 'aria-label': t('connectors.card.adaptive') });
   rendered.set(wrap, { json, ctx, observer: null });
   renderInto(wrap, json, ctx, currentTheme());
   return wrap;

@@ -1,104 +1,80 @@
-// The administrator's page: organisation connector switches and cloud environment, the group
-// switch of the teams the admin belongs to, and the audit log of policy and connector changes.
-import { h, clear, formatTime } from './dom.js';
-import { get, patch, enc } from './api.js';
-import { openDialog } from './dialog.js';
-import { appCatalogSection } from './appcatalog.js';
-import { graphConnectorsSection } from './graphconnectors.js';
+// The administrator's page, a full page at /admin/<section> (the server's HTML fallback serves
+// it; shell.js hands the location here): a list of sections and the open one. Each section is a
+// small module under admin/. Non-administrators who open the URL are told they cannot use it.
+import { h, clear } from './dom.js';
+import { get } from './api.js';
+import { t } from './i18n.js';
+import { organisationSection, cloudSection } from './admin/organisation.js';
+import { outboundSection } from './admin/outbound.js';
+import { webhookUrlsSection } from './admin/webhookurls.js';
+import { appsSection } from './admin/apps.js';
+import { usersSection } from './admin/users.js';
+import { teamsSection } from './admin/teams.js';
+import { auditSection } from './admin/audit.js';
 
-const SWITCHES = [
-  ['connectorsEnabled', 'Connectors (Set-OrganizationConfig -ConnectorsEnabled)'],
-  ['connectorsEnabledForTeams', 'Connectors for Teams (-ConnectorsEnabledForTeams)'],
-  ['connectorsActionableMessagesEnabled', 'Actionable messages (-ConnectorsActionableMessagesEnabled)'],
-  ['developersMayRegisterConnectors', 'Everyone may register connectors (Developer page)'],
-  ['unsignedWebhookUrlsAccepted', 'Unsigned webhook URLs (-UnsignedWebhookUrlsAccepted)'],
+export const ADMIN_SECTIONS = [
+  ['organisation', organisationSection],
+  ['cloud', cloudSection],
+  ['outbound', outboundSection],
+  ['webhook-urls', webhookUrlsSection],
+  ['apps', appsSection],
+  ['users', usersSection],
+  ['teams', teamsSection],
+  ['audit', auditSection],
 ];
-const CLOUDS = ['commercial', 'gcc', 'gcch', 'dod'];
+const KEYS = { organisation: 'organisation', cloud: 'cloud', outbound: 'outbound', 'webhook-urls': 'webhookUrls', apps: 'apps', users: 'users', teams: 'teams', audit: 'audit' };
 
 // True when the signed-in person is a global administrator (the organisation resource is theirs).
 export async function isAdmin() {
   try { await get('/api/v1/admin/organization'); return true; } catch { return false; }
 }
 
-export function openAdmin() {
-  const d = openDialog({ title: 'Administration', wide: true, className: 'admin-dialog' });
-  d.footer.append(h('button.button', { type: 'button', text: 'Close', onclick: () => d.close() }));
+// The user menu's entry (usermenu.js addUserMenuItem) once the top bar's Admin button moves there.
+export function adminMenuItem() {
+  return { id: 'admin', label: t('admin.button'), action: () => openAdmin(), visible: isAdmin };
+}
 
-  const load = async () => {
-    clear(d.body);
-    const error = h('p.error', { role: 'alert', hidden: true });
-    const status = h('span.copy-status', { role: 'status' });
-    const showError = (err) => { error.textContent = err.message; error.hidden = false; };
-    d.body.append(error);
-    let org;
-    let teams;
-    try {
-      [org, teams] = await Promise.all([get('/api/v1/admin/organization'), get('/v1.0/me/joinedTeams')]);
-    } catch (err) { showError(err); return; }
-    const explicit = new Set(org.explicitSettings || []);
-    const save = async (body) => {
-      error.hidden = true;
-      try { await patch('/api/v1/admin/organization', body); status.textContent = 'Saved'; await load(); } catch (err) { showError(err); }
-    };
+export function isAdminPath(path = location.pathname) {
+  return path === '/admin' || path.startsWith('/admin/');
+}
 
-    const orgSection = h('section.settings', { 'aria-labelledby': 'admin-org' }, h('h3#admin-org', { text: 'Organization' }));
-    for (const [name, label] of SWITCHES) {
-      const cb = h(`input#sw-${name}`, { type: 'checkbox', checked: !!org[name] });
-      cb.addEventListener('change', () => save({ [name]: cb.checked }));
-      const reset = h('button.button.link', { type: 'button', text: 'Use default', 'aria-label': `Use the default for ${label}`, hidden: !explicit.has(name) });
-      reset.addEventListener('click', () => save({ [name]: null }));
-      orgSection.append(h('div.field.switch', {}, cb, h('label', { for: `sw-${name}`, text: label }),
-        h('span.muted', { text: explicit.has(name) ? ' (set)' : ' (default)' }), reset));
-    }
-    const cloud = h('select#admin-cloud');
-    for (const c of CLOUDS) cloud.append(h('option', { value: c, text: c, selected: org.cloudEnvironment === c }));
-    cloud.addEventListener('change', () => save({ cloudEnvironment: cloud.value }));
-    orgSection.append(h('div.field', {}, h('label', { for: 'admin-cloud', text: 'Cloud environment' }), cloud),
-      h('p.muted', { text: org.customConnectorsAllowed ? 'Custom connector apps can be uploaded.' : 'Custom connector apps are not available in this cloud environment.' }), status);
+function sectionFromPath() {
+  const m = /^\/admin\/([a-z-]+)/.exec(location.pathname);
+  return m && KEYS[m[1]] ? m[1] : 'organisation';
+}
 
-    const teamSection = h('section.settings', { 'aria-labelledby': 'admin-teams' }, h('h3#admin-teams', { text: 'Teams (group switch)' }));
-    const tlist = h('ul.conn-list');
-    for (const t of teams.value || []) {
-      const sel = h(`select#team-sw-${t.id}`, { 'aria-label': `Connectors for ${t.displayName}` },
-        h('option', { value: 'null', text: 'Not set (organization decides)' }), h('option', { value: 'false', text: 'Off for this team' }), h('option', { value: 'true', text: 'On' }));
-      sel.value = t.connectorsEnabled === undefined ? 'null' : JSON.stringify(t.connectorsEnabled);
-      sel.addEventListener('change', async () => {
-        try { await patch(`/api/v1/admin/teams/${enc(t.id)}`, { connectorsEnabled: JSON.parse(sel.value) }); status.textContent = 'Saved'; await loadAudit(); } catch (err) { showError(err); }
-      });
-      tlist.append(h('li.conn-item', {}, h('div.conn-info', {}, h('strong', { text: t.displayName })), sel));
-    }
-    if (!tlist.childNodes.length) tlist.append(h('li.muted', { text: 'You are not a member of any team.' }));
-    teamSection.append(tlist);
-
-    const auditSection = h('section.settings', { 'aria-labelledby': 'admin-audit' }, h('h3#admin-audit', { text: 'Audit log' }));
-    const table = h('table.deliveries.audit', {}, h('thead', {}, h('tr', {}, ...['When', 'Who', 'What', 'Target', 'Change'].map((t) => h('th', { scope: 'col', text: t })))));
-    const body = h('tbody');
-    table.append(body);
-    const more = h('button.button', { type: 'button', text: 'Load more', hidden: true });
-    auditSection.append(h('div.table-wrap', {}, table), more);
-    let next = null;
-    const change = (e) => {
-      if (!e.after) return 'removed';
-      const keys = Object.keys(e.after).filter((k) => !e.before || JSON.stringify(e.before[k]) !== JSON.stringify(e.after[k]));
-      return keys.map((k) => `${k}: ${e.before && k in e.before ? JSON.stringify(e.before[k]) : '\u2013'} \u2192 ${JSON.stringify(e.after[k])}`).join('; ');
-    };
-    const addRows = (page) => {
-      for (const e of page.value || []) {
-        body.append(h('tr', {}, h('td', { text: formatTime(e.dateTime) }), h('td', { text: e.actor.displayName }), h('td', { text: e.action }), h('td', { text: e.target }), h('td', { text: change(e) })));
-      }
-      next = page['@odata.nextLink'] || null;
-      more.hidden = !next;
-    };
-    const loadAudit = async () => {
-      clear(body);
-      try { addRows(await get('/api/v1/admin/audit')); } catch (err) { showError(err); }
-    };
-    more.addEventListener('click', async () => {
-      try { addRows(await get(new URL(next).pathname + new URL(next).search)); } catch (err) { showError(err); }
+// Renders the page into content (the shell's <main>); push: add /admin/<section> to history.
+export function openAdmin({ content = document.getElementById('main'), drawerButton = null, push = true, section } = {}) {
+  const current = section || (push && !isAdminPath() ? 'organisation' : sectionFromPath());
+  const path = `/admin/${current}`;
+  if (push && location.pathname !== path) history.pushState({}, '', path);
+  document.title = t('admin.documentTitle', { section: t(`admin.section.${KEYS[current]}`) });
+  const nav = h('nav.admin-nav', { 'aria-label': t('admin.nav') });
+  const list = h('ul');
+  const holder = h('div.admin-content');
+  for (const [id] of ADMIN_SECTIONS) {
+    const a = h('a', { href: `/admin/${id}`, text: t(`admin.section.${KEYS[id]}`), 'aria-current': id === current ? 'page' : null });
+    a.addEventListener('click', (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button) return;
+      e.preventDefault();
+      openAdmin({ content, drawerButton, push: true, section: id });
+      const first = content.querySelector('.admin-content h2');
+      if (first) { first.tabIndex = -1; first.focus(); }
     });
-    d.body.append(orgSection, appCatalogSection(), graphConnectorsSection(showError), teamSection, auditSection);
-    await loadAudit();
-  };
-  load();
-  return d;
+    list.append(h('li', {}, a));
+  }
+  nav.append(list);
+  const page = h('div.admin-page', {},
+    h('header.channel-header.admin-header', {}, drawerButton, h('h1', { text: t('admin.title') })),
+    h('div.admin-layout', {}, nav, holder));
+  clear(content).append(page);
+  // On a phone the list scrolls sideways: show the open section's entry.
+  const here = nav.querySelector('[aria-current="page"]');
+  if (here && here.scrollIntoView) here.scrollIntoView({ block: 'nearest', inline: 'center' });
+  isAdmin().then((yes) => {
+    if (!yes) { clear(holder).append(h('p.error', { role: 'alert', text: t('admin.notAdmin') })); return; }
+    const make = ADMIN_SECTIONS.find(([id]) => id === current)[1];
+    clear(holder).append(make());
+  });
+  return { destroy() {} };
 }

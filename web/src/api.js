@@ -1,5 +1,6 @@
 // HTTP helpers: JSON in and out, the CSRF header on every non-GET request, and errors that carry
 // the server's message ({error:{code,message}}).
+import { t } from './i18n.js';
 
 const CSRF_KEY = 'switchboard.csrf';
 
@@ -58,7 +59,7 @@ export async function request(method, path, body, { signal } = {}) {
     res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+    throw new ApiError(0, 'network', t('admin.ui.network'));
   }
   const text = await res.text();
   let data = null;
@@ -67,7 +68,7 @@ export async function request(method, path, body, { signal } = {}) {
   }
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
-    const err = new ApiError(res.status, e.code || String(res.status), e.message || `The server answered ${res.status}.`);
+    const err = new ApiError(res.status, e.code || String(res.status), e.message || t('admin.ui.serverAnswered', { status: String(res.status) }));
     if (res.status === 401 && path !== '/api/v1/session') onUnauthorized(err);
     throw err;
   }

@@ -1,3 +1,4 @@
+import { t } from './i18n.js';
 // The host frame of a connector's configuration page. It runs on the app's sandbox origin
 // (apphost.h), embeds the vendor's page from the same origin (so @microsoft/teams-js trusts it:
 // a parent with the page's own origin), answers the teams-js protocol (1.x and 2.x wire
@@ -121,7 +122,7 @@ function onPageMessage(msg) {
 function load(cmd) {
   const url = String(cmd.url || '');
   if (!(url === UPSTREAM || url.startsWith(`${UPSTREAM}/`) || url.startsWith(`${UPSTREAM}?`))) {
-    toParent({ event: 'error', message: `The page ${url} is not on the app's configuration origin ${UPSTREAM}.` });
+    toParent({ event: 'error', message: t('connectors.host.wrongOrigin', { url, origin: UPSTREAM }) });
     return;
   }
   frameContext = cmd.frameContext === 'remove' ? 'remove' : 'settings';
@@ -131,7 +132,7 @@ function load(cmd) {
   handlers.remove = false;
   if (frame) frame.remove();
   frame = document.createElement('iframe');
-  frame.title = 'Connector configuration page';
+  frame.title = t('connectors.config.frameTitle');
   frame.src = url.slice(UPSTREAM.length) || '/';
   document.body.append(frame);
 }

@@ -5,6 +5,7 @@
 // from that frame's window and exact origin. docs/teams-js-host.md describes the protocol.
 import { h, clear, announce } from './dom.js';
 import { post, patch, del, enc } from './api.js';
+import { t } from './i18n.js';
 
 const SAVE_TIMEOUT_MS = 30000;
 
@@ -17,7 +18,7 @@ function originOf(url) {
 function mountHost(container, hostUrl, onEvent) {
   const origin = originOf(hostUrl);
   const iframe = h('iframe.config-frame', {
-    title: 'Connector configuration page',
+    title: t('connectors.config.frameTitle'),
     src: hostUrl,
     sandbox: 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox',
     referrerpolicy: 'no-referrer',
@@ -81,15 +82,15 @@ export function showConfigPage({ body, mode, entry, cfg, team, channel, user, te
   const pageUrl = mode === 'add' ? entry.configurationUrl : cfg.contentUrl;
   const status = h('p.config-status', { role: 'status' });
   const error = h('p.error', { role: 'alert', hidden: true });
-  const save = h('button.button.primary', { type: 'button', text: 'Save', disabled: true });
-  const cancel = back('Cancel');
+  const save = h('button.button.primary', { type: 'button', text: t('connectors.save'), disabled: true });
+  const cancel = back(t('connectors.cancel'));
   const stage = h('div.config-stage');
   body.append(h('div.config-host', {},
-    h('h3', { text: mode === 'add' ? `Add ${name}` : `Manage ${name}` }),
+    h('h3', { text: mode === 'add' ? t('connectors.addWho', { name }) : t('connectors.manageWho', { name }) }),
     stage, error, status,
     h('div.form-actions', {}, cancel, save)));
   const fail = (msg) => { error.textContent = msg; error.hidden = false; };
-  if (!hostUrl || !pageUrl) { fail('This connector has no configuration page.'); return () => {}; }
+  if (!hostUrl || !pageUrl) { fail(t('connectors.config.noPage')); return () => {}; }
 
   const listeners = new Set();
   // What the page set with setSettings; for an edit it starts from the saved configuration.
@@ -100,7 +101,7 @@ export function showConfigPage({ body, mode, entry, cfg, team, channel, user, te
     if (m.event === 'validity') save.disabled = !m.valid;
     else if (m.event === 'settings') pending = { ...pending, ...m.settings };
     else if (m.event === 'error') fail(m.message);
-    else if (m.event === 'initFailed') fail(`The configuration page failed to start${m.reason ? `: ${m.reason}` : ''}.`);
+    else if (m.event === 'initFailed') fail(m.reason ? t('connectors.config.initFailedWhy', { reason: m.reason }) : t('connectors.config.initFailed'));
     for (const fn of listeners) fn(m);
   });
   host.ready.then(() => {
@@ -118,7 +119,7 @@ export function showConfigPage({ body, mode, entry, cfg, team, channel, user, te
   save.addEventListener('click', async () => {
     error.hidden = true;
     save.disabled = true;
-    status.textContent = 'Saving\u2026';
+    status.textContent = t('connectors.config.saving');
     const fields = {
       configName: pending.configName || name,
       entityId: pending.entityId || '',
@@ -152,11 +153,11 @@ export function showConfigPage({ body, mode, entry, cfg, team, channel, user, te
           await patch(`/api/v1/connectors/${enc(saved.id)}`, final);
         } catch (err) {
           status.textContent = '';
-          fail(`The connector was saved, but the page's settings were refused: ${err.message}`);
+          fail(t('connectors.config.settingsRefused', { error: err.message }));
           return;
         }
       }
-      announce(`${final.configName} saved`);
+      announce(t('connectors.config.saved', { name: final.configName }));
       host.destroy();
       done();
       return;
@@ -165,7 +166,7 @@ export function showConfigPage({ body, mode, entry, cfg, team, channel, user, te
     // left behind that nobody knows about.
     if (mode === 'add') { try { await del(`/api/v1/connectors/${enc(saved.id)}`); } catch { /* shown below */ } }
     status.textContent = '';
-    fail(m.event === 'timeout' ? 'The configuration page did not confirm the save.' : `The configuration page could not save${m.reason ? `: ${m.reason}` : ''}.`);
+    fail(m.event === 'timeout' ? t('connectors.config.saveTimeout') : m.reason ? t('connectors.config.saveFailedWhy', { reason: m.reason }) : t('connectors.config.saveFailed'));
     save.disabled = false;
   });
   return () => host.destroy();
@@ -177,13 +178,13 @@ export function showRemovePage({ body, cfg, team, channel, user, tenantId, back,
   clear(body);
   const status = h('p.config-status', { role: 'status' });
   const error = h('p.error', { role: 'alert', hidden: true });
-  const remove = h('button.button.danger', { type: 'button', text: 'Remove', disabled: !!cfg.removeUrl });
+  const remove = h('button.button.danger', { type: 'button', text: t('connectors.remove'), disabled: !!cfg.removeUrl });
   const stage = h('div.config-stage');
   body.append(h('div.config-host', {},
-    h('h3', { text: `Remove ${cfg.name}` }),
-    h('p', { text: 'Removing this connector stops its URL at once.' }),
+    h('h3', { text: t('connectors.removeWho', { name: cfg.name }) }),
+    h('p', { text: t('connectors.config.removeStops') }),
     stage, error, status,
-    h('div.form-actions', {}, back('Cancel'), remove)));
+    h('div.form-actions', {}, back(t('connectors.cancel')), remove)));
   const fail = (msg) => { error.textContent = msg; error.hidden = false; };
   const listeners = new Set();
   let removeHandler = false;
@@ -205,13 +206,13 @@ export function showRemovePage({ body, cfg, team, channel, user, tenantId, back,
     remove.disabled = true;
     error.hidden = true;
     if (host && (cfg.removeUrl || removeHandler)) {
-      status.textContent = 'Removing\u2026';
+      status.textContent = t('connectors.config.removing');
       const result = waitFor(listeners, ['removed', 'removeFailed']);
       host.send('remove');
       const m = await result;
       if (m.event !== 'removed') {
         status.textContent = '';
-        fail(m.event === 'timeout' ? 'The page did not confirm the removal.' : `The page could not remove the connector${m.reason ? `: ${m.reason}` : ''}.`);
+        fail(m.event === 'timeout' ? t('connectors.config.removeTimeout') : m.reason ? t('connectors.config.removeFailedWhy', { reason: m.reason }) : t('connectors.config.removeFailed'));
         remove.disabled = false;
         return;
       }
@@ -224,7 +225,7 @@ export function showRemovePage({ body, cfg, team, channel, user, tenantId, back,
       remove.disabled = false;
       return;
     }
-    announce(`${cfg.name} removed`);
+    announce(t('connectors.removed', { name: cfg.name }));
     if (host) host.destroy();
     done();
   });

@@ -5,6 +5,7 @@
 import { h, clear, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
+import { t } from './i18n.js';
 
 const REG = '/api/v1/connectorRegistrations';
 const HTTPS = /^https:\/\/[^/\s?#]/i;
@@ -21,14 +22,14 @@ export async function canUseDeveloper() {
 // Reads a file as a data URL and its pixel size.
 function readPng(file) {
   return new Promise((resolve, reject) => {
-    if (file.type && file.type !== 'image/png') { reject(new Error('must be a PNG image')); return; }
+    if (file.type && file.type !== 'image/png') { reject(new Error(t('apps.dev.notPng'))); return; }
     const reader = new FileReader();
-    reader.onerror = () => reject(new Error('could not be read'));
+    reader.onerror = () => reject(new Error(t('apps.dev.unreadable')));
     reader.onload = () => {
       const url = String(reader.result).replace(/^data:[^;,]*;base64,/, 'data:image/png;base64,');
       const img = new Image();
       img.onload = () => resolve({ url, width: img.naturalWidth, height: img.naturalHeight });
-      img.onerror = () => reject(new Error('must be a PNG image'));
+      img.onerror = () => reject(new Error(t('apps.dev.notPng')));
       img.src = url;
     };
     reader.readAsDataURL(file);
@@ -55,8 +56,8 @@ function setError(f, message) {
 }
 
 export function openDeveloper() {
-  const d = openDialog({ title: 'Connector Developer Dashboard', wide: true, className: 'developer-dialog' });
-  const closeBtn = h('button.button', { type: 'button', text: 'Close', onclick: () => d.close() });
+  const d = openDialog({ title: t('apps.dev.title'), wide: true, className: 'developer-dialog' });
+  const closeBtn = h('button.button', { type: 'button', text: t('admin.ui.close'), onclick: () => d.close() });
   d.footer.append(closeBtn);
   const state = { list: [], canRegister: false, channels: null };
 
@@ -86,15 +87,15 @@ export function openDeveloper() {
       error.hidden = false;
       return;
     }
-    const listHeading = h('h3#dev-list-h', { text: 'Registered connectors', tabIndex: -1 });
+    const listHeading = h('h3#dev-list-h', { text: t('apps.dev.registered'), tabIndex: -1 });
     const section = h('section.conn-section', { 'aria-labelledby': 'dev-list-h' }, listHeading);
-    const register = h('button.button.primary', { type: 'button', text: 'Register a connector', hidden: !state.canRegister });
+    const register = h('button.button.primary', { type: 'button', text: t('apps.dev.registerTitle'), hidden: !state.canRegister });
     register.addEventListener('click', () => showForm(null));
     const ul = h('ul.conn-list.dev-list');
-    if (!state.list.length) ul.append(h('li.muted', { text: state.canRegister ? 'No connectors are registered yet.' : 'You have no registered connectors.' }));
+    if (!state.list.length) ul.append(h('li.muted', { text: state.canRegister ? t('apps.dev.noneYet') : t('apps.dev.noneYours') }));
     for (const reg of state.list) ul.append(item(reg, error, status));
     section.append(ul);
-    if (!state.canRegister) section.append(h('p.muted', { text: 'Only administrators can register or change connectors in this organization.' }));
+    if (!state.canRegister) section.append(h('p.muted', { text: t('apps.dev.onlyAdmins') }));
     d.body.append(h('div.form-actions.left', {}, register), section);
     // After a save or a removal the form or the item is gone: continue from the list.
     if (notice) { listHeading.focus(); announce(notice); }
@@ -105,21 +106,21 @@ export function openDeveloper() {
     const icon = h('img.dev-icon', { src: localPath(reg.iconUrl), alt: '', width: 36, height: 36 });
     const info = h('div.conn-info', {},
       h('strong', { text: reg.name }),
-      h('span.badge', { text: `v${reg.version}` }),
+      h('span.badge', { text: `v${reg.version}` /* i18n-ignore: a version number */ }),
       h('p.muted', { text: reg.shortDescription }),
-      h('p.muted', {}, 'Connector id ', h('code', { text: reg.id })));
-    const download = h('a.button', { href: localPath(reg.packageUrl), download: '', text: 'Download package', 'aria-label': `Download the app package of ${reg.name}` });
+      h('p.muted', {}, t('apps.dev.connectorId'), ' ', h('code', { text: reg.id })));
+    const download = h('a.button', { href: localPath(reg.packageUrl), download: '', text: t('apps.dev.download'), 'aria-label': t('apps.dev.downloadOf', { name: reg.name }) });
     const buttons = h('div.conn-buttons', {}, download);
     if (state.canRegister) {
-      const edit = h('button.button', { type: 'button', text: 'Edit', 'aria-label': `Edit ${reg.name}` });
+      const edit = h('button.button', { type: 'button', text: t('apps.dev.edit'), 'aria-label': t('apps.dev.editWho', { name: reg.name }) });
       edit.addEventListener('click', () => showForm(reg));
       buttons.append(edit);
       if (reg.actionsEnabled) {
-        const test = h('button.button', { type: 'button', text: 'Send test card', 'aria-label': `Send a test card from ${reg.name}` });
+        const test = h('button.button', { type: 'button', text: t('apps.dev.sendTest'), 'aria-label': t('apps.dev.sendTestFrom', { name: reg.name }) });
         test.addEventListener('click', () => testCard(li, reg, test, error, status));
         buttons.append(test);
       }
-      const remove = h('button.button.danger', { type: 'button', text: 'Delete', 'aria-label': `Delete ${reg.name}` });
+      const remove = h('button.button.danger', { type: 'button', text: t('apps.catalog.delete'), 'aria-label': t('apps.catalog.deleteWho', { name: reg.name }) });
       remove.addEventListener('click', () => confirmDelete(li, reg, buttons, error));
       buttons.append(remove);
     }
@@ -129,16 +130,16 @@ export function openDeveloper() {
 
   function confirmDelete(li, reg, buttons, error) {
     buttons.hidden = true;
-    const q = h('span.confirm', { text: `Delete ${reg.name}? Its app leaves the organization's catalog.` });
-    const yes = h('button.button.danger', { type: 'button', text: 'Delete' });
-    const no = h('button.button', { type: 'button', text: 'Cancel' });
+    const q = h('span.confirm', { text: t('apps.dev.confirmDelete', { name: reg.name }) });
+    const yes = h('button.button.danger', { type: 'button', text: t('apps.catalog.delete') });
+    const no = h('button.button', { type: 'button', text: t('admin.ui.cancel') });
     const row = h('div.conn-buttons', {}, q, yes, no);
     no.addEventListener('click', () => { row.remove(); buttons.hidden = false; buttons.querySelector('.danger').focus(); });
     yes.addEventListener('click', async () => {
       yes.disabled = true;
       try {
         await del(`${REG}/${enc(reg.id)}`);
-        await showList(`${reg.name} was deleted.`);
+        await showList(t('apps.dev.deleted', { name: reg.name }));
       } catch (err) {
         error.textContent = err.message;
         error.hidden = false;
@@ -153,20 +154,20 @@ export function openDeveloper() {
     const old = li.querySelector('.dev-test');
     if (old) { old.remove(); opener.focus(); return; }
     const select = h('select', {});
-    const f = field('Channel', select);
-    const send = h('button.button.primary', { type: 'submit', text: 'Send' });
-    const cancel = h('button.button', { type: 'button', text: 'Cancel' });
-    const form = h('form.dev-test', { 'aria-label': `Send a test card from ${reg.name}` }, f.wrap, h('div.form-actions.left', {}, send, cancel));
+    const f = field(t('apps.dev.channel'), select);
+    const send = h('button.button.primary', { type: 'submit', text: t('apps.dev.send') });
+    const cancel = h('button.button', { type: 'button', text: t('admin.ui.cancel') });
+    const form = h('form.dev-test', { 'aria-label': t('apps.dev.sendTestFrom', { name: reg.name }) }, f.wrap, h('div.form-actions.left', {}, send, cancel));
     cancel.addEventListener('click', () => { form.remove(); opener.focus(); });
     li.append(form);
     try {
       for (const { team, channels: chans } of await channels()) {
         const group = h('optgroup', { label: team.displayName });
-        for (const c of chans) group.append(h('option', { value: c.id, text: `${c.displayName} (${team.displayName})` }));
+        for (const c of chans) group.append(h('option', { value: c.id, text: t('apps.dev.channelInTeam', { channel: c.displayName, team: team.displayName }) }));
         select.append(group);
       }
     } catch (err) { setError(f, err.message); }
-    if (!select.options.length) { setError(f, 'You are not in any team: create one first.'); send.disabled = true; }
+    if (!select.options.length) { setError(f, t('apps.dev.noTeam')); send.disabled = true; }
     select.focus();
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -176,7 +177,7 @@ export function openDeveloper() {
         await post(`${REG}/${enc(reg.id)}/testCard`, { channelId: select.value });
         const label = select.options[select.selectedIndex].textContent;
         form.remove();
-        status.textContent = `Test card sent to ${label}.`;
+        status.textContent = t('apps.dev.testSent', { where: label });
         announce(status.textContent);
         opener.focus();
       } catch (err) {
@@ -191,38 +192,38 @@ export function openDeveloper() {
     clear(d.body);
     const editing = !!reg;
     const form = h('form.form.dev-form', { novalidate: true, 'aria-labelledby': 'dev-form-h' });
-    const heading = h('h3#dev-form-h', { text: editing ? `Edit ${reg.name}` : 'Register a connector' });
+    const heading = h('h3#dev-form-h', { text: editing ? t('apps.dev.editWho', { name: reg.name }) : t('apps.dev.registerTitle') });
     const formError = h('p.error', { role: 'alert', hidden: true });
     const text = (value, max, extra = {}) => h('input', { type: 'text', value: value || '', maxLength: max, autocomplete: 'off', ...extra });
 
     const longText = h('textarea', { rows: 4, maxLength: 4000, required: true });
     longText.value = (reg && reg.longDescription) || '';
     const f = {
-      name: field('Name', text(reg && reg.name, 30, { required: true }), 'Up to 30 characters, shown in the connector catalog and on its cards.'),
-      logo: field('Logo', h('input', { type: 'file', accept: 'image/png', required: !editing }), editing ? 'Optional: a new 192\u00d7192 PNG. Leave empty to keep the current logo.' : 'A 192\u00d7192 PNG (the colour icon).'),
-      outline: field('Outline icon', h('input', { type: 'file', accept: 'image/png' }), 'Optional: a 32\u00d732 PNG, white on transparent. Without it a generic outline is used.'),
-      shortDescription: field('Short description', text(reg && reg.shortDescription, 80, { required: true }), 'Up to 80 characters.'),
-      longDescription: field('Long description', longText, 'Up to 4000 characters.'),
-      websiteUrl: field('Company website', text(reg && reg.websiteUrl, 2048, { inputMode: 'url', placeholder: 'https://example.com', required: true })),
-      configurationUrl: field('Configuration page URL', text(reg && reg.configurationUrl, 2048, { inputMode: 'url', placeholder: 'https://example.com/teams/configure', required: true }), 'https (http only for hosts your administrator allows). Shown when someone adds the connector to a channel.'),
-      validDomains: field('Valid domains', text(reg && reg.validDomains.join(', '), 8000, { placeholder: 'example.com, *.example.com' }), 'Host names the configuration page may use, separated by commas. Its own host is added.'),
-      actionsUrl: field('Actions target URL', text(reg && reg.actionsUrl, 2048, { inputMode: 'url', placeholder: 'https://example.com/teams/actions' }), 'https: where the actions of its cards post to.'),
+      name: field(t('apps.dev.name'), text(reg && reg.name, 30, { required: true }), t('apps.dev.nameHint')),
+      logo: field(t('apps.dev.logo'), h('input', { type: 'file', accept: 'image/png', required: !editing }), editing ? t('apps.dev.logoHintEdit') : t('apps.dev.logoHint')),
+      outline: field(t('apps.dev.outline'), h('input', { type: 'file', accept: 'image/png' }), t('apps.dev.outlineHint')),
+      shortDescription: field(t('apps.dev.short'), text(reg && reg.shortDescription, 80, { required: true }), t('apps.dev.shortHint')),
+      longDescription: field(t('apps.dev.long'), longText, t('apps.dev.longHint')),
+      websiteUrl: field(t('apps.dev.website'), text(reg && reg.websiteUrl, 2048, { inputMode: 'url', placeholder: 'https://example.com', required: true })), // i18n-ignore: example URLs
+      configurationUrl: field(t('apps.dev.configUrl'), text(reg && reg.configurationUrl, 2048, { inputMode: 'url', placeholder: 'https://example.com/teams/configure', required: true }), t('apps.dev.configUrlHint')), // i18n-ignore: example URLs
+      validDomains: field(t('apps.dev.domains'), text(reg && reg.validDomains.join(', '), 8000, { placeholder: 'example.com, *.example.com' }), t('apps.dev.domainsHint')), // i18n-ignore: example URLs
+      actionsUrl: field(t('apps.dev.actionsUrl'), text(reg && reg.actionsUrl, 2048, { inputMode: 'url', placeholder: 'https://example.com/teams/actions' /* i18n-ignore: an example URL */ }), t('apps.dev.actionsUrlHint')),
     };
     const actions = h('input#dev-actions', { type: 'checkbox', checked: !!(reg && reg.actionsEnabled) });
-    const actionsRow = h('div.field.check', {}, actions, h('label', { for: 'dev-actions', text: 'Cards may carry actions' }));
+    const actionsRow = h('div.field.check', {}, actions, h('label', { for: 'dev-actions', text: t('apps.dev.actions') }));
     const syncActions = () => { f.actionsUrl.wrap.hidden = !actions.checked; };
     actions.addEventListener('change', syncActions);
     syncActions();
 
     // A live preview of the catalog entry.
     const pImg = h('img.dev-preview-logo', { alt: '', width: 48, height: 48, src: reg ? localPath(reg.iconUrl) : null, hidden: !reg });
-    const pName = h('strong', { text: (reg && reg.name) || 'Connector name' });
-    const pDesc = h('p.muted', { text: (reg && reg.shortDescription) || 'Short description' });
-    const preview = h('section.dev-preview', { 'aria-label': 'Preview' }, h('p.muted', { text: 'Preview in the connector catalog' }),
+    const pName = h('strong', { text: (reg && reg.name) || t('apps.dev.previewName') });
+    const pDesc = h('p.muted', { text: (reg && reg.shortDescription) || t('apps.dev.short') });
+    const preview = h('section.dev-preview', { 'aria-label': t('apps.dev.preview') }, h('p.muted', { text: t('apps.dev.previewIn') }),
       h('div.conn-item', {}, pImg, h('div.conn-info', {}, pName, pDesc)));
     const syncPreview = () => {
-      pName.textContent = f.name.input.value.trim() || 'Connector name';
-      pDesc.textContent = f.shortDescription.input.value.trim() || 'Short description';
+      pName.textContent = f.name.input.value.trim() || t('apps.dev.previewName');
+      pDesc.textContent = f.shortDescription.input.value.trim() || t('apps.dev.short');
     };
     f.name.input.addEventListener('input', syncPreview);
     f.shortDescription.input.addEventListener('input', syncPreview);
@@ -235,18 +236,18 @@ export function openDeveloper() {
       if (!file) return;
       try {
         const png = await readPng(file);
-        if (png.width !== size || png.height !== size) throw new Error(`must be ${size}\u00d7${size} pixels, not ${png.width}\u00d7${png.height}`);
+        if (png.width !== size || png.height !== size) throw new Error(t('apps.dev.size', { size, width: png.width, height: png.height }));
         files[key] = png.url;
         if (key === 'logo') { pImg.src = png.url; pImg.hidden = false; }
       } catch (err) {
-        setError(fieldRef, `${key === 'logo' ? 'The logo' : 'The outline icon'} ${err.message}.`);
+        setError(fieldRef, t(key === 'logo' ? 'apps.dev.logoError' : 'apps.dev.outlineError', { error: err.message }));
       }
     };
     f.logo.input.addEventListener('change', pick('logo', 192, f.logo));
     f.outline.input.addEventListener('change', pick('outline', 32, f.outline));
 
-    const submit = h('button.button.primary', { type: 'submit', text: editing ? 'Save changes' : 'Register' });
-    const cancel = h('button.button', { type: 'button', text: 'Cancel' });
+    const submit = h('button.button.primary', { type: 'submit', text: editing ? t('apps.dev.saveChanges') : t('apps.dev.register') });
+    const cancel = h('button.button', { type: 'button', text: t('admin.ui.cancel') });
     cancel.addEventListener('click', () => showList());
     form.append(heading, formError, f.name.wrap, f.logo.wrap, f.outline.wrap, preview, f.shortDescription.wrap, f.longDescription.wrap,
       f.websiteUrl.wrap, f.configurationUrl.wrap, f.validDomains.wrap, actionsRow, f.actionsUrl.wrap, h('div.form-actions', {}, cancel, submit));
@@ -257,17 +258,17 @@ export function openDeveloper() {
       const errs = [];
       const need = (key, ok, message) => { if (!ok) errs.push([key, message]); };
       const v = (key) => f[key].input.value.trim();
-      need('name', v('name'), 'Enter a name.');
-      need('logo', editing || files.logo, f.logo.error.hidden ? 'Choose a 192\u00d7192 PNG logo.' : f.logo.error.textContent);
+      need('name', v('name'), t('apps.dev.enterName'));
+      need('logo', editing || files.logo, f.logo.error.hidden ? t('apps.dev.chooseLogo') : f.logo.error.textContent);
       if (!f.outline.error.hidden) errs.push(['outline', f.outline.error.textContent]);
-      need('shortDescription', v('shortDescription'), 'Enter a short description.');
-      need('longDescription', v('longDescription'), 'Enter a long description.');
-      need('websiteUrl', HTTPS.test(v('websiteUrl')), 'Enter the company website as an https URL.');
-      need('configurationUrl', /^https?:\/\/[^/\s?#]/i.test(v('configurationUrl')), 'Enter the configuration page as an https URL.');
+      need('shortDescription', v('shortDescription'), t('apps.dev.enterShort'));
+      need('longDescription', v('longDescription'), t('apps.dev.enterLong'));
+      need('websiteUrl', HTTPS.test(v('websiteUrl')), t('apps.dev.enterWebsite'));
+      need('configurationUrl', /^https?:\/\/[^/\s?#]/i.test(v('configurationUrl')), t('apps.dev.enterConfig'));
       const domains = v('validDomains').split(/[\s,]+/).filter(Boolean);
       const bad = domains.find((x) => !DOMAIN.test(x));
-      need('validDomains', !bad, `"${bad}" is not a host name (no https:// and no path).`);
-      if (actions.checked) need('actionsUrl', HTTPS.test(v('actionsUrl')), 'Enter the actions target as an https URL.');
+      need('validDomains', !bad, t('apps.dev.badDomain', { domain: bad }));
+      if (actions.checked) need('actionsUrl', HTTPS.test(v('actionsUrl')), t('apps.dev.enterActions'));
       return { errs, domains };
     };
 
@@ -278,7 +279,7 @@ export function openDeveloper() {
       const { errs, domains } = check();
       for (const [key, message] of errs) setError(f[key], message);
       if (errs.length) {
-        formError.textContent = `Check ${errs.length === 1 ? 'the highlighted field' : `the ${errs.length} highlighted fields`}.`;
+        formError.textContent = t('apps.dev.check', { count: errs.length });
         formError.hidden = false;
         f[errs[0][0]].input.focus();
         return;
@@ -298,7 +299,7 @@ export function openDeveloper() {
       submit.disabled = true;
       try {
         const saved = editing ? await patch(`${REG}/${enc(reg.id)}`, body) : await post(REG, body);
-        await showList(editing ? `${saved.name} was saved (version ${saved.version}).` : `${saved.name} was registered. Its app is in the organization's catalog.`);
+        await showList(editing ? t('apps.dev.saved', { name: saved.name, version: saved.version }) : t('apps.dev.registeredNow', { name: saved.name }));
       } catch (err) {
         // The server names the field first ("websiteUrl must be ..."): point at it.
         const m = /^(\w+)/.exec(err.message || '');

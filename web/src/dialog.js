@@ -2,6 +2,7 @@
 // closes (the 'cancel' event), Tab and Shift+Tab wrap inside the dialog, and focus goes back to
 // whatever had it before the dialog opened.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 let seq = 0;
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
@@ -14,7 +15,7 @@ export function focusables(root) {
 export function openDialog({ title, className = '', wide = false } = {}) {
   const id = `dlg-title-${++seq}`;
   const opener = document.activeElement;
-  const closeBtn = h('button.icon-button.dialog-close', { type: 'button', 'aria-label': 'Close', text: '\u2715' });
+  const closeBtn = h('button.icon-button.dialog-close', { type: 'button', 'aria-label': t('admin.ui.close'), text: '\u2715' });
   const body = h('div.dialog-body');
   const footer = h('div.dialog-footer');
   const dialog = h('dialog.dialog', { 'aria-labelledby': id, class: `dialog ${className}${wide ? ' wide' : ''}` },
@@ -55,7 +56,7 @@ export function openDialog({ title, className = '', wide = false } = {}) {
 
 // A small form dialog: fields [{name, label, type, required, value}] -> resolves with the
 // values, or null when cancelled. submit(values) may throw to show an error and stay open.
-export function formDialog({ title, fields, submitLabel = 'Save', submit }) {
+export function formDialog({ title, fields, submitLabel = t('admin.ui.save'), submit }) {
   return new Promise((resolve) => {
     const d = openDialog({ title });
     const form = h('form.form', { novalidate: true });
@@ -67,7 +68,7 @@ export function formDialog({ title, fields, submitLabel = 'Save', submit }) {
       inputs[f.name] = input;
       form.append(h('div.field', {}, h('label', { for: id, text: f.label }), input));
     }
-    const cancel = h('button.button', { type: 'button', text: 'Cancel', onclick: () => d.close() });
+    const cancel = h('button.button', { type: 'button', text: t('admin.ui.cancel'), onclick: () => d.close() });
     const ok = h('button.button.primary', { type: 'submit', text: submitLabel });
     form.append(error, h('div.form-actions', {}, cancel, ok));
     d.body.append(form);
@@ -78,7 +79,7 @@ export function formDialog({ title, fields, submitLabel = 'Save', submit }) {
       for (const f of fields) values[f.name] = inputs[f.name].value.trim();
       const missing = fields.find((f) => f.required && !values[f.name]);
       if (missing) {
-        error.textContent = `${missing.label} is required.`;
+        error.textContent = t('admin.ui.required', { label: missing.label });
         error.hidden = false;
         inputs[missing.name].focus();
         return;

@@ -1,3 +1,4 @@
+import { lang } from './i18n.js';
 // Tiny DOM helpers. Everything that may come from another person (names, message text, card
 // fields) goes in through textContent or attributes set one by one; never through innerHTML.
 
@@ -126,8 +127,8 @@ export function formatTime(iso) {
   const now = new Date();
   const sameDay = d.toDateString() === now.toDateString();
   return sameDay
-    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    ? d.toLocaleTimeString(lang(), { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString(lang(), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 // Announces a short status text to assistive technology (a polite live region).

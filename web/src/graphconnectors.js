@@ -4,17 +4,21 @@
 // secret is shown once).
 import { h, clear, formatTime } from './dom.js';
 import { get, post, patch, enc } from './api.js';
+import { confirmChange } from './admin/common.js';
+import { t } from './i18n.js';
 
 function notificationText(n) {
-  if (!n) return 'No notification sent yet.';
-  if (n.state === 'done') return `Notification delivered (attempt ${n.attempts}).`;
-  if (n.state === 'failed') return `Notification failed after ${n.attempts} attempts: ${n.lastError || 'no answer'}. The app was not told.`;
-  const next = n.nextAttemptDateTime ? `; next attempt ${formatTime(n.nextAttemptDateTime)}` : '';
-  return `Notification pending (${n.attempts} attempts so far${n.lastError ? `, last: ${n.lastError}` : ''}${next}).`;
+  if (!n) return t('apps.graph.noNotification');
+  if (n.state === 'done') return t('apps.graph.delivered', { count: n.attempts });
+  if (n.state === 'failed') return t('apps.graph.failed', { count: n.attempts, error: n.lastError || t('apps.graph.noAnswer') });
+  const parts = [t('apps.graph.pending', { count: n.attempts })];
+  if (n.lastError) parts.push(t('apps.graph.last', { error: n.lastError }));
+  if (n.nextAttemptDateTime) parts.push(t('apps.graph.next', { when: formatTime(n.nextAttemptDateTime) }));
+  return parts.join(' ');
 }
 
 export function graphConnectorsSection(showError) {
-  const section = h('section.settings', { 'aria-labelledby': 'admin-gc' }, h('h3#admin-gc', { text: 'Graph connectors' }));
+  const section = h('section.settings', { 'aria-labelledby': 'admin-gc' }, h('h3#admin-gc', { text: t('apps.graph.title') }));
   const list = h('ul.conn-list.gc-list');
   const status = h('span.copy-status', { role: 'status' });
   const secretBox = h('div.gc-secret', { hidden: true });
@@ -22,13 +26,13 @@ export function graphConnectorsSection(showError) {
 
   const registerForm = (apps) => {
     const name = h('input#gc-reg-name', { type: 'text', required: true, maxLength: 256, autocomplete: 'off' });
-    const app = h('select#gc-reg-app', {}, h('option', { value: '', text: 'No app (not linked)' }),
+    const app = h('select#gc-reg-app', {}, h('option', { value: '', text: t('apps.graph.noApp') }),
       ...apps.map((a) => h('option', { value: a.appId, text: a.displayName })));
     const form = h('form.gc-register', {},
-      h('h4', { text: 'Register an app' }),
-      h('div.field', {}, h('label', { for: 'gc-reg-name', text: 'Display name' }), name),
-      h('div.field', {}, h('label', { for: 'gc-reg-app', text: 'Catalog app' }), app),
-      h('button.button.primary', { type: 'submit', text: 'Register' }));
+      h('h4', { text: t('apps.graph.register') }),
+      h('div.field', {}, h('label', { for: 'gc-reg-name', text: t('apps.graph.displayName') }), name),
+      h('div.field', {}, h('label', { for: 'gc-reg-app', text: t('apps.graph.catalogApp') }), app),
+      h('button.button.primary', { type: 'submit', text: t('apps.graph.registerButton') }));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
@@ -36,9 +40,9 @@ export function graphConnectorsSection(showError) {
         // new application's own id, the client id of the token endpoint.
         const r = await post('/api/v1/admin/applications', { displayName: name.value, ...(app.value ? { teamsAppId: app.value } : {}) });
         clear(secretBox);
-        secretBox.append(h('p', { text: 'Copy the client secret now: it is not shown again.' }),
-          h('dl.gc-creds', {}, h('dt', { text: 'Client id' }), h('dd', {}, h('code', { text: r.appId })),
-            h('dt', { text: 'Client secret' }), h('dd', {}, h('code', { text: r.clientSecret }))));
+        secretBox.append(h('p', { text: t('apps.graph.copySecret') }),
+          h('dl.gc-creds', {}, h('dt', { text: t('apps.graph.clientId') }), h('dd', {}, h('code', { text: r.appId })),
+            h('dt', { text: t('apps.graph.clientSecret') }), h('dd', {}, h('code', { text: r.clientSecret }))));
         secretBox.hidden = false;
         name.value = '';
         await load(false);
@@ -56,28 +60,37 @@ export function graphConnectorsSection(showError) {
       const id = `gc-sw-${a.appId}`;
       const cb = h(`input#${id}`, { type: 'checkbox', checked: !!a.enabled });
       cb.addEventListener('change', async () => {
+        if (!cb.checked) {
+          // Off tells the app to delete its connections: say how much stops being searchable.
+          const conns = a.connections || [];
+          const items = conns.reduce((n, x) => n + (x.itemCount || 0), 0);
+          const ok = await confirmChange({ title: t('apps.graph.confirmOff', { name: a.displayName }),
+            consequences: [t('apps.graph.offConsequence', { name: a.displayName, count: items, connections: t('apps.graph.connections', { count: conns.length }) })],
+            confirmLabel: t('admin.confirm.turnOff') });
+          if (!ok) { cb.checked = true; return; }
+        }
         cb.disabled = true;
         try {
           await patch(`/api/v1/admin/graphConnectors/${enc(a.appId)}`, { enabled: cb.checked });
-          status.textContent = cb.checked ? `${a.displayName}: turned on, the app is notified` : `${a.displayName}: turned off, the app is notified`;
+          status.textContent = t(cb.checked ? 'apps.graph.turnedOn' : 'apps.graph.turnedOff', { name: a.displayName });
           await load();
         } catch (err) { cb.checked = !cb.checked; cb.disabled = false; showError(err); }
       });
-      const conns = h('ul.gc-connections', { 'aria-label': `Connections of ${a.displayName}` });
+      const conns = h('ul.gc-connections', { 'aria-label': t('apps.graph.connectionsOf', { name: a.displayName }) });
       for (const c of a.connections || []) {
-        conns.append(h('li', {}, h('code', { text: c.id }), ` ${c.name} \u2013 ${c.state}, ${c.itemCount} items`));
+        conns.append(h('li', {}, h('code', { text: c.id }), ` ${t('apps.graph.connection', { name: c.name, state: c.state, count: c.itemCount })}`));
       }
-      if (!conns.childNodes.length) conns.append(h('li.muted', { text: 'No connections.' }));
+      if (!conns.childNodes.length) conns.append(h('li.muted', { text: t('apps.graph.noConnections') }));
       const regs = (a.registrations || []).map((r) => r.clientId).join(', ');
       list.append(h('li.conn-item.gc-app', {},
         h('div.conn-info', {},
           h('div.field.switch', {}, cb, h('label', { for: id, text: a.displayName })),
-          h('p.muted', { text: `Notifies ${a.notificationUrl}` }),
-          h('p.muted', { text: regs ? `Client id: ${regs}` : 'Not registered yet: register it below before turning it on.' }),
+          h('p.muted', { text: t('apps.graph.notifies', { url: a.notificationUrl }) }),
+          h('p.muted', { text: regs ? t('apps.graph.clientIds', { ids: regs }) : t('apps.graph.notRegistered') }),
           h('p.gc-notification', { text: notificationText(a.notification) }),
           conns)));
     }
-    if (!list.childNodes.length) list.append(h('li.muted', { text: 'No app in the catalog has a graphConnector.' }));
+    if (!list.childNodes.length) list.append(h('li.muted', { text: t('apps.graph.none') }));
     const old = section.querySelector('form.gc-register');
     if (old) old.remove();
     section.append(registerForm(data.value || []));

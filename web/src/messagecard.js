@@ -20,6 +20,7 @@
 import { h, safeLinkUrl, safeImageUrl, neutraliseLinks } from './dom.js';
 import { markdownInlineNode, messageCardTextNode } from './markdown.js';
 import { runAction, actionStatus, actionIdFor } from './actions.js';
+import { t, lang } from './i18n.js';
 
 // Teams shows a card's first 10 sections and a section's first 5 images, and drops the rest
 // ("Any additional sections, images, or actions in a message do not appear": Teams' cards
@@ -63,7 +64,7 @@ function refreshTimes() {
 
 function timeNode(iso) {
   const d = new Date(iso.trim());
-  const exact = d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' });
+  const exact = d.toLocaleString(lang(), { dateStyle: 'full', timeStyle: 'long' });
   if (!ticker) ticker = setInterval(refreshTimes, 60_000);
   return h('time.mc-time', { datetime: iso.trim(), title: exact, text: relativeTime(d) });
 }
@@ -79,7 +80,7 @@ const unmention = (s) => s.replace(/<at>([\s\S]*?)<\/at>/gi, '$1');
 const DATA_IMAGE = /^\s*data:image\/[^\s]*\s*$/i;
 function dataImageNode(value) {
   const src = safeImageUrl(value);
-  return src ? h('img.mc-inline-image', { src, alt: '' }) : h('span.mc-plain', { text: 'image' });
+  return src ? h('img.mc-inline-image', { src, alt: '' }) : h('span.mc-plain', { text: t('connectors.card.image') });
 }
 
 // A text field (card text, section text, activityText).
@@ -120,15 +121,15 @@ export function openUriTarget(action, os = platformOs()) {
 
 function openUriLink(action) {
   const href = openUriTarget(action);
-  const name = str(action.name) || 'Open';
-  if (!href) return h('span.mc-button.mc-button-disabled', { text: name, title: 'This link is not an http, https or mailto URL' });
+  const name = str(action.name) || t('connectors.card.open');
+  if (!href) return h('span.mc-button.mc-button-disabled', { text: name, title: t('connectors.card.badLink') });
   return h('a.mc-button', { href, target: '_blank', rel: 'noopener noreferrer', text: name });
 }
 
 // ctx: {messageId, attachmentId, uniqueIds} when the server allows actions (it leaves them out otherwise);
 // without it (previews) the button is shown disabled.
 function httpPostButton(action, ctx, pointer, collect) {
-  const name = str(action.name) || 'Action';
+  const name = str(action.name) || t('connectors.card.action');
   if (!ctx) return h('button.mc-button', { type: 'button', disabled: true, text: name });
   const status = actionStatus();
   const button = h('button.mc-button', { type: 'button', text: name });
@@ -162,13 +163,13 @@ function choiceInput(input, id, fields) {
 
 function actionCard(action, ctx, pointer) {
   const d = h('details.mc-actioncard');
-  d.append(h('summary.mc-button', { text: str(action.name) || 'More' }));
+  d.append(h('summary.mc-button', { text: str(action.name) || t('connectors.card.more') }));
   const form = h('div.mc-actioncard-body');
   const fields = []; // [input id, () => value]
   for (const input of arr(action.inputs)) {
     if (!input || typeof input !== 'object') continue;
     const id = `mc-in-${++uid}`;
-    const label = str(input.title) || str(input.id) || 'Input';
+    const label = str(input.title) || str(input.id) || t('connectors.card.input');
     const wrap = h('div.mc-input');
     wrap.append(h('label', { for: id, text: label }));
     const type = str(input['@type']);
@@ -265,7 +266,7 @@ function hideBroken(root) {
 }
 
 export function renderMessageCard(card, ctx = null) {
-  const root = h('div.card.messagecard', { role: 'article', 'aria-label': str(card.title) || str(card.summary) || 'Card' });
+  const root = h('div.card.messagecard', { role: 'article', 'aria-label': str(card.title) || str(card.summary) || t('connectors.card.card') });
   const color = themeColor(card.themeColor);
   if (color) root.style.setProperty('--theme', color);
   else root.classList.add('no-theme');

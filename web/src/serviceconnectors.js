@@ -6,66 +6,67 @@ import { h, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, enc } from './api.js';
 import { renderMessageCard } from './messagecard.js';
 import { renderAdaptiveCard } from './adaptive.js';
+import { t } from './i18n.js';
 
 const KINDS = {
   github: {
-    label: 'GitHub',
-    secretLabel: 'Secret',
+    label: 'GitHub', // i18n-ignore: a product name
+    secretLabel: t('connectors.service.secret'),
     events: [
-      ['push', 'Pushes (commits, with a compare link)'],
-      ['pull_request', 'Pull requests (opened, closed, merged, review requested)'],
-      ['pull_request_review', 'Pull request reviews (approved, changes requested)'],
-      ['issues', 'Issues (opened, closed, reopened)'],
-      ['issue_comment', 'Issue and pull request comments'],
-      ['pull_request_review_comment', 'Pull request review comments'],
-      ['release', 'Releases (published)'],
-      ['workflow_run', 'Workflow runs (success, failure)'],
+      ['push', t('connectors.service.gh.push')],
+      ['pull_request', t('connectors.service.gh.pr')],
+      ['pull_request_review', t('connectors.service.gh.review')],
+      ['issues', t('connectors.service.gh.issues')],
+      ['issue_comment', t('connectors.service.gh.comments')],
+      ['pull_request_review_comment', t('connectors.service.gh.reviewComments')],
+      ['release', t('connectors.service.gh.release')],
+      ['workflow_run', t('connectors.service.gh.workflow')],
     ],
-    branches: 'Branches (pushes, pull request base branches, workflow runs)',
+    branches: t('connectors.service.gh.branches'),
     docs: (cfg) => [
-      'In GitHub, open the repository (or organisation) and choose Settings \u2192 Webhooks \u2192 Add webhook.',
-      `Payload URL: paste the URL above.`,
-      'Content type: application/json (application/x-www-form-urlencoded works too).',
-      `Secret: paste the secret above${cfg ? '' : ' (shown once the connector is created)'}. Posts without a valid X-Hub-Signature-256 are refused.`,
-      'Which events: "Let me select individual events" and tick the ones chosen here (Pushes, Pull requests, Pull request reviews, Issues, Issue comments, Pull request review comments, Releases, Workflow runs). Other events are acknowledged and ignored, and listed in the delivery log.',
-      'Keep "Active" ticked and choose Add webhook. GitHub sends a ping at once: it appears in the delivery log below.',
+      t('connectors.service.gh.doc1'),
+      t('connectors.service.gh.doc2'),
+      t('connectors.service.gh.doc3'),
+      cfg ? t('connectors.service.gh.doc4') : t('connectors.service.gh.doc4new'),
+      t('connectors.service.gh.doc5'),
+      t('connectors.service.gh.doc6'),
     ],
   },
   gitlab: {
-    label: 'GitLab',
-    secretLabel: 'Secret token',
+    label: 'GitLab', // i18n-ignore: a product name
+    secretLabel: t('connectors.service.secretToken'),
     events: [
-      ['push', 'Push events'],
-      ['tag_push', 'Tag push events'],
-      ['merge_request', 'Merge request events (opened, merged, closed, approved)'],
-      ['issue', 'Issue events (opened, closed, reopened)'],
-      ['pipeline', 'Pipeline events (finished: success, failed, canceled)'],
+      ['push', t('connectors.service.gl.push')],
+      ['tag_push', t('connectors.service.gl.tag')],
+      ['merge_request', t('connectors.service.gl.mr')],
+      ['issue', t('connectors.service.gl.issue')],
+      ['pipeline', t('connectors.service.gl.pipeline')],
     ],
-    branches: 'Branches (pushes, merge request target branches, pipelines)',
+    branches: t('connectors.service.gl.branches'),
     docs: () => [
-      'In GitLab, open the project and choose Settings \u2192 Webhooks \u2192 Add new webhook.',
-      'URL: paste the URL above.',
-      'Secret token: paste the secret token above. GitLab sends it as X-Gitlab-Token; posts without it are refused.',
-      'Trigger: tick Push events, Tag push events, Merge request events, Issues events and Pipeline events (those chosen here).',
-      'Choose Add webhook, then Test \u2192 Push events to see a card arrive.',
+      t('connectors.service.gl.doc1'),
+      t('connectors.service.gl.doc2'),
+      t('connectors.service.gl.doc3'),
+      t('connectors.service.gl.doc4'),
+      t('connectors.service.gl.doc5'),
     ],
   },
   alertmanager: {
-    label: 'Prometheus Alertmanager',
+    label: 'Prometheus Alertmanager', // i18n-ignore: a product name
     docs: (cfg) => [
-      'Add a receiver with a webhook_configs entry to alertmanager.yml and route alerts to it:',
-      { code: `route:\n  receiver: switchboard\nreceivers:\n  - name: switchboard\n    webhook_configs:\n      - url: '${cfg ? cfg.url : '<the URL above>'}'\n        send_resolved: true` },
-      'Reload Alertmanager (SIGHUP or POST /-/reload). Each notification becomes one card: red while firing, green when resolved, one section per alert with its labels and annotations, and links to the alert source, Alertmanager and a new silence.',
-      'The URL itself is the credential: keep it secret, and remove the connector to revoke it.',
+      t('connectors.service.am.doc1'),
+      { code: `route:\n  receiver: switchboard\nreceivers:\n  - name: switchboard\n    webhook_configs:\n      - url: '${cfg ? cfg.url : '<URL>'}'\n        send_resolved: true` },
+      t('connectors.service.am.doc3'),
+      t('connectors.service.am.doc4'),
     ],
   },
   template: {
-    label: 'JSON template',
+    label: t('connectors.service.jsonTemplate'),
     docs: (cfg) => [
-      `Make the service POST JSON (Content-Type: application/json) to ${cfg ? 'the URL above' : 'the URL shown once the connector is created'}.`,
-      'Placeholders read the posted JSON: {{ .field }} for a field, {{ .a.b }} inside objects, {{ .list.0.name }} for the first element of a list. A missing field gives an empty text; lists and objects appear as JSON.',
-      'Colour: a hex colour (2EB886) or a word: good, success, warning, danger, failure, firing, resolved.',
-      'Facts: one per line, "Name: value", where both may use placeholders.',
+      cfg ? t('connectors.service.tp.doc1') : t('connectors.service.tp.doc1new'),
+      t('connectors.service.tp.doc2'),
+      t('connectors.service.tp.doc3'),
+      t('connectors.service.tp.doc4'),
     ],
   },
 };
@@ -85,10 +86,10 @@ function copyField(label, value) {
   const id = uid('svc-copy');
   const input = h('input.url-field', { id, type: 'text', readonly: true, value, spellcheck: false });
   const msg = h('span.copy-status', { role: 'status' });
-  const btn = h('button.button', { type: 'button', text: 'Copy', 'aria-label': `Copy ${label}` });
+  const btn = h('button.button', { type: 'button', text: t('connectors.copy'), 'aria-label': t('connectors.service.copyWhat', { what: label }) });
   btn.addEventListener('click', async () => {
     try { await navigator.clipboard.writeText(value); } catch { input.select(); }
-    msg.textContent = 'Copied';
+    msg.textContent = t('connectors.copied');
   });
   input.addEventListener('focus', () => input.select());
   return h('div.field', {}, h('label', { for: id, text: label }), h('div.copy-row', {}, input, btn, msg));
@@ -98,22 +99,22 @@ function docsPanel(kind, cfg) {
   const steps = KINDS[kind].docs(cfg);
   const list = h('ol.svc-docs-steps');
   for (const s of steps) list.append(typeof s === 'string' ? h('li', { text: s }) : h('li', {}, h('pre.svc-code', {}, h('code', { text: s.code }))));
-  return h('section.svc-docs', { 'aria-labelledby': 'svc-docs-title' }, h('h4#svc-docs-title', { text: `Set up ${KINDS[kind].label}` }), list);
+  return h('section.svc-docs', { 'aria-labelledby': 'svc-docs-title' }, h('h4#svc-docs-title', { text: t('connectors.service.setUp', { name: KINDS[kind].label }) }), list);
 }
 
 // The template form's fields <-> the template object the server stores.
 function templateFromFields(f) {
-  const t = {};
-  if (f.title.value.trim()) t.title = f.title.value.trim();
-  if (f.text.value.trim()) t.text = f.text.value;
-  if (f.color.value.trim()) t.themeColor = f.color.value.trim();
+  const tpl = {};
+  if (f.title.value.trim()) tpl.title = f.title.value.trim();
+  if (f.text.value.trim()) tpl.text = f.text.value;
+  if (f.color.value.trim()) tpl.themeColor = f.color.value.trim();
   const facts = f.facts.value.split('\n').map((line) => {
     const i = line.indexOf(':');
     return i > 0 ? { name: line.slice(0, i).trim(), value: line.slice(i + 1).trim() } : null;
   }).filter((x) => x && x.name);
-  if (facts.length) t.facts = facts;
-  if (f.link.value.trim()) t.links = [{ name: f.linkName.value.trim() || 'Open', url: f.link.value.trim() }];
-  return t;
+  if (facts.length) tpl.facts = facts;
+  if (f.link.value.trim()) tpl.links = [{ name: f.linkName.value.trim() || 'Open', url: f.link.value.trim() }];
+  return tpl;
 }
 
 function fillTemplateFields(f, t) {
@@ -142,28 +143,28 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
   const settings = (cfg && cfg.settings) || {};
   const name = h('input', { id: uid('svc-name'), type: 'text', required: true, maxlength: 256, autocomplete: 'off', value: cfg ? cfg.name : k.label });
   const form = h('form.form.svc-form', { novalidate: true, dataset: { kind } });
-  const backBtn = h('button.button.link.back', { type: 'button', text: '\u2190 Back to connectors', onclick: back });
-  form.append(field('Name (shown as the sender of its messages)', name));
+  const backBtn = h('button.button.link.back', { type: 'button', text: `\u2190 ${t('connectors.backToConnectors')}` /* i18n-ignore: an arrow and a translated label */, onclick: back });
+  form.append(field(t('connectors.service.name'), name));
 
   let secret = null;
   if (k.secretLabel) {
-    secret = h('input', { id: uid('svc-secret'), type: 'text', maxlength: 256, autocomplete: 'off', spellcheck: false, placeholder: cfg ? 'unchanged' : 'generated for you when left empty' });
-    form.append(field(`${k.secretLabel} (optional)`, secret, cfg ? 'Type a new one to replace the current secret.' : 'Leave empty and Switchboard makes a strong one.'));
+    secret = h('input', { id: uid('svc-secret'), type: 'text', maxlength: 256, autocomplete: 'off', spellcheck: false, placeholder: cfg ? t('connectors.service.unchanged') : t('connectors.service.generated') });
+    form.append(field(t('connectors.service.optional', { label: k.secretLabel }), secret, cfg ? t('connectors.service.typeNew') : t('connectors.service.leaveEmpty')));
   }
 
   const boxes = [];
   let branches = null;
   if (k.events) {
     const chosen = new Set(settings.events || []);
-    const fs = h('fieldset.svc-events', {}, h('legend', { text: 'Events to post (none ticked: all of them)' }));
+    const fs = h('fieldset.svc-events', {}, h('legend', { text: t('connectors.service.events') }));
     for (const [id, label] of k.events) {
       const cb = h('input', { type: 'checkbox', id: uid(`svc-ev-${id}`), value: id, checked: chosen.has(id) });
       boxes.push(cb);
       fs.append(h('div.check', {}, cb, h('label', { for: cb.id, text: label })));
     }
     form.append(fs);
-    branches = h('input', { id: uid('svc-branches'), type: 'text', autocomplete: 'off', spellcheck: false, placeholder: 'main, release/*', value: (settings.branches || []).join(', ') });
-    form.append(field(k.branches, branches, 'Comma-separated; * and ? match. Empty: every branch.'));
+    branches = h('input', { id: uid('svc-branches'), type: 'text', autocomplete: 'off', spellcheck: false, placeholder: 'main, release/*' /* i18n-ignore: branch patterns */, value: (settings.branches || []).join(', ') });
+    form.append(field(k.branches, branches, t('connectors.service.branchesHint')));
   }
 
   let tf = null;
@@ -181,12 +182,12 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
     fillTemplateFields(tf, settings.template);
     const sample = h('textarea.svc-sample', { id: uid('svc-sample'), rows: 6, spellcheck: false });
     sample.value = SAMPLE;
-    const previewBtn = h('button.button', { type: 'button', text: 'Preview' });
+    const previewBtn = h('button.button', { type: 'button', text: t('connectors.service.preview') });
     previewBox = h('div.svc-preview', { 'aria-live': 'polite' });
     previewBtn.addEventListener('click', async () => {
       let parsed;
       try { parsed = JSON.parse(sample.value); } catch (err) {
-        previewBox.replaceChildren(h('p.error', { text: `The sample is not JSON: ${err.message}` }));
+        previewBox.replaceChildren(h('p.error', { text: t('connectors.service.notJson', { error: err.message }) }));
         return;
       }
       try {
@@ -199,14 +200,14 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
       }
     });
     form.append(
-      field('Title', tf.title), field('Text', tf.text), field('Colour', tf.color),
-      field('Facts (one per line, Name: value)', tf.facts),
-      h('div.inline-fields', {}, field('Link text', tf.linkName), field('Link URL', tf.link)),
-      field('Sample payload (JSON the service posts)', sample),
+      field(t('connectors.service.title'), tf.title), field(t('connectors.service.text'), tf.text), field(t('connectors.service.colour'), tf.color),
+      field(t('connectors.service.facts'), tf.facts),
+      h('div.inline-fields', {}, field(t('connectors.service.linkText'), tf.linkName), field(t('connectors.service.linkUrl'), tf.link)),
+      field(t('connectors.service.sample'), sample),
       h('div.form-actions.left', {}, previewBtn), previewBox);
   }
 
-  const submit = h('button.button.primary', { type: 'submit', text: cfg ? 'Save' : 'Create' });
+  const submit = h('button.button.primary', { type: 'submit', text: cfg ? t('connectors.save') : t('connectors.create') });
   const saved = h('span.copy-status', { role: 'status' });
   form.append(error, h('div.form-actions', {}, saved, submit));
 
@@ -223,18 +224,18 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.hidden = true;
-    if (!name.value.trim()) { error.textContent = 'Name is required.'; error.hidden = false; name.focus(); return; }
+    if (!name.value.trim()) { error.textContent = t('connectors.nameIsRequired'); error.hidden = false; name.focus(); return; }
     submit.disabled = true;
     try {
       if (cfg) {
         const r = await patch(`/api/v1/connectors/${enc(cfg.id)}`, { configName: name.value.trim(), ...body() });
         Object.assign(cfg, r);
         if (secret) secret.value = '';
-        saved.textContent = 'Saved';
+        saved.textContent = t('connectors.saved');
         renderSetup();
       } else {
         const r = await post(`/api/v1/channels/${enc(channel.id)}/serviceConnectors`, { kind, name: name.value.trim(), ...body() });
-        announce(`${k.label} connector created`);
+        announce(t('connectors.service.created', { name: k.label }));
         showServiceForm(d, { channel, kind, cfg: r, back, created: true });
       }
     } catch (err) {
@@ -249,18 +250,18 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
   const renderSetup = () => {
     clear(setup);
     if (cfg && cfg.url) {
-      setup.append(copyField(kind === 'gitlab' ? 'URL' : kind === 'github' ? 'Payload URL' : 'Webhook URL', cfg.url));
+      setup.append(copyField(kind === 'gitlab' ? 'URL' : kind === 'github' ? 'Payload URL' : t('connectors.webhookUrl'), cfg.url));
       if (cfg.settings && cfg.settings.secret) setup.append(copyField(k.secretLabel, cfg.settings.secret));
       // A leaked URL is replaced: the old one stops at once, so the service needs the new one.
       const status = h('span.copy-status', { role: 'status' });
-      const rotate = h('button.button', { type: 'button', text: 'New URL', 'aria-label': `Replace the URL of ${cfg.name}` });
+      const rotate = h('button.button', { type: 'button', text: t('connectors.service.newUrl'), 'aria-label': t('connectors.service.replaceUrlOf', { name: cfg.name }) });
       rotate.addEventListener('click', async () => {
         rotate.disabled = true;
         try {
           cfg.url = (await post(`/api/v1/webhooks/${enc(cfg.id)}/updateUrl`)).url;
           renderSetup();
-          announce('The URL was replaced. The old URL no longer works.');
-          setup.querySelector('.svc-rotated').textContent = 'Replaced: paste the new URL into the service.';
+          announce(t('connectors.service.replaced'));
+          setup.querySelector('.svc-rotated').textContent = t('connectors.service.replacedPaste');
         } catch (err) {
           status.textContent = err.message;
           rotate.disabled = false;
@@ -275,10 +276,10 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
   const log = h('div.delivery-log');
   d.body.append(h('div.svc-config', {},
     backBtn,
-    h('h3', { text: cfg ? `${k.label}: ${cfg.name}` : `Add ${k.label}` }),
-    cfg ? h('p', { text: 'Paste the URL (and secret) below into the service. Changes to the form apply to the next post.' }) : null,
+    h('h3', { text: cfg ? t('connectors.service.heading', { kind: k.label, name: cfg.name }) : t('connectors.addWho', { name: k.label }) }),
+    cfg ? h('p', { text: t('connectors.service.pasteBelow') }) : null,
     setup, form,
-    cfg ? h('h4#svc-log-title', { text: 'Delivery log' }) : null,
+    cfg ? h('h4#svc-log-title', { text: t('connectors.deliveryLog') }) : null,
     cfg ? log : null));
   if (cfg) {
     loadLog(cfg, log);
@@ -290,21 +291,21 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
 }
 
 async function loadLog(cfg, log) {
-  log.replaceChildren(h('p.muted', { text: 'Loading the delivery log\u2026' }));
+  log.replaceChildren(h('p.muted', { text: t('connectors.loadingTheDeliveryLog') }));
   try {
     const rows = (await get(`/api/v1/connectors/${enc(cfg.id)}/deliveries`)).value || [];
-    if (!rows.length) { log.replaceChildren(h('p.muted', { text: 'Nothing has been posted yet.' })); return; }
+    if (!rows.length) { log.replaceChildren(h('p.muted', { text: t('connectors.service.nothingYet') })); return; }
     const tbody = h('tbody');
     for (const r of rows) {
       const ok = r.status >= 200 && r.status < 300;
       tbody.append(h('tr', {},
         h('td', {}, h('time', { datetime: r.dateTime, text: formatTime(r.dateTime) })),
         h('td', {}, h('span', { class: ok ? 'status-ok' : 'status-fail', text: String(r.status) })),
-        h('td', { text: `${r.size} B` }),
-        h('td', { text: r.error || (r.messageId ? 'Posted' : '') })));
+        h('td', { text: t('connectors.bytes', { count: r.size }) }),
+        h('td', { text: r.error || (r.messageId ? t('connectors.service.posted') : '') })));
     }
     log.replaceChildren(h('div.table-scroll', {}, h('table.deliveries', { 'aria-labelledby': 'svc-log-title' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Time' }), h('th', { scope: 'col', text: 'Status' }), h('th', { scope: 'col', text: 'Size' }), h('th', { scope: 'col', text: 'Result' }))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('connectors.time') }), h('th', { scope: 'col', text: t('connectors.status') }), h('th', { scope: 'col', text: t('connectors.size') }), h('th', { scope: 'col', text: t('connectors.result') }))),
       tbody)));
   } catch (err) {
     log.replaceChildren(h('p.error', { text: err.message }));

@@ -12,7 +12,8 @@ import { openConnectorsDialog } from './connectors.js';
 import { openTeamSettings } from './teamsettings.js';
 import { browseTeamsButton } from './teamsdirectory.js';
 import { formDialog } from './dialog.js';
-import { isAdmin, openAdmin } from './admin.js';
+import { isAdmin, openAdmin, isAdminPath } from './admin.js';
+import { languageMenu, languageMenuItems } from './language.js';
 import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
 import { themeMenu } from './theme.js';
@@ -41,7 +42,7 @@ export function renderShell(root, { user, onSignOut }) {
   // Below 480 px Admin and Developer leave the top bar for the user menu (.wide-only).
   const allowed = { admin: false, developer: false };
   const adminBtn = h('button.button.subtle.wide-only', { type: 'button', text: t('common.admin'), hidden: true });
-  adminBtn.addEventListener('click', () => openAdmin());
+  adminBtn.addEventListener('click', () => showAdmin(true));
   isAdmin().then((yes) => { adminBtn.hidden = !yes; allowed.admin = yes; });
   const developerBtn = h('button.button.subtle.wide-only', { type: 'button', text: t('common.developer'), hidden: true, onclick: () => openDeveloper() });
   canUseDeveloper().then((yes) => { developerBtn.hidden = !yes; allowed.developer = yes; });
@@ -62,7 +63,9 @@ export function renderShell(root, { user, onSignOut }) {
     action: async () => { const p = await askPermission(); announce(p === 'granted' ? t('history.notificationsOn') : t('history.notificationsOff')); },
   });
   addUserMenuItem({ id: 'developer', label: () => t('common.developer'), visible: () => allowed.developer && narrow(), action: () => openDeveloper() });
-  addUserMenuItem({ id: 'admin', label: () => t('common.admin'), visible: () => allowed.admin && narrow(), action: () => openAdmin() });
+  addUserMenuItem({ id: 'admin', label: () => t('common.admin'), visible: () => allowed.admin && narrow(), action: () => showAdmin(true) });
+  // Below 480 px the language choice moves into the user menu too.
+  for (const item of languageMenuItems()) addUserMenuItem({ ...item, lang: item.id.replace(/^language-/, ''), visible: narrow });
   addUserMenuItem({ id: 'signout', label: () => t('common.signOut'), action: () => signOut() });
 
   const topbar = h('header.topbar', {},
@@ -74,7 +77,9 @@ export function renderShell(root, { user, onSignOut }) {
     searchBtn,
     adminBtn,
     themeMenu(),
+    languageMenu(),
     signOutBtn);
+  topbar.querySelector('.language-menu').classList.add('wide-only');
 
   const drawerBtn = () => {
     const open = document.body.classList.contains('drawer-open');
@@ -232,7 +237,22 @@ export function renderShell(root, { user, onSignOut }) {
     if (push && location.pathname !== path) history.pushState({}, '', path);
   }
 
+  // The admin page (admin.js) takes the content area: the channel view goes, so nothing is
+  // marked read while it is not on screen.
+  function showAdmin(push) {
+    if (state.view) state.view.destroy();
+    state.view = null;
+    state.current = null;
+    state.feed = null;
+    renderNav();
+    setDrawer(false);
+    openAdmin({ content, drawerButton: drawerBtn(), push });
+    baseTitle = document.title;
+    updateTitle();
+  }
+
   function openFromLocation() {
+    if (isAdminPath()) { showAdmin(false); return; }
     const f = /^\/t\/([^/]+)\/feed$/.exec(location.pathname);
     const feedTeam = f && state.teams.find((x) => x.id === decodeURIComponent(f[1]));
     if (feedTeam) {

@@ -10,6 +10,7 @@
 // <meta name="color-scheme"> follows, so form controls and scrollbars match. themeMenu() is the
 // person's setting (in the top bar, shell.js).
 import { menuButton } from './menu.js';
+import { t } from './i18n.js';
 
 const KEY = 'sb.theme';
 export const THEME_SETTINGS = ['system', 'light', 'dark', 'contrast'];
@@ -61,6 +62,7 @@ export function themeSetting() {
 
 // Stores the person's choice ('system' removes it) and applies it at once.
 export function setThemeSetting(value) {
+  // i18n-ignore: a programming error, never shown to people
   if (!THEME_SETTINGS.includes(value)) throw new Error(`unknown theme setting ${value}`);
   unstored = value;
   try {
@@ -76,11 +78,11 @@ window.addEventListener('storage', (e) => { if (e.key === KEY || e.key === null)
 apply();
 
 // The person's setting in the top bar: a menu button whose entries are radio items.
-const LABELS = { system: 'Same as system', light: 'Light', dark: 'Dark', contrast: 'High contrast' };
+const LABELS = { system: 'admin.theme.system', light: 'admin.theme.light', dark: 'admin.theme.dark', contrast: 'admin.theme.contrast' };
 
 export function themeMenu() {
-  const items = THEME_SETTINGS.map((value) => ({ label: LABELS[value], action: () => { setThemeSetting(value); mark(); } }));
-  const wrap = menuButton({ label: 'Theme', items, text: '\u25D0' });
+  const items = THEME_SETTINGS.map((value) => ({ label: t(LABELS[value]), action: () => { setThemeSetting(value); mark(); } }));
+  const wrap = menuButton({ label: t('admin.theme.menu'), items, text: '\u25D0' });
   wrap.classList.add('theme-menu');
   const entries = [...wrap.querySelectorAll('[role=menuitem]')];
   function mark() {

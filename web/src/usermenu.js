@@ -1,5 +1,5 @@
 // The user menu behind the topbar's avatar and name (the WAI-ARIA menu button pattern). Other
-// modules register their items with addUserMenuItem({id, label, action, visible}); label may be
+// modules register their items with addUserMenuItem({id, label, action, visible, lang}); label may be
 // a function (read when the menu opens, so it follows the language), visible a function saying
 // whether the item shows now. Items keep the order they were added in; an id added twice
 // replaces the first.
@@ -40,7 +40,8 @@ export function userMenu(user) {
     const ordered = registered.filter((x) => x.id !== 'signout').concat(registered.filter((x) => x.id === 'signout'));
     for (const it of ordered) {
       if (it.visible && !it.visible()) continue;
-      const li = h('li', { role: 'menuitem', tabindex: '-1', text: typeof it.label === 'function' ? it.label() : it.label });
+      // lang: an item named in another language (the language choices) says which.
+      const li = h('li', { role: 'menuitem', tabindex: '-1', lang: it.lang || null, text: typeof it.label === 'function' ? it.label() : it.label });
       const run = () => { close(true); it.action(); };
       li.addEventListener('click', run);
       li.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); run(); } });
