@@ -45,13 +45,19 @@ after(async () => {
   if (server) await server.stop();
 }, { timeout: 20000 });
 
+// "Your account" is an item of the user menu (the avatar button in the top bar).
+async function openAccount(page, name = 'Your account') {
+  await page.locator('.me-button').click();
+  await page.getByRole('menuitem', { name }).click();
+}
+
 test('change your password: a wrong current one is refused, the right one changes it and signs out the other browser', T, async () => {
   const alice = await newPerson('alice');
   const page = await newPage(browser, server);
   const other = await newPage(browser, server);
   await signIn(page, server, alice.userPrincipalName, alice.password);
   await signIn(other, server, alice.userPrincipalName, alice.password);
-  await page.getByRole('button', { name: 'Your account' }).click();
+  await openAccount(page);
   const dlg = page.getByRole('dialog', { name: 'Your account' });
   await dlg.getByLabel('Current password', { exact: true }).fill('not-my-password');
   await dlg.getByLabel('New password', { exact: true }).fill('A-brand-new-passphrase');
@@ -75,7 +81,7 @@ test('sessions: this browser is marked, another one is signed out from here; sig
   const other = await newPage(browser, server);
   await signIn(other, server, bob.userPrincipalName, bob.password);
   await signIn(page, server, bob.userPrincipalName, bob.password);
-  await page.getByRole('button', { name: 'Your account' }).click();
+  await openAccount(page);
   const dlg = page.getByRole('dialog', { name: 'Your account' });
   const sessions = dlg.getByRole('list', { name: 'Where you are signed in' });
   await sessions.getByRole('listitem').nth(1).waitFor();
@@ -103,7 +109,7 @@ test('API tokens: a wrong password is refused without signing out; a new token i
   const carol = await newPerson('carol');
   const page = await newPage(browser, server);
   await signIn(page, server, carol.userPrincipalName, carol.password);
-  await page.getByRole('button', { name: 'Your account' }).click();
+  await openAccount(page);
   const dlg = page.getByRole('dialog', { name: 'Your account' });
   const tokens = dlg.getByRole('list', { name: 'API tokens' });
   await dlg.getByText('You have no API tokens.').waitFor();
@@ -135,7 +141,7 @@ test('at 375 px the account view fits the screen', T, async () => {
   const dan = await newPerson('dan');
   const page = await newPage(browser, server, { viewport: { width: 375, height: 800 } });
   await signIn(page, server, dan.userPrincipalName, dan.password);
-  await page.getByRole('button', { name: 'Your account' }).click();
+  await openAccount(page);
   const dlg = page.getByRole('dialog', { name: 'Your account' });
   await dlg.getByRole('list', { name: 'Where you are signed in' }).getByRole('listitem').first().waitFor();
   const overflow = await page.evaluate(() => {
@@ -195,7 +201,7 @@ test('in French: « Votre compte » and the forced change screen', T, async () =
   await page.locator('#signin-password').fill(fanny.password);
   await page.locator('#signin-password').press('Enter');
   await page.locator('.app .topbar').waitFor();
-  await page.getByRole('button', { name: 'Votre compte' }).click();
+  await openAccount(page, 'Votre compte');
   const dlg = page.getByRole('dialog', { name: 'Votre compte' });
   await dlg.getByRole('button', { name: 'Se déconnecter partout' }).waitFor();
   await dlg.getByText('Ce navigateur').waitFor();

@@ -290,8 +290,14 @@ test('in French through the language menu; screenshots of every section in both 
     const sections = await page.getByRole('navigation', { name: 'Administration sections' }).getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     for (const lang of ['en', 'fr']) {
       if (lang === 'fr') {
-        await page.getByRole('button', { name: 'Language EN' }).click();
-        await Promise.all([page.waitForEvent('load'), page.getByRole('menuitemradio', { name: 'Fran\u00e7ais' }).click()]);
+        if (width > 480) {
+          await page.getByRole('button', { name: 'Language EN' }).click();
+          await Promise.all([page.waitForEvent('load'), page.getByRole('menuitemradio', { name: 'Fran\u00e7ais' }).click()]);
+        } else {
+          // Below 480 px the language choice is in the user menu (usermenu.js).
+          await page.getByRole('button', { name: 'Profile menu' }).click();
+          await Promise.all([page.waitForEvent('load'), page.getByRole('menuitem', { name: 'Fran\u00e7ais' }).click()]);
+        }
         await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
         assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
       }
@@ -315,8 +321,13 @@ test('in French through the language menu; screenshots of every section in both 
     await page.getByRole('heading', { level: 2, name: 'Journal d\u2019audit' }).waitFor();
     await page.getByRole('cell', { name: 'Webhook cr\u00e9\u00e9' }).first().waitFor();
     // Back to English for the next width (the setting is this browser's).
-    await page.getByRole('button', { name: 'Langue FR' }).click();
-    await Promise.all([page.waitForEvent('load'), page.getByRole('menuitemradio', { name: 'English' }).click()]);
+    if (width > 480) {
+      await page.getByRole('button', { name: 'Langue FR' }).click();
+      await Promise.all([page.waitForEvent('load'), page.getByRole('menuitemradio', { name: 'English' }).click()]);
+    } else {
+      await page.getByRole('button', { name: 'Menu du profil' }).click();
+      await Promise.all([page.waitForEvent('load'), page.getByRole('menuitem', { name: 'English' }).click()]);
+    }
     await page.getByRole('heading', { level: 2, name: 'Audit log' }).waitFor();
     assert.deepEqual(jsErrors(page), []);
     await page.context().close();

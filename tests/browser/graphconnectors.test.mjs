@@ -59,6 +59,7 @@ test('the search box shows permitted hits with labels and highlights; hostile te
   await signIn(page, server);
   await page.getByRole('button', { name: 'Search' }).click();
   const dlg = page.getByRole('dialog', { name: 'Search' });
+  await dlg.getByLabel('Search in').selectOption('external');
   await dlg.getByLabel('Search connected content').fill('payment');
   await dlg.getByRole('button', { name: 'Search', exact: true }).click();
   await dlg.getByRole('status').filter({ hasText: '14 results' }).waitFor();

@@ -206,7 +206,7 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   const page = await newPage(browser, server);
   await signIn(page, server);
   await page.goto(`/t/${team.id}/c/${general.id}`);
-  const adminBtn = page.getByRole('button', { name: 'Admin' });
+  const adminBtn = page.getByRole('button', { name: 'Admin', exact: true });
   await adminBtn.click();
   // A full page at /admin (issue 21): the switches in plain words, the cmdlet beside them.
   await page.waitForURL('**/admin/organisation');
@@ -260,7 +260,7 @@ test('the admin page: organisation switches apply, and the audit log shows who c
   await signIn(ppage, server, upn, 'plain-password-1');
   assert.equal((await asked).status(), 403);
   await ppage.getByRole('button', { name: 'Sign out' }).waitFor();
-  assert.equal(await ppage.getByRole('button', { name: 'Admin' }).isVisible(), false);
+  assert.equal(await ppage.getByRole('button', { name: 'Admin', exact: true }).isVisible(), false);
   await ppage.context().close();
 });
 

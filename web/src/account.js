@@ -4,7 +4,7 @@
 //
 // Server routes: POST /v1.0/me/changePassword, GET/DELETE /api/v1/me/sessions[/{id}],
 // GET/POST /api/v1/tokens, DELETE /api/v1/tokens/{id} (docs/identity.md).
-import { h, announce, clear, avatar } from './dom.js';
+import { h, announce, clear } from './dom.js';
 import { get, post, del, enc, csrfToken } from './api.js';
 import { openDialog } from './dialog.js';
 import { t, formatDate, formatRelative } from './i18n.js';
@@ -282,16 +282,6 @@ export function openAccount({ user, onSignedOut }) {
     tokensSection({ user }));
   d.focusFirst();
   return d;
-}
-
-// The top bar's entry until the user menu exists (PLAN: usermenu.js then registers it).
-// On phones (account.css) it shows the person's avatar in place of the words; its accessible
-// name stays the words.
-export function accountButton({ user, onSignedOut }) {
-  const face = avatar(user.displayName, null, 24);
-  face.setAttribute('aria-hidden', 'true');
-  return h('button.button.subtle.account-button', { type: 'button', 'aria-label': t('account.open'), title: t('account.open'), onclick: () => openAccount({ user, onSignedOut }) },
-    h('span.account-label', { text: t('account.open') }), face);
 }
 
 // After a sign-in whose password must be changed (an administrator's reset or

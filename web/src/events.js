@@ -1,6 +1,10 @@
-// Live updates over Server-Sent Events. EventSource reconnects by itself (sending
-// Last-Event-ID); when it gives up (CLOSED, e.g. after a 401 or a server restart that answered
-// an error) we open a new one with a growing delay.
+// Live updates over Server-Sent Events. EventSource reconnects by itself, sending Last-Event-ID,
+// and the server replays what was missed. When it gives up (CLOSED: an error answer, e.g. while
+// the server restarts) a new EventSource is opened with a growing delay and ?lastEventId= the
+// last id seen, so the server replays the gap for it too (GET /api/v1/events reads either).
+// Replies come as `message` events with replyToId; `messageUpdated` (edits, reactions,
+// deletes, cards replaced) carries the whole message again. onState: 'live', 'reconnecting'
+// (the browser is retrying) or 'offline' (waiting before a new EventSource).
 export function connectEvents({ onMessage, onUpdate, onState }) {
   let es = null;
   let stopped = false;
@@ -8,28 +12,24 @@ export function connectEvents({ onMessage, onUpdate, onState }) {
   let timer = null;
   let lastId = null;
 
+  const parse = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
+
   const open = () => {
     if (stopped) return;
-    // A fresh EventSource cannot set Last-Event-ID itself; missed messages are fetched by the
-    // app when it sees 'reconnected' (it reloads the open channel).
-    es = new EventSource('/api/v1/events', { withCredentials: true });
+    const url = lastId ? `/api/v1/events?lastEventId=${encodeURIComponent(lastId)}` : '/api/v1/events';
+    es = new EventSource(url, { withCredentials: true });
     es.addEventListener('open', () => {
       delay = 1000;
       onState('live');
     });
     es.addEventListener('message', (e) => {
       if (e.lastEventId) lastId = e.lastEventId;
-      let msg;
-      try { msg = JSON.parse(e.data); } catch { return; }
-      // A reply (replyToId) goes to its thread: the channel view puts it there.
-      onMessage(msg);
+      const msg = parse(e);
+      if (msg) onMessage(msg);
     });
-    // A card its service replaced, an edit, a reaction, a delete: live only (no id), the whole
-    // message again.
     es.addEventListener('messageUpdated', (e) => {
-      let msg;
-      try { msg = JSON.parse(e.data); } catch { return; }
-      if (onUpdate) onUpdate(msg);
+      const msg = parse(e);
+      if (msg && onUpdate) onUpdate(msg);
     });
     es.addEventListener('error', () => {
       if (stopped) return;

@@ -35,45 +35,61 @@ export async function startServer({ timeoutMs = 15000, args = [] } = {}) {
   // The copy does not sit beside web/dist, so the repository's bundle is named explicitly.
   const webRoot = path.join(REPO_ROOT, 'web', 'dist');
   if (!fs.existsSync(path.join(webRoot, 'app.js'))) throw new Error(`${webRoot}/app.js is missing: run \`make\` first`);
-  const child = spawn(binaryCopy(root), ['serve', '--listen', '127.0.0.1:0', '--data', data, '--web-root', webRoot, '--webhook-rate-limit', '0', ...args],
-    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  const bin = binaryCopy(root);
   const lines = [];
   let password = null;
   let adminName = null;
-  const url = await new Promise((resolve, reject) => {
-    let partial = '';
-    const timer = setTimeout(() => reject(new Error(`server not ready within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-      partial += chunk;
-      let i;
-      while ((i = partial.indexOf('\n')) !== -1) {
-        const line = partial.slice(0, i).replace(/\r$/, '');
-        partial = partial.slice(i + 1);
-        lines.push(line);
-        const p = PASSWORD_RE.exec(line);
-        if (p) { adminName = p[1]; password = p[2]; }
-        const m = LISTENING_RE.exec(line);
-        if (m) { clearTimeout(timer); resolve(m[1].replace(/\/+$/, '')); }
-      }
+  let child = null;
+  // Starts the binary listening on `listen` and resolves with its URL once it says so.
+  const boot = (listen) => {
+    child = spawn(bin, ['serve', '--listen', listen, '--data', data, '--web-root', webRoot, '--webhook-rate-limit', '0', ...args],
+      { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    const proc = child;
+    return new Promise((resolve, reject) => {
+      let partial = '';
+      const timer = setTimeout(() => reject(new Error(`server not ready within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
+      proc.stderr.setEncoding('utf8');
+      proc.stderr.on('data', (chunk) => {
+        partial += chunk;
+        let i;
+        while ((i = partial.indexOf('\n')) !== -1) {
+          const line = partial.slice(0, i).replace(/\r$/, '');
+          partial = partial.slice(i + 1);
+          lines.push(line);
+          const p = PASSWORD_RE.exec(line);
+          if (p) { adminName = p[1]; password = p[2]; }
+          const m = LISTENING_RE.exec(line);
+          if (m) { clearTimeout(timer); proc.removeAllListeners('exit'); resolve(m[1].replace(/\/+$/, '')); }
+        }
+      });
+      proc.stdout.resume();
+      proc.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`server exited (${code ?? sig}) before listening:\n${lines.join('\n')}`)); });
     });
-    child.stdout.resume();
-    child.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`server exited (${code ?? sig}) before listening:\n${lines.join('\n')}`)); });
-  });
-  child.removeAllListeners('exit');
+  };
+  const stopChild = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await done;
+      clearTimeout(t);
+    }
+    live.delete(child);
+  };
+  const url = await boot('127.0.0.1:0');
   const server = {
     url, password, adminName, stderr: lines, dataDir: data,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const done = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10000);
-        await done;
-        clearTimeout(t);
-      }
-      live.delete(child);
+      await stopChild();
       fs.rmSync(root, { recursive: true, force: true });
+    },
+    // Stops the server and starts it again on the same address with the same data (sessions
+    // and tokens survive); `between` runs while it is down.
+    async restart(between = async () => {}) {
+      await stopChild();
+      await between();
+      await boot(new URL(url).host);
     },
   };
   if (!password) throw new Error(`no first-start password printed:\n${lines.join('\n')}`);
