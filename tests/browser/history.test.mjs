@@ -371,7 +371,7 @@ test('in French (the language setting): the list, the history and the title', T,
   for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i][0] >= boxes[i - 1][1] - 0.5, `top bar items overlap: ${JSON.stringify(boxes)}`);
   await shot(page, '68-history-fr-375');
   await page.getByRole('button', { name: 'Menu du profil' }).click();
-  assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['Raccourcis clavier', 'D\u00e9veloppeur', 'Administration', 'English', 'Fran\u00e7ais', 'Se d\u00e9connecter']);
+  assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['Votre compte', 'Raccourcis clavier', 'D\u00e9veloppeur', 'Administration', 'English', 'Fran\u00e7ais', 'Se d\u00e9connecter']);
   await page.keyboard.press('Escape');
   assert.equal(await page.title(), 'General | Scale team | Switchboard');
   await page.locator('.channel-header .drawer-toggle[aria-label="Afficher les \u00e9quipes et les canaux"]').click();

@@ -21,7 +21,9 @@ function detect() {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (saved && CATALOGS[saved]) return saved;
   } catch { /* storage disabled */ }
-  for (const tag of navigator.languages || [navigator.language || 'en']) {
+  // Outside a browser (node's tests of format.js) there is no navigator: English.
+  const nav = typeof navigator === 'undefined' ? { languages: ['en'] } : navigator;
+  for (const tag of nav.languages || [nav.language || 'en']) {
     const base = String(tag).toLowerCase().split('-')[0];
     if (CATALOGS[base]) return base;
   }
@@ -30,7 +32,7 @@ function detect() {
 
 let current = detect();
 let plural = new Intl.PluralRules(current);
-document.documentElement.lang = current;
+if (typeof document !== 'undefined') document.documentElement.lang = current;
 
 export function lang() { return current; }
 

@@ -56,6 +56,7 @@ export function renderShell(root, { user, onSignOut }) {
     c.focus();
   });
 
+  addUserMenuItem({ id: 'account', label: () => t('account.open'), action: () => openAccount({ user, onSignedOut: () => onSignOut() }) });
   addUserMenuItem({ id: 'shortcuts', label: () => t('history.shortcutsTitle'), action: () => openShortcutsHelp() });
   addUserMenuItem({
     id: 'notifications',
@@ -67,7 +68,6 @@ export function renderShell(root, { user, onSignOut }) {
   addUserMenuItem({ id: 'admin', label: () => t('common.admin'), visible: () => allowed.admin && narrow(), action: () => showAdmin(true) });
   // Below 480 px the language choice moves into the user menu too.
   for (const item of languageMenuItems()) addUserMenuItem({ ...item, lang: item.id.replace(/^language-/, ''), visible: narrow });
-  addUserMenuItem({ id: 'account', label: () => t('account.open'), action: () => openAccount({ user, onSignedOut: () => onSignOut() }) });
   addUserMenuItem({ id: 'signout', label: () => t('common.signOut'), action: () => signOut() });
 
   const topbar = h('header.topbar', {},
