@@ -21,6 +21,7 @@
 #include "net/fetch.h"
 #include "org/org.h"
 #include "graphconn/graphconn.h"
+#include "forward/forward.h"
 #include "outbox/outbox.h"
 #include "proxy/proxy.h"
 #include "store/store.h"
@@ -49,6 +50,7 @@ static void usage(FILE *f)
                "                         [--graph-item-rate N] [--graph-notify-retry-ms MS]\n"
                "                         [--max-connections-per-ip N]\n"
                "                         [--unauthenticated-body-budget BYTES]\n"
+               "                         [--smtp-url smtp://HOST:PORT --smtp-from ADDRESS]\n"
                "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment.\n");
@@ -281,7 +283,7 @@ static int serve(int argc, char **argv)
     }
     /* Every job kind is registered before the worker starts (outbox_register). */
     if (gc_outbox_register(&ctx) != SB_OK || actions_register(ctx.outbox) != SB_OK ||
-        outbox_start(ctx.outbox, &ctx) != SB_OK) {
+        forward_register(ctx.outbox) != SB_OK || outbox_start(ctx.outbox, &ctx) != SB_OK) {
         sb_log_error("cannot start the outbox worker");
         goto out;
     }

@@ -47,6 +47,8 @@ static const struct opt opts[] = {
     {"oidc-create-users", OPT_BOOL, offsetof(struct sb_config, oidc_create_users), 0},
     {"disable-password-sign-in", OPT_BOOL, offsetof(struct sb_config, disable_password_sign_in), 0},
     STR_OPT("break-glass-admin", break_glass_admin),
+    STR_OPT("smtp-url", smtp_url),
+    STR_OPT("smtp-from", smtp_from),
 };
 
 sb_err sb_config_parse_listen(const char *s, char *host, size_t host_cap, int *port)

@@ -42,6 +42,8 @@ struct sb_config {
     /* Password sign-in only for the break-glass administrator (everyone else uses SSO). */
     bool disable_password_sign_in;
     char break_glass_admin[256]; /* that administrator's userPrincipalName; default "admin" */
+    char smtp_url[512];  /* forwards of kind email: smtp://host:port (or smtps://); "" = none */
+    char smtp_from[256]; /* their sender address */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */

@@ -23,6 +23,7 @@ struct outbox {
     struct {
         char kind[32];
         outbox_handler fn;
+        int max_attempts;
     } handlers[OUTBOX_KINDS];
     size_t nhandlers;
     char owner[SB_ID_LEN + 1]; /* this process's lease name */
@@ -59,6 +60,12 @@ sb_err outbox_new(struct outbox **out)
 
 sb_err outbox_register(struct outbox *ob, const char *kind, outbox_handler h)
 {
+    return outbox_register_limit(ob, kind, h, OUTBOX_MAX_ATTEMPTS);
+}
+
+sb_err outbox_register_limit(struct outbox *ob, const char *kind, outbox_handler h,
+                             int max_attempts)
+{
     if (strlen(kind) >= sizeof(ob->handlers[0].kind))
         return SB_ERR_INVALID;
     for (size_t i = 0; i < ob->nhandlers; i++)
@@ -68,15 +75,19 @@ sb_err outbox_register(struct outbox *ob, const char *kind, outbox_handler h)
         return SB_ERR_NOMEM;
     snprintf(ob->handlers[ob->nhandlers].kind, sizeof(ob->handlers[0].kind), "%s", kind);
     ob->handlers[ob->nhandlers].fn = h;
+    ob->handlers[ob->nhandlers].max_attempts = max_attempts;
     ob->nhandlers++;
     return SB_OK;
 }
 
-static outbox_handler find(const struct outbox *ob, const char *kind)
+static outbox_handler find(const struct outbox *ob, const char *kind, int *max_attempts)
 {
     for (size_t i = 0; i < ob->nhandlers; i++)
-        if (strcmp(ob->handlers[i].kind, kind) == 0)
+        if (strcmp(ob->handlers[i].kind, kind) == 0) {
+            *max_attempts = ob->handlers[i].max_attempts;
             return ob->handlers[i].fn;
+        }
+    *max_attempts = OUTBOX_MAX_ATTEMPTS;
     return NULL;
 }
 
@@ -93,7 +104,8 @@ static int64_t backoff_ms(int attempt)
 static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct sb_outbox_job *job,
                       const char *payload_text)
 {
-    outbox_handler fn = find(ob, job->kind);
+    int max_attempts;
+    outbox_handler fn = find(ob, job->kind, &max_attempts);
     json_t *payload = json_loads(payload_text, 0, NULL);
     char error[512] = "";
     int64_t retry_in = 0, now;
@@ -112,7 +124,7 @@ static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct sb_out
         r = fn(ctx, job->id, payload, job->attempts, &retry_in, error, sizeof(error));
     }
     json_decref(payload);
-    if (r == OUTBOX_RETRY && fn && job->attempts >= OUTBOX_MAX_ATTEMPTS)
+    if (r == OUTBOX_RETRY && fn && job->attempts >= max_attempts)
         r = OUTBOX_FAIL;
     if (r == OUTBOX_RETRY && retry_in <= 0)
         retry_in = backoff_ms(job->attempts);

@@ -41,6 +41,10 @@ struct outbox;
 sb_err outbox_new(struct outbox **out);
 /* Register every kind before outbox_start. */
 sb_err outbox_register(struct outbox *ob, const char *kind, outbox_handler h);
+/* outbox_register with another limit of runs than OUTBOX_MAX_ATTEMPTS, for a kind whose handler
+ * decides itself when to give up (forwards retry for 24 hours). */
+sb_err outbox_register_limit(struct outbox *ob, const char *kind, outbox_handler h,
+                             int max_attempts);
 /* Starts the worker thread (ctx must outlive outbox_stop). */
 sb_err outbox_start(struct outbox *ob, struct sb_ctx *ctx);
 /* Stops the worker after the handler in progress returns; idempotent. */
