@@ -69,7 +69,10 @@ sb_err smtp_send(const char *url, const char *from, const char *const *to, size_
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     if (smtp_code)
         *smtp_code = code;
-    if (rc != CURLE_OK)
+    if (rc != CURLE_OK && code > 0)
+        err = sb_fail(diag, SB_ERR_UNAVAILABLE, "smtpFailed", "the SMTP server answered %ld (%s)",
+                      code, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    else if (rc != CURLE_OK)
         err = sb_fail(diag, SB_ERR_UNAVAILABLE, "smtpFailed", "%s",
                       errbuf[0] ? errbuf : curl_easy_strerror(rc));
 out:
