@@ -184,6 +184,47 @@ static sb_err forward_load(struct sb_ctx *ctx, const struct sb_principal *who, c
 
 /* --- management --------------------------------------------------------------------------- */
 
+/* What the audit log says of a forward: where it sends (the host of its URL, not the URL, which
+ * is a secret; the addresses of an e-mail forward) and its filters. */
+static json_t *summary(const struct sb_forward *f)
+{
+    char scheme[16] = "", host[256] = "";
+    int port = 0;
+    json_t *v;
+
+    if (f->url[0] && fetch_url_parts(f->url, scheme, sizeof(scheme), host, sizeof(host), &port))
+        host[0] = '\0';
+    v = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", f->name, "kind", f->kind, "teamId",
+                  f->team_id, "channelId", f->channel_id, "people", f->include_people);
+    if (!v)
+        return NULL;
+    if (host[0])
+        json_object_set_new(v, "host", json_string(host));
+    if (strcmp(f->kind, "email") == 0)
+        json_object_set_new(v, "to", json_loads(f->recipients, 0, NULL));
+    json_object_set_new(v, "connectors",
+                        strcmp(f->connectors, "*") == 0 ? json_string("*")
+                                                        : json_loads(f->connectors, 0, NULL));
+    json_object_set_new(v, "keywords", json_loads(f->keywords, 0, NULL));
+    return v;
+}
+
+/* The audit entry of a change of a forward (before/after may be NULL). */
+static sb_err audit(struct sb_ctx *ctx, const struct sb_principal *who, const char *action,
+                    const struct sb_forward *before, const struct sb_forward *after,
+                    struct sb_audit *out)
+{
+    json_t *b = before ? summary(before) : json_null();
+    json_t *a = after ? summary(after) : json_null();
+    sb_err err = !b || !a ? SB_ERR_NOMEM
+                          : org_audit_entry(ctx, who->user_id, who->display_name, action,
+                                            after ? after->id : before->id, b, a, out);
+
+    json_decref(b);
+    json_decref(a);
+    return err;
+}
+
 sb_err forward_create(struct sb_ctx *ctx, const struct sb_principal *who, const char *channel_id,
                       const struct forward_input *in, struct sb_forward *out, struct sb_diag *diag)
 {
@@ -216,7 +257,15 @@ sb_err forward_create(struct sb_ctx *ctx, const struct sb_principal *who, const 
     snprintf(out->created_by, sizeof(out->created_by), "%s", who->user_id);
     sb_time_now(ctx, out->created);
     memcpy(out->updated, out->created, sizeof(out->updated));
-    return store_forward_insert(ctx->store, out);
+    {
+        struct sb_audit a = {0};
+
+        err = audit(ctx, who, "forward.create", NULL, out, &a);
+        if (!err)
+            err = store_forward_insert(ctx->store, out, &a);
+        org_audit_entry_free(&a);
+    }
+    return err;
 }
 
 sb_err forward_list(struct sb_ctx *ctx, const struct sb_principal *who, const char *channel_id,
@@ -239,10 +288,13 @@ sb_err forward_get(struct sb_ctx *ctx, const struct sb_principal *who, const cha
 sb_err forward_update(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                       const struct forward_input *in, struct sb_forward *out, struct sb_diag *diag)
 {
+    struct sb_forward before;
+    struct sb_audit a = {0};
     sb_err err = forward_load(ctx, who, id, out, diag);
 
     if (err)
         return err;
+    before = *out;
     if (in->kind && strcmp(in->kind, out->kind) != 0)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest",
                        "kind cannot change: make a new forward");
@@ -250,7 +302,10 @@ sb_err forward_update(struct sb_ctx *ctx, const struct sb_principal *who, const 
     if (err)
         return err;
     sb_time_now(ctx, out->updated);
-    err = store_forward_update(ctx->store, out);
+    err = audit(ctx, who, "forward.update", &before, out, &a);
+    if (!err)
+        err = store_forward_update(ctx->store, out, &a);
+    org_audit_entry_free(&a);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "forward '%s' not found", id);
     return err;
@@ -260,10 +315,14 @@ sb_err forward_delete(struct sb_ctx *ctx, const struct sb_principal *who, const 
                       struct sb_diag *diag)
 {
     struct sb_forward f;
+    struct sb_audit a = {0};
     sb_err err = forward_load(ctx, who, id, &f, diag);
 
     if (!err)
-        err = store_forward_delete(ctx->store, id);
+        err = audit(ctx, who, "forward.delete", &f, NULL, &a);
+    if (!err)
+        err = store_forward_delete(ctx->store, id, &a);
+    org_audit_entry_free(&a);
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "forward '%s' not found", id);
     return err;

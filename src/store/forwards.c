@@ -49,21 +49,33 @@ static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
     dl->created_ms = db_col_int(d, s, 9);
 }
 
+struct forward_write {
+    const struct sb_forward *f;
+    const char *id;
+    const struct sb_audit *audit;
+};
+
 static sb_err insert_fn(struct db *d, void *arg)
 {
-    const struct sb_forward *f = arg;
+    const struct forward_write *w = arg;
+    const struct sb_forward *f = w->f;
+    sb_err err;
 
-    return db_run(d, NULL, SQL_FORWARD_INSERT,
-                  DB_ARGS(db_text(f->id), db_text(f->team_id), db_text(f->channel_id),
-                          db_text(f->name), db_text(f->kind), db_text(f->url),
-                          db_text(f->recipients), db_bool(f->include_people),
-                          db_text(f->connectors), db_text(f->keywords), db_text(f->created_by),
-                          db_text(f->created), db_text(f->updated)));
+    err =
+        db_run(d, NULL, SQL_FORWARD_INSERT,
+               DB_ARGS(db_text(f->id), db_text(f->team_id), db_text(f->channel_id),
+                       db_text(f->name), db_text(f->kind), db_text(f->url), db_text(f->recipients),
+                       db_bool(f->include_people), db_text(f->connectors), db_text(f->keywords),
+                       db_text(f->created_by), db_text(f->created), db_text(f->updated)));
+    return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_forward_insert(struct store *st, const struct sb_forward *f)
+sb_err store_forward_insert(struct store *st, const struct sb_forward *f,
+                            const struct sb_audit *audit)
 {
-    return store_write(st, insert_fn, (void *)f);
+    struct forward_write w = {f, NULL, audit};
+
+    return store_write(st, insert_fn, &w);
 }
 
 sb_err store_forward_get(struct store *st, const char *id, struct sb_forward *out)
@@ -81,27 +93,38 @@ sb_err store_forward_list(struct store *st, const char *channel_id, struct sb_fo
 
 static sb_err update_fn(struct db *d, void *arg)
 {
-    const struct sb_forward *f = arg;
+    const struct forward_write *w = arg;
+    const struct sb_forward *f = w->f;
+    sb_err err;
 
-    return db_run_one(d, SQL_FORWARD_UPDATE,
-                      DB_ARGS(db_text(f->name), db_text(f->url), db_text(f->recipients),
-                              db_bool(f->include_people), db_text(f->connectors),
-                              db_text(f->keywords), db_text(f->updated), db_text(f->id)));
+    err = db_run_one(d, SQL_FORWARD_UPDATE,
+                     DB_ARGS(db_text(f->name), db_text(f->url), db_text(f->recipients),
+                             db_bool(f->include_people), db_text(f->connectors),
+                             db_text(f->keywords), db_text(f->updated), db_text(f->id)));
+    return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_forward_update(struct store *st, const struct sb_forward *f)
+sb_err store_forward_update(struct store *st, const struct sb_forward *f,
+                            const struct sb_audit *audit)
 {
-    return store_write(st, update_fn, (void *)f);
+    struct forward_write w = {f, NULL, audit};
+
+    return store_write(st, update_fn, &w);
 }
 
 static sb_err delete_fn(struct db *d, void *arg)
 {
-    return db_run_one(d, SQL_FORWARD_DELETE, DB_ARGS(db_text(arg)));
+    const struct forward_write *w = arg;
+    sb_err err = db_run_one(d, SQL_FORWARD_DELETE, DB_ARGS(db_text(w->id)));
+
+    return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
-sb_err store_forward_delete(struct store *st, const char *id)
+sb_err store_forward_delete(struct store *st, const char *id, const struct sb_audit *audit)
 {
-    return store_write(st, delete_fn, (void *)id);
+    struct forward_write w = {NULL, id, audit};
+
+    return store_write(st, delete_fn, &w);
 }
 
 sb_err store_forward_deliveries(struct store *st, const char *forward_id, size_t top,

@@ -16,18 +16,22 @@
 #include <stddef.h>
 
 struct store;
+struct sb_audit;
 
 /* The outbox kind of a delivery's job; its payload is {"delivery": id}. */
 #define STORE_FORWARD_JOB_KIND "forward"
 
-sb_err store_forward_insert(struct store *st, const struct sb_forward *f);
+/* Writes of a forward carry their audit entry (same transaction). */
+sb_err store_forward_insert(struct store *st, const struct sb_forward *f,
+                            const struct sb_audit *audit);
 sb_err store_forward_get(struct store *st, const char *id, struct sb_forward *out);
 /* The forwards of a channel, oldest first (caller frees *out). */
 sb_err store_forward_list(struct store *st, const char *channel_id, struct sb_forward **out,
                           size_t *n);
 /* Replaces name, url, recipients, filters and updated of f->id. SB_ERR_NOT_FOUND when gone. */
-sb_err store_forward_update(struct store *st, const struct sb_forward *f);
-sb_err store_forward_delete(struct store *st, const char *id);
+sb_err store_forward_update(struct store *st, const struct sb_forward *f,
+                            const struct sb_audit *audit);
+sb_err store_forward_delete(struct store *st, const char *id, const struct sb_audit *audit);
 
 /* The newest top deliveries of a forward (caller frees *out). */
 sb_err store_forward_deliveries(struct store *st, const char *forward_id, size_t top,

@@ -348,6 +348,19 @@ describe('forwarding', () => {
     expectStatus(await owner.api('DELETE', `/api/v1/forwards/${f.id}`), 204);
   });
 
+  test('the audit log records who made, changed and removed a forward, with its host but never its URL', async () => {
+    const f = expectStatus(await owner.api('POST', fwdPath(), { name: 'Audited', kind: 'workflows', url: dest.url('/audited?sig=very-secret') }), 201).body;
+    expectStatus(await owner.api('PATCH', `/api/v1/forwards/${f.id}`, { name: 'Audited 2', url: dest.url('/audited?sig=other-secret') }), 200);
+    expectStatus(await owner.api('DELETE', `/api/v1/forwards/${f.id}`), 204);
+    const log = expectStatus(await api(s, s.adminToken)('GET', '/api/v1/admin/audit?$top=50'), 200).body.value.filter((e) => e.target === f.id);
+    assert.deepEqual(log.map((e) => e.action), ['forward.delete', 'forward.update', 'forward.create']);
+    for (const e of log) assert.equal(e.actor.id, owner.id);
+    assert.equal(log[2].after.host, '127.0.0.1');
+    assert.equal(log[1].before.name, 'Audited');
+    assert.equal(log[1].after.name, 'Audited 2');
+    assert.ok(!JSON.stringify(log).includes('secret'), 'no URL in the audit log');
+  });
+
   test('kill -9 in the middle of deliveries loses none: after the restart every message is delivered', async () => {
     const f = expectStatus(await owner.api('POST', fwdPath(), { name: 'Crash', kind: 'workflows', url: dest.url('/crash'), include: { people: true } }), 201).body;
     dest.scripts.set('/crash', Array.from({ length: 1000 }, () => [503, {}]));
