@@ -290,7 +290,13 @@ sb_err forward_update(struct sb_ctx *ctx, const struct sb_principal *who, const 
 {
     struct sb_forward before;
     struct sb_audit a = {0};
-    sb_err err = forward_load(ctx, who, id, out, diag);
+    sb_id key;
+    sb_err err;
+
+    /* id may point into *out (a caller updating its own copy), which the read overwrites. */
+    snprintf(key, sizeof(key), "%s", id);
+    id = key;
+    err = forward_load(ctx, who, id, out, diag);
 
     if (err)
         return err;
