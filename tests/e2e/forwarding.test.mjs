@@ -14,7 +14,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 import { startServer, api, newUser, REPO_ROOT } from './lib/server.mjs';
-import { expectStatus, expectGraphError, createTeam, generalChannel, postMessage, uniqueName } from './lib/graph.mjs';
+import { expectStatus, expectGraphError, createTeam, generalChannel, postMessage, uniqueName, addMember } from './lib/graph.mjs';
 import { createWebhook, postTo, expectAccepted, ADAPTIVE_TYPE } from './lib/webhooks.mjs';
 
 const require = createRequire(import.meta.url);
@@ -328,6 +328,13 @@ describe('forwarding', () => {
     expectGraphError(await outsider.api('PATCH', `/api/v1/forwards/${f.id}`, { name: 'Stolen' }), 404);
     expectGraphError(await outsider.api('DELETE', `/api/v1/forwards/${f.id}`), 404);
     expectGraphError(await outsider.api('GET', `/api/v1/forwards/${f.id}/deliveries`), 404);
+    // A member where the team does not let members manage connectors: 403, as for connectors.
+    const member = await newUser(s, 'member');
+    await addMember(owner.api, team.id, member.id);
+    expectStatus(await owner.api('PATCH', `/v1.0/teams/${team.id}`, { memberSettings: { allowCreateUpdateRemoveConnectors: false } }), [200, 204]);
+    expectGraphError(await member.api('POST', fwdPath(), { name: 'X', kind: 'slack', url: dest.url('/x') }), 403);
+    expectGraphError(await member.api('DELETE', `/api/v1/forwards/${f.id}`), 403);
+    expectStatus(await owner.api('PATCH', `/v1.0/teams/${team.id}`, { memberSettings: { allowCreateUpdateRemoveConnectors: true } }), [200, 204]);
     for (const body of [
       { name: 'X', kind: 'fax', url: dest.url('/x') },
       { name: 'X', kind: 'workflows' },
