@@ -200,6 +200,61 @@ describe('forwarding', () => {
     }
   });
 
+  test('the corpus posted to a webhook reaches a workflows destination as valid Adaptive Cards and a slack one within its limits, text kept', async () => {
+    const hook = await createWebhook(owner.api, channel.id);
+    const wf = expectStatus(await owner.api('POST', fwdPath(), { name: 'Corpus WF', kind: 'workflows', url: dest.url('/corpus-wf'), include: { connectors: [hook.id] } }), 201).body;
+    const sl = expectStatus(await owner.api('POST', fwdPath(), { name: 'Corpus Slack', kind: 'slack', url: dest.url('/corpus-slack'), include: { connectors: [hook.id] } }), 201).body;
+    const files = fs.readdirSync(CORPUS).filter((x) => x.endsWith('.json') && x !== 'sources.json').sort();
+    let posted = 0;
+    for (const f of files) {
+      const body = JSON.parse(fs.readFileSync(path.join(CORPUS, f), 'utf8'));
+      if (body.type === 'AdaptiveCard') continue; // not a webhook body by itself
+      expectAccepted(await postTo(hook.url, body), f);
+      posted++;
+    }
+    for (const f of [wf, sl]) await delivered(f.id, (v) => v.length === posted && v.every((d) => d.status === 'delivered'), `${f.name}: all delivered`, 60_000);
+    const wfBodies = dest.calls.filter((c) => c.path === '/corpus-wf').map((c) => c.json);
+    const slBodies = dest.calls.filter((c) => c.path === '/corpus-slack').map((c) => c.json);
+    assert.equal(wfBodies.length, posted);
+    assert.equal(slBodies.length, posted);
+    for (const b of wfBodies) {
+      assert.equal(b.type, 'message');
+      assert.ok(b.attachments.length >= 1);
+      for (const a of b.attachments) {
+        assert.equal(a.contentType, ADAPTIVE_TYPE);
+        // Adaptive Cards pass through as their senders wrote them (any version); translated
+        // MessageCards must be valid 1.4 cards.
+        if (a.content.version === '1.4' && a.content.msteams?.width === 'Full' && a.content.body?.[0]?.type === 'Container') {
+          assert.deepEqual(adaptiveProblems(a.content), [], JSON.stringify(a.content).slice(0, 200));
+        }
+      }
+    }
+    for (const b of slBodies) {
+      assert.equal(typeof b.text, 'string');
+      assert.ok(b.text.length > 0 && b.text.length <= 40000);
+      assert.ok(Array.isArray(b.blocks) && b.blocks.length <= 50);
+      for (const blk of b.blocks) {
+        assert.ok(['header', 'section', 'context', 'image', 'actions'].includes(blk.type), blk.type);
+        if (blk.type === 'section' && blk.text) assert.ok([...blk.text.text].length <= 3000);
+        if (blk.type === 'header') assert.ok([...blk.text.text].length <= 150);
+        if (blk.type === 'actions') for (const e of blk.elements) assert.ok(/^https?:/.test(e.url) && [...e.text.text].length <= 75);
+      }
+    }
+    // Text is kept: every TextBlock of every delivered Adaptive Card is in the Slack text.
+    const slackText = slBodies.map((b) => b.text).join('\n');
+    for (const b of wfBodies) {
+      const walk = (items) => {
+        for (const e of items || []) {
+          if (e.type === 'TextBlock' && e.text.trim()) assert.ok(slackText.includes(e.text.trim().slice(0, 50)), `"${e.text.slice(0, 50)}" is in the Slack text`);
+          walk(e.items);
+          for (const c of e.columns || []) walk(c.items);
+        }
+      };
+      for (const a of b.attachments) walk(a.content.body);
+    }
+    for (const f of [wf, sl]) expectStatus(await owner.api('DELETE', `/api/v1/forwards/${f.id}`), 204);
+  });
+
   test('actions without an Adaptive Card equivalent are kept as text; OpenUri becomes Action.OpenUrl', async () => {
     const mc = {
       '@type': 'MessageCard', summary: 's', title: 'Actions', themeColor: 'FF0000',
