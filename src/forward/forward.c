@@ -377,7 +377,7 @@ sb_err forward_retry(struct sb_ctx *ctx, const struct sb_principal *who, const c
         err = store_forward_delivery_retry(ctx->store, dl.id, &job, text);
     free(text);
     if (!err)
-        outbox_kick(ctx->outbox);
+        outbox_kick(ctx->forward_outbox ? ctx->forward_outbox : ctx->outbox);
     return err;
 }
 

@@ -33,6 +33,8 @@
 struct outbox;
 struct sb_principal;
 
+/* The outbox kind of a delivery's job (store/forwards.h writes it). */
+#define FORWARD_JOB_KIND "forward"
 #define FORWARD_RETRY_WINDOW_MS (24LL * 60 * 60 * 1000)
 #define FORWARD_MAX_PER_CHANNEL 32
 #define FORWARD_MAX_RECIPIENTS 20

@@ -26,6 +26,8 @@ struct outbox {
         int max_attempts;
     } handlers[OUTBOX_KINDS];
     size_t nhandlers;
+    char lane_kind[32]; /* "" = every kind */
+    struct store_outbox_lane lane;
     char owner[SB_ID_LEN + 1]; /* this process's lease name */
     struct sb_ctx *ctx;
     pthread_t thread;
@@ -78,6 +80,21 @@ sb_err outbox_register_limit(struct outbox *ob, const char *kind, outbox_handler
     ob->handlers[ob->nhandlers].max_attempts = max_attempts;
     ob->nhandlers++;
     return SB_OK;
+}
+
+sb_err outbox_set_lane(struct outbox *ob, const char *kind, bool only)
+{
+    if (strlen(kind) >= sizeof(ob->lane_kind))
+        return SB_ERR_INVALID;
+    snprintf(ob->lane_kind, sizeof(ob->lane_kind), "%s", kind);
+    ob->lane.kind = ob->lane_kind;
+    ob->lane.only = only;
+    return SB_OK;
+}
+
+static const struct store_outbox_lane *lane_of(const struct outbox *ob)
+{
+    return ob->lane_kind[0] ? &ob->lane : NULL;
 }
 
 static outbox_handler find(const struct outbox *ob, const char *kind, int *max_attempts)
@@ -149,7 +166,8 @@ sb_err outbox_run_due(struct outbox *ob, struct sb_ctx *ctx, int max, int *ran)
         sb_id_new(ctx, ob->owner);
     while (*ran < max) {
         int64_t now = sb_now_ms(ctx);
-        err = store_outbox_claim(ctx->store, now, now + OUTBOX_LEASE_MS, ob->owner, &job, &payload);
+        err = store_outbox_claim_lane(ctx->store, now, now + OUTBOX_LEASE_MS, ob->owner,
+                                      lane_of(ob), &job, &payload);
         if (err == SB_ERR_NOT_FOUND)
             return SB_OK;
         if (err)
@@ -194,7 +212,7 @@ static void *worker_main(void *arg)
         }
         pthread_mutex_unlock(&ob->mu);
         now = sb_now_ms(ctx);
-        if (store_outbox_next_due(ctx->store, now, &due) == SB_OK && due <= now) {
+        if (store_outbox_next_due_lane(ctx->store, now, lane_of(ob), &due) == SB_OK && due <= now) {
             if (outbox_run_due(ob, ctx, 16, &ran) != SB_OK)
                 sb_log_error("outbox: cannot run jobs (retrying)");
             if (ran)
@@ -217,7 +235,10 @@ sb_err outbox_start(struct outbox *ob, struct sb_ctx *ctx)
     ob->ctx = ctx;
     if (!ob->owner[0])
         sb_id_new(ctx, ob->owner);
-    if (!store_shared(ctx->store) && store_outbox_release_leases(ctx->store) != SB_OK)
+    /* A lane of one kind starts after the outbox of the others, which released every lease
+     * before its worker ran: releasing again would free that worker's claims. */
+    if (!(ob->lane_kind[0] && ob->lane.only) && !store_shared(ctx->store) &&
+        store_outbox_release_leases(ctx->store) != SB_OK)
         return SB_ERR_IO;
     if (pthread_create(&ob->thread, NULL, worker_main, ob) != 0)
         return SB_ERR_NOMEM;
