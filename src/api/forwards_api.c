@@ -49,6 +49,8 @@ static bool read_input(struct api_call *c, json_t *body, struct forward_input *i
         in->connectors = array_member(c, include, "connectors", &bad);
     if (!bad && include)
         in->keywords = array_member(c, include, "keywords", &bad);
+    if (!bad && include)
+        in->colors = array_member(c, include, "colors", &bad);
     return !bad;
 }
 

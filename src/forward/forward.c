@@ -80,6 +80,13 @@ static bool keyword_ok(const char *s)
     return *s && strlen(s) <= 100;
 }
 
+static bool color_ok(const char *s)
+{
+    if (*s == '#')
+        s++;
+    return strlen(s) == 6 && strspn(s, "0123456789abcdefABCDEF") == 6;
+}
+
 static bool id_ok(const char *s)
 {
     return sb_id_valid(s);
@@ -119,6 +126,9 @@ static sb_err apply(struct sb_ctx *ctx, const struct forward_input *in, struct s
         return err;
     if (in->keywords && (err = check_list(in->keywords, "include.keywords", 50, keyword_ok,
                                           f->keywords, sizeof(f->keywords), diag)))
+        return err;
+    if (in->colors && (err = check_list(in->colors, "include.colors", 20, color_ok, f->colors,
+                                        sizeof(f->colors), diag)))
         return err;
     if (!f->name[0])
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "name is required");
@@ -206,6 +216,7 @@ static json_t *summary(const struct sb_forward *f)
                         strcmp(f->connectors, "*") == 0 ? json_string("*")
                                                         : json_loads(f->connectors, 0, NULL));
     json_object_set_new(v, "keywords", json_loads(f->keywords, 0, NULL));
+    json_object_set_new(v, "colors", json_loads(f->colors, 0, NULL));
     return v;
 }
 
@@ -239,6 +250,7 @@ sb_err forward_create(struct sb_ctx *ctx, const struct sb_principal *who, const 
     snprintf(out->recipients, sizeof(out->recipients), "[]");
     snprintf(out->connectors, sizeof(out->connectors), "*");
     snprintf(out->keywords, sizeof(out->keywords), "[]");
+    snprintf(out->colors, sizeof(out->colors), "[]");
     if (!in->kind)
         return sb_fail(diag, SB_ERR_INVALID, "invalidRequest", "kind is required");
     err = apply(ctx, in, out, diag);
@@ -396,6 +408,7 @@ json_t *forward_render(const struct sb_forward *f)
     if (strcmp(f->connectors, "*") != 0)
         json_object_set_new(include, "connectors", json_loads(f->connectors, 0, NULL));
     json_object_set_new(include, "keywords", json_loads(f->keywords, 0, NULL));
+    json_object_set_new(include, "colors", json_loads(f->colors, 0, NULL));
     json_object_set_new(v, "include", include);
     /* Recipients are shown (people need to see whom a channel mails); the URL never is. */
     if (strcmp(f->kind, "email") == 0)

@@ -6,7 +6,8 @@
  * Slack-format incoming webhook: {text, blocks}) or "email" (through --smtp-url, multipart text
  * + HTML). Filters: people's messages (include.people, default false), which connector
  * configurations (include.connectors, default all), keywords (include.keywords: any of them in
- * the text, default none).
+ * the text, default none), MessageCard colours (include.colors: themeColor values, any of
+ * them; default any).
  *
  * Every stored message is matched against its channel's forwards by the store, in the
  * message's own transaction, which writes a delivery and its outbox job per match (store/
@@ -50,6 +51,7 @@ struct forward_input {
     bool people;
     json_t *connectors; /* array of configuration ids */
     json_t *keywords;   /* array of strings */
+    json_t *colors;     /* array of themeColors ("#RRGGBB" or "RRGGBB") */
 };
 
 sb_err forward_register(struct outbox *ob);

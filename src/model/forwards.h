@@ -26,6 +26,7 @@ struct sb_forward {
     bool include_people;                  /* people's messages are forwarded */
     char connectors[SB_FORWARD_LIST_MAX]; /* "*" (every connector) or a JSON array of ids */
     char keywords[SB_FORWARD_LIST_MAX];   /* JSON array; "[]" = no keyword filter */
+    char colors[SB_FORWARD_LIST_MAX];     /* JSON array of 6-digit hex themeColors; "[]" = any */
     sb_id created_by;
     sb_time created;
     sb_time updated;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 static void read_forward(struct db *d, struct db_stmt *s, void *elem)
@@ -31,6 +32,7 @@ static void read_forward(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 10, f->created_by, sizeof(f->created_by));
     db_col_copy(d, s, 11, f->created, sizeof(f->created));
     db_col_copy(d, s, 12, f->updated, sizeof(f->updated));
+    db_col_copy(d, s, 13, f->colors, sizeof(f->colors));
 }
 
 static void read_delivery(struct db *d, struct db_stmt *s, void *elem)
@@ -61,12 +63,12 @@ static sb_err insert_fn(struct db *d, void *arg)
     const struct sb_forward *f = w->f;
     sb_err err;
 
-    err =
-        db_run(d, NULL, SQL_FORWARD_INSERT,
-               DB_ARGS(db_text(f->id), db_text(f->team_id), db_text(f->channel_id),
-                       db_text(f->name), db_text(f->kind), db_text(f->url), db_text(f->recipients),
-                       db_bool(f->include_people), db_text(f->connectors), db_text(f->keywords),
-                       db_text(f->created_by), db_text(f->created), db_text(f->updated)));
+    err = db_run(d, NULL, SQL_FORWARD_INSERT,
+                 DB_ARGS(db_text(f->id), db_text(f->team_id), db_text(f->channel_id),
+                         db_text(f->name), db_text(f->kind), db_text(f->url),
+                         db_text(f->recipients), db_bool(f->include_people), db_text(f->connectors),
+                         db_text(f->keywords), db_text(f->created_by), db_text(f->created),
+                         db_text(f->updated), db_text(f->colors)));
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
@@ -97,10 +99,11 @@ static sb_err update_fn(struct db *d, void *arg)
     const struct sb_forward *f = w->f;
     sb_err err;
 
-    err = db_run_one(d, SQL_FORWARD_UPDATE,
-                     DB_ARGS(db_text(f->name), db_text(f->url), db_text(f->recipients),
-                             db_bool(f->include_people), db_text(f->connectors),
-                             db_text(f->keywords), db_text(f->updated), db_text(f->id)));
+    err =
+        db_run_one(d, SQL_FORWARD_UPDATE,
+                   DB_ARGS(db_text(f->name), db_text(f->url), db_text(f->recipients),
+                           db_bool(f->include_people), db_text(f->connectors), db_text(f->keywords),
+                           db_text(f->colors), db_text(f->updated), db_text(f->id)));
     return err ? err : store_audit_insert_tx(d, w->audit);
 }
 
@@ -184,6 +187,7 @@ struct candidate {
     bool people;
     char connectors[SB_FORWARD_LIST_MAX];
     char keywords[SB_FORWARD_LIST_MAX];
+    char colors[SB_FORWARD_LIST_MAX];
 };
 
 /* Most forwards one channel's message is delivered to: more are refused by the service. */
@@ -200,6 +204,57 @@ static bool contains_nocase(const char *hay, const char *needle)
         if (strncasecmp(hay, needle, n) == 0)
             return true;
     return false;
+}
+
+/* A themeColor as 6 lower-case hex digits ("" when it is not one): "#FF0000", "ff0000". */
+static void norm_color(const char *s, char out[7])
+{
+    size_t n;
+
+    out[0] = '\0';
+    if (!s)
+        return;
+    if (*s == '#')
+        s++;
+    n = strlen(s);
+    if (n != 6 || strspn(s, "0123456789abcdefABCDEF") != 6)
+        return;
+    for (size_t i = 0; i < 6; i++)
+        out[i] = (char)tolower((unsigned char)s[i]);
+    out[6] = '\0';
+}
+
+/* Whether one of m's MessageCards has a themeColor of colors (a JSON array). Attachments are
+ * Graph's shape: content is the card's JSON as a string. */
+static bool color_matches(const char *colors, const struct sb_message *m)
+{
+    json_t *want = json_loads(colors, 0, NULL), *atts, *a, *w;
+    size_t i, k;
+    bool hit = false;
+
+    atts = m->attachments ? json_loads(m->attachments, 0, NULL) : NULL;
+    json_array_foreach(atts, i, a)
+    {
+        const char *content = json_string_value(json_object_get(a, "content"));
+        json_t *card = content ? json_loads(content, 0, NULL) : NULL;
+        char have[7];
+
+        norm_color(json_string_value(json_object_get(card, "themeColor")), have);
+        json_decref(card);
+        if (!have[0])
+            continue;
+        json_array_foreach(want, k, w)
+        {
+            char c[7];
+
+            norm_color(json_string_value(w), c);
+            if (c[0] && strcmp(c, have) == 0)
+                hit = true;
+        }
+    }
+    json_decref(atts);
+    json_decref(want);
+    return hit;
 }
 
 static bool wants(const struct candidate *c, const struct sb_message *m, const char *text)
@@ -230,7 +285,9 @@ static bool wants(const struct candidate *c, const struct sb_message *m, const c
             hit = true;
     }
     json_decref(kw);
-    return !any || hit;
+    if (any && !hit)
+        return false;
+    return strcmp(c->colors, "[]") == 0 || !c->colors[0] || color_matches(c->colors, m);
 }
 
 /* A fresh GUID: the store makes the delivery's id itself, inside the message's transaction. */
@@ -277,6 +334,7 @@ sb_err store_forward_fanout_tx(struct db *d, const struct sb_message *m, const c
         c->people = db_col_int(d, s, 1) != 0;
         db_col_copy(d, s, 2, c->connectors, sizeof(c->connectors));
         db_col_copy(d, s, 3, c->keywords, sizeof(c->keywords));
+        db_col_copy(d, s, 4, c->colors, sizeof(c->colors));
     }
     db_done(d, s);
     if (err || !n)

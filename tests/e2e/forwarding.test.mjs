@@ -373,6 +373,25 @@ describe('forwarding', () => {
     for (const f of [picky, all]) expectStatus(await owner.api('DELETE', `/api/v1/forwards/${f.id}`), 204);
   });
 
+  test('filters: card colour (themeColor), with or without #, any case', async () => {
+    const hook = await createWebhook(owner.api, channel.id);
+    const red = expectStatus(await owner.api('POST', fwdPath(), { name: 'Red', kind: 'workflows', url: dest.url('/red'), include: { connectors: [hook.id], colors: ['#FF0000', 'd70000'] } }), 201).body;
+    assert.deepEqual(red.include.colors, ['#FF0000', 'd70000']);
+    const all = expectStatus(await owner.api('POST', fwdPath(), { name: 'Every card', kind: 'workflows', url: dest.url('/every'), include: { connectors: [hook.id] } }), 201).body;
+    expectAccepted(await postTo(hook.url, { '@type': 'MessageCard', summary: 's', text: 'red alert', themeColor: 'ff0000' }));
+    expectAccepted(await postTo(hook.url, { '@type': 'MessageCard', summary: 's', text: 'green news', themeColor: '#00FF00' }));
+    expectAccepted(await postTo(hook.url, { '@type': 'MessageCard', summary: 's', text: 'dark red', themeColor: '#D70000' }));
+    expectAccepted(await postTo(hook.url, { text: 'no colour' }));
+    await delivered(all.id, (v) => v.length === 4, 'the catch-all has four');
+    const v = (await deliveries(red.id)).body.value;
+    assert.equal(v.length, 2, JSON.stringify(v));
+    await delivered(red.id, (x) => x.every((d) => d.status === 'delivered'), 'delivered');
+    const got = JSON.stringify(dest.calls.filter((c) => c.path === '/red').map((c) => c.json));
+    assert.ok(got.includes('red alert') && got.includes('dark red') && !got.includes('green news'));
+    expectGraphError(await owner.api('POST', fwdPath(), { name: 'X', kind: 'slack', url: dest.url('/x'), include: { colors: ['red'] } }), 400);
+    for (const f of [red, all]) expectStatus(await owner.api('DELETE', `/api/v1/forwards/${f.id}`), 204);
+  });
+
   test('refusals change nothing: outsiders 404, bad kinds, missing URLs, bad addresses, refused hosts 400', async () => {
     const outsider = await newUser(s, 'outsider');
     const f = expectStatus(await owner.api('POST', fwdPath(), { name: 'Kept', kind: 'slack', url: dest.url('/kept') }), 201).body;

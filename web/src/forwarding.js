@@ -39,6 +39,7 @@ function describeFilters(f) {
   if (inc.people) parts.push(t('forwarding.filters.people'));
   parts.push(Array.isArray(inc.connectors) ? t('forwarding.filters.connectors.some', { count: inc.connectors.length }) : t('forwarding.filters.connectors.all'));
   if (inc.keywords && inc.keywords.length) parts.push(t('forwarding.filters.keywords', { list: inc.keywords.join(', ') }));
+  if (inc.colors && inc.colors.length) parts.push(t('forwarding.filters.colors', { list: inc.colors.join(', ') }));
   return parts.join(' \u00b7 ');
 }
 
@@ -125,6 +126,7 @@ export function showForwarding({ body, channel, back }) {
     const to = h('input', { id: id('to'), type: 'text', autocomplete: 'off', 'aria-describedby': id('to-help') });
     const people = h('input', { id: id('people'), type: 'checkbox' });
     const keywords = h('input', { id: id('kw'), type: 'text', autocomplete: 'off', 'aria-describedby': id('kw-help') });
+    const colors = h('input', { id: id('colors'), type: 'text', autocomplete: 'off', placeholder: '#D70000', 'aria-describedby': id('colors-help') });
     const allConn = h('input', { id: id('allconn'), type: 'checkbox', checked: true });
     const connBoxes = h('div.fwd-connectors');
     const urlField = h('div.field', {}, h('label', { for: id('url'), text: t('forwarding.url') }), url, h('p.muted', { id: id('url-help'), text: t('forwarding.url.help') }));
@@ -142,6 +144,7 @@ export function showForwarding({ body, channel, back }) {
       h('fieldset.field', {}, h('legend', { text: t('forwarding.connectors') }),
         h('div.check', {}, allConn, h('label', { for: id('allconn'), text: t('forwarding.connectors.all') })), connBoxes),
       h('div.field', {}, h('label', { for: id('kw'), text: t('forwarding.keywords') }), keywords, h('p.muted', { id: id('kw-help'), text: t('forwarding.keywords.help') })),
+      h('div.field', {}, h('label', { for: id('colors'), text: t('forwarding.colors') }), colors, h('p.muted', { id: id('colors-help'), text: t('forwarding.colors.help') })),
       error, h('div.fwd-buttons', {}, save, cancel));
     detail.append(form);
     name.focus();
@@ -159,6 +162,8 @@ export function showForwarding({ body, channel, back }) {
       if (!allConn.checked) include.connectors = [...connBoxes.querySelectorAll('input:checked')].map((b) => b.value);
       const kw = splitList(keywords.value);
       if (kw.length) include.keywords = kw;
+      const cs = splitList(colors.value);
+      if (cs.length) include.colors = cs;
       const payload = { name: name.value.trim(), kind: kind.value, include };
       if (kind.value === 'email') payload.to = splitList(to.value); else payload.url = url.value.trim();
       save.disabled = true;

@@ -10,6 +10,7 @@ CREATE TABLE forwards (
     include_people  INTEGER NOT NULL DEFAULT 0,
     connectors      TEXT NOT NULL DEFAULT '*',
     keywords        TEXT NOT NULL DEFAULT '[]',
+    colors          TEXT NOT NULL DEFAULT '[]', -- themeColor values (hex, no '#'), any
     created_by      TEXT NOT NULL,
     created         TEXT NOT NULL,
     updated         TEXT NOT NULL

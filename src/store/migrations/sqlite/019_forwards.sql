@@ -1,7 +1,8 @@
 -- Forwarding (issue 24): a channel's messages delivered onward to a Teams Workflows URL, a
 -- Slack-format webhook or email addresses. url is the destination's secret (never shown again);
 -- recipients a JSON array of addresses (email). Filters: people's messages or not, which
--- connector configurations ('*' = all, else a JSON array of ids), keywords (JSON array, any).
+-- connector configurations ('*' = all, else a JSON array of ids), keywords (JSON array, any),
+-- MessageCard colours (JSON array of themeColor values, any).
 CREATE TABLE forwards (
     id              TEXT PRIMARY KEY,
     team_id         TEXT NOT NULL,
@@ -13,6 +14,7 @@ CREATE TABLE forwards (
     include_people  INTEGER NOT NULL DEFAULT 0,
     connectors      TEXT NOT NULL DEFAULT '*',
     keywords        TEXT NOT NULL DEFAULT '[]',
+    colors          TEXT NOT NULL DEFAULT '[]', -- themeColor values (hex, no '#'), any
     created_by      TEXT NOT NULL,
     created         TEXT NOT NULL,
     updated         TEXT NOT NULL
