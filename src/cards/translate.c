@@ -335,7 +335,8 @@ sb_err card_translate_messagecard(const char *body, size_t len, char **out, stru
     {
         const char *type = str(mc, "type"), *at = str(mc, "@type");
 
-        if ((type && strcasecmp(type, "message") == 0) || (at && strcasecmp(at, "MessageCard"))) {
+        if ((type && strcasecmp(type, "message") == 0) ||
+            (at && strcasecmp(at, "MessageCard") != 0)) {
             err = sb_fail(diag, SB_ERR_INVALID, "badRequest", "%s",
                           "The body must be a MessageCard (@type MessageCard).");
             goto out;

@@ -181,7 +181,10 @@ static sb_err forward_load(struct sb_ctx *ctx, const struct sb_principal *who, c
                            struct sb_forward *out, struct sb_diag *diag)
 {
     struct sb_resource res = {NULL, NULL, NULL};
-    sb_err err = sb_id_valid(id) ? store_forward_get(ctx->store, id, out) : SB_ERR_NOT_FOUND;
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = sb_id_valid(id) ? store_forward_get(ctx->store, id, out) : SB_ERR_NOT_FOUND;
 
     if (err == SB_ERR_NOT_FOUND)
         return sb_fail(diag, err, "NotFound", "forward '%s' not found", id);
