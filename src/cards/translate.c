@@ -284,7 +284,10 @@ sb_err card_messagecard_to_adaptive(json_t *mc, json_t **out)
         push(body, text_block(text, NULL, NULL, false, &ok), &ok);
     if (summary && !title && !text)
         push(body, text_block(summary, NULL, NULL, false, &ok), &ok);
-    json_array_foreach(json_object_get(mc, "sections"), i, s) section(s, body, acts, &ok);
+    json_array_foreach(json_object_get(mc, "sections"), i, s)
+    {
+        section(s, body, acts, &ok);
+    }
     actions(json_object_get(mc, "potentialAction"), acts, body, &ok);
     if (!json_array_size(body))
         push(body, text_block(summary ? summary : " ", NULL, NULL, false, &ok), &ok);
@@ -548,8 +551,11 @@ static void walk_elements(struct walker *w, json_t *items, int depth)
             json_t *f;
             size_t k;
 
-            json_array_foreach(json_object_get(e, "facts"), k, f) w->fact(
-                w, str(f, "title") ? str(f, "title") : "", str(f, "value") ? str(f, "value") : "");
+            json_array_foreach(json_object_get(e, "facts"), k, f)
+            {
+                w->fact(w, str(f, "title") ? str(f, "title") : "",
+                        str(f, "value") ? str(f, "value") : "");
+            }
             w->facts_end(w);
         } else if (strcmp(type, "Image") == 0 && web_url(str(e, "url"))) {
             w->image(w, str(e, "url"), str(e, "altText"));
@@ -560,7 +566,9 @@ static void walk_elements(struct walker *w, json_t *items, int depth)
             size_t k;
 
             json_array_foreach(json_object_get(e, "columns"), k, c)
+            {
                 walk_elements(w, json_object_get(c, "items"), depth + 1);
+            }
         } else if (strcmp(type, "ActionSet") == 0) {
             walk_actions(w, json_object_get(e, "actions"));
         } else if (strcmp(type, "Table") == 0) {
@@ -573,7 +581,9 @@ static void walk_elements(struct walker *w, json_t *items, int depth)
                 size_t j;
 
                 json_array_foreach(json_object_get(row, "cells"), j, cell)
+                {
                     walk_elements(w, json_object_get(cell, "items"), depth + 1);
+                }
             }
         } else {
             /* Containers and anything else with items: its text is read, not dropped. */

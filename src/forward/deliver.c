@@ -187,8 +187,11 @@ static void send_mail(struct sb_ctx *ctx, const struct sb_forward *f, const stru
     struct tm tm;
     sb_err err;
 
-    json_array_foreach(to, i, v) if (n < FORWARD_MAX_RECIPIENTS && json_is_string(v)) rcpt[n++] =
-        json_string_value(v);
+    json_array_foreach(to, i, v)
+    {
+        if (n < FORWARD_MAX_RECIPIENTS && json_is_string(v))
+            rcpt[n++] = json_string_value(v);
+    }
     err = card_to_email(cards, &html, &text);
     sb_id_new(ctx, mid);
     snprintf(boundary, sizeof(boundary), "sb-%.32s", mid);

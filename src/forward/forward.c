@@ -228,11 +228,12 @@ static sb_err audit(struct sb_ctx *ctx, const struct sb_principal *who, const ch
                     const struct sb_forward *before, const struct sb_forward *after,
                     struct sb_audit *out)
 {
+    const struct sb_forward *which = after ? after : before;
     json_t *b = before ? summary(before) : json_null();
     json_t *a = after ? summary(after) : json_null();
-    sb_err err = !b || !a ? SB_ERR_NOMEM
-                          : org_audit_entry(ctx, who->user_id, who->display_name, action,
-                                            after ? after->id : before->id, b, a, out);
+    sb_err err = !b || !a || !which ? SB_ERR_NOMEM
+                                    : org_audit_entry(ctx, who->user_id, who->display_name, action,
+                                                      which->id, b, a, out);
 
     json_decref(b);
     json_decref(a);
