@@ -21,6 +21,7 @@
 #include "net/fetch.h"
 #include "org/org.h"
 #include "graphconn/graphconn.h"
+#include "forward/forward.h"
 #include "outbox/outbox.h"
 #include "proxy/proxy.h"
 #include "store/store.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
                "                         [--unauthenticated-body-budget BYTES]\n"
                "                         [--config FILE] [--metrics-token TOKEN]\n"
                "                         [--log-level error|warn|info]\n"
+               "                         [--smtp-url smtp://HOST:PORT --smtp-from ADDRESS]\n"
                "       switchboard admin [--db URL | --data DIR] <cmdlet> [-Parameter:value ...]\n"
                "       switchboard version\n"
                "Every flag can also be set as SWITCHBOARD_<FLAG> in the environment or as a\n"
@@ -314,7 +316,7 @@ static int serve(int argc, char **argv)
     if (webhook_limiter_new(cfg.webhook_rate_limit, &ctx.limiter) != SB_OK ||
         webhook_limiter_new(cfg.graph_item_rate, &ctx.gc_item_limiter) != SB_OK ||
         events_bus_new(&ctx.bus) != SB_OK || jwt_cache_new(&ctx.jwt) != SB_OK ||
-        outbox_new(&ctx.outbox) != SB_OK ||
+        outbox_new(&ctx.outbox) != SB_OK || outbox_new(&ctx.forward_outbox) != SB_OK ||
         auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.auth_pool) != SB_OK ||
         auth_pool_new(AUTH_POOL_THREADS, AUTH_POOL_QUEUE, &ctx.oidc_pool) != SB_OK ||
         proxy_relays_new(&ctx.relays) != SB_OK) {
@@ -325,9 +327,15 @@ static int serve(int argc, char **argv)
         sb_log_error("cannot start listening to the other server processes");
         goto out;
     }
-    /* Every job kind is registered before the worker starts (outbox_register). */
+    /* Every job kind is registered before the worker starts (outbox_register). Forwards wait
+     * on destinations outside (up to 10 s each): a worker of their own, started second (it
+     * does not clear leases), so that card actions never queue behind them. */
     if (gc_outbox_register(&ctx) != SB_OK || actions_register(ctx.outbox) != SB_OK ||
-        outbox_start(ctx.outbox, &ctx) != SB_OK) {
+        outbox_set_lane(ctx.outbox, FORWARD_JOB_KIND, false) != SB_OK ||
+        outbox_start(ctx.outbox, &ctx) != SB_OK ||
+        outbox_set_lane(ctx.forward_outbox, FORWARD_JOB_KIND, true) != SB_OK ||
+        forward_register(ctx.forward_outbox) != SB_OK ||
+        outbox_start(ctx.forward_outbox, &ctx) != SB_OK) {
         sb_log_error("cannot start the outbox worker");
         goto out;
     }
@@ -383,12 +391,14 @@ out:
     auth_pool_free(ctx.auth_pool);
     auth_pool_free(ctx.oidc_pool);
     outbox_stop(ctx.outbox);
+    outbox_stop(ctx.forward_outbox);
     store_close(ctx.store);
     proxy_relays_free(ctx.relays);
     events_bus_free(ctx.bus);
     webhook_limiter_free(ctx.limiter);
     webhook_limiter_free(ctx.gc_item_limiter);
     outbox_free(ctx.outbox);
+    outbox_free(ctx.forward_outbox);
     jwt_cache_free(ctx.jwt);
     fetch_global_cleanup();
     free(cert);

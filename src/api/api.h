@@ -161,6 +161,15 @@ void api_webhook_post_unsigned(struct api_call *c);
 void api_webhook_post_legacy(struct api_call *c);
 void api_webhook_post_workflow(struct api_call *c);
 void api_webhook_create(struct api_call *c);
+/* forwards_api.c (contract §8) */
+void api_forward_list(struct api_call *c);
+void api_forward_create(struct api_call *c);
+void api_forward_get(struct api_call *c);
+void api_forward_patch(struct api_call *c);
+void api_forward_delete(struct api_call *c);
+void api_forward_deliveries(struct api_call *c);
+void api_forward_retry(struct api_call *c);
+void api_translate(struct api_call *c);
 void api_service_post(struct api_call *c);
 /* The same URLs' checks before the body is read (dispatch.c prepare): answer the request when
  * the URL is not a current webhook URL, else leave it alone. */

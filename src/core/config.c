@@ -55,6 +55,8 @@ static const struct opt opts[] = {
     {"log-level", OPT_LEVEL, offsetof(struct sb_config, log_level), 0},
     {"admin-token", OPT_SECRET, offsetof(struct sb_config, admin_token),
      sizeof(((struct sb_config *)0)->admin_token)},
+    STR_OPT("smtp-url", smtp_url),
+    STR_OPT("smtp-from", smtp_from),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))

@@ -76,6 +76,7 @@ struct sb_ctx {
     struct events_bus *bus;          /* live events to SSE subscribers */
     struct org_cache *org;           /* organisation settings, refreshed every 500 ms */
     struct outbox *outbox;           /* durable jobs and their worker (NULL: no worker) */
+    struct outbox *forward_outbox;   /* the forwards' jobs, a worker of their own (NULL: none) */
     struct jwt_cache *jwt;           /* cache of the token signing keys (NULL: read the store) */
     struct webhook_limiter *gc_item_limiter; /* Graph connector items per connection */
     struct auth_pool *auth_pool;             /* password hashing off the HTTP threads */

@@ -23,8 +23,11 @@ struct outbox {
     struct {
         char kind[32];
         outbox_handler fn;
+        int max_attempts;
     } handlers[OUTBOX_KINDS];
     size_t nhandlers;
+    char lane_kind[32]; /* "" = every kind */
+    struct store_outbox_lane lane;
     char owner[SB_ID_LEN + 1]; /* this process's lease name */
     struct sb_ctx *ctx;
     pthread_t thread;
@@ -59,6 +62,12 @@ sb_err outbox_new(struct outbox **out)
 
 sb_err outbox_register(struct outbox *ob, const char *kind, outbox_handler h)
 {
+    return outbox_register_limit(ob, kind, h, OUTBOX_MAX_ATTEMPTS);
+}
+
+sb_err outbox_register_limit(struct outbox *ob, const char *kind, outbox_handler h,
+                             int max_attempts)
+{
     if (strlen(kind) >= sizeof(ob->handlers[0].kind))
         return SB_ERR_INVALID;
     for (size_t i = 0; i < ob->nhandlers; i++)
@@ -68,15 +77,34 @@ sb_err outbox_register(struct outbox *ob, const char *kind, outbox_handler h)
         return SB_ERR_NOMEM;
     snprintf(ob->handlers[ob->nhandlers].kind, sizeof(ob->handlers[0].kind), "%s", kind);
     ob->handlers[ob->nhandlers].fn = h;
+    ob->handlers[ob->nhandlers].max_attempts = max_attempts;
     ob->nhandlers++;
     return SB_OK;
 }
 
-static outbox_handler find(const struct outbox *ob, const char *kind)
+sb_err outbox_set_lane(struct outbox *ob, const char *kind, bool only)
+{
+    if (strlen(kind) >= sizeof(ob->lane_kind))
+        return SB_ERR_INVALID;
+    snprintf(ob->lane_kind, sizeof(ob->lane_kind), "%s", kind);
+    ob->lane.kind = ob->lane_kind;
+    ob->lane.only = only;
+    return SB_OK;
+}
+
+static const struct store_outbox_lane *lane_of(const struct outbox *ob)
+{
+    return ob->lane_kind[0] ? &ob->lane : NULL;
+}
+
+static outbox_handler find(const struct outbox *ob, const char *kind, int *max_attempts)
 {
     for (size_t i = 0; i < ob->nhandlers; i++)
-        if (strcmp(ob->handlers[i].kind, kind) == 0)
+        if (strcmp(ob->handlers[i].kind, kind) == 0) {
+            *max_attempts = ob->handlers[i].max_attempts;
             return ob->handlers[i].fn;
+        }
+    *max_attempts = OUTBOX_MAX_ATTEMPTS;
     return NULL;
 }
 
@@ -93,7 +121,8 @@ static int64_t backoff_ms(int attempt)
 static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct sb_outbox_job *job,
                       const char *payload_text)
 {
-    outbox_handler fn = find(ob, job->kind);
+    int max_attempts;
+    outbox_handler fn = find(ob, job->kind, &max_attempts);
     json_t *payload = json_loads(payload_text, 0, NULL);
     char error[512] = "";
     int64_t retry_in = 0, now;
@@ -112,7 +141,7 @@ static sb_err run_job(struct outbox *ob, struct sb_ctx *ctx, const struct sb_out
         r = fn(ctx, job->id, payload, job->attempts, &retry_in, error, sizeof(error));
     }
     json_decref(payload);
-    if (r == OUTBOX_RETRY && fn && job->attempts >= OUTBOX_MAX_ATTEMPTS)
+    if (r == OUTBOX_RETRY && fn && job->attempts >= max_attempts)
         r = OUTBOX_FAIL;
     if (r == OUTBOX_RETRY && retry_in <= 0)
         retry_in = backoff_ms(job->attempts);
@@ -137,7 +166,8 @@ sb_err outbox_run_due(struct outbox *ob, struct sb_ctx *ctx, int max, int *ran)
         sb_id_new(ctx, ob->owner);
     while (*ran < max) {
         int64_t now = sb_now_ms(ctx);
-        err = store_outbox_claim(ctx->store, now, now + OUTBOX_LEASE_MS, ob->owner, &job, &payload);
+        err = store_outbox_claim_lane(ctx->store, now, now + OUTBOX_LEASE_MS, ob->owner,
+                                      lane_of(ob), &job, &payload);
         if (err == SB_ERR_NOT_FOUND)
             return SB_OK;
         if (err)
@@ -182,7 +212,7 @@ static void *worker_main(void *arg)
         }
         pthread_mutex_unlock(&ob->mu);
         now = sb_now_ms(ctx);
-        if (store_outbox_next_due(ctx->store, now, &due) == SB_OK && due <= now) {
+        if (store_outbox_next_due_lane(ctx->store, now, lane_of(ob), &due) == SB_OK && due <= now) {
             if (outbox_run_due(ob, ctx, 16, &ran) != SB_OK)
                 sb_log_error("outbox: cannot run jobs (retrying)");
             if (ran)
@@ -205,7 +235,10 @@ sb_err outbox_start(struct outbox *ob, struct sb_ctx *ctx)
     ob->ctx = ctx;
     if (!ob->owner[0])
         sb_id_new(ctx, ob->owner);
-    if (!store_shared(ctx->store) && store_outbox_release_leases(ctx->store) != SB_OK)
+    /* A lane of one kind starts after the outbox of the others, which released every lease
+     * before its worker ran: releasing again would free that worker's claims. */
+    if (!(ob->lane_kind[0] && ob->lane.only) && !store_shared(ctx->store) &&
+        store_outbox_release_leases(ctx->store) != SB_OK)
         return SB_ERR_IO;
     if (pthread_create(&ob->thread, NULL, worker_main, ob) != 0)
         return SB_ERR_NOMEM;

@@ -22,6 +22,8 @@
 #include "core/sb.h"
 #include "model/outbox.h"
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #define OUTBOX_LEASE_MS (30LL * 1000)
@@ -41,6 +43,15 @@ struct outbox;
 sb_err outbox_new(struct outbox **out);
 /* Register every kind before outbox_start. */
 sb_err outbox_register(struct outbox *ob, const char *kind, outbox_handler h);
+/* outbox_register with another limit of runs than OUTBOX_MAX_ATTEMPTS, for a kind whose handler
+ * decides itself when to give up (forwards retry for 24 hours). */
+sb_err outbox_register_limit(struct outbox *ob, const char *kind, outbox_handler h,
+                             int max_attempts);
+/* Makes ob run only jobs of kind (only = true) or every job but those (only = false), so that a
+ * kind whose handler may wait on slow destinations (forwards) has a worker of its own and does
+ * not hold up the others (card actions). Set before outbox_start. A lane of one kind does not
+ * clear leases at start: start it after the outbox of the other kinds, which does. */
+sb_err outbox_set_lane(struct outbox *ob, const char *kind, bool only);
 /* Starts the worker thread (ctx must outlive outbox_stop). */
 sb_err outbox_start(struct outbox *ob, struct sb_ctx *ctx);
 /* Stops the worker after the handler in progress returns; idempotent. */

@@ -128,6 +128,10 @@ sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m);
 /* Inserts a pending outbox job inside the caller's write transaction (a domain write and the
  * job that follows it up commit together). */
 sb_err store_outbox_insert_tx(struct db *d, const struct sb_outbox_job *j, const char *payload);
+/* Writes a delivery and its outbox job for every forward of m's channel whose filters take m
+ * (store/forwards.c), in the caller's transaction: called by store_message_insert, so every
+ * stored message is forwarded with its own commit. */
+sb_err store_forward_fanout_tx(struct db *d, const struct sb_message *m, const char *search_text);
 
 /* Appends an audit entry inside the caller's write transaction (the change and its record
  * commit together); NULL writes nothing. */

@@ -47,6 +47,8 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
     db_done(d, s);
     if (!err)
         err = store_mentions_insert(d, m);
+    if (!err)
+        err = store_forward_fanout_tx(d, m, search_text ? search_text : text);
     if (!err) {
         char rest[96];
         snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);

@@ -85,8 +85,18 @@ static void read_due(struct db *d, struct db_stmt *s, void *elem)
 
 sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due)
 {
+    return store_outbox_next_due_lane(st, now_ms, NULL, due);
+}
+
+sb_err store_outbox_next_due_lane(struct store *st, int64_t now_ms,
+                                  const struct store_outbox_lane *lane, int64_t *due)
+{
     /* A job whose lease is current is due again when the lease runs out. */
-    sb_err err = store_select_one(st, SQL_OUTBOX_NEXT_DUE, read_due, due, DB_ARGS(db_int(now_ms)));
+    sb_err err =
+        !lane ? store_select_one(st, SQL_OUTBOX_NEXT_DUE, read_due, due, DB_ARGS(db_int(now_ms)))
+              : store_select_one(st,
+                                 lane->only ? SQL_OUTBOX_NEXT_DUE_ONLY : SQL_OUTBOX_NEXT_DUE_EXCEPT,
+                                 read_due, due, DB_ARGS(db_int(now_ms), db_text(lane->kind)));
 
     if (err == SB_ERR_NOT_FOUND) {
         *due = INT64_MAX;
@@ -98,6 +108,7 @@ sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due)
 struct claim {
     int64_t now, lease_until;
     const char *owner;
+    const struct store_outbox_lane *lane;
     struct job_read r;
 };
 
@@ -108,9 +119,15 @@ static sb_err claim_fn(struct db *d, void *arg)
     sb_err err;
     bool row = false;
 
-    err = db_query(d, SQL_OUTBOX_CLAIM, &s,
-                   DB_ARGS(db_int(c->lease_until), db_text(c->owner), db_int(c->now),
-                           db_int(c->now), db_int(c->now), db_int(c->now)));
+    if (!c->lane)
+        err = db_query(d, SQL_OUTBOX_CLAIM, &s,
+                       DB_ARGS(db_int(c->lease_until), db_text(c->owner), db_int(c->now),
+                               db_int(c->now), db_int(c->now), db_int(c->now)));
+    else
+        err = db_query(d, c->lane->only ? SQL_OUTBOX_CLAIM_ONLY : SQL_OUTBOX_CLAIM_EXCEPT, &s,
+                       DB_ARGS(db_int(c->lease_until), db_text(c->owner), db_int(c->now),
+                               db_int(c->now), db_int(c->now), db_text(c->lane->kind),
+                               db_int(c->now)));
     if (err)
         return err;
     err = db_step(d, s, &row);
@@ -127,7 +144,14 @@ static sb_err claim_fn(struct db *d, void *arg)
 sb_err store_outbox_claim(struct store *st, int64_t now_ms, int64_t lease_until_ms,
                           const char *owner, struct sb_outbox_job *out, char **payload)
 {
-    struct claim c = {now_ms, lease_until_ms, owner, {out, payload, SB_OK}};
+    return store_outbox_claim_lane(st, now_ms, lease_until_ms, owner, NULL, out, payload);
+}
+
+sb_err store_outbox_claim_lane(struct store *st, int64_t now_ms, int64_t lease_until_ms,
+                               const char *owner, const struct store_outbox_lane *lane,
+                               struct sb_outbox_job *out, char **payload)
+{
+    struct claim c = {now_ms, lease_until_ms, owner, lane, {out, payload, SB_OK}};
     sb_err err;
 
     *payload = NULL;

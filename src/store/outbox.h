@@ -28,6 +28,17 @@ sb_err store_outbox_next_due(struct store *st, int64_t now_ms, int64_t *due);
  * process wins a job (the UPDATE re-checks the lease). SB_ERR_NOT_FOUND when none is due. */
 sb_err store_outbox_claim(struct store *st, int64_t now_ms, int64_t lease_until_ms,
                           const char *owner, struct sb_outbox_job *out, char **payload);
+/* A lane of the table: jobs of one kind only (only = true), or of every kind but one. */
+struct store_outbox_lane {
+    const char *kind;
+    bool only;
+};
+/* store_outbox_next_due and store_outbox_claim within a lane (NULL: every job). */
+sb_err store_outbox_next_due_lane(struct store *st, int64_t now_ms,
+                                  const struct store_outbox_lane *lane, int64_t *due);
+sb_err store_outbox_claim_lane(struct store *st, int64_t now_ms, int64_t lease_until_ms,
+                               const char *owner, const struct store_outbox_lane *lane,
+                               struct sb_outbox_job *out, char **payload);
 /* Records the result of a run by owner: state "pending" (retry at next_at_ms), "done" or
  * "failed". SB_ERR_NOT_FOUND when owner no longer holds the lease. */
 sb_err store_outbox_finish(struct store *st, const char *id, const char *owner, const char *state,

@@ -13,6 +13,7 @@ const char *const db_sql_table[SQL__COUNT] = {
 #include "store/sql_apps.h"
 #include "store/sql_audit.h"
 #include "store/sql_connectors.h"
+#include "store/sql_forwards.h"
 #include "store/sql_graphconn.h"
 #include "store/sql_mentions.h"
 #include "store/sql_oidc.h"

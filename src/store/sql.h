@@ -21,6 +21,7 @@ enum db_sql {
 #include "store/sql_apps.h"
 #include "store/sql_audit.h"
 #include "store/sql_connectors.h"
+#include "store/sql_forwards.h"
 #include "store/sql_graphconn.h"
 #include "store/sql_mentions.h"
 #include "store/sql_oidc.h"

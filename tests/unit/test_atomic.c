@@ -20,6 +20,7 @@
 #include "connectors/apps.h"
 #include "connectors/configs.h"
 #include "connectors/registration.h"
+#include "forward/forward.h"
 #include "ctx_fixture.h"
 #include "graphconn/graphconn.h"
 #include "org/org.h"
@@ -104,6 +105,10 @@ static const char *const tables[] = {
     "COALESCE(deleted_at, ''), ','), '') FROM connectors",
     "SELECT COUNT(*) || ':' || COALESCE(GROUP_CONCAT(HEX(hash), ','), '') FROM "
     "(SELECT hash FROM tokens ORDER BY hash)",
+    "SELECT COUNT(*) FROM messages",
+    "SELECT COUNT(*) || ':' || COALESCE(GROUP_CONCAT(name || updated || url, ','), '') FROM "
+    "forwards",
+    "SELECT COUNT(*) FROM forward_deliveries",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -687,6 +692,92 @@ static void test_webhook_changes(void **state)
                      3);
 }
 
+/* ---- a forward: made, changed, removed with their audit entries; a message and its
+ * deliveries (with their outbox jobs) in one transaction ---- */
+
+struct forward_run {
+    struct sb_team team;
+    struct sb_channel ch;
+    struct sb_forward fw;
+    const char *name;
+};
+
+static sb_err forward_create_op(struct cfx *f, void *arg)
+{
+    struct forward_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+    struct forward_input in = {.name = "Flow",
+                               .kind = "workflows",
+                               .url = "https://flows.example.com/run?sig=s",
+                               .has_people = true,
+                               .people = true};
+
+    return forward_create(&f->ctx, &admin, r->ch.id, &in, &r->fw, &diag);
+}
+
+static sb_err forward_update_op(struct cfx *f, void *arg)
+{
+    struct forward_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+    struct forward_input in = {.name = r->name};
+
+    return forward_update(&f->ctx, &admin, r->fw.id, &in, &r->fw, &diag);
+}
+
+static sb_err forward_post_op(struct cfx *f, void *arg)
+{
+    struct forward_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+    struct sb_message m = {0};
+    sb_err err = teams_message_post(&f->ctx, &admin, r->team.id, r->ch.id, "text", "forward me",
+                                    NULL, 0, &m, &diag);
+
+    teams_message_free(&m);
+    return err;
+}
+
+static sb_err forward_delete_op(struct cfx *f, void *arg)
+{
+    struct forward_run *r = arg;
+    struct sb_diag diag = {{0}, {0}};
+
+    return forward_delete(&f->ctx, &admin, r->fw.id, &diag);
+}
+
+static void test_forward(void **state)
+{
+    struct cfx *f = *state;
+    struct sb_user u = {.id = ADMIN_ID, .upn = "admin", .display_name = "Admin"};
+    struct sb_diag diag = {{0}, {0}};
+    struct sb_channel *chans = NULL;
+    struct forward_run r;
+    size_t n = 0;
+
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(store_user_insert(f->ctx.store, &u, NULL), SB_OK);
+    assert_int_equal(teams_create(&f->ctx, &admin, "Ops", "", &r.team, &diag), SB_OK);
+    assert_int_equal(store_channel_list(f->ctx.store, r.team.id, &chans, &n), SB_OK);
+    r.ch = chans[0];
+    free(chans);
+    assert_true(every_step(f, forward_create_op, &r) >= 2); /* forward, audit */
+    r.name = "Flow 2";
+    assert_true(every_step(f, forward_update_op, &r) >= 2);
+    /* message, its delivery and the delivery's job */
+    assert_true(every_step(f, forward_post_op, &r) >= 3);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM forward_deliveries", NULL), 1);
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM outbox o JOIN forward_deliveries d ON o.id = "
+                           "d.id WHERE o.kind = 'forward'",
+                           NULL),
+                     1);
+    assert_true(every_step(f, forward_delete_op, &r) >= 2);
+    assert_int_equal(count(f,
+                           "SELECT COUNT(*) FROM audit WHERE target = ? AND action IN "
+                           "('forward.create', 'forward.update', 'forward.delete')",
+                           r.fw.id),
+                     3);
+}
+
 /* ---- a connector app's configuration: created and changed, each with its audit entry ---- */
 
 struct config_run {
@@ -823,6 +914,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bootstrap_token, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_webhook_changes, cfx_setup, cfx_teardown),
         cmocka_unit_test_setup_teardown(test_app_configuration, cfx_setup, cfx_teardown),
+        cmocka_unit_test_setup_teardown(test_forward, cfx_setup, cfx_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

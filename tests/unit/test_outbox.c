@@ -294,13 +294,45 @@ static void test_worker_thread(void **state)
     outbox_free(ob);
 }
 
+/* Lanes: a worker of one kind runs only that kind; the other worker runs everything else, and
+ * neither touches the other's jobs. */
+static void test_lanes(void **state)
+{
+    struct cfx *f = *state;
+    struct outbox *slow = NULL, *rest = new_outbox();
+    json_t *p = json_pack("{s:s}", "v", "slow");
+    sb_id fast_id, slow_id;
+
+    assert_int_equal(outbox_new(&slow), SB_OK);
+    assert_int_equal(outbox_register_limit(slow, "slow", handler, 3), SB_OK);
+    assert_int_equal(outbox_set_lane(slow, "slow", true), SB_OK);
+    assert_int_equal(outbox_set_lane(rest, "slow", false), SB_OK);
+    enqueue(f, "fast", fast_id);
+    assert_int_equal(outbox_enqueue(&f->ctx, "slow", p, slow_id), SB_OK);
+    json_decref(p);
+    assert_int_equal(run(slow, f), 1);
+    assert_string_equal(seen->last_value, "slow");
+    expect_job(f, fast_id, "pending", 0);
+    assert_int_equal(run(rest, f), 1);
+    assert_string_equal(seen->last_value, "fast");
+    expect_job(f, fast_id, "done", 1);
+    expect_job(f, slow_id, "done", 1);
+    outbox_free(slow);
+    outbox_free(rest);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_runs_once),       T(test_retry_and_backoff),  T(test_give_up),
-        T(test_survives_reopen), T(test_unknown_kind_stays), T(test_lease),
+        T(test_runs_once),
+        T(test_retry_and_backoff),
+        T(test_give_up),
+        T(test_survives_reopen),
+        T(test_unknown_kind_stays),
+        T(test_lease),
         T(test_worker_thread),
+        T(test_lanes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 import { h, avatar, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
+import { forwardingTabs } from './forwarding.js';
 import { showConfigPage, showRemovePage } from './confighost.js';
 import { teamUploadControl } from './appcatalog.js';
 import { isServiceKind, serviceLabel, showServiceForm } from './serviceconnectors.js';
@@ -67,7 +68,7 @@ export function openConnectorsDialog({ team, channel, user }) {
     const uploadedList = h('ul.conn-list');
     const uploaded = h('section.conn-section', { 'aria-labelledby': 'conn-uploaded' }, h('h3#conn-uploaded', { text: t('connectors.uploaded') }),
       teamUploadControl({ teamId: team ? team.id : channel.teamId, onDone: () => showList('#team-app-upload') }), uploadedList);
-    d.body.append(error, h('div.field.search-field', {}, h('label', { for: 'connector-search', text: t('connectors.searchConnectors') }), search), configured, all, uploaded);
+    d.body.append(forwardingTabs({ body: d.body, channel, back: () => showList() }), error, h('div.field.search-field', {}, h('label', { for: 'connector-search', text: t('connectors.searchConnectors') }), search), configured, all, uploaded);
 
     // The catalog comes from the server: built-in connectors, retired ones (shown, but they
     // cannot be added) and, when policy turns connectors off, the reason the list is empty.

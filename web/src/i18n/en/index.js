@@ -8,5 +8,6 @@ import admin from './admin.js';
 import connectors from './connectors.js';
 import apps from './apps.js';
 import directory from './directory.js';
+import forwarding from './forwarding.js';
 
-export default { ...common, ...conversation, ...history, ...account, ...signin, ...admin, ...connectors, ...apps, ...directory };
+export default { ...common, ...conversation, ...history, ...account, ...signin, ...admin, ...connectors, ...apps, ...directory, ...forwarding };
