@@ -140,6 +140,16 @@ test('blocking: out of the catalog, no new configuration, no upload to a team; e
     assert.equal(await messageCount(owner.api, team.id, ch.id, srv), before + 1, 'the post was stored');
   }
 
+  // They can still be changed; a new version published to the catalog stays blocked.
+  const renamed = await owner.api('PATCH', `/api/v1/connectors/${hooks[0].id}`, { configName: 'Alerts (renamed)' });
+  expectStatus(renamed, 200, 'change a configuration of a blocked app');
+  const v2 = expectJson(expectStatus(await upload(admin, '/v1.0/appCatalogs/teamsApps', appZip(ORG_APP, '1.1.0')), 200, 'new version'));
+  assert.equal(v2.id, orgApp.id);
+  const now = await entry(orgApp.id);
+  assert.equal(now.version, '1.1.0');
+  assert.equal(now.blocked, true, 'still blocked');
+  assert.ok(!(await catalogIds(member.api, alphaGeneral)).includes(orgApp.id));
+
   // Blocking again changes nothing and logs nothing.
   expectStatus(await admin('PATCH', `${APPS}/${orgApp.id}`, { blocked: true }), 200, 'block again');
   assert.equal((await blockActions()).length, auditBefore + 1, 'no second entry');
