@@ -201,6 +201,8 @@ void api_app_list(struct api_call *c);
 void api_app_get(struct api_call *c);
 void api_app_delete(struct api_call *c);
 void api_app_icon(struct api_call *c);
+void api_admin_apps(struct api_call *c);
+void api_admin_app_patch(struct api_call *c);
 void api_team_app_upload(struct api_call *c);
 void api_registration_create(struct api_call *c);
 void api_registration_list(struct api_call *c);

@@ -155,6 +155,8 @@ static const struct http_route routes[] = {
     R("GET", "/api/v1/admin/audit", api_admin_audit, 0),
     R("GET", "/api/v1/admin/teams", api_admin_teams, 0),
     R("GET", "/api/v1/admin/impact", api_admin_impact, 0),
+    R("GET", "/api/v1/admin/apps", api_admin_apps, 0),
+    R("PATCH", "/api/v1/admin/apps/{id}", api_admin_app_patch, 0),
     R("GET", "/api/v1/events", api_events, 0),
     R("POST", "/api/v1/admin/applications", api_application_create, 0),
     R("GET", "/api/v1/admin/applications", api_application_list, 0),

@@ -139,3 +139,67 @@ void api_team_app_upload(struct api_call *c)
                  json_pack("{s:s,s:o}", "id", app.id, "teamsApp", render_app(&app)));
     apps_free(&app);
 }
+
+/* An app on the administrator's page: the catalog entry, where it was uploaded, whether it is
+ * blocked and what blocking it leaves running. */
+static json_t *render_usage(const struct sb_app_usage *u)
+{
+    const struct sb_app *a = &u->app;
+
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:b,s:I,s:I,s:s}", "id", a->id,
+                     "externalId", a->external_id, "displayName", a->display_name,
+                     "distributionMethod", a->team_id[0] ? "sideloaded" : "organization", "version",
+                     a->version, "connectorId", a->connector_id[0] ? a->connector_id : NULL,
+                     "teamId", a->team_id[0] ? a->team_id : NULL, "teamName",
+                     a->team_id[0] ? u->team_name : NULL, "blocked", a->blocked,
+                     "configurationCount", (json_int_t)u->configurations, "teamCount",
+                     (json_int_t)u->teams, "lastModifiedDateTime", a->updated);
+}
+
+/* GET /api/v1/admin/apps: every app, the organisation's and those uploaded to teams. */
+void api_admin_apps(struct api_call *c)
+{
+    struct sb_app_usage *list = NULL;
+    size_t n = 0;
+    json_t *value, *page = NULL;
+    sb_err err = apps_admin_list(c->ctx, c->who, &list, &n, &c->diag);
+
+    if (err) {
+        api_fail(c, err);
+        return;
+    }
+    value = json_array();
+    for (size_t i = 0; value && i < n; i++)
+        json_array_append_new(value, render_usage(&list[i]));
+    apps_usage_free_array(list, n);
+    if (value)
+        page = json_pack("{s:o}", "value", value);
+    if (!page) {
+        api_fail(c, SB_ERR_NOMEM);
+        return;
+    }
+    api_json(c, 200, page);
+}
+
+/* PATCH /api/v1/admin/apps/{id} {blocked: true|false}: the app as it is now. */
+void api_admin_app_patch(struct api_call *c)
+{
+    struct sb_app_usage u = {0};
+    json_t *body, *v;
+    sb_err err = SB_OK;
+
+    body = api_body_object(c);
+    if (!body)
+        return;
+    v = json_object_get(body, "blocked");
+    if (!json_is_boolean(v))
+        err = sb_fail(&c->diag, SB_ERR_INVALID, "invalidRequest", "blocked must be true or false");
+    if (!err)
+        err = apps_set_blocked(c->ctx, c->who, api_param(c, 0), json_is_true(v), &u, &c->diag);
+    json_decref(body);
+    if (err)
+        api_fail(c, err);
+    else
+        api_json(c, 200, render_usage(&u));
+    apps_free(&u.app);
+}

@@ -70,6 +70,19 @@ static sb_err fill(struct sb_ctx *ctx, const struct sb_principal *who, const str
     return a->configuration_url && a->valid_domains ? SB_OK : SB_ERR_NOMEM;
 }
 
+static sb_err refuse_blocked(struct sb_ctx *ctx, const char *external_id, struct sb_diag *diag)
+{
+    bool blocked = false;
+    sb_err err = store_app_external_blocked(ctx->store, external_id, &blocked);
+
+    if (!err && blocked)
+        err = sb_fail(diag, SB_ERR_FORBIDDEN, "AppBlocked",
+                      "the app '%s' is blocked by an administrator: it cannot be uploaded to a "
+                      "team while it is blocked",
+                      external_id);
+    return err;
+}
+
 sb_err apps_prepare(struct sb_ctx *ctx, const struct sb_principal *who, const void *zip, size_t len,
                     const char *team_id, struct apps_publication *pub, struct sb_diag *diag)
 {
@@ -94,6 +107,12 @@ sb_err apps_prepare(struct sb_ctx *ctx, const struct sb_principal *who, const vo
     if (err) {
         free(pub->info);
         pub->info = NULL;
+        return err;
+    }
+    /* A blocked app cannot come back through a team's "Upload a custom app"; the
+     * administrators' own catalog keeps its entry (and its block) across new versions. */
+    if (team_id && (err = refuse_blocked(ctx, pub->info->id, diag))) {
+        apps_publication_free(pub);
         return err;
     }
     if (pub->info->has_connector && strncasecmp(pub->info->configuration_url, "http://", 7) == 0 &&
@@ -240,5 +259,66 @@ sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char 
     if (!err)
         err = store_app_icon(ctx->store, app.id, data, len);
     store_app_free(&app);
+    return err;
+}
+
+void apps_usage_free_array(struct sb_app_usage *us, size_t n)
+{
+    store_app_usage_free_array(us, n);
+}
+
+sb_err apps_admin_list(struct sb_ctx *ctx, const struct sb_principal *who,
+                       struct sb_app_usage **out, size_t *n, struct sb_diag *diag)
+{
+    sb_err err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag);
+
+    *out = NULL;
+    *n = 0;
+    return err ? err : store_app_usage_list(ctx->store, out, n);
+}
+
+/* The audit log's picture of an app's block: its summary with the flag. */
+static json_t *block_state(const struct sb_app *a, bool blocked)
+{
+    json_t *o = apps_summary(a);
+
+    if (o && json_object_set_new(o, "blocked", json_boolean(blocked)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+sb_err apps_set_blocked(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                        bool blocked, struct sb_app_usage *out, struct sb_diag *diag)
+{
+    struct sb_audit audit = {0};
+    json_t *before = NULL, *after = NULL;
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    if ((err = sb_can(ctx, who, SB_ACT_ADMIN, NULL, diag)))
+        return err;
+    err = store_app_usage_get(ctx->store, id, out);
+    if (err == SB_ERR_NOT_FOUND)
+        return sb_fail(diag, err, "NotFound", "app '%s' not found", id);
+    /* Asking for the state it is in changes nothing and logs nothing. */
+    if (err || out->app.blocked == blocked)
+        return err;
+    before = block_state(&out->app, out->app.blocked);
+    after = block_state(&out->app, blocked);
+    err = before && after
+              ? org_audit_entry(ctx, who->user_id, who->display_name,
+                                blocked ? "app.block" : "app.allow", id, before, after, &audit)
+              : SB_ERR_NOMEM;
+    if (!err)
+        err = store_app_set_blocked(ctx->store, id, blocked, &audit);
+    if (err == SB_ERR_NOT_FOUND)
+        err = sb_fail(diag, err, "NotFound", "app '%s' not found", id);
+    if (!err)
+        out->app.blocked = blocked;
+    json_decref(before);
+    json_decref(after);
+    org_audit_entry_free(&audit);
     return err;
 }

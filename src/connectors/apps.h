@@ -44,6 +44,17 @@ sb_err apps_list(struct sb_ctx *ctx, const struct sb_principal *who, const char 
                  struct sb_app **out, size_t *n, struct sb_diag *diag);
 sb_err apps_find(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
                  struct sb_app *out, struct sb_diag *diag);
+/* The administrator's list of every app (organisation catalog and uploaded to teams), blocked
+ * or not, with what blocking leaves running (apps_usage_free_array). Administrators only. */
+sb_err apps_admin_list(struct sb_ctx *ctx, const struct sb_principal *who,
+                       struct sb_app_usage **out, size_t *n, struct sb_diag *diag);
+void apps_usage_free_array(struct sb_app_usage *us, size_t n);
+/* Blocks (blocked true) or allows an app (administrators; audited "app.block"/"app.allow"). A
+ * blocked app leaves every connectors dialog, gets no new configuration and cannot be uploaded
+ * to a team; the configurations it has keep posting. *out gets the entry as it is now
+ * (apps_free(&out->app), on success and on error). */
+sb_err apps_set_blocked(struct sb_ctx *ctx, const struct sb_principal *who, const char *id,
+                        bool blocked, struct sb_app_usage *out, struct sb_diag *diag);
 /* The app's PNG icon (heap: free()). */
 sb_err apps_icon(struct sb_ctx *ctx, const struct sb_principal *who, const char *id, void **data,
                  size_t *len, struct sb_diag *diag);

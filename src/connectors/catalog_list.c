@@ -84,7 +84,9 @@ sb_err catalog_for_channel(struct sb_ctx *ctx, const struct sb_principal *who,
     }
     if (apps_list(ctx, who, ch.team_id, &apps, &napps, NULL) == SB_OK) {
         for (size_t i = 0; i < napps; i++)
-            if (apps[i].connector_id[0])
+            /* A blocked app is in nobody's dialog; its configurations still show in the
+             * channel's list of configured connectors. */
+            if (apps[i].connector_id[0] && !apps[i].blocked)
                 json_array_append_new(value, app_entry(ctx, who, &apps[i]));
         apps_free_array(apps, napps);
     }

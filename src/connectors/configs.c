@@ -156,6 +156,11 @@ static sb_err find_app(struct sb_ctx *ctx, const char *team_id, const char *conn
                        connector_id);
     if (err)
         return err;
+    if (app->blocked)
+        return sb_fail(diag, SB_ERR_FORBIDDEN, "AppBlocked",
+                       "the app '%s' is blocked by an administrator: it cannot get new "
+                       "configurations (the ones it has keep working)",
+                       app->display_name);
     err = org_settings_get(ctx, &org);
     if (!err && !org.custom_apps_allowed)
         err = sb_fail(diag, SB_ERR_FORBIDDEN, "CustomConnectorsNotAllowed",

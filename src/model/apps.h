@@ -36,6 +36,17 @@ struct sb_app {
     sb_id created_by;
     sb_time created;
     sb_time updated;
+    bool blocked; /* blocked by an administrator: in no catalog, no new configurations */
+};
+
+/* An app as the administrator's list shows it: the entry, the name of the team it was uploaded
+ * to ("" for the organisation catalog) and what blocking it leaves running: the live
+ * configurations made from it and the number of teams they are in. */
+struct sb_app_usage {
+    struct sb_app app;
+    char team_name[SB_NAME_MAX + 1];
+    int64_t configurations;
+    int64_t teams;
 };
 
 #endif

@@ -35,6 +35,7 @@ static void read_app(struct db *d, struct db_stmt *s, void *elem)
     db_col_copy(d, s, 10, a->created_by, sizeof(a->created_by));
     db_col_copy(d, s, 11, a->created, sizeof(a->created));
     db_col_copy(d, s, 12, a->updated, sizeof(a->updated));
+    a->blocked = db_col_int(d, s, 13) != 0;
 }
 
 sb_err store_app_put_tx(struct db *d, const struct store_app_write *w)
@@ -224,4 +225,92 @@ sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len
     *len = 0;
     err = store_select_one(st, SQL_APP_ICON, read_icon, &r, DB_ARGS(db_text(id)));
     return err ? err : r.err;
+}
+
+static void read_usage(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct sb_app_usage *u = elem;
+
+    read_app(d, s, &u->app);
+    db_col_copy(d, s, 14, u->team_name, sizeof(u->team_name));
+    u->configurations = db_col_int(d, s, 15);
+    u->teams = db_col_int(d, s, 16);
+}
+
+static void release_usage(void *elem)
+{
+    store_app_free(&((struct sb_app_usage *)elem)->app);
+}
+
+void store_app_usage_free_array(struct sb_app_usage *us, size_t n)
+{
+    for (size_t i = 0; us && i < n; i++)
+        store_app_free(&us[i].app);
+    free(us);
+}
+
+sb_err store_app_usage_list(struct store *st, struct sb_app_usage **out, size_t *n)
+{
+    sb_err err = store_select_all(st, SQL_APP_USAGE_LIST, read_usage, release_usage, sizeof(**out),
+                                  (void **)out, n, DB_NO_ARGS);
+
+    for (size_t i = 0; !err && i < *n; i++)
+        if (!complete(&(*out)[i].app))
+            err = SB_ERR_NOMEM;
+    if (err) {
+        store_app_usage_free_array(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
+sb_err store_app_usage_get(struct store *st, const char *id, struct sb_app_usage *out)
+{
+    sb_err err;
+
+    memset(out, 0, sizeof(*out));
+    err = store_select_one(st, SQL_APP_USAGE_GET, read_usage, out, DB_ARGS(db_text(id)));
+    if (!err && !complete(&out->app))
+        err = SB_ERR_NOMEM;
+    if (err)
+        store_app_free(&out->app);
+    return err;
+}
+
+struct app_block {
+    const char *id;
+    bool blocked;
+    const struct sb_audit *audit;
+};
+
+static sb_err app_block_fn(struct db *d, void *arg)
+{
+    struct app_block *b = arg;
+    sb_err err = db_run_one(d, SQL_APP_SET_BLOCKED, DB_ARGS(db_bool(b->blocked), db_text(b->id)));
+
+    return err ? err : store_audit_insert_tx(d, b->audit);
+}
+
+sb_err store_app_set_blocked(struct store *st, const char *id, bool blocked,
+                             const struct sb_audit *audit)
+{
+    struct app_block b = {id, blocked, audit};
+
+    return store_write(st, app_block_fn, &b);
+}
+
+static void read_count(struct db *d, struct db_stmt *s, void *elem)
+{
+    *(int64_t *)elem = db_col_int(d, s, 0);
+}
+
+sb_err store_app_external_blocked(struct store *st, const char *external_id, bool *blocked)
+{
+    int64_t n = 0;
+    sb_err err = store_select_one(st, SQL_APP_EXTERNAL_BLOCKED, read_count, &n,
+                                  DB_ARGS(db_text(external_id)));
+
+    *blocked = !err && n > 0;
+    return err;
 }

@@ -46,6 +46,18 @@ sb_err store_app_by_connector(struct store *st, const char *team_id, const char 
                               struct sb_app *out);
 /* Removes the entry and writes its audit entry (may be NULL) in one transaction. */
 sb_err store_app_delete(struct store *st, const char *id, const struct sb_audit *audit);
+/* Every app, organisation catalog first, with its team's name and live configurations
+ * (store_app_usage_free_array); one of them by id (store_app_free(&out->app), also after an
+ * error). */
+sb_err store_app_usage_list(struct store *st, struct sb_app_usage **out, size_t *n);
+sb_err store_app_usage_get(struct store *st, const char *id, struct sb_app_usage *out);
+void store_app_usage_free_array(struct sb_app_usage *us, size_t n);
+/* Blocks or allows the entry and writes its audit entry in one transaction; SB_ERR_NOT_FOUND
+ * when there is no such entry. */
+sb_err store_app_set_blocked(struct store *st, const char *id, bool blocked,
+                             const struct sb_audit *audit);
+/* Whether an entry with this manifest id is blocked, in any scope. */
+sb_err store_app_external_blocked(struct store *st, const char *external_id, bool *blocked);
 /* The colour icon (PNG bytes, heap). */
 sb_err store_app_icon(struct store *st, const char *id, void **data, size_t *len);
 

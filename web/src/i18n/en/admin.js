@@ -205,6 +205,8 @@ export default {
   'admin.audit.action.app.upload': 'App uploaded to a team',
   'admin.audit.action.app.publish': 'App published',
   'admin.audit.action.app.delete': 'App deleted',
+  'admin.audit.action.app.block': 'App blocked',
+  'admin.audit.action.app.allow': 'App allowed',
   'admin.audit.action.appRegistration.create': 'App registration created',
   'admin.audit.action.appRegistration.delete': 'App registration deleted',
   'admin.audit.action.graphConnector.enable': 'Graph connector turned on',

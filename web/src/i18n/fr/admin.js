@@ -205,6 +205,8 @@ export default {
   'admin.audit.action.app.upload': 'Application charg\u00e9e dans une \u00e9quipe',
   'admin.audit.action.app.publish': 'Application publi\u00e9e',
   'admin.audit.action.app.delete': 'Application supprim\u00e9e',
+  'admin.audit.action.app.block': 'Application bloqu\u00e9e',
+  'admin.audit.action.app.allow': 'Application autoris\u00e9e',
   'admin.audit.action.appRegistration.create': 'Inscription d\u2019application cr\u00e9\u00e9e',
   'admin.audit.action.appRegistration.delete': 'Inscription d\u2019application supprim\u00e9e',
   'admin.audit.action.graphConnector.enable': 'Connecteur Graph activ\u00e9',
