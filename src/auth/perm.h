@@ -67,6 +67,7 @@ enum sb_action {
     SB_ACT_TEAM_JOIN,           /* join a team as a member yourself: anyone, public teams only
                                    (a private team stays invisible: 404) */
     SB_ACT_MEMBER_UPDATE,       /* change a member's role: team owners */
+    SB_ACT_COUNT                /* not an action: how many there are (tests size tables by it) */
 };
 
 /* What the action applies to. team_id is required for team-scoped actions; channel_id for
