@@ -52,8 +52,8 @@ struct sb_config {
     char admin_token[256];  /* SWITCHBOARD_ADMIN_TOKEN (file or environment only, no flag) */
     char config_file[1024]; /* --config; "" = none */
     int log_level;          /* SB_LOG_ERROR .. SB_LOG_INFO (--log-level error|warn|info) */
-    char smtp_url[512];  /* forwards of kind email: smtp://host:port (or smtps://); "" = none */
-    char smtp_from[256]; /* their sender address */
+    char smtp_url[512];     /* forwards of kind email: smtp://host:port (or smtps://); "" = none */
+    char smtp_from[256];    /* their sender address */
 };
 
 /* Fills cfg from argv (the arguments after the subcommand) and getenv. */

@@ -27,6 +27,10 @@ import { installShortcuts, openShortcutsHelp } from './shortcuts.js';
 import { openSwitcher } from './switcher.js';
 
 const APP = 'Switchboard';
+// The server counts a channel's unread messages up to 100 ("at least"); like Teams, badges and
+// the title say "99+" past 99.
+const UNREAD_SHOWN_MAX = 99;
+const shownCount = (n) => (n > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : String(n));
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), current: null, view: null, expanded: new Set(), feed: null, recent: [] };
@@ -98,7 +102,7 @@ export function renderShell(root, { user, onSignOut }) {
 
   function updateTitle() {
     const n = unread.total();
-    document.title = n ? t('history.titleUnread', { count: n, title: baseTitle }) : baseTitle;
+    document.title = n ? t('history.titleUnread', { count: n, shown: shownCount(n), title: baseTitle }) : baseTitle;
   }
 
   function setDrawer(open) {
@@ -122,7 +126,7 @@ export function renderShell(root, { user, onSignOut }) {
 
   const badges = (n, m) => [
     m ? h('span.mention-badge', { text: '@' + m, 'aria-label': t('history.mentionCount', { count: m }) }) : null,
-    n ? h('span.unread', { text: String(n), 'aria-label': t('history.unreadCount', { count: n }) }) : null,
+    n ? h('span.unread', { text: shownCount(n), 'aria-label': n > UNREAD_SHOWN_MAX ? t('history.unreadMany', { count: UNREAD_SHOWN_MAX }) : t('history.unreadCount', { count: n }) }) : null,
   ];
 
   function renderNav() {
