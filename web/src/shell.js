@@ -8,16 +8,12 @@ import { get, post, enc } from './api.js';
 import { connectEvents } from './events.js';
 import { createFeedView } from './feed.js';
 import { createChannelView } from './channel.js';
-import { openConnectorsDialog } from './connectors.js';
-import { openTeamSettings } from './teamsettings.js';
 import { browseTeamsButton } from './teamsdirectory.js';
 import { formDialog } from './dialog.js';
-import { isAdmin, openAdmin, isAdminPath } from './admin.js';
+import { isAdmin, isAdminPath, canUseDeveloper } from './access.js';
 import { languageMenu, languageMenuItems } from './language.js';
-import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
 import { themeMenu } from './theme.js';
-import { openAccount } from './account.js';
 import { t } from './i18n.js';
 import { createUnread } from './unread.js';
 import { existingStore, allStores, addMessage, updateMessage, refreshNewest, forgetStores } from './history.js';
@@ -25,6 +21,14 @@ import { maybeNotify, supported as notificationsSupported, permission, askPermis
 import { userMenu, addUserMenuItem } from './usermenu.js';
 import { installShortcuts, openShortcutsHelp } from './shortcuts.js';
 import { openSwitcher } from './switcher.js';
+
+// Views opened from a menu load on demand: esbuild puts each in a chunk of its own, so the first
+// load carries only what the channel view needs (docs/deploy.md, first-load figures).
+const openDeveloper = async () => (await import('./developer.js')).openDeveloper();
+const openAccount = async (opts) => (await import('./account.js')).openAccount(opts);
+const openConnectorsDialog = async (opts) => (await import('./connectors.js')).openConnectorsDialog(opts);
+const openTeamSettings = async (opts) => (await import('./teamsettings.js')).openTeamSettings(opts);
+const openAdmin = async (opts) => (await import('./admin.js')).openAdmin(opts);
 
 const APP = 'Switchboard';
 // The server counts a channel's unread messages up to 100 ("at least"); like Teams, badges and
@@ -167,6 +171,17 @@ export function renderShell(root, { user, onSignOut }) {
       ul.append(h('li', {}, addCh));
       teamList.append(h('li.team', {}, toggle, ul));
     }
+  }
+
+  // The first load: teams, their channels and the read states in one round trip (on a slow
+  // link each call in a row costs one); later changes ask for the teams again (loadTeams).
+  async function bootstrap() {
+    const b = await get('/api/v1/bootstrap');
+    state.teams = (b.teams || []).map(({ channels, ...team }) => team);
+    for (const tm of b.teams || []) state.channels.set(tm.id, tm.channels || []);
+    if (state.expanded.size === 0) for (const tm of state.teams) state.expanded.add(tm.id);
+    unread.seed(b.channelStates);
+    renderNav();
   }
 
   async function loadTeams() {
@@ -402,7 +417,7 @@ export function renderShell(root, { user, onSignOut }) {
   }
   signOutBtn.addEventListener('click', signOut);
 
-  Promise.all([loadTeams(), unread.refresh()]).then(openFromLocation).catch((err) => {
+  bootstrap().then(openFromLocation).catch((err) => {
     content.replaceChildren(h('p.error', { role: 'alert', text: err.message }));
   });
 
