@@ -43,7 +43,8 @@ static void read_state(struct db *d, struct db_stmt *s, void *elem)
 sb_err store_channel_states(struct store *st, const char *user_id, struct sb_channel_state **out,
                             size_t *n)
 {
-    return store_select_all(
-        st, SQL_CHANNEL_STATES, read_state, NULL, sizeof(**out), (void **)out, n,
-        DB_ARGS(db_text(user_id), db_text(user_id), db_text(user_id), db_text(user_id)));
+    return store_select_all(st, SQL_CHANNEL_STATES, read_state, NULL, sizeof(**out), (void **)out,
+                            n,
+                            DB_ARGS(db_text(user_id), db_int(STORE_UNREAD_MAX), db_text(user_id),
+                                    db_text(user_id), db_text(user_id)));
 }

@@ -20,8 +20,13 @@ struct store;
  * too: "mark as unread"). */
 sb_err store_read_state_set(struct store *st, const char *user_id, const char *channel_id,
                             int64_t seq, const char *message_id, const char *now);
+/* Unread counts stop here: "at least 100", which the web client shows as "99+", as Teams does.
+ * Counting further would cost a walk of every unread message, for a number nobody reads. */
+#define STORE_UNREAD_MAX 100
+
 /* Every channel of the teams user_id belongs to, by team and channel id, with its unread count
- * (messages after the read position whose sender is not user_id); *out is a heap array. */
+ * (messages after the read position whose sender is not user_id, at most STORE_UNREAD_MAX);
+ * *out is a heap array. */
 sb_err store_channel_states(struct store *st, const char *user_id, struct sb_channel_state **out,
                             size_t *n);
 

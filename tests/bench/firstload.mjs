@@ -86,6 +86,6 @@ navigation to the channel header and composer shown; median of ${RUNS} (tests/be
 | uncompressed (before) | ${s(before.median)} | ${s(before.min)} | ${s(before.max)} | ${kb(before.bytes)} |
 | brotli, hashed, immutable (now) | ${s(now.median)} | ${s(now.min)} | ${s(now.max)} | ${kb(now.bytes)} |
 
-The client still makes its start-up API calls one after another (session, me, joined teams,
-channels per team, channel states, messages): each costs a round trip. GET /api/v1/bootstrap
-answers the middle four in one (docs/deploy.md); the client's use of it is the next step.`);
+At start the client asks for the session, then GET /api/v1/bootstrap (teams, channels and read
+states in one answer), then the open channel's messages (docs/deploy.md, "The web client's first
+load", says what is loaded on demand and what is left: the Adaptive Cards renderer).`);

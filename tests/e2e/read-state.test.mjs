@@ -70,6 +70,16 @@ describe('channel states', () => {
     assert.equal((await stateOf(member.api, ch.id)).unreadCount, 1);
   });
 
+  test('the unread count stops at 100 ("at least 100"); reading brings it down', async () => {
+    const ch = await createChannel(owner.api, team.id);
+    const hook = await createWebhook(owner.api, ch.id);
+    for (let i = 0; i < 103; i++) expectAccepted(await postTo(hook.url, messageCard(`alert ${i}`)));
+    const last = await postMessage(owner.api, team.id, ch.id, 'the last one');
+    assert.deepEqual(await stateOf(member.api, ch.id), { teamId: team.id, channelId: ch.id, unreadCount: 100, mentionCount: 0, lastReadMessageId: null });
+    expectStatus(await member.api('PUT', readState(ch.id), { lastReadMessageId: last.id }), 204);
+    assert.equal((await stateOf(member.api, ch.id)).unreadCount, 0);
+  });
+
   test('signed-out callers -> 401', async () => {
     expectGraphError(await api(srv)('GET', '/api/v1/me/channelStates'), 401);
   });

@@ -2,8 +2,8 @@
 // it; shell.js hands the location here): a list of sections and the open one. Each section is a
 // small module under admin/. Non-administrators who open the URL are told they cannot use it.
 import { h, clear } from './dom.js';
-import { get } from './api.js';
 import { t } from './i18n.js';
+import { isAdmin, isAdminPath } from './access.js';
 import { organisationSection, cloudSection } from './admin/organisation.js';
 import { outboundSection } from './admin/outbound.js';
 import { webhookUrlsSection } from './admin/webhookurls.js';
@@ -23,20 +23,6 @@ export const ADMIN_SECTIONS = [
   ['audit', auditSection],
 ];
 const KEYS = { organisation: 'organisation', cloud: 'cloud', outbound: 'outbound', 'webhook-urls': 'webhookUrls', apps: 'apps', users: 'users', teams: 'teams', audit: 'audit' };
-
-// True when the signed-in person is a global administrator (the organisation resource is theirs).
-export async function isAdmin() {
-  try { await get('/api/v1/admin/organization'); return true; } catch { return false; }
-}
-
-// The user menu's entry (usermenu.js addUserMenuItem) once the top bar's Admin button moves there.
-export function adminMenuItem() {
-  return { id: 'admin', label: t('admin.button'), action: () => openAdmin(), visible: isAdmin };
-}
-
-export function isAdminPath(path = location.pathname) {
-  return path === '/admin' || path.startsWith('/admin/');
-}
 
 function sectionFromPath() {
   const m = /^\/admin\/([a-z-]+)/.exec(location.pathname);

@@ -11,14 +11,6 @@ const REG = '/api/v1/connectorRegistrations';
 const HTTPS = /^https:\/\/[^/\s?#]/i;
 const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
-// True when the signed-in person may register connectors or already has some.
-export async function canUseDeveloper() {
-  try {
-    const r = await get(REG);
-    return !!(r.canRegister || (r.value && r.value.length));
-  } catch { return false; }
-}
-
 // Reads a file as a data URL and its pixel size.
 function readPng(file) {
   return new Promise((resolve, reject) => {

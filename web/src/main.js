@@ -5,7 +5,6 @@ import './theme.js';
 import { get, del, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { renderSignIn } from './signin.js';
 import { renderShell } from './shell.js';
-import { renderPasswordChange } from './account.js';
 import { t } from './i18n.js';
 
 const root = document.getElementById('app');
@@ -31,9 +30,11 @@ function showApp(user) {
 
 // A session whose password must be changed first (contract §6: every other call is 403 until
 // then) gets the password form instead of the app.
-function showSession(session) {
+// The form lives with "Your account" (account.js), loaded on demand.
+async function showSession(session) {
   if (session.passwordChangeRequired) {
     if (shell) { shell.destroy(); shell = null; }
+    const { renderPasswordChange } = await import('./account.js');
     renderPasswordChange(root, { user: session.user, onDone: showApp, onSignOut: signOut });
   } else {
     showApp(session.user);

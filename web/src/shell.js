@@ -8,16 +8,12 @@ import { get, post, enc } from './api.js';
 import { connectEvents } from './events.js';
 import { createFeedView } from './feed.js';
 import { createChannelView } from './channel.js';
-import { openConnectorsDialog } from './connectors.js';
-import { openTeamSettings } from './teamsettings.js';
 import { browseTeamsButton } from './teamsdirectory.js';
 import { formDialog } from './dialog.js';
-import { isAdmin, openAdmin, isAdminPath } from './admin.js';
+import { isAdmin, isAdminPath, canUseDeveloper } from './access.js';
 import { languageMenu, languageMenuItems } from './language.js';
-import { canUseDeveloper, openDeveloper } from './developer.js';
 import { openSearch } from './search.js';
 import { themeMenu } from './theme.js';
-import { openAccount } from './account.js';
 import { t } from './i18n.js';
 import { createUnread } from './unread.js';
 import { existingStore, allStores, addMessage, updateMessage, refreshNewest, forgetStores } from './history.js';
@@ -26,7 +22,19 @@ import { userMenu, addUserMenuItem } from './usermenu.js';
 import { installShortcuts, openShortcutsHelp } from './shortcuts.js';
 import { openSwitcher } from './switcher.js';
 
+// Views opened from a menu load on demand: esbuild puts each in a chunk of its own, so the first
+// load carries only what the channel view needs (docs/deploy.md, first-load figures).
+const openDeveloper = async () => (await import('./developer.js')).openDeveloper();
+const openAccount = async (opts) => (await import('./account.js')).openAccount(opts);
+const openConnectorsDialog = async (opts) => (await import('./connectors.js')).openConnectorsDialog(opts);
+const openTeamSettings = async (opts) => (await import('./teamsettings.js')).openTeamSettings(opts);
+const openAdmin = async (opts) => (await import('./admin.js')).openAdmin(opts);
+
 const APP = 'Switchboard';
+// The server counts a channel's unread messages up to 100 ("at least"); like Teams, badges and
+// the title say "99+" past 99.
+const UNREAD_SHOWN_MAX = 99;
+const shownCount = (n) => (n > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : String(n));
 
 export function renderShell(root, { user, onSignOut }) {
   const state = { teams: [], channels: new Map(), current: null, view: null, expanded: new Set(), feed: null, recent: [] };
@@ -98,7 +106,7 @@ export function renderShell(root, { user, onSignOut }) {
 
   function updateTitle() {
     const n = unread.total();
-    document.title = n ? t('history.titleUnread', { count: n, title: baseTitle }) : baseTitle;
+    document.title = n ? t('history.titleUnread', { count: n, shown: shownCount(n), title: baseTitle }) : baseTitle;
   }
 
   function setDrawer(open) {
@@ -122,7 +130,7 @@ export function renderShell(root, { user, onSignOut }) {
 
   const badges = (n, m) => [
     m ? h('span.mention-badge', { text: '@' + m, 'aria-label': t('history.mentionCount', { count: m }) }) : null,
-    n ? h('span.unread', { text: String(n), 'aria-label': t('history.unreadCount', { count: n }) }) : null,
+    n ? h('span.unread', { text: shownCount(n), 'aria-label': n > UNREAD_SHOWN_MAX ? t('history.unreadMany', { count: UNREAD_SHOWN_MAX }) : t('history.unreadCount', { count: n }) }) : null,
   ];
 
   function renderNav() {
@@ -163,6 +171,17 @@ export function renderShell(root, { user, onSignOut }) {
       ul.append(h('li', {}, addCh));
       teamList.append(h('li.team', {}, toggle, ul));
     }
+  }
+
+  // The first load: teams, their channels and the read states in one round trip (on a slow
+  // link each call in a row costs one); later changes ask for the teams again (loadTeams).
+  async function bootstrap() {
+    const b = await get('/api/v1/bootstrap');
+    state.teams = (b.teams || []).map(({ channels, ...team }) => team);
+    for (const tm of b.teams || []) state.channels.set(tm.id, tm.channels || []);
+    if (state.expanded.size === 0) for (const tm of state.teams) state.expanded.add(tm.id);
+    unread.seed(b.channelStates);
+    renderNav();
   }
 
   async function loadTeams() {
@@ -398,7 +417,7 @@ export function renderShell(root, { user, onSignOut }) {
   }
   signOutBtn.addEventListener('click', signOut);
 
-  Promise.all([loadTeams(), unread.refresh()]).then(openFromLocation).catch((err) => {
+  bootstrap().then(openFromLocation).catch((err) => {
     content.replaceChildren(h('p.error', { role: 'alert', text: err.message }));
   });
 

@@ -26,6 +26,13 @@ export function createUnread({ onChange }) {
     } catch { /* offline: the next event or focus asks again */ }
   }
 
+  // The first load's states come with the teams (GET /api/v1/bootstrap), not from refresh().
+  function seed(value) {
+    seq++;
+    states = new Map((value || []).map((v) => [v.channelId, v]));
+    onChange();
+  }
+
   function soon(ms = 300) {
     clearTimeout(timer);
     timer = setTimeout(refresh, ms);
@@ -68,6 +75,7 @@ export function createUnread({ onChange }) {
 
   return {
     refresh,
+    seed,
     soon,
     markRead,
     get: (cid) => states.get(cid) || null,
