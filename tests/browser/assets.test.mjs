@@ -32,7 +32,8 @@ test('scripts and stylesheets: hashed names, compressed as asked, immutable; the
   assert.ok(assets.some((r) => /\/app\.[0-9a-f]{16}\.css$/.test(r.url())));
   for (const r of assets) {
     const name = new URL(r.url()).pathname;
-    assert.match(name, /\.[0-9a-f]{16}\.(js|css)$/, `${name}: a content-hashed name`);
+    // finish-web's NAME.<16 hex>.EXT, or esbuild's chunk-<content hash>.js (named by app.js).
+    assert.match(name, /(\.[0-9a-f]{16}|\/chunk-[A-Z0-9]{8,})\.(js|css)$/, `${name}: a content-hashed name`);
     const asked = (await r.request().allHeaders())['accept-encoding'] || '';
     const headers = await r.allHeaders();
     const want = /\bbr\b/.test(asked) ? 'br' : 'gzip';

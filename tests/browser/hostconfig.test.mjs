@@ -35,21 +35,25 @@ test('the derived high-contrast config has the dark config\'s shape, white on bl
   }
 });
 
-function check(bundle) {
+function check(files) {
   return spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'check-web-registry'),
-    path.join(REPO_ROOT, 'web', 'src', 'adaptive', 'registry.js'), bundle], { encoding: 'utf8' });
+    path.join(REPO_ROOT, 'web', 'src', 'adaptive', 'registry.js'), ...files], { encoding: 'utf8' });
 }
 
-test('the build check passes on the bundle and fails when a registered type\'s class is missing', () => {
-  const bundle = path.join(REPO_ROOT, 'web', 'dist', 'app.js');
+test('the build check passes on the bundle (app.js and its chunks) and fails when a registered type\'s class is missing', () => {
+  const dist = path.join(REPO_ROOT, 'web', 'dist');
+  const bundle = ['app.js', ...fs.readdirSync(dist).filter((f) => /^chunk-[A-Z0-9]+\.js$/.test(f))].map((f) => path.join(dist, f));
   const ok = check(bundle);
   assert.equal(ok.status, 0, ok.stderr);
   // The bundle as it was when the package's own registration of Table and Carousel was
   // tree-shaken away: their classes (and their type names) gone.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-registry-'));
   try {
-    const stripped = path.join(dir, 'app.js');
-    fs.writeFileSync(stripped, fs.readFileSync(bundle, 'utf8').replaceAll('return"Table"', 'return"x"').replaceAll('return"Carousel"', 'return"y"'));
+    const stripped = bundle.map((f) => {
+      const out = path.join(dir, path.basename(f));
+      fs.writeFileSync(out, fs.readFileSync(f, 'utf8').replaceAll('return"Table"', 'return"x"').replaceAll('return"Carousel"', 'return"y"'));
+      return out;
+    });
     const bad = check(stripped);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /missing from .*: Table, Carousel/);
