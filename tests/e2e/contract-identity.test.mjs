@@ -2,9 +2,8 @@
 // and per address before any hashing, reset on success), the session cookie over http and with
 // an https public URL, sandbox origins, single sign-on (OIDC, against an issuer run here on
 // 127.0.0.1 with jose), the forced password change and `switchboard admin reset-password`.
-// Single sign-on and the password change belong to issue 21 (todo). Each throttling test signs
-// in from a loopback source address of its own (127.0.0.x), so the per-address count of one
-// test never reaches another's.
+// Each throttling test signs in from a loopback source address of its own (127.0.0.x), so the
+// per-address count of one test never reaches another's.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,9 +13,8 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 import { startServer, api, newUser, createUser, runCli, getToken, randomToken, uniqueUpn } from './lib/server.mjs';
 import { expectStatus, expectGraphError } from './lib/graph.mjs';
-import { todo, request, metric } from './lib/contract.mjs';
+import { request, metric } from './lib/contract.mjs';
 
-const PEOPLE = (what) => todo(21, what);
 
 let srv;
 before(async () => {
@@ -191,7 +189,7 @@ describe('§6 single sign-on', () => {
       admin = api(s, s.adminToken);
       await admin('PATCH', '/api/v1/admin/organization', { outboundAllowedHosts: [idp.host] });
     } catch (err) {
-      s = { error: err }; // the flags are issue 21's: each test below fails with this (todo)
+      s = { error: err }; // a server that does not start: each test below fails with its error
     }
   });
   after(async () => {

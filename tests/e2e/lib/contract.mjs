@@ -14,11 +14,6 @@ import { GUID_RE } from './graph.mjs';
 
 export { GUID_RE };
 
-// `{ todo: 'issue NN: what is missing' }` for a test of a row that a later issue builds.
-export function todo(issue, what) {
-  return { todo: `issue ${issue}: ${what}` };
-}
-
 // The path part of a Teams incoming-webhook URL as secret scanners and notification libraries
 // match it (webhooks.md, "URL shapes clients accept"), with the host left to the caller.
 const G = '[0-9a-f-]{36}';
