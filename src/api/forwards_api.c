@@ -54,7 +54,12 @@ static bool read_input(struct api_call *c, json_t *body, struct forward_input *i
     return !bad;
 }
 
-void api_forward_create(struct api_call *c)
+/* POST and PATCH read the same body and answer the forward as it is after the change. */
+typedef sb_err (*forward_write_fn)(struct sb_ctx *ctx, const struct sb_principal *who,
+                                   const char *key, const struct forward_input *in,
+                                   struct sb_forward *out, struct sb_diag *diag);
+
+static void forward_write(struct api_call *c, forward_write_fn write, int status)
 {
     struct forward_input in;
     struct sb_forward f;
@@ -67,13 +72,18 @@ void api_forward_create(struct api_call *c)
         json_decref(body);
         return;
     }
-    err = forward_create(c->ctx, c->who, api_param(c, 0), &in, &f, &c->diag);
+    err = write(c->ctx, c->who, api_param(c, 0), &in, &f, &c->diag);
     json_decref(body);
     if (err) {
         api_fail(c, err);
         return;
     }
-    api_json(c, 201, forward_render(&f));
+    api_json(c, status, forward_render(&f));
+}
+
+void api_forward_create(struct api_call *c)
+{
+    forward_write(c, forward_create, 201);
 }
 
 void api_forward_list(struct api_call *c)
@@ -115,24 +125,7 @@ void api_forward_get(struct api_call *c)
 
 void api_forward_patch(struct api_call *c)
 {
-    struct forward_input in;
-    struct sb_forward f;
-    json_t *body = api_body_object(c);
-    sb_err err;
-
-    if (!body)
-        return;
-    if (!read_input(c, body, &in)) {
-        json_decref(body);
-        return;
-    }
-    err = forward_update(c->ctx, c->who, api_param(c, 0), &in, &f, &c->diag);
-    json_decref(body);
-    if (err) {
-        api_fail(c, err);
-        return;
-    }
-    api_json(c, 200, forward_render(&f));
+    forward_write(c, forward_update, 200);
 }
 
 void api_forward_delete(struct api_call *c)

@@ -718,6 +718,26 @@ static void slack_text(struct walker *w, const char *text, bool subtle)
     push(sl->blocks, b, &w->ok);
 }
 
+/* The open block's array (`fields` of a section, `elements` of an actions block) in *slot, or a
+ * new block's when none is open; NULL when the message has no room left for line or the block
+ * could not be added. */
+static json_t *slack_open(struct walker *w, json_t **slot, const char *type, const char *key,
+                          const char *line)
+{
+    struct slack *sl = (struct slack *)w;
+    json_t *b;
+
+    if (*slot)
+        return *slot;
+    if (!slack_room(sl, line))
+        return NULL;
+    b = json_pack("{s:s, s:[]}", "type", type, key);
+    push(sl->blocks, b, &w->ok);
+    /* push gives b to the array, or frees it when it cannot: read it only when it was added */
+    *slot = w->ok ? json_object_get(b, key) : NULL;
+    return *slot;
+}
+
 static void slack_fact(struct walker *w, const char *title, const char *value)
 {
     struct slack *sl = (struct slack *)w;
@@ -732,16 +752,9 @@ static void slack_fact(struct walker *w, const char *title, const char *value)
     sl->buttons = NULL;
     if (sl->fields && json_array_size(sl->fields) >= SLACK_FIELDS)
         sl->fields = NULL;
-    if (!sl->fields) {
-        json_t *b;
-
-        if (!slack_room(sl, line)) {
-            free(line);
-            return;
-        }
-        b = json_pack("{s:s, s:[]}", "type", "section", "fields");
-        push(sl->blocks, b, &w->ok);
-        sl->fields = json_object_get(b, "fields");
+    if (!slack_open(w, &sl->fields, "section", "fields", line)) {
+        free(line);
+        return;
     }
     f = json_pack("{s:s, s:o}", "type", "mrkdwn", "text", cut(line, SLACK_FIELD_TEXT));
     push(sl->fields, f, &w->ok);
@@ -783,16 +796,9 @@ static void slack_link(struct walker *w, const char *title, const char *url)
         free(line);
         return;
     }
-    if (!sl->buttons) {
-        json_t *b;
-
-        if (!slack_room(sl, line)) {
-            free(line);
-            return;
-        }
-        b = json_pack("{s:s, s:[]}", "type", "actions", "elements");
-        push(sl->blocks, b, &w->ok);
-        sl->buttons = json_object_get(b, "elements");
+    if (!slack_open(w, &sl->buttons, "actions", "elements", line)) {
+        free(line);
+        return;
     }
     push(sl->buttons,
          json_pack("{s:s, s:{s:s, s:o}, s:s}", "type", "button", "text", "type", "plain_text",

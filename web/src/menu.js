@@ -36,14 +36,24 @@ export function menuButton({ label, items, text = '\u2026' }) {
     if (e.key === 'ArrowDown') { e.preventDefault(); open(0); }
     if (e.key === 'ArrowUp') { e.preventDefault(); open(entries.length - 1); }
   });
+  menuKeys(menu, () => entries, close);
+  return wrap;
+}
+
+// Arrow keys, Home and End move through a menu's items (items() gives them, as the menu has them
+// now); Escape closes it onto its button, Tab closes it and lets the focus go on (the WAI-ARIA
+// menu button pattern). menuButton, the user menu and a message's menu share it.
+export function menuKeys(menu, items, close) {
   menu.addEventListener('keydown', (e) => {
+    const entries = items();
+    const n = entries.length;
+    if (!n) { if (e.key === 'Escape' || e.key === 'Tab') close(e.key === 'Escape'); return; }
     const i = entries.indexOf(document.activeElement);
-    if (e.key === 'ArrowDown') { e.preventDefault(); entries[(i + 1) % entries.length].focus(); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); entries[(i - 1 + entries.length) % entries.length].focus(); }
+    if (e.key === 'ArrowDown') { e.preventDefault(); entries[(i + 1) % n].focus(); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); entries[(i - 1 + n) % n].focus(); }
     else if (e.key === 'Home') { e.preventDefault(); entries[0].focus(); }
-    else if (e.key === 'End') { e.preventDefault(); entries[entries.length - 1].focus(); }
+    else if (e.key === 'End') { e.preventDefault(); entries[n - 1].focus(); }
     else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); }
     else if (e.key === 'Tab') close(false);
   });
-  return wrap;
 }

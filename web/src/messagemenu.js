@@ -3,6 +3,7 @@
 // in the team, fetched once). Enter/Space/ArrowDown open it, arrows move, Escape closes.
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { menuKeys } from './menu.js';
 
 let seq = 0;
 // items(): Promise<[{id, label, action}]> (an empty list leaves the menu closed).
@@ -46,15 +47,6 @@ export function messageMenu({ label, items }) {
     if (e.key === 'ArrowUp') { e.preventDefault(); open(-1); }
     if (e.key === 'Escape' && !menu.hidden) { e.preventDefault(); close(true); }
   });
-  menu.addEventListener('keydown', (e) => {
-    const i = entries.indexOf(document.activeElement);
-    if (!entries.length) { if (e.key === 'Escape' || e.key === 'Tab') close(e.key === 'Escape'); return; }
-    if (e.key === 'ArrowDown') { e.preventDefault(); entries[(i + 1) % entries.length].focus(); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); entries[(i - 1 + entries.length) % entries.length].focus(); }
-    else if (e.key === 'Home') { e.preventDefault(); entries[0].focus(); }
-    else if (e.key === 'End') { e.preventDefault(); entries[entries.length - 1].focus(); }
-    else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); }
-    else if (e.key === 'Tab') close(false);
-  });
+  menuKeys(menu, () => entries, close);
   return { el: wrap, open, close, button };
 }

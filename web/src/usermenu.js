@@ -5,6 +5,7 @@
 // replaces the first.
 import { h, avatar } from './dom.js';
 import { t } from './i18n.js';
+import { menuKeys } from './menu.js';
 
 const registered = [];
 
@@ -68,15 +69,6 @@ export function userMenu(user) {
     if (e.key === 'ArrowDown') { e.preventDefault(); open(0); }
     if (e.key === 'ArrowUp') { e.preventDefault(); open(-1); }
   });
-  menu.addEventListener('keydown', (e) => {
-    const i = entries.indexOf(document.activeElement);
-    const n = entries.length;
-    if (e.key === 'ArrowDown') { e.preventDefault(); entries[(i + 1) % n].focus(); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); entries[(i - 1 + n) % n].focus(); }
-    else if (e.key === 'Home') { e.preventDefault(); entries[0].focus(); }
-    else if (e.key === 'End') { e.preventDefault(); entries[n - 1].focus(); }
-    else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); }
-    else if (e.key === 'Tab') close(false);
-  });
+  menuKeys(menu, () => entries, close);
   return wrap;
 }
