@@ -727,14 +727,14 @@ static json_t *slack_open(struct walker *w, json_t **slot, const char *type, con
     struct slack *sl = (struct slack *)w;
     json_t *b;
 
-    if (*slot)
-        return *slot;
-    if (!slack_room(sl, line))
-        return NULL;
-    b = json_pack("{s:s, s:[]}", "type", type, key);
-    push(sl->blocks, b, &w->ok);
-    /* push gives b to the array, or frees it when it cannot: read it only when it was added */
-    *slot = w->ok ? json_object_get(b, key) : NULL;
+    if (!*slot) {
+        if (!slack_room(sl, line))
+            return NULL;
+        b = json_pack("{s:s, s:[]}", "type", type, key);
+        push(sl->blocks, b, &w->ok);
+        /* push gives b to the array, or frees it when it cannot: read it only when it was added */
+        *slot = w->ok ? json_object_get(b, key) : NULL;
+    }
     return *slot;
 }
 
