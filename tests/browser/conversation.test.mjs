@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, getToken } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
+import { until } from '../e2e/lib/contract.mjs';
 
 const T = { timeout: 40000 };
 let server;
@@ -85,12 +86,8 @@ test('a formatted message with an @mention picked from the list: sent as html wi
   await item.waitFor();
   // She is reading General at its newest message: her read position moves to it, so the
   // mention is read (history.js, unread.js; the count itself is in tests/e2e).
-  let beaState;
-  for (let i = 0; i < 50; i++) {
-    beaState = (await beaApi('GET', '/api/v1/me/channelStates')).value.find((s) => s.channelId === general.id);
-    if (beaState.lastReadMessageId === rootId) break;
-    await pb.waitForTimeout(100);
-  }
+  const beaState = await until(async () => (await beaApi('GET', '/api/v1/me/channelStates')).value.find((s) => s.channelId === general.id),
+    (st) => st.lastReadMessageId === rootId);
   assert.deepEqual({ last: beaState.lastReadMessageId, mentions: beaState.mentionCount }, { last: rootId, mentions: 0 });
   assert.equal(await item.locator('.msg-html strong').textContent(), 'Disk full');
   const link = item.locator('.msg-html a');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
+import { until } from '../e2e/lib/contract.mjs';
 
 const T = { timeout: 90000 };
 let server;
@@ -64,11 +65,11 @@ test('Forwarding tab: add a Workflows forward with the form, a message is delive
   assert.equal(forwards.length, 1);
   assert.equal(forwards[0].include.people, true);
   await server.api('POST', `/v1.0/teams/${team.id}/channels/${general.id}/messages`, { body: { contentType: 'text', content: `forwarded from the browser ${stamp}` } });
-  for (let i = 0; i < 100; i++) {
+  // The list is read when the button is pressed: press until the delivery shows as delivered.
+  await until(async () => {
     await dlg.getByRole('button', { name: 'Deliveries of To the ops flow' }).click();
-    if (await dlg.locator('.badge.fwd-delivered').count()) break;
-    await page.waitForTimeout(200);
-  }
+    return dlg.locator('.badge.fwd-delivered').count();
+  }, (n) => n > 0, 20_000);
   await dlg.locator('.badge.fwd-delivered', { hasText: 'Delivered' }).waitFor();
   assert.ok(calls.some((c) => c.path === '/flow?sig=abc' && JSON.stringify(c.json).includes(`forwarded from the browser ${stamp}`)));
   await shot(page, 'forwarding-01-tab-1280');

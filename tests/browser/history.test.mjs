@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, postWebhook, getToken, api, REPO_ROOT } from './lib/server.mjs';
 import { launch, newPage, signIn, shot } from './lib/browser.mjs';
+import { until } from '../e2e/lib/contract.mjs';
 
 const T = { timeout: 180000 };
 const CARDS = 1000;
@@ -97,12 +98,8 @@ test('1,000 cards posted live through a webhook stay under 5,000 DOM nodes, scro
   // Read at the newest: the server's position is the newest card (the writes of a fast stream
   // of reads land in order).
   const newest = (await server.api('GET', `/v1.0/teams/${team.id}/channels/${general.id}/messages?$top=1`)).value[0].id;
-  let st;
-  for (let i = 0; i < 50; i++) {
-    st = (await server.api('GET', '/api/v1/me/channelStates')).value.find((v) => v.channelId === general.id);
-    if (st.lastReadMessageId === newest) break;
-    await page.waitForTimeout(100);
-  }
+  const st = await until(async () => (await server.api('GET', '/api/v1/me/channelStates')).value.find((v) => v.channelId === general.id),
+    (v) => v.lastReadMessageId === newest);
   assert.deepEqual({ unread: st.unreadCount, last: st.lastReadMessageId }, { unread: 0, last: newest });
 });
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 import { startServer, api, newUser, REPO_ROOT } from './lib/server.mjs';
+import { until } from './lib/contract.mjs';
 import { expectStatus, expectGraphError, createTeam, generalChannel, postMessage, uniqueName, addMember } from './lib/graph.mjs';
 import { createWebhook, postTo, expectAccepted, ADAPTIVE_TYPE } from './lib/webhooks.mjs';
 
@@ -27,16 +28,11 @@ const AC14_ELEMENTS = new Set(['TextBlock', 'Image', 'ImageSet', 'FactSet', 'Col
 
 // Debian's python3 (python3-aiosmtpd is a Debian package), not a python3 of another PATH entry.
 const PYTHON = process.env.SB_PYTHON || '/usr/bin/python3';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Asks again until ok (each probe is a request: the wait is on the condition, not a clock).
 async function poll(probe, ok, what, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await probe();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) assert.fail(`${what}: ${JSON.stringify(last?.body ?? last)}`);
-    await sleep(100);
-  }
+  const last = await until(probe, ok, ms);
+  if (!ok(last)) assert.fail(`${what}: ${JSON.stringify(last?.body ?? last)}`);
+  return last;
 }
 
 // Checks an Adaptive Card with the library and the 1.4 element set; returns the library's
