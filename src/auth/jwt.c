@@ -4,6 +4,8 @@
  */
 #include "auth/jwt.h"
 
+#include "auth/jws.h"
+
 #include "core/config.h"
 #include "core/log.h"
 #include "store/store.h"
@@ -119,26 +121,6 @@ static sb_err b64url(const unsigned char *in, size_t n, char *out, size_t cap)
     if (sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING) > cap)
         return SB_ERR_INVALID;
     sodium_bin2base64(out, cap, in, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return SB_OK;
-}
-
-/* Decodes base64url text (len bytes) into a new heap buffer. */
-static sb_err unb64url(const char *in, size_t len, unsigned char **out, size_t *n)
-{
-    size_t cap = len * 3 / 4 + 3;
-    unsigned char *buf = malloc(cap + 1);
-    const char *end = NULL;
-
-    if (!buf)
-        return SB_ERR_NOMEM;
-    if (sodium_base642bin(buf, cap, in, len, NULL, n, &end,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        end != in + len) {
-        free(buf);
-        return SB_ERR_INVALID;
-    }
-    buf[*n] = '\0';
-    *out = buf;
     return SB_OK;
 }
 
@@ -457,23 +439,6 @@ static const struct jwt_key *find_kid(const struct key_set *s, const char *kid)
     return NULL;
 }
 
-static json_t *decode_part(const char *p, size_t len)
-{
-    unsigned char *raw = NULL;
-    size_t n = 0;
-    json_t *v;
-
-    if (unb64url(p, len, &raw, &n) != SB_OK)
-        return NULL;
-    v = json_loadb((const char *)raw, n, 0, NULL);
-    free(raw);
-    if (v && !json_is_object(v)) {
-        json_decref(v);
-        v = NULL;
-    }
-    return v;
-}
-
 static bool claims_current(struct sb_ctx *ctx, json_t *claims)
 {
     int64_t now_s = sb_now_ms(ctx) / 1000;
@@ -489,26 +454,20 @@ static bool claims_current(struct sb_ctx *ctx, json_t *claims)
 
 sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims)
 {
-    const char *dot1 = token ? strchr(token, '.') : NULL;
-    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
     struct key_set s = {NULL, 0, 0};
     const struct jwt_key *k;
-    json_t *header = NULL, *body = NULL;
-    const char *alg, *kid;
-    unsigned char *sig = NULL;
-    size_t sig_len = 0;
-    EVP_MD_CTX *md = NULL;
-    sb_err err = SB_ERR_UNAUTHORIZED;
+    struct jws j;
+    json_t *body = NULL;
+    const char *kid;
+    sb_err err;
 
     *claims = NULL;
-    if (!dot1 || !dot2 || strchr(dot2 + 1, '.') || strlen(token) > 16384)
-        return SB_ERR_UNAUTHORIZED;
-    header = decode_part(token, (size_t)(dot1 - token));
-    alg = json_string_value(json_object_get(header, "alg"));
-    kid = json_string_value(json_object_get(header, "kid"));
-    if (!alg || strcmp(alg, "RS256") != 0 || !kid)
-        goto out;
-    if (get_keys(ctx, false, &s) != SB_OK)
+    err = jws_open(token, &j);
+    if (err)
+        return err;
+    err = SB_ERR_UNAUTHORIZED;
+    kid = json_string_value(json_object_get(j.header, "kid"));
+    if (!kid || get_keys(ctx, false, &s) != SB_OK)
         goto out;
     k = find_kid(&s, kid);
     if (!k) {
@@ -517,24 +476,14 @@ sb_err jwt_verify(struct sb_ctx *ctx, const char *token, json_t **claims)
         if (!kid_reload_due(ctx) || get_keys(ctx, true, &s) != SB_OK || !(k = find_kid(&s, kid)))
             goto out;
     }
-    if (unb64url(dot2 + 1, strlen(dot2 + 1), &sig, &sig_len) != SB_OK)
-        goto out;
-    md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k->pkey) != 1 ||
-        EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)token, (size_t)(dot2 - token)) !=
-            1)
-        goto out;
-    body = decode_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-    if (!body || !claims_current(ctx, body))
+    if (jws_payload(&j, k->pkey, &body) != SB_OK || !claims_current(ctx, body))
         goto out;
     *claims = body;
     body = NULL;
     err = SB_OK;
 out:
-    EVP_MD_CTX_free(md);
-    free(sig);
-    json_decref(header);
     json_decref(body);
+    jws_release(&j);
     set_free(&s);
     return err;
 }
@@ -587,113 +536,4 @@ sb_err jwt_openid_configuration(struct sb_ctx *ctx, json_t **doc)
                      "token", "subject_types_supported", "public",
                      "token_endpoint_auth_methods_supported", "client_secret_post");
     return *doc ? SB_OK : SB_ERR_NOMEM;
-}
-
-/* The RSA public key of a JWK {kty:"RSA", n, e} (base64url big-endian integers). */
-static EVP_PKEY *jwk_rsa_key(const json_t *jwk)
-{
-    const char *n64 = json_string_value(json_object_get(jwk, "n"));
-    const char *e64 = json_string_value(json_object_get(jwk, "e"));
-    const char *kty = json_string_value(json_object_get(jwk, "kty"));
-    unsigned char *n = NULL, *e = NULL;
-    size_t nlen = 0, elen = 0;
-    BIGNUM *bn = NULL, *be = NULL;
-    OSSL_PARAM_BLD *bld = NULL;
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY_CTX *pctx = NULL;
-    EVP_PKEY *key = NULL;
-
-    if (!kty || strcmp(kty, "RSA") != 0 || !n64 || !e64 || strlen(n64) > 2048 || strlen(e64) > 64 ||
-        unb64url(n64, strlen(n64), &n, &nlen) != SB_OK ||
-        unb64url(e64, strlen(e64), &e, &elen) != SB_OK)
-        goto out;
-    /* RS256 with a key under 2048 bits is refused (RFC 7518 3.3). */
-    if (nlen < 256 || !(bn = BN_bin2bn(n, (int)nlen, NULL)) ||
-        !(be = BN_bin2bn(e, (int)elen, NULL)) || !(bld = OSSL_PARAM_BLD_new()) ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
-        !(params = OSSL_PARAM_BLD_to_param(bld)) ||
-        !(pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) ||
-        EVP_PKEY_fromdata_init(pctx) != 1 ||
-        EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
-        key = NULL;
-out:
-    EVP_PKEY_CTX_free(pctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    BN_free(bn);
-    BN_free(be);
-    free(n);
-    free(e);
-    return key;
-}
-
-/* The key of jwks that may have signed a token with this kid: the RSA signing key of that kid,
- * or without a kid the set's only RSA key. */
-static const json_t *jwks_find(const json_t *jwks, const char *kid)
-{
-    const json_t *keys = json_object_get(jwks, "keys"), *found = NULL;
-    size_t i, candidates = 0;
-    json_t *k;
-
-    json_array_foreach(keys, i, k)
-    {
-        const char *kty = json_string_value(json_object_get(k, "kty"));
-        const char *use = json_string_value(json_object_get(k, "use"));
-        const char *alg = json_string_value(json_object_get(k, "alg"));
-        const char *id = json_string_value(json_object_get(k, "kid"));
-
-        if (!kty || strcmp(kty, "RSA") != 0 || (use && strcmp(use, "sig") != 0) ||
-            (alg && strcmp(alg, "RS256") != 0))
-            continue;
-        if (kid ? (id && strcmp(id, kid) == 0) : true) {
-            found = k;
-            candidates++;
-        }
-    }
-    return candidates == 1 ? found : NULL;
-}
-
-sb_err jwt_verify_jwks(const char *token, const json_t *jwks, json_t **claims)
-{
-    const char *dot1 = token ? strchr(token, '.') : NULL;
-    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-    json_t *header = NULL, *body = NULL;
-    const json_t *jwk;
-    const char *alg;
-    unsigned char *sig = NULL;
-    size_t sig_len = 0;
-    EVP_PKEY *key = NULL;
-    EVP_MD_CTX *md = NULL;
-    sb_err err = SB_ERR_UNAUTHORIZED;
-
-    *claims = NULL;
-    if (!dot1 || !dot2 || strchr(dot2 + 1, '.') || strlen(token) > 16384)
-        return SB_ERR_UNAUTHORIZED;
-    header = decode_part(token, (size_t)(dot1 - token));
-    alg = json_string_value(json_object_get(header, "alg"));
-    /* Only RS256: never "none", never an HMAC keyed with the public key. */
-    if (!alg || strcmp(alg, "RS256") != 0)
-        goto out;
-    jwk = jwks_find(jwks, json_string_value(json_object_get(header, "kid")));
-    if (!jwk || !(key = jwk_rsa_key(jwk)))
-        goto out;
-    if (unb64url(dot2 + 1, strlen(dot2 + 1), &sig, &sig_len) != SB_OK)
-        goto out;
-    md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
-        EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)token, (size_t)(dot2 - token)) !=
-            1)
-        goto out;
-    body = decode_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-    if (!body)
-        goto out;
-    *claims = body;
-    err = SB_OK;
-out:
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
-    free(sig);
-    json_decref(header);
-    return err;
 }
