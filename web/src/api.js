@@ -39,8 +39,12 @@ export function localPath(url) {
   }
 }
 
-export async function request(method, path, body, { signal } = {}) {
-  const headers = { Accept: 'application/json' };
+// quiet: a 401 is the caller's to handle (the session is not declared gone). No Accept header
+// (the server answers JSON anyway): a GET goes out with the headers of index.html's
+// <link rel="preload" as="fetch">, and Chromium uses a preloaded answer only for a request
+// with the same headers.
+export async function request(method, path, body, { signal, quiet = false } = {}) {
+  const headers = {};
   if (method !== 'GET' && method !== 'HEAD') {
     const t = csrfToken() || memoryToken;
     if (t) headers['X-CSRF-Token'] = t;
@@ -69,7 +73,7 @@ export async function request(method, path, body, { signal } = {}) {
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
     const err = new ApiError(res.status, e.code || String(res.status), e.message || t('admin.ui.serverAnswered', { status: String(res.status) }));
-    if (res.status === 401 && path !== '/api/v1/session') onUnauthorized(err);
+    if (res.status === 401 && path !== '/api/v1/session' && !quiet) onUnauthorized(err);
     throw err;
   }
   return data;

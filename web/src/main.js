@@ -23,21 +23,21 @@ async function signOut() {
   showSignIn();
 }
 
-function showApp(user) {
+function showApp(user, firstBootstrap = null) {
   if (shell) shell.destroy();
-  shell = renderShell(root, { user, onSignOut: signOut });
+  shell = renderShell(root, { user, onSignOut: signOut, firstBootstrap });
 }
 
 // A session whose password must be changed first (contract §6: every other call is 403 until
 // then) gets the password form instead of the app.
 // The form lives with "Your account" (account.js), loaded on demand.
-async function showSession(session) {
+async function showSession(session, firstBootstrap = null) {
   if (session.passwordChangeRequired) {
     if (shell) { shell.destroy(); shell = null; }
     const { renderPasswordChange } = await import('./account.js');
     renderPasswordChange(root, { user: session.user, onDone: showApp, onSignOut: signOut });
   } else {
-    showApp(session.user);
+    showApp(session.user, firstBootstrap);
   }
 }
 
@@ -58,12 +58,18 @@ setUnauthorizedHandler(() => {
 async function start() {
   // The cookie outlives the tab; the CSRF token lives in sessionStorage. GET /api/v1/session
   // (it needs the cookie itself) gives a new tab the session's token, and says whether the
-  // password must be changed first.
+  // password must be changed first. GET /api/v1/bootstrap (what the channel view needs first)
+  // goes at the same time instead of one round trip later: index.html preloads both, so on a
+  // slow link they are under way while the scripts load. When there is no session its answer
+  // is a 401 nobody looks at (quiet: the sign-in form is shown once, by the session's answer);
+  // it is read here all the same so that the preload is used up, not answered to a later call.
+  const boot = get('/api/v1/bootstrap', { quiet: true });
+  boot.catch(() => {});
   try {
     const session = await get('/api/v1/session');
     if (!session.csrfToken) { showSignIn(); return; }
     setCsrfToken(session.csrfToken);
-    showSession(session);
+    showSession(session, boot);
   } catch {
     showSignIn();
   }

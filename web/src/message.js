@@ -7,8 +7,7 @@
 import { h, avatar, announce } from './dom.js';
 import { post, patch, get, enc } from './api.js';
 import { t, formatDate } from './i18n.js';
-import { renderMessageCard } from './messagecard.js';
-import { renderAdaptiveCard } from './adaptive.js';
+import { cardNode, MESSAGE_CARD, ADAPTIVE_CARD } from './cards.js';
 import { uniqueActionIds } from './actions.js';
 import { htmlNode, toText } from './format.js';
 import { createReactionsBar, reactionPicker } from './reactions.js';
@@ -17,8 +16,6 @@ import { createThreadSection } from './thread.js';
 import { createComposer } from './composer.js';
 import { teamMembers } from './mentionpicker.js';
 
-const MESSAGE_CARD = 'application/vnd.microsoft.teams.card.o365connector';
-const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 // How long the person who deleted a message is offered "Undo" in place (the server allows an
 // undo at any time; after this the message just reads as deleted).
 export const UNDO_MS = 30000;
@@ -49,8 +46,7 @@ function renderAttachment(att, msg, uniqueIds) {
   // Connector cards may carry actions the server runs (actions.js); it leaves them out of the
   // message when policy turns them off.
   const ctx = msg && msg.id && att.id && msg.from && msg.from.application ? { messageId: msg.id, attachmentId: att.id, uniqueIds } : null;
-  if (type === MESSAGE_CARD) return renderMessageCard(content, ctx);
-  if (type === ADAPTIVE_CARD) return renderAdaptiveCard(content, ctx);
+  if (type === MESSAGE_CARD || type === ADAPTIVE_CARD) return cardNode(type, content, ctx);
   return h('p.card-error', { text: t('conversation.attachmentOther', { type: att.contentType || t('conversation.unknownType'), name: att.name || t('conversation.unnamed') }) });
 }
 

@@ -4,8 +4,7 @@
 // URL and secret to paste with what to do in the service, and the delivery log.
 import { h, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, enc } from './api.js';
-import { renderMessageCard } from './messagecard.js';
-import { renderAdaptiveCard } from './adaptive.js';
+import { cardNode, MESSAGE_CARD, ADAPTIVE_CARD } from './cards.js';
 import { t } from './i18n.js';
 
 const KINDS = {
@@ -193,7 +192,7 @@ export function showServiceForm(d, { channel, kind, cfg, back }) {
       try {
         const r = await post('/api/v1/serviceConnectors/preview', { template: templateFromFields(tf), sample: parsed });
         const c = r.card;
-        const node = c && c.type === 'message' && Array.isArray(c.attachments) ? renderAdaptiveCard(c.attachments[0].content) : renderMessageCard(c);
+        const node = c && c.type === 'message' && Array.isArray(c.attachments) ? cardNode(ADAPTIVE_CARD, c.attachments[0].content) : cardNode(MESSAGE_CARD, c);
         previewBox.replaceChildren(node);
       } catch (err) {
         previewBox.replaceChildren(h('p.error', { text: err.message }));

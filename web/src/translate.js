@@ -5,8 +5,7 @@ import { h, clear, announce } from './dom.js';
 import { post } from './api.js';
 import { t } from './i18n.js';
 import { openDialog } from './dialog.js';
-import { renderMessageCard } from './messagecard.js';
-import { renderAdaptiveCard } from './adaptive.js';
+import { cardNode, MESSAGE_CARD, ADAPTIVE_CARD } from './cards.js';
 
 const SAMPLE = {
   '@type': 'MessageCard',
@@ -56,8 +55,8 @@ export function openTranslateHelper() {
       const envelope = await post('/api/v1/translate?to=adaptive', card);
       clear(source);
       clear(result);
-      source.append(renderMessageCard(card));
-      result.append(renderAdaptiveCard(envelope.attachments[0].content));
+      source.append(cardNode(MESSAGE_CARD, card));
+      result.append(cardNode(ADAPTIVE_CARD, envelope.attachments[0].content));
       json.textContent = JSON.stringify(envelope, null, 2);
       copy.disabled = false;
     } catch (err) {

@@ -35,6 +35,7 @@ export default {
   'conversation.unknownUser': 'Unknown user',
   'conversation.unknownSender': 'Unknown',
   'conversation.attachmentError': 'This attachment could not be shown.',
+  'conversation.cardLoading': 'Loading the card…',
   'conversation.attachmentOther': 'Attachment of type {type} ({name})',
   'conversation.unknownType': 'unknown',
   'conversation.unnamed': 'unnamed',

@@ -35,6 +35,7 @@ export default {
   'conversation.unknownUser': 'Utilisateur inconnu',
   'conversation.unknownSender': 'Inconnu',
   'conversation.attachmentError': 'Cette pièce jointe ne peut pas être affichée.',
+  'conversation.cardLoading': 'Chargement de la carte…',
   'conversation.attachmentOther': 'Pièce jointe de type {type} ({name})',
   'conversation.unknownType': 'inconnu',
   'conversation.unnamed': 'sans nom',
