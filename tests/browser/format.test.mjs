@@ -1,9 +1,9 @@
-// format.js's toHtml (people's markdown-ish text -> the html body and Graph's mentions) is pure:
+// chatmarkdown.js's toHtml (people's markdown-ish text -> the html body and Graph's mentions) is pure:
 // tested here in node, without a browser. What the server does with the result (it refuses any
 // mismatch between <at> tags and mentions) is checked by conversation.test.mjs end to end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toHtml } from '../../web/src/format.js';
+import { toHtml } from '../../web/src/chatmarkdown.js';
 
 const ann = { text: 'Ann Lee', mentioned: { user: { id: 'u-ann', displayName: 'Ann Lee' } } };
 const annie = { text: 'Ann', mentioned: { user: { id: 'u-annie', displayName: 'Ann' } } };

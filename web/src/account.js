@@ -8,6 +8,7 @@ import { h, announce, clear } from './dom.js';
 import { get, post, del, enc, csrfToken } from './api.js';
 import { openDialog } from './dialog.js';
 import { t, formatDate, formatRelative } from './i18n.js';
+import './shared.js'; // the first load's modules, in one chunk (see shared.js)
 
 const MIN_LENGTH = 12; // the server's policy (src/auth/password.c)
 const DAY = 86400;

@@ -11,6 +11,7 @@ import { appsSection } from './admin/apps.js';
 import { usersSection } from './admin/users.js';
 import { teamsSection } from './admin/teams.js';
 import { auditSection } from './admin/audit.js';
+import './shared.js'; // the first load's modules, in one chunk (see shared.js)
 
 export const ADMIN_SECTIONS = [
   ['organisation', organisationSection],

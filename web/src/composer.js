@@ -10,8 +10,11 @@
 import { h, announce } from './dom.js';
 import { post, enc } from './api.js';
 import { t } from './i18n.js';
-import { toHtml } from './format.js';
 import { attachMentionPicker } from './mentionpicker.js';
+
+// The text -> html conversion (markdown-it) is not part of the first load: it is asked for when
+// a composer is first focused, so it is there by the time the message is sent.
+const chatMarkdown = () => import('./chatmarkdown.js');
 
 const MAX_LENGTH = 28000;
 let seq = 0;
@@ -149,10 +152,11 @@ export function createComposer({ team, channel, onSent = () => {}, replyTo = nul
     sending = true;
     sendBtn.disabled = true;
     composerError.hidden = true;
-    const { html, mentions } = toHtml(text, picked);
-    const body = { body: { contentType: 'html', content: html } };
-    if (mentions.length) body.mentions = mentions;
+    const chosen = [...picked];
     try {
+      const { html, mentions } = (await chatMarkdown()).toHtml(text, chosen);
+      const body = { body: { contentType: 'html', content: html } };
+      if (mentions.length) body.mentions = mentions;
       let msg;
       if (submit) msg = await submit(body);
       else {
@@ -179,6 +183,7 @@ export function createComposer({ team, channel, onSent = () => {}, replyTo = nul
     textarea.style.height = Math.min(textarea.scrollHeight, 200) + 'px';
   }
   textarea.addEventListener('input', () => { autosize(); persist(); });
+  textarea.addEventListener('focus', () => { chatMarkdown().catch(() => {}); }, { once: true });
   textarea.addEventListener('keydown', (e) => {
     if (picker.handleKey(e)) return;
     if (e.key === 'Escape' && onCancel) { e.preventDefault(); e.stopPropagation(); onCancel(); return; }

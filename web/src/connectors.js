@@ -8,6 +8,7 @@ import { showConfigPage, showRemovePage } from './confighost.js';
 import { teamUploadControl } from './appcatalog.js';
 import { isServiceKind, serviceLabel, showServiceForm } from './serviceconnectors.js';
 import { t } from './i18n.js';
+import './shared.js'; // the first load's modules, in one chunk (see shared.js)
 
 export const INCOMING_WEBHOOK_ID = '203a1e2c-26cc-47ca-83ae-be98f960b6b2';
 const MAX_IMAGE = 256 * 1024;

@@ -6,6 +6,7 @@ import { h, clear, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';
 import { t } from './i18n.js';
+import './shared.js'; // the first load's modules, in one chunk (see shared.js)
 
 const REG = '/api/v1/connectorRegistrations';
 const HTTPS = /^https:\/\/[^/\s?#]/i;

@@ -6,6 +6,7 @@ import { h, clear, announce } from './dom.js';
 import { get, post, patch, del, enc } from './api.js';
 import { openDialog } from './dialog.js';
 import { t } from './i18n.js';
+import './shared.js'; // the first load's modules, in one chunk (see shared.js)
 
 const ROLES = [['owner', 'directory.role.owner'], ['member', 'directory.role.member'], ['guest', 'directory.role.guest']];
 
