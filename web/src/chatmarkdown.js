@@ -2,12 +2,11 @@
 // > quotes, - and 1. lists, links, line breaks) -> the html body sent with contentType "html"
 // (Teams' way), with `<at id="N">` for the mentions picked (mentionpicker.js) and the
 // `mentions` array contract §6 asks for (the server refuses any mismatch between tags and
-// mentions). Apart from format.js because of markdown-it (~100 KB): composer.js loads this
-// module when the composer is first used, not with the client. markdown.js stays the cards'
+// mentions). Apart from format.js because of markdown-it (~100 KB): composer.js loads it (through
+// chattext.js) when a composer is first used, not with the client. markdown.js stays the cards'
 // renderer: its flavours follow Teams' card rules, not the chat's.
 import MarkdownIt from 'markdown-it';
 import { safeLinkUrl } from './dom.js';
-import './shared.js'; // the first load's modules, in one chunk (see shared.js)
 
 // Chat markdown: no raw html, no images, tables, headings or indented code (people indent
 // text without meaning code); a newline is a line break, as in Teams' compose box.

@@ -14,7 +14,7 @@ import { attachMentionPicker } from './mentionpicker.js';
 
 // The text -> html conversion (markdown-it) is not part of the first load: it is asked for when
 // a composer is first focused, so it is there by the time the message is sent.
-const chatMarkdown = () => import('./chatmarkdown.js');
+const chatMarkdown = () => import('./chattext.js');
 
 const MAX_LENGTH = 28000;
 let seq = 0;

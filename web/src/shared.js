@@ -1,6 +1,6 @@
 // The modules of the first load that views loaded on demand use too. Every module loaded with
 // import() (admin.js, account.js, connectors.js, developer.js, teamsettings.js, cardrender.js,
-// chatmarkdown.js) imports this one. esbuild puts a module in a chunk by the set of entries that
+// chattext.js) imports this one. esbuild puts a module in a chunk by the set of entries that
 // reach it, so without this each combination of views sharing a module made a chunk of its own
 // that the first load had to fetch (six of them); with it they are one chunk, and the first load
 // is index.html, then app.css, app.js, that chunk and the two API calls index.html preloads:
