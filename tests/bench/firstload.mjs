@@ -86,6 +86,8 @@ navigation to the channel header and composer shown; median of ${RUNS} (tests/be
 | uncompressed (before) | ${s(before.median)} | ${s(before.min)} | ${s(before.max)} | ${kb(before.bytes)} |
 | brotli, hashed, immutable (now) | ${s(now.median)} | ${s(now.min)} | ${s(now.max)} | ${kb(now.bytes)} |
 
-At start the client asks for the session, then GET /api/v1/bootstrap (teams, channels and read
-states in one answer), then the open channel's messages (docs/deploy.md, "The web client's first
-load", says what is loaded on demand and what is left: the Adaptive Cards renderer).`);
+index.html names everything the channel view needs, so after it the browser sends six requests
+at once (app.css, app.js, the one chunk of the first load, and GET /api/v1/session and
+/api/v1/bootstrap, preloaded) and the view is drawn when they are in: two round trips. The card
+renderers, markdown-it and the views opened from menus are loaded on demand (docs/deploy.md,
+"The web client's first load").`);
