@@ -37,7 +37,7 @@ const UNREAD_SHOWN_MAX = 99;
 const shownCount = (n) => (n > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : String(n));
 
 // firstBootstrap: the page's first GET /api/v1/bootstrap when main.js started it with the
-// session's (a promise), or null to ask now.
+// session's (a promise; asked again if it failed, its 401 being quiet), or null to ask now.
 export function renderShell(root, { user, onSignOut, firstBootstrap = null }) {
   const state = { teams: [], channels: new Map(), current: null, view: null, expanded: new Set(), feed: null, recent: [] };
   let baseTitle = APP;
@@ -178,7 +178,7 @@ export function renderShell(root, { user, onSignOut, firstBootstrap = null }) {
   // The first load: teams, their channels and the read states in one round trip (on a slow
   // link each call in a row costs one); later changes ask for the teams again (loadTeams).
   async function bootstrap() {
-    const b = await (firstBootstrap || get('/api/v1/bootstrap'));
+    const b = await (firstBootstrap ? firstBootstrap.catch(() => get('/api/v1/bootstrap')) : get('/api/v1/bootstrap'));
     state.teams = (b.teams || []).map(({ channels, ...team }) => team);
     for (const tm of b.teams || []) state.channels.set(tm.id, tm.channels || []);
     if (state.expanded.size === 0) for (const tm of state.teams) state.expanded.add(tm.id);
