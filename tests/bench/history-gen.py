@@ -145,10 +145,10 @@ def run_pg(channel, n, reactor):
     sel, mid = select_sql("pg", templates, channel, n, START_MS)
     print("\\set ON_ERROR_STOP 1")
     print("BEGIN;")
-    print("INSERT INTO messages (%s) SELECT %s FROM generate_series(0, %d) AS g(i) ORDER BY i;" % (COLS, sel, n - 1))
+    print("INSERT INTO messages (%s) SELECT %s FROM generate_series(0::bigint, %d) AS g(i) ORDER BY i;" % (COLS, sel, n - 1))
     print("INSERT INTO message_reactions (message_id, user_id, reaction_type, created) SELECT %s, "
           "%s, 'like', to_char(to_timestamp((%d + i * 1000 + 500) / 1000.0) AT TIME ZONE 'UTC', "
-          "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM generate_series(0, %d, %d) AS g(i);" %
+          "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM generate_series(0::bigint, %d, %d) AS g(i);" %
           (mid, lit(reactor), START_MS, n - 1, REACT_EVERY))
     print("COMMIT;")
     print("VACUUM ANALYZE messages;")
