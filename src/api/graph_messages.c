@@ -121,7 +121,14 @@ static void send_page(struct api_call *c, struct sb_message *ms, size_t n, long 
 {
     int actions_allowed = -1; /* one team: one policy answer for the page */
     struct sb_buf b = {0};
-    sb_err err = sb_buf_puts(&b, "{\"value\":[");
+    size_t room = 1024; /* the page's size, about: one allocation, no copy as it grows */
+    sb_err err;
+
+    for (size_t i = 0; i < n && i < (size_t)top; i++)
+        room += 1024 + strlen(ms[i].body) + (ms[i].attachments ? strlen(ms[i].attachments) : 0);
+    err = sb_buf_reserve(&b, room);
+    if (!err)
+        err = sb_buf_puts(&b, "{\"value\":[");
 
     for (size_t i = 0; !err && i < n && i < (size_t)top; i++) {
         if (i)

@@ -13,58 +13,53 @@
 #include "cards/card_actions.h"
 #include "core/json.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends s as a JSON string literal, escaped as jansson escapes (UTF-8 kept as is). */
+/* The characters JSON strings must escape: 1 for \uXXXX, else the letter after the backslash. */
+static const char escapes[256] = {
+    ['\b'] = 'b',  ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['"'] = '"',
+    ['\\'] = '\\', [0x01] = 1,   [0x02] = 1,   [0x03] = 1,   [0x04] = 1,   [0x05] = 1,
+    [0x06] = 1,    [0x07] = 1,   [0x0b] = 1,   [0x0e] = 1,   [0x0f] = 1,   [0x10] = 1,
+    [0x11] = 1,    [0x12] = 1,   [0x13] = 1,   [0x14] = 1,   [0x15] = 1,   [0x16] = 1,
+    [0x17] = 1,    [0x18] = 1,   [0x19] = 1,   [0x1a] = 1,   [0x1b] = 1,   [0x1c] = 1,
+    [0x1d] = 1,    [0x1e] = 1,   [0x1f] = 1,
+};
+
+/* Appends s as a JSON string literal, escaped as jansson escapes (UTF-8 kept as is): room for
+ * the worst case is made once, then the bytes are written in place. */
 sb_err teams_json_put_string(struct sb_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const char *run = s;
-    sb_err err = sb_buf_append(b, "\"", 1);
+    size_t len = strlen(s);
+    sb_err err = len > (SIZE_MAX - 2) / 6 ? SB_ERR_NOMEM : sb_buf_reserve(b, 6 * len + 2);
+    char *o;
 
-    for (; !err && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        size_t n = 2;
+    if (err)
+        return err;
+    o = b->data + b->len;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char e = escapes[*p];
 
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        switch (ch) {
-        case '"':
-        case '\\':
-            esc[1] = (char)ch;
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-            n = 6;
+        if (!e) {
+            *o++ = (char)*p;
+        } else if (e != 1) {
+            *o++ = '\\';
+            *o++ = e;
+        } else {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[*p >> 4];
+            o[5] = hex[*p & 15];
+            o += 6;
         }
-        err = sb_buf_append(b, run, (size_t)(s - run));
-        if (!err)
-            err = sb_buf_append(b, esc, n);
-        run = s + 1;
     }
-    if (!err)
-        err = sb_buf_append(b, run, (size_t)(s - run));
-    return err ? err : sb_buf_append(b, "\"", 1);
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
+    return SB_OK;
 }
 
 /* "key": then the string s (null when s is NULL). */
