@@ -12,7 +12,8 @@ seq order (every index is appended to, no page is split in the middle):
   sqlite DB CHANNEL N REACTOR   runs it on a stopped server's database. The FTS5 triggers of
                                 migration 014 are dropped during the load and put back after:
                                 the copies' search text is stored but not in the FTS index (the
-                                history bench does not search), which saves most of the time.
+                                history bench does not search; FTS5 indexing is most of the
+                                197 s per million conversation-gen.py takes).
   pg CHANNEL N REACTOR < TEMPLATES.tsv   prints the SQL for psql: TEMPLATES.tsv is
                                 `COPY (SELECT ...) TO STDOUT` of TEMPLATE_COLS. The copies'
                                 search_text is empty: PostgreSQL computes the generated tsvector
@@ -49,7 +50,8 @@ def pick(i, k, values):
 
 
 def select_sql(dialect, templates, channel, n, ms0):
-    """The copies' columns (in COLS order) over i = 0..n-1 (named `i`)."""
+    """(the copies' columns in COLS order, the SELECT of each row's own values over {FROM}: i,
+    mid, aid, num, created) for rows i = 0..n-1."""
     k = len(templates)
     cat = " || "
     if dialect == "sqlite":
