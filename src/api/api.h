@@ -15,6 +15,7 @@
 
 #include "auth/auth.h"
 #include "auth/perm.h"
+#include "core/buf.h"
 #include "core/sb.h"
 #include "http/http.h"
 #include "model/messages.h"
@@ -39,6 +40,8 @@ struct http_app api_app(struct sb_ctx *ctx);
 
 /* Sends v (reference stolen) as JSON with status. */
 void api_json(struct api_call *c, int status, json_t *v);
+/* Sends text (JSON already serialised; taken from the buffer, which is left empty). */
+void api_json_text(struct api_call *c, int status, struct sb_buf *text);
 void api_no_content(struct api_call *c);
 /* Sends the Graph error shape for err, with c->diag's code and message when set. */
 void api_fail(struct api_call *c, sb_err err);

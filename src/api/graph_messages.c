@@ -90,28 +90,80 @@ static void expand_replies(struct api_call *c, json_t *msg, const struct teams_r
     }
 }
 
-void api_send_message_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
-                           const char *path, struct teams_replies *replies)
+/* A page with its threads expanded: each message's tree gets its replies. */
+static void send_expanded_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
+                               const char *path, struct teams_replies *replies)
 {
     int actions_allowed = -1; /* one team: one policy answer for the page */
     json_t *value = json_array(), *page;
 
     for (size_t i = 0; value && i < n && i < (size_t)top; i++) {
         json_t *msg = teams_message_render(c->ctx, &ms[i], &actions_allowed);
-        if (msg && replies)
+        if (msg)
             expand_replies(c, msg, &replies[i], path, &actions_allowed);
         json_array_append_new(value, msg);
     }
     page = json_pack("{s:o}", "value", value);
     if (page && n > (size_t)top) {
         char link[1024];
-        snprintf(link, sizeof(link), "%s%s?$top=%lld&$skiptoken=%lld%s", c->ctx->cfg->public_url,
-                 path, top, (long long)ms[top - 1].seq, replies ? "&$expand=replies" : "");
+        snprintf(link, sizeof(link), "%s%s?$top=%lld&$skiptoken=%lld&$expand=replies",
+                 c->ctx->cfg->public_url, path, top, (long long)ms[top - 1].seq);
         json_object_set_new(page, "@odata.nextLink", json_string(link));
     }
+    api_json(c, 200, page);
+}
+
+/* A plain page, written straight into the response body (teams_message_write): no JSON tree. The
+ * nextLink's $skiptoken is the seq of the page's last message: the next page is the messages
+ * before it (keyset paging on the channel's (channel_id, seq) index, no OFFSET). */
+static void send_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
+                      const char *path)
+{
+    int actions_allowed = -1; /* one team: one policy answer for the page */
+    struct sb_buf b = {0};
+    size_t room = 1024; /* the page's size, about: one allocation, no copy as it grows */
+    sb_err err;
+
+    for (size_t i = 0; i < n && i < (size_t)top; i++)
+        room += 1024 + strlen(ms[i].body) + (ms[i].attachments ? strlen(ms[i].attachments) : 0);
+    err = sb_buf_reserve(&b, room);
+    if (!err)
+        err = sb_buf_puts(&b, "{\"value\":[");
+
+    for (size_t i = 0; !err && i < n && i < (size_t)top; i++) {
+        if (i)
+            err = sb_buf_append(&b, ",", 1);
+        if (!err)
+            err = teams_message_write(c->ctx, &ms[i], &actions_allowed, &b);
+    }
+    if (!err)
+        err = sb_buf_append(&b, "]", 1);
+    if (!err && n > (size_t)top) {
+        char link[1024];
+        snprintf(link, sizeof(link), "%s%s?$top=%lld&$skiptoken=%lld", c->ctx->cfg->public_url,
+                 path, top, (long long)ms[top - 1].seq);
+        err = sb_buf_puts(&b, ",\"@odata.nextLink\":");
+        if (!err)
+            err = teams_json_put_string(&b, link);
+    }
+    if (!err)
+        err = sb_buf_append(&b, "}", 1);
+    if (err)
+        api_fail(c, err);
+    else
+        api_json_text(c, 200, &b);
+    sb_buf_free(&b);
+}
+
+void api_send_message_page(struct api_call *c, struct sb_message *ms, size_t n, long long top,
+                           const char *path, struct teams_replies *replies)
+{
+    if (replies)
+        send_expanded_page(c, ms, n, top, path, replies);
+    else
+        send_page(c, ms, n, top, path);
     teams_replies_free(replies, n);
     teams_message_free_array(ms, n);
-    api_json(c, 200, page);
 }
 
 /* One message, rendered as the list renders it. */

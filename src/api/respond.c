@@ -77,6 +77,15 @@ void api_json(struct api_call *c, int status, json_t *v)
     c->resp->body_len = strlen(text);
 }
 
+void api_json_text(struct api_call *c, int status, struct sb_buf *text)
+{
+    free(c->resp->body);
+    c->resp->status = status;
+    c->resp->content_type = "application/json; charset=utf-8";
+    c->resp->body_len = text->len;
+    c->resp->body = sb_buf_take(text);
+}
+
 void api_no_content(struct api_call *c)
 {
     c->resp->status = 204;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sb_err reserve(struct sb_buf *b, size_t extra)
+sb_err sb_buf_reserve(struct sb_buf *b, size_t extra)
 {
     size_t need, cap;
     char *p;
@@ -28,7 +28,7 @@ static sb_err reserve(struct sb_buf *b, size_t extra)
 
 sb_err sb_buf_append(struct sb_buf *b, const void *data, size_t len)
 {
-    sb_err err = reserve(b, len);
+    sb_err err = sb_buf_reserve(b, len);
 
     if (err)
         return err;
@@ -55,7 +55,7 @@ sb_err sb_buf_printf(struct sb_buf *b, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return SB_ERR_INVALID;
-    err = reserve(b, (size_t)n);
+    err = sb_buf_reserve(b, (size_t)n);
     if (err)
         return err;
     va_start(ap, fmt);

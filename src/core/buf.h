@@ -13,6 +13,9 @@ struct sb_buf {
     size_t cap;
 };
 
+/* Makes room for extra more bytes (and the NUL) so that appends of that much do not move the
+ * data; a writer may also fill data[len..len+extra) itself and then advance len. */
+sb_err sb_buf_reserve(struct sb_buf *b, size_t extra);
 sb_err sb_buf_append(struct sb_buf *b, const void *data, size_t len);
 sb_err sb_buf_puts(struct sb_buf *b, const char *s);
 sb_err sb_buf_printf(struct sb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

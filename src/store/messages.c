@@ -137,42 +137,82 @@ sb_err store_message_row(struct db *d, struct db_stmt *s, struct sb_message *m)
     return SB_ERR_NOMEM;
 }
 
-sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
-                          struct sb_message **out, size_t *n)
-{
-    sb_err err;
+/* A row of a page: the message, and whether it has reactions and mentions, so that a page's
+ * reactions and mentions are asked for only when one of its messages has any (most pages of a
+ * connector's channel have neither: one query instead of three). */
+struct page_row {
+    struct sb_message m;
+    bool reacted, mentioned;
+};
 
-    err = store_select_all(
-        st, SQL_MESSAGE_PAGE, read_message, release_message, sizeof(**out), (void **)out, n,
-        DB_ARGS(db_text(channel_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
-    if (!err)
-        err = check_page(*out, *n);
-    if (!err)
-        err = store_message_reactions_fill(st, channel_id, NULL, *out, *n);
-    if (!err)
+static void read_page_row(struct db *d, struct db_stmt *s, void *elem)
+{
+    struct page_row *r = elem;
+
+    read_message(d, s, &r->m);
+    r->reacted = db_col_int(d, s, MESSAGE_NCOLS) != 0;
+    r->mentioned = db_col_int(d, s, MESSAGE_NCOLS + 1) != 0;
+}
+
+static void release_page_row(void *elem)
+{
+    store_message_free(&((struct page_row *)elem)->m);
+}
+
+/* The page sql selects (SQL_MESSAGE_PAGE or _REPLIES), with its reactions and mentions. */
+static sb_err read_page(struct store *st, enum db_sql sql, const char *channel_id,
+                        const char *parent_id, struct db_args args, struct sb_message **out,
+                        size_t *n)
+{
+    struct page_row *rows = NULL;
+    size_t nrows = 0;
+    bool reacted = false, mentioned = false;
+    sb_err err = store_select_all(st, sql, read_page_row, release_page_row, sizeof(*rows),
+                                  (void **)&rows, &nrows, args);
+
+    *out = NULL;
+    *n = 0;
+    if (err)
+        return err;
+    if (nrows && !(*out = calloc(nrows, sizeof(**out)))) {
+        for (size_t i = 0; i < nrows; i++)
+            release_page_row(&rows[i]);
+        free(rows);
+        return SB_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nrows; i++) {
+        (*out)[i] = rows[i].m; /* the heap fields move with it */
+        reacted |= rows[i].reacted;
+        mentioned |= rows[i].mentioned;
+    }
+    *n = nrows;
+    free(rows);
+    err = check_page(*out, *n);
+    if (!err && reacted)
+        err = store_message_reactions_fill(st, channel_id, parent_id, *out, *n);
+    if (!err && mentioned)
         err = store_message_mentions_fill(st, channel_id, *out, *n);
     if (err)
         drop_page(out, n);
     return err;
 }
 
+sb_err store_message_page(struct store *st, const char *channel_id, int64_t before, size_t limit,
+                          struct sb_message **out, size_t *n)
+{
+    return read_page(
+        st, SQL_MESSAGE_PAGE, channel_id, NULL,
+        DB_ARGS(db_text(channel_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)), out,
+        n);
+}
+
 sb_err store_message_replies(struct store *st, const char *channel_id, const char *parent_id,
                              int64_t before, size_t limit, struct sb_message **out, size_t *n)
 {
-    sb_err err;
-
-    err = store_select_all(
-        st, SQL_MESSAGE_REPLIES, read_message, release_message, sizeof(**out), (void **)out, n,
-        DB_ARGS(db_text(parent_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)));
-    if (!err)
-        err = check_page(*out, *n);
-    if (!err)
-        err = store_message_reactions_fill(st, channel_id, parent_id, *out, *n);
-    if (!err)
-        err = store_message_mentions_fill(st, channel_id, *out, *n);
-    if (err)
-        drop_page(out, n);
-    return err;
+    return read_page(
+        st, SQL_MESSAGE_REPLIES, channel_id, parent_id,
+        DB_ARGS(db_text(parent_id), db_int(before > 0 ? before : INT64_MAX), db_int(limit)), out,
+        n);
 }
 
 sb_err store_message_since(struct store *st, const char *user_id, int64_t after, size_t limit,

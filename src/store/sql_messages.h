@@ -15,10 +15,18 @@ SQL(SQL_MESSAGE_INSERT,
     "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
     "from_name, body_type, body, summary, attachments, from_image, reply_to, search_text) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")
-/* A channel's list is its root messages, as Graph's: replies are read from their parent. */
-SQL(SQL_MESSAGE_PAGE, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.channel_id = ? AND "
+/* A page's messages, then whether each has reactions and mentions (messages.c asks for the
+ * page's only when one has). */
+#define PAGE_COLS                                                                                  \
+    MESSAGE_COLS ", EXISTS (SELECT 1 FROM message_reactions r WHERE r.message_id = m.id), "        \
+                 "EXISTS (SELECT 1 FROM message_mentions x WHERE x.message_id = m.id)"
+/* A channel's list is its root messages, as Graph's: replies are read from their parent. Keyset
+ * paging: the page before seq (the previous page's last, its nextLink's $skiptoken) on the
+ * (channel_id, seq) index, newest first; no OFFSET, so a page deep in the channel costs what
+ * the newest does. */
+SQL(SQL_MESSAGE_PAGE, "SELECT " PAGE_COLS " FROM messages m WHERE m.channel_id = ? AND "
                       "m.reply_to IS NULL AND m.seq < ? ORDER BY m.seq DESC LIMIT ?")
-SQL(SQL_MESSAGE_REPLIES, "SELECT " MESSAGE_COLS " FROM messages m WHERE m.reply_to = ? AND "
+SQL(SQL_MESSAGE_REPLIES, "SELECT " PAGE_COLS " FROM messages m WHERE m.reply_to = ? AND "
                          "m.seq < ? ORDER BY m.seq DESC LIMIT ?")
 SQL(SQL_MESSAGE_REPLY_COUNT, "SELECT COUNT(*) FROM messages WHERE reply_to = ?")
 SQL(SQL_MESSAGE_REF, "SELECT channel_id, from_kind, from_id, reply_to, deleted_at FROM messages "

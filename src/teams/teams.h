@@ -9,6 +9,7 @@
 #define SB_TEAMS_H
 
 #include "auth/auth.h"
+#include "core/buf.h"
 #include "model/audit.h"
 #include "model/conversation.h"
 #include "model/messages.h"
@@ -124,6 +125,12 @@ sb_err teams_actions_allowed(struct sb_ctx *ctx, const char *team_id, bool *allo
  * they are off. allowed_memo (may be NULL) caches the answer across messages of one team:
  * start it at -1. */
 json_t *teams_message_render(struct sb_ctx *ctx, const struct sb_message *m, int *allowed_memo);
+/* Appends teams_message_render's JSON text for m (as sb_json_dump writes it) to b, written by
+ * hand: the stored attachments are copied as they are (message_write.c). */
+sb_err teams_message_write(struct sb_ctx *ctx, const struct sb_message *m, int *allowed_memo,
+                           struct sb_buf *b);
+/* Appends s as a JSON string literal, escaped as jansson escapes it. */
+sb_err teams_json_put_string(struct sb_buf *b, const char *s);
 /* A changed message (a card its service updated; an edit, a reaction, a soft delete or its
  * undo) for this process's subscribers: event "messageUpdated", live only (no id). remote.c
  * calls it after the change committed. */
