@@ -112,6 +112,14 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
      * pages are read again for every query. It grows only as pages are used (docs/bench.md). */
     /* A reader that tried to write would fail here, not in a later race with the writer: the
      * store's writes go through the writer (and counters through their own connection). */
+    /* The writer gives every write of a group commit a savepoint (store.c), and each page a
+     * write changes is copied to the statement journal. SQLite keeps that journal in memory
+     * only up to 64 KiB, then in a temporary file: one post changes about 16 pages, so every
+     * savepoint became an open, an unlink and ~20 pwrites of that file (strace, 2026-12-05).
+     * In memory the journal is a copy of the pages; it holds only what one open transaction
+     * changes and is never needed after a crash (the WAL is what recovers). */
+    if (!err && writer)
+        err = sq_exec(c, "PRAGMA temp_store=MEMORY;");
     if (!err && role == DB_READER)
         err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) "; PRAGMA query_only=ON;");
     if (err) {
