@@ -107,19 +107,22 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
     sqlite3_busy_timeout(c->db, 10000);
     sqlite3_extended_result_codes(c->db, 1);
     err = sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-    /* Readers get a page cache of up to READER_CACHE_KIB each (SQLite's default is 2 MiB):
-     * full-text search ranks every match of a common word, and with the default cache those
-     * pages are read again for every query. It grows only as pages are used (docs/bench.md). */
-    /* A reader that tried to write would fail here, not in a later race with the writer: the
-     * store's writes go through the writer (and counters through their own connection). */
     /* The writer gives every write of a group commit a savepoint (store.c), and each page a
      * write changes is copied to the statement journal. SQLite keeps that journal in memory
      * only up to 64 KiB, then in a temporary file: one post changes about 16 pages, so every
      * savepoint became an open, an unlink and ~20 pwrites of that file (strace, 2026-12-05).
      * In memory the journal is a copy of the pages; it holds only what one open transaction
-     * changes and is never needed after a crash (the WAL is what recovers). */
+     * changes and is never needed after a crash (the WAL is what recovers). The temporary
+     * table holds a batch's search texts until its one indexing statement
+     * (store_message_index_flush); it is empty outside a batch. */
     if (!err && writer)
-        err = sq_exec(c, "PRAGMA temp_store=MEMORY;");
+        err = sq_exec(c, "PRAGMA temp_store=MEMORY; CREATE TEMP TABLE index_pending "
+                         "(seq INTEGER PRIMARY KEY, search_text TEXT NOT NULL);");
+    /* Readers get a page cache of up to READER_CACHE_KIB each (SQLite's default is 2 MiB):
+     * full-text search ranks every match of a common word, and with the default cache those
+     * pages are read again for every query. It grows only as pages are used (docs/bench.md). */
+    /* A reader that tried to write would fail here, not in a later race with the writer: the
+     * store's writes go through the writer (and counters through their own connection). */
     if (!err && role == DB_READER)
         err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) "; PRAGMA query_only=ON;");
     if (err) {
