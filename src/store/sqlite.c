@@ -8,6 +8,7 @@
  */
 #include "store/db.h"
 #include "store/internal.h"
+#include "store/sqlite_walbuf.h"
 
 #include "core/log.h"
 
@@ -98,7 +99,9 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
             goto out;
         }
     }
-    rc = sqlite3_open_v2(target, &c->db, flags, NULL);
+    /* The writer's WAL writes are gathered into large pwrites (sqlite_walbuf.c). */
+    rc = sqlite3_open_v2(target, &c->db, flags,
+                         writer && store_sqlite_walbuf() ? STORE_SQLITE_WALBUF_VFS : NULL);
     if (rc != SQLITE_OK) {
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot open SQLite database %s: %s",
                       target, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
