@@ -55,8 +55,7 @@ static int flush(struct walbuf_file *f)
     for (size_t done = 0; rc == SQLITE_OK && done < f->len; done += WALBUF_CHUNK) {
         size_t n = f->len - done < WALBUF_CHUNK ? f->len - done : WALBUF_CHUNK;
 
-        rc = f->real->pMethods->xWrite(f->real, f->buf + done, (int)n,
-                                       f->at + (sqlite3_int64)done);
+        rc = f->real->pMethods->xWrite(f->real, f->buf + done, (int)n, f->at + (sqlite3_int64)done);
     }
     f->len = 0;
     return rc;
