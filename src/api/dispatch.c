@@ -449,8 +449,9 @@ static void handle(void *arg, struct http_request *req, struct http_response *re
                   "the request body is larger than %zu bytes", req->body_limit);
         goto out;
     }
-    /* Authenticated in prepare(), before the body was read (NULL on public routes). */
-    c.who = req->auth;
+    /* Authenticated in prepare(), before the body was read. Public routes have no principal:
+     * a webhook route's check keeps the configuration it found in req->auth instead. */
+    c.who = ar->flags & API_PUBLIC ? NULL : req->auth;
     ar->fn(&c);
 out:
     finish(&c);

@@ -72,6 +72,7 @@ static void ingest(struct api_call *c, struct webhook_post *post)
     p->post.len = c->req->body_len;
     p->post.too_large = c->req->body_too_large;
     p->post.content_type = http_header(c->req, "Content-Type");
+    p->post.checked = c->req->auth;
     p->req = c->req;
     c->req->state = p;
     http_defer(c->req);
@@ -121,13 +122,23 @@ static bool parse_service(struct api_call *c, struct webhook_url *u)
     return false;
 }
 
-/* Answers a post to a URL that is not a current one, as the handler would, before its body. */
+/* Answers a post to a URL that is not a current one, as the handler would, before its body.
+ * The configuration found is kept as the request's auth (dispatch.c: public routes have no
+ * principal there; the server frees it), so the handler does not look it up again. */
 static void check(struct api_call *c, const struct webhook_post *post)
 {
     struct webhook_result r;
+    struct sb_connector *found = calloc(1, sizeof(*found));
 
-    if (!webhook_url_check(c->ctx, &post->url, &r))
+    if (!webhook_url_check(c->ctx, &post->url, &r, found)) {
+        free(found);
         answer(c, post, &r);
+        return;
+    }
+    if (found && !c->req->auth)
+        c->req->auth = found;
+    else
+        free(found);
 }
 
 void api_webhook_check_v2(struct api_call *c)

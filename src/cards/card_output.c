@@ -2,7 +2,10 @@
  * card_output.c: the parts of a chatMessage built from the accepted cards (see cards.h for
  * their shape): each card serialised as a string inside a Graph-style attachment, the body
  * naming the attachments, and the notification summary picked from the envelope or the first
- * card. Cards are re-serialised by jansson, which keeps every string value exactly.
+ * card. Cards are re-serialised by jansson, which keeps every string value exactly; the
+ * attachments array around them is written here, in one pass, byte for byte what jansson
+ * would write for it (so stored messages do not change): each card is dumped once, escaped
+ * as it streams out, instead of being dumped, packed as a string and dumped again.
  */
 #include "cards/internal.h"
 
@@ -79,18 +82,86 @@ static sb_err make_summary(const struct card_set *set, char **out)
     return *out ? SB_OK : SB_ERR_NOMEM;
 }
 
-static sb_err add_attachment(json_t *arr, const char *id, const struct card_ref *card)
-{
-    char *content = json_dumps(card->content, JSON_COMPACT);
-    json_t *att;
+/* json_dump_callback's sink: appends the chunk as the inside of a JSON string, escaped as
+ * jansson escapes strings without flags (\" \\ \b \f \n \r \t, other control characters as
+ * \u00XX, everything else as is). Byte-wise is exact: the dump is valid UTF-8, whose
+ * multi-byte sequences hold no byte below 0x80. A failed append is remembered: jansson does
+ * not check the sink's answer for object keys, so the dump can go on after one. */
+struct escaped_sink {
+    struct sb_buf *buf;
+    bool failed;
+};
 
-    if (!content)
-        return SB_ERR_NOMEM;
-    att = json_pack("{s:s, s:s, s:s, s:n}", "id", id, "contentType",
-                    card->adaptive ? CARD_TYPE_ADAPTIVE : CARD_TYPE_MESSAGECARD, "content", content,
-                    "name");
-    free(content);
-    if (!att || json_array_append_new(arr, att) != 0)
+static int append_escaped(const char *s, size_t n, void *arg)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct escaped_sink *sink = arg;
+    struct sb_buf *b = sink->buf;
+    size_t run = 0;
+
+    if (sink->failed)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        size_t len = 6;
+
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        if (sb_buf_append(b, s + run, i - run))
+            goto fail;
+        run = i + 1;
+        switch (ch) {
+        case '"':
+        case '\\':
+            esc[1] = (char)ch;
+            len = 2;
+            break;
+        case '\b':
+            esc[1] = 'b';
+            len = 2;
+            break;
+        case '\f':
+            esc[1] = 'f';
+            len = 2;
+            break;
+        case '\n':
+            esc[1] = 'n';
+            len = 2;
+            break;
+        case '\r':
+            esc[1] = 'r';
+            len = 2;
+            break;
+        case '\t':
+            esc[1] = 't';
+            len = 2;
+            break;
+        default:
+            break;
+        }
+        if (sb_buf_append(b, esc, len))
+            goto fail;
+    }
+    if (!sb_buf_append(b, s + run, n - run))
+        return 0;
+fail:
+    sink->failed = true;
+    return -1;
+}
+
+/* One element of the attachments array: {"id":..,"contentType":..,"content":"<the card as a
+ * JSON string>","name":null}, in jansson's compact form. id and the content types need no
+ * escaping. */
+static sb_err add_attachment(struct sb_buf *arr, const char *id, const struct card_ref *card)
+{
+    struct escaped_sink sink = {arr, false};
+
+    if (sb_buf_printf(arr, "%s{\"id\":\"%s\",\"contentType\":\"%s\",\"content\":\"",
+                      arr->len > 1 ? "," : "", id,
+                      card->adaptive ? CARD_TYPE_ADAPTIVE : CARD_TYPE_MESSAGECARD) ||
+        json_dump_callback(card->content, append_escaped, &sink, JSON_COMPACT) != 0 ||
+        sink.failed || sb_buf_puts(arr, "\",\"name\":null}"))
         return SB_ERR_NOMEM;
     return SB_OK;
 }
@@ -151,18 +222,17 @@ static sb_err collect_mentions(const struct card_set *set, struct card_message *
 sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, char out[37]),
                          void *id_arg, struct card_message *out)
 {
-    json_t *arr = json_array();
-    struct sb_buf body = {0}, text = {0};
+    struct sb_buf arr = {0}, body = {0}, text = {0};
     sb_err err = SB_ERR_NOMEM;
 
-    if (!arr)
+    if (sb_buf_append(&arr, "[", 1))
         goto out;
     for (size_t i = 0; i < set->n; i++) {
         char id[SB_ID_LEN + 1] = {0};
 
         new_id(id_arg, id);
         id[SB_ID_LEN] = '\0';
-        err = add_attachment(arr, id, &set->cards[i]);
+        err = add_attachment(&arr, id, &set->cards[i]);
         if (!err)
             err = sb_buf_printf(&body, "<attachment id=\"%s\"></attachment>", id);
         /* The text search indexes, taken from the parsed card while it is at hand. */
@@ -172,9 +242,9 @@ sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, c
             goto out;
     }
     err = SB_ERR_NOMEM;
-    if (!text.data && sb_buf_append(&text, "", 0))
+    if ((!text.data && sb_buf_append(&text, "", 0)) || sb_buf_append(&arr, "]", 1))
         goto out;
-    out->attachments = json_dumps(arr, JSON_COMPACT);
+    out->attachments = sb_buf_take(&arr);
     out->body = sb_buf_take(&body);
     out->card_text = sb_buf_take(&text);
     if (!out->attachments || !out->body)
@@ -183,7 +253,7 @@ sb_err card_build_output(const struct card_set *set, void (*new_id)(void *arg, c
     if (!err)
         err = collect_mentions(set, out);
 out:
-    json_decref(arr);
+    sb_buf_free(&arr);
     sb_buf_free(&body);
     sb_buf_free(&text);
     return err;

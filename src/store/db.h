@@ -101,6 +101,11 @@ struct db {
     struct sb_buf *notes;
     bool seq_locked;           /* this batch holds the driver's seq_lock_sql lock */
     struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
+    /* SQLite group commit only (store.c): message inserts leave search_text NULL and queue
+     * it; the batch sets them all in one statement before its COMMIT
+     * (store_message_index_flush), so FTS5 writes one segment per commit, not one per write. */
+    bool defer_index;
+    bool index_pending; /* something was queued since the last flush */
 };
 
 /* True on the SQLite driver: for the few statements written in two dialects (full-text search). */

@@ -194,6 +194,29 @@ sb_err store_message_reindex_tx(struct db *d, const char *id)
     return err;
 }
 
+sb_err store_message_index_defer(struct db *d, int64_t seq, const char *text)
+{
+    sb_err err = db_run(d, NULL, SQL_MESSAGE_INDEX_DEFER, DB_ARGS(db_int(seq), db_text(text)));
+
+    if (!err)
+        d->index_pending = true;
+    return err;
+}
+
+sb_err store_message_index_flush(struct db *d)
+{
+    sb_err err;
+
+    if (!d->index_pending)
+        return SB_OK;
+    err = db_run(d, NULL, SQL_MESSAGE_INDEX_FLUSH, DB_NO_ARGS);
+    if (!err)
+        err = db_run(d, NULL, SQL_MESSAGE_INDEX_CLEAR, DB_NO_ARGS);
+    if (!err)
+        d->index_pending = false;
+    return err;
+}
+
 struct backfill {
     int64_t done, batch;
 };

@@ -32,6 +32,19 @@ sb_err store_message_search_text(const struct sb_message *m, char **out);
  * write that changes a stored message's body or cards. */
 sb_err store_message_reindex_tx(struct db *d, const char *id);
 
+/* Queues the search text of message seq, just inserted with search_text NULL, for
+ * store_message_index_flush (d->defer_index: SQLite's group commit). Why: FTS5 flushes its
+ * pending terms into a new segment of its index at every savepoint and statement boundary
+ * once it has been written in a transaction; the group commit gives every write a savepoint,
+ * so indexing each message as it is inserted wrote (and later merged) one segment per post.
+ * Set in one statement after the batch's last savepoint, the batch's terms make one segment. */
+sb_err store_message_index_defer(struct db *d, int64_t seq, const char *text);
+
+/* Sets the queued search texts (one UPDATE: migration 014's trigger indexes them) and empties
+ * the queue. The group commit calls it after its last write and before its COMMIT, so a
+ * message is searchable once its post is acknowledged. */
+sb_err store_message_index_flush(struct db *d);
+
 /* Indexes the messages stored before the index existed (search_text NULL), in transactions of
  * at most STORE_PRUNE_BATCH messages; *done (may be NULL) gets how many. Idempotent. */
 sb_err store_message_index_backfill(struct store *st, int64_t *done);

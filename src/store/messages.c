@@ -15,6 +15,7 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
 {
     struct db_stmt *s = NULL;
     char *text = NULL;
+    const char *words;
     sb_err err;
     bool row = false;
 
@@ -26,6 +27,7 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
             goto out;
         d->seq_locked = true; /* released by the writer after the COMMIT */
     }
+    words = search_text ? search_text : text;
     err = db_query(d, SQL_MESSAGE_INSERT, &s,
                    DB_ARGS(db_text(m->id), db_text(m->team_id), db_text(m->channel_id),
                            db_text(m->created), db_text(m->from_kind), db_text(m->from_id),
@@ -33,7 +35,7 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
                            db_text(m->summary), db_text(m->attachments),
                            db_text(m->from_image[0] ? m->from_image : NULL),
                            db_text(m->reply_to[0] ? m->reply_to : NULL),
-                           db_text(search_text ? search_text : text)));
+                           db_text(d->defer_index ? NULL : words)));
     if (err)
         goto out;
     err = db_step(d, s, &row);
@@ -45,10 +47,12 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
     while (row && db_step(d, s, &row) == SB_OK && row)
         ;
     db_done(d, s);
+    if (!err && d->defer_index)
+        err = store_message_index_defer(d, m->seq, words);
     if (!err)
         err = store_mentions_insert(d, m);
     if (!err)
-        err = store_forward_fanout_tx(d, m, search_text ? search_text : text);
+        err = store_forward_fanout_tx(d, m, words);
     if (!err) {
         char rest[96];
         snprintf(rest, sizeof(rest), "%lld %s", (long long)m->seq, m->team_id);

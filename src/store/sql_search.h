@@ -11,6 +11,14 @@ SQL(SQL_MESSAGE_SEARCH_SOURCE, "SELECT seq, body_type, body, summary, attachment
 SQL(SQL_MESSAGE_SEARCH_PENDING, "SELECT seq, body_type, body, summary, attachments FROM messages "
                                 "WHERE search_text IS NULL ORDER BY seq LIMIT ?")
 SQL(SQL_MESSAGE_SEARCH_SET, "UPDATE messages SET search_text = ? WHERE seq = ?")
+/* SQLite's writer only: the search text of the batch's new messages waits in a temporary table
+ * of the writer connection (sqlite.c makes it) and is set in one statement before the COMMIT.
+ * A message edited later in the same batch already has its new text: the flush skips it. */
+SQL(SQL_MESSAGE_INDEX_DEFER, "INSERT INTO temp.index_pending (seq, search_text) VALUES (?, ?)")
+SQL(SQL_MESSAGE_INDEX_FLUSH, "UPDATE messages SET search_text = p.search_text "
+                             "FROM temp.index_pending AS p WHERE messages.seq = p.seq AND "
+                             "messages.search_text IS NULL")
+SQL(SQL_MESSAGE_INDEX_CLEAR, "DELETE FROM temp.index_pending")
 
 /* Messages that are there (not soft-deleted; replies included) of the teams searched: the
  * person's (? = 0) or every team (? = 1). Newest first: in a channel

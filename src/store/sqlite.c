@@ -8,6 +8,7 @@
  */
 #include "store/db.h"
 #include "store/internal.h"
+#include "store/sqlite_walbuf.h"
 
 #include "core/log.h"
 
@@ -98,7 +99,9 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
             goto out;
         }
     }
-    rc = sqlite3_open_v2(target, &c->db, flags, NULL);
+    /* The writer's WAL writes are gathered into large pwrites (sqlite_walbuf.c). */
+    rc = sqlite3_open_v2(target, &c->db, flags,
+                         writer && store_sqlite_walbuf() ? STORE_SQLITE_WALBUF_VFS : NULL);
     if (rc != SQLITE_OK) {
         err = sb_fail(diag, SB_ERR_IO, "storeUnavailable", "cannot open SQLite database %s: %s",
                       target, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -107,6 +110,17 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
     sqlite3_busy_timeout(c->db, 10000);
     sqlite3_extended_result_codes(c->db, 1);
     err = sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    /* The writer gives every write of a group commit a savepoint (store.c), and each page a
+     * write changes is copied to the statement journal. SQLite keeps that journal in memory
+     * only up to 64 KiB, then in a temporary file: one post changes about 16 pages, so every
+     * savepoint became an open, an unlink and ~20 pwrites of that file (strace, 2026-12-05).
+     * In memory the journal is a copy of the pages; it holds only what one open transaction
+     * changes and is never needed after a crash (the WAL is what recovers). The temporary
+     * table holds a batch's search texts until its one indexing statement
+     * (store_message_index_flush); it is empty outside a batch. */
+    if (!err && writer)
+        err = sq_exec(c, "PRAGMA temp_store=MEMORY; CREATE TEMP TABLE index_pending "
+                         "(seq INTEGER PRIMARY KEY, search_text TEXT NOT NULL);");
     /* Readers get a page cache of up to READER_CACHE_KIB each (SQLite's default is 2 MiB):
      * full-text search ranks every match of a common word, and with the default cache those
      * pages are read again for every query. It grows only as pages are used (docs/bench.md). */

@@ -153,7 +153,7 @@ static void notes_truncate(struct sb_buf *notes, size_t len)
 
 static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf *notes)
 {
-    struct db d = {st->drv, st->writer, st->node_id, notes, false, NULL};
+    struct db d = {st->drv, st->writer, st->node_id, notes, false, NULL, false, false};
     /* The writes' own statements see a test's fault plan (fault.c); the batch's do not. */
     struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
@@ -161,6 +161,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     err = db_run(&d, NULL, SQL_BEGIN, DB_NO_ARGS);
     if (err)
         return err;
+    d.defer_index = db_is_sqlite(&d);
     /* Each write gets a savepoint, so one failing write does not undo the others. The
      * statements are prepared once (db_run caches them), not parsed per write. */
     for (struct write_op *op = batch; op; op = op->next) {
@@ -182,6 +183,11 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
         if (err)
             goto fail;
     }
+    /* After the last savepoint: a write rolled back to its savepoint took its queued text
+     * with it (the queue is a table of the same transaction). */
+    err = store_message_index_flush(&d);
+    if (err)
+        goto fail;
     err = db_run(&d, NULL, SQL_BATCH_COMMIT, DB_NO_ARGS);
     if (!err)
         goto out;

@@ -139,12 +139,16 @@ static bool authenticate(struct sb_ctx *ctx, const struct webhook_url *u, struct
 }
 
 bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,
-                       struct webhook_result *result)
+                       struct webhook_result *result, struct sb_connector *found)
 {
     struct sb_connector c;
 
     memset(result, 0, sizeof(*result));
-    return authenticate(ctx, url, &c, result);
+    if (!authenticate(ctx, url, &c, result))
+        return false;
+    if (found)
+        *found = c;
+    return true;
 }
 
 static void log_delivery(struct sb_ctx *ctx, const struct sb_connector *c, size_t size,
@@ -293,7 +297,9 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
     sb_err err;
 
     memset(r, 0, sizeof(*r));
-    if (!authenticate(ctx, &post->url, &c, r))
+    if (post->checked)
+        c = *post->checked;
+    else if (!authenticate(ctx, &post->url, &c, r))
         return false;
     res.team_id = c.team_id;
     res.channel_id = c.channel_id;

@@ -3,6 +3,7 @@
 #include "core/ids.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,30 +87,36 @@ static void mac_part(crypto_auth_hmacsha256_state *st, const char *part)
 }
 
 /* Writes mac as WEBHOOK_SIG_LEN base62 digits, most significant first: 62^43 > 2^256, so every
- * MAC fits the fixed width. Destroys mac. */
-static void base62(unsigned char mac[crypto_auth_hmacsha256_BYTES], char out[WEBHOOK_SIG_LEN + 1])
+ * MAC fits the fixed width. The long division runs on 32-bit limbs (8 per digit instead of 32
+ * byte steps): it was a third of the URL check's time. */
+static void base62(const unsigned char mac[crypto_auth_hmacsha256_BYTES],
+                   char out[WEBHOOK_SIG_LEN + 1])
 {
     static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint32_t limb[crypto_auth_hmacsha256_BYTES / 4];
 
+    for (size_t j = 0; j < sizeof(limb) / sizeof(limb[0]); j++)
+        limb[j] = (uint32_t)mac[4 * j] << 24 | (uint32_t)mac[4 * j + 1] << 16 |
+                  (uint32_t)mac[4 * j + 2] << 8 | (uint32_t)mac[4 * j + 3];
     for (int i = WEBHOOK_SIG_LEN - 1; i >= 0; i--) {
-        unsigned rem = 0;
+        uint64_t rem = 0;
 
-        for (size_t j = 0; j < crypto_auth_hmacsha256_BYTES; j++) {
-            unsigned cur = rem * 256 + mac[j];
+        for (size_t j = 0; j < sizeof(limb) / sizeof(limb[0]); j++) {
+            uint64_t cur = rem << 32 | limb[j];
 
-            mac[j] = (unsigned char)(cur / 62);
+            limb[j] = (uint32_t)(cur / 62);
             rem = cur % 62;
         }
         out[i] = digits[rem];
     }
     out[WEBHOOK_SIG_LEN] = '\0';
+    sodium_memzero(limb, sizeof(limb));
 }
 
-/* Computes u's signature: in base62 when b62 (V2 segments), else in unpadded base64url. */
-static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
-                    const struct webhook_url *u, bool b62, char sig[WEBHOOK_SIG_LEN + 1])
+/* u's MAC: the message is the URL's parts, the key the server's webhook key. */
+static void mac_of(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
+                   const struct webhook_url *u, unsigned char mac[crypto_auth_hmacsha256_BYTES])
 {
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
 
     /* Each kind signs a different message, so one URL's signature never fits another shape.
@@ -130,12 +137,17 @@ static void compute(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
         mac_part(&st, u->creator_id);
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
     crypto_auth_hmacsha256_final(&st, mac);
+}
+
+/* mac as a signature: in base62 when b62 (V2 segments), else in unpadded base64url. */
+static void encode(const unsigned char mac[crypto_auth_hmacsha256_BYTES], bool b62,
+                   char sig[WEBHOOK_SIG_LEN + 1])
+{
     if (b62)
         base62(mac, sig);
     else
-        sodium_bin2base64(sig, WEBHOOK_SIG_LEN + 1, mac, sizeof(mac),
+        sodium_bin2base64(sig, WEBHOOK_SIG_LEN + 1, mac, crypto_auth_hmacsha256_BYTES,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(mac, sizeof(mac));
 }
 
 static bool is_unsigned(const struct webhook_url *u)
@@ -148,26 +160,34 @@ void webhook_url_sign(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonc
 {
     if (is_unsigned(u))
         u->sig[0] = '\0';
-    else
-        compute(key, nonce, u, u->kind == WEBHOOK_URL_V2, u->sig);
+    else {
+        unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+        mac_of(key, nonce, u, mac);
+        encode(mac, u->kind == WEBHOOK_URL_V2, u->sig);
+        sodium_memzero(mac, sizeof(mac));
+    }
 }
 
 bool webhook_url_verify(const unsigned char key[WEBHOOK_KEY_LEN], const char *nonce,
                         const struct webhook_url *u)
 {
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
     char want[WEBHOOK_SIG_LEN + 1], before[WEBHOOK_SIG_LEN + 1];
     bool ok;
 
     if (is_unsigned(u) || strlen(u->sig) != WEBHOOK_SIG_LEN)
         return false;
-    compute(key, nonce, u, u->kind == WEBHOOK_URL_V2, want);
+    mac_of(key, nonce, u, mac);
+    encode(mac, u->kind == WEBHOOK_URL_V2, want);
     ok = sodium_memcmp(want, u->sig, WEBHOOK_SIG_LEN) == 0;
     if (u->kind == WEBHOOK_URL_V2) {
-        /* V2 URLs handed out before base62 carry the base64url form; both are compared, so
-         * the time taken does not tell which one came close. */
-        compute(key, nonce, u, false, before);
+        /* V2 URLs handed out before base62 carry the base64url form of the same MAC; both are
+         * compared, so the time taken does not tell which one came close. */
+        encode(mac, false, before);
         ok |= sodium_memcmp(before, u->sig, WEBHOOK_SIG_LEN) == 0;
     }
+    sodium_memzero(mac, sizeof(mac));
     return ok;
 }
 

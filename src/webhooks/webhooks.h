@@ -90,6 +90,11 @@ struct webhook_post {
     const char *content_type; /* may be NULL */
     /* Service connector URLs only; used during webhook_ingest_start, not after it returns. */
     const struct webhook_transform *transform;
+    /* The configuration webhook_url_check found for this URL when the request's headers came
+     * in, or NULL: then webhook_ingest_start checks the URL itself. Checking once per request
+     * halves the lookups and signature checks of a post; a webhook removed while the body
+     * was on its way takes that post, as it would one that arrived a moment earlier. */
+    const struct sb_connector *checked;
 };
 
 struct webhook_result {
@@ -117,9 +122,10 @@ bool webhook_ingest_start(struct sb_ctx *ctx, const struct webhook_post *post,
  * correctly signed, or unsigned while unsignedWebhookUrlsAccepted is on; see
  * docs/webhooks.md for which URL reaches which webhook). Reads the store, writes nothing. On
  * false, result holds the refusal to answer. Run before the body is read, so that posts to
- * unknown or forged URLs are answered without holding their bodies. */
+ * unknown or forged URLs are answered without holding their bodies. On true, *found (when
+ * not NULL) gets the configuration, for webhook_post.checked. */
 bool webhook_url_check(struct sb_ctx *ctx, const struct webhook_url *url,
-                       struct webhook_result *result);
+                       struct webhook_result *result, struct sb_connector *found);
 /* Completes a started ingestion (any thread but the writer's): sets the final status and
  * publishes the stored message to live subscribers. */
 void webhook_ingest_finish(struct sb_ctx *ctx, struct webhook_result *result);

@@ -840,6 +840,59 @@ static void test_deep_nesting(void **state)
     }
 }
 
+/* The attachments array is written by hand (card_output.c): it must be byte for byte what
+ * jansson writes for the same array, for every character class a card's strings may hold and
+ * with more than one attachment. */
+static void test_attachments_as_jansson_writes_them(void **state)
+{
+    static const char *const strings[] = {
+        "plain", "quote \\\" backslash \\\\ slash \\/", "\\u0001\\u001f\\b\\f\\t\\r\\n\\u007f",
+        "caf\xc3\xa9 \xf0\x9f\x98\x80 \\u2028 \\ud83d\\ude00", "</attachment> \\u007f end"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        struct card_message m;
+        char *body = print(
+            "{\"type\":\"message\",\"attachments\":[{\"contentType\":"
+            "\"application/vnd.microsoft.card.adaptive\",\"content\":{\"type\":\"AdaptiveCard\","
+            "\"version\":\"1.4\",\"body\":[{\"type\":\"TextBlock\",\"text\":\"%s\"}]}},"
+            "{\"contentType\":\"application/vnd.microsoft.card.adaptive\",\"content\":{\"type\":"
+            "\"AdaptiveCard\",\"version\":\"1.4\",\"body\":[{\"type\":\"TextBlock\","
+            "\"text\":\"two %s\"}]}}]}",
+            strings[i], strings[i]);
+        json_t *arr, *want = json_array();
+        char *expected;
+        size_t k;
+        json_t *att;
+
+        parse_ok(body, &m);
+        arr = json_loads(m.attachments, 0, NULL);
+        assert_non_null(arr);
+        assert_int_equal(json_array_size(arr), 2);
+        json_array_foreach(arr, k, att)
+        {
+            json_t *card = json_loads(json_string_value(json_object_get(att, "content")), 0, NULL);
+            char *content = json_dumps(card, JSON_COMPACT);
+
+            assert_non_null(content);
+            json_array_append_new(
+                want, json_pack("{s:s, s:s, s:s, s:n}", "id",
+                                json_string_value(json_object_get(att, "id")), "contentType",
+                                json_string_value(json_object_get(att, "contentType")), "content",
+                                content, "name"));
+            free(content);
+            json_decref(card);
+        }
+        expected = json_dumps(want, JSON_COMPACT);
+        assert_string_equal(m.attachments, expected);
+        free(expected);
+        json_decref(want);
+        json_decref(arr);
+        card_message_free(&m);
+        free(body);
+    }
+}
+
 static void test_hostile_strings_preserved(void **state)
 {
     /* Each written as JSON text and as the bytes it stands for. */
@@ -1036,6 +1089,7 @@ int main(void)
         cmocka_unit_test(test_refuses_nested_action_card),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_hostile_strings_preserved),
+        cmocka_unit_test(test_attachments_as_jansson_writes_them),
         cmocka_unit_test(test_summary_truncation),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_empty_body),
