@@ -41,7 +41,8 @@ struct http_request {
     bool public_body; /* set by prepare(): the caller is not authenticated; the body counts
                          against the server's budget of unauthenticated body bytes */
     void *auth;       /* set by prepare(): what it learnt about the caller (heap; the server
-                         frees it when the request ends) */
+                         frees it when the request ends, or once handle() has answered with a
+                         stream) */
 };
 
 /* Defers the answer: call from handle(), before starting the work that will call
