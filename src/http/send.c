@@ -19,7 +19,7 @@
 /* The block a streamed response is read into (only when the stream is not written directly:
  * its first bytes, a replay, a client that fell behind, TLS); with MHD's per-connection pool,
  * what bounds thousands of idle event streams (see CONNECTION_MEMORY in server.c). */
-#define STREAM_BLOCK (2 * 1024)
+#define STREAM_BLOCK 512
 
 /* Streams get the request only as the MHD connection; the server is its socket context. */
 static struct http_server *server_of(void *conn)
