@@ -220,6 +220,50 @@ static void test_no_direct_before_first_bytes(void **state)
     events_bus_free(bus);
 }
 
+/* Enough subscribers that the fan-out thread writes every other one: each gets every event,
+ * once, in order; the ones that cannot be written directly are woken instead. */
+static void test_large_fanout_split(void **state)
+{
+    enum { N = 150 };
+    struct events_bus *bus = NULL;
+    struct events_sub *subs[N];
+    struct conn *conns = calloc(N, sizeof(*conns));
+    sb_id team = TEAM_A;
+    char buf[256], want[256];
+
+    (void)state;
+    assert_non_null(conns);
+    assert_int_equal(events_bus_new(&bus), SB_OK);
+    for (int i = 0; i < N; i++) {
+        struct events_transport t = {conn_pause, conn_wake, &conns[i], conn_write};
+
+        conns[i].answer = i % 7 == 3 ? EVENTS_WRITE_NONE : WRITE_ALL;
+        assert_int_equal(events_subscribe(bus, USER_1, false, &team, 1, 0, &t, &subs[i]), SB_OK);
+        assert_int_equal(events_sub_prepend(subs[i], "retry: 3000\n\n", 13, 0), SB_OK);
+        assert_int_equal(events_sub_read(subs[i], buf, sizeof(buf)), 13);
+        assert_int_equal(events_sub_read(subs[i], buf, sizeof(buf)), 0);
+    }
+    for (int64_t seq = 1; seq <= 3; seq++)
+        events_publish(bus, seq, "message", TEAM_A, "{}");
+    snprintf(want, sizeof(want), "%s%s%s", "id: 1\nevent: message\ndata: {}\n\n",
+             "id: 2\nevent: message\ndata: {}\n\n", "id: 3\nevent: message\ndata: {}\n\n");
+    for (int i = 0; i < N; i++) {
+        if (conns[i].answer == EVENTS_WRITE_NONE) {
+            ssize_t n = events_sub_read(subs[i], buf, sizeof(buf) - 1);
+            assert_true(n > 0);
+            buf[n] = '\0';
+            assert_string_equal(buf, want);
+            assert_int_equal(conns[i].wakes, 1);
+        } else {
+            assert_string_equal(conns[i].out, want);
+            assert_int_equal(conns[i].wakes, 0);
+        }
+        events_unsubscribe(subs[i]);
+    }
+    events_bus_free(bus);
+    free(conns);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +277,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_replayed_event_skipped_while_paused, fx_setup,
                                         fx_teardown),
         cmocka_unit_test(test_no_direct_before_first_bytes),
+        cmocka_unit_test(test_large_fanout_split),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
