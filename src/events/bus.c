@@ -38,22 +38,7 @@ struct events_sub {
     struct events_sub *prev, *next;
 };
 
-/* From this many subscribers an event's writes are shared with the fan-out thread: each
- * thread takes every other subscriber. The writes are the cost of a fan-out (see deliver) and
- * the machine has more than one core. */
-#define FANOUT_SPLIT 64
-
-struct fanout {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t th;
-    bool started, stop;
-    struct event *e; /* the event being written (NULL: no job); the publisher holds the bus */
-    const char *team_id;
-};
-
 struct events_bus {
-    struct fanout fan;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct events_sub *head;
@@ -63,8 +48,6 @@ struct events_bus {
     bool hb_started;
     pthread_t hb;
 };
-
-static void *fanout_main(void *arg);
 
 static void event_unref(struct event *e)
 {
@@ -163,15 +146,11 @@ sb_err events_bus_new(struct events_bus **out)
         return SB_ERR_NOMEM;
     pthread_mutex_init(&b->mu, NULL);
     pthread_cond_init(&b->cv, NULL);
-    pthread_mutex_init(&b->fan.mu, NULL);
-    pthread_cond_init(&b->fan.cv, NULL);
     if (pthread_create(&b->hb, NULL, heartbeat_main, b) != 0) {
         events_bus_free(b);
         return SB_ERR_IO;
     }
     b->hb_started = true;
-    /* Without it the publisher writes to every subscriber itself. */
-    b->fan.started = pthread_create(&b->fan.th, NULL, fanout_main, b) == 0;
     *out = b;
     return SB_OK;
 }
@@ -189,15 +168,6 @@ void events_bus_shutdown(struct events_bus *b)
         wake_locked(s);
         pthread_mutex_unlock(&s->mu);
     }
-    if (b->fan.started) {
-        /* No job is running: a publisher holds b->mu for the whole of one. */
-        pthread_mutex_lock(&b->fan.mu);
-        b->fan.stop = true;
-        pthread_cond_broadcast(&b->fan.cv);
-        pthread_mutex_unlock(&b->fan.mu);
-        pthread_join(b->fan.th, NULL);
-        b->fan.started = false;
-    }
     pthread_mutex_unlock(&b->mu);
     if (b->hb_started) {
         pthread_join(b->hb, NULL);
@@ -212,8 +182,6 @@ void events_bus_free(struct events_bus *b)
     events_bus_shutdown(b);
     pthread_mutex_destroy(&b->mu);
     pthread_cond_destroy(&b->cv);
-    pthread_mutex_destroy(&b->fan.mu);
-    pthread_cond_destroy(&b->fan.cv);
     free(b);
 }
 
@@ -313,44 +281,6 @@ static void deliver(struct events_sub *s, struct event *e)
     wake_locked(s);
 }
 
-/* Delivers e to the subscribers of team_id: all of them (part -1) or every other one (part 0
- * or 1). Called with b->mu held, by the publisher or, on its behalf, by the fan-out thread. */
-static void deliver_part(struct events_bus *b, struct event *e, const char *team_id, int part)
-{
-    int i = 0;
-
-    for (struct events_sub *s = b->head; s; s = s->next, i ^= 1) {
-        if ((part >= 0 && i != part) || !sees(s, team_id))
-            continue;
-        pthread_mutex_lock(&s->mu);
-        if (!s->closed && (e->seq == 0 || e->seq > s->after_seq))
-            deliver(s, e);
-        pthread_mutex_unlock(&s->mu);
-    }
-}
-
-static void *fanout_main(void *arg)
-{
-    struct events_bus *b = arg;
-    struct fanout *f = &b->fan;
-
-    pthread_setname_np(pthread_self(), "sb-fanout");
-    pthread_mutex_lock(&f->mu);
-    for (;;) {
-        while (!f->e && !f->stop)
-            pthread_cond_wait(&f->cv, &f->mu);
-        if (!f->e)
-            break;
-        pthread_mutex_unlock(&f->mu);
-        deliver_part(b, f->e, f->team_id, 1);
-        pthread_mutex_lock(&f->mu);
-        f->e = NULL;
-        pthread_cond_broadcast(&f->cv);
-    }
-    pthread_mutex_unlock(&f->mu);
-    return NULL;
-}
-
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data)
 {
@@ -375,20 +305,13 @@ void events_publish(struct events_bus *b, int64_t seq, const char *type, const c
     snprintf(e->text, need + 1, "%sevent: %s\ndata: %s\n\n", id, type, data);
 
     pthread_mutex_lock(&b->mu);
-    if (b->fan.started && b->n >= FANOUT_SPLIT) {
-        /* The next event waits for both halves: every subscriber sees events in order. */
-        pthread_mutex_lock(&b->fan.mu);
-        b->fan.e = e;
-        b->fan.team_id = team_id;
-        pthread_cond_broadcast(&b->fan.cv);
-        pthread_mutex_unlock(&b->fan.mu);
-        deliver_part(b, e, team_id, 0);
-        pthread_mutex_lock(&b->fan.mu);
-        while (b->fan.e)
-            pthread_cond_wait(&b->fan.cv, &b->fan.mu);
-        pthread_mutex_unlock(&b->fan.mu);
-    } else {
-        deliver_part(b, e, team_id, -1);
+    for (struct events_sub *s = b->head; s; s = s->next) {
+        if (!sees(s, team_id))
+            continue;
+        pthread_mutex_lock(&s->mu);
+        if (!s->closed && (seq == 0 || seq > s->after_seq))
+            deliver(s, e);
+        pthread_mutex_unlock(&s->mu);
     }
     pthread_mutex_unlock(&b->mu);
     event_unref(e);

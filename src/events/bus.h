@@ -18,14 +18,12 @@
  *
  * write() (optional) delivers to a paused subscriber without waking it: the publisher hands the
  * shared frame straight to every paused stream's socket, so one event to N idle streams costs
- * N non-blocking writes instead of N wake-ups, reads and suspends on the transport's threads;
- * from 64 subscribers on, the bus's fan-out thread writes every other one while the publisher
- * writes the rest (the publisher returns when both are done, so events stay in order).
- * write() returns the count written; what did not fit is queued and the subscriber woken as
- * before; EVENTS_WRITE_GONE closes the subscriber; EVENTS_WRITE_NONE means this subscriber
- * cannot be written directly (it is woken instead). The bus calls it only after
- * events_sub_read() has returned bytes once, so the transport's own preamble (the HTTP
- * headers) is out first.
+ * N non-blocking writes on the publishing thread instead of N wake-ups, reads and suspends on
+ * the transport's threads. It returns the count written; what did not fit is queued and the
+ * subscriber woken as before; EVENTS_WRITE_GONE closes the subscriber; EVENTS_WRITE_NONE
+ * means this subscriber cannot be written directly (it is woken instead). The bus calls it
+ * only after events_sub_read() has returned bytes once, so the transport's own preamble (the
+ * HTTP headers) is out first.
  */
 #ifndef SB_EVENTS_BUS_H
 #define SB_EVENTS_BUS_H
