@@ -1,7 +1,8 @@
 /*
  * events_api.c: GET /api/v1/events, Server-Sent Events of new messages in the channels the
- * caller can read. Idle streams hold no thread: the connection is suspended until the bus
- * wakes it. With Last-Event-ID (or ?lastEventId=) missed messages are replayed from the store
+ * caller can read. Idle streams hold no thread: the connection is suspended; the bus writes
+ * events straight to its socket (http_stream_write) and wakes it only when that cannot be
+ * done whole. With Last-Event-ID (or ?lastEventId=) missed messages are replayed from the store
  * first.
  */
 #include "api/api.h"
@@ -14,6 +15,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* http_stream_write answers in the bus's terms (the transport's write). */
+_Static_assert(HTTP_STREAM_GONE == EVENTS_WRITE_GONE, "stream write codes");
+_Static_assert(HTTP_STREAM_NO_DIRECT == EVENTS_WRITE_NONE, "stream write codes");
 
 #define REPLAY_PAGE 500
 #define REPLAY_MAX 5000
@@ -79,7 +84,8 @@ static sb_err replay(struct api_call *c, struct events_sub *sub, int64_t after)
 
 void api_events(struct api_call *c)
 {
-    struct events_transport t = {http_stream_pause, http_stream_wake, c->req->conn};
+    struct events_transport t = {http_stream_pause, http_stream_wake, c->req->conn,
+                                 http_stream_write};
     struct events_sub *sub = NULL;
     int64_t after = last_event_id(c);
     sb_err err;

@@ -33,6 +33,7 @@ struct events_sub {
     size_t cur_off;
     int64_t skip_through; /* live events up to here were replayed from the store */
     bool paused, closed, heartbeat_due, end_when_drained;
+    bool sent; /* read() has returned bytes: the transport may be written directly */
     struct events_transport t;
     struct events_sub *prev, *next;
 };
@@ -63,6 +64,57 @@ static void wake_locked(struct events_sub *s)
     }
 }
 
+/* Appends text to what is sent before live events (called with s->mu held). */
+static sb_err pre_append(struct events_sub *s, const char *text, size_t len)
+{
+    char *p = realloc(s->pre, s->pre_len + len);
+
+    if (!p)
+        return SB_ERR_NOMEM;
+    memcpy(p + s->pre_len, text, len);
+    s->pre = p;
+    s->pre_len += len;
+    return SB_OK;
+}
+
+/* Hands text straight to a paused subscriber's transport (called with s->mu held). Returns the
+ * bytes written: len when all of it went out (the subscriber stays paused), fewer when the rest
+ * must go through events_sub_read() (the subscriber is not woken here), -1 when nothing could
+ * be written directly (not paused, no write(), or it cannot) or the subscriber is gone (then it
+ * is closed and woken, so that its stream ends). */
+static ssize_t write_direct(struct events_sub *s, const char *text, size_t len)
+{
+    ssize_t n;
+
+    if (!s->paused || !s->sent || !s->t.write)
+        return -1;
+    n = s->t.write(s->t.conn, text, len);
+    if (n == EVENTS_WRITE_NONE) {
+        s->t.write = NULL; /* this connection never can: wake it from now on */
+        return -1;
+    }
+    if (n < 0) {
+        s->closed = true;
+        wake_locked(s);
+        return -1;
+    }
+    return n;
+}
+
+static void heartbeat_one(struct events_sub *s)
+{
+    static const char ping[] = ": ping\n\n";
+    ssize_t n = write_direct(s, ping, sizeof(ping) - 1);
+
+    if (n == (ssize_t)sizeof(ping) - 1 || s->closed)
+        return;
+    if (n > 0 && pre_append(s, ping + n, sizeof(ping) - 1 - (size_t)n) != SB_OK)
+        s->closed = true; /* half a comment line went out: end the stream, the client resumes */
+    if (n <= 0)
+        s->heartbeat_due = true;
+    wake_locked(s);
+}
+
 static void *heartbeat_main(void *arg)
 {
     struct events_bus *b = arg;
@@ -77,8 +129,7 @@ static void *heartbeat_main(void *arg)
             continue;
         for (struct events_sub *s = b->head; s; s = s->next) {
             pthread_mutex_lock(&s->mu);
-            s->heartbeat_due = true;
-            wake_locked(s);
+            heartbeat_one(s);
             pthread_mutex_unlock(&s->mu);
         }
     }
@@ -204,6 +255,32 @@ bool events_bus_wanted(struct events_bus *b, const char *team_id)
     return wanted;
 }
 
+/* Delivers e to s (called with s->mu held): straight to its socket when it is paused, through
+ * its queue and a wake-up otherwise (or for what did not fit). */
+static void deliver(struct events_sub *s, struct event *e)
+{
+    ssize_t n;
+
+    if (s->paused && e->seq && e->seq <= s->skip_through)
+        return; /* already sent from the store; nothing else is pending while paused */
+    n = write_direct(s, e->text, e->len);
+    if (n == (ssize_t)e->len || s->closed)
+        return;
+    if (n >= 0) {
+        /* Paused means nothing was pending: the rest of e goes first, through read(). */
+        atomic_fetch_add(&e->refs, 1);
+        s->cur = e;
+        s->cur_off = (size_t)n;
+    } else if (s->count == EVENTS_QUEUE_MAX || grow_queue(s) != SB_OK) {
+        s->closed = true; /* too far behind: the client resumes from the store */
+    } else {
+        atomic_fetch_add(&e->refs, 1);
+        s->queue[(s->head + s->count) % s->qcap] = e;
+        s->count++;
+    }
+    wake_locked(s);
+}
+
 void events_publish(struct events_bus *b, int64_t seq, const char *type, const char *team_id,
                     const char *data)
 {
@@ -232,16 +309,8 @@ void events_publish(struct events_bus *b, int64_t seq, const char *type, const c
         if (!sees(s, team_id))
             continue;
         pthread_mutex_lock(&s->mu);
-        if (!s->closed && (seq == 0 || seq > s->after_seq)) {
-            if (s->count == EVENTS_QUEUE_MAX || grow_queue(s) != SB_OK) {
-                s->closed = true; /* too far behind: the client resumes from the store */
-            } else {
-                atomic_fetch_add(&e->refs, 1);
-                s->queue[(s->head + s->count) % s->qcap] = e;
-                s->count++;
-            }
-            wake_locked(s);
-        }
+        if (!s->closed && (seq == 0 || seq > s->after_seq))
+            deliver(s, e);
         pthread_mutex_unlock(&s->mu);
     }
     pthread_mutex_unlock(&b->mu);
@@ -339,20 +408,16 @@ sb_err events_subscribe(struct events_bus *b, const char *user_id, bool all_team
 
 sb_err events_sub_prepend(struct events_sub *s, const char *text, size_t len, int64_t through)
 {
-    char *p;
+    sb_err err;
 
     pthread_mutex_lock(&s->mu);
     if (through > s->skip_through)
         s->skip_through = through;
-    p = realloc(s->pre, s->pre_len + len);
-    if (p) {
-        memcpy(p + s->pre_len, text, len);
-        s->pre = p;
-        s->pre_len += len;
+    err = pre_append(s, text, len);
+    if (!err)
         wake_locked(s);
-    }
     pthread_mutex_unlock(&s->mu);
-    return p ? SB_OK : SB_ERR_NOMEM;
+    return err;
 }
 
 void events_sub_end_after_queue(struct events_sub *s)
@@ -385,6 +450,12 @@ ssize_t events_sub_read(struct events_sub *s, char *buf, size_t max)
     while (n < max) {
         if (s->pre_off < s->pre_len) {
             n += copy_out(buf + n, max - n, s->pre, s->pre_len, &s->pre_off);
+            if (s->pre_off == s->pre_len) {
+                /* Sent: an idle stream keeps no copy of its replay. */
+                free(s->pre);
+                s->pre = NULL;
+                s->pre_len = s->pre_off = 0;
+            }
         } else if (s->cur) {
             n += copy_out(buf + n, max - n, s->cur->text, s->cur->len, &s->cur_off);
             if (s->cur_off == s->cur->len) {
@@ -410,6 +481,8 @@ ssize_t events_sub_read(struct events_sub *s, char *buf, size_t max)
         n = sizeof(ping) - 1;
     }
     s->heartbeat_due = false;
+    if (n > 0)
+        s->sent = true;
     if (n == 0 && s->end_when_drained) {
         pthread_mutex_unlock(&s->mu);
         return -1;

@@ -14,7 +14,16 @@
  * The transport is not the bus's business: a subscriber supplies pause() (called with the
  * subscriber's lock held, when it has nothing to send) and wake() (called with that lock held
  * when something arrives for a paused subscriber). The lock order is bus, then subscriber, then
- * whatever the transport locks inside pause/wake.
+ * whatever the transport locks inside pause/wake/write.
+ *
+ * write() (optional) delivers to a paused subscriber without waking it: the publisher hands the
+ * shared frame straight to every paused stream's socket, so one event to N idle streams costs
+ * N non-blocking writes on the publishing thread instead of N wake-ups, reads and suspends on
+ * the transport's threads. It returns the count written; what did not fit is queued and the
+ * subscriber woken as before; EVENTS_WRITE_GONE closes the subscriber; EVENTS_WRITE_NONE
+ * means this subscriber cannot be written directly (it is woken instead). The bus calls it
+ * only after events_sub_read() has returned bytes once, so the transport's own preamble (the
+ * HTTP headers) is out first.
  */
 #ifndef SB_EVENTS_BUS_H
 #define SB_EVENTS_BUS_H
@@ -30,10 +39,14 @@
 struct events_bus;
 struct events_sub;
 
+#define EVENTS_WRITE_GONE (-1)
+#define EVENTS_WRITE_NONE (-2)
+
 struct events_transport {
     void (*pause)(void *conn);
     void (*wake)(void *conn);
     void *conn;
+    ssize_t (*write)(void *conn, const char *data, size_t len); /* NULL: always wake */
 };
 
 sb_err events_bus_new(struct events_bus **out);

@@ -41,7 +41,8 @@ struct http_request {
     bool public_body; /* set by prepare(): the caller is not authenticated; the body counts
                          against the server's budget of unauthenticated body bytes */
     void *auth;       /* set by prepare(): what it learnt about the caller (heap; the server
-                         frees it when the request ends) */
+                         frees it when the request ends, or once handle() has answered with a
+                         stream) */
 };
 
 /* Defers the answer: call from handle(), before starting the work that will call
@@ -72,7 +73,9 @@ bool http_cookie(const struct http_request *req, const char *name, char *out, si
 
 /* A response body produced over time (Server-Sent Events). read() returns bytes written into
  * buf, 0 after calling http_stream_pause() when it has nothing to send yet, or -1 to end the
- * response. close() runs once when the response is finished or the client went away. */
+ * response. close() runs once when the response is finished or the client went away. The body
+ * is sent as is (no chunked framing) and ends with the connection, so that bytes written
+ * straight to the socket (http_stream_write) and bytes returned by read() join up. */
 struct http_stream {
     ssize_t (*read)(void *arg, char *buf, size_t max);
     void (*close)(void *arg);
@@ -82,6 +85,16 @@ struct http_stream {
 /* Pause a streamed response (only from inside its read()); wake it from any thread. */
 void http_stream_pause(void *conn);
 void http_stream_wake(void *conn);
+/* While the stream is paused (and after its read() has returned bytes once: the headers and
+ * those bytes are then on the wire), writes up to len bytes of its body straight to the
+ * client's socket, without blocking and without waking the connection: the cheap way to fan
+ * one event out to thousands of streams. Returns the count written, fewer than len (0
+ * included) when the socket's buffer is full: the caller wakes the stream and hands the rest
+ * to read(). HTTP_STREAM_GONE when the client is gone (wake the stream so that it ends),
+ * HTTP_STREAM_NO_DIRECT when this connection cannot be written directly (TLS). */
+#define HTTP_STREAM_GONE (-1)
+#define HTTP_STREAM_NO_DIRECT (-2)
+ssize_t http_stream_write(void *conn, const char *data, size_t len);
 
 struct http_response {
     int status;

@@ -309,6 +309,11 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const ch
         http_response_clear(&resp);
         return MHD_YES;
     }
+    if (resp.stream.read) {
+        /* A stream may last for hours: it keeps nothing of what prepare() learnt. */
+        free(rs->req.auth);
+        rs->req.auth = NULL;
+    }
     return http_queue(srv, conn, url, &resp);
 }
 

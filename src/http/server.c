@@ -98,6 +98,7 @@ sb_err http_server_start(const struct http_server_opts *opts, const struct http_
     if (opts->tls_cert_pem)
         flags |= MHD_USE_TLS;
     srv->app = *app;
+    srv->tls = opts->tls_cert_pem != NULL;
     srv->public_budget = opts->public_body_budget;
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->suspended, 0);

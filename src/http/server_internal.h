@@ -24,6 +24,7 @@ struct http_server {
      * while one is, or its later resume touches freed memory. */
     atomic_int suspended;
     atomic_bool stopping; /* quiesced: new requests are refused */
+    bool tls;             /* streams cannot be written straight to the socket */
     bool quiesced;        /* only touched by the thread that stops the server */
     size_t public_budget;
     atomic_size_t public_bytes; /* bytes of public bodies held now */

@@ -803,6 +803,7 @@ static void test_concurrent_publishers_one_reader(void **state)
     t.pause = conn_pause;
     t.wake = conn_wake;
     t.conn = &r.conn;
+    t.write = NULL;
     {
         sb_id teams[1];
         snprintf(teams[0], sizeof(sb_id), "%s", TEAM_A);
@@ -842,7 +843,7 @@ static void *churn_main(void *arg)
 {
     struct churn *c = arg;
     struct conn conn;
-    struct events_transport t = {conn_pause, conn_wake, &conn};
+    struct events_transport t = {conn_pause, conn_wake, &conn, NULL};
     char buf[128];
 
     conn_init(&conn);
