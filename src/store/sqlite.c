@@ -7,6 +7,7 @@
  * The writer creates a missing database file with mode 0600 (files.c).
  */
 #include "store/db.h"
+#include "store/graphconn_rank.h"
 #include "store/internal.h"
 
 #include "core/log.h"
@@ -114,6 +115,9 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
      * store's writes go through the writer (and counters through their own connection). */
     if (!err && role == DB_READER)
         err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) "; PRAGMA query_only=ON;");
+    /* The external-item search ranks with it (graphconn_rank.c). */
+    if (!err && store_gc_rank_register(c->db) != SQLITE_OK)
+        err = SB_ERR_IO;
     if (err) {
         sb_fail(diag, err, "storeUnavailable", "cannot set up SQLite database %s: %s", target,
                 sqlite3_errmsg(c->db));
