@@ -360,45 +360,34 @@ static sb_err query_text(bool sqlite, const struct store_gc_query *q, char **out
         db_text(src[6]), db_text(src[7])
 
 /* The permitted ones of the k best matches, in order: *pks gets the first `need` of them,
- * *nperm counts them all, *ncand counts the candidates (fewer than k: every match). */
+ * *nperm counts them all, *ncand counts the candidates (fewer than k: every match); *total
+ * counts the permitted matches up to max. */
 static sb_err candidates(struct db *d, const struct store_gc_query *q, const char *const *src,
-                         const char *text, int64_t k, int64_t *pks, int64_t need, int64_t *nperm,
-                         int64_t *ncand)
+                         const char *text, int64_t k, int64_t max, int64_t *pks, int64_t need,
+                         int64_t *nperm, int64_t *ncand, int64_t *total)
 {
     struct db_stmt *s = NULL;
     bool row = false;
     sb_err err;
 
-    *nperm = *ncand = 0;
+    *nperm = *ncand = *total = 0;
     if (db_is_sqlite(d))
         err = db_query(d, SQL_GC_SEARCH_SQLITE, &s,
-                       DB_ARGS(SEARCH_SOURCES(q, src), db_int(k), db_text(text), db_int(k)));
+                       DB_ARGS(SEARCH_SOURCES(q, src), db_int(k), db_text(text), db_int(k),
+                               db_text(text), db_int(max)));
     else
-        err = db_query(d, SQL_GC_SEARCH_POSTGRES, &s,
-                       DB_ARGS(SEARCH_SOURCES(q, src), db_text(text), db_int(k)));
+        err = db_query(
+            d, SQL_GC_SEARCH_POSTGRES, &s,
+            DB_ARGS(SEARCH_SOURCES(q, src), db_text(text), db_int(k), db_text(text), db_int(max)));
     while (!err && !(err = db_step(d, s, &row)) && row) {
         ++*ncand;
+        *total = db_col_int(d, s, 2);
         if (!db_col_int(d, s, 1))
             continue;
         if (*nperm < need)
             pks[*nperm] = db_col_int(d, s, 0);
         ++*nperm;
     }
-    db_done(d, s);
-    return err;
-}
-
-static sb_err count_permitted(struct db *d, const struct store_gc_query *q, const char *const *src,
-                              const char *text, int64_t max, int64_t *total)
-{
-    struct db_stmt *s = NULL;
-    bool row = false;
-    sb_err err;
-
-    err = db_query(d, db_is_sqlite(d) ? SQL_GC_SEARCH_COUNT_SQLITE : SQL_GC_SEARCH_COUNT_POSTGRES,
-                   &s, DB_ARGS(SEARCH_SOURCES(q, src), db_text(text), db_int(max)));
-    if (!err && !(err = db_step(d, s, &row)) && row)
-        *total = db_col_int(d, s, 0);
     db_done(d, s);
     return err;
 }
@@ -432,6 +421,7 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
 {
     const char *src[STORE_GC_SOURCES_MAX] = {0};
     int64_t need = q->from + q->size, k = need * 2 > 64 ? need * 2 : 64, nperm = 0, ncand = 0;
+    int64_t max = q->count_max > need ? q->count_max : need + 1;
     int64_t *pks = NULL;
     struct sb_gc_hit *v = NULL;
     size_t len = 0;
@@ -454,15 +444,9 @@ sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct 
         goto out;
     /* Rank and trim the k best matches; when fewer than from + size of them may be seen and
      * there are more, twice as many. */
-    while (!(err = candidates(&d, q, src, text, k, pks, need, &nperm, &ncand)) && ncand == k &&
-           nperm < need)
+    while (!(err = candidates(&d, q, src, text, k, max, pks, need, &nperm, &ncand, total)) &&
+           ncand == k && nperm < need)
         k *= 2;
-    if (err)
-        goto out;
-    *total = nperm;
-    if (ncand == k)
-        err =
-            count_permitted(&d, q, src, text, q->count_max > need ? q->count_max : need + 1, total);
     if (!err && nperm > q->from &&
         !(v = calloc((size_t)((nperm < need ? nperm : need) - q->from), sizeof(*v))))
         err = SB_ERR_NOMEM;

@@ -128,26 +128,26 @@ SQL(SQL_GC_MEMBER_LIST, "SELECT member_id, type FROM gc_group_members WHERE conn
 #define GC_ACL_OK(pk, plus) "CASE WHEN " GC_ACL_DENY(pk, plus) " = 0 THEN 1 ELSE 0 END"
 
 /* The K best matches by rank, ties to the older item (rank, pk: one order, so that pages agree),
- * each with whether the person may see it. Only K are ranked and checked: the store widens K
- * when too few of them may be seen (graphconn_items.c). sb_bm25 is bm25 that skips the rows
- * that cannot be among the K best (graphconn_rank.c); searchable properties weigh 3, content 1. */
+ * each with whether the person may see it, and the permitted matches counted up to a bound
+ * (the total; one value, in every row). Only K are ranked in full and checked: the store
+ * widens K when too few of them may be seen (graphconn_items.c). sb_bm25 is bm25 that skips
+ * the rows that cannot be among the K best (graphconn_rank.c); searchable properties weigh 3,
+ * content 1. One statement, so that the principal keys are worked out once. */
 SQL(SQL_GC_SEARCH_SQLITE, GC_KEYS_CTE GC_SOURCES_CTE
     "cand AS MATERIALIZED (SELECT f.rowid AS pk, "
-    "sb_bm25(gc_fts, ?, 3.0, 1.0) AS r FROM gc_fts f WHERE gc_fts MATCH ? ORDER BY r, pk "
-    "LIMIT ?) SELECT c.pk, " GC_ACL_OK("c.pk", "+") " FROM cand c ORDER BY c.r, c.pk")
+    "sb_bm25(gc_fts, ?, 3.0, 1.0) AS r FROM gc_fts f WHERE f.gc_fts MATCH ? ORDER BY r, pk "
+    "LIMIT ?) SELECT c.pk, " GC_ACL_OK("c.pk", "+") ", (SELECT COUNT(*) FROM (SELECT 1 FROM "
+                                                    "gc_fts f WHERE f.gc_fts MATCH ? " GC_ACL_TRIM(
+                                                        "f.rowid", "+") "LIMIT ?)) FROM cand c "
+                                                                        "ORDER BY c.r, c.pk")
 SQL(SQL_GC_SEARCH_POSTGRES, GC_KEYS_CTE GC_SOURCES_CTE
     "cand AS MATERIALIZED (SELECT i.pk AS pk, ts_rank(i.fts, q.q) AS r "
     "FROM gc_items i, (SELECT plainto_tsquery('simple', ?) AS q) q WHERE i.fts @@ q.q "
-    "ORDER BY r DESC, pk LIMIT ?) SELECT c.pk, " GC_ACL_OK("c.pk", "") " FROM cand c "
-                                                                       "ORDER BY c.r DESC, c.pk")
-
-/* The permitted matches, counted up to a bound (the total of a search). */
-SQL(SQL_GC_SEARCH_COUNT_SQLITE,
-    GC_KEYS_CTE GC_SOURCES_CTE "x AS (SELECT 1 FROM gc_fts f WHERE gc_fts MATCH ? " GC_ACL_TRIM(
-        "f.rowid", "+") "LIMIT ?) SELECT COUNT(*) FROM x")
-SQL(SQL_GC_SEARCH_COUNT_POSTGRES, GC_KEYS_CTE GC_SOURCES_CTE
-    "x AS (SELECT 1 FROM gc_items i WHERE i.fts @@ "
-    "plainto_tsquery('simple', ?) " GC_ACL_TRIM("i.pk", "") "LIMIT ?) SELECT COUNT(*) FROM x")
+    "ORDER BY r DESC, pk LIMIT ?) SELECT c.pk, " GC_ACL_OK(
+        "c.pk",
+        "") ", (SELECT COUNT(*) FROM "
+            "(SELECT 1 FROM gc_items i WHERE i.fts @@ plainto_tsquery('simple', ?) " GC_ACL_TRIM(
+                "i.pk", "") "LIMIT ?) x) FROM cand c ORDER BY c.r DESC, c.pk")
 
 /* A hit as the search shows it. */
 SQL(SQL_GC_SEARCH_HIT_SQLITE,
