@@ -355,9 +355,9 @@ static sb_err query_text(bool sqlite, const struct store_gc_query *q, char **out
 }
 
 #define SEARCH_SOURCES(q, src)                                                                     \
-    db_text((q)->user_id), db_text((q)->user_id), db_int((int64_t)(q)->nsources), db_text(src[0]), \
-        db_text(src[1]), db_text(src[2]), db_text(src[3]), db_text(src[4]), db_text(src[5]),       \
-        db_text(src[6]), db_text(src[7])
+    db_text((q)->user_id), db_text((q)->user_id), db_int((int64_t)(q)->nsources),                  \
+        db_text((src)[0]), db_text((src)[1]), db_text((src)[2]), db_text((src)[3]),                \
+        db_text((src)[4]), db_text((src)[5]), db_text((src)[6]), db_text((src)[7])
 
 /* The permitted ones of the k best matches, in order: *pks gets the first `need` of them,
  * *nperm counts them all, *ncand counts the candidates (fewer than k: every match); *total
