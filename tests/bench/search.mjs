@@ -187,7 +187,7 @@ if (keepRoot && process.env.SEARCH_BENCH_KEEP) process.stderr.write(`kept ${db}\
 else if (keepRoot) fs.rmSync(keepRoot, { recursive: true, force: true });
 
 const compared = runs.length > 1
-  ? `Binaries compared in the same run, on copies of the same database, taking turns band by band (${ROUNDS} rounds): ${runs.map((r) => `${r.name} = \`${path.relative(REPO_ROOT, BINS.find((b) => b.name === r.name).bin) || r.name}\``).join(', ')}; they returned the same hits for all ${checked} distinct queries (${differ} differ). `
+  ? `Binaries compared in the same run, on copies of the same database, taking turns band by band (${ROUNDS} rounds): ${runs.map((r) => `${r.name} = \`${BINS.find((b) => b.name === r.name).bin}\``).join(', ')}; they returned the same hits for all ${checked} distinct queries (${differ} differ). `
   : '';
 const section = `<!-- search-bench:begin -->
 ## Graph connector search
