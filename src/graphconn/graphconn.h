@@ -32,6 +32,10 @@
 #define GC_SCHEMA_PROPERTIES_MAX 128
 #define GC_ITEM_BYTES_MAX 4000000 /* an item's request body (4 MB, as Graph) */
 #define GC_SEARCH_SIZE_MAX 500    /* hits per page */
+/* Permitted matches a search counts for its total (beyond: at least this many). Each counted
+ * match costs an ACL check: counting them all made the count of a common word at 1,000,000
+ * items as slow as the rest of the search (docs/bench.md). */
+#define GC_SEARCH_COUNT_MAX 1000
 
 /* ---- connections (connections.c) ---- */
 

@@ -5,7 +5,9 @@
  * The query string is split into words (letters and digits; every non-ASCII byte counts as a
  * letter), all of which must occur in an item's searchable properties or content. The store
  * ranks (BM25 on SQLite, ts_rank on PostgreSQL; searchable properties weigh more than content)
- * and trims by ACL, so from/size page exactly through what the person may see.
+ * and trims by ACL, so from/size page exactly through what the person may see. The total
+ * counts up to GC_SEARCH_COUNT_MAX permitted matches (or from + size + 1), as the message
+ * search does: beyond, Graph's totals are estimates too.
  */
 #include "graphconn/graphconn.h"
 
@@ -171,20 +173,9 @@ static sb_err one_request(struct sb_ctx *ctx, const struct sb_principal *who, js
     q.user_id = who->user_id;
     q.terms = terms;
     q.nterms = nterms;
+    q.count_max = GC_SEARCH_COUNT_MAX;
     if ((err = store_gc_search(ctx->store, &q, &hits, &n, &total)))
         return err;
-    if (n == 0 && q.from > 0) {
-        /* Past the last page: the count still says how many there are. */
-        struct store_gc_query first = q;
-        struct sb_gc_hit *one = NULL;
-        size_t n1 = 0;
-
-        first.from = 0;
-        first.size = 1;
-        if ((err = store_gc_search(ctx->store, &first, &one, &n1, &total)))
-            return err;
-        store_gc_hit_free_array(one, n1);
-    }
     if (!(value = json_array()) || !(st = json_array())) {
         err = SB_ERR_NOMEM;
         goto out;

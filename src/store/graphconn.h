@@ -101,11 +101,15 @@ struct store_gc_query {
     const char *sources[STORE_GC_SOURCES_MAX]; /* connection ids; none = every connection */
     size_t nsources;
     int64_t from, size;
+    int64_t count_max; /* the total counts up to this many permitted matches (or from + size + 1) */
 };
 
 void store_gc_hit_free_array(struct sb_gc_hit *h, size_t n);
 /* Ranked full-text search over ready connections, trimmed by ACL in SQL (a grant matching
- * the person and no deny matching them); *total counts every permitted match. */
+ * the person and no deny matching them); *total counts the permitted matches up to
+ * q->count_max (or from + size + 1): beyond, it says "at least". Only the best matches are
+ * ranked in full and checked, as many as the page needs (twice from + size, doubled while too
+ * few of them may be seen). */
 sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct sb_gc_hit **out,
                        size_t *n, int64_t *total);
 

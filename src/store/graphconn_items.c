@@ -354,53 +354,109 @@ static sb_err query_text(bool sqlite, const struct store_gc_query *q, char **out
     return SB_OK;
 }
 
+#define SEARCH_SOURCES(q, src)                                                                     \
+    db_text((q)->user_id), db_text((q)->user_id), db_int((int64_t)(q)->nsources),                  \
+        db_text((src)[0]), db_text((src)[1]), db_text((src)[2]), db_text((src)[3]),                \
+        db_text((src)[4]), db_text((src)[5]), db_text((src)[6]), db_text((src)[7])
+
+/* The permitted ones of the k best matches, in order: *pks gets the first `need` of them,
+ * *nperm counts them all, *ncand counts the candidates (fewer than k: every match); *total
+ * counts the permitted matches up to max. */
+static sb_err candidates(struct db *d, const struct store_gc_query *q, const char *const *src,
+                         const char *text, int64_t k, int64_t max, int64_t *pks, int64_t need,
+                         int64_t *nperm, int64_t *ncand, int64_t *total)
+{
+    struct db_stmt *s = NULL;
+    bool row = false;
+    sb_err err;
+
+    *nperm = *ncand = *total = 0;
+    if (db_is_sqlite(d))
+        err = db_query(d, SQL_GC_SEARCH_SQLITE, &s,
+                       DB_ARGS(SEARCH_SOURCES(q, src), db_int(k), db_text(text), db_int(k),
+                               db_text(text), db_int(max)));
+    else
+        err = db_query(
+            d, SQL_GC_SEARCH_POSTGRES, &s,
+            DB_ARGS(SEARCH_SOURCES(q, src), db_text(text), db_int(k), db_text(text), db_int(max)));
+    while (!err && !(err = db_step(d, s, &row)) && row) {
+        ++*ncand;
+        *total = db_col_int(d, s, 2);
+        if (!db_col_int(d, s, 1))
+            continue;
+        if (*nperm < need)
+            pks[*nperm] = db_col_int(d, s, 0);
+        ++*nperm;
+    }
+    db_done(d, s);
+    return err;
+}
+
+static sb_err read_hit(struct db *d, int64_t pk, struct sb_gc_hit *h)
+{
+    struct db_stmt *s = NULL;
+    bool row = false;
+    sb_err err;
+
+    memset(h, 0, sizeof(*h));
+    err = db_query(d, db_is_sqlite(d) ? SQL_GC_SEARCH_HIT_SQLITE : SQL_GC_SEARCH_HIT_POSTGRES, &s,
+                   DB_ARGS(db_int(pk)));
+    if (!err && !(err = db_step(d, s, &row)) && !row)
+        err = SB_ERR_NOT_FOUND;
+    if (!err) {
+        db_col_copy(d, s, 0, h->connection_id, sizeof(h->connection_id));
+        db_col_copy(d, s, 1, h->item_id, sizeof(h->item_id));
+        if (!(err = db_col_dup(d, s, 2, &h->properties)) &&
+            !(err = db_col_dup(d, s, 3, &h->schema)) && !(err = db_col_dup(d, s, 4, &h->title)))
+            err = db_col_dup(d, s, 5, &h->body);
+    }
+    db_done(d, s);
+    if (err)
+        release_hit(h);
+    return err;
+}
+
 sb_err store_gc_search(struct store *st, const struct store_gc_query *q, struct sb_gc_hit **out,
                        size_t *n, int64_t *total)
 {
     const char *src[STORE_GC_SOURCES_MAX] = {0};
+    int64_t need = q->from + q->size, k = need * 2 > 64 ? need * 2 : 64, nperm = 0, ncand = 0;
+    int64_t max = q->count_max > need ? q->count_max : need + 1;
+    int64_t *pks = NULL;
     struct sb_gc_hit *v = NULL;
-    size_t len = 0, cap = 0;
-    struct db_stmt *s = NULL;
+    size_t len = 0;
     char *text = NULL;
     struct db d;
     sb_err err;
-    bool row = false;
 
     *out = NULL;
     *n = 0;
     *total = 0;
     for (size_t i = 0; i < q->nsources && i < STORE_GC_SOURCES_MAX; i++)
         src[i] = q->sources[i];
-    if ((err = store_read_begin(st, &d)))
+    if (!(pks = calloc((size_t)need + 1, sizeof(*pks))))
+        return SB_ERR_NOMEM;
+    if ((err = store_read_begin(st, &d))) {
+        free(pks);
         return err;
+    }
     if ((err = query_text(db_is_sqlite(&d), q, &text)))
         goto out;
-    err = db_query(&d, db_is_sqlite(&d) ? SQL_GC_SEARCH_SQLITE : SQL_GC_SEARCH_POSTGRES, &s,
-                   DB_ARGS(db_text(q->user_id), db_text(q->user_id), db_int(q->nsources),
-                           db_text(src[0]), db_text(src[1]), db_text(src[2]), db_text(src[3]),
-                           db_text(src[4]), db_text(src[5]), db_text(src[6]), db_text(src[7]),
-                           db_text(text), db_int(q->size), db_int(q->from)));
-    if (err)
-        goto out;
-    while (!(err = db_step(&d, s, &row)) && row) {
-        struct sb_gc_hit *h;
-
-        if ((err = store_grow((void **)&v, &cap, len, sizeof(*v))))
-            goto out;
-        h = &v[len++];
-        memset(h, 0, sizeof(*h));
-        db_col_copy(&d, s, 0, h->connection_id, sizeof(h->connection_id));
-        db_col_copy(&d, s, 1, h->item_id, sizeof(h->item_id));
-        if ((err = db_col_dup(&d, s, 2, &h->properties)) ||
-            (err = db_col_dup(&d, s, 3, &h->schema)) || (err = db_col_dup(&d, s, 4, &h->title)) ||
-            (err = db_col_dup(&d, s, 5, &h->body)))
-            goto out;
-        *total = db_col_int(&d, s, 6);
-    }
+    /* Rank and trim the k best matches; when fewer than from + size of them may be seen and
+     * there are more, twice as many. */
+    while (!(err = candidates(&d, q, src, text, k, max, pks, need, &nperm, &ncand, total)) &&
+           ncand == k && nperm < need)
+        k *= 2;
+    if (!err && nperm > q->from &&
+        !(v = calloc((size_t)((nperm < need ? nperm : need) - q->from), sizeof(*v))))
+        err = SB_ERR_NOMEM;
+    for (int64_t i = q->from; !err && i < need && i < nperm; i++)
+        if (!(err = read_hit(&d, pks[i], &v[len])))
+            len++;
 out:
-    db_done(&d, s);
     store_read_end(st, &d);
     free(text);
+    free(pks);
     if (err) {
         store_gc_hit_free_array(v, len);
         return err;

@@ -117,32 +117,42 @@ SQL(SQL_GC_MEMBER_LIST, "SELECT member_id, type FROM gc_group_members WHERE conn
     "cs AS (SELECT pk FROM gc_connections c WHERE c.state = 'ready' AND "                          \
     "(? = 0 OR c.id IN (?, ?, ?, ?, ?, ?, ?, ?))), "
 
-/* A grant matching the person and no deny matching them, in a searched connection: the
- * largest deny flag of the item's entries that match is 0 (no match at all gives NULL). One
- * pass over the item's few ACL rows; on SQLite "+key" keeps the planner from probing the key
- * index once per principal key. */
-#define GC_ACL_TRIM(pk, plus)                                                                      \
-    "AND (SELECT MAX(a.deny) FROM gc_acl a WHERE a.item_pk = " pk " AND " plus                     \
-    "a.key IN (SELECT key FROM k) AND a.conn_pk IN (SELECT pk FROM cs)) = 0 "
+/* Whether the person may see item pk: a grant matching them and no deny matching them, in a
+ * searched connection. The largest deny flag of the item's entries that match is 0 (no match
+ * at all gives NULL). One pass over the item's few ACL rows; on SQLite "+key" keeps the planner
+ * from probing the key index once per principal key. */
+#define GC_ACL_DENY(pk, plus)                                                                      \
+    "(SELECT MAX(a.deny) FROM gc_acl a WHERE a.item_pk = " pk " AND " plus                         \
+    "a.key IN (SELECT key FROM k) AND a.conn_pk IN (SELECT pk FROM cs))"
+#define GC_ACL_TRIM(pk, plus) "AND " GC_ACL_DENY(pk, plus) " = 0 "
+#define GC_ACL_OK(pk, plus) "CASE WHEN " GC_ACL_DENY(pk, plus) " = 0 THEN 1 ELSE 0 END"
 
+/* The K best matches by rank, ties to the older item (rank, pk: one order, so that pages agree),
+ * each with whether the person may see it, and the permitted matches counted up to a bound
+ * (the total; one value, in every row). Only K are ranked in full and checked: the store
+ * widens K when too few of them may be seen (graphconn_items.c). sb_bm25 is bm25 that skips
+ * the rows that cannot be among the K best (graphconn_rank.c); searchable properties weigh 3,
+ * content 1. One statement, so that the principal keys are worked out once. */
 SQL(SQL_GC_SEARCH_SQLITE, GC_KEYS_CTE GC_SOURCES_CTE
-    "hits AS (SELECT f.rowid AS pk, bm25(gc_fts, 3.0, 1.0) AS r FROM gc_fts f "
-    "WHERE gc_fts MATCH ? " GC_ACL_TRIM(
-        "f.rowid", "+") "), "
-                        "page AS (SELECT pk, r, COUNT(*) OVER () AS total FROM hits ORDER BY r, pk "
-                        "LIMIT ? OFFSET ?) "
-                        "SELECT c.id, i.id, i.properties, c.schema_json, f.title, f.body, p.total "
-                        "FROM page p JOIN gc_items i ON i.pk = p.pk JOIN gc_connections c ON "
-                        "c.pk = i.conn_pk JOIN gc_fts f ON f.rowid = p.pk ORDER BY p.r, p.pk")
-
+    "cand AS MATERIALIZED (SELECT f.rowid AS pk, "
+    "sb_bm25(gc_fts, ?, 3.0, 1.0) AS r FROM gc_fts f WHERE f.gc_fts MATCH ? ORDER BY r, pk "
+    "LIMIT ?) SELECT c.pk, " GC_ACL_OK("c.pk", "+") ", (SELECT COUNT(*) FROM (SELECT 1 FROM "
+                                                    "gc_fts f WHERE f.gc_fts MATCH ? " GC_ACL_TRIM(
+                                                        "f.rowid", "+") "LIMIT ?)) FROM cand c "
+                                                                        "ORDER BY c.r, c.pk")
 SQL(SQL_GC_SEARCH_POSTGRES, GC_KEYS_CTE GC_SOURCES_CTE
-    "hits AS (SELECT i.pk AS pk, ts_rank(i.fts, q.q) AS r FROM gc_items i, "
-    "(SELECT plainto_tsquery('simple', ?) AS q) q "
-    "WHERE i.fts @@ q.q " GC_ACL_TRIM(
-        "i.pk",
-        "") "), "
-            "page AS (SELECT pk, r, COUNT(*) OVER () AS total FROM hits ORDER BY r DESC, pk "
-            "LIMIT ? OFFSET ?) "
-            "SELECT c.id, i.id, i.properties, c.schema_json, i.search_title, i.search_body, "
-            "p.total FROM page p JOIN gc_items i ON i.pk = p.pk JOIN gc_connections c ON "
-            "c.pk = i.conn_pk ORDER BY p.r DESC, p.pk")
+    "cand AS MATERIALIZED (SELECT i.pk AS pk, ts_rank(i.fts, q.q) AS r "
+    "FROM gc_items i, (SELECT plainto_tsquery('simple', ?) AS q) q WHERE i.fts @@ q.q "
+    "ORDER BY r DESC, pk LIMIT ?) SELECT c.pk, " GC_ACL_OK(
+        "c.pk",
+        "") ", (SELECT COUNT(*) FROM "
+            "(SELECT 1 FROM gc_items i WHERE i.fts @@ plainto_tsquery('simple', ?) " GC_ACL_TRIM(
+                "i.pk", "") "LIMIT ?) x) FROM cand c ORDER BY c.r DESC, c.pk")
+
+/* A hit as the search shows it. */
+SQL(SQL_GC_SEARCH_HIT_SQLITE,
+    "SELECT c.id, i.id, i.properties, c.schema_json, f.title, f.body FROM gc_items i "
+    "JOIN gc_connections c ON c.pk = i.conn_pk JOIN gc_fts f ON f.rowid = i.pk WHERE i.pk = ?")
+SQL(SQL_GC_SEARCH_HIT_POSTGRES,
+    "SELECT c.id, i.id, i.properties, c.schema_json, i.search_title, i.search_body "
+    "FROM gc_items i JOIN gc_connections c ON c.pk = i.conn_pk WHERE i.pk = ?")

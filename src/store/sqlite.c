@@ -7,17 +7,21 @@
  * The writer creates a missing database file with mode 0600 (files.c).
  */
 #include "store/db.h"
+#include "store/graphconn_rank.h"
 #include "store/internal.h"
 #include "store/sqlite_walbuf.h"
 
 #include "core/log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define READER_CACHE_KIB 65536
+
+static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
 #define STR2(x) #x
 #define STR(x) STR2(x)
 
@@ -76,6 +80,16 @@ static sb_err sq_exec(struct db_conn *c, const char *sql)
     return SB_OK;
 }
 
+/* No bulk of 20 pages preallocated with every page cache: each statement of a search builds a
+ * few ephemeral tables (CTEs, IN lists), each with its own cache, and filling 20 fresh pages
+ * for each of them (page faults included) took a third of the CPU of a search for a rare
+ * word. Pages are then allocated as used. Before the first sqlite3_open (sqlite3_config must
+ * precede sqlite3_initialize). */
+static void sq_configure(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 static sb_err sq_open(const char *target, enum db_role role, struct db_conn **out,
                       struct sb_diag *diag)
 {
@@ -99,6 +113,9 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
             goto out;
         }
     }
+    /* Before anything initialises SQLite (the WAL VFS registration does): sqlite3_config
+     * is refused afterwards. */
+    (void)pthread_once(&sq_configured, sq_configure);
     /* The writer's WAL writes are gathered into large pwrites (sqlite_walbuf.c). */
     rc = sqlite3_open_v2(target, &c->db, flags,
                          writer && store_sqlite_walbuf() ? STORE_SQLITE_WALBUF_VFS : NULL);
@@ -128,6 +145,9 @@ static sb_err sq_open(const char *target, enum db_role role, struct db_conn **ou
      * store's writes go through the writer (and counters through their own connection). */
     if (!err && role == DB_READER)
         err = sq_exec(c, "PRAGMA cache_size=-" STR(READER_CACHE_KIB) "; PRAGMA query_only=ON;");
+    /* The external-item search ranks with it (graphconn_rank.c). */
+    if (!err && store_gc_rank_register(c->db) != SQLITE_OK)
+        err = SB_ERR_IO;
     if (err) {
         sb_fail(diag, err, "storeUnavailable", "cannot set up SQLite database %s: %s", target,
                 sqlite3_errmsg(c->db));

@@ -8,6 +8,7 @@ title (the searchable property) and 30 of content per item. ACLs: 60% everyone, 
 the teams, 10% one user, 5% everyone with a deny of one team.
 
 usage: search-gen.py DB CONN_PK N SEED TEAM_IDS(comma) USER_IDS(comma)
+       search-gen.py --vocab SEED   (only the vocabulary, as the run with SEED prints it)
 """
 import bisect
 import json
@@ -15,9 +16,13 @@ import random
 import sqlite3
 import sys
 
-db, conn_pk, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-teams = sys.argv[5].split(",")
-users = sys.argv[6].split(",")
+VOCAB_ONLY = sys.argv[1] == "--vocab"
+if VOCAB_ONLY:
+    seed = int(sys.argv[2])
+else:
+    db, conn_pk, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    teams = sys.argv[5].split(",")
+    users = sys.argv[6].split(",")
 rnd = random.Random(seed)
 
 SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "shi", "po", "ve", "da", "zen", "qua", "bri", "ost", "el", "fu"]
@@ -34,6 +39,9 @@ t = 0.0
 for w in weights:
     t += w
     cum.append(t)
+if VOCAB_ONLY:
+    print(json.dumps(vocab))
+    sys.exit(0)
 
 
 def words(k):
