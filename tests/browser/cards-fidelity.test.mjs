@@ -119,6 +119,16 @@ function compareInPage({ messageId, attachments, kinds, reference, carouselCss, 
   if (!li) return { error: `message ${messageId} is not in the channel view` };
   const body = li.querySelector('.message-body') || li;
   const out = { missingText: [], missingImages: [], missingActions: [], overflow: [], literalAt: false, reference: { texts: 0, images: 0, actions: 0 } };
+  // A carousel with a timer turns its pages by itself (ac-carousel.json: every 5 s); on a busy
+  // machine the check could catch it mid-turn, its first page sliding out. Both renderers are
+  // compared on the first page, held still (Swiper keeps its instance on the container).
+  const holdCarousels = (root) => {
+    for (const w of root.querySelectorAll('.swiper-wrapper')) {
+      const s = w.parentElement && w.parentElement.swiper;
+      if (s) { if (s.autoplay) s.autoplay.stop(); s.slideTo(0, 0, false); }
+    }
+  };
+  holdCarousels(body);
 
   // Overflow first, before the reference adds anything to the page.
   if (narrow) {
