@@ -193,8 +193,8 @@ const section = `<!-- search-bench:begin -->
 ## Graph connector search
 
 Written by \`node tests/bench/search.mjs ${N}\` (${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}) on ${head[0]} cores
-(${head[1]},${head[2] || ''}), load average ${loadavg} during the run (other work shared the machine); kept out of
-\`make test\` and \`make bench\` (generating the items takes ${genS === 'n/a' ? 'about a minute' : `${genS} s`}).
+(${head[1]},${head[2] || ''}), load average ${loadavg} during the run (other work shared the machine); run by
+\`make bench\`, not \`make test\` (generating the items takes ${genS === 'n/a' ? 'about a minute' : `${genS} s`}).
 ${N} items in one connection on SQLite (FTS5), each 5 words of searchable title and 30 words of
 content from a 20,000-word vocabulary drawn with a Zipf distribution; ACLs: 60% everyone, 25%
 one of 50 teams, 10% one of 50 people, 5% everyone with one team denied. One person (a member
