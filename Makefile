@@ -229,6 +229,7 @@ lint:
 	@scripts/check-layers
 	@echo "  I18N web/src"
 	@scripts/check-web-i18n --self-test
+	@scripts/check-web-firstload-text --self-test
 	@echo "  TIDY src ($(LINT_JOBS) at once)"
 	@printf '%s\n' $(SRC) src/main.c | xargs -P $(LINT_JOBS) -n 1 bash -c 'set -o pipefail; \
 	    clang-tidy --quiet "$$0" -- $(CPPFLAGS) -std=c11 -D_GNU_SOURCE 2>&1 | \

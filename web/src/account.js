@@ -4,6 +4,7 @@
 //
 // Server routes: POST /v1.0/me/changePassword, GET/DELETE /api/v1/me/sessions[/{id}],
 // GET/POST /api/v1/tokens, DELETE /api/v1/tokens/{id} (docs/identity.md).
+import './viewtext.js'; // their areas' catalogs, before any t() of theirs (see viewtext.js)
 import { h, announce, clear } from './dom.js';
 import { get, post, del, enc, csrfToken } from './api.js';
 import { openDialog } from './dialog.js';

@@ -1,6 +1,7 @@
 // The administrator's page, a full page at /admin/<section> (the server's HTML fallback serves
 // it; shell.js hands the location here): a list of sections and the open one. Each section is a
 // small module under admin/. Non-administrators who open the URL are told they cannot use it.
+import './viewtext.js'; // their areas' catalogs, before any t() of theirs (see viewtext.js)
 import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { isAdmin, isAdminPath } from './access.js';

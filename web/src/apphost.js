@@ -1,3 +1,4 @@
+import './viewtext.js'; // their areas' catalogs, before any t() of theirs (see viewtext.js)
 import { t } from './i18n.js';
 // The host frame of a connector's configuration page. It runs on the app's sandbox origin
 // (apphost.h), embeds the vendor's page from the same origin (so @microsoft/teams-js trusts it:

@@ -1,5 +1,6 @@
 // The Connectors dialog of a channel: Configured (manage, remove, update URL), All and Uploaded
 // with a search box, and the Incoming Webhook flow (name, image, create, copy URL, done).
+import './viewtext.js'; // their areas' catalogs, before any t() of theirs (see viewtext.js)
 import { h, avatar, clear, formatTime, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';

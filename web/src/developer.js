@@ -2,6 +2,7 @@
 // configuration page, valid domains, actions), list the registered ones, download their app
 // package, edit, delete, and send a test card into a channel. Everything the server returns
 // goes in as text; logos are read from files into data URLs and checked before sending.
+import './viewtext.js'; // their areas' catalogs, before any t() of theirs (see viewtext.js)
 import { h, clear, announce } from './dom.js';
 import { get, post, patch, del, enc, localPath } from './api.js';
 import { openDialog } from './dialog.js';

@@ -6,8 +6,14 @@
 // Intl.PluralRules categories ({one, other}) chosen by the `count` parameter. A key missing in
 // French falls back to English; a key missing in English is a programming error and shows the
 // key itself (scripts/check-web-i18n fails the build before that can ship).
-import en from './i18n/en/index.js';
-import fr from './i18n/fr/index.js';
+//
+// The first load carries the areas of the channel view (i18n/<lang>/first.js); the views loaded
+// on demand bring their areas' catalogs (viewtext.js, through addCatalogs) before they render.
+import enFirst from './i18n/en/first.js';
+import frFirst from './i18n/fr/first.js';
+
+const en = { ...enFirst };
+const fr = { ...frFirst };
 
 const CATALOGS = { en, fr };
 export const LANGUAGES = [
@@ -35,6 +41,11 @@ let plural = new Intl.PluralRules(current);
 if (typeof document !== 'undefined') document.documentElement.lang = current;
 
 export function lang() { return current; }
+
+// Adds the catalogs of views loaded on demand: { en: {...}, fr: {...} }.
+export function addCatalogs(byLang) {
+  for (const [id, entries] of Object.entries(byLang)) if (CATALOGS[id]) Object.assign(CATALOGS[id], entries);
+}
 
 // Changes the language for this browser; the caller re-renders (main.js restarts the shell).
 export function setLang(id) {

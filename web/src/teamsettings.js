@@ -2,6 +2,7 @@
 // anyone may join; private ones by invitation), the connector permission for members, and the
 // members with their roles. Owners change roles (PATCH .../members/{m} {roles}), remove people,
 // and add people found by searching the directory (GET /v1.0/users?$search).
+import './viewtext.js'; // their areas' catalogs, before any t() of theirs (see viewtext.js)
 import { h, clear, announce } from './dom.js';
 import { get, post, patch, del, enc } from './api.js';
 import { openDialog } from './dialog.js';

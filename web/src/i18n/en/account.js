@@ -1,6 +1,5 @@
 // en: the account area ("Your account", the forced password change, main.js's page titles).
 export default {
-  'account.open': 'Your account',
   'account.title': 'Your account',
   'account.signedInAs': 'Signed in as {name} ({upn})',
   'account.cancel': 'Cancel',
@@ -60,6 +59,4 @@ export default {
   'account.forced.current': 'Password you signed in with',
   'account.forced.submit': 'Change password and continue',
   'account.forced.signOut': 'Sign out',
-  'account.signInPageTitle': 'Sign in | Switchboard',
-  'account.sessionEnded': 'Your session has ended. Sign in again.',
 };

@@ -1,6 +1,5 @@
 // fr: the account area ("Votre compte", le changement de mot de passe imposé, titres de main.js).
 export default {
-  'account.open': 'Votre compte',
   'account.title': 'Votre compte',
   'account.signedInAs': 'Connecté en tant que {name} ({upn})',
   'account.cancel': 'Annuler',
@@ -60,6 +59,4 @@ export default {
   'account.forced.current': 'Mot de passe utilisé pour vous connecter',
   'account.forced.submit': 'Changer le mot de passe et continuer',
   'account.forced.signOut': 'Se déconnecter',
-  'account.signInPageTitle': 'Connexion | Switchboard',
-  'account.sessionEnded': 'Votre session a pris fin. Reconnectez-vous.',
 };
