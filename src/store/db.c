@@ -198,9 +198,41 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
     if (!d->node || (!d->drv->notify_sql && !d->notes))
         return SB_OK;
     len = snprintf(payload, sizeof(payload), "%s %s %s", kind, d->node, rest);
-    if (len < 0 || len >= (int)sizeof(payload))
+    if (len < 0 || len >= (int)sizeof(payload) || strchr(payload, '\n'))
         return SB_ERR_INVALID;
-    if (!d->drv->notify_sql)
+    if (d->notes)
         return sb_buf_append(d->notes, payload, (size_t)len + 1); /* the NUL separates them */
     return db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(payload)));
+}
+
+/* PostgreSQL refuses a notification payload of 8000 bytes or more. */
+#define NOTIFY_PAYLOAD_MAX 7999
+
+sb_err db_notify_flush(struct db *d)
+{
+    struct sb_buf *notes = d->notes;
+    size_t off = 0;
+    sb_err err = SB_OK;
+
+    if (!notes || !notes->len)
+        return SB_OK;
+    /* Each run of whole payloads that fits becomes one notification: its NULs turn into
+     * newlines in place, and the one after its last payload ends it. */
+    while (!err && off < notes->len) {
+        size_t start = off, end = off;
+
+        while (end < notes->len) {
+            size_t next = end + strlen(notes->data + end) + 1;
+            if (end > start && next - 1 - start > NOTIFY_PAYLOAD_MAX)
+                break;
+            if (end > start)
+                notes->data[end - 1] = '\n';
+            end = next;
+        }
+        err = db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(notes->data + start)));
+        off = end;
+    }
+    notes->len = 0;
+    notes->data[0] = '\0';
+    return err;
 }

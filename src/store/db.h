@@ -53,6 +53,10 @@ struct db_driver {
      * may still commit (an event-stream client resuming after seq N would miss it). */
     const char *seq_lock_sql;
     const char *seq_unlock_sql;
+    /* Where one exec of several statements is one round trip (else NULL): releases the group
+     * commit's savepoint of one write and opens the next write's, in one exec instead of two
+     * statements (store.c run_batch). */
+    const char *savepoint_next_sql;
     sb_err (*open)(const char *target, enum db_role role, struct db_conn **out,
                    struct sb_diag *diag);
     void (*close)(struct db_conn *c);
@@ -90,14 +94,26 @@ extern const struct db_driver db_postgres;
 
 struct store_fault;
 
+/* The group commit's memo for one batch (store.c): the channels a message insert of this batch
+ * found without forwards, so that the batch's later messages to them skip the lookup
+ * (store_forward_fanout_tx). A forward write of the batch empties it. A forward another
+ * process commits while the batch runs counts from the next batch on, as it would had it
+ * committed just after this batch's first lookup. */
+#define DB_MEMO_CHANNELS 8
+struct db_memo {
+    char no_forwards[DB_MEMO_CHANNELS][64];
+    size_t n_no_forwards;
+};
+
 /* A connection paired with its driver: what domain functions receive. */
 struct db {
     const struct db_driver *drv;
     struct db_conn *conn;
     const char *node; /* this process's id in notifications (writer connections only) */
-    /* The batch's notifications where the driver has none (SQLite): db_notify appends
-     * "kind node rest\0" here and the writer hands them to this process's listener after the
-     * COMMIT. NULL: nobody listens, they are dropped. */
+    /* The batch's notifications: db_notify appends "kind node rest\0" here. On SQLite the
+     * writer hands them to this process's listener after the COMMIT (NULL: nobody listens,
+     * they are dropped); on PostgreSQL the batch sends them all with a few notify_sql calls
+     * just before its COMMIT (NULL: each db_notify runs notify_sql itself). */
     struct sb_buf *notes;
     bool seq_locked;           /* this batch holds the driver's seq_lock_sql lock */
     struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
@@ -105,7 +121,8 @@ struct db {
      * it; the batch sets them all in one statement before its COMMIT
      * (store_message_index_flush), so FTS5 writes one segment per commit, not one per write. */
     bool defer_index;
-    bool index_pending; /* something was queued since the last flush */
+    bool index_pending;   /* something was queued since the last flush */
+    struct db_memo *memo; /* the group commit's batch memo, or NULL outside it */
 };
 
 /* True on the SQLite driver: for the few statements written in two dialects (full-text search). */
@@ -117,8 +134,14 @@ bool db_is_sqlite(const struct db *d);
 char *db_pg_placeholders(const char *sql, int *n);
 
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
- * listener (SQLite), delivered in commit order after the transaction commits. */
+ * listener (SQLite), delivered in commit order after the transaction commits. The payload
+ * holds no newline (PostgreSQL's batches join payloads with newlines: db_notify_flush). */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);
+
+/* PostgreSQL: sends the payloads queued in d->notes (NUL-separated) with notify_sql, joined
+ * by newlines in as few notifications as its 8000-byte payload limit allows, in their order,
+ * and empties d->notes. The listener splits them again (postgres.c pg_listen). */
+sb_err db_notify_flush(struct db *d);
 
 /* One statement parameter, typed where it is written: make it with db_text, db_int, db_bool,
  * db_blob or db_null, so the compiler checks each value against its kind (a varargs format

@@ -504,6 +504,18 @@ static const char *pg_errmsg(struct db_conn *c)
     return c->err[0] ? c->err : PQerrorMessage(c->pg);
 }
 
+/* A notification carries one payload or several joined by newlines (a group commit's, see
+ * db_notify_flush): each goes to fn on its own, in order. */
+static void deliver(char *extra, void (*fn)(void *arg, const char *payload), void *arg)
+{
+    for (char *p = extra, *nl; p; p = nl) {
+        nl = strchr(p, '\n');
+        if (nl)
+            *nl++ = '\0';
+        fn(arg, p);
+    }
+}
+
 /* One LISTEN connection per process. Notifications arrive on the socket; a short poll lets the
  * loop notice *stop, and a broken connection is re-opened after a second. */
 static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
@@ -530,7 +542,7 @@ static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *pa
             if (!PQconsumeInput(c->pg))
                 break;
             while ((n = PQnotifies(c->pg))) {
-                fn(arg, n->extra);
+                deliver(n->extra, fn, arg);
                 PQfreemem(n);
             }
         }
@@ -554,6 +566,8 @@ const struct db_driver db_postgres = {
     .listen = pg_listen,
     .seq_lock_sql = "SELECT pg_advisory_lock(hashtext('switchboard.messages.seq'))",
     .seq_unlock_sql = "SELECT pg_advisory_unlock(hashtext('switchboard.messages.seq'))",
+    /* A simple query of two statements: one round trip, still inside the transaction. */
+    .savepoint_next_sql = "RELEASE w; SAVEPOINT w",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,
