@@ -208,6 +208,30 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
 /* PostgreSQL refuses a notification payload of 8000 bytes or more. */
 #define NOTIFY_PAYLOAD_MAX 7999
 
+/* PostgreSQL delivers one notification where a transaction sent several identical ones (the
+ * first): so does a batch's joined notification. Later copies are dropped from notes; message
+ * payloads ("m", one seq each) are never identical, so only the others are compared. */
+static void drop_repeats(struct sb_buf *notes)
+{
+    size_t out = 0;
+
+    for (size_t off = 0; off < notes->len;) {
+        const char *p = notes->data + off;
+        size_t n = strlen(p) + 1;
+        bool seen = false;
+
+        for (size_t q = 0; p[0] != 'm' && q < out && !seen; q += strlen(notes->data + q) + 1)
+            seen = strcmp(notes->data + q, p) == 0;
+        if (!seen) {
+            memmove(notes->data + out, p, n);
+            out += n;
+        }
+        off += n;
+    }
+    notes->len = out;
+    notes->data[out] = '\0';
+}
+
 sb_err db_notify_flush(struct db *d)
 {
     struct sb_buf *notes = d->notes;
@@ -216,6 +240,7 @@ sb_err db_notify_flush(struct db *d)
 
     if (!notes || !notes->len)
         return SB_OK;
+    drop_repeats(notes);
     /* Each run of whole payloads that fits becomes one notification: its NULs turn into
      * newlines in place, and the one after its last payload ends it. */
     while (!err && off < notes->len) {
