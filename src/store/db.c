@@ -205,58 +205,20 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
     return db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(payload)));
 }
 
-/* PostgreSQL refuses a notification payload of 8000 bytes or more. */
-#define NOTIFY_PAYLOAD_MAX 7999
-
-/* PostgreSQL delivers one notification where a transaction sent several identical ones (the
- * first): so does a batch's joined notification. Later copies are dropped from notes; message
- * payloads ("m", one seq each) are never identical, so only the others are compared. */
-static void drop_repeats(struct sb_buf *notes)
-{
-    size_t out = 0;
-
-    for (size_t off = 0; off < notes->len;) {
-        const char *p = notes->data + off;
-        size_t n = strlen(p) + 1;
-        bool seen = false;
-
-        for (size_t q = 0; p[0] != 'm' && q < out && !seen; q += strlen(notes->data + q) + 1)
-            seen = strcmp(notes->data + q, p) == 0;
-        if (!seen) {
-            memmove(notes->data + out, p, n);
-            out += n;
-        }
-        off += n;
-    }
-    notes->len = out;
-    notes->data[out] = '\0';
-}
-
 sb_err db_notify_flush(struct db *d)
 {
     struct sb_buf *notes = d->notes;
-    size_t off = 0;
-    sb_err err = SB_OK;
+    sb_err err;
 
     if (!notes || !notes->len)
         return SB_OK;
-    drop_repeats(notes);
-    /* Each run of whole payloads that fits becomes one notification: its NULs turn into
-     * newlines in place, and the one after its last payload ends it. */
-    while (!err && off < notes->len) {
-        size_t start = off, end = off;
-
-        while (end < notes->len) {
-            size_t next = end + strlen(notes->data + end) + 1;
-            if (end > start && next - 1 - start > NOTIFY_PAYLOAD_MAX)
-                break;
-            if (end > start)
-                notes->data[end - 1] = '\n';
-            end = next;
-        }
-        err = db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(notes->data + start)));
-        off = end;
-    }
+    /* The NULs between payloads become newlines; notify_sql splits them again, so every
+     * payload is a notification of its own, as a node of an earlier version expects
+     * (PostgreSQL still delivers identical ones of a transaction once). */
+    for (size_t i = 0; i + 1 < notes->len; i++)
+        if (notes->data[i] == '\0')
+            notes->data[i] = '\n';
+    err = db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(notes->data)));
     notes->len = 0;
     notes->data[0] = '\0';
     return err;

@@ -41,9 +41,10 @@ struct db_driver {
      * that migrate the same database at once where begin_sql alone does not. */
     const char *migrate_lock_sql;
     /* Cross-process notifications, NULL where one process owns the database (SQLite).
-     * notify_sql takes one text parameter and queues it for delivery when the transaction
-     * commits; listen() blocks, handing each payload to fn, until *stop becomes true,
-     * reconnecting when the connection breaks. *stop is atomic: another thread sets it. */
+     * notify_sql takes one text parameter, a payload or several joined by newlines, and queues
+     * each as a notification, delivered when the transaction commits; listen() blocks, handing each
+     * payload to fn, until *stop becomes true, reconnecting when the connection breaks. *stop is
+     * atomic: another thread sets it. */
     const char *notify_sql;
     sb_err (*listen)(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
                      const atomic_int *stop);
@@ -112,7 +113,7 @@ struct db {
     const char *node; /* this process's id in notifications (writer connections only) */
     /* The batch's notifications: db_notify appends "kind node rest\0" here. On SQLite the
      * writer hands them to this process's listener after the COMMIT (NULL: nobody listens,
-     * they are dropped); on PostgreSQL the batch sends them all with a few notify_sql calls
+     * they are dropped); on PostgreSQL the batch sends them all with one notify_sql statement
      * just before its COMMIT (NULL: each db_notify runs notify_sql itself). */
     struct sb_buf *notes;
     bool seq_locked;           /* this batch holds the driver's seq_lock_sql lock */
@@ -135,12 +136,11 @@ char *db_pg_placeholders(const char *sql, int *n);
 
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
  * listener (SQLite), delivered in commit order after the transaction commits. The payload
- * holds no newline (PostgreSQL's batches join payloads with newlines: db_notify_flush). */
+ * holds no newline (a PostgreSQL batch's payloads travel joined by newlines to notify_sql). */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);
 
-/* PostgreSQL: sends the payloads queued in d->notes (NUL-separated) with notify_sql, joined
- * by newlines in as few notifications as its 8000-byte payload limit allows, in their order,
- * and empties d->notes. The listener splits them again (postgres.c pg_listen). */
+/* PostgreSQL: sends the payloads queued in d->notes (NUL-separated) with one notify_sql
+ * statement, one notification per payload in their order, and empties d->notes. */
 sb_err db_notify_flush(struct db *d);
 
 /* One statement parameter, typed where it is written: make it with db_text, db_int, db_bool,

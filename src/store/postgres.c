@@ -504,18 +504,6 @@ static const char *pg_errmsg(struct db_conn *c)
     return c->err[0] ? c->err : PQerrorMessage(c->pg);
 }
 
-/* A notification carries one payload or several joined by newlines (a group commit's, see
- * db_notify_flush): each goes to fn on its own, in order. */
-static void deliver(char *extra, void (*fn)(void *arg, const char *payload), void *arg)
-{
-    for (char *p = extra, *nl; p; p = nl) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
-        fn(arg, p);
-    }
-}
-
 /* One LISTEN connection per process. Notifications arrive on the socket; a short poll lets the
  * loop notice *stop, and a broken connection is re-opened after a second. */
 static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
@@ -542,7 +530,7 @@ static sb_err pg_listen(const char *target, void (*fn)(void *arg, const char *pa
             if (!PQconsumeInput(c->pg))
                 break;
             while ((n = PQnotifies(c->pg))) {
-                deliver(n->extra, fn, arg);
+                fn(arg, n->extra);
                 PQfreemem(n);
             }
         }
@@ -562,7 +550,9 @@ const struct db_driver db_postgres = {
      * this lock (released at COMMIT/ROLLBACK) makes the second wait and then see it done. */
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(hashtext('switchboard.migrations'))",
     /* Delivered to every listener when the writing transaction commits, never before. */
-    .notify_sql = "SELECT pg_notify('switchboard', ?)",
+    /* One payload, or a batch's joined by newlines (db_notify_flush): one notification each,
+     * in their order, from one statement. */
+    .notify_sql = "SELECT pg_notify('switchboard', p) FROM unnest(string_to_array(?, E'\\n')) AS p",
     .listen = pg_listen,
     .seq_lock_sql = "SELECT pg_advisory_lock(hashtext('switchboard.messages.seq'))",
     .seq_unlock_sql = "SELECT pg_advisory_unlock(hashtext('switchboard.messages.seq'))",
