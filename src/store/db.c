@@ -198,9 +198,28 @@ sb_err db_notify(struct db *d, const char *kind, const char *rest)
     if (!d->node || (!d->drv->notify_sql && !d->notes))
         return SB_OK;
     len = snprintf(payload, sizeof(payload), "%s %s %s", kind, d->node, rest);
-    if (len < 0 || len >= (int)sizeof(payload))
+    if (len < 0 || len >= (int)sizeof(payload) || strchr(payload, '\n'))
         return SB_ERR_INVALID;
-    if (!d->drv->notify_sql)
+    if (d->notes)
         return sb_buf_append(d->notes, payload, (size_t)len + 1); /* the NUL separates them */
     return db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(payload)));
+}
+
+sb_err db_notify_flush(struct db *d)
+{
+    struct sb_buf *notes = d->notes;
+    sb_err err;
+
+    if (!notes || !notes->len)
+        return SB_OK;
+    /* The NULs between payloads become newlines; notify_sql splits them again, so every
+     * payload is a notification of its own, as a node of an earlier version expects
+     * (PostgreSQL still delivers identical ones of a transaction once). */
+    for (size_t i = 0; i + 1 < notes->len; i++)
+        if (notes->data[i] == '\0')
+            notes->data[i] = '\n';
+    err = db_run(d, NULL, SQL_NOTIFY, DB_ARGS(db_text(notes->data)));
+    notes->len = 0;
+    notes->data[0] = '\0';
+    return err;
 }

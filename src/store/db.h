@@ -41,9 +41,10 @@ struct db_driver {
      * that migrate the same database at once where begin_sql alone does not. */
     const char *migrate_lock_sql;
     /* Cross-process notifications, NULL where one process owns the database (SQLite).
-     * notify_sql takes one text parameter and queues it for delivery when the transaction
-     * commits; listen() blocks, handing each payload to fn, until *stop becomes true,
-     * reconnecting when the connection breaks. *stop is atomic: another thread sets it. */
+     * notify_sql takes one text parameter, a payload or several joined by newlines, and queues
+     * each as a notification, delivered when the transaction commits; listen() blocks, handing each
+     * payload to fn, until *stop becomes true, reconnecting when the connection breaks. *stop is
+     * atomic: another thread sets it. */
     const char *notify_sql;
     sb_err (*listen)(const char *target, void (*fn)(void *arg, const char *payload), void *arg,
                      const atomic_int *stop);
@@ -53,6 +54,10 @@ struct db_driver {
      * may still commit (an event-stream client resuming after seq N would miss it). */
     const char *seq_lock_sql;
     const char *seq_unlock_sql;
+    /* Where one exec of several statements is one round trip (else NULL): releases the group
+     * commit's savepoint of one write and opens the next write's, in one exec instead of two
+     * statements (store.c run_batch). */
+    const char *savepoint_next_sql;
     sb_err (*open)(const char *target, enum db_role role, struct db_conn **out,
                    struct sb_diag *diag);
     void (*close)(struct db_conn *c);
@@ -90,14 +95,26 @@ extern const struct db_driver db_postgres;
 
 struct store_fault;
 
+/* The group commit's memo for one batch (store.c): the channels a message insert of this batch
+ * found without forwards, so that the batch's later messages to them skip the lookup
+ * (store_forward_fanout_tx). A forward write of the batch empties it. A forward another
+ * process commits while the batch runs counts from the next batch on, as it would had it
+ * committed just after this batch's first lookup. */
+#define DB_MEMO_CHANNELS 8
+struct db_memo {
+    char no_forwards[DB_MEMO_CHANNELS][64];
+    size_t n_no_forwards;
+};
+
 /* A connection paired with its driver: what domain functions receive. */
 struct db {
     const struct db_driver *drv;
     struct db_conn *conn;
     const char *node; /* this process's id in notifications (writer connections only) */
-    /* The batch's notifications where the driver has none (SQLite): db_notify appends
-     * "kind node rest\0" here and the writer hands them to this process's listener after the
-     * COMMIT. NULL: nobody listens, they are dropped. */
+    /* The batch's notifications: db_notify appends "kind node rest\0" here. On SQLite the
+     * writer hands them to this process's listener after the COMMIT (NULL: nobody listens,
+     * they are dropped); on PostgreSQL the batch sends them all with one notify_sql statement
+     * just before its COMMIT (NULL: each db_notify runs notify_sql itself). */
     struct sb_buf *notes;
     bool seq_locked;           /* this batch holds the driver's seq_lock_sql lock */
     struct store_fault *fault; /* a test's fault plan (fault.c), during writes only; or NULL */
@@ -105,7 +122,8 @@ struct db {
      * it; the batch sets them all in one statement before its COMMIT
      * (store_message_index_flush), so FTS5 writes one segment per commit, not one per write. */
     bool defer_index;
-    bool index_pending; /* something was queued since the last flush */
+    bool index_pending;   /* something was queued since the last flush */
+    struct db_memo *memo; /* the group commit's batch memo, or NULL outside it */
 };
 
 /* True on the SQLite driver: for the few statements written in two dialects (full-text search). */
@@ -117,8 +135,13 @@ bool db_is_sqlite(const struct db *d);
 char *db_pg_placeholders(const char *sql, int *n);
 
 /* Queues "kind node rest" for every listening process (PostgreSQL) or for this process's own
- * listener (SQLite), delivered in commit order after the transaction commits. */
+ * listener (SQLite), delivered in commit order after the transaction commits. The payload
+ * holds no newline (a PostgreSQL batch's payloads travel joined by newlines to notify_sql). */
 sb_err db_notify(struct db *d, const char *kind, const char *rest);
+
+/* PostgreSQL: sends the payloads queued in d->notes (NUL-separated) with one notify_sql
+ * statement, one notification per payload in their order, and empties d->notes. */
+sb_err db_notify_flush(struct db *d);
 
 /* One statement parameter, typed where it is written: make it with db_text, db_int, db_bool,
  * db_blob or db_null, so the compiler checks each value against its kind (a varargs format

@@ -57,12 +57,33 @@ struct forward_write {
     const struct sb_audit *audit;
 };
 
+/* The batch memo (db.h struct db_memo): whether this batch already found channel without
+ * forwards. */
+static bool memo_no_forwards(const struct db_memo *memo, const char *channel)
+{
+    for (size_t i = 0; memo && i < memo->n_no_forwards; i++)
+        if (strcmp(memo->no_forwards[i], channel) == 0)
+            return true;
+    return false;
+}
+
+static void memo_remember(struct db_memo *memo, const char *channel)
+{
+    size_t len = strlen(channel);
+
+    if (memo && memo->n_no_forwards < DB_MEMO_CHANNELS && len < sizeof(memo->no_forwards[0]))
+        memcpy(memo->no_forwards[memo->n_no_forwards++], channel, len + 1);
+}
+
 static sb_err insert_fn(struct db *d, void *arg)
 {
     const struct forward_write *w = arg;
     const struct sb_forward *f = w->f;
     sb_err err;
 
+    /* Forwards change from here on in this batch: the memo's "none" may not hold any more. */
+    if (d->memo)
+        d->memo->n_no_forwards = 0;
     err = db_run(d, NULL, SQL_FORWARD_INSERT,
                  DB_ARGS(db_text(f->id), db_text(f->team_id), db_text(f->channel_id),
                          db_text(f->name), db_text(f->kind), db_text(f->url),
@@ -316,6 +337,8 @@ sb_err store_forward_fanout_tx(struct db *d, const struct sb_message *m, const c
     int64_t now = 0;
     sb_err err;
 
+    if (memo_no_forwards(d->memo, m->channel_id))
+        return SB_OK;
     err = db_query(d, SQL_FORWARD_OF_CHANNEL, &s, DB_ARGS(db_text(m->channel_id)));
     if (err)
         return err;
@@ -337,6 +360,8 @@ sb_err store_forward_fanout_tx(struct db *d, const struct sb_message *m, const c
         db_col_copy(d, s, 4, c->colors, sizeof(c->colors));
     }
     db_done(d, s);
+    if (!err && !n)
+        memo_remember(d->memo, m->channel_id);
     if (err || !n)
         goto out;
     if (sb_time_parse(m->created, &now) != SB_OK)

@@ -115,6 +115,17 @@ sb_err store_rows_of(const void *rows, size_t nrows, size_t row_size, size_t ite
  * (store_message_search_text), computed by the caller before the write so that parsing cards
  * does not hold up the writer thread; NULL: computed here. */
 sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text);
+/* A row inserted by the message's own statement: sql inserts the message (its first 14
+ * parameters, as SQL_MESSAGE_INSERT) and then a row with args; it returns the message's seq and
+ * that row's, which lands in seq. PostgreSQL only (SQL_MESSAGE_DELIVERY_INSERT). */
+struct store_message_with {
+    enum db_sql sql;
+    struct db_args args;
+    int64_t seq;
+};
+/* store_message_insert, with the message's statement inserting with's row as well. */
+sb_err store_message_insert_with(struct db *d, struct sb_message *m, const char *search_text,
+                                 struct store_message_with *with);
 /* Writes the mentions of m (after its insert: m->seq is set), in the caller's transaction. */
 sb_err store_mentions_insert(struct db *d, const struct sb_message *m);
 /* Replaces the mentions of the stored message message_id with ms[0..n), in the caller's

@@ -11,14 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text)
+/* The message columns' values in SQL_MESSAGE_INSERT's order, then extra's. */
+#define MESSAGE_INSERT_NARGS 14
+#define MESSAGE_WITH_NARGS_MAX 8
+
+sb_err store_message_insert_with(struct db *d, struct sb_message *m, const char *search_text,
+                                 struct store_message_with *with)
 {
+    struct db_val vals[MESSAGE_INSERT_NARGS + MESSAGE_WITH_NARGS_MAX];
+    struct db_args args = {vals, MESSAGE_INSERT_NARGS};
     struct db_stmt *s = NULL;
     char *text = NULL;
     const char *words;
     sb_err err;
     bool row = false;
 
+    if (with && with->args.n > MESSAGE_WITH_NARGS_MAX)
+        return SB_ERR_INVALID;
     if (!search_text && (err = store_message_search_text(m, &text)))
         return err;
     if (d->drv->seq_lock_sql && !d->seq_locked) {
@@ -28,21 +37,30 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
         d->seq_locked = true; /* released by the writer after the COMMIT */
     }
     words = search_text ? search_text : text;
-    err = db_query(d, SQL_MESSAGE_INSERT, &s,
-                   DB_ARGS(db_text(m->id), db_text(m->team_id), db_text(m->channel_id),
-                           db_text(m->created), db_text(m->from_kind), db_text(m->from_id),
-                           db_text(m->from_name), db_text(m->body_type), db_text(m->body),
-                           db_text(m->summary), db_text(m->attachments),
-                           db_text(m->from_image[0] ? m->from_image : NULL),
-                           db_text(m->reply_to[0] ? m->reply_to : NULL),
-                           db_text(d->defer_index ? NULL : words)));
+    memcpy(vals,
+           (struct db_val[MESSAGE_INSERT_NARGS]){
+               db_text(m->id), db_text(m->team_id), db_text(m->channel_id), db_text(m->created),
+               db_text(m->from_kind), db_text(m->from_id), db_text(m->from_name),
+               db_text(m->body_type), db_text(m->body), db_text(m->summary),
+               db_text(m->attachments), db_text(m->from_image[0] ? m->from_image : NULL),
+               db_text(m->reply_to[0] ? m->reply_to : NULL),
+               db_text(d->defer_index ? NULL : words)},
+           sizeof(struct db_val[MESSAGE_INSERT_NARGS]));
+    if (with) {
+        memcpy(vals + MESSAGE_INSERT_NARGS, with->args.v, with->args.n * sizeof(*vals));
+        args.n += with->args.n;
+    }
+    err = db_query(d, with ? with->sql : SQL_MESSAGE_INSERT, &s, args);
     if (err)
         goto out;
     err = db_step(d, s, &row);
-    if (!err && row)
+    if (!err && row) {
         m->seq = db_col_int(d, s, 0);
-    else if (!err)
+        if (with)
+            with->seq = db_col_int(d, s, 1);
+    } else if (!err) {
         err = SB_ERR_IO;
+    }
     /* RETURNING rows must be stepped to completion before the statement is reset. */
     while (row && db_step(d, s, &row) == SB_OK && row)
         ;
@@ -61,6 +79,11 @@ sb_err store_message_insert(struct db *d, struct sb_message *m, const char *sear
 out:
     free(text);
     return err;
+}
+
+sb_err store_message_insert(struct db *d, struct sb_message *m, const char *search_text)
+{
+    return store_message_insert_with(d, m, search_text, NULL);
 }
 
 struct message_append {

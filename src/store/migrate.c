@@ -14,7 +14,7 @@
 sb_err store_migrate(const struct db_driver *drv, struct db_conn *writer,
                      const struct store_migration *m, size_t count, struct sb_diag *diag)
 {
-    struct db d = {drv, writer, NULL, NULL, false, NULL, false, false};
+    struct db d = {drv, writer, NULL, NULL, false, NULL, false, false, NULL};
     sb_err err;
 
     /* schema_migrations is created inside the locked transaction: two processes starting at

@@ -36,7 +36,7 @@ void store_pool_take(struct store_pool *p, struct db *out)
     pthread_mutex_lock(&p->mu);
     while (p->nfree == 0)
         pthread_cond_wait(&p->free_cv, &p->mu);
-    *out = (struct db){p->drv, p->conns[--p->nfree], NULL, NULL, false, NULL, false, false};
+    *out = (struct db){p->drv, p->conns[--p->nfree], NULL, NULL, false, NULL, false, false, NULL};
     pthread_mutex_unlock(&p->mu);
 }
 

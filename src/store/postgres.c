@@ -550,10 +550,14 @@ const struct db_driver db_postgres = {
      * this lock (released at COMMIT/ROLLBACK) makes the second wait and then see it done. */
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(hashtext('switchboard.migrations'))",
     /* Delivered to every listener when the writing transaction commits, never before. */
-    .notify_sql = "SELECT pg_notify('switchboard', ?)",
+    /* One payload, or a batch's joined by newlines (db_notify_flush): one notification each,
+     * in their order, from one statement. */
+    .notify_sql = "SELECT pg_notify('switchboard', p) FROM unnest(string_to_array(?, E'\\n')) AS p",
     .listen = pg_listen,
     .seq_lock_sql = "SELECT pg_advisory_lock(hashtext('switchboard.messages.seq'))",
     .seq_unlock_sql = "SELECT pg_advisory_unlock(hashtext('switchboard.messages.seq'))",
+    /* A simple query of two statements: one round trip, still inside the transaction. */
+    .savepoint_next_sql = "RELEASE w; SAVEPOINT w",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

@@ -11,10 +11,17 @@
 /* How many columns MESSAGE_COLS names (read_message reads them): a query may select more after
  * them (message_search.c). Keep the two in step. */
 #define MESSAGE_NCOLS 16
-SQL(SQL_MESSAGE_INSERT,
-    "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "
-    "from_name, body_type, body, summary, attachments, from_image, reply_to, search_text) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")
+#define MESSAGE_INSERT_ROW                                                                         \
+    "INSERT INTO messages (id, team_id, channel_id, created_at, from_kind, from_id, "              \
+    "from_name, body_type, body, summary, attachments, from_image, reply_to, search_text) "        \
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq"
+SQL(SQL_MESSAGE_INSERT, MESSAGE_INSERT_ROW)
+/* PostgreSQL only (a data-modifying WITH, which SQLite lacks): a webhook post's message and
+ * its delivery-log row in one statement, one round trip (connectors.c). */
+SQL(SQL_MESSAGE_DELIVERY_INSERT,
+    "WITH m AS (" MESSAGE_INSERT_ROW "), l AS (INSERT INTO deliveries (connector_id, at, size, "
+    "status, error, message_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq) "
+    "SELECT m.seq, l.seq FROM m, l")
 /* A page's messages, then whether each has reactions and mentions (messages.c asks for the
  * page's only when one has). */
 #define PAGE_COLS                                                                                  \

@@ -151,41 +151,62 @@ static void notes_truncate(struct sb_buf *notes, size_t len)
     }
 }
 
+/* Opens the savepoint of the batch's next write: where the driver can, the previous write's
+ * RELEASE goes in the same round trip. */
+static sb_err next_savepoint(struct db *d, bool first)
+{
+    sb_err err = SB_OK;
+
+    if (!first && d->drv->savepoint_next_sql)
+        return d->drv->exec(d->conn, d->drv->savepoint_next_sql);
+    if (!first)
+        err = db_run(d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
+    return err ? err : db_run(d, NULL, SQL_BATCH_SAVEPOINT, DB_NO_ARGS);
+}
+
 static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf *notes)
 {
-    struct db d = {st->drv, st->writer, st->node_id, notes, false, NULL, false, false};
+    struct sb_buf pg_notes = {0};
+    struct db_memo memo = {{{0}}, 0};
+    struct db d = {st->drv, st->writer, st->node_id, notes, false, NULL, false, false, &memo};
     /* The writes' own statements see a test's fault plan (fault.c); the batch's do not. */
     struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
+    /* Cross-process notifications are gathered too, and sent in a few statements before the
+     * COMMIT instead of one per write: they are delivered at the COMMIT all the same. */
+    if (st->drv->notify_sql)
+        d.notes = &pg_notes;
     err = db_run(&d, NULL, SQL_BEGIN, DB_NO_ARGS);
     if (err)
-        return err;
+        goto out;
     d.defer_index = db_is_sqlite(&d);
     /* Each write gets a savepoint, so one failing write does not undo the others. The
      * statements are prepared once (db_run caches them), not parsed per write. */
     for (struct write_op *op = batch; op; op = op->next) {
-        size_t mark = notes ? notes->len : 0;
+        size_t mark = d.notes ? d.notes->len : 0;
 
-        err = db_run(&d, NULL, SQL_BATCH_SAVEPOINT, DB_NO_ARGS);
+        err = next_savepoint(&d, op == batch);
         if (err)
             goto fail;
         d.fault = fault;
         op->result = op->fn(&d, op->arg);
         d.fault = NULL;
         if (op->result) {
-            notes_truncate(notes, mark);
+            notes_truncate(d.notes, mark);
             err = db_run(&d, NULL, SQL_BATCH_ROLLBACK, DB_NO_ARGS);
             if (err)
                 goto fail;
         }
-        err = db_run(&d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
-        if (err)
-            goto fail;
     }
+    err = db_run(&d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
+    if (err)
+        goto fail;
     /* After the last savepoint: a write rolled back to its savepoint took its queued text
      * with it (the queue is a table of the same transaction). */
     err = store_message_index_flush(&d);
+    if (!err && st->drv->notify_sql)
+        err = db_notify_flush(&d);
     if (err)
         goto fail;
     err = db_run(&d, NULL, SQL_BATCH_COMMIT, DB_NO_ARGS);
@@ -199,6 +220,7 @@ out:
     if (d.seq_locked && st->drv->exec(st->writer, st->drv->seq_unlock_sql) != SB_OK)
         sb_log_warn("store: cannot release the message order lock: %s",
                     st->drv->errmsg(st->writer));
+    sb_buf_free(&pg_notes);
     return err;
 }
 
