@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/cardtext.h"
+#include "core/json.h"
 #include "core/utf8.h"
 
 #include <stdlib.h>
@@ -94,60 +95,11 @@ struct escaped_sink {
 
 static int append_escaped(const char *s, size_t n, void *arg)
 {
-    static const char hex[] = "0123456789ABCDEF";
     struct escaped_sink *sink = arg;
-    struct sb_buf *b = sink->buf;
-    size_t run = 0;
 
-    if (sink->failed)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-        size_t len = 6;
-
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        if (sb_buf_append(b, s + run, i - run))
-            goto fail;
-        run = i + 1;
-        switch (ch) {
-        case '"':
-        case '\\':
-            esc[1] = (char)ch;
-            len = 2;
-            break;
-        case '\b':
-            esc[1] = 'b';
-            len = 2;
-            break;
-        case '\f':
-            esc[1] = 'f';
-            len = 2;
-            break;
-        case '\n':
-            esc[1] = 'n';
-            len = 2;
-            break;
-        case '\r':
-            esc[1] = 'r';
-            len = 2;
-            break;
-        case '\t':
-            esc[1] = 't';
-            len = 2;
-            break;
-        default:
-            break;
-        }
-        if (sb_buf_append(b, esc, len))
-            goto fail;
-    }
-    if (!sb_buf_append(b, s + run, n - run))
-        return 0;
-fail:
-    sink->failed = true;
-    return -1;
+    if (!sink->failed && sb_json_put_escaped(sink->buf, s, n) != SB_OK)
+        sink->failed = true;
+    return sink->failed ? -1 : 0;
 }
 
 /* One element of the attachments array: {"id":..,"contentType":..,"content":"<the card as a

@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,4 +86,43 @@ sb_err sb_json_dump(const json_t *v, char **out)
 {
     *out = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     return *out ? SB_OK : SB_ERR_NOMEM;
+}
+
+/* The bytes JSON strings must escape: 1 for \u00XX, else the letter after the backslash. */
+static const char json_escapes[256] = {
+    [0x00] = 1, [0x01] = 1,   [0x02] = 1,   [0x03] = 1,   [0x04] = 1,  [0x05] = 1,    [0x06] = 1,
+    [0x07] = 1, ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', [0x0b] = 1,  ['\f'] = 'f',  ['\r'] = 'r',
+    [0x0e] = 1, [0x0f] = 1,   [0x10] = 1,   [0x11] = 1,   [0x12] = 1,  [0x13] = 1,    [0x14] = 1,
+    [0x15] = 1, [0x16] = 1,   [0x17] = 1,   [0x18] = 1,   [0x19] = 1,  [0x1a] = 1,    [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1,   [0x1e] = 1,   [0x1f] = 1,   ['"'] = '"', ['\\'] = '\\',
+};
+
+sb_err sb_json_put_escaped(struct sb_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    sb_err err = n > (SIZE_MAX - 1) / 6 ? SB_ERR_NOMEM : sb_buf_reserve(b, 6 * n + 1);
+    const unsigned char *p = (const unsigned char *)s;
+    char *o;
+
+    if (err)
+        return err;
+    o = b->data + b->len;
+    for (size_t i = 0; i < n; i++) {
+        char e = json_escapes[p[i]];
+
+        if (!e) {
+            *o++ = (char)p[i];
+        } else if (e != 1) {
+            *o++ = '\\';
+            *o++ = e;
+        } else {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[p[i] >> 4];
+            o[5] = hex[p[i] & 15];
+            o += 6;
+        }
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
+    return SB_OK;
 }

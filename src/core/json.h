@@ -6,6 +6,7 @@
 #ifndef SB_JSON_H
 #define SB_JSON_H
 
+#include "core/buf.h"
 #include "core/sb.h"
 
 #include <jansson.h>
@@ -26,6 +27,11 @@ sb_err sb_json_bool(json_t *obj, const char *key, bool *out, bool *present, stru
 /* Reads obj[key] as an object (NULL when absent and !required). */
 sb_err sb_json_object(json_t *obj, const char *key, bool required, json_t **out,
                       struct sb_diag *diag);
+
+/* Appends the n bytes of s to b escaped as the inside of a JSON string, as jansson escapes
+ * (quote, backslash, \b \f \n \r \t, other bytes below 0x20 as \u00XX; UTF-8 kept as is):
+ * room for the worst case is made once, then the bytes are written in place. */
+sb_err sb_json_put_escaped(struct sb_buf *b, const char *s, size_t n);
 
 /* Serialises v compactly (caller frees). */
 sb_err sb_json_dump(const json_t *v, char **out);

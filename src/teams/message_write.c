@@ -18,48 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The characters JSON strings must escape: 1 for \uXXXX, else the letter after the backslash. */
-static const char escapes[256] = {
-    ['\b'] = 'b',  ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['"'] = '"',
-    ['\\'] = '\\', [0x01] = 1,   [0x02] = 1,   [0x03] = 1,   [0x04] = 1,   [0x05] = 1,
-    [0x06] = 1,    [0x07] = 1,   [0x0b] = 1,   [0x0e] = 1,   [0x0f] = 1,   [0x10] = 1,
-    [0x11] = 1,    [0x12] = 1,   [0x13] = 1,   [0x14] = 1,   [0x15] = 1,   [0x16] = 1,
-    [0x17] = 1,    [0x18] = 1,   [0x19] = 1,   [0x1a] = 1,   [0x1b] = 1,   [0x1c] = 1,
-    [0x1d] = 1,    [0x1e] = 1,   [0x1f] = 1,
-};
-
-/* Appends s as a JSON string literal, escaped as jansson escapes (UTF-8 kept as is): room for
- * the worst case is made once, then the bytes are written in place. */
+/* Appends s as a JSON string literal, escaped as jansson escapes. */
 sb_err teams_json_put_string(struct sb_buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t len = strlen(s);
-    sb_err err = len > (SIZE_MAX - 2) / 6 ? SB_ERR_NOMEM : sb_buf_reserve(b, 6 * len + 2);
-    char *o;
+    sb_err err = sb_buf_append(b, "\"", 1);
 
-    if (err)
-        return err;
-    o = b->data + b->len;
-    *o++ = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char e = escapes[*p];
-
-        if (!e) {
-            *o++ = (char)*p;
-        } else if (e != 1) {
-            *o++ = '\\';
-            *o++ = e;
-        } else {
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[*p >> 4];
-            o[5] = hex[*p & 15];
-            o += 6;
-        }
-    }
-    *o++ = '"';
-    *o = '\0';
-    b->len = (size_t)(o - b->data);
-    return SB_OK;
+    if (!err)
+        err = sb_json_put_escaped(b, s, strlen(s));
+    if (!err)
+        err = sb_buf_append(b, "\"", 1);
+    return err;
 }
 
 /* "key": then the string s (null when s is NULL). */

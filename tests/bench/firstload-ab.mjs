@@ -7,43 +7,23 @@
 // (a web root is a built web/dist, e.g. an older commit's: git archive it, link node_modules,
 // run scripts/build-web there.)
 import { startServer } from '../browser/lib/server.mjs';
+import { signedInState, throttledPage, timeUsable } from './slow3g.mjs';
 import { launch } from '../browser/lib/browser.mjs';
 
 const RUNS = Number(process.argv[2] || 5);
 const ROOTS = process.argv.slice(3);
-// The same profile as firstload.mjs: Lighthouse's "slow 3G".
-const NETWORK = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
 
 async function signedIn(browser, root) {
   const server = await startServer({ args: ['--web-root', root] });
-  await server.api('POST', '/v1.0/teams', { displayName: 'Bench' }).catch(() => null);
-  const setup = await browser.newContext({ baseURL: server.url });
-  const p0 = await setup.newPage();
-  await p0.goto('/');
-  await p0.getByLabel('User name').fill(server.adminName);
-  await p0.getByLabel('Password').fill(server.password);
-  await p0.getByRole('button', { name: 'Sign in' }).click();
-  await p0.locator('.channel-header h1').waitFor({ timeout: 20000 });
-  const state = await setup.storageState();
-  await setup.close();
-  return { root, server, state, times: [], bytes: 0, requests: 0 };
+  return { root, server, state: await signedInState(browser, server), times: [], bytes: 0, requests: 0 };
 }
 
 async function once(browser, s) {
-  const ctx = await browser.newContext({ baseURL: s.server.url, storageState: s.state, viewport: { width: 1280, height: 800 } });
-  const page = await ctx.newPage();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', NETWORK);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const { ctx, page, cdp } = await throttledPage(browser, s.server.url, s.state);
   let bytes = 0;
   let requests = 0;
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests++; });
-  const t0 = Date.now();
-  await page.goto('/', { waitUntil: 'commit', timeout: 60000 });
-  await page.locator('.channel-header h1').waitFor({ timeout: 60000 });
-  await page.locator('#composer').waitFor({ timeout: 60000 });
-  s.times.push(Date.now() - t0);
+  s.times.push(await timeUsable(page));
   s.bytes = bytes;
   s.requests = requests;
   await ctx.close();

@@ -7,27 +7,13 @@
 // Usage: node tests/bench/firstload-waterfall.mjs [WEB_ROOT]
 import { startServer } from '../browser/lib/server.mjs';
 import { launch } from '../browser/lib/browser.mjs';
+import { signedInState, throttledPage, timeUsable } from './slow3g.mjs';
 
-const NETWORK = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
 const browser = await launch();
 const server = await startServer({ args: process.argv[2] ? ['--web-root', process.argv[2]] : [] });
 try {
-  await server.api('POST', '/v1.0/teams', { displayName: 'Bench' }).catch(() => null);
-  const setup = await browser.newContext({ baseURL: server.url });
-  const p0 = await setup.newPage();
-  await p0.goto('/');
-  await p0.getByLabel('User name').fill(server.adminName);
-  await p0.getByLabel('Password').fill(server.password);
-  await p0.getByRole('button', { name: 'Sign in' }).click();
-  await p0.locator('.channel-header h1').waitFor({ timeout: 20000 });
-  const state = await setup.storageState();
-  await setup.close();
-  const ctx = await browser.newContext({ baseURL: server.url, storageState: state, viewport: { width: 1280, height: 800 } });
-  const page = await ctx.newPage();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', NETWORK);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const state = await signedInState(browser, server);
+  const { ctx, page, cdp } = await throttledPage(browser, server.url, state);
   const reqs = new Map();
   let first = null;
   cdp.on('Network.requestWillBeSent', (e) => {
@@ -36,13 +22,12 @@ try {
   });
   cdp.on('Network.responseReceived', (e) => { const r = reqs.get(e.requestId); if (r) r.firstByte = e.timestamp; });
   cdp.on('Network.loadingFinished', (e) => { const r = reqs.get(e.requestId); if (r) { r.end = e.timestamp; r.bytes = e.encodedDataLength; } });
-  const t0 = Date.now();
-  await page.goto('/', { waitUntil: 'commit', timeout: 60000 });
-  await page.locator('.channel-header h1').waitFor({ timeout: 60000 });
-  await page.locator('#composer').waitFor({ timeout: 60000 });
-  const usable = Date.now() - t0;
-  // The requests that follow the view (messages, the live stream) are shown too.
-  await page.waitForTimeout(1500);
+  const usable = await timeUsable(page);
+  // The requests that follow the view (messages, the live stream) are shown too: the live
+  // stream is opened last.
+  if (![...reqs.values()].some((r) => r.path.startsWith('/api/v1/events'))) {
+    await page.waitForRequest(/\/api\/v1\/events/, { timeout: 20000 }).catch(() => {});
+  }
   const ms = (x) => (x === undefined ? '-' : String(Math.round((x - first) * 1000))).padStart(6);
   console.log(' start  first    end    bytes  by       path');
   for (const r of [...reqs.values()].sort((a, b) => a.start - b.start)) {

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, REPO_ROOT } from '../browser/lib/server.mjs';
 import { launch } from '../browser/lib/browser.mjs';
+import { signedInState, throttledPage, timeUsable } from './slow3g.mjs';
 
 const RUNS = Number(process.argv[2] || 5);
-const NETWORK = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
 const DIST = path.join(REPO_ROOT, 'web', 'dist');
 
 // web/dist without the .gz/.br copies.
@@ -25,36 +25,17 @@ function plainCopy() {
 async function measure(browser, webRoot) {
   const server = await startServer({ args: webRoot ? ['--web-root', webRoot] : [] });
   try {
-    const team = await server.api('POST', '/v1.0/teams', { displayName: 'Bench' }).catch(() => null);
-    const setup = await browser.newContext({ baseURL: server.url });
-    const p0 = await setup.newPage();
-    await p0.goto('/');
-    await p0.getByLabel('User name').fill(server.adminName);
-    await p0.getByLabel('Password').fill(server.password);
-    await p0.getByRole('button', { name: 'Sign in' }).click();
-    await p0.locator('.channel-header h1').waitFor({ timeout: 20000 });
-    const state = await setup.storageState();
-    await setup.close();
+    const state = await signedInState(browser, server);
     const times = [];
     let bytes = 0;
     for (let i = 0; i < RUNS; i++) {
-      const ctx = await browser.newContext({ baseURL: server.url, storageState: state, viewport: { width: 1280, height: 800 } });
-      const page = await ctx.newPage();
-      const cdp = await ctx.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', NETWORK);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      const { ctx, page, cdp } = await throttledPage(browser, server.url, state);
       let received = 0;
       cdp.on('Network.loadingFinished', (e) => { received += e.encodedDataLength; });
-      const t0 = Date.now();
-      await page.goto('/', { waitUntil: 'commit', timeout: 60000 });
-      await page.locator('.channel-header h1').waitFor({ timeout: 60000 });
-      await page.locator('#composer').waitFor({ timeout: 60000 });
-      times.push(Date.now() - t0);
+      times.push(await timeUsable(page));
       bytes = received;
       await ctx.close();
     }
-    void team;
     times.sort((a, b) => a - b);
     return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], bytes };
   } finally {
