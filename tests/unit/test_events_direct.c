@@ -95,6 +95,16 @@ static int fx_teardown(void **state)
     return 0;
 }
 
+/* What read() hands libmicrohttpd next, as a string (something must be there). */
+static const char *read_text(struct events_sub *sub, char *buf, size_t size)
+{
+    ssize_t n = events_sub_read(sub, buf, size - 1);
+
+    assert_true(n > 0);
+    buf[n] = '\0';
+    return buf;
+}
+
 static void publish(struct fx *f, int64_t seq, const char *data)
 {
     events_publish(f->bus, seq, "message", TEAM_A, data);
@@ -119,7 +129,6 @@ static void test_partial_write_rest_through_read(void **state)
 {
     struct fx *f = *state;
     char buf[256];
-    ssize_t n;
 
     f->conn.answer = 5;
     publish(f, 1, "{\"a\":1}");
@@ -128,11 +137,9 @@ static void test_partial_write_rest_through_read(void **state)
     /* Not paused any more: the next event is queued behind the rest, not written. */
     publish(f, 2, "{\"b\":2}");
     assert_int_equal(f->conn.writes, 1);
-    n = events_sub_read(f->sub, buf, sizeof(buf));
-    assert_true(n > 0);
-    buf[n] = '\0';
-    assert_string_equal(buf, "\nevent: message\ndata: {\"a\":1}\n\n"
-                             "id: 2\nevent: message\ndata: {\"b\":2}\n\n");
+    assert_string_equal(read_text(f->sub, buf, sizeof(buf)),
+                        "\nevent: message\ndata: {\"a\":1}\n\n"
+                        "id: 2\nevent: message\ndata: {\"b\":2}\n\n");
     /* Drained and paused: direct again. */
     assert_int_equal(events_sub_read(f->sub, buf, sizeof(buf)), 0);
     f->conn.answer = WRITE_ALL;
@@ -145,15 +152,11 @@ static void test_full_socket_queues_and_wakes(void **state)
 {
     struct fx *f = *state;
     char buf[256];
-    ssize_t n;
 
     f->conn.answer = 0;
     publish(f, 1, "{}");
     assert_int_equal(f->conn.wakes, 1);
-    n = events_sub_read(f->sub, buf, sizeof(buf));
-    assert_true(n > 0);
-    buf[n] = '\0';
-    assert_string_equal(buf, "id: 1\nevent: message\ndata: {}\n\n");
+    assert_string_equal(read_text(f->sub, buf, sizeof(buf)), "id: 1\nevent: message\ndata: {}\n\n");
 }
 
 static void test_gone_client_ends_stream(void **state)
@@ -249,10 +252,7 @@ static void test_large_fanout(void **state)
              "id: 2\nevent: message\ndata: {}\n\n", "id: 3\nevent: message\ndata: {}\n\n");
     for (int i = 0; i < N; i++) {
         if (conns[i].answer == EVENTS_WRITE_NONE) {
-            ssize_t n = events_sub_read(subs[i], buf, sizeof(buf) - 1);
-            assert_true(n > 0);
-            buf[n] = '\0';
-            assert_string_equal(buf, want);
+            assert_string_equal(read_text(subs[i], buf, sizeof(buf)), want);
             assert_int_equal(conns[i].wakes, 1);
         } else {
             assert_string_equal(conns[i].out, want);
