@@ -155,12 +155,10 @@ static void notes_truncate(struct sb_buf *notes, size_t len)
  * RELEASE goes in the same round trip. */
 static sb_err next_savepoint(struct db *d, bool first)
 {
-    sb_err err = SB_OK;
-
     if (!first && d->drv->savepoint_next_sql)
         return d->drv->exec(d->conn, d->drv->savepoint_next_sql);
-    if (!first)
-        err = db_run(d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
+    sb_err err = first ? SB_OK : db_run(d, NULL, SQL_BATCH_RELEASE, DB_NO_ARGS);
+
     return err ? err : db_run(d, NULL, SQL_BATCH_SAVEPOINT, DB_NO_ARGS);
 }
 
@@ -173,8 +171,7 @@ static sb_err run_batch(struct store *st, struct write_op *batch, struct sb_buf 
     struct store_fault *fault = atomic_load(&st->fault);
     sb_err err;
 
-    /* Cross-process notifications are gathered too, and sent in a few statements before the
-     * COMMIT instead of one per write: they are delivered at the COMMIT all the same. */
+    /* Cross-process notifications too: one statement before the COMMIT (db_notify_flush). */
     if (st->drv->notify_sql)
         d.notes = &pg_notes;
     err = db_run(&d, NULL, SQL_BEGIN, DB_NO_ARGS);
