@@ -359,6 +359,8 @@ async function renderView(view, team, channels) {
       for (const c of ch.cards) {
         const li = page.locator(`li.message[data-id="${c.messageId}"]`);
         await li.scrollIntoViewIfNeeded();
+        // The card renderers load with the first card drawn; until then a card is a placeholder.
+        await li.locator('.card-pending').first().waitFor({ state: 'detached', timeout: 20000 });
         // The client's picture is taken before the reference is drawn over the page.
         let clientShot = null;
         if (view.shot) {
